@@ -1,0 +1,45 @@
+# Quick start: `make serve` and `make test` on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install serve test browser index bench stress clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test,bench]'
+	touch $(STAMP)
+
+# Debian's Chromium for the browser tests (the machine has no other route to a browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "chromium not found and cannot install it: browser tests will be skipped"; fi; }
+
+index: $(STAMP)
+	$(BIN)/bulletins index
+
+serve: $(STAMP)
+	$(BIN)/bulletins index
+	$(BIN)/bulletins serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP) browser
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) -m bench.run
+
+stress: $(STAMP) browser
+	$(PY) -m pytest -q -m stress --run-stress tests
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

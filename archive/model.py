@@ -1,0 +1,123 @@
+"""The bulletin model: frozen records for one issue and its articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _digest(key: str) -> str:
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def make_bulletin_id(
+    series: str,
+    year: int | None,
+    issue: int | None,
+    date: dt.date | None,
+    fallback: str,
+) -> str:
+    """A stable id for an issue: from series+year+issue, else series+date, else `fallback`.
+
+    The same issue parsed again (even from a renamed or re-encoded file) gets the
+    same id, so a re-index recognises it.
+    """
+    if year is not None and issue is not None:
+        key = f"{series}|{year}|{issue}"
+    elif date is not None:
+        key = f"{series}|{date.isoformat()}"
+    else:
+        key = f"{series}|file:{fallback}"
+    return _digest(key)
+
+
+def make_article_id(bulletin_id: str, order: int) -> str:
+    """The id of the `order`-th (1-based) article of a bulletin."""
+    return f"{bulletin_id}-{order:03d}"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article of an issue, as its heading and paragraphs say."""
+
+    id: str
+    bulletin_id: str
+    order: int  # 1-based position in the issue
+    title: str  # heading without its place prefix
+    place: str | None  # the place as written in the heading ("淮安市", "陕西")
+    city: str | None  # its prefecture-level city, or None
+    places: tuple[str, ...]  # known places the article mentions, in first-seen order
+    section: str | None  # e.g. "工作交流"
+    paragraphs: tuple[str, ...]  # plain text, rejoined across page breaks
+    body: str  # source markup for display (Markdown; may hold raw HTML: sanitise!)
+
+    @property
+    def text(self) -> str:
+        """The article's plain text, one paragraph per line."""
+        return "\n".join(self.paragraphs)
+
+    @property
+    def heading(self) -> str:
+        """The heading as printed: `<place>：<title>` or the bare title."""
+        return f"{self.place}：{self.title}" if self.place else self.title
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "order": self.order,
+            "place": self.place,
+            "city": self.city,
+            "section": self.section,
+            "title": self.title,
+            "places": list(self.places),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    """One issue of a bulletin series, parsed from one source file."""
+
+    id: str
+    path: str  # the source file, as given to the parser
+    format: str  # "text" or "markdown"
+    series: str
+    issue: int | None  # number within the year (第11期)
+    issue_total: int | None  # running total (总第58期)
+    year: int | None
+    date: dt.date | None
+    issuer: str | None
+    serial: str | None  # 苏简字1004号
+    copies: int | None  # 共印400份
+    recipients: tuple[str, ...]  # footer lines 报：… / 发：…
+    articles: tuple[Article, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def label(self) -> str:
+        """Human label: `江苏精神文明建设简报 2022年第11期` or with the date."""
+        if self.year is not None and self.issue is not None:
+            return f"{self.series} {self.year}年第{self.issue}期"
+        if self.date is not None:
+            return f"{self.series} {self.date.year}年{self.date.month}月{self.date.day}日"
+        return self.series
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "id": self.id,
+            "format": self.format,
+            "series": self.series,
+            "issue": self.issue,
+            "issue_total": self.issue_total,
+            "year": self.year,
+            "date": self.date.isoformat() if self.date else None,
+            "issuer": self.issuer,
+            "serial": self.serial,
+            "copies": self.copies,
+            "recipients": list(self.recipients),
+            "warnings": list(self.warnings),
+            "articles": [a.to_dict() for a in self.articles],
+        }

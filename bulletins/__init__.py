@@ -1,0 +1,1 @@
+"""The `bulletins` command: drives the archive, the indexer and the web page."""
