@@ -1,0 +1,23 @@
+"""The JSON API: the same data dicts as the pages; errors as {"ok": false, "error", "status"}."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from webui.data import bulletin_data, parse_or_400, search_data
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("/search")
+def api_search() -> Response:
+    """search()'s dict for the page's parameters (what `bulletins search --json` prints)."""
+    params = parse_or_400(request.args)
+    return jsonify(search_data(params))
+
+
+@bp.get("/bulletins/<bulletin_id>")
+def api_bulletin(bulletin_id: str) -> Response:
+    """get_bulletin()'s dict: the whole issue, bodies as source text."""
+    return jsonify(bulletin_data(bulletin_id))
+

@@ -1,0 +1,113 @@
+"""The Flask app factory: config, blueprints, error pages, security headers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from indexer.settings import corpus_dir, index_dir
+from indexer.store import IndexUnavailableError
+
+log = logging.getLogger(__name__)
+
+# Chinese titles and default messages for the error pages.
+ERROR_TEXT: dict[int, tuple[str, str]] = {
+    400: ("请求有误", "请求中的参数无法理解，请检查链接或检索条件。"),
+    404: ("找不到页面", "您要找的页面或简报不存在，可能链接有误或已被移除。"),
+    405: ("不支持的请求方式", "这个地址不支持该请求方式。"),
+    500: ("服务器内部错误", "处理请求时出错了，请稍后再试。"),
+    503: ("检索服务暂不可用", "检索索引暂时无法打开，请稍后再试或联系管理员。"),
+}
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: http:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+class SafeJSONProvider(DefaultJSONProvider):
+    """UTF-8 JSON in which <, > and & are \\u-escaped, so no HTML can ever be sniffed from it."""
+
+    ensure_ascii = False
+    sort_keys = False
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        text = super().dumps(obj, **kwargs)
+        # These characters only occur inside JSON strings, where \u escapes are equivalent.
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _error_parts(code: int, description: str | None, default_description: str | None) -> tuple[str, str]:
+    title, message = ERROR_TEXT.get(code, ("出错了", "请求无法完成。"))
+    if description and description != default_description:
+        message = description  # our own abort() messages are Chinese already
+    return title, message
+
+
+def error_response(code: int, message: str, title: str) -> tuple[Response | str, int]:
+    """JSON under /api, a Chinese HTML page elsewhere."""
+    if request.path.startswith("/api/") or request.path == "/api":
+        return jsonify({"ok": False, "error": message, "status": code}), code
+    return render_template("error.html", code=code, title=title, message=message), code
+
+
+def register_errors(app: Flask) -> None:
+    """Friendly error pages and one JSON error shape; never a traceback."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        code = exc.code or 500
+        title, message = _error_parts(code, exc.description, type(exc).description)
+        return error_response(code, message, title)
+
+    @app.errorhandler(IndexUnavailableError)
+    def index_unavailable(exc: IndexUnavailableError) -> Any:
+        log.warning("index unavailable: %s", exc)
+        title, message = ERROR_TEXT[503]
+        return error_response(503, f"{message}（{exc}）", title)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Any:
+        if isinstance(exc, HTTPException):  # pragma: no cover - handled above
+            return http_error(exc)
+        log.exception("unhandled error on %s", request.path)
+        title, message = ERROR_TEXT[500]
+        return error_response(InternalServerError.code, message, title)
+
+
+def security_headers(response: Response) -> Response:
+    """CSP without inline script, no MIME sniffing, a careful referrer policy."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the 简报检索 web app (read-only over the index)."""
+    app = Flask(__name__)
+    app.json_provider_class = SafeJSONProvider
+    app.json = SafeJSONProvider(app)
+    app.config.from_mapping(
+        INDEX_DIR=str(index_dir()),
+        CORPUS_DIR=str(corpus_dir()),
+        MAX_CONTENT_LENGTH=64 * 1024,  # nothing is uploaded; keep bodies small
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+
+    from webui import api, db, views
+
+    db.init_app(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    register_errors(app)
+    app.after_request(security_headers)
+    return app

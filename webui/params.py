@@ -1,0 +1,245 @@
+"""Request parameters of the search page and API: parsed and validated in one place.
+
+Bad values that a person could not have meant (``page=abc``, ``from=2022-13-45``)
+raise :class:`BadParam` (a 400); values that are merely unknown (a city that is
+not in the archive) pass through and simply match nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Protocol
+
+MAX_QUERY = 200  # characters; longer queries are cut, with a notice
+MAX_PAGE = 10_000
+MAX_VALUES = 50  # repeated values of one facet parameter
+MAX_VALUE_LEN = 100  # characters of one facet value
+DEFAULT_SORTS = ("relevance", "date")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_BULLETIN_ID = re.compile(r"^[0-9a-f]{16}$")
+
+
+class MultiArgs(Protocol):
+    """What we need of werkzeug's MultiDict (``request.args``)."""
+
+    def get(self, key: str, default: Any = None) -> Any: ...  # pragma: no cover
+
+    def getlist(self, key: str) -> list[str]: ...  # pragma: no cover
+
+
+class BadParam(ValueError):
+    """A request parameter has a value that cannot be understood."""
+
+    def __init__(self, name: str, value: str, reason: str) -> None:
+        super().__init__(f"参数 {name} 的值无效（{value[:40]!r}）：{reason}")
+        self.name = name
+        self.value = value
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """The whole state of a search page, as given in its URL."""
+
+    q: str = ""
+    city: tuple[str, ...] = ()
+    year: tuple[int, ...] = ()
+    month: tuple[str, ...] = ()
+    bulletin: tuple[str, ...] = ()  # `issue=<bulletin id>`
+    issue: int | None = None  # `issue=<number>` (第11期)
+    place: str | None = None
+    series: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "relevance"
+    sort_given: bool = False  # whether the URL chose the sort explicitly
+    page: int = 1
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def has_filters(self) -> bool:
+        """Whether any filter (not the query, sort or page) is set."""
+        return bool(
+            self.city or self.year or self.month or self.bulletin or self.issue is not None
+            or self.place or self.series or self.date_from or self.date_to
+        )
+
+    @property
+    def is_browse(self) -> bool:
+        """An empty query with no filters: the page lists the newest articles."""
+        return not self.q and not self.has_filters
+
+    @property
+    def effective_sort(self) -> str:
+        """The sort to search with: by date when there is no query to rank by."""
+        if not self.sort_given and not self.q:
+            return "date"
+        return self.sort
+
+    def to_args(self) -> list[tuple[str, str]]:
+        """The URL query parameters that give back this state (page 1 omitted)."""
+        args: list[tuple[str, str]] = []
+        if self.q:
+            args.append(("q", self.q))
+        args += [("city", c) for c in self.city]
+        args += [("year", str(y)) for y in self.year]
+        args += [("month", m) for m in self.month]
+        args += [("issue", b) for b in self.bulletin]
+        if self.issue is not None:
+            args.append(("issue", str(self.issue)))
+        if self.place:
+            args.append(("place", self.place))
+        if self.series:
+            args.append(("series", self.series))
+        if self.date_from:
+            args.append(("from", self.date_from.isoformat()))
+        if self.date_to:
+            args.append(("to", self.date_to.isoformat()))
+        if self.sort_given:
+            args.append(("sort", self.sort))
+        if self.page != 1:
+            args.append(("page", str(self.page)))
+        return args
+
+
+def clean_text(value: str) -> str:
+    """Strip NUL and other control characters (newlines and tabs become spaces)."""
+    value = value.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    return _CONTROL.sub("", value)
+
+
+def _values(args: MultiArgs, name: str) -> list[str]:
+    """The non-empty, cleaned, de-duplicated values of a repeatable parameter."""
+    seen: list[str] = []
+    for raw in args.getlist(name):
+        value = clean_text(raw).strip()[:MAX_VALUE_LEN]
+        if value and value not in seen:
+            seen.append(value)
+    if len(seen) > MAX_VALUES:
+        raise BadParam(name, ",".join(seen[:3]), f"最多 {MAX_VALUES} 个值")
+    return seen
+
+
+def _single(args: MultiArgs, name: str) -> str | None:
+    """The last non-empty value of a single-valued parameter."""
+    values = _values(args, name)
+    return values[-1] if values else None
+
+
+def parse_page(value: str | None) -> int:
+    """A page number 1..MAX_PAGE (None or empty is page 1)."""
+    if value is None or value.strip() == "":
+        return 1
+    text = value.strip()
+    if not text.isascii() or not text.isdigit():
+        raise BadParam("page", value, "页码必须是正整数")
+    page = int(text)
+    if not 1 <= page <= MAX_PAGE:
+        raise BadParam("page", value, f"页码必须在 1 到 {MAX_PAGE} 之间")
+    return page
+
+
+def parse_year(value: str) -> int:
+    """A four-digit year."""
+    if not (value.isascii() and value.isdigit() and len(value) == 4):
+        raise BadParam("year", value, "年份必须是四位数字，例如 2022")
+    return int(value)
+
+
+def parse_month(value: str) -> str:
+    """A month as ``YYYY-MM`` (01..12)."""
+    m = _MONTH.match(value)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise BadParam("month", value, "月份格式应为 YYYY-MM，例如 2022-04")
+    return value
+
+
+def parse_date(name: str, value: str | None) -> dt.date | None:
+    """An ISO date ``YYYY-MM-DD`` (None or empty is no date)."""
+    if not value:
+        return None
+    if not _DATE.match(value):
+        raise BadParam(name, value, "日期格式应为 YYYY-MM-DD，例如 2022-04-02")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadParam(name, value, "不存在这个日期") from None
+
+
+def is_bulletin_id(value: str) -> bool:
+    """Whether `value` has the shape of a bulletin id (16 lowercase hex digits)."""
+    return bool(_BULLETIN_ID.match(value))
+
+
+def parse_query(value: str | None) -> tuple[str, list[str]]:
+    """The cleaned query and any notices about what was changed."""
+    notices: list[str] = []
+    q = clean_text(value or "").strip()
+    if len(q) > MAX_QUERY:
+        q = q[:MAX_QUERY].rstrip()
+        notices.append(f"检索词过长，只使用了前 {MAX_QUERY} 个字符。")
+    return q, notices
+
+
+def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = DEFAULT_SORTS) -> SearchParams:
+    """Turn ``request.args`` into :class:`SearchParams`; raise :class:`BadParam` for bad values."""
+    q, notices = parse_query(args.get("q"))
+
+    years = tuple(parse_year(v) for v in _values(args, "year"))
+    months = tuple(parse_month(v) for v in _values(args, "month"))
+
+    bulletins: list[str] = []
+    numbers: set[int] = set()
+    for value in _values(args, "issue"):
+        if value.isascii() and value.isdigit() and not is_bulletin_id(value):
+            numbers.add(int(value))
+        else:
+            bulletins.append(value)  # unknown ids simply match nothing
+    if len(numbers) > 1:
+        raise BadParam("issue", ",".join(map(str, sorted(numbers))), "只能指定一个期号")
+    issue = numbers.pop() if numbers else None
+    if issue is not None and not 0 <= issue <= 10_000:
+        raise BadParam("issue", str(issue), "期号超出范围")
+
+    raw_sort = _single(args, "sort")
+    if raw_sort is not None and raw_sort not in sorts:
+        raise BadParam("sort", raw_sort, "排序只能是 " + " 或 ".join(sorts))
+
+    date_from = parse_date("from", _single(args, "from"))
+    date_to = parse_date("to", _single(args, "to"))
+    if date_from and date_to and date_from > date_to:
+        raise BadParam("from", date_from.isoformat(), "起始日期晚于截止日期")
+
+    return SearchParams(
+        q=q,
+        city=tuple(_values(args, "city")),
+        year=years,
+        month=months,
+        bulletin=tuple(bulletins),
+        issue=issue,
+        place=_single(args, "place"),
+        series=_single(args, "series"),
+        date_from=date_from,
+        date_to=date_to,
+        sort=raw_sort or "relevance",
+        sort_given=raw_sort is not None,
+        page=parse_page(args.get("page")),
+        notices=tuple(notices),
+    )
+
+
+def parse_terms(args: Mapping[str, Any] | MultiArgs) -> list[str]:
+    """Search terms for highlighting in the bulletin view: repeated ``hl`` values."""
+    getlist = getattr(args, "getlist", None)
+    raw = getlist("hl") if getlist else []
+    terms: list[str] = []
+    for value in raw[:MAX_VALUES]:
+        term = clean_text(value).strip()[:MAX_VALUE_LEN]
+        if term and term not in terms:
+            terms.append(term)
+    return terms

@@ -1,0 +1,101 @@
+"""HTML pages: the search page and the bulletin view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+
+from webui.data import bulletin_data, parse_or_400, search_data
+from webui.facets import active_filters, state_url
+from webui.params import SearchParams, clean_text, parse_query, parse_terms
+from webui.render import chinese_date, citation, highlight_text, render_body
+from webui.timeline import render_timeline
+
+bp = Blueprint("web", __name__)
+
+
+def bulletin_url(bulletin_id: str, terms: list[str] | tuple[str, ...] = (), order: int | None = None) -> str:
+    """Link to a bulletin (and one of its articles), carrying the search terms to highlight."""
+    anchor = f"a{order}" if order is not None else None
+    return url_for("web.bulletin", bulletin_id=bulletin_id, hl=list(terms) or None, _anchor=anchor)
+
+
+def page_links(params: SearchParams, page: int, pages: int) -> list[dict[str, Any]]:
+    """Numbered page links around the current page, with gaps as None."""
+    if pages <= 1:
+        return []
+    wanted = {1, pages} | {p for p in range(page - 2, page + 3) if 1 <= p <= pages}
+    out: list[dict[str, Any]] = []
+    last = 0
+    for p in sorted(wanted):
+        if p - last > 1:
+            out.append({"gap": True})
+        out.append({"number": p, "url": state_url(params, page=p), "current": p == page})
+        last = p
+    return out
+
+
+def suggestions(params: SearchParams) -> list[dict[str, str]]:
+    """What to try when nothing matched: single words of the query, or a clean slate."""
+    out: list[dict[str, str]] = []
+    words = params.q.split()
+    if len(words) > 1:
+        for w in words[:5]:
+            out.append({"label": f"只搜“{w}”", "url": state_url(params, q=w)})
+    if params.has_filters and params.q:
+        out.append({"label": f"不加筛选，只搜“{params.q}”", "url": state_url(SearchParams(q=params.q))})
+    return out
+
+
+@bp.get("/")
+def index() -> str:
+    """The search page: query, facets, timeline, results; browse the newest articles when empty."""
+    params = parse_or_400(request.args)
+    data = search_data(params)
+    filters = active_filters(params, data["facets"])
+    return render_template(
+        "search.html",
+        params=params,
+        data=data,
+        filters=filters,
+        timeline=render_timeline(params, data["facets"]["month"]),
+        pagination=page_links(params, data["page"], data["pages"]),
+        prev_url=state_url(params, page=data["page"] - 1) if data["page"] > 1 else None,
+        next_url=state_url(params, page=data["page"] + 1) if data["page"] < data["pages"] else None,
+        sort_urls={s: state_url(params, sort=s, sort_given=True) for s in ("relevance", "date")},
+        suggestions=suggestions(params),
+        bulletin_url=bulletin_url,
+        highlight=highlight_text,
+        chinese_date=chinese_date,
+    )
+
+
+@bp.get("/bulletin/<bulletin_id>")
+def bulletin(bulletin_id: str) -> str:
+    """One whole issue, each article with an anchor and a citation; search terms highlighted."""
+    data = bulletin_data(bulletin_id)
+    terms = parse_terms(request.args)
+    q, _ = parse_query(request.args.get("q"))
+    if q and not terms:
+        terms = [w for w in (clean_text(t).strip("\"'()（）") for t in q.split()) if w and w.upper() not in ("AND", "OR", "NOT")]
+    articles = [
+        {
+            **article,
+            "anchor": f"a{article['order']}",
+            "title_html": highlight_text(article.get("title") or "", terms),
+            "body_html": render_body(article.get("body") or "", terms),
+            "citation": citation(data, article),
+        }
+        for article in data.get("articles", [])
+    ]
+    back_url = state_url(SearchParams(q=q)) if q else (state_url(SearchParams(q=" ".join(terms))) if terms else None)
+    return render_template(
+        "bulletin.html",
+        bulletin=data,
+        articles=articles,
+        terms=terms,
+        back_url=back_url,
+        date_text=chinese_date(data.get("date")),
+        bulletin_url=bulletin_url,
+    )
