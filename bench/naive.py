@@ -220,8 +220,12 @@ def run_query(ix, q: BenchQuery) -> tuple[int, dict[str, int]]:  # type: ignore[
 
 def query(index_dir: Path, queries: Sequence[BenchQuery], repeat: int = 1) -> list[NaiveResult]:
     """Run each query once to warm up, then `repeat` timed times; return the latencies."""
+    import logging
+
+    import jieba
     from whoosh import index
 
+    jieba.setLogLevel(logging.WARNING)
     ix = index.open_dir(str(index_dir))
     out = []
     for q in queries:
