@@ -141,8 +141,18 @@ def corpus_bytes(corpus_dir: Path) -> int:
     return sum(p.stat().st_size for p in corpus_dir.iterdir() if p.suffix in (".txt", ".md"))
 
 
+def _chinese_analyzer():  # type: ignore[no-untyped-def]
+    """jieba's ChineseAnalyzer; importing jieba.analyse leaks an open file (idf.txt): silence that once."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        from jieba.analyse import ChineseAnalyzer
+    return ChineseAnalyzer
+
+
 def _schema():  # type: ignore[no-untyped-def]
-    from jieba.analyse import ChineseAnalyzer
+    ChineseAnalyzer = _chinese_analyzer()
     from whoosh.fields import ID, STORED, TEXT, Schema
 
     return Schema(
@@ -226,6 +236,7 @@ def query(index_dir: Path, queries: Sequence[BenchQuery], repeat: int = 1) -> li
     from whoosh import index
 
     jieba.setLogLevel(logging.WARNING)
+    _chinese_analyzer()  # the index's pickled schema imports it
     ix = index.open_dir(str(index_dir))
     out = []
     for q in queries:
