@@ -1,0 +1,96 @@
+"""Dates and issue numbers as bulletins write them: 2022年4月2日, 二〇二二年四月十五日,
+2022-04-02, 第十一期, 2023年第3期（总第58期）. Chinese numerals go through cn2an."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+__all__ = ["IssueNumber", "cn_number", "find_date", "parse_issue"]
+
+_CN_DIGITS = "〇零○Ｏ一二三四五六七八九十百千两"
+_NUM = rf"[0-9０-９{_CN_DIGITS}]+"
+_YEAR = rf"(?:[0-9０-９]{{4}}|[{_CN_DIGITS}]{{4}})"
+
+_DATE_PATTERNS = (
+    re.compile(rf"(?P<y>{_YEAR})\s*年\s*(?P<m>{_NUM})\s*月\s*(?P<d>{_NUM})\s*[日号]"),
+    re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})[-./](?P<m>[0-9]{1,2})[-./](?P<d>[0-9]{1,2})(?![0-9])"),
+    re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})(?P<m>[01][0-9])(?P<d>[0-3][0-9])(?![0-9])"),
+)
+_ISSUE = re.compile(
+    rf"(?:(?P<y>{_YEAR})\s*年\s*)?(?<!总)第\s*(?P<n>{_NUM})\s*期"
+    rf"(?:\s*[（(]\s*总\s*第?\s*(?P<t>{_NUM})\s*期\s*[）)])?"
+)
+_TOTAL = re.compile(rf"总\s*第\s*(?P<t>{_NUM})\s*期")
+
+
+def cn_number(text: str) -> int | None:
+    """11, "十一", "二〇二二" or full-width "１１" as an int; None if not a number."""
+    text = text.strip().translate(str.maketrans("０１２３４５６７８９○Ｏ", "0123456789〇〇"))
+    if not text:
+        return None
+    if text.isascii():
+        return int(text) if text.isdigit() else None
+    try:
+        value = cn2an.cn2an(text, "smart")
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    return int(value)
+
+
+def _make_date(y: str, m: str, d: str) -> dt.date | None:
+    year, month, day = cn_number(y), cn_number(m), cn_number(d)
+    if year is None or month is None or day is None:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_date(text: str) -> dt.date | None:
+    """The first valid date written in `text`, or None."""
+    best: tuple[int, dt.date] | None = None
+    for pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            date = _make_date(m["y"], m["m"], m["d"])
+            if date is not None:
+                if best is None or m.start() < best[0]:
+                    best = (m.start(), date)
+                break
+    return best[1] if best else None
+
+
+@dataclass(frozen=True)
+class IssueNumber:
+    """What an issue line says: 2023年第3期（总第58期） → year 2023, issue 3, total 58."""
+
+    issue: int | None
+    total: int | None
+    year: int | None
+
+
+def parse_issue(line: str) -> IssueNumber | None:
+    """Read an issue line (第11期, 第十一期, 2023年第3期（总第58期）); None if it is not one."""
+    m = _ISSUE.search(line)
+    if m is None:
+        t = _TOTAL.search(line)
+        if t is None:
+            return None
+        return IssueNumber(None, cn_number(t["t"]), None)
+    issue = cn_number(m["n"])
+    if issue is None:
+        return None
+    total = cn_number(m["t"]) if m["t"] else None
+    if total is None:
+        t = _TOTAL.search(line, m.end())
+        total = cn_number(t["t"]) if t else None
+    year = cn_number(m["y"]) if m["y"] else None
+    if year is not None and not 1900 <= year <= 2100:
+        year = None
+    return IssueNumber(issue, total, year)

@@ -1,0 +1,178 @@
+"""Parse a Markdown bulletin: `#` title (series, date), `##`/`###` article headings.
+
+Shape (e.g. the 《新闻联播》 transcripts):
+
+    # 《新闻联播》 (20240315)      series + date
+    ## 新闻摘要                    table of contents: not an article
+    ## 详细新闻                    a section holding the articles
+    ### 陕西：…                    one article per heading of the deepest level used
+    <p>…</p> [查看原文](…)         body: Markdown with inline HTML
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from archive import gazetteer
+from archive.dates import find_date, parse_issue
+from archive.headings import split_heading
+from archive.htmltext import markdown_paragraphs
+from archive.model import Article, Bulletin, make_article_id, make_bulletin_id
+
+__all__ = ["parse_markdown"]
+
+_ATX = re.compile(r"^\s{0,3}(?P<hashes>#{1,6})(?:\s+(?P<text>.*?))?\s*#*\s*$")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+# Headings whose content lists the articles rather than being one.
+TOC_TITLES = {"新闻摘要", "目录", "本期目录", "本期要目", "要目", "内容提要", "本期导读", "导读", "本期内容", "内容摘要"}
+_DATE_TEXT = re.compile(
+    r"[（(]?\s*(?:\d{8}|\d{4}[-./]\d{1,2}[-./]\d{1,2}|[0-9〇零○一二三四五六七八九十]+\s*年\s*[0-9一二三四五六七八九十]+\s*月\s*[0-9一二三四五六七八九十]+\s*[日号])\s*[)）]?"
+)
+_ISSUE_TEXT = re.compile(r"[（(]?\s*(?:[0-9〇零一二三四五六七八九十]{4}\s*年\s*)?第\s*[0-9一二三四五六七八九十百]+\s*期(?:\s*[（(]\s*总第\s*\d+\s*期\s*[)）])?\s*[)）]?")
+
+
+@dataclass
+class _Heading:
+    level: int
+    text: str
+    start: int  # line index of the heading
+
+
+@dataclass
+class _Draft:
+    heading: str
+    section: str | None
+    lines: list[str] = field(default_factory=list)
+
+
+def _headings(lines: list[str]) -> list[_Heading]:
+    out = []
+    in_fence = False
+    for i, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and (m := _ATX.match(line)) and m["text"]:
+            out.append(_Heading(len(m["hashes"]), m["text"].strip(), i))
+    return out
+
+
+def _series_of(title: str) -> str:
+    series = _ISSUE_TEXT.sub(" ", _DATE_TEXT.sub(" ", title))
+    series = re.sub(r"[《》〈〉]", "", series)
+    return re.sub(r"\s+", " ", series).strip(" -—_|·")
+
+
+def _plain_heading(text: str) -> str:
+    paragraphs = markdown_paragraphs(text)
+    return " ".join(paragraphs) if paragraphs else text
+
+
+def parse_markdown(text: str, path: str) -> Bulletin:
+    """A Bulletin from a Markdown issue (see the module docstring)."""
+    lines = text.split("\n")
+    warnings: list[str] = []
+    heads = _headings(lines)
+    title_head = next((h for h in heads if h.level == 1), None)
+    if title_head is not None:
+        title = _plain_heading(title_head.text)
+        heads = [h for h in heads if h is not title_head]
+    else:
+        first = next((ln.strip() for ln in lines if ln.strip()), path)
+        title = _plain_heading(first)
+        warnings.append("no `#` title line: series from the first line")
+    # Metadata lines between the title and the first heading (第11期, the issuer, the date).
+    body_start = title_head.start + 1 if title_head else 0
+    preamble_end = heads[0].start if heads else len(lines)
+    preamble = [ln.strip() for ln in lines[body_start:preamble_end] if ln.strip()]
+    date = find_date(title)
+    issue = parse_issue(title)
+    for ln in preamble[:6]:
+        if len(ln) > 40:
+            break
+        date = date or find_date(ln)
+        issue = issue or parse_issue(ln)
+    series = _series_of(title) or title or path
+    if date is None:
+        warnings.append("no date found")
+
+    levels = sorted({h.level for h in heads})
+    article_level = levels[-1] if levels else None
+    drafts: list[_Draft] = []
+    lead: list[str] = []
+    section: str | None = None
+    current: _Draft | None = None
+    skipping = False
+    for i in range(body_start, len(lines)):
+        line = lines[i]
+        head = next((h for h in heads if h.start == i), None)  # heads are few per file
+        if head is not None:
+            plain = _plain_heading(head.text)
+            if plain in TOC_TITLES:
+                skipping, current = True, None
+            elif head.level < (article_level or 0):
+                skipping, current, section = False, None, plain
+            else:
+                skipping = False
+                current = _Draft(plain, section)
+                drafts.append(current)
+            continue
+        if skipping:
+            continue
+        if current is not None:
+            current.lines.append(line)
+        elif section is not None and line.strip():
+            # Text in a section before its first article: an article of its own.
+            current = _Draft(section, section)
+            current.lines.append(line)
+            drafts.append(current)
+        elif title_head is not None or i >= preamble_end:
+            lead.append(line)
+    if not drafts:
+        body = [ln for ln in (lead if title_head else lines) if ln.strip()]
+        if body:
+            drafts.append(_Draft(title, None, lead if title_head else lines))
+    elif any(ln.strip() for ln in lead) and not preamble:
+        drafts.insert(0, _Draft(title, None, lead))
+    if not drafts:
+        warnings.append("no articles found")
+
+    year = issue.year if issue and issue.year is not None else (date.year if date else None)
+    issue_no = issue.issue if issue else None
+    bid = make_bulletin_id(series, year, issue_no, date, fallback=path)
+    articles = []
+    for n, d in enumerate(drafts, 1):
+        split = split_heading(d.heading)
+        place, heading_title = split if split else (None, d.heading)
+        body = "\n".join(d.lines).strip("\n")
+        paragraphs = markdown_paragraphs(body)
+        articles.append(
+            Article(
+                id=make_article_id(bid, n),
+                bulletin_id=bid,
+                order=n,
+                title=heading_title,
+                place=place,
+                city=gazetteer.city_of(place) if place else None,
+                places=gazetteer.find_places("\n".join((d.heading, *paragraphs))),
+                section=d.section,
+                paragraphs=paragraphs,
+                body=body,
+            )
+        )
+    return Bulletin(
+        id=bid,
+        path=path,
+        format="markdown",
+        series=series,
+        issue=issue_no,
+        issue_total=issue.total if issue else None,
+        year=year,
+        date=date,
+        issuer=None,
+        serial=None,
+        copies=None,
+        recipients=(),
+        articles=tuple(articles),
+        warnings=tuple(warnings),
+    )

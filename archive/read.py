@@ -1,0 +1,119 @@
+"""Read a source file's bytes as text, whatever office produced it.
+
+Order: strict UTF-8 (fast, unambiguous), then byte-order marks (UTF-16/32), then
+charset-normalizer's detection, reading any Chinese codec as GB18030 (a superset
+of GB2312 and GBK). The result is NFC-normalised with LF line ends.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from pathlib import Path
+
+import charset_normalizer
+
+from archive.errors import BulletinReadError
+
+__all__ = ["decode_bytes", "normalise_text", "read_text"]
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CHINESE_CODECS = {"gb2312", "gbk", "gb18030", "hz", "cp936", "ms936", "euc_cn", "iso2022_cn"}
+_CONTROL_SHARE = 0.05  # more control characters than this: binary, not text
+
+
+def _looks_binary(text: str) -> str | None:
+    """Why `text` is binary rather than a bulletin, or None."""
+    if "\x00" in text:
+        return "binary file (NUL bytes)"
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    if controls > max(1, len(text) * _CONTROL_SHARE):
+        return f"binary file ({controls} control characters)"
+    return None
+
+
+def normalise_text(text: str) -> str:
+    """NFC, LF line ends, no leading BOM."""
+    text = text.removeprefix("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def _mostly_hanzi(text: str) -> bool:
+    """Whether most non-ASCII characters are CJK ideographs or CJK punctuation."""
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    if not wide:
+        return False
+    hanzi = sum(1 for ch in wide if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
+    return hanzi >= 0.8 * len(wide)
+
+
+def _detect(data: bytes) -> str | None:
+    """The encoding of non-UTF-8 bytes, Chinese codecs read as GB18030."""
+    try:
+        best = charset_normalizer.from_bytes(data).best()
+    except Exception:  # the detector's own failures mean "unknown encoding" here
+        return None
+    encoding = best.encoding.lower().replace("-", "_") if best is not None else ""
+    if encoding in _CHINESE_CODECS:
+        return "gb18030"
+    # This archive holds Chinese bulletins: charset-normalizer reads short GBK text
+    # as Korean (cp949) or Big5. Prefer GB18030 when it decodes strictly to hanzi.
+    try:
+        if _mostly_hanzi(data.decode("gb18030")):
+            return "gb18030"
+    except UnicodeDecodeError:
+        pass
+    return best.encoding if best is not None else None
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """Decode a file's bytes to NFC text with LF line ends.
+
+    Raises BulletinReadError(name, reason) for an empty, binary or undecodable file.
+    """
+    if not data.strip():
+        raise BulletinReadError(name, "empty file")
+    text: str | None = None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        for bom, encoding in _BOMS:
+            if data.startswith(bom):
+                try:
+                    text = data.decode(encoding)
+                except UnicodeDecodeError as exc:
+                    raise BulletinReadError(name, f"invalid {encoding} after its byte-order mark: {exc.reason}") from None
+                break
+    if text is None:
+        if b"\x00" in data:
+            raise BulletinReadError(name, "binary file (NUL bytes, no byte-order mark)")
+        encoding = _detect(data)
+        if encoding is None:
+            raise BulletinReadError(name, "unknown text encoding (not UTF-8, UTF-16 or GB18030)")
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise BulletinReadError(name, f"cannot decode as {encoding}: {exc}") from None
+    reason = _looks_binary(text)
+    if reason:
+        raise BulletinReadError(name, reason)
+    text = normalise_text(text)
+    if not text.strip():
+        raise BulletinReadError(name, "empty file (only whitespace)")
+    return text
+
+
+def read_text(path: Path) -> str:
+    """The text of the file at `path` (see decode_bytes)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise BulletinReadError(str(path), f"cannot read file: {exc.strerror or exc}") from None
+    return decode_bytes(data, str(path))
