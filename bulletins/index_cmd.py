@@ -1,15 +1,99 @@
-"""`bulletins index` (placeholder until its module lands)."""
+"""`bulletins index` and `bulletins add`: keep the index in step with the corpus."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
 
 import click
 
+from bulletins.options import corpus_option, index_option
+
+
+def _print_report(report: "object", seconds: float, as_json: bool) -> None:
+    d = report.to_dict()  # type: ignore[attr-defined]
+    if as_json:
+        click.echo(json.dumps({**d, "seconds": round(seconds, 3)}, ensure_ascii=False))
+        return
+    what = "rebuilt" if d["rebuilt"] else "updated"
+    click.echo(
+        f"index {what} in {seconds:.1f} s: {d['added']} added, {d['updated']} updated, "
+        f"{d['removed']} removed, {d['unchanged']} unchanged, {len(d['rejected'])} rejected; "
+        f"{d['articles']} articles searchable"
+    )
+    for w in d["warnings"]:
+        click.echo(f"warning: {w}", err=True)
+    for r in d["rejected"]:
+        click.echo(f"rejected {r['path']}: {r['reason']}", err=True)
+
+
+def _run(corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, as_json: bool) -> int:
+    from indexer.build import build_index
+    from indexer.store import IndexBusyError
+
+    def on_wait() -> None:
+        click.echo(f"another `bulletins index` run is writing {index}; waiting up to {wait:.0f} s…", err=True)
+
+    t0 = time.perf_counter()
+    try:
+        report = build_index(
+            corpus, index, rebuild=rebuild, procs=procs, wait_seconds=wait, on_wait=on_wait,
+            show_progress=sys.stderr.isatty() and not as_json,
+        )
+    except IndexBusyError as ex:
+        raise click.ClickException(str(ex)) from None
+    _print_report(report, time.perf_counter() - t0, as_json)
+    return 1 if report.rejected else 0
+
 
 @click.command()
-def index() -> None:
-    """Not built yet."""
-    raise click.ClickException("index: not built yet")
+@corpus_option
+@index_option
+@click.option("--rebuild", is_flag=True, help="Build a fresh index beside the old one and swap it in.")
+@click.option("--procs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: one per core).")
+@click.option("--wait", type=click.FloatRange(0), default=600.0, show_default=True,
+              help="Seconds to wait for another index run to finish.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def index(corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, as_json: bool) -> None:
+    """Index the corpus: add new files, re-index changed ones, drop deleted ones.
+
+    Exits 1 when any file was rejected (after indexing all the others).
+    """
+    sys.exit(_run(corpus, index, rebuild, procs, wait, as_json))
 
 
 @click.command()
-def add() -> None:
-    """Not built yet."""
-    raise click.ClickException("add: not built yet")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@corpus_option
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the index summary as JSON.")
+def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool) -> None:
+    """Check FILES, copy the good ones into the corpus under telling names, and index them.
+
+    A rejected file changes nothing; a different file already in the corpus is
+    never overwritten.
+    """
+    from archive.corpus import place_in_corpus
+    from archive.errors import BulletinError
+    from archive.parse import parse_file
+
+    failed = False
+    for path in files:
+        try:
+            b = parse_file(path)
+        except BulletinError as ex:
+            click.echo(f"rejected {path}: {ex.reason}", err=True)
+            failed = True
+            continue
+        placed = place_in_corpus(path, b, corpus)
+        if placed.status == "conflict":
+            click.echo(f"rejected {path}: {placed.reason}", err=True)
+            failed = True
+        elif placed.status == "same":
+            click.echo(f"{path}: already in the corpus as {placed.dest.name}", err=True)
+        else:
+            click.echo(f"{path} → {placed.dest} ({b.label}, {len(b.articles)} articles)", err=True)
+    code = _run(corpus, index, False, None, 600.0, as_json)
+    sys.exit(1 if failed or code else 0)

@@ -1,0 +1,195 @@
+"""Chinese analysis for the index: jieba words and character units.
+
+Whoosh pickles the schema, analyzers included, into the index: the classes
+below must keep this import path (``indexer.analysis``). The jieba dictionary
+itself is never pickled; it is loaded once per process on first use.
+
+Three views of one text:
+
+- words: jieba's precise-mode words, positions are running word numbers and
+  offsets point into the original text (phrase queries and ranking);
+- units: every Chinese character, and every run of other letters or digits,
+  is one unit; punctuation and space are skipped (substring search);
+- bigrams: adjacent units joined, positioned by unit number, so any substring
+  of two or more units is a phrase of bigrams.
+
+Normalisation (NFKC for single characters, lower case) keeps the text's length,
+so offsets found on the normalised text are offsets into the original.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+from whoosh.analysis import Token, Tokenizer
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+CJK_RE = re.compile(f"[{_CJK}]")
+# One unit: a Chinese character, or a run of other letters/digits.
+UNIT_RE = re.compile(f"[{_CJK}]|[^\\W_{_CJK}]+")
+# Pieces of a jieba token: a run of Chinese characters, or of other letters/digits.
+PIECE_RE = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
+
+
+def _build_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        c = chr(cp)
+        n = unicodedata.normalize("NFKC", c).lower()
+        if n != c and len(n) == 1:
+            table[cp] = n
+    return table
+
+
+_TABLE: dict[int, str] | None = None
+
+
+def normalize(text: str) -> str:
+    """NFKC and lower case, character by character: the length never changes.
+
+    Full-width letters and digits become ASCII, Latin letters lower case; a
+    character whose NFKC form is longer than one character is kept as it is.
+    """
+    global _TABLE
+    if _TABLE is None:
+        _TABLE = _build_table()
+    return text.translate(_TABLE)
+
+
+def units(text: str) -> list[str]:
+    """The normalised search units of `text`, in order."""
+    return UNIT_RE.findall(normalize(text))
+
+
+def bigrams(us: list[str]) -> list[str]:
+    """Adjacent pairs of units; a lone unit gives no bigram."""
+    return [us[i] + us[i + 1] for i in range(len(us) - 1)]
+
+
+# -- jieba -----------------------------------------------------------------
+
+_jieba_lock = threading.Lock()
+_jieba: Any = None
+
+
+def jieba_tokenizer() -> Any:
+    """The process-wide jieba tokenizer with the archive's domain dictionary."""
+    global _jieba
+    if _jieba is None:
+        with _jieba_lock:
+            if _jieba is None:
+                import logging
+
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                tk = jieba.Tokenizer()
+                tk.initialize()
+                userdict = resources.files("indexer") / "data" / "userdict.txt"
+                with resources.as_file(userdict) as path:
+                    tk.load_userdict(str(path))
+                _jieba = tk
+    return _jieba
+
+
+def words(text: str) -> Iterator[tuple[str, int, int]]:
+    """(word, start, end) for each indexed word of `text`, offsets into `text`.
+
+    Words are jieba's precise cut of the normalised text; a token that mixes
+    Chinese and other characters is split into its runs, and punctuation and
+    space are dropped.
+    """
+    norm = normalize(text)
+    for tok, start, _end in jieba_tokenizer().tokenize(norm, HMM=True):
+        for m in PIECE_RE.finditer(tok):
+            yield m.group(), start + m.start(), start + m.end()
+
+
+def word_list(text: str) -> list[str]:
+    """Just the words of `text` (query side)."""
+    return [w for w, _s, _e in words(text)]
+
+
+# -- Whoosh tokenizers ---------------------------------------------------------
+
+
+class _BaseTokenizer(Tokenizer):
+    """Honours Whoosh's tokenizer protocol: positions are running token numbers,
+    `chars` give offsets into the original text, boost/stopped reset per token."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def _spans(self, value: str) -> Iterator[tuple[str, int, int]]:
+        raise NotImplementedError
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar = start_char
+                t.endchar = start_char + len(value)
+            yield t
+            return
+        for pos, (text, start, end) in enumerate(self._spans(value)):
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[start:end]
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t
+
+
+class JiebaTokenizer(_BaseTokenizer):
+    """Chinese words by jieba (precise mode, HMM on), with offsets and word positions."""
+
+    def _spans(self, value: str) -> Iterator[tuple[str, int, int]]:
+        return words(value)
+
+
+class UnitTokenizer(_BaseTokenizer):
+    """Single units: each Chinese character, each run of other letters/digits."""
+
+    def _spans(self, value: str) -> Iterator[tuple[str, int, int]]:
+        for m in UNIT_RE.finditer(normalize(value)):
+            yield m.group(), m.start(), m.end()
+
+
+class BigramTokenizer(_BaseTokenizer):
+    """Adjacent unit pairs, positioned by the first unit's number."""
+
+    def _spans(self, value: str) -> Iterator[tuple[str, int, int]]:
+        ms = list(UNIT_RE.finditer(normalize(value)))
+        for a, b in zip(ms, ms[1:]):
+            yield a.group() + b.group(), a.start(), b.end()

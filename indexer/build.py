@@ -1,0 +1,355 @@
+"""Build and update the index from the corpus: incremental by default.
+
+A run compares the corpus (path + content hash of every file) with the
+manifest held in the index itself (the `source` field of its articles), parses
+new and changed files, analyses them in worker processes that each write one
+Whoosh segment, and commits deletions and new segments together. A file that
+is rejected changes nothing: the articles it had before stay searchable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import shutil
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from whoosh.index import Index
+
+from archive.errors import BulletinError
+from archive.model import Bulletin
+from archive.parse import parse_file
+from indexer import fastwrite, store
+from indexer.documents import article_doc, source_key
+
+SOURCE_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
+# Below this much new text, analysing in this process beats starting workers.
+INPROCESS_BYTES = 2_000_000
+
+
+@dataclass
+class Rejected:
+    path: str
+    reason: str
+
+
+@dataclass
+class IndexReport:
+    """What one run did; `rejected` files were left as they were in the index."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    articles: int = 0  # articles in the index after the run
+    rebuilt: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "removed": len(self.removed),
+            "unchanged": self.unchanged,
+            "rejected": [{"path": r.path, "reason": r.reason} for r in self.rejected],
+            "articles": self.articles,
+            "rebuilt": self.rebuilt,
+            "warnings": self.warnings,
+        }
+
+
+def corpus_files(corpus: Path) -> dict[str, Path]:
+    """Every candidate source file under `corpus`, by corpus-relative path.
+
+    Hidden files and README files are skipped; anything else is offered to the
+    parser, which rejects what is not a bulletin with a reason.
+    """
+    files: dict[str, Path] = {}
+    if not corpus.is_dir():
+        return files
+    for dirpath, dirnames, filenames in os.walk(corpus):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.startswith(".") or name.upper().startswith("README"):
+                continue
+            path = Path(dirpath) / name
+            if path.is_file():
+                files[path.relative_to(corpus).as_posix()] = path
+    return files
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def manifest(ix: Index) -> dict[str, tuple[str, str]]:
+    """{relpath: (sha256, bulletin_id)} of the files whose articles the index holds."""
+    out: dict[str, tuple[str, str]] = {}
+    with ix.searcher() as s:
+        r = s.reader()
+        sources = r.column_reader("source")
+        bulletins = r.column_reader("bulletin_id")
+        for docnum in r.all_doc_ids():
+            key = sources[docnum]
+            if key and key not in out:
+                relpath, _, sha = key.partition("\t")
+                out[relpath] = (sha, bulletins[docnum])
+    return out
+
+
+# -- the work of one process: parse, then analyse and write a segment ----------
+
+
+class _Work:
+    def __init__(self, corpus: Path, files: list[tuple[str, str]]) -> None:
+        self.corpus = corpus
+        self.files = files  # (relpath, sha)
+        self.parsed: dict[str, Bulletin] = {}
+
+    def parse(self) -> Iterable[tuple[str, str | None, str | None]]:
+        """(relpath, bulletin_id, rejection reason) per file."""
+        for relpath, _sha in self.files:
+            try:
+                b = parse_file(self.corpus / relpath)
+            except BulletinError as ex:
+                yield relpath, None, ex.reason
+                continue
+            except Exception as ex:  # a parser bug must not stop the run
+                yield relpath, None, f"parser failed: {type(ex).__name__}: {ex}"
+                continue
+            self.parsed[relpath] = b
+            yield relpath, b.id, None
+
+    def write(self, gen_dir: str, accepted: set[str], progress: Callable[[int], None]) -> Any:
+        from whoosh import index as whoosh_index
+
+        ix = whoosh_index.open_dir(gen_dir)
+        writer = fastwrite.segment_writer(ix)
+        encode = fastwrite.positions_encoder(ix)
+        try:
+            for relpath, sha in self.files:
+                b = self.parsed.get(relpath)
+                if b is None or relpath not in accepted:
+                    continue
+                src = source_key(relpath, sha)
+                for a in b.articles:
+                    fastwrite.add_doc(writer, article_doc(b, a, src, encode))
+                progress(1)
+            return fastwrite.finish_segment(writer)
+        except BaseException:
+            fastwrite.cancel_segment(writer)
+            raise
+
+
+def _worker(conn: Connection, corpus: Path, files: list[tuple[str, str]], gen_dir: str) -> None:
+    try:
+        work = _Work(corpus, files)
+        conn.send(("parsed", list(work.parse())))
+        accepted = conn.recv()
+        if accepted is None:
+            return
+        segment = work.write(gen_dir, accepted, lambda n: conn.send(("progress", n)))
+        conn.send(("done", segment))
+    except BaseException:
+        try:
+            conn.send(("error", traceback.format_exc()))
+        except Exception:
+            pass
+    finally:
+        conn.close()
+
+
+def _split(files: list[tuple[str, str]], sizes: dict[str, int], n: int) -> list[list[tuple[str, str]]]:
+    """Contiguous chunks of about equal bytes (keeps each segment's docs in corpus order)."""
+    total = sum(sizes[r] for r, _ in files) or 1
+    chunks: list[list[tuple[str, str]]] = [[] for _ in range(n)]
+    acc = 0
+    for item in files:
+        i = min(n - 1, acc * n // total)
+        chunks[i].append(item)
+        acc += sizes[item[0]]
+    return [c for c in chunks if c]
+
+
+class _Progress:
+    def __init__(self, total: int, show: bool) -> None:
+        self.bar = None
+        if show and total >= 50:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="file", desc="indexing", leave=False)
+
+    def update(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _process(
+    corpus: Path,
+    files: list[tuple[str, str]],
+    sizes: dict[str, int],
+    gen_dir: str,
+    decide: Callable[[list[tuple[str, str | None, str | None]]], set[str]],
+    procs: int,
+    show_progress: bool,
+) -> list[Any]:
+    """Parse and write `files` in `procs` processes; returns the new segments."""
+    nbytes = sum(sizes[r] for r, _ in files)
+    if procs <= 1 or nbytes < INPROCESS_BYTES or len(files) < 4:
+        work = _Work(corpus, files)
+        accepted = decide(list(work.parse()))
+        bar = _Progress(len(accepted), show_progress)
+        try:
+            return [work.write(gen_dir, accepted, bar.update)]
+        finally:
+            bar.close()
+
+    ctx = multiprocessing.get_context("fork")
+    chunks = _split(files, sizes, procs)
+    conns: list[Connection] = []
+    workers = []
+    for chunk in chunks:
+        parent, child = ctx.Pipe()
+        p = ctx.Process(target=_worker, args=(child, corpus, chunk, gen_dir), daemon=True)
+        p.start()
+        child.close()
+        conns.append(parent)
+        workers.append(p)
+    try:
+        parsed: list[tuple[str, str | None, str | None]] = []
+        for c in conns:
+            kind, payload = c.recv()
+            if kind == "error":
+                raise RuntimeError(f"index worker failed:\n{payload}")
+            parsed.extend(payload)
+        accepted = decide(parsed)
+        for c in conns:
+            c.send(accepted)
+        bar = _Progress(len(accepted), show_progress)
+        segments: list[Any] = []
+        pending = set(conns)
+        while pending:
+            for c in wait(list(pending)):
+                try:
+                    kind, payload = c.recv()  # type: ignore[union-attr]
+                except EOFError:
+                    raise RuntimeError("an index worker died") from None
+                if kind == "progress":
+                    bar.update(payload)
+                elif kind == "done":
+                    segments.append(payload)
+                    pending.discard(c)  # type: ignore[arg-type]
+                else:
+                    raise RuntimeError(f"index worker failed:\n{payload}")
+        bar.close()
+        return segments
+    finally:
+        for p in workers:
+            if p.is_alive():
+                p.terminate()
+            p.join(timeout=5)
+
+
+def _remove_scratch(gen: Path) -> None:
+    """Scratch folders of writers that were killed (Whoosh leaves `*.tmp`)."""
+    for entry in gen.glob("*.tmp"):
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def build_index(
+    corpus: Path,
+    root: Path,
+    rebuild: bool = False,
+    procs: int | None = None,
+    wait_seconds: float = 600.0,
+    on_wait: Callable[[], None] | None = None,
+    show_progress: bool = False,
+) -> IndexReport:
+    """Bring the index at `root` up to date with `corpus` (see the module doc)."""
+    procs = procs or os.cpu_count() or 1
+    report = IndexReport()
+    with store.run_lock(root, wait=wait_seconds, on_wait=on_wait):
+        store.remove_stale(root)
+        ix = None if rebuild else store.open_writable(root)
+        if ix is None and not rebuild and store.current_dir(root) is not None:
+            report.warnings.append("the index could not be opened or is of an older format: rebuilt it")
+        fresh = ix is None
+        report.rebuilt = fresh
+        if fresh:
+            gen, ix = store.new_generation(root)
+            old: dict[str, tuple[str, str]] = {}
+        else:
+            gen = Path(ix.storage.folder)
+            _remove_scratch(gen)
+            old = manifest(ix)
+
+        paths = corpus_files(corpus)
+        current: dict[str, str] = {}
+        sizes: dict[str, int] = {}
+        for relpath, path in paths.items():
+            try:
+                current[relpath] = file_sha256(path)
+                sizes[relpath] = path.stat().st_size
+            except OSError as ex:
+                report.rejected.append(Rejected(relpath, f"cannot read: {ex.strerror or ex}"))
+        todo = sorted((r, sha) for r, sha in current.items() if old.get(r, ("",))[0] != sha)
+        report.unchanged = len(current) - len(todo)
+        gone = sorted(r for r in old if r not in paths)
+        # Unchanged files keep their issue ids; a new file may not claim one of them.
+        owner = {bid: r for r, (sha, bid) in old.items() if current.get(r) == sha}
+
+        def decide(parsed: list[tuple[str, str | None, str | None]]) -> set[str]:
+            accepted: set[str] = set()
+            for relpath, bid, reason in sorted(parsed):
+                if reason is not None:
+                    report.rejected.append(Rejected(relpath, reason))
+                elif bid in owner and owner[bid] != relpath:
+                    report.rejected.append(
+                        Rejected(relpath, f"the same issue is already archived from {owner[bid]}")
+                    )
+                else:
+                    owner[bid] = relpath  # type: ignore[index]
+                    accepted.add(relpath)
+            return accepted
+
+        writer = ix.writer(timeout=10.0)
+        try:
+            segments = _process(corpus, todo, sizes, str(gen), decide, procs, show_progress)
+            accepted = {r for r, _ in todo} - {x.path for x in report.rejected}
+            for relpath in gone:
+                writer.delete_by_term("source", source_key(relpath, old[relpath][0]))
+            for relpath, _sha in todo:
+                if relpath in accepted and relpath in old:
+                    writer.delete_by_term("source", source_key(relpath, old[relpath][0]))
+            fastwrite.commit(writer, segments)
+        except BaseException:
+            try:
+                writer.cancel()
+            except Exception:
+                pass
+            raise
+        report.removed = gone
+        report.added = sorted(r for r in accepted if r not in old)
+        report.updated = sorted(r for r in accepted if r in old)
+        if fresh:
+            store.publish(root, gen)
+        with ix.searcher() as s:
+            report.articles = s.doc_count()
+        report.rejected.sort(key=lambda x: x.path)
+    return report

@@ -1,0 +1,96 @@
+"""Per-document values held in memory per index version: filters and facet counts
+without scoring, and the list of issues for prev/next navigation.
+
+Built once from Whoosh's columns when a new index version is first searched,
+then shared by all threads (IndexHandle.shared).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh.searching import Searcher
+
+
+def issue_label(series: str, year: int | None, issue: int | None, date: int | None) -> str:
+    """Same wording as Bulletin.label, from index values (date as yyyymmdd)."""
+    if year and issue:
+        return f"{series} {year}年第{issue}期"
+    if date:
+        return f"{series} {date // 10000}年{date // 100 % 100}月{date % 100}日"
+    return series
+
+
+@dataclass
+class Snapshot:
+    """Column values by global document number, for one index version."""
+
+    live: frozenset[int]
+    city: list[Any]
+    year: list[Any]
+    month: list[Any]
+    bulletin: list[Any]
+    series: list[Any]
+    date: list[int]  # yyyymmdd, 0 when unknown
+    by_value: dict[str, dict[Any, set[int]]] = field(default_factory=dict)
+    issues: dict[str, dict[str, Any]] = field(default_factory=dict)  # bulletin id -> info
+    series_order: dict[str, list[str]] = field(default_factory=dict)  # series -> ids by date
+
+    def docs_with(self, name: str, values: tuple[Any, ...]) -> set[int]:
+        index = self.by_value[name]
+        out: set[int] = set()
+        for v in values:
+            out |= index.get(v, set())
+        return out
+
+
+def _column(reader: Any, name: str, n: int) -> list[Any]:
+    if not reader.has_column(name):
+        return [None] * n
+    cr = reader.column_reader(name)
+    return list(cr)
+
+
+def build_snapshot(searcher: Searcher) -> Snapshot:
+    """Read the facet columns of every live document."""
+    r = searcher.reader()
+    n = r.doc_count_all()
+    live = frozenset(r.all_doc_ids())
+    cols = {name: _column(r, name, n) for name in ("city", "year", "month", "bulletin_id", "series", "date", "issue")}
+    date = [d or 0 for d in cols["date"]]
+    year = [y or None for y in cols["year"]]
+    snap = Snapshot(
+        live=live,
+        city=[c or None for c in cols["city"]],
+        year=year,
+        month=[m or None for m in cols["month"]],
+        bulletin=cols["bulletin_id"],
+        series=cols["series"],
+        date=date,
+    )
+    for name, arr in (("city", snap.city), ("year", snap.year), ("month", snap.month), ("bulletin", snap.bulletin), ("series", snap.series)):
+        index: dict[Any, set[int]] = defaultdict(set)
+        for d in live:
+            v = arr[d]
+            if v is not None:
+                index[v].add(d)
+        snap.by_value[name] = dict(index)
+    order: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for d in live:
+        bid = snap.bulletin[d]
+        if bid in snap.issues:
+            continue
+        ser, iss = snap.series[d], cols["issue"][d] or None
+        snap.issues[bid] = {
+            "id": bid,
+            "series": ser,
+            "year": year[d],
+            "issue": iss,
+            "date": date[d],
+            "label": issue_label(ser, year[d], iss, date[d] or None),
+        }
+        order[ser].append((date[d] or (year[d] or 0) * 10000, iss or 0, bid))
+    snap.series_order = {s: [b for *_k, b in sorted(v)] for s, v in order.items()}
+    return snap

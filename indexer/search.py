@@ -1,0 +1,294 @@
+"""Search the archive: a query string and filters → one JSON-ready dict.
+
+The result set is exact and computed without scoring: each term's character
+query gives a set of documents, combined by AND/OR/NOT and intersected with
+the filters (from in-memory columns). Facet counts are taken over that whole
+set. Only ranking touches scores: whole-word matches are ranked by BM25 and
+come first; articles matching only as a substring follow, newest first.
+Snippets are made for the page shown and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from indexer import query as q
+from indexer.facets import Snapshot, build_snapshot
+from indexer.snippets import mark, snippet, term_regex
+from indexer.store import IndexHandle
+
+SORTS = ("relevance", "date")
+MAX_PER_PAGE = 100
+MAX_PAGE = 10_000
+ISSUE_FACET_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Facet filters: OR within one facet, AND across facets."""
+
+    city: tuple[str, ...] = ()
+    year: tuple[int, ...] = ()
+    month: tuple[str, ...] = ()  # "2022-04"
+    bulletin: tuple[str, ...] = ()  # bulletin ids (the issue facet)
+    issue: int | None = None  # issue number within its year
+    place: str | None = None
+    series: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "city": list(self.city),
+            "year": list(self.year),
+            "month": list(self.month),
+            "bulletin": list(self.bulletin),
+            "issue": self.issue,
+            "place": self.place,
+            "series": self.series,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+        }
+
+
+def snapshot(handle: IndexHandle) -> Snapshot:
+    return handle.shared("facets", build_snapshot)  # type: ignore[return-value]
+
+
+def _filter_set(s: Searcher, snap: Snapshot, f: Filters) -> set[int] | frozenset[int]:
+    docs: set[int] | frozenset[int] = snap.live
+    for name, values in (("city", f.city), ("year", f.year), ("month", f.month), ("bulletin", f.bulletin)):
+        if values:
+            docs = docs & snap.docs_with(name, values)
+    if f.series:
+        docs = docs & snap.docs_with("series", (f.series,))
+    if f.issue is not None:
+        docs = docs & set(s.docs_for_query(wq.NumericRange("issue", f.issue, f.issue)))
+    if f.place:
+        docs = docs & set(s.docs_for_query(wq.Term("place", f.place)))
+    if f.date_from or f.date_to:
+        lo = int(f.date_from.strftime("%Y%m%d")) if f.date_from else 0
+        hi = int(f.date_to.strftime("%Y%m%d")) if f.date_to else 99999999
+        date = snap.date
+        docs = {d for d in docs if date[d] and lo <= date[d] <= hi}
+    return docs
+
+
+class _Evaluator:
+    """Turns the parsed tree into the exact set of matching documents."""
+
+    def __init__(self, s: Searcher, live: frozenset[int]) -> None:
+        self.s = s
+        self.live = live
+        self.rank: list[wq.Query] = []
+        self.highlight: list[tuple[str, ...]] = []
+        self.terms: list[str] = []
+
+    def docs(self, node: q.Node, positive: bool = True) -> set[int] | frozenset[int]:
+        if isinstance(node, q.Term):
+            c = q.compile_term(node)
+            if positive:
+                if c.rank is not None:
+                    self.rank.append(c.rank)
+                self.highlight.extend(c.highlight)
+                if c.highlight:
+                    self.terms.append(node.text)
+            if c.match is None:
+                return set()
+            return set(self.s.docs_for_query(c.match))
+        if isinstance(node, q.Not):
+            return self.live - self.docs(node.child, not positive)
+        if isinstance(node, q.Or):
+            out: set[int] = set()
+            for child in node.children:
+                out |= self.docs(child, positive)
+            return out
+        pos = [c for c in node.children if not isinstance(c, q.Not)]
+        neg = [c for c in node.children if isinstance(c, q.Not)]
+        result: set[int] | frozenset[int] | None = None
+        for child in pos:
+            d = self.docs(child, positive)
+            result = d if result is None else result & d
+            if not result:
+                break
+        if result is None:
+            result = self.live
+        for child in neg:
+            if not result:
+                break
+            result = result - self.docs(child.child, not positive)  # type: ignore[union-attr]
+        return result
+
+
+def _by_date(docs: Any, snap: Snapshot, k: int) -> list[int]:
+    date = snap.date
+    return heapq.nlargest(k, docs, key=lambda d: (date[d], -d))
+
+
+def _rank(s: Searcher, snap: Snapshot, rank: list[wq.Query], matched: set[int] | frozenset[int], k: int) -> list[int]:
+    """The first `k` documents: BM25 over whole-word matches, then the rest by date."""
+    if not rank or not matched:
+        return _by_date(matched, snap, k)
+    rq = rank[0] if len(rank) == 1 else wq.Or(rank)
+    worded = set(s.docs_for_query(rq)) & matched
+    top: list[int] = []
+    if worded:
+        results = s.search(rq, filter=worded, limit=min(k, len(worded)), terms=False)
+        top = [hit.docnum for hit in results]
+    if len(top) < k:
+        top += _by_date(matched - worded, snap, k - len(top))
+    return top
+
+
+def _facets(snap: Snapshot, docs: Any) -> dict[str, list[dict[str, Any]]]:
+    city = Counter(snap.city[d] for d in docs)
+    year = Counter(snap.year[d] for d in docs)
+    month = Counter(snap.month[d] for d in docs)
+    issue = Counter(snap.bulletin[d] for d in docs)
+    for c in (city, year, month, issue):
+        c.pop(None, None)
+    issues = snap.issues
+    top_issues = sorted(issue.items(), key=lambda kv: (-kv[1], -(issues[kv[0]]["date"] or 0)))
+    return {
+        "city": [{"value": v, "count": n} for v, n in sorted(city.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "year": [{"value": v, "count": n} for v, n in sorted(year.items(), reverse=True)],
+        "month": [{"value": v, "count": n} for v, n in sorted(month.items())],
+        "issue": [
+            {"value": v, "label": issues[v]["label"], "count": n} for v, n in top_issues[:ISSUE_FACET_LIMIT]
+        ],
+    }
+
+
+def _iso(yyyymmdd: int | None) -> str | None:
+    if not yyyymmdd:
+        return None
+    return f"{yyyymmdd // 10000:04d}-{yyyymmdd // 100 % 100:02d}-{yyyymmdd % 100:02d}"
+
+
+def _hit(s: Searcher, snap: Snapshot, docnum: int, rx: Any) -> dict[str, Any]:
+    f = s.stored_fields(docnum)
+    bid = f.get("bulletin_id")
+    return {
+        "article_id": f.get("article_id"),
+        "bulletin_id": bid,
+        "series": f.get("series"),
+        "issue": f.get("issue"),
+        "year": f.get("year"),
+        "date": _iso(f.get("date")),
+        "city": f.get("city"),
+        "place": f.get("place"),
+        "section": f.get("section"),
+        "order": f.get("order"),
+        "title": f.get("title", ""),
+        "title_html": mark(f.get("title", ""), rx),
+        "label": snap.issues.get(bid, {}).get("label", f.get("series")),
+        "snippet": snippet(f.get("text", ""), rx),
+    }
+
+
+def search(
+    handle: IndexHandle,
+    query: str,
+    filters: Filters = Filters(),
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = 20,
+) -> dict[str, Any]:
+    """Search the archive; see the module doc. Raises only for bad page/per_page/sort
+    values and IndexUnavailableError; a malformed query is searched as plain words."""
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+    if not 1 <= page <= MAX_PAGE:
+        raise ValueError(f"page must be between 1 and {MAX_PAGE}")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+    s = handle.searcher()
+    snap = snapshot(handle)
+    parsed = q.parse_query(query)
+    allowed = _filter_set(s, snap, filters)
+    ev = _Evaluator(s, snap.live)
+    if parsed.tree is None:
+        matched = allowed
+    else:
+        matched = ev.docs(parsed.tree) & allowed if allowed else set()
+    k = page * per_page
+    if parsed.tree is None or sort == "date":
+        ordered = _by_date(matched, snap, k)
+    else:
+        ordered = _rank(s, snap, ev.rank, matched, k)
+    rx = term_regex(ev.highlight)
+    total = len(matched)
+    return {
+        "query": query,
+        "total": total,
+        "page": page,
+        "pages": max(1, math.ceil(total / per_page)),
+        "per_page": per_page,
+        "sort": sort,
+        "filters": filters.to_dict(),
+        "hits": [_hit(s, snap, d, rx) for d in ordered[(page - 1) * per_page : k]],
+        "facets": _facets(snap, matched),
+        "terms": ev.terms,
+        "warnings": list(parsed.warnings),
+    }
+
+
+def get_bulletin(handle: IndexHandle, bulletin_id: str) -> dict[str, Any] | None:
+    """One issue with all its articles, in order, and its neighbours in the series."""
+    s = handle.searcher()
+    snap = snapshot(handle)
+    info = snap.issues.get(bulletin_id)
+    if info is None:
+        return None
+    docs = sorted(snap.docs_with("bulletin", (bulletin_id,)))
+    stored = sorted((s.stored_fields(d) for d in docs), key=lambda f: f.get("order") or 0)
+    first = stored[0]
+    meta = first.get("meta") or {}
+    relpath = (first.get("source") or "").partition("\t")[0]
+    order = snap.series_order.get(info["series"], [])
+    i = order.index(bulletin_id) if bulletin_id in order else -1
+
+    def neighbour(j: int) -> dict[str, str] | None:
+        if i < 0 or not 0 <= j < len(order):
+            return None
+        other = snap.issues[order[j]]
+        return {"id": other["id"], "label": other["label"]}
+
+    return {
+        "id": bulletin_id,
+        "series": info["series"],
+        "issue": info["issue"],
+        "issue_total": meta.get("issue_total"),
+        "year": info["year"],
+        "date": _iso(info["date"]),
+        "issuer": meta.get("issuer"),
+        "serial": meta.get("serial"),
+        "copies": meta.get("copies"),
+        "recipients": meta.get("recipients", []),
+        "format": meta.get("format"),
+        "label": info["label"],
+        "path": relpath,
+        "articles": [
+            {
+                "article_id": f.get("article_id"),
+                "order": f.get("order"),
+                "place": f.get("place"),
+                "city": f.get("city"),
+                "section": f.get("section"),
+                "title": f.get("title"),
+                "body": f.get("body"),
+                "text": f.get("text"),
+            }
+            for f in stored
+        ],
+        "prev": neighbour(i - 1),
+        "next": neighbour(i + 1),
+    }

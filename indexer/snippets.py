@@ -1,0 +1,77 @@
+"""Snippets: the passage of a stored text around the search terms, marked.
+
+Works on the page's few stored texts only, by searching the normalised text
+(same length as the original) for each term's unit sequence, allowing
+punctuation and space between units, as the character index does.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+
+from indexer.analysis import normalize
+
+SNIPPET_CHARS = 140
+
+
+def term_regex(unit_seqs: Iterable[Sequence[str]]) -> re.Pattern[str] | None:
+    """One regex finding any of the unit sequences in normalised text."""
+    alts = []
+    for us in unit_seqs:
+        if not us:
+            continue
+        alts.append(r"[\W_]*".join(re.escape(u) for u in us))
+    if not alts:
+        return None
+    alts.sort(key=len, reverse=True)
+    return re.compile("|".join(alts))
+
+
+def _spans(text: str, rx: re.Pattern[str] | None) -> list[tuple[int, int]]:
+    if rx is None or not text:
+        return []
+    return [m.span() for m in rx.finditer(normalize(text)) if m.end() > m.start()]
+
+
+def mark(text: str, rx: re.Pattern[str] | None) -> str:
+    """`text` HTML-escaped, with every term occurrence in <mark>."""
+    out: list[str] = []
+    last = 0
+    for a, b in _spans(text, rx):
+        out.append(html.escape(text[last:a]))
+        out.append(f"<mark>{html.escape(text[a:b])}</mark>")
+        last = b
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def snippet(text: str, rx: re.Pattern[str] | None, width: int = SNIPPET_CHARS) -> str:
+    """A window of about `width` characters around the densest run of matches."""
+    text = text.replace("\n", " ")
+    spans = _spans(text, rx)
+    if not spans:
+        cut = text[:width]
+        return html.escape(cut) + ("…" if len(text) > width else "")
+    # the window that starts a little before the match with most others in reach
+    best, best_n = spans[0][0], 0
+    for i, (a, _b) in enumerate(spans):
+        n = sum(1 for x, _ in spans[i:] if x < a + width)
+        if n > best_n:
+            best, best_n = a, n
+    start = max(0, best - width // 4)
+    end = min(len(text), start + width)
+    start = max(0, min(start, end - width))
+    out: list[str] = ["…" if start > 0 else ""]
+    last = start
+    for a, b in spans:
+        if b <= start or a >= end:
+            continue
+        a, b = max(a, start), min(b, end)
+        out.append(html.escape(text[last:a]))
+        out.append(f"<mark>{html.escape(text[a:b])}</mark>")
+        last = b
+    out.append(html.escape(text[last:end]))
+    out.append("…" if end < len(text) else "")
+    return "".join(out)

@@ -1,0 +1,212 @@
+"""Where the index lives, who may write it, and read-only handles on it.
+
+Layout of the index root (default `var/index/`):
+
+    current -> gen-20260101T120000-ab12cd   symlink to the serving generation
+    gen-…/                                  a Whoosh index directory
+    .lock                                   held by the one `bulletins index` run
+
+An incremental run commits into the current generation (Whoosh writes its TOC
+last, by rename). A rebuild writes a new generation beside it and swaps the
+symlink atomically, so a failed or killed rebuild leaves the old one serving.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import filelock
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+from whoosh.searching import Searcher
+
+from indexer.schema import SCHEMA_VERSION, make_schema
+
+CURRENT = "current"
+GEN_PREFIX = "gen-"
+LOCK = ".lock"
+STALE_SECONDS = 120.0  # an old generation may still be read by a server this long
+
+
+class IndexUnavailableError(Exception):
+    """The index is missing or damaged; the message says which and what to do."""
+
+
+class IndexBusyError(Exception):
+    """Another `bulletins index` run holds the index."""
+
+
+def current_dir(root: Path) -> Path | None:
+    """The serving generation's directory, or None when there is none."""
+    link = root / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    path = (root / target) if not os.path.isabs(target) else Path(target)
+    return path if path.is_dir() else None
+
+
+def new_generation(root: Path) -> tuple[Path, Index]:
+    """Create an empty index in a fresh generation directory (not yet published)."""
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    path = root / f"{GEN_PREFIX}{stamp}-{secrets.token_hex(3)}"
+    path.mkdir()
+    (path / "SCHEMA_VERSION").write_text(str(SCHEMA_VERSION))
+    return path, whoosh_index.create_in(str(path), make_schema())
+
+
+def publish(root: Path, gen: Path) -> None:
+    """Point `current` at `gen`, atomically (rename of a fresh symlink)."""
+    tmp = root / f".{CURRENT}.{os.getpid()}.{secrets.token_hex(3)}"
+    os.symlink(gen.name, tmp)
+    os.replace(tmp, root / CURRENT)
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_stale(root: Path, keep_seconds: float = STALE_SECONDS) -> list[str]:
+    """Remove generations that are not current (left by older or killed runs).
+
+    Generations replaced less than `keep_seconds` ago are kept for servers
+    that may still be reading them. Call only while holding the run lock.
+    """
+    removed: list[str] = []
+    if not root.is_dir():
+        return removed
+    cur = current_dir(root)
+    now = time.time()
+    for entry in root.iterdir():
+        if entry.name.startswith(f".{CURRENT}."):
+            entry.unlink(missing_ok=True)
+            removed.append(entry.name)
+        elif entry.name.startswith(GEN_PREFIX) and entry.is_dir() and entry != cur:
+            if now - entry.stat().st_mtime >= keep_seconds:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry.name)
+    return removed
+
+
+def open_writable(root: Path) -> Index | None:
+    """The current generation for writing, or None when there is none or it is unusable."""
+    cur = current_dir(root)
+    if cur is None:
+        return None
+    try:
+        if (cur / "SCHEMA_VERSION").read_text().strip() != str(SCHEMA_VERSION):
+            return None
+        return whoosh_index.open_dir(str(cur))
+    except Exception:  # damaged: the caller rebuilds from the corpus
+        return None
+
+
+@contextmanager
+def run_lock(root: Path, wait: float = 0.0, on_wait: object = None) -> Iterator[None]:
+    """Hold the index root's run lock; wait up to `wait` seconds for another run.
+
+    The lock is an OS file lock: a killed run releases it with its process,
+    so no stale lock ever needs removing by hand.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(str(root / LOCK))
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        if callable(on_wait):
+            on_wait()
+        try:
+            lock.acquire(timeout=wait)
+        except filelock.Timeout:
+            raise IndexBusyError(
+                f"another `bulletins index` run is writing {root}; try again when it has finished"
+            ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+class IndexHandle:
+    """Read-only access to the serving index for a process (the CLI or the web app).
+
+    `searcher()` gives each thread its own Searcher on the newest committed
+    generation, reopened when `bulletins index` commits or swaps generations.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._shared: dict[tuple[str, int], object] = {}
+
+    def _open(self) -> tuple[Searcher, tuple[str, int]]:
+        cur = current_dir(self.root)
+        if cur is None:
+            raise IndexUnavailableError(
+                f"no index at {self.root}: run `bulletins index` to build it from the corpus"
+            )
+        try:
+            ix = whoosh_index.open_dir(str(cur), readonly=True)
+            searcher = ix.searcher()
+            key = (str(cur), ix.latest_generation())
+        except Exception as ex:
+            raise IndexUnavailableError(
+                f"the index at {cur} cannot be read ({type(ex).__name__}: {ex}); "
+                "run `bulletins index --rebuild` to rebuild it from the corpus"
+            ) from ex
+        return searcher, key
+
+    def searcher(self) -> Searcher:
+        """This thread's Searcher on the newest generation."""
+        s: Searcher | None = getattr(self._local, "searcher", None)
+        if s is not None:
+            cur = current_dir(self.root)
+            try:
+                fresh = cur is not None and str(cur) == self._local.key[0] and s.up_to_date()
+            except Exception:
+                fresh = False
+            if fresh:
+                return s
+            s.close()
+            self._local.searcher = None
+        s, key = self._open()
+        self._local.searcher, self._local.key = s, key
+        return s
+
+    def key(self) -> tuple[str, int]:
+        """(generation dir, TOC generation) of this thread's current searcher."""
+        self.searcher()
+        return self._local.key
+
+    def shared(self, name: str, build: "object") -> object:
+        """A value computed once per index version and shared by all threads."""
+        key = self.key()
+        full = (f"{name}|{key[0]}", key[1])
+        with self._lock:
+            if full in self._shared:
+                return self._shared[full]
+        value = build(self.searcher())  # type: ignore[operator]
+        with self._lock:
+            # keep only the newest version of each shared value
+            for k in [k for k in self._shared if k[0] == full[0] or k[0].startswith(f"{name}|")]:
+                del self._shared[k]
+            self._shared[full] = value
+        return value
+
+    def close(self) -> None:
+        s = getattr(self._local, "searcher", None)
+        if s is not None:
+            s.close()
+            self._local.searcher = None
