@@ -26,7 +26,7 @@ from bench.generate import CITIES
 from bench.queries import BenchQuery
 
 _DISTRICT_CITY = {d: c for c, ds in CITIES.items() for d in ds}
-_HEADING = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,10}?(?:市|区|县))\s*[:：]\s*(?P<title>\S.{1,60})$")
+_HEADING = re.compile(r"^(?P<place>[\u4e00-\u9fff]{1,10}?(?:市|区|县))\s*[:：]\s*(?P<title>\S.{1,60})$")
 _SECTION = re.compile(r"^【.+】$")
 _PAGE = re.compile(r"^-\s*\d+\s*-$")
 _FOOTER = re.compile(r"^(?:报|发|抄送)\s*[:：]")
