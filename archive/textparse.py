@@ -143,7 +143,8 @@ def _parse_footer(lines: list[_Line], lo: int) -> _Footer:
         elif serial or copies or _COLOPHON.match(t):
             continue
         elif f.recipients:
-            f.recipients[-1] = f"{f.recipients[-1]} {t}"
+            prev = f.recipients[-1]
+            f.recipients[-1] = prev + t if prev.endswith(("，", "、", ",", "；")) else f"{prev} {t}"
     return f
 
 
@@ -246,7 +247,7 @@ def parse_raw_text(text: str, path: str) -> Bulletin:
     if headerless:
         series = lines[0].text if lines else path
         series = series if len(series) <= 60 else series[:60] + "…"
-        header = _Header(series=series, end=1 if lines else 0)
+        header = _Header(series=series, end=0)  # the first line also titles the first article
         warnings.append("no bulletin header (series title, issue number) found: title from the first line")
     elif header.series is None:
         header.series = header.first or lines[0].text

@@ -1,9 +1,51 @@
-"""`bulletins check` (placeholder until its module lands)."""
+"""`bulletins check`: show what the parser extracts from bulletin files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import click
 
+from archive.errors import BulletinError
+from archive.model import Bulletin
+from archive.parse import parse_file
+
+
+def _summary(b: Bulletin) -> str:
+    lines = [
+        f"{b.path}: {b.label} [{b.format}]",
+        f"  series {b.series} | issue {b.issue} | total {b.issue_total} | year {b.year} | "
+        f"date {b.date.isoformat() if b.date else None}",
+        f"  issuer {b.issuer} | serial {b.serial} | copies {b.copies}",
+    ]
+    lines += [f"  recipient {r}" for r in b.recipients]
+    lines += [f"  warning: {w}" for w in b.warnings]
+    lines.append(f"  {len(b.articles)} article(s)")
+    for a in b.articles:
+        where = f" [{a.city}]" if a.city else ""
+        section = f"【{a.section}】 " if a.section else ""
+        lines.append(f"  {a.order:3d}. {section}{a.heading}{where} — {len(a.text)} chars")
+    return "\n".join(lines)
+
 
 @click.command()
-def check() -> None:
-    """Not built yet."""
-    raise click.ClickException("check: not built yet")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
+def check(files: tuple[Path, ...], as_json: bool) -> None:
+    """Parse FILES and print what was extracted; exit 1 if any file is rejected."""
+    rejected = 0
+    for path in files:
+        try:
+            bulletin = parse_file(path)
+        except BulletinError as exc:
+            rejected += 1
+            click.echo(f"rejected {exc.path}: {exc.reason}", err=True)
+            continue
+        if as_json:
+            click.echo(json.dumps(bulletin.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(_summary(bulletin))
+    if rejected:
+        click.echo(f"{rejected} of {len(files)} file(s) rejected", err=True)
+        raise SystemExit(1)
