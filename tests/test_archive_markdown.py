@@ -1,0 +1,108 @@
+"""Markdown bulletins: a written fixture, and the 《新闻联播》 corpus when present."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+
+from archive.errors import BulletinError
+from archive.parse import is_markdown, parse_file, parse_text
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "xinwen-lianbo"
+
+
+@pytest.fixture(scope="module")
+def md():
+    return parse_file(FIXTURES / "markdown-issue.md")
+
+
+def test_title_carries_series_issue_and_date(md):
+    assert md.format == "markdown"
+    assert (md.series, md.issue, md.year, md.date) == ("江苏精神文明建设简报", 5, 2023, dt.date(2023, 5, 6))
+    assert md.warnings == ()
+
+
+def test_toc_skipped_sections_kept(md):
+    assert [(a.section, a.place, a.city, a.title) for a in md.articles] == [
+        ("工作交流", "江苏南京", "南京市", "文明实践进社区"),
+        ("工作交流", "陕西", None, "志愿服务交流"),
+        ("经验做法", "省文明办", None, "总结推广典型经验"),
+    ]
+
+
+def test_inline_html_reduced_to_text_body_keeps_markup(md):
+    a = md.articles[0]
+    assert a.paragraphs == ("南京市玄武区在社区开展文明实践活动。", "活动覆盖 12 个街道。", "详情见江苏文明网。")
+    assert "<script>" not in a.text and "alert" not in a.text
+    assert "<strong>南京市</strong>" in a.body
+    assert "[江苏文明网](https://www.jswmw.cn/a?b=1&c=2)" in a.body
+    assert not a.body.startswith("###")
+    assert a.places == ("江苏", "南京", "南京市", "玄武区")
+
+
+def test_markdown_list_items(md):
+    assert md.articles[1].paragraphs == ("一是交流经验，互学互鉴。", "二是共建平台。")
+
+
+def test_format_choice():
+    assert is_markdown("anything", "a.md") and is_markdown("x", "b.MARKDOWN")
+    assert is_markdown("\n# 标题\n正文", "a.txt")
+    assert not is_markdown("#标签 不是标题", "a.txt")
+    assert not is_markdown("江苏精神文明建设简报\n第11期", "a.txt")
+
+
+def test_markdown_without_headings_is_one_article():
+    b = parse_text("# 《新闻联播》 (20240315)\n\n今天的节目到此结束。\n", "x.md")
+    assert (b.series, b.date, b.issue) == ("新闻联播", dt.date(2024, 3, 15), None)
+    assert [a.title for a in b.articles] == ["《新闻联播》 (20240315)"]
+    assert b.articles[0].paragraphs == ("今天的节目到此结束。",)
+
+
+def test_xinwen_lianbo_shape():
+    text = (
+        "# 《新闻联播》 (20240315)\n\n## 新闻摘要\n\n1.陕西：春耕；\n\n## 详细新闻\n\n"
+        "### 陕西：春耕备耕忙\n\n<p><strong>央视网消息</strong>（新闻联播）：春耕。</p>\n\n[查看原文](https://tv.cctv.com/x)\n\n"
+        "### 江苏南京：文明实践\n\n<p>南京。</p>\n"
+    )
+    b = parse_text(text, "20240315.md")
+    assert (b.series, b.date, b.year, b.issue) == ("新闻联播", dt.date(2024, 3, 15), 2024, None)
+    assert [(a.section, a.place, a.city, a.title) for a in b.articles] == [
+        ("详细新闻", "陕西", None, "春耕备耕忙"),
+        ("详细新闻", "江苏南京", "南京市", "文明实践"),
+    ]
+    assert b.articles[0].paragraphs == ("央视网消息（新闻联播）：春耕。", "查看原文")
+    assert "[查看原文](https://tv.cctv.com/x)" in b.articles[0].body
+
+
+@pytest.mark.corpus
+def test_xinwen_lianbo_corpus():
+    if not CORPUS.is_dir():
+        pytest.skip(f"{CORPUS} is absent")
+    files = sorted(CORPUS.glob("*.md"))
+    assert len(files) == 1423
+    start = time.perf_counter()
+    articles = warnings = 0
+    rejected: list[str] = []
+    for path in files:
+        try:
+            b = parse_file(path)
+        except BulletinError as exc:
+            rejected.append(str(exc))
+            continue
+        headings = path.read_text("utf-8").count("\n### ")
+        assert len(b.articles) == headings, path.name
+        assert b.date is not None and b.date.strftime("%Y%m%d") == path.stem, path.name
+        assert b.series == "新闻联播" and b.year == b.date.year and b.issue is None
+        assert all(a.paragraphs for a in b.articles), path.name
+        articles += len(b.articles)
+        warnings += len(b.warnings)
+    elapsed = time.perf_counter() - start
+    print(f"xinwen-lianbo: {len(files)} files, {articles} articles, {warnings} warnings, "
+          f"{len(rejected)} rejected in {elapsed:.1f}s")
+    assert rejected == []
+    assert warnings == 0
+    assert articles == 19876
