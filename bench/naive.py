@@ -175,7 +175,7 @@ def build(corpus_dir: Path, index_dir: Path) -> dict[str, float | int]:
         date = f"{a.year:04d}{a.month:02d}{a.day:02d}" if a.year and a.month and a.day else ""
         writer.add_document(
             id=a.id, heading=a.heading, content=a.heading + "\n" + a.text, series=a.series, city=a.city or "",
-            year=str(a.year or ""), month=str(a.month or ""), issue=str(a.issue or ""), date=date,
+            year=str(a.year or ""), month=f"{a.year:04d}-{a.month:02d}" if a.year and a.month else "", issue=str(a.issue or ""), date=date,
         )
         n += 1
     writer.commit()
@@ -186,9 +186,11 @@ def _filter(q: BenchQuery):  # type: ignore[no-untyped-def]
     from whoosh import query as Q
 
     parts = []
-    for field, values in (("city", q.city), ("year", q.year), ("month", q.month), ("series", q.bulletin)):
+    for field, values in (("city", q.city), ("year", q.year), ("month", q.month)):
         if values:
             parts.append(Q.Or([Q.Term(field, str(v)) for v in values]))
+    if q.series:
+        parts.append(Q.Term("series", q.series))
     if q.issue is not None:
         parts.append(Q.Term("issue", str(q.issue)))
     if q.date_from or q.date_to:

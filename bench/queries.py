@@ -15,9 +15,9 @@ class BenchQuery:
     q: str
     city: tuple[str, ...] = ()
     year: tuple[int, ...] = ()
-    month: tuple[int, ...] = ()
-    bulletin: tuple[str, ...] = ()
-    issue: int | None = None
+    month: tuple[str, ...] = ()  # "2021-03"
+    series: str | None = None
+    issue: int | None = None  # issue number within its year
     date_from: str | None = None  # ISO date
     date_to: str | None = None
     sort: str | None = None  # None: the project's default (relevance)
@@ -29,8 +29,9 @@ class BenchQuery:
         p: list[tuple[str, str]] = [("q", self.q)]
         p += [("city", c) for c in self.city]
         p += [("year", str(y)) for y in self.year]
-        p += [("month", str(m)) for m in self.month]
-        p += [("bulletin", b) for b in self.bulletin]
+        p += [("month", m) for m in self.month]
+        if self.series:
+            p.append(("series", self.series))
         if self.issue is not None:
             p.append(("issue", str(self.issue)))
         if self.date_from:
@@ -46,7 +47,7 @@ class BenchQuery:
     def filters_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `indexer.search.Filters`."""
         return {
-            "city": self.city, "year": self.year, "month": self.month, "bulletin": self.bulletin,
+            "city": self.city, "year": self.year, "month": self.month, "series": self.series,
             "issue": self.issue,
             "date_from": dt.date.fromisoformat(self.date_from) if self.date_from else None,
             "date_to": dt.date.fromisoformat(self.date_to) if self.date_to else None,
@@ -86,8 +87,8 @@ QUERIES: tuple[BenchQuery, ...] = (
     Q("city filter", "志愿服务", city=("淮安市",)),
     Q("city+year filter", "志愿服务", city=("淮安市",), year=(2022,)),
     Q("two cities", "文明", city=("南京市", "苏州市")),
-    Q("year+month filter", "文明", year=(2021,), month=(3,)),
-    Q("issue filter", "文明", bulletin=("江苏精神文明建设简报",), year=(2022,), issue=11),
+    Q("month filter", "文明", month=("2021-03",)),
+    Q("issue filter", "文明", series="江苏精神文明建设简报", year=(2022,), issue=11),
     Q("date range", "志愿服务", date_from="2020-01-01", date_to="2020-12-31"),
     Q("open date range", "疫情防控", date_from="2023-01-01"),
     # sort and pages
