@@ -1,0 +1,75 @@
+"""`bulletins check` through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bulletins.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "corpus" / "江苏精神文明建设简报-2022-第11期.txt"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_human_summary(runner):
+    result = runner.invoke(cli, ["check", str(SEED)])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "江苏精神文明建设简报 2022年第11期" in out
+    assert "issuer 江苏省文明办" in out and "serial 苏简字1004号" in out and "copies 400" in out
+    assert "2 article(s)" in out
+    assert "淮安市：疫情防控齐聚力 志愿服务暖人心 [淮安市]" in out
+    assert result.stderr == ""
+
+
+def test_json_one_object_per_file(runner):
+    files = [SEED, FIXTURES / "markdown-issue.md", FIXTURES / "headerless.txt"]
+    result = runner.invoke(cli, ["check", "--json", *map(str, files)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3
+    seed, md, headerless = map(json.loads, lines)
+    assert "江苏精神文明建设简报" in lines[0]  # ensure_ascii=False
+    assert seed["path"] == str(SEED)
+    assert (seed["series"], seed["issue"], seed["year"], seed["date"]) == ("江苏精神文明建设简报", 11, 2022, "2022-04-02")
+    assert (seed["serial"], seed["copies"], seed["warnings"]) == ("苏简字1004号", 400, [])
+    assert [a["place"] for a in seed["articles"]] == ["淮安市", "连云港市"]
+    assert set(seed["articles"][0]) == {"id", "order", "place", "city", "section", "title", "places", "text"}
+    assert md["format"] == "markdown" and md["date"] == "2023-05-06"
+    assert headerless["warnings"] and headerless["date"] is None
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"", "empty file"), (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00", "binary file")],
+    ids=["empty", "binary"],
+)
+def test_rejected_file_named_with_reason_others_still_print(runner, tmp_path, content, reason):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    result = runner.invoke(cli, ["check", "--json", str(bad), str(SEED)])
+    assert result.exit_code == 1
+    assert f"rejected {bad}: {reason}" in result.stderr
+    assert "1 of 2 file(s) rejected" in result.stderr
+    (line,) = result.stdout.splitlines()
+    assert json.loads(line)["series"] == "江苏精神文明建设简报"
+
+
+def test_missing_file_is_a_usage_error_or_rejection(runner, tmp_path):
+    result = runner.invoke(cli, ["check", str(tmp_path / "nope.txt")])
+    assert result.exit_code != 0
+    assert "nope.txt" in result.stderr
+
+
+def test_needs_a_file(runner):
+    result = runner.invoke(cli, ["check"])
+    assert result.exit_code == 2
