@@ -20,10 +20,15 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from bench.generate import CITIES
 from bench.queries import BenchQuery
+
+if TYPE_CHECKING:
+    from whoosh.fields import Schema
+    from whoosh.index import Index
+    from whoosh.query import Query
 
 _DISTRICT_CITY = {d: c for c, ds in CITIES.items() for d in ds}
 _HEADING = re.compile(r"^(?P<place>[\u4e00-\u9fff]{1,10}?(?:市|区|县))\s*[:：]\s*(?P<title>\S.{1,60})$")
@@ -141,7 +146,7 @@ def corpus_bytes(corpus_dir: Path) -> int:
     return sum(p.stat().st_size for p in corpus_dir.iterdir() if p.suffix in (".txt", ".md"))
 
 
-def _chinese_analyzer():  # type: ignore[no-untyped-def]
+def _chinese_analyzer() -> Any:
     """jieba's ChineseAnalyzer; importing jieba.analyse leaks an open file (idf.txt): silence that once."""
     import warnings
 
@@ -151,7 +156,7 @@ def _chinese_analyzer():  # type: ignore[no-untyped-def]
     return ChineseAnalyzer
 
 
-def _schema():  # type: ignore[no-untyped-def]
+def _schema() -> Schema:
     ChineseAnalyzer = _chinese_analyzer()
     from whoosh.fields import ID, STORED, TEXT, Schema
 
@@ -182,10 +187,10 @@ def build(corpus_dir: Path, index_dir: Path) -> dict[str, float | int]:
     return {"articles": n, "bytes": corpus_bytes(corpus_dir), "seconds": time.perf_counter() - t0}
 
 
-def _filter(q: BenchQuery):  # type: ignore[no-untyped-def]
+def _filter(q: BenchQuery) -> Query | None:
     from whoosh import query as Q
 
-    parts = []
+    parts: list[Query] = []
     for field, values in (("city", q.city), ("year", q.year), ("month", q.month)):
         if values:
             parts.append(Q.Or([Q.Term(field, str(v)) for v in values]))
@@ -211,7 +216,7 @@ class NaiveResult:
     facets: dict[str, int]  # facet -> number of distinct values
 
 
-def run_query(ix, q: BenchQuery) -> tuple[int, dict[str, int]]:  # type: ignore[no-untyped-def]
+def run_query(ix: Index, q: BenchQuery) -> tuple[int, dict[str, int]]:
     """One query the naive way: parse, search a page with facets, highlight each hit."""
     from whoosh import query as Q
     from whoosh import sorting
@@ -219,7 +224,7 @@ def run_query(ix, q: BenchQuery) -> tuple[int, dict[str, int]]:  # type: ignore[
 
     with ix.searcher() as s:
         parsed = QueryParser("content", ix.schema).parse(q.q) if q.q.strip() else Q.Every()
-        kw = {}
+        kw: dict[str, Any] = {}
         if q.sort == "date":
             kw = {"sortedby": "date", "reverse": True}
         page = s.search_page(parsed, q.page, pagelen=20, filter=_filter(q),
