@@ -176,6 +176,11 @@ def _heading_key(text: str) -> str:
     return _KEY_STRIP.sub("", text)
 
 
+def _heading_title_ok(title: str) -> bool:
+    """A heading's title is short and not a sentence (南京市：今年以来…。 is body text)."""
+    return len(title) <= 40 and not title.endswith(("。", "！", "？", "；", "，", ",", ";"))
+
+
 def _is_plain_heading(lines: list[_Line], k: int, mid_paragraph: bool) -> bool:
     """A short standalone line without final punctuation, followed by body text."""
     line = lines[k]
@@ -195,7 +200,7 @@ def _drafts(lines: list[_Line]) -> list[_Draft]:
     for line in lines:
         if (sec := _section(line.text)) is not None:
             kinds.append(("section", sec))
-        elif (head := split_heading(line.text)) is not None:
+        elif (head := split_heading(line.text)) is not None and _heading_title_ok(head[1]):
             kinds.append(("heading", head))
         else:
             kinds.append(("text", None))

@@ -114,3 +114,13 @@ def test_seed_in_gb18030_keeps_its_id(tmp_path: Path):
     path = tmp_path / "seed-gbk.txt"
     path.write_bytes(seed.read_text("utf-8").encode("gb18030"))
     assert parse_file(path).id == parse_file(seed).id
+
+
+def test_sentence_starting_with_a_place_is_body_text():
+    text = (
+        "江苏文明简报\n\n第5期\n\n2022年5月1日\n\n玄武区：文明实践暖人心\n\n"
+        "南京市：今年以来，全市开展志愿服务 3000 余次。\n\n活动取得实效。\n"
+    )
+    (a,) = parse_text(text, "x.txt").articles
+    assert (a.place, a.title) == ("玄武区", "文明实践暖人心")
+    assert a.paragraphs == ("南京市：今年以来，全市开展志愿服务 3000 余次。", "活动取得实效。")
