@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from archive import gazetteer
 from archive.dates import find_date, parse_issue
-from archive.headings import split_heading
+from archive.headings import is_org_like, split_heading
 from archive.htmltext import markdown_paragraphs
 from archive.model import Article, Bulletin, make_article_id, make_bulletin_id
 
@@ -63,6 +63,13 @@ def _series_of(title: str) -> str:
     return re.sub(r"\s+", " ", series).strip(" -—_|·")
 
 
+def _is_metadata(line: str) -> bool:
+    """An issue, date or issuer line under the title (第11期, 2022年4月2日, 江苏省文明办)."""
+    if len(line) > 40 or line.endswith(("。", "！", "？")):
+        return False
+    return bool(parse_issue(line) or find_date(line) or is_org_like(line))
+
+
 def _plain_heading(text: str) -> str:
     paragraphs = markdown_paragraphs(text)
     return " ".join(paragraphs) if paragraphs else text
@@ -103,9 +110,10 @@ def parse_markdown(text: str, path: str) -> Bulletin:
     section: str | None = None
     current: _Draft | None = None
     skipping = False
+    by_line = {h.start: h for h in heads}
     for i in range(body_start, len(lines)):
         line = lines[i]
-        head = next((h for h in heads if h.start == i), None)  # heads are few per file
+        head = by_line.get(i)
         if head is not None:
             plain = _plain_heading(head.text)
             if plain in TOC_TITLES:
@@ -132,8 +140,12 @@ def parse_markdown(text: str, path: str) -> Bulletin:
         body = [ln for ln in (lead if title_head else lines) if ln.strip()]
         if body:
             drafts.append(_Draft(title, None, lead if title_head else lines))
-    elif any(ln.strip() for ln in lead) and not preamble:
-        drafts.insert(0, _Draft(title, None, lead))
+    else:
+        # Text before the first heading other than the issue/date/issuer lines
+        # (an editor's note, say) is an article of its own: nothing is dropped.
+        text_lines = [ln for ln in lead if ln.strip() and not _is_metadata(ln.strip())]
+        if text_lines:
+            drafts.insert(0, _Draft(title, None, text_lines))
     if not drafts:
         warnings.append("no articles found")
 

@@ -206,10 +206,8 @@ def _drafts(lines: list[_Line]) -> list[_Draft]:
             kinds.append(("text", None))
     # A table of contents: short lines that repeat a later line (headings listed first).
     keys = [_heading_key(ln.text) if len(ln.text) <= 40 and not ends_paragraph(ln.text) else None for ln in lines]
-    toc = set()
-    for k, key in enumerate(keys):
-        if key and kinds[k][0] != "section" and key in keys[k + 1 :]:
-            toc.add(k)
+    last = {key: k for k, key in enumerate(keys) if key}
+    toc = {k for k, key in enumerate(keys) if key and kinds[k][0] != "section" and last[key] > k}
 
     drafts: list[_Draft] = []
     section: str | None = None

@@ -106,3 +106,13 @@ def test_xinwen_lianbo_corpus():
     assert rejected == []
     assert warnings == 0
     assert articles == 19876
+
+
+def test_text_before_the_first_heading_is_kept():
+    text = "# 江苏文明简报\n\n第5期\n\n2022年5月1日\n\n编者按：各地积极探索，现将经验刊发。\n\n## 玄武区：文明实践\n\n正文。\n"
+    b = parse_text(text, "x.md")
+    assert (b.issue, b.date) == (5, dt.date(2022, 5, 1))
+    assert [(a.title, a.paragraphs) for a in b.articles] == [
+        ("江苏文明简报", ("编者按：各地积极探索，现将经验刊发。",)),
+        ("文明实践", ("正文。",)),
+    ]
