@@ -125,10 +125,10 @@ def test_damaged_index_503(tmp_path: Path) -> None:
     from webui import create_app
 
     root = tmp_path / "index"
-    (root / "gen-broken").mkdir(parents=True)
-    (root / "gen-broken" / "_MAIN_1.toc").write_bytes(b"\x00garbage")
+    (root / "gen-broken").mkdir(parents=True)  # a generation without its Whoosh TOC
     (root / "current").symlink_to("gen-broken")
     client = create_app({"TESTING": True, "INDEX_DIR": str(root)}).test_client()
     body = get_json(client, "/api/search", status=503)
     assert_error(body, 503)
+    assert "gen-broken" in body["error"] and "--rebuild" in body["error"]
     assert client.get("/").status_code == 503
