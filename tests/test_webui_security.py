@@ -94,6 +94,7 @@ def test_hostile_bulletin_in_results_is_escaped(client: Any) -> None:
 def test_every_page_has_security_headers(client: Any, ids: dict[str, str]) -> None:
     for url in ("/", "/?q=x", f"/bulletin/{ids['seed']}", "/api/search", "/nope", "/api/nope", "/?page=abc", "/static/app.js"):
         response = client.get(url)
+        response.close()  # static files are streamed from an open file
         csp = response.headers["Content-Security-Policy"]
         assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp and "object-src 'none'" in csp
         assert response.headers["X-Content-Type-Options"] == "nosniff"
