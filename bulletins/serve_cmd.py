@@ -17,7 +17,7 @@ def create_server(app: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, 
     """A waitress server for `app` (port 0 picks a free port: see `server.effective_port`)."""
     from waitress.server import create_server as waitress_server
 
-    return waitress_server(app, host=host, port=port, threads=threads, ident="bulletins")
+    return waitress_server(app, host=host, port=port, threads=threads)
 
 
 @click.command()
