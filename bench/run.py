@@ -295,10 +295,11 @@ def main(argv: list[str] | None = None) -> int:
         "repeat": args.repeat, "build_repeat": args.build_repeat, "seed": args.seed,
         "queries": [q.name for q in queries], "corpora": {},
     }
+    path = args.results / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
     for name in corpora:
         doc["corpora"][name] = bench_corpus(name, args, args.results, queries, log)
-    path = args.results / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+        # written after every corpus, so an interrupted long run keeps what it measured
+        path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     print(report.table(doc))
     print(f"\nresults: {path}")
     if not args.quick and not args.no_readme:
