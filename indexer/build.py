@@ -29,6 +29,8 @@ from indexer import fastwrite, store
 from indexer.documents import article_doc, source_key
 
 SOURCE_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
+# Postings held in memory before a worker writes them out as a segment.
+SEGMENT_POSTINGS = 8_000_000
 # Below this much new text, analysing in this process beats starting workers.
 INPROCESS_BYTES = 2_000_000
 
@@ -131,12 +133,13 @@ class _Work:
             self.parsed[relpath] = b
             yield relpath, b.id, None
 
-    def write(self, gen_dir: str, accepted: set[str], progress: Callable[[int], None]) -> Any:
+    def write(self, gen_dir: str, accepted: set[str], progress: Callable[[int], None]) -> list[Any]:
+        """Analyse the accepted files and write them as one or more segments."""
         from whoosh import index as whoosh_index
 
         ix = whoosh_index.open_dir(gen_dir)
-        writer = fastwrite.segment_writer(ix)
-        encode = fastwrite.positions_encoder(ix)
+        segments: list[Any] = []
+        builder = fastwrite.SegmentBuilder(ix)
         try:
             for relpath, sha in self.files:
                 b = self.parsed.get(relpath)
@@ -144,11 +147,15 @@ class _Work:
                     continue
                 src = source_key(relpath, sha)
                 for a in b.articles:
-                    fastwrite.add_doc(writer, article_doc(b, a, src, encode))
+                    builder.add(article_doc(b, a, src))
                 progress(1)
-            return fastwrite.finish_segment(writer)
+                if builder.postings >= SEGMENT_POSTINGS:
+                    segments.append(builder.finish())
+                    builder = fastwrite.SegmentBuilder(ix)
+            segments.append(builder.finish())
+            return [s for s in segments if s is not None]
         except BaseException:
-            fastwrite.cancel_segment(writer)
+            builder.cancel()
             raise
 
 
@@ -215,7 +222,7 @@ def _process(
         accepted = decide(list(work.parse()))
         bar = _Progress(len(accepted), show_progress)
         try:
-            return [work.write(gen_dir, accepted, bar.update)]
+            return work.write(gen_dir, accepted, bar.update)
         finally:
             bar.close()
 
@@ -252,7 +259,7 @@ def _process(
                 if kind == "progress":
                     bar.update(payload)
                 elif kind == "done":
-                    segments.append(payload)
+                    segments.extend(payload)
                     pending.discard(c)  # type: ignore[arg-type]
                 else:
                     raise RuntimeError(f"index worker failed:\n{payload}")

@@ -11,18 +11,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from archive.model import Article, Bulletin
-from indexer.analysis import UNIT_RE, normalize, words
+from indexer.analysis import units, word_list
 
-# (term bytes, frequency, weight, encoded value) — Whoosh's posting item.
-Item = tuple[bytes, int, float, bytes]
+# An analysed field: ("positions", {term: [positions]}, length, boost)
+# or ("set", {terms}, 0, 1.0) for fields that only record presence.
+Analysed = tuple[str, Any, int, float]
 
 
 @dataclass
 class IndexDoc:
-    """One article ready for the writer: plain field values plus analysed postings."""
+    """One article ready for the writer: plain field values plus analysed fields."""
 
     values: dict[str, Any]  # small fields (indexed by their Whoosh field) and stored values
-    postings: dict[str, tuple[list[Item], int]]  # analysed field -> (items, length)
+    postings: dict[str, Analysed]
 
 
 def source_key(relpath: str, sha256: str) -> str:
@@ -44,29 +45,24 @@ def bulletin_meta(b: Bulletin) -> dict[str, Any]:
     }
 
 
-def _word_items(text: str, boost: float, encode: Any) -> tuple[list[Item], int]:
+def _word_positions(text: str, boost: float) -> Analysed:
     poses: dict[str, list[int]] = defaultdict(list)
-    n = 0
-    for n, (w, _s, _e) in enumerate(words(text), 1):
-        poses[w].append(n - 1)
-    return (
-        [(w.encode("utf-8"), len(p), len(p) * boost, encode(p)) for w, p in poses.items()],
-        n,
-    )
+    ws = word_list(text)
+    for i, w in enumerate(ws):
+        poses[w].append(i)
+    return ("positions", poses, len(ws), boost)
 
 
-def _char_items(text: str, encode: Any) -> tuple[tuple[list[Item], int], tuple[list[Item], int]]:
-    us = UNIT_RE.findall(normalize(text))
+def _char_fields(text: str) -> tuple[Analysed, Analysed]:
+    us = units(text)
     poses: dict[str, list[int]] = defaultdict(list)
-    for i in range(len(us) - 1):
-        poses[us[i] + us[i + 1]].append(i)
-    grams = [(g.encode("utf-8"), len(p), float(len(p)), encode(p)) for g, p in poses.items()]
-    unis = [(u.encode("utf-8"), 1, 1.0, b"") for u in set(us)]
-    return (grams, max(len(us) - 1, 0)), (unis, 0)
+    for i, g in enumerate(map(str.__add__, us, us[1:])):
+        poses[g].append(i)
+    return ("positions", poses, 0, 1.0), ("set", set(us), 0, 1.0)
 
 
-def article_doc(b: Bulletin, a: Article, source: str, encode: Any) -> IndexDoc:
-    """The index document of one article; `encode` is the Positions format's encoder."""
+def article_doc(b: Bulletin, a: Article, source: str) -> IndexDoc:
+    """The index document of one article, analysed."""
     date = b.date
     values: dict[str, Any] = {
         "article_id": a.id,
@@ -88,11 +84,11 @@ def article_doc(b: Bulletin, a: Article, source: str, encode: Any) -> IndexDoc:
         "body": a.body,
     }
     title, text = a.title, a.text
-    tg, tu = _char_items(title, encode)
-    cg, cu = _char_items(text, encode)
+    tg, tu = _char_fields(title)
+    cg, cu = _char_fields(text)
     postings = {
-        "title": _word_items(title, 3.0, encode),
-        "text": _word_items(text, 1.0, encode),
+        "title": _word_positions(title, 3.0),
+        "text": _word_positions(text, 1.0),
         "tg": tg,
         "tu": tu,
         "cg": cg,

@@ -59,8 +59,10 @@ def build_snapshot(searcher: Searcher) -> Snapshot:
     n = r.doc_count_all()
     live = frozenset(r.all_doc_ids())
     cols = {name: _column(r, name, n) for name in ("city", "year", "month", "bulletin_id", "series", "date", "issue")}
-    date = [d or 0 for d in cols["date"]]
-    year = [y or None for y in cols["year"]]
+    # A document without a value reads as the column's default (0 or 2**32-1).
+    date = [d if d and 10000101 <= d <= 99991231 else 0 for d in cols["date"]]
+    year = [y if y and 1000 <= y <= 9999 else None for y in cols["year"]]
+    cols["issue"] = [i if i and 0 < i < 100_000 else None for i in cols["issue"]]
     snap = Snapshot(
         live=live,
         city=[c or None for c in cols["city"]],
@@ -82,7 +84,7 @@ def build_snapshot(searcher: Searcher) -> Snapshot:
         bid = snap.bulletin[d]
         if bid in snap.issues:
             continue
-        ser, iss = snap.series[d], cols["issue"][d] or None
+        ser, iss = snap.series[d], cols["issue"][d]
         snap.issues[bid] = {
             "id": bid,
             "series": ser,

@@ -1,30 +1,40 @@
 """The one module that reaches into Whoosh's writer internals (whoosh3==3.54.0).
 
-Why: Whoosh's `add_document` runs the analyzer and builds every posting
-through generic per-token code (~9 µs a posting). The archive analyses each
-article once (indexer.documents), then hands the ready postings to the
-segment writer's pool here; several processes each write a whole segment, and
-one commit adds them all to the index atomically (the TOC is written last, by
-rename). tests/test_fastwrite.py checks this path against `add_document`.
+Why: Whoosh's `add_document` runs the analyzer through generic per-token code,
+pushes every posting through an external-sort pool and then through
+`FieldWriter.add_postings` one call at a time (~9 µs a posting, measured).
+The archive analyses each article once (indexer.documents), keeps the
+segment's postings in memory per term (documents arrive in docnum order, so
+each term's list is already sorted), and hands whole blocks to Whoosh's own
+W3 posting writer: the bytes on disk are the ones Whoosh would write.
+Several processes each write whole segments; one commit adds them all to the
+index at once (the TOC is written last, by rename).
+
+tests/test_fastwrite.py checks this path against `add_document` posting by
+posting. Pin whoosh3 exactly: these internals are not public API.
 """
 
 from __future__ import annotations
 
+import operator
+from array import array
 from typing import Any
 
 from whoosh.codec.base import Segment
 from whoosh.index import Index
+from whoosh.codec.whoosh3 import W3PostingsWriter
 from whoosh.writing import SegmentWriter
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer.documents import IndexDoc
 
 
-def segment_writer(ix: Index, limitmb: int = 256) -> SegmentWriter:
+def segment_writer(ix: Index) -> SegmentWriter:
     """A writer for one new segment that does not take the index lock.
 
-    The caller must hold the lock (via `committer`) for the whole run.
+    The caller must hold the lock (via `ix.writer()`) for the whole run.
     """
-    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+    writer = SegmentWriter(ix, _lk=False)
     # Whoosh names every writer's scratch folder "<index>.tmp" and destroys it
     # when done: writers running side by side need folders of their own
     # (the shared one is left to the committing writer, which owns it).
@@ -33,65 +43,210 @@ def segment_writer(ix: Index, limitmb: int = 256) -> SegmentWriter:
     return writer
 
 
-def positions_encoder(ix_or_schema: Any) -> Any:
-    """The Positions format's encoder, as the word and bigram fields use it."""
-    schema = ix_or_schema.schema if hasattr(ix_or_schema, "schema") else ix_or_schema
-    return schema["text"].format.encode
+def _single_encoder(encode: Any) -> Any:
+    """The Positions encoder, memoised for the common single position."""
+    single: dict[int, bytes] = {}
+
+    def enc(poses: list[int]) -> bytes:
+        if len(poses) == 1:
+            p = poses[0]
+            v = single.get(p)
+            if v is None:
+                v = single[p] = encode(poses)
+            return v
+        return encode(poses)
+
+    return enc
 
 
-def add_doc(writer: SegmentWriter, doc: IndexDoc) -> None:
-    """Add one analysed article to `writer`: what `add_document` does, minus analysis."""
-    schema = writer.schema
-    perdoc = writer.perdocwriter
-    pool_add = writer.pool.add
-    docnum = writer.docnum
-    values = doc.values
-    postings = doc.postings
-    names = sorted(n for n in set(values) | set(postings) if values.get(n) is not None or n in postings)
-    perdoc.start_doc(docnum)
-    try:
-        for name in names:
-            field = schema[name]
-            length = 0
-            if name in postings:
-                items, length = postings[name]
-                for tbytes, _freq, weight, vbytes in items:
-                    pool_add((name, tbytes, docnum, weight, vbytes))
-            elif field.indexed:
-                for tbytes, freq, weight, vbytes in field.index(values[name]):
+class _FastPostingsWriter(W3PostingsWriter):
+    """Whoosh's W3 posting writer with the per-posting Python loops of its
+    block minifiers replaced by C-level equivalents (same values, same bytes)."""
+
+    def _mini_ids(self) -> tuple[int, ...]:
+        ids = self._ids
+        return (ids[0], *map(operator.sub, ids[1:], ids[:-1]))
+
+    def _mini_weights(self) -> Any:
+        weights = self._weights
+        n = len(weights)
+        if weights.count(1.0) == n:
+            return None
+        if weights.count(weights[0]) == n:
+            return weights[0]
+        return tuple(weights)
+
+
+# zlib level for posting blocks: 1 is about twice as fast as Whoosh's 3 and
+# the block header records the level, so readers need nothing else.
+COMPRESSION = 1
+
+
+def _quantised(length: int) -> int:
+    # Whoosh stores field lengths as one byte; the posting writer sees them
+    # read back from there.
+    return byte_to_length(length_to_byte(length))
+
+
+class SegmentBuilder:
+    """Builds one segment from analysed articles, postings kept in memory."""
+
+    def __init__(self, ix: Index) -> None:
+        self.writer = segment_writer(ix)
+        self.schema = self.writer.schema
+        # field -> term bytes -> [docnums, weights or None, values or None]
+        self.terms: dict[str, dict[bytes, list[Any]]] = {}
+        self.lengths: dict[str, dict[int, int]] = {}
+        self.postings = 0
+        self.encode = _single_encoder(self.schema["text"].format.encode)
+
+    @property
+    def docs(self) -> int:
+        return self.writer.docnum
+
+    def add(self, doc: IndexDoc) -> None:
+        """Add one analysed article (what `add_document` does, minus analysis)."""
+        w = self.writer
+        schema = self.schema
+        perdoc = w.perdocwriter
+        docnum = w.docnum
+        values = doc.values
+        postings = doc.postings
+        names = sorted({n for n, v in values.items() if v is not None} | set(postings))
+        perdoc.start_doc(docnum)
+        try:
+            for name in names:
+                field = schema[name]
+                length = 0
+                if name in postings:
+                    kind, terms, length, boost = postings[name]
+                    if kind == "set":
+                        self._add_set(name, docnum, terms)
+                    else:
+                        self._add_positions(name, docnum, terms, boost)
+                elif field.indexed:
+                    items = list(field.index(values[name]))
                     if field.scorable:
-                        length += freq
-                    pool_add((name, tbytes, docnum, weight, vbytes))
-            value = values.get(name)
-            perdoc.add_field(name, field, value if field.stored else None, length)
-            column = field.column_type
-            if column and value is not None:
-                perdoc.add_column_value(name, column, field.to_column_value(value))
-    except ValueError:
-        perdoc.cancel_doc()
-        raise
-    perdoc.finish_doc()
-    writer._added = True
-    writer.docnum += 1
+                        length = sum(freq for _t, freq, _w, _v in items)
+                    self._add_items(name, field, docnum, items)
+                if field.scorable and length:
+                    self.lengths.setdefault(name, {})[docnum] = _quantised(length)
+                value = values.get(name)
+                perdoc.add_field(name, field, value if field.stored else None, length)
+                column = field.column_type
+                if column and value is not None:
+                    perdoc.add_column_value(name, column, field.to_column_value(value))
+        except ValueError:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        w._added = True
+        w.docnum += 1
 
+    def _entries(self, name: str) -> dict[Any, list[Any]]:
+        terms = self.terms.get(name)
+        if terms is None:
+            terms = self.terms[name] = {}
+        return terms
 
-def finish_segment(writer: SegmentWriter) -> Segment | None:
-    """Write out the segment; None when nothing was added. Does not touch the TOC."""
-    if not writer._added:
-        writer._close_segment()
-        writer._tempstorage.destroy()
-        return None
-    segment = writer._finalize_segment()
-    writer._tempstorage.destroy()
-    return segment
+    def _add_positions(self, name: str, docnum: int, poses: dict[str, list[int]], boost: float) -> None:
+        terms = self._entries(name)
+        enc = self.encode
+        for term, p in poses.items():
+            entry = terms.get(term)
+            if entry is None:
+                entry = terms[term] = [array("I"), array("f"), []]
+            entry[0].append(docnum)
+            entry[1].append(len(p) * boost)
+            entry[2].append(enc(p))
+        self.postings += len(poses)
 
+    def _add_set(self, name: str, docnum: int, units: set[str]) -> None:
+        terms = self._entries(name)
+        for term in units:
+            entry = terms.get(term)
+            if entry is None:
+                entry = terms[term] = [array("I"), None, None]
+            entry[0].append(docnum)
+        self.postings += len(units)
 
-def cancel_segment(writer: SegmentWriter) -> None:
-    """Abandon a segment being written (its files are removed by the next commit)."""
-    try:
-        writer._close_segment()
-    finally:
-        writer._tempstorage.destroy()
+    def _add_items(self, name: str, field: Any, docnum: int, items: list[Any]) -> None:
+        terms = self._entries(name)
+        fixed = field.format.fixed_value_size() == 0
+        for tbytes, _freq, weight, vbytes in items:
+            entry = terms.get(tbytes)
+            if entry is None:
+                entry = terms[tbytes] = [array("I"), None if fixed else array("f"), None if fixed else []]
+            entry[0].append(docnum)
+            if not fixed:
+                entry[1].append(weight)
+                entry[2].append(vbytes)
+        self.postings += len(items)
+
+    def _write_postings(self) -> None:
+        fw = self.writer.fieldwriter
+        for name in sorted(self.terms):
+            field = self.schema[name]
+            fw.start_field(name, field)
+            lens = self.lengths.get(name)
+            terms = self.terms[name]
+            # str terms sort in code point order, which is UTF-8 byte order
+            for term in sorted(terms):
+                ids, weights, values = terms[term]
+                fw.start_term(term.encode("utf-8") if isinstance(term, str) else term)
+                pw = fw._postwriter
+                pw.__class__ = _FastPostingsWriter
+                pw._compression = COMPRESSION
+                limit = pw._blocklimit
+                n = len(ids)
+                for start in range(0, n, limit):
+                    if start:
+                        pw._write_block()
+                    end = start + limit
+                    block_ids = ids[start:end]
+                    pw._ids = block_ids
+                    if weights is None:
+                        pw._weights = array("f", [1.0]) * len(block_ids)
+                        pw._maxweight = 1.0
+                        pw._values = []
+                    else:
+                        bw = weights[start:end]
+                        pw._weights = bw
+                        pw._maxweight = max(0, max(bw))
+                        pw._values = [v for v in values[start:end] if v]
+                    if lens:
+                        ls = [x for x in map(lens.get, block_ids) if x]
+                        pw._minlength = min(ls) if ls else None
+                        pw._maxlength = max(ls) if ls else 0
+                    else:
+                        pw._minlength = None
+                        pw._maxlength = 0
+                fw.finish_term()
+            fw.finish_field()
+        fw.close()
+
+    def finish(self) -> Segment | None:
+        """Write out the segment; None when nothing was added. Does not touch the TOC."""
+        w = self.writer
+        try:
+            if not w._added:
+                w._close_segment()
+                return None
+            w.perdocwriter.close()
+            self._write_postings()
+            w._close_segment()
+            w._assemble_segment()
+            return w.get_segment()
+        finally:
+            self.terms = {}
+            w._tempstorage.destroy()
+
+    def cancel(self) -> None:
+        """Abandon the segment (its files are removed by the next commit)."""
+        try:
+            self.writer._close_segment()
+        finally:
+            self.writer._tempstorage.destroy()
 
 
 def commit(

@@ -42,8 +42,8 @@ def make_schema() -> fields.Schema:
         title=fields.TEXT(analyzer=words, stored=True, field_boost=3.0),
         text=fields.TEXT(analyzer=words, stored=True),
         body=fields.STORED(),  # source Markdown/HTML, shown sanitised
-        tg=fields.FieldType(formats.Positions(), BigramTokenizer(), scorable=True),
+        tg=fields.FieldType(formats.Positions(), BigramTokenizer()),
         tu=fields.FieldType(formats.Existence(), UnitTokenizer()),
-        cg=fields.FieldType(formats.Positions(), BigramTokenizer(), scorable=True),
+        cg=fields.FieldType(formats.Positions(), BigramTokenizer()),
         cu=fields.FieldType(formats.Existence(), UnitTokenizer()),
     )

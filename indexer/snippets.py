@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
-from indexer.analysis import normalize
+from indexer.analysis import normalize, unit_text
 
 SNIPPET_CHARS = 140
 
@@ -22,7 +22,7 @@ def term_regex(unit_seqs: Iterable[Sequence[str]]) -> re.Pattern[str] | None:
     for us in unit_seqs:
         if not us:
             continue
-        alts.append(r"[\W_]*".join(re.escape(u) for u in us))
+        alts.append(r"[\W_]*".join(re.escape(unit_text(u)) for u in us))
     if not alts:
         return None
     alts.sort(key=len, reverse=True)
