@@ -1,0 +1,89 @@
+"""The fast segment writer writes what Whoosh's own add_document writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from archive.parse import parse_file
+from indexer import fastwrite
+from indexer.documents import article_doc
+from indexer.schema import make_schema
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCES = [
+    REPO / "corpus" / "江苏精神文明建设简报-2022-第11期.txt",
+    *sorted((REPO / "tests" / "fixtures").iterdir()),
+]
+
+
+def _docs() -> list:
+    docs = []
+    for path in SOURCES:
+        b = parse_file(path)
+        docs += [article_doc(b, a, f"{path.name}\tsha") for a in b.articles]
+    return docs
+
+
+def _plain_fields(doc) -> dict:
+    """The same article as add_document keyword arguments (Whoosh analyses it)."""
+    fields = {k: v for k, v in doc.values.items() if v is not None}
+    fields["tg"] = fields["tu"] = doc.values["title"]
+    fields["cg"] = fields["cu"] = doc.values["text"]
+    return fields
+
+
+def _dump(ix) -> dict:
+    out = {}
+    with ix.searcher() as s:
+        r = s.reader()
+        for fieldname, tbytes in r.all_terms():
+            fmt = ix.schema[fieldname].format
+            m = r.postings(fieldname, tbytes)
+            postings = []
+            while m.is_active():
+                postings.append((m.id(), m.weight(), m.value()))
+                m.next()
+            info = r.term_info(fieldname, tbytes)
+            out[(fieldname, tbytes)] = (postings, info.doc_frequency(), info.weight(), info.min_length(), info.max_length())
+            assert fmt is not None
+        stored = [s.stored_fields(d) for d in range(r.doc_count_all())]
+        lengths = {f: [r.doc_field_length(d, f) for d in range(r.doc_count_all())] for f in ("title", "text")}
+    return {"postings": out, "stored": stored, "lengths": lengths}
+
+
+def test_fast_path_equals_add_document(tmp_path: Path) -> None:
+    docs = _docs()
+    slow_dir, fast_dir = tmp_path / "slow", tmp_path / "fast"
+    slow_dir.mkdir()
+    fast_dir.mkdir()
+    slow = whoosh_index.create_in(str(slow_dir), make_schema())
+    w = slow.writer()
+    for d in docs:
+        w.add_document(**_plain_fields(d))
+    w.commit()
+
+    fast = whoosh_index.create_in(str(fast_dir), make_schema())
+    writer = fast.writer()
+    builder = fastwrite.SegmentBuilder(fast)
+    for d in docs:
+        builder.add(d)
+    fastwrite.commit(writer, [builder.finish()])
+
+    a, b = _dump(slow), _dump(whoosh_index.open_dir(str(fast_dir)))
+    assert a["stored"] == b["stored"]
+    assert a["lengths"] == b["lengths"]
+    assert a["postings"].keys() == b["postings"].keys()
+    for key in a["postings"]:
+        assert a["postings"][key] == b["postings"][key], key
+    assert len(a["postings"]) > 1000
+
+
+def test_empty_builder_writes_no_segment(tmp_path: Path) -> None:
+    ix = whoosh_index.create_in(str(tmp_path), make_schema())
+    writer = ix.writer()
+    builder = fastwrite.SegmentBuilder(ix)
+    assert builder.finish() is None
+    fastwrite.commit(writer, [])
+    assert whoosh_index.open_dir(str(tmp_path)).doc_count() == 0

@@ -1,0 +1,199 @@
+"""Incremental indexing: one file changed touches only that file's articles;
+rejected files change nothing; a failed run leaves the previous index serving."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bulletins.cli import cli
+from indexer import build, fastwrite, store
+from indexer.build import build_index
+from indexer.search import search
+from indexer.store import IndexHandle
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "corpus" / "江苏精神文明建设简报-2022-第11期.txt"
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+def issue(n: int, word: str) -> str:
+    return (
+        f"南京文明简报\n\n第{n}期\n\n南京市文明办\n\n2021年{n}月3日\n\n"
+        f"玄武区:第{n}期的文章 {word}\n\n玄武区开展{word}活动,群众踊跃参与。\n\n"
+        f"鼓楼区:第{n}期第二篇\n\n鼓楼区组织志愿者开展{word}宣传。\n\n(宁简字{n}号 共印50份)\n"
+    )
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    d = tmp_path / "corpus"
+    d.mkdir()
+    shutil.copy(SEED, d)
+    for n, word in ((1, "垃圾分类"), (2, "文明交通"), (3, "移风易俗")):
+        (d / f"nj-{n}.txt").write_text(issue(n, word), encoding="utf-8")
+    return d
+
+
+def stored_by_id(root: Path) -> dict[str, dict]:
+    h = IndexHandle(root)
+    s = h.searcher()
+    out = {f["article_id"]: f for f in s.all_stored_fields()}
+    h.close()
+    return out
+
+
+def test_add_change_delete_touch_only_that_file(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    first = build_index(corpus, root)
+    assert len(first.added) == 4 and first.rebuilt and first.articles == 8
+    before = stored_by_id(root)
+
+    (corpus / "nj-4.txt").write_text(issue(4, "全民阅读"), encoding="utf-8")
+    r = build_index(corpus, root)
+    assert (r.added, r.updated, r.removed, r.unchanged) == (["nj-4.txt"], [], [], 4)
+    after = stored_by_id(root)
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert len(after) == 10
+
+    (corpus / "nj-2.txt").write_text(issue(2, "诚信建设"), encoding="utf-8")
+    r = build_index(corpus, root)
+    assert (r.added, r.updated, r.removed, r.unchanged) == ([], ["nj-2.txt"], [], 4)
+    changed = stored_by_id(root)
+    assert changed.keys() == after.keys()  # same ids: the same issue, re-indexed
+    touched = {k for k in after if changed[k] != after[k]}
+    assert touched and all(after[k]["source"].startswith("nj-2.txt\t") for k in touched)
+    h = IndexHandle(root)
+    assert search(h, "文明交通")["total"] == 0 and search(h, "诚信建设")["total"] == 2
+
+    (corpus / "nj-1.txt").unlink()
+    r = build_index(corpus, root)
+    assert (r.added, r.updated, r.removed, r.unchanged) == ([], [], ["nj-1.txt"], 4)
+    assert search(IndexHandle(root), "垃圾分类")["total"] == 0
+    assert len(stored_by_id(root)) == 8
+
+    r = build_index(corpus, root)
+    assert (r.added, r.updated, r.removed, r.unchanged) == ([], [], [], 4)
+
+
+def test_rejected_file_changes_nothing(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    build_index(corpus, root)
+    (corpus / "nj-3.txt").write_bytes(b"")  # an archived issue emptied by mistake
+    (corpus / "broken.txt").write_bytes(b"\x00\x01\x02binary\xff" * 20)
+    r = build_index(corpus, root)
+    assert sorted(x.path for x in r.rejected) == ["broken.txt", "nj-3.txt"]
+    assert all(x.reason for x in r.rejected)
+    assert search(IndexHandle(root), "移风易俗")["total"] == 2  # the old articles stay
+
+
+def test_same_issue_twice_is_rejected(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    build_index(corpus, root)
+    (corpus / "copy-of-2.txt").write_text(issue(2, "文明交通") + "\n", encoding="utf-8")
+    r = build_index(corpus, root)
+    assert [x.path for x in r.rejected] == ["copy-of-2.txt"]
+    assert "nj-2.txt" in r.rejected[0].reason
+    assert search(IndexHandle(root), "文明交通")["total"] == 2
+
+
+def test_failed_commit_leaves_previous_index(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "index"
+    build_index(corpus, root)
+    (corpus / "nj-9.txt").write_text(issue(9, "全民健身"), encoding="utf-8")
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(fastwrite, "commit", boom)
+    with pytest.raises(OSError):
+        build_index(corpus, root)
+    h = IndexHandle(root)
+    assert search(h, "")["total"] == 8 and search(h, "全民健身")["total"] == 0
+    monkeypatch.undo()
+    r = build_index(corpus, root)
+    assert r.added == ["nj-9.txt"] and search(IndexHandle(root), "全民健身")["total"] == 2
+    gen = store.current_dir(root)
+    assert gen is not None and not list(gen.glob("*.tmp"))
+
+
+def test_failed_rebuild_keeps_old_generation(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "index"
+    build_index(corpus, root)
+    old = store.current_dir(root)
+    monkeypatch.setattr(store, "publish", lambda *_a: (_ for _ in ()).throw(OSError("killed (simulated)")))
+    with pytest.raises(OSError):
+        build_index(corpus, root, rebuild=True)
+    assert store.current_dir(root) == old
+    assert search(IndexHandle(root), "移风易俗")["total"] == 2
+    monkeypatch.undo()
+    r = build_index(corpus, root, rebuild=True)
+    assert r.rebuilt and store.current_dir(root) != old
+    store.remove_stale(root, keep_seconds=0)
+    assert [p.name for p in root.iterdir() if p.name.startswith("gen-")] == [store.current_dir(root).name]
+
+
+def test_parallel_build_equals_single_process(tmp_path: Path) -> None:
+    from bench.generate import generate_corpus
+
+    corpus = tmp_path / "corpus"
+    generate_corpus(40, 3, corpus)
+    one, two = tmp_path / "one", tmp_path / "two"
+    build_index(corpus, one, procs=1)
+    old = build.INPROCESS_BYTES
+    build.INPROCESS_BYTES = 0
+    try:
+        build_index(corpus, two, procs=2)
+    finally:
+        build.INPROCESS_BYTES = old
+    a, b = stored_by_id(one), stored_by_id(two)
+    assert a == b and len(a) > 80
+    for q in ("志愿服务", "淮", "文明 NOT 疫情"):
+        ra, rb = search(IndexHandle(one), q), search(IndexHandle(two), q)
+        assert ra["total"] == rb["total"] and ra["facets"] == rb["facets"], q
+
+
+def test_index_cli_summary_and_exit_code(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(root)])
+    assert r.exit_code == 0 and "4 added" in r.output
+    (corpus / "empty.txt").write_bytes(b"")
+    r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(root)])
+    assert r.exit_code == 1
+    assert "rejected empty.txt" in r.output and "4 unchanged" in r.output
+
+
+def test_index_env_vars(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "envindex"
+    env = {"BULLETINS_CORPUS": str(corpus), "BULLETINS_INDEX": str(root)}
+    r = CliRunner().invoke(cli, ["index", "--json"], env=env)
+    assert r.exit_code == 0, r.output
+    assert store.current_dir(root) is not None
+
+
+def test_add_copies_under_telling_name_and_never_overwrites(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    build_index(corpus, root)
+    new = tmp_path / "incoming.txt"
+    new.write_text(issue(7, "网络文明"), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["add", str(new), "--corpus", str(corpus), "--index", str(root)])
+    assert r.exit_code == 0, r.output
+    dest = corpus / "南京文明简报-2021-第7期.txt"
+    assert dest.read_bytes() == new.read_bytes()
+    assert search(IndexHandle(root), "网络文明")["total"] == 2
+
+    other = tmp_path / "other.txt"
+    other.write_text(issue(7, "另一个版本"), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["add", str(other), "--corpus", str(corpus), "--index", str(root)])
+    assert r.exit_code == 1 and "left it as it is" in r.output
+    assert dest.read_bytes() == new.read_bytes()
+
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00" * 100)
+    listing = sorted(os.listdir(corpus))
+    r = CliRunner().invoke(cli, ["add", str(bad), "--corpus", str(corpus), "--index", str(root)])
+    assert r.exit_code == 1 and "rejected" in r.output and sorted(os.listdir(corpus)) == listing
