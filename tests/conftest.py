@@ -152,3 +152,40 @@ def live_server(app: Any) -> Iterator[str]:
     finally:
         server.close()
         thread.join(timeout=5)
+
+
+# -- robustness and stress (tests/test_robust_*.py, tests/stress/) -------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--run-stress", action="store_true", default=False,
+        help="run the long tests marked `stress` (make stress)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "stress: long robustness runs, only with --run-stress (make stress)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-stress"):
+        return
+    skip = pytest.mark.skip(reason="long run: give --run-stress (make stress)")
+    for item in items:
+        if "stress" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def run_stress(request: pytest.FixtureRequest) -> bool:
+    """Whether the long (`make stress`) versions run."""
+    return bool(request.config.getoption("--run-stress"))
+
+
+def generated_corpus(out: Path, issues: int, seed: int = 7) -> list[Path]:
+    """`issues` raw-text issues from bench.generate (seeded), sorted by name."""
+    from bench.generate import generate_corpus
+
+    generate_corpus(issues, seed, out)
+    return sorted(out.iterdir())
