@@ -84,10 +84,13 @@ def search(
             raise click.BadParameter(f"{issue!r} is neither an issue number nor a bulletin id", param_hint="--issue")
     filters = Filters(city=city, year=year, month=months, bulletin=bulletins, issue=issue_no,
                       date_from=date_from, date_to=date_to)
+    handle = IndexHandle(index)
     try:
-        result = run_search(IndexHandle(index), query, filters, sort=sort, page=page, per_page=per_page)
+        result = run_search(handle, query, filters, sort=sort, page=page, per_page=per_page)
     except IndexUnavailableError as ex:
         raise click.ClickException(str(ex)) from None
+    finally:
+        handle.close()  # the searcher's open files (unclosed when called in-process, e.g. CliRunner)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
