@@ -295,16 +295,23 @@ def build_index(
         store.remove_stale(root)
         ix = None if rebuild else store.open_writable(root)
         if ix is None and not rebuild and store.current_dir(root) is not None:
-            report.warnings.append("the index could not be opened or is of an older format: rebuilt it")
+            report.warnings.append("the index could not be opened or is of an older format: rebuilt it from the corpus")
+        old: dict[str, tuple[str, str]] = {}
+        if ix is not None:
+            try:
+                old = manifest(ix)
+            except Exception as ex:  # a damaged segment: the corpus is the source of truth
+                report.warnings.append(
+                    f"the index could not be read ({type(ex).__name__}: {ex}): rebuilt it from the corpus"
+                )
+                ix = None
         fresh = ix is None
         report.rebuilt = fresh
         if fresh:
             gen, ix = store.new_generation(root)
-            old: dict[str, tuple[str, str]] = {}
         else:
             gen = Path(ix.storage.folder)
             _remove_scratch(gen)
-            old = manifest(ix)
 
         paths = corpus_files(corpus)
         current: dict[str, str] = {}
@@ -335,7 +342,9 @@ def build_index(
                     accepted.add(relpath)
             return accepted
 
-        writer = ix.writer(timeout=10.0)
+        # compound=False: whoosh3 copies each part of a compound segment into
+        # memory when reading it (BytesIO over the mmap); plain files are read on demand.
+        writer = ix.writer(timeout=10.0, compound=False)
         try:
             segments = _process(corpus, todo, sizes, str(gen), decide, procs, show_progress)
             accepted = {r for r, _ in todo} - {x.path for x in report.rejected}

@@ -34,7 +34,7 @@ def segment_writer(ix: Index) -> SegmentWriter:
 
     The caller must hold the lock (via `ix.writer()`) for the whole run.
     """
-    writer = SegmentWriter(ix, _lk=False)
+    writer = SegmentWriter(ix, _lk=False, compound=False)
     # Whoosh names every writer's scratch folder "<index>.tmp" and destroys it
     # when done: writers running side by side need folders of their own
     # (the shared one is left to the committing writer, which owns it).

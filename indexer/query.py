@@ -6,9 +6,9 @@ section, year, month and issue. Adjacent terms are ANDed. A string that does
 not parse (unbalanced quotes or brackets, a dangling operator) is searched as
 its plain words, with a warning; parsing never raises.
 
-Every text term has two Whoosh forms: `match` (character bigrams/units: finds
-every substring, defines the result set) and `rank` (jieba words: ranks whole
-word and phrase matches first).
+Every text term has a substring form (its units, searched in the character
+fields by indexer.substring: finds every substring, defines the result set)
+and a Whoosh `rank` query (jieba words: ranks whole-word matches first).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Union
 import cn2an
 from whoosh import query as wq
 
-from indexer.analysis import bigrams, normalize, units, word_list
+from indexer.analysis import normalize, units, word_list
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
@@ -222,19 +222,12 @@ def parse_query(raw: str) -> Parsed:
 # -- compiling one term --------------------------------------------------------
 
 
-def _chars_query(us: list[str], gram_field: str, unit_field: str) -> wq.Query:
-    if len(us) == 1:
-        return wq.Term(unit_field, us[0])
-    gs = bigrams(us)
-    if len(gs) == 1:
-        return wq.Term(gram_field, gs[0])
-    return wq.Phrase(gram_field, gs)
-
-
 def _words_query(ws: list[str], field: str, boost: float) -> wq.Query:
+    # Ranking only: the result set comes from the character fields, so the
+    # words need not be checked for adjacency here (no positions read).
     if len(ws) == 1:
         return wq.Term(field, ws[0], boost=boost)
-    return wq.Phrase(field, ws, boost=boost)
+    return wq.And([wq.Term(field, w) for w in dict.fromkeys(ws)], boost=boost)
 
 
 def issue_number(text: str) -> int | None:
@@ -249,11 +242,17 @@ def issue_number(text: str) -> int | None:
     return n if 0 < n < 100000 else None
 
 
+# (bigram field, unit field, word field) searched for a text term, by field name
+CHAR_FIELDS = {"title": ("tg", "tu", "title"), "text": ("cg", "cu", "text")}
+
+
 @dataclass(frozen=True)
 class Compiled:
-    match: wq.Query | None  # finds every article containing the term (None: matches nothing)
+    match: wq.Query | None  # documents matching a keyword/number term (or the issue number)
     rank: wq.Query | None  # scores whole-word matches (None: no ranking contribution)
     highlight: tuple[tuple[str, ...], ...]  # unit sequences to mark in snippets
+    units: tuple[str, ...] = ()  # a text term's units: substring search in `fields`
+    fields: tuple[str, ...] = ()
 
 
 def compile_term(t: Term) -> Compiled:
@@ -280,16 +279,8 @@ def compile_term(t: Term) -> Compiled:
         return Compiled(None, None, ())
     ws = word_list(value)
     fields = ("title", "text") if t.field is None else (t.field,)
-    match_parts: list[wq.Query] = []
-    rank_parts: list[wq.Query] = []
-    for f in fields:
-        gram, unit = ("tg", "tu") if f == "title" else ("cg", "cu")
-        match_parts.append(_chars_query(us, gram, unit))
-        if ws:
-            rank_parts.append(_words_query(ws, f, 2.0 if f == "title" else 1.0))
+    rank_parts = [_words_query(ws, f, 2.0 if f == "title" else 1.0) for f in fields] if ws else []
     n = issue_number(value) if t.field is None else None
-    if n is not None:
-        match_parts.append(wq.NumericRange("issue", n, n))
-    match = match_parts[0] if len(match_parts) == 1 else wq.Or(match_parts)
+    match = wq.NumericRange("issue", n, n) if n is not None else None
     rank = None if not rank_parts else rank_parts[0] if len(rank_parts) == 1 else wq.Or(rank_parts)
-    return Compiled(match, rank, (tuple(us),))
+    return Compiled(match, rank, (tuple(us),), tuple(us), fields)

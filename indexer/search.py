@@ -23,6 +23,7 @@ from whoosh.searching import Searcher
 from indexer import query as q
 from indexer.facets import Snapshot, build_snapshot
 from indexer.snippets import mark, snippet, term_regex
+from indexer.substring import TermSets, substring_docs
 from indexer.store import IndexHandle
 
 SORTS = ("relevance", "date")
@@ -63,6 +64,10 @@ def snapshot(handle: IndexHandle) -> Snapshot:
     return handle.shared("facets", build_snapshot)  # type: ignore[return-value]
 
 
+def term_sets(handle: IndexHandle) -> TermSets:
+    return handle.shared("terms", TermSets)  # type: ignore[return-value]
+
+
 def _filter_set(s: Searcher, snap: Snapshot, f: Filters) -> set[int] | frozenset[int]:
     docs: set[int] | frozenset[int] = snap.live
     for name, values in (("city", f.city), ("year", f.year), ("month", f.month), ("bulletin", f.bulletin)):
@@ -85,9 +90,10 @@ def _filter_set(s: Searcher, snap: Snapshot, f: Filters) -> set[int] | frozenset
 class _Evaluator:
     """Turns the parsed tree into the exact set of matching documents."""
 
-    def __init__(self, s: Searcher, live: frozenset[int]) -> None:
+    def __init__(self, s: Searcher, live: frozenset[int], sets: TermSets) -> None:
         self.s = s
         self.live = live
+        self.sets = sets
         self.rank: list[wq.Query] = []
         self.highlight: list[tuple[str, ...]] = []
         self.terms: list[str] = []
@@ -101,9 +107,13 @@ class _Evaluator:
                 self.highlight.extend(c.highlight)
                 if c.highlight:
                     self.terms.append(node.text)
-            if c.match is None:
-                return set()
-            return set(self.s.docs_for_query(c.match))
+            out: set[int] | frozenset[int] = frozenset()
+            for f in c.fields:
+                gram, unit, word = q.CHAR_FIELDS[f]
+                out = out | substring_docs(self.s, self.sets, list(c.units), gram, unit, word)
+            if c.match is not None:
+                out = out | set(self.s.docs_for_query(c.match))
+            return out
         if isinstance(node, q.Not):
             return self.live - self.docs(node.child, not positive)
         if isinstance(node, q.Or):
@@ -214,7 +224,7 @@ def search(
     snap = snapshot(handle)
     parsed = q.parse_query(query)
     allowed = _filter_set(s, snap, filters)
-    ev = _Evaluator(s, snap.live)
+    ev = _Evaluator(s, snap.live, term_sets(handle))
     if parsed.tree is None:
         matched = allowed
     else:

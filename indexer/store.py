@@ -150,6 +150,7 @@ class IndexHandle:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._shared: dict[tuple[str, int], object] = {}
+        self._all: list[Searcher] = []  # every searcher opened, to close them all
 
     def _open(self) -> tuple[Searcher, tuple[str, int]]:
         cur = current_dir(self.root)
@@ -179,11 +180,19 @@ class IndexHandle:
                 fresh = False
             if fresh:
                 return s
-            s.close()
+            self._forget(s)
             self._local.searcher = None
         s, key = self._open()
+        with self._lock:
+            self._all.append(s)
         self._local.searcher, self._local.key = s, key
         return s
+
+    def _forget(self, s: Searcher) -> None:
+        with self._lock:
+            if s in self._all:
+                self._all.remove(s)
+        s.close()
 
     def key(self) -> tuple[str, int]:
         """(generation dir, TOC generation) of this thread's current searcher."""
@@ -206,7 +215,24 @@ class IndexHandle:
         return value
 
     def close(self) -> None:
-        s = getattr(self._local, "searcher", None)
-        if s is not None:
-            s.close()
-            self._local.searcher = None
+        """Close every searcher this handle opened, in any thread."""
+        with self._lock:
+            searchers, self._all = self._all, []
+        for s in searchers:
+            try:
+                s.close()
+            except Exception:
+                pass
+        self._local = threading.local()
+
+    def __enter__(self) -> "IndexHandle":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
