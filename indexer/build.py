@@ -298,6 +298,13 @@ def build_index(
             report.warnings.append("the index could not be opened or is of an older format: rebuilt it from the corpus")
         old: dict[str, tuple[str, str]] = {}
         if ix is not None:
+            bad = store.damaged_files(Path(ix.storage.folder), ix)
+            if bad:
+                report.warnings.append(
+                    f"index files are missing or damaged ({', '.join(bad[:3])}): rebuilt it from the corpus"
+                )
+                ix = None
+        if ix is not None:
             try:
                 old = manifest(ix)
             except Exception as ex:  # a damaged segment: the corpus is the source of truth
@@ -363,6 +370,7 @@ def build_index(
         report.removed = gone
         report.added = sorted(r for r in accepted if r not in old)
         report.updated = sorted(r for r in accepted if r in old)
+        store.record_sizes(gen)
         if fresh:
             store.publish(root, gen)
         with ix.searcher() as s:

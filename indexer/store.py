@@ -13,6 +13,7 @@ symlink atomically, so a failed or killed rebuild leaves the old one serving.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -97,6 +98,39 @@ def remove_stale(root: Path, keep_seconds: float = STALE_SECONDS) -> list[str]:
                 shutil.rmtree(entry, ignore_errors=True)
                 removed.append(entry.name)
     return removed
+
+
+SIZES = "SIZES.json"
+
+
+def _segment_files(gen: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_size for p in gen.iterdir() if p.is_file() and p.name.startswith("MAIN_") and "." in p.name}
+
+
+def record_sizes(gen: Path) -> None:
+    """Remember the size of every segment file, to tell a damaged index later."""
+    tmp = gen / f".{SIZES}.tmp"
+    tmp.write_text(json.dumps(_segment_files(gen), sort_keys=True))
+    os.replace(tmp, gen / SIZES)
+
+
+def damaged_files(gen: Path, ix: Index) -> list[str]:
+    """Segment files of the committed index that are missing or changed in size.
+
+    Only files recorded after the last completed run are checked (a run killed
+    after its commit but before recording leaves nothing to compare with).
+    """
+    try:
+        recorded: dict[str, int] = json.loads((gen / SIZES).read_text())
+    except (OSError, ValueError):
+        return []
+    now = _segment_files(gen)
+    live = {seg.segment_id() for seg in ix._segments()}
+    bad = []
+    for name, size in recorded.items():
+        if name.split(".", 1)[0] in live and now.get(name) != size:
+            bad.append(name)
+    return sorted(bad)
 
 
 def open_writable(root: Path) -> Index | None:

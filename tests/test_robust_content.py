@@ -346,9 +346,6 @@ def test_damaged_index_is_503_then_rebuild_restores(small_index: tuple[Path, Pat
 
 
 @pytest.mark.parametrize("how", ["truncate-seg", "delete-seg"])
-@pytest.mark.xfail(strict=True, reason="indexer bug: an incremental `bulletins index` opens the damaged generation "
-                   "(store.open_writable only reads the TOC), then build.manifest() fails reading the segment: "
-                   "EOFError → click prints only 'Aborted!', FileNotFoundError → a traceback; no rebuild, no hint")
 def test_incremental_index_recovers_from_a_damaged_segment(
     small_index: tuple[Path, Path, int], tmp_path: Path, how: str
 ) -> None:
