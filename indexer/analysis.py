@@ -221,3 +221,17 @@ class BigramTokenizer(_BaseTokenizer):
         ms = list(unit_spans(value))
         for (a, sa, _ea), (b, _sb, eb) in zip(ms, ms[1:]):
             yield a + b, sa, eb
+
+
+def word_pairs(ws: list[str]) -> list[str]:
+    """Adjacent word pairs, "w1 w2" (words never hold a space)."""
+    return [f"{a} {b}" for a, b in zip(ws, ws[1:])]
+
+
+class WordPairTokenizer(_BaseTokenizer):
+    """Adjacent jieba word pairs, positioned by the first word's number."""
+
+    def _spans(self, value: str) -> Iterator[tuple[str, int, int]]:
+        ws = list(words(value))
+        for (a, sa, _ea), (b, _sb, eb) in zip(ws, ws[1:]):
+            yield f"{a} {b}", sa, eb

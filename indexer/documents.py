@@ -45,9 +45,8 @@ def bulletin_meta(b: Bulletin) -> dict[str, Any]:
     }
 
 
-def _word_positions(text: str, boost: float) -> Analysed:
+def _word_positions(ws: list[str], boost: float) -> Analysed:
     poses: dict[str, list[int]] = defaultdict(list)
-    ws = word_list(text)
     for i, w in enumerate(ws):
         poses[w].append(i)
     return ("positions", poses, len(ws), boost)
@@ -86,9 +85,11 @@ def article_doc(b: Bulletin, a: Article, source: str) -> IndexDoc:
     title, text = a.title, a.text
     tg, tu = _char_fields(title)
     cg, cu = _char_fields(text)
+    text_words = word_list(text)
     postings = {
-        "title": _word_positions(title, 3.0),
-        "text": _word_positions(text, 1.0),
+        "title": _word_positions(word_list(title), 3.0),
+        "text": _word_positions(text_words, 1.0),
+        "wp": ("set", set(map("{} {}".format, text_words, text_words[1:])), 0, 1.0),
         "tg": tg,
         "tu": tu,
         "cg": cg,

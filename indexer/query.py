@@ -242,8 +242,8 @@ def issue_number(text: str) -> int | None:
     return n if 0 < n < 100000 else None
 
 
-# (bigram field, unit field, word field) searched for a text term, by field name
-CHAR_FIELDS = {"title": ("tg", "tu", "title"), "text": ("cg", "cu", "text")}
+# (bigram field, unit field, word field, word-pair field) searched for a text term
+CHAR_FIELDS = {"title": ("tg", "tu", "title", None), "text": ("cg", "cu", "text", "wp")}
 
 
 @dataclass(frozen=True)

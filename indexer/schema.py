@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from whoosh import fields, formats
 
-from indexer.analysis import BigramTokenizer, JiebaTokenizer, UnitTokenizer
+from indexer.analysis import BigramTokenizer, JiebaTokenizer, UnitTokenizer, WordPairTokenizer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Word fields rank; character fields make every substring findable.
 WORD_FIELDS = ("title", "text")
@@ -46,4 +46,6 @@ def make_schema() -> fields.Schema:
         tu=fields.FieldType(formats.Existence(), UnitTokenizer()),
         cg=fields.FieldType(formats.Positions(), BigramTokenizer()),
         cu=fields.FieldType(formats.Existence(), UnitTokenizer()),
+        # adjacent word pairs of the text ("心理 疏导"): two-word strings without positions
+        wp=fields.FieldType(formats.Existence(), WordPairTokenizer()),
     )

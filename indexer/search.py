@@ -109,8 +109,8 @@ class _Evaluator:
                     self.terms.append(node.text)
             out: set[int] | frozenset[int] = frozenset()
             for f in c.fields:
-                gram, unit, word = q.CHAR_FIELDS[f]
-                out = out | substring_docs(self.s, self.sets, list(c.units), gram, unit, word)
+                gram, unit, word, pair = q.CHAR_FIELDS[f]
+                out = out | substring_docs(self.s, self.sets, list(c.units), gram, unit, word, pair)
             if c.match is not None:
                 out = out | set(self.s.docs_for_query(c.match))
             return out
@@ -143,15 +143,26 @@ def _by_date(docs: Any, snap: Snapshot, k: int) -> list[int]:
     return heapq.nlargest(k, docs, key=lambda d: (date[d], -d))
 
 
-def _rank(s: Searcher, snap: Snapshot, rank: list[wq.Query], matched: set[int] | frozenset[int], k: int) -> list[int]:
-    """The first `k` documents: BM25 over whole-word matches, then the rest by date."""
+def _rank(s: Searcher, snap: Snapshot, rank: list[wq.Query], matched: Any, k: int) -> list[int]:
+    """The first `k` documents: BM25 over whole-word matches, then the rest by date.
+
+    Scoring is Whoosh's top-k collector: when every word match is in the result
+    set (no filter or NOT removed any), it runs unfiltered and skips whole
+    posting blocks that cannot reach the top k; otherwise it scores only the
+    word matches that remain.
+    """
     if not rank or not matched:
         return _by_date(matched, snap, k)
     rq = rank[0] if len(rank) == 1 else wq.Or(rank)
-    worded = set(s.docs_for_query(rq)) & matched
+    worded_all = set(s.docs_for_query(rq))
+    worded = worded_all & matched if len(worded_all) > len(matched) or not worded_all <= matched else worded_all
     top: list[int] = []
     if worded:
-        results = s.search(rq, filter=worded, limit=min(k, len(worded)), terms=False)
+        limit = min(k, len(worded))
+        if worded is worded_all:
+            results = s.search(rq, limit=limit, terms=False)
+        else:
+            results = s.search(rq, filter=worded, limit=limit, terms=False)
         top = [hit.docnum for hit in results]
     if len(top) < k:
         top += _by_date(matched - worded, snap, k - len(top))
@@ -159,10 +170,10 @@ def _rank(s: Searcher, snap: Snapshot, rank: list[wq.Query], matched: set[int] |
 
 
 def _facets(snap: Snapshot, docs: Any) -> dict[str, list[dict[str, Any]]]:
-    city = Counter(snap.city[d] for d in docs)
-    year = Counter(snap.year[d] for d in docs)
-    month = Counter(snap.month[d] for d in docs)
-    issue = Counter(snap.bulletin[d] for d in docs)
+    city = Counter(map(snap.city.__getitem__, docs))
+    year = Counter(map(snap.year.__getitem__, docs))
+    month = Counter(map(snap.month.__getitem__, docs))
+    issue = Counter(map(snap.bulletin.__getitem__, docs))
     for c in (city, year, month, issue):
         c.pop(None, None)
     issues = snap.issues

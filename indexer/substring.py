@@ -7,7 +7,8 @@ A string of n units is found by:
   which the string lies inside one indexed word (found by scanning the word
   lexicon, e.g. 文明实 inside 文明实践) need no further check; the rest are
   checked on the positions of a few bigrams that cover the string without
-  overlap (offsets 0, 2, 4, … and the last), rarest first.
+  overlap (offsets 0, 2, 4, … and the last), rarest first. A string that
+  jieba cuts into two words is found at once through the word-pair field.
 
 Whoosh's own Phrase query builds span objects per position in Python and is
 two orders of magnitude slower on common bigrams; this module never uses it.
@@ -20,7 +21,7 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
-from indexer.analysis import bigrams, unit_text
+from indexer.analysis import bigrams, unit_text, word_list
 
 CACHE_TERMS = 512
 
@@ -120,7 +121,13 @@ def _verify(searcher: Searcher, field: str, grams: list[str], docs: set[int], se
 
 
 def substring_docs(
-    searcher: Searcher, sets: TermSets, us: list[str], gram_field: str, unit_field: str, word_field: str
+    searcher: Searcher,
+    sets: TermSets,
+    us: list[str],
+    gram_field: str,
+    unit_field: str,
+    word_field: str,
+    pair_field: str | None = None,
 ) -> set[int] | frozenset[int]:
     """Documents whose `gram_field`/`unit_field` text contains the units `us` in a row."""
     if not us:
@@ -142,6 +149,10 @@ def substring_docs(
         sub = "".join(unit_text(u) for u in us)
         for w in sets.words_containing(searcher, word_field, sub):
             covered |= sets.docs(searcher, word_field, w) & cand
+        if pair_field:
+            ws = word_list(sub)
+            if len(ws) == 2:  # two whole words side by side: one word-pair term
+                covered |= sets.docs(searcher, pair_field, f"{ws[0]} {ws[1]}") & cand
     rest = set(cand) - covered
     if rest:
         covered |= _verify(searcher, gram_field, grams, rest, sets)

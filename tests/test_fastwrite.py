@@ -30,7 +30,7 @@ def _plain_fields(doc) -> dict:
     """The same article as add_document keyword arguments (Whoosh analyses it)."""
     fields = {k: v for k, v in doc.values.items() if v is not None}
     fields["tg"] = fields["tu"] = doc.values["title"]
-    fields["cg"] = fields["cu"] = doc.values["text"]
+    fields["cg"] = fields["cu"] = fields["wp"] = doc.values["text"]
     return fields
 
 
