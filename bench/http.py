@@ -5,6 +5,7 @@ All traffic goes to 127.0.0.1 and every loop is bounded.
 
 from __future__ import annotations
 
+import http.client
 import socket
 import subprocess
 import time
@@ -35,6 +36,8 @@ def get(port: int, params: Sequence[tuple[str, str]], timeout: float = 30.0) -> 
             return r.status, r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
+    except (OSError, http.client.HTTPException) as e:  # reset, refused, timeout: status -1
+        return -1, f"{type(e).__name__}: {e}".encode()
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -76,19 +79,26 @@ def bench_http(bulletins: Path, index_dir: Path, queries: Sequence[BenchQuery], 
             get(port, q.url_params())
         latencies: list[float] = []
         per_query: dict[str, list[float]] = {q.name: [] for q in queries}
-        errors: dict[str, int] = {}
+        errors: dict[str, str] = {}
+        exited = None
+        sent = 0
         for i in range(total):
             q = queries[i % len(queries)]
             t = time.perf_counter()
-            status, _ = get(port, q.url_params())
+            status, body = get(port, q.url_params())
             dt = time.perf_counter() - t
+            sent += 1
             if status != 200:
-                errors[q.name] = status
+                errors[q.name] = f"{status} after {dt:.1f} s: {body[:200].decode('utf-8', 'replace')}"
             latencies.append(dt)
             per_query[q.name].append(dt)
+            if proc.poll() is not None:
+                exited = proc.returncode
+                break
         return {
+            "server_exited": exited,
             "startup_to_first_answer_s": startup,
-            "queries": total,
+            "queries": sent,
             "latency": latency_summary(latencies),
             "per_query_p50_ms": {k: latency_summary(v)["p50_ms"] for k, v in per_query.items() if v},
             "errors": errors,

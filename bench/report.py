@@ -27,6 +27,8 @@ def _get(d: dict[str, Any], *path: str) -> Any:
 
 
 def _status(d: dict[str, Any] | None) -> str | None:
+    if isinstance(d, dict) and "reused" in d:
+        return "reused"
     if isinstance(d, dict) and ("skipped" in d or "failed" in d):
         return "skipped" if "skipped" in d else "FAILED"
     return None

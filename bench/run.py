@@ -66,8 +66,10 @@ def _failure(run: ChildRun) -> dict[str, Any]:
 
 
 def build_many(make_argv: Callable[[], list[str]], index_dir: Path, repeat: int, nbytes: int,
-               articles: int) -> dict[str, Any]:
+               articles: int, reuse: bool = False) -> dict[str, Any]:
     """Build `repeat` times from scratch in child processes; wall time, docs/s, MB/s, peak RSS, size."""
+    if reuse and index_dir.is_dir() and any(index_dir.iterdir()):
+        return {"reused": "existing index, build not measured in this run", "index_mb": dir_size(index_dir) / 1e6}
     runs: list[ChildRun] = []
     for _ in range(repeat):
         if index_dir.exists():
@@ -204,6 +206,20 @@ def bench_add(corpus_dir: Path, index_dir: Path, work: Path, repeat_timeout: flo
 
 # ---------------------------------------------------------------- main
 
+def _safe(fn: Callable[..., dict[str, Any]], *a: Any, **kw: Any) -> dict[str, Any]:
+    """Run one measurement; a crash is recorded, not allowed to lose the others."""
+    try:
+        return fn(*a, **kw)
+    except Exception as e:
+        import traceback
+
+        return {"failed": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()[-3000:]}
+
+
+def _built(build: dict[str, Any]) -> bool:
+    return "wall_s" in build or "reused" in build
+
+
 def bench_corpus(name: str, args: argparse.Namespace, results: Path, queries: Sequence[BenchQuery],
                  log: Callable[[str], None]) -> dict[str, Any]:
     corpus, info = prepare_corpus(name, results, args.seed)
@@ -219,7 +235,7 @@ def bench_corpus(name: str, args: argparse.Namespace, results: Path, queries: Se
     naive_dir = work / "naive"
     out["naive_build"] = build_many(
         lambda: [sys.executable, "-m", "bench.naive", "build", str(corpus), str(naive_dir)],
-        naive_dir, args.build_repeat, nbytes, articles)
+        naive_dir, args.build_repeat, nbytes, articles, args.reuse_index)
     if "argv" in out["naive_build"] and "stdout_tail" in out["naive_build"]:
         try:
             articles = articles or json.loads(out["naive_build"]["stdout_tail"].strip().splitlines()[-1])["articles"]
@@ -233,28 +249,28 @@ def bench_corpus(name: str, args: argparse.Namespace, results: Path, queries: Se
     out["project_build"] = build_many(
         lambda: [str(BIN / "bulletins"), "index", "--rebuild", "--corpus", str(corpus), "--index", str(proj_dir),
                  "--json"],
-        proj_dir, args.build_repeat, nbytes, articles)
+        proj_dir, args.build_repeat, nbytes, articles, args.reuse_index)
     pb, nb = out["project_build"], out["naive_build"]
     if "wall_s" in pb and "wall_s" in nb:
         out["build_speedup_naive_over_project"] = nb["wall_s"]["median"] / pb["wall_s"]["median"]
 
     log(f"{name}: tokenisation limit …")
-    out["tokenise"] = bench_tokenise(corpus, 512_000 if args.quick else 4_000_000, args.repeat)
+    out["tokenise"] = _safe(bench_tokenise, corpus, 512_000 if args.quick else 4_000_000, args.repeat)
 
     log(f"{name}: queries …")
-    out["naive_query"] = bench_naive_queries(naive_dir, queries, args.repeat) if "wall_s" in nb \
+    out["naive_query"] = _safe(bench_naive_queries, naive_dir, queries, args.repeat) if _built(nb) \
         else {"skipped": "naive build failed"}
-    if "wall_s" in pb:
-        out["project_query"] = bench_project_queries(proj_dir, queries, args.repeat)
+    if _built(pb):
+        out["project_query"] = _safe(bench_project_queries, proj_dir, queries, args.repeat)
         if not args.no_http:
             log(f"{name}: HTTP …")
-            out["http"] = bench_http(BIN / "bulletins", proj_dir, queries, total=100 if args.quick else 1000,
-                                     log_dir=work)
+            out["http"] = _safe(bench_http, BIN / "bulletins", proj_dir, queries,
+                                total=100 if args.quick else args.http_queries, log_dir=work)
         else:
             out["http"] = {"skipped": "--no-http"}
         if name != "xinwen":
             log(f"{name}: add one issue …")
-            out["add"] = bench_add(corpus, proj_dir, work)
+            out["add"] = _safe(bench_add, corpus, proj_dir, work)
     else:
         reason = f"project build unavailable: {pb.get('skipped') or pb.get('failed')}"
         out["project_query"] = out["http"] = {"skipped": reason}
@@ -276,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1, help="generator seed")
     ap.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
     ap.add_argument("--no-http", action="store_true")
+    ap.add_argument("--http-queries", type=int, default=1000, help="requests sent to `bulletins serve`")
+    ap.add_argument("--reuse-index", action="store_true",
+                    help="keep indexes left in --results/work by an earlier run (builds are then not measured)")
     ap.add_argument("--no-readme", action="store_true", help="do not update bench/README.md")
     args = ap.parse_args(argv)
     if args.quick:
