@@ -39,7 +39,7 @@ bench: $(STAMP)
 	$(PY) -m bench.run
 
 stress: $(STAMP) browser
-	$(PY) -m pytest -q -m stress --run-stress tests
+	$(PY) -m pytest -q -s -m stress --run-stress tests
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -173,7 +173,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     skip = pytest.mark.skip(reason="long run: give --run-stress (make stress)")
     for item in items:
-        if "stress" in item.keywords:
+        if item.get_closest_marker("stress") is not None:
             item.add_marker(skip)
 
 
