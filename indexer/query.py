@@ -141,6 +141,7 @@ class _Parser:
         while self.peek() == "or":
             self.take()
             items.append(self.and_expr())
+        items = list(dict.fromkeys(items))  # a term repeated adds nothing
         return items[0] if len(items) == 1 else Or(tuple(items))
 
     def and_expr(self) -> Node:
@@ -149,6 +150,7 @@ class _Parser:
             if self.peek() == "and":
                 self.take()
             items.append(self.unary())
+        items = list(dict.fromkeys(items))
         return items[0] if len(items) == 1 else And(tuple(items))
 
     def unary(self) -> Node:
@@ -186,7 +188,7 @@ def _field_term(word: str) -> Term:
 def _fallback(s: str) -> Node | None:
     words = [w for w in re.split(r"[\s\"“”()（）]+", s) if w and w not in ("AND", "OR", "NOT", "&&", "||")]
     words = [w.lstrip("-") for w in words]
-    terms = tuple(Term(w) for w in words if units(w))
+    terms = tuple(dict.fromkeys(Term(w) for w in words if units(w)))
     if not terms:
         return None
     return terms[0] if len(terms) == 1 else And(terms)
@@ -253,6 +255,7 @@ class Compiled:
     highlight: tuple[tuple[str, ...], ...]  # unit sequences to mark in snippets
     units: tuple[str, ...] = ()  # a text term's units: substring search in `fields`
     fields: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()  # its jieba words (documents holding all rank first)
 
 
 def compile_term(t: Term) -> Compiled:
@@ -283,4 +286,4 @@ def compile_term(t: Term) -> Compiled:
     n = issue_number(value) if t.field is None else None
     match = wq.NumericRange("issue", n, n) if n is not None else None
     rank = None if not rank_parts else rank_parts[0] if len(rank_parts) == 1 else wq.Or(rank_parts)
-    return Compiled(match, rank, (tuple(us),), tuple(us), fields)
+    return Compiled(match, rank, (tuple(us),), tuple(us), fields, tuple(dict.fromkeys(ws)))

@@ -30,6 +30,7 @@ SORTS = ("relevance", "date")
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 ISSUE_FACET_LIMIT = 50
+SCORE_ALL = 2000  # word matches scored by BM25 when there are no more than this
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,19 @@ class _Evaluator:
         self.live = live
         self.sets = sets
         self.rank: list[wq.Query] = []
+        self.worded: set[int] = set()  # documents holding all words of some positive term
+        self.titled: set[int] = set()  # … in their title
         self.highlight: list[tuple[str, ...]] = []
         self.terms: list[str] = []
+
+    def _all_words(self, field: str, words: tuple[str, ...]) -> frozenset[int]:
+        out: frozenset[int] | None = None
+        for w in sorted(words, key=lambda w: len(self.sets.docs(self.s, field, w))):
+            d = self.sets.docs(self.s, field, w)
+            out = d if out is None else out & d
+            if not out:
+                break
+        return out or frozenset()
 
     def docs(self, node: q.Node, positive: bool = True) -> set[int] | frozenset[int]:
         if isinstance(node, q.Term):
@@ -104,6 +116,11 @@ class _Evaluator:
             if positive:
                 if c.rank is not None:
                     self.rank.append(c.rank)
+                    for f in c.fields:
+                        docs = self._all_words(f, c.words)
+                        self.worded |= docs
+                        if f == "title":
+                            self.titled |= docs
                 self.highlight.extend(c.highlight)
                 if c.highlight:
                     self.terms.append(node.text)
@@ -143,27 +160,51 @@ def _by_date(docs: Any, snap: Snapshot, k: int) -> list[int]:
     return heapq.nlargest(k, docs, key=lambda d: (date[d], -d))
 
 
-def _rank(s: Searcher, snap: Snapshot, rank: list[wq.Query], matched: Any, k: int) -> list[int]:
-    """The first `k` documents: BM25 over whole-word matches, then the rest by date.
+def _top_scored(s: Searcher, rq: wq.Query, docs: Any, k: int) -> list[int]:
+    """The `k` best of `docs` by Whoosh's BM25 for `rq`, visiting only those documents
+    (a filtered Whoosh search walks every posting of the query instead)."""
+    ctx = s.context(needs_current=True)
+    scored: list[tuple[float, int]] = []
+    for sub, offset in s.leaf_searchers():
+        n = sub.doc_count_all()
+        local = sorted(d - offset for d in docs if offset <= d < offset + n)
+        if not local:
+            continue
+        m = rq.matcher(sub, ctx)
+        for d in local:
+            if not m.is_active():
+                break
+            if m.id() < d:
+                m.skip_to(d)
+                if not m.is_active():
+                    break
+            if m.id() == d:
+                scored.append((m.score(), -(d + offset)))
+    return [-negd for _score, negd in heapq.nlargest(k, scored)]
 
-    Scoring is Whoosh's top-k collector: when every word match is in the result
-    set (no filter or NOT removed any), it runs unfiltered and skips whole
-    posting blocks that cannot reach the top k; otherwise it scores only the
-    word matches that remain.
+
+def _rank(s: Searcher, snap: Snapshot, ev: _Evaluator, matched: Any, k: int) -> list[int]:
+    """The first `k` documents: whole-word matches first, then substring-only ones by date.
+
+    Word matches are ranked by BM25 (Whoosh's scorer, title words weigh more)
+    when there are at most SCORE_ALL of them. A word found in more articles
+    than that says little about any one of them: those in whose title it
+    stands are ranked by BM25 first, then the others newest first. Either
+    way only the documents that rank are scored.
     """
-    if not rank or not matched:
+    rank = ev.rank
+    worded = ev.worded & matched
+    if not rank or not worded:
         return _by_date(matched, snap, k)
     rq = rank[0] if len(rank) == 1 else wq.Or(rank)
-    worded_all = set(s.docs_for_query(rq))
-    worded = worded_all & matched if len(worded_all) > len(matched) or not worded_all <= matched else worded_all
+    scored = worded if len(worded) <= SCORE_ALL else ev.titled & matched
     top: list[int] = []
-    if worded:
-        limit = min(k, len(worded))
-        if worded is worded_all:
-            results = s.search(rq, limit=limit, terms=False)
-        else:
-            results = s.search(rq, filter=worded, limit=limit, terms=False)
-        top = [hit.docnum for hit in results]
+    if scored and len(scored) <= SCORE_ALL:
+        top = _top_scored(s, rq, scored, k)
+    else:
+        scored = set()
+    if len(top) < k:
+        top += _by_date(worded - scored, snap, k - len(top))
     if len(top) < k:
         top += _by_date(matched - worded, snap, k - len(top))
     return top
@@ -244,7 +285,7 @@ def search(
     if parsed.tree is None or sort == "date":
         ordered = _by_date(matched, snap, k)
     else:
-        ordered = _rank(s, snap, ev.rank, matched, k)
+        ordered = _rank(s, snap, ev, matched, k)
     rx = term_regex(ev.highlight)
     total = len(matched)
     return {

@@ -228,22 +228,25 @@ class IndexHandle:
                 self._all.remove(s)
         s.close()
 
-    def key(self) -> tuple[str, int]:
-        """(generation dir, TOC generation) of this thread's current searcher."""
-        self.searcher()
-        return self._local.key
-
     def shared(self, name: str, build: "object") -> object:
-        """A value computed once per index version and shared by all threads."""
-        key = self.key()
+        """A value computed once per index version and shared by all threads.
+
+        It belongs to the version of this thread's current searcher (the one
+        the caller is using: this never reopens it, so a commit by
+        `bulletins index` cannot close a searcher in the middle of a search).
+        """
+        s: Searcher | None = getattr(self._local, "searcher", None)
+        if s is None:
+            s = self.searcher()
+        key = self._local.key
         full = (f"{name}|{key[0]}", key[1])
         with self._lock:
             if full in self._shared:
                 return self._shared[full]
-        value = build(self.searcher())  # type: ignore[operator]
+        value = build(s)  # type: ignore[operator]
         with self._lock:
             # keep only the newest version of each shared value
-            for k in [k for k in self._shared if k[0] == full[0] or k[0].startswith(f"{name}|")]:
+            for k in [k for k in self._shared if k[0].startswith(f"{name}|")]:
                 del self._shared[k]
             self._shared[full] = value
         return value

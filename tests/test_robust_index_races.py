@@ -13,11 +13,6 @@ from bulletins.cli import cli
 from tests.conftest import SEED, extra_issue
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "indexer bug: search() takes s = handle.searcher(), then snapshot(handle) calls handle.key() → "
-    "handle.searcher() again; when `bulletins index` committed in between, IndexHandle closes the "
-    "thread's old searcher, which search() still uses → whoosh.reading.ReaderClosed → HTTP 500 "
-    "(seen under load: tests/stress/test_concurrency.py)"))
 def test_commit_between_searcher_and_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import indexer.search as search_mod
     from indexer.store import IndexHandle

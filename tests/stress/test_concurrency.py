@@ -131,7 +131,9 @@ def _run_load(base: str, corpus: Path, index: Path, clients: int, seconds: float
             name, text = extra_issue(seed=n)
             marker = f"并发标记{n:03d}"
             (corpus / f"added-{n:03d}-{name}").write_text(
-                text.replace("2026年", f"{2030 + n}年").replace(ADD_NAME, f"{ADD_NAME}{marker}"), encoding="utf-8"
+                # a distinct year per update (the generator writes dates in both numeral styles)
+                text.replace("2026年", f"{2030 + n}年").replace("二〇二六年", f"{2030 + n}年")
+                .replace(ADD_NAME, f"{ADD_NAME}{marker}"), encoding="utf-8"
             )
             extra = ("--rebuild",) if n % 3 == 2 else ()
             proc = cli_index(corpus, index, *extra)

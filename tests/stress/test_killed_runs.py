@@ -87,12 +87,16 @@ def kill_at(proc: subprocess.Popen[str], delay: float) -> bool:
     return True
 
 
-def check_clean(index: Path) -> None:
-    """No Whoosh scratch folders; other generations only while still inside the stale window."""
+def check_clean(index: Path, run_started: float | None = None) -> None:
+    """No Whoosh scratch folders; other generations only while still inside the stale window.
+
+    Clean-up happens when a run starts, so a generation may pass the window
+    while that run is going: it is judged at `run_started` when given.
+    """
     cur = store.current_dir(index)
     assert cur is not None
     assert not list(cur.glob("*.tmp")), list(cur.glob("*.tmp"))
-    now = time.time()
+    now = run_started if run_started is not None else time.time()
     for entry in index.iterdir():
         if entry.name.startswith(store.GEN_PREFIX) and entry != cur:
             assert now - entry.stat().st_mtime < store.STALE_SECONDS, f"{entry.name} outlived the stale window"
@@ -159,6 +163,7 @@ def _kill_loop(tmp_path: Path, pool: list[Path], mode: str, kills: int, seed: in
         killed = kill_at(proc, rng.uniform(0.05, span * 1.05))
         after_kill = served(index)  # readable at once, while orphaned workers may still run
         figures["orphan_s"] = max(figures["orphan_s"], reap_orphans(proc))
+        next_started = time.time()
         report = finish(index_run(corpus, index))  # the next run: no manual cleanup
         assert report["rejected"] == [], report["rejected"]
         new = served(index)
@@ -172,7 +177,7 @@ def _kill_loop(tmp_path: Path, pool: list[Path], mode: str, kills: int, seed: in
             f"neither the old {before[0]} nor the new {new[0]} (or the same count from other files)"
         )
         figures["old" if after_kill == before else "new"] += 1
-        check_clean(index)
+        check_clean(index, next_started)
     assert figures["kills"] == kills, figures
     # once the stale window has passed, the next run removes what killed runs left
     aged = age_out_old_generations(index)
