@@ -30,7 +30,7 @@ SORTS = ("relevance", "date")
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 ISSUE_FACET_LIMIT = 50
-SCORE_ALL = 2000  # word matches scored by BM25 when there are no more than this
+SCORE_ALL = 1000  # word matches scored by BM25 when there are no more than this
 
 
 @dataclass(frozen=True)
