@@ -8,6 +8,7 @@ of GB2312 and GBK). The result is NFC-normalised with LF line ends.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from pathlib import Path
 
@@ -26,13 +27,15 @@ _BOMS = (
 )
 _CHINESE_CODECS = {"gb2312", "gbk", "gb18030", "hz", "cp936", "ms936", "euc_cn", "iso2022_cn"}
 _CONTROL_SHARE = 0.05  # more control characters than this: binary, not text
+# Unicode category Cc (C0, DEL, C1) less the white-space controls
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def _looks_binary(text: str) -> str | None:
     """Why `text` is binary rather than a bulletin, or None."""
     if "\x00" in text:
         return "binary file (NUL bytes)"
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROL_RE.findall(text))
     if controls > max(1, len(text) * _CONTROL_SHARE):
         return f"binary file ({controls} control characters)"
     return None

@@ -22,6 +22,7 @@ from whoosh.searching import Searcher
 
 from indexer import query as q
 from indexer.facets import Snapshot, build_snapshot
+from indexer.matching import by_segment, positioned
 from indexer.snippets import mark, snippet, term_regex
 from indexer.substring import TermSets, substring_docs
 from indexer.store import IndexHandle
@@ -165,21 +166,9 @@ def _top_scored(s: Searcher, rq: wq.Query, docs: Any, k: int) -> list[int]:
     (a filtered Whoosh search walks every posting of the query instead)."""
     ctx = s.context(needs_current=True)
     scored: list[tuple[float, int]] = []
-    for sub, offset in s.leaf_searchers():
-        n = sub.doc_count_all()
-        local = sorted(d - offset for d in docs if offset <= d < offset + n)
-        if not local:
-            continue
+    for sub, offset, local in by_segment(s, docs):
         m = rq.matcher(sub, ctx)
-        for d in local:
-            if not m.is_active():
-                break
-            if m.id() < d:
-                m.skip_to(d)
-                if not m.is_active():
-                    break
-            if m.id() == d:
-                scored.append((m.score(), -(d + offset)))
+        scored.extend((m.score(), -(d + offset)) for d in positioned(m, local))
     return [-negd for _score, negd in heapq.nlargest(k, scored)]
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from whoosh.searching import Searcher
 
 from indexer.analysis import bigrams, unit_text, word_list
+from indexer.matching import by_segment, positioned
 
 CACHE_TERMS = 512
 
@@ -87,25 +88,13 @@ def _verify(searcher: Searcher, field: str, grams: list[str], docs: set[int], se
     offs = _cover(len(grams))
     offs.sort(key=lambda j: len(sets.docs(searcher, field, grams[j])))
     found: set[int] = set()
-    for ss, off in searcher.leaf_searchers():
+    for ss, off, local in by_segment(searcher, docs):
         r = ss.reader()
-        hi = off + r.doc_count_all()
-        local = sorted(d - off for d in docs if off <= d < hi)
-        if not local:
-            continue
         starts: dict[int, set[int]] | None = None
         for j in offs:
             m = r.postings(field, grams[j].encode("utf-8"))
             nxt: dict[int, set[int]] = {}
-            for d in local:
-                if not m.is_active():
-                    break
-                if m.id() < d:
-                    m.skip_to(d)
-                    if not m.is_active():
-                        break
-                if m.id() != d:
-                    continue
+            for d in positioned(m, local):
                 ps = {p - j for p in m.value_as("positions")}
                 if starts is not None:
                     ps &= starts[d]
