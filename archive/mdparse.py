@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archive import gazetteer
+from archive.articles import make_article
 from archive.dates import find_date, parse_issue
 from archive.headings import is_org_like, split_heading
 from archive.htmltext import markdown_paragraphs
-from archive.model import Article, Bulletin, make_article_id, make_bulletin_id
+from archive.model import Bulletin, make_bulletin_id
 
 __all__ = ["parse_markdown"]
 
@@ -158,20 +158,7 @@ def parse_markdown(text: str, path: str) -> Bulletin:
         place, heading_title = split if split else (None, d.heading)
         body = "\n".join(d.lines).strip("\n")
         paragraphs = markdown_paragraphs(body)
-        articles.append(
-            Article(
-                id=make_article_id(bid, n),
-                bulletin_id=bid,
-                order=n,
-                title=heading_title,
-                place=place,
-                city=gazetteer.city_of(place) if place else None,
-                places=gazetteer.find_places("\n".join((d.heading, *paragraphs))),
-                section=d.section,
-                paragraphs=paragraphs,
-                body=body,
-            )
-        )
+        articles.append(make_article(bid, n, heading_title, place, d.section, paragraphs, body, d.heading))
     return Bulletin(
         id=bid,
         path=path,

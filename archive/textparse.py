@@ -13,10 +13,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from archive import gazetteer
+from archive.articles import make_article
 from archive.dates import IssueNumber, cn_number, find_date, parse_issue
 from archive.headings import split_heading
-from archive.model import Article, Bulletin, make_article_id, make_bulletin_id
+from archive.model import Bulletin, make_bulletin_id
 from archive.paragraphs import clean_spaces, ends_paragraph, join_lines, starts_item, strip_bullet
 
 __all__ = ["parse_raw_text"]
@@ -281,20 +281,7 @@ def parse_raw_text(text: str, path: str) -> Bulletin:
         if not paragraphs:
             warnings.append(f"article {n} ({d.title}) has no text")
         title = d.title.strip()
-        articles.append(
-            Article(
-                id=make_article_id(bid, n),
-                bulletin_id=bid,
-                order=n,
-                title=title,
-                place=d.place,
-                city=gazetteer.city_of(d.place) if d.place else None,
-                places=gazetteer.find_places("\n".join((title, *paragraphs))),
-                section=d.section,
-                paragraphs=paragraphs,
-                body="\n\n".join(paragraphs),
-            )
-        )
+        articles.append(make_article(bid, n, title, d.place, d.section, paragraphs, "\n\n".join(paragraphs)))
     return Bulletin(
         id=bid,
         path=path,

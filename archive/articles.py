@@ -1,0 +1,31 @@
+"""Making an Article from a parsed heading and its paragraphs (both formats)."""
+
+from __future__ import annotations
+
+from archive import gazetteer
+from archive.model import Article, make_article_id
+
+
+def make_article(
+    bulletin_id: str,
+    order: int,
+    title: str,
+    place: str | None,
+    section: str | None,
+    paragraphs: tuple[str, ...],
+    body: str,
+    heading: str | None = None,
+) -> Article:
+    """An article with its city and the places its heading and text mention."""
+    return Article(
+        id=make_article_id(bulletin_id, order),
+        bulletin_id=bulletin_id,
+        order=order,
+        title=title,
+        place=place,
+        city=gazetteer.city_of(place) if place else None,
+        places=gazetteer.find_places("\n".join((heading or title, *paragraphs))),
+        section=section,
+        paragraphs=paragraphs,
+        body=body,
+    )
