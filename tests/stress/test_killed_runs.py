@@ -79,9 +79,11 @@ def kill_at(proc: subprocess.Popen[str], delay: float) -> bool:
     """SIGKILL the run after `delay` s; False when it had already finished."""
     try:
         proc.wait(timeout=delay)
-        return False
     except subprocess.TimeoutExpired:
         pass
+    else:
+        proc.communicate()  # close its pipes
+        return False
     os.kill(proc.pid, signal.SIGKILL)  # the main process only, as the OOM killer would
     proc.communicate(timeout=30)
     return True
