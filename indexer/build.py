@@ -28,7 +28,8 @@ from archive.parse import parse_file
 from indexer import fastwrite, store
 from indexer.documents import article_doc, source_key
 
-SOURCE_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
+# A corpus folder's own documents, not bulletins (by name, any case).
+NOT_BULLETINS = ("README", "LICENSE", "LICENCE", "COPYING", "NOTICE")
 # Postings held in memory before a worker writes them out as a segment.
 SEGMENT_POSTINGS = 8_000_000
 # Below this much new text, analysing in this process beats starting workers.
@@ -70,8 +71,9 @@ class IndexReport:
 def corpus_files(corpus: Path) -> dict[str, Path]:
     """Every candidate source file under `corpus`, by corpus-relative path.
 
-    Hidden files and README files are skipped; anything else is offered to the
-    parser, which rejects what is not a bulletin with a reason.
+    Hidden files and a folder's own documents (README, LICENSE, …) are
+    skipped; anything else is offered to the parser, which rejects what is not
+    a bulletin with a reason.
     """
     files: dict[str, Path] = {}
     if not corpus.is_dir():
@@ -79,7 +81,7 @@ def corpus_files(corpus: Path) -> dict[str, Path]:
     for dirpath, dirnames, filenames in os.walk(corpus):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in filenames:
-            if name.startswith(".") or name.upper().startswith("README"):
+            if name.startswith(".") or name.upper().startswith(NOT_BULLETINS):
                 continue
             path = Path(dirpath) / name
             if path.is_file():

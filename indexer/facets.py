@@ -46,11 +46,18 @@ class Snapshot:
         return out
 
 
-def _column(reader: Any, name: str, n: int) -> list[Any]:
-    if not reader.has_column(name):
-        return [None] * n
-    cr = reader.column_reader(name)
-    return list(cr)
+def _column(searcher: Searcher, name: str) -> list[Any]:
+    """The column's value for every document (None where a segment has no such column:
+    Whoosh writes a column only for segments in which some document has a value)."""
+    out: list[Any] = []
+    for sub, _offset in searcher.leaf_searchers():
+        r = sub.reader()
+        n = r.doc_count_all()
+        vals = list(r.column_reader(name)) if r.has_column(name) else []
+        if len(vals) != n:
+            vals = (vals + [None] * n)[:n]
+        out.extend(vals)
+    return out
 
 
 def build_snapshot(searcher: Searcher) -> Snapshot:
@@ -58,7 +65,7 @@ def build_snapshot(searcher: Searcher) -> Snapshot:
     r = searcher.reader()
     n = r.doc_count_all()
     live = frozenset(r.all_doc_ids())
-    cols = {name: _column(r, name, n) for name in ("city", "year", "month", "bulletin_id", "series", "date", "issue")}
+    cols = {name: _column(searcher, name) for name in ("city", "year", "month", "bulletin_id", "series", "date", "issue")}
     # A document without a value reads as the column's default (0 or 2**32-1).
     date = [d if d and 10000101 <= d <= 99991231 else 0 for d in cols["date"]]
     year = [y if y and 1000 <= y <= 9999 else None for y in cols["year"]]

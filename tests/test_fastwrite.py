@@ -87,3 +87,29 @@ def test_empty_builder_writes_no_segment(tmp_path: Path) -> None:
     assert builder.finish() is None
     fastwrite.commit(writer, [])
     assert whoosh_index.open_dir(str(tmp_path)).doc_count() == 0
+
+
+def test_facet_columns_of_segments_without_a_value(tmp_path: Path) -> None:
+    """Whoosh writes no column for a segment where no document has a value: the
+    in-memory facet columns must still line up with document numbers."""
+    from archive.parse import parse_text
+
+    from indexer.facets import build_snapshot
+
+    md = parse_text("# 《新闻联播》 (20240315)\n\n## 详细新闻\n\n### 国务院常务会议\n\n会议研究部署有关工作。\n", "x.md")
+    seed = parse_file(SOURCES[0])
+    ix = whoosh_index.create_in(str(tmp_path), make_schema())
+    writer = ix.writer()
+    segments = []
+    for b in (md, seed):  # one segment without any city, one with
+        builder = fastwrite.SegmentBuilder(ix)
+        for a in b.articles:
+            builder.add(article_doc(b, a, "x\tsha"))
+        segments.append(builder.finish())
+    fastwrite.commit(writer, segments, merge=False)
+    ix = whoosh_index.open_dir(str(tmp_path))
+    assert len(ix._segments()) == 2
+    with ix.searcher() as s:
+        snap = build_snapshot(s)
+        cities = sorted((snap.city[d] or "-") for d in snap.live)
+    assert cities == ["-", "淮安市", "连云港市"]

@@ -80,6 +80,13 @@ def test_add_change_delete_touch_only_that_file(corpus: Path, tmp_path: Path) ->
     assert (r.added, r.updated, r.removed, r.unchanged) == ([], [], [], 4)
 
 
+def test_folder_documents_are_not_bulletins(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "LICENSE").write_text("MIT License\n\nPermission is hereby granted…\n", encoding="utf-8")
+    (corpus / "README.md").write_text("# 说明\n\n本目录存放简报。\n", encoding="utf-8")
+    r = build_index(corpus, tmp_path / "index")
+    assert sorted(r.added) == ["nj-1.txt", "nj-2.txt", "nj-3.txt", SEED.name] and r.rejected == []
+
+
 def test_rejected_file_changes_nothing(corpus: Path, tmp_path: Path) -> None:
     root = tmp_path / "index"
     build_index(corpus, root)
