@@ -10,6 +10,7 @@ The corpus (session-scoped, built once):
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 from pathlib import Path
@@ -132,9 +133,10 @@ def ids(app: Any) -> dict[str, str]:
     return found
 
 
-@pytest.fixture(scope="session")
-def live_server(app: Any) -> Iterator[str]:
-    """The app under waitress (as `bulletins serve` runs it) on 127.0.0.1 and a free port."""
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """The app under waitress (as `bulletins serve` runs it) on 127.0.0.1 and a free port,
+    for the duration of a `with`."""
     from bulletins.serve_cmd import create_server
 
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
@@ -152,6 +154,13 @@ def live_server(app: Any) -> Iterator[str]:
     finally:
         server.close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Any) -> Iterator[str]:
+    """The test app served on 127.0.0.1 for the whole session."""
+    with serving(app) as url:
+        yield url
 
 
 # -- robustness and stress (tests/test_robust_*.py, tests/stress/) -------------

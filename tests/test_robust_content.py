@@ -26,7 +26,7 @@ import pytest
 from click.testing import CliRunner
 
 from bulletins.cli import cli
-from tests.conftest import SEED, extra_issue
+from tests.conftest import SEED, extra_issue, serving
 from tests.test_webui_security import assert_clean
 
 RAW_HOSTILE = "\n\n".join(
@@ -225,34 +225,6 @@ def test_server_binds_localhost_by_default(app: Any) -> None:
 
 
 # -- a damaged index -----------------------------------------------------------
-
-
-def serving(app: Any) -> Any:
-    """The app under waitress on 127.0.0.1 for the duration of a `with`."""
-    import contextlib
-    import threading
-
-    from bulletins.serve_cmd import create_server
-
-    @contextlib.contextmanager
-    def run() -> Iterator[str]:
-        server = create_server(app, host="127.0.0.1", port=0, threads=4)
-        thread = threading.Thread(target=lambda: _quiet(server.run), daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.effective_port}"
-        finally:
-            server.close()
-            thread.join(timeout=5)
-
-    return run()
-
-
-def _quiet(fn: Any) -> None:
-    try:
-        fn()
-    except (OSError, ValueError):  # the socket closed under the loop at shutdown
-        pass
 
 
 @pytest.fixture(scope="module")
