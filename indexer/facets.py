@@ -35,6 +35,8 @@ class Snapshot:
     series: list[Any]
     date: list[int]  # yyyymmdd, 0 when unknown
     by_value: dict[str, dict[Any, set[int]]] = field(default_factory=dict)
+    newest: list[int] = field(default_factory=list)  # live docs, newest first (ties: docnum)
+    rank: list[int] = field(default_factory=list)  # docnum -> position in `newest`
     issues: dict[str, dict[str, Any]] = field(default_factory=dict)  # bulletin id -> info
     series_order: dict[str, list[str]] = field(default_factory=dict)  # series -> ids by date
 
@@ -79,6 +81,10 @@ def build_snapshot(searcher: Searcher) -> Snapshot:
         series=cols["series"],
         date=date,
     )
+    snap.newest = sorted(live, key=lambda d: (-date[d], d))
+    snap.rank = [len(snap.newest)] * n
+    for i, d in enumerate(snap.newest):
+        snap.rank[d] = i
     for name, arr in (("city", snap.city), ("year", snap.year), ("month", snap.month), ("bulletin", snap.bulletin), ("series", snap.series)):
         index: dict[Any, set[int]] = defaultdict(set)
         for d in live:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import itertools
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -157,8 +158,11 @@ class _Evaluator:
 
 
 def _by_date(docs: Any, snap: Snapshot, k: int) -> list[int]:
-    date = snap.date
-    return heapq.nlargest(k, docs, key=lambda d: (date[d], -d))
+    """The newest `k` of `docs`: a walk down the index's date order when they are
+    many, a heap over them when they are few."""
+    if len(docs) * 8 > len(snap.newest):
+        return list(itertools.islice(filter(docs.__contains__, snap.newest), k))
+    return heapq.nsmallest(k, docs, key=snap.rank.__getitem__)
 
 
 def _top_scored(s: Searcher, rq: wq.Query, docs: Any, k: int) -> list[int]:
