@@ -52,6 +52,10 @@ def _word_positions(ws: list[str], boost: float) -> Analysed:
     return ("positions", poses, len(ws), boost)
 
 
+def _pairs(ws: list[str]) -> Analysed:
+    return ("set", set(map("{} {}".format, ws, ws[1:])), 0, 1.0)
+
+
 def _char_fields(text: str) -> tuple[Analysed, Analysed]:
     us = units(text)
     poses: dict[str, list[int]] = defaultdict(list)
@@ -85,11 +89,12 @@ def article_doc(b: Bulletin, a: Article, source: str) -> IndexDoc:
     title, text = a.title, a.text
     tg, tu = _char_fields(title)
     cg, cu = _char_fields(text)
-    text_words = word_list(text)
+    title_words, text_words = word_list(title), word_list(text)
     postings = {
-        "title": _word_positions(word_list(title), 3.0),
+        "title": _word_positions(title_words, 3.0),
         "text": _word_positions(text_words, 1.0),
-        "wp": ("set", set(map("{} {}".format, text_words, text_words[1:])), 0, 1.0),
+        "tp": _pairs(title_words),
+        "wp": _pairs(text_words),
         "tg": tg,
         "tu": tu,
         "cg": cg,

@@ -245,7 +245,7 @@ def issue_number(text: str) -> int | None:
 
 
 # (bigram field, unit field, word field, word-pair field) searched for a text term
-CHAR_FIELDS = {"title": ("tg", "tu", "title", None), "text": ("cg", "cu", "text", "wp")}
+CHAR_FIELDS = {"title": ("tg", "tu", "title", "tp"), "text": ("cg", "cu", "text", "wp")}
 
 
 @dataclass(frozen=True)

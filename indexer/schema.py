@@ -10,7 +10,7 @@ from whoosh import fields, formats
 
 from indexer.analysis import BigramTokenizer, JiebaTokenizer, UnitTokenizer, WordPairTokenizer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Word fields rank; character fields make every substring findable.
 WORD_FIELDS = ("title", "text")
@@ -46,6 +46,7 @@ def make_schema() -> fields.Schema:
         tu=fields.FieldType(formats.Existence(), UnitTokenizer()),
         cg=fields.FieldType(formats.Positions(), BigramTokenizer()),
         cu=fields.FieldType(formats.Existence(), UnitTokenizer()),
-        # adjacent word pairs of the text ("心理 疏导"): two-word strings without positions
+        # adjacent word pairs ("心理 疏导"): two-word strings without positions
+        tp=fields.FieldType(formats.Existence(), WordPairTokenizer()),
         wp=fields.FieldType(formats.Existence(), WordPairTokenizer()),
     )

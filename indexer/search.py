@@ -211,7 +211,9 @@ def _facets(snap: Snapshot, docs: Any) -> dict[str, list[dict[str, Any]]]:
     for c in (city, year, month, issue):
         c.pop(None, None)
     issues = snap.issues
-    top_issues = sorted(issue.items(), key=lambda kv: (-kv[1], -(issues[kv[0]]["date"] or 0)))
+    top_issues = heapq.nsmallest(
+        ISSUE_FACET_LIMIT, issue.items(), key=lambda kv: (-kv[1], -(issues[kv[0]]["date"] or 0))
+    )
     return {
         "city": [{"value": v, "count": n} for v, n in sorted(city.items(), key=lambda kv: (-kv[1], kv[0]))],
         "year": [{"value": v, "count": n} for v, n in sorted(year.items(), reverse=True)],

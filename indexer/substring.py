@@ -8,7 +8,8 @@ A string of n units is found by:
   lexicon, e.g. 文明实 inside 文明实践) need no further check; the rest are
   checked on the positions of a few bigrams that cover the string without
   overlap (offsets 0, 2, 4, … and the last), rarest first. A string that
-  jieba cuts into two words is found at once through the word-pair field.
+  jieba cuts into two words is found at once through the word-pair field,
+  also where it spans a longer pair (全国文明城市 创建活动).
 
 Whoosh's own Phrase query builds span objects per position in Python and is
 two orders of magnitude slower on common bigrams; this module never uses it.
@@ -73,6 +74,18 @@ class TermSets:
         buckets = [index.get(ch, ()) for ch in set(sub)]
         smallest = min(buckets, key=len)
         return [w for w in smallest if sub in w]
+
+
+    def pairs_covering(self, searcher: Searcher, word_field: str, pair_field: str, w1: str, w2: str) -> list[str]:
+        """Word-pair terms "a b" whose text contains w1+w2 across the space: a is w1
+        or a word ending in w1, b is w2 or a word starting with w2 (全国文明城市 创建活动)."""
+        firsts = {w1, *(w for w in self.words_containing(searcher, word_field, w1) if w.endswith(w1))}
+        reader = searcher.reader()
+        out: list[str] = []
+        for a in sorted(firsts):
+            for tbytes in reader.expand_prefix(pair_field, f"{a} {w2}"):
+                out.append(tbytes.decode("utf-8") if isinstance(tbytes, bytes) else tbytes)
+        return out
 
 
 def _cover(n_grams: int) -> list[int]:
@@ -140,8 +153,9 @@ def substring_docs(
             covered |= sets.docs(searcher, word_field, w) & cand
         if pair_field:
             ws = word_list(sub)
-            if len(ws) == 2:  # two whole words side by side: one word-pair term
-                covered |= sets.docs(searcher, pair_field, f"{ws[0]} {ws[1]}") & cand
+            if len(ws) == 2:  # two words side by side: word-pair terms
+                for term in sets.pairs_covering(searcher, word_field, pair_field, ws[0], ws[1]):
+                    covered |= sets.docs(searcher, pair_field, term) & cand
     rest = set(cand) - covered
     if rest:
         covered |= _verify(searcher, gram_field, grams, rest, sets)

@@ -31,6 +31,7 @@ def _plain_fields(doc) -> dict:
     fields = {k: v for k, v in doc.values.items() if v is not None}
     fields["tg"] = fields["tu"] = doc.values["title"]
     fields["cg"] = fields["cu"] = fields["wp"] = doc.values["text"]
+    fields["tp"] = doc.values["title"]
     return fields
 
 
