@@ -12,17 +12,23 @@ index at once (the TOC is written last, by rename).
 
 tests/test_fastwrite.py checks this path against `add_document` posting by
 posting. Pin whoosh3 exactly: these internals are not public API.
+
+On the reading side, one method is replaced: the posting reader's `skip_to`
+searches a block by bisection (see `install_fast_skip`); tested against
+Whoosh's own on real postings.
 """
 
 from __future__ import annotations
 
 import operator
+from bisect import bisect_left
 from array import array
 from typing import Any
 
 from whoosh.codec.base import Segment
 from whoosh.index import Index
-from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.codec.whoosh3 import W3LeafMatcher, W3PostingsWriter
+from whoosh.matching import ReadTooFar
 from whoosh.writing import SegmentWriter
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -272,3 +278,38 @@ def commit(
         writer._cleanup_on_error()
         raise
     writer._finish()
+
+
+# -- reading ----------------------------------------------------------------
+
+
+def _bisect_skip_to(self: Any, targetid: int) -> None:
+    """W3LeafMatcher.skip_to with a binary search inside the block.
+
+    Whoosh's own steps through the block one posting at a time (`next()`),
+    which is most of the cost of scoring or checking positions of chosen
+    documents. Same result: the first posting whose id is >= targetid.
+    """
+    if not self.is_active():
+        raise ReadTooFar
+    if targetid <= self.id():
+        return
+    block_max_id = self.block_max_id
+    if targetid > block_max_id():
+        self._skip_to_block(lambda: targetid > block_max_id())
+    if self.is_active():
+        if self._ids is None:
+            self._read_ids()
+        # the block's last id is >= targetid, so the index stays inside the block
+        self._i = bisect_left(self._ids, targetid, self._i)
+
+
+WHOOSH_SKIP_TO = W3LeafMatcher.skip_to  # Whoosh's own, kept for the tests
+
+
+def install_fast_skip() -> None:
+    """Give Whoosh's W3 posting reader the bisecting skip_to (idempotent)."""
+    W3LeafMatcher.skip_to = _bisect_skip_to
+
+
+install_fast_skip()

@@ -7,6 +7,10 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
+from indexer.fastwrite import install_fast_skip
+
+install_fast_skip()  # skip_to by bisection: this module's callers skip a lot
+
 
 def by_segment(searcher: Searcher, docs: Iterable[int]) -> Iterator[tuple[Any, int, list[int]]]:
     """(leaf searcher, docnum offset, sorted segment-local docnums) for each segment

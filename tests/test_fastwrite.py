@@ -114,3 +114,43 @@ def test_facet_columns_of_segments_without_a_value(tmp_path: Path) -> None:
         snap = build_snapshot(s)
         cities = sorted((snap.city[d] or "-") for d in snap.live)
     assert cities == ["-", "淮安市", "连云港市"]
+
+
+def test_bisecting_skip_to_lands_where_whoosh_does(tmp_path: Path) -> None:
+    import random
+
+    from bench.generate import generate_corpus
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    from indexer.build import build_index
+
+    generate_corpus(150, 5, tmp_path / "c")  # ~390 articles: long postings span several blocks
+    build_index(tmp_path / "c", tmp_path / "i", procs=1)
+    from indexer.store import current_dir
+
+    ix = whoosh_index.open_dir(str(current_dir(tmp_path / "i")))
+    rng = random.Random(3)
+    fast = W3LeafMatcher.skip_to
+    assert fast is fastwrite._bisect_skip_to
+    with ix.searcher() as s:
+        r = s.reader()
+        n = r.doc_count_all()
+        terms = [t for t in r.all_terms() if t[0] in ("cg", "cu", "text")]
+        long = [t for t in terms if r.doc_frequency(*t) > 300]
+        assert len(long) > 20
+        checked = 0
+        for field, tbytes in rng.sample(terms, 200) + rng.sample(long, 20):
+            targets = sorted(rng.sample(range(n), min(n, rng.randint(1, 60))))
+            landed = []
+            for skip in (fastwrite.WHOOSH_SKIP_TO, fast):
+                m = r.postings(field, tbytes)
+                seq = []
+                for t in targets:
+                    if not m.is_active():
+                        break
+                    skip(m, t)
+                    seq.append(m.id() if m.is_active() else None)
+                landed.append(seq)
+            assert landed[0] == landed[1], (field, tbytes)
+            checked += len(landed[0])
+    assert checked > 1000
