@@ -36,7 +36,6 @@ from typing import Any
 from whoosh.analysis import Token, Tokenizer
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-CJK_RE = re.compile(f"[{_CJK}]")
 # One unit: a Chinese character (group 1), or a run of other letters or of digits (group 2).
 _UNIT_RE = re.compile(f"([{_CJK}])|([^\\W\\d_{_CJK}]+|\\d+)")
 # Pieces of a jieba token: a run of Chinese characters, of other letters, or of digits.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archive.model import Article, Bulletin
-from indexer.analysis import units, word_list
+from indexer.analysis import units, word_list, word_pairs
 
 # An analysed field: ("positions", {term: [positions]}, length, boost)
 # or ("set", {terms}, 0, 1.0) for fields that only record presence.
@@ -53,7 +53,7 @@ def _word_positions(ws: list[str], boost: float) -> Analysed:
 
 
 def _pairs(ws: list[str]) -> Analysed:
-    return ("set", set(map("{} {}".format, ws, ws[1:])), 0, 1.0)
+    return ("set", set(word_pairs(ws)), 0, 1.0)
 
 
 def _char_fields(text: str) -> tuple[Analysed, Analysed]:

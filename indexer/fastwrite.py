@@ -100,15 +100,12 @@ class SegmentBuilder:
     def __init__(self, ix: Index) -> None:
         self.writer = segment_writer(ix)
         self.schema = self.writer.schema
-        # field -> term bytes -> [docnums, weights or None, values or None]
+        # field -> term (str when analysed here, bytes from a Whoosh field) ->
+        # [docnums, weights or None, values or None]
         self.terms: dict[str, dict[bytes, list[Any]]] = {}
         self.lengths: dict[str, dict[int, int]] = {}
         self.postings = 0
         self.encode = _single_encoder(self.schema["text"].format.encode)
-
-    @property
-    def docs(self) -> int:
-        return self.writer.docnum
 
     def add(self, doc: IndexDoc) -> None:
         """Add one analysed article (what `add_document` does, minus analysis)."""

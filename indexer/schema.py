@@ -12,11 +12,6 @@ from indexer.analysis import BigramTokenizer, JiebaTokenizer, UnitTokenizer, Wor
 
 SCHEMA_VERSION = 3
 
-# Word fields rank; character fields make every substring findable.
-WORD_FIELDS = ("title", "text")
-TITLE_CHAR_FIELDS = ("tg", "tu")  # title bigrams (positions), title units
-TEXT_CHAR_FIELDS = ("cg", "cu")  # text bigrams (positions), text units
-
 
 def make_schema() -> fields.Schema:
     """A fresh schema object (Whoosh pickles it into the index)."""
