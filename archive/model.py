@@ -94,6 +94,9 @@ class Bulletin:
     recipients: tuple[str, ...]  # footer lines 报：… / 发：…
     articles: tuple[Article, ...]
     warnings: tuple[str, ...] = field(default=())
+    kind: str = "简报"  # the layout: "简报" (a bulletin issue) or "公文" (one official document)
+    doc_type: str | None = None  # 文种 of a 公文: 通知, 通报, 批复, 函, 意见, 决定, 报告, 纪要 …
+    ocr: tuple[float, ...] = field(default=())  # per-page OCR confidence when the text came from OCR
 
     @property
     def label(self) -> str:
@@ -119,5 +122,8 @@ class Bulletin:
             "copies": self.copies,
             "recipients": list(self.recipients),
             "warnings": list(self.warnings),
+            "kind": self.kind,
+            "doc_type": self.doc_type,
+            "ocr": list(self.ocr),
             "articles": [a.to_dict() for a in self.articles],
         }
