@@ -4,16 +4,19 @@ Whoosh pickles the schema, analyzers included, into the index: the classes
 below must keep this import path (``indexer.analysis``). The jieba dictionary
 itself is never pickled; it is loaded once per process on first use.
 
-Three views of one text:
+Two views of one text:
 
-- words: jieba's precise-mode words, positions are running word numbers and
-  offsets point into the original text (phrase queries and ranking);
+- words: jieba's precise-mode words (the Whoosh word fields: lexicon, counts);
 - units: every Chinese character, every run of other letters and every run
   of digits is one unit; punctuation and space are skipped (substring search).
-  A unit that is not a Chinese character is written with a trailing space, so
-  that joined units never read alike ("covid 19 " ≠ "covid19 ");
-- bigrams: adjacent units joined, positioned by unit number, so any substring
-  of two or more units is a phrase of bigrams.
+  As a list (`units`), a unit that is not a Chinese character is written with
+  a trailing space, so that joined units never read alike ("covid 19 " ≠
+  "covid19 "). As one string (`unit_string`, what the suffix arrays of
+  indexer.sufarray hold), a Chinese character stands for itself and a run of
+  letters or digits is written between two RUN_MARKs: a string of units is
+  inside another exactly when its unit string is a substring of the other's.
+  `analyse` gives both at once from one jieba cut, the unit string with a
+  WORD_MARK where each word begins (for ranking by word edges).
 
 Words come from jieba's algorithm and dictionary as implemented by jieba-rs
 (the `rjieba` binding, ~20x faster than the Python package): the Chinese
@@ -79,6 +82,52 @@ def unit_spans(text: str) -> Iterator[tuple[str, int, int]]:
     for m in _UNIT_RE.finditer(normalize(text)):
         c = m.group(1)
         yield (c or m.group(2) + " "), m.start(), m.end()
+
+
+RUN_MARK = "\x02"  # around a run of letters or digits in a unit string
+WORD_MARK = "\x03"  # before the first unit of each jieba word (analyse)
+_CTRL_RE = re.compile("[\x00-\x03]")  # never part of a text's own units
+_RUN_RE = re.compile(f"[^\\W\\d_{_CJK}]+|\\d+")
+_WRAP = f"{RUN_MARK}\\g<0>{RUN_MARK}"
+_DROP_RE = re.compile(f"[^\\w{RUN_MARK}{WORD_MARK}]|_")
+# a word edge inside a run of letters or of digits (the run stays one unit)
+_SPLIT_RUN_RE = re.compile(f"(?<=[^\\W\\d_{_CJK}]){WORD_MARK}(?=[^\\W\\d_{_CJK}])|(?<=\\d){WORD_MARK}(?=\\d)")
+
+
+def _clean(text: str) -> str:
+    return _CTRL_RE.sub(" ", normalize(text))
+
+
+def _unit_string_of(norm: str) -> str:
+    return _DROP_RE.sub("", _RUN_RE.sub(_WRAP, norm))
+
+
+def unit_string(text: str) -> str:
+    """The units of `text` as one string (see the module doc): "5G网络" → "\\x025\\x02\\x02g\\x02网络"."""
+    return _unit_string_of(_clean(text))
+
+
+def units_string(us: list[str] | tuple[str, ...]) -> str:
+    """The unit string of a list of units (`units`): the same as `unit_string` of their text."""
+    return "".join(f"{RUN_MARK}{u[:-1]}{RUN_MARK}" if u.endswith(" ") else u for u in us)
+
+
+def analyse(text: str) -> tuple[list[str], str]:
+    """The words of `text` and its unit string with a WORD_MARK before each word.
+
+    One jieba cut serves both. Removing the marks gives `unit_string(text)`
+    exactly (a word edge jieba puts inside a run of letters or digits is dropped).
+    """
+    norm = _clean(text)
+    toks = jieba_tokenizer().cut(norm, True)
+    ws = PIECE_RE.findall("\x00".join(toks))
+    marked = _unit_string_of(WORD_MARK.join(toks))
+    plain = _unit_string_of(norm)
+    if marked.replace(WORD_MARK, "") != plain:
+        marked = _unit_string_of(_SPLIT_RUN_RE.sub("", WORD_MARK.join(toks)))
+        if marked.replace(WORD_MARK, "") != plain:  # never seen: keep the units, lose the edges
+            marked = plain
+    return ws, marked
 
 
 def unit_text(unit: str) -> str:

@@ -20,18 +20,21 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh.index import Index
 
 from archive.errors import BulletinError
 from archive.model import Bulletin
 from archive.parse import parse_file
-from indexer import fastwrite, store
+from indexer import fastwrite, store, sufarray
 from indexer.documents import article_doc, source_key
 
 # A corpus folder's own documents, not bulletins (by name, any case).
 NOT_BULLETINS = ("README", "LICENSE", "LICENCE", "COPYING", "NOTICE")
-# Postings held in memory before a worker writes them out as a segment.
-SEGMENT_POSTINGS = 8_000_000
+# Characters of unit strings (about the articles' text) a worker holds before
+# writing them out as a segment: bounds its memory (~30 bytes a character
+# while the suffix array is sorted).
+SEGMENT_CHARS = 4_000_000
 # Below this much new text, analysing in this process beats starting workers.
 INPROCESS_BYTES = 2_000_000
 
@@ -142,6 +145,15 @@ class _Work:
         ix = whoosh_index.open_dir(gen_dir)
         segments: list[Any] = []
         builder = fastwrite.SegmentBuilder(ix)
+        net = sufarray.NetBuilder()
+
+        def flush() -> None:
+            segment = builder.finish()
+            if segment is not None:
+                path = Path(gen_dir) / sufarray.file_name(segment.segment_id())
+                sufarray.write(path, net.arrays())
+                segments.append(segment)
+
         try:
             for relpath, sha in self.files:
                 b = self.parsed.get(relpath)
@@ -149,13 +161,16 @@ class _Work:
                     continue
                 src = source_key(relpath, sha)
                 for a in b.articles:
-                    builder.add(article_doc(b, a, src))
+                    doc = article_doc(b, a, src)
+                    builder.add(doc)
+                    net.add(*doc.units)
                 progress(1)
-                if builder.postings >= SEGMENT_POSTINGS:
-                    segments.append(builder.finish())
+                if net.chars >= SEGMENT_CHARS:
+                    flush()
                     builder = fastwrite.SegmentBuilder(ix)
-            segments.append(builder.finish())
-            return [s for s in segments if s is not None]
+                    net = sufarray.NetBuilder()
+            flush()
+            return segments
         except BaseException:
             builder.cancel()
             raise
@@ -274,6 +289,17 @@ def _process(
             p.join(timeout=5)
 
 
+def _merge_nets(gen: Path, merged: Any, sources: list[tuple[Any, list[int]]]) -> None:
+    """The substring net of a segment Whoosh made by merging others, from theirs."""
+    nets = [(sufarray.SegmentNet(gen / sufarray.file_name(seg.segment_id())), docs) for seg, docs in sources]
+    try:
+        arrays = sufarray.merge([(n, np.asarray(docs, dtype=np.int64)) for n, docs in nets])
+    finally:
+        for n, _docs in nets:
+            n.close()
+    sufarray.write(gen / sufarray.file_name(merged.segment_id()), arrays)
+
+
 def _remove_scratch(gen: Path) -> None:
     """Scratch folders of writers that were killed (Whoosh leaves `*.tmp`)."""
     for entry in gen.glob("*.tmp"):
@@ -362,7 +388,7 @@ def build_index(
             for relpath, _sha in todo:
                 if relpath in accepted and relpath in old:
                     writer.delete_by_term("source", source_key(relpath, old[relpath][0]))
-            fastwrite.commit(writer, segments)
+            fastwrite.commit(writer, segments, on_merged=lambda seg, src: _merge_nets(gen, seg, src))
         except BaseException:
             try:
                 writer.cancel()

@@ -1,21 +1,22 @@
 """Article records → the values of one index document, analysis included.
 
-The heavy fields (words, bigrams, units of title and text) are analysed here
-into ready postings, so the writer does no per-token work of its own.
+Title and text are analysed here, once each (one jieba cut): their words
+become ready postings for the Whoosh word fields (the writer does no
+per-token work of its own) and their marked unit strings go to the segment's
+substring net (indexer.sufarray).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from archive.model import Article, Bulletin
-from indexer.analysis import units, word_list, word_pairs
+from indexer.analysis import analyse
 
-# An analysed field: ("positions", {term: [positions]}, length, boost)
-# or ("set", {terms}, 0, 1.0) for fields that only record presence.
-Analysed = tuple[str, Any, int, float]
+# An analysed word field: ({word: count}, length in words)
+Analysed = tuple[dict[str, int], int]
 
 
 @dataclass
@@ -24,6 +25,7 @@ class IndexDoc:
 
     values: dict[str, Any]  # small fields (indexed by their Whoosh field) and stored values
     postings: dict[str, Analysed]
+    units: tuple[str, str]  # marked unit strings of title and text, for the substring net
 
 
 def source_key(relpath: str, sha256: str) -> str:
@@ -45,23 +47,8 @@ def bulletin_meta(b: Bulletin) -> dict[str, Any]:
     }
 
 
-def _word_positions(ws: list[str], boost: float) -> Analysed:
-    poses: dict[str, list[int]] = defaultdict(list)
-    for i, w in enumerate(ws):
-        poses[w].append(i)
-    return ("positions", poses, len(ws), boost)
-
-
-def _pairs(ws: list[str]) -> Analysed:
-    return ("set", set(word_pairs(ws)), 0, 1.0)
-
-
-def _char_fields(text: str) -> tuple[Analysed, Analysed]:
-    us = units(text)
-    poses: dict[str, list[int]] = defaultdict(list)
-    for i, g in enumerate(map(str.__add__, us, us[1:])):
-        poses[g].append(i)
-    return ("positions", poses, 0, 1.0), ("set", set(us), 0, 1.0)
+def _counts(ws: list[str]) -> Analysed:
+    return dict(Counter(ws)), len(ws)
 
 
 def article_doc(b: Bulletin, a: Article, source: str) -> IndexDoc:
@@ -86,20 +73,9 @@ def article_doc(b: Bulletin, a: Article, source: str) -> IndexDoc:
         "meta": bulletin_meta(b),
         "body": a.body,
     }
-    title, text = a.title, a.text
-    tg, tu = _char_fields(title)
-    cg, cu = _char_fields(text)
-    title_words, text_words = word_list(title), word_list(text)
-    postings = {
-        "title": _word_positions(title_words, 3.0),
-        "text": _word_positions(text_words, 1.0),
-        "tp": _pairs(title_words),
-        "wp": _pairs(text_words),
-        "tg": tg,
-        "tu": tu,
-        "cg": cg,
-        "cu": cu,
-    }
-    values["title"] = title
-    values["text"] = text
-    return IndexDoc(values=values, postings=postings)
+    title_words, title_units = analyse(a.title)
+    text_words, text_units = analyse(a.text)
+    values["title"] = a.title
+    values["text"] = a.text
+    postings = {"title": _counts(title_words), "text": _counts(text_words)}
+    return IndexDoc(values=values, postings=postings, units=(title_units, text_units))

@@ -11,28 +11,49 @@ Several processes each write whole segments; one commit adds them all to the
 index at once (the TOC is written last, by rename).
 
 tests/test_fastwrite.py checks this path against `add_document` posting by
-posting. Pin whoosh3 exactly: these internals are not public API.
+posting and column by column. Pin whoosh3 exactly: these internals are not
+public API, and `require_pinned_whoosh` refuses any other version.
 
-On the reading side, one method is replaced: the posting reader's `skip_to`
-searches a block by bisection (see `install_fast_skip`); tested against
-Whoosh's own on real postings.
+`commit` also reports which segments Whoosh merged, and in what order, so
+that the substring net of the merged segment can be made from theirs.
 """
 
 from __future__ import annotations
 
 import operator
-from bisect import bisect_left
 from array import array
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from whoosh.codec.base import Segment
+from whoosh.codec.whoosh3 import W3PostingsWriter
 from whoosh.index import Index
-from whoosh.codec.whoosh3 import W3LeafMatcher, W3PostingsWriter
-from whoosh.matching import ReadTooFar
-from whoosh.writing import SegmentWriter
+from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import SegmentWriter
 
 from indexer.documents import IndexDoc
+
+WHOOSH_VERSION = "3.54.0"  # the version these internals were written for (pyproject pins it)
+
+
+class WhooshVersionError(Exception):
+    """The installed whoosh3 is not the version the fast writer was written for."""
+
+
+def require_pinned_whoosh() -> None:
+    """Refuse to write with a whoosh3 other than the pinned one (a clear error, not bad bytes)."""
+    try:
+        found = metadata.version("whoosh3")
+    except metadata.PackageNotFoundError:
+        found = "none"
+    if found != WHOOSH_VERSION:
+        raise WhooshVersionError(
+            f"whoosh3 {found} is installed, but the index writer needs exactly {WHOOSH_VERSION}: "
+            f"run `pip install whoosh3=={WHOOSH_VERSION}` (pyproject.toml pins it)"
+        )
 
 
 def segment_writer(ix: Index) -> SegmentWriter:
@@ -49,20 +70,12 @@ def segment_writer(ix: Index) -> SegmentWriter:
     return writer
 
 
-def _single_encoder(encode: Any) -> Any:
-    """The Positions encoder, memoised for the common single position."""
-    single: dict[int, bytes] = {}
+_COUNT_VALUES = [pack_uint(n) for n in range(256)]
 
-    def enc(poses: list[int]) -> bytes:
-        if len(poses) == 1:
-            p = poses[0]
-            v = single.get(p)
-            if v is None:
-                v = single[p] = encode(poses)
-            return v
-        return encode(poses)
 
-    return enc
+def _count_value(n: int) -> bytes:
+    """Whoosh's Frequency format value of a count (memoised for small counts)."""
+    return _COUNT_VALUES[n] if n < 256 else pack_uint(n)
 
 
 class _FastPostingsWriter(W3PostingsWriter):
@@ -98,6 +111,7 @@ class SegmentBuilder:
     """Builds one segment from analysed articles, postings kept in memory."""
 
     def __init__(self, ix: Index) -> None:
+        require_pinned_whoosh()
         self.writer = segment_writer(ix)
         self.schema = self.writer.schema
         # field -> term (str when analysed here, bytes from a Whoosh field) ->
@@ -105,7 +119,6 @@ class SegmentBuilder:
         self.terms: dict[str, dict[bytes, list[Any]]] = {}
         self.lengths: dict[str, dict[int, int]] = {}
         self.postings = 0
-        self.encode = _single_encoder(self.schema["text"].format.encode)
 
     def add(self, doc: IndexDoc) -> None:
         """Add one analysed article (what `add_document` does, minus analysis)."""
@@ -122,11 +135,8 @@ class SegmentBuilder:
                 field = schema[name]
                 length = 0
                 if name in postings:
-                    kind, terms, length, boost = postings[name]
-                    if kind == "set":
-                        self._add_set(name, docnum, terms)
-                    else:
-                        self._add_positions(name, docnum, terms, boost)
+                    counts, length = postings[name]
+                    self._add_counts(name, docnum, counts, field.format.field_boost)
                 elif field.indexed:
                     items = list(field.index(values[name]))
                     if field.scorable:
@@ -152,26 +162,17 @@ class SegmentBuilder:
             terms = self.terms[name] = {}
         return terms
 
-    def _add_positions(self, name: str, docnum: int, poses: dict[str, list[int]], boost: float) -> None:
+    def _add_counts(self, name: str, docnum: int, counts: dict[str, int], boost: float) -> None:
+        """A Frequency-format field: weight = count × field boost, value = the count."""
         terms = self._entries(name)
-        enc = self.encode
-        for term, p in poses.items():
+        for term, n in counts.items():
             entry = terms.get(term)
             if entry is None:
                 entry = terms[term] = [array("I"), array("f"), []]
             entry[0].append(docnum)
-            entry[1].append(len(p) * boost)
-            entry[2].append(enc(p))
-        self.postings += len(poses)
-
-    def _add_set(self, name: str, docnum: int, units: set[str]) -> None:
-        terms = self._entries(name)
-        for term in units:
-            entry = terms.get(term)
-            if entry is None:
-                entry = terms[term] = [array("I"), None, None]
-            entry[0].append(docnum)
-        self.postings += len(units)
+            entry[1].append(n * boost)
+            entry[2].append(_count_value(n))
+        self.postings += len(counts)
 
     def _add_items(self, name: str, field: Any, docnum: int, items: list[Any]) -> None:
         terms = self._entries(name)
@@ -252,21 +253,41 @@ class SegmentBuilder:
             self.writer._tempstorage.destroy()
 
 
+# (merged segment, [(source segment, its live docnums in the order copied)])
+MergeHook = Callable[[Segment, list[tuple[Segment, list[int]]]], None]
+
+
 def commit(
     writer: SegmentWriter,
     extra_segments: list[Segment],
     merge: bool = True,
     optimize: bool = False,
+    on_merged: MergeHook | None = None,
 ) -> None:
     """Commit `writer` (holding the index lock) together with segments written elsewhere.
 
-    Deletions made on `writer`, documents added to it and the extra segments
-    become visible at once, when the new TOC is renamed into place.
+    Deletions made on `writer` and the extra segments become visible at once,
+    when the new TOC is renamed into place. When Whoosh's merge policy merges
+    existing segments into the writer's own segment, `on_merged` is called
+    before the TOC is written with that segment and the sources it copied, in
+    order (the writer must hold no documents of its own: it only deletes).
     """
+    require_pinned_whoosh()
+    sources: list[tuple[Segment, list[int]]] = []
+    add_reader = writer.add_reader
+
+    def recording_add_reader(reader: Any) -> None:
+        sources.append((reader.segment(), list(reader.all_doc_ids())))
+        add_reader(reader)
+
+    writer.add_reader = recording_add_reader  # type: ignore[method-assign]
     try:
         final = writer._merge_segments(None, optimize, merge)
         if writer._added:
-            final.append(writer._finalize_segment())
+            merged = writer._finalize_segment()
+            if on_merged is not None and sources:
+                on_merged(merged, sources)
+            final.append(merged)
         else:
             writer._close_segment()
         final.extend(s for s in extra_segments if s is not None)
@@ -280,33 +301,13 @@ def commit(
 # -- reading ----------------------------------------------------------------
 
 
-def _bisect_skip_to(self: Any, targetid: int) -> None:
-    """W3LeafMatcher.skip_to with a binary search inside the block.
-
-    Whoosh's own steps through the block one posting at a time (`next()`),
-    which is most of the cost of scoring or checking positions of chosen
-    documents. Same result: the first posting whose id is >= targetid.
-    """
-    if not self.is_active():
-        raise ReadTooFar
-    if targetid <= self.id():
-        return
-    block_max_id = self.block_max_id
-    if targetid > block_max_id():
-        self._skip_to_block(lambda: targetid > block_max_id())
-    if self.is_active():
-        if self._ids is None:
-            self._read_ids()
-        # the block's last id is >= targetid, so the index stays inside the block
-        self._i = bisect_left(self._ids, targetid, self._i)
-
-
-WHOOSH_SKIP_TO = W3LeafMatcher.skip_to  # Whoosh's own, kept for the tests
-
-
-def install_fast_skip() -> None:
-    """Give Whoosh's W3 posting reader the bisecting skip_to (idempotent)."""
-    W3LeafMatcher.skip_to = _bisect_skip_to
-
-
-install_fast_skip()
+def segment_files(searcher: Any) -> list[tuple[Path, int, int]]:
+    """For each segment of `searcher`, in order: the path its files share without
+    their extension (`<gen>/<segment id>`), its docnum offset and its document count."""
+    out: list[tuple[Path, int, int]] = []
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        segment = reader.segment()
+        folder = Path(reader._storage.folder)
+        out.append((folder / segment.segment_id(), offset, reader.doc_count_all()))
+    return out

@@ -244,10 +244,6 @@ def issue_number(text: str) -> int | None:
     return n if 0 < n < 100000 else None
 
 
-# (bigram field, unit field, word field, word-pair field) searched for a text term
-CHAR_FIELDS = {"title": ("tg", "tu", "title", "tp"), "text": ("cg", "cu", "text", "wp")}
-
-
 @dataclass(frozen=True)
 class Compiled:
     match: wq.Query | None  # documents matching a keyword/number term (or the issue number)

@@ -1,16 +1,24 @@
-"""The index schema: one Whoosh document per article.
+"""The index schema: one Whoosh document per article, and the views of its texts.
 
-Field names are part of the index format; changing them needs a rebuild
-(`SCHEMA_VERSION` says so to an old index).
+Field names are part of the index format; changing them, or what is indexed,
+needs a rebuild (`SCHEMA_VERSION` says so to an old index).
 """
 
 from __future__ import annotations
 
-from whoosh import fields, formats
+from whoosh import fields
 
-from indexer.analysis import BigramTokenizer, JiebaTokenizer, UnitTokenizer, WordPairTokenizer
+from indexer.analysis import JiebaTokenizer
 
-SCHEMA_VERSION = 3
+# 4: the substring net is a suffix array per segment (indexer.sufarray) instead
+# of bigram, unit and word-pair fields; word fields keep counts, not positions.
+SCHEMA_VERSION = 4
+
+# The searchable texts of an article. Each has two views: its Whoosh word field
+# of the same name (jieba words with counts: lexicon and document frequencies)
+# and its region in the article's entry in the substring net (this number:
+# the n-th region of each document, see indexer.sufarray).
+TEXTS: dict[str, int] = {"title": 0, "text": 1}
 
 
 def make_schema() -> fields.Schema:
@@ -34,14 +42,7 @@ def make_schema() -> fields.Schema:
         section=fields.ID(stored=True),
         order=fields.STORED(),
         meta=fields.STORED(),  # the bulletin's header and footer, for the bulletin view
-        title=fields.TEXT(analyzer=words, stored=True, field_boost=3.0),
-        text=fields.TEXT(analyzer=words, stored=True),
+        title=fields.TEXT(analyzer=words, stored=True, phrase=False, field_boost=3.0),
+        text=fields.TEXT(analyzer=words, stored=True, phrase=False),
         body=fields.STORED(),  # source Markdown/HTML, shown sanitised
-        tg=fields.FieldType(formats.Positions(), BigramTokenizer()),
-        tu=fields.FieldType(formats.Existence(), UnitTokenizer()),
-        cg=fields.FieldType(formats.Positions(), BigramTokenizer()),
-        cu=fields.FieldType(formats.Existence(), UnitTokenizer()),
-        # adjacent word pairs ("心理 疏导"): two-word strings without positions
-        tp=fields.FieldType(formats.Existence(), WordPairTokenizer()),
-        wp=fields.FieldType(formats.Existence(), WordPairTokenizer()),
     )

@@ -1,254 +1,39 @@
 """Search the archive: a query string and filters → one JSON-ready dict.
 
-The result set is exact and computed without scoring: each term's character
-query gives a set of documents, combined by AND/OR/NOT and intersected with
-the filters (from in-memory columns). Facet counts are taken over that whole
-set. Only ranking touches scores: whole-word matches are ranked by BM25 and
-come first; articles matching only as a substring follow, newest first.
-Snippets are made for the page shown and nothing else.
+The result set is exact and computed without scoring (indexer.evaluate:
+substring net, filters from in-memory columns); facet counts are taken over
+that whole set (indexer.results). Only the order is scored (indexer.rank:
+every hit by relevance, or by date). Snippets are made for the page shown
+and nothing else.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import heapq
-import itertools
 import math
-from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
-from whoosh import query as wq
-from whoosh.searching import Searcher
-
 from indexer import query as q
+from indexer.evaluate import Evaluator, Filters, filter_set
 from indexer.facets import Snapshot, build_snapshot
-from indexer.matching import by_segment, positioned
-from indexer.snippets import mark, snippet, term_regex
-from indexer.substring import TermSets, substring_docs
+from indexer.rank import by_date, by_relevance
+from indexer.results import facets, hit, iso
+from indexer.snippets import term_regex
 from indexer.store import IndexHandle
+from indexer.substring import Net
+
+__all__ = ["Filters", "search", "get_bulletin", "SORTS"]
 
 SORTS = ("relevance", "date")
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
-ISSUE_FACET_LIMIT = 50
-SCORE_ALL = 1000  # word matches scored by BM25 when there are no more than this
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Facet filters: OR within one facet, AND across facets."""
-
-    city: tuple[str, ...] = ()
-    year: tuple[int, ...] = ()
-    month: tuple[str, ...] = ()  # "2022-04"
-    bulletin: tuple[str, ...] = ()  # bulletin ids (the issue facet)
-    issue: int | None = None  # issue number within its year
-    place: str | None = None
-    series: str | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "city": list(self.city),
-            "year": list(self.year),
-            "month": list(self.month),
-            "bulletin": list(self.bulletin),
-            "issue": self.issue,
-            "place": self.place,
-            "series": self.series,
-            "from": self.date_from.isoformat() if self.date_from else None,
-            "to": self.date_to.isoformat() if self.date_to else None,
-        }
 
 
 def snapshot(handle: IndexHandle) -> Snapshot:
     return handle.shared("facets", build_snapshot)  # type: ignore[return-value]
 
 
-def term_sets(handle: IndexHandle) -> TermSets:
-    return handle.shared("terms", TermSets)  # type: ignore[return-value]
-
-
-def _filter_set(s: Searcher, snap: Snapshot, f: Filters) -> set[int] | frozenset[int]:
-    docs: set[int] | frozenset[int] = snap.live
-    for name, values in (("city", f.city), ("year", f.year), ("month", f.month), ("bulletin", f.bulletin)):
-        if values:
-            docs = docs & snap.docs_with(name, values)
-    if f.series:
-        docs = docs & snap.docs_with("series", (f.series,))
-    if f.issue is not None:
-        docs = docs & set(s.docs_for_query(wq.NumericRange("issue", f.issue, f.issue)))
-    if f.place:
-        docs = docs & set(s.docs_for_query(wq.Term("place", f.place)))
-    if f.date_from or f.date_to:
-        lo = int(f.date_from.strftime("%Y%m%d")) if f.date_from else 0
-        hi = int(f.date_to.strftime("%Y%m%d")) if f.date_to else 99999999
-        date = snap.date
-        docs = {d for d in docs if date[d] and lo <= date[d] <= hi}
-    return docs
-
-
-class _Evaluator:
-    """Turns the parsed tree into the exact set of matching documents."""
-
-    def __init__(self, s: Searcher, live: frozenset[int], sets: TermSets) -> None:
-        self.s = s
-        self.live = live
-        self.sets = sets
-        self.rank: list[wq.Query] = []
-        self.worded: set[int] = set()  # documents holding all words of some positive term
-        self.titled: set[int] = set()  # … in their title
-        self.highlight: list[tuple[str, ...]] = []
-        self.terms: list[str] = []
-
-    def _all_words(self, field: str, words: tuple[str, ...]) -> frozenset[int]:
-        out: frozenset[int] | None = None
-        for w in sorted(words, key=lambda w: len(self.sets.docs(self.s, field, w))):
-            d = self.sets.docs(self.s, field, w)
-            out = d if out is None else out & d
-            if not out:
-                break
-        return out or frozenset()
-
-    def docs(self, node: q.Node, positive: bool = True) -> set[int] | frozenset[int]:
-        if isinstance(node, q.Term):
-            c = q.compile_term(node)
-            if positive:
-                if c.rank is not None:
-                    self.rank.append(c.rank)
-                    for f in c.fields:
-                        docs = self._all_words(f, c.words)
-                        self.worded |= docs
-                        if f == "title":
-                            self.titled |= docs
-                self.highlight.extend(c.highlight)
-                if c.highlight:
-                    self.terms.append(node.text)
-            out: set[int] | frozenset[int] = frozenset()
-            for f in c.fields:
-                gram, unit, word, pair = q.CHAR_FIELDS[f]
-                out = out | substring_docs(self.s, self.sets, list(c.units), gram, unit, word, pair)
-            if c.match is not None:
-                out = out | set(self.s.docs_for_query(c.match))
-            return out
-        if isinstance(node, q.Not):
-            return self.live - self.docs(node.child, not positive)
-        if isinstance(node, q.Or):
-            out: set[int] = set()
-            for child in node.children:
-                out |= self.docs(child, positive)
-            return out
-        pos = [c for c in node.children if not isinstance(c, q.Not)]
-        neg = [c for c in node.children if isinstance(c, q.Not)]
-        result: set[int] | frozenset[int] | None = None
-        for child in pos:
-            d = self.docs(child, positive)
-            result = d if result is None else result & d
-            if not result:
-                break
-        if result is None:
-            result = self.live
-        for child in neg:
-            if not result:
-                break
-            result = result - self.docs(child.child, not positive)  # type: ignore[union-attr]
-        return result
-
-
-def _by_date(docs: Any, snap: Snapshot, k: int) -> list[int]:
-    """The newest `k` of `docs`: a walk down the index's date order when they are
-    many, a heap over them when they are few."""
-    if len(docs) * 8 > len(snap.newest):
-        return list(itertools.islice(filter(docs.__contains__, snap.newest), k))
-    return heapq.nsmallest(k, docs, key=snap.rank.__getitem__)
-
-
-def _top_scored(s: Searcher, rq: wq.Query, docs: Any, k: int) -> list[int]:
-    """The `k` best of `docs` by Whoosh's BM25 for `rq`, visiting only those documents
-    (a filtered Whoosh search walks every posting of the query instead)."""
-    ctx = s.context(needs_current=True)
-    scored: list[tuple[float, int]] = []
-    for sub, offset, local in by_segment(s, docs):
-        m = rq.matcher(sub, ctx)
-        scored.extend((m.score(), -(d + offset)) for d in positioned(m, local))
-    return [-negd for _score, negd in heapq.nlargest(k, scored)]
-
-
-def _rank(s: Searcher, snap: Snapshot, ev: _Evaluator, matched: Any, k: int) -> list[int]:
-    """The first `k` documents: whole-word matches first, then substring-only ones by date.
-
-    Word matches are ranked by BM25 (Whoosh's scorer, title words weigh more)
-    when there are at most SCORE_ALL of them. A word found in more articles
-    than that says little about any one of them: those in whose title it
-    stands are ranked by BM25 first, then the others newest first. Either
-    way only the documents that rank are scored.
-    """
-    rank = ev.rank
-    worded = ev.worded & matched
-    if not rank or not worded:
-        return _by_date(matched, snap, k)
-    rq = rank[0] if len(rank) == 1 else wq.Or(rank)
-    scored = worded if len(worded) <= SCORE_ALL else ev.titled & matched
-    top: list[int] = []
-    if scored and len(scored) <= SCORE_ALL:
-        top = _top_scored(s, rq, scored, k)
-    else:
-        scored = set()
-    if len(top) < k:
-        top += _by_date(worded - scored, snap, k - len(top))
-    if len(top) < k:
-        top += _by_date(matched - worded, snap, k - len(top))
-    return top
-
-
-def _facets(snap: Snapshot, docs: Any) -> dict[str, list[dict[str, Any]]]:
-    city = Counter(map(snap.city.__getitem__, docs))
-    year = Counter(map(snap.year.__getitem__, docs))
-    month = Counter(map(snap.month.__getitem__, docs))
-    issue = Counter(map(snap.bulletin.__getitem__, docs))
-    for c in (city, year, month, issue):
-        c.pop(None, None)
-    issues = snap.issues
-    top_issues = heapq.nsmallest(
-        ISSUE_FACET_LIMIT, issue.items(), key=lambda kv: (-kv[1], -(issues[kv[0]]["date"] or 0))
-    )
-    return {
-        "city": [{"value": v, "count": n} for v, n in sorted(city.items(), key=lambda kv: (-kv[1], kv[0]))],
-        "year": [{"value": v, "count": n} for v, n in sorted(year.items(), reverse=True)],
-        "month": [{"value": v, "count": n} for v, n in sorted(month.items())],
-        "issue": [
-            {"value": v, "label": issues[v]["label"], "count": n} for v, n in top_issues[:ISSUE_FACET_LIMIT]
-        ],
-    }
-
-
-def _iso(yyyymmdd: int | None) -> str | None:
-    if not yyyymmdd:
-        return None
-    return f"{yyyymmdd // 10000:04d}-{yyyymmdd // 100 % 100:02d}-{yyyymmdd % 100:02d}"
-
-
-def _hit(s: Searcher, snap: Snapshot, docnum: int, rx: Any) -> dict[str, Any]:
-    f = s.stored_fields(docnum)
-    bid = f.get("bulletin_id")
-    return {
-        "article_id": f.get("article_id"),
-        "bulletin_id": bid,
-        "series": f.get("series"),
-        "issue": f.get("issue"),
-        "year": f.get("year"),
-        "date": _iso(f.get("date")),
-        "city": f.get("city"),
-        "place": f.get("place"),
-        "section": f.get("section"),
-        "order": f.get("order"),
-        "title": f.get("title", ""),
-        "title_html": mark(f.get("title", ""), rx),
-        "label": snap.issues.get(bid, {}).get("label", f.get("series")),
-        "snippet": snippet(f.get("text", ""), rx),
-    }
+def substring_net(handle: IndexHandle) -> Net:
+    return handle.shared("net", Net)  # type: ignore[return-value]
 
 
 def search(
@@ -269,18 +54,19 @@ def search(
         raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")
     s = handle.searcher()
     snap = snapshot(handle)
+    net = substring_net(handle)
     parsed = q.parse_query(query)
-    allowed = _filter_set(s, snap, filters)
-    ev = _Evaluator(s, snap.live, term_sets(handle))
+    allowed = filter_set(s, snap, filters)
+    ev = Evaluator(s, snap.live, net)
     if parsed.tree is None:
         matched = allowed
     else:
         matched = ev.docs(parsed.tree) & allowed if allowed else set()
     k = page * per_page
     if parsed.tree is None or sort == "date":
-        ordered = _by_date(matched, snap, k)
+        ordered = by_date(matched, snap, k)
     else:
-        ordered = _rank(s, snap, ev, matched, k)
+        ordered = by_relevance(net, snap, ev, matched, k)
     rx = term_regex(ev.highlight)
     total = len(matched)
     return {
@@ -291,8 +77,8 @@ def search(
         "per_page": per_page,
         "sort": sort,
         "filters": filters.to_dict(),
-        "hits": [_hit(s, snap, d, rx) for d in ordered[(page - 1) * per_page : k]],
-        "facets": _facets(snap, matched),
+        "hits": [hit(s, snap, d, rx) for d in ordered[(page - 1) * per_page : k]],
+        "facets": facets(snap, matched),
         "terms": ev.terms,
         "warnings": list(parsed.warnings),
     }
@@ -325,7 +111,7 @@ def get_bulletin(handle: IndexHandle, bulletin_id: str) -> dict[str, Any] | None
         "issue": info["issue"],
         "issue_total": meta.get("issue_total"),
         "year": info["year"],
-        "date": _iso(info["date"]),
+        "date": iso(info["date"]),
         "issuer": meta.get("issuer"),
         "serial": meta.get("serial"),
         "copies": meta.get("copies"),

@@ -194,6 +194,9 @@ class IndexHandle:
             )
         try:
             ix = whoosh_index.open_dir(str(cur), readonly=True)
+            bad = damaged_files(cur, ix)
+            if bad:  # searches may not read these files (postings, nets) until much later
+                raise ValueError(f"files missing or changed in size: {', '.join(bad[:3])}")
             searcher = ix.searcher()
             key = (str(cur), ix.latest_generation())
         except Exception as ex:

@@ -1,162 +1,187 @@
-"""Exact substring search over the character fields, fast.
+"""Exact substring search over the segments' suffix arrays (indexer.sufarray).
 
-A string of n units is found by:
-
-- n = 1: its unit term; n = 2: its bigram term (no positions needed);
-- n ≥ 3: the documents holding all its bigrams are the candidates. Those in
-  which the string lies inside one indexed word (found by scanning the word
-  lexicon, e.g. 文明实 inside 文明实践) need no further check; the rest are
-  checked on the positions of a few bigrams that cover the string without
-  overlap (offsets 0, 2, 4, … and the last), rarest first. A string that
-  jieba cuts into two words is found at once through the word-pair field,
-  also where it spans a longer pair (全国文明城市 创建活动).
-
-Whoosh's own Phrase query builds span objects per position in Python and is
-two orders of magnitude slower on common bigrams; this module never uses it.
+`Net` is the substring net of one index version: each segment's array with
+its docnum offset. `Net.find(unit_string)` gives every document holding the
+string, with what ranking needs per document and text (schema.TEXTS): how
+often it occurs, how well each occurrence lines up with jieba's words (the
+`edges` bits), whether it is the whole text (a title equal to the query),
+and the text's length. Deleted documents are left to the caller's live set.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from whoosh.searching import Searcher
+import numpy as np
 
-from indexer.analysis import bigrams, unit_text, word_list
-from indexer.matching import by_segment, positioned
+from indexer import fastwrite, sufarray
+from indexer.schema import TEXTS
 
-CACHE_TERMS = 512
+CACHE_STRINGS = 256
+EDGE_CHECK = 8  # word edges inside a match are looked at up to this many characters
+LONG = 5  # a match this long is a phrase: only its two ends are weighed
 
-
-class TermSets:
-    """Document sets of single terms for one index version (shared by threads)."""
-
-    def __init__(self, searcher: Searcher) -> None:
-        self._cache: dict[tuple[str, str], frozenset[int]] = {}
-        self._words: dict[str, dict[str, list[str]]] = {}
-
-    def docs(self, searcher: Searcher, field: str, term: str) -> frozenset[int]:
-        key = (field, term)
-        got = self._cache.get(key)
-        if got is not None:
-            return got
-        out: set[int] = set()
-        tbytes = term.encode("utf-8")
-        for ss, off in searcher.leaf_searchers():
-            r = ss.reader()
-            if (field, tbytes) not in r:
-                continue
-            m = r.postings(field, tbytes)
-            if off:
-                out.update(d + off for d in m.all_ids())
-            else:
-                out.update(m.all_ids())
-        result = frozenset(out)
-        if len(self._cache) >= CACHE_TERMS:
-            self._cache.clear()
-        self._cache[key] = result
-        return result
-
-    def words_containing(self, searcher: Searcher, field: str, sub: str) -> list[str]:
-        """Indexed words of `field` that contain `sub` (Chinese text only)."""
-        index = self._words.get(field)
-        if index is None:
-            index = defaultdict(list)
-            seen: set[str] = set()
-            for ss, _off in searcher.leaf_searchers():
-                for tbytes in ss.reader().lexicon(field):
-                    w = tbytes.decode("utf-8")
-                    if len(w) >= 2 and w not in seen:
-                        seen.add(w)
-                        for ch in set(w):
-                            index[ch].append(w)
-            index = self._words[field] = dict(index)
-        buckets = [index.get(ch, ()) for ch in set(sub)]
-        smallest = min(buckets, key=len)
-        return [w for w in smallest if sub in w]
+# How much one occurrence counts, by how it lines up with jieba's words.
+WHOLE = 1.0  # a whole word (志愿服务), or a single character standing as a word
+WORDS = 0.8  # a run of whole words (志愿服务队伍)
+PART = 0.6  # the start or end of a word (合水 in 合水县, 善民 in 马善民)
+INSIDE = 0.4  # inside one word (安市 in 淮安市清江浦 is an end: PART)
+ACROSS = 0.15  # straddles a word edge without lining up (善民 in 改善|民生)
 
 
-    def pairs_covering(self, searcher: Searcher, word_field: str, pair_field: str, w1: str, w2: str) -> list[str]:
-        """Word-pair terms "a b" whose text contains w1+w2 across the space: a is w1
-        or a word ending in w1, b is w2 or a word starting with w2 (全国文明城市 创建活动)."""
-        firsts = {w1, *(w for w in self.words_containing(searcher, word_field, w1) if w.endswith(w1))}
-        reader = searcher.reader()
-        out: list[str] = []
-        for a in sorted(firsts):
-            for tbytes in reader.expand_prefix(pair_field, f"{a} {w2}"):
-                out.append(tbytes.decode("utf-8") if isinstance(tbytes, bytes) else tbytes)
+@dataclass
+class Found:
+    """One string's matches: per document (global docnums, ascending), per text."""
+
+    docs: np.ndarray  # int64
+    count: dict[str, np.ndarray]  # text name -> occurrences (int32)
+    weight: dict[str, np.ndarray]  # text name -> sum of the squared alignment weights of the occurrences
+    best: dict[str, np.ndarray]  # text name -> the best alignment weight of an occurrence
+    exact: dict[str, np.ndarray]  # text name -> the text is this string and nothing else
+    length: np.ndarray  # length of the document's text in units (for normalising)
+
+    def docs_in(self, texts: tuple[str, ...]) -> np.ndarray:
+        """The documents holding the string in any of `texts`."""
+        if len(texts) == len(TEXTS):
+            return self.docs
+        hit = np.zeros(len(self.docs), dtype=bool)
+        for t in texts:
+            hit |= self.count[t] > 0
+        return self.docs[hit]
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _empty() -> Found:
+    z = np.zeros(0, dtype=np.int32)
+    f = np.zeros(0, dtype=np.float32)
+    b = np.zeros(0, dtype=bool)
+    return Found(_EMPTY, {t: z for t in TEXTS}, {t: f for t in TEXTS}, {t: f for t in TEXTS}, {t: b for t in TEXTS}, z)
+
+
+def _weights(net: sufarray.SegmentNet, pos: np.ndarray, n: int) -> np.ndarray:
+    start = net.edge(pos)
+    end = net.edge(pos + n)
+    if n >= LONG:
+        return (0.7 + 0.15 * start + 0.15 * end).astype(np.float32)
+    inner = np.zeros(len(pos), dtype=bool)
+    for k in range(1, min(n, EDGE_CHECK + 1)):
+        inner |= net.edge(pos + k)
+    both = start & end
+    return np.where(
+        inner,
+        np.where(both, WORDS, ACROSS),
+        np.where(both, WHOLE, np.where(start | end, PART, INSIDE)),
+    ).astype(np.float32)
+
+
+def _find_in(net: sufarray.SegmentNet, us: str) -> tuple[np.ndarray, ...]:
+    """(regions, counts, squared weights, best weights, exact, doc text lengths) of the regions holding `us`."""
+    pos = net.positions(us)
+    if not len(pos):
+        f = np.zeros(0, np.float32)
+        return _EMPTY, _EMPTY, f, f, np.zeros(0, bool), _EMPTY
+    n = len(us)
+    regions = net.regions
+    reg = np.searchsorted(regions, pos, side="right") - 1
+    w = _weights(net, pos, n)
+    exact = (pos == regions[reg]) & (pos + n + 1 == regions[reg + 1])
+    ureg, inv = np.unique(reg, return_inverse=True)
+    counts = np.bincount(inv, minlength=len(ureg))
+    wsum = np.bincount(inv, weights=w * w, minlength=len(ureg)).astype(np.float32)
+    best = np.zeros(len(ureg), dtype=np.float32)
+    np.maximum.at(best, inv, w)
+    ex = np.bincount(inv, weights=exact, minlength=len(ureg)) > 0
+    text_region = (ureg >> 1 << 1) + TEXTS["text"]
+    lengths = regions[text_region + 1].astype(np.int64) - regions[text_region] - 1
+    return ureg, counts, wsum, best, ex, lengths
+
+
+class Net:
+    """The substring net of one index version, shared by the threads searching it."""
+
+    def __init__(self, searcher: Any) -> None:
+        self.parts: list[tuple[sufarray.SegmentNet, int]] = []
+        for stem, offset, n in fastwrite.segment_files(searcher):
+            net = _open(stem.with_name(sufarray.file_name(stem.name)))
+            if net.docs != n:
+                raise sufarray.NetFormatError(f"{net.path.name}: {net.docs} documents, its segment has {n}")
+            self.parts.append((net, offset))
+        _forget_others({net.path for net, _o in self.parts})
+        self.doc_count = max(1, searcher.doc_count_all())
+        total = sum(int(net.regions[-1]) for net, _o in self.parts) if self.parts else 0
+        self.avg_length = max(1.0, total / self.doc_count)
+        self._cache: OrderedDict[str, Found] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def find(self, us: str) -> Found:
+        """Every document holding unit string `us` (analysis.unit_string), with its counts."""
+        if not us:
+            return _empty()
+        with self._lock:
+            got = self._cache.get(us)
+            if got is not None:
+                self._cache.move_to_end(us)
+                return got
+        found = self._find(us)
+        with self._lock:
+            self._cache[us] = found
+            while len(self._cache) > CACHE_STRINGS:
+                self._cache.popitem(last=False)
+        return found
+
+    def _find(self, us: str) -> Found:
+        per: list[tuple[np.ndarray, ...]] = []
+        for net, offset in self.parts:
+            got = _find_in(net, us)
+            if len(got[0]):
+                per.append((got[0] + 2 * offset, *got[1:]))
+        if not per:
+            return _empty()
+        ureg, counts, wsum, best, ex, lengths = (np.concatenate([p[i] for p in per]) for i in range(6))
+        docs_of = ureg >> 1
+        docs, first = np.unique(docs_of, return_index=True)
+        slot = np.searchsorted(docs, docs_of)
+        out = _empty()
+        out.docs = docs
+        out.length = lengths[first].astype(np.int32)
+        for name, r in TEXTS.items():
+            sel = (ureg & 1) == r
+            c = np.zeros(len(docs), dtype=np.int32)
+            w = np.zeros(len(docs), dtype=np.float32)
+            bw = np.zeros(len(docs), dtype=np.float32)
+            e = np.zeros(len(docs), dtype=bool)
+            c[slot[sel]] = counts[sel]
+            w[slot[sel]] = wsum[sel]
+            bw[slot[sel]] = best[sel]
+            e[slot[sel]] = ex[sel]
+            out.count[name], out.weight[name], out.best[name], out.exact[name] = c, w, bw, e
         return out
 
 
-def _cover(n_grams: int) -> list[int]:
-    """Bigram offsets that cover all units without overlap (plus the last)."""
-    offs = list(range(0, n_grams, 2))
-    if offs[-1] != n_grams - 1:
-        offs.append(n_grams - 1)
-    return offs
+# -- open files, shared by the index versions of a process ---------------------
+
+_open_lock = threading.Lock()
+_open_nets: dict[Path, sufarray.SegmentNet] = {}
 
 
-def _verify(searcher: Searcher, field: str, grams: list[str], docs: set[int], sets: TermSets) -> set[int]:
-    """The documents of `docs` where the bigrams stand at consecutive positions."""
-    offs = _cover(len(grams))
-    offs.sort(key=lambda j: len(sets.docs(searcher, field, grams[j])))
-    found: set[int] = set()
-    for ss, off, local in by_segment(searcher, docs):
-        r = ss.reader()
-        starts: dict[int, set[int]] | None = None
-        for j in offs:
-            m = r.postings(field, grams[j].encode("utf-8"))
-            nxt: dict[int, set[int]] = {}
-            for d in positioned(m, local):
-                ps = {p - j for p in m.value_as("positions")}
-                if starts is not None:
-                    ps &= starts[d]
-                if ps:
-                    nxt[d] = ps
-            starts = nxt
-            local = sorted(starts)
-            if not local:
-                break
-        if starts:
-            found.update(d + off for d in starts)
-    return found
+def _open(path: Path) -> sufarray.SegmentNet:
+    with _open_lock:
+        net = _open_nets.get(path)
+        if net is None:
+            net = _open_nets[path] = sufarray.SegmentNet(path)
+        return net
 
 
-def substring_docs(
-    searcher: Searcher,
-    sets: TermSets,
-    us: list[str],
-    gram_field: str,
-    unit_field: str,
-    word_field: str,
-    pair_field: str | None = None,
-) -> set[int] | frozenset[int]:
-    """Documents whose `gram_field`/`unit_field` text contains the units `us` in a row."""
-    if not us:
-        return frozenset()
-    if len(us) == 1:
-        return sets.docs(searcher, unit_field, us[0])
-    grams = bigrams(us)
-    if len(grams) == 1:
-        return sets.docs(searcher, gram_field, grams[0])
-    cand: set[int] | frozenset[int] | None = None
-    for g in sorted(set(grams), key=lambda g: len(sets.docs(searcher, gram_field, g))):
-        d = sets.docs(searcher, gram_field, g)
-        cand = d if cand is None else cand & d
-        if not cand:
-            return frozenset()
-    assert cand is not None
-    covered: set[int] = set()
-    if all(len(u) == 1 for u in us):  # Chinese characters: may lie inside one word
-        sub = "".join(unit_text(u) for u in us)
-        for w in sets.words_containing(searcher, word_field, sub):
-            covered |= sets.docs(searcher, word_field, w) & cand
-        if pair_field:
-            ws = word_list(sub)
-            if len(ws) == 2:  # two words side by side: word-pair terms
-                for term in sets.pairs_covering(searcher, word_field, pair_field, ws[0], ws[1]):
-                    covered |= sets.docs(searcher, pair_field, term) & cand
-    rest = set(cand) - covered
-    if rest:
-        covered |= _verify(searcher, gram_field, grams, rest, sets)
-    return covered
+def _forget_others(keep: set[Path]) -> None:
+    """Drop the nets of segments of the same generations that are no longer live
+    (a merged-away segment's file is unmapped when its last searcher lets go)."""
+    folders = {p.parent for p in keep}
+    with _open_lock:
+        for path in [p for p in _open_nets if p.parent in folders and p not in keep]:
+            del _open_nets[path]

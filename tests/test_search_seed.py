@@ -133,22 +133,3 @@ def test_cli_env_var(handle: IndexHandle) -> None:
 def test_cli_missing_index(tmp_path: Path) -> None:
     r = CliRunner().invoke(cli, ["search", "x", "--index", str(tmp_path / "none")])
     assert r.exit_code == 1 and "bulletins index" in r.output
-
-
-def test_scoring_only_the_ranked_documents_agrees_with_whoosh(tmp_path: Path) -> None:
-    from bench.generate import generate_corpus
-    from whoosh import query as wq
-
-    from indexer.search import _top_scored
-
-    corpus, index = tmp_path / "c", tmp_path / "i"
-    generate_corpus(30, 11, corpus)
-    assert CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)]).exit_code == 0
-    h = IndexHandle(index)
-    s = h.searcher()
-    rq = wq.Or([wq.Term("title", "志愿服务", boost=2.0), wq.Term("text", "志愿服务")])
-    docs = set(s.docs_for_query(rq))
-    assert len(docs) > 20
-    expected = [hit.docnum for hit in s.search(rq, filter=docs, limit=10)]
-    assert _top_scored(s, rq, docs, 10) == expected
-    h.close()

@@ -1,0 +1,134 @@
+"""A parsed query and filters → the exact set of matching documents, without scoring.
+
+Each text term is an exact substring search in the substring net (its units,
+in the title, the text or both); keyword and number terms and the filters
+come from Whoosh's small fields and the in-memory columns (indexer.facets).
+AND/OR/NOT combine document sets. The positive text terms are kept with
+their matches, for ranking (indexer.rank) and marking (indexer.snippets).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from indexer import query as q
+from indexer.analysis import units_string
+from indexer.facets import Snapshot
+from indexer.substring import Found, Net
+
+DocSet = set[int] | frozenset[int]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Facet filters: OR within one facet, AND across facets."""
+
+    city: tuple[str, ...] = ()
+    year: tuple[int, ...] = ()
+    month: tuple[str, ...] = ()  # "2022-04"
+    bulletin: tuple[str, ...] = ()  # bulletin ids (the issue facet)
+    issue: int | None = None  # issue number within its year
+    place: str | None = None
+    series: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "city": list(self.city),
+            "year": list(self.year),
+            "month": list(self.month),
+            "bulletin": list(self.bulletin),
+            "issue": self.issue,
+            "place": self.place,
+            "series": self.series,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+        }
+
+
+def filter_set(s: Searcher, snap: Snapshot, f: Filters) -> DocSet:
+    """The live documents that pass the filters."""
+    docs: DocSet = snap.live
+    for name, values in (("city", f.city), ("year", f.year), ("month", f.month), ("bulletin", f.bulletin)):
+        if values:
+            docs = docs & snap.docs_with(name, values)
+    if f.series:
+        docs = docs & snap.docs_with("series", (f.series,))
+    if f.issue is not None:
+        docs = docs & set(s.docs_for_query(wq.NumericRange("issue", f.issue, f.issue)))
+    if f.place:
+        docs = docs & set(s.docs_for_query(wq.Term("place", f.place)))
+    if f.date_from or f.date_to:
+        lo = int(f.date_from.strftime("%Y%m%d")) if f.date_from else 0
+        hi = int(f.date_to.strftime("%Y%m%d")) if f.date_to else 99999999
+        date = snap.date
+        docs = {d for d in docs if date[d] and lo <= date[d] <= hi}
+    return docs
+
+
+@dataclass
+class TextMatch:
+    """A positive text term: its unit string, where it was looked for, what it found."""
+
+    units: str
+    texts: tuple[str, ...]
+    found: Found
+
+
+@dataclass
+class Evaluator:
+    """Turns the parsed tree into the exact set of matching documents."""
+
+    s: Searcher
+    live: frozenset[int]
+    net: Net
+    matches: list[TextMatch] = field(default_factory=list)  # positive text terms, in query order
+    highlight: list[tuple[str, ...]] = field(default_factory=list)  # their units, for marking
+    terms: list[str] = field(default_factory=list)  # their text as typed
+
+    def docs(self, node: q.Node, positive: bool = True) -> DocSet:
+        if isinstance(node, q.Term):
+            return self._term(node, positive)
+        if isinstance(node, q.Not):
+            return self.live - self.docs(node.child, not positive)
+        if isinstance(node, q.Or):
+            out: set[int] = set()
+            for child in node.children:
+                out |= self.docs(child, positive)
+            return out
+        pos = [c for c in node.children if not isinstance(c, q.Not)]
+        neg = [c.child for c in node.children if isinstance(c, q.Not)]
+        result: DocSet | None = None
+        for child in pos:
+            d = self.docs(child, positive)
+            result = d if result is None else result & d
+            if not result:
+                break
+        if result is None:
+            result = self.live
+        for child in neg:
+            if not result:
+                break
+            result = result - self.docs(child, not positive)
+        return result
+
+    def _term(self, node: q.Term, positive: bool) -> DocSet:
+        c = q.compile_term(node)
+        out: DocSet = frozenset()
+        if c.units:
+            us = units_string(c.units)
+            found = self.net.find(us)
+            out = set(found.docs_in(c.fields).tolist())
+            if positive:
+                self.matches.append(TextMatch(us, c.fields, found))
+                self.highlight.append(c.units)
+                self.terms.append(node.text)
+        if c.match is not None:
+            out = out | set(self.s.docs_for_query(c.match))
+        return out

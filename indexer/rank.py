@@ -1,0 +1,98 @@
+"""Order the matching documents: by relevance (every hit scored) or by date.
+
+The relevance of a document is the sum over the query's positive text terms
+of a BM25-style score of the term's substring matches (indexer.substring):
+
+- each occurrence is weighed by how it lines up with jieba's words (a whole
+  word 1.0, the start or end of a word such as 善民 in 马善民 0.6, straddling a
+  word edge such as 善民 in 改善|民生 0.15: substring.WHOLE … ACROSS). The best
+  occurrence gives QUALITY × its weight × idf, so a word or name match needs
+  no separate tier and many accidents do not add up to one real match;
+- tf is the sum of the squared weights, occurrences in the title counting
+  TITLE_BOOST times; it saturates (K1) and is normalised by the text's length
+  (B); idf over the archive;
+- a title that is the query and nothing else adds EXACT_TITLE × idf: it ranks first;
+- for a query of several terms, the terms standing side by side (the string
+  of all of them, found in the net as one more substring) score again, as a
+  phrase: proximity at its strongest.
+
+Ties go to the newer article. Facet counts never depend on this.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from typing import Any
+
+import numpy as np
+
+from indexer.evaluate import Evaluator
+from indexer.facets import Snapshot
+from indexer.substring import Found, Net
+
+K1 = 1.2
+B = 0.5
+TITLE_BOOST = 3.0
+QUALITY = 3.0
+EXACT_TITLE = 10.0
+BOOSTS = {"title": TITLE_BOOST, "text": 1.0}
+
+
+def by_date(docs: Any, snap: Snapshot, k: int) -> list[int]:
+    """The newest `k` of `docs`: a walk down the index's date order when they are
+    many, a heap over them when they are few."""
+    if len(docs) * 8 > len(snap.newest):
+        return list(itertools.islice(filter(docs.__contains__, snap.newest), k))
+    return heapq.nsmallest(k, docs, key=snap.rank.__getitem__)
+
+
+def term_scores(net: Net, found: Found, texts: tuple[str, ...], docs: np.ndarray) -> np.ndarray:
+    """The score of one string's matches for each of `docs` (sorted global docnums)."""
+    out = np.zeros(len(docs), dtype=np.float64)
+    if not len(found.docs) or not len(docs):
+        return out
+    idx = np.minimum(np.searchsorted(found.docs, docs), len(found.docs) - 1)
+    hit = found.docs[idx] == docs
+    sel = idx[hit]
+    tf = np.zeros(len(sel), dtype=np.float64)
+    best = np.zeros(len(sel), dtype=np.float64)
+    for t in texts:
+        tf += BOOSTS[t] * found.weight[t][sel]
+        best = np.maximum(best, found.best[t][sel])
+    df = len(found.docs_in(texts))
+    n = net.doc_count
+    idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+    norm = K1 * (1.0 - B + B * found.length[sel] / net.avg_length)
+    score = idf * (QUALITY * best + tf * (K1 + 1.0) / (tf + norm))
+    if "title" in texts:
+        score += EXACT_TITLE * idf * found.exact["title"][sel]
+    out[hit] = score
+    return out
+
+
+def by_relevance(net: Net, snap: Snapshot, ev: Evaluator, matched: Any, k: int) -> list[int]:
+    """The `k` best of `matched` by relevance (see the module doc), ties newest first."""
+    if not ev.matches or not matched:
+        return by_date(matched, snap, k)
+    docs = np.fromiter(matched, dtype=np.int64, count=len(matched))
+    docs.sort()
+    score = np.zeros(len(docs), dtype=np.float64)
+    for m in ev.matches:
+        score += term_scores(net, m.found, m.texts, docs)
+    if len(ev.matches) > 1:
+        texts = tuple(t for t in BOOSTS if all(t in m.texts for m in ev.matches))
+        if texts:
+            joined = "".join(m.units for m in ev.matches)
+            score += term_scores(net, net.find(joined), texts, docs)
+    rank = snap.rank
+    if len(docs) > k:
+        kth = np.partition(score, len(docs) - k)[len(docs) - k]  # the k-th best score
+        above = np.flatnonzero(score > kth)
+        tied = np.flatnonzero(score == kth)
+        tied = np.array(heapq.nsmallest(k - len(above), tied, key=lambda i: rank[docs[i]]), dtype=np.int64)
+        keep = np.concatenate([above, tied])
+        docs, score = docs[keep], score[keep]
+    order = sorted(range(len(docs)), key=lambda i: (-score[i], rank[docs[i]]))
+    return [int(docs[i]) for i in order]

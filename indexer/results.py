@@ -1,0 +1,64 @@
+"""The parts of the result dict: facet counts over all matches, and the page's hits."""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from typing import Any
+
+from whoosh.searching import Searcher
+
+from indexer.facets import Snapshot
+from indexer.snippets import mark, snippet
+
+ISSUE_FACET_LIMIT = 50
+
+
+def facets(snap: Snapshot, docs: Any) -> dict[str, list[dict[str, Any]]]:
+    """Counts by city, year, month and issue (the top ISSUE_FACET_LIMIT) over `docs`."""
+    city = Counter(map(snap.city.__getitem__, docs))
+    year = Counter(map(snap.year.__getitem__, docs))
+    month = Counter(map(snap.month.__getitem__, docs))
+    issue = Counter(map(snap.bulletin.__getitem__, docs))
+    for c in (city, year, month, issue):
+        c.pop(None, None)
+    issues = snap.issues
+    top_issues = heapq.nsmallest(
+        ISSUE_FACET_LIMIT, issue.items(), key=lambda kv: (-kv[1], -(issues[kv[0]]["date"] or 0))
+    )
+    return {
+        "city": [{"value": v, "count": n} for v, n in sorted(city.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "year": [{"value": v, "count": n} for v, n in sorted(year.items(), reverse=True)],
+        "month": [{"value": v, "count": n} for v, n in sorted(month.items())],
+        "issue": [
+            {"value": v, "label": issues[v]["label"], "count": n} for v, n in top_issues[:ISSUE_FACET_LIMIT]
+        ],
+    }
+
+
+def iso(yyyymmdd: int | None) -> str | None:
+    if not yyyymmdd:
+        return None
+    return f"{yyyymmdd // 10000:04d}-{yyyymmdd // 100 % 100:02d}-{yyyymmdd % 100:02d}"
+
+
+def hit(s: Searcher, snap: Snapshot, docnum: int, rx: Any) -> dict[str, Any]:
+    """One hit of the page: the article's stored values, its title and snippet marked."""
+    f = s.stored_fields(docnum)
+    bid = f.get("bulletin_id")
+    return {
+        "article_id": f.get("article_id"),
+        "bulletin_id": bid,
+        "series": f.get("series"),
+        "issue": f.get("issue"),
+        "year": f.get("year"),
+        "date": iso(f.get("date")),
+        "city": f.get("city"),
+        "place": f.get("place"),
+        "section": f.get("section"),
+        "order": f.get("order"),
+        "title": f.get("title", ""),
+        "title_html": mark(f.get("title", ""), rx),
+        "label": snap.issues.get(bid, {}).get("label", f.get("series")),
+        "snippet": snippet(f.get("text", ""), rx),
+    }

@@ -1,0 +1,242 @@
+"""The substring net of one Whoosh segment: a suffix array over its articles' units.
+
+For every document of a segment, in docnum order, the unit strings
+(indexer.analysis.unit_string) of its title and of its text are laid end to
+end, each region closed by SEP. The file `MAIN_<segment id>.sub`, beside the
+segment's own files, holds:
+
+- `alphabet`: the code points present, ascending (uint32); `chars`: each
+  position's rank in it, big-endian (2 bytes, or 4 for a segment with more
+  than 65,536 distinct characters), so that byte order is code point order;
+- `sa`: the suffix array of `chars` (uint32), built by libdivsufsort
+  (pydivsufsort) over the bytes, keeping the suffixes that start on a character;
+- `regions`: where each region starts (2 per document, then the end), so a
+  position's document is a binary search away;
+- `edges`: one bit per position (and one past the end), set where a jieba word
+  or a region begins: how a match lines up with the words, for ranking.
+
+An exact substring is a range of `sa` found by binary search on the bytes;
+its positions give the documents (and where in them). The file is opened
+memory-mapped, so server processes share its pages. Whoosh's commit removes
+the file with its segment (its name matches Whoosh's segment file pattern); a
+segment made by merging others gets its array from theirs (`merge`), with no
+new analysis. The layout is versioned (FORMAT); numpy and pydivsufsort are
+pinned in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import os
+import struct
+from pathlib import Path
+
+# libdivsufsort is built with OpenMP (libgomp), whose thread pool does not
+# survive fork(): a worker forked after this process sorted an array would hang
+# on its first sort. Index builds get their parallelism from worker processes,
+# so each process sorts on one thread (read by libgomp when it is loaded).
+os.environ["OMP_NUM_THREADS"] = "1"
+
+import numpy as np  # noqa: E402
+from pydivsufsort import divsufsort  # noqa: E402
+
+from indexer.analysis import WORD_MARK
+
+FORMAT = 1
+MAGIC = b"BULSUB01"
+EXT = "sub"
+SEP = 1  # closes each region; never in a unit string
+_WORD_MARK = ord(WORD_MARK)
+ARRAYS = ("alphabet", "chars", "sa", "regions", "edges")
+
+
+class NetFormatError(Exception):
+    """A substring-net file is missing, truncated or of another format."""
+
+
+def file_name(segment_id: str) -> str:
+    """The net's file of a segment (Whoosh's segment id already starts with the index name)."""
+    return f"{segment_id}.{EXT}"
+
+
+class NetBuilder:
+    """Collects the marked unit strings (analysis.analyse) of a segment's documents."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.chars = 0
+
+    def add(self, title: str, text: str) -> None:
+        """The next document's marked title and text."""
+        self.parts.append(title)
+        self.parts.append(text)
+        self.chars += len(title) + len(text) + 2
+
+    def __len__(self) -> int:
+        return len(self.parts) // 2
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        big = "\x01".join(self.parts) + "\x01" if self.parts else ""
+        self.parts = []
+        raw = np.frombuffer(big.encode("utf-32-le"), dtype="<u4")
+        del big
+        marks = raw == _WORD_MARK
+        at = np.flatnonzero(marks)
+        starts = at - np.arange(len(at))  # positions once the marks are removed
+        codes = raw[~marks]
+        return _finish(codes, starts)
+
+
+def _finish(codes: np.ndarray, word_starts: np.ndarray) -> dict[str, np.ndarray]:
+    """The arrays of a segment from its code points (regions closed by SEP) and word starts."""
+    n = len(codes)
+    seps = np.flatnonzero(codes == SEP)
+    regions = np.empty(len(seps) + 1, dtype=np.uint32)
+    regions[0] = 0
+    regions[1:] = seps + 1
+    edges = np.zeros(n + 1, dtype=bool)
+    edges[word_starts] = True
+    edges[regions] = True
+    edges[seps] = True
+    if n:
+        alphabet = np.flatnonzero(np.bincount(codes)).astype(np.uint32)
+    else:
+        alphabet = np.zeros(0, dtype=np.uint32)
+    width = 2 if len(alphabet) <= 1 << 16 else 4
+    lut = np.zeros(int(alphabet[-1]) + 1 if n else 1, dtype=f">u{width}")
+    lut[alphabet] = np.arange(len(alphabet))
+    chars = lut[codes]
+    del lut
+    if n:
+        raw = divsufsort(chars.view(np.uint8))
+        sa = (raw[raw % width == 0] // width).astype(np.uint32)
+        del raw
+    else:
+        sa = np.zeros(0, dtype=np.uint32)
+    return {"alphabet": alphabet, "chars": chars, "sa": sa, "regions": regions, "edges": np.packbits(edges)}
+
+
+def write(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write the arrays as one file: MAGIC, a JSON header, then each array 8-byte aligned."""
+    layout: dict[str, list[object]] = {}
+    offset = 0
+    for name in ARRAYS:
+        a = arrays[name]
+        layout[name] = [a.dtype.str, offset, int(a.size)]
+        offset += -(-a.nbytes // 8) * 8
+    header = json.dumps({"format": FORMAT, "arrays": layout}).encode()
+    head = MAGIC + struct.pack("<I", len(header)) + header
+    head += b"\0" * (-len(head) % 8)
+    with open(path, "wb") as f:
+        f.write(head)
+        for name in ARRAYS:
+            a = np.ascontiguousarray(arrays[name])
+            f.write(a.tobytes())
+            f.write(b"\0" * (-a.nbytes % 8))
+
+
+class SegmentNet:
+    """One segment's substring net, memory-mapped read-only."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            with open(path, "rb") as f:
+                self._mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            mm = self._mm
+            if mm[:8] != MAGIC:
+                raise ValueError("not a substring-net file")
+            (hlen,) = struct.unpack("<I", mm[8:12])
+            header = json.loads(mm[12 : 12 + hlen])
+            if header.get("format") != FORMAT:
+                raise ValueError(f"format {header.get('format')}, expected {FORMAT}")
+            base = 12 + hlen + (-(12 + hlen) % 8)
+            arrays: dict[str, np.ndarray] = {}
+            for name in ARRAYS:
+                dtype, off, count = header["arrays"][name]
+                arrays[name] = np.frombuffer(mm, dtype=np.dtype(dtype), count=count, offset=base + off)
+        except (OSError, ValueError, KeyError, TypeError) as ex:
+            raise NetFormatError(f"{path.name}: {ex}") from None
+        self.alphabet = arrays["alphabet"]
+        self.chars = arrays["chars"]
+        self.sa = arrays["sa"]
+        self.regions = arrays["regions"]
+        self.edges = arrays["edges"]
+        self.width = self.chars.dtype.itemsize
+        self._chars_at = base + header["arrays"]["chars"][1]
+        self.docs = (len(self.regions) - 1) // 2
+
+    def encode(self, us: str) -> bytes | None:
+        """The bytes of unit string `us` in this segment's alphabet (None: a character it lacks)."""
+        codes = np.frombuffer(us.encode("utf-32-le"), dtype="<u4")
+        if not len(codes):
+            return None
+        idx = np.searchsorted(self.alphabet, codes)
+        if (idx >= len(self.alphabet)).any() or (self.alphabet[np.minimum(idx, len(self.alphabet) - 1)] != codes).any():
+            return None
+        return idx.astype(f">u{self.width}").tobytes()
+
+    def range(self, pattern: bytes) -> tuple[int, int]:
+        """The range of `sa` whose suffixes begin with `pattern`."""
+        sa, mm, w, at, n = self.sa, self._mm, self.width, self._chars_at, len(pattern)
+        lo, hi = 0, len(sa)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            s = at + int(sa[mid]) * w
+            if mm[s : s + n] < pattern:
+                lo = mid + 1
+            else:
+                hi = mid
+        first = lo
+        hi = len(sa)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            s = at + int(sa[mid]) * w
+            if mm[s : s + n] <= pattern:
+                lo = mid + 1
+            else:
+                hi = mid
+        return first, lo
+
+    def positions(self, us: str) -> np.ndarray:
+        """Every position where unit string `us` occurs (unsorted, int64)."""
+        pattern = self.encode(us)
+        if pattern is None:
+            return np.zeros(0, dtype=np.int64)
+        lo, hi = self.range(pattern)
+        return self.sa[lo:hi].astype(np.int64)
+
+    def edge(self, pos: np.ndarray) -> np.ndarray:
+        """Whether a word or region begins at each of the positions."""
+        return ((self.edges[pos >> 3] >> (7 - (pos & 7))) & 1).astype(bool)
+
+    def codes(self) -> np.ndarray:
+        """The code points of the whole segment (for merging)."""
+        return self.alphabet[self.chars.astype(np.int64)]
+
+    def close(self) -> None:
+        self.alphabet = self.chars = self.sa = self.regions = self.edges = None  # type: ignore[assignment]
+        try:
+            self._mm.close()
+        except BufferError:  # an array view is still held by a caller: the mapping goes with it
+            pass
+
+
+def merge(sources: list[tuple[SegmentNet, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The arrays of a segment holding, in order, the documents `docs` (sorted
+    segment-local docnums) of each source net: what Whoosh's merge writes."""
+    code_parts: list[np.ndarray] = []
+    edge_parts: list[np.ndarray] = []
+    for net, docs in sources:
+        reg = net.regions.astype(np.int64)
+        n = int(reg[-1])
+        keep_doc = np.zeros(net.docs, dtype=bool)
+        keep_doc[np.asarray(docs, dtype=np.int64)] = True
+        lengths = reg[2::2] - reg[:-1:2]
+        keep = np.repeat(keep_doc, lengths)
+        code_parts.append(net.codes()[keep])
+        edge_parts.append(np.unpackbits(net.edges)[:n].astype(bool)[keep])
+    codes = np.concatenate(code_parts) if code_parts else np.zeros(0, dtype=np.uint32)
+    edges = np.concatenate(edge_parts) if edge_parts else np.zeros(0, dtype=bool)
+    return _finish(codes, np.flatnonzero(edges))

@@ -1,0 +1,180 @@
+"""The suffix-array substring net: exact result sets equal a brute-force scan of
+the article texts, also after incremental runs that make Whoosh merge segments."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import index as whoosh_index
+
+from archive.parse import parse_file
+from indexer import store, sufarray
+from indexer.analysis import analyse, unit_string, units
+from indexer.build import build_index
+from indexer.search import search
+from indexer.store import IndexHandle
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+SEP = "\x1f"
+
+
+def _joined(text: str) -> str:
+    """The units of `text` as a separated sequence: an independent model of containment."""
+    return SEP + SEP.join(units(text)) + SEP
+
+
+def _articles(corpus: Path) -> dict[str, tuple[str, str]]:
+    out: dict[str, tuple[str, str]] = {}
+    for f in sorted(corpus.iterdir()):
+        if f.is_file():
+            for a in parse_file(f).articles:
+                out[a.id] = (_joined(a.title), _joined(a.text))
+    return out
+
+
+def _brute(arts: dict[str, tuple[str, str]], q: str, where: str = "both") -> set[str]:
+    needle = _joined(q)
+    if needle == SEP + SEP:
+        return set()
+    out = set()
+    for aid, (title, text) in arts.items():
+        if (where != "text" and needle in title) or (where != "title" and needle in text):
+            out.add(aid)
+    return out
+
+
+def _found(handle: IndexHandle, q: str) -> set[str]:
+    r = search(handle, q, per_page=100)
+    ids = {h["article_id"] for h in r["hits"]}
+    page = 1
+    while len(ids) < r["total"]:
+        page += 1
+        ids |= {h["article_id"] for h in search(handle, q, per_page=100, page=page)["hits"]}
+    assert len(ids) == r["total"]
+    return ids
+
+
+def _queries(arts_text: list[str], rng: random.Random, n: int) -> list[str]:
+    qs: list[str] = ["的", "淮", "15万", "covid", "5G", "志愿服务", "文明实践", "不存在的字符串组合"]
+    for _ in range(n):
+        t = rng.choice(arts_text)
+        if len(t) < 3:
+            continue
+        size = rng.randint(1, 9)
+        start = rng.randrange(0, max(1, len(t) - size))
+        piece = t[start : start + size].replace('"', "").replace("“", "").replace("”", "").strip()
+        if piece:
+            qs.append(piece)
+    # strings made of two frequent characters: often absent, sometimes found across words
+    chars = [c for t in arts_text[:50] for c in t if "\u4e00" <= c <= "\u9fff"]
+    for _ in range(n // 4):
+        qs.append(rng.choice(chars) + rng.choice(chars))
+    return list(dict.fromkeys(qs))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from bench.generate import generate_corpus
+
+    d = tmp_path_factory.mktemp("net-corpus")
+    shutil.copy(REPO / "corpus" / "江苏精神文明建设简报-2022-第11期.txt", d)
+    for f in FIXTURES.iterdir():
+        if f.is_file():
+            shutil.copy(f, d)
+    generate_corpus(30, 13, d / "gen")
+    for f in (d / "gen").iterdir():
+        f.rename(d / f.name)
+    (d / "gen").rmdir()
+    return d
+
+
+def _raw_texts(corpus: Path) -> list[str]:
+    out = []
+    for f in sorted(corpus.iterdir()):
+        for a in parse_file(f).articles:
+            out += [a.title, a.text]
+    return out
+
+
+def test_exact_results_equal_a_brute_force_scan(corpus: Path, tmp_path: Path) -> None:
+    build_index(corpus, tmp_path / "i", procs=1)
+    handle = IndexHandle(tmp_path / "i")
+    arts = _articles(corpus)
+    rng = random.Random(4)
+    texts = _raw_texts(corpus)
+    queries = _queries(texts, rng, 120)
+    assert len(queries) > 100
+    nonempty = 0
+    for q in queries:
+        expected = _brute(arts, q)
+        assert _found(handle, f'"{q}"') == expected, q
+        nonempty += bool(expected)
+    assert nonempty > 80
+    for q in [q for q in queries if not any(c.isspace() or c in ":：()（）-" for c in q)][:40]:
+        assert _found(handle, f"title:{q}") == _brute(arts, q, "title"), q
+        assert _found(handle, f"text:{q}") == _brute(arts, q, "text"), q
+    handle.close()
+
+
+def test_incremental_runs_and_merged_segments_stay_exact(corpus: Path, tmp_path: Path) -> None:
+    """One file per run: each run adds a small segment and Whoosh merges the small
+    ones; the merged segments' nets are made from the sources' and stay exact."""
+    live = tmp_path / "corpus"
+    live.mkdir()
+    files = sorted(corpus.iterdir())
+    root = tmp_path / "i"
+    for f in files[:10]:
+        shutil.copy(f, live / f.name)
+        build_index(live, root, procs=1)
+    ix = whoosh_index.open_dir(str(store.current_dir(root)))
+    segs = ix._segments()
+    assert len(segs) < 10  # merges happened
+    gen = store.current_dir(root)
+    assert sorted(p.name for p in gen.glob(f"*.{sufarray.EXT}")) == sorted(
+        sufarray.file_name(s.segment_id()) for s in segs
+    )
+    # a changed file and a removed one: deletions inside segments
+    (live / files[0].name).unlink()
+    build_index(live, root, procs=1)
+    arts = _articles(live)
+    handle = IndexHandle(root)
+    rng = random.Random(9)
+    for q in _queries(_raw_texts(live), rng, 60):
+        assert _found(handle, f'"{q}"') == _brute(arts, q), q
+    handle.close()
+
+
+def test_marked_unit_string_is_the_unit_string(corpus: Path) -> None:
+    """Removing the word marks gives exactly the unit string, on every real text."""
+    for t in _raw_texts(corpus):
+        words, marked = analyse(t)
+        assert marked.replace("\x03", "") == unit_string(t)
+        assert len(marked) - len(marked.replace("\x03", "")) >= len(words) - 1 - t.count("\n")
+
+
+def test_net_file_round_trip_and_merge(tmp_path: Path) -> None:
+    b = sufarray.NetBuilder()
+    docs = [("淮安市", "淮安市清江浦区开展文明实践"), ("", "covid 19 与 5G 网络"), ("马善民", "改善民生")]
+    for title, text in docs:
+        b.add(analyse(title)[1], analyse(text)[1])
+    path = tmp_path / "x.sub"
+    sufarray.write(path, b.arrays())
+    net = sufarray.SegmentNet(path)
+    assert net.docs == 3
+    for q, n in (("淮安", 2), ("安市清", 1), ("善民", 2), ("19", 1), ("9", 0), ("网络", 1)):
+        assert len(net.positions(unit_string(q))) == n, q
+    # merging keeps docs 0 and 2 of this net, in order
+    merged = tmp_path / "m.sub"
+    sufarray.write(merged, sufarray.merge([(net, np.array([0, 2]))]))
+    m = sufarray.SegmentNet(merged)
+    assert m.docs == 2 and len(m.positions(unit_string("善民"))) == 2
+    assert len(m.positions(unit_string("covid"))) == 0
+    assert np.array_equal(m.regions[:3], net.regions[:3])
+    (tmp_path / "bad.sub").write_bytes(b"nonsense")
+    with pytest.raises(sufarray.NetFormatError):
+        sufarray.SegmentNet(tmp_path / "bad.sub")
