@@ -37,10 +37,12 @@ def _run(corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: floa
         click.echo(f"another `bulletins index` run is writing {index}; waiting up to {wait:.0f} s…", err=True)
 
     t0 = time.perf_counter()
+    tty = sys.stderr.isatty()
     try:
         report = build_index(
             corpus, index, rebuild=rebuild, procs=procs, wait_seconds=wait, on_wait=on_wait,
-            show_progress=sys.stderr.isatty() and not as_json,
+            show_progress=tty and not as_json,
+            progress_lines=None if tty or as_json else lambda line: click.echo(line, err=True),
         )
     except IndexBusyError as ex:
         raise click.ClickException(str(ex)) from None

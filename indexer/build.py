@@ -13,6 +13,7 @@ import hashlib
 import multiprocessing
 import os
 import shutil
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -138,7 +139,7 @@ class _Work:
             self.parsed[relpath] = b
             yield relpath, b.id, None
 
-    def write(self, gen_dir: str, accepted: set[str], progress: Callable[[int], None]) -> list[Any]:
+    def write(self, gen_dir: str, accepted: set[str], progress: Callable[[int, int], None]) -> list[Any]:
         """Analyse the accepted files and write them as one or more segments."""
         from whoosh import index as whoosh_index
 
@@ -164,7 +165,7 @@ class _Work:
                     doc = article_doc(b, a, src)
                     builder.add(doc)
                     net.add(*doc.units)
-                progress(1)
+                progress(1, len(b.articles))
                 if net.chars >= SEGMENT_CHARS:
                     flush()
                     builder = fastwrite.SegmentBuilder(ix)
@@ -183,7 +184,7 @@ def _worker(conn: Connection, corpus: Path, files: list[tuple[str, str]], gen_di
         accepted = conn.recv()
         if accepted is None:
             return
-        segment = work.write(gen_dir, accepted, lambda n: conn.send(("progress", n)))
+        segment = work.write(gen_dir, accepted, lambda files, arts: conn.send(("progress", (files, arts))))
         conn.send(("done", segment))
     except BaseException:
         try:
@@ -206,21 +207,40 @@ def _split(files: list[tuple[str, str]], sizes: dict[str, int], n: int) -> list[
     return [c for c in chunks if c]
 
 
+PROGRESS_SECONDS = 10.0  # a progress line at most this often when not on a terminal
+
+
 class _Progress:
-    def __init__(self, total: int, show: bool) -> None:
+    """A tqdm bar on a terminal; otherwise, with `lines`, a line every PROGRESS_SECONDS."""
+
+    def __init__(self, total: int, show: bool, lines: Callable[[str], None] | None) -> None:
         self.bar = None
+        self.total = total
+        self.lines = lines
+        self.files = self.articles = 0
+        self.last = time.monotonic()
         if show and total >= 50:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, unit="file", desc="indexing", leave=False)
 
-    def update(self, n: int) -> None:
+    def say(self, stage: str) -> None:
+        if self.lines is not None:
+            self.lines(f"indexing: {self.files}/{self.total} files analysed, {self.articles} articles; {stage}")
+            self.last = time.monotonic()
+
+    def update(self, files: int, articles: int) -> None:
+        self.files += files
+        self.articles += articles
         if self.bar is not None:
-            self.bar.update(n)
+            self.bar.update(files)
+        if self.lines is not None and time.monotonic() - self.last >= PROGRESS_SECONDS:
+            self.say("analysing and writing segments")
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+        self.say("committing")
 
 
 def _process(
@@ -231,13 +251,16 @@ def _process(
     decide: Callable[[list[tuple[str, str | None, str | None]]], set[str]],
     procs: int,
     show_progress: bool,
+    lines: Callable[[str], None] | None = None,
 ) -> list[Any]:
     """Parse and write `files` in `procs` processes; returns the new segments."""
     nbytes = sum(sizes[r] for r, _ in files)
     if procs <= 1 or nbytes < INPROCESS_BYTES or len(files) < 4:
         work = _Work(corpus, files)
+        if lines is not None:
+            lines(f"indexing: parsing {len(files)} files in this process")
         accepted = decide(list(work.parse()))
-        bar = _Progress(len(accepted), show_progress)
+        bar = _Progress(len(accepted), show_progress, lines)
         try:
             return work.write(gen_dir, accepted, bar.update)
         finally:
@@ -254,6 +277,8 @@ def _process(
         child.close()
         conns.append(parent)
         workers.append(p)
+    if lines is not None:
+        lines(f"indexing: parsing {len(files)} files in {len(chunks)} processes")
     try:
         parsed: list[tuple[str, str | None, str | None]] = []
         for c in conns:
@@ -264,7 +289,7 @@ def _process(
         accepted = decide(parsed)
         for c in conns:
             c.send(accepted)
-        bar = _Progress(len(accepted), show_progress)
+        bar = _Progress(len(accepted), show_progress, lines)
         segments: list[Any] = []
         pending = set(conns)
         while pending:
@@ -274,7 +299,7 @@ def _process(
                 except EOFError:
                     raise RuntimeError("an index worker died") from None
                 if kind == "progress":
-                    bar.update(payload)
+                    bar.update(*payload)
                 elif kind == "done":
                     segments.extend(payload)
                     pending.discard(c)  # type: ignore[arg-type]
@@ -315,6 +340,7 @@ def build_index(
     wait_seconds: float = 600.0,
     on_wait: Callable[[], None] | None = None,
     show_progress: bool = False,
+    progress_lines: Callable[[str], None] | None = None,
 ) -> IndexReport:
     """Bring the index at `root` up to date with `corpus` (see the module doc)."""
     procs = procs or os.cpu_count() or 1
@@ -381,7 +407,7 @@ def build_index(
         # memory when reading it (BytesIO over the mmap); plain files are read on demand.
         writer = ix.writer(timeout=10.0, compound=False)
         try:
-            segments = _process(corpus, todo, sizes, str(gen), decide, procs, show_progress)
+            segments = _process(corpus, todo, sizes, str(gen), decide, procs, show_progress, progress_lines)
             accepted = {r for r, _ in todo} - {x.path for x in report.rejected}
             for relpath in gone:
                 writer.delete_by_term("source", source_key(relpath, old[relpath][0]))

@@ -8,15 +8,14 @@ substring net (indexer.sufarray).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from archive.model import Article, Bulletin
 from indexer.analysis import analyse
 
-# An analysed word field: ({word: count}, length in words)
-Analysed = tuple[dict[str, int], int]
+# An analysed word field: the set of its words
+Analysed = set[str]
 
 
 @dataclass
@@ -47,10 +46,6 @@ def bulletin_meta(b: Bulletin) -> dict[str, Any]:
     }
 
 
-def _counts(ws: list[str]) -> Analysed:
-    return dict(Counter(ws)), len(ws)
-
-
 def article_doc(b: Bulletin, a: Article, source: str) -> IndexDoc:
     """The index document of one article, analysed."""
     date = b.date
@@ -77,5 +72,5 @@ def article_doc(b: Bulletin, a: Article, source: str) -> IndexDoc:
     text_words, text_units = analyse(a.text)
     values["title"] = a.title
     values["text"] = a.text
-    postings = {"title": _counts(title_words), "text": _counts(text_words)}
+    postings = {"title": set(title_words), "text": set(text_words)}
     return IndexDoc(values=values, postings=postings, units=(title_units, text_units))

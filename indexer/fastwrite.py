@@ -30,7 +30,6 @@ from typing import Any
 from whoosh.codec.base import Segment
 from whoosh.codec.whoosh3 import W3PostingsWriter
 from whoosh.index import Index
-from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -68,14 +67,6 @@ def segment_writer(ix: Index) -> SegmentWriter:
     writer._tempstorage = writer.storage.temp_storage(None)
     writer.pool.tempstore = writer._tempstorage
     return writer
-
-
-_COUNT_VALUES = [pack_uint(n) for n in range(256)]
-
-
-def _count_value(n: int) -> bytes:
-    """Whoosh's Frequency format value of a count (memoised for small counts)."""
-    return _COUNT_VALUES[n] if n < 256 else pack_uint(n)
 
 
 class _FastPostingsWriter(W3PostingsWriter):
@@ -135,8 +126,7 @@ class SegmentBuilder:
                 field = schema[name]
                 length = 0
                 if name in postings:
-                    counts, length = postings[name]
-                    self._add_counts(name, docnum, counts, field.format.field_boost)
+                    self._add_set(name, docnum, postings[name])
                 elif field.indexed:
                     items = list(field.index(values[name]))
                     if field.scorable:
@@ -162,17 +152,15 @@ class SegmentBuilder:
             terms = self.terms[name] = {}
         return terms
 
-    def _add_counts(self, name: str, docnum: int, counts: dict[str, int], boost: float) -> None:
-        """A Frequency-format field: weight = count × field boost, value = the count."""
+    def _add_set(self, name: str, docnum: int, words: set[str]) -> None:
+        """An Existence-format field: the document holds each word (weight 1, no value)."""
         terms = self._entries(name)
-        for term, n in counts.items():
+        for term in words:
             entry = terms.get(term)
             if entry is None:
-                entry = terms[term] = [array("I"), array("f"), []]
+                entry = terms[term] = [array("I"), None, None]
             entry[0].append(docnum)
-            entry[1].append(n * boost)
-            entry[2].append(_count_value(n))
-        self.postings += len(counts)
+        self.postings += len(words)
 
     def _add_items(self, name: str, field: Any, docnum: int, items: list[Any]) -> None:
         terms = self._entries(name)

@@ -6,19 +6,24 @@ needs a rebuild (`SCHEMA_VERSION` says so to an old index).
 
 from __future__ import annotations
 
-from whoosh import fields
+from whoosh import fields, formats
 
 from indexer.analysis import JiebaTokenizer
 
 # 4: the substring net is a suffix array per segment (indexer.sufarray) instead
-# of bigram, unit and word-pair fields; word fields keep counts, not positions.
+# of bigram, unit and word-pair fields; word fields record presence only.
 SCHEMA_VERSION = 4
 
 # The searchable texts of an article. Each has two views: its Whoosh word field
-# of the same name (jieba words with counts: lexicon and document frequencies)
+# of the same name (jieba words, presence only: the lexicon and document
+# frequencies that did-you-mean and suggestions read; ranking reads the net)
 # and its region in the article's entry in the substring net (this number:
 # the n-th region of each document, see indexer.sufarray).
 TEXTS: dict[str, int] = {"title": 0, "text": 1}
+
+
+def _words(analyzer: JiebaTokenizer) -> fields.FieldType:
+    return fields.FieldType(formats.Existence(), analyzer, stored=True, scorable=False)
 
 
 def make_schema() -> fields.Schema:
@@ -42,7 +47,7 @@ def make_schema() -> fields.Schema:
         section=fields.ID(stored=True),
         order=fields.STORED(),
         meta=fields.STORED(),  # the bulletin's header and footer, for the bulletin view
-        title=fields.TEXT(analyzer=words, stored=True, phrase=False, field_boost=3.0),
-        text=fields.TEXT(analyzer=words, stored=True, phrase=False),
+        title=_words(words),
+        text=_words(words),
         body=fields.STORED(),  # source Markdown/HTML, shown sanitised
     )

@@ -52,7 +52,7 @@ def _dump(ix) -> dict:
             assert fmt is not None
         n = r.doc_count_all()
         stored = [s.stored_fields(d) for d in range(n)]
-        lengths = {f: [r.doc_field_length(d, f) for d in range(n)] for f in ("title", "text")}
+        lengths = {f: [r.doc_field_length(d, f) for d in range(n)] for f in ("title", "text", "place")}
         columns = {
             name: list(r.column_reader(name))
             for name, field in ix.schema.items()
