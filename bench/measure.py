@@ -14,7 +14,8 @@ from typing import Any, Sequence
 
 @dataclass(frozen=True)
 class ChildRun:
-    """One finished child process: wall time, its own peak RSS, exit status and output."""
+    """One finished child process: wall time, its own peak RSS, the peak of the RSS
+    summed over it and its descendants (sampled every 50 ms), exit status and output."""
 
     argv: list[str]
     seconds: float
@@ -22,12 +23,36 @@ class ChildRun:
     returncode: int
     stdout: str
     stderr: str
+    tree_rss_mb: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["stderr"] = self.stderr[-2000:]
         d["stdout"] = self.stdout[-2000:]
         return d
+
+
+def _tree_rss_mb(root: int) -> float:
+    """RSS of `root` and all its descendants now (from /proc; 0 where unreadable)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)  # fields[1] is the parent pid
+        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total / 2**20
 
 
 def run_child(argv: Sequence[str], timeout: float = 3600.0, cwd: Path | None = None,
@@ -39,22 +64,25 @@ def run_child(argv: Sequence[str], timeout: float = 3600.0, cwd: Path | None = N
         t0 = time.perf_counter()
         proc = subprocess.Popen(list(argv), stdout=out, stderr=err, cwd=cwd, env=env)
         deadline = t0 + timeout
+        tree_peak = 0.0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
+            tree_peak = max(tree_peak, _tree_rss_mb(proc.pid))
             if time.perf_counter() > deadline:
                 proc.kill()
                 pid, status, usage = os.wait4(proc.pid, 0)
                 break
-            time.sleep(0.02)
+            time.sleep(0.05)
         seconds = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         # ru_maxrss is in KiB on Linux
         return ChildRun(list(argv), seconds, usage.ru_maxrss / 1024, proc.returncode,
-                        out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+                        out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                        max(tree_peak, usage.ru_maxrss / 1024))
 
 
 def spread(values: Sequence[float]) -> dict[str, float]:

@@ -40,7 +40,7 @@ def rows(doc: dict[str, Any]) -> list[list[str]]:
     for name, c in doc["corpora"].items():
         info = c.get("corpus", {})
         if "skipped" in info:
-            out.append([name, "—", "—", "skipped: " + info["skipped"]] + [""] * 9)
+            out.append([name, "—", "—", "skipped: " + info["skipped"]] + [""] * 10)
             continue
         for design in ("project", "naive"):
             b = c.get(f"{design}_build", {})
@@ -52,7 +52,8 @@ def rows(doc: dict[str, Any]) -> list[list[str]]:
                 _f(info.get("articles"), "{:,}"), _f(info.get("bytes", 0) / 1e6),
                 _status(b) or _f(_get(b, "wall_s", "median")),
                 _f(b.get("docs_per_s"), "{:,.0f}"), _f(b.get("mb_per_s"), "{:.2f}"),
-                _f(_get(b, "peak_rss_mb", "max"), "{:.0f}"), _f(b.get("index_mb")),
+                _f(_get(b, "peak_rss_mb", "max"), "{:.0f}"), _f(_get(b, "tree_rss_mb", "max"), "{:.0f}"),
+                _f(b.get("index_mb")),
                 _status(q) or _f(_get(q, "latency", "p50_ms")), _f(_get(q, "latency", "p95_ms")),
                 (_status(http) or _f(_get(http, "latency", "p50_ms"))) if design == "project" else "",
                 (_status(add) or _f(add.get("until_searchable_s") or add.get("add_wall_s"), "{:.2f}"))
@@ -61,7 +62,8 @@ def rows(doc: dict[str, Any]) -> list[list[str]]:
     return out
 
 
-HEADER = ["corpus", "design", "articles", "MB", "build s", "docs/s", "MB/s", "peak RSS MB", "index MB",
+HEADER = ["corpus", "design", "articles", "MB", "build s", "docs/s", "MB/s", "peak RSS MB", "Σ workers RSS MB",
+          "index MB",
           "q p50 ms", "q p95 ms", "HTTP p50 ms", "add s"]
 
 
@@ -77,6 +79,17 @@ def table(doc: dict[str, Any]) -> str:
     for name, c in doc["corpora"].items():
         if "build_speedup_naive_over_project" in c:
             text.append(f"{name}: build time naive/project = {c['build_speedup_naive_over_project']:.2f}×")
+        pb, nb = c.get("project_build") or {}, c.get("naive_build") or {}
+        if "index_mb" in pb and "index_mb" in nb:
+            text.append(f"{name}: index size project/naive = {pb['index_mb'] / nb['index_mb']:.2f}×")
+        if "build_speedup_naive_over_project" in c:
+            text.append(f"{name}: build time project/naive = {1 / c['build_speedup_naive_over_project']:.2f}×")
+        pq = c.get("project_query") or {}
+        if "latency" in pq:
+            text.append(f"{name}: project in-process p95 {pq['latency']['p95_ms']:.1f} ms")
+        http = c.get("http") or {}
+        if "latency" in http:
+            text.append(f"{name}: HTTP p95 {http['latency']['p95_ms']:.1f} ms")
         if "query_p50_ratio_naive_over_project" in c:
             text.append(f"{name}: query p50 naive/project = {c['query_p50_ratio_naive_over_project']:.2f}×")
         for k, t in (c.get("tokenise") or {}).items():
