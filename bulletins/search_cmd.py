@@ -61,7 +61,6 @@ def search(
     from indexer.query import issue_number
     from indexer.search import Filters
     from indexer.search import search as run_search
-    from whoosh.reading import CorruptIndexError
 
     from indexer.store import IndexHandle, IndexUnavailableError
 
@@ -89,12 +88,8 @@ def search(
     handle = IndexHandle(index)
     try:
         result = run_search(handle, query, filters, sort=sort, page=page, per_page=per_page)
-    except IndexUnavailableError as ex:
+    except IndexUnavailableError as ex:  # also IndexCorruptError: a damaged file found by the search
         raise click.ClickException(str(ex)) from None
-    except CorruptIndexError as ex:  # a damaged segment, found when the query reads it
-        raise click.ClickException(
-            f"the index at {index} is damaged ({ex}); run `bulletins index --rebuild` to rebuild it from the corpus"
-        ) from None
     finally:
         handle.close()  # the searcher's open files (unclosed when called in-process, e.g. CliRunner)
     if as_json:

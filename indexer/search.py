@@ -9,8 +9,14 @@ and nothing else.
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import Any
+import struct
+import zlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from whoosh.reading import CorruptIndexError
 
 from indexer import query as q
 from indexer.evaluate import Evaluator, Filters, filter_set
@@ -18,14 +24,36 @@ from indexer.facets import Snapshot, build_snapshot
 from indexer.rank import by_date, by_relevance
 from indexer.results import facets, hit, iso
 from indexer.snippets import term_regex
-from indexer.store import IndexHandle
+from indexer.store import IndexCorruptError, IndexHandle
 from indexer.substring import Net
+from indexer.sufarray import NetFormatError
 
-__all__ = ["Filters", "search", "get_bulletin", "SORTS"]
+__all__ = ["Filters", "IndexCorruptError", "search", "get_bulletin", "SORTS"]
 
 SORTS = ("relevance", "date")
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
+
+
+# What reading a damaged index file raises, inside Whoosh or the net.
+DAMAGE = (CorruptIndexError, NetFormatError, EOFError, struct.error, zlib.error, OSError)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _damage_is_named(fn: F) -> F:
+    """Report a damaged index file as IndexCorruptError (the edges translate it)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DAMAGE as ex:
+            raise IndexCorruptError(
+                f"the index is damaged ({type(ex).__name__}: {ex}); "
+                "run `bulletins index --rebuild` to rebuild it from the corpus"
+            ) from ex
+
+    return wrapper  # type: ignore[return-value]
 
 
 def snapshot(handle: IndexHandle) -> Snapshot:
@@ -36,6 +64,7 @@ def substring_net(handle: IndexHandle) -> Net:
     return handle.shared("net", Net)  # type: ignore[return-value]
 
 
+@_damage_is_named
 def search(
     handle: IndexHandle,
     query: str,
@@ -84,6 +113,7 @@ def search(
     }
 
 
+@_damage_is_named
 def get_bulletin(handle: IndexHandle, bulletin_id: str) -> dict[str, Any] | None:
     """One issue with all its articles, in order, and its neighbours in the series."""
     s = handle.searcher()

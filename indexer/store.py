@@ -41,6 +41,10 @@ class IndexUnavailableError(Exception):
     """The index is missing or damaged; the message says which and what to do."""
 
 
+class IndexCorruptError(IndexUnavailableError):
+    """A file of the serving index is damaged (found when a search reads it)."""
+
+
 class IndexBusyError(Exception):
     """Another `bulletins index` run holds the index."""
 

@@ -178,3 +178,22 @@ def test_net_file_round_trip_and_merge(tmp_path: Path) -> None:
     (tmp_path / "bad.sub").write_bytes(b"nonsense")
     with pytest.raises(sufarray.NetFormatError):
         sufarray.SegmentNet(tmp_path / "bad.sub")
+
+
+def test_a_damaged_net_is_a_named_error_and_a_503(tmp_path: Path) -> None:
+    from indexer.store import IndexCorruptError
+    from webui import create_app
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shutil.copy(REPO / "corpus" / "江苏精神文明建设简报-2022-第11期.txt", corpus)
+    build_index(corpus, tmp_path / "i", procs=1)
+    net = next(store.current_dir(tmp_path / "i").glob(f"*.{sufarray.EXT}"))
+    with open(net, "r+b") as f:  # same size: only reading it tells
+        f.write(b"\0" * 8)
+    with pytest.raises(IndexCorruptError, match="rebuild"):
+        search(IndexHandle(tmp_path / "i"), "志愿服务")
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "i"), "CORPUS_DIR": str(corpus)})
+    r = app.test_client().get("/api/search", query_string={"q": "志愿服务"})
+    body = r.get_data(as_text=True)
+    assert r.status_code == 503 and "rebuild" in body and str(tmp_path) not in body

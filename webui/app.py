@@ -8,7 +8,6 @@ from typing import Any, Mapping
 from flask import Flask, Response, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException, InternalServerError
-from whoosh.reading import CorruptIndexError
 
 from indexer.settings import corpus_dir, index_dir
 from indexer.store import IndexUnavailableError
@@ -70,14 +69,6 @@ def register_errors(app: Flask) -> None:
         log.warning("index unavailable: %s", exc)
         title, message = ERROR_TEXT[503]
         return error_response(503, f"{message}（{exc}）", title)
-
-    @app.errorhandler(CorruptIndexError)
-    def index_corrupt(exc: CorruptIndexError) -> Any:
-        # a damaged segment is found only when a query reads it: the same 503 as an unreadable index
-        log.warning("index damaged: %s", exc)
-        title, message = ERROR_TEXT[503]
-        hint = "the index is damaged; run `bulletins index --rebuild` to rebuild it from the corpus"
-        return error_response(503, f"{message}（{hint}）", title)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Any:
