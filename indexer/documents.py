@@ -27,6 +27,40 @@ class IndexDoc:
     units: tuple[str, str]  # marked unit strings of title and text, for the substring net
 
 
+def date_key(date: Any) -> int | None:
+    """A date as the index holds it: yyyymmdd (20220402)."""
+    return int(date.strftime("%Y%m%d")) if date else None
+
+
+def iso(yyyymmdd: int | None) -> str | None:
+    """The index's yyyymmdd as an ISO date ("2022-04-02")."""
+    if not yyyymmdd:
+        return None
+    return f"{yyyymmdd // 10000:04d}-{yyyymmdd // 100 % 100:02d}-{yyyymmdd % 100:02d}"
+
+
+# The one shape of an article read back from the index (hits, the bulletin view).
+ARTICLE_KEYS = (
+    "article_id", "bulletin_id", "series", "issue", "year", "date", "city", "place",
+    "section", "order", "title", "text", "body",
+)
+
+
+def read_article(stored: dict[str, Any]) -> dict[str, Any]:
+    """An article's stored record (what `article_doc` stored) in the one article shape:
+    ARTICLE_KEYS, the date as ISO, title and text never None."""
+    out = {k: stored.get(k) for k in ARTICLE_KEYS}
+    out["date"] = iso(stored.get("date"))
+    out["title"] = out["title"] or ""
+    out["text"] = out["text"] or ""
+    return out
+
+
+def source_path(stored: dict[str, Any]) -> str:
+    """The corpus-relative path of the file an article came from."""
+    return (stored.get("source") or "").partition("\t")[0]
+
+
 def source_key(relpath: str, sha256: str) -> str:
     """The manifest term of a source file: its corpus-relative path and content hash."""
     return f"{relpath}\t{sha256}"
@@ -58,7 +92,7 @@ def article_doc(b: Bulletin, a: Article, source: str) -> IndexDoc:
         "issue_total": b.issue_total,
         "year": b.year if b.year is not None else (date.year if date else None),
         "month": f"{date.year:04d}-{date.month:02d}" if date else None,
-        "date": int(date.strftime("%Y%m%d")) if date else None,
+        "date": date_key(date),
         "issuer": b.issuer,
         "place": a.place,
         "city": a.city,

@@ -8,6 +8,7 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
+from indexer.documents import read_article
 from indexer.facets import Snapshot
 from indexer.snippets import mark, snippet
 
@@ -36,29 +37,12 @@ def facets(snap: Snapshot, docs: Any) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def iso(yyyymmdd: int | None) -> str | None:
-    if not yyyymmdd:
-        return None
-    return f"{yyyymmdd // 10000:04d}-{yyyymmdd // 100 % 100:02d}-{yyyymmdd % 100:02d}"
-
-
 def hit(s: Searcher, snap: Snapshot, docnum: int, rx: Any) -> dict[str, Any]:
-    """One hit of the page: the article's stored values, its title and snippet marked."""
-    f = s.stored_fields(docnum)
-    bid = f.get("bulletin_id")
-    return {
-        "article_id": f.get("article_id"),
-        "bulletin_id": bid,
-        "series": f.get("series"),
-        "issue": f.get("issue"),
-        "year": f.get("year"),
-        "date": iso(f.get("date")),
-        "city": f.get("city"),
-        "place": f.get("place"),
-        "section": f.get("section"),
-        "order": f.get("order"),
-        "title": f.get("title", ""),
-        "title_html": mark(f.get("title", ""), rx),
-        "label": snap.issues.get(bid, {}).get("label", f.get("series")),
-        "snippet": snippet(f.get("text", ""), rx),
-    }
+    """One hit of the page: the article (without its text and body), its title and snippet marked."""
+    a = read_article(s.stored_fields(docnum))
+    text = a.pop("text")
+    del a["body"]
+    a["title_html"] = mark(a["title"], rx)
+    a["label"] = snap.issues.get(a["bulletin_id"], {}).get("label", a["series"])
+    a["snippet"] = snippet(text, rx)
+    return a

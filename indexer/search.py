@@ -22,7 +22,8 @@ from indexer import query as q
 from indexer.evaluate import Evaluator, Filters, filter_set
 from indexer.facets import Snapshot, build_snapshot
 from indexer.rank import by_date, by_relevance
-from indexer.results import facets, hit, iso
+from indexer.documents import iso, read_article, source_path
+from indexer.results import facets, hit
 from indexer.snippets import term_regex
 from indexer.store import IndexCorruptError, IndexHandle
 from indexer.substring import Net
@@ -125,7 +126,7 @@ def get_bulletin(handle: IndexHandle, bulletin_id: str) -> dict[str, Any] | None
     stored = sorted((s.stored_fields(d) for d in docs), key=lambda f: f.get("order") or 0)
     first = stored[0]
     meta = first.get("meta") or {}
-    relpath = (first.get("source") or "").partition("\t")[0]
+    relpath = source_path(first)
     order = snap.series_order.get(info["series"], [])
     i = order.index(bulletin_id) if bulletin_id in order else -1
 
@@ -150,17 +151,8 @@ def get_bulletin(handle: IndexHandle, bulletin_id: str) -> dict[str, Any] | None
         "label": info["label"],
         "path": relpath,
         "articles": [
-            {
-                "article_id": f.get("article_id"),
-                "order": f.get("order"),
-                "place": f.get("place"),
-                "city": f.get("city"),
-                "section": f.get("section"),
-                "title": f.get("title"),
-                "body": f.get("body"),
-                "text": f.get("text"),
-            }
-            for f in stored
+            {k: a[k] for k in ("article_id", "order", "place", "city", "section", "title", "body", "text")}
+            for a in map(read_article, stored)
         ],
         "prev": neighbour(i - 1),
         "next": neighbour(i + 1),
