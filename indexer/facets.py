@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from whoosh.searching import Searcher
 
 
@@ -39,6 +40,28 @@ class Snapshot:
     rank: list[int] = field(default_factory=list)  # docnum -> position in `newest`
     issues: dict[str, dict[str, Any]] = field(default_factory=dict)  # bulletin id -> info
     series_order: dict[str, list[str]] = field(default_factory=dict)  # series -> ids by date
+    # facet columns as numbers, for counting: name -> (code by docnum, -1 for none; value by code)
+    coded: dict[str, tuple[np.ndarray, list[Any]]] = field(default_factory=dict)
+    issue_dates: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # by bulletin code
+
+    def _bincount(self, name: str, docs: np.ndarray) -> np.ndarray:
+        code, values = self.coded[name]
+        c = code[docs]
+        return np.bincount(c[c >= 0], minlength=len(values))
+
+    def counts(self, name: str, docs: np.ndarray) -> list[tuple[Any, int]]:
+        """(value, documents) of facet `name` over `docs` (global docnums), values with none left out."""
+        values = self.coded[name][1]
+        n = self._bincount(name, docs)
+        return [(values[i], int(n[i])) for i in np.flatnonzero(n)]
+
+    def top_issues(self, docs: np.ndarray, k: int) -> list[tuple[str, int]]:
+        """The `k` issues holding most of `docs`, ties to the newer issue."""
+        values = self.coded["bulletin"][1]
+        n = self._bincount("bulletin", docs)
+        nz = np.flatnonzero(n)
+        best = nz[np.lexsort((-self.issue_dates[nz], -n[nz]))[:k]]
+        return [(values[i], int(n[i])) for i in best]
 
     def docs_with(self, name: str, values: tuple[Any, ...]) -> set[int]:
         index = self.by_value[name]
@@ -92,6 +115,13 @@ def build_snapshot(searcher: Searcher) -> Snapshot:
             if v is not None:
                 index[v].add(d)
         snap.by_value[name] = dict(index)
+    for name, arr in (("city", snap.city), ("year", snap.year), ("month", snap.month), ("bulletin", snap.bulletin)):
+        values = sorted(snap.by_value[name], key=str)
+        index_of = {v: i for i, v in enumerate(values)}
+        code = np.full(n, -1, dtype=np.int32)
+        for v, docs in snap.by_value[name].items():
+            code[np.fromiter(docs, dtype=np.int64, count=len(docs))] = index_of[v]
+        snap.coded[name] = (code, values)
     order: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for d in live:
         bid = snap.bulletin[d]
@@ -108,4 +138,5 @@ def build_snapshot(searcher: Searcher) -> Snapshot:
         }
         order[ser].append((date[d] or (year[d] or 0) * 10000, iss or 0, bid))
     snap.series_order = {s: [b for *_k, b in sorted(v)] for s, v in order.items()}
+    snap.issue_dates = np.array([snap.issues[b]["date"] or 0 for b in snap.coded["bulletin"][1]], dtype=np.int64)
     return snap

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import heapq
-from collections import Counter
 from typing import Any
 
+import numpy as np
 from whoosh.searching import Searcher
 
 from indexer.documents import read_article
@@ -17,16 +16,10 @@ ISSUE_FACET_LIMIT = 50
 
 def facets(snap: Snapshot, docs: Any) -> dict[str, list[dict[str, Any]]]:
     """Counts by city, year, month and issue (the top ISSUE_FACET_LIMIT) over `docs`."""
-    city = Counter(map(snap.city.__getitem__, docs))
-    year = Counter(map(snap.year.__getitem__, docs))
-    month = Counter(map(snap.month.__getitem__, docs))
-    issue = Counter(map(snap.bulletin.__getitem__, docs))
-    for c in (city, year, month, issue):
-        c.pop(None, None)
+    arr = np.fromiter(docs, dtype=np.int64, count=len(docs))
+    city, year, month = (dict(snap.counts(n, arr)) for n in ("city", "year", "month"))
     issues = snap.issues
-    top_issues = heapq.nsmallest(
-        ISSUE_FACET_LIMIT, issue.items(), key=lambda kv: (-kv[1], -(issues[kv[0]]["date"] or 0))
-    )
+    top_issues = snap.top_issues(arr, ISSUE_FACET_LIMIT)
     return {
         "city": [{"value": v, "count": n} for v, n in sorted(city.items(), key=lambda kv: (-kv[1], kv[0]))],
         "year": [{"value": v, "count": n} for v, n in sorted(year.items(), reverse=True)],
