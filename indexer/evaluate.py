@@ -2,7 +2,7 @@
 
 Each text term is an exact substring search in the substring net (its units,
 in the title, the text or both); keyword and number terms and the filters
-come from Whoosh's small fields and the in-memory columns (indexer.facets).
+come from Whoosh's small fields and the in-memory columns (indexer.columns).
 AND/OR/NOT combine document sets. The positive text terms are kept with
 their matches, for ranking (indexer.rank) and marking (indexer.snippets).
 """
@@ -18,7 +18,7 @@ from whoosh.searching import Searcher
 
 from indexer import query as q
 from indexer.analysis import units_string
-from indexer.facets import Snapshot
+from indexer.columns import Snapshot
 from indexer.substring import Found, Net
 
 DocSet = set[int] | frozenset[int]

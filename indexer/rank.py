@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from indexer.evaluate import Evaluator
-from indexer.facets import Snapshot
+from indexer.columns import Snapshot
 from indexer.substring import Found, Net
 
 K1 = 1.2

@@ -8,7 +8,7 @@ import numpy as np
 from whoosh.searching import Searcher
 
 from indexer.documents import read_article
-from indexer.facets import Snapshot
+from indexer.columns import Snapshot
 from indexer.snippets import mark, snippet
 
 ISSUE_FACET_LIMIT = 50

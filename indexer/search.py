@@ -20,7 +20,7 @@ from whoosh.reading import CorruptIndexError
 
 from indexer import query as q
 from indexer.evaluate import Evaluator, Filters, filter_set
-from indexer.facets import Snapshot, build_snapshot
+from indexer.columns import Snapshot, build_snapshot
 from indexer.rank import by_date, by_relevance
 from indexer.documents import iso, read_article, source_path
 from indexer.results import facets, hit

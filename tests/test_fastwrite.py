@@ -105,7 +105,7 @@ def test_facet_columns_of_segments_without_a_value(tmp_path: Path) -> None:
     in-memory facet columns must still line up with document numbers."""
     from archive.parse import parse_text
 
-    from indexer.facets import build_snapshot
+    from indexer.columns import build_snapshot
 
     md = parse_text("# 《新闻联播》 (20240315)\n\n## 详细新闻\n\n### 国务院常务会议\n\n会议研究部署有关工作。\n", "x.md")
     seed = parse_file(SOURCES[0])
