@@ -6,9 +6,8 @@ section, year, month and issue. Adjacent terms are ANDed. A string that does
 not parse (unbalanced quotes or brackets, a dangling operator) is searched as
 its plain words, with a warning; parsing never raises.
 
-Every text term has a substring form (its units, searched in the character
-fields by indexer.substring: finds every substring, defines the result set)
-and a Whoosh `rank` query (jieba words: ranks whole-word matches first).
+Every text term is its units, searched as an exact substring of the title,
+the text or both (indexer.substring); ranking is indexer.rank's.
 """
 
 from __future__ import annotations
@@ -20,7 +19,8 @@ from typing import Union
 import cn2an
 from whoosh import query as wq
 
-from indexer.analysis import normalize, units, word_list
+from indexer.analysis import normalize, units
+from indexer.schema import TEXTS
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
@@ -224,14 +224,6 @@ def parse_query(raw: str) -> Parsed:
 # -- compiling one term --------------------------------------------------------
 
 
-def _words_query(ws: list[str], field: str, boost: float) -> wq.Query:
-    # Ranking only: the result set comes from the character fields, so the
-    # words need not be checked for adjacency here (no positions read).
-    if len(ws) == 1:
-        return wq.Term(field, ws[0], boost=boost)
-    return wq.And([wq.Term(field, w) for w in dict.fromkeys(ws)], boost=boost)
-
-
 def issue_number(text: str) -> int | None:
     """11 for 第11期 / 第十一期, else None."""
     m = ISSUE_RE.match(normalize(text.strip()))
@@ -247,11 +239,8 @@ def issue_number(text: str) -> int | None:
 @dataclass(frozen=True)
 class Compiled:
     match: wq.Query | None  # documents matching a keyword/number term (or the issue number)
-    rank: wq.Query | None  # scores whole-word matches (None: no ranking contribution)
-    highlight: tuple[tuple[str, ...], ...]  # unit sequences to mark in snippets
-    units: tuple[str, ...] = ()  # a text term's units: substring search in `fields`
+    units: tuple[str, ...] = ()  # a text term's units: substring search in `fields`, marked in snippets
     fields: tuple[str, ...] = ()
-    words: tuple[str, ...] = ()  # its jieba words (documents holding all rank first)
 
 
 def compile_term(t: Term) -> Compiled:
@@ -260,26 +249,23 @@ def compile_term(t: Term) -> Compiled:
     if t.field in KEYWORD_FIELDS:
         v = value.strip()
         if t.field == "city" and v and not v.endswith("市"):
-            return Compiled(wq.Or([wq.Term("city", v), wq.Term("city", v + "市")]), None, ())
-        return Compiled(wq.Term(t.field, v), None, ())
+            return Compiled(wq.Or([wq.Term("city", v), wq.Term("city", v + "市")]))
+        return Compiled(wq.Term(t.field, v))
     if t.field in NUMBER_FIELDS:
         n = issue_number(value) if t.field == "issue" else None
         if n is None:
             try:
                 n = int(normalize(value).strip())
             except ValueError:
-                return Compiled(None, None, ())
+                return Compiled(None)
         if not 0 <= n < 2**31:
-            return Compiled(None, None, ())
-        return Compiled(wq.NumericRange(t.field, n, n), None, ())
+            return Compiled(None)
+        return Compiled(wq.NumericRange(t.field, n, n))
 
     us = units(value)
     if not us:
-        return Compiled(None, None, ())
-    ws = word_list(value)
-    fields = ("title", "text") if t.field is None else (t.field,)
-    rank_parts = [_words_query(ws, f, 2.0 if f == "title" else 1.0) for f in fields] if ws else []
+        return Compiled(None)
+    fields = tuple(TEXTS) if t.field is None else (t.field,)
     n = issue_number(value) if t.field is None else None
     match = wq.NumericRange("issue", n, n) if n is not None else None
-    rank = None if not rank_parts else rank_parts[0] if len(rank_parts) == 1 else wq.Or(rank_parts)
-    return Compiled(match, rank, (tuple(us),), tuple(us), fields, tuple(dict.fromkeys(ws)))
+    return Compiled(match, tuple(us), fields)
