@@ -98,16 +98,90 @@ def _quantised(length: int) -> int:
     return byte_to_length(length_to_byte(length))
 
 
+# -- recording postings (what a segment's documents hold), no Whoosh in here ---
+
+
+class DocsRecorder:
+    """The documents holding one term (Existence format: weight 1, no value)."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self) -> None:
+        self.ids = array("I")
+
+    def add(self, docnum: int, weight: float = 1.0, value: bytes = b"") -> None:
+        self.ids.append(docnum)
+
+    def block(self, start: int, end: int) -> tuple[array, array, list[bytes]]:
+        ids = self.ids[start:end]
+        return ids, array("f", [1.0]) * len(ids), []
+
+
+class WeightedRecorder(DocsRecorder):
+    """Documents with a weight and an encoded value each (Whoosh's other formats)."""
+
+    __slots__ = ("weights", "values")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weights = array("f")
+        self.values: list[bytes] = []
+
+    def add(self, docnum: int, weight: float = 1.0, value: bytes = b"") -> None:
+        self.ids.append(docnum)
+        self.weights.append(weight)
+        self.values.append(value)
+
+    def block(self, start: int, end: int) -> tuple[array, array, list[bytes]]:
+        return self.ids[start:end], self.weights[start:end], [v for v in self.values[start:end] if v]
+
+
+# -- serialising them: the one place that touches the W3 writer's privates -----
+
+
+class W3Sink:
+    """Writes recorded posting lists through Whoosh's W3 field writer, block by block."""
+
+    def __init__(self, fieldwriter: Any) -> None:
+        self.fw = fieldwriter
+
+    def field(self, name: str, field: Any) -> None:
+        self.fw.start_field(name, field)
+
+    def term(self, term: bytes, rec: DocsRecorder, lengths: dict[int, int] | None) -> None:
+        fw = self.fw
+        fw.start_term(term)
+        pw = fw._postwriter
+        pw.__class__ = _FastPostingsWriter
+        pw._compression = COMPRESSION
+        limit = pw._blocklimit
+        for start in range(0, len(rec.ids), limit):
+            if start:
+                pw._write_block()
+            ids, weights, values = rec.block(start, start + limit)
+            pw._ids, pw._weights, pw._values = ids, weights, values
+            pw._maxweight = max(0, max(weights))
+            ls = [x for x in map(lengths.get, ids) if x] if lengths else []
+            pw._minlength = min(ls) if ls else None
+            pw._maxlength = max(ls) if ls else 0
+        fw.finish_term()
+
+    def end_field(self) -> None:
+        self.fw.finish_field()
+
+    def close(self) -> None:
+        self.fw.close()
+
+
 class SegmentBuilder:
-    """Builds one segment from analysed articles, postings kept in memory."""
+    """Builds one segment from analysed articles, postings recorded in memory."""
 
     def __init__(self, ix: Index) -> None:
         require_pinned_whoosh()
         self.writer = segment_writer(ix)
         self.schema = self.writer.schema
-        # field -> term (str when analysed here, bytes from a Whoosh field) ->
-        # [docnums, weights or None, values or None]
-        self.terms: dict[str, dict[bytes, list[Any]]] = {}
+        # field -> term (str when analysed here, bytes from a Whoosh field) -> its recorder
+        self.terms: dict[str, dict[Any, DocsRecorder]] = {}
         self.lengths: dict[str, dict[int, int]] = {}
         self.postings = 0
 
@@ -146,76 +220,43 @@ class SegmentBuilder:
         w._added = True
         w.docnum += 1
 
-    def _entries(self, name: str) -> dict[Any, list[Any]]:
+    def _entries(self, name: str) -> dict[Any, DocsRecorder]:
         terms = self.terms.get(name)
         if terms is None:
             terms = self.terms[name] = {}
         return terms
 
     def _add_set(self, name: str, docnum: int, words: set[str]) -> None:
-        """An Existence-format field: the document holds each word (weight 1, no value)."""
+        """An Existence-format field: the document holds each word."""
         terms = self._entries(name)
         for term in words:
-            entry = terms.get(term)
-            if entry is None:
-                entry = terms[term] = [array("I"), None, None]
-            entry[0].append(docnum)
+            rec = terms.get(term)
+            if rec is None:
+                rec = terms[term] = DocsRecorder()
+            rec.ids.append(docnum)
         self.postings += len(words)
 
     def _add_items(self, name: str, field: Any, docnum: int, items: list[Any]) -> None:
         terms = self._entries(name)
-        fixed = field.format.fixed_value_size() == 0
+        kind = DocsRecorder if field.format.fixed_value_size() == 0 else WeightedRecorder
         for tbytes, _freq, weight, vbytes in items:
-            entry = terms.get(tbytes)
-            if entry is None:
-                entry = terms[tbytes] = [array("I"), None if fixed else array("f"), None if fixed else []]
-            entry[0].append(docnum)
-            if not fixed:
-                entry[1].append(weight)
-                entry[2].append(vbytes)
+            rec = terms.get(tbytes)
+            if rec is None:
+                rec = terms[tbytes] = kind()
+            rec.add(docnum, weight, vbytes)
         self.postings += len(items)
 
     def _write_postings(self) -> None:
-        fw = self.writer.fieldwriter
+        sink = W3Sink(self.writer.fieldwriter)
         for name in sorted(self.terms):
-            field = self.schema[name]
-            fw.start_field(name, field)
+            sink.field(name, self.schema[name])
             lens = self.lengths.get(name)
             terms = self.terms[name]
             # str terms sort in code point order, which is UTF-8 byte order
             for term in sorted(terms):
-                ids, weights, values = terms[term]
-                fw.start_term(term.encode("utf-8") if isinstance(term, str) else term)
-                pw = fw._postwriter
-                pw.__class__ = _FastPostingsWriter
-                pw._compression = COMPRESSION
-                limit = pw._blocklimit
-                n = len(ids)
-                for start in range(0, n, limit):
-                    if start:
-                        pw._write_block()
-                    end = start + limit
-                    block_ids = ids[start:end]
-                    pw._ids = block_ids
-                    if weights is None:
-                        pw._weights = array("f", [1.0]) * len(block_ids)
-                        pw._maxweight = 1.0
-                        pw._values = []
-                    else:
-                        bw = weights[start:end]
-                        pw._weights = bw
-                        pw._maxweight = max(0, max(bw))
-                        pw._values = [v for v in values[start:end] if v]
-                    if lens:
-                        ls = [x for x in map(lens.get, block_ids) if x]
-                        pw._minlength = min(ls) if ls else None
-                        pw._maxlength = max(ls) if ls else 0
-                    else:
-                        pw._minlength = None
-                        pw._maxlength = 0
-                fw.finish_term()
-            fw.finish_field()
-        fw.close()
+                sink.term(term.encode("utf-8") if isinstance(term, str) else term, terms[term], lens)
+            sink.end_field()
+        sink.close()
 
     def finish(self) -> Segment | None:
         """Write out the segment; None when nothing was added. Does not touch the TOC."""
