@@ -6,15 +6,16 @@ of a BM25-style score of the term's substring matches (indexer.substring):
 - each occurrence is weighed by how it lines up with jieba's words (a whole
   word 1.0, the start or end of a word such as 善民 in 马善民 0.6, straddling a
   word edge such as 善民 in 改善|民生 0.15: substring.WHOLE … ACROSS). The best
-  occurrence gives QUALITY × its weight × idf, so a word or name match needs
-  no separate tier and many accidents do not add up to one real match;
+  occurrence gives QUALITY × its weight × idf (twice that in the title), so a
+  word or name match needs no separate tier and many accidents do not add up
+  to one real match;
 - tf is the sum of the squared weights, occurrences in the title counting
   TITLE_BOOST times; it saturates (K1) and is normalised by the text's length
   (B); idf over the archive;
 - a title that is the query and nothing else adds EXACT_TITLE × idf: it ranks first;
 - for a query of several terms, the terms standing side by side (the string
-  of all of them, found in the net as one more substring) score again, as a
-  phrase: proximity at its strongest.
+  of all of them, found in the net as one more substring) score again, as
+  ADJACENT of a phrase term: proximity at its strongest.
 
 Ties go to the newer article. Facet counts never depend on this.
 """
@@ -36,7 +37,9 @@ K1 = 1.2
 B = 0.5
 TITLE_BOOST = 3.0
 QUALITY = 3.0
+TITLE_QUALITY = {"title": 2.0, "text": 1.0}  # a match in the title is worth this much more a match
 EXACT_TITLE = 10.0
+ADJACENT = 0.5  # the terms side by side score again, this much of a term
 BOOSTS = {"title": TITLE_BOOST, "text": 1.0}
 
 
@@ -60,7 +63,7 @@ def term_scores(net: Net, found: Found, texts: tuple[str, ...], docs: np.ndarray
     best = np.zeros(len(sel), dtype=np.float64)
     for t in texts:
         tf += BOOSTS[t] * found.weight[t][sel]
-        best = np.maximum(best, found.best[t][sel])
+        best = np.maximum(best, TITLE_QUALITY[t] * found.best[t][sel])
     df = len(found.docs_in(texts))
     n = net.doc_count
     idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
@@ -85,7 +88,7 @@ def by_relevance(net: Net, snap: Snapshot, ev: Evaluator, matched: Any, k: int) 
         texts = tuple(t for t in BOOSTS if all(t in m.texts for m in ev.matches))
         if texts:
             joined = "".join(m.units for m in ev.matches)
-            score += term_scores(net, net.find(joined), texts, docs)
+            score += ADJACENT * term_scores(net, net.find(joined), texts, docs)
     rank = snap.rank
     if len(docs) > k:
         kth = np.partition(score, len(docs) - k)[len(docs) - k]  # the k-th best score
