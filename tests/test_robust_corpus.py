@@ -296,3 +296,20 @@ def test_build_index_api_refuses_before_writing(archive: tuple[Path, Path]) -> N
         build_index(corpus, index, rebuild=True)
     assert len(info.value.would_remove) == 6
     assert sorted(p.name for p in index.iterdir()) == before
+
+
+def test_corpus_not_writable_during_add_is_one_line(
+    archive: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus, index = archive
+    src = tmp_path / "new.txt"
+    src.write_text(extra_issue(6), encoding="utf-8")
+
+    def denied(a: Any, b: Any, **kw: Any) -> Any:  # what a read-only corpus does (root ignores chmod)
+        raise PermissionError(errno.EACCES, "Permission denied", str(b))
+
+    monkeypatch.setattr(shutil, "copyfile", denied)
+    r = run("add", str(src), "--corpus", str(corpus), "--index", str(index))
+    assert r.exit_code == 1 and "Permission denied" in r.output and "permissions" in r.output, r.output
+    assert "Traceback" not in r.output and not [p for p in corpus.iterdir() if p.name.startswith(".")]
+    assert total(index) == ARTICLES
