@@ -174,10 +174,12 @@ def readable_name(path: Path, relpath: str) -> Iterator[Path]:
     """
     try:
         os.fsdecode(os.fsencode(path)).encode("utf-8")
+        valid = True
+    except UnicodeEncodeError:
+        valid = False
+    if valid:
         yield path
         return
-    except UnicodeEncodeError:
-        pass
     digest = hashlib.blake2b(os.fsencode(path), digest_size=8).hexdigest()
     folder = Path(tempfile.gettempdir()) / f"bulletins-names-{os.getuid()}" / digest
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
