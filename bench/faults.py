@@ -1,13 +1,16 @@
 """The pathological documents of issue 14, timed through the web app.
 
-    python -m bench.faults [--tiny N] [--out DIR]
+    python -m bench.faults [--tiny N] [--out DIR] [--repeat R]
 
 Builds one index from four generated Markdown issues (a 1 MB article that
 matches a query thousands of times, 10 KB of unclosed `[`, an issue of N tiny
 articles, and a normal issue) and times, in-process with Flask's test client,
 the search page, the search API, the bulletin page and the bulletin API on
-each: the slowest of three requests and the peak memory the worst one took
-(tracemalloc). Prints one JSON line per request and a summary.
+each, with a query that shows that document: the slowest of R requests (after
+one warm-up search that builds the shared facet columns) and the peak memory
+of the last (tracemalloc). Prints one JSON line per request and a summary.
+With `--out DIR` an index already built there is reused, so two versions of
+the code can be timed on the same index.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ def write_corpus(corpus: Path, tiny: int) -> None:
     shutil.copy(seed, corpus / seed.name)
 
 
-def timed(client: Any, url: str, params: dict[str, str], repeat: int = 3) -> dict[str, Any]:
+def timed(client: Any, url: str, params: dict[str, str], repeat: int) -> dict[str, Any]:
     """The slowest of `repeat` requests, and the peak traced memory of the last one."""
     worst = 0.0
     status = 0
@@ -74,35 +77,40 @@ def timed(client: Any, url: str, params: dict[str, str], repeat: int = 3) -> dic
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tiny", type=int, default=200_000, help="articles in the issue of tiny articles")
-    ap.add_argument("--out", type=Path, default=None, help="work folder (default: a temporary one)")
+    ap.add_argument("--out", type=Path, default=None, help="work folder, kept (default: a temporary one)")
+    ap.add_argument("--repeat", type=int, default=3, help="timed requests per URL (the slowest is reported)")
     args = ap.parse_args(argv)
     out = args.out or Path(tempfile.mkdtemp(prefix="bench-faults-"))
     corpus, index = out / "corpus", out / "index"
-    write_corpus(corpus, args.tiny)
-
-    from indexer.build import build_index
     from webui import create_app
 
-    t0 = time.perf_counter()
-    report = build_index(corpus, index, procs=1)
-    print(json.dumps({"index_seconds": round(time.perf_counter() - t0, 1), **report.to_dict()}, ensure_ascii=False))
+    if not (index / "current").exists():
+        write_corpus(corpus, args.tiny)
+        from indexer.build import build_index
+
+        t0 = time.perf_counter()
+        report = build_index(corpus, index, procs=1)
+        print(json.dumps({"index_seconds": round(time.perf_counter() - t0, 1), **report.to_dict()}, ensure_ascii=False))
     client = create_app({"TESTING": True, "INDEX_DIR": str(index)}).test_client()
+    client.get("/api/search", query_string={"q": "志愿服务"})  # warm-up: builds the shared columns
 
     def bulletin_id(q: str) -> str:
         hits = client.get("/api/search", query_string={"q": q}).get_json()["hits"]
         return hits[0]["bulletin_id"]
 
-    cases = {"1 MB article": "超长文章", "10 KB of [": "方括号", f"{args.tiny} tiny articles": "第1篇"}
+    # (case, a title in it, a query whose hits show it)
+    cases = [("1 MB article", "超长文章", "深入社区"), ("10 KB of [", "方括号", "方括号 志愿服务"),
+             (f"{args.tiny} tiny articles", "第1篇", "志愿服务")]
     results = []
-    for name, title in cases.items():
+    for name, title, q in cases:
         bid = bulletin_id(title)
         for url, params in (
-            ("/", {"q": "志愿服务"}),
-            ("/api/search", {"q": "志愿服务"}),
-            (f"/bulletin/{bid}", {"q": "志愿服务"}),
+            ("/", {"q": q}),
+            ("/api/search", {"q": q}),
+            (f"/bulletin/{bid}", {"q": q}),
             (f"/api/bulletins/{bid}", {}),
         ):
-            row = {"case": name, **timed(client, url, params)}
+            row = {"case": name, **timed(client, url, params, args.repeat)}
             results.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
     slowest: dict[str, float] = {}

@@ -21,7 +21,6 @@ import pytest
 from click.testing import CliRunner
 
 from bulletins.cli import cli
-from tests.conftest import serving
 
 HANG_GUARD = 10.0  # seconds; the 1 s figure is printed, not asserted (the machine is shared)
 
@@ -153,7 +152,7 @@ def _slow_clients(base: str, n: int, stop: threading.Event, opened: list[socket.
         stop.wait(1.0)
 
 
-def _held(base: str, clients: int, seconds: float, request_seconds: float, app: Any) -> dict[str, Any]:
+def _held(clients: int, seconds: float, request_seconds: float, app: Any) -> dict[str, Any]:
     """Serve `app` with `clients` slow clients attached; time ordinary requests meanwhile."""
     from bulletins.serve_cmd import create_server
 
@@ -192,7 +191,7 @@ def _held(base: str, clients: int, seconds: float, request_seconds: float, app: 
 
 
 def test_slow_clients_do_not_lock_others_out(app: Any) -> None:
-    res = _held("", clients=150, seconds=4.0, request_seconds=10.0, app=app)
+    res = _held(clients=150, seconds=4.0, request_seconds=10.0, app=app)
     worst = max(res["latencies"])
     print(f"\n[slow clients] 150 one-byte-a-second clients, {res['held']} connections held; "
           f"others answered in max {worst:.2f} s over {len(res['latencies'])} requests")
@@ -202,7 +201,7 @@ def test_slow_clients_do_not_lock_others_out(app: Any) -> None:
 
 @pytest.mark.stress
 def test_slow_clients_are_cut_off_and_many_are_held(app: Any) -> None:
-    res = _held("", clients=800, seconds=16.0, request_seconds=10.0, app=app)
+    res = _held(clients=800, seconds=16.0, request_seconds=10.0, app=app)
     worst = max(res["latencies"])
     within = sum(1 for x in res["latencies"] if x <= 1.0)
     print(f"\n[slow clients] 800 one-byte-a-second clients, up to {res['held']} connections held; "
