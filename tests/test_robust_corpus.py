@@ -313,3 +313,20 @@ def test_corpus_not_writable_during_add_is_one_line(
     assert r.exit_code == 1 and "Permission denied" in r.output and "permissions" in r.output, r.output
     assert "Traceback" not in r.output and not [p for p in corpus.iterdir() if p.name.startswith(".")]
     assert total(index) == ARTICLES
+
+
+def test_read_only_index_folder_is_one_line(archive: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus, index = archive
+    real = os.open
+
+    def read_only(path: Any, flags: int, *a: Any, **kw: Any) -> int:  # what a read-only folder does (root ignores chmod)
+        if os.fspath(path).endswith(".lock") and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real(path, flags, *a, **kw)
+
+    monkeypatch.setattr(os, "open", read_only)
+    r = run("index", "--corpus", str(corpus), "--index", str(index))
+    assert r.exit_code == 1 and f"cannot write the index folder {index}" in r.output, r.output
+    assert "Traceback" not in r.output
+    monkeypatch.undo()
+    assert total(index) == ARTICLES
