@@ -68,7 +68,7 @@ class Issue:
         line = self.lines[i]
         if line.startswith("【"):
             return "section"
-        if len(line) <= 40 and not re.search(r"[。；;，,！!？?]$", line):
+        if len(line) <= 30 and not re.search(r"[。；;，,！!？?、：:]$", line):
             return "heading"
         return "body"
 
@@ -333,6 +333,7 @@ def write_ofd(text: str, path: Path, *, chars_per_line: int = 30, lines_per_page
         y += lead if s <= size else s * 1.6
 
     width_mm = chars_per_line * size
+    template_line = ""
     for i, line in enumerate(issue.lines):
         role = issue.role(i)
         if role == "series":
@@ -347,7 +348,11 @@ def write_ofd(text: str, path: Path, *, chars_per_line: int = 30, lines_per_page
             put(left + width_mm - len(date) * size, size, date)
         elif role == "date" and issue.issuer == i - 1:
             continue
+        elif role == "top" and i == 0:
+            template_line = line  # page 1's template holds the line above the 报头
         else:
+            if role == "footer":
+                y += 1.0 * lead  # the 版记 lines stand between rules
             indent = 2 * size if role == "body" else 0.0
             first = chars_per_line - 2 if role == "body" else chars_per_line
             chunks = [line[:first]] + _wrap(line[first:], chars_per_line) if len(line) > first else [line]
@@ -373,9 +378,13 @@ def write_ofd(text: str, path: Path, *, chars_per_line: int = 30, lines_per_page
         '</ofd:Fonts></ofd:Res>')
     files["Doc_0/Tpls/Tpl_0/Content.xml"] = (
         f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{_OFD_NS}"><ofd:Content><ofd:Layer ID="5">'
-        '<ofd:TextObject ID="6" Boundary="100 280 20 6" Font="3" Size="4.2"><ofd:TextCode X="0" Y="4.2">- # -</ofd:TextCode>'
+        '<ofd:PathObject ID="7" Boundary="25 22 160 1" LineWidth="0.5"><ofd:StrokeColor Value="255 0 0"/>'
+        '<ofd:AbbreviatedData>M 0 0.5 L 160 0.5</ofd:AbbreviatedData></ofd:PathObject>'
+        f'<ofd:TextObject ID="6" Boundary="{left} {top - lead - 6} 80 6" Font="3" Size="{size}">'
+        f'<ofd:TextCode X="0" Y="{size}">{escape(template_line)}</ofd:TextCode>'
         '</ofd:TextObject></ofd:Layer></ofd:Content></ofd:Page>')
     uid = 100
+    tpl_ref = '<ofd:Template TemplateID="2" ZOrder="Background"/>'
     for k, objs in enumerate(pages):
         order = list(objs)
         if shuffle:
@@ -395,7 +404,7 @@ def write_ofd(text: str, path: Path, *, chars_per_line: int = 30, lines_per_page
                    f'<ofd:TextCode X="0" Y="4.2">- {k + 1} -</ofd:TextCode></ofd:TextObject>')
         files[f"Doc_0/Pages/Page_{k}/Content.xml"] = (
             f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{_OFD_NS}">'
-            '<ofd:Template TemplateID="2" ZOrder="Background"/><ofd:Content>'
+            f'{tpl_ref if k == 0 else ""}<ofd:Content>'
             f'<ofd:Layer ID="{uid + 6000}">{"".join(body)}{page_no}</ofd:Layer></ofd:Content></ofd:Page>')
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, xml in files.items():

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from archive.document import Paragraph
 
-__all__ = ["Line", "Char", "line_text", "paragraphs_from_lines"]
+__all__ = ["Char", "Line", "collapse_spaces", "line_text", "paragraphs_from_lines", "tidy_spaces"]
 
 _CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _CJK_RE = re.compile(f"[{_CJK}]")
@@ -58,35 +58,48 @@ def _is_cjk(ch: str) -> bool:
 def line_text(chars: list[Char]) -> str:
     """A line's text from its characters in x order.
 
-    A wide gap (a tab stop, a table column) becomes a tab; a space between a
-    Chinese character and a digit or Latin letter — which PDF producers put in for
-    spacing (`2023 年第 3 期`) — is dropped; other spaces are kept, single.
+    A wide gap (a tab stop, a table column) becomes a tab; a gap clearly wider
+    than the line's usual spacing becomes a space (PDF producers often leave out
+    the space glyph); a space between a Chinese character and a digit — which
+    PDF producers put in for spacing (`2023 年第 3 期`) — is dropped.
     """
+    visible = [c for c in chars if c.text.strip()]
+    gaps = sorted(b.x0 - a.x1 for a, b in zip(visible, visible[1:]))
+    usual = gaps[len(gaps) // 2] if gaps else 0.0
     out: list[str] = []
     prev: Char | None = None
     for ch in chars:
-        if prev is not None and ch.text.strip():
+        if not ch.text.strip():
+            if out and out[-1] not in (" ", "\t"):
+                out.append(" ")
+            continue
+        if prev is not None:
             gap = ch.x0 - prev.x1
-            if gap > 2.0 * max(ch.size, prev.size, 1.0):
+            size = max(ch.size, prev.size, 1.0)
+            if gap > 2.0 * size:
+                if out and out[-1] == " ":
+                    out.pop()
                 out.append("\t")
-            elif gap > 0.45 * max(ch.size, 1.0) and not (_is_cjk(ch.text) or (out and _is_cjk(out[-1][-1:]))):
-                out.append(" ")  # a gap between Latin words without a space glyph
-        if ch.text.strip() or (out and out[-1] not in (" ", "\t")):
-            out.append(ch.text if ch.text.strip() else " ")
-        if ch.text.strip():
-            prev = ch
+            elif gap > max(0.2 * size, usual + 0.15 * size) and out and out[-1] != " ":
+                out.append(" ")
+        out.append(ch.text)
+        prev = ch
     return tidy_spaces("".join(out))
 
 
 _SPACE_CJK = re.compile(f"(?<=[{_CJK}]) +(?=[0-9])|(?<=[0-9%]) +(?=[{_CJK}])")
 
 
-def tidy_spaces(text: str) -> str:
-    """NFC; runs of spaces single; no space between Chinese and digits."""
+def collapse_spaces(text: str) -> str:
+    """NFC; runs of spaces single, a tab kept (one), no white space at either end."""
     text = unicodedata.normalize("NFC", text)
-    text = re.sub(r"[ \u00a0\u3000]+", " ", text)
-    text = re.sub(r" *\t[ \t]*", "\t", text)
-    return _SPACE_CJK.sub("", text).strip()
+    text = re.sub(r"[ \u00a0\u3000\r\n\f\v]+", " ", text)
+    return re.sub(r" *\t[ \t]*", "\t", text).strip()
+
+
+def tidy_spaces(text: str) -> str:
+    """collapse_spaces, and no space between Chinese and digits (which page formats put in for spacing)."""
+    return _SPACE_CJK.sub("", collapse_spaces(text))
 
 
 def _join(a: str, b: str) -> str:
