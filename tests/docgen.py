@@ -457,3 +457,72 @@ def write_govcn_html(text: str, path: Path, encoding: str = "utf-8") -> Path:
 """
     path.write_bytes(html.encode(encoding, "xmlcharrefreplace"))
     return path
+
+
+# -- hostile files -------------------------------------------------------------
+
+def write_raw_pdf(path: Path, pages: int = 1, *, encrypted: bool = False) -> Path:
+    """A hand-written PDF: `pages` empty A4 pages; `encrypted` adds a standard security handler
+    (RC4, revision 2) whose user password is not empty, so no reader can open it without one."""
+    objs: list[bytes] = []
+    kids = " ".join(f"{3 + k} 0 R" for k in range(pages))
+    objs.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    objs.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode())
+    for _ in range(pages):
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
+    encrypt_ref = ""
+    if encrypted:
+        o = "".join(f"{b:02x}" for b in range(32))
+        u = "".join(f"{(b * 7 + 3) % 256:02x}" for b in range(32))
+        objs.append(f"<< /Filter /Standard /V 1 /R 2 /O <{o}> /U <{u}> /P -44 >>".encode())
+        encrypt_ref = f" /Encrypt {len(objs)} 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>]"
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for k, body in enumerate(objs, 1):
+        offsets.append(out.tell())
+        out.write(f"{k} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
+    for off in offsets:
+        out.write(f"{off:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R{encrypt_ref} >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that claims `width`×`height` pixels (a decompression bomb's header) with one tiny IDAT."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 1024)) + chunk(b"IEND", b"")
+
+
+def rezip(src: bytes, replace: dict[str, bytes], add: dict[str, bytes] | None = None, level: int = 6) -> bytes:
+    """A copy of zip `src` with some parts replaced and some added."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, replace.get(info.filename, zin.read(info.filename)))
+        for name, data in (add or {}).items():
+            zout.writestr(name, data)
+    return out.getvalue()
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(f'<!ENTITY lol{k} "{("&lol" + (str(k - 1) if k > 1 else "") + ";") * 10}">'.encode() for k in range(1, 10))
+    + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
+    b"<w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>"
+)
+
+
+def external_entity_xml(root: str, target: str = "file:///etc/passwd") -> bytes:
+    """XML whose text is an external entity pointing at a file outside the document."""
+    return (f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "{target}">]>'
+            f"{root.replace('@@', '&xxe;')}").encode()
