@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from archive.errors import BulletinReadError
 from archive.readers.limits import Limits
@@ -61,7 +62,7 @@ class SafeZip:
         try:
             with self.zf.open(stored) as fh:
                 data = fh.read(cap + 1)
-        except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError) as exc:
             raise BulletinReadError(self.name, f"corrupt zip part {stored} ({exc})") from None
         except RuntimeError as exc:  # zipfile's "encrypted, password required"
             raise BulletinReadError(self.name, f"zip part {stored} is encrypted ({exc})") from None

@@ -15,11 +15,15 @@ __all__ = ["run_lines", "run_budgeted"]
 
 
 def _kill(proc: subprocess.Popen) -> None:
+    """Kill the child's whole process group (LibreOffice forks), reap it, close its pipes."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
     proc.wait()
+    for stream in (proc.stdout, proc.stderr, proc.stdin):
+        if stream is not None:
+            stream.close()
 
 
 def run_budgeted(cmd: Sequence[str], name: str, what: str, seconds: float, env: dict[str, str] | None = None,
