@@ -163,8 +163,12 @@ def _page_number_lines(lines: list[Line]) -> set[int]:
     return out
 
 
-def paragraphs_from_lines(lines: list[Line]) -> list[Paragraph]:
-    """Paragraphs from lines in reading order (page by page, top to bottom)."""
+def paragraphs_from_lines(lines: list[Line], size_tolerance: float = 0.15) -> list[Paragraph]:
+    """Paragraphs from lines in reading order (page by page, top to bottom).
+
+    Lines whose sizes differ by more than `size_tolerance` (a share) start a new
+    paragraph: exact for PDF and OFD; OCR's sizes are box heights, noisier.
+    """
     if not lines:
         return []
     frames = _page_frames(lines)
@@ -199,7 +203,7 @@ def paragraphs_from_lines(lines: list[Line]) -> list[Paragraph]:
             pending.append(Paragraph(text=tidy_spaces(ln.text), page=ln.page, size=ln.size, kind="page-number",
                                      confidence=ln.confidence))
             continue
-        if prev is not None and cur and _starts_paragraph(prev, ln, frames):
+        if prev is not None and cur and _starts_paragraph(prev, ln, frames, size_tolerance):
             flush()
             out.extend(pending)
             pending.clear()
@@ -210,10 +214,10 @@ def paragraphs_from_lines(lines: list[Line]) -> list[Paragraph]:
     return out
 
 
-def _starts_paragraph(prev: Line, ln: Line, frames: dict[int, _Page]) -> bool:
+def _starts_paragraph(prev: Line, ln: Line, frames: dict[int, _Page], size_tolerance: float) -> bool:
     f, pf = frames[ln.page], frames[prev.page]
     size = max(ln.size, 1.0)
-    if abs(ln.size - prev.size) > 0.15 * max(ln.size, prev.size):
+    if abs(ln.size - prev.size) > size_tolerance * max(ln.size, prev.size):
         return True
     if ln.bold != prev.bold or ln.color != prev.color:
         return True

@@ -121,7 +121,7 @@ def ocr_pages(folder: Path, pages: int, name: str, fmt: str, limits: Limits, dpi
         confidences.append(round(page["confidence"], 3))
         if not page["items"]:
             warnings_out.append(f"OCR found no text on page {k}")
-    paragraphs = paragraphs_from_lines(lines)
+    paragraphs = paragraphs_from_lines(lines, size_tolerance=0.35)  # box heights vary with the glyphs
     if not any(p.text for p in paragraphs):
         raise BulletinReadError(name, f"OCR found no text on {pages} page(s)")
     return Document(name=name, format=fmt, paragraphs=tuple(paragraphs), meta=meta or {},
