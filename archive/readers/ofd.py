@@ -140,7 +140,8 @@ class _Reader:
             return
         size = (_floats(obj.get("Size")) or [3.5])[0]
         ctm = _floats(obj.get("CTM"))
-        scale = (ctm[3] if len(ctm) == 6 and ctm[3] > 0 else 1.0)
+        a, b, c, d, e, f = ctm if len(ctm) == 6 else (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        scale = abs(a * d - b * c) ** 0.5 or 1.0
         fill = _child(obj, "FillColor")
         rgb = _floats(fill.get("Value")) if fill is not None else []
         color = "#{:02x}{:02x}{:02x}".format(*(int(max(0, min(255, v))) for v in rgb[:3])) if len(rgb) >= 3 else None
@@ -155,14 +156,17 @@ class _Reader:
                 x = (_floats(code.get("X")) or [x])[0]
             if code.get("Y") is not None:
                 y = (_floats(code.get("Y")) or [y])[0]
-            deltas = _deltas(code.get("DeltaX"), len(text) - 1)
-            cx = x
+            dxs = _deltas(code.get("DeltaX"), len(text) - 1)
+            dys = _deltas(code.get("DeltaY"), len(text) - 1)
+            cx, cy = x, y
             for k, ch in enumerate(text):
-                advance = deltas[k] if k < len(deltas) else size * (1.0 if ord(ch) > 0x2E80 else 0.5)
+                advance = dxs[k] if k < len(dxs) else size * (1.0 if ord(ch) > 0x2E80 else 0.5)
                 width = min(advance, size) if advance > 0 else size
-                chars.append((ox + box[0] + cx * scale, oy + box[1] + y * scale, size * scale, ch, width * scale))
+                px, py = a * cx + c * cy + e, b * cx + d * cy + f  # object space → the page, by the CTM
+                chars.append((ox + box[0] + px, oy + box[1] + py, size * scale, ch, width * scale))
                 cx += advance
-            x = cx
+                cy += dys[k] if k < len(dys) else 0.0
+            x, y = cx, cy
         if chars:
             out.append(_Glyphs(chars, bool(bold), None if color in (None, "#000000") else color))
 
@@ -245,6 +249,10 @@ def read_ofd(data: bytes, name: str, limits: Limits) -> Document:
             reader.objects(content, 0.0, 0.0, glyphs)
         lines += _lines(glyphs, number)
     paragraphs = paragraphs_from_lines(lines)
-    if not paragraphs:
+    if not any(p.text for p in paragraphs):
         raise BulletinReadError(name, "OFD without text (a scanned OFD needs OCR, not supported yet)")
-    return Document(name=name, format="ofd", paragraphs=tuple(paragraphs), meta=meta)
+    text = "".join(p.text for p in paragraphs)
+    private = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff")
+    warnings = (f"{private} of {len(text)} characters are private-use codes (a font without a Unicode map): "
+                "that text is unreadable",) if private > 0.02 * len(text) else ()
+    return Document(name=name, format="ofd", paragraphs=tuple(paragraphs), meta=meta, warnings=warnings)
