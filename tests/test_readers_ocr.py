@@ -23,11 +23,17 @@ pytestmark = needs_soffice  # the scans are made from LibreOffice's PDF of the g
 @pytest.fixture(scope="module")
 def page_one(made):
     """Page 1 as its text layer has it: (its text without the page number, the paragraphs that end on it)."""
-    import pdfplumber
+    import pypdfium2 as pdfium
 
     path = made("seed", "pdf")
-    with pdfplumber.open(path) as pdf:
-        text = "\n".join(ln for ln in pdf.pages[0].extract_text().splitlines() if ln.strip() != "- 1 -")
+    pdf = pdfium.PdfDocument(str(path))
+    page = pdf[0]
+    textpage = page.get_textpage()
+    raw = textpage.get_text_range()
+    textpage.close()
+    page.close()
+    pdf.close()
+    text = "\n".join(ln for ln in raw.splitlines() if ln.strip() != "- 1 -")
     doc = read_document(path, use_cache=False)
     on_page = [p.text for p in doc.paragraphs if p.kind == "body" and p.page == 1]
     return text, on_page[:-1]  # the last one runs on to page 2

@@ -8,7 +8,7 @@ from the bytes (`detect.detect_format`), and hands it to its reader:
 | text, markdown | `textfile` (today's decoding; one Paragraph per line, `source` = the text) |
 | docx | `docx` (one pass over the XML: text boxes once, tables, hints) |
 | doc, wps | `office` (LibreOffice headless → .docx → `docx`) |
-| pdf | `pdf` (pdfplumber; lines → paragraphs); image-only pages → `ocr` ("pdf-ocr") |
+| pdf | `pdf` (PDFium; lines → paragraphs); image-only pages → `ocr` ("pdf-ocr") |
 | image | `ocr` (PNG, JPEG, TIFF; rapidocr in a killable child process) |
 | ofd | `ofd` (zipfile + defusedxml) |
 | html | `html` (the body, gov.cn metadata into meta, `source` = the body HTML) |

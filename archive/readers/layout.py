@@ -157,8 +157,8 @@ def _page_number_lines(lines: list[Line]) -> set[int]:
     for k, ln in enumerate(lines):
         by_page.setdefault(ln.page, []).append(k)
     for ks in by_page.values():
-        if len(ks) < 2:
-            continue  # a page of one line holds text, not just its number
+        if len(ks) < 2 and len(by_page) < 2:
+            continue  # the one line of a one-page document is its text, not a page number
         for k in {ks[0], ks[-1]}:
             if _PAGE_NUMBER.match(lines[k].text) and len(lines[k].text) <= 12:
                 out.add(k)
