@@ -526,3 +526,55 @@ def external_entity_xml(root: str, target: str = "file:///etc/passwd") -> bytes:
     """XML whose text is an external entity pointing at a file outside the document."""
     return (f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "{target}">]>'
             f"{root.replace('@@', '&xxe;')}").encode()
+
+
+def add_ole2_stream(data: bytes, name: str) -> bytes:
+    """An OLE2 (Word 97) file with one more, empty stream `name` in its root storage — what Kingsoft
+    WPS adds to the Word 97 files it saves as .wps (`WpsCustomData`). A directory sector is appended."""
+    import struct
+
+    buf = bytearray(data)
+    size = 1 << struct.unpack_from("<H", buf, 0x1E)[0]
+    first_dir = struct.unpack_from("<I", buf, 0x30)[0]
+    difat = [s for s in struct.unpack_from("<109I", buf, 0x4C) if s < 0xFFFFFFFA]
+    per = size // 4
+    fat = [v for s in difat for v in struct.unpack_from(f"<{per}I", buf, 512 + s * size)]
+    chain = [first_dir]
+    while fat[chain[-1]] < 0xFFFFFFFA:
+        chain.append(fat[chain[-1]])
+    if len(buf) % size:
+        buf += bytes(size - len(buf) % size)
+    new = (len(buf) - 512) // size
+    if new >= len(fat) or fat[new] != 0xFFFFFFFF:
+        raise ValueError("no free FAT slot for a new directory sector")
+    fat[chain[-1]], fat[new] = new, 0xFFFFFFFE
+    for k, s in enumerate(difat):
+        struct.pack_into(f"<{per}I", buf, 512 + s * size, *fat[k * per:(k + 1) * per])
+    entries = len(chain) * (size // 128)
+    sector = bytearray(size)
+    encoded = (name + "\0").encode("utf-16-le")
+    sector[: len(encoded)] = encoded
+    struct.pack_into("<HBBIII", sector, 64, len(encoded), 2, 1, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF)
+    struct.pack_into("<IQ", sector, 116, 0xFFFFFFFE, 0)
+    for k in range(1, size // 128):  # unused entries
+        struct.pack_into("<III", sector, 128 * k + 68, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF)
+    buf += sector
+
+    def entry(i: int) -> int:
+        return 512 + chain[i // (size // 128)] * size + 128 * (i % (size // 128)) if i < entries else -1
+
+    def key(i: int) -> tuple[int, str]:
+        off = entry(i)
+        n = struct.unpack_from("<H", buf, off + 64)[0]
+        return n, bytes(buf[off: off + n - 2]).decode("utf-16-le").upper()
+
+    mine = (len(encoded), name.upper())
+    node = struct.unpack_from("<I", buf, entry(0) + 76)[0]  # the root storage's tree
+    while True:
+        field = 68 if mine < key(node) else 72  # left or right sibling
+        nxt = struct.unpack_from("<I", buf, entry(node) + field)[0]
+        if nxt == 0xFFFFFFFF:
+            struct.pack_into("<I", buf, entry(node) + field, entries)
+            break
+        node = nxt
+    return bytes(buf)

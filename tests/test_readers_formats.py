@@ -9,7 +9,6 @@ source in punctuation width and spacing, not in characters).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import mammoth
@@ -43,9 +42,9 @@ def made(tmp_path_factory: pytest.TempPathFactory):
         elif fmt in ("pdf", "doc"):
             path = docgen.convert(get(key, "docx"), fmt, folder)
         elif fmt == "wps":
-            # A .doc under the .wps name: what LibreOffice must open whichever office wrote it.
+            # What Kingsoft WPS saves: a Word 97 file with its own extra stream (WpsCustomData).
             path = folder / f"{key}.wps"
-            shutil.copyfile(get(key, "doc"), path)
+            path.write_bytes(docgen.add_ole2_stream(get(key, "doc").read_bytes(), "WpsCustomData"))
         elif fmt == "ofd":
             path = docgen.write_ofd(text, folder / f"{key}.ofd")
         elif fmt == "html":
@@ -192,5 +191,7 @@ def test_ole2_word_file_told_apart(made):
 
     assert "WordDocument" in ole2_streams(data)
     assert detect_format(data, "issue.doc") == "doc"
-    assert detect_format(data, "issue.wps") == "wps"
     assert detect_format(data, "issue") == "doc"
+    wps = made("seed", "wps").read_bytes()
+    assert "WpsCustomData" in ole2_streams(wps)
+    assert detect_format(wps, "issue.doc") == "wps"  # told by its bytes, whatever its name
