@@ -159,6 +159,7 @@ def read_image(data: bytes, name: str, limits: Limits, progress: Progress | None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", UserWarning)  # Pillow's notes on damaged EXIF/TIFF tags: not errors
             img = Image.open(io.BytesIO(data))
             w, h = img.size
             if w * h > limits.max_pixels:
