@@ -17,7 +17,7 @@ _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 FORMAT_SUFFIXES = {
     "text": (".txt", ".text"), "markdown": (".md", ".markdown"), "html": (".html", ".htm"),
     "docx": (".docx",), "doc": (".doc",), "wps": (".wps",), "pdf": (".pdf",), "pdf-ocr": (".pdf",),
-    "ofd": (".ofd",), "image": (".png", ".jpg", ".jpeg", ".tif", ".tiff"),
+    "ofd": (".ofd",), "ofd-ocr": (".ofd",), "image": (".png", ".jpg", ".jpeg", ".tif", ".tiff"),
 }
 
 

@@ -412,6 +412,32 @@ def write_ofd(text: str, path: Path, *, chars_per_line: int = 30, lines_per_page
     return path
 
 
+def write_ofd_scan(png: Path, path: Path) -> Path:
+    """A scanned OFD: one A4 page holding the page image `png` (no text), as scanners that write OFD make."""
+    files = {
+        "OFD.xml": (f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{_OFD_NS}" Version="1.0" DocType="OFD">'
+                    "<ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"),
+        "Doc_0/Document.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{_OFD_NS}"><ofd:CommonData>'
+            "<ofd:MaxUnitID>9</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>"
+            "<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes></ofd:CommonData>"
+            '<ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>'),
+        "Doc_0/DocumentRes.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{_OFD_NS}" BaseLoc="Res"><ofd:MultiMedias>'
+            '<ofd:MultiMedia ID="4" Type="Image" Format="PNG"><ofd:MediaFile>scan_0.png</ofd:MediaFile></ofd:MultiMedia>'
+            "</ofd:MultiMedias></ofd:Res>"),
+        "Doc_0/Pages/Page_0/Content.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{_OFD_NS}"><ofd:Content><ofd:Layer ID="2">'
+            '<ofd:ImageObject ID="3" Boundary="0 0 210 297" CTM="210 0 0 297 0 0" ResourceID="4"/>'
+            "</ofd:Layer></ofd:Content></ofd:Page>"),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, xml in files.items():
+            zf.writestr(name, xml.encode("utf-8"))
+        zf.writestr("Doc_0/Res/scan_0.png", png.read_bytes())
+    return path
+
+
 # -- gov.cn-shaped HTML --------------------------------------------------------
 
 GOVCN_META = {

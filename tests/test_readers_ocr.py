@@ -25,15 +25,15 @@ def page_one(made):
     """Page 1 as its text layer has it: (its text without the page number, the paragraphs that end on it)."""
     import pypdfium2 as pdfium
 
+    from archive.readers.pdf import _page_lines
+
     path = made("seed", "pdf")
     pdf = pdfium.PdfDocument(str(path))
     page = pdf[0]
-    textpage = page.get_textpage()
-    raw = textpage.get_text_range()
-    textpage.close()
+    lines = _page_lines(page, 1)  # the text layer's lines in reading order (PDF stream order puts the title last)
     page.close()
     pdf.close()
-    text = "\n".join(ln for ln in raw.splitlines() if ln.strip() != "- 1 -")
+    text = "\n".join(ln.text for ln in lines if ln.text.replace(" ", "") != "-1-")
     doc = read_document(path, use_cache=False)
     on_page = [p.text for p in doc.paragraphs if p.kind == "body" and p.page == 1]
     return text, on_page[:-1]  # the last one runs on to page 2
@@ -55,10 +55,15 @@ def test_image_only_pdf_is_read_by_ocr_with_progress(made, page_one, tmp_path, c
     assert f"OCR {scan}: page 1/1 read, confidence" in capsys.readouterr().err  # not a terminal: a log line
 
 
-def test_tiff_scan_turned_the_other_way(made, page_one, tmp_path):
+@pytest.mark.parametrize("container", ["tif", "ofd"])
+def test_scan_turned_the_other_way_as_tiff_or_scanned_ofd(made, page_one, tmp_path, container):
     scan = docgen.write_scan(made("seed", "pdf"), tmp_path / "scan.tif", angle=-1.2, noise=0.004, pages=1)
+    if container == "ofd":
+        png = docgen.write_scan(made("seed", "pdf"), tmp_path / "scan.png", angle=-1.2, noise=0.004, pages=1)
+        scan = docgen.write_ofd_scan(png, tmp_path / "scan.ofd")
     doc = read_document(scan, use_cache=False)
-    assert doc.format == "image"
+    assert doc.format == ("image" if container == "tif" else "ofd-ocr")
+    assert not doc.warnings
     assert len(doc.ocr) == 1
     assert cer(page_one[0], doc.text) <= MAX_CER
     title = next(p for p in doc.paragraphs if "精神文明建设简报" in p.text)

@@ -1,4 +1,4 @@
-"""Real public OFD files (tests/fixtures/public/, ofdrw's test resources): the fields a careful reader
+"""Real public OFD files (tests/public/, ofdrw's test resources): the fields a careful reader
 sees each come out as one whole paragraph, in reading order, with the layout hints."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 
 from archive.readers import read_document
 
-PUBLIC = Path(__file__).resolve().parent / "fixtures" / "public"
+PUBLIC = Path(__file__).resolve().parent / "public"
 
 # (file, the lines a person reads off the page as the document's fields, in order)
 CASES = {

@@ -10,7 +10,7 @@ from the bytes (`detect.detect_format`), and hands it to its reader:
 | doc, wps | `office` (LibreOffice headless → .docx → `docx`) |
 | pdf | `pdf` (PDFium; lines → paragraphs); image-only pages → `ocr` ("pdf-ocr") |
 | image | `ocr` (PNG, JPEG, TIFF; rapidocr in a killable child process) |
-| ofd | `ofd` (zipfile + defusedxml) |
+| ofd | `ofd` (zipfile + defusedxml); a scanned OFD → `ocr` ("ofd-ocr") |
 | html | `html` (the body, gov.cn metadata into meta, `source` = the body HTML) |
 
 Every failure is a BulletinReadError naming the file and the reason. Documents
@@ -90,8 +90,7 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS, use_cach
     if hit is not None:
         return hit
     doc = _read(data, name, fmt, limits)
-    if expected is not None and expected != fmt and not (expected in ("doc", "wps") and fmt in ("doc", "wps")) \
-            and not (expected == "pdf" and fmt == "pdf-ocr"):
+    if expected is not None and expected != fmt and not (expected in ("doc", "wps") and fmt in ("doc", "wps")):
         doc = Document(name=doc.name, format=doc.format, paragraphs=doc.paragraphs, source=doc.source, meta=doc.meta,
                        ocr=doc.ocr, warnings=(*doc.warnings, f"named {suffix} but read as {doc.format} (from its bytes)"))
     if root is not None:

@@ -1,7 +1,8 @@
 """OFD (GB/T 33190, the national layout format): a small reader on zipfile and a hardened XML parser.
 
 OFD.xml → DocBody/DocRoot → Document.xml → CommonData (templates, public and
-document resources) and Pages. Each page's text objects — its own, its
+document resources) and Pages. A scanned OFD (no text, each page one image)
+is read by OCR (format "ofd-ocr"). Each page's text objects — its own, its
 templates', and those inside composite objects (CompositeGraphicUnit) and page
 blocks — are placed by their Boundary and TextCode X/Y (mm), grouped into
 lines by position and turned into paragraphs like PDF lines. Paths are resolved
@@ -83,6 +84,8 @@ class _Reader:
         self.zf, self.name, self.limits = zf, name, limits
         self.composites: dict[str, tuple[ET.Element, list[float]]] = {}
         self.fonts: dict[str, str] = {}
+        self.media: dict[str, str] = {}  # MultiMedia ID → part path of the image
+        self.images: list[tuple[float, str]] = []  # (area in mm², media ID) on the page being read
         self.parts_read = 0
 
     def xml(self, part: str) -> ET.Element:
@@ -105,9 +108,7 @@ class _Reader:
                 if not self.zf.find(part):
                     continue
                 res = self.xml(part)
-                res_dir = posixpath.dirname(part)
-                base = res.get("BaseLoc")
-                del base  # media base; text needs none
+                media_dir = self.resolve(posixpath.dirname(part), res.get("BaseLoc") or ".")
                 for group in res:
                     if _local(group.tag) == "Fonts":
                         for font in _children(group, "Font"):
@@ -117,7 +118,11 @@ class _Reader:
                             content = _child(unit, "Content")
                             if content is not None:
                                 self.composites[unit.get("ID", "")] = (content, _floats(unit.get("Boundary")))
-                del res_dir
+                    elif _local(group.tag) == "MultiMedias":
+                        for media in _children(group, "MultiMedia"):
+                            file = _child(media, "MediaFile")
+                            if file is not None and (file.text or "").strip() and media.get("Type", "Image") == "Image":
+                                self.media[media.get("ID", "")] = self.resolve(media_dir, file.text or "")
 
     def objects(self, el: ET.Element, ox: float, oy: float, out: list[_Glyphs], depth: int = 0) -> None:
         if depth > 20:
@@ -133,6 +138,10 @@ class _Reader:
                     self.objects(unit[0], ox + box[0], oy + box[1], out, depth + 1)
             elif tag == "TextObject":
                 self.text_object(obj, ox, oy, out)
+            elif tag == "ImageObject":
+                box = _floats(obj.get("Boundary"))
+                if len(box) >= 4:
+                    self.images.append((box[2] * box[3], obj.get("ResourceID", "")))
 
     def text_object(self, obj: ET.Element, ox: float, oy: float, out: list[_Glyphs]) -> None:
         box = _floats(obj.get("Boundary"))
@@ -198,6 +207,55 @@ def _lines(glyphs: list[_Glyphs], page: int) -> list[Line]:
     return out
 
 
+def _page_area(el: ET.Element, default: float | None) -> float | None:
+    """The area (mm²) of a Page's or Document's PhysicalBox, else `default`."""
+    for holder in ("Area", "CommonData"):
+        node = _child(el, holder)
+        if holder == "CommonData" and node is not None:
+            node = _child(node, "PageArea")
+        box = _floats(_child(node, "PhysicalBox").text) if node is not None and _child(node, "PhysicalBox") is not None else []
+        if len(box) >= 4 and box[2] > 0 and box[3] > 0:
+            return box[2] * box[3]
+    return default
+
+
+def _ocr_scanned(zf: SafeZip, name: str, limits: Limits, page_images: list[str | None],
+                 meta: dict[str, str]) -> Document:
+    """A scanned OFD (each page one image): the images decoded within the pixel limit, then OCR."""
+    import io
+    import tempfile
+    import warnings
+    from pathlib import Path
+
+    from PIL import Image, UnidentifiedImageError
+
+    from archive.readers.ocr import ocr_pages
+
+    dpi = float(limits.ocr_dpi)
+    with tempfile.TemporaryDirectory(prefix="bulletin-ocr-") as tmp:
+        for k, part in enumerate(page_images, 1):
+            out = Path(tmp) / f"page-{k:04d}.png"
+            if part is None or zf.find(part) is None:
+                Image.new("L", (64, 64), 255).save(out)  # no scan on this page: nothing to read
+                continue
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error", Image.DecompressionBombWarning)
+                    warnings.simplefilter("ignore", UserWarning)
+                    img = Image.open(io.BytesIO(zf.read(part)))
+                    if img.width * img.height > limits.max_pixels:
+                        raise BulletinReadError(name, f"page {k} image of {img.width}×{img.height} pixels "
+                                                      f"(limit {limits.max_pixels:,}): refused as a decompression bomb")
+                    img.convert("L").save(out)
+                    if k == 1:
+                        dpi = float(img.info.get("dpi", (dpi, dpi))[0] or dpi)
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning, UnidentifiedImageError, OSError,
+                    SyntaxError, ValueError) as exc:
+                raise BulletinReadError(name, f"cannot decode the image of page {k} ({exc})") from None
+        doc = ocr_pages(Path(tmp), len(page_images), name, "ofd-ocr", limits, dpi, meta)
+    return doc
+
+
 def read_ofd(data: bytes, name: str, limits: Limits) -> Document:
     """An OFD file's text, page by page, in reading order."""
     zf = SafeZip(data, name, limits)
@@ -233,9 +291,12 @@ def read_ofd(data: bytes, name: str, limits: Limits) -> Document:
     if len(pages) > limits.max_pages:
         raise BulletinReadError(name, f"OFD of {len(pages):,} pages (limit {limits.max_pages:,})")
     lines: list[Line] = []
+    page_images: list[str | None] = []  # per page, the image covering most of it (a scanned page)
+    area = _page_area(document, None)
     for number, page_ref in enumerate(pages, 1):
         part = reader.resolve(doc_dir, page_ref.get("BaseLoc", ""))
         page = reader.xml(part)
+        reader.images = []
         glyphs: list[_Glyphs] = []
         for tpl in _children(page, "Template"):
             tpl_part = templates.get(tpl.get("TemplateID", ""))
@@ -248,9 +309,14 @@ def read_ofd(data: bytes, name: str, limits: Limits) -> Document:
         if content is not None:
             reader.objects(content, 0.0, 0.0, glyphs)
         lines += _lines(glyphs, number)
+        page_area = _page_area(page, area)
+        big = max(reader.images, default=(0.0, ""))
+        page_images.append(reader.media.get(big[1]) if page_area and big[0] >= 0.3 * page_area else None)
     paragraphs = paragraphs_from_lines(lines)
     if not any(p.text for p in paragraphs):
-        raise BulletinReadError(name, "OFD without text (a scanned OFD needs OCR, not supported yet)")
+        if any(page_images):
+            return _ocr_scanned(zf, name, limits, page_images, meta)
+        raise BulletinReadError(name, "OFD without text (its pages hold neither text nor a scanned page image)")
     text = "".join(p.text for p in paragraphs)
     private = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff")
     warnings = (f"{private} of {len(text)} characters are private-use codes (a font without a Unicode map): "
