@@ -45,7 +45,7 @@ def test_add_keeps_the_original_with_its_suffix_and_serves_it(made, archive_dirs
     found = client.get("/api/search", query_string={"q": "志愿服务"}).get_json()
     bulletin_id = found["hits"][0]["bulletin_id"]
     page = client.get(f"/bulletin/{bulletin_id}").get_data(as_text=True)
-    assert "原件下载" in page and f"/bulletin/{bulletin_id}/original" in page
+    assert "原件下载</a>（Word）" in page and f"/bulletin/{bulletin_id}/original" in page
     response = client.get(f"/bulletin/{bulletin_id}/original")
     assert response.status_code == 200
     assert response.data == src.read_bytes()
