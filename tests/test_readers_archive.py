@@ -112,9 +112,10 @@ def test_check_names_the_format(made):
 
 
 @needs_soffice
-def test_check_flags_low_confidence_ocr_pages(made, tmp_path):
+def test_check_flags_low_confidence_ocr_pages(made, tmp_path, monkeypatch):
     from tests import docgen
 
+    monkeypatch.setenv(reader_cache.CACHE_ENV, str(tmp_path / "cache"))  # OCR once; the second check reads the cache
     scan = docgen.write_scan(made("seed", "pdf"), tmp_path / "scan.png", angle=0.5, pages=1)
     out = tmp_path / "out.json"
     runner = CliRunner()
