@@ -196,4 +196,4 @@ def test_a_damaged_net_is_a_named_error_and_a_503(tmp_path: Path) -> None:
     app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "i"), "CORPUS_DIR": str(corpus)})
     r = app.test_client().get("/api/search", query_string={"q": "志愿服务"})
     body = r.get_data(as_text=True)
-    assert r.status_code == 503 and "rebuild" in body and str(tmp_path) not in body
+    assert r.status_code == 503 and "索引" in body and str(tmp_path) not in body
