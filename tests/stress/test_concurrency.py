@@ -183,7 +183,8 @@ def test_clients_during_reindex_long(served: tuple[str, Path, Path]) -> None:
 def test_two_index_runs_at_once(tmp_path: Path) -> None:
     """While one run holds the lock, `--wait 0` exits with a clear message; `--wait N` waits, then runs."""
     corpus, index = tmp_path / "corpus", tmp_path / "index"
-    generated_corpus(corpus, 90, seed=9)
+    n = 400  # issues: a run long enough for both others to meet its lock
+    generated_corpus(corpus, n, seed=9)
     first = cli_index(corpus, index, "--rebuild")
     t0 = time.monotonic()
     while not list(index.glob("gen-*")):  # the lock is held once the new generation exists
@@ -202,7 +203,7 @@ def test_two_index_runs_at_once(tmp_path: Path) -> None:
     assert waiter.returncode == 0, err2
     assert "waiting up to 120 s" in err2
     r1, r2 = json.loads(out1), json.loads(out2)
-    assert r2["unchanged"] == 90 and r2["added"] == 0 and r2["articles"] == r1["articles"]
+    assert r2["unchanged"] == n and r2["added"] == 0 and r2["articles"] == r1["articles"]
     handle = IndexHandle(index)
     try:
         assert handle.searcher().doc_count() == r1["articles"]
