@@ -189,6 +189,7 @@ def _split(files: list[tuple[str, str]], sizes: dict[str, int], n: int) -> list[
 
 
 PROGRESS_SECONDS = 10.0  # a progress line at most this often when not on a terminal
+PROGRESS_FILES = 50  # runs of fewer files print no progress (an error stays one line)
 
 
 class _Progress:
@@ -197,7 +198,7 @@ class _Progress:
     def __init__(self, total: int, show: bool, lines: Callable[[str], None] | None) -> None:
         self.bar = None
         self.total = total
-        self.lines = lines
+        self.lines = lines if total >= PROGRESS_FILES else None
         self.files = self.articles = 0
         self.last = time.monotonic()
         if show and total >= 50:
@@ -238,7 +239,7 @@ def _process(
     nbytes = sum(sizes[r] for r, _ in files)
     if procs <= 1 or nbytes < INPROCESS_BYTES or len(files) < 4:
         work = _Work(paths, files)
-        if lines is not None:
+        if lines is not None and len(files) >= PROGRESS_FILES:
             lines(f"indexing: parsing {len(files)} files in this process")
         accepted = decide(list(work.parse()))
         bar = _Progress(len(accepted), show_progress, lines)
@@ -258,7 +259,7 @@ def _process(
         child.close()
         conns.append(parent)
         workers.append(p)
-    if lines is not None:
+    if lines is not None and len(files) >= PROGRESS_FILES:
         lines(f"indexing: parsing {len(files)} files in {len(chunks)} processes")
     try:
         parsed: list[tuple[str, str | None, str | None]] = []

@@ -204,3 +204,17 @@ def test_add_copies_under_telling_name_and_never_overwrites(corpus: Path, tmp_pa
     listing = sorted(os.listdir(corpus))
     r = CliRunner().invoke(cli, ["add", str(bad), "--corpus", str(corpus), "--index", str(root)])
     assert r.exit_code == 1 and "rejected" in r.output and sorted(os.listdir(corpus)) == listing
+
+
+def test_index_reports_progress_when_not_on_a_terminal(tmp_path: Path) -> None:
+    from bench.generate import generate_corpus
+
+    corpus = tmp_path / "corpus"
+    generate_corpus(build.PROGRESS_FILES, 5, corpus)
+    r = CliRunner().invoke(cli, ["index", "--procs", "1", "--corpus", str(corpus), "--index", str(tmp_path / "i")])
+    assert r.exit_code == 0, r.output
+    assert f"indexing: parsing {build.PROGRESS_FILES} files" in r.output
+    assert f"indexing: {build.PROGRESS_FILES}/{build.PROGRESS_FILES} files analysed" in r.output
+    assert "committing" in r.output
+    quiet = CliRunner().invoke(cli, ["index", "--json", "--corpus", str(corpus), "--index", str(tmp_path / "j")])
+    assert "indexing:" not in quiet.output  # JSON output stays parseable
