@@ -323,6 +323,14 @@ class IndexHandle:
             raise IndexUnavailableError(
                 f"no index at {self.root}: run `bulletins index` to build it from the corpus"
             )
+        try:
+            version = (cur / "SCHEMA_VERSION").read_text().strip()
+        except OSError:
+            version = None
+        if version != str(SCHEMA_VERSION):
+            raise IndexUnavailableError(
+                f"the index at {cur} is of an older format: run `bulletins index` to rebuild it from the corpus"
+            )
         fd = hold_reader(cur)  # before opening: a run cannot remove it under us from here on
         try:
             ix = whoosh_index.open_dir(str(cur), readonly=True)

@@ -197,3 +197,22 @@ def test_a_damaged_net_is_a_named_error_and_a_503(tmp_path: Path) -> None:
     r = app.test_client().get("/api/search", query_string={"q": "志愿服务"})
     body = r.get_data(as_text=True)
     assert r.status_code == 503 and "索引" in body and str(tmp_path) not in body
+
+
+def test_an_index_of_the_older_format_is_named_and_rebuilt_once(tmp_path: Path) -> None:
+    from indexer.store import IndexUnavailableError
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shutil.copy(REPO / "corpus" / "江苏精神文明建设简报-2022-第11期.txt", corpus)
+    build_index(corpus, tmp_path / "i", procs=1)
+    before = search(IndexHandle(tmp_path / "i"), "志愿服务")["total"]
+    assert before > 0
+    gen = store.current_dir(tmp_path / "i")
+    (gen / "SCHEMA_VERSION").write_text("3")  # what the bigram index wrote
+    with pytest.raises(IndexUnavailableError, match="older format"):
+        search(IndexHandle(tmp_path / "i"), "志愿服务")
+    r = build_index(corpus, tmp_path / "i", procs=1)
+    assert r.rebuilt and any("older format" in w for w in r.warnings)
+    assert search(IndexHandle(tmp_path / "i"), "志愿服务")["total"] == before
+    assert not build_index(corpus, tmp_path / "i", procs=1).rebuilt  # once
