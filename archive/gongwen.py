@@ -1,0 +1,372 @@
+"""The 公文 layout (GB/T 9704-2012 党政机关公文格式): a Document's lines → a Bulletin.
+
+版头: 份号 (000123), 密级和保密期限 (机密★1年), 紧急程度 (特急), 发文机关标志
+(`XX文件`, red and large), 发文字号 (`雄安发〔2021〕5号`) with 签发人 for an
+upward document, the red rule. 主体: 标题 (centred, sometimes over two lines),
+主送机关 (`各区人民政府：`), 正文, 附件说明 (`附件：1. …`), 署名, 成文日期
+(2021年5月6日 or 二〇二一年五月六日, on its own line near the end), 附注
+(`（此件公开发布）`), 附件 (after a line `附件` / `附件1`). 版记: 抄送, 印发机关和
+印发日期 (`XX办公室  2021年5月8日印发`).
+
+A 公文 is one article. Its 发文字号 is the serial, its 发文机关 the issuer (the
+page's metadata, else the 署名, else the 发文机关标志), its 成文日期 the date, and
+its 文种 (the title's ending: 通知, 通报, 批复, 函 …) the doc_type.
+
+The series of a 公文 is its 发文机关标志 as printed (`路桥区卫生局文件`: GB/T 9704
+defines it as the issuer's name followed by 文件, and offices file 红头文件 by it),
+else `<issuer>文件` — so the same office's documents from a web page and from the
+printed file fall in one series, apart from the office's 简报 — else `公文`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from archive.articles import make_article
+from archive.dates import find_date
+from archive.headings import is_org_like
+from archive.layout import Line, body_size
+from archive.model import Bulletin, make_bulletin_id
+from archive.paragraphs import clean_title, ends_paragraph, join_lines, starts_item
+from archive.textparse import issuer_name, paragraphs_of
+
+__all__ = ["DOC_TYPES", "doc_type_of", "looks_like_gongwen", "parse_gongwen_lines"]
+
+# 文种 by the ending of a title, longest first where one ends another (会议纪要 before 纪要).
+DOC_TYPES = (
+    "决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案",
+    "会议纪要", "纪要", "函", "复函", "方案", "办法", "规定", "细则", "规划", "计划", "要点", "条例", "规则",
+    "指南", "答复", "令", "公示", "倡议书", "实施意见", "指导意见",
+)
+_TYPE_RE = re.compile("(?:" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")$")
+_TRAILING_PAREN = re.compile(r"[（(][^（）()]{1,20}[）)]$")
+_YEAR_BRACKET = r"[〔\[［(（【]\s*(?P<y>(?:19|20)\d{2})\s*[〕\]］)）】]"
+_DOCNO = re.compile(rf"(?P<org>[\u4e00-\u9fff]{{1,12}}?)\s*{_YEAR_BRACKET}\s*第?\s*(?P<n>\d{{1,5}})\s*号")
+_SIGNER = re.compile(r"签\s*发\s*人\s*[:：]\s*(?P<name>[\u4e00-\u9fff·]{2,12}(?:\s+[\u4e00-\u9fff·]{2,4})*)")
+_COPY_NO = re.compile(r"^(?:份号\s*[:：]?\s*)?(?P<n>\d{6})$")
+_SECRECY = re.compile(r"^(?P<s>(?:绝密|机密|秘密)(?:\s*★\s*[^\s]{1,8})?)$")
+_URGENCY = re.compile(r"^(?P<u>特急|加急|特提|平急|急件)$")
+_MASTHEAD = re.compile(r"文件$")
+_ADDRESSEE = re.compile(r"^[^。！？]{2,150}[:：]$")
+_ATTACH_NOTE = re.compile(r"^附\s*件\s*[:：]\s*(?P<rest>.*)$")
+_ATTACH_LINE = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*$")
+_ATTACH_ITEM = re.compile(r"^(?:[0-9０-９]{1,2}\s*[.．、]\s*)?(?P<t>\S.*)$")
+_NOTE = re.compile(r"^[（(](?P<n>[^（）()]{2,40})[）)]$")
+_CC = re.compile(r"^(?P<key>抄\s*送|抄\s*报|分\s*送|报\s*送)\s*[:：]\s*(?P<rest>.*)$")
+_PRINTED = re.compile(r"^(?P<org>\S.*?)\s*(?P<date>(?:[0-9〇零○一二三四五六七八九]{4})\s*年.*?[日号])\s*印\s*发$")
+_DATE_ONLY = re.compile(r"^(?:[0-9〇零○Ｏ一二三四五六七八九十]{4}\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2})$")
+_DATE_IN = re.compile(r"(?:[0-9〇零○Ｏ一二三四五六七八九十]{4}\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2})$")
+_ISSUE_LINE = re.compile(r"第\s*[0-9０-９〇零○一二三四五六七八九十百]+\s*期")
+_SEAL = re.compile(r"^[（(]\s*(?:印章|盖章|加盖印章|签章|公章)\s*[）)]$")
+HEADER_LINES = 14
+
+
+@dataclass
+class _Head:
+    copy_no: str | None = None
+    secrecy: str | None = None
+    urgency: str | None = None
+    masthead: list[str] = field(default_factory=list)
+    serial: str | None = None
+    serial_year: int | None = None
+    signer: str | None = None
+    title: str | None = None
+    addressee: str | None = None
+    end: int = 0  # first line of the 正文
+
+
+def doc_type_of(title: str) -> str | None:
+    """The 文种 a title ends with (…的通知 → 通知; …办法（试行） → 办法), or None."""
+    t = clean_title(title).rstrip("。 ")
+    t = _TRAILING_PAREN.sub("", t).strip()
+    m = _TYPE_RE.search(t)
+    if m is None:
+        return None
+    found = m.group()
+    return {"会议纪要": "纪要", "复函": "函", "实施意见": "意见", "指导意见": "意见"}.get(found, found)
+
+
+def normalise_serial(text: str) -> str:
+    """雄安发[2021]5号 / 雄安发（2021）5号 / 雄安发〔2021〕 5 号 → 雄安发〔2021〕5号."""
+    m = _DOCNO.search(text)
+    if m is None:
+        return re.sub(r"\s+", "", text)
+    return f"{m['org']}〔{m['y']}〕{int(m['n'])}号"
+
+
+def _docno_line(key: str) -> re.Match[str] | None:
+    """The 发文字号 when a line is one (possibly with 签发人), else None."""
+    m = _DOCNO.search(key)
+    if m is None or len(key) > 60:
+        return None
+    rest = (key[: m.start()] + key[m.end() :]).strip()
+    rest = _SIGNER.sub("", rest).strip()
+    return m if len(rest) <= 2 else None
+
+
+def looks_like_gongwen(lines: list[Line], meta: Mapping[str, str]) -> bool:
+    """Whether a document has the 公文 layout rather than the 简报 one."""
+    if meta.get("发文字号"):
+        return True
+    for line in lines[:HEADER_LINES]:
+        k = line.key
+        if _ISSUE_LINE.search(k) and len(k) <= 40:
+            return False  # an issue line: a 简报
+        if _docno_line(k) is not None:
+            return True
+        if _MASTHEAD.search(k) and len(k) <= 40 and not re.search(r"[，。：:]", k):
+            return True
+    head = [ln.key for ln in lines[:4]]
+    return any(k.startswith("关于") or "关于" in k[:20] for k in head if doc_type_of(k) and len(k) <= 80)
+
+
+def _is_titleish(line: Line, size: float | None) -> bool:
+    k = line.key
+    if len(k) > 80 or ends_paragraph(k) or k.endswith(("：", ":")) or _docno_line(k) or _DATE_ONLY.match(k):
+        return False
+    return bool(doc_type_of(k) or "关于" in k or line.hinted_heading(size))
+
+
+def _title_continues(title: str, nxt: Line, first: Line, size: float | None) -> bool:
+    """Whether the next line carries on a title split over lines."""
+    k = nxt.key
+    if len(k) > 40 or ends_paragraph(k) or k.endswith(("：", ":")) or _docno_line(k) or _DATE_ONLY.match(k):
+        return False
+    if doc_type_of(title) is None:
+        return True
+    # "…规划" / "编制工作的通知": the first line ended in a 文种-like word by chance.
+    return nxt.hinted_heading(size) and nxt.size == first.size and doc_type_of(k) is not None
+
+
+def _head_marks(line: Line, h: _Head) -> bool:
+    """Record 份号, 密级, 紧急程度 when the line holds only those."""
+    parts = [(m.start(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", line.key)]
+    if not parts or not all(_SECRECY.match(p) or _URGENCY.match(p) or _COPY_NO.match(p) for _, p in parts):
+        return False
+    for at, p in parts:
+        if _COPY_NO.match(p):
+            h.copy_no = _COPY_NO.match(p)["n"]  # type: ignore[index]
+        elif _SECRECY.match(p):
+            h.secrecy = line.text[at : at + len(p)]
+        else:
+            h.urgency = p
+    return True
+
+
+def _parse_head(lines: list[Line]) -> _Head:
+    h = _Head()
+    size = body_size(lines)
+    i = 0
+    n = min(len(lines), HEADER_LINES)
+
+    def addressee_at(j: int) -> bool:
+        if j < len(lines) and _ADDRESSEE.match(lines[j].key) and not _ATTACH_NOTE.match(lines[j].key) and h.addressee is None:
+            h.addressee = lines[j].text
+            return True
+        return False
+
+    while i < n:
+        line = lines[i]
+        k = line.key
+        if _head_marks(line, h):
+            pass
+        elif m := _docno_line(k):
+            h.serial = normalise_serial(line.text[m.start() : m.end()])
+            h.serial_year = int(m["y"])
+            if s := _SIGNER.search(k):
+                h.signer = " ".join(line.text[s.start("name") : s.end("name")].split())
+            if h.title is not None:  # the title came first (a web page)
+                i += 1
+                if addressee_at(i):
+                    i += 1
+                break
+        elif (
+            h.title is None
+            and h.serial is None
+            and len(k) <= 40
+            and (_MASTHEAD.search(k) or line.red or (is_org_like(k.replace(" ", "")) and not doc_type_of(k)))
+        ):
+            h.masthead.append(line.text)
+        elif h.title is None and _is_titleish(line, size):
+            title = line.text
+            while i + 1 < n and len(title) <= 80 and _title_continues(title, lines[i + 1], line, size):
+                title = join_lines(title, lines[i + 1].text)
+                i += 1
+            h.title = clean_title(title)
+            if addressee_at(i + 1):
+                i += 1
+            if h.serial is not None or not any(_docno_line(ln.key) for ln in lines[i + 1 : n]):
+                i += 1
+                break
+        elif h.title is not None:
+            break
+        i += 1
+    h.end = min(i, len(lines))
+    return h
+
+
+@dataclass
+class _Tail:
+    start: int  # first line after the 正文 (署名, date, notes, attachments, 版记)
+    issuer: list[str] = field(default_factory=list)
+    date: dt.date | None = None
+    annotation: str | None = None
+    attachments_at: int | None = None  # the `附件` line that opens the attachments
+    cc: list[str] = field(default_factory=list)
+    print_org: str | None = None
+    print_date: dt.date | None = None
+    colophon_at: int | None = None
+
+
+def _parse_tail(lines: list[Line], lo: int) -> _Tail:
+    n = len(lines)
+    # 版记: 抄送 and the 印发 line, at the very end.
+    colophon = n
+    for j in range(n - 1, max(lo, n - 10) - 1, -1):
+        k = lines[j].key
+        if _CC.match(k) or _PRINTED.match(k):
+            colophon = j
+        elif colophon < n and not (lines[j].rule_after and j + 1 == colophon):
+            if colophon - j > 1 or not k:
+                break
+    t = _Tail(start=colophon, colophon_at=colophon if colophon < n else None)
+    for line in lines[colophon:]:
+        k, text = line.key, line.text
+        if m := _CC.match(k):
+            t.cc.append(f"{text[: m.end('key')].replace(' ', '')}：{text[m.start('rest') :]}".rstrip("："))
+        elif m := _PRINTED.match(k):
+            t.print_org = text[: m.end("org")].strip()
+            t.print_date = find_date(m["date"])
+        elif t.cc:
+            t.cc[-1] += text
+    # The attachments: a line `附件` / `附件1` alone, after the 正文.
+    end = colophon
+    for j in range(lo, colophon):
+        if _ATTACH_LINE.match(lines[j].key):
+            t.attachments_at = end = j
+            break
+    # 成文日期: the last date-only line before the attachments, with the 署名 above it.
+    for j in range(end - 1, max(lo, end - 12) - 1, -1):
+        line = lines[j]
+        k = line.key
+        parts = [p for p in re.split(r"\s{2,}", k) if p]
+        if not parts:
+            continue
+        if _DATE_ONLY.match(parts[-1]) and all(issuer_name(p, p) for p in parts[:-1]):
+            t.date = find_date(parts[-1])
+            t.start = j
+            t.issuer = [p.strip() for p in re.split(r"\s{2,}", line.text)][:-1]
+            # 署名 lines above the date (a joint document has several).
+            s = j - 1
+            while s >= lo and len(lines[s].key) <= 40 and all(issuer_name(p, p) for p in re.split(r"\s{2,}", lines[s].key)):
+                t.issuer.insert(0, lines[s].text.strip())
+                t.start = s
+                s -= 1
+                if len(t.issuer) >= 3:
+                    break
+            for line2 in lines[j + 1 : end]:
+                k2 = line2.key
+                if (m := _NOTE.match(k2)) and not _SEAL.match(k2):
+                    t.annotation = line2.text.strip()[1:-1]
+                    break
+            break
+    return t
+
+
+def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...] = ()) -> Bulletin:
+    """A Bulletin (kind 公文, one article) from the lines of an official document."""
+    warnings: list[str] = []
+    head = _parse_head(lines)
+    tail = _parse_tail(lines, head.end)
+    body = lines[head.end : tail.start]
+    if head.title is None and meta.get("标题"):
+        head.title = clean_title(meta["标题"])
+    if head.title is None:
+        first = next((ln for ln in lines if not _docno_line(ln.key)), lines[0])
+        head.title = clean_title(first.text[:60])
+        warnings.append(f"no 公文 title found: title from line {first.number}")
+    # 附件说明 (附件：1. … / 2. …) closing the 正文.
+    attachments: list[str] = []
+    for k, line in enumerate(body):
+        if m := _ATTACH_NOTE.match(line.key):
+            rest = line.text[m.start("rest") :].strip()
+            items = [rest] if rest else []
+            for nxt in body[k + 1 :]:
+                if re.match(r"^[0-9０-９]{1,2}\s*[.．、]", nxt.key):
+                    items.append(nxt.text)
+                else:
+                    break
+            attachments = [_ATTACH_ITEM.match(x)["t"].strip() for x in items if _ATTACH_ITEM.match(x)]  # type: ignore[index]
+            break
+
+    serial = normalise_serial(meta["发文字号"]) if meta.get("发文字号") else head.serial
+    if serial is None:
+        warnings.append("no 发文字号 found")
+    masthead = "".join(head.masthead) if head.masthead else None
+    signature = [s for s in tail.issuer if not _SEAL.match(s)]
+    issuer = meta.get("发文机关") or ("、".join(signature) if signature else None)
+    if issuer is None and masthead:
+        issuer = re.sub(r"\s*文件$", "", masthead) or None
+    date = find_date(meta["成文日期"]) if meta.get("成文日期") else None
+    date = date or tail.date
+    if date is None:
+        warnings.append("no 成文日期 found")
+        if tail.print_date is not None:
+            date = tail.print_date
+            warnings.append("date taken from the 印发 line")
+    if masthead and _MASTHEAD.search(masthead.replace(" ", "")):
+        series = clean_title(masthead)
+    elif issuer:
+        series = f"{issuer.split('、')[0]}文件"
+    elif masthead:
+        series = clean_title(masthead)
+    else:
+        series = "公文"
+    year = date.year if date else head.serial_year
+    bid = make_bulletin_id(series, year, None, date, fallback=path, serial=serial)
+
+    paragraphs = paragraphs_of(body)
+    if tail.attachments_at is not None:  # 附件1 / its title / its text
+        stop = tail.colophon_at if tail.colophon_at is not None else len(lines)
+        rest = lines[tail.attachments_at : stop]
+        lead = [rest.pop(0).text]
+        if rest and len(rest[0].key) <= 40 and not ends_paragraph(rest[0].key) and not starts_item(rest[0].key):
+            lead.append(rest.pop(0).text)
+        paragraphs = (*paragraphs, *lead, *paragraphs_of(rest))
+    if head.addressee:
+        paragraphs = (head.addressee, *paragraphs)
+    if not paragraphs:
+        warnings.append("the 公文 has no text")
+    title = head.title
+    article = make_article(bid, 1, title, None, None, paragraphs, "\n\n".join(paragraphs))
+    return Bulletin(
+        id=bid,
+        path=path,
+        format=fmt,
+        series=series,
+        issue=None,
+        issue_total=None,
+        year=year,
+        date=date,
+        issuer=issuer,
+        serial=serial,
+        copies=None,
+        recipients=tuple(tail.cc),
+        articles=(article,),
+        warnings=tuple(warnings),
+        kind="公文",
+        doc_type=doc_type_of(title),
+        ocr=ocr,
+        copy_no=head.copy_no,
+        secrecy=head.secrecy,
+        urgency=head.urgency,
+        signer=head.signer,
+        addressee=head.addressee,
+        attachments=tuple(attachments),
+        annotation=tail.annotation,
+        print_org=tail.print_org,
+        print_date=tail.print_date,
+    )
