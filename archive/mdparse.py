@@ -15,10 +15,14 @@ import re
 from dataclasses import dataclass, field
 
 from archive.articles import make_article
-from archive.dates import find_date, parse_issue
+from archive.chinese import to_simplified
+from archive.dates import IssueNumber, find_date, parse_issue
 from archive.headings import is_org_like, split_heading
 from archive.htmltext import markdown_paragraphs
+from archive.paragraphs import ends_paragraph
+from archive.layout import Line, is_page_number
 from archive.model import Bulletin, make_bulletin_id
+from archive.textparse import FOOTER_LINES, Footer, issuer_name, parse_footer
 
 __all__ = ["parse_markdown"]
 
@@ -71,13 +75,62 @@ def _is_metadata(line: str) -> bool:
 
 
 def _plain_heading(text: str) -> str:
-    paragraphs = markdown_paragraphs(text)
-    return " ".join(paragraphs) if paragraphs else text
+    paragraphs = markdown_paragraphs(text, title=True)
+    return " ".join(paragraphs) if paragraphs else " ".join(text.split())
+
+
+def _drop_page_numbers(lines: list[str]) -> list[str]:
+    """Drop page-number lines (`- 2 -`, `—3—`) and rejoin the paragraph they split:
+    the blank lines around one go too when the text before it runs on."""
+    out: list[str] = []
+    for line in lines:
+        if not is_page_number(line):
+            out.append(line)
+            continue
+        k = len(out)
+        while k > 0 and not out[k - 1].strip():
+            k -= 1
+        prev = out[k - 1].strip() if k else ""
+        if prev and not prev.startswith("#") and not ends_paragraph(prev):
+            del out[k:]
+            out.append("\x00")  # joins the next text line to this paragraph
+    # Drop the blank lines after a join mark, then the mark itself.
+    joined: list[str] = []
+    pending = False
+    for line in out:
+        if line == "\x00":
+            pending = True
+            continue
+        if pending and not line.strip():
+            continue
+        pending = False
+        joined.append(line)
+    return joined
+
+
+def _issuer_of(line: str) -> str | None:
+    """The issuer on a preamble line: `江苏省文明办` or `江苏省文明办  2022年4月2日`."""
+    text = _DATE_TEXT.sub(" ", line).strip()
+    text = text if text != line.strip() or not find_date(line) else ""
+    return issuer_name(text, to_simplified(text)) if text else None
+
+
+def _split_footer(lines: list[str]) -> tuple[list[str], Footer | None]:
+    """Cut the 报尾 (报/送/发 recipients, serial, 共印N份) off the last lines."""
+    idx = [i for i, ln in enumerate(lines) if ln.strip()][-FOOTER_LINES:]
+    plain = []
+    for i in idx:
+        text = " ".join(markdown_paragraphs(lines[i])) or lines[i].strip()
+        plain.append(Line(text=text, key=to_simplified(text), number=i + 1))
+    footer = parse_footer(plain, 0)
+    if footer.start >= len(plain) or not (footer.serial or footer.copies or footer.recipients):
+        return lines, None
+    return lines[: idx[footer.start]], footer
 
 
 def parse_markdown(text: str, path: str) -> Bulletin:
     """A Bulletin from a Markdown issue (see the module docstring)."""
-    lines = text.split("\n")
+    lines = _drop_page_numbers(text.split("\n"))
     warnings: list[str] = []
     heads = _headings(lines)
     title_head = next((h for h in heads if h.level == 1), None)
@@ -93,12 +146,19 @@ def parse_markdown(text: str, path: str) -> Bulletin:
     preamble_end = heads[0].start if heads else len(lines)
     preamble = [ln.strip() for ln in lines[body_start:preamble_end] if ln.strip()]
     date = find_date(title)
-    issue = parse_issue(title)
+    issue = parse_issue(to_simplified(title))
+    issuer: str | None = None
     for ln in preamble[:6]:
         if len(ln) > 40:
             break
         date = date or find_date(ln)
-        issue = issue or parse_issue(ln)
+        key = to_simplified(ln)
+        total = parse_issue(key)
+        if issue is None:
+            issue = total
+        elif total is not None and total.issue is None and issue.total is None:  # （总第N期） on its own line
+            issue = IssueNumber(issue.issue, total.total, issue.year)
+        issuer = issuer or _issuer_of(ln)
     series = _series_of(title) or title or path
     if date is None:
         warnings.append("no date found")
@@ -146,6 +206,9 @@ def parse_markdown(text: str, path: str) -> Bulletin:
         text_lines = [ln for ln in lead if ln.strip() and not _is_metadata(ln.strip())]
         if text_lines:
             drafts.insert(0, _Draft(title, None, text_lines))
+    footer: Footer | None = None
+    if drafts:  # the 报尾 closes the issue, not its last article
+        drafts[-1].lines, footer = _split_footer(drafts[-1].lines)
     if not drafts:
         warnings.append("no articles found")
 
@@ -168,10 +231,10 @@ def parse_markdown(text: str, path: str) -> Bulletin:
         issue_total=issue.total if issue else None,
         year=year,
         date=date,
-        issuer=None,
-        serial=None,
-        copies=None,
-        recipients=(),
+        issuer=issuer,
+        serial=footer.serial if footer else None,
+        copies=footer.copies if footer else None,
+        recipients=tuple(footer.recipients) if footer else (),
         articles=tuple(articles),
         warnings=tuple(warnings),
     )
