@@ -45,7 +45,7 @@ _TYPE_RE = re.compile("(?:" + "|".join(sorted(DOC_TYPES, key=len, reverse=True))
 _TRAILING_PAREN = re.compile(r"[（(][^（）()]{1,20}[）)]$")
 _YEAR_BRACKET = r"[〔\[［(（【]\s*(?P<y>(?:19|20)\d{2})\s*[〕\]］)）】]"
 _DOCNO = re.compile(rf"(?P<org>[\u4e00-\u9fff]{{1,12}}?)\s*{_YEAR_BRACKET}\s*第?\s*(?P<n>\d{{1,5}})\s*号")
-_SIGNER = re.compile(r"签\s*发\s*人\s*[:：]\s*(?P<name>[\u4e00-\u9fff·]{2,12}(?:\s+[\u4e00-\u9fff·]{2,4})*)")
+_SIGNER = re.compile(r"签\s*发\s*人\s*[:：]\s*(?P<name>[\u4e00-\u9fff·](?:\s{0,3}[\u4e00-\u9fff·]){1,20})")
 _COPY_NO = re.compile(r"^(?:份号\s*[:：]?\s*)?(?P<n>\d{6})$")
 _SECRECY = re.compile(r"^(?P<s>(?:绝密|机密|秘密)(?:\s*★\s*[^\s]{1,8})?)$")
 _URGENCY = re.compile(r"^(?P<u>特急|加急|特提|平急|急件)$")

@@ -1,0 +1,234 @@
+"""The 简报 and 公文 layouts on Documents: raw-text lines and whole paragraphs with hints.
+
+Documents are built here from text (one Paragraph per line, or per paragraph
+with the hints a .docx/PDF/OFD reader would set), not by a second reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from archive.document import Document, Paragraph
+from archive.gongwen import doc_type_of, normalise_serial
+from archive.parse import parse_document, parse_text
+
+RED = "#e60012"
+
+
+def lines_doc(text: str, name: str = "x.txt") -> Document:
+    """Raw text as a reader gives it: one paragraph per line."""
+    return Document(name=name, format="text", paragraphs=tuple(Paragraph(ln) for ln in text.split("\n")), source=text)
+
+
+def para_doc(*paras: Paragraph, fmt: str = "docx", meta: dict[str, str] | None = None) -> Document:
+    """Whole paragraphs with hints, as .docx/OFD/PDF readers give them."""
+    return Document(name=f"x.{fmt}", format=fmt, paragraphs=paras, meta=meta or {})
+
+
+def body(text: str, page: int = 1) -> Paragraph:
+    return Paragraph(text, page=page, size=16.0, align="justify")
+
+
+# --- 简报 -----------------------------------------------------------------
+
+TRADITIONAL = """創文簡報
+
+第九期
+
+（總第十六期）
+
+某某市創建全國文明城市工作指揮部辦公室        2021年6月15日
+
+【工作動態】
+
+玄武區：開展志願服務活動
+
+本月以來，玄武區組織志願者開展文明勸導活動，共計三百餘人次參與。
+
+報：市委、市政府領導
+
+共印100份
+"""
+
+
+def test_traditional_bulletin_with_total_issue_on_its_own_line():
+    b = parse_document(lines_doc(TRADITIONAL))
+    assert (b.kind, b.series, b.issue, b.issue_total, b.date) == ("简报", "創文簡報", 9, 16, dt.date(2021, 6, 15))
+    assert b.issuer == "某某市創建全國文明城市工作指揮部辦公室"  # as written, not folded
+    assert (b.copies, b.recipients) == (100, ("報：市委、市政府領導",))
+    (a,) = b.articles
+    assert (a.section, a.place, a.title) == ("工作動態", "玄武區", "開展志願服務活動")
+    assert a.city == "南京市"  # 玄武區 looked up as 玄武区
+    assert b.warnings == ()
+
+
+def test_series_and_issue_on_one_line_issuer_marked_editor():
+    text = "创文简报 第9期\n\n县创文办编   2023年5月6日\n\n编者按：本期聚焦志愿服务。\n\n全县志愿服务活动\n\n全县各地开展志愿服务活动，效果良好，群众满意度明显提升。\n"
+    b = parse_text(text, "x.txt")
+    assert (b.series, b.issue, b.date, b.issuer) == ("创文简报", 9, dt.date(2023, 5, 6), "县创文办")
+    assert [a.title for a in b.articles] == ["编者按", "全县志愿服务活动"]
+    assert b.articles[0].paragraphs == ("编者按：本期聚焦志愿服务。",)
+
+
+def test_issuer_after_zhuban_and_date_in_chinese_numerals():
+    text = "工作简报\n\n2023年第3期（总第58期）\n\n主办：某某区文明办\n\n二〇二三年三月五日\n\n文明实践进社区\n\n区里开展文明实践活动，覆盖全部街道和社区。\n"
+    b = parse_text(text, "x.txt")
+    assert (b.issue, b.issue_total, b.year, b.date, b.issuer) == (3, 58, 2023, dt.date(2023, 3, 5), "某某区文明办")
+    assert [a.title for a in b.articles] == ["文明实践进社区"]
+
+
+def test_docx_like_bulletin_red_header_table_rule_and_hinted_headings():
+    doc = para_doc(
+        Paragraph("文明创建动态", size=36.0, color=RED, align="center"),
+        Paragraph("第12期", size=16.0, align="center"),
+        Paragraph("某某市文明办", size=16.0, cell=(0, 0, 0)),
+        Paragraph("2024年3月1日", size=16.0, cell=(0, 0, 1)),
+        Paragraph("", kind="rule"),
+        Paragraph("志愿服务进万家", size=22.0, bold=True, align="center"),
+        body("全市组织志愿者开展入户走访活动，共走访群众一万余户，收集意见建议三百余条"),
+        Paragraph("- 2 -", kind="page-number", page=1),
+        body("并逐条建立台账、限时办结。", page=2),
+        Paragraph("文明餐桌在行动", size=22.0, bold=True, align="center", page=2),
+        body("各餐饮单位张贴提示标识，倡导光盘行动。", page=2),
+        body("报：市委、市政府领导", page=2),
+        body("（市文明办简字12号  共印80份）", page=2),
+    )
+    b = parse_document(doc)
+    assert (b.series, b.issue, b.date, b.issuer) == ("文明创建动态", 12, dt.date(2024, 3, 1), "某某市文明办")
+    assert (b.serial, b.copies) == ("市文明办简字12号", 80)
+    assert [a.title for a in b.articles] == ["志愿服务进万家", "文明餐桌在行动"]
+    # The paragraph split by the page break is whole again; the page number is gone.
+    assert b.articles[0].paragraphs == ("全市组织志愿者开展入户走访活动，共走访群众一万余户，收集意见建议三百余条并逐条建立台账、限时办结。",)
+    assert b.articles[1].paragraphs == ("各餐饮单位张贴提示标识，倡导光盘行动。",)
+    assert b.format == "docx"
+
+
+# --- 公文 -----------------------------------------------------------------
+
+REDHEAD = """000123
+机密★1年    特急
+雄安新区管理委员会文件
+
+雄安发[2021] 5号
+
+关于加强城市精细化管理工作的
+通知
+
+各县人民政府，新区各部门：
+
+为进一步提升城市管理水平，现就有关事项通知如下。
+
+一、提高认识。各单位要充分认识精细化管理的重要意义。
+
+附件：1. 精细化管理任务清单
+      2. 进度报送表
+
+雄安新区管理委员会
+二〇二一年三月五日
+
+（此件公开发布）
+
+附件1
+
+精细化管理任务清单
+
+一、道路清扫保洁。
+
+抄送：省政府办公厅。
+
+雄安新区管理委员会办公室        2021年3月8日印发
+"""
+
+
+def test_red_header_document_every_element():
+    b = parse_text(REDHEAD, "x.txt")
+    assert (b.kind, b.doc_type, b.series) == ("公文", "通知", "雄安新区管理委员会文件")
+    assert (b.copy_no, b.secrecy, b.urgency) == ("000123", "机密★1年", "特急")
+    assert b.serial == "雄安发〔2021〕5号"  # brackets and spaces normalised
+    assert (b.issuer, b.date, b.year) == ("雄安新区管理委员会", dt.date(2021, 3, 5), 2021)
+    assert b.addressee == "各县人民政府，新区各部门："
+    assert b.attachments == ("精细化管理任务清单", "进度报送表")
+    assert b.annotation == "此件公开发布"
+    assert b.recipients == ("抄送：省政府办公厅。",)
+    assert (b.print_org, b.print_date) == ("雄安新区管理委员会办公室", dt.date(2021, 3, 8))
+    (a,) = b.articles
+    assert a.title == "关于加强城市精细化管理工作的通知"  # rejoined from two lines
+    assert a.paragraphs[0] == "各县人民政府，新区各部门："
+    assert "附件1" in a.paragraphs and "一、道路清扫保洁。" in a.paragraphs  # the attachment is searchable
+    text = a.text
+    assert "雄安新区管理委员会办公室" not in text and "此件公开发布" not in text and "二〇二一年三月五日" not in text
+    assert b.label == "雄安新区管理委员会文件 雄安发〔2021〕5号"
+    assert b.warnings == ()
+
+
+def test_upward_document_signer_and_web_page_metadata():
+    doc = para_doc(
+        Paragraph("某某县人民政府文件", size=40.0, color=RED, align="center"),
+        Paragraph("某政报〔2022〕3号        签发人：张  三", size=16.0),
+        Paragraph("", kind="rule"),
+        Paragraph("某某县人民政府关于申请防汛资金的请示", size=22.0, align="center"),
+        body("市人民政府："),
+        body("今年入汛以来，我县遭受多轮强降雨，请予支持。"),
+        body("妥否，请批示。"),
+        body("某某县人民政府"),
+        body("2022年7月1日"),
+        fmt="ofd",
+    )
+    b = parse_document(doc)
+    assert (b.doc_type, b.serial, b.signer, b.issuer) == ("请示", "某政报〔2022〕3号", "张 三", "某某县人民政府")
+    assert (b.addressee, b.date) == ("市人民政府：", dt.date(2022, 7, 1))
+    assert b.articles[0].paragraphs == ("市人民政府：", "今年入汛以来，我县遭受多轮强降雨，请予支持。", "妥否，请批示。")
+
+
+def test_gov_cn_metadata_wins_and_title_before_the_number():
+    doc = para_doc(
+        body("国务院办公厅关于2025年部分节假日安排的通知"),
+        body("国办发明电〔2024〕12号"),
+        body("各省、自治区、直辖市人民政府，国务院各部委、各直属机构："),
+        body("经党中央、国务院批准，现将2025年放假调休日期的具体安排通知如下。"),
+        body("国务院办公厅"),
+        body("2024年11月12日"),
+        fmt="html",
+        meta={"发文机关": "国务院办公厅", "成文日期": "2024年11月12日", "发文字号": "国办发明电〔2024〕12号", "标题": "国务院办公厅关于2025年部分节假日安排的通知"},
+    )
+    b = parse_document(doc)
+    assert (b.kind, b.series, b.issuer, b.serial, b.date) == ("公文", "国务院办公厅文件", "国务院办公厅", "国办发明电〔2024〕12号", dt.date(2024, 11, 12))
+    assert b.addressee == "各省、自治区、直辖市人民政府，国务院各部委、各直属机构："
+    assert b.articles[0].title == "国务院办公厅关于2025年部分节假日安排的通知"
+
+
+def test_two_documents_of_one_office_on_one_day_get_two_ids():
+    a = parse_text(REDHEAD, "a.txt")
+    b = parse_text(REDHEAD.replace("雄安发[2021] 5号", "雄安发〔2021〕6号"), "b.txt")
+    assert a.id != b.id and a.date == b.date
+    assert parse_text(REDHEAD, "renamed.txt").id == a.id
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("关于同意张三同志辞职的批复", "批复"),
+        ("关于加快南货场铁路涵洞下穿建设的函", "函"),
+        ("关于印发《某某市公共数据管理办法》的通知", "通知"),
+        ("某某市数据管理办法（试行）", "办法"),
+        ("市政府常务会议纪要", "纪要"),
+        ("关于进一步优化政务服务的指导意见", "意见"),
+        ("关于表彰先进集体的决定", "决定"),
+        ("全市文明创建工作情况", None),
+    ],
+)
+def test_doc_type_from_the_title_ending(title: str, kind: str | None):
+    assert doc_type_of(title) == kind
+
+
+def test_serial_forms():
+    assert normalise_serial("京政发[2023]5号") == "京政发〔2023〕5号"
+    assert normalise_serial("府办专督〔2020〕 24 号") == "府办专督〔2020〕24号"
+    assert normalise_serial("路卫发（2011）076号") == "路卫发〔2011〕76号"
+
+
+def test_a_bulletin_with_a_serial_in_its_footer_stays_a_bulletin():
+    b = parse_text(TRADITIONAL.replace("共印100份", "（蘇簡字〔2021〕16號 共印100份）"), "x.txt")
+    assert b.kind == "简报" and b.serial == "蘇簡字〔2021〕16號"
