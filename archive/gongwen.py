@@ -109,12 +109,13 @@ def _docno_line(key: str) -> re.Match[str] | None:
 
 def looks_like_gongwen(lines: list[Line], meta: Mapping[str, str]) -> bool:
     """Whether a document has the 公文 layout rather than the 简报 one."""
+    for line in lines[:HEADER_LINES]:
+        if _ISSUE_LINE.search(line.key) and len(line.key) <= 40:
+            return False  # an issue line: a 简报 (even on a page whose metadata gives a 发文字号)
     if meta.get("发文字号"):
         return True
     for line in lines[:HEADER_LINES]:
         k = line.key
-        if _ISSUE_LINE.search(k) and len(k) <= 40:
-            return False  # an issue line: a 简报
         if _docno_line(k) is not None:
             return True
         if _MASTHEAD.search(k) and len(k) <= 40 and not re.search(r"[，。：:]", k):

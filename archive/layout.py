@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from archive.chinese import to_simplified
 from archive.document import Document, Paragraph
-from archive.paragraphs import ends_paragraph
+from archive.paragraphs import ends_paragraph, starts_item
 
 __all__ = ["Line", "document_lines", "is_page_number", "is_red"]
 
@@ -106,10 +106,15 @@ def _make(p: Paragraph, text: str, number: int, whole: bool) -> Line:
 def document_lines(doc: Document) -> list[Line]:
     """The body lines of `doc` in order (see the module docstring)."""
     whole = doc.format != "text"
+    paragraphs = doc.paragraphs
+    if not whole and doc.source is not None:
+        # Raw text: the lines of the decoded source, blank ones included (they
+        # tell a standalone heading from a line that runs on).
+        paragraphs = tuple(Paragraph(ln) for ln in doc.source.split("\n"))
     out: list[Line] = []
     blank = True  # a blank line (or the start) precedes the next line
     rule = False
-    for number, p in enumerate(doc.paragraphs, 1):
+    for number, p in enumerate(paragraphs, 1):
         if p.kind == "rule":
             rule = True
             if out:
@@ -136,25 +141,26 @@ def document_lines(doc: Document) -> list[Line]:
     return _join_page_breaks(out) if whole else out
 
 
+def _split_paragraph(prev: Line, line: Line, size: float | None) -> bool:
+    """Whether two whole paragraphs are one that a page break or a stray line
+    break split: the first runs on (ends with ，/、, or without final punctuation
+    where the next starts on a later page) into body text."""
+    if prev.rule_after or prev.cell is not None or line.cell is not None or starts_item(line.text):
+        return False
+    if prev.hinted_heading(size) or line.hinted_heading(size) or ends_paragraph(prev.text):
+        return False
+    if prev.text.endswith(("，", "、", ",")) or len(prev.text) > 40:
+        return True  # a sentence that runs on (a heading is short)
+    return prev.page is not None and line.page is not None and line.page > prev.page and len(prev.text) > 30
+
+
 def _join_page_breaks(lines: list[Line]) -> list[Line]:
     """Rejoin whole paragraphs that a page break split."""
     size = body_size(lines)
     out: list[Line] = []
     for line in lines:
         prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.page is not None
-            and line.page is not None
-            and line.page > prev.page
-            and not ends_paragraph(prev.text)
-            and not prev.rule_after
-            and prev.cell is None
-            and line.cell is None
-            and not prev.hinted_heading(size)
-            and not line.hinted_heading(size)
-            and len(prev.text) > 30
-        ):
+        if prev is not None and _split_paragraph(prev, line, size):
             sep = " " if prev.text[-1].isascii() and prev.text[-1].isalnum() and line.text[0].isascii() and line.text[0].isalnum() else ""
             prev.text = prev.text + sep + line.text
             prev.key = prev.key + sep + line.key

@@ -1,0 +1,78 @@
+"""Real public 简报 and 公文 (tests/fixtures/public/): fields read as a careful person reads them.
+
+Each document goes through parse_file, as a user's file would. Documents in a
+format whose reader has not landed yet (archive/readers) are skipped and named.
+The field accuracy over the rest must stay ≥ 95%; `-s` prints the table.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archive.errors import BulletinReadError
+from archive.model import Bulletin
+from archive.parse import parse_file
+
+PUBLIC = Path(__file__).resolve().parent / "fixtures" / "public"
+TRUTH: dict[str, dict[str, Any]] = {k: v for k, v in json.loads((PUBLIC / "fields.json").read_text("utf-8")).items() if not k.startswith("_")}
+FIELDS = ("kind", "series", "issue", "date", "issuer", "serial", "doc_type")
+TARGET = 0.95
+
+
+def _fields(b: Bulletin) -> dict[str, Any]:
+    d = b.to_dict()
+    return {f: d[f] for f in FIELDS} | {"articles": [a.title for a in b.articles]}
+
+
+def _score(got: dict[str, Any], want: dict[str, Any]) -> tuple[int, int, list[str]]:
+    """(right, total, what was wrong): one field each, one per expected article title."""
+    right, total, wrong = 0, 0, []
+    for f in FIELDS:
+        total += 1
+        if got[f] == want[f]:
+            right += 1
+        else:
+            wrong.append(f"{f}: {got[f]!r} ≠ {want[f]!r}")
+    titles = want["articles"]
+    for i, t in enumerate(titles):
+        total += 1
+        g = got["articles"][i] if i < len(got["articles"]) else None
+        if g == t:
+            right += 1
+        else:
+            wrong.append(f"article {i + 1}: {g!r} ≠ {t!r}")
+    if len(got["articles"]) != len(titles):
+        total += 1
+        wrong.append(f"{len(got['articles'])} articles ≠ {len(titles)}")
+    return right, total, wrong
+
+
+def test_every_fixture_has_its_fields_written_down():
+    files = {p.name for p in PUBLIC.iterdir() if p.name not in ("fields.json", "README.md")}
+    assert files == set(TRUTH)
+    for name, want in TRUTH.items():
+        assert set(FIELDS) | {"articles"} <= set(want), name
+
+
+def test_field_accuracy_on_real_documents():
+    right = total = 0
+    rows, skipped = [], []
+    for name, want in sorted(TRUTH.items()):
+        try:
+            b = parse_file(PUBLIC / name)
+        except BulletinReadError as exc:
+            if want.get("needs_reader"):
+                skipped.append(f"{name} (no {want['needs_reader']} reader yet: {exc.reason})")
+                continue
+            raise
+        r, t, wrong = _score(_fields(b), want)
+        right, total = right + r, total + t
+        rows.append(f"{name}: {r}/{t} {'; '.join(wrong)}")
+    print("\n".join(["", *rows, *(f"skipped {s}" for s in skipped), f"fields right: {right}/{total}"]))
+    if total == 0:
+        pytest.skip("no document readable yet: " + ", ".join(skipped))
+    assert right / total >= TARGET, "\n".join(rows)
