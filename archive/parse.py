@@ -18,7 +18,7 @@ from archive.gongwen import looks_like_gongwen, parse_gongwen_lines
 from archive.layout import document_lines
 from archive.mdparse import parse_markdown
 from archive.model import Bulletin
-from archive.read import read_text
+from archive.read import normalise_text, read_text
 from archive.textparse import parse_bulletin_lines
 
 __all__ = ["is_markdown", "parse_document", "parse_file", "parse_text"]
@@ -78,6 +78,7 @@ def parse_text(text: str, path: str) -> Bulletin:
 
     Raises BulletinParseError when the text holds nothing to archive.
     """
+    text = normalise_text(text)
     if not text.strip():
         raise BulletinParseError(path, "no text")
     return parse_document(text_document(text, path))
