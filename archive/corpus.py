@@ -15,10 +15,13 @@ _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
 
 def corpus_name(b: Bulletin, suffix: str) -> str:
-    """`江苏精神文明建设简报-2022-第11期.txt`, or with the date when the issue is unknown."""
+    """`江苏精神文明建设简报-2022-第11期.txt`, a 公文's `<series>-<发文字号>.txt`, or with
+    the date when the issue is unknown."""
     series = _UNSAFE.sub("_", b.series).strip(" ._") or "bulletin"
     suffix = suffix.lower() if suffix.lower() in (".txt", ".md", ".markdown", ".text") else ".txt"
-    if b.year is not None and b.issue is not None:
+    if b.kind == "公文" and b.serial:  # two documents of one office on one day differ by it
+        stem = f"{series}-{_UNSAFE.sub('_', b.serial)}"
+    elif b.year is not None and b.issue is not None:
         stem = f"{series}-{b.year}-第{b.issue}期"
     elif b.date is not None:
         stem = f"{series}-{b.date.isoformat()}"

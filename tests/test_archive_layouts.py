@@ -232,3 +232,18 @@ def test_serial_forms():
 def test_a_bulletin_with_a_serial_in_its_footer_stays_a_bulletin():
     b = parse_text(TRADITIONAL.replace("共印100份", "（蘇簡字〔2021〕16號 共印100份）"), "x.txt")
     assert b.kind == "简报" and b.serial == "蘇簡字〔2021〕16號"
+
+
+def test_add_two_documents_of_one_office_on_one_day(tmp_path):
+    from click.testing import CliRunner
+
+    from bulletins.cli import cli
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(REDHEAD, "utf-8")
+    second.write_text(REDHEAD.replace("雄安发[2021] 5号", "雄安发〔2021〕6号").replace("精细化管理", "垃圾分类"), "utf-8")
+    for f in (first, second):
+        r = CliRunner().invoke(cli, ["add", str(f), "--corpus", str(corpus), "--index", str(index)])
+        assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in corpus.iterdir()) == ["雄安新区管理委员会文件-雄安发〔2021〕5号.txt", "雄安新区管理委员会文件-雄安发〔2021〕6号.txt"]
