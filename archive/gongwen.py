@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from archive.articles import make_article
+from archive.chinese import to_simplified
 from archive.dates import find_date
 from archive.headings import is_org_like
 from archive.layout import Line, body_size
@@ -44,7 +45,7 @@ DOC_TYPES = (
 _TYPE_RE = re.compile("(?:" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")$")
 _TRAILING_PAREN = re.compile(r"[（(][^（）()]{1,20}[）)]$")
 _YEAR_BRACKET = r"[〔\[［(（【]\s*(?P<y>(?:19|20)\d{2})\s*[〕\]］)）】]"
-_DOCNO = re.compile(rf"(?P<org>[\u4e00-\u9fff]{{1,12}}?)\s*{_YEAR_BRACKET}\s*第?\s*(?P<n>\d{{1,5}})\s*号")
+_DOCNO = re.compile(rf"(?P<org>[\u4e00-\u9fff]{{0,12}}?)\s*{_YEAR_BRACKET}\s*第?\s*(?P<n>\d{{1,5}})\s*号")
 _SIGNER = re.compile(r"签\s*发\s*人\s*[:：]\s*(?P<name>[\u4e00-\u9fff·](?:\s{0,3}[\u4e00-\u9fff·]){1,20})")
 _COPY_NO = re.compile(r"^(?:份号\s*[:：]?\s*)?(?P<n>\d{6})$")
 _SECRECY = re.compile(r"^(?P<s>(?:绝密|机密|秘密)(?:\s*★\s*[^\s]{1,8})?)$")
@@ -121,7 +122,10 @@ def looks_like_gongwen(lines: list[Line], meta: Mapping[str, str]) -> bool:
         if _MASTHEAD.search(k) and len(k) <= 40 and not re.search(r"[，。：:]", k):
             return True
     head = [ln.key for ln in lines[:4]]
-    return any(k.startswith("关于") or "关于" in k[:20] for k in head if doc_type_of(k) and len(k) <= 80)
+    if any("关于" in k[:20] for k in head if doc_type_of(k) and len(k) <= 80):
+        return True
+    # A title that is only a 文种-ended name (…常务会议纪要, …工作方案) heading a document.
+    return bool(lines) and len(lines) > 1 and doc_type_of(lines[0].key) is not None and len(lines[0].key) <= 40 and not ends_paragraph(lines[0].key)
 
 
 def _is_titleish(line: Line, size: float | None) -> bool:
@@ -263,7 +267,7 @@ def _parse_tail(lines: list[Line], lo: int) -> _Tail:
             # 署名 lines above the date (a joint document has several).
             s = j - 1
             while s >= lo and len(lines[s].key) <= 40 and all(issuer_name(p, p) for p in re.split(r"\s{2,}", lines[s].key)):
-                t.issuer.insert(0, lines[s].text.strip())
+                t.issuer[0:0] = [p.strip() for p in re.split(r"\s{2,}", lines[s].text) if p.strip()]
                 t.start = s
                 s -= 1
                 if len(t.issuer) >= 3:
@@ -306,11 +310,14 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     serial = normalise_serial(meta["发文字号"]) if meta.get("发文字号") else head.serial
     if serial is None:
         warnings.append("no 发文字号 found")
-    masthead = "".join(head.masthead) if head.masthead else None
+    masthead = " ".join(head.masthead) if head.masthead else None  # a joint 发文机关标志 stands on two lines
     signature = [s for s in tail.issuer if not _SEAL.match(s)]
     issuer = meta.get("发文机关") or ("、".join(signature) if signature else None)
     if issuer is None and masthead:
         issuer = re.sub(r"\s*文件$", "", masthead) or None
+    if issuer is None and "关于" in head.title[1:]:  # 国务院办公厅关于…的通知
+        before = head.title[: head.title.index("关于", 1)]
+        issuer = issuer_name(before, to_simplified(before))
     date = find_date(meta["成文日期"]) if meta.get("成文日期") else None
     date = date or tail.date
     if date is None:

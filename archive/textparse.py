@@ -113,6 +113,9 @@ def _take_issue(h: _Header, iss: IssueNumber) -> bool:
     if iss.issue is None and iss.total is not None and h.issue.total is None:
         h.issue = IssueNumber(h.issue.issue, iss.total, h.issue.year)
         return True
+    if h.issue.issue is None and iss.issue is not None:  # 总第N期 stood above 第N期
+        h.issue = IssueNumber(iss.issue, h.issue.total or iss.total, iss.year)
+        return True
     return False
 
 
@@ -132,7 +135,9 @@ def _parse_header(lines: list[Line]) -> _Header:
             h.end = i + 1
             continue
         used = False
-        for text, part in _parts(line):
+        parts = _parts(line)
+        issue_line = any(parse_issue(p) is not None for _, p in parts)
+        for text, part in parts:
             if (iss := parse_issue(part)) is not None and len(part) <= 40 and _take_issue(h, iss):
                 used = True
                 m = _ISSUE_TEXT.search(part)
@@ -153,10 +158,10 @@ def _parse_header(lines: list[Line]) -> _Header:
             if h.series is None and len(part) <= 30 and "期" not in part and (_SERIES.search(part) or (big and h.issue is None)):
                 h.series, used = text, True
                 continue
-            if h.issuer is None and (h.issue or h.series) and (org := issuer_name(text, part)):
+            if h.issuer is None and (h.issue or h.series or issue_line) and (org := issuer_name(text, part)):
                 h.issuer, used = org, True
                 continue
-        if h.first is None and not used:
+        if h.first is None and not used and not (h.series or h.issue or h.date):
             h.first = line.text
         if used:
             h.end = i + 1
@@ -354,7 +359,7 @@ def parse_bulletin_lines(lines: list[Line], path: str, fmt: str, ocr: tuple[floa
         header = _Header(series=series, end=0)  # the first line also titles the first article
         warnings.append("no bulletin header (series title, issue number) found: title from the first line")
     elif header.series is None:
-        header.series = header.first or lines[0].text
+        header.series = header.first or header.issuer or lines[0].text
         warnings.append("no series title line found")
     if not headerless:
         if header.issue is None or header.issue.issue is None:

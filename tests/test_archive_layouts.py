@@ -247,3 +247,42 @@ def test_add_two_documents_of_one_office_on_one_day(tmp_path):
         r = CliRunner().invoke(cli, ["add", str(f), "--corpus", str(corpus), "--index", str(index)])
         assert r.exit_code == 0, r.output
     assert sorted(p.name for p in corpus.iterdir()) == ["雄安新区管理委员会文件-雄安发〔2021〕5号.txt", "雄安新区管理委员会文件-雄安发〔2021〕6号.txt"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # （总第N期） above 第N期; issuer and date on one line
+        ("文明简报\n\n总第16期\n\n第9期\n\n某某县文明办  2023年5月6日\n\n活动开展\n\n全县开展志愿服务活动，群众广泛参与，效果良好。\n",
+         ("文明简报", 9, 16, dt.date(2023, 5, 6), "某某县文明办")),
+        # 编印单位： and 日期： labels, spaces inside the issue line
+        ("文明创建简报\n\n2023年 第 3 期\n\n编印单位：某某区文明办    日期：2023年3月5日\n\n活动开展\n\n全区开展志愿服务活动，群众广泛参与，效果良好。\n",
+         ("文明创建简报", 3, None, dt.date(2023, 3, 5), "某某区文明办")),
+    ],
+)
+def test_more_bulletin_headers(text: str, expected: tuple):
+    b = parse_text(text, "x.txt")
+    assert (b.series, b.issue, b.issue_total, b.date, b.issuer) == expected
+    assert [a.title for a in b.articles] == ["活动开展"] and b.warnings == ()
+
+
+def test_joint_document_two_issuers_and_a_web_page_with_site_chrome():
+    joint = (
+        "中共某某县委办公室\n某某县人民政府办公室文件\n\n某委办发〔2023〕12号\n\n关于印发《某某县文明城市创建工作方案》的通知\n\n"
+        "各乡镇党委、政府，县直各单位：\n\n现将《某某县文明城市创建工作方案》印发给你们，请认真贯彻落实。\n\n"
+        "中共某某县委办公室　　　　某某县人民政府办公室\n2023年3月1日\n\n（此件公开发布）\n\n抄送：市委办公室，市政府办公室。\n\n"
+        "中共某某县委办公室                2023年3月2日印发\n"
+    )
+    b = parse_text(joint, "x.txt")
+    assert (b.series, b.issuer, b.serial, b.date) == ("中共某某县委办公室 某某县人民政府办公室文件", "中共某某县委办公室、某某县人民政府办公室", "某委办发〔2023〕12号", dt.date(2023, 3, 1))
+    assert (b.print_org, b.print_date, b.annotation) == ("中共某某县委办公室", dt.date(2023, 3, 2), "此件公开发布")
+    page = "北京市人民政府关于加快建设全球数字经济标杆城市的实施方案\n京政发[2023]5号\n各区人民政府，市政府各委、办、局：\n现将有关事项通知如下。\n北京市人民政府　　2023年5月10日\n（此件公开发布）\n扫一扫在手机打开当前页\n分享到：\n"
+    b = parse_text(page, "x.txt")
+    assert (b.doc_type, b.serial, b.issuer, b.date, b.annotation) == ("方案", "京政发〔2023〕5号", "北京市人民政府", dt.date(2023, 5, 10), "此件公开发布")
+    assert b.articles[0].paragraphs == ("各区人民政府，市政府各委、办、局：", "现将有关事项通知如下。")
+
+
+def test_minutes_numbered_without_an_office_prefix_and_without_a_signature():
+    b = parse_text("某某市人民政府常务会议纪要\n\n〔2023〕5号\n\n2023年4月10日，市长主持召开常务会议，研究部署有关工作。纪要如下：\n\n一、会议听取了城市管理工作汇报。\n", "x.txt")
+    assert (b.kind, b.doc_type, b.serial, b.issuer) == ("公文", "纪要", "〔2023〕5号", None)
+    assert "no 成文日期 found" in b.warnings
