@@ -14,6 +14,7 @@ pinned, and an upgrade means `bulletins index --rebuild`.
 
 from __future__ import annotations
 
+import re
 import threading
 
 __all__ = ["fold_table", "to_simplified"]
@@ -22,6 +23,7 @@ __all__ = ["fold_table", "to_simplified"]
 # Compatibility Ideographs, and a few CJK symbols and punctuation marks.
 _RANGES = ((0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _TABLE: dict[int, str] | None = None
+_ANY: re.Pattern[str] | None = None  # any character the table maps: simplified text skips translate()
 _LOCK = threading.Lock()
 
 
@@ -40,11 +42,13 @@ def _build() -> dict[int, str]:
 
 def fold_table() -> dict[int, str]:
     """The code point → simplified character table (built once per process)."""
-    global _TABLE
+    global _TABLE, _ANY
     if _TABLE is None:
         with _LOCK:
             if _TABLE is None:
-                _TABLE = _build()
+                table = _build()
+                _ANY = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(table)) + "]")
+                _TABLE = table
     return _TABLE
 
 
@@ -54,4 +58,6 @@ def to_simplified(text: str) -> str:
     The length never changes (one character for one character), so spans found
     on the result slice the original.
     """
-    return text.translate(fold_table())
+    table = fold_table()
+    assert _ANY is not None
+    return text.translate(table) if _ANY.search(text) else text

@@ -115,12 +115,17 @@ def _issuer_of(line: str) -> str | None:
     return issuer_name(text, to_simplified(text)) if text else None
 
 
+_FOOTER_CHARS = re.compile("[报報送发發抄分主印号號编編签簽审審校联聯电電地邮郵投]")
+
+
 def _split_footer(lines: list[str]) -> tuple[list[str], Footer | None]:
     """Cut the 报尾 (报/送/发 recipients, serial, 共印N份) off the last lines."""
     idx = [i for i, ln in enumerate(lines) if ln.strip()][-FOOTER_LINES:]
     plain = []
     for i in idx:
-        text = " ".join(markdown_paragraphs(lines[i])) or lines[i].strip()
+        raw = lines[i].strip()
+        # Only a line with one of the 报尾's characters can start it: reduce those alone.
+        text = " ".join(markdown_paragraphs(raw)) or raw if _FOOTER_CHARS.search(raw) else raw
         plain.append(Line(text=text, key=to_simplified(text), number=i + 1))
     footer = parse_footer(plain, 0)
     if footer.start >= len(plain) or not (footer.serial or footer.copies or footer.recipients):
