@@ -59,7 +59,6 @@ _NOTE = re.compile(r"^[（(](?P<n>[^（）()]{2,40})[）)]$")
 _CC = re.compile(r"^(?P<key>抄\s*送|抄\s*报|分\s*送|报\s*送)\s*[:：]\s*(?P<rest>.*)$")
 _PRINTED = re.compile(r"^(?P<org>\S.*?)\s*(?P<date>(?:[0-9〇零○一二三四五六七八九]{4})\s*年.*?[日号])\s*印\s*发$")
 _DATE_ONLY = re.compile(r"^(?:[0-9〇零○Ｏ一二三四五六七八九十]{4}\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2})$")
-_DATE_IN = re.compile(r"(?:[0-9〇零○Ｏ一二三四五六七八九十]{4}\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2})$")
 _ISSUE_LINE = re.compile(r"第\s*[0-9０-９〇零○一二三四五六七八九十百]+\s*期")
 _SEAL = re.compile(r"^[（(]\s*(?:印章|盖章|加盖印章|签章|公章)\s*[）)]$")
 HEADER_LINES = 14
@@ -152,8 +151,8 @@ def _head_marks(line: Line, h: _Head) -> bool:
     if not parts or not all(_SECRECY.match(p) or _URGENCY.match(p) or _COPY_NO.match(p) for _, p in parts):
         return False
     for at, p in parts:
-        if _COPY_NO.match(p):
-            h.copy_no = _COPY_NO.match(p)["n"]  # type: ignore[index]
+        if copy_no := _COPY_NO.match(p):
+            h.copy_no = copy_no["n"]
         elif _SECRECY.match(p):
             h.secrecy = line.text[at : at + len(p)]
         else:
@@ -304,7 +303,7 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
                     items.append(nxt.text)
                 else:
                     break
-            attachments = [_ATTACH_ITEM.match(x)["t"].strip() for x in items if _ATTACH_ITEM.match(x)]  # type: ignore[index]
+            attachments = [m2["t"].strip() for x in items if (m2 := _ATTACH_ITEM.match(x))]
             break
 
     serial = normalise_serial(meta["发文字号"]) if meta.get("发文字号") else head.serial

@@ -279,20 +279,21 @@ def _merge_title_lines(lines: list[Line], k: int, size: float | None) -> int:
 
 def _drafts(lines: list[Line]) -> list[_Draft]:
     size = body_size(lines)
-    kinds: list[tuple[str, object]] = []
+    # Per line: its kind and, for a section or heading, (name, None) or (place, title).
+    kinds: list[tuple[str, tuple[str | None, str]]] = []
     for line in lines:
         if (span := _section(line.key)) is not None:
-            kinds.append(("section", line.text[span[0] : span[1]]))
+            kinds.append(("section", (None, line.text[span[0] : span[1]])))
         elif line.key in _TOC_TITLES or _heading_key(line.key) in _TOC_TITLES:
-            kinds.append(("toc-title", None))
+            kinds.append(("toc-title", (None, "")))
         elif (head := split_heading(line.key)) is not None and _heading_title_ok(head[1]):
             cut = len(line.key) - len(head[1])
             place = line.text[: len(head[0])]
             kinds.append(("heading", (place, line.text[cut:])))
         elif _ATTACHMENT.match(line.key):
-            kinds.append(("attachment", None))
+            kinds.append(("attachment", (None, "")))
         else:
-            kinds.append(("text", None))
+            kinds.append(("text", (None, "")))
     # A table of contents: short lines that repeat a later line (headings listed first).
     keys = [_heading_key(ln.key) if len(ln.key) <= 40 and not ends_paragraph(ln.key) else None for ln in lines]
     last = {key: k for k, key in enumerate(keys) if key}
@@ -313,12 +314,12 @@ def _drafts(lines: list[Line]) -> list[_Draft]:
         target = current.lines if current else orphan
         mid = bool(target) and not target[-1].whole and not ends_paragraph(target[-1].text)
         if kind == "section":
-            section = value  # type: ignore[assignment]
+            section = value[1]
             current = None
         elif kind == "toc-title":
             continue
         elif kind == "heading":
-            place, title = value  # type: ignore[misc]
+            place, title = value
             current = _Draft(title, place, section)
             drafts.append(current)
         elif kind == "attachment":
