@@ -28,22 +28,15 @@ from dataclasses import dataclass, field
 from archive.articles import make_article
 from archive.chinese import to_simplified
 from archive.dates import find_date
+from archive.doctypes import doc_type_of
 from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.model import Bulletin, make_bulletin_id
 from archive.paragraphs import clean_title, ends_paragraph, join_lines, starts_item
 from archive.textparse import issuer_name, paragraphs_of
 
-__all__ = ["DOC_TYPES", "doc_type_of", "looks_like_gongwen", "parse_gongwen_lines"]
+__all__ = ["looks_like_gongwen", "normalise_serial", "parse_gongwen_lines"]
 
-# 文种 by the ending of a title, longest first where one ends another (会议纪要 before 纪要).
-DOC_TYPES = (
-    "决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案",
-    "会议纪要", "纪要", "函", "复函", "方案", "办法", "规定", "细则", "规划", "计划", "要点", "条例", "规则",
-    "指南", "答复", "令", "公示", "倡议书", "实施意见", "指导意见",
-)
-_TYPE_RE = re.compile("(?:" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")$")
-_TRAILING_PAREN = re.compile(r"[（(][^（）()]{1,20}[）)]$")
 _YEAR_BRACKET = r"[〔\[［(（【]\s*(?P<y>(?:19|20)\d{2})\s*[〕\]］)）】]"
 _DOCNO = re.compile(rf"(?P<org>[\u4e00-\u9fff]{{0,12}}?)\s*{_YEAR_BRACKET}\s*第?\s*(?P<n>\d{{1,5}})\s*号")
 _SIGNER = re.compile(r"签\s*发\s*人\s*[:：]\s*(?P<name>[\u4e00-\u9fff·](?:\s{0,3}[\u4e00-\u9fff·]){1,20})")
@@ -76,17 +69,6 @@ class _Head:
     title: str | None = None
     addressee: str | None = None
     end: int = 0  # first line of the 正文
-
-
-def doc_type_of(title: str) -> str | None:
-    """The 文种 a title ends with (…的通知 → 通知; …办法（试行） → 办法), or None."""
-    t = clean_title(title).rstrip("。 ")
-    t = _TRAILING_PAREN.sub("", t).strip()
-    m = _TYPE_RE.search(t)
-    if m is None:
-        return None
-    found = m.group()
-    return {"会议纪要": "纪要", "复函": "函", "实施意见": "意见", "指导意见": "意见"}.get(found, found)
 
 
 def normalise_serial(text: str) -> str:

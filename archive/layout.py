@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from archive.chinese import to_simplified
 from archive.document import Document, Paragraph
+from archive.doctypes import doc_type_of
 from archive.paragraphs import ends_paragraph, starts_item
 
 __all__ = ["Line", "document_lines", "is_page_number", "is_red"]
@@ -30,6 +31,8 @@ _PAGE_NUMBER = re.compile(
 )
 _WIDE_SPACE = re.compile(r"[ \t\u3000]*[\t\u3000][ \t\u3000]*| {2,}")  # a gap between parts of a line
 _SPACE = re.compile(r"[\u00a0\u2002\u2003\u2009]")
+# A line that starts a 公文 element: 发文字号, a date alone, 主送机关 (ends with ：).
+_HEAD_ELEMENT = re.compile(r"^.{0,20}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d+\s*号|^[0-9〇零○一二三四五六七八九十]{4}\s*年[^，。]{1,8}[日号]$|[:：]$")
 _HEX = re.compile(r"^#?([0-9a-fA-F]{2})([0-9a-fA-F]{2})([0-9a-fA-F]{2})$")
 
 
@@ -149,7 +152,11 @@ def _split_paragraph(prev: Line, line: Line, size: float | None) -> bool:
         return False
     if prev.hinted_heading(size) or line.hinted_heading(size) or ends_paragraph(prev.text):
         return False
-    if prev.text.endswith(("，", "、", ",")) or len(prev.text) > 40:
+    if prev.text.endswith(("，", "、", ",")):
+        return True
+    if _HEAD_ELEMENT.search(line.key) or doc_type_of(prev.key):
+        return False  # a long 公文 title, then its 发文字号, 主送机关 or date
+    if len(prev.text) > 40:
         return True  # a sentence that runs on (a heading is short)
     return prev.page is not None and line.page is not None and line.page > prev.page and len(prev.text) > 30
 

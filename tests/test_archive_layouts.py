@@ -11,7 +11,8 @@ import datetime as dt
 import pytest
 
 from archive.document import Document, Paragraph
-from archive.gongwen import doc_type_of, normalise_serial
+from archive.doctypes import doc_type_of
+from archive.gongwen import normalise_serial
 from archive.parse import parse_document, parse_text
 
 RED = "#e60012"
@@ -286,3 +287,11 @@ def test_minutes_numbered_without_an_office_prefix_and_without_a_signature():
     b = parse_text("某某市人民政府常务会议纪要\n\n〔2023〕5号\n\n2023年4月10日，市长主持召开常务会议，研究部署有关工作。纪要如下：\n\n一、会议听取了城市管理工作汇报。\n", "x.txt")
     assert (b.kind, b.doc_type, b.serial, b.issuer) == ("公文", "纪要", "〔2023〕5号", None)
     assert "no 成文日期 found" in b.warnings
+
+
+def test_a_long_web_page_title_is_not_joined_to_its_number():
+    title = "国务院办公厅关于进一步优化政务服务提升行政效能推动“高效办成一件事”的指导意见"
+    doc = para_doc(body(title), body("国办发〔2024〕3号"), body("各省、自治区、直辖市人民政府，国务院各部委、各直属机构："),
+                   body("为深入贯彻落实党中央、国务院决策部署，经国务院同意，现提出如下意见。"), body("国务院办公厅"), body("二〇二四年一月十二日"), fmt="html")
+    b = parse_document(doc)
+    assert (b.articles[0].title, b.serial, b.issuer, b.date, b.doc_type) == (title, "国办发〔2024〕3号", "国务院办公厅", dt.date(2024, 1, 12), "意见")
