@@ -331,6 +331,8 @@ def get_bulletin(handle: IndexHandle, bulletin_id: str) -> dict[str, Any] | None
         "copies": meta.get("copies"),
         "recipients": meta.get("recipients", []),
         "format": meta.get("format"),
+        "kind": meta.get("kind", "简报"),
+        "doc_type": meta.get("doc_type"),
         "label": info["label"],
         "path": relpath,
         "articles": [

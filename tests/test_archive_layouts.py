@@ -295,3 +295,22 @@ def test_a_long_web_page_title_is_not_joined_to_its_number():
                    body("为深入贯彻落实党中央、国务院决策部署，经国务院同意，现提出如下意见。"), body("国务院办公厅"), body("二〇二四年一月十二日"), fmt="html")
     b = parse_document(doc)
     assert (b.articles[0].title, b.serial, b.issuer, b.date, b.doc_type) == (title, "国办发〔2024〕3号", "国务院办公厅", dt.date(2024, 1, 12), "意见")
+
+
+def test_the_bulletin_api_carries_kind_and_doc_type(tmp_path):
+    from click.testing import CliRunner
+
+    from bulletins.cli import cli
+    from indexer.search import get_bulletin, search
+    from indexer.store import IndexHandle
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "xiongan-5.txt").write_text(REDHEAD, "utf-8")  # not notice.txt: NOTICE files are skipped
+    r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)])
+    assert r.exit_code == 0, r.output
+    hit = search(IndexHandle(index), "精细化管理")["hits"][0]
+    b = get_bulletin(IndexHandle(index), hit["bulletin_id"])
+    assert b is not None
+    assert (b["kind"], b["doc_type"], b["serial"], b["issuer"]) == ("公文", "通知", "雄安发〔2021〕5号", "雄安新区管理委员会")
+    assert b["label"] == "雄安新区管理委员会文件 雄安发〔2021〕5号"
