@@ -313,4 +313,3 @@ def test_the_bulletin_api_carries_kind_and_doc_type(tmp_path):
     b = get_bulletin(IndexHandle(index), hit["bulletin_id"])
     assert b is not None
     assert (b["kind"], b["doc_type"], b["serial"], b["issuer"]) == ("公文", "通知", "雄安发〔2021〕5号", "雄安新区管理委员会")
-    assert b["label"] == "雄安新区管理委员会文件 雄安发〔2021〕5号"
