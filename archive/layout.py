@@ -33,6 +33,7 @@ _WIDE_SPACE = re.compile(r"[ \t\u3000]*[\t\u3000][ \t\u3000]*| {2,}")  # a gap b
 _SPACE = re.compile(r"[\u00a0\u2002\u2003\u2009]")
 # A line that starts a 公文 element: 发文字号, a date alone, 主送机关 (ends with ：).
 _HEAD_ELEMENT = re.compile(r"^.{0,20}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d+\s*号|^[0-9〇零○一二三四五六七八九十]{4}\s*年[^，。]{1,8}[日号]$|[:：]$")
+_LETTER_SPACED = re.compile(r"(?:[\u4e00-\u9fff][ \t\u3000]{1,3}){2,}[\u4e00-\u9fff]")
 _HEX = re.compile(r"^#?([0-9a-fA-F]{2})([0-9a-fA-F]{2})([0-9a-fA-F]{2})$")
 
 
@@ -80,9 +81,13 @@ def is_red(color: str | None) -> bool:
 
 
 def _clean(text: str) -> str:
-    """Strip; a gap (two or more spaces, a tab, an ideographic space) becomes two
-    spaces, so the 报头's `issuer  date` parts stay apart; other spaces one."""
-    return _WIDE_SPACE.sub("  ", _SPACE.sub(" ", text)).strip()
+    """Strip; a letter-spaced line (江 苏 文 明 简 报) closes up; a gap (two or more
+    spaces, a tab, an ideographic space) becomes two spaces, so the 报头's
+    `issuer  date` parts stay apart; other spaces one."""
+    text = _SPACE.sub(" ", text).strip()
+    if _LETTER_SPACED.fullmatch(text):
+        return re.sub(r"[ \t\u3000]+", "", text)
+    return _WIDE_SPACE.sub("  ", text)
 
 
 def body_size(lines: list[Line]) -> float | None:

@@ -313,3 +313,10 @@ def test_the_bulletin_api_carries_kind_and_doc_type(tmp_path):
     b = get_bulletin(IndexHandle(index), hit["bulletin_id"])
     assert b is not None
     assert (b["kind"], b["doc_type"], b["serial"], b["issuer"]) == ("公文", "通知", "雄安发〔2021〕5号", "雄安新区管理委员会")
+
+
+def test_letter_spaced_masthead_and_series_close_up():
+    b = parse_text("江 苏 文 明 简 报\n\n第 5 期\n\n江苏省文明办　　2024年1月2日\n\n活动开展\n\n全省开展志愿服务活动，群众广泛参与，效果良好。\n", "x.txt")
+    assert (b.series, b.issue, b.issuer, b.date) == ("江苏文明简报", 5, "江苏省文明办", dt.date(2024, 1, 2))
+    g = parse_text(REDHEAD.replace("雄安新区管理委员会文件", "雄 安 新 区 管 理 委 员 会 文 件"), "x.txt")
+    assert g.series == "雄安新区管理委员会文件"
