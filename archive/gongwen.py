@@ -176,6 +176,8 @@ def _parse_head(lines: list[Line]) -> _Head:
             and (_MASTHEAD.search(k) or line.red or (is_org_like(k.replace(" ", "")) and not doc_type_of(k)))
         ):
             h.masthead.append(line.text)
+        elif (s := _SIGNER.match(k)) and h.signer is None:  # 签发人 on a line of its own
+            h.signer = " ".join(line.text[s.start("name") : s.end("name")].split())
         elif h.title is None and _is_titleish(line, size):
             title = line.text
             while i + 1 < n and len(title) <= 80 and _title_continues(title, lines[i + 1], line, size):
@@ -187,8 +189,8 @@ def _parse_head(lines: list[Line]) -> _Head:
             if h.serial is not None or not any(_docno_line(ln.key) for ln in lines[i + 1 : n]):
                 i += 1
                 break
-        elif h.title is not None:
-            break
+        elif h.title is not None or len(k) > 20 or ends_paragraph(k):
+            break  # no 版头 element: the 正文 starts here (nothing of it is dropped)
         i += 1
     h.end = min(i, len(lines))
     return h

@@ -320,3 +320,23 @@ def test_letter_spaced_masthead_and_series_close_up():
     assert (b.series, b.issue, b.issuer, b.date) == ("江苏文明简报", 5, "江苏省文明办", dt.date(2024, 1, 2))
     g = parse_text(REDHEAD.replace("雄安新区管理委员会文件", "雄 安 新 区 管 理 委 员 会 文 件"), "x.txt")
     assert g.series == "雄安新区管理委员会文件"
+
+
+def test_a_page_known_as_a_gongwen_by_its_metadata_keeps_all_its_text():
+    doc = para_doc(
+        body("为进一步规范管理，经研究，现就有关事项通知如下。"),
+        body("一、严格落实责任。"),
+        body("某某市人民政府办公室"),
+        body("2023年6月1日"),
+        fmt="html",
+        meta={"发文字号": "某政办发〔2023〕9号", "标题": "某某市人民政府办公室关于加强管理的通知", "发文机关": "某某市人民政府办公室"},
+    )
+    b = parse_document(doc)
+    assert (b.kind, b.doc_type, b.serial, b.date) == ("公文", "通知", "某政办发〔2023〕9号", dt.date(2023, 6, 1))
+    assert b.articles[0].title == "某某市人民政府办公室关于加强管理的通知"
+    assert b.articles[0].paragraphs == ("为进一步规范管理，经研究，现就有关事项通知如下。", "一、严格落实责任。")
+
+
+def test_signer_on_a_line_of_its_own():
+    b = parse_text(REDHEAD.replace("雄安发[2021] 5号", "雄安发[2021] 5号\n签发人：李四"), "x.txt")
+    assert (b.signer, b.serial, b.articles[0].title) == ("李四", "雄安发〔2021〕5号", "关于加强城市精细化管理工作的通知")
