@@ -63,6 +63,7 @@ def handle(tmp_path_factory: pytest.TempPathFactory) -> IndexHandle:
 def test_simplified_and_traditional_queries_find_the_traditional_article(handle: IndexHandle, q: str):
     r = search(handle, q)
     assert [h["title"] for h in r["hits"]] == ["開展志願服務活動"], q
+    assert "<mark>" in r["hits"][0]["snippet"] and "勸導" in r["hits"][0]["snippet"]  # marked as written
 
 
 def test_traditional_query_finds_simplified_articles(handle: IndexHandle):
