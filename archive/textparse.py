@@ -49,6 +49,7 @@ _KEY_STRIP = re.compile(r"[\s:：]")
 _DATE_TEXT = re.compile(r"[0-9〇零○一二三四五六七八九十]+\s*年\s*[0-9一二三四五六七八九十]+\s*月\s*[0-9一二三四五六七八九十]+\s*[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2}")
 _ISSUE_TEXT = re.compile(r"(?:[0-9〇零一二三四五六七八九十]{4}\s*年\s*)?第\s*[0-9０-９〇零○一二三四五六七八九十百]+\s*期(?:\s*[（(]\s*总\s*第?\s*[0-9０-９〇零○一二三四五六七八九十百千]+\s*期\s*[）)])?")
 _TOC_TITLES = {"目录", "本期目录", "本期要目", "要目", "内容提要", "本期导读", "导读", "本期内容", "内容摘要", "本期要览"}
+_TOC_LEADER = re.compile(r"\s*(?:[.．…·•_]\s*){4,}[0-9０-９]{0,3}\s*$|[.．…·•_]{2,}\s*[0-9０-９]{1,3}\s*$")  # ……3
 _EDITOR_NOTE = re.compile(r"^(?:编者按|编者的话|编者|按语|编后|编后语)\s*[:：]?")
 _ATTACHMENT = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?\s*$")
 
@@ -231,7 +232,9 @@ class _Draft:
 
 
 def _heading_key(text: str) -> str:
-    return _KEY_STRIP.sub("", text)
+    """A heading as a table of contents lists it: no spaces or colons, no dot
+    leader and page number (淮安市：疫情防控……3 → 淮安市疫情防控)."""
+    return _KEY_STRIP.sub("", _TOC_LEADER.sub("", text))
 
 
 def _heading_title_ok(title: str) -> bool:
@@ -295,9 +298,10 @@ def _drafts(lines: list[Line]) -> list[_Draft]:
         else:
             kinds.append(("text", (None, "")))
     # A table of contents: short lines that repeat a later line (headings listed first).
-    keys = [_heading_key(ln.key) if len(ln.key) <= 40 and not ends_paragraph(ln.key) else None for ln in lines]
+    keys = [_heading_key(ln.key) if len(ln.key) <= 50 and (not ends_paragraph(ln.key) or _TOC_LEADER.search(ln.key)) else None for ln in lines]
     last = {key: k for k, key in enumerate(keys) if key}
     toc = {k for k, key in enumerate(keys) if key and kinds[k][0] not in ("section", "attachment") and last[key] > k}
+    toc |= {k for k, ln in enumerate(lines) if _TOC_LEADER.search(ln.key) and len(ln.key) <= 60}  # "…………3"
 
     drafts: list[_Draft] = []
     section: str | None = None

@@ -340,3 +340,15 @@ def test_a_page_known_as_a_gongwen_by_its_metadata_keeps_all_its_text():
 def test_signer_on_a_line_of_its_own():
     b = parse_text(REDHEAD.replace("雄安发[2021] 5号", "雄安发[2021] 5号\n签发人：李四"), "x.txt")
     assert (b.signer, b.serial, b.articles[0].title) == ("李四", "雄安发〔2021〕5号", "关于加强城市精细化管理工作的通知")
+
+
+def test_table_of_contents_with_dot_leaders_and_page_numbers():
+    text = (
+        "文明简报\n\n第7期\n\n某某市文明办  2024年2月1日\n\n本期要目\n\n"
+        "玄武区：红色跑腿暖人心……………………1\n\n省文明办：部署文明餐桌行动…………3\n\n"
+        "玄武区：红色跑腿暖人心\n\n玄武区组建志愿服务队，为居家老人代购药品。\n\n"
+        "省文明办：部署文明餐桌行动\n\n省文明办召开视频会议，部署全省行动。\n"
+    )
+    b = parse_text(text, "x.txt")
+    assert [(a.place, a.title) for a in b.articles] == [("玄武区", "红色跑腿暖人心"), ("省文明办", "部署文明餐桌行动")]
+    assert b.articles[0].paragraphs == ("玄武区组建志愿服务队，为居家老人代购药品。",)
