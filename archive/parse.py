@@ -53,7 +53,7 @@ def parse_document(doc: Document) -> Bulletin:
             if looks_like_gongwen(lines, doc.meta):
                 b = parse_gongwen_lines(lines, path, doc.format, doc.meta, doc.ocr)
             else:
-                b = parse_bulletin_lines(lines, path, doc.format, doc.ocr)
+                b = parse_bulletin_lines(lines, path, doc.format, doc.ocr, doc.meta)
     except BulletinError:
         raise
     except (ValueError, IndexError, KeyError, TypeError, AttributeError, RecursionError) as exc:  # a parser bug: name the file

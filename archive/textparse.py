@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from archive.articles import make_article
@@ -353,10 +354,18 @@ def _drafts(lines: list[Line]) -> list[_Draft]:
     return drafts
 
 
-def parse_bulletin_lines(lines: list[Line], path: str, fmt: str, ocr: tuple[float, ...] = ()) -> Bulletin:
-    """A Bulletin from the lines of a 简报 (see the module docstring)."""
+def parse_bulletin_lines(
+    lines: list[Line], path: str, fmt: str, ocr: tuple[float, ...] = (), meta: Mapping[str, str] | None = None
+) -> Bulletin:
+    """A Bulletin from the lines of a 简报 (see the module docstring); a saved
+    page's metadata (发文机关, 成文日期) fills in an issuer or date the 报头 lacks."""
     warnings: list[str] = []
     header = _parse_header(lines)
+    meta = meta or {}
+    if header.issuer is None and meta.get("发文机关"):
+        header.issuer = meta["发文机关"]
+    if header.date is None and meta.get("成文日期"):
+        header.date = find_date(meta["成文日期"])
     headerless = header.series is None and header.issue is None
     if headerless:
         series = lines[0].text if lines else path

@@ -352,3 +352,11 @@ def test_table_of_contents_with_dot_leaders_and_page_numbers():
     b = parse_text(text, "x.txt")
     assert [(a.place, a.title) for a in b.articles] == [("玄武区", "红色跑腿暖人心"), ("省文明办", "部署文明餐桌行动")]
     assert b.articles[0].paragraphs == ("玄武区组建志愿服务队，为居家老人代购药品。",)
+
+
+def test_a_saved_page_of_a_bulletin_takes_issuer_and_date_from_its_metadata():
+    doc = para_doc(body("文明简报"), body("第3期"), body("玄武区：红色跑腿暖人心"), body("玄武区组建志愿服务队，为居家老人代购药品。"),
+                   fmt="html", meta={"发文机关": "南京市文明办", "成文日期": "2023-03-05", "发文字号": "宁文〔2023〕3号"})
+    b = parse_document(doc)
+    assert (b.kind, b.series, b.issue, b.issuer, b.date) == ("简报", "文明简报", 3, "南京市文明办", dt.date(2023, 3, 5))
+    assert b.warnings == ()
