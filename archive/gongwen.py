@@ -94,8 +94,8 @@ def looks_like_gongwen(lines: list[Line], meta: Mapping[str, str]) -> bool:
     for line in lines[:HEADER_LINES]:
         if _ISSUE_LINE.search(line.key) and len(line.key) <= 40:
             return False  # an issue line: a 简报 (even on a page whose metadata gives a 发文字号)
-    if meta.get("发文字号"):
-        return True
+    if meta.get("发文字号") and doc_type_of(meta.get("标题") or (lines[0].key if lines else "")):
+        return True  # a saved page's 发文字号, and a title that names a 文种
     for line in lines[:HEADER_LINES]:
         k = line.key
         if _docno_line(k) is not None:

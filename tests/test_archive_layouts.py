@@ -360,3 +360,11 @@ def test_a_saved_page_of_a_bulletin_takes_issuer_and_date_from_its_metadata():
     b = parse_document(doc)
     assert (b.kind, b.series, b.issue, b.issuer, b.date) == ("简报", "文明简报", 3, "南京市文明办", dt.date(2023, 3, 5))
     assert b.warnings == ()
+
+
+def test_a_page_with_a_number_but_no_document_title_is_not_a_gongwen():
+    doc = para_doc(body("关于做好志愿服务工作的几点体会"), body("近年来，我们坚持把志愿服务作为文明实践的重要抓手，取得了一定成效。"),
+                   fmt="html", meta={"发文字号": "苏简字〔2022〕11号", "发文机关": "江苏省文明办", "成文日期": "2022-04-02"})
+    b = parse_document(doc)
+    assert b.kind == "简报" and b.articles[0].title == "关于做好志愿服务工作的几点体会"
+    assert (b.issuer, b.date) == ("江苏省文明办", dt.date(2022, 4, 2))  # the page's metadata, as a reader sees it
