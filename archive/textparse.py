@@ -361,11 +361,6 @@ def parse_bulletin_lines(
     page's metadata (发文机关, 成文日期) fills in an issuer or date the 报头 lacks."""
     warnings: list[str] = []
     header = _parse_header(lines)
-    meta = meta or {}
-    if header.issuer is None and meta.get("发文机关"):
-        header.issuer = meta["发文机关"]
-    if header.date is None and meta.get("成文日期"):
-        header.date = find_date(meta["成文日期"])
     headerless = header.series is None and header.issue is None
     if headerless:
         series = lines[0].text if lines else path
@@ -375,6 +370,11 @@ def parse_bulletin_lines(
     elif header.series is None:
         header.series = header.first or header.issuer or lines[0].text
         warnings.append("no series title line found")
+    meta = meta or {}
+    if header.issuer is None and meta.get("发文机关"):
+        header.issuer = meta["发文机关"]
+    if header.date is None and meta.get("成文日期"):
+        header.date = find_date(meta["成文日期"])
     if not headerless:
         if header.issue is None or header.issue.issue is None:
             warnings.append("no issue number found")
