@@ -9,8 +9,10 @@ upward document, the red rule. 主体: 标题 (centred, sometimes over two lines
 印发日期 (`XX办公室  2021年5月8日印发`).
 
 A 公文 is one article. Its 发文字号 is the serial, its 发文机关 the issuer (the
-page's metadata, else the 署名, else the 发文机关标志), its 成文日期 the date, and
-its 文种 (the title's ending: 通知, 通报, 批复, 函 …) the doc_type.
+署名, else a saved page's metadata, else the 发文机关标志, else a title's
+`XX关于…`), its 成文日期 the date, and its 文种 (the title's ending: 通知, 通报,
+批复, 函 …) the doc_type. What the document prints comes first; a gov.cn page's
+metadata table (Document.meta) fills what it lacks.
 
 The series of a 公文 is its 发文机关标志 as printed (`路桥区卫生局文件`: GB/T 9704
 defines it as the issuer's name followed by 文件, and offices file 红头文件 by it),
@@ -40,9 +42,6 @@ __all__ = ["looks_like_gongwen", "normalise_serial", "parse_gongwen_lines"]
 _YEAR_BRACKET = r"[〔\[［(（【]\s*(?P<y>(?:19|20)\d{2})\s*[〕\]］)）】]"
 _DOCNO = re.compile(rf"(?P<org>[\u4e00-\u9fff]{{0,12}}?)\s*{_YEAR_BRACKET}\s*第?\s*(?P<n>\d{{1,5}})\s*号")
 _SIGNER = re.compile(r"签\s*发\s*人\s*[:：]\s*(?P<name>[\u4e00-\u9fff·](?:\s{0,3}[\u4e00-\u9fff·]){1,20})")
-_COPY_NO = re.compile(r"^(?:份号\s*[:：]?\s*)?(?P<n>\d{6})$")
-_SECRECY = re.compile(r"^(?P<s>(?:绝密|机密|秘密)(?:\s*★\s*[^\s]{1,8})?)$")
-_URGENCY = re.compile(r"^(?P<u>特急|加急|特提|平急|急件)$")
 _MASTHEAD = re.compile(r"文件$")
 _ADDRESSEE = re.compile(r"^[^。！？]{2,150}[:：]$")
 _ATTACH_NOTE = re.compile(r"^附\s*件\s*[:：]\s*(?P<rest>.*)$")
@@ -127,18 +126,22 @@ def _title_continues(title: str, nxt: Line, first: Line, size: float | None) -> 
     return nxt.hinted_heading(size) and nxt.size == first.size and doc_type_of(k) is not None
 
 
+_MARK = re.compile(r"(?P<s>(?:绝密|机密|秘密)(?:\s*★\s*[^\s★]{1,8})?)|(?P<u>特急|加急|特提|平急|急件)|(?:份号\s*[:：]?\s*)?(?P<n>\d{6})")
+
+
 def _head_marks(line: Line, h: _Head) -> bool:
-    """Record 份号, 密级, 紧急程度 when the line holds only those."""
-    parts = [(m.start(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", line.key)]
-    if not parts or not all(_SECRECY.match(p) or _URGENCY.match(p) or _COPY_NO.match(p) for _, p in parts):
+    """Record 份号, 密级, 紧急程度 when the line holds only those (in any spacing)."""
+    k = line.key
+    marks = list(_MARK.finditer(k))
+    if not marks or _MARK.sub("", k).strip():
         return False
-    for at, p in parts:
-        if copy_no := _COPY_NO.match(p):
-            h.copy_no = copy_no["n"]
-        elif _SECRECY.match(p):
-            h.secrecy = line.text[at : at + len(p)]
+    for m in marks:
+        if m["s"]:
+            h.secrecy = " ".join(line.text[m.start("s") : m.end("s")].split())
+        elif m["u"]:
+            h.urgency = m["u"]
         else:
-            h.urgency = p
+            h.copy_no = m["n"]
     return True
 
 
@@ -290,19 +293,19 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
             attachments = [m2["t"].strip() for x in items if (m2 := _ATTACH_ITEM.match(x))]
             break
 
-    serial = normalise_serial(meta["发文字号"]) if meta.get("发文字号") else head.serial
+    # The document's own text first; a saved page's metadata fills what it lacks.
+    serial = head.serial or (normalise_serial(meta["发文字号"]) if meta.get("发文字号") else None)
     if serial is None:
         warnings.append("no 发文字号 found")
     masthead = " ".join(head.masthead) if head.masthead else None  # a joint 发文机关标志 stands on two lines
     signature = [s for s in tail.issuer if not _SEAL.match(s)]
-    issuer = meta.get("发文机关") or ("、".join(signature) if signature else None)
+    issuer = ("、".join(signature) if signature else None) or meta.get("发文机关")
     if issuer is None and masthead:
         issuer = re.sub(r"\s*文件$", "", masthead) or None
     if issuer is None and "关于" in head.title[1:]:  # 国务院办公厅关于…的通知
         before = head.title[: head.title.index("关于", 1)]
         issuer = issuer_name(before, to_simplified(before))
-    date = find_date(meta["成文日期"]) if meta.get("成文日期") else None
-    date = date or tail.date
+    date = tail.date or (find_date(meta["成文日期"]) if meta.get("成文日期") else None)
     if date is None:
         warnings.append("no 成文日期 found")
         if tail.print_date is not None:

@@ -368,3 +368,24 @@ def test_a_page_with_a_number_but_no_document_title_is_not_a_gongwen():
     b = parse_document(doc)
     assert b.kind == "简报" and b.articles[0].title == "关于做好志愿服务工作的几点体会"
     assert (b.issuer, b.date) == ("江苏省文明办", dt.date(2022, 4, 2))  # the page's metadata, as a reader sees it
+
+
+def test_marks_in_any_spacing_and_the_text_before_the_page_metadata():
+    doc = para_doc(
+        Paragraph("000123", bold=True, align="center"),
+        Paragraph("机密★1年 特急", bold=True, align="center"),
+        Paragraph("雄安新区管理委员会文件", bold=True, align="center"),
+        Paragraph("雄安发[2021] 5号", bold=True, align="center"),
+        Paragraph("关于加强城市精细化管理工作的", bold=True, align="center"),
+        Paragraph("通知", bold=True, align="center"),
+        Paragraph("各县人民政府，新区各部门：", align="justify"),
+        Paragraph("为进一步提升城市管理水平，现就有关事项通知如下。", align="justify"),
+        Paragraph("雄安新区管理委员会", align="justify"),
+        Paragraph("二〇二一年三月五日", align="justify"),
+        fmt="html",
+        meta={"发文机关": "江苏省文明办", "发文字号": "苏简字〔2022〕11号", "成文日期": "2022年04月02日", "标题": "000123"},
+    )
+    b = parse_document(doc)
+    assert (b.copy_no, b.secrecy, b.urgency) == ("000123", "机密★1年", "特急")
+    assert (b.serial, b.issuer, b.date) == ("雄安发〔2021〕5号", "雄安新区管理委员会", dt.date(2021, 3, 5))
+    assert b.articles[0].title == "关于加强城市精细化管理工作的通知"
