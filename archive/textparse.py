@@ -48,8 +48,14 @@ _COPIES = re.compile(r"共印\s*(?P<n>[0-9０-９〇零一二三四五六七八�
 _SPLIT_PARTS = re.compile(r"\S+(?: \S+)*")  # parts are set apart by two or more spaces
 _KEY_STRIP = re.compile(r"[\s:：]")
 _DATE_TEXT = re.compile(r"[0-9〇零○一二三四五六七八九十]+\s*年\s*[0-9一二三四五六七八九十]+\s*月\s*[0-9一二三四五六七八九十]+\s*[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2}")
-_ISSUE_TEXT = re.compile(r"(?:[0-9〇零一二三四五六七八九十]{4}\s*年\s*)?第\s*[0-9０-９〇零○一二三四五六七八九十百]+\s*期(?:\s*[（(]\s*总\s*第?\s*[0-9０-９〇零○一二三四五六七八九十百千]+\s*期\s*[）)])?")
 _TOC_TITLES = {"目录", "本期目录", "本期要目", "要目", "内容提要", "本期导读", "导读", "本期内容", "内容摘要", "本期要览"}
+_ISSUE_SPAN = re.compile(
+    r"(?:[0-9〇零○一二三四五六七八九十]{4}\s*年\s*)?第\s*[0-9０-９〇零○一二三四五六七八九十百]+\s*期"
+    r"(?:\s*[（(]\s*总\s*第?\s*[0-9０-９〇零○一二三四五六七八九十百千]+\s*期\s*[）)])?"
+    r"|[（(]?\s*总\s*第?\s*[0-9０-９〇零○一二三四五六七八九十百千]+\s*期\s*[）)]?"
+)
+_PIECE_STRIP = set(" ()（）,，、:：;；·-—")
+_LABEL_ONLY = re.compile(r"(?:日期|时间|出版日期|印发日期|编印日期|期号|期数)")
 _TOC_LEADER = re.compile(r"\s*(?:[.．…·•_]\s*){4,}[0-9０-９]{0,3}\s*$|[.．…·•_]{2,}\s*[0-9０-９]{1,3}\s*$")  # ……3
 _EDITOR_NOTE = re.compile(r"^(?:编者按|编者的话|编者|按语|编后|编后语)\s*[:：]?")
 _ATTACHMENT = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?\s*$")
@@ -107,6 +113,27 @@ def issuer_name(text: str, key: str) -> str | None:
     return None
 
 
+def _cut(text: str, key: str, start: int, end: int) -> tuple[str, str]:
+    """`text`/`key` with [start, end) replaced by a gap."""
+    return text[:start] + "  " + text[end:], key[:start] + "  " + key[end:]
+
+
+def _pieces(text: str, key: str) -> list[tuple[str, str]]:
+    """What is left of a part once its issue and date are out: pieces set apart by
+    gaps, without labels (日期：) or stray brackets and punctuation."""
+    out = []
+    for m in _SPLIT_PARTS.finditer(key):
+        lo, hi = m.start(), m.end()
+        while lo < hi and key[lo] in _PIECE_STRIP:
+            lo += 1
+        while hi > lo and key[hi - 1] in _PIECE_STRIP:
+            hi -= 1
+        piece = key[lo:hi]
+        if piece and not _LABEL_ONLY.fullmatch(piece):
+            out.append((text[lo:hi], piece))
+    return out
+
+
 def _take_issue(h: _Header, iss: IssueNumber) -> bool:
     """Record an issue line; a （总第N期） line after 第N期 completes it."""
     if h.issue is None:
@@ -139,30 +166,21 @@ def _parse_header(lines: list[Line]) -> _Header:
         used = False
         parts = _parts(line)
         issue_line = any(parse_issue(p) is not None for _, p in parts)
+        big = line.red or (line.size is not None and size is not None and line.size >= size + 4)
         for text, part in parts:
-            if (iss := parse_issue(part)) is not None and len(part) <= 40 and _take_issue(h, iss):
+            # Take the issue and the date out of the part; what is left (set apart
+            # by two spaces) may be the series or the issuer: 创文简报 第9期 2023年5月6日.
+            if len(part) <= 40 and (m := _ISSUE_SPAN.search(part)) and (iss := parse_issue(m.group())) and _take_issue(h, iss):
                 used = True
-                m = _ISSUE_TEXT.search(part)
-                rest_key = (part[: m.start()] + " " + part[m.end() :]).strip() if m else ""
-                if h.series is None and rest_key and _SERIES.search(rest_key) and m:
-                    h.series = text[: m.start()].strip() if m.start() > 0 else text[m.end() :].strip()
-                continue
-            if h.date is None and (date := find_date(part)) is not None:
+                text, part = _cut(text, part, m.start(), m.end())
+            if (m := _DATE_TEXT.search(part)) and (date := find_date(m.group())) is not None and h.date is None:
                 h.date, used = date, True
-                m = _DATE_TEXT.search(part)
-                if m and h.issuer is None:
-                    for t, k in ((text[: m.start()], part[: m.start()]), (text[m.end() :], part[m.end() :])):
-                        if k.strip() and (org := issuer_name(t, k)):
-                            h.issuer = org
-                            break
-                continue
-            big = line.red or (line.size is not None and size is not None and line.size >= size + 4)
-            if h.series is None and len(part) <= 30 and "期" not in part and (_SERIES.search(part) or (big and h.issue is None)):
-                h.series, used = text, True
-                continue
-            if h.issuer is None and (h.issue or h.series or issue_line) and (org := issuer_name(text, part)):
-                h.issuer, used = org, True
-                continue
+                text, part = _cut(text, part, m.start(), m.end())
+            for piece_text, piece in _pieces(text, part):
+                if h.series is None and len(piece) <= 30 and "期" not in piece and (_SERIES.search(piece) or (big and h.issue is None)):
+                    h.series, used = piece_text, True
+                elif h.issuer is None and (h.issue or h.series or h.date or issue_line) and (org := issuer_name(piece_text, piece)):
+                    h.issuer, used = org, True
         if h.first is None and not used and not (h.series or h.issue or h.date):
             h.first = line.text
         if used:

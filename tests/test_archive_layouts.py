@@ -389,3 +389,17 @@ def test_marks_in_any_spacing_and_the_text_before_the_page_metadata():
     assert (b.copy_no, b.secrecy, b.urgency) == ("000123", "机密★1年", "特急")
     assert (b.serial, b.issuer, b.date) == ("雄安发〔2021〕5号", "雄安新区管理委员会", dt.date(2021, 3, 5))
     assert b.articles[0].title == "关于加强城市精细化管理工作的通知"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "创文简报 第9期 2023年5月6日\n\n县创文办",
+        "创文简报\n\n第9期 县创文办编 2023年5月6日",
+        "创文简报\n\n2023年第9期（总第58期）  县创文办  2023年5月6日",
+    ],
+)
+def test_header_elements_on_one_line_with_single_spaces(head: str):
+    b = parse_text(head + "\n\n活动开展\n\n全县开展志愿服务活动，群众广泛参与，效果良好。\n", "x.txt")
+    assert (b.series, b.issue, b.date, b.issuer) == ("创文简报", 9, dt.date(2023, 5, 6), "县创文办")
+    assert [a.title for a in b.articles] == ["活动开展"] and b.warnings == ()
