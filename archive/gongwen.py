@@ -212,25 +212,40 @@ class _Tail:
     colophon_at: int | None = None
 
 
+def _printed(lines: list[Line], j: int) -> tuple[re.Match[str], str] | None:
+    """The 印发 line at `j` (a wrapped `…印` / `发` pair read as one), with its text."""
+    key, text = lines[j].key, lines[j].text
+    if j + 1 < len(lines) and len(lines[j + 1].key) <= 2 and not _PRINTED.match(key):
+        key, text = key + lines[j + 1].key, text + lines[j + 1].text
+    m = _PRINTED.match(key)
+    return (m, text) if m else None
+
+
 def _parse_tail(lines: list[Line], lo: int) -> _Tail:
     n = len(lines)
     # 版记: 抄送 and the 印发 line, at the very end.
     colophon = n
     for j in range(n - 1, max(lo, n - 10) - 1, -1):
         k = lines[j].key
-        if _CC.match(k) or _PRINTED.match(k):
+        if _CC.match(k) or _printed(lines, j):
             colophon = j
         elif colophon < n and not (lines[j].rule_after and j + 1 == colophon):
             if colophon - j > 1 or not k:
                 break
     t = _Tail(start=colophon, colophon_at=colophon if colophon < n else None)
-    for line in lines[colophon:]:
-        k, text = line.key, line.text
+    skip = False
+    for j in range(colophon, n):
+        if skip:
+            skip = False
+            continue
+        k, text = lines[j].key, lines[j].text
         if m := _CC.match(k):
             t.cc.append(f"{text[: m.end('key')].replace(' ', '')}：{text[m.start('rest') :]}".rstrip("："))
-        elif m := _PRINTED.match(k):
+        elif printed := _printed(lines, j):
+            m, text = printed
             t.print_org = text[: m.end("org")].strip()
             t.print_date = find_date(m["date"])
+            skip = not _PRINTED.match(k)  # the wrapped 发 was read with it
         elif t.cc:
             t.cc[-1] += text
     # The attachments: a line `附件` / `附件1` alone, after the 正文.

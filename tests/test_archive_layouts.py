@@ -403,3 +403,8 @@ def test_header_elements_on_one_line_with_single_spaces(head: str):
     b = parse_text(head + "\n\n活动开展\n\n全县开展志愿服务活动，群众广泛参与，效果良好。\n", "x.txt")
     assert (b.series, b.issue, b.date, b.issuer) == ("创文简报", 9, dt.date(2023, 5, 6), "县创文办")
     assert [a.title for a in b.articles] == ["活动开展"] and b.warnings == ()
+
+
+def test_a_wrapped_printed_line_in_the_colophon():
+    b = parse_text(REDHEAD.replace("2021年3月8日印发", "2021年3月8日印\n发"), "x.txt")
+    assert (b.print_org, b.print_date, b.recipients) == ("雄安新区管理委员会办公室", dt.date(2021, 3, 8), ("抄送：省政府办公厅。",))
