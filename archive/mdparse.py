@@ -33,7 +33,7 @@ TOC_TITLES = {"新闻摘要", "目录", "本期目录", "本期要目", "要目"
 _DATE_TEXT = re.compile(
     r"[（(]?\s*(?:\d{8}|\d{4}[-./]\d{1,2}[-./]\d{1,2}|[0-9〇零○一二三四五六七八九十]+\s*年\s*[0-9一二三四五六七八九十]+\s*月\s*[0-9一二三四五六七八九十]+\s*[日号])\s*[)）]?"
 )
-_ISSUE_TEXT = re.compile(r"[（(]?\s*(?:[0-9〇零一二三四五六七八九十]{4}\s*年\s*)?第\s*[0-9一二三四五六七八九十百]+\s*期(?:\s*[（(]\s*总第\s*\d+\s*期\s*[)）])?\s*[)）]?")
+_ISSUE_TEXT = re.compile(r"[（(]?\s*(?:[0-9〇零一二三四五六七八九十]{4}\s*年\s*)?第\s*[0-9一二三四五六七八九十百]+\s*期(?:\s*[（(]\s*总\s*第?\s*[0-9一二三四五六七八九十百千]+\s*期\s*[)）])?\s*[)）]?")
 
 
 @dataclass
@@ -62,7 +62,13 @@ def _headings(lines: list[str]) -> list[_Heading]:
 
 
 def _series_of(title: str) -> str:
-    series = _ISSUE_TEXT.sub(" ", _DATE_TEXT.sub(" ", title))
+    """The title without its date and issue (matched folded: （總第十六期） too)."""
+    key = to_simplified(title)
+    keep = [True] * len(title)
+    for pattern in (_DATE_TEXT, _ISSUE_TEXT):
+        for m in pattern.finditer(key):
+            keep[m.start() : m.end()] = [False] * (m.end() - m.start())
+    series = "".join(c if k else " " for c, k in zip(title, keep))
     series = re.sub(r"[《》〈〉]", "", series)
     return re.sub(r"\s+", " ", series).strip(" -—_|·")
 
@@ -222,8 +228,8 @@ def parse_markdown(text: str, path: str) -> Bulletin:
     bid = make_bulletin_id(series, year, issue_no, date, fallback=path)
     articles = []
     for n, d in enumerate(drafts, 1):
-        split = split_heading(d.heading)
-        place, heading_title = split if split else (None, d.heading)
+        split = split_heading(to_simplified(d.heading))  # 玄武區：… is a place heading too
+        place, heading_title = (d.heading[: len(split[0])], d.heading[len(d.heading) - len(split[1]) :]) if split else (None, d.heading)
         body = "\n".join(d.lines).strip("\n")
         paragraphs = markdown_paragraphs(body)
         articles.append(make_article(bid, n, heading_title, place, d.section, paragraphs, body, d.heading))

@@ -182,3 +182,9 @@ def test_xinwen_headings_keep_spaces_and_get_no_footer():
         assert (b.serial, b.copies, b.recipients) == (None, None, ())
         spaced += sum(" " in a.title for a in b.articles)
     assert spaced > 0
+
+
+def test_traditional_markdown_issue():
+    b = parse_text("# 創文簡報 第九期（總第十六期） (2021-06-15)\n\n## 工作動態\n\n### 玄武區：開展志願服務活動\n\n本月以來，玄武區組織志願者開展活動。\n", "x.md")
+    assert (b.series, b.issue, b.issue_total, b.date) == ("創文簡報", 9, 16, dt.date(2021, 6, 15))
+    assert [(a.place, a.city, a.section, a.title) for a in b.articles] == [("玄武區", "南京市", "工作動態", "開展志願服務活動")]
