@@ -88,8 +88,10 @@ def _docno_line(key: str) -> re.Match[str] | None:
     return m if len(rest) <= 2 else None
 
 
-def looks_like_gongwen(lines: list[Line], meta: Mapping[str, str]) -> bool:
-    """Whether a document has the 公文 layout rather than the 简报 one."""
+def looks_like_gongwen(lines: list[Line], meta: Mapping[str, str], strict: bool = False) -> bool:
+    """Whether a document has the 公文 layout rather than the 简报 one; `strict`
+    (Markdown, whose news-like issues list titles such as 关于…的通知): only a
+    发文字号 or a `XX文件` masthead counts."""
     for line in lines[:HEADER_LINES]:
         if _ISSUE_LINE.search(line.key) and len(line.key) <= 40:
             return False  # an issue line: a 简报 (even on a page whose metadata gives a 发文字号)
@@ -101,6 +103,8 @@ def looks_like_gongwen(lines: list[Line], meta: Mapping[str, str]) -> bool:
             return True
         if _MASTHEAD.search(k) and len(k) <= 40 and not re.search(r"[，。：:]", k):
             return True
+    if strict:
+        return False
     head = [ln.key for ln in lines[:4]]
     if any("关于" in k[:20] for k in head if doc_type_of(k) and len(k) <= 80):
         return True

@@ -24,7 +24,7 @@ from archive.layout import Line, is_page_number
 from archive.model import Bulletin, make_bulletin_id
 from archive.textparse import FOOTER_LINES, Footer, issuer_name, parse_footer
 
-__all__ = ["parse_markdown"]
+__all__ = ["markdown_lines", "parse_markdown"]
 
 _ATX = re.compile(r"^\s{0,3}(?P<hashes>#{1,6})(?:\s+(?P<text>.*?))?\s*#*\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -122,6 +122,13 @@ def _issuer_of(line: str) -> str | None:
 
 
 _FOOTER_CHARS = re.compile("[报報送发發抄分主印号號编編签簽审審校联聯电電地邮郵投]")
+
+
+def markdown_lines(text: str) -> list[Line]:
+    """A Markdown text's plain paragraphs as whole-paragraph lines (headings and
+    markup reduced to their text), for the 公文 layout."""
+    paras = markdown_paragraphs("\n".join(_drop_page_numbers(text.split("\n"))), title=True)
+    return [Line(text=p, key=to_simplified(p), number=n, whole=True) for n, p in enumerate(paras, 1)]
 
 
 def _split_footer(lines: list[str]) -> tuple[list[str], Footer | None]:

@@ -16,7 +16,7 @@ from archive.document import Document, Paragraph
 from archive.errors import BulletinError, BulletinParseError
 from archive.gongwen import looks_like_gongwen, parse_gongwen_lines
 from archive.layout import document_lines
-from archive.mdparse import parse_markdown
+from archive.mdparse import markdown_lines, parse_markdown
 from archive.model import Bulletin
 from archive.read import normalise_text, read_text
 from archive.textparse import parse_bulletin_lines
@@ -25,6 +25,8 @@ __all__ = ["is_markdown", "parse_document", "parse_file", "parse_text"]
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 _MD_TITLE = re.compile(r"^\ufeff?\s*#\s+\S")
+# Worth a look as a 公文 (a 发文字号 or a `XX文件` line near the top): most Markdown is not.
+_GONGWEN_HINT = re.compile(r"[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?\s*\d+\s*[号號]|文件\s*$", re.M)
 
 
 def is_markdown(text: str, path: str) -> bool:
@@ -45,7 +47,12 @@ def parse_document(doc: Document) -> Bulletin:
         if doc.format == "markdown":
             if not (doc.source or "").strip():
                 raise BulletinParseError(path, "no text")
-            b = parse_markdown(doc.source or "", path)
+            source = doc.source or ""
+            plain = markdown_lines(source) if doc.meta.get("发文字号") or _GONGWEN_HINT.search(source[:3000]) else []
+            if plain and looks_like_gongwen(plain, doc.meta, strict=True):  # a 公文 written in Markdown
+                b = parse_gongwen_lines(plain, path, doc.format, doc.meta, doc.ocr)
+            else:
+                b = parse_markdown(source, path)
         else:
             lines = document_lines(doc)
             if not lines:

@@ -188,3 +188,16 @@ def test_traditional_markdown_issue():
     b = parse_text("# 創文簡報 第九期（總第十六期） (2021-06-15)\n\n## 工作動態\n\n### 玄武區：開展志願服務活動\n\n本月以來，玄武區組織志願者開展活動。\n", "x.md")
     assert (b.series, b.issue, b.issue_total, b.date) == ("創文簡報", 9, 16, dt.date(2021, 6, 15))
     assert [(a.place, a.city, a.section, a.title) for a in b.articles] == [("玄武區", "南京市", "工作動態", "開展志願服務活動")]
+
+
+def test_a_gongwen_written_in_markdown():
+    text = (
+        "雄安新区管理委员会文件\n\n雄安发〔2021〕5号\n\n# 关于加强城市精细化管理工作的通知\n\n各县人民政府，新区各部门：\n\n"
+        "为进一步提升城市管理水平，\n现就有关事项通知如下。\n\n- 2 -\n\n一、提高认识。\n\n雄安新区管理委员会\n\n2021年3月5日\n\n（此件公开发布）\n"
+    )
+    b = parse_text(text, "x.md")
+    assert (b.kind, b.format, b.doc_type, b.serial, b.issuer, b.date, b.annotation) == (
+        "公文", "markdown", "通知", "雄安发〔2021〕5号", "雄安新区管理委员会", dt.date(2021, 3, 5), "此件公开发布")
+    (a,) = b.articles
+    assert a.title == "关于加强城市精细化管理工作的通知"
+    assert a.paragraphs == ("各县人民政府，新区各部门：", "为进一步提升城市管理水平，现就有关事项通知如下。", "一、提高认识。")
