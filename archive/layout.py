@@ -2,11 +2,14 @@
 
 Every format ends up here. Raw text gives one paragraph per line (blank lines
 separate paragraphs, a line without final punctuation continues on the next);
-.docx, OFD, HTML, PDF and OCR give whole paragraphs, which are never joined
-except where a page break split one (no final punctuation, the next starts on
-a later page and does not look like a heading). Page numbers, page headers and
-footers are dropped; a rule (the red line under a 报头, the lines of a 版记)
-is kept as a mark on the lines around it.
+.docx, OFD, HTML, PDF and OCR give whole paragraphs, which are joined only
+where a page break or a stray line break split one: the first ends with ，/、,
+or runs on without final punctuation for more than a heading's length, or
+stops short of its end where the next starts on a later page — and neither is
+a heading by its hints nor a 公文 element (发文字号, date, 主送机关). Page
+numbers, page headers and footers are dropped; a rule (the red line under a
+报头, the lines of a 版记) is kept as a mark on the lines around it.
+Letter-spaced lines (江 苏 文 明 简 报) close up.
 
 Each line carries `key`, its text with traditional characters folded to
 simplified ones (same length), which is what patterns are matched against;
@@ -41,7 +44,7 @@ _HEX = re.compile(r"^#?([0-9a-fA-F]{2})([0-9a-fA-F]{2})([0-9a-fA-F]{2})$")
 class Line:
     """One line (raw text) or paragraph (other formats) of a document's body."""
 
-    text: str  # as written, runs of spaces collapsed to one, stripped
+    text: str  # as written, stripped; a gap between parts (2+ spaces, tab, 　) is two spaces, other spaces one
     key: str  # `text` folded to simplified characters (same length), for matching
     number: int  # 1-based line (raw text) or paragraph number in the document, for messages
     blank_before: bool = True
