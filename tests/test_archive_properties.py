@@ -9,9 +9,10 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archive.document import Document, Paragraph
 from archive.errors import BulletinParseError, BulletinReadError
 from archive.model import Bulletin
-from archive.parse import parse_text
+from archive.parse import parse_document, parse_text
 from archive.read import decode_bytes, normalise_text
 
 _WS = re.compile(r"\s+")
@@ -104,3 +105,36 @@ def test_read_then_parse_any_bytes(data: bytes, name: str):
         return
     assert b.series and b.path == name
     _kept_from(b, text, True)
+
+
+_PARAGRAPHS = st.builds(
+    Paragraph,
+    text=st.one_of(st.sampled_from([p for p in PIECES if "\n" not in p and "\r" not in p]), st.text(max_size=30)).map(
+        lambda t: t.replace("\n", " ").replace("\r", " ")
+    ),
+    page=st.one_of(st.none(), st.integers(1, 4)),
+    size=st.one_of(st.none(), st.sampled_from([10.5, 16.0, 22.0, 36.0])),
+    bold=st.booleans(),
+    color=st.one_of(st.none(), st.sampled_from(["#e60012", "#000000", "#ff0000"])),
+    align=st.one_of(st.none(), st.sampled_from(["left", "center", "right", "justify"])),
+    cell=st.one_of(st.none(), st.tuples(st.just(0), st.integers(0, 1), st.integers(0, 1))),
+    kind=st.sampled_from(["body", "body", "body", "rule", "page-number", "header"]),
+)
+
+
+@given(st.lists(_PARAGRAPHS, max_size=30), st.sampled_from(["docx", "pdf", "ofd", "html", "pdf-ocr"]),
+       st.sampled_from([{}, {"发文字号": "某政发〔2023〕1号", "标题": "关于某事的通知", "发文机关": "某某市人民政府", "成文日期": "2023-01-02"}]))
+def test_parse_any_document(paragraphs: list[Paragraph], fmt: str, meta: dict[str, str]):
+    doc = Document(name=f"x.{fmt}", format=fmt, paragraphs=tuple(paragraphs), meta=meta)
+    try:
+        b = parse_document(doc)
+    except BulletinParseError as exc:
+        assert exc.path == doc.name and exc.reason
+        return
+    assert b.series and b.format == fmt and b.kind in ("简报", "公文")
+    assert [a.order for a in b.articles] == list(range(1, len(b.articles) + 1))
+    body = "".join(p.text for p in paragraphs if p.kind == "body") + "".join(meta.values())
+    for a in b.articles:
+        assert all(p == p.strip() and p for p in a.paragraphs)
+        for piece in a.paragraphs:
+            assert _in_order(_squash(piece), _squash(body)), piece
