@@ -214,6 +214,8 @@ def parse_footer(lines: list[Line], lo: int) -> Footer:
         elif f.recipients:
             prev = f.recipients[-1]
             f.recipients[-1] = prev + t if prev.endswith(("，", "、", ",", "；")) else f"{prev} {t}"
+    if not (f.recipients or f.serial or f.copies):
+        return Footer(len(lines))  # only 联系人/电话 lines: the last article's own text
     return f
 
 

@@ -408,3 +408,9 @@ def test_header_elements_on_one_line_with_single_spaces(head: str):
 def test_a_wrapped_printed_line_in_the_colophon():
     b = parse_text(REDHEAD.replace("2021年3月8日印发", "2021年3月8日印\n发"), "x.txt")
     assert (b.print_org, b.print_date, b.recipients) == ("雄安新区管理委员会办公室", dt.date(2021, 3, 8), ("抄送：省政府办公厅。",))
+
+
+def test_contact_lines_without_a_footer_stay_in_the_last_article():
+    text = "文明简报\n\n第2期\n\n某某市文明办  2024年2月1日\n\n活动开展\n\n全市开展志愿服务活动，群众广泛参与。\n\n联系人：张三\n\n联系电话：12345678\n"
+    (a,) = parse_text(text, "x.txt").articles
+    assert a.paragraphs == ("全市开展志愿服务活动，群众广泛参与。", "联系人：张三联系电话：12345678")
