@@ -18,7 +18,8 @@ from archive.gongwen import looks_like_gongwen, parse_gongwen_lines
 from archive.layout import document_lines
 from archive.mdparse import markdown_lines, parse_markdown
 from archive.model import Bulletin
-from archive.read import normalise_text, read_text
+from archive.read import normalise_text
+from archive.readers import read_document
 from archive.textparse import parse_bulletin_lines
 
 __all__ = ["is_markdown", "parse_document", "parse_file", "parse_text"]
@@ -71,11 +72,8 @@ def parse_document(doc: Document) -> Bulletin:
 
 
 def text_document(text: str, path: str) -> Document:
-    """Decoded text or Markdown as a Document: one paragraph per line.
-
-    The bridge for text and Markdown until the format readers (archive/readers)
-    give every format's Document; they read text the same way.
-    """
+    """Already-decoded text or Markdown as a Document: one paragraph per line, as
+    the text reader (archive/readers/textfile.py) gives a file's."""
     fmt = "markdown" if is_markdown(text, path) else "text"
     return Document(name=path, format=fmt, paragraphs=tuple(Paragraph(ln) for ln in text.split("\n")), source=text)
 
@@ -92,5 +90,5 @@ def parse_text(text: str, path: str) -> Bulletin:
 
 
 def parse_file(path: Path) -> Bulletin:
-    """Read and parse one source file. Raises BulletinReadError or BulletinParseError."""
-    return parse_text(read_text(path), str(path))
+    """Read and parse one source file of any format. Raises BulletinReadError or BulletinParseError."""
+    return parse_document(read_document(Path(path)))

@@ -14,7 +14,7 @@ from indexer.schema import make_schema
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = [
     REPO / "corpus" / "江苏精神文明建设简报-2022-第11期.txt",
-    *sorted(p for p in (REPO / "tests" / "fixtures").iterdir() if p.is_file()),  # not fixtures/public/
+    *sorted((REPO / "tests" / "fixtures").iterdir()),
 ]
 
 

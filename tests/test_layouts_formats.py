@@ -1,8 +1,7 @@
 """The same 公文 in every format the readers take gives the same GB/T 9704 fields.
 
-Uses the format readers (archive/readers) and their document generators
-(tests/docgen.py); skipped until both are there. The 简报 side of this is
-tests/test_readers_bulletin.py.
+Uses the format readers' document generators (tests/docgen.py). The 简报 side
+of this is tests/test_readers_bulletin.py.
 """
 
 from __future__ import annotations
@@ -12,10 +11,8 @@ from pathlib import Path
 import pytest
 
 from archive.parse import parse_file
+from tests import docgen
 from tests.test_archive_layouts import REDHEAD
-
-docgen = pytest.importorskip("tests.docgen", reason="the format readers' generators (tests/docgen.py) are not here yet")
-pytest.importorskip("archive.readers", reason="the format readers are not here yet")
 
 FIELDS = ("kind", "series", "year", "date", "issuer", "serial", "doc_type", "copy_no", "secrecy", "urgency", "addressee",
           "attachments", "annotation", "print_org", "print_date", "recipients")

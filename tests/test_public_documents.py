@@ -1,29 +1,23 @@
-"""Real public 简报 and 公文 (tests/fixtures/public/): fields read as a careful person reads them.
+"""Real public 简报 and 公文 (tests/public/): fields read as a careful person reads them.
 
-Each document goes through parse_file, as a user's file would. Documents in a
-format whose reader has not landed yet (no archive/readers) are skipped and named;
-once the readers are there, every document counts.
-The field accuracy over the rest must stay ≥ 95%; `-s` prints the table.
+Each document goes through parse_file (the format readers, then the layout
+parser), as a user's file would. The field accuracy must stay ≥ 95%; `-s`
+prints the table.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from archive.errors import BulletinReadError
 from archive.model import Bulletin
 from archive.parse import parse_file
 
-PUBLIC = Path(__file__).resolve().parent / "fixtures" / "public"
+PUBLIC = Path(__file__).resolve().parent / "public"
 TRUTH: dict[str, dict[str, Any]] = {k: v for k, v in json.loads((PUBLIC / "fields.json").read_text("utf-8")).items() if not k.startswith("_")}
 FIELDS = ("kind", "series", "issue", "date", "issuer", "serial", "doc_type")
 TARGET = 0.95
-READERS = importlib.util.find_spec("archive.readers") is not None  # the format readers have landed
 
 
 def _fields(b: Bulletin) -> dict[str, Any]:
@@ -63,19 +57,10 @@ def test_every_document_written_down_is_there_with_every_field():
 
 def test_field_accuracy_on_real_documents():
     right = total = 0
-    rows, skipped = [], []
+    rows = []
     for name, want in sorted(TRUTH.items()):
-        try:
-            b = parse_file(PUBLIC / name)
-        except BulletinReadError as exc:
-            if want.get("needs_reader") and not READERS:
-                skipped.append(f"{name} (no {want['needs_reader']} reader yet: {exc.reason})")
-                continue
-            raise
-        r, t, wrong = _score(_fields(b), want)
+        r, t, wrong = _score(_fields(parse_file(PUBLIC / name)), want)
         right, total = right + r, total + t
         rows.append(f"{name}: {r}/{t} {'; '.join(wrong)}")
-    print("\n".join(["", *rows, *(f"skipped {s}" for s in skipped), f"fields right: {right}/{total}"]))
-    if total == 0:
-        pytest.skip("no document readable yet: " + ", ".join(skipped))
+    print("\n".join(["", *rows, f"fields right: {right}/{total}"]))
     assert right / total >= TARGET, "\n".join(rows)

@@ -28,8 +28,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("recall-corpus")
     shutil.copy(REPO / "corpus" / "江苏精神文明建设简报-2022-第11期.txt", d)
     for f in FIXTURES.iterdir():
-        if f.is_file():  # not fixtures/public/
-            shutil.copy(f, d)
+        shutil.copy(f, d)
     generate_corpus(12, 7, d)
     return d
 
