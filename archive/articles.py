@@ -16,7 +16,9 @@ def make_article(
     body: str,
     heading: str | None = None,
 ) -> Article:
-    """An article with its city and the places its heading and text mention."""
+    """An article with its city and the places its heading and text mention, resolved
+    to units (the heading's place first)."""
+    places = gazetteer.find_mentions("\n".join((heading or title, *paragraphs)))
     return Article(
         id=make_article_id(bulletin_id, order),
         bulletin_id=bulletin_id,
@@ -24,8 +26,9 @@ def make_article(
         title=title,
         place=place,
         city=gazetteer.city_of(place) if place else None,
-        places=gazetteer.find_places("\n".join((heading or title, *paragraphs))),
+        places=places,
         section=section,
         paragraphs=paragraphs,
         body=body,
+        regions=gazetteer.regions(places, primary=place),
     )

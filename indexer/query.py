@@ -20,16 +20,21 @@ from typing import Union
 import cn2an
 from whoosh import query as wq
 
+from archive import gazetteer
 from indexer.analysis import normalize, units, word_list
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
 
 TEXT_FIELDS = {"title", "text"}
-KEYWORD_FIELDS = {"city", "place", "series", "section", "month"}
+KEYWORD_FIELDS = {"city", "place", "province", "series", "section", "month", "doc_type"}
+PLACE_FIELDS = {"city", "place", "province"}  # matched through the gazetteer's units (the 地区 facet)
 NUMBER_FIELDS = {"year", "issue"}
 FIELDS = TEXT_FIELDS | KEYWORD_FIELDS | NUMBER_FIELDS
-FIELD_ALIASES = {"标题": "title", "正文": "text", "城市": "city", "地点": "place", "年份": "year", "期": "issue"}
+FIELD_ALIASES = {
+    "标题": "title", "正文": "text", "城市": "city", "地点": "place", "地区": "place", "省份": "province",
+    "省": "province", "年份": "year", "期": "issue", "文种": "doc_type", "type": "doc_type",
+}
 
 ISSUE_RE = re.compile(r"^第([0-9〇零一二三四五六七八九十百两]+)期$")
 
@@ -258,9 +263,28 @@ class Compiled:
     words: tuple[str, ...] = ()  # its jieba words (documents holding all rank first)
 
 
+def place_query(field: str, name: str) -> wq.Query:
+    """`place:`/`city:`/`province:` — the units the name denotes (南京 → 江苏省/南京市, 鼓楼区 →
+    each 鼓楼区), at the level the field asks for, matched against every place an article
+    mentions; `place:` and `city:` also match the heading's place as written."""
+    units = gazetteer.units_of(name)
+    want = {"province": 1, "city": 2, "place": 3}[field]
+    paths = {"/".join(u[:want]) for u in units if field == "place" or len(u) >= want}
+    parts: list[wq.Query] = [wq.Term("region", p) for p in sorted(paths)]
+    if field == "place":
+        parts.append(wq.Term("place", name))
+    elif field == "city":
+        parts += [wq.Term("city", name)] + ([wq.Term("city", name + "市")] if not name.endswith("市") else [])
+    if not parts:
+        return wq.NullQuery
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
 def compile_term(t: Term) -> Compiled:
     """The Whoosh queries for one term (see the module doc)."""
     value = t.text
+    if t.field in PLACE_FIELDS:
+        return Compiled(place_query(t.field, value.strip()), None, ())
     if t.field in KEYWORD_FIELDS:
         v = value.strip()
         if t.field == "city" and v and not v.endswith("市"):

@@ -23,6 +23,7 @@ from whoosh.searching import Searcher
 
 from indexer import query as q
 from indexer.facets import Snapshot, build_snapshot
+from indexer.keyfacets import KeyFacets, build_keyfacets, region_facet
 from indexer.matching import by_segment, positioned
 from indexer.snippets import mark, snippet, term_regex
 from indexer.substring import TermSets, substring_docs
@@ -48,6 +49,8 @@ class Filters:
     series: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    region: tuple[str, ...] = ()  # unit paths of the 地区 facet: "江苏省/南京市"
+    doc_type: tuple[str, ...] = ()  # 文种
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +63,8 @@ class Filters:
             "series": self.series,
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
+            "region": list(self.region),
+            "doc_type": list(self.doc_type),
         }
 
 
@@ -71,8 +76,15 @@ def term_sets(handle: IndexHandle) -> TermSets:
     return handle.shared("terms", TermSets)  # type: ignore[return-value]
 
 
-def _filter_set(s: Searcher, snap: Snapshot, f: Filters) -> set[int] | frozenset[int]:
+def key_facets(handle: IndexHandle) -> KeyFacets:
+    return handle.shared("keyfacets", build_keyfacets)  # type: ignore[return-value]
+
+
+def _filter_set(s: Searcher, snap: Snapshot, f: Filters, kf: KeyFacets) -> set[int] | frozenset[int]:
     docs: set[int] | frozenset[int] = snap.live
+    for name, values in (("region", f.region), ("doc_type", f.doc_type)):
+        if values:
+            docs = docs & kf.docs_with(name, values)
     for name, values in (("city", f.city), ("year", f.year), ("month", f.month), ("bulletin", f.bulletin)):
         if values:
             docs = docs & snap.docs_with(name, values)
@@ -203,7 +215,7 @@ def _rank(s: Searcher, snap: Snapshot, ev: _Evaluator, matched: Any, k: int) -> 
     return top
 
 
-def _facets(snap: Snapshot, docs: Any) -> dict[str, list[dict[str, Any]]]:
+def _facets(snap: Snapshot, docs: Any, kf: KeyFacets, f: Filters) -> dict[str, list[dict[str, Any]]]:
     city = Counter(map(snap.city.__getitem__, docs))
     year = Counter(map(snap.year.__getitem__, docs))
     month = Counter(map(snap.month.__getitem__, docs))
@@ -221,6 +233,8 @@ def _facets(snap: Snapshot, docs: Any) -> dict[str, list[dict[str, Any]]]:
         "issue": [
             {"value": v, "label": issues[v]["label"], "count": n} for v, n in top_issues[:ISSUE_FACET_LIMIT]
         ],
+        "region": region_facet(kf.counts("region", docs), f.region),
+        "doc_type": [{"value": v, "count": n} for v, n in kf.counts("doc_type", docs).most_common()],
     }
 
 
@@ -242,6 +256,8 @@ def _hit(s: Searcher, snap: Snapshot, docnum: int, rx: Any) -> dict[str, Any]:
         "date": _iso(f.get("date")),
         "city": f.get("city"),
         "place": f.get("place"),
+        "regions": [r for r in (f.get("region") or "").split(",") if r],
+        "doc_type": f.get("doc_type"),
         "section": f.get("section"),
         "order": f.get("order"),
         "title": f.get("title", ""),
@@ -270,7 +286,8 @@ def search(
     s = handle.searcher()
     snap = snapshot(handle)
     parsed = q.parse_query(query)
-    allowed = _filter_set(s, snap, filters)
+    kf = key_facets(handle)
+    allowed = _filter_set(s, snap, filters, kf)
     ev = _Evaluator(s, snap.live, term_sets(handle))
     if parsed.tree is None:
         matched = allowed
@@ -292,7 +309,7 @@ def search(
         "sort": sort,
         "filters": filters.to_dict(),
         "hits": [_hit(s, snap, d, rx) for d in ordered[(page - 1) * per_page : k]],
-        "facets": _facets(snap, matched),
+        "facets": _facets(snap, matched, kf, filters),
         "terms": ev.terms,
         "warnings": list(parsed.warnings),
     }

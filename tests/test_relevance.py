@@ -30,11 +30,15 @@ FLOORS = {
 
 
 @pytest.fixture(scope="module")
-def scores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, R.KindScore]:
+def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return R.build_index(R.corpus_files(SAMPLE, seed=1), tmp_path_factory.mktemp("relevance"))
+
+
+@pytest.fixture(scope="module")
+def scores(sample_index: Path) -> dict[str, R.KindScore]:
     files = R.corpus_files(SAMPLE, seed=1)
-    index = R.build_index(files, tmp_path_factory.mktemp("relevance"))
     cases = R.known_answers(R.load_docs(files), seed=1, per_kind=PER_KIND)
-    return R.evaluate(index, cases, keep_misses=True)
+    return R.evaluate(sample_index, cases, keep_misses=True)
 
 
 def test_every_kind_has_cases(scores: dict[str, R.KindScore]) -> None:
@@ -56,3 +60,20 @@ def test_seed_name_case_is_drawn(tmp_path: Path) -> None:
     cases = R.known_answers(docs, seed=1, per_kind=3)
     assert any(c.kind == "name" and c.query == "善民" and c.note == "马善民" for c in cases)
     assert any(c.kind == "typo" and c.query == "马善明" for c in cases)
+
+
+def test_jiangsu_or_nanjing_fills_the_region_facet(sample_index: Path) -> None:
+    from indexer.search import Filters, search
+    from indexer.store import IndexHandle
+
+    handle = IndexHandle(sample_index)
+    r = search(handle, "江苏 OR 南京")
+    assert r["total"] > 0
+    top = r["facets"]["region"]
+    assert top and top[0]["value"] == "江苏省" and top[0]["count"] >= r["total"] * 0.9
+    opened = search(handle, "江苏 OR 南京", Filters(region=("江苏省",)))
+    assert any(f["value"] == "江苏省/南京市" for f in opened["facets"]["region"])
+    both = search(handle, "", Filters(region=("江苏省/南京市", "江苏省/苏州市")), sort="date")
+    nj = search(handle, "", Filters(region=("江苏省/南京市",)), sort="date")["total"]
+    sz = search(handle, "", Filters(region=("江苏省/苏州市",)), sort="date")["total"]
+    assert max(nj, sz) < both["total"] <= nj + sz
