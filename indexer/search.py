@@ -24,6 +24,7 @@ from whoosh.searching import Searcher
 from indexer import query as q
 from indexer.facets import Snapshot, build_snapshot
 from indexer.keyfacets import KeyFacets, build_keyfacets, region_facet
+from indexer.suggest import Lexicon, build_lexicon
 from indexer.matching import by_segment, positioned
 from indexer.snippets import mark, snippet, term_regex
 from indexer.substring import TermSets, substring_docs
@@ -34,6 +35,8 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 ISSUE_FACET_LIMIT = 50
 SCORE_ALL = 1000  # word matches scored by BM25 when there are no more than this
+FEW_HITS = 2  # a query finding this many articles or fewer is offered corrections
+MAX_CORRECTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -274,9 +277,14 @@ def search(
     sort: str = "relevance",
     page: int = 1,
     per_page: int = 20,
+    correct: bool = True,
 ) -> dict[str, Any]:
     """Search the archive; see the module doc. Raises only for bad page/per_page/sort
-    values and IndexUnavailableError; a malformed query is searched as plain words."""
+    values and IndexUnavailableError; a malformed query is searched as plain words.
+
+    A query that finds FEW_HITS articles or fewer gets `suggestions` (did-you-mean,
+    see `corrections`); one that finds none, when the best correction finds some,
+    gives that correction's results, with `corrected` = {"from", "to"} and a notice."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     if not 1 <= page <= MAX_PAGE:
@@ -300,7 +308,7 @@ def search(
         ordered = _rank(s, snap, ev, matched, k)
     rx = term_regex(ev.highlight)
     total = len(matched)
-    return {
+    out = {
         "query": query,
         "total": total,
         "page": page,
@@ -312,7 +320,85 @@ def search(
         "facets": _facets(snap, matched, kf, filters),
         "terms": ev.terms,
         "warnings": list(parsed.warnings),
+        "suggestions": [],
+        "corrected": None,
     }
+    if correct and parsed.tree is not None and total <= FEW_HITS:
+        found = corrections(handle, query, filters)
+        if total == 0 and found:
+            to = found[0]["query"]
+            result = search(handle, to, filters, sort, page, per_page, correct=False)
+            result.update(query=query, corrected={"from": query, "to": to}, suggestions=found)
+            result["warnings"] = [f"没有找到“{query}”，以下是“{to}”的结果", *result["warnings"]]
+            return result
+        out["suggestions"] = found
+    return out
+
+
+def lexicon(handle: IndexHandle) -> Lexicon:
+    return handle.shared("lexicon", build_lexicon)  # type: ignore[return-value]
+
+
+def _plain_terms(node: q.Node | None) -> list[q.Term]:
+    """The positive text terms of a tree (those a typo can be in)."""
+    if node is None:
+        return []
+    if isinstance(node, q.Term):
+        return [node] if node.field in (None, "title", "text") else []
+    if isinstance(node, q.Not):
+        return []
+    return [t for c in node.children for t in _plain_terms(c)]
+
+
+def corrections(handle: IndexHandle, query: str, filters: Filters = Filters()) -> list[dict[str, Any]]:
+    """Did-you-mean: the query with one term corrected (or every term that finds few),
+    with how many articles the corrected query finds within `filters`. Each weak term's
+    corrections are ranked by how many articles hold the corrected string (a dropped or
+    swapped character weighs a quarter: see indexer.suggest); only corrections finding
+    more than the query itself are offered."""
+    s = handle.searcher()
+    snap = snapshot(handle)
+    sets = term_sets(handle)
+    allowed = _filter_set(s, snap, filters, key_facets(handle))
+    lex = lexicon(handle)
+
+    def found(text: str) -> int:
+        tree = q.parse_query(text).tree
+        if tree is None:
+            return 0
+        return len(_Evaluator(s, snap.live, sets).docs(tree) & allowed)
+
+    terms = list(dict.fromkeys(_plain_terms(q.parse_query(query).tree)))
+    weak = [t for t in terms if found(f'"{t.text}"' if t.field is None else f"{t.field}:{t.text}") <= FEW_HITS]
+    options: dict[str, int] = {}
+    best_each: list[tuple[str, str]] = []
+    for t in weak:
+        ranked = []
+        for cand, weight in lex.candidates(t.text):
+            n = len(_Evaluator(s, snap.live, sets).docs(q.Term(cand, field=t.field)) & allowed)
+            if n:
+                ranked.append((n * weight, cand))
+        ranked.sort(key=lambda nc: (-nc[0], nc[1]))
+        if ranked:
+            best_each.append((t.text, ranked[0][1]))
+        for _n, cand in ranked[:MAX_CORRECTIONS]:
+            fixed = query.replace(t.text, cand, 1)
+            options.setdefault(fixed, found(fixed))
+    if len(best_each) > 1:
+        fixed = query
+        for old, new in best_each:
+            fixed = fixed.replace(old, new, 1)
+        options.setdefault(fixed, found(fixed))
+    order = {fq: i for i, fq in enumerate(options)}  # the best-weighted corrections were offered first
+    own = found(query)  # a correction must find more than the query itself
+    ranked_opts = sorted(((n, fq) for fq, n in options.items() if n > own), key=lambda nq: order[nq[1]])
+    return [{"query": fq, "count": n} for n, fq in ranked_opts[:MAX_CORRECTIONS]]
+
+
+def suggest(handle: IndexHandle, prefix: str, limit: int = 10) -> list[dict[str, Any]]:
+    """Autocomplete: frequent words and names of the index, then titles, starting with `prefix`."""
+    handle.searcher()
+    return lexicon(handle).complete(prefix[:50], limit)
 
 
 def get_bulletin(handle: IndexHandle, bulletin_id: str) -> dict[str, Any] | None:

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import abort
 
-from indexer.search import SORTS, Filters, get_bulletin, search
+from indexer.search import SORTS, Filters, get_bulletin, search, suggest
 from webui.db import get_index
 from webui.facets import build_facets
-from webui.params import BadParam, MultiArgs, SearchParams, is_bulletin_id, parse_search_args
+from webui.params import BadParam, MultiArgs, SearchParams, is_bulletin_id, parse_query, parse_search_args
 
 PER_PAGE = 20
 
@@ -56,6 +56,12 @@ def search_data(params: SearchParams, base: str = "/") -> dict[str, Any]:
     data["facets"] = build_facets(params, result.get("facets", {}), base=base)
     data["warnings"] = list(params.notices) + list(result.get("warnings", []))
     return data
+
+
+def suggest_data(prefix: str | None) -> dict[str, Any]:
+    """Autocomplete for a prefix of the query: `/api/suggest` and the search box's datalist."""
+    q, _ = parse_query(prefix)
+    return {"q": q, "suggestions": suggest(get_index(), q) if q else []}
 
 
 def bulletin_data(bulletin_id: str) -> dict[str, Any]:

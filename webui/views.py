@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 
-from webui.data import bulletin_data, parse_or_400, search_data
+from webui.data import bulletin_data, parse_or_400, search_data, suggest_data
 from webui.facets import active_filters, state_url
 from webui.params import SearchParams, clean_text, parse_query, parse_terms
 from webui.render import chinese_date, citation, highlight_text, render_body
@@ -34,6 +34,15 @@ def page_links(params: SearchParams, page: int, pages: int) -> list[dict[str, An
         out.append({"number": p, "url": state_url(params, page=p), "current": p == page})
         last = p
     return out
+
+
+def did_you_mean(params: SearchParams, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The corrections search() offers, each a link that searches it (one click)."""
+    shown = (data.get("corrected") or {}).get("to")
+    return [
+        {"query": s["query"], "count": s["count"], "url": state_url(params, q=s["query"])}
+        for s in data.get("suggestions", []) if s["query"] != shown
+    ]
 
 
 def suggestions(params: SearchParams) -> list[dict[str, str]]:
@@ -65,6 +74,8 @@ def index() -> str:
         next_url=state_url(params, page=data["page"] + 1) if data["page"] < data["pages"] else None,
         sort_urls={s: state_url(params, sort=s, sort_given=True) for s in ("relevance", "date")},
         suggestions=suggestions(params),
+        did_you_mean=did_you_mean(params, data),
+        completions=suggest_data(params.q)["suggestions"] if params.q else [],
         bulletin_url=bulletin_url,
         highlight=highlight_text,
         chinese_date=chinese_date,
