@@ -24,7 +24,8 @@ from whoosh.searching import Searcher
 from indexer import query as q
 from indexer.facets import Snapshot, build_snapshot
 from indexer.keyfacets import KeyFacets, build_keyfacets, region_facet
-from indexer.suggest import Lexicon, build_lexicon
+from indexer.analysis import normalize, units
+from indexer.suggest import Lexicon, build_lexicon, complete
 from indexer.matching import by_segment, positioned
 from indexer.snippets import mark, snippet, term_regex
 from indexer.substring import TermSets, substring_docs
@@ -118,6 +119,10 @@ class _Evaluator:
         self.highlight: list[tuple[str, ...]] = []
         self.terms: list[str] = []
 
+    def _text(self, docnum: int) -> str:
+        f = self.s.stored_fields(docnum)
+        return f"{f.get('title', '')}\n{f.get('text', '')}"
+
     def _all_words(self, field: str, words: tuple[str, ...]) -> frozenset[int]:
         out: frozenset[int] | None = None
         for w in sorted(words, key=lambda w: len(self.sets.docs(self.s, field, w))):
@@ -145,6 +150,8 @@ class _Evaluator:
             for f in c.fields:
                 gram, unit, word, pair = q.CHAR_FIELDS[f]
                 out = out | substring_docs(self.s, self.sets, list(c.units), gram, unit, word, pair)
+            if c.bounded is not None:  # 15万: not inside 9.15万 or 1115万
+                out = {d for d in out if q.number_bounded(c, self._text(d))}
             if c.match is not None:
                 out = out | set(self.s.docs_for_query(c.match))
             return out
@@ -298,11 +305,11 @@ def search(
     allowed = _filter_set(s, snap, filters, kf)
     ev = _Evaluator(s, snap.live, term_sets(handle))
     if parsed.tree is None:
-        matched = allowed
+        matched = set() if parsed.nothing else allowed
     else:
         matched = ev.docs(parsed.tree) & allowed if allowed else set()
     k = page * per_page
-    if parsed.tree is None or sort == "date":
+    if parsed.tree is None or sort == "date":  # (nothing to rank by)
         ordered = _by_date(matched, snap, k)
     else:
         ordered = _rank(s, snap, ev, matched, k)
@@ -322,6 +329,8 @@ def search(
         "warnings": list(parsed.warnings),
         "suggestions": [],
         "corrected": None,
+        # dates typed in the query, to offer as filters: {"field", "value", "term"}
+        "date_filters": [{"field": f, "value": v, "term": t} for f, v, t in parsed.dates],
     }
     if correct and parsed.tree is not None and total <= FEW_HITS:
         found = corrections(handle, query, filters)
@@ -353,9 +362,9 @@ def _plain_terms(node: q.Node | None) -> list[q.Term]:
 def corrections(handle: IndexHandle, query: str, filters: Filters = Filters()) -> list[dict[str, Any]]:
     """Did-you-mean: the query with one term corrected (or every term that finds few),
     with how many articles the corrected query finds within `filters`. Each weak term's
-    corrections are ranked by how many articles hold the corrected string (a dropped or
-    swapped character weighs a quarter: see indexer.suggest); only corrections finding
-    more than the query itself are offered."""
+    corrections are ranked by how many articles hold the corrected string, those of the
+    same length (a character replaced or two swapped) before those with one dropped;
+    only corrections finding more than the query itself are offered."""
     s = handle.searcher()
     snap = snapshot(handle)
     sets = term_sets(handle)
@@ -374,11 +383,13 @@ def corrections(handle: IndexHandle, query: str, filters: Filters = Filters()) -
     best_each: list[tuple[str, str]] = []
     for t in weak:
         ranked = []
-        for cand, weight in lex.candidates(t.text):
+        for cand, weight in lex.candidates(s, t.text):
             n = len(_Evaluator(s, snap.live, sets).docs(q.Term(cand, field=t.field)) & allowed)
             if n:
-                ranked.append((n * weight, cand))
-        ranked.sort(key=lambda nc: (-nc[0], nc[1]))
+                ranked.append((weight, n, cand))
+        # same-length corrections first (a shorter string is always found more often)
+        ranked.sort(key=lambda wnc: (-wnc[0], -wnc[1], wnc[2]))
+        ranked = [(n, cand) for _w, n, cand in ranked]
         if ranked:
             best_each.append((t.text, ranked[0][1]))
         for _n, cand in ranked[:MAX_CORRECTIONS]:
@@ -395,10 +406,26 @@ def corrections(handle: IndexHandle, query: str, filters: Filters = Filters()) -
     return [{"query": fq, "count": n} for n, fq in ranked_opts[:MAX_CORRECTIONS]]
 
 
+SUGGEST_TITLES = 200  # newest articles whose title holds the prefix, read for title completions
+
+
 def suggest(handle: IndexHandle, prefix: str, limit: int = 10) -> list[dict[str, Any]]:
-    """Autocomplete: frequent words and names of the index, then titles, starting with `prefix`."""
-    handle.searcher()
-    return lexicon(handle).complete(prefix[:50], limit)
+    """Autocomplete: frequent words and names of the index, then titles (of the newest
+    articles), that start with `prefix`."""
+    prefix = " ".join(prefix.split())[:50]
+    if not prefix or not units(prefix):
+        return []
+    s = handle.searcher()
+    snap = snapshot(handle)
+    words = lexicon(handle).words(s, normalize(prefix), limit)
+    docs = _Evaluator(s, snap.live, term_sets(handle)).docs(q.Term(prefix, field="title"))
+    titles: Counter[str] = Counter()
+    for d in _by_date(docs, snap, SUGGEST_TITLES):
+        title = " ".join((s.stored_fields(d).get("title") or "").split())
+        if title.startswith(prefix) and title != prefix:
+            titles[title] += 1
+    ranked = sorted(titles.items(), key=lambda tn: (-tn[1], tn[0]))
+    return complete(words, ranked, limit)
 
 
 def get_bulletin(handle: IndexHandle, bulletin_id: str) -> dict[str, Any] | None:

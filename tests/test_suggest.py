@@ -145,3 +145,22 @@ def test_autocomplete_words_names_and_titles(handle: IndexHandle, client: Any) -
     # without JavaScript: the page's datalist holds the completions of the query searched
     html = client.get("/", query_string={"q": "乡村"}).get_data(as_text=True)
     assert 'list="q-suggest"' in html and '<option value="乡村振兴">' in html
+
+
+def test_alike_table_is_reproducible(tmp_path: Path) -> None:
+    """scripts/build_alike.py regenerates the committed table byte for byte."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "alike.tsv"
+    run = subprocess.run([sys.executable, str(REPO / "scripts" / "build_alike.py"), "--out", str(out)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert out.read_bytes() == (REPO / "indexer" / "data" / "alike.tsv").read_bytes()
+
+
+def test_alike_characters() -> None:
+    from indexer.suggest import alike
+
+    assert "垃" in alike("立") and "近" in alike("进") and "民" in alike("明") and "兴" in alike("新")
+    assert alike("a") == ()

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol
 
-MAX_QUERY = 200  # characters; longer queries are cut, with a notice
+from indexer.query import MAX_QUERY_CHARS as MAX_QUERY, cut_query  # one limit for web and CLI
 MAX_PAGE = 10_000
 MAX_VALUES = 50  # repeated values of one facet parameter
 MAX_VALUE_LEN = 100  # characters of one facet value
@@ -183,12 +183,8 @@ def is_bulletin_id(value: str) -> bool:
 
 def parse_query(value: str | None) -> tuple[str, list[str]]:
     """The cleaned query and any notices about what was changed."""
-    notices: list[str] = []
-    q = clean_text(value or "").strip()
-    if len(q) > MAX_QUERY:
-        q = q[:MAX_QUERY].rstrip()
-        notices.append(f"检索词过长，只使用了前 {MAX_QUERY} 个字符。")
-    return q, notices
+    q, cut = cut_query(clean_text(value or ""))
+    return q, [cut] if cut else []
 
 
 def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = DEFAULT_SORTS) -> SearchParams:

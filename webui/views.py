@@ -45,6 +45,23 @@ def did_you_mean(params: SearchParams, data: dict[str, Any]) -> list[dict[str, A
     ]
 
 
+def date_offers(params: SearchParams, data: dict[str, Any]) -> list[dict[str, str]]:
+    """Dates typed in the query (2023年3月, 2023-03, 2023年) as one-click filters: the month or
+    year chosen, the date taken out of the query text."""
+    out: list[dict[str, str]] = []
+    for d in data.get("date_filters", []):
+        rest = " ".join(params.q.replace(d["term"], " ", 1).split())
+        if d["field"] == "month":
+            year, month = d["value"].split("-")
+            label = f"{int(year)}年{int(month)}月"
+            url = state_url(params, q=rest, month=tuple(dict.fromkeys((*params.month, d["value"]))))
+        else:
+            label = f"{d['value']}年"
+            url = state_url(params, q=rest, year=tuple(dict.fromkeys((*params.year, int(d["value"])))))
+        out.append({"label": label, "url": url})
+    return out
+
+
 def suggestions(params: SearchParams) -> list[dict[str, str]]:
     """What to try when nothing matched: single words of the query, or a clean slate."""
     out: list[dict[str, str]] = []
@@ -75,6 +92,7 @@ def index() -> str:
         sort_urls={s: state_url(params, sort=s, sort_given=True) for s in ("relevance", "date")},
         suggestions=suggestions(params),
         did_you_mean=did_you_mean(params, data),
+        date_offers=date_offers(params, data),
         completions=suggest_data(params.q)["suggestions"] if params.q else [],
         bulletin_url=bulletin_url,
         highlight=highlight_text,
