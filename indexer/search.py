@@ -254,6 +254,12 @@ def _iso(yyyymmdd: int | None) -> str | None:
     return f"{yyyymmdd // 10000:04d}-{yyyymmdd // 100 % 100:02d}-{yyyymmdd % 100:02d}"
 
 
+def _deepest(paths: list[str]) -> list[str]:
+    """The units an article mentions, without the ancestors indexed with them."""
+    paths = [p for p in paths if p]
+    return [p for p in paths if not any(o.startswith(p + "/") for o in paths)]
+
+
 def _hit(s: Searcher, snap: Snapshot, docnum: int, rx: Any) -> dict[str, Any]:
     f = s.stored_fields(docnum)
     bid = f.get("bulletin_id")
@@ -266,7 +272,7 @@ def _hit(s: Searcher, snap: Snapshot, docnum: int, rx: Any) -> dict[str, Any]:
         "date": _iso(f.get("date")),
         "city": f.get("city"),
         "place": f.get("place"),
-        "regions": [r for r in (f.get("region") or "").split(",") if r],
+        "regions": _deepest((f.get("region") or "").split(",")),
         "doc_type": f.get("doc_type"),
         "section": f.get("section"),
         "order": f.get("order"),
