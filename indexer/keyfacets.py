@@ -92,6 +92,8 @@ def region_facet(counts: Counter[str], selected: Iterable[str] = ()) -> list[dic
     by_parent: dict[str, list[tuple[str, int]]] = {}
     for path, n in counts.items():
         parent = path.rsplit("/", 1)[0] if "/" in path else ""
+        if parent and parent not in open_paths:
+            continue  # under a unit nobody opened: not shown
         by_parent.setdefault(parent, []).append((path, n))
     out: list[dict[str, Any]] = []
 

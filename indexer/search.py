@@ -37,6 +37,7 @@ MAX_PAGE = 10_000
 ISSUE_FACET_LIMIT = 50
 SCORE_ALL = 1000  # word matches scored by BM25 when there are no more than this
 FEW_HITS = 2  # a query finding this many articles or fewer is offered corrections
+FEW_HITS_TERM = 4  # … of its terms this short (any term that finds nothing)
 MAX_CORRECTIONS = 3
 
 
@@ -384,7 +385,13 @@ def corrections(handle: IndexHandle, query: str, filters: Filters = Filters()) -
         return len(_Evaluator(s, snap.live, sets).docs(tree) & allowed)
 
     terms = list(dict.fromkeys(_plain_terms(q.parse_query(query).tree)))
-    weak = [t for t in terms if found(f'"{t.text}"' if t.field is None else f"{t.field}:{t.text}") <= FEW_HITS]
+    # a term that finds nothing is corrected; one that finds a few only when it is short
+    # (a word's typo): a long phrase that finds one article found what it was after
+    weak = []
+    for t in terms:
+        n = found(f'"{t.text}"' if t.field is None else f"{t.field}:{t.text}")
+        if n == 0 or (n <= FEW_HITS and len(t.text) <= FEW_HITS_TERM):
+            weak.append(t)
     options: dict[str, int] = {}
     best_each: list[tuple[str, str]] = []
     for t in weak:

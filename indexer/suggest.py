@@ -31,11 +31,11 @@ from whoosh.searching import Searcher
 
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 WORD_FIELDS = ("title", "text")
-MAX_TERM = 12  # characters: longer terms are not corrected
+MAX_TERM = 8  # characters: longer terms are not corrected
 SOUND_ALTS = 150  # sound-alikes tried per character, common ones (GB2312 level 1) first
 PREFIX_SCAN = 5000  # words read per field for one autocomplete prefix
 SHAPE_ALTS = 40
-PRECHECK = 12  # candidates counted exactly per term
+PRECHECK = 8  # candidates counted exactly per term
 SUGGEST_LIMIT = 10
 DROP_WEIGHT = 0.25  # a dropped character: tried after the same-length corrections
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
