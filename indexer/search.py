@@ -10,6 +10,7 @@ Snippets are made for the page shown and nothing else.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import heapq
 import itertools
@@ -226,7 +227,7 @@ def _rank(s: Searcher, snap: Snapshot, ev: _Evaluator, matched: Any, k: int) -> 
     return top
 
 
-def _facets(snap: Snapshot, docs: Any, kf: KeyFacets, f: Filters) -> dict[str, list[dict[str, Any]]]:
+def _facets(snap: Snapshot, docs: Any, kf: KeyFacets, f: Filters, unregioned: Any) -> dict[str, list[dict[str, Any]]]:
     city = Counter(map(snap.city.__getitem__, docs))
     year = Counter(map(snap.year.__getitem__, docs))
     month = Counter(map(snap.month.__getitem__, docs))
@@ -244,7 +245,7 @@ def _facets(snap: Snapshot, docs: Any, kf: KeyFacets, f: Filters) -> dict[str, l
         "issue": [
             {"value": v, "label": issues[v]["label"], "count": n} for v, n in top_issues[:ISSUE_FACET_LIMIT]
         ],
-        "region": region_facet(kf.counts("region", docs), f.region),
+        "region": region_facet(kf.counts("region", unregioned), f.region),
         "doc_type": [{"value": v, "count": n} for v, n in kf.counts("doc_type", docs).most_common()],
     }
 
@@ -312,9 +313,14 @@ def search(
     allowed = _filter_set(s, snap, filters, kf)
     ev = _Evaluator(s, snap.live, term_sets(handle))
     if parsed.tree is None:
-        matched = set() if parsed.nothing else allowed
+        found = set() if parsed.nothing else snap.live
     else:
-        matched = ev.docs(parsed.tree) & allowed if allowed else set()
+        found = ev.docs(parsed.tree)
+    matched = found & allowed if allowed else set()
+    # The 地区 facet counts without its own filter, so that other units can be added (OR).
+    unregioned = matched
+    if filters.region:
+        unregioned = found & _filter_set(s, snap, dataclasses.replace(filters, region=()), kf)
     k = page * per_page
     if parsed.tree is None or sort == "date":  # (nothing to rank by)
         ordered = _by_date(matched, snap, k)
@@ -331,7 +337,7 @@ def search(
         "sort": sort,
         "filters": filters.to_dict(),
         "hits": [_hit(s, snap, d, rx) for d in ordered[(page - 1) * per_page : k]],
-        "facets": _facets(snap, matched, kf, filters),
+        "facets": _facets(snap, matched, kf, filters, unregioned),
         "terms": ev.terms,
         "warnings": list(parsed.warnings),
         "suggestions": [],

@@ -63,6 +63,17 @@ def test_region_facet_is_multi_select(client: Any) -> None:
     assert "%E5%8D%97%E4%BA%AC" not in nanjing["toggle_url"]
 
 
+def test_drilling_down_narrows(client: Any) -> None:
+    data = api(client, q="志愿服务", region="江苏省")
+    nanjing = next(f for f in data["facets"]["region"] if f["value"] == "江苏省/南京市")
+    after = client.get(nanjing["toggle_url"].replace("/?", "/api/search?")).get_json()
+    assert after["filters"]["region"] == ["江苏省/南京市"] and after["total"] == 5
+    # the province stays open: its other cities can be added (OR)
+    suzhou = next(f for f in after["facets"]["region"] if f["value"] == "江苏省/苏州市")
+    both = client.get(suzhou["toggle_url"].replace("/?", "/api/search?")).get_json()
+    assert both["filters"]["region"] == ["江苏省/南京市", "江苏省/苏州市"] and both["total"] == 10
+
+
 def test_year_facet_is_multi_select_too(client: Any) -> None:
     both = api(client, q="志愿服务", year=["2022", "2023"])
     assert both["total"] == api(client, q="志愿服务")["total"] - api(client, q="志愿服务 NOT 年份:2022 NOT 年份:2023")["total"]

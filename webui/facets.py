@@ -71,10 +71,15 @@ def _items(
 
 def _region_items(params: SearchParams, counted: list[dict[str, Any]], base: str) -> list[Facet]:
     """The 地区 facet: provinces, the cities under a selected province, the counties under a
-    selected city (`depth` 0, 1, 2); several may be selected (OR)."""
+    selected city (`depth` 0, 1, 2); several may be selected (OR). Choosing a unit under a
+    chosen one replaces it (drilling down narrows); choosing a sibling adds it."""
     items = _items(params, counted, params.region, "region", label=lambda v: v.rsplit("/", 1)[-1], base=base)
     extra = {e["value"]: e for e in counted}
     for item in items:
+        value = item["value"]
+        if value not in params.region:  # choosing a unit narrows its chosen ancestor: 江苏省 → 南京市
+            chosen = tuple(r for r in params.region if not value.startswith(r + "/")) + (value,)
+            item["toggle_url"] = state_url(params, base, region=chosen)
         item["depth"] = extra.get(item["value"], {}).get("depth", item["value"].count("/"))
         item["parent"] = extra.get(item["value"], {}).get("parent")
     return items
