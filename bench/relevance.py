@@ -180,13 +180,20 @@ def _phrase_cases(docs: Sequence[Doc], rng: random.Random, n: int) -> list[Case]
 
 
 def _person_names(docs: Sequence[Doc], rng: random.Random, sample: int = 400) -> list[str]:
+    """Three-character person names: jieba's `nr` words that start with a common surname and
+    are neither words of jieba's dictionary (夏玉米, 古村落) nor places (袁州区)."""
+    import jieba
     import jieba.posseg
+
+    from archive import gazetteer
 
     names: Counter[str] = Counter()
     for d in rng.sample(list(docs), min(sample, len(docs))):
         for w in jieba.posseg.lcut(d.title + "。" + d.text[:600]):
-            if w.flag == "nr" and len(w.word) == 3 and w.word[0] in SURNAMES and _HAN.fullmatch(w.word):
-                names[w.word] += 1
+            word = w.word
+            if w.flag == "nr" and len(word) == 3 and word[0] in SURNAMES and _HAN.fullmatch(word) \
+                    and not jieba.get_FREQ(word) and not gazetteer.lookup(word) and not gazetteer.lookup(word[1:]):
+                names[word] += 1
     return sorted(names)
 
 

@@ -1,10 +1,17 @@
 """Query strings → a small tree of terms, and each term → Whoosh queries.
 
-Syntax: words, "quoted phrases" (also “…”), AND / OR / NOT (also && || and a
-leading -), parentheses, and field:value for title, text, city, place, series,
-section, year, month and issue. Adjacent terms are ANDed. A string that does
+Syntax (the README's query section is the user's account of it): words,
+"quoted phrases" (also “…” and ＂…＂), AND / OR / NOT (any case, also && || and a
+leading - or －), parentheses (also full-width), and field:value or
+field:"phrase" for title, text, place, city, province, series, section,
+doc_type, year, month and issue. Adjacent terms are ANDed. A string that does
 not parse (unbalanced quotes or brackets, a dangling operator) is searched as
-its plain words, with a warning; parsing never raises.
+its plain words, with a warning naming the fault and the fix; parsing never
+raises. A text term with nothing searchable (—, 【) is dropped with a notice; a
+query left with nothing finds nothing (`Parsed.nothing`). A Chinese number also
+matches its Arabic form (十五万 OR 15万); a number matches whole (number_bounded).
+Dates typed as terms are reported in `Parsed.dates`. `cut_query` is the one
+length limit.
 
 Every text term has a substring form (its units, searched in the character
 fields by indexer.substring: finds every substring, defines the result set)
