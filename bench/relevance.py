@@ -179,7 +179,7 @@ def _phrase_cases(docs: Sequence[Doc], rng: random.Random, n: int) -> list[Case]
     return out
 
 
-def _person_names(docs: Sequence[Doc], rng: random.Random, sample: int = 400) -> list[str]:
+def _person_names(docs: Sequence[Doc], rng: random.Random, sample: int = 1500) -> list[str]:
     """Three-character person names: jieba's `nr` words that start with a common surname and
     are neither words of jieba's dictionary (夏玉米, 古村落) nor places (袁州区)."""
     import jieba
