@@ -21,7 +21,10 @@ class Setting:
 
 CORPUS = Setting("corpus", "BULLETINS_CORPUS", "corpus", "bulletin source files (the source of truth)")
 INDEX = Setting("index", "BULLETINS_INDEX", "var/index", "the search index (derived; rebuilt from the corpus)")
-SETTINGS = (CORPUS, INDEX)
+INSTANCE = Setting(
+    "instance", "BULLETINS_INSTANCE", "var/instance", "the web app's instance folder (its config.py is read at start)"
+)
+SETTINGS = (CORPUS, INDEX, INSTANCE)
 
 
 def corpus_dir() -> Path:
@@ -30,3 +33,7 @@ def corpus_dir() -> Path:
 
 def index_dir() -> Path:
     return Path(INDEX.value())
+
+
+def instance_dir() -> Path:
+    return Path(INSTANCE.value())

@@ -24,6 +24,6 @@ def api_suggest() -> Response:
 
 @bp.get("/bulletins/<bulletin_id>")
 def api_bulletin(bulletin_id: str) -> Response:
-    """get_bulletin()'s dict: the whole issue, bodies as source text."""
-    return jsonify(bulletin_data(bulletin_id))
+    """get_bulletin()'s dict: the issue and one page (`?page=N`) of its articles, bodies as source text."""
+    return jsonify(bulletin_data(bulletin_id, request.args))
 

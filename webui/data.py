@@ -6,10 +6,11 @@ from typing import Any
 
 from flask import abort
 
-from indexer.search import SORTS, Filters, get_bulletin, search, suggest
+from indexer.bulletin import get_bulletin
+from indexer.search import SORTS, Filters, search, suggest
 from webui.db import get_index
 from webui.facets import build_facets
-from webui.params import BadParam, MultiArgs, SearchParams, is_bulletin_id, parse_query, parse_search_args
+from webui.params import BadParam, MultiArgs, SearchParams, is_bulletin_id, parse_page, parse_query, parse_search_args
 
 PER_PAGE = 20
 
@@ -64,11 +65,17 @@ def suggest_data(prefix: str | None) -> dict[str, Any]:
     return {"q": q, "suggestions": suggest(get_index(), q) if q else []}
 
 
-def bulletin_data(bulletin_id: str) -> dict[str, Any]:
-    """get_bulletin()'s dict, or a 404 for an unknown or malformed id."""
+def bulletin_data(bulletin_id: str, args: MultiArgs | None = None) -> dict[str, Any]:
+    """get_bulletin()'s dict for the `page` in `args`, or a 404 for an unknown or malformed id."""
     if not is_bulletin_id(bulletin_id):
         abort(404, f"没有编号为 {bulletin_id[:40]} 的简报（编号应为 16 位十六进制字符）。")
-    bulletin = get_bulletin(get_index(), bulletin_id)
+    try:
+        page = parse_page(args.get("page") if args is not None else None)
+    except BadParam as exc:
+        abort(400, str(exc))
+    bulletin = get_bulletin(get_index(), bulletin_id, page=page)
     if bulletin is None:
         abort(404, f"没有编号为 {bulletin_id} 的简报。")
+    if page > bulletin["pages"]:
+        abort(404, f"简报 {bulletin['label']} 只有 {bulletin['pages']} 页。")
     return bulletin

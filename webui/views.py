@@ -6,10 +6,11 @@ from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 
+from indexer.bulletin import article_page
 from webui.data import bulletin_data, parse_or_400, search_data, suggest_data
 from webui.facets import active_filters, state_url
 from webui.params import SearchParams, clean_text, parse_query, parse_terms
-from webui.render import chinese_date, citation, highlight_text, render_body
+from webui.render import Budget, chinese_date, citation, highlight_text, render_body, terms_regex
 from webui.timeline import render_timeline
 
 bp = Blueprint("web", __name__)
@@ -18,7 +19,10 @@ bp = Blueprint("web", __name__)
 def bulletin_url(bulletin_id: str, terms: list[str] | tuple[str, ...] = (), order: int | None = None) -> str:
     """Link to a bulletin (and one of its articles), carrying the search terms to highlight."""
     anchor = f"a{order}" if order is not None else None
-    return url_for("web.bulletin", bulletin_id=bulletin_id, hl=list(terms) or None, _anchor=anchor)
+    page = article_page(order)
+    return url_for(
+        "web.bulletin", bulletin_id=bulletin_id, hl=list(terms) or None, page=page if page > 1 else None, _anchor=anchor
+    )
 
 
 def page_links(params: SearchParams, page: int, pages: int) -> list[dict[str, Any]]:
@@ -95,7 +99,6 @@ def index() -> str:
         date_offers=date_offers(params, data),
         completions=suggest_data(params.q)["suggestions"] if params.q else [],
         bulletin_url=bulletin_url,
-        highlight=highlight_text,
         chinese_date=chinese_date,
     )
 
@@ -103,21 +106,31 @@ def index() -> str:
 @bp.get("/bulletin/<bulletin_id>")
 def bulletin(bulletin_id: str) -> str:
     """One whole issue, each article with an anchor and a citation; search terms highlighted."""
-    data = bulletin_data(bulletin_id)
+    data = bulletin_data(bulletin_id, request.args)
     terms = parse_terms(request.args)
     q, _ = parse_query(request.args.get("q"))
+    rx = terms_regex(q, terms)
     if q and not terms:
         terms = [w for w in (clean_text(t).strip("\"'()（）") for t in q.split()) if w and w.upper() not in ("AND", "OR", "NOT")]
+    budget = Budget()
     articles = [
         {
             **article,
             "anchor": f"a{article['order']}",
-            "title_html": highlight_text(article.get("title") or "", terms),
-            "body_html": render_body(article.get("body") or "", terms),
+            "title_html": highlight_text(article.get("title") or "", rx),
+            "body_html": render_body(article.get("body") or "", rx, budget),
             "citation": citation(data, article),
         }
         for article in data.get("articles", [])
     ]
+
+    def page_url(n: int) -> str:
+        return url_for("web.bulletin", bulletin_id=bulletin_id, q=q or None, hl=parse_terms(request.args) or None,
+                       page=n if n > 1 else None)
+
+    pages = data["pages"]
+    article_pages = [{"number": n, "url": page_url(n), "current": n == data["page"]}
+                     for n in sorted({1, pages} | set(range(max(1, data["page"] - 3), min(pages, data["page"] + 3) + 1)))]
     back_url = state_url(SearchParams(q=q)) if q else (state_url(SearchParams(q=" ".join(terms))) if terms else None)
     return render_template(
         "bulletin.html",
@@ -127,4 +140,5 @@ def bulletin(bulletin_id: str) -> str:
         back_url=back_url,
         date_text=chinese_date(data.get("date")),
         bulletin_url=bulletin_url,
+        article_pages=article_pages if pages > 1 else [],
     )
