@@ -43,6 +43,8 @@ def bulletin_meta(b: Bulletin) -> dict[str, Any]:
         "recipients": list(b.recipients),
         "warnings": list(b.warnings),
         "label": b.label,
+        "kind": b.kind,  # 简报 or 公文
+        "doc_type": b.doc_type,  # a 公文's 文种
     }
 
 

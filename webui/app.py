@@ -142,10 +142,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
-    from webui import api, views
+    from webui import api, original, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(original.bp)
     register_errors(app)
     app.after_request(security_headers)
     return app
