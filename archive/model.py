@@ -18,13 +18,17 @@ def make_bulletin_id(
     issue: int | None,
     date: dt.date | None,
     fallback: str,
+    serial: str | None = None,
 ) -> str:
-    """A stable id for an issue: from series+year+issue, else series+date, else `fallback`.
+    """A stable id for an issue: from series+year+issue, else series+serial (a
+    公文's 发文字号), else series+date, else `fallback`.
 
     The same issue parsed again (even from a renamed or re-encoded file) gets the
     same id, so a re-index recognises it.
     """
-    if year is not None and issue is not None:
+    if serial is not None and issue is None:
+        key = f"{series}|serial:{serial}"
+    elif year is not None and issue is not None:
         key = f"{series}|{year}|{issue}"
     elif date is not None:
         key = f"{series}|{date.isoformat()}"
@@ -52,6 +56,8 @@ class Article:
     section: str | None  # e.g. "工作交流"
     paragraphs: tuple[str, ...]  # plain text, rejoined across page breaks
     body: str  # source markup for display (Markdown; may hold raw HTML: sanitise!)
+    # the units the heading and text mention, resolved by the gazetteer: "江苏省/南京市/鼓楼区"
+    regions: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -72,6 +78,7 @@ class Article:
             "section": self.section,
             "title": self.title,
             "places": list(self.places),
+            "regions": list(self.regions),
             "text": self.text,
         }
 
@@ -97,10 +104,24 @@ class Bulletin:
     kind: str = "简报"  # the layout: "简报" (a bulletin issue) or "公文" (one official document)
     doc_type: str | None = None  # 文种 of a 公文: 通知, 通报, 批复, 函, 意见, 决定, 报告, 纪要 …
     ocr: tuple[float, ...] = field(default=())  # per-page OCR confidence when the text came from OCR
+    # The GB/T 9704 elements of a 公文 (None / () for a 简报); `serial` is its 发文字号,
+    # `issuer` its 发文机关, `date` its 成文日期, `recipients` its 抄送 lines.
+    copy_no: str | None = None  # 份号
+    secrecy: str | None = None  # 密级和保密期限 (机密★1年)
+    urgency: str | None = None  # 紧急程度 (特急, 加急)
+    signer: str | None = None  # 签发人
+    addressee: str | None = None  # 主送机关
+    attachments: tuple[str, ...] = field(default=())  # 附件说明: the attachments' names
+    annotation: str | None = None  # 附注 (此件公开发布)
+    print_org: str | None = None  # 印发机关
+    print_date: dt.date | None = None  # 印发日期
 
     @property
     def label(self) -> str:
-        """Human label: `江苏精神文明建设简报 2022年第11期` or with the date."""
+        """Human label: `江苏精神文明建设简报 2022年第11期`, with the date, or a
+        公文's `<series> <发文字号>`."""
+        if self.kind == "公文" and self.serial:
+            return f"{self.series} {self.serial}"
         if self.year is not None and self.issue is not None:
             return f"{self.series} {self.year}年第{self.issue}期"
         if self.date is not None:
@@ -125,5 +146,14 @@ class Bulletin:
             "kind": self.kind,
             "doc_type": self.doc_type,
             "ocr": list(self.ocr),
+            "copy_no": self.copy_no,
+            "secrecy": self.secrecy,
+            "urgency": self.urgency,
+            "signer": self.signer,
+            "addressee": self.addressee,
+            "attachments": list(self.attachments),
+            "annotation": self.annotation,
+            "print_org": self.print_org,
+            "print_date": self.print_date.isoformat() if self.print_date else None,
             "articles": [a.to_dict() for a in self.articles],
         }

@@ -72,6 +72,8 @@ def get_bulletin(
         "copies": meta.get("copies"),
         "recipients": meta.get("recipients", []),
         "format": meta.get("format"),
+        "kind": meta.get("kind", "简报"),
+        "doc_type": meta.get("doc_type"),
         "label": info["label"],
         "path": relpath,
         "article_count": len(docs),

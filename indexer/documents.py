@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from archive.gazetteer import region_levels
 from archive.model import Article, Bulletin
 from indexer.analysis import analyse
 
@@ -42,8 +43,14 @@ def iso(yyyymmdd: int | None) -> str | None:
 # The one shape of an article read back from the index (hits, the bulletin view).
 ARTICLE_KEYS = (
     "article_id", "bulletin_id", "series", "issue", "year", "date", "city", "place",
-    "section", "order", "title", "text", "body",
+    "regions", "doc_type", "section", "order", "title", "text", "body",
 )
+
+
+def _deepest(paths: list[str]) -> list[str]:
+    """The units an article mentions, without the ancestors indexed with them."""
+    paths = [p for p in paths if p]
+    return [p for p in paths if not any(o.startswith(p + "/") for o in paths)]
 
 
 def read_article(stored: dict[str, Any]) -> dict[str, Any]:
@@ -51,6 +58,7 @@ def read_article(stored: dict[str, Any]) -> dict[str, Any]:
     ARTICLE_KEYS, the date as ISO, title and text never None."""
     out = {k: stored.get(k) for k in ARTICLE_KEYS}
     out["date"] = iso(stored.get("date"))
+    out["regions"] = _deepest((stored.get("region") or "").split(","))
     out["title"] = out["title"] or ""
     out["text"] = out["text"] or ""
     return out
@@ -77,6 +85,8 @@ def bulletin_meta(b: Bulletin) -> dict[str, Any]:
         "recipients": list(b.recipients),
         "warnings": list(b.warnings),
         "label": b.label,
+        "kind": b.kind,  # 简报 or 公文
+        "doc_type": b.doc_type,  # a 公文's 文种
     }
 
 
@@ -97,6 +107,8 @@ def article_doc(b: Bulletin, a: Article, source: str) -> IndexDoc:
         "place": a.place,
         "city": a.city,
         "places": ",".join(a.places) if a.places else None,
+        "region": ",".join(dict.fromkeys(lv for r in a.regions for lv in region_levels(r))) or None,
+        "doc_type": b.doc_type,
         "section": a.section,
         "order": a.order,
         "meta": bulletin_meta(b),

@@ -19,6 +19,7 @@ from whoosh.searching import Searcher
 from indexer import query as q
 from indexer.analysis import units_string
 from indexer.columns import Snapshot
+from indexer.keyfacets import KeyFacets
 from indexer.substring import Found, Net
 
 DocSet = set[int] | frozenset[int]
@@ -37,6 +38,8 @@ class Filters:
     series: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    region: tuple[str, ...] = ()  # unit paths of the 地区 facet: "江苏省/南京市"
+    doc_type: tuple[str, ...] = ()  # 文种
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,12 +52,17 @@ class Filters:
             "series": self.series,
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
+            "region": list(self.region),
+            "doc_type": list(self.doc_type),
         }
 
 
-def filter_set(s: Searcher, snap: Snapshot, f: Filters) -> DocSet:
+def filter_set(s: Searcher, snap: Snapshot, f: Filters, kf: KeyFacets) -> DocSet:
     """The live documents that pass the filters."""
     docs: DocSet = snap.live
+    for name, values in (("region", f.region), ("doc_type", f.doc_type)):
+        if values:
+            docs = docs & kf.docs_with(name, values)
     for name, values in (("city", f.city), ("year", f.year), ("month", f.month), ("bulletin", f.bulletin)):
         if values:
             docs = docs & snap.docs_with(name, values)
@@ -91,6 +99,13 @@ class Evaluator:
     matches: list[TextMatch] = field(default_factory=list)  # positive text terms, in query order
     highlight: list[tuple[str, ...]] = field(default_factory=list)  # their units, for marking
     terms: list[str] = field(default_factory=list)  # their text as typed
+    by_term: dict[q.Term, TextMatch] = field(default_factory=dict)  # the same, by term node
+    tree: q.Node | None = None  # the last tree evaluated (for ranking)
+
+    def evaluate(self, tree: q.Node) -> DocSet:
+        """The documents matching the whole query `tree` (remembered for ranking)."""
+        self.tree = tree
+        return self.docs(tree)
 
     def docs(self, node: q.Node, positive: bool = True) -> DocSet:
         if isinstance(node, q.Term):
@@ -118,6 +133,10 @@ class Evaluator:
             result = result - self.docs(child, not positive)
         return result
 
+    def _text(self, docnum: int) -> str:
+        f = self.s.stored_fields(docnum)
+        return f"{f.get('title', '')}\n{f.get('text', '')}"
+
     def _term(self, node: q.Term, positive: bool) -> DocSet:
         c = q.compile_term(node)
         out: DocSet = frozenset()
@@ -125,8 +144,11 @@ class Evaluator:
             us = units_string(c.units)
             found = self.net.find(us)
             out = set(found.docs_in(c.fields).tolist())
+            if c.bounded is not None:  # 15万: not inside 9.15万 or 1115万
+                out = {d for d in out if q.number_bounded(c, self._text(d))}
             if positive:
                 self.matches.append(TextMatch(us, c.fields, found))
+                self.by_term[node] = self.matches[-1]
                 self.highlight.append(c.units)
                 self.terms.append(node.text)
         if c.match is not None:

@@ -15,7 +15,8 @@ of a BM25-style score of the term's substring matches (indexer.substring):
 - a title that is the query and nothing else adds EXACT_TITLE × idf: it ranks first;
 - for a query of several terms, the terms standing side by side (the string
   of all of them, found in the net as one more substring) score again, as
-  ADJACENT of a phrase term: proximity at its strongest.
+  ADJACENT of a phrase term: proximity at its strongest; a title holding
+  every term adds TITLE_ALL × their idf.
 
 Ties go to the newer article. Facet counts never depend on this.
 """
@@ -29,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from indexer import query as q
 from indexer.evaluate import Evaluator
 from indexer.columns import Snapshot
 from indexer.substring import Found, Net
@@ -40,6 +42,7 @@ QUALITY = 3.0
 TITLE_QUALITY = {"title": 2.0, "text": 1.0}  # a match in the title is worth this much more a match
 EXACT_TITLE = 10.0
 ADJACENT = 0.5  # the terms side by side score again, this much of a term
+TITLE_ALL = 3.0  # × the terms' idf, when the title holds every term
 BOOSTS = {"title": TITLE_BOOST, "text": 1.0}
 
 
@@ -49,6 +52,36 @@ def by_date(docs: Any, snap: Snapshot, k: int) -> list[int]:
     if len(docs) * 8 > len(snap.newest):
         return list(itertools.islice(filter(docs.__contains__, snap.newest), k))
     return heapq.nsmallest(k, docs, key=snap.rank.__getitem__)
+
+
+def _idf(net: Net, found: Found, texts: tuple[str, ...]) -> float:
+    df = len(found.docs_in(texts))
+    return math.log(1.0 + (net.doc_count - df + 0.5) / (df + 0.5))
+
+
+def _in_title(found: Found, docs: np.ndarray) -> np.ndarray:
+    """Whether each of `docs` (sorted) holds the string in its title."""
+    if not len(found.docs):
+        return np.zeros(len(docs), dtype=bool)
+    idx = np.minimum(np.searchsorted(found.docs, docs), len(found.docs) - 1)
+    return (found.docs[idx] == docs) & (found.count["title"][idx] > 0)
+
+
+def _title_cover(node: q.Node, ev: Evaluator, docs: np.ndarray) -> np.ndarray | None:
+    """Whether each document's title satisfies the positive text terms of `node`
+    (AND: all, OR: any); None where the node has none."""
+    if isinstance(node, q.Term):
+        m = ev.by_term.get(node)
+        return None if m is None or "title" not in m.texts else _in_title(m.found, docs)
+    if isinstance(node, q.Not):
+        return None
+    parts = [p for p in (_title_cover(c, ev, docs) for c in node.children) if p is not None]
+    if not parts:
+        return None
+    out = parts[0].copy()
+    for p in parts[1:]:
+        out = (out & p) if isinstance(node, q.And) else (out | p)
+    return out
 
 
 def term_scores(net: Net, found: Found, texts: tuple[str, ...], docs: np.ndarray) -> np.ndarray:
@@ -64,9 +97,7 @@ def term_scores(net: Net, found: Found, texts: tuple[str, ...], docs: np.ndarray
     for t in texts:
         tf += BOOSTS[t] * found.weight[t][sel]
         best = np.maximum(best, TITLE_QUALITY[t] * found.best[t][sel])
-    df = len(found.docs_in(texts))
-    n = net.doc_count
-    idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+    idf = _idf(net, found, texts)
     norm = K1 * (1.0 - B + B * found.length[sel] / net.avg_length)
     score = idf * (QUALITY * best + tf * (K1 + 1.0) / (tf + norm))
     if "title" in texts:
@@ -84,11 +115,17 @@ def by_relevance(net: Net, snap: Snapshot, ev: Evaluator, matched: Any, k: int) 
     score = np.zeros(len(docs), dtype=np.float64)
     for m in ev.matches:
         score += term_scores(net, m.found, m.texts, docs)
-    if len(ev.matches) > 1:
-        texts = tuple(t for t in BOOSTS if all(t in m.texts for m in ev.matches))
-        if texts:
-            joined = "".join(m.units for m in ev.matches)
-            score += ADJACENT * term_scores(net, net.find(joined), texts, docs)
+    tree = ev.tree
+    if isinstance(tree, q.And):
+        terms = [ev.by_term.get(c) for c in tree.children if isinstance(c, q.Term)]
+        if len(terms) == len(tree.children) and all(terms):  # plain words side by side
+            texts = tuple(t for t in BOOSTS if all(t in m.texts for m in terms))  # type: ignore[union-attr]
+            if texts:
+                joined = "".join(m.units for m in terms)  # type: ignore[union-attr]
+                score += ADJACENT * term_scores(net, net.find(joined), texts, docs)
+        every = _title_cover(tree, ev, docs)  # the title holds every term: about all of them
+        if every is not None:
+            score += every * TITLE_ALL * sum(_idf(net, m.found, m.texts) for m in ev.matches)
     rank = snap.rank
     if len(docs) > k:
         kth = np.partition(score, len(docs) - k)[len(docs) - k]  # the k-th best score

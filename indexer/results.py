@@ -9,13 +9,17 @@ from whoosh.searching import Searcher
 
 from indexer.documents import read_article
 from indexer.columns import Snapshot
+from indexer.evaluate import Filters
+from indexer.keyfacets import KeyFacets, region_facet
 from indexer.snippets import mark, snippet
 
 ISSUE_FACET_LIMIT = 50
 
 
-def facets(snap: Snapshot, docs: Any) -> dict[str, list[dict[str, Any]]]:
-    """Counts by city, year, month and issue (the top ISSUE_FACET_LIMIT) over `docs`."""
+def facets(snap: Snapshot, docs: Any, kf: KeyFacets, f: Filters, unregioned: Any) -> dict[str, list[dict[str, Any]]]:
+    """Counts by city, year, month and issue (the top ISSUE_FACET_LIMIT) and 文种 over
+    `docs`; the 地区 facet over `unregioned` (the matches without its own filter, so
+    that other units can be added: OR)."""
     arr = np.fromiter(docs, dtype=np.int64, count=len(docs))
     city, year, month = (dict(snap.counts(n, arr)) for n in ("city", "year", "month"))
     issues = snap.issues
@@ -27,6 +31,8 @@ def facets(snap: Snapshot, docs: Any) -> dict[str, list[dict[str, Any]]]:
         "issue": [
             {"value": v, "label": issues[v]["label"], "count": n} for v, n in top_issues[:ISSUE_FACET_LIMIT]
         ],
+        "region": region_facet(kf.counts("region", unregioned), f.region),
+        "doc_type": [{"value": v, "count": n} for v, n in kf.counts("doc_type", docs).most_common()],
     }
 
 

@@ -10,9 +10,10 @@ from whoosh import fields, formats
 
 from indexer.analysis import JiebaTokenizer
 
-# 4: the substring net is a suffix array per segment (indexer.sufarray) instead
+# 4: analysis folds traditional to simplified (archive.chinese); 5: region, doc_type;
+# 6: the substring net is a suffix array per segment (indexer.sufarray) instead
 # of bigram, unit and word-pair fields; word fields record presence only.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 
 # The searchable texts of an article. Each has two views: its Whoosh word field
 # of the same name (jieba words, presence only: the lexicon and document
@@ -44,6 +45,9 @@ def make_schema() -> fields.Schema:
         place=fields.ID(stored=True),
         city=fields.ID(stored=True, sortable=True),
         places=fields.KEYWORD(stored=True, commas=True),
+        # the units mentioned, every level: 江苏省,江苏省/南京市,江苏省/南京市/鼓楼区 (地区 facet)
+        region=fields.KEYWORD(stored=True, commas=True),
+        doc_type=fields.ID(stored=True),  # 文种 of a 公文 (通知, 批复 …): a facet
         section=fields.ID(stored=True),
         order=fields.STORED(),
         meta=fields.STORED(),  # the bulletin's header and footer, for the bulletin view

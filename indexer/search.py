@@ -9,23 +9,32 @@ and nothing else.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections import Counter
 from typing import Any
 
 from indexer import query as q
-from indexer.evaluate import Evaluator, Filters, filter_set
+from indexer.analysis import normalize, units
 from indexer.columns import Snapshot, build_snapshot
+from indexer.evaluate import Evaluator, Filters, filter_set
+from indexer.keyfacets import KeyFacets, build_keyfacets
 from indexer.rank import by_date, by_relevance
 from indexer.results import facets, hit
 from indexer.snippets import term_regex
 from indexer.store import IndexCorruptError, IndexHandle, names_damage
 from indexer.substring import Net
+from indexer.suggest import Lexicon, build_lexicon, complete
 
-__all__ = ["Filters", "IndexCorruptError", "search", "SORTS"]
+__all__ = ["Filters", "IndexCorruptError", "search", "corrections", "suggest", "SORTS"]
 
 SORTS = ("relevance", "date")
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
+FEW_HITS = 2  # a query finding this many articles or fewer is offered corrections
+FEW_HITS_TERM = 4  # … of its terms this short (any term that finds nothing)
+MAX_CORRECTIONS = 3
+SUGGEST_TITLES = 200  # newest articles whose title holds the prefix, read for title completions
 
 
 def snapshot(handle: IndexHandle) -> Snapshot:
@@ -36,6 +45,14 @@ def substring_net(handle: IndexHandle) -> Net:
     return handle.shared("net", Net)  # type: ignore[return-value]
 
 
+def key_facets(handle: IndexHandle) -> KeyFacets:
+    return handle.shared("keyfacets", build_keyfacets)  # type: ignore[return-value]
+
+
+def lexicon(handle: IndexHandle) -> Lexicon:
+    return handle.shared("lexicon", build_lexicon)  # type: ignore[return-value]
+
+
 @names_damage
 def search(
     handle: IndexHandle,
@@ -44,9 +61,14 @@ def search(
     sort: str = "relevance",
     page: int = 1,
     per_page: int = 20,
+    correct: bool = True,
 ) -> dict[str, Any]:
     """Search the archive; see the module doc. Raises only for bad page/per_page/sort
-    values and IndexUnavailableError; a malformed query is searched as plain words."""
+    values and IndexUnavailableError; a malformed query is searched as plain words.
+
+    A query that finds FEW_HITS articles or fewer gets `suggestions` (did-you-mean,
+    see `corrections`); one that finds none, when the best correction finds some,
+    gives that correction's results, with `corrected` = {"from", "to"} and a notice."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     if not 1 <= page <= MAX_PAGE:
@@ -57,12 +79,18 @@ def search(
     snap = snapshot(handle)
     net = substring_net(handle)
     parsed = q.parse_query(query)
-    allowed = filter_set(s, snap, filters)
+    kf = key_facets(handle)
+    allowed = filter_set(s, snap, filters, kf)
     ev = Evaluator(s, snap.live, net)
     if parsed.tree is None:
-        matched = allowed
+        found: Any = set() if parsed.nothing else snap.live
     else:
-        matched = ev.docs(parsed.tree) & allowed if allowed else set()
+        found = ev.evaluate(parsed.tree)
+    matched = found & allowed if allowed else set()
+    # The 地区 facet counts without its own filter, so that other units can be added (OR).
+    unregioned = matched
+    if filters.region:
+        unregioned = found & filter_set(s, snap, dataclasses.replace(filters, region=()), kf)
     k = page * per_page
     if parsed.tree is None or sort == "date":
         ordered = by_date(matched, snap, k)
@@ -70,7 +98,7 @@ def search(
         ordered = by_relevance(net, snap, ev, matched, k)
     rx = term_regex(ev.highlight)
     total = len(matched)
-    return {
+    out = {
         "query": query,
         "total": total,
         "page": page,
@@ -79,7 +107,106 @@ def search(
         "sort": sort,
         "filters": filters.to_dict(),
         "hits": [hit(s, snap, d, rx) for d in ordered[(page - 1) * per_page : k]],
-        "facets": facets(snap, matched),
+        "facets": facets(snap, matched, kf, filters, unregioned),
         "terms": ev.terms,
         "warnings": list(parsed.warnings),
+        "suggestions": [],
+        "corrected": None,
+        # dates typed in the query, to offer as filters: {"field", "value", "term"}
+        "date_filters": [{"field": f, "value": v, "term": t} for f, v, t in parsed.dates],
     }
+    if correct and parsed.tree is not None and total <= FEW_HITS:
+        offered = corrections(handle, query, filters)
+        if total == 0 and offered:
+            to = offered[0]["query"]
+            result = search(handle, to, filters, sort, page, per_page, correct=False)
+            result.update(query=query, corrected={"from": query, "to": to}, suggestions=offered)
+            result["warnings"] = [f"没有找到“{query}”，以下是“{to}”的结果", *result["warnings"]]
+            return result
+        out["suggestions"] = offered
+    return out
+
+
+def _plain_terms(node: q.Node | None) -> list[q.Term]:
+    """The positive text terms of a tree (those a typo can be in)."""
+    if node is None:
+        return []
+    if isinstance(node, q.Term):
+        return [node] if node.field in (None, "title", "text") else []
+    if isinstance(node, q.Not):
+        return []
+    return [t for c in node.children for t in _plain_terms(c)]
+
+
+@names_damage
+def corrections(handle: IndexHandle, query: str, filters: Filters = Filters()) -> list[dict[str, Any]]:
+    """Did-you-mean: the query with one term corrected (or every term that finds few),
+    with how many articles the corrected query finds within `filters`. Each weak term's
+    corrections are ranked by how many articles hold the corrected string, those of the
+    same length (a character replaced or two swapped) before those with one dropped;
+    only corrections finding more than the query itself are offered."""
+    s = handle.searcher()
+    snap = snapshot(handle)
+    net = substring_net(handle)
+    allowed = filter_set(s, snap, filters, key_facets(handle))
+    lex = lexicon(handle)
+
+    def found(text: str) -> int:
+        tree = q.parse_query(text).tree
+        if tree is None:
+            return 0
+        return len(Evaluator(s, snap.live, net).docs(tree) & allowed)
+
+    terms = list(dict.fromkeys(_plain_terms(q.parse_query(query).tree)))
+    # a term that finds nothing is corrected; one that finds a few only when it is short
+    # (a word's typo): a long phrase that finds one article found what it was after
+    weak = []
+    for t in terms:
+        n = found(f'"{t.text}"' if t.field is None else f"{t.field}:{t.text}")
+        if n == 0 or (n <= FEW_HITS and len(t.text) <= FEW_HITS_TERM):
+            weak.append(t)
+    options: dict[str, int] = {}
+    best_each: list[tuple[str, str]] = []
+    for t in weak:
+        ranked = []
+        for cand, weight in lex.candidates(s, t.text):
+            n = len(Evaluator(s, snap.live, net).docs(q.Term(cand, field=t.field)) & allowed)
+            if n:
+                ranked.append((weight, n, cand))
+        # same-length corrections first (a shorter string is always found more often)
+        ranked.sort(key=lambda wnc: (-wnc[0], -wnc[1], wnc[2]))
+        best = [(n, cand) for _w, n, cand in ranked]
+        if best:
+            best_each.append((t.text, best[0][1]))
+        for _n, cand in best[:MAX_CORRECTIONS]:
+            fixed = query.replace(t.text, cand, 1)
+            options.setdefault(fixed, found(fixed))
+    if len(best_each) > 1:
+        fixed = query
+        for old, new in best_each:
+            fixed = fixed.replace(old, new, 1)
+        options.setdefault(fixed, found(fixed))
+    order = {fq: i for i, fq in enumerate(options)}  # the best-weighted corrections were offered first
+    own = found(query)  # a correction must find more than the query itself
+    ranked_opts = sorted(((n, fq) for fq, n in options.items() if n > own), key=lambda nq: order[nq[1]])
+    return [{"query": fq, "count": n} for n, fq in ranked_opts[:MAX_CORRECTIONS]]
+
+
+@names_damage
+def suggest(handle: IndexHandle, prefix: str, limit: int = 10) -> list[dict[str, Any]]:
+    """Autocomplete: frequent words and names of the index, then titles (of the newest
+    articles), that start with `prefix`."""
+    prefix = " ".join(prefix.split())[:50]
+    if not prefix or not units(prefix):
+        return []
+    s = handle.searcher()
+    snap = snapshot(handle)
+    words = lexicon(handle).words(s, normalize(prefix), limit)
+    docs = Evaluator(s, snap.live, substring_net(handle)).docs(q.Term(prefix, field="title"))
+    titles: Counter[str] = Counter()
+    for d in by_date(docs, snap, SUGGEST_TITLES):
+        title = " ".join((s.stored_fields(d).get("title") or "").split())
+        if title.startswith(prefix) and title != prefix:
+            titles[title] += 1
+    ranked = sorted(titles.items(), key=lambda tn: (-tn[1], tn[0]))
+    return complete(words, ranked, limit)

@@ -49,18 +49,18 @@ def _brute(arts: dict[str, tuple[str, str]], q: str, where: str = "both") -> set
 
 
 def _found(handle: IndexHandle, q: str) -> set[str]:
-    r = search(handle, q, per_page=100)
+    r = search(handle, q, per_page=100, correct=False)
     ids = {h["article_id"] for h in r["hits"]}
     page = 1
     while len(ids) < r["total"]:
         page += 1
-        ids |= {h["article_id"] for h in search(handle, q, per_page=100, page=page)["hits"]}
+        ids |= {h["article_id"] for h in search(handle, q, per_page=100, page=page, correct=False)["hits"]}
     assert len(ids) == r["total"]
     return ids
 
 
 def _queries(arts_text: list[str], rng: random.Random, n: int) -> list[str]:
-    qs: list[str] = ["的", "淮", "15万", "covid", "5G", "志愿服务", "文明实践", "不存在的字符串组合"]
+    qs: list[str] = ["的", "淮", "万人", "covid", "g网络", "志愿服务", "文明实践", "不存在的字符串组合"]
     for _ in range(n):
         t = rng.choice(arts_text)
         if len(t) < 3:
@@ -68,7 +68,10 @@ def _queries(arts_text: list[str], rng: random.Random, n: int) -> list[str]:
         size = rng.randint(1, 9)
         start = rng.randrange(0, max(1, len(t) - size))
         piece = t[start : start + size].replace('"', "").replace("“", "").replace("”", "").strip()
-        if piece:
+        us = units(piece)
+        # a string that starts or ends with a number matches it whole (query.number_pattern):
+        # not plain containment, left to tests/test_query_cases.py
+        if us and not us[0][0].isdigit() and not us[-1][0].isdigit():
             qs.append(piece)
     # strings made of two frequent characters: often absent, sometimes found across words
     chars = [c for t in arts_text[:50] for c in t if "\u4e00" <= c <= "\u9fff"]
