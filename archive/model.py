@@ -7,6 +7,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from archive.labels import issue_label
+
 
 def _digest(key: str) -> str:
     return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
@@ -101,11 +103,7 @@ class Bulletin:
     @property
     def label(self) -> str:
         """Human label: `江苏精神文明建设简报 2022年第11期` or with the date."""
-        if self.year is not None and self.issue is not None:
-            return f"{self.series} {self.year}年第{self.issue}期"
-        if self.date is not None:
-            return f"{self.series} {self.date.year}年{self.date.month}月{self.date.day}日"
-        return self.series
+        return issue_label(self.series, self.year, self.issue, self.date)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from bulletins.options import corpus_option, index_option
+from indexer.settings import WAIT
 
 
 def _print_report(report: "object", seconds: float, as_json: bool) -> None:
@@ -53,8 +54,8 @@ def _run(corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: floa
 @index_option
 @click.option("--rebuild", is_flag=True, help="Build a fresh index beside the old one and swap it in.")
 @click.option("--procs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: one per core).")
-@click.option("--wait", type=click.FloatRange(0), default=600.0, show_default=True,
-              help="Seconds to wait for another index run to finish.")
+@click.option("--wait", type=click.FloatRange(0), default=float(WAIT.default), show_default=True,
+              envvar=WAIT.envvar, show_envvar=True, help=WAIT.help)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def index(corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, as_json: bool) -> None:
     """Index the corpus: add new files, re-index changed ones, drop deleted ones.

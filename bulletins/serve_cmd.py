@@ -7,13 +7,11 @@ from typing import Any
 
 import click
 
-from bulletins.options import corpus_option, index_option
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
+from bulletins.options import index_option
+from indexer.settings import HOST, PORT, THREADS
 
 
-def create_server(app: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, threads: int = 8) -> Any:
+def create_server(app: Any, host: str = HOST.default, port: int = int(PORT.default), threads: int = int(THREADS.default)) -> Any:
     """A waitress server for `app` (port 0 picks a free port: see `server.effective_port`)."""
     from waitress.server import create_server as waitress_server
 
@@ -21,19 +19,17 @@ def create_server(app: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, 
 
 
 @click.command()
-@click.option("--host", default=DEFAULT_HOST, show_default=True,
-              help="interface to listen on (other than 127.0.0.1 only when you mean it)")
-@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
-              help="TCP port")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              help="worker threads")
-@corpus_option
+@click.option("--host", default=HOST.default, show_default=True, envvar=HOST.envvar, show_envvar=True, help=HOST.help)
+@click.option("--port", default=int(PORT.default), show_default=True, type=click.IntRange(0, 65535),
+              envvar=PORT.envvar, show_envvar=True, help=PORT.help)
+@click.option("--threads", default=int(THREADS.default), show_default=True, type=click.IntRange(1, 64),
+              envvar=THREADS.envvar, show_envvar=True, help=THREADS.help)
 @index_option
-def serve(host: str, port: int, threads: int, corpus: Path, index: Path) -> None:
+def serve(host: str, port: int, threads: int, index: Path) -> None:
     """Serve the search page and JSON API (read-only) with waitress."""
     from webui import create_app
 
-    app = create_app({"INDEX_DIR": str(index), "CORPUS_DIR": str(corpus)})
+    app = create_app({"INDEX_DIR": str(index)})
     server = create_server(app, host=host, port=port, threads=threads)
     url = f"http://{host}:{server.effective_port}/"
     if not (index / "current").exists():

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from archive.labels import to_yyyymmdd
 from archive.model import Article, Bulletin
 from indexer.analysis import units, word_list, word_pairs
 
@@ -40,8 +41,9 @@ def bulletin_meta(b: Bulletin) -> dict[str, Any]:
         "serial": b.serial,
         "copies": b.copies,
         "recipients": list(b.recipients),
-        "warnings": list(b.warnings),
-        "label": b.label,
+        "warnings": list(b.warnings),  # read by the series report
+        "kind": b.kind,
+        "doc_type": b.doc_type,
     }
 
 
@@ -76,7 +78,7 @@ def article_doc(b: Bulletin, a: Article, source: str) -> IndexDoc:
         "issue_total": b.issue_total,
         "year": b.year if b.year is not None else (date.year if date else None),
         "month": f"{date.year:04d}-{date.month:02d}" if date else None,
-        "date": int(date.strftime("%Y%m%d")) if date else None,
+        "date": to_yyyymmdd(date),
         "issuer": b.issuer,
         "place": a.place,
         "city": a.city,

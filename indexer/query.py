@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
-import cn2an
 from whoosh import query as wq
 
+from archive.dates import issue_number as _issue_number
 from indexer.analysis import normalize, units, word_list
 
 MAX_QUERY_CHARS = 500
@@ -30,8 +30,6 @@ KEYWORD_FIELDS = {"city", "place", "series", "section", "month"}
 NUMBER_FIELDS = {"year", "issue"}
 FIELDS = TEXT_FIELDS | KEYWORD_FIELDS | NUMBER_FIELDS
 FIELD_ALIASES = {"标题": "title", "正文": "text", "城市": "city", "地点": "place", "年份": "year", "期": "issue"}
-
-ISSUE_RE = re.compile(r"^第([0-9〇零一二三四五六七八九十百两]+)期$")
 
 
 @dataclass(frozen=True)
@@ -233,15 +231,9 @@ def _words_query(ws: list[str], field: str, boost: float) -> wq.Query:
 
 
 def issue_number(text: str) -> int | None:
-    """11 for 第11期 / 第十一期, else None."""
-    m = ISSUE_RE.match(normalize(text.strip()))
-    if not m:
-        return None
-    try:
-        n = int(cn2an.cn2an(m.group(1), "smart"))
-    except (ValueError, KeyError, TypeError):
-        return None
-    return n if 0 < n < 100000 else None
+    """11 for 第11期 / 第十一期 (full-width forms too), else None."""
+    text = normalize(text.strip())
+    return _issue_number(text) if text.startswith("第") else None
 
 
 # (bigram field, unit field, word field, word-pair field) searched for a text term

@@ -21,6 +21,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from archive.labels import iso_from_yyyymmdd, to_yyyymmdd
 from indexer import query as q
 from indexer.facets import Snapshot, build_snapshot
 from indexer.matching import by_segment, positioned
@@ -28,8 +29,8 @@ from indexer.snippets import mark, snippet, term_regex
 from indexer.substring import TermSets, substring_docs
 from indexer.store import IndexHandle
 
-SORTS = ("relevance", "date")
-MAX_PER_PAGE = 100
+SORTS = ("relevance", "date", "oldest")  # date: newest first; oldest: oldest first
+MAX_PER_PAGE = 10_000  # an export takes the whole result set as one page; the page and CLI show ≤ 100
 MAX_PAGE = 10_000
 ISSUE_FACET_LIMIT = 50
 SCORE_ALL = 1000  # word matches scored by BM25 when there are no more than this
@@ -83,8 +84,8 @@ def _filter_set(s: Searcher, snap: Snapshot, f: Filters) -> set[int] | frozenset
     if f.place:
         docs = docs & set(s.docs_for_query(wq.Term("place", f.place)))
     if f.date_from or f.date_to:
-        lo = int(f.date_from.strftime("%Y%m%d")) if f.date_from else 0
-        hi = int(f.date_to.strftime("%Y%m%d")) if f.date_to else 99999999
+        lo = to_yyyymmdd(f.date_from) or 0
+        hi = to_yyyymmdd(f.date_to) or 99999999
         date = snap.date
         docs = {d for d in docs if date[d] and lo <= date[d] <= hi}
     return docs
@@ -224,12 +225,6 @@ def _facets(snap: Snapshot, docs: Any) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def _iso(yyyymmdd: int | None) -> str | None:
-    if not yyyymmdd:
-        return None
-    return f"{yyyymmdd // 10000:04d}-{yyyymmdd // 100 % 100:02d}-{yyyymmdd % 100:02d}"
-
-
 def _hit(s: Searcher, snap: Snapshot, docnum: int, rx: Any) -> dict[str, Any]:
     f = s.stored_fields(docnum)
     bid = f.get("bulletin_id")
@@ -239,7 +234,7 @@ def _hit(s: Searcher, snap: Snapshot, docnum: int, rx: Any) -> dict[str, Any]:
         "series": f.get("series"),
         "issue": f.get("issue"),
         "year": f.get("year"),
-        "date": _iso(f.get("date")),
+        "date": iso_from_yyyymmdd(f.get("date")),
         "city": f.get("city"),
         "place": f.get("place"),
         "section": f.get("section"),
@@ -277,7 +272,9 @@ def search(
     else:
         matched = ev.docs(parsed.tree) & allowed if allowed else set()
     k = page * per_page
-    if parsed.tree is None or sort == "date":
+    if sort == "oldest":
+        ordered = heapq.nlargest(k, matched, key=snap.rank.__getitem__)
+    elif parsed.tree is None or sort == "date":
         ordered = _by_date(matched, snap, k)
     else:
         ordered = _rank(s, snap, ev, matched, k)
@@ -325,12 +322,15 @@ def get_bulletin(handle: IndexHandle, bulletin_id: str) -> dict[str, Any] | None
         "issue": info["issue"],
         "issue_total": meta.get("issue_total"),
         "year": info["year"],
-        "date": _iso(info["date"]),
+        "date": iso_from_yyyymmdd(info["date"]),
         "issuer": meta.get("issuer"),
         "serial": meta.get("serial"),
         "copies": meta.get("copies"),
         "recipients": meta.get("recipients", []),
         "format": meta.get("format"),
+        "kind": meta.get("kind") or "简报",
+        "doc_type": meta.get("doc_type"),
+        "warnings": meta.get("warnings", []),
         "label": info["label"],
         "path": relpath,
         "articles": [

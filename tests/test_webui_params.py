@@ -1,4 +1,4 @@
-"""webui.params: every request parameter parsed and validated in one place."""
+"""indexer.params: every request parameter parsed and validated in one place."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from webui.params import MAX_QUERY, BadParam, SearchParams, parse_search_args, parse_terms
+from indexer.params import MAX_QUERY, BadParam, SearchParams, parse_search_args, parse_terms
 
 
 def parse(**kwargs: object) -> SearchParams:

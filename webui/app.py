@@ -10,7 +10,8 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException, InternalServerError
 from whoosh.reading import CorruptIndexError
 
-from indexer.settings import corpus_dir, index_dir
+from indexer.page import escape_json_html
+from indexer.settings import BASE_URL, PER_PAGE, index_dir
 from indexer.store import IndexUnavailableError
 
 log = logging.getLogger(__name__)
@@ -37,9 +38,7 @@ class SafeJSONProvider(DefaultJSONProvider):
     sort_keys = False
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
-        text = super().dumps(obj, **kwargs)
-        # These characters only occur inside JSON strings, where \u escapes are equivalent.
-        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return escape_json_html(super().dumps(obj, **kwargs))
 
 
 def _error_parts(code: int, description: str | None, default_description: str | None) -> tuple[str, str]:
@@ -104,7 +103,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json = SafeJSONProvider(app)
     app.config.from_mapping(
         INDEX_DIR=str(index_dir()),
-        CORPUS_DIR=str(corpus_dir()),
+        PER_PAGE=PER_PAGE.number(),
+        BASE_URL=BASE_URL.value(),
         MAX_CONTENT_LENGTH=64 * 1024,  # nothing is uploaded; keep bodies small
     )
     if test_config is None:
@@ -112,11 +112,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
-    from webui import api, db, views
+    from webui import api, db, exports, views
 
     db.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(exports.bp)
     register_errors(app)
     app.after_request(security_headers)
     return app

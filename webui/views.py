@@ -1,24 +1,34 @@
-"""HTML pages: the search page and the bulletin view."""
+"""HTML pages: the search page, the bulletin view and the series report."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
-from webui.data import bulletin_data, parse_or_400, search_data
-from webui.facets import active_filters, state_url
-from webui.params import SearchParams, clean_text, parse_query, parse_terms
-from webui.render import chinese_date, citation, highlight_text, render_body
+from archive.citation import citation
+from archive.labels import chinese_date
+from indexer.export import EXPORT_FORMATS, EXPORT_LIMIT
+from indexer.links import active_filters, state_url
+from indexer.params import BadParam, SearchParams, clean_text, parse_query, parse_search_args, parse_terms
+from webui.data import article_url, bulletin_data, related_data, search_data, series_data
+from webui.render import highlight_text, render_body
 from webui.timeline import render_timeline
 
 bp = Blueprint("web", __name__)
 
+MAX_BACK = 2000  # characters of the `back` parameter (the search a bulletin was opened from)
 
-def bulletin_url(bulletin_id: str, terms: list[str] | tuple[str, ...] = (), order: int | None = None) -> str:
-    """Link to a bulletin (and one of its articles), carrying the search terms to highlight."""
+
+def bulletin_url(
+    bulletin_id: str, terms: list[str] | tuple[str, ...] = (), order: int | None = None, back: str | None = None
+) -> str:
+    """Link to a bulletin (and one of its articles), carrying the search terms to highlight
+    and the search it was opened from (`back`, that search's query string)."""
     anchor = f"a{order}" if order is not None else None
-    return url_for("web.bulletin", bulletin_id=bulletin_id, hl=list(terms) or None, _anchor=anchor)
+    return url_for("web.bulletin", bulletin_id=bulletin_id, hl=list(terms) or None, back=back or None, _anchor=anchor)
 
 
 def page_links(params: SearchParams, page: int, pages: int) -> list[dict[str, Any]]:
@@ -48,54 +58,112 @@ def suggestions(params: SearchParams) -> list[dict[str, str]]:
     return out
 
 
+def _parse_keeping_the_rest(args: MultiDict) -> tuple[SearchParams, dict[str, str]]:
+    """The page state; a bad parameter is dropped (and reported by name) and the rest kept."""
+    errors: dict[str, str] = {}
+    args = MultiDict(args)
+    for _ in range(20):  # at most one pass per parameter name
+        try:
+            return parse_search_args(args), errors
+        except BadParam as exc:
+            errors[exc.name] = str(exc)
+            args.poplist(exc.name)
+            if exc.name == "from":  # a reversed range: the message stands beside both fields
+                args.poplist("to")
+    return SearchParams(), errors  # pragma: no cover - every pass removes a name
+
+
+def _urls(params: SearchParams) -> dict[str, str]:
+    """The feed and export links of a search (the same state, without its page)."""
+    args = SearchParams.to_args(params.__class__(**{**params.__dict__, "page": 1}))
+    query = urlencode(args)
+    urls = {"feed": url_for("exports.feed") + ("?" + query if query else "")}
+    for fmt in EXPORT_FORMATS:
+        urls[fmt] = url_for("exports.export") + "?" + urlencode([*args, ("format", fmt)])
+    return urls
+
+
 @bp.get("/")
-def index() -> str:
-    """The search page: query, facets, timeline, results; browse the newest articles when empty."""
-    params = parse_or_400(request.args)
+def index() -> tuple[str, int]:
+    """The search page: query, facets, timeline, results; browse the newest articles when empty.
+
+    A parameter that cannot be understood is shown beside its field (status 400)
+    and the rest of the search is kept.
+    """
+    params, errors = _parse_keeping_the_rest(request.args)
     data = search_data(params)
     filters = active_filters(params, data["facets"])
+    back = urlencode(params.to_args())
     return render_template(
         "search.html",
         params=params,
+        errors=errors,
         data=data,
         filters=filters,
         timeline=render_timeline(params, data["facets"]["month"]),
         pagination=page_links(params, data["page"], data["pages"]),
         prev_url=state_url(params, page=data["page"] - 1) if data["page"] > 1 else None,
         next_url=state_url(params, page=data["page"] + 1) if data["page"] < data["pages"] else None,
-        sort_urls={s: state_url(params, sort=s, sort_given=True) for s in ("relevance", "date")},
+        sort_urls={s: state_url(params, sort=s, sort_given=True) for s in ("relevance", "date", "oldest")},
         suggestions=suggestions(params),
+        links=_urls(params),
+        export_limit=EXPORT_LIMIT,
+        back=back,
         bulletin_url=bulletin_url,
         highlight=highlight_text,
         chinese_date=chinese_date,
-    )
+    ), (400 if errors else 200)
+
+
+def _back_url(raw: str | None) -> str | None:
+    """The search page a bulletin was opened from, rebuilt through the parser (never a foreign URL)."""
+    if not raw or len(raw) > MAX_BACK:
+        return None
+    try:
+        params = parse_search_args(MultiDict(parse_qsl(raw, keep_blank_values=False)))
+    except BadParam:
+        return None
+    return state_url(params, page=params.page)
 
 
 @bp.get("/bulletin/<bulletin_id>")
 def bulletin(bulletin_id: str) -> str:
-    """One whole issue, each article with an anchor and a citation; search terms highlighted."""
+    """One whole issue, each article with an anchor, a citation and related articles; search terms highlighted."""
     data = bulletin_data(bulletin_id)
     terms = parse_terms(request.args)
     q, _ = parse_query(request.args.get("q"))
     if q and not terms:
         terms = [w for w in (clean_text(t).strip("\"'()（）") for t in q.split()) if w and w.upper() not in ("AND", "OR", "NOT")]
+    related = related_data(bulletin_id)
+    back = request.args.get("back")
     articles = [
         {
             **article,
             "anchor": f"a{article['order']}",
             "title_html": highlight_text(article.get("title") or "", terms),
             "body_html": render_body(article.get("body") or "", terms),
-            "citation": citation(data, article),
+            "url": article_url(bulletin_id, article["order"]),
+            "citation": citation(data, article, url=article_url(bulletin_id, article["order"])),
+            "related": related.get(article.get("article_id"), []),
         }
         for article in data.get("articles", [])
     ]
-    back_url = state_url(SearchParams(q=q)) if q else (state_url(SearchParams(q=" ".join(terms))) if terms else None)
+    back_url = _back_url(back)
+    if back_url is None and (q or terms):
+        back_url = state_url(SearchParams(q=q or " ".join(terms)))
     return render_template(
         "bulletin.html",
         bulletin=data,
         articles=articles,
         terms=terms,
         back_url=back_url,
+        back=back if back_url else None,
         date_text=chinese_date(data.get("date")),
         bulletin_url=bulletin_url,
     )
+
+
+@bp.get("/series")
+def series() -> str:
+    """The series report: per series and year the issues present, missing, duplicated, out of order."""
+    return render_template("series.html", report=series_data(), bulletin_url=bulletin_url)
