@@ -32,7 +32,7 @@ CACHE_ISSUES = 256
 def key_terms(searcher: Searcher, text: str, k: int = KEY_TERMS) -> list[tuple[str, float]]:
     """The `k` words of `text` with the highest tf × idf, as (word, idf)."""
     n = max(1, searcher.doc_count())
-    limit = max(2, int(n * MAX_DF_SHARE))
+    limit = max(20, int(n * MAX_DF_SHARE))  # (a small archive keeps some words to relate by)
     tf = Counter(w for w in word_list(text) if len(w) >= 2 and not w.isdigit())
     scored: list[tuple[float, str, float]] = []
     for w, count in tf.items():
@@ -64,7 +64,7 @@ def related_for(searcher: Searcher, article: dict[str, Any], exclude_bulletin: s
         if f.get("bulletin_id") == exclude_bulletin:
             continue
         shared = [w for w, _idf in terms if w in (f.get("text") or "") or w in (f.get("title") or "")]
-        if len(shared) < 2:  # one shared word is chance, not a relation
+        if len(shared) < min(2, len(terms)):  # one shared word of many is chance, not a relation
             continue
         out.append({
             "article_id": f.get("article_id"),

@@ -273,7 +273,8 @@ def search(
         matched = ev.docs(parsed.tree) & allowed if allowed else set()
     k = page * per_page
     if sort == "oldest":
-        ordered = heapq.nlargest(k, matched, key=snap.rank.__getitem__)
+        date = snap.date  # oldest first, in document order within a day, undated last
+        ordered = heapq.nsmallest(k, matched, key=lambda d: (not date[d], date[d], d))
     elif parsed.tree is None or sort == "date":
         ordered = _by_date(matched, snap, k)
     else:

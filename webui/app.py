@@ -10,6 +10,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException, InternalServerError
 from whoosh.reading import CorruptIndexError
 
+from indexer.export import EXPORT_LIMIT
 from indexer.page import escape_json_html
 from indexer.settings import BASE_URL, PER_PAGE, index_dir
 from indexer.store import IndexUnavailableError
@@ -105,6 +106,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         INDEX_DIR=str(index_dir()),
         PER_PAGE=PER_PAGE.number(),
         BASE_URL=BASE_URL.value(),
+        EXPORT_LIMIT=EXPORT_LIMIT,
         MAX_CONTENT_LENGTH=64 * 1024,  # nothing is uploaded; keep bodies small
     )
     if test_config is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, request, stream_with_context
+from flask import Blueprint, Response, abort, current_app, request, stream_with_context
 
 from indexer.export import CONTENT_TYPES, EXPORT_FORMATS, RENDERERS, ExportTooLarge, export_filename, export_records
 from indexer.feed import render_feed
@@ -29,7 +29,7 @@ def export() -> Response:
         abort(400, f"参数 format 的值无效（{fmt[:20]!r}）：导出格式只能是 " + "、".join(EXPORT_FORMATS))
     params = parse_or_400(request.args)
     try:
-        data = export_records(get_index(), params, base_url())
+        data = export_records(get_index(), params, base_url(), current_app.config["EXPORT_LIMIT"])
     except ExportTooLarge as exc:
         abort(400, str(exc))
     body = RENDERERS[fmt](data)

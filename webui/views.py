@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from archive.citation import citation
 from archive.labels import chinese_date
-from indexer.export import EXPORT_FORMATS, EXPORT_LIMIT
+from indexer.export import EXPORT_FORMATS
 from indexer.links import active_filters, state_url
 from indexer.params import BadParam, SearchParams, clean_text, parse_query, parse_search_args, parse_terms
 from webui.data import article_url, bulletin_data, related_data, search_data, series_data
@@ -75,7 +76,7 @@ def _parse_keeping_the_rest(args: MultiDict) -> tuple[SearchParams, dict[str, st
 
 def _urls(params: SearchParams) -> dict[str, str]:
     """The feed and export links of a search (the same state, without its page)."""
-    args = SearchParams.to_args(params.__class__(**{**params.__dict__, "page": 1}))
+    args = dataclasses.replace(params, page=1).to_args()
     query = urlencode(args)
     urls = {"feed": url_for("exports.feed") + ("?" + query if query else "")}
     for fmt in EXPORT_FORMATS:
@@ -107,7 +108,7 @@ def index() -> tuple[str, int]:
         sort_urls={s: state_url(params, sort=s, sort_given=True) for s in ("relevance", "date", "oldest")},
         suggestions=suggestions(params),
         links=_urls(params),
-        export_limit=EXPORT_LIMIT,
+        export_limit=current_app.config["EXPORT_LIMIT"],
         back=back,
         bulletin_url=bulletin_url,
         highlight=highlight_text,
