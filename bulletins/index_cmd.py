@@ -6,15 +6,19 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bulletins.options import corpus_option, index_option
 from indexer.settings import WAIT
 
+if TYPE_CHECKING:  # the build module (and Whoosh's writer) load only when indexing
+    from indexer.build import IndexReport
 
-def _print_report(report: "object", seconds: float, as_json: bool) -> None:
-    d = report.to_dict()  # type: ignore[attr-defined]
+
+def _print_report(report: IndexReport, seconds: float, as_json: bool) -> None:
+    d = report.to_dict()
     if as_json:
         click.echo(json.dumps({**d, "seconds": round(seconds, 3)}, ensure_ascii=False))
         return

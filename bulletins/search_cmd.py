@@ -11,6 +11,8 @@ from typing import Any, Callable
 import click
 
 from bulletins.options import index_option
+from indexer.params import PAGE_MAX_PER_PAGE
+from indexer.search import MAX_PAGE
 from indexer.settings import PER_PAGE
 
 
@@ -26,7 +28,7 @@ def search_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--series", help="Only this bulletin series."),
         click.option("--from", "date_from", help="From this date (YYYY-MM-DD)."),
         click.option("--to", "date_to", help="Up to this date (YYYY-MM-DD)."),
-        click.option("--sort", help="relevance, date (newest first) or oldest."),
+        click.option("--sort", help="relevance, date (newest first) or oldest (oldest first)."),
     ]):
         f = option(f)
     return f
@@ -78,9 +80,9 @@ def _plain(snippet: str) -> str:
 
 @click.command()
 @search_options
-@click.option("--page", type=click.IntRange(1, 10_000), default=1, show_default=True)
-@click.option("--per-page", type=click.IntRange(1, 100), default=int(PER_PAGE.default), show_default=True,
-              envvar=PER_PAGE.envvar, help=PER_PAGE.help)
+@click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
+@click.option("--per-page", type=click.IntRange(1, PAGE_MAX_PER_PAGE), default=int(PER_PAGE.default), show_default=True,
+              envvar=PER_PAGE.envvar, show_envvar=True, help=PER_PAGE.help)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the same bytes as /api/search).")
 @index_option
 def search(page: int, per_page: int, as_json: bool, index: Path, **opts: Any) -> None:

@@ -20,6 +20,7 @@ MAX_QUERY = 200  # characters; longer queries are cut, with a notice
 MAX_VALUES = 50  # repeated values of one facet parameter
 MAX_VALUE_LEN = 100  # characters of one facet value
 MAX_ISSUE = 10_000
+PAGE_MAX_PER_PAGE = 100  # results per page of the page, the API and the CLI (the export takes all)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

@@ -91,7 +91,6 @@ class _Cache:
 def related_articles(handle: IndexHandle, bulletin: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Article id → its related articles, for every article of `bulletin` (get_bulletin's dict)."""
     cache = handle.shared("related", _Cache)
-    assert isinstance(cache, _Cache)
     bid = bulletin["id"]
     with cache.lock:
         if bid in cache.items:

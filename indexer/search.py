@@ -65,11 +65,11 @@ class Filters:
 
 
 def snapshot(handle: IndexHandle) -> Snapshot:
-    return handle.shared("facets", build_snapshot)  # type: ignore[return-value]
+    return handle.shared("facets", build_snapshot)
 
 
 def term_sets(handle: IndexHandle) -> TermSets:
-    return handle.shared("terms", TermSets)  # type: ignore[return-value]
+    return handle.shared("terms", TermSets)
 
 
 def _filter_set(s: Searcher, snap: Snapshot, f: Filters) -> set[int] | frozenset[int]:

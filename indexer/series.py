@@ -97,6 +97,4 @@ def build_report(searcher: Searcher) -> dict[str, Any]:
 
 def series_report(handle: IndexHandle) -> dict[str, Any]:
     """The report for the handle's current index version (computed once per version)."""
-    report = handle.shared("series-report", build_report)
-    assert isinstance(report, dict)
-    return report
+    return handle.shared("series-report", build_report)

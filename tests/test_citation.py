@@ -70,3 +70,4 @@ def test_a_gongwen_is_cited_as_an_archival_record_with_its_serial() -> None:
 
 def test_missing_issuer_and_date_leave_no_stray_punctuation() -> None:
     assert citation({"series": "新闻联播", "issue": None, "date": None}, {"title": "标题"}) == "标题[N]. 新闻联播."
+

@@ -12,6 +12,7 @@ from whoosh.reading import CorruptIndexError
 
 from indexer.export import EXPORT_LIMIT
 from indexer.page import escape_json_html
+from indexer.params import PAGE_MAX_PER_PAGE
 from indexer.settings import BASE_URL, PER_PAGE, index_dir
 from indexer.store import IndexUnavailableError
 
@@ -104,7 +105,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json = SafeJSONProvider(app)
     app.config.from_mapping(
         INDEX_DIR=str(index_dir()),
-        PER_PAGE=PER_PAGE.number(),
+        PER_PAGE=min(PAGE_MAX_PER_PAGE, max(1, PER_PAGE.number())),
         BASE_URL=BASE_URL.value(),
         EXPORT_LIMIT=EXPORT_LIMIT,
         MAX_CONTENT_LENGTH=64 * 1024,  # nothing is uploaded; keep bodies small

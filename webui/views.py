@@ -14,6 +14,7 @@ from archive.labels import chinese_date
 from indexer.export import EXPORT_FORMATS
 from indexer.links import active_filters, state_url
 from indexer.params import BadParam, SearchParams, clean_text, parse_query, parse_search_args, parse_terms
+from indexer.search import SORTS
 from webui.data import article_url, bulletin_data, related_data, search_data, series_data
 from webui.render import highlight_text, render_body
 from webui.timeline import render_timeline
@@ -105,7 +106,7 @@ def index() -> tuple[str, int]:
         pagination=page_links(params, data["page"], data["pages"]),
         prev_url=state_url(params, page=data["page"] - 1) if data["page"] > 1 else None,
         next_url=state_url(params, page=data["page"] + 1) if data["page"] < data["pages"] else None,
-        sort_urls={s: state_url(params, sort=s, sort_given=True) for s in ("relevance", "date", "oldest")},
+        sort_urls={s: state_url(params, sort=s, sort_given=True) for s in SORTS},
         suggestions=suggestions(params),
         links=_urls(params),
         export_limit=current_app.config["EXPORT_LIMIT"],
