@@ -15,13 +15,13 @@ from indexer.params import SearchParams
 Facet = dict[str, Any]
 
 
-def state_url(params: SearchParams, base: str = "/", **changes: Any) -> str:
+def state_url(params: SearchParams, **changes: Any) -> str:
     """The URL of `params` with `changes` applied; any change other than `page` resets to page 1."""
     if "page" not in changes:
         changes["page"] = 1
     new = dataclasses.replace(params, **changes)
     query = urlencode(new.to_args())
-    return f"{base}?{query}" if query else base
+    return f"/?{query}" if query else "/"
 
 
 def _toggle(values: tuple[Any, ...], value: Any) -> tuple[Any, ...]:

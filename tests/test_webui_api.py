@@ -92,6 +92,10 @@ def test_bulletin(client: Any, ids: dict[str, str]) -> None:
     titles = [a["title"] for a in body["articles"]]
     assert titles == ["疫情防控齐聚力 志愿服务暖人心", "统筹文明实践资源 筑牢疫情防控防线"]
     assert all("body" in a and "text" in a for a in body["articles"])
+    first = body["articles"][0]
+    assert first["url"] == f"http://localhost/bulletin/{ids['seed']}#a1"
+    assert first["citation"].startswith("江苏省文明办. 淮安市：疫情防控齐聚力 志愿服务暖人心[N/OL]. 江苏精神文明建设简报, 2022-04-02(11)[")
+    assert first["citation"].endswith(first["url"] + ".")
 
 
 def test_hostile_bulletin_body_is_json_escaped(client: Any, ids: dict[str, str]) -> None:

@@ -10,6 +10,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException, InternalServerError
 from whoosh.reading import CorruptIndexError
 
+from archive.labels import chinese_date, issue_label
 from indexer.export import EXPORT_LIMIT
 from indexer.page import escape_json_html
 from indexer.params import PAGE_MAX_PER_PAGE
@@ -123,4 +124,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(exports.bp)
     register_errors(app)
     app.after_request(security_headers)
+    app.jinja_env.globals.update(issue_label=issue_label, chinese_date=chinese_date)  # archive.labels
     return app
