@@ -78,6 +78,8 @@ def report(as_json: bool, index: Path) -> None:
                     line += f" (第{y['numbers'][0]}–{y['numbers'][-1]}期)"
                 if y["missing"]:
                     line += "; missing " + ", ".join(f"第{n}期" for n in y["missing"])
+                if y["missing_dates"]:
+                    line += "; missing days " + ", ".join(y["missing_dates"])
                 for d in y["duplicates"]:
                     line += f"; 第{d['issue']}期 in {len(d['files'])} files ({', '.join(d['files'])})"
                 for b in y["backwards"]:

@@ -1,10 +1,14 @@
 """The series report: is the archive complete? Per series and year, the issues
 present, the numbers missing between them, issue numbers held by more than one
 file, dates that go backwards against the numbering, and the files whose
-parse left warnings. Built from the index once per index version."""
+parse left warnings. A series without issue numbers that comes out daily (as
+新闻联播's transcripts: most issues one day apart) has its missing days listed
+instead. Built from the index once per index version."""
 
 from __future__ import annotations
 
+import datetime as dt
+import statistics
 from collections import defaultdict
 from typing import Any
 
@@ -72,11 +76,13 @@ def build_report(searcher: Searcher) -> dict[str, Any]:
                                       "after_issue": last["issue"], "after_date": last["date"]})
                 else:
                     last = i
+            missing_dates = _missing_days(issues) if not numbers else []
             years_out.append({
                 "year": year,
                 "issues": issues,
                 "numbers": numbers,
                 "missing": missing,
+                "missing_dates": missing_dates,
                 "duplicates": duplicates,
                 "backwards": backwards,
             })
@@ -87,12 +93,25 @@ def build_report(searcher: Searcher) -> dict[str, Any]:
         "totals": {
             "series": len(series_out),
             "issues": len(snap.issues),
-            "missing": sum(len(y["missing"]) for s in series_out for y in s["years"]),
+            "missing": sum(len(y["missing"]) + len(y["missing_dates"]) for s in series_out for y in s["years"]),
             "duplicates": sum(len(y["duplicates"]) for s in series_out for y in s["years"]),
             "backwards": sum(len(y["backwards"]) for s in series_out for y in s["years"]),
             "warnings": len(flagged),
         },
     }
+
+
+def _missing_days(issues: list[dict[str, Any]]) -> list[str]:
+    """The days absent between the first and last issue of a daily, unnumbered series."""
+    days = sorted({dt.date.fromisoformat(i["date"]) for i in issues if i["date"]})
+    if len(days) < 3:
+        return []
+    gaps = [(b - a).days for a, b in zip(days, days[1:])]
+    if statistics.median(gaps) != 1:  # not a daily series: gaps say nothing
+        return []
+    present = set(days)
+    span = (days[-1] - days[0]).days
+    return [(days[0] + dt.timedelta(n)).isoformat() for n in range(1, span) if days[0] + dt.timedelta(n) not in present]
 
 
 def series_report(handle: IndexHandle) -> dict[str, Any]:

@@ -236,3 +236,29 @@ def test_each_date_is_shown_once_per_hit(client: Any) -> None:
     html = client.get("/", query_string={"q": "口罩行动"}).get_data(as_text=True)
     hit = html.split('<li class="hit">', 1)[1].split("</li>", 1)[0]
     assert hit.count("2022年4月2日") == 1
+
+
+DAILY = """# 《每日测试快讯》 ({day})
+
+## 今日要闻
+
+### 第{n}条快讯
+
+每日测试快讯第{n}条正文，记录当天的工作动态。
+"""
+
+
+def test_series_report_lists_missing_days_of_a_daily_unnumbered_series(tmp_path: Path) -> None:
+    from bulletins.cli import cli
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    for n, day in enumerate(["20230301", "20230302", "20230303", "20230305", "20230306"], 1):
+        (corpus / f"{day}.md").write_text(DAILY.format(day=day, n=n), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)]).exit_code == 0
+    result = runner.invoke(cli, ["report", "--json", "--index", str(index)])
+    assert result.exit_code == 1, result.output
+    [series] = json.loads(result.output)["series"]
+    [year] = series["years"]
+    assert year["numbers"] == [] and year["missing_dates"] == ["2023-03-04"]
