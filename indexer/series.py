@@ -57,6 +57,8 @@ def build_report(searcher: Searcher) -> dict[str, Any]:
 
     series_out: list[dict[str, Any]] = []
     for name in sorted(by_year):
+        unnumbered = [i for issues in by_year[name].values() for i in issues if i["issue"] is None]
+        gaps = _missing_days(unnumbered)  # over the whole series: a gap may span New Year
         years_out: list[dict[str, Any]] = []
         for year in sorted(by_year[name], key=lambda y: (y is None, y or 0)):
             issues = sorted(by_year[name][year], key=lambda i: (i["issue"] is None, i["issue"] or 0, i["date"] or ""))
@@ -76,7 +78,7 @@ def build_report(searcher: Searcher) -> dict[str, Any]:
                                       "after_issue": last["issue"], "after_date": last["date"]})
                 else:
                     last = i
-            missing_dates = _missing_days(issues) if not numbers else []
+            missing_dates = [d for d in gaps if year is not None and int(d[:4]) == year] if not numbers else []
             years_out.append({
                 "year": year,
                 "issues": issues,

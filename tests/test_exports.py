@@ -253,12 +253,13 @@ def test_series_report_lists_missing_days_of_a_daily_unnumbered_series(tmp_path:
 
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
-    for n, day in enumerate(["20230301", "20230302", "20230303", "20230305", "20230306"], 1):
+    for n, day in enumerate(["20221230", "20221231", "20230102", "20230103", "20230105", "20230106"], 1):
         (corpus / f"{day}.md").write_text(DAILY.format(day=day, n=n), encoding="utf-8")
     runner = CliRunner()
     assert runner.invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)]).exit_code == 0
     result = runner.invoke(cli, ["report", "--json", "--index", str(index)])
     assert result.exit_code == 1, result.output
     [series] = json.loads(result.output)["series"]
-    [year] = series["years"]
-    assert year["numbers"] == [] and year["missing_dates"] == ["2023-03-04"]
+    y2022, y2023 = series["years"]
+    assert y2022["missing_dates"] == [] and y2023["numbers"] == []
+    assert y2023["missing_dates"] == ["2023-01-01", "2023-01-04"]  # New Year's Day too
