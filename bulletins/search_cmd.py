@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import json
-import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -74,10 +71,6 @@ def open_index_errors(index: Path) -> Any:
     return guard()
 
 
-def _plain(snippet: str) -> str:
-    return html.unescape(re.sub(r"</?mark>", "", snippet))
-
-
 @click.command()
 @search_options
 @click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
@@ -90,7 +83,7 @@ def search(page: int, per_page: int, as_json: bool, index: Path, **opts: Any) ->
 
     An empty QUERY with filters lists the matching articles, newest first.
     """
-    from indexer.page import search_page, to_json
+    from indexer.page import plain_snippet, search_page, to_json
     from indexer.store import IndexHandle
 
     params = parse_options(opts, page)
@@ -109,7 +102,7 @@ def search(page: int, per_page: int, as_json: bool, index: Path, **opts: Any) ->
     for i, h in enumerate(result["hits"], (page - 1) * per_page + 1):
         where = h["city"] or h["place"] or ""
         click.echo(f"{i:>4}. {h['title']}  [{h['label']} {h['date'] or ''} {where}]")
-        click.echo(f"      {_plain(h['snippet'])}")
+        click.echo(f"      {plain_snippet(h['snippet'])}")
     for name in ("city", "year", "month"):
         items = result["facets"][name][:12]
         if items:

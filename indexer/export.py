@@ -147,13 +147,18 @@ def render_csv(export: Export) -> Iterator[bytes]:
         yield buffer.getvalue().encode("utf-8")
 
 
-# Excel cells hold at most 32,767 characters; XML 1.0 forbids most control characters.
+# XML 1.0 (XLSX, DOCX, Atom) forbids most control characters; Excel cells hold at most 32,767.
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 CELL_MAX = 32_767
 
 
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot hold."""
+    return _XML_BAD.sub("", text or "")
+
+
 def _cell(text: str) -> str:
-    text = _XML_BAD.sub("", text)
+    text = xml_text(text)
     return text if len(text) <= CELL_MAX else text[: CELL_MAX - 1] + "…"
 
 

@@ -10,31 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from indexer.export import xml_text
 from indexer.links import active_filters, article_url
-from indexer.page import search_page
+from indexer.page import plain_snippet, search_page
 from indexer.params import SearchParams
 from indexer.store import IndexHandle
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 50
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _text(value: str) -> str:
-    return _XML_BAD.sub("", value or "")
-
-
-def _plain(snippet_html: str) -> str:
-    """The snippet without its <mark> tags and entities: plain text for <summary type="text">."""
-    import html
-
-    return html.unescape(re.sub(r"</?mark>", "", snippet_html or ""))
-
-
 def _stamp(date: str | None, fallback: dt.datetime) -> str:
     if date:
         return f"{date}T00:00:00+08:00"  # the bulletins' dates are China Standard Time
@@ -55,10 +41,10 @@ def render_feed(handle: IndexHandle, params: SearchParams, base_url: str, self_u
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = _text(self_url)
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = _text(feed_title(params))
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml", href=_text(self_url))
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=_text(page_url))
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = xml_text(self_url)
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = xml_text(feed_title(params))
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml", href=xml_text(self_url))
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=xml_text(page_url))
     hits: list[dict[str, Any]] = data["hits"]
     updated = max((h["date"] for h in hits if h.get("date")), default=None)
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(updated, now)
@@ -68,14 +54,14 @@ def render_feed(handle: IndexHandle, params: SearchParams, base_url: str, self_u
     for h in hits:
         url = article_url(base_url, h["bulletin_id"], h["order"])
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = _text(url)
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = xml_text(url)
         heading = f"{h['place']}：{h['title']}" if h.get("place") else h.get("title") or ""
-        ET.SubElement(entry, f"{{{ATOM}}}title", type="text").text = _text(heading)
-        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=_text(url))
+        ET.SubElement(entry, f"{{{ATOM}}}title", type="text").text = xml_text(heading)
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=xml_text(url))
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(h.get("date"), now)
         if h.get("date"):
             ET.SubElement(entry, f"{{{ATOM}}}published").text = _stamp(h["date"], now)
-        ET.SubElement(entry, f"{{{ATOM}}}summary", type="text").text = _text(_plain(h.get("snippet") or ""))
+        ET.SubElement(entry, f"{{{ATOM}}}summary", type="text").text = xml_text(plain_snippet(h.get("snippet") or ""))
         if h.get("label"):
-            ET.SubElement(entry, f"{{{ATOM}}}category", term=_text(h.get("series") or ""), label=_text(h["label"]))
+            ET.SubElement(entry, f"{{{ATOM}}}category", term=xml_text(h.get("series") or ""), label=xml_text(h["label"]))
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False)

@@ -8,7 +8,9 @@ so their JSON is the same byte for byte.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from typing import Any
 
 from indexer.links import build_facets
@@ -58,3 +60,8 @@ def escape_json_html(text: str) -> str:
 def to_json(data: Any) -> str:
     """The dict as the API writes it: UTF-8 text, compact, HTML-safe (the CLI's --json too)."""
     return escape_json_html(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def plain_snippet(snippet_html: str) -> str:
+    """A hit's snippet as plain text: its <mark> tags dropped, entities decoded (CLI, feed)."""
+    return html.unescape(re.sub(r"</?mark>", "", snippet_html or ""))
