@@ -263,3 +263,29 @@ def test_series_report_lists_missing_days_of_a_daily_unnumbered_series(tmp_path:
     y2022, y2023 = series["years"]
     assert y2022["missing_dates"] == [] and y2023["numbers"] == []
     assert y2023["missing_dates"] == ["2023-01-01", "2023-01-04"]  # New Year's Day too
+
+
+def test_feed_shows_a_new_article_after_the_next_index(tmp_path: Path) -> None:
+    import feedparser
+
+    from bulletins.cli import cli
+    from webui import create_app
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "one.txt").write_text(extra_issue(1), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)]).exit_code == 0
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index)}).test_client()
+    before = feedparser.parse(client.get("/feed", query_string={"q": "志愿服务", "city": "南京市"}).get_data())
+    assert [e.title for e in before.entries] == ["南京市：第1期第1篇 志愿服务惠民生"]
+    (corpus / "two.txt").write_text(extra_issue(2), encoding="utf-8")
+    assert runner.invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)]).exit_code == 0
+    after = feedparser.parse(client.get("/feed", query_string={"q": "志愿服务", "city": "南京市"}).get_data())
+    assert [e.title for e in after.entries] == ["南京市：第2期第1篇 志愿服务惠民生", "南京市：第1期第1篇 志愿服务惠民生"]
+    assert after.entries[1].id == before.entries[0].id  # the same article keeps its id
+
+
+def test_no_export_buttons_when_nothing_matched(client: Any) -> None:
+    html = client.get("/", query_string={"q": "绝对不存在的词语组合"}).get_data(as_text=True)
+    assert "/api/export" not in html and "订阅此检索" in html
