@@ -1,12 +1,22 @@
-"""The corpus folder: where checked bulletin files are kept, under telling names."""
+"""The corpus folder: which files in it are bulletins, under which names, and placing new ones.
+
+One home for the corpus on disk: scanning it (`scan_corpus`: safe names,
+links, unreadable folders), hashing its files, and copying a checked file in
+under its telling name (`place_in_corpus`).
+"""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import shutil
-from dataclasses import dataclass
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.model import Bulletin
@@ -14,17 +24,211 @@ from archive.model import Bulletin
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
 
+# -- scanning: which files are bulletins, under which names -------------------
+
+# A corpus folder's own documents, not bulletins (by name, any case).
+NOT_BULLETINS = ("README", "LICENSE", "LICENCE", "COPYING", "NOTICE")
+# Longest file name most file systems take, in bytes (ext4, XFS, btrfs, NTFS via UTF-16 is more lenient).
+NAME_MAX_BYTES = 255
+_PART_BYTES = len("." + ".4194304.part")  # the scratch name around it while copying
+
+
+class CorpusUnavailableError(Exception):
+    """The corpus folder is missing or cannot be read: nothing may be concluded from it."""
+
+
+@dataclass
+class Scan:
+    """What a walk of the corpus found.
+
+    `files` maps a corpus-relative name (always valid UTF-8: see `safe_relpath`)
+    to the file to read, which is always inside the corpus. `unreadable` names
+    folders and files that could not be listed or read: whatever the index holds
+    from them must stay. `warnings` say what was skipped or renamed, and why.
+    """
+
+    files: dict[str, Path] = field(default_factory=dict)
+    unreadable: dict[str, str] = field(default_factory=dict)  # relpath → reason
+    warnings: list[str] = field(default_factory=list)
+
+    def covers_unreadable(self, relpath: str) -> bool:
+        """Whether `relpath` is an unreadable file or lies under an unreadable folder."""
+        if relpath in self.unreadable:
+            return True
+        return any(relpath.startswith(d.rstrip("/") + "/") for d in self.unreadable if d.endswith("/"))
+
+
+def safe_relpath(relpath: str) -> str:
+    """A corpus-relative path as valid UTF-8 text.
+
+    On POSIX a file name that is not UTF-8 (a zip made on Windows, unpacked
+    here) reaches Python with surrogate escapes, which cannot be stored or
+    shown. Such a name is read as GB18030 (what Chinese Windows writes) when
+    that decodes, else its bad bytes are written as `\\xNN`. The result is
+    stable from run to run, so the file keeps its articles under that name.
+    """
+    try:
+        relpath.encode("utf-8")
+        return relpath
+    except UnicodeEncodeError:
+        pass
+    raw = os.fsencode(relpath)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
+
+
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def scan_corpus(corpus: Path) -> Scan:
+    """Every candidate source file under `corpus`, by corpus-relative name.
+
+    Hidden files and folders and a folder's own documents (README, LICENSE, …)
+    are skipped; anything else is offered to the parser, which rejects what is
+    not a bulletin with a reason. Symbolic links: a link to a file inside the
+    corpus is read (as the file it points to); a link that leads outside the
+    corpus, a broken link and a link to a folder are skipped with a warning,
+    so nothing outside the corpus is ever read. A folder or file that cannot be
+    read is listed in `unreadable`, never treated as deleted.
+
+    Raises CorpusUnavailableError when `corpus` itself is missing, not a folder
+    or cannot be listed.
+    """
+    try:
+        root = os.path.realpath(corpus)
+        with os.scandir(root):
+            pass
+    except FileNotFoundError:
+        raise CorpusUnavailableError(
+            f"the corpus folder {corpus} does not exist: check --corpus or BULLETINS_CORPUS "
+            "(a typo, the wrong working folder, a share not mounted?); the index was left as it is"
+        ) from None
+    except NotADirectoryError:
+        raise CorpusUnavailableError(f"the corpus {corpus} is not a folder; the index was left as it is") from None
+    except OSError as ex:
+        raise CorpusUnavailableError(
+            f"the corpus folder {corpus} cannot be read ({ex.strerror or ex}): "
+            "fix its permissions; the index was left as it is"
+        ) from None
+
+    scan = Scan()
+
+    def rel(path: str) -> str:
+        return safe_relpath(os.path.relpath(path, root).replace(os.sep, "/"))
+
+    def on_error(ex: OSError) -> None:
+        where = rel(ex.filename) if ex.filename else "?"
+        scan.unreadable[where + "/"] = f"cannot read this folder ({ex.strerror or ex}): its articles were kept"
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
+        keep = []
+        for d in sorted(dirnames):
+            if d.startswith("."):
+                continue
+            if os.path.islink(os.path.join(dirpath, d)):
+                scan.warnings.append(f"{rel(os.path.join(dirpath, d))}: a link to a folder, not followed")
+                continue
+            keep.append(d)
+        dirnames[:] = keep
+        for name in sorted(filenames):
+            if name.startswith(".") or name.upper().startswith(NOT_BULLETINS):
+                continue
+            path = os.path.join(dirpath, name)
+            relpath = rel(path)
+            if os.path.islink(path):
+                target = os.path.realpath(path)
+                if not os.path.exists(target):
+                    scan.warnings.append(f"{relpath}: a broken link, skipped")
+                    continue
+                if not _within(target, root):
+                    scan.warnings.append(f"{relpath}: a link to a file outside the corpus, skipped (never read)")
+                    continue
+                path = target
+            try:
+                if not stat.S_ISREG(os.stat(path).st_mode):
+                    continue
+            except OSError as ex:
+                scan.unreadable[relpath] = f"cannot read: {ex.strerror or ex}"
+                continue
+            if relpath in scan.files:  # two undecodable names that read the same
+                scan.warnings.append(f"{relpath}: another file already has this name once decoded, skipped")
+                continue
+            if relpath != os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/"):
+                scan.warnings.append(
+                    f"{relpath}: the file name is not valid UTF-8; indexed under this name (rename the file to fix)"
+                )
+            scan.files[relpath] = Path(path)
+    return scan
+
+
+@contextmanager
+def readable_name(path: Path, relpath: str) -> Iterator[Path]:
+    """`path` under a name that is valid UTF-8, for readers that put the name in text.
+
+    A path that is valid UTF-8 is given as it is. Otherwise a link named by the
+    file's safe name (see `safe_relpath`) is made in a private temporary folder
+    (the same folder for the same file on every run) and given instead.
+    """
+    try:
+        os.fsdecode(os.fsencode(path)).encode("utf-8")
+        valid = True
+    except UnicodeEncodeError:
+        valid = False
+    if valid:
+        yield path
+        return
+    digest = hashlib.blake2b(os.fsencode(path), digest_size=8).hexdigest()
+    folder = Path(tempfile.gettempdir()) / f"bulletins-names-{os.getuid()}" / digest
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    alias = folder / relpath.rsplit("/", 1)[-1].replace("\\", "_")
+    alias.unlink(missing_ok=True)
+    alias.symlink_to(os.path.abspath(path))
+    try:
+        yield alias
+    finally:
+        alias.unlink(missing_ok=True)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in 1 MB blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# -- placing a checked file in the corpus ---------------------------------------
+
+
+def _cut_bytes(text: str, limit: int) -> str:
+    """`text` shortened to at most `limit` UTF-8 bytes, at a character boundary."""
+    raw = text.encode("utf-8")
+    if len(raw) <= limit:
+        return text
+    return raw[:limit].decode("utf-8", "ignore").rstrip(" ._-")
+
+
 def corpus_name(b: Bulletin, suffix: str) -> str:
-    """`江苏精神文明建设简报-2022-第11期.txt`, or with the date when the issue is unknown."""
+    """`江苏精神文明建设简报-2022-第11期.txt`, or with the date when the issue is unknown.
+
+    File systems limit a name in bytes (255 on ext4), not characters: a long
+    series title is shortened so that the whole name, issue and suffix kept,
+    stays within NAME_MAX_BYTES less room for the `.…part` scratch name.
+    """
     series = _UNSAFE.sub("_", b.series).strip(" ._") or "bulletin"
     suffix = suffix.lower() if suffix.lower() in (".txt", ".md", ".markdown", ".text") else ".txt"
     if b.year is not None and b.issue is not None:
-        stem = f"{series}-{b.year}-第{b.issue}期"
+        tail = f"-{b.year}-第{b.issue}期"
     elif b.date is not None:
-        stem = f"{series}-{b.date.isoformat()}"
+        tail = f"-{b.date.isoformat()}"
     else:
-        stem = f"{series}-{b.id}"
-    return stem[:180] + suffix
+        tail = f"-{b.id}"
+    room = NAME_MAX_BYTES - _PART_BYTES - len((tail + suffix).encode("utf-8"))
+    return (_cut_bytes(series, room) or "bulletin") + tail + suffix
 
 
 @dataclass(frozen=True)
@@ -38,9 +242,21 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+class CorpusWriteError(Exception):
+    """A file could not be placed in the corpus (disk full, not writable, …); nothing was left behind."""
+
+
 def place_in_corpus(src: Path, b: Bulletin, corpus: Path) -> Placed:
-    """Copy `src` into `corpus` under its telling name; never overwrite a different file."""
-    corpus.mkdir(parents=True, exist_ok=True)
+    """Copy `src` into `corpus` under its telling name; never overwrite a different file.
+
+    The copy is written to a hidden `.…part` file and linked into place, so
+    the corpus never holds half a file; when the copy fails (disk full, no
+    permission) the scratch file is removed and CorpusWriteError says why.
+    """
+    try:
+        corpus.mkdir(parents=True, exist_ok=True)
+    except OSError as ex:
+        raise CorpusWriteError(f"cannot create the corpus folder {corpus} ({ex.strerror or ex})") from None
     dest = corpus / corpus_name(b, src.suffix)
     if dest.exists():
         if _sha(dest) == _sha(src):
@@ -49,12 +265,17 @@ def place_in_corpus(src: Path, b: Bulletin, corpus: Path) -> Placed:
             dest, "conflict", f"the corpus already has a different file {dest.name} for this issue; left it as it is"
         )
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
-    shutil.copyfile(src, tmp)
     try:
+        shutil.copyfile(src, tmp)
         # link() fails if dest appeared meanwhile: still never overwrites
         os.link(tmp, dest)
     except FileExistsError:
         return Placed(dest, "conflict", f"{dest.name} appeared in the corpus meanwhile; left it as it is")
+    except OSError as ex:
+        hint = "free some space" if ex.errno == errno.ENOSPC else "check the folder's permissions"
+        raise CorpusWriteError(
+            f"cannot copy {src.name} into the corpus folder {corpus} ({ex.strerror or ex}): {hint} and run again"
+        ) from None
     finally:
         tmp.unlink(missing_ok=True)
     return Placed(dest, "added")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 import time
@@ -34,9 +35,13 @@ def _print_report(report: IndexReport, seconds: float, as_json: bool) -> None:
         click.echo(f"rejected {r['path']}: {r['reason']}", err=True)
 
 
-def _run(corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, as_json: bool) -> int:
-    from indexer.build import build_index
-    from indexer.store import IndexBusyError
+def _run(
+    corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, as_json: bool,
+    allow_removal: bool = False,
+) -> int:
+    from archive.corpus import CorpusUnavailableError
+    from indexer.build import RemovalRefusedError, build_index
+    from indexer.store import IndexBusyError, IndexLayoutError
 
     def on_wait() -> None:
         click.echo(f"another `bulletins index` run is writing {index}; waiting up to {wait:.0f} s…", err=True)
@@ -45,10 +50,16 @@ def _run(corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: floa
     try:
         report = build_index(
             corpus, index, rebuild=rebuild, procs=procs, wait_seconds=wait, on_wait=on_wait,
-            show_progress=sys.stderr.isatty() and not as_json,
+            show_progress=sys.stderr.isatty() and not as_json, allow_removal=allow_removal,
         )
-    except IndexBusyError as ex:
+    except (IndexBusyError, IndexLayoutError, CorpusUnavailableError, RemovalRefusedError) as ex:
         raise click.ClickException(str(ex)) from None
+    except OSError as ex:  # disk full, permissions: one line, the served index is unchanged
+        where = f" {ex.filename}" if ex.filename else f" in {index}"
+        hint = "free some space" if ex.errno == errno.ENOSPC else "check the permissions of the corpus and index folders"
+        raise click.ClickException(
+            f"cannot write{where} ({ex.strerror or ex}): {hint} and run again; the served index is unchanged"
+        ) from None
     _print_report(report, time.perf_counter() - t0, as_json)
     return 1 if report.rejected else 0
 
@@ -60,13 +71,19 @@ def _run(corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: floa
 @click.option("--procs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: one per core).")
 @click.option("--wait", type=click.FloatRange(0), default=float(WAIT.default), show_default=True,
               envvar=WAIT.envvar, show_envvar=True, help=WAIT.help)
+@click.option("--allow-removal", is_flag=True,
+              help="Allow removing more than a fifth of the archived files (or all of them) in one run.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def index(corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, as_json: bool) -> None:
+def index(
+    corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, allow_removal: bool, as_json: bool
+) -> None:
     """Index the corpus: add new files, re-index changed ones, drop deleted ones.
 
-    Exits 1 when any file was rejected (after indexing all the others).
+    Exits 1 when any file was rejected (after indexing all the others), and
+    without changing anything when the corpus folder is missing or unreadable
+    or the run would remove more than a fifth of the archive (see --allow-removal).
     """
-    sys.exit(_run(corpus, index, rebuild, procs, wait, as_json))
+    sys.exit(_run(corpus, index, rebuild, procs, wait, as_json, allow_removal))
 
 
 @click.command()
@@ -80,7 +97,7 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool) -> No
     A rejected file changes nothing; a different file already in the corpus is
     never overwritten.
     """
-    from archive.corpus import place_in_corpus
+    from archive.corpus import CorpusWriteError, place_in_corpus
     from archive.errors import BulletinError
     from archive.parse import parse_file
 
@@ -92,7 +109,12 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool) -> No
             click.echo(f"rejected {path}: {ex.reason}", err=True)
             failed = True
             continue
-        placed = place_in_corpus(path, b, corpus)
+        try:
+            placed = place_in_corpus(path, b, corpus)
+        except CorpusWriteError as ex:
+            click.echo(f"error: {ex}", err=True)
+            failed = True
+            continue
         if placed.status == "conflict":
             click.echo(f"rejected {path}: {placed.reason}", err=True)
             failed = True

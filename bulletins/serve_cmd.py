@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
-from typing import Any
 
 import click
 
-from bulletins.options import index_option
+from bulletins.options import corpus_option, index_option
 from indexer.settings import HOST, PORT, THREADS
+from webui.server import create_server
 
-
-def create_server(app: Any, host: str = HOST.default, port: int = int(PORT.default), threads: int = int(THREADS.default)) -> Any:
-    """A waitress server for `app` (port 0 picks a free port: see `server.effective_port`)."""
-    from waitress.server import create_server as waitress_server
-
-    return waitress_server(app, host=host, port=port, threads=threads)
+__all__ = ["create_server", "serve"]
 
 
 @click.command()
@@ -24,13 +20,27 @@ def create_server(app: Any, host: str = HOST.default, port: int = int(PORT.defau
               envvar=PORT.envvar, show_envvar=True, help=PORT.help)
 @click.option("--threads", default=int(THREADS.default), show_default=True, type=click.IntRange(1, 64),
               envvar=THREADS.envvar, show_envvar=True, help=THREADS.help)
+@corpus_option
 @index_option
-def serve(host: str, port: int, threads: int, index: Path) -> None:
+def serve(host: str, port: int, threads: int, corpus: Path, index: Path) -> None:
     """Serve the search page and JSON API (read-only) with waitress."""
     from webui import create_app
 
-    app = create_app({"INDEX_DIR": str(index)})
-    server = create_server(app, host=host, port=port, threads=threads)
+    app = create_app()  # reads the instance folder's config.py, if any
+    ctx = click.get_current_context()
+    for key, name, value in (("INDEX_DIR", "index", index), ("CORPUS_DIR", "corpus", corpus)):
+        if ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT or key not in app.config:
+            app.config[key] = str(value)  # given on the command line or in the environment
+    index = Path(app.config["INDEX_DIR"])
+    try:
+        server = create_server(app, host=host, port=port, threads=threads)
+    except OSError as ex:
+        if ex.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"port {port} on {host} is already in use (another `bulletins serve`?): "
+                "stop it, or choose another port with --port"
+            ) from None
+        raise click.ClickException(f"cannot listen on {host}:{port} ({ex.strerror or ex})") from None
     url = f"http://{host}:{server.effective_port}/"
     if not (index / "current").exists():
         click.echo(f"warning: no index at {index} yet: run `bulletins index`; pages say 503 until then", err=True)

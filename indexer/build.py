@@ -9,7 +9,6 @@ is rejected changes nothing: the articles it had before stay searchable.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import shutil
@@ -22,18 +21,28 @@ from typing import Any
 
 from whoosh.index import Index
 
+from archive.corpus import file_sha256, readable_name, scan_corpus
 from archive.errors import BulletinError
 from archive.model import Bulletin
 from archive.parse import parse_file
 from indexer import fastwrite, store
 from indexer.documents import article_doc, source_key
 
-# A corpus folder's own documents, not bulletins (by name, any case).
-NOT_BULLETINS = ("README", "LICENSE", "LICENCE", "COPYING", "NOTICE")
 # Postings held in memory before a worker writes them out as a segment.
 SEGMENT_POSTINGS = 8_000_000
 # Below this much new text, analysing in this process beats starting workers.
 INPROCESS_BYTES = 2_000_000
+# A run may remove at most this share of the archived files without --allow-removal
+# (one file may always go).
+REMOVAL_SHARE = 0.2
+
+
+class RemovalRefusedError(Exception):
+    """The run would remove a large share of the archive (or all of it): the index was left as it is."""
+
+    def __init__(self, message: str, would_remove: list[str]) -> None:
+        super().__init__(message)
+        self.would_remove = would_remove
 
 
 @dataclass
@@ -68,35 +77,6 @@ class IndexReport:
         }
 
 
-def corpus_files(corpus: Path) -> dict[str, Path]:
-    """Every candidate source file under `corpus`, by corpus-relative path.
-
-    Hidden files and a folder's own documents (README, LICENSE, …) are
-    skipped; anything else is offered to the parser, which rejects what is not
-    a bulletin with a reason.
-    """
-    files: dict[str, Path] = {}
-    if not corpus.is_dir():
-        return files
-    for dirpath, dirnames, filenames in os.walk(corpus):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if name.startswith(".") or name.upper().startswith(NOT_BULLETINS):
-                continue
-            path = Path(dirpath) / name
-            if path.is_file():
-                files[path.relative_to(corpus).as_posix()] = path
-    return files
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def manifest(ix: Index) -> dict[str, tuple[str, str]]:
     """{relpath: (sha256, bulletin_id)} of the files whose articles the index holds."""
     out: dict[str, tuple[str, str]] = {}
@@ -116,8 +96,8 @@ def manifest(ix: Index) -> dict[str, tuple[str, str]]:
 
 
 class _Work:
-    def __init__(self, corpus: Path, files: list[tuple[str, str]]) -> None:
-        self.corpus = corpus
+    def __init__(self, paths: dict[str, Path], files: list[tuple[str, str]]) -> None:
+        self.paths = paths  # relpath → the file to read (inside the corpus)
         self.files = files  # (relpath, sha)
         self.parsed: dict[str, Bulletin] = {}
 
@@ -125,7 +105,8 @@ class _Work:
         """(relpath, bulletin_id, rejection reason) per file."""
         for relpath, _sha in self.files:
             try:
-                b = parse_file(self.corpus / relpath)
+                with readable_name(self.paths[relpath], relpath) as path:
+                    b = parse_file(path)
             except BulletinError as ex:
                 yield relpath, None, ex.reason
                 continue
@@ -161,9 +142,9 @@ class _Work:
             raise
 
 
-def _worker(conn: Connection, corpus: Path, files: list[tuple[str, str]], gen_dir: str) -> None:
+def _worker(conn: Connection, paths: dict[str, Path], files: list[tuple[str, str]], gen_dir: str) -> None:
     try:
-        work = _Work(corpus, files)
+        work = _Work(paths, files)
         conn.send(("parsed", list(work.parse())))
         accepted = conn.recv()
         if accepted is None:
@@ -209,7 +190,7 @@ class _Progress:
 
 
 def _process(
-    corpus: Path,
+    paths: dict[str, Path],
     files: list[tuple[str, str]],
     sizes: dict[str, int],
     gen_dir: str,
@@ -220,7 +201,7 @@ def _process(
     """Parse and write `files` in `procs` processes; returns the new segments."""
     nbytes = sum(sizes[r] for r, _ in files)
     if procs <= 1 or nbytes < INPROCESS_BYTES or len(files) < 4:
-        work = _Work(corpus, files)
+        work = _Work(paths, files)
         accepted = decide(list(work.parse()))
         bar = _Progress(len(accepted), show_progress)
         try:
@@ -234,7 +215,7 @@ def _process(
     workers = []
     for chunk in chunks:
         parent, child = ctx.Pipe()
-        p = ctx.Process(target=_worker, args=(child, corpus, chunk, gen_dir), daemon=True)
+        p = ctx.Process(target=_worker, args=(child, {r: paths[r] for r, _ in chunk}, chunk, gen_dir), daemon=True)
         p.start()
         child.close()
         conns.append(parent)
@@ -281,6 +262,49 @@ def _remove_scratch(gen: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+def _previous_manifest(root: Path) -> dict[str, tuple[str, str]]:
+    """The serving generation's manifest, read-only (what a rebuild would replace), or {}."""
+    cur = store.current_dir(root)
+    if cur is None:
+        return {}
+    try:
+        from whoosh import index as whoosh_index
+
+        return manifest(whoosh_index.open_dir(str(cur), readonly=True))
+    except Exception:  # unreadable: nothing to compare with
+        return {}
+
+
+def _check_removal(
+    old: dict[str, tuple[str, str]], gone: list[str], kept_files: int, allow: bool, rebuild: bool,
+    unreadable: frozenset[str] | set[str] = frozenset(),
+) -> None:
+    """Refuse to remove more than REMOVAL_SHARE of the archive (or all of it) unless `allow`."""
+    if allow or not gone:
+        return
+    lost = [r for r in gone if r in unreadable]
+    if lost:
+        raise RemovalRefusedError(
+            f"a rebuild would drop the articles of {len(lost)} files it cannot read ({', '.join(lost[:10])}): "
+            "fix their permissions, or run again with --allow-removal to drop them",
+            gone,
+        )
+    everything = kept_files == 0
+    if not everything and (len(gone) <= 1 or len(gone) <= REMOVAL_SHARE * len(old)):
+        return
+    shown = ", ".join(gone[:10]) + (f" and {len(gone) - 10} more" if len(gone) > 10 else "")
+    why = "the corpus has no bulletin files left" if everything else (
+        f"that is {len(gone)} of the {len(old)} archived files, more than {REMOVAL_SHARE:.0%}"
+    )
+    verb = "a rebuild would drop" if rebuild else "this run would remove"
+    raise RemovalRefusedError(
+        f"{verb} the articles of {len(gone)} files ({shown}): {why}. Nothing was changed. "
+        "If the corpus folder is the right one and these files were removed on purpose, "
+        "run again with --allow-removal",
+        gone,
+    )
+
+
 def build_index(
     corpus: Path,
     root: Path,
@@ -289,11 +313,23 @@ def build_index(
     wait_seconds: float = 600.0,
     on_wait: Callable[[], None] | None = None,
     show_progress: bool = False,
+    allow_removal: bool = False,
 ) -> IndexReport:
-    """Bring the index at `root` up to date with `corpus` (see the module doc)."""
+    """Bring the index at `root` up to date with `corpus` (see the module doc).
+
+    Raises CorpusUnavailableError (missing or unreadable corpus folder) and
+    RemovalRefusedError (a large share of the archive would go) before anything
+    is written; the served index stays as it was.
+    """
     procs = procs or os.cpu_count() or 1
     report = IndexReport()
     with store.run_lock(root, wait=wait_seconds, on_wait=on_wait):
+        store.check_layout(root)
+        # The corpus first: a missing or unreadable folder must not look like an empty one.
+        scan = scan_corpus(corpus)
+        report.warnings.extend(scan.warnings)
+        for relpath, reason in sorted(scan.unreadable.items()):
+            report.rejected.append(Rejected(relpath, reason))
         store.remove_stale(root)
         ix = None if rebuild else store.open_writable(root)
         if ix is None and not rebuild and store.current_dir(root) is not None:
@@ -315,14 +351,8 @@ def build_index(
                 )
                 ix = None
         fresh = ix is None
-        report.rebuilt = fresh
-        if fresh:
-            gen, ix = store.new_generation(root)
-        else:
-            gen = Path(ix.storage.folder)
-            _remove_scratch(gen)
 
-        paths = corpus_files(corpus)
+        paths = scan.files
         current: dict[str, str] = {}
         sizes: dict[str, int] = {}
         for relpath, path in paths.items():
@@ -330,10 +360,27 @@ def build_index(
                 current[relpath] = file_sha256(path)
                 sizes[relpath] = path.stat().st_size
             except OSError as ex:
-                report.rejected.append(Rejected(relpath, f"cannot read: {ex.strerror or ex}"))
+                scan.unreadable[relpath] = f"cannot read: {ex.strerror or ex}"
+                report.rejected.append(Rejected(relpath, f"cannot read: {ex.strerror or ex}; its articles were kept"))
+        # What would go: files no longer in the corpus, never those that could not be read.
+        # A fresh build drops what the serving generation holds and this corpus does not give.
+        before = old if not fresh else _previous_manifest(root)
+        if fresh:
+            dropped = sorted(r for r in before if r not in current)
+        else:
+            dropped = sorted(r for r in old if r not in paths and not scan.covers_unreadable(r))
+        unreadable = {r for r in dropped if scan.covers_unreadable(r)}
+        _check_removal(before, dropped, len(current), allow_removal, fresh, unreadable)
+
+        report.rebuilt = fresh
+        if fresh:
+            gen, ix = store.new_generation(root)
+        else:
+            gen = Path(ix.storage.folder)
+            _remove_scratch(gen)
         todo = sorted((r, sha) for r, sha in current.items() if old.get(r, ("",))[0] != sha)
         report.unchanged = len(current) - len(todo)
-        gone = sorted(r for r in old if r not in paths)
+        gone = dropped if not fresh else []
         # Unchanged files keep their issue ids; a new file may not claim one of them.
         owner = {bid: r for r, (sha, bid) in old.items() if current.get(r) == sha}
 
@@ -355,7 +402,7 @@ def build_index(
         # memory when reading it (BytesIO over the mmap); plain files are read on demand.
         writer = ix.writer(timeout=10.0, compound=False)
         try:
-            segments = _process(corpus, todo, sizes, str(gen), decide, procs, show_progress)
+            segments = _process(scan.files, todo, sizes, str(gen), decide, procs, show_progress)
             accepted = {r for r, _ in todo} - {x.path for x in report.rejected}
             for relpath in gone:
                 writer.delete_by_term("source", source_key(relpath, old[relpath][0]))
@@ -369,7 +416,7 @@ def build_index(
             except Exception:
                 pass
             raise
-        report.removed = gone
+        report.removed = gone if not fresh else dropped
         report.added = sorted(r for r in accepted if r not in old)
         report.updated = sorted(r for r in accepted if r in old)
         store.record_sizes(gen)

@@ -4,7 +4,7 @@ No Flask here: the web app (`/api/export`) and the CLI (`bulletins export`)
 both call `export_records()` and one of the renderers, so a file made on the
 page and one made on the command line are the same. The records come from
 indexer.search.search() (the whole result set as one page) and
-get_bulletin() (full text and issue metadata); citations from
+indexer.bulletin.get_bulletin() (full text and issue metadata); citations from
 archive.citation.
 
 CSV is written row by row (the web app streams it); XLSX and DOCX are ZIP
@@ -26,7 +26,8 @@ from archive.labels import chinese_date, issue_label
 from indexer.links import active_filters, article_url
 from indexer.page import filters_for
 from indexer.params import SearchParams
-from indexer.search import get_bulletin, search
+from indexer.bulletin import MAX_ARTICLES_PER_PAGE, article_page, get_bulletin
+from indexer.search import search
 from indexer.store import IndexHandle
 
 EXPORT_LIMIT = 10_000
@@ -90,13 +91,14 @@ def export_records(handle: IndexHandle, params: SearchParams, base_url: str, lim
     if total > limit:
         raise ExportTooLarge(total, limit)
     hits = search(handle, params.q, filters, sort=sort, page=1, per_page=max(1, total))["hits"] if total else []
-    issues: dict[str, dict[str, Any] | None] = {}
+    issues: dict[tuple[str, int], dict[str, Any] | None] = {}
     records: list[Record] = []
     for hit in hits:
         bid = hit["bulletin_id"]
-        if bid not in issues:
-            issues[bid] = get_bulletin(handle, bid)
-        b = issues[bid]
+        key = (bid, article_page(hit["order"], MAX_ARTICLES_PER_PAGE))  # the page of the issue holding it
+        if key not in issues:
+            issues[key] = get_bulletin(handle, bid, page=key[1], per_page=MAX_ARTICLES_PER_PAGE)
+        b = issues[key]
         if b is None:  # pragma: no cover - the index changed between the two calls
             continue
         article = next((a for a in b["articles"] if a["order"] == hit["order"]), None)

@@ -89,17 +89,19 @@ class _Cache:
 
 
 def related_articles(handle: IndexHandle, bulletin: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Article id → its related articles, for every article of `bulletin` (get_bulletin's dict)."""
+    """Article id → its related articles, for every article of `bulletin` (get_bulletin's
+    dict: one page of an issue)."""
     cache = handle.shared("related", _Cache)
     bid = bulletin["id"]
+    key = f"{bid}|{bulletin.get('page', 1)}"
     with cache.lock:
-        if bid in cache.items:
-            cache.items.move_to_end(bid)
-            return cache.items[bid]
+        if key in cache.items:
+            cache.items.move_to_end(key)
+            return cache.items[key]
     s = handle.searcher()
     value = {a["article_id"]: related_for(s, a, bid) for a in bulletin.get("articles", [])}
     with cache.lock:
-        cache.items[bid] = value
+        cache.items[key] = value
         while len(cache.items) > CACHE_ISSUES:
             cache.items.popitem(last=False)
     return value

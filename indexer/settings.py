@@ -35,7 +35,10 @@ WAIT = Setting("wait", "BULLETINS_WAIT", "600", "seconds `bulletins index` waits
 BASE_URL = Setting("base_url", "BULLETINS_BASE_URL", "",
                    "public address of the web app in citations, feeds and exports (default: the address it was reached at; "
                    "`bulletins export` uses http://127.0.0.1:8000/)")
-SETTINGS = (CORPUS, INDEX, PER_PAGE, HOST, PORT, THREADS, WAIT, BASE_URL)
+INSTANCE = Setting(
+    "instance", "BULLETINS_INSTANCE", "var/instance", "the web app's instance folder (its config.py is read at start)"
+)
+SETTINGS = (CORPUS, INDEX, INSTANCE, PER_PAGE, HOST, PORT, THREADS, WAIT, BASE_URL)
 
 
 def corpus_dir() -> Path:
@@ -44,6 +47,10 @@ def corpus_dir() -> Path:
 
 def index_dir() -> Path:
     return Path(INDEX.value())
+
+
+def instance_dir() -> Path:
+    return Path(INSTANCE.value())
 
 
 def settings_table() -> str:

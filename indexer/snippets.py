@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
+from indexer import query as q
 from indexer.analysis import normalize, unit_text
 
 SNIPPET_CHARS = 140
@@ -27,6 +28,30 @@ def term_regex(unit_seqs: Iterable[Sequence[str]]) -> re.Pattern[str] | None:
         return None
     alts.sort(key=len, reverse=True)
     return re.compile("|".join(alts))
+
+
+def query_regex(query: str) -> re.Pattern[str] | None:
+    """The regex that marks what `query` matches, as search() marks its hits.
+
+    Only positive terms are marked (not those under NOT); normalised forms
+    match too (`１５万` marks 15万, `"口罩 行动"` marks 口罩行动).
+    """
+    seqs: list[tuple[str, ...]] = []
+
+    def walk(node: q.Node | None, positive: bool) -> None:
+        if node is None:
+            return
+        if isinstance(node, q.Term):
+            if positive:
+                seqs.extend(q.compile_term(node).highlight)
+        elif isinstance(node, q.Not):
+            walk(node.child, not positive)
+        else:
+            for child in node.children:
+                walk(child, positive)
+
+    walk(q.parse_query(query).tree, True)
+    return term_regex(seqs)
 
 
 def _spans(text: str, rx: re.Pattern[str] | None) -> list[tuple[int, int]]:
@@ -54,19 +79,25 @@ def snippet(text: str, rx: re.Pattern[str] | None, width: int = SNIPPET_CHARS) -
     if not spans:
         cut = text[:width]
         return html.escape(cut) + ("…" if len(text) > width else "")
-    # the window that starts a little before the match with most others in reach
+    # the window that starts a little before the match with most others in reach:
+    # two pointers over the sorted starts, so the cost is linear in the matches
     best, best_n = spans[0][0], 0
+    j = 0
     for i, (a, _b) in enumerate(spans):
-        n = sum(1 for x, _ in spans[i:] if x < a + width)
-        if n > best_n:
-            best, best_n = a, n
+        j = max(j, i)
+        while j < len(spans) and spans[j][0] < a + width:
+            j += 1
+        if j - i > best_n:
+            best, best_n = a, j - i
     start = max(0, best - width // 4)
     end = min(len(text), start + width)
     start = max(0, min(start, end - width))
     out: list[str] = ["…" if start > 0 else ""]
     last = start
     for a, b in spans:
-        if b <= start or a >= end:
+        if a >= end:
+            break
+        if b <= start:
             continue
         a, b = max(a, start), min(b, end)
         out.append(html.escape(text[last:a]))

@@ -4,11 +4,17 @@ Layout of the index root (default `var/index/`):
 
     current -> gen-20260101T120000-ab12cd   symlink to the serving generation
     gen-…/                                  a Whoosh index directory
+    gen-…/READERS                           readers hold a shared flock on it
+    gen-…/RETIRED                           when it stopped being current (swap time)
     .lock                                   held by the one `bulletins index` run
 
 An incremental run commits into the current generation (Whoosh writes its TOC
 last, by rename). A rebuild writes a new generation beside it and swaps the
 symlink atomically, so a failed or killed rebuild leaves the old one serving.
+
+A replaced generation is removed by a later run once STALE_SECONDS have passed
+since the swap (recorded in its RETIRED file, not taken from the folder's
+mtime) and no reader holds its READERS lock.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar, cast
 
+import fcntl
+
 import filelock
 from whoosh import index as whoosh_index
 from whoosh.index import Index
@@ -37,7 +45,13 @@ T = TypeVar("T")
 CURRENT = "current"
 GEN_PREFIX = "gen-"
 LOCK = ".lock"
-STALE_SECONDS = 120.0  # an old generation may still be read by a server this long
+READERS = "READERS"
+RETIRED = "RETIRED"
+STALE_SECONDS = 120.0  # a replaced generation is kept at least this long after the swap
+
+
+class IndexLayoutError(Exception):
+    """The index folder is not laid out as `bulletins index` left it; the message says what to move."""
 
 
 class IndexUnavailableError(Exception):
@@ -54,7 +68,8 @@ def current_dir(root: Path) -> Path | None:
     try:
         target = os.readlink(link)
     except OSError:
-        return None
+        # a real folder (a restored backup) is still served; `bulletins index` refuses it by name
+        return link if link.is_dir() and not link.is_symlink() else None
     path = (root / target) if not os.path.isabs(target) else Path(target)
     return path if path.is_dir() else None
 
@@ -66,11 +81,25 @@ def new_generation(root: Path) -> tuple[Path, Index]:
     path = root / f"{GEN_PREFIX}{stamp}-{secrets.token_hex(3)}"
     path.mkdir()
     (path / "SCHEMA_VERSION").write_text(str(SCHEMA_VERSION))
+    (path / READERS).touch()
     return path, whoosh_index.create_in(str(path), make_schema())
 
 
+def check_layout(root: Path) -> None:
+    """Raise IndexLayoutError when `current` is not a link (e.g. a restored backup copied it as a folder)."""
+    link = root / CURRENT
+    if (link.exists() or link.is_symlink()) and not link.is_symlink():
+        raise IndexLayoutError(
+            f"{link} is a real folder, not a link to a generation (a restored backup?): "
+            f"move it aside (mv {link} {root / 'restored-backup'}) and run `bulletins index`, "
+            "which rebuilds the index from the corpus"
+        )
+
+
 def publish(root: Path, gen: Path) -> None:
-    """Point `current` at `gen`, atomically (rename of a fresh symlink)."""
+    """Point `current` at `gen`, atomically (rename of a fresh symlink); the one replaced
+    is marked RETIRED with the time of the swap."""
+    old = current_dir(root)
     tmp = root / f".{CURRENT}.{os.getpid()}.{secrets.token_hex(3)}"
     os.symlink(gen.name, tmp)
     os.replace(tmp, root / CURRENT)
@@ -79,13 +108,70 @@ def publish(root: Path, gen: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+    if old is not None and old.resolve() != gen.resolve():
+        _retire(old)
+
+
+def _retire(gen: Path, when: float | None = None) -> None:
+    try:
+        (gen / RETIRED).write_text(f"{time.time() if when is None else when:.3f}\n")
+    except OSError:
+        pass  # not fatal: remove_stale then counts from when it first sees the generation
+
+
+def _retired_at(gen: Path, now: float) -> float:
+    """When `gen` stopped being current; marks it now when unknown or in the future."""
+    try:
+        at = float((gen / RETIRED).read_text().strip())
+    except (OSError, ValueError):
+        at = None
+    if at is None or at > now:  # never marked (a killed run's, or older), or the clock stepped back
+        _retire(gen, now)
+        return now
+    return at
+
+
+def _readers_gone(gen: Path) -> bool:
+    """True when no reader holds `gen` (an exclusive flock on its READERS file succeeds)."""
+    try:
+        fd = os.open(gen / READERS, os.O_RDONLY)
+    except FileNotFoundError:
+        return True  # a generation without READERS was never opened by a reader that locks
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # closing drops the lock
+    return True
+
+
+def hold_reader(gen: Path) -> int | None:
+    """Take a shared flock on `gen`'s READERS file: no run removes `gen` while it is held.
+
+    Returns the descriptor (close it to let go), or None for a generation without one.
+    """
+    try:
+        fd = os.open(gen / READERS, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
 
 
 def remove_stale(root: Path, keep_seconds: float = STALE_SECONDS) -> list[str]:
     """Remove generations that are not current (left by older or killed runs).
 
-    Generations replaced less than `keep_seconds` ago are kept for servers
-    that may still be reading them. Call only while holding the run lock.
+    A generation is kept until `keep_seconds` after it was replaced (its
+    RETIRED time; one never marked, or marked in the future, is marked now and
+    goes a grace period later) and for as long as a reader holds it. Call
+    only while holding the run lock.
     """
     removed: list[str] = []
     if not root.is_dir():
@@ -96,8 +182,8 @@ def remove_stale(root: Path, keep_seconds: float = STALE_SECONDS) -> list[str]:
         if entry.name.startswith(f".{CURRENT}."):
             entry.unlink(missing_ok=True)
             removed.append(entry.name)
-        elif entry.name.startswith(GEN_PREFIX) and entry.is_dir() and entry != cur:
-            if now - entry.stat().st_mtime >= keep_seconds:
+        elif entry.name.startswith(GEN_PREFIX) and entry.is_dir() and not entry.is_symlink() and entry != cur:
+            if now - _retired_at(entry, now) >= keep_seconds and _readers_gone(entry):
                 shutil.rmtree(entry, ignore_errors=True)
                 removed.append(entry.name)
     return removed
@@ -156,10 +242,19 @@ def run_lock(root: Path, wait: float = 0.0, on_wait: object = None) -> Iterator[
     The lock is an OS file lock: a killed run releases it with its process,
     so no stale lock ever needs removing by hand.
     """
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as ex:
+        raise IndexLayoutError(f"cannot create the index folder {root} ({ex.strerror or ex}): check --index") from None
+    if (root / LOCK).is_dir():
+        raise IndexLayoutError(f"{root / LOCK} is a folder: remove it (rmdir {root / LOCK}); it is only a lock file")
     lock = filelock.FileLock(str(root / LOCK))
     try:
         lock.acquire(timeout=0)
+    except (PermissionError, IsADirectoryError) as ex:
+        raise IndexLayoutError(
+            f"cannot write the index folder {root} ({ex.strerror or ex}): fix its permissions or choose another --index"
+        ) from None
     except filelock.Timeout:
         if callable(on_wait):
             on_wait()
@@ -188,6 +283,7 @@ class IndexHandle:
         self._lock = threading.Lock()
         self._shared: dict[tuple[str, int], object] = {}  # (name|generation dir, version) -> value
         self._all: list[Searcher] = []  # every searcher opened, to close them all
+        self._held: dict[int, int] = {}  # id(searcher) → fd of its generation's READERS lock
 
     def _open(self) -> tuple[Searcher, tuple[str, int]]:
         cur = current_dir(self.root)
@@ -195,16 +291,30 @@ class IndexHandle:
             raise IndexUnavailableError(
                 f"no index at {self.root}: run `bulletins index` to build it from the corpus"
             )
+        fd = hold_reader(cur)  # before opening: a run cannot remove it under us from here on
         try:
             ix = whoosh_index.open_dir(str(cur), readonly=True)
             searcher = ix.searcher()
             key = (str(cur), ix.latest_generation())
         except Exception as ex:
+            if fd is not None:
+                os.close(fd)
             raise IndexUnavailableError(
                 f"the index at {cur} cannot be read ({type(ex).__name__}: {ex}); "
                 "run `bulletins index --rebuild` to rebuild it from the corpus"
             ) from ex
+        if fd is not None:
+            with self._lock:
+                self._held[id(searcher)] = fd
         return searcher, key
+
+    def _release(self, s: Searcher) -> None:
+        fd = self._held.pop(id(s), None)
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
     def searcher(self) -> Searcher:
         """This thread's Searcher on the newest generation."""
@@ -229,6 +339,7 @@ class IndexHandle:
         with self._lock:
             if s in self._all:
                 self._all.remove(s)
+            self._release(s)
         s.close()
 
     def shared(self, name: str, build: Callable[[Searcher], T]) -> T:
@@ -258,6 +369,8 @@ class IndexHandle:
         """Close every searcher this handle opened, in any thread."""
         with self._lock:
             searchers, self._all = self._all, []
+            for s in searchers:
+                self._release(s)
         for s in searchers:
             try:
                 s.close()

@@ -208,7 +208,8 @@ def test_missing_index_is_503(missing_index_app: Any) -> None:
         response = client.get(url)
         assert response.status_code == 503
         html = response.get_data(as_text=True)
-        assert "检索服务暂不可用" in html and "bulletins index" in html
+        assert "检索服务暂不可用" in html and "bulletins index" not in html
+        assert str(missing_index_app.config["INDEX_DIR"]) not in html
 
 
 def test_internal_error_is_friendly_500(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from indexer.snippets import query_regex
 from webui.render import highlight_html, highlight_text, markdown_to_html, render_body
 
 HOSTILE = [
@@ -39,7 +40,7 @@ def test_hostile_markup_is_neutralised(source: str) -> None:
 
 @pytest.mark.parametrize("source", HOSTILE)
 def test_highlight_keeps_output_safe(source: str) -> None:
-    out = str(render_body(source + " alert 志愿服务", ["alert", "script", "onerror", "志愿服务"]))
+    out = str(render_body(source + " alert 志愿服务", query_regex("alert OR script OR onerror OR 志愿服务")))
     assert not BAD.search(out), out
     if "志愿服务" in out:  # (unless the hostile markup swallowed the rest as raw text)
         assert "<mark>志愿服务</mark>" in out
@@ -54,17 +55,17 @@ def test_safe_markup_survives() -> None:
 
 def test_highlight_only_in_text_nodes() -> None:
     safe = '<p><a href="https://example.org/口罩行动" title="口罩行动">口罩行动</a> 与口罩行动</p>'
-    out = highlight_html(safe, ["口罩行动"])
+    out = highlight_html(safe, query_regex("口罩行动"))
     assert 'href="https://example.org/口罩行动"' in out or "href=\"https://example.org/%E5%8F%A3" in out
     assert 'title="口罩行动"' in out
     assert out.count("<mark>口罩行动</mark>") == 2
 
 
 def test_highlight_text_escapes() -> None:
-    assert str(highlight_text("<b>口罩</b>", ["口罩"])) == "&lt;b&gt;<mark>口罩</mark>&lt;/b&gt;"
-    assert str(highlight_text("a & b", [])) == "a &amp; b"
+    assert str(highlight_text("<b>口罩</b>", query_regex("口罩"))) == "&lt;b&gt;<mark>口罩</mark>&lt;/b&gt;"
+    assert str(highlight_text("a & b", None)) == "a &amp; b"
 
 
 def test_highlight_entities_not_broken() -> None:
-    out = highlight_html("<p>a &amp; amp b</p>", ["amp"])
+    out = highlight_html("<p>a &amp; amp b</p>", query_regex("amp"))
     assert out == "<p>a &amp; <mark>amp</mark> b</p>"

@@ -23,7 +23,7 @@ def test_serve_help_defaults_to_localhost() -> None:
     assert result.exit_code == 0
     assert "--host" in result.output and "127.0.0.1" in result.output
     assert "--port" in result.output and "8000" in result.output
-    assert "--index" in result.output and "BULLETINS_INDEX" in result.output
+    assert "--index" in result.output and "BULLETINS_INDEX" in result.output and "--corpus" in result.output
 
 
 def test_serve_runs_waitress_read_only(index_dir: Path, tmp_path: Path) -> None:
@@ -31,7 +31,7 @@ def test_serve_runs_waitress_read_only(index_dir: Path, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-c", "from bulletins.cli import cli; cli()", "serve", "--port", "0",
-         "--index", str(index_dir)],
+         "--index", str(index_dir), "--corpus", str(tmp_path)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     try:

@@ -19,9 +19,10 @@ def api_search() -> Response:
 
 @bp.get("/bulletins/<bulletin_id>")
 def api_bulletin(bulletin_id: str) -> Response:
-    """get_bulletin()'s dict: the whole issue, bodies as source text; each article with
-    its permanent URL and citation (the page's and the exports' formatter)."""
-    data = bulletin_data(bulletin_id)
+    """get_bulletin()'s dict: the issue and one page (`?page=N`) of its articles, bodies as
+    source text; each article with its permanent URL and citation (the page's and the
+    exports' formatter)."""
+    data = bulletin_data(bulletin_id, request.args)
     articles = []
     for article in data["articles"]:
         url = article_url(bulletin_id, article["order"])

@@ -5,16 +5,19 @@ from __future__ import annotations
 import logging
 from typing import Any, Mapping
 
-from flask import Flask, Response, jsonify, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, abort, jsonify, redirect, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import RequestRedirect
 from whoosh.reading import CorruptIndexError
 
 from archive.labels import chinese_date, issue_label
 from indexer.export import EXPORT_LIMIT
 from indexer.page import escape_json_html
 from indexer.params import PAGE_MAX_PER_PAGE
-from indexer.settings import BASE_URL, PER_PAGE, index_dir
+from indexer.settings import BASE_URL, PER_PAGE, index_dir, instance_dir
 from indexer.store import IndexUnavailableError
 
 log = logging.getLogger(__name__)
@@ -29,7 +32,7 @@ ERROR_TEXT: dict[int, tuple[str, str]] = {
 }
 
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: http:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 
@@ -67,19 +70,19 @@ def register_errors(app: Flask) -> None:
         title, message = _error_parts(code, exc.description, type(exc).description)
         return error_response(code, message, title)
 
+    # Visitors get the message; the operator's log gets the path and the exception.
     @app.errorhandler(IndexUnavailableError)
     def index_unavailable(exc: IndexUnavailableError) -> Any:
         log.warning("index unavailable: %s", exc)
         title, message = ERROR_TEXT[503]
-        return error_response(503, f"{message}（{exc}）", title)
+        return error_response(503, message, title)
 
     @app.errorhandler(CorruptIndexError)
     def index_corrupt(exc: CorruptIndexError) -> Any:
         # a damaged segment is found only when a query reads it: the same 503 as an unreadable index
-        log.warning("index damaged: %s", exc)
+        log.warning("index damaged (%s): run `bulletins index --rebuild` to rebuild it from the corpus", exc)
         title, message = ERROR_TEXT[503]
-        hint = "the index is damaged; run `bulletins index --rebuild` to rebuild it from the corpus"
-        return error_response(503, f"{message}（{hint}）", title)
+        return error_response(503, message, title)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Any:
@@ -90,18 +93,45 @@ def register_errors(app: Flask) -> None:
         return error_response(InternalServerError.code, message, title)
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+)
+
+
 def security_headers(response: Response) -> Response:
-    """CSP without inline script, no MIME sniffing, a careful referrer policy."""
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    """CSP without inline script or remote resources, no MIME sniffing, a careful referrer
+    policy; dynamic answers are not cached (the index changes under them)."""
+    for name, value in SECURITY_HEADERS:
+        response.headers.setdefault(name, value)
+    if request.endpoint != "static":
+        response.headers.setdefault("Cache-Control", "no-cache")
     return response
 
 
+class RelativeRedirectFlask(Flask):
+    """Flask whose routing redirects (`//x` → `/x`, a missing trailing slash) carry a
+    relative Location, so no answer ever reflects the client's Host header."""
+
+    def raise_routing_exception(self, request: Any) -> Any:
+        exc = request.routing_exception
+        if isinstance(exc, RequestRedirect):
+            parts = urlsplit(exc.new_url)
+            path = "/" + parts.path.lstrip("/")  # never `//host`: that would leave the site
+            location = path + (f"?{parts.query}" if parts.query else "")
+            abort(redirect(location, exc.code))
+        return super().raise_routing_exception(request)
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Create the 简报检索 web app (read-only over the index)."""
-    app = Flask(__name__)
+    """Create the 简报检索 web app (read-only over the index).
+
+    Without `test_config`, a deployment's settings are read from `config.py` in
+    the instance folder: `$BULLETINS_INSTANCE`, else `var/instance/` (see README).
+    """
+    app = RelativeRedirectFlask(__name__, instance_relative_config=True, instance_path=str(instance_dir().resolve()))
     app.json_provider_class = SafeJSONProvider
     app.json = SafeJSONProvider(app)
     app.config.from_mapping(
@@ -116,9 +146,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
-    from webui import api, db, exports, views
+    from webui import api, exports, views
 
-    db.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)

@@ -7,10 +7,10 @@ from typing import Any
 from flask import abort, current_app, request
 
 from indexer import links
+from indexer.bulletin import get_bulletin
 from indexer.page import search_page
-from indexer.params import BadParam, MultiArgs, SearchParams, is_bulletin_id, parse_search_args
+from indexer.params import BadParam, MultiArgs, SearchParams, is_bulletin_id, parse_page, parse_search_args
 from indexer.related import related_articles
-from indexer.search import get_bulletin
 from indexer.series import series_report
 from webui.db import get_index
 
@@ -29,13 +29,19 @@ def search_data(params: SearchParams) -> dict[str, Any]:
     return search_page(get_index(), params, current_app.config["PER_PAGE"])
 
 
-def bulletin_data(bulletin_id: str) -> dict[str, Any]:
-    """get_bulletin()'s dict, or a 404 for an unknown or malformed id."""
+def bulletin_data(bulletin_id: str, args: MultiArgs | None = None) -> dict[str, Any]:
+    """get_bulletin()'s dict for the `page` in `args`, or a 404 for an unknown or malformed id."""
     if not is_bulletin_id(bulletin_id):
         abort(404, f"没有编号为 {bulletin_id[:40]} 的简报（编号应为 16 位十六进制字符）。")
-    bulletin = get_bulletin(get_index(), bulletin_id)
+    try:
+        page = parse_page(args.get("page") if args is not None else None)
+    except BadParam as exc:
+        abort(400, str(exc))
+    bulletin = get_bulletin(get_index(), bulletin_id, page=page)
     if bulletin is None:
         abort(404, f"没有编号为 {bulletin_id} 的简报。")
+    if page > bulletin["pages"]:
+        abort(404, f"简报 {bulletin['label']} 只有 {bulletin['pages']} 页。")
     return bulletin
 
 
@@ -49,10 +55,10 @@ def article_url(bulletin_id: str, order: int | None = None) -> str:
     return links.article_url(base_url(), bulletin_id, order)
 
 
-def related_data(bulletin_id: str) -> dict[str, list[dict[str, Any]]]:
-    """Article id → up to five related articles of other issues."""
-    bulletin = get_bulletin(get_index(), bulletin_id)
-    return related_articles(get_index(), bulletin) if bulletin else {}
+def related_data(bulletin: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Article id → up to five related articles of other issues, for the articles of
+    `bulletin` (bulletin_data()'s dict: one page of an issue)."""
+    return related_articles(get_index(), bulletin)
 
 
 def series_data() -> dict[str, Any]:

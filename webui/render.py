@@ -1,14 +1,23 @@
-"""Untrusted article bodies to safe HTML: Markdown, then nh3, then <mark> in text nodes only."""
+"""Untrusted article bodies to safe HTML: Markdown within a budget, then nh3, then <mark> in text nodes only.
+
+Marking uses the one highlighter, `indexer.snippets.mark`, with the regex that
+`indexer.snippets.query_regex` makes from the query, so the bulletin page marks
+what the search matched (normalised forms included). Remote images become
+links: a page never makes the reader's browser call another host.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+import time
 from typing import Iterable
 
 import markdown
 import nh3
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from indexer.snippets import mark, query_regex
 
 # A small, safe set: text structure, lists, tables, links and plain images.
 ALLOWED_TAGS = frozenset(
@@ -28,10 +37,22 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})  # relative URLs pass too; data:/javascript: do not
-MAX_TERMS = 20
+LINK_REL = "noopener noreferrer nofollow"
+
+# Python-Markdown is quadratic on some inputs (10 KB of unclosed `[` took 9.5 s,
+# nested brackets and unclosed raw tags too) and slow on very long text. An article
+# beyond these limits, or met once the page has spent MARKDOWN_PAGE_SECONDS on
+# Markdown, is shown as escaped plain text with a notice.
+MARKDOWN_MAX_CHARS = 60_000
+MARKDOWN_MAX_BRACKETS = 300  # `[` characters in one article
+MARKDOWN_MAX_TAGS = 3_000  # `<` characters in one article
+MARKDOWN_PAGE_SECONDS = 1.0
+PLAIN_NOTICE = '<p class="notice">本文篇幅或格式超出网页排版的限度，以下按纯文本显示。</p>'
 
 # A tag in nh3's output: attribute values are always double-quoted and escape `<`/`>`.
 _TAG = re.compile(r'<(?:[^>"\']|"[^"]*"|\'[^\']*\')*>')
+_ATTR = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
+_REMOTE = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2})")  # a scheme, or // /\ \\ (browsers read all as //)
 
 
 def sanitize(fragment: str, extra_tags: Iterable[str] = ()) -> str:
@@ -41,57 +62,100 @@ def sanitize(fragment: str, extra_tags: Iterable[str] = ()) -> str:
         tags=set(ALLOWED_TAGS) | set(extra_tags),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),
-        link_rel="noopener noreferrer nofollow",
+        link_rel=LINK_REL,
         strip_comments=True,
     )
 
 
+def _image_as_link(tag: str) -> str:
+    """A remote `<img>` (absolute or protocol-relative URL) as a link to it; other tags as given."""
+    if not tag.startswith("<img"):
+        return tag
+    attrs = dict(_ATTR.findall(tag))
+    src = html.unescape(attrs.get("src", ""))
+    if not _REMOTE.match(src):
+        return tag  # relative: served by the archive itself
+    label = html.unescape(attrs.get("alt", "") or attrs.get("title", "")).strip() or "外部图片"
+    return f'<a href="{html.escape(src)}" rel="{LINK_REL}">［图片：{html.escape(label)}］</a>'
+
+
+def unload_remote_images(safe_html: str) -> str:
+    """Replace every remote image in sanitised HTML by a link, so no page loads a tracking pixel."""
+    return _TAG.sub(lambda m: _image_as_link(m.group(0)), safe_html)
+
+
+def _fits_markdown(source: str) -> bool:
+    return (
+        len(source) <= MARKDOWN_MAX_CHARS
+        and source.count("[") <= MARKDOWN_MAX_BRACKETS
+        and source.count("<") <= MARKDOWN_MAX_TAGS
+    )
+
+
+def plain_to_html(source: str) -> str:
+    """Text as escaped paragraphs (blank lines part them), in linear time."""
+    paras = [p.strip() for p in re.split(r"\n\s*\n", source or "") if p.strip()]
+    return "".join(f"<p>{html.escape(p)}</p>" for p in paras)
+
+
 def markdown_to_html(source: str) -> str:
-    """Render untrusted Markdown (which may hold raw HTML) and sanitise the result."""
+    """Render untrusted Markdown (which may hold raw HTML) and sanitise the result.
+
+    Articles beyond the Markdown limits above are rendered as plain text with a notice.
+    """
+    if not _fits_markdown(source or ""):
+        return PLAIN_NOTICE + plain_to_html(source)
     rendered = markdown.markdown(source or "", extensions=["tables", "sane_lists"], output_format="html")
-    return sanitize(rendered)
+    return unload_remote_images(sanitize(rendered))
 
 
-def _term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
-    cleaned = sorted({t.strip() for t in terms if t and t.strip()}, key=len, reverse=True)[:MAX_TERMS]
-    if not cleaned:
-        return None
-    return re.compile("|".join(re.escape(t) for t in cleaned), re.IGNORECASE)
+class Budget:
+    """Seconds of Markdown rendering one page may spend; articles after that are plain text."""
+
+    def __init__(self, seconds: float = MARKDOWN_PAGE_SECONDS) -> None:
+        self.left = seconds
+
+    def render(self, source: str) -> str:
+        if self.left <= 0:
+            return PLAIN_NOTICE + plain_to_html(source)
+        t0 = time.perf_counter()
+        try:
+            return markdown_to_html(source)
+        finally:
+            self.left -= time.perf_counter() - t0
 
 
-def highlight_text(text: str, terms: Iterable[str]) -> Markup:
-    """Plain text escaped, with every occurrence of a term wrapped in <mark>."""
-    pattern = _term_pattern(terms)
-    if pattern is None:
-        return Markup(escape(text))
-    out: list[str] = []
-    pos = 0
-    for m in pattern.finditer(text):
-        out.append(str(escape(text[pos : m.start()])))
-        out.append(f"<mark>{escape(m.group(0))}</mark>")
-        pos = m.end()
-    out.append(str(escape(text[pos:])))
-    return Markup("".join(out))
+def highlight_text(text: str, rx: re.Pattern[str] | None) -> Markup:
+    """Plain text escaped, with what `rx` matches wrapped in <mark> (indexer.snippets.mark)."""
+    return Markup(mark(text, rx))
 
 
-def highlight_html(safe_html: str, terms: Iterable[str]) -> str:
-    """Wrap terms in <mark> inside the text nodes of already-sanitised HTML; tags are left untouched."""
-    terms = list(terms)
-    if _term_pattern(terms) is None:
+def highlight_html(safe_html: str, rx: re.Pattern[str] | None) -> str:
+    """Wrap matches of `rx` in <mark> inside the text nodes of already-sanitised HTML; tags are left untouched."""
+    if rx is None:
         return safe_html
     out: list[str] = []
     pos = 0
     for m in _TAG.finditer(safe_html):
         if m.start() > pos:
-            out.append(str(highlight_text(html.unescape(safe_html[pos : m.start()]), terms)))
+            out.append(mark(html.unescape(safe_html[pos : m.start()]), rx))
         out.append(m.group(0))
         pos = m.end()
     if pos < len(safe_html):
-        out.append(str(highlight_text(html.unescape(safe_html[pos:]), terms)))
+        out.append(mark(html.unescape(safe_html[pos:]), rx))
     # Belt and braces: the result goes through the sanitiser once more, now allowing <mark>.
-    return sanitize("".join(out), extra_tags={"mark"})
+    return unload_remote_images(sanitize("".join(out), extra_tags={"mark"}))
 
 
-def render_body(source: str, terms: Iterable[str] = ()) -> Markup:
-    """An article body for the bulletin page: Markdown → sanitised HTML → highlighted terms."""
-    return Markup(highlight_html(markdown_to_html(source), terms))
+def render_body(source: str, rx: re.Pattern[str] | None = None, budget: Budget | None = None) -> Markup:
+    """An article body for the bulletin page: Markdown → sanitised HTML → marked matches."""
+    body = budget.render(source) if budget is not None else markdown_to_html(source)
+    return Markup(highlight_html(body, rx))
+
+
+def terms_regex(q: str, terms: Iterable[str] = ()) -> re.Pattern[str] | None:
+    """The highlighting regex for the bulletin page: from the query, else from `hl` terms."""
+    if q:
+        return query_regex(q)
+    quoted = [f'"{t.replace(chr(34), " ")}"' for t in terms if t.strip()]
+    return query_regex(" OR ".join(quoted)) if quoted else None

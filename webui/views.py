@@ -11,12 +11,13 @@ from werkzeug.datastructures import MultiDict
 
 from archive.citation import citation
 from archive.labels import chinese_date
+from indexer.bulletin import article_page
 from indexer.export import EXPORT_FORMATS
 from indexer.links import active_filters, state_url
 from indexer.params import BadParam, SearchParams, clean_text, parse_query, parse_search_args, parse_terms
 from indexer.search import SORTS
 from webui.data import article_url, bulletin_data, related_data, search_data, series_data
-from webui.render import highlight_text, render_body
+from webui.render import Budget, highlight_text, render_body, terms_regex
 from webui.timeline import render_timeline
 
 bp = Blueprint("web", __name__)
@@ -30,7 +31,11 @@ def bulletin_url(
     """Link to a bulletin (and one of its articles), carrying the search terms to highlight
     and the search it was opened from (`back`, that search's query string)."""
     anchor = f"a{order}" if order is not None else None
-    return url_for("web.bulletin", bulletin_id=bulletin_id, hl=list(terms) or None, back=back or None, _anchor=anchor)
+    page = article_page(order)
+    return url_for(
+        "web.bulletin", bulletin_id=bulletin_id, hl=list(terms) or None, page=page if page > 1 else None,
+        back=back or None, _anchor=anchor,
+    )
 
 
 def page_links(params: SearchParams, page: int, pages: int) -> list[dict[str, Any]]:
@@ -112,7 +117,6 @@ def index() -> tuple[str, int]:
         export_limit=current_app.config["EXPORT_LIMIT"],
         back=back,
         bulletin_url=bulletin_url,
-        highlight=highlight_text,
         chinese_date=chinese_date,
     ), (400 if errors else 200)
 
@@ -130,29 +134,40 @@ def _back_url(raw: str | None) -> str | None:
 
 @bp.get("/bulletin/<bulletin_id>")
 def bulletin(bulletin_id: str) -> str:
-    """One whole issue, each article with an anchor, a citation and related articles; search terms highlighted."""
-    data = bulletin_data(bulletin_id)
+    """One issue (a page of its articles), each article with an anchor, a citation and
+    related articles; search terms highlighted; a way back to the search it came from."""
+    data = bulletin_data(bulletin_id, request.args)
     terms = parse_terms(request.args)
     q, _ = parse_query(request.args.get("q"))
+    rx = terms_regex(q, terms)
     if q and not terms:
         terms = [w for w in (clean_text(t).strip("\"'()（）") for t in q.split()) if w and w.upper() not in ("AND", "OR", "NOT")]
-    related = related_data(bulletin_id)
+    related = related_data(data)
     back = request.args.get("back")
+    back_url = _back_url(back)
+    if back_url is None and (q or terms):
+        back_url = state_url(SearchParams(q=q or " ".join(terms)))
+    budget = Budget()
     articles = [
         {
             **article,
             "anchor": f"a{article['order']}",
-            "title_html": highlight_text(article.get("title") or "", terms),
-            "body_html": render_body(article.get("body") or "", terms),
+            "title_html": highlight_text(article.get("title") or "", rx),
+            "body_html": render_body(article.get("body") or "", rx, budget),
             "url": article_url(bulletin_id, article["order"]),
             "citation": citation(data, article, url=article_url(bulletin_id, article["order"])),
             "related": related.get(article.get("article_id"), []),
         }
         for article in data.get("articles", [])
     ]
-    back_url = _back_url(back)
-    if back_url is None and (q or terms):
-        back_url = state_url(SearchParams(q=q or " ".join(terms)))
+
+    def page_url(n: int) -> str:
+        return url_for("web.bulletin", bulletin_id=bulletin_id, q=q or None, hl=parse_terms(request.args) or None,
+                       page=n if n > 1 else None, back=back if back_url else None)
+
+    pages = data["pages"]
+    article_pages = [{"number": n, "url": page_url(n), "current": n == data["page"]}
+                     for n in sorted({1, pages} | set(range(max(1, data["page"] - 3), min(pages, data["page"] + 3) + 1)))]
     return render_template(
         "bulletin.html",
         bulletin=data,
@@ -162,6 +177,7 @@ def bulletin(bulletin_id: str) -> str:
         back=back if back_url else None,
         date_text=chinese_date(data.get("date")),
         bulletin_url=bulletin_url,
+        article_pages=article_pages if pages > 1 else [],
     )
 
 

@@ -61,7 +61,7 @@ def served(tmp_path: Path, run_stress: bool) -> Iterator[tuple[str, Path, Path]]
     assert proc.returncode == 0, err
     log = (tmp_path / "serve.log").open("w")  # waitress logs unhandled errors here
     server = subprocess.Popen(
-        [*CLI, "serve", "--port", "0", "--threads", "8", "--index", str(index)],
+        [*CLI, "serve", "--port", "0", "--threads", "8", "--index", str(index), "--corpus", str(corpus)],
         stdout=subprocess.PIPE, stderr=log, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
