@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve test browser index bench stress clean
+.PHONY: install serve test browser office index bench stress clean
 
 install: $(STAMP)
 
@@ -25,14 +25,23 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	  else echo "chromium not found and cannot install it: browser tests will be skipped"; fi; }
 
+# Debian's LibreOffice (reads .doc/.wps; makes the test PDFs) and CJK fonts, like `browser`.
+office:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian libreoffice-writer-nogui and fonts-noto-cjk (reads .doc/.wps)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      libreoffice-writer-nogui fonts-noto-cjk >/dev/null; \
+	  else echo "soffice not found and cannot install it: .doc/.wps are rejected, their tests skipped"; fi; }
+
 index: $(STAMP)
 	$(BIN)/bulletins index
 
-serve: $(STAMP)
+serve: $(STAMP) office
 	$(BIN)/bulletins index
 	$(BIN)/bulletins serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) browser
+test: $(STAMP) browser office
 	$(PY) -m pytest -q
 
 bench: $(STAMP)

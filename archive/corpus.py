@@ -22,6 +22,13 @@ from pathlib import Path
 from archive.model import Bulletin
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+# The suffixes each format goes by, its usual one first: the original keeps its own suffix
+# when it is one of them, else it gets the usual one (a .docx saved as .pdf is kept as .docx).
+FORMAT_SUFFIXES = {
+    "text": (".txt", ".text"), "markdown": (".md", ".markdown"), "html": (".html", ".htm"),
+    "docx": (".docx",), "doc": (".doc",), "wps": (".wps",), "pdf": (".pdf",), "pdf-ocr": (".pdf",),
+    "ofd": (".ofd",), "ofd-ocr": (".ofd",), "image": (".png", ".jpg", ".jpeg", ".tif", ".tiff"),
+}
 
 
 # -- scanning: which files are bulletins, under which names -------------------
@@ -213,14 +220,16 @@ def _cut_bytes(text: str, limit: int) -> str:
 
 
 def corpus_name(b: Bulletin, suffix: str) -> str:
-    """`江苏精神文明建设简报-2022-第11期.txt`, or with the date when the issue is unknown.
+    """`江苏精神文明建设简报-2022-第11期.docx` (the original's own suffix), or with the date
+    when the issue is unknown.
 
     File systems limit a name in bytes (255 on ext4), not characters: a long
     series title is shortened so that the whole name, issue and suffix kept,
     stays within NAME_MAX_BYTES less room for the `.…part` scratch name.
     """
     series = _UNSAFE.sub("_", b.series).strip(" ._") or "bulletin"
-    suffix = suffix.lower() if suffix.lower() in (".txt", ".md", ".markdown", ".text") else ".txt"
+    allowed = FORMAT_SUFFIXES.get(b.format, (".txt",))
+    suffix = suffix.lower() if suffix.lower() in allowed else allowed[0]
     if b.year is not None and b.issue is not None:
         tail = f"-{b.year}-第{b.issue}期"
     elif b.date is not None:

@@ -46,7 +46,8 @@ class Document:
     """A file as a reader read it: what the layout parser works on."""
 
     name: str  # the path as given, for ids and error messages
-    format: str  # "text" | "markdown" | "docx" | "doc" | "wps" | "pdf" | "pdf-ocr" | "image" | "ofd" | "html"
+    # "text" | "markdown" | "docx" | "doc" | "wps" | "pdf" | "pdf-ocr" | "image" | "ofd" | "ofd-ocr" | "html"
+    format: str
     paragraphs: tuple[Paragraph, ...]
     # The decoded source text for "text"/"markdown" (the Markdown parser and the
     # bulletin view need the markup); the sanitisable body HTML for "html"; else None.

@@ -12,13 +12,26 @@ from archive.model import Bulletin
 from archive.parse import parse_file
 
 
-def _summary(b: Bulletin) -> str:
+LOW_CONFIDENCE = 0.8  # an OCR page whose mean confidence is below this is flagged for a person to check
+
+
+def low_confidence_pages(b: Bulletin, threshold: float) -> list[int]:
+    """The 1-based pages whose OCR confidence is below `threshold`."""
+    return [k for k, c in enumerate(b.ocr, 1) if c < threshold]
+
+
+def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
     lines = [
         f"{b.path}: {b.label} [{b.format}]",
         f"  series {b.series} | issue {b.issue} | total {b.issue_total} | year {b.year} | "
         f"date {b.date.isoformat() if b.date else None}",
         f"  issuer {b.issuer} | serial {b.serial} | copies {b.copies}",
     ]
+    if b.ocr:
+        pages = ", ".join(f"{k}: {c:.2f}" for k, c in enumerate(b.ocr, 1))
+        lines.append(f"  text from OCR — confidence by page {pages}")
+        lines += [f"  warning: low OCR confidence on page {k} ({b.ocr[k - 1]:.2f} < {threshold:.2f}): "
+                  "check the text against the original" for k in low_confidence_pages(b, threshold)]
     lines += [f"  recipient {r}" for r in b.recipients]
     lines += [f"  warning: {w}" for w in b.warnings]
     lines.append(f"  {len(b.articles)} article(s)")
@@ -32,8 +45,11 @@ def _summary(b: Bulletin) -> str:
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
-def check(files: tuple[Path, ...], as_json: bool) -> None:
-    """Parse FILES and print what was extracted; exit 1 if any file is rejected."""
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=LOW_CONFIDENCE, show_default=True,
+              help="Flag OCR pages whose mean confidence is below this.")
+def check(files: tuple[Path, ...], as_json: bool, min_confidence: float) -> None:
+    """Parse FILES (text, Markdown, .docx, .doc, .wps, .pdf, scans, .ofd, .html) and print what was
+    extracted, with each file's format; exit 1 if any file is rejected."""
     rejected = 0
     for path in files:
         try:
@@ -43,9 +59,11 @@ def check(files: tuple[Path, ...], as_json: bool) -> None:
             click.echo(f"rejected {exc.path}: {exc.reason}", err=True)
             continue
         if as_json:
-            click.echo(json.dumps(bulletin.to_dict(), ensure_ascii=False))
+            out = bulletin.to_dict()
+            out["low_confidence_pages"] = low_confidence_pages(bulletin, min_confidence)
+            click.echo(json.dumps(out, ensure_ascii=False))
         else:
-            click.echo(_summary(bulletin))
+            click.echo(_summary(bulletin, min_confidence))
     if rejected:
         click.echo(f"{rejected} of {len(files)} file(s) rejected", err=True)
         raise SystemExit(1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -35,6 +36,13 @@ def _print_report(report: IndexReport, seconds: float, as_json: bool) -> None:
         click.echo(f"rejected {r['path']}: {r['reason']}", err=True)
 
 
+def use_reader_cache(index: Path) -> None:
+    """Cache extracted documents beside the index (`var/index` → `var/cache`), unless $BULLETINS_CACHE says where."""
+    from archive.readers.cache import CACHE_ENV
+
+    os.environ.setdefault(CACHE_ENV, str(Path(index).resolve().parent / "cache"))
+
+
 def _run(
     corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, as_json: bool,
     allow_removal: bool = False,
@@ -42,6 +50,8 @@ def _run(
     from archive.corpus import CorpusUnavailableError
     from indexer.build import RemovalRefusedError, build_index
     from indexer.store import IndexBusyError, IndexLayoutError
+
+    use_reader_cache(index)  # worker processes inherit it
 
     def on_wait() -> None:
         click.echo(f"another `bulletins index` run is writing {index}; waiting up to {wait:.0f} s…", err=True)
@@ -101,6 +111,7 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool) -> No
     from archive.errors import BulletinError
     from archive.parse import parse_file
 
+    use_reader_cache(index)  # what add reads now, the index run after it reads from the cache
     failed = False
     for path in files:
         try:

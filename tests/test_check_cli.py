@@ -50,7 +50,7 @@ def test_json_one_object_per_file(runner):
 
 @pytest.mark.parametrize(
     ("content", "reason"),
-    [(b"", "empty file"), (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00", "binary file")],
+    [(b"", "empty file"), (b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00", "binary file")],
     ids=["empty", "binary"],
 )
 def test_rejected_file_named_with_reason_others_still_print(runner, tmp_path, content, reason):

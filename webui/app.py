@@ -146,11 +146,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
-    from webui import api, exports, views
+    from webui import api, exports, original, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(original.bp)
     register_errors(app)
     app.after_request(security_headers)
     app.jinja_env.globals.update(issue_label=issue_label, chinese_date=chinese_date)  # archive.labels

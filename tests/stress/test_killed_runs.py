@@ -106,12 +106,13 @@ def check_clean(index: Path, run_started: float | None = None) -> None:
 
 
 def age_out_old_generations(index: Path) -> list[str]:
-    """Make every non-current generation look older than STALE_SECONDS (the API has no window option)."""
+    """Make every non-current generation look replaced longer than STALE_SECONDS ago
+    (the grace runs from the swap, recorded in its RETIRED file; the API has no window option)."""
     cur = store.current_dir(index)
     old = [e for e in index.iterdir() if e.name.startswith(store.GEN_PREFIX) and e != cur]
     past = time.time() - store.STALE_SECONDS - 10
     for e in old:
-        os.utime(e, (past, past))
+        (e / store.RETIRED).write_text(f"{past:.3f}\n")
     return [e.name for e in old]
 
 

@@ -1,0 +1,111 @@
+"""Format readers: a file's bytes → `archive.document.Document`, one reader per format.
+
+`read_document(path)` reads the file given (and nothing else), tells its format
+from the bytes (`detect.detect_format`), and hands it to its reader:
+
+| format | reader |
+| --- | --- |
+| text, markdown | `textfile` (today's decoding; one Paragraph per line, `source` = the text) |
+| docx | `docx` (one pass over the XML: text boxes once, tables, hints) |
+| doc, wps | `office` (LibreOffice headless → .docx → `docx`) |
+| pdf | `pdf` (PDFium; lines → paragraphs); image-only pages → `ocr` ("pdf-ocr") |
+| image | `ocr` (PNG, JPEG, TIFF; rapidocr in a killable child process) |
+| ofd | `ofd` (zipfile + defusedxml); a scanned OFD → `ocr` ("ofd-ocr") |
+| html | `html` (the body, gov.cn metadata into meta, `source` = the body HTML) |
+
+Every failure is a BulletinReadError naming the file and the reason. Documents
+from the slow readers are cached by content hash (`cache`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePath
+
+from archive.document import Document
+from archive.errors import BulletinReadError
+from archive.readers import cache
+from archive.readers.detect import BINARY_SUFFIXES, detect_format
+from archive.readers.limits import DEFAULT_LIMITS, Limits
+
+__all__ = ["SUFFIXES", "Limits", "detect_format", "read_bytes", "read_document"]
+
+# Suffixes the readers take (the corpus keeps a file under its own suffix).
+SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", *BINARY_SUFFIXES)
+_CACHED = {"docx", "doc", "wps", "pdf", "image", "ofd", "html"}
+_NAMES = {"docx": ".docx (zip)", "ofd": ".ofd (zip)", "pdf": "PDF", "doc": ".doc (Word 97)", "wps": ".wps (Word 97)",
+          "image": "image"}
+
+
+def _read(data: bytes, name: str, fmt: str, limits: Limits) -> Document:
+    if fmt in ("text", "markdown"):
+        from archive.readers.textfile import read_text_document
+
+        return read_text_document(data, name, markdown=True if fmt == "markdown" else None)
+    if fmt == "html":
+        from archive.readers.html import read_html
+
+        return read_html(data, name)
+    if fmt == "docx":
+        from archive.readers.docx import read_docx
+
+        return read_docx(data, name, limits)
+    if fmt in ("doc", "wps"):
+        from archive.readers.office import read_office
+
+        return read_office(data, name, fmt, limits)
+    if fmt == "pdf":
+        from archive.readers.pdf import read_pdf
+
+        return read_pdf(data, name, limits)
+    if fmt == "image":
+        from archive.readers.ocr import read_image
+
+        return read_image(data, name, limits)
+    if fmt == "ofd":
+        from archive.readers.ofd import read_ofd
+
+        return read_ofd(data, name, limits)
+    if fmt == "corrupt-zip":
+        raise BulletinReadError(name, "corrupt or truncated zip container (.docx/.ofd): cannot list its parts")
+    if fmt == "zip":
+        raise BulletinReadError(name, "a zip archive that is neither a .docx nor an .ofd document")
+    if fmt == "ole2":
+        raise BulletinReadError(name, "an OLE2 (Office 97) file that is not a Word document (no WordDocument stream)")
+    raise BulletinReadError(name, f"unknown format {fmt}")
+
+
+def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS, use_cache: bool = True) -> Document:
+    """The Document of a file's bytes; `name` names it in errors (and its suffix breaks ties)."""
+    if len(data) > limits.max_file_bytes:
+        raise BulletinReadError(name, f"file of {len(data):,} bytes (limit {limits.max_file_bytes:,})")
+    fmt = detect_format(data, name)
+    suffix = PurePath(name).suffix.lower()
+    expected = BINARY_SUFFIXES.get(suffix)
+    if fmt == "text" and expected is not None:
+        kind = _NAMES.get(expected, expected)
+        raise BulletinReadError(name, f"named {suffix} but its bytes are not a {kind} file: corrupt or mislabelled")
+    root = cache.cache_dir() if use_cache and fmt in _CACHED else None
+    digest = cache.key(data) if root is not None else ""
+    hit = cache.load(root, digest, name)
+    if hit is not None:
+        return hit
+    doc = _read(data, name, fmt, limits)
+    if expected is not None and expected != fmt and not (expected in ("doc", "wps") and fmt in ("doc", "wps")):
+        doc = Document(name=doc.name, format=doc.format, paragraphs=doc.paragraphs, source=doc.source, meta=doc.meta,
+                       ocr=doc.ocr, warnings=(*doc.warnings, f"named {suffix} but read as {doc.format} (from its bytes)"))
+    if root is not None:
+        cache.store(root, digest, doc)
+    return doc
+
+
+def read_document(path: Path, limits: Limits = DEFAULT_LIMITS, use_cache: bool = True) -> Document:
+    """Read the file at `path` (only it) into a Document. Raises BulletinReadError with the reason."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise BulletinReadError(str(path), f"file of {size:,} bytes (limit {limits.max_file_bytes:,})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BulletinReadError(str(path), f"cannot read file: {exc.strerror or exc}") from None
+    return read_bytes(data, str(path), limits, use_cache)

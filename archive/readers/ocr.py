@@ -1,0 +1,185 @@
+"""Scans: image-only PDF pages and page images (.png/.jpg/.tif) read by offline OCR.
+
+Pages are rasterised (pypdfium2) or decoded (Pillow, within the pixel limit)
+into a private temporary folder, then read by `archive.readers.ocr_worker` in a
+child process that is killed when it runs past the time budget. Each page's
+mean confidence goes into Document.ocr, each paragraph's lowest line confidence
+into Paragraph.confidence. Progress is shown per page: a bar on a terminal, a
+line per page otherwise (for the log).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+from archive.document import Document
+from archive.errors import BulletinReadError
+from archive.readers.layout import Char, Line, line_text, paragraphs_from_lines
+from archive.readers.limits import Limits
+from archive.readers.sandbox import run_lines
+
+__all__ = ["ocr_pages", "ocr_pdf", "read_image", "Progress"]
+
+Progress = Callable[[str, int, int, float], None]  # (file, page, pages, confidence)
+
+
+def _default_progress() -> Progress:
+    stream = sys.stderr
+    if stream.isatty():
+        state: dict[str, object] = {}
+
+        def bar(name: str, page: int, pages: int, conf: float) -> None:
+            from tqdm import tqdm
+
+            if state.get("name") != name:
+                state["name"] = name
+                state["bar"] = tqdm(total=pages, desc=f"OCR {Path(name).name}", unit="页", leave=False, file=stream)
+            pbar = state["bar"]
+            pbar.set_postfix(confidence=f"{conf:.2f}")  # type: ignore[attr-defined]
+            pbar.update(1)  # type: ignore[attr-defined]
+            if page == pages:
+                pbar.close()  # type: ignore[attr-defined]
+        return bar
+
+    def line(name: str, page: int, pages: int, conf: float) -> None:
+        stream.write(f"OCR {name}: page {page}/{pages} read, confidence {conf:.2f}\n")
+        stream.flush()
+    return line
+
+
+def _group_lines(items: list[list], page: int, unit: float) -> list[Line]:
+    """OCR boxes → visual lines: boxes overlapping vertically by half their height share a line."""
+    boxes = sorted(items, key=lambda it: ((it[3] + it[4]) / 2, it[1]))
+    rows: list[list[list]] = []
+    for it in boxes:
+        mid = (it[3] + it[4]) / 2
+        for row in rows:
+            top = min(b[3] for b in row)
+            bottom = max(b[4] for b in row)
+            h = min(bottom - top, it[4] - it[3])
+            if min(bottom, it[4]) - max(top, it[3]) > 0.5 * h or top <= mid <= bottom and h > 0:
+                row.append(it)
+                break
+        else:
+            rows.append([it])
+    out: list[Line] = []
+    for row in sorted(rows, key=lambda r: min(b[3] for b in r)):
+        row.sort(key=lambda b: b[1])
+        height = statistics.median(b[4] - b[3] for b in row) * unit
+        size = max(1.0, 0.8 * height)
+        chars = []
+        for text, x0, x1, *_ in row:  # each box as one wide "character": gaps between boxes decide tabs
+            chars.append(Char(text, x0 * unit, x1 * unit, size))
+        text = line_text(chars)
+        if not text:
+            continue
+        out.append(Line(
+            text=text, x0=row[0][1] * unit, x1=row[-1][2] * unit, top=min(b[3] for b in row) * unit,
+            bottom=max(b[4] for b in row) * unit, page=page, size=round(size, 1),
+            confidence=min(b[5] for b in row),
+        ))
+    return out
+
+
+def ocr_pages(folder: Path, pages: int, name: str, fmt: str, limits: Limits, dpi: int,
+              meta: dict[str, str] | None = None, progress: Progress | None = None) -> Document:
+    """OCR page-0001.png … in `folder` in a killable child process; a Document of format `fmt`."""
+    progress = progress or _default_progress()
+    budget = max(limits.ocr_min_seconds, limits.ocr_seconds_per_page * pages)
+    results: dict[int, dict] = {}
+
+    def on_line(line: str) -> None:
+        try:
+            page = json.loads(line)
+        except json.JSONDecodeError:
+            return
+        items = page.get("items") or []
+        conf = statistics.fmean(it[5] for it in items) if items else 0.0
+        page["confidence"] = conf
+        results[int(page["page"])] = page
+        progress(name, int(page["page"]), pages, conf)
+
+    env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "2"), PYTHONWARNINGS="ignore")
+    run_lines([sys.executable, "-m", "archive.readers.ocr_worker", str(folder), str(pages)], name,
+              f"OCR of {pages} page(s)", budget, on_line, env=env)
+    unit = 72 / dpi  # pixels → points
+    lines: list[Line] = []
+    confidences: list[float] = []
+    warnings_out: list[str] = []
+    for k in range(1, pages + 1):
+        page = results.get(k)
+        if page is None:
+            raise BulletinReadError(name, f"OCR gave no result for page {k}")
+        lines += _group_lines(page["items"], k, unit)
+        confidences.append(round(page["confidence"], 3))
+        if not page["items"]:
+            warnings_out.append(f"OCR found no text on page {k}")
+    paragraphs = paragraphs_from_lines(lines, size_tolerance=0.35)  # box heights vary with the glyphs
+    if not any(p.text for p in paragraphs):
+        raise BulletinReadError(name, f"OCR found no text on {pages} page(s)")
+    return Document(name=name, format=fmt, paragraphs=tuple(paragraphs), meta=meta or {},
+                    ocr=tuple(confidences), warnings=tuple(warnings_out))
+
+
+def ocr_pdf(data: bytes, name: str, limits: Limits, pages: int, meta: dict[str, str],
+            progress: Progress | None = None) -> Document:
+    """An image-only PDF: pages rendered at limits.ocr_dpi, then OCR."""
+    import pypdfium2 as pdfium
+
+    scale = limits.ocr_dpi / 72
+    with tempfile.TemporaryDirectory(prefix="bulletin-ocr-") as tmp:
+        doc = pdfium.PdfDocument(data)
+        try:
+            for k in range(pages):
+                page = doc[k]
+                w, h = page.get_size()
+                if w * h * scale * scale > limits.max_pixels:
+                    raise BulletinReadError(name, f"page {k + 1} would render to {int(w * scale)}×{int(h * scale)} "
+                                                  f"pixels (limit {limits.max_pixels:,})")
+                page.render(scale=scale, grayscale=True).to_pil().save(Path(tmp) / f"page-{k + 1:04d}.png")
+                page.close()
+        finally:
+            doc.close()
+        return ocr_pages(Path(tmp), pages, name, "pdf-ocr", limits, limits.ocr_dpi, meta, progress)
+
+
+def read_image(data: bytes, name: str, limits: Limits, progress: Progress | None = None) -> Document:
+    """A page image (PNG, JPEG, TIFF; every frame of a multi-page TIFF) read by OCR."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", UserWarning)  # Pillow's notes on damaged EXIF/TIFF tags: not errors
+            img = Image.open(io.BytesIO(data))
+            w, h = img.size
+            if w * h > limits.max_pixels:
+                raise BulletinReadError(name, f"image of {w}×{h} pixels (limit {limits.max_pixels:,}): "
+                                              "refused as a decompression bomb")
+            frames = getattr(img, "n_frames", 1)
+            if frames > limits.max_pages:
+                raise BulletinReadError(name, f"image of {frames} frames (limit {limits.max_pages})")
+            dpi = img.info.get("dpi", (limits.ocr_dpi, limits.ocr_dpi))[0] or limits.ocr_dpi
+            with tempfile.TemporaryDirectory(prefix="bulletin-ocr-") as tmp:
+                for k in range(frames):
+                    img.seek(k)
+                    fw, fh = img.size
+                    if fw * fh > limits.max_pixels:
+                        raise BulletinReadError(name, f"frame {k + 1} of {fw}×{fh} pixels (limit {limits.max_pixels:,})")
+                    img.convert("L").save(Path(tmp) / f"page-{k + 1:04d}.png")
+                return ocr_pages(Path(tmp), frames, name, "image", limits, float(dpi), {}, progress)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise BulletinReadError(name, f"image refused as a decompression bomb ({exc})") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise BulletinReadError(name, f"cannot decode the image ({exc})") from None
+
+
