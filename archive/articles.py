@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from archive import gazetteer
+from archive.chinese import to_simplified
 from archive.model import Article, make_article_id
 
 
@@ -16,15 +17,16 @@ def make_article(
     body: str,
     heading: str | None = None,
 ) -> Article:
-    """An article with its city and the places its heading and text mention."""
+    """An article with its city and the places its heading and text mention
+    (looked up with traditional characters folded: 鼓樓區 is 鼓楼区)."""
     return Article(
         id=make_article_id(bulletin_id, order),
         bulletin_id=bulletin_id,
         order=order,
         title=title,
         place=place,
-        city=gazetteer.city_of(place) if place else None,
-        places=gazetteer.find_places("\n".join((heading or title, *paragraphs))),
+        city=gazetteer.city_of(to_simplified(place)) if place else None,
+        places=gazetteer.find_places(to_simplified("\n".join((heading or title, *paragraphs)))),
         section=section,
         paragraphs=paragraphs,
         body=body,

@@ -220,8 +220,8 @@ def _cut_bytes(text: str, limit: int) -> str:
 
 
 def corpus_name(b: Bulletin, suffix: str) -> str:
-    """`江苏精神文明建设简报-2022-第11期.docx` (the original's own suffix), or with the date
-    when the issue is unknown.
+    """`江苏精神文明建设简报-2022-第11期.docx` (the original's own suffix), a 公文's
+    `<series>-<发文字号>.docx`, or with the date when the issue is unknown.
 
     File systems limit a name in bytes (255 on ext4), not characters: a long
     series title is shortened so that the whole name, issue and suffix kept,
@@ -230,7 +230,9 @@ def corpus_name(b: Bulletin, suffix: str) -> str:
     series = _UNSAFE.sub("_", b.series).strip(" ._") or "bulletin"
     allowed = FORMAT_SUFFIXES.get(b.format, (".txt",))
     suffix = suffix.lower() if suffix.lower() in allowed else allowed[0]
-    if b.year is not None and b.issue is not None:
+    if b.kind == "公文" and b.serial:  # two documents of one office on one day differ by it
+        tail = f"-{_UNSAFE.sub('_', b.serial)}"
+    elif b.year is not None and b.issue is not None:
         tail = f"-{b.year}-第{b.issue}期"
     elif b.date is not None:
         tail = f"-{b.date.isoformat()}"

@@ -17,8 +17,8 @@ class BulletinReadError(BulletinError):
 
 
 class BulletinParseError(BulletinError):
-    """The text was read but cannot be made into a bulletin."""
+    """The text was read but cannot be made into a bulletin (nothing in it to archive).
 
-    def __init__(self, path: str, reason: str, line: int | None = None) -> None:
-        super().__init__(path, reason if line is None else f"line {line}: {reason}")
-        self.line = line
+    The layout parsers never reject a document for one bad line: what a line
+    lacks becomes a warning that names the line, and the document is archived.
+    """

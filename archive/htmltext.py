@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from archive.paragraphs import clean_spaces, ends_paragraph, join_lines, starts_item, strip_bullet
+from archive.paragraphs import clean_spaces, clean_title, ends_paragraph, join_lines, starts_item, strip_bullet
 
 __all__ = ["markdown_paragraphs"]
 
@@ -75,8 +75,11 @@ def _inline(line: str) -> str:
     return line
 
 
-def markdown_paragraphs(markdown: str) -> tuple[str, ...]:
-    """Plain-text paragraphs of a Markdown fragment that may hold inline HTML."""
+def markdown_paragraphs(markdown: str, *, title: bool = False) -> tuple[str, ...]:
+    """Plain-text paragraphs of a Markdown fragment that may hold inline HTML.
+
+    Body text loses the spaces between Chinese characters that page layout put
+    there ("身 边" → "身边"); a `title` keeps its spaces ("为党育人 为国育才")."""
     units: list[str] = []  # lines, with _BREAK between paragraphs
     in_fence = False
     for raw in markdown.split("\n"):
@@ -106,4 +109,5 @@ def markdown_paragraphs(markdown: str) -> tuple[str, ...]:
             buf = join_lines(buf, strip_bullet(line))
         if buf:
             paragraphs.append(buf)
-    return tuple(p for p in (clean_spaces(p) for p in paragraphs) if p)
+    clean = clean_title if title else clean_spaces
+    return tuple(p for p in (clean(p) for p in paragraphs) if p)

@@ -69,11 +69,16 @@ def issue_number_label(issue: int) -> str:
     return f"第{issue}期"
 
 
-def issue_label(series: str, year: int | None, issue: int | None, date: dt.date | int | None) -> str:
-    """`江苏精神文明建设简报 2022年第11期`, else with the date, else the series alone.
+def issue_label(
+    series: str, year: int | None, issue: int | None, date: dt.date | int | None, serial: str | None = None
+) -> str:
+    """`江苏精神文明建设简报 2022年第11期`, else with the date, else the series alone;
+    a 公文 given its 发文字号 (`serial`) is `<series> <serial>`.
 
     `date` may be a date or the index's yyyymmdd integer.
     """
+    if serial:
+        return f"{series} {serial}"
     if isinstance(date, int):
         date = from_yyyymmdd(date)
     if year is not None and issue is not None:

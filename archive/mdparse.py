@@ -15,12 +15,16 @@ import re
 from dataclasses import dataclass, field
 
 from archive.articles import make_article
-from archive.dates import find_date, parse_issue
+from archive.chinese import to_simplified
+from archive.dates import IssueNumber, find_date, parse_issue
 from archive.headings import is_org_like, split_heading
 from archive.htmltext import markdown_paragraphs
+from archive.paragraphs import ends_paragraph
+from archive.layout import Line, is_page_number
 from archive.model import Bulletin, make_bulletin_id
+from archive.textparse import FOOTER_LINES, Footer, issuer_name, parse_footer
 
-__all__ = ["parse_markdown"]
+__all__ = ["markdown_lines", "parse_markdown"]
 
 _ATX = re.compile(r"^\s{0,3}(?P<hashes>#{1,6})(?:\s+(?P<text>.*?))?\s*#*\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -29,7 +33,7 @@ TOC_TITLES = {"新闻摘要", "目录", "本期目录", "本期要目", "要目"
 _DATE_TEXT = re.compile(
     r"[（(]?\s*(?:\d{8}|\d{4}[-./]\d{1,2}[-./]\d{1,2}|[0-9〇零○一二三四五六七八九十]+\s*年\s*[0-9一二三四五六七八九十]+\s*月\s*[0-9一二三四五六七八九十]+\s*[日号])\s*[)）]?"
 )
-_ISSUE_TEXT = re.compile(r"[（(]?\s*(?:[0-9〇零一二三四五六七八九十]{4}\s*年\s*)?第\s*[0-9一二三四五六七八九十百]+\s*期(?:\s*[（(]\s*总第\s*\d+\s*期\s*[)）])?\s*[)）]?")
+_ISSUE_TEXT = re.compile(r"[（(]?\s*(?:[0-9〇零一二三四五六七八九十]{4}\s*年\s*)?第\s*[0-9一二三四五六七八九十百]+\s*期(?:\s*[（(]\s*总\s*第?\s*[0-9一二三四五六七八九十百千]+\s*期\s*[)）])?\s*[)）]?")
 
 
 @dataclass
@@ -58,7 +62,13 @@ def _headings(lines: list[str]) -> list[_Heading]:
 
 
 def _series_of(title: str) -> str:
-    series = _ISSUE_TEXT.sub(" ", _DATE_TEXT.sub(" ", title))
+    """The title without its date and issue (matched folded: （總第十六期） too)."""
+    key = to_simplified(title)
+    keep = [True] * len(title)
+    for pattern in (_DATE_TEXT, _ISSUE_TEXT):
+        for m in pattern.finditer(key):
+            keep[m.start() : m.end()] = [False] * (m.end() - m.start())
+    series = "".join(c if k else " " for c, k in zip(title, keep))
     series = re.sub(r"[《》〈〉]", "", series)
     return re.sub(r"\s+", " ", series).strip(" -—_|·")
 
@@ -71,13 +81,74 @@ def _is_metadata(line: str) -> bool:
 
 
 def _plain_heading(text: str) -> str:
-    paragraphs = markdown_paragraphs(text)
-    return " ".join(paragraphs) if paragraphs else text
+    paragraphs = markdown_paragraphs(text, title=True)
+    return " ".join(paragraphs) if paragraphs else " ".join(text.split())
+
+
+def _drop_page_numbers(lines: list[str]) -> list[str]:
+    """Drop page-number lines (`- 2 -`, `—3—`) and rejoin the paragraph they split:
+    the blank lines around one go too when the text before it runs on."""
+    out: list[str] = []
+    for line in lines:
+        if not is_page_number(line):
+            out.append(line)
+            continue
+        k = len(out)
+        while k > 0 and not out[k - 1].strip():
+            k -= 1
+        prev = out[k - 1].strip() if k else ""
+        if prev and not prev.startswith("#") and not ends_paragraph(prev):
+            del out[k:]
+            out.append("\x00")  # joins the next text line to this paragraph
+    # Drop the blank lines after a join mark, then the mark itself.
+    joined: list[str] = []
+    pending = False
+    for line in out:
+        if line == "\x00":
+            pending = True
+            continue
+        if pending and not line.strip():
+            continue
+        pending = False
+        joined.append(line)
+    return joined
+
+
+def _issuer_of(line: str) -> str | None:
+    """The issuer on a preamble line: `江苏省文明办` or `江苏省文明办  2022年4月2日`."""
+    text = _DATE_TEXT.sub(" ", line).strip()
+    text = text if text != line.strip() or not find_date(line) else ""
+    return issuer_name(text, to_simplified(text)) if text else None
+
+
+_FOOTER_CHARS = re.compile("[报報送发發抄分主印号號编編签簽审審校联聯电電地邮郵投]")
+
+
+def markdown_lines(text: str) -> list[Line]:
+    """A Markdown text's plain paragraphs as whole-paragraph lines (headings and
+    markup reduced to their text), for the 公文 layout."""
+    paras = markdown_paragraphs("\n".join(_drop_page_numbers(text.split("\n"))), title=True)
+    return [Line(text=p, key=to_simplified(p), number=n, whole=True) for n, p in enumerate(paras, 1)]
+
+
+def _split_footer(lines: list[str]) -> tuple[list[str], Footer | None]:
+    """Cut the 报尾 (报/送/发 recipients, serial, 共印N份) off the last lines."""
+    idx = [i for i, ln in enumerate(lines) if ln.strip()][-FOOTER_LINES:]
+    plain = []
+    for i in idx:
+        raw = lines[i].strip()
+        # Only a line with one of the 报尾's characters can start it: reduce those alone.
+        text = " ".join(markdown_paragraphs(raw)) or raw if _FOOTER_CHARS.search(raw) else raw
+        plain.append(Line(text=text, key=to_simplified(text), number=i + 1))
+    footer = parse_footer(plain, 0)
+    if footer.start >= len(plain) or not (footer.serial or footer.copies or footer.recipients):
+        return lines, None
+    return lines[: idx[footer.start]], footer
 
 
 def parse_markdown(text: str, path: str) -> Bulletin:
     """A Bulletin from a Markdown issue (see the module docstring)."""
-    lines = text.split("\n")
+    lines = _drop_page_numbers(text.split("\n"))
     warnings: list[str] = []
     heads = _headings(lines)
     title_head = next((h for h in heads if h.level == 1), None)
@@ -93,12 +164,19 @@ def parse_markdown(text: str, path: str) -> Bulletin:
     preamble_end = heads[0].start if heads else len(lines)
     preamble = [ln.strip() for ln in lines[body_start:preamble_end] if ln.strip()]
     date = find_date(title)
-    issue = parse_issue(title)
+    issue = parse_issue(to_simplified(title))
+    issuer: str | None = None
     for ln in preamble[:6]:
         if len(ln) > 40:
             break
         date = date or find_date(ln)
-        issue = issue or parse_issue(ln)
+        key = to_simplified(ln)
+        total = parse_issue(key)
+        if issue is None:
+            issue = total
+        elif total is not None and total.issue is None and issue.total is None:  # （总第N期） on its own line
+            issue = IssueNumber(issue.issue, total.total, issue.year)
+        issuer = issuer or _issuer_of(ln)
     series = _series_of(title) or title or path
     if date is None:
         warnings.append("no date found")
@@ -146,6 +224,9 @@ def parse_markdown(text: str, path: str) -> Bulletin:
         text_lines = [ln for ln in lead if ln.strip() and not _is_metadata(ln.strip())]
         if text_lines:
             drafts.insert(0, _Draft(title, None, text_lines))
+    footer: Footer | None = None
+    if drafts:  # the 报尾 closes the issue, not its last article
+        drafts[-1].lines, footer = _split_footer(drafts[-1].lines)
     if not drafts:
         warnings.append("no articles found")
 
@@ -154,8 +235,8 @@ def parse_markdown(text: str, path: str) -> Bulletin:
     bid = make_bulletin_id(series, year, issue_no, date, fallback=path)
     articles = []
     for n, d in enumerate(drafts, 1):
-        split = split_heading(d.heading)
-        place, heading_title = split if split else (None, d.heading)
+        split = split_heading(to_simplified(d.heading))  # 玄武區：… is a place heading too
+        place, heading_title = (d.heading[: len(split[0])], d.heading[len(d.heading) - len(split[1]) :]) if split else (None, d.heading)
         body = "\n".join(d.lines).strip("\n")
         paragraphs = markdown_paragraphs(body)
         articles.append(make_article(bid, n, heading_title, place, d.section, paragraphs, body, d.heading))
@@ -168,10 +249,10 @@ def parse_markdown(text: str, path: str) -> Bulletin:
         issue_total=issue.total if issue else None,
         year=year,
         date=date,
-        issuer=None,
-        serial=None,
-        copies=None,
-        recipients=(),
+        issuer=issuer,
+        serial=footer.serial if footer else None,
+        copies=footer.copies if footer else None,
+        recipients=tuple(footer.recipients) if footer else (),
         articles=tuple(articles),
         warnings=tuple(warnings),
     )

@@ -20,13 +20,17 @@ def make_bulletin_id(
     issue: int | None,
     date: dt.date | None,
     fallback: str,
+    serial: str | None = None,
 ) -> str:
-    """A stable id for an issue: from series+year+issue, else series+date, else `fallback`.
+    """A stable id for an issue: from series+year+issue, else series+serial (a
+    公文's 发文字号), else series+date, else `fallback`.
 
     The same issue parsed again (even from a renamed or re-encoded file) gets the
     same id, so a re-index recognises it.
     """
-    if year is not None and issue is not None:
+    if serial is not None and issue is None:
+        key = f"{series}|serial:{serial}"
+    elif year is not None and issue is not None:
         key = f"{series}|{year}|{issue}"
     elif date is not None:
         key = f"{series}|{date.isoformat()}"
@@ -99,11 +103,24 @@ class Bulletin:
     kind: str = "简报"  # the layout: "简报" (a bulletin issue) or "公文" (one official document)
     doc_type: str | None = None  # 文种 of a 公文: 通知, 通报, 批复, 函, 意见, 决定, 报告, 纪要 …
     ocr: tuple[float, ...] = field(default=())  # per-page OCR confidence when the text came from OCR
+    # The GB/T 9704 elements of a 公文 (None / () for a 简报); `serial` is its 发文字号,
+    # `issuer` its 发文机关, `date` its 成文日期, `recipients` its 抄送 lines.
+    copy_no: str | None = None  # 份号
+    secrecy: str | None = None  # 密级和保密期限 (机密★1年)
+    urgency: str | None = None  # 紧急程度 (特急, 加急)
+    signer: str | None = None  # 签发人
+    addressee: str | None = None  # 主送机关
+    attachments: tuple[str, ...] = field(default=())  # 附件说明: the attachments' names
+    annotation: str | None = None  # 附注 (此件公开发布)
+    print_org: str | None = None  # 印发机关
+    print_date: dt.date | None = None  # 印发日期
 
     @property
     def label(self) -> str:
-        """Human label: `江苏精神文明建设简报 2022年第11期` or with the date."""
-        return issue_label(self.series, self.year, self.issue, self.date)
+        """Human label: `江苏精神文明建设简报 2022年第11期`, with the date, or a
+        公文's `<series> <发文字号>`."""
+        return issue_label(self.series, self.year, self.issue, self.date,
+                           serial=self.serial if self.kind == "公文" else None)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -123,5 +140,14 @@ class Bulletin:
             "kind": self.kind,
             "doc_type": self.doc_type,
             "ocr": list(self.ocr),
+            "copy_no": self.copy_no,
+            "secrecy": self.secrecy,
+            "urgency": self.urgency,
+            "signer": self.signer,
+            "addressee": self.addressee,
+            "attachments": list(self.attachments),
+            "annotation": self.annotation,
+            "print_org": self.print_org,
+            "print_date": self.print_date.isoformat() if self.print_date else None,
             "articles": [a.to_dict() for a in self.articles],
         }

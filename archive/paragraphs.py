@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clean_spaces", "ends_paragraph", "join_lines", "strip_bullet", "starts_item"]
+__all__ = ["clean_spaces", "clean_title", "ends_paragraph", "join_lines", "strip_bullet", "starts_item"]
 
 _CJK = r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t\u3000\u00a0]+(?=[{_CJK}])")
@@ -19,6 +19,12 @@ def clean_spaces(text: str) -> str:
     Latin letters and digits; collapse runs of spaces."""
     text = _CJK_SPACE.sub("", text)
     return _MULTI_SPACE.sub(" ", text).strip()
+
+
+def clean_title(text: str) -> str:
+    """A heading's text for display: runs of white space become one space, the
+    spaces themselves are kept ("…路丙辉：为党育人 为国育才"); search ignores them."""
+    return " ".join(text.split())
 
 
 def ends_paragraph(line: str) -> bool:

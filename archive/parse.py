@@ -1,8 +1,9 @@
-"""Parse a bulletin file: read by its format's reader (archive.readers), then parsed.
+"""Parse a bulletin or official document: a Document (any format) → a Bulletin.
 
-Text and Markdown go to today's parsers as before; every other format reaches
-the raw-text parser as its paragraphs' text (`_bulletin_from_document`, the one
-bridge the 简报/公文 layout parser replaces with `parse_document(doc)`).
+`parse_document` is the one entry for every format: Markdown goes to the
+Markdown parser (it needs the markup), everything else to the layout parsers
+on the document's lines — the GB/T 9704 公文 layout when the document has it
+(a 发文字号, a `XX文件` 发文机关标志, a `关于…的通知` title), else the 简报 layout.
 """
 
 from __future__ import annotations
@@ -11,18 +12,22 @@ import dataclasses
 import re
 from pathlib import Path
 
-from archive.document import Document
-
+from archive.document import Document, Paragraph
 from archive.errors import BulletinError, BulletinParseError
-from archive.mdparse import parse_markdown
+from archive.gongwen import looks_like_gongwen, parse_gongwen_lines
+from archive.layout import document_lines
+from archive.mdparse import markdown_lines, parse_markdown
 from archive.model import Bulletin
+from archive.read import normalise_text
 from archive.readers import read_document
-from archive.textparse import parse_raw_text
+from archive.textparse import parse_bulletin_lines
 
-__all__ = ["is_markdown", "parse_file", "parse_text"]
+__all__ = ["is_markdown", "parse_document", "parse_file", "parse_text"]
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 _MD_TITLE = re.compile(r"^\ufeff?\s*#\s+\S")
+# Worth a look as a 公文 (a 发文字号 or a `XX文件` line near the top): most Markdown is not.
+_GONGWEN_HINT = re.compile(r"[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?\s*\d+\s*[号號]|文件\s*$", re.M)
 
 
 def is_markdown(text: str, path: str) -> bool:
@@ -33,40 +38,57 @@ def is_markdown(text: str, path: str) -> bool:
     return bool(_MD_TITLE.match(first))
 
 
+def parse_document(doc: Document) -> Bulletin:
+    """A Bulletin from a Document, whatever format it was read from.
+
+    Raises BulletinParseError when the document holds nothing to archive.
+    """
+    path = doc.name
+    try:
+        if doc.format == "markdown":
+            if not (doc.source or "").strip():
+                raise BulletinParseError(path, "no text")
+            source = doc.source or ""
+            plain = markdown_lines(source) if doc.meta.get("发文字号") or _GONGWEN_HINT.search(source[:3000]) else []
+            if plain and looks_like_gongwen(plain, doc.meta, strict=True):  # a 公文 written in Markdown
+                b = parse_gongwen_lines(plain, path, doc.format, doc.meta, doc.ocr)
+            else:
+                b = parse_markdown(source, path)
+        else:
+            lines = document_lines(doc)
+            if not lines:
+                raise BulletinParseError(path, "no text")
+            if looks_like_gongwen(lines, doc.meta):
+                b = parse_gongwen_lines(lines, path, doc.format, doc.meta, doc.ocr)
+            else:
+                b = parse_bulletin_lines(lines, path, doc.format, doc.ocr, doc.meta)
+    except BulletinError:
+        raise
+    except (ValueError, IndexError, KeyError, TypeError, AttributeError, RecursionError) as exc:  # a parser bug: name the file
+        raise BulletinParseError(path, f"cannot parse: {type(exc).__name__}: {exc}") from exc
+    if doc.warnings:
+        b = dataclasses.replace(b, warnings=(*doc.warnings, *b.warnings))
+    return b
+
+
+def text_document(text: str, path: str) -> Document:
+    """Already-decoded text or Markdown as a Document: one paragraph per line, as
+    the text reader (archive/readers/textfile.py) gives a file's."""
+    fmt = "markdown" if is_markdown(text, path) else "text"
+    return Document(name=path, format=fmt, paragraphs=tuple(Paragraph(ln) for ln in text.split("\n")), source=text)
+
+
 def parse_text(text: str, path: str) -> Bulletin:
     """A Bulletin from already-decoded text; `path` names the source in ids and errors.
 
     Raises BulletinParseError when the text holds nothing to archive.
     """
+    text = normalise_text(text)
     if not text.strip():
         raise BulletinParseError(path, "no text")
-    try:
-        if is_markdown(text, path):
-            return parse_markdown(text, path)
-        return parse_raw_text(text, path)
-    except BulletinError:
-        raise
-    except (ValueError, IndexError, KeyError, RecursionError) as exc:  # a parser bug: name the file
-        raise BulletinParseError(path, f"cannot parse: {type(exc).__name__}: {exc}") from exc
-
-
-def _bulletin_from_document(doc: Document) -> Bulletin:
-    """A Bulletin from any format's Document (a minimal bridge until the layout parser lands)."""
-    if doc.format in ("text", "markdown") and doc.source is not None:
-        return parse_text(doc.source, doc.name)
-    # One paragraph per blank-line-separated block, as raw text is written.
-    text = "\n\n".join(p.text.replace("\t", "  ") for p in doc.paragraphs if p.kind == "body" and p.text)
-    try:
-        b = parse_raw_text(text, doc.name) if text.strip() else None
-    except BulletinError:
-        raise
-    except (ValueError, IndexError, KeyError, RecursionError) as exc:
-        raise BulletinParseError(doc.name, f"cannot parse: {type(exc).__name__}: {exc}") from exc
-    if b is None:
-        raise BulletinParseError(doc.name, "no text")
-    return dataclasses.replace(b, format=doc.format, ocr=tuple(doc.ocr), warnings=(*doc.warnings, *b.warnings))
+    return parse_document(text_document(text, path))
 
 
 def parse_file(path: Path) -> Bulletin:
     """Read and parse one source file of any format. Raises BulletinReadError or BulletinParseError."""
-    return _bulletin_from_document(read_document(Path(path)))
+    return parse_document(read_document(Path(path)))

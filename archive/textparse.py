@@ -1,48 +1,64 @@
-"""Parse a raw-text bulletin (text extracted from a printed issue) into a Bulletin.
+"""The 简报 layout: a Document's lines → a Bulletin of articles.
 
-An issue looks like: confidentiality marks (工作资料 注意保存), the series title
-(…简报), the issue line (第11期), the issuer (江苏省文明办), the date; then section
-markers (【工作交流】), a table of contents repeating the article headings, the
-articles (`<place>：<title>` then paragraphs broken across pages), and a footer
-(报：… 发：… recipients, (苏简字1004号 共印400份)).
+An issue looks like: confidentiality marks (工作资料 注意保存), the 报头 — the
+series title (…简报, often red and large), the issue line (第11期, 第十一期,
+2023年第3期（总第58期）, with （总第N期） on the same line or the next), the
+issuer (江苏省文明办, XX编印) and the date, on one line, on two, or in a table —
+then the red rule; section markers (【工作交流】), a table of contents repeating
+the article headings, the articles (headed `<place>：<title>`, or a bare title on
+a line of its own or marked by the format's size/bold/alignment hints), 编者按
+notes, 附件, and the 报尾 (报：… 送：… 发：… recipients, (苏简字1004号 共印400份)).
+
+Patterns are matched on each line's folded key (traditional → simplified,
+same length): 創文簡報 and （總第十六期） parse as 创文简报 and （总第十六期）,
+while every value is sliced from the text as written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from archive.articles import make_article
 from archive.dates import IssueNumber, cn_number, find_date, parse_issue
 from archive.headings import split_heading
+from archive.layout import Line, body_size
 from archive.model import Bulletin, make_bulletin_id
-from archive.paragraphs import clean_spaces, ends_paragraph, join_lines, starts_item, strip_bullet
+from archive.paragraphs import clean_spaces, clean_title, ends_paragraph, join_lines, starts_item, strip_bullet
 
-__all__ = ["parse_raw_text"]
+__all__ = ["Footer", "issuer_name", "paragraphs_of", "parse_bulletin_lines", "parse_footer"]
 
 HEADER_LINES = 15  # the header is within this many non-blank lines
 FOOTER_LINES = 20  # the footer is within this many last non-blank lines
-_PAGE_NUMBER = re.compile(r"^(?:[-—–－~～]+\s*[0-9０-９]{1,4}\s*[-—–－~～]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
 _CONFIDENTIAL = re.compile(r"^(?:工作资料|内部资料|内部刊物|内部材料|注意保存|秘密|机密|绝密|内部|密级|此件|内部交流|请勿外传|仅供参考)")
-_SERIES = re.compile(r"(?:简报|通报|动态|快报|信息|专报|要情|参考|通讯|周报|月报|旬报|专刊|特刊|增刊|摘报|简讯|内参|情况反映)(?:\s*[（(][^）)]{1,12}[）)])?$")
+_SERIES = re.compile(r"(?:简报|通报|动态|快报|信息|专报|要情|参考|通讯|周报|月报|旬报|专刊|特刊|增刊|摘报|简讯|内参|情况反映|工作交流|督查通报)(?:\s*[（(][^）)]{1,12}[）)])?$")
 _SECTION = re.compile(r"^(?:【\s*(?P<a>[^】]{1,20}?)\s*】|〔\s*(?P<b>[^〕]{1,20}?)\s*〕|［\s*(?P<c>[^］]{1,20}?)\s*］)$")
-_ORG_END = re.compile(r"(?:办公室|委员会|办|委|部|厅|局|政府|中心|会|社|院|处|室|组|站)(?:编印|编|主办|印发|编发)?$")
-_EDITOR_MARK = re.compile(r"(?:编印|编|主办|印发|编发)$")
+_ORG_END = re.compile(
+    r"(?:办公室|委员会|指挥部|领导小组|工作组|办|委|部|厅|局|政府|中心|会|社|院|处|室|组|站|所|队|馆|街道|公司|集团)"
+    r"(?:编印|编制|编|主办|印发|编发|制)?$"
+)
+_EDITOR_MARK = re.compile(r"(?:编印|编制|编|主办|印发|编发|制)$")
+_EDITOR_PREFIX = re.compile(r"^(?:编印单位|编印|主办单位|主办|编发单位|编发|承办)\s*[:：]\s*")
 _FOOTER_KEY = re.compile(r"^(?P<key>报|送|发|抄送|抄报|分送|主送|报送|发送|印发)\s*[:：]\s*(?P<rest>.*)$")
-_COLOPHON = re.compile(r"^(?:责任编辑|编辑|签发|审核|校对|联系人|联系电话|电话|地址|邮编)\s*[:：]")
+_COLOPHON = re.compile(r"^(?:责任编辑|编辑|签发|审核|审稿|校对|联系人|联系电话|电话|地址|邮编|投稿邮箱|邮箱)\s*[:：]")
 _SERIAL = re.compile(r"[\u4e00-\u9fff]{1,8}字\s*(?:[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*)?第?\s*\d+\s*号")
 _COPIES = re.compile(r"共印\s*(?P<n>[0-9０-９〇零一二三四五六七八九十百千万]+)\s*份")
-_SPACES = re.compile(r"[ \t\u3000\u00a0]+")
-_SPLIT_PARTS = re.compile(r"[ \t\u3000\u00a0]{2,}")
+_SPLIT_PARTS = re.compile(r"\S+(?: \S+)*")  # parts are set apart by two or more spaces
 _KEY_STRIP = re.compile(r"[\s:：]")
-
-
-@dataclass
-class _Line:
-    text: str
-    blank_before: bool
-    blank_after: bool
+_DATE_TEXT = re.compile(r"[0-9〇零○一二三四五六七八九十]+\s*年\s*[0-9一二三四五六七八九十]+\s*月\s*[0-9一二三四五六七八九十]+\s*[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2}")
+_TOC_TITLES = {"目录", "本期目录", "本期要目", "要目", "内容提要", "本期导读", "导读", "本期内容", "内容摘要", "本期要览"}
+_ISSUE_SPAN = re.compile(
+    r"(?:[0-9〇零○一二三四五六七八九十]{4}\s*年\s*)?第\s*[0-9０-９〇零○一二三四五六七八九十百]+\s*期"
+    r"(?:\s*[（(]\s*总\s*第?\s*[0-9０-９〇零○一二三四五六七八九十百千]+\s*期\s*[）)])?"
+    r"|[（(]?\s*总\s*第?\s*[0-9０-９〇零○一二三四五六七八九十百千]+\s*期\s*[）)]?"
+)
+_PIECE_STRIP = set(" ()（）,，、:：;；·-—")
+_LABEL_ONLY = re.compile(r"(?:日期|时间|出版日期|印发日期|编印日期|期号|期数)")
+_TOC_LEADER = re.compile(r"\s*(?:[.．…·•_]\s*){4,}[0-9０-９]{0,3}\s*$|[.．…·•_]{2,}\s*[0-9０-９]{1,3}\s*$")  # ……3
+_EDITOR_NOTE = re.compile(r"^(?:编者按|编者的话|编者|按语|编后|编后语)\s*[:：]?")
+_ATTACHMENT = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?\s*$")
 
 
 @dataclass
@@ -56,65 +72,117 @@ class _Header:
 
 
 @dataclass
-class _Footer:
+class Footer:
+    """The 报尾: where it starts, its recipient lines, serial and print run."""
+
     start: int
     recipients: list[str] = field(default_factory=list)
     serial: str | None = None
     copies: int | None = None
 
 
-def _lines(text: str) -> list[_Line]:
-    raw = [_SPACES.sub(" ", ln).strip() for ln in text.split("\n")]
-    raw = ["" if _PAGE_NUMBER.match(ln) else ln for ln in raw]
-    out: list[_Line] = []
-    for i, ln in enumerate(raw):
-        if ln:
-            before = i == 0 or not raw[i - 1]
-            after = i == len(raw) - 1 or not raw[i + 1]
-            out.append(_Line(ln, before, after))
-    return out
+def _section(key: str) -> tuple[int, int] | None:
+    """The span of a 【section】 marker's name in `key`, or None."""
+    m = _SECTION.match(key)
+    if m is None:
+        return None
+    g = "a" if m["a"] is not None else "b" if m["b"] is not None else "c"
+    return m.span(g)
 
 
-def _section(line: str) -> str | None:
-    m = _SECTION.match(line)
-    return (m["a"] or m["b"] or m["c"]) if m else None
+def _parts(line: Line) -> list[tuple[str, str]]:
+    """The parts of a line set apart by two or more spaces, as (text, key)."""
+    return [(line.text[m.start() : m.end()], m.group()) for m in _SPLIT_PARTS.finditer(line.key) if m.group()]
 
 
-def _issuer(part: str) -> str | None:
-    part = part.strip(" ()（）")
-    if 2 <= len(part) <= 30 and _ORG_END.search(part) and not re.search(r"[，。,；;！？]", part):
-        return _EDITOR_MARK.sub("", part) or None
+def issuer_name(text: str, key: str) -> str | None:
+    """The organisation in an issuer part (江苏省文明办, XX编印, 主办：XX), or None."""
+    m = _EDITOR_PREFIX.match(key)
+    if m:
+        text, key = text[m.end() :], key[m.end() :]
+    lead = len(key) - len(key.lstrip(" ()（）"))
+    text, key = text[lead:], key[lead:]
+    tail = len(key) - len(key.rstrip(" ()（）"))
+    if tail:
+        text, key = text[:-tail], key[:-tail]
+    if 2 <= len(key) <= 30 and _ORG_END.search(key) and not re.search(r"[，。,；;！？]", key):
+        mark = _EDITOR_MARK.search(key)
+        if mark and len(key) - (mark.end() - mark.start()) >= 2 and _ORG_END.search(key[: mark.start()]):
+            text = text[: mark.start()]
+        return text.strip() or None
     return None
 
 
-def _parse_header(lines: list[_Line]) -> _Header:
+def _cut(text: str, key: str, start: int, end: int) -> tuple[str, str]:
+    """`text`/`key` with [start, end) replaced by a gap."""
+    return text[:start] + "  " + text[end:], key[:start] + "  " + key[end:]
+
+
+def _pieces(text: str, key: str) -> list[tuple[str, str]]:
+    """What is left of a part once its issue and date are out: pieces set apart by
+    gaps, without labels (日期：) or stray brackets and punctuation."""
+    out = []
+    for m in _SPLIT_PARTS.finditer(key):
+        lo, hi = m.start(), m.end()
+        while lo < hi and key[lo] in _PIECE_STRIP:
+            lo += 1
+        while hi > lo and key[hi - 1] in _PIECE_STRIP:
+            hi -= 1
+        piece = key[lo:hi]
+        if piece and not _LABEL_ONLY.fullmatch(piece):
+            out.append((text[lo:hi], piece))
+    return out
+
+
+def _take_issue(h: _Header, iss: IssueNumber) -> bool:
+    """Record an issue line; a （总第N期） line after 第N期 completes it."""
+    if h.issue is None:
+        h.issue = iss
+        return True
+    if iss.issue is None and iss.total is not None and h.issue.total is None:
+        h.issue = IssueNumber(h.issue.issue, iss.total, h.issue.year)
+        return True
+    if h.issue.issue is None and iss.issue is not None:  # 总第N期 stood above 第N期
+        h.issue = IssueNumber(iss.issue, h.issue.total or iss.total, iss.year)
+        return True
+    return False
+
+
+def _parse_header(lines: list[Line]) -> _Header:
     h = _Header()
+    size = body_size(lines)
     for i, line in enumerate(lines[:HEADER_LINES]):
-        t = line.text
-        if _section(t) is not None or split_heading(t) is not None or len(t) > 60:
+        key = line.key
+        if i > 0 and lines[i - 1].rule_after and (h.series or h.issue) and (h.date or h.issuer):
+            break  # the red rule closes the 报头
+        if _EDITOR_PREFIX.match(key) and h.issuer is None and (org := issuer_name(line.text, key)):
+            h.issuer, h.end = org, i + 1  # 主办：XX / 编印单位：XX
+            continue
+        if _section(key) is not None or split_heading(key) is not None or len(key) > 60:
             break
-        if _CONFIDENTIAL.match(t) and len(t) <= 24:
+        if _CONFIDENTIAL.match(key) and len(key) <= 24:
             h.end = i + 1
             continue
         used = False
-        for part in _SPLIT_PARTS.split(t):
-            if h.issue is None and (iss := parse_issue(part)) is not None and len(part) <= 30:
-                h.issue, used = iss, True
-                continue
-            if h.date is None and (date := find_date(part)) is not None:
+        parts = _parts(line)
+        issue_line = any(parse_issue(p) is not None for _, p in parts)
+        big = line.red or (line.size is not None and size is not None and line.size >= size + 4)
+        for text, part in parts:
+            # Take the issue and the date out of the part; what is left (set apart
+            # by two spaces) may be the series or the issuer: 创文简报 第9期 2023年5月6日.
+            if len(part) <= 40 and (m := _ISSUE_SPAN.search(part)) and (iss := parse_issue(m.group())) and _take_issue(h, iss):
+                used = True
+                text, part = _cut(text, part, m.start(), m.end())
+            if (m := _DATE_TEXT.search(part)) and (date := find_date(m.group())) is not None and h.date is None:
                 h.date, used = date, True
-                rest = re.sub(r"[0-9〇零○一二三四五六七八九十]+\s*年.*?[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2}", "", part).strip()
-                if h.issuer is None and rest and (org := _issuer(rest)):
-                    h.issuer = org
-                continue
-            if h.series is None and _SERIES.search(part) and len(part) <= 30 and "期" not in part:
-                h.series, used = part, True
-                continue
-            if h.issuer is None and (h.issue or h.series) and (org := _issuer(part)):
-                h.issuer, used = org, True
-                continue
-        if h.first is None and not used:
-            h.first = t
+                text, part = _cut(text, part, m.start(), m.end())
+            for piece_text, piece in _pieces(text, part):
+                if h.series is None and len(piece) <= 30 and "期" not in piece and (_SERIES.search(piece) or (big and h.issue is None)):
+                    h.series, used = piece_text, True
+                elif h.issuer is None and (h.issue or h.series or h.date or issue_line) and (org := issuer_name(piece_text, piece)):
+                    h.issuer, used = org, True
+        if h.first is None and not used and not (h.series or h.issue or h.date):
+            h.first = line.text
         if used:
             h.end = i + 1
         elif h.series or h.issue or h.date:
@@ -122,36 +190,48 @@ def _parse_header(lines: list[_Line]) -> _Header:
     return h
 
 
-def _parse_footer(lines: list[_Line], lo: int) -> _Footer:
+def parse_footer(lines: list[Line], lo: int) -> Footer:
+    """The 报尾 among the last FOOTER_LINES lines (from `lo` on)."""
     start = len(lines)
     for j in range(max(lo, len(lines) - FOOTER_LINES), len(lines)):
-        t = lines[j].text
-        if _FOOTER_KEY.match(t) or _COLOPHON.match(t) or (len(t) <= 60 and (_SERIAL.search(t) or _COPIES.search(t))):
+        k = lines[j].key
+        if _FOOTER_KEY.match(k) or _COLOPHON.match(k) or (len(k) <= 60 and (_SERIAL.search(k) or _COPIES.search(k))):
             start = j
             break
-    f = _Footer(start)
+    f = Footer(start)
     for line in lines[start:]:
-        t = line.text
-        serial = _SERIAL.search(t)
-        copies = _COPIES.search(t)
+        t, k = line.text, line.key
+        serial = _SERIAL.search(k)
+        copies = _COPIES.search(k)
         if serial and f.serial is None:
-            f.serial = re.sub(r"\s+", "", serial.group())
+            f.serial = re.sub(r"\s+", "", t[serial.start() : serial.end()])
         if copies and f.copies is None:
             f.copies = cn_number(copies["n"])
-        if m := _FOOTER_KEY.match(t):
-            f.recipients.append(f"{m['key']}：{m['rest']}".rstrip("："))
-        elif serial or copies or _COLOPHON.match(t):
+        if m := _FOOTER_KEY.match(k):
+            f.recipients.append(f"{t[: m.end('key')]}：{t[m.start('rest') :]}".rstrip("："))
+        elif serial or copies or _COLOPHON.match(k):
             continue
         elif f.recipients:
             prev = f.recipients[-1]
             f.recipients[-1] = prev + t if prev.endswith(("，", "、", ",", "；")) else f"{prev} {t}"
+    if not (f.recipients or f.serial or f.copies):
+        return Footer(len(lines))  # only 联系人/电话 lines: the last article's own text
     return f
 
 
-def _paragraphs(lines: list[str]) -> tuple[str, ...]:
+def paragraphs_of(lines: list[Line]) -> tuple[str, ...]:
+    """Lines → paragraphs: raw-text lines joined until final punctuation or a
+    list item; whole paragraphs kept as they are."""
     paras: list[str] = []
     buf = ""
-    for raw in lines:
+    for line in lines:
+        raw = line.text
+        if line.whole:
+            if buf:
+                paras.append(buf)
+                buf = ""
+            paras.append(strip_bullet(raw))
+            continue
         if buf and starts_item(raw):
             paras.append(buf)
             buf = ""
@@ -169,11 +249,13 @@ class _Draft:
     title: str
     place: str | None
     section: str | None
-    lines: list[str] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
 
 
 def _heading_key(text: str) -> str:
-    return _KEY_STRIP.sub("", text)
+    """A heading as a table of contents lists it: no spaces or colons, no dot
+    leader and page number (淮安市：疫情防控……3 → 淮安市疫情防控)."""
+    return _KEY_STRIP.sub("", _TOC_LEADER.sub("", text))
 
 
 def _heading_title_ok(title: str) -> bool:
@@ -181,59 +263,110 @@ def _heading_title_ok(title: str) -> bool:
     return len(title) <= 40 and not title.endswith(("。", "！", "？", "；", "，", ",", ";"))
 
 
-def _is_plain_heading(lines: list[_Line], k: int, mid_paragraph: bool) -> bool:
-    """A short standalone line without final punctuation, followed by body text."""
+def _is_plain_heading(lines: list[Line], k: int, mid_paragraph: bool, size: float | None) -> bool:
+    """A short standalone line without final punctuation, followed by body text
+    (or a paragraph the format's hints mark as a heading)."""
     line = lines[k]
-    t = line.text
-    if mid_paragraph or len(t) > 30 or ends_paragraph(t) or starts_item(t):
-        return False
-    if re.search(r"[，。,；;！？!?]", t) or not (line.blank_before and line.blank_after):
+    t = line.key
+    if mid_paragraph or len(t) > 40 or ends_paragraph(t) or starts_item(t) or _EDITOR_NOTE.match(t):
         return False
     if k + 1 >= len(lines):
         return False
-    nxt = lines[k + 1].text
-    return ends_paragraph(nxt) or len(nxt) > 30
+    nxt = lines[k + 1]
+    if line.whole and line.hinted_heading(size) and not nxt.hinted_heading(size):
+        return True
+    if len(t) > 30 or re.search(r"[，。,；;！？!?]", t) or not (line.blank_before and line.blank_after):
+        return False
+    if line.whole and size is not None and line.size is not None and line.size < size:
+        return False  # smaller than the body: a caption or a by-line
+    return ends_paragraph(nxt.key) or len(nxt.key) > 30
 
 
-def _drafts(lines: list[_Line]) -> list[_Draft]:
-    kinds: list[tuple[str, object]] = []
+def _merge_title_lines(lines: list[Line], k: int, size: float | None) -> int:
+    """How many lines from `k` form one heading the format split (two centred,
+    same-size heading paragraphs in a row)."""
+    n = 1
+    first = lines[k]
+    while (
+        k + n < len(lines) - 1
+        and first.whole
+        and first.hinted_heading(size)
+        and lines[k + n].hinted_heading(size)
+        and lines[k + n].size == first.size
+        and lines[k + n].align == first.align
+        and lines[k + n + 1].hinted_heading(size) is False
+        and len(first.text) + len(lines[k + n].text) <= 60
+    ):
+        n += 1
+    return n
+
+
+def _drafts(lines: list[Line]) -> list[_Draft]:
+    size = body_size(lines)
+    # Per line: its kind and, for a section or heading, (name, None) or (place, title).
+    kinds: list[tuple[str, tuple[str | None, str]]] = []
     for line in lines:
-        if (sec := _section(line.text)) is not None:
-            kinds.append(("section", sec))
-        elif (head := split_heading(line.text)) is not None and _heading_title_ok(head[1]):
-            kinds.append(("heading", head))
+        if (span := _section(line.key)) is not None:
+            kinds.append(("section", (None, line.text[span[0] : span[1]])))
+        elif line.key in _TOC_TITLES or _heading_key(line.key) in _TOC_TITLES:
+            kinds.append(("toc-title", (None, "")))
+        elif (head := split_heading(line.key)) is not None and _heading_title_ok(head[1]):
+            cut = len(line.key) - len(head[1])
+            place = line.text[: len(head[0])]
+            kinds.append(("heading", (place, line.text[cut:])))
+        elif _ATTACHMENT.match(line.key):
+            kinds.append(("attachment", (None, "")))
         else:
-            kinds.append(("text", None))
+            kinds.append(("text", (None, "")))
     # A table of contents: short lines that repeat a later line (headings listed first).
-    keys = [_heading_key(ln.text) if len(ln.text) <= 40 and not ends_paragraph(ln.text) else None for ln in lines]
+    keys = [_heading_key(ln.key) if len(ln.key) <= 50 and (not ends_paragraph(ln.key) or _TOC_LEADER.search(ln.key)) else None for ln in lines]
     last = {key: k for k, key in enumerate(keys) if key}
-    toc = {k for k, key in enumerate(keys) if key and kinds[k][0] != "section" and last[key] > k}
+    toc = {k for k, key in enumerate(keys) if key and kinds[k][0] not in ("section", "attachment") and last[key] > k}
+    toc |= {k for k, ln in enumerate(lines) if _TOC_LEADER.search(ln.key) and len(ln.key) <= 60}  # "…………3"
 
     drafts: list[_Draft] = []
     section: str | None = None
     current: _Draft | None = None
-    orphan: list[str] = []
+    orphan: list[Line] = []
+    skip = 0
     for k, line in enumerate(lines):
+        if skip:
+            skip -= 1
+            continue
         if k in toc:
             continue
         kind, value = kinds[k]
         target = current.lines if current else orphan
-        mid = bool(target) and not ends_paragraph(target[-1])
+        mid = bool(target) and not target[-1].whole and not ends_paragraph(target[-1].text)
         if kind == "section":
-            section = value  # type: ignore[assignment]
+            section = value[1]
             current = None
+        elif kind == "toc-title":
+            continue
         elif kind == "heading":
-            place, title = value  # type: ignore[misc]
+            place, title = value
             current = _Draft(title, place, section)
             drafts.append(current)
-        elif _is_plain_heading(lines, k, mid):
-            current = _Draft(line.text, None, section)
+        elif kind == "attachment":
+            title = line.text
+            if k + 1 < len(lines) and kinds[k + 1][0] == "text" and len(lines[k + 1].text) <= 40 and not ends_paragraph(lines[k + 1].text):
+                title, skip = f"{line.text} {lines[k + 1].text}", 1
+            current = _Draft(title, None, section)
+            drafts.append(current)
+        elif _is_plain_heading(lines, k, mid, size):
+            n = _merge_title_lines(lines, k, size)
+            title = "".join(ln.text for ln in lines[k : k + n])
+            skip = n - 1
+            current = _Draft(title, None, section)
             drafts.append(current)
         else:
-            target.append(line.text)
+            target.append(line)
     if orphan:
-        first = orphan[0]
-        if len(first) <= 40 and not ends_paragraph(first) and len(orphan) > 1:
+        first = orphan[0].text
+        note = _EDITOR_NOTE.match(orphan[0].key)
+        if note:  # an editor's note to the whole issue
+            lead = _Draft(orphan[0].text[: len(note.group().rstrip(":： "))], None, None, orphan)
+        elif len(first) <= 40 and not ends_paragraph(first) and len(orphan) > 1:
             lead = _Draft(first, None, None, orphan[1:])
         else:
             lead = _Draft(first if len(first) <= 30 else first[:30] + "…", None, None, orphan)
@@ -241,9 +374,11 @@ def _drafts(lines: list[_Line]) -> list[_Draft]:
     return drafts
 
 
-def parse_raw_text(text: str, path: str) -> Bulletin:
-    """A Bulletin from the text of a raw-text issue (see the module docstring)."""
-    lines = _lines(text)
+def parse_bulletin_lines(
+    lines: list[Line], path: str, fmt: str, ocr: tuple[float, ...] = (), meta: Mapping[str, str] | None = None
+) -> Bulletin:
+    """A Bulletin from the lines of a 简报 (see the module docstring); a saved
+    page's metadata (发文机关, 成文日期) fills in an issuer or date the 报头 lacks."""
     warnings: list[str] = []
     header = _parse_header(lines)
     headerless = header.series is None and header.issue is None
@@ -253,8 +388,13 @@ def parse_raw_text(text: str, path: str) -> Bulletin:
         header = _Header(series=series, end=0)  # the first line also titles the first article
         warnings.append("no bulletin header (series title, issue number) found: title from the first line")
     elif header.series is None:
-        header.series = header.first or lines[0].text
+        header.series = header.first or header.issuer or lines[0].text
         warnings.append("no series title line found")
+    meta = meta or {}
+    if header.issuer is None and meta.get("发文机关"):
+        header.issuer = meta["发文机关"]
+    if header.date is None and meta.get("成文日期"):
+        header.date = find_date(meta["成文日期"])
     if not headerless:
         if header.issue is None or header.issue.issue is None:
             warnings.append("no issue number found")
@@ -265,27 +405,28 @@ def parse_raw_text(text: str, path: str) -> Bulletin:
     if issue.year is not None and header.date is not None and issue.year != header.date.year:
         warnings.append(f"issue year {issue.year} differs from the date {header.date.isoformat()}")
 
-    footer = _parse_footer(lines, header.end)
+    footer = parse_footer(lines, header.end)
     body = lines[header.end : footer.start]
     drafts = _drafts(body)
     if not drafts and headerless and lines:
-        drafts = [_Draft(lines[0].text, None, None, [lines[0].text])]
+        drafts = [_Draft(lines[0].text, None, None, [lines[0]])]
     if not drafts:
         warnings.append("no articles found")
 
-    series = header.series or path
+    series = clean_title(header.series or path)
     bid = make_bulletin_id(series, year, issue.issue, header.date, fallback=path)
     articles = []
     for n, d in enumerate(drafts, 1):
-        paragraphs = _paragraphs(d.lines)
+        paragraphs = paragraphs_of(d.lines)
         if not paragraphs:
-            warnings.append(f"article {n} ({d.title}) has no text")
-        title = d.title.strip()
+            where = f" (line {d.lines[0].number})" if d.lines else ""
+            warnings.append(f"article {n} ({d.title}) has no text{where}")
+        title = clean_title(d.title)
         articles.append(make_article(bid, n, title, d.place, d.section, paragraphs, "\n\n".join(paragraphs)))
     return Bulletin(
         id=bid,
         path=path,
-        format="text",
+        format=fmt,
         series=series,
         issue=issue.issue,
         issue_total=issue.total,
@@ -297,4 +438,5 @@ def parse_raw_text(text: str, path: str) -> Bulletin:
         recipients=tuple(footer.recipients),
         articles=tuple(articles),
         warnings=tuple(warnings),
+        ocr=ocr,
     )

@@ -56,13 +56,13 @@ def write_corpus(corpus: Path, tiny: int) -> None:
     shutil.copy(seed, corpus / seed.name)
 
 
-def timed(client: Any, url: str, params: dict[str, str], repeat: int) -> dict[str, Any]:
-    """The slowest of `repeat` requests, and the peak traced memory of the last one."""
+def timed(client: Any, url: str, params: dict[str, str], repeat: int, trace: bool = True) -> dict[str, Any]:
+    """The slowest of `repeat` requests, and the peak traced memory of the last one (when `trace`)."""
     worst = 0.0
     status = 0
     size = 0
     for i in range(repeat):
-        if i == repeat - 1:
+        if trace and i == repeat - 1:
             tracemalloc.start()
         t0 = time.perf_counter()
         r = client.get(url, query_string=params)
@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tiny", type=int, default=200_000, help="articles in the issue of tiny articles")
     ap.add_argument("--out", type=Path, default=None, help="work folder, kept (default: a temporary one)")
     ap.add_argument("--repeat", type=int, default=3, help="timed requests per URL (the slowest is reported)")
+    ap.add_argument("--no-trace", action="store_true", help="no tracemalloc (timings without its overhead)")
+    ap.add_argument("--only", default="", help="run only the cases whose name contains this")
     args = ap.parse_args(argv)
     out = args.out or Path(tempfile.mkdtemp(prefix="bench-faults-"))
     corpus, index = out / "corpus", out / "index"
@@ -103,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
              (f"{args.tiny} tiny articles", "第1篇", "志愿服务")]
     results = []
     for name, title, q in cases:
+        if args.only not in name:
+            continue
         bid = bulletin_id(title)
         for url, params in (
             ("/", {"q": q}),
@@ -110,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             (f"/bulletin/{bid}", {"q": q}),
             (f"/api/bulletins/{bid}", {}),
         ):
-            row = {"case": name, **timed(client, url, params, args.repeat)}
+            row = {"case": name, **timed(client, url, params, args.repeat, not args.no_trace)}
             results.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
     slowest: dict[str, float] = {}

@@ -44,6 +44,7 @@ def slow_clients(port: int, n: int, stop: threading.Event, opened: list[socket.s
                 s.send(SLOW_REQUEST[sent % len(SLOW_REQUEST) : sent % len(SLOW_REQUEST) + 1])
             except OSError:
                 opened.remove(s)
+                s.close()
         sent += 1
         stop.wait(1.0)
 

@@ -27,6 +27,11 @@ def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
         f"date {b.date.isoformat() if b.date else None}",
         f"  issuer {b.issuer} | serial {b.serial} | copies {b.copies}",
     ]
+    if b.kind == "公文":  # the GB/T 9704 elements the document has
+        parts = [("文种", b.doc_type), ("份号", b.copy_no), ("密级", b.secrecy), ("紧急程度", b.urgency), ("签发人", b.signer),
+                 ("主送", b.addressee), ("附件", "；".join(b.attachments)), ("附注", b.annotation), ("印发", b.print_org),
+                 ("印发日期", b.print_date.isoformat() if b.print_date else None)]
+        lines.append("  公文 | " + " | ".join(f"{k} {v}" for k, v in parts if v))
     if b.ocr:
         pages = ", ".join(f"{k}: {c:.2f}" for k, c in enumerate(b.ocr, 1))
         lines.append(f"  text from OCR — confidence by page {pages}")

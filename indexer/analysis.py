@@ -20,8 +20,9 @@ Words come from jieba's algorithm and dictionary as implemented by jieba-rs
 words are the ones the `jieba` package gives for the same dictionary, which
 tests/test_analysis.py checks on real text.
 
-Normalisation (NFKC for single characters, lower case) keeps the text's length,
-so offsets found on the normalised text are offsets into the original.
+Normalisation (NFKC for single characters, lower case, traditional characters
+folded to simplified ones) keeps the text's length, so offsets found on the
+normalised text are offsets into the original.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from importlib import resources
 from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
+
+from archive.chinese import to_simplified
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # One unit: a Chinese character (group 1), or a run of other letters or of digits (group 2).
@@ -49,6 +52,8 @@ def _build_table() -> dict[int, str]:
             continue
         c = chr(cp)
         n = unicodedata.normalize("NFKC", c).lower()
+        if len(n) == 1:
+            n = to_simplified(n)  # 簡報 is searched as 简报, both ways (archive.chinese)
         if n != c and len(n) == 1:
             table[cp] = n
     return table
@@ -58,7 +63,8 @@ _TABLE: dict[int, str] | None = None
 
 
 def normalize(text: str) -> str:
-    """NFKC and lower case, character by character: the length never changes.
+    """NFKC, lower case and traditional → simplified, character by character:
+    the length never changes.
 
     Full-width letters and digits become ASCII, Latin letters lower case; a
     character whose NFKC form is longer than one character is kept as it is.

@@ -42,8 +42,8 @@ def bulletin_meta(b: Bulletin) -> dict[str, Any]:
         "copies": b.copies,
         "recipients": list(b.recipients),
         "warnings": list(b.warnings),  # read by the series report
-        "kind": b.kind,
-        "doc_type": b.doc_type,
+        "kind": b.kind,  # 简报 or 公文
+        "doc_type": b.doc_type,  # a 公文's 文种
     }
 
 

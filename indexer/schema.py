@@ -10,7 +10,7 @@ from whoosh import fields, formats
 
 from indexer.analysis import BigramTokenizer, JiebaTokenizer, UnitTokenizer, WordPairTokenizer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: analysis folds traditional to simplified (archive.chinese)
 
 
 def make_schema() -> fields.Schema:

@@ -457,6 +457,11 @@ def write_govcn_html(text: str, path: Path, encoding: str = "utf-8") -> Path:
     issue = issue_from_text(text)
     title = issue.lines[issue.series] if issue.series is not None else issue.lines[0]
     meta = dict(GOVCN_META, 标题=title)
+    # The page's table names what the document has: no issuer or date it does not print.
+    if issue.issuer is None:
+        meta.pop("发文机关")
+    if issue.date is None:
+        meta.pop("成文日期")
     cells = "".join(
         f'<tr><td class="t1"><b>{escape(k)}：</b></td><td class="t2">{escape(v)}</td></tr>' for k, v in meta.items())
     body = "\n".join(

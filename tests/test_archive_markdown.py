@@ -116,3 +116,88 @@ def test_text_before_the_first_heading_is_kept():
         ("江苏文明简报", ("编者按：各地积极探索，现将经验刊发。",)),
         ("文明实践", ("正文。",)),
     ]
+
+
+MD_WITH_HEADER_AND_FOOTER = """# 江苏精神文明建设简报
+
+第11期
+
+（總第58期）
+
+江苏省文明办  2022年4月2日
+
+## 工作交流
+
+### 淮安市：疫情防控齐聚力 志愿服务暖人心
+
+本轮疫情发生后，淮安市积极组织志愿者，
+
+- 2 -
+
+有序参与疫情防控工作。
+
+### “领头雁”路丙辉：为党育人 为国育才
+
+他坚持立德树人。
+
+报：中央文明办
+
+发：各设区市文明委
+
+（苏简字1004号 共印400份）
+"""
+
+
+def test_markdown_issue_has_the_raw_text_header_and_footer():
+    b = parse_text(MD_WITH_HEADER_AND_FOOTER, "x.md")
+    assert (b.series, b.issue, b.issue_total, b.date, b.issuer) == ("江苏精神文明建设简报", 11, 58, dt.date(2022, 4, 2), "江苏省文明办")
+    assert (b.serial, b.copies, b.recipients) == ("苏简字1004号", 400, ("报：中央文明办", "发：各设区市文明委"))
+    a1, a2 = b.articles
+    # The page number is dropped and the paragraph it split is whole again.
+    assert a1.paragraphs == ("本轮疫情发生后，淮安市积极组织志愿者，有序参与疫情防控工作。",)
+    # The footer is not part of the last article.
+    assert a2.paragraphs == ("他坚持立德树人。",)
+    assert "共印" not in a2.body and "报：" not in a2.body
+    assert b.warnings == ()
+
+
+def test_markdown_titles_keep_their_inner_spaces():
+    b = parse_text(MD_WITH_HEADER_AND_FOOTER, "x.md")
+    assert [a.title for a in b.articles] == ["疫情防控齐聚力 志愿服务暖人心", "“领头雁”路丙辉：为党育人 为国育才"]
+    assert b.articles[1].place is None  # a person, not a place
+
+
+def test_markdown_without_footer_keeps_its_last_lines():
+    text = "# 《新闻联播》 (20240315)\n\n## 详细新闻\n\n### 国务院常务会议\n\n会议强调，要抓好落实。\n\n联系电话：12345\n"
+    (a,) = parse_text(text, "x.md").articles
+    assert a.paragraphs == ("会议强调，要抓好落实。", "联系电话：12345")
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpora/xinwen-lianbo absent")
+def test_xinwen_headings_keep_spaces_and_get_no_footer():
+    files = sorted(CORPUS.glob("*.md"))[:200]
+    spaced = 0
+    for path in files:
+        b = parse_file(path)
+        assert (b.serial, b.copies, b.recipients) == (None, None, ())
+        spaced += sum(" " in a.title for a in b.articles)
+    assert spaced > 0
+
+
+def test_traditional_markdown_issue():
+    b = parse_text("# 創文簡報 第九期（總第十六期） (2021-06-15)\n\n## 工作動態\n\n### 玄武區：開展志願服務活動\n\n本月以來，玄武區組織志願者開展活動。\n", "x.md")
+    assert (b.series, b.issue, b.issue_total, b.date) == ("創文簡報", 9, 16, dt.date(2021, 6, 15))
+    assert [(a.place, a.city, a.section, a.title) for a in b.articles] == [("玄武區", "南京市", "工作動態", "開展志願服務活動")]
+
+
+def test_a_gongwen_written_in_markdown():
+    text = (
+        "雄安新区管理委员会文件\n\n雄安发〔2021〕5号\n\n# 关于加强城市精细化管理工作的通知\n\n各县人民政府，新区各部门：\n\n"
+        "为进一步提升城市管理水平，\n现就有关事项通知如下。\n\n- 2 -\n\n一、提高认识。\n\n雄安新区管理委员会\n\n2021年3月5日\n\n（此件公开发布）\n"
+    )
+    b = parse_text(text, "x.md")
+    assert (b.kind, b.format, b.doc_type, b.serial, b.issuer, b.date, b.annotation) == (
+        "公文", "markdown", "通知", "雄安发〔2021〕5号", "雄安新区管理委员会", dt.date(2021, 3, 5), "此件公开发布")
+    (a,) = b.articles
+    assert a.title == "关于加强城市精细化管理工作的通知"
+    assert a.paragraphs == ("各县人民政府，新区各部门：", "为进一步提升城市管理水平，现就有关事项通知如下。", "一、提高认识。")

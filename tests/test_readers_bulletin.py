@@ -1,10 +1,6 @@
 """The same bulletin in every format gives the same metadata and articles as its text version.
 
-Until the 简报/公文 layout parser lands, non-text formats reach today's raw-text
-parser as their paragraphs' text (archive.parse._bulletin_from_document); every
-case here already passes through that bridge, so none is marked xfail: the
-layout parser must keep them green.
-"""
+Every format's Document goes through the one layout parser (archive.parse.parse_document)."""
 
 from __future__ import annotations
 

@@ -148,6 +148,7 @@ def _slow_clients(base: str, n: int, stop: threading.Event, opened: list[socket.
                 s.send(request[sent % len(request) : sent % len(request) + 1])
             except OSError:
                 opened.remove(s)  # the server closed it
+                s.close()
         sent += 1
         stop.wait(1.0)
 

@@ -1,0 +1,385 @@
+"""The 公文 layout (GB/T 9704-2012 党政机关公文格式): a Document's lines → a Bulletin.
+
+版头: 份号 (000123), 密级和保密期限 (机密★1年), 紧急程度 (特急), 发文机关标志
+(`XX文件`, red and large), 发文字号 (`雄安发〔2021〕5号`) with 签发人 for an
+upward document, the red rule. 主体: 标题 (centred, sometimes over two lines),
+主送机关 (`各区人民政府：`), 正文, 附件说明 (`附件：1. …`), 署名, 成文日期
+(2021年5月6日 or 二〇二一年五月六日, on its own line near the end), 附注
+(`（此件公开发布）`), 附件 (after a line `附件` / `附件1`). 版记: 抄送, 印发机关和
+印发日期 (`XX办公室  2021年5月8日印发`).
+
+A 公文 is one article. Its 发文字号 is the serial, its 发文机关 the issuer (the
+署名, else a saved page's metadata, else the 发文机关标志, else a title's
+`XX关于…`), its 成文日期 the date, and its 文种 (the title's ending: 通知, 通报,
+批复, 函 …) the doc_type. What the document prints comes first; a gov.cn page's
+metadata table (Document.meta) fills what it lacks.
+
+The series of a 公文 is its 发文机关标志 as printed (`路桥区卫生局文件`: GB/T 9704
+defines it as the issuer's name followed by 文件, and offices file 红头文件 by it),
+else `<issuer>文件` — so the same office's documents from a web page and from the
+printed file fall in one series, apart from the office's 简报 — else `公文`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from archive.articles import make_article
+from archive.chinese import to_simplified
+from archive.dates import find_date
+from archive.doctypes import doc_type_of
+from archive.headings import is_org_like
+from archive.layout import Line, body_size
+from archive.model import Bulletin, make_bulletin_id
+from archive.paragraphs import clean_title, ends_paragraph, join_lines, starts_item
+from archive.textparse import issuer_name, paragraphs_of
+
+__all__ = ["looks_like_gongwen", "normalise_serial", "parse_gongwen_lines"]
+
+_YEAR_BRACKET = r"[〔\[［(（【]\s*(?P<y>(?:19|20)\d{2})\s*[〕\]］)）】]"
+_DOCNO = re.compile(rf"(?P<org>[\u4e00-\u9fff]{{0,12}}?)\s*{_YEAR_BRACKET}\s*第?\s*(?P<n>\d{{1,5}})\s*号")
+_SIGNER = re.compile(r"签\s*发\s*人\s*[:：]\s*(?P<name>[\u4e00-\u9fff·](?:\s{0,3}[\u4e00-\u9fff·]){1,20})")
+_MASTHEAD = re.compile(r"文件$")
+_ADDRESSEE = re.compile(r"^[^。！？]{2,150}[:：]$")
+_ATTACH_NOTE = re.compile(r"^附\s*件\s*[:：]\s*(?P<rest>.*)$")
+_ATTACH_LINE = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*$")
+_ATTACH_ITEM = re.compile(r"^(?:[0-9０-９]{1,2}\s*[.．、]\s*)?(?P<t>\S.*)$")
+_NOTE = re.compile(r"^[（(](?P<n>[^（）()]{2,40})[）)]$")
+_CC = re.compile(r"^(?P<key>抄\s*送|抄\s*报|分\s*送|报\s*送)\s*[:：]\s*(?P<rest>.*)$")
+_PRINTED = re.compile(r"^(?P<org>\S.*?)\s*(?P<date>(?:[0-9〇零○一二三四五六七八九]{4})\s*年.*?[日号])\s*印\s*发$")
+_DATE_ONLY = re.compile(r"^(?:[0-9〇零○Ｏ一二三四五六七八九十]{4}\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2})$")
+_ISSUE_LINE = re.compile(r"第\s*[0-9０-９〇零○一二三四五六七八九十百]+\s*期")
+_SEAL = re.compile(r"^[（(]\s*(?:印章|盖章|加盖印章|签章|公章)\s*[）)]$")
+HEADER_LINES = 14
+
+
+@dataclass
+class _Head:
+    copy_no: str | None = None
+    secrecy: str | None = None
+    urgency: str | None = None
+    masthead: list[str] = field(default_factory=list)
+    serial: str | None = None
+    serial_year: int | None = None
+    signer: str | None = None
+    title: str | None = None
+    addressee: str | None = None
+    end: int = 0  # first line of the 正文
+
+
+def normalise_serial(text: str) -> str:
+    """雄安发[2021]5号 / 雄安发（2021）5号 / 雄安发〔2021〕 5 号 → 雄安发〔2021〕5号."""
+    m = _DOCNO.search(text)
+    if m is None:
+        return re.sub(r"\s+", "", text)
+    return f"{m['org']}〔{m['y']}〕{int(m['n'])}号"
+
+
+def _docno_line(key: str) -> re.Match[str] | None:
+    """The 发文字号 when a line is one (possibly with 签发人), else None."""
+    m = _DOCNO.search(key)
+    if m is None or len(key) > 60:
+        return None
+    rest = (key[: m.start()] + key[m.end() :]).strip()
+    rest = _SIGNER.sub("", rest).strip()
+    return m if len(rest) <= 2 else None
+
+
+def looks_like_gongwen(lines: list[Line], meta: Mapping[str, str], strict: bool = False) -> bool:
+    """Whether a document has the 公文 layout rather than the 简报 one; `strict`
+    (Markdown, whose news-like issues list titles such as 关于…的通知): only a
+    发文字号 or a `XX文件` masthead counts."""
+    for line in lines[:HEADER_LINES]:
+        if _ISSUE_LINE.search(line.key) and len(line.key) <= 40:
+            return False  # an issue line: a 简报 (even on a page whose metadata gives a 发文字号)
+    if meta.get("发文字号") and doc_type_of(meta.get("标题") or (lines[0].key if lines else "")):
+        return True  # a saved page's 发文字号, and a title that names a 文种
+    for line in lines[:HEADER_LINES]:
+        k = line.key
+        if _docno_line(k) is not None:
+            return True
+        if _MASTHEAD.search(k) and len(k) <= 40 and not re.search(r"[，。：:]", k):
+            return True
+    if strict:
+        return False
+    head = [ln.key for ln in lines[:4]]
+    if any("关于" in k[:20] for k in head if doc_type_of(k) and len(k) <= 80):
+        return True
+    # A title that is only a 文种-ended name (…常务会议纪要, …工作方案) heading a document.
+    return bool(lines) and len(lines) > 1 and doc_type_of(lines[0].key) is not None and len(lines[0].key) <= 40 and not ends_paragraph(lines[0].key)
+
+
+def _is_titleish(line: Line, size: float | None) -> bool:
+    k = line.key
+    if len(k) > 80 or ends_paragraph(k) or k.endswith(("：", ":")) or _docno_line(k) or _DATE_ONLY.match(k):
+        return False
+    return bool(doc_type_of(k) or "关于" in k or line.hinted_heading(size))
+
+
+def _title_continues(title: str, nxt: Line, first: Line, size: float | None) -> bool:
+    """Whether the next line carries on a title split over lines."""
+    k = nxt.key
+    if len(k) > 40 or ends_paragraph(k) or k.endswith(("：", ":")) or _docno_line(k) or _DATE_ONLY.match(k):
+        return False
+    if doc_type_of(title) is None:
+        return True
+    # "…规划" / "编制工作的通知": the first line ended in a 文种-like word by chance.
+    return nxt.hinted_heading(size) and nxt.size == first.size and doc_type_of(k) is not None
+
+
+_MARK = re.compile(r"(?P<s>(?:绝密|机密|秘密)(?:\s*★\s*[^\s★]{1,8})?)|(?P<u>特急|加急|特提|平急|急件)|(?:份号\s*[:：]?\s*)?(?P<n>\d{6})")
+
+
+def _head_marks(line: Line, h: _Head) -> bool:
+    """Record 份号, 密级, 紧急程度 when the line holds only those (in any spacing)."""
+    k = line.key
+    marks = list(_MARK.finditer(k))
+    if not marks or _MARK.sub("", k).strip():
+        return False
+    for m in marks:
+        if m["s"]:
+            h.secrecy = " ".join(line.text[m.start("s") : m.end("s")].split())
+        elif m["u"]:
+            h.urgency = m["u"]
+        else:
+            h.copy_no = m["n"]
+    return True
+
+
+def _parse_head(lines: list[Line]) -> _Head:
+    h = _Head()
+    size = body_size(lines)
+    i = 0
+    n = min(len(lines), HEADER_LINES)
+
+    def addressee_at(j: int) -> bool:
+        if j < len(lines) and _ADDRESSEE.match(lines[j].key) and not _ATTACH_NOTE.match(lines[j].key) and h.addressee is None:
+            h.addressee = lines[j].text
+            return True
+        return False
+
+    while i < n:
+        line = lines[i]
+        k = line.key
+        if _head_marks(line, h):
+            pass
+        elif m := _docno_line(k):
+            h.serial = normalise_serial(line.text[m.start() : m.end()])
+            h.serial_year = int(m["y"])
+            if s := _SIGNER.search(k):
+                h.signer = " ".join(line.text[s.start("name") : s.end("name")].split())
+            if h.title is not None:  # the title came first (a web page)
+                i += 1
+                if addressee_at(i):
+                    i += 1
+                break
+        elif (
+            h.title is None
+            and h.serial is None
+            and len(k) <= 40
+            and (_MASTHEAD.search(k) or line.red or (is_org_like(k.replace(" ", "")) and not doc_type_of(k)))
+        ):
+            h.masthead.append(line.text)
+        elif (s := _SIGNER.match(k)) and h.signer is None:  # 签发人 on a line of its own
+            h.signer = " ".join(line.text[s.start("name") : s.end("name")].split())
+        elif h.title is None and _is_titleish(line, size):
+            title = line.text
+            while i + 1 < n and len(title) <= 80 and _title_continues(title, lines[i + 1], line, size):
+                title = join_lines(title, lines[i + 1].text)
+                i += 1
+            h.title = clean_title(title)
+            if addressee_at(i + 1):
+                i += 1
+            if h.serial is not None or not any(_docno_line(ln.key) for ln in lines[i + 1 : n]):
+                i += 1
+                break
+        elif h.title is not None or len(k) > 20 or ends_paragraph(k):
+            break  # no 版头 element: the 正文 starts here (nothing of it is dropped)
+        i += 1
+    h.end = min(i, len(lines))
+    return h
+
+
+@dataclass
+class _Tail:
+    start: int  # first line after the 正文 (署名, date, notes, attachments, 版记)
+    issuer: list[str] = field(default_factory=list)
+    date: dt.date | None = None
+    annotation: str | None = None
+    attachments_at: int | None = None  # the `附件` line that opens the attachments
+    cc: list[str] = field(default_factory=list)
+    print_org: str | None = None
+    print_date: dt.date | None = None
+    colophon_at: int | None = None
+
+
+def _printed(lines: list[Line], j: int) -> tuple[re.Match[str], str] | None:
+    """The 印发 line at `j` (a wrapped `…印` / `发` pair read as one), with its text."""
+    key, text = lines[j].key, lines[j].text
+    if j + 1 < len(lines) and len(lines[j + 1].key) <= 2 and not _PRINTED.match(key):
+        key, text = key + lines[j + 1].key, text + lines[j + 1].text
+    m = _PRINTED.match(key)
+    return (m, text) if m else None
+
+
+def _parse_tail(lines: list[Line], lo: int) -> _Tail:
+    n = len(lines)
+    # 版记: 抄送 and the 印发 line, at the very end.
+    colophon = n
+    for j in range(n - 1, max(lo, n - 10) - 1, -1):
+        k = lines[j].key
+        if _CC.match(k) or _printed(lines, j):
+            colophon = j
+        elif colophon < n and not (lines[j].rule_after and j + 1 == colophon):
+            if colophon - j > 1 or not k:
+                break
+    t = _Tail(start=colophon, colophon_at=colophon if colophon < n else None)
+    skip = False
+    for j in range(colophon, n):
+        if skip:
+            skip = False
+            continue
+        k, text = lines[j].key, lines[j].text
+        if m := _CC.match(k):
+            t.cc.append(f"{text[: m.end('key')].replace(' ', '')}：{text[m.start('rest') :]}".rstrip("："))
+        elif printed := _printed(lines, j):
+            m, text = printed
+            t.print_org = text[: m.end("org")].strip()
+            t.print_date = find_date(m["date"])
+            skip = not _PRINTED.match(k)  # the wrapped 发 was read with it
+        elif t.cc:
+            t.cc[-1] += text
+    # The attachments: a line `附件` / `附件1` alone, after the 正文.
+    end = colophon
+    for j in range(lo, colophon):
+        if _ATTACH_LINE.match(lines[j].key):
+            t.attachments_at = end = j
+            break
+    # 成文日期: the last date-only line before the attachments, with the 署名 above it.
+    for j in range(end - 1, max(lo, end - 12) - 1, -1):
+        line = lines[j]
+        k = line.key
+        parts = [p for p in re.split(r"\s{2,}", k) if p]
+        if not parts:
+            continue
+        if _DATE_ONLY.match(parts[-1]) and all(issuer_name(p, p) for p in parts[:-1]):
+            t.date = find_date(parts[-1])
+            t.start = j
+            t.issuer = [p.strip() for p in re.split(r"\s{2,}", line.text)][:-1]
+            # 署名 lines above the date (a joint document has several).
+            s = j - 1
+            while s >= lo and len(lines[s].key) <= 40 and all(issuer_name(p, p) for p in re.split(r"\s{2,}", lines[s].key)):
+                t.issuer[0:0] = [p.strip() for p in re.split(r"\s{2,}", lines[s].text) if p.strip()]
+                t.start = s
+                s -= 1
+                if len(t.issuer) >= 3:
+                    break
+            for line2 in lines[j + 1 : end]:
+                k2 = line2.key
+                if (m := _NOTE.match(k2)) and not _SEAL.match(k2):
+                    t.annotation = line2.text.strip()[1:-1]
+                    break
+            break
+    return t
+
+
+def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...] = ()) -> Bulletin:
+    """A Bulletin (kind 公文, one article) from the lines of an official document."""
+    warnings: list[str] = []
+    head = _parse_head(lines)
+    tail = _parse_tail(lines, head.end)
+    body = lines[head.end : tail.start]
+    if head.title is None and meta.get("标题"):
+        head.title = clean_title(meta["标题"])
+    if head.title is None:
+        first = next((ln for ln in lines if not _docno_line(ln.key)), lines[0])
+        head.title = clean_title(first.text[:60])
+        warnings.append(f"no 公文 title found: title from line {first.number}")
+    # 附件说明 (附件：1. … / 2. …) closing the 正文.
+    attachments: list[str] = []
+    for k, line in enumerate(body):
+        if m := _ATTACH_NOTE.match(line.key):
+            rest = line.text[m.start("rest") :].strip()
+            items = [rest] if rest else []
+            for nxt in body[k + 1 :]:
+                if re.match(r"^[0-9０-９]{1,2}\s*[.．、]", nxt.key):
+                    items.append(nxt.text)
+                else:
+                    break
+            attachments = [m2["t"].strip() for x in items if (m2 := _ATTACH_ITEM.match(x))]
+            break
+
+    # The document's own text first; a saved page's metadata fills what it lacks.
+    serial = head.serial or (normalise_serial(meta["发文字号"]) if meta.get("发文字号") else None)
+    if serial is None:
+        warnings.append("no 发文字号 found")
+    masthead = " ".join(head.masthead) if head.masthead else None  # a joint 发文机关标志 stands on two lines
+    signature = [s for s in tail.issuer if not _SEAL.match(s)]
+    issuer = ("、".join(signature) if signature else None) or meta.get("发文机关")
+    if issuer is None and masthead:
+        issuer = re.sub(r"\s*文件$", "", masthead) or None
+    if issuer is None and "关于" in head.title[1:]:  # 国务院办公厅关于…的通知
+        before = head.title[: head.title.index("关于", 1)]
+        issuer = issuer_name(before, to_simplified(before))
+    date = tail.date or (find_date(meta["成文日期"]) if meta.get("成文日期") else None)
+    if date is None:
+        warnings.append("no 成文日期 found")
+        if tail.print_date is not None:
+            date = tail.print_date
+            warnings.append("date taken from the 印发 line")
+    if masthead and _MASTHEAD.search(masthead.replace(" ", "")):
+        series = clean_title(masthead)
+    elif issuer:
+        series = f"{issuer.split('、')[0]}文件"
+    elif masthead:
+        series = clean_title(masthead)
+    else:
+        series = "公文"
+    year = date.year if date else head.serial_year
+    bid = make_bulletin_id(series, year, None, date, fallback=path, serial=serial)
+
+    paragraphs = paragraphs_of(body)
+    if tail.attachments_at is not None:  # 附件1 / its title / its text
+        stop = tail.colophon_at if tail.colophon_at is not None else len(lines)
+        rest = lines[tail.attachments_at : stop]
+        lead = [rest.pop(0).text]
+        if rest and len(rest[0].key) <= 40 and not ends_paragraph(rest[0].key) and not starts_item(rest[0].key):
+            lead.append(rest.pop(0).text)
+        paragraphs = (*paragraphs, *lead, *paragraphs_of(rest))
+    if head.addressee:
+        paragraphs = (head.addressee, *paragraphs)
+    if not paragraphs:
+        warnings.append("the 公文 has no text")
+    title = head.title
+    article = make_article(bid, 1, title, None, None, paragraphs, "\n\n".join(paragraphs))
+    return Bulletin(
+        id=bid,
+        path=path,
+        format=fmt,
+        series=series,
+        issue=None,
+        issue_total=None,
+        year=year,
+        date=date,
+        issuer=issuer,
+        serial=serial,
+        copies=None,
+        recipients=tuple(tail.cc),
+        articles=(article,),
+        warnings=tuple(warnings),
+        kind="公文",
+        doc_type=doc_type_of(title),
+        ocr=ocr,
+        copy_no=head.copy_no,
+        secrecy=head.secrecy,
+        urgency=head.urgency,
+        signer=head.signer,
+        addressee=head.addressee,
+        attachments=tuple(attachments),
+        annotation=tail.annotation,
+        print_org=tail.print_org,
+        print_date=tail.print_date,
+    )
