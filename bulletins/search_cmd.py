@@ -23,6 +23,8 @@ def search_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--issue", multiple=True, help="Issue number (11 or 第十一期) or a bulletin id (repeatable ids)."),
         click.option("--place", help="Only articles whose heading names this place."),
         click.option("--series", help="Only this bulletin series."),
+        click.option("--region", multiple=True, help="Only articles mentioning this unit: 江苏省, 江苏省/南京市 (repeatable)."),
+        click.option("--doc-type", "doc_type", multiple=True, help="Only documents of this 文种 (repeatable)."),
         click.option("--from", "date_from", help="From this date (YYYY-MM-DD)."),
         click.option("--to", "date_to", help="Up to this date (YYYY-MM-DD)."),
         click.option("--sort", help="relevance, date (newest first) or oldest (oldest first)."),
@@ -36,7 +38,7 @@ def parse_options(opts: dict[str, Any], page: int = 1) -> Any:
     from indexer.params import BadParam, Pairs, parse_search_args
 
     pairs: list[tuple[str, str]] = [("q", opts.get("query") or "")]
-    for name in ("city", "year", "month", "issue"):
+    for name in ("city", "year", "month", "issue", "region", "doc_type"):
         pairs += [(name, str(v)) for v in opts.get(name) or ()]
     for name, key in (("place", "place"), ("series", "series"), ("from", "date_from"), ("to", "date_to"), ("sort", "sort")):
         if opts.get(key):
@@ -103,7 +105,7 @@ def search(page: int, per_page: int, as_json: bool, index: Path, **opts: Any) ->
         where = h["city"] or h["place"] or ""
         click.echo(f"{i:>4}. {h['title']}  [{h['label']} {h['date'] or ''} {where}]")
         click.echo(f"      {plain_snippet(h['snippet'])}")
-    for name in ("city", "year", "month"):
+    for name in ("region", "city", "year", "month"):
         items = result["facets"][name][:12]
         if items:
             click.echo(f"{name}: " + ", ".join(f"{x['label']} ({x['count']})" for x in items))

@@ -32,6 +32,8 @@ def filters_for(params: SearchParams) -> Filters:
         series=params.series,
         date_from=params.date_from,
         date_to=params.date_to,
+        region=params.region,
+        doc_type=params.doc_type,
     )
 
 

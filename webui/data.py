@@ -9,8 +9,11 @@ from flask import abort, current_app, request
 from indexer import links
 from indexer.bulletin import get_bulletin
 from indexer.page import search_page
-from indexer.params import BadParam, MultiArgs, SearchParams, is_bulletin_id, parse_page, parse_search_args
+from indexer.params import (
+    BadParam, MultiArgs, SearchParams, is_bulletin_id, parse_page, parse_query, parse_search_args,
+)
 from indexer.related import related_articles
+from indexer.search import suggest
 from indexer.series import series_report
 from webui.db import get_index
 
@@ -27,6 +30,12 @@ def search_data(params: SearchParams) -> dict[str, Any]:
     """The one result dict (indexer.page.search_page) on the app's index: what
     `/api/search` returns and the search page renders."""
     return search_page(get_index(), params, current_app.config["PER_PAGE"])
+
+
+def suggest_data(prefix: str | None) -> dict[str, Any]:
+    """Autocomplete for a prefix of the query: `/api/suggest` and the search box's datalist."""
+    q, _ = parse_query(prefix)
+    return {"q": q, "suggestions": suggest(get_index(), q) if q else []}
 
 
 def bulletin_data(bulletin_id: str, args: MultiArgs | None = None) -> dict[str, Any]:

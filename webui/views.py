@@ -10,13 +10,13 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from archive.citation import citation
-from archive.labels import chinese_date
+from archive.labels import chinese_date, month_label, year_label
 from indexer.bulletin import article_page
 from indexer.export import EXPORT_FORMATS
 from indexer.links import active_filters, state_url
 from indexer.params import BadParam, SearchParams, clean_text, parse_query, parse_search_args, parse_terms
 from indexer.search import SORTS
-from webui.data import article_url, bulletin_data, related_data, search_data, series_data
+from webui.data import article_url, bulletin_data, related_data, search_data, series_data, suggest_data
 from webui.render import Budget, highlight_text, render_body, terms_regex
 from webui.timeline import render_timeline
 
@@ -50,6 +50,32 @@ def page_links(params: SearchParams, page: int, pages: int) -> list[dict[str, An
             out.append({"gap": True})
         out.append({"number": p, "url": state_url(params, page=p), "current": p == page})
         last = p
+    return out
+
+
+def did_you_mean(params: SearchParams, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The corrections search() offers, each a link that searches it (one click)."""
+    shown = (data.get("corrected") or {}).get("to")
+    return [
+        {"query": s["query"], "count": s["count"], "url": state_url(params, q=s["query"])}
+        for s in data.get("suggestions", []) if s["query"] != shown
+    ]
+
+
+def date_offers(params: SearchParams, data: dict[str, Any]) -> list[dict[str, str]]:
+    """Dates typed in the query (2023年3月, 2023-03, 2023年) as one-click filters: the month or
+    year chosen, the date taken out of the query text."""
+    out: list[dict[str, str]] = []
+    for d in data.get("date_filters", []):
+        rest = " ".join(params.q.replace(d["term"], " ", 1).split())
+        if d["field"] == "month":
+            year, month = d["value"].split("-")
+            label = month_label(d["value"])
+            url = state_url(params, q=rest, month=tuple(dict.fromkeys((*params.month, d["value"]))))
+        else:
+            label = year_label(int(d["value"]))
+            url = state_url(params, q=rest, year=tuple(dict.fromkeys((*params.year, int(d["value"])))))
+        out.append({"label": label, "url": url})
     return out
 
 
@@ -116,6 +142,9 @@ def index() -> tuple[str, int]:
         links=_urls(params),
         export_limit=current_app.config["EXPORT_LIMIT"],
         back=back,
+        did_you_mean=did_you_mean(params, data),
+        date_offers=date_offers(params, data),
+        completions=suggest_data(params.q)["suggestions"] if params.q else [],
         bulletin_url=bulletin_url,
         chinese_date=chinese_date,
     ), (400 if errors else 200)
