@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import cn2an
 
-__all__ = ["IssueNumber", "cn_number", "find_date", "parse_issue"]
+__all__ = ["IssueNumber", "cn_number", "find_date", "issue_number", "parse_issue"]
 
 _CN_DIGITS = "〇零○Ｏ一二三四五六七八九十百千两"
 _NUM = rf"[0-9０-９{_CN_DIGITS}]+"
@@ -94,3 +94,16 @@ def parse_issue(line: str) -> IssueNumber | None:
     if year is not None and not 1900 <= year <= 2100:
         year = None
     return IssueNumber(issue, total, year)
+
+
+_LONE_ISSUE = re.compile(rf"^\s*(?:第\s*(?P<a>{_NUM})\s*期|(?P<b>[0-9０-９]+))\s*$")
+
+
+def issue_number(text: str) -> int | None:
+    """The number a person types for an issue: 11, "第11期", "第十一期" → 11; None otherwise
+    (the one parser of a lone issue number: query syntax, URL parameters and the CLI)."""
+    m = _LONE_ISSUE.match(text)
+    if m is None:
+        return None
+    n = cn_number(m["a"] or m["b"])
+    return n if n is not None and 0 < n < 100_000 else None

@@ -7,6 +7,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from archive.labels import issue_label
+
 
 def _digest(key: str) -> str:
     return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
@@ -120,13 +122,8 @@ class Bulletin:
     def label(self) -> str:
         """Human label: `江苏精神文明建设简报 2022年第11期`, with the date, or a
         公文's `<series> <发文字号>`."""
-        if self.kind == "公文" and self.serial:
-            return f"{self.series} {self.serial}"
-        if self.year is not None and self.issue is not None:
-            return f"{self.series} {self.year}年第{self.issue}期"
-        if self.date is not None:
-            return f"{self.series} {self.date.year}年{self.date.month}月{self.date.day}日"
-        return self.series
+        return issue_label(self.series, self.year, self.issue, self.date,
+                           serial=self.serial if self.kind == "公文" else None)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -1,10 +1,10 @@
-"""`bulletins`: check, index, add, search and serve the bulletin archive."""
+"""`bulletins`: check, index, add, search, export, report and serve the bulletin archive."""
 
 from __future__ import annotations
 
 import click
 
-from bulletins import check_cmd, index_cmd, search_cmd, serve_cmd
+from bulletins import check_cmd, export_cmd, index_cmd, search_cmd, serve_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,3 +17,5 @@ cli.add_command(index_cmd.index)
 cli.add_command(index_cmd.add)
 cli.add_command(search_cmd.search)
 cli.add_command(serve_cmd.serve)
+cli.add_command(export_cmd.export)
+cli.add_command(export_cmd.report)

@@ -8,14 +8,19 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bulletins.options import corpus_option, index_option
+from indexer.settings import WAIT
+
+if TYPE_CHECKING:  # the build module (and Whoosh's writer) load only when indexing
+    from indexer.build import IndexReport
 
 
-def _print_report(report: "object", seconds: float, as_json: bool) -> None:
-    d = report.to_dict()  # type: ignore[attr-defined]
+def _print_report(report: IndexReport, seconds: float, as_json: bool) -> None:
+    d = report.to_dict()
     if as_json:
         click.echo(json.dumps({**d, "seconds": round(seconds, 3)}, ensure_ascii=False))
         return
@@ -76,8 +81,8 @@ def _run(
 @index_option
 @click.option("--rebuild", is_flag=True, help="Build a fresh index beside the old one and swap it in.")
 @click.option("--procs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: one per core).")
-@click.option("--wait", type=click.FloatRange(0), default=600.0, show_default=True,
-              help="Seconds to wait for another index run to finish.")
+@click.option("--wait", type=click.FloatRange(0), default=float(WAIT.default), show_default=True,
+              envvar=WAIT.envvar, show_envvar=True, help=WAIT.help)
 @click.option("--allow-removal", is_flag=True,
               help="Allow removing more than a fifth of the archived files (or all of them) in one run.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")

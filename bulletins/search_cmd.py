@@ -1,102 +1,102 @@
-"""`bulletins search`: the search API on the command line."""
+"""`bulletins search`: the search API on the command line (the same parser and dict as /api/search)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import html
-import json
-import re
 from pathlib import Path
+from typing import Any, Callable
 
 import click
 
 from bulletins.options import index_option
+from indexer.params import PAGE_MAX_PER_PAGE
+from indexer.search import MAX_PAGE
+from indexer.settings import PER_PAGE
 
 
-def _date(_ctx: object, _param: object, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
+def search_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """QUERY and every filter of the search page, as CLI options (search, export)."""
+    for option in reversed([
+        click.argument("query", required=False, default=""),
+        click.option("--city", multiple=True, help="Only articles of this city (repeatable)."),
+        click.option("--year", multiple=True, help="Only this year (repeatable)."),
+        click.option("--month", multiple=True, help="Only this month, 2022-04 (repeatable)."),
+        click.option("--issue", multiple=True, help="Issue number (11 or 第十一期) or a bulletin id (repeatable ids)."),
+        click.option("--place", help="Only articles whose heading names this place."),
+        click.option("--series", help="Only this bulletin series."),
+        click.option("--region", multiple=True, help="Only articles mentioning this unit: 江苏省, 江苏省/南京市 (repeatable)."),
+        click.option("--doc-type", "doc_type", multiple=True, help="Only documents of this 文种 (repeatable)."),
+        click.option("--from", "date_from", help="From this date (YYYY-MM-DD)."),
+        click.option("--to", "date_to", help="Up to this date (YYYY-MM-DD)."),
+        click.option("--sort", help="relevance, date (newest first) or oldest (oldest first)."),
+    ]):
+        f = option(f)
+    return f
+
+
+def parse_options(opts: dict[str, Any], page: int = 1) -> Any:
+    """The CLI's options through the one search-parameter parser (indexer.params)."""
+    from indexer.params import BadParam, Pairs, parse_search_args
+
+    pairs: list[tuple[str, str]] = [("q", opts.get("query") or "")]
+    for name in ("city", "year", "month", "issue", "region", "doc_type"):
+        pairs += [(name, str(v)) for v in opts.get(name) or ()]
+    for name, key in (("place", "place"), ("series", "series"), ("from", "date_from"), ("to", "date_to"), ("sort", "sort")):
+        if opts.get(key):
+            pairs.append((name, str(opts[key])))
+    if page != 1:
+        pairs.append(("page", str(page)))
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2022-04-02") from None
+        return parse_search_args(Pairs(pairs))
+    except BadParam as ex:
+        raise click.BadParameter(str(ex), param_hint=f"--{ex.name}" if ex.name != "q" else "QUERY") from None
 
 
-def _month(_ctx: object, _param: object, value: str | None) -> str | None:
-    if value is None:
-        return None
-    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        return value
-    if re.fullmatch(r"([1-9]|1[0-2])", value):
-        return value  # a bare month number: combined with --year below
-    raise click.BadParameter(f"{value!r} is not a month like 2022-04 (or 4 with --year)")
+def open_index_errors(index: Path) -> Any:
+    """Turn the indexer's errors into CLI messages."""
+    from contextlib import contextmanager
 
+    from whoosh.reading import CorruptIndexError
 
-def _plain(snippet: str) -> str:
-    return html.unescape(re.sub(r"</?mark>", "", snippet))
+    from indexer.store import IndexUnavailableError
+
+    @contextmanager
+    def guard() -> Any:
+        try:
+            yield
+        except IndexUnavailableError as ex:
+            raise click.ClickException(str(ex)) from None
+        except CorruptIndexError as ex:  # a damaged segment, found when the query reads it
+            raise click.ClickException(
+                f"the index at {index} is damaged ({ex}); run `bulletins index --rebuild` to rebuild it from the corpus"
+            ) from None
+
+    return guard()
 
 
 @click.command()
-@click.argument("query", required=False, default="")
-@click.option("--city", multiple=True, help="Only articles of this city (repeatable).")
-@click.option("--year", type=click.IntRange(1900, 2100), multiple=True, help="Only this year (repeatable).")
-@click.option("--month", callback=_month, help="Only this month: 2022-04, or 4 with --year.")
-@click.option("--issue", help="Issue number within its year (11 or 第十一期), or a bulletin id.")
-@click.option("--from", "date_from", callback=_date, help="From this date (YYYY-MM-DD).")
-@click.option("--to", "date_to", callback=_date, help="Up to this date (YYYY-MM-DD).")
-@click.option("--region", multiple=True, help="Only articles mentioning this unit: 江苏省, 江苏省/南京市 (repeatable).")
-@click.option("--doc-type", multiple=True, help="Only documents of this 文种 (repeatable).")
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
-@click.option("--page", type=click.IntRange(1, 10_000), default=1, show_default=True)
-@click.option("--per-page", type=click.IntRange(1, 100), default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@search_options
+@click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
+@click.option("--per-page", type=click.IntRange(1, PAGE_MAX_PER_PAGE), default=int(PER_PAGE.default), show_default=True,
+              envvar=PER_PAGE.envvar, show_envvar=True, help=PER_PAGE.help)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the same bytes as /api/search).")
 @index_option
-def search(
-    query: str, city: tuple[str, ...], year: tuple[int, ...], month: str | None, issue: str | None,
-    date_from: dt.date | None, date_to: dt.date | None, region: tuple[str, ...], doc_type: tuple[str, ...],
-    sort: str, page: int, per_page: int,
-    as_json: bool, index: Path,
-) -> None:
+def search(page: int, per_page: int, as_json: bool, index: Path, **opts: Any) -> None:
     """Search the archive for QUERY: words, "phrases", AND / OR / NOT, field:value.
 
     An empty QUERY with filters lists the matching articles, newest first.
     """
-    from indexer.query import issue_number
-    from indexer.search import Filters
-    from indexer.search import search as run_search
+    from indexer.page import plain_snippet, search_page, to_json
+    from indexer.store import IndexHandle
 
-    from indexer.store import IndexHandle, IndexUnavailableError
-
-    months: tuple[str, ...] = ()
-    if month:
-        if "-" in month:
-            months = (month,)
-        elif year:
-            months = tuple(f"{y:04d}-{int(month):02d}" for y in year)
-        else:
-            raise click.BadParameter("a bare month number needs --year", param_hint="--month")
-    issue_no: int | None = None
-    bulletins: tuple[str, ...] = ()
-    if issue:
-        if issue.isdigit():
-            issue_no = int(issue)
-        elif (n := issue_number(issue)) is not None:
-            issue_no = n
-        elif re.fullmatch(r"[0-9a-f]{16}", issue):
-            bulletins = (issue,)
-        else:
-            raise click.BadParameter(f"{issue!r} is neither an issue number nor a bulletin id", param_hint="--issue")
-    filters = Filters(city=city, year=year, month=months, bulletin=bulletins, issue=issue_no,
-                      date_from=date_from, date_to=date_to, region=region, doc_type=doc_type)
+    params = parse_options(opts, page)
     handle = IndexHandle(index)
     try:
-        result = run_search(handle, query, filters, sort=sort, page=page, per_page=per_page)
-    except IndexUnavailableError as ex:  # also IndexCorruptError: a damaged file found by the search
-        raise click.ClickException(str(ex)) from None
+        with open_index_errors(index):
+            result = search_page(handle, params, per_page)
     finally:
         handle.close()  # the searcher's open files (unclosed when called in-process, e.g. CliRunner)
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False))
+        click.echo(to_json(result))
         return
     for w in result["warnings"]:
         click.echo(f"warning: {w}", err=True)
@@ -104,8 +104,9 @@ def search(
     for i, h in enumerate(result["hits"], (page - 1) * per_page + 1):
         where = h["city"] or h["place"] or ""
         click.echo(f"{i:>4}. {h['title']}  [{h['label']} {h['date'] or ''} {where}]")
-        click.echo(f"      {_plain(h['snippet'])}")
+        click.echo(f"      {plain_snippet(h['snippet'])}")
     for name in ("region", "city", "year", "month"):
         items = result["facets"][name][:12]
         if items:
-            click.echo(f"{name}: " + ", ".join(f"{x['value']} ({x['count']})" for x in items))
+            click.echo(f"{name}: " + ", ".join(f"{x['label']} ({x['count']})" for x in items))
+

@@ -8,21 +8,18 @@ from pathlib import Path
 import click
 
 from bulletins.options import corpus_option, index_option
+from indexer.settings import HOST, PORT, THREADS
 from webui.server import create_server
 
 __all__ = ["create_server", "serve"]
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
-
 
 @click.command()
-@click.option("--host", default=DEFAULT_HOST, show_default=True,
-              help="interface to listen on (other than 127.0.0.1 only when you mean it)")
-@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
-              help="TCP port")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              help="worker threads")
+@click.option("--host", default=HOST.default, show_default=True, envvar=HOST.envvar, show_envvar=True, help=HOST.help)
+@click.option("--port", default=int(PORT.default), show_default=True, type=click.IntRange(0, 65535),
+              envvar=PORT.envvar, show_envvar=True, help=PORT.help)
+@click.option("--threads", default=int(THREADS.default), show_default=True, type=click.IntRange(1, 64),
+              envvar=THREADS.envvar, show_envvar=True, help=THREADS.help)
 @corpus_option
 @index_option
 def serve(host: str, port: int, threads: int, corpus: Path, index: Path) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from indexer.documents import iso, source_path
+from archive.labels import iso_from_yyyymmdd
+from indexer.documents import source_path
 from indexer.search import snapshot
 from indexer.store import IndexHandle, names_damage
 
@@ -66,14 +67,15 @@ def get_bulletin(
         "issue": info["issue"],
         "issue_total": meta.get("issue_total"),
         "year": info["year"],
-        "date": iso(info["date"]),
+        "date": iso_from_yyyymmdd(info["date"]),
         "issuer": meta.get("issuer"),
         "serial": meta.get("serial"),
         "copies": meta.get("copies"),
         "recipients": meta.get("recipients", []),
         "format": meta.get("format"),
-        "kind": meta.get("kind", "简报"),
+        "kind": meta.get("kind") or "简报",
         "doc_type": meta.get("doc_type"),
+        "warnings": meta.get("warnings", []),
         "label": info["label"],
         "path": relpath,
         "article_count": len(docs),

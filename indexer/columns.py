@@ -14,14 +14,7 @@ from typing import Any
 import numpy as np
 from whoosh.searching import Searcher
 
-
-def issue_label(series: str, year: int | None, issue: int | None, date: int | None) -> str:
-    """Same wording as Bulletin.label, from index values (date as yyyymmdd)."""
-    if year and issue:
-        return f"{series} {year}年第{issue}期"
-    if date:
-        return f"{series} {date // 10000}年{date // 100 % 100}月{date % 100}日"
-    return series
+from archive.labels import issue_label
 
 
 @dataclass

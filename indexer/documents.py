@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archive.gazetteer import region_levels
+from archive.labels import iso_from_yyyymmdd, to_yyyymmdd
 from archive.model import Article, Bulletin
 from indexer.analysis import analyse
 
@@ -26,18 +27,6 @@ class IndexDoc:
     values: dict[str, Any]  # small fields (indexed by their Whoosh field) and stored values
     postings: dict[str, Analysed]
     units: tuple[str, str]  # marked unit strings of title and text, for the substring net
-
-
-def date_key(date: Any) -> int | None:
-    """A date as the index holds it: yyyymmdd (20220402)."""
-    return int(date.strftime("%Y%m%d")) if date else None
-
-
-def iso(yyyymmdd: int | None) -> str | None:
-    """The index's yyyymmdd as an ISO date ("2022-04-02")."""
-    if not yyyymmdd:
-        return None
-    return f"{yyyymmdd // 10000:04d}-{yyyymmdd // 100 % 100:02d}-{yyyymmdd % 100:02d}"
 
 
 # The one shape of an article read back from the index (hits, the bulletin view).
@@ -57,7 +46,7 @@ def read_article(stored: dict[str, Any]) -> dict[str, Any]:
     """An article's stored record (what `article_doc` stored) in the one article shape:
     ARTICLE_KEYS, the date as ISO, title and text never None."""
     out = {k: stored.get(k) for k in ARTICLE_KEYS}
-    out["date"] = iso(stored.get("date"))
+    out["date"] = iso_from_yyyymmdd(stored.get("date"))
     out["regions"] = _deepest((stored.get("region") or "").split(","))
     out["title"] = out["title"] or ""
     out["text"] = out["text"] or ""
@@ -83,8 +72,7 @@ def bulletin_meta(b: Bulletin) -> dict[str, Any]:
         "serial": b.serial,
         "copies": b.copies,
         "recipients": list(b.recipients),
-        "warnings": list(b.warnings),
-        "label": b.label,
+        "warnings": list(b.warnings),  # read by the series report
         "kind": b.kind,  # 简报 or 公文
         "doc_type": b.doc_type,  # a 公文's 文种
     }
@@ -102,7 +90,7 @@ def article_doc(b: Bulletin, a: Article, source: str) -> IndexDoc:
         "issue_total": b.issue_total,
         "year": b.year if b.year is not None else (date.year if date else None),
         "month": f"{date.year:04d}-{date.month:02d}" if date else None,
-        "date": date_key(date),
+        "date": to_yyyymmdd(date),
         "issuer": b.issuer,
         "place": a.place,
         "city": a.city,

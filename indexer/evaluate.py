@@ -16,6 +16,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from archive.labels import to_yyyymmdd
 from indexer import query as q
 from indexer.analysis import units_string
 from indexer.columns import Snapshot
@@ -73,8 +74,8 @@ def filter_set(s: Searcher, snap: Snapshot, f: Filters, kf: KeyFacets) -> DocSet
     if f.place:
         docs = docs & set(s.docs_for_query(wq.Term("place", f.place)))
     if f.date_from or f.date_to:
-        lo = int(f.date_from.strftime("%Y%m%d")) if f.date_from else 0
-        hi = int(f.date_to.strftime("%Y%m%d")) if f.date_to else 99999999
+        lo = to_yyyymmdd(f.date_from) or 0
+        hi = to_yyyymmdd(f.date_to) or 99999999
         date = snap.date
         docs = {d for d in docs if date[d] and lo <= date[d] <= hi}
     return docs

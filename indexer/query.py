@@ -27,6 +27,7 @@ import cn2an
 from whoosh import query as wq
 
 from archive import gazetteer
+from archive.dates import issue_number as _issue_number
 from indexer.analysis import normalize, units
 from indexer.schema import TEXTS
 
@@ -42,8 +43,6 @@ FIELD_ALIASES = {
     "标题": "title", "正文": "text", "城市": "city", "地点": "place", "地区": "place", "省份": "province",
     "省": "province", "年份": "year", "期": "issue", "文种": "doc_type", "type": "doc_type",
 }
-
-ISSUE_RE = re.compile(r"^第([0-9〇零一二三四五六七八九十百两]+)期$")
 
 
 @dataclass(frozen=True)
@@ -419,15 +418,9 @@ def parse_query(raw: str) -> Parsed:
 
 
 def issue_number(text: str) -> int | None:
-    """11 for 第11期 / 第十一期, else None."""
-    m = ISSUE_RE.match(normalize(text.strip()))
-    if not m:
-        return None
-    try:
-        n = int(cn2an.cn2an(m.group(1), "smart"))
-    except (ValueError, KeyError, TypeError):
-        return None
-    return n if 0 < n < 100000 else None
+    """11 for 第11期 / 第十一期 (full-width forms too), else None."""
+    text = normalize(text.strip())
+    return _issue_number(text) if text.startswith("第") else None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ and nothing else.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import math
 from collections import Counter
 from typing import Any
@@ -28,8 +29,8 @@ from indexer.suggest import Lexicon, build_lexicon, complete
 
 __all__ = ["Filters", "IndexCorruptError", "search", "corrections", "suggest", "SORTS"]
 
-SORTS = ("relevance", "date")
-MAX_PER_PAGE = 100
+SORTS = ("relevance", "date", "oldest")  # date: newest first; oldest: oldest first
+MAX_PER_PAGE = 10_000  # an export takes the whole result set as one page; the page and CLI show ≤ 100
 MAX_PAGE = 10_000
 FEW_HITS = 2  # a query finding this many articles or fewer is offered corrections
 FEW_HITS_TERM = 4  # … of its terms this short (any term that finds nothing)
@@ -38,7 +39,7 @@ SUGGEST_TITLES = 200  # newest articles whose title holds the prefix, read for t
 
 
 def snapshot(handle: IndexHandle) -> Snapshot:
-    return handle.shared("facets", build_snapshot)  # type: ignore[return-value]
+    return handle.shared("facets", build_snapshot)
 
 
 def substring_net(handle: IndexHandle) -> Net:
@@ -46,7 +47,7 @@ def substring_net(handle: IndexHandle) -> Net:
 
 
 def key_facets(handle: IndexHandle) -> KeyFacets:
-    return handle.shared("keyfacets", build_keyfacets)  # type: ignore[return-value]
+    return handle.shared("keyfacets", build_keyfacets)
 
 
 def lexicon(handle: IndexHandle) -> Lexicon:
@@ -92,7 +93,10 @@ def search(
     if filters.region:
         unregioned = found & filter_set(s, snap, dataclasses.replace(filters, region=()), kf)
     k = page * per_page
-    if parsed.tree is None or sort == "date":
+    if sort == "oldest":
+        date = snap.date  # oldest first, in document order within a day, undated last
+        ordered = heapq.nsmallest(k, matched, key=lambda d: (not date[d], date[d], d))
+    elif parsed.tree is None or sort == "date":  # (nothing to rank by)
         ordered = by_date(matched, snap, k)
     else:
         ordered = by_relevance(net, snap, ev, matched, k)

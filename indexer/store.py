@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import fcntl
 
@@ -42,6 +42,8 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from indexer.schema import SCHEMA_VERSION, make_schema
+
+T = TypeVar("T")
 
 CURRENT = "current"
 GEN_PREFIX = "gen-"
@@ -313,7 +315,7 @@ class IndexHandle:
         self.root = Path(root)
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._shared: dict[tuple[str, int], object] = {}
+        self._shared: dict[tuple[str, int], object] = {}  # (name|generation dir, version) -> value
         self._all: list[Searcher] = []  # every searcher opened, to close them all
         self._held: dict[int, int] = {}  # id(searcher) → fd of its generation's READERS lock
 
@@ -385,7 +387,7 @@ class IndexHandle:
             self._release(s)
         s.close()
 
-    def shared(self, name: str, build: "object") -> object:
+    def shared(self, name: str, build: Callable[[Searcher], T]) -> T:
         """A value computed once per index version and shared by all threads.
 
         It belongs to the version of this thread's current searcher (the one
@@ -399,8 +401,8 @@ class IndexHandle:
         full = (f"{name}|{key[0]}", key[1])
         with self._lock:
             if full in self._shared:
-                return self._shared[full]
-        value = build(s)  # type: ignore[operator]
+                return cast(T, self._shared[full])  # stored under this name by this builder
+        value = build(s)
         with self._lock:
             # keep only the newest version of each shared value
             for k in [k for k in self._shared if k[0].startswith(f"{name}|")]:

@@ -102,7 +102,7 @@ def app(index_dir: Path, corpus_dir: Path) -> Any:
     """The web app over the test index (read-only)."""
     from webui import create_app
 
-    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus_dir)})
+    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
 
 
 @pytest.fixture()

@@ -138,11 +138,15 @@ def test_open_bulletin_from_results(watched: Watched, live_server: str) -> None:
     mark = article.locator(".body mark", has_text="口罩行动").first
     assert mark.is_visible()
     cite = article.locator("input.cite-text")
-    assert cite.input_value() == "《江苏精神文明建设简报》2022年第11期（2022年4月2日）《淮安市：疫情防控齐聚力 志愿服务暖人心》"
+    assert cite.input_value().startswith("江苏省文明办. 淮安市：疫情防控齐聚力 志愿服务暖人心[N/OL]. 江苏精神文明建设简报, 2022-04-02(11)[")
+    assert cite.input_value().endswith(page.url.split("?")[0].split("#")[0] + "#a1.")
     copy = article.locator("button.copy")
     assert copy.is_visible()  # shown by app.js
     copy.click()
     page.wait_for_function("document.querySelector('#a1 button.copy').textContent === '已复制'")
+    with page.expect_navigation():
+        page.locator(".crumbs a", has_text="返回检索结果").click()
+    assert page.url == live_server + "/?q=%E5%8F%A3%E7%BD%A9%E8%A1%8C%E5%8A%A8"
     assert not watched.dialogs and not watched.errors
 
 
@@ -194,6 +198,121 @@ def test_readable_on_a_phone(browser: Any, live_server: str) -> None:
             assert page.locator("#q").is_visible()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "results-phone.png"))
+    finally:
+        context.close()
+
+
+def _count_on_page(page: Any) -> int:
+    return int(re.search(r"共 (\d+) 篇", page.locator(".summary h1").inner_text()).group(1))
+
+
+def test_export_buttons_download_files_that_open(watched: Watched, live_server: str, tmp_path: Path) -> None:
+    import csv
+
+    import docx
+    import openpyxl
+
+    page = watched.page
+    page.goto(live_server + "/")
+    search(page, "志愿服务")
+    with page.expect_navigation():
+        page.locator("#facet-year a", has_text="2023年").click()
+    count = _count_on_page(page)
+    assert count == 25
+    files: dict[str, Path] = {}
+    for label, fmt in (("Excel 表格", "xlsx"), ("Word 汇编", "docx"), ("CSV", "csv")):
+        with page.expect_download() as info:
+            page.locator(".export a", has_text=label).click()
+        download = info.value
+        assert download.suggested_filename.startswith("简报检索-志愿服务-") and download.suggested_filename.endswith(fmt)
+        files[fmt] = tmp_path / download.suggested_filename
+        download.save_as(str(files[fmt]))
+    rows = list(openpyxl.load_workbook(files["xlsx"])["检索结果"].iter_rows(values_only=True))
+    assert len(rows) == count + 1
+    doc = docx.Document(str(files["docx"]))
+    assert len([p for p in doc.paragraphs if p.style.name == "Heading 1"]) == count
+    with files["csv"].open(encoding="utf-8-sig", newline="") as f:
+        assert len(list(csv.reader(f))) == count + 1
+    assert not watched.errors
+
+
+def test_feed_link_gives_the_search_as_atom(watched: Watched, live_server: str) -> None:
+    import feedparser
+
+    page = watched.page
+    page.goto(live_server + "/?q=志愿服务&year=2023")
+    link = page.locator(".export a.feed")
+    assert link.is_visible() and "订阅" in link.inner_text()
+    assert page.locator('link[rel="alternate"][type="application/atom+xml"]').get_attribute("href") == link.get_attribute("href")
+    body = page.request.get(live_server + link.get_attribute("href")).body()
+    feed = feedparser.parse(body)
+    assert not feed.bozo and len(feed.entries) == 25
+    assert feed.entries[0].published >= feed.entries[-1].published
+
+
+def test_series_page_from_the_search_page(watched: Watched, live_server: str) -> None:
+    page = watched.page
+    page.goto(live_server + "/")
+    with page.expect_navigation():
+        page.locator("a", has_text="各简报期次核对").click()
+    assert page.locator("h1").inner_text() == "各简报期次核对"
+    row = page.locator("h2", has_text="志愿服务测试简报").locator("xpath=following-sibling::table[1]")
+    assert row.locator("td.issues a").count() == 5
+    with page.expect_navigation():
+        row.locator("td.issues a", has_text="第3期").click()
+    assert "/bulletin/" in page.url and "2023年第3期" in page.locator(".bulletin-head h1").inner_text()
+
+
+def _active(page: Any) -> str:
+    return page.evaluate("(() => { const e = document.activeElement; return (e.id || '') + '|' + (e.closest('.hit') ? 'hit' : e.tagName); })()")
+
+
+def test_keyboard_path(watched: Watched, live_server: str) -> None:
+    page = watched.page
+    page.goto(live_server + "/")
+    assert _active(page).startswith("q|")  # the box is focused on the home page
+    page.keyboard.type("志愿服务")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("/")
+    assert _active(page).startswith("q|")  # `/` focuses the box
+    tabs = 0
+    while _active(page) != "|hit" and tabs < 10:
+        page.keyboard.press("Tab")
+        tabs += 1
+    assert _active(page) == "|hit" and tabs <= 3, f"{tabs} Tabs from the box to the first result"
+    first = page.locator(".hit h3 a").first
+    assert page.evaluate("document.activeElement.href") == first.evaluate("a => a.href")
+    # the skip link is the first stop on a fresh page and lands on the results
+    page.goto(live_server + "/?q=志愿服务")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert _active(page) == "|hit"
+
+
+def test_phone_layout_filters_panel_and_timeline_labels(browser: Any, live_server: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(live_server + "/?q=志愿服务")
+        panel = page.locator("details#filters")
+        summary = panel.locator("summary")
+        assert summary.is_visible() and summary.inner_text() == "筛选"
+        assert panel.get_attribute("open") is None  # folded on a phone
+        assert not page.locator("#facet-city").is_visible()
+        assert summary.bounding_box()["y"] < page.locator(".hits").bounding_box()["y"]  # above the results
+        summary.click()
+        assert page.locator("#facet-city").is_visible()
+        sizes = page.evaluate("""Array.from(document.querySelectorAll('svg.timeline text')).map(t =>
+            parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)""")
+        assert sizes and min(sizes) >= 10, sizes
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "results-phone-filters.png"), full_page=True)
     finally:
         context.close()
 

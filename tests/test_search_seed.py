@@ -117,7 +117,8 @@ def test_cli_json(handle: IndexHandle) -> None:
     assert hit["date"] == "2022-04-02" and hit["city"] == "淮安市" and hit["place"] == "淮安市"
     assert hit["title"] == "疫情防控齐聚力 志愿服务暖人心"
     assert "<mark>口罩行动</mark>" in hit["snippet"]
-    assert d["facets"]["city"] == [{"value": "淮安市", "count": 1}]
+    assert d["facets"]["city"] == [{"value": "淮安市", "label": "淮安市", "count": 1, "selected": False,
+                                    "toggle_url": "/?q=%E5%8F%A3%E7%BD%A9%E8%A1%8C%E5%8A%A8&city=%E6%B7%AE%E5%AE%89%E5%B8%82"}]
     assert d["facets"]["issue"][0]["label"] == "江苏精神文明建设简报 2022年第11期"
     r = CliRunner().invoke(cli, ["search", "马善民", "--city", "淮安市", "--json", "--index", str(handle.root)])
     assert json.loads(r.output)["total"] == 0

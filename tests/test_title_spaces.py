@@ -52,4 +52,4 @@ def test_bulletin_page_and_citation_keep_the_space(index: Path):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "为党育人 为国育才" in html
-    assert "《“领头雁”路丙辉：为党育人 为国育才》" in html  # the citation
+    assert "“领头雁”路丙辉：为党育人 为国育才[N/OL]." in html  # the citation (GB/T 7714, archive.citation)

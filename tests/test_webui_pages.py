@@ -94,8 +94,11 @@ def test_date_range_and_sort(client: Any) -> None:
     html = page(client, "/", q="志愿服务", **{"from": "2023-04-01", "to": "2023-06-30"})
     assert "共 10 篇" in html and 'value="2023-04-01"' in html and 'value="2023-06-30"' in html
     by_date = page(client, "/", q="志愿服务", sort="date")
-    assert "<strong>按日期</strong>" in by_date
+    assert '<strong aria-current="true">按日期（新→旧）</strong>' in by_date
     assert by_date.index("第5期第") < by_date.index("第4期第") < by_date.index("第2期第")
+    oldest = page(client, "/", q="志愿服务", sort="oldest")
+    assert '<strong aria-current="true">按日期（旧→新）</strong>' in oldest
+    assert oldest.index("第1期第") < oldest.index("第2期第") < oldest.index("第3期第")
 
 
 def test_pagination(client: Any) -> None:
@@ -134,7 +137,8 @@ def test_form_works_without_javascript(client: Any) -> None:
     assert 'method="get"' in form
     assert '<input type="hidden" name="city" value="南京市">' in form
     assert '<input type="hidden" name="sort" value="date">' in form
-    assert 'type="date" name="from"' in form
+    assert 'id="search-form"' in form
+    assert 'type="date" name="from" form="search-form"' in html  # in the 筛选 panel, submitted with the form
 
 
 def test_bulletin_view(client: Any, ids: dict[str, str]) -> None:
@@ -143,7 +147,8 @@ def test_bulletin_view(client: Any, ids: dict[str, str]) -> None:
     assert "江苏省文明办" in html and "2022年4月2日" in html
     assert 'id="a1"' in html and 'id="a2"' in html
     assert "<mark>口罩行动</mark>" in html
-    assert "《江苏精神文明建设简报》2022年第11期（2022年4月2日）《淮安市：疫情防控齐聚力 志愿服务暖人心》" in html
+    assert "江苏省文明办. 淮安市：疫情防控齐聚力 志愿服务暖人心[N/OL]. 江苏精神文明建设简报, 2022-04-02(11)[" in html
+    assert f"http://localhost/bulletin/{ids['seed']}#a1" in html and "《《" not in html
     assert "readonly" in html and 'class="copy"' in html
 
 
@@ -174,8 +179,19 @@ def test_unknown_bulletin_is_chinese_404(client: Any, bad: str) -> None:
      ({"to": "yesterday"}, 400), ({"year": "twenty"}, 400), ({"month": "2022-13"}, 400), ({"sort": "random"}, 400)],
 )
 def test_bad_params_are_friendly_400(client: Any, query: dict[str, str], status: int) -> None:
-    html = page(client, "/", status=status, **query)
-    assert "请求有误" in html and "Traceback" not in html
+    html = page(client, "/", status=status, q="志愿服务", **query)
+    name, value = next(iter(query.items()))
+    assert f"参数 {name} 的值无效" in html and 'class="field-error"' in html and "Traceback" not in html
+    assert 'id="q"' in html and 'value="志愿服务"' in html  # the search page, the rest of the query kept
+    total = client.get("/api/search", query_string={"q": "志愿服务"}).get_json()["total"]
+    assert total > 20 and f"共 {total} 篇" in html  # … and searched without the bad parameter
+
+
+def test_bad_date_is_shown_beside_the_date_fields(client: Any) -> None:
+    html = page(client, "/", status=400, q="志愿服务", city="南京市", **{"from": "2023-05-01", "to": "2023-04-01"})
+    panel = html[html.index('id="facet-dates"'):html.index('id="facet-city"')]
+    assert "起始日期晚于截止日期" in panel and 'aria-invalid="true"' in panel
+    assert '<input type="hidden" name="city" value="南京市">' in html and "共 5 篇" in html
 
 
 def test_unknown_route_is_chinese_404(client: Any) -> None:

@@ -1,4 +1,4 @@
-"""webui.params: every request parameter parsed and validated in one place."""
+"""indexer.params: every request parameter parsed and validated in one place."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from webui.params import MAX_QUERY, BadParam, SearchParams, parse_search_args, parse_terms
+from indexer.params import MAX_QUERY, BadParam, SearchParams, parse_search_args, parse_terms
 
 
 def parse(**kwargs: object) -> SearchParams:
@@ -45,6 +45,26 @@ def test_issue_id_or_number() -> None:
     with pytest.raises(BadParam):
         parse(issue=["11", "12"])
     assert parse(issue="不存在").bulletin == ("不存在",)  # unknown: matches nothing, not an error
+
+
+@pytest.mark.parametrize("text,number", [("第十一期", 11), ("第11期", 11), ("第１１期", 11), ("第一百零二期", 102), ("7", 7)])
+def test_issue_numbers_as_people_write_them(text: str, number: int) -> None:
+    assert parse(issue=text).issue == number
+
+
+def test_issue_number_out_of_range_is_refused() -> None:
+    with pytest.raises(BadParam) as exc:
+        parse(issue="第九九九九九九九九期")
+    assert exc.value.name == "issue"
+
+
+def test_pairs_from_the_cli_parse_like_the_url() -> None:
+    from indexer.params import Pairs
+
+    pairs = [("q", "志愿"), ("city", "南京市"), ("city", "苏州市"), ("sort", "oldest"), ("place", "玄武区")]
+    assert parse_search_args(Pairs(pairs)) == parse_search_args(MultiDict(pairs))
+    p = parse_search_args(Pairs(pairs))
+    assert p.city == ("南京市", "苏州市") and p.sort == "oldest" and p.place == "玄武区"
 
 
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "10001", "1.5", "１", "99999999999999999999"])

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from indexer.snippets import query_regex
-from webui.render import citation, highlight_html, highlight_text, markdown_to_html, render_body
+from webui.render import highlight_html, highlight_text, markdown_to_html, render_body
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -69,12 +69,3 @@ def test_highlight_text_escapes() -> None:
 def test_highlight_entities_not_broken() -> None:
     out = highlight_html("<p>a &amp; amp b</p>", query_regex("amp"))
     assert out == "<p>a &amp; <mark>amp</mark> b</p>"
-
-
-def test_citation() -> None:
-    b = {"series": "江苏精神文明建设简报", "year": 2022, "issue": 11, "date": "2022-04-02"}
-    a = {"place": "淮安市", "title": "疫情防控齐聚力 志愿服务暖人心"}
-    assert citation(b, a) == "《江苏精神文明建设简报》2022年第11期（2022年4月2日）《淮安市：疫情防控齐聚力 志愿服务暖人心》"
-    assert citation({"series": "新闻联播", "year": None, "issue": None, "date": "2024-03-15"}, {"place": None, "title": "标题"}) == (
-        "《新闻联播》（2024年3月15日）《标题》"
-    )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from webui.data import bulletin_data, parse_or_400, search_data, suggest_data
+from archive.citation import citation
+from webui.data import article_url, bulletin_data, parse_or_400, search_data, suggest_data
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -24,6 +25,13 @@ def api_suggest() -> Response:
 
 @bp.get("/bulletins/<bulletin_id>")
 def api_bulletin(bulletin_id: str) -> Response:
-    """get_bulletin()'s dict: the issue and one page (`?page=N`) of its articles, bodies as source text."""
-    return jsonify(bulletin_data(bulletin_id, request.args))
+    """get_bulletin()'s dict: the issue and one page (`?page=N`) of its articles, bodies as
+    source text; each article with its permanent URL and citation (the page's and the
+    exports' formatter)."""
+    data = bulletin_data(bulletin_id, request.args)
+    articles = []
+    for article in data["articles"]:
+        url = article_url(bulletin_id, article["order"])
+        articles.append({**article, "url": url, "citation": citation(data, article, url=url)})
+    return jsonify({**data, "articles": articles})
 

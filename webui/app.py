@@ -12,7 +12,11 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import RequestRedirect
 
-from indexer.settings import corpus_dir, index_dir, instance_dir
+from archive.labels import chinese_date, issue_label
+from indexer.export import EXPORT_LIMIT
+from indexer.page import escape_json_html
+from indexer.params import PAGE_MAX_PER_PAGE
+from indexer.settings import BASE_URL, PER_PAGE, index_dir, instance_dir
 from indexer.store import IndexUnavailableError
 
 log = logging.getLogger(__name__)
@@ -39,9 +43,7 @@ class SafeJSONProvider(DefaultJSONProvider):
     sort_keys = False
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
-        text = super().dumps(obj, **kwargs)
-        # These characters only occur inside JSON strings, where \u escapes are equivalent.
-        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return escape_json_html(super().dumps(obj, **kwargs))
 
 
 def _error_parts(code: int, description: str | None, default_description: str | None) -> tuple[str, str]:
@@ -126,7 +128,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json = SafeJSONProvider(app)
     app.config.from_mapping(
         INDEX_DIR=str(index_dir()),
-        CORPUS_DIR=str(corpus_dir()),
+        PER_PAGE=min(PAGE_MAX_PER_PAGE, max(1, PER_PAGE.number())),
+        BASE_URL=BASE_URL.value(),
+        EXPORT_LIMIT=EXPORT_LIMIT,
         MAX_CONTENT_LENGTH=64 * 1024,  # nothing is uploaded; keep bodies small
     )
     if test_config is None:
@@ -134,11 +138,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
-    from webui import api, original, views
+    from webui import api, exports, original, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(original.bp)
     register_errors(app)
     app.after_request(security_headers)
+    app.jinja_env.globals.update(issue_label=issue_label, chinese_date=chinese_date)  # archive.labels
     return app

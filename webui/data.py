@@ -4,59 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
+from flask import abort, current_app, request
 
+from indexer import links
 from indexer.bulletin import get_bulletin
-from indexer.search import SORTS, Filters, search, suggest
+from indexer.page import search_page
+from indexer.params import (
+    BadParam, MultiArgs, SearchParams, is_bulletin_id, parse_page, parse_query, parse_search_args,
+)
+from indexer.related import related_articles
+from indexer.search import suggest
+from indexer.series import series_report
 from webui.db import get_index
-from webui.facets import build_facets
-from webui.params import BadParam, MultiArgs, SearchParams, is_bulletin_id, parse_page, parse_query, parse_search_args
-
-PER_PAGE = 20
 
 
 def parse_or_400(args: MultiArgs) -> SearchParams:
     """The page state from the request, or a 400 saying which parameter is wrong."""
     try:
-        return parse_search_args(args, tuple(SORTS))
+        return parse_search_args(args)
     except BadParam as exc:
         abort(400, str(exc))
 
 
-def filters_for(params: SearchParams) -> Filters:
-    """The indexer's Filters for a page state."""
-    return Filters(
-        city=params.city,
-        year=params.year,
-        month=params.month,
-        bulletin=params.bulletin,
-        issue=params.issue,
-        place=params.place,
-        series=params.series,
-        date_from=params.date_from,
-        date_to=params.date_to,
-        region=params.region,
-        doc_type=params.doc_type,
-    )
-
-
-def search_data(params: SearchParams, base: str = "/") -> dict[str, Any]:
-    """search()'s dict for `params`, its facets as {value,label,count,selected,toggle_url} dicts.
-
-    This is what `/api/search` returns and what the search page renders.
-    """
-    result = search(
-        get_index(),
-        params.q,
-        filters_for(params),
-        sort=params.effective_sort,
-        page=params.page,
-        per_page=PER_PAGE,
-    )
-    data = dict(result)
-    data["facets"] = build_facets(params, result.get("facets", {}), base=base)
-    data["warnings"] = list(params.notices) + list(result.get("warnings", []))
-    return data
+def search_data(params: SearchParams) -> dict[str, Any]:
+    """The one result dict (indexer.page.search_page) on the app's index: what
+    `/api/search` returns and the search page renders."""
+    return search_page(get_index(), params, current_app.config["PER_PAGE"])
 
 
 def suggest_data(prefix: str | None) -> dict[str, Any]:
@@ -79,3 +52,24 @@ def bulletin_data(bulletin_id: str, args: MultiArgs | None = None) -> dict[str, 
     if page > bulletin["pages"]:
         abort(404, f"简报 {bulletin['label']} 只有 {bulletin['pages']} 页。")
     return bulletin
+
+
+def base_url() -> str:
+    """The app's public address: BASE_URL when configured, else the address it was reached at."""
+    return current_app.config.get("BASE_URL") or request.url_root
+
+
+def article_url(bulletin_id: str, order: int | None = None) -> str:
+    """The permanent URL of a bulletin's article (citations, feeds, exports)."""
+    return links.article_url(base_url(), bulletin_id, order)
+
+
+def related_data(bulletin: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Article id → up to five related articles of other issues, for the articles of
+    `bulletin` (bulletin_data()'s dict: one page of an issue)."""
+    return related_articles(get_index(), bulletin)
+
+
+def series_data() -> dict[str, Any]:
+    """The series report of the current index."""
+    return series_report(get_index())

@@ -159,26 +159,3 @@ def terms_regex(q: str, terms: Iterable[str] = ()) -> re.Pattern[str] | None:
         return query_regex(q)
     quoted = [f'"{t.replace(chr(34), " ")}"' for t in terms if t.strip()]
     return query_regex(" OR ".join(quoted)) if quoted else None
-
-
-def chinese_date(iso: str | None) -> str:
-    """`2022-04-02` → `2022年4月2日` (anything else is returned as given)."""
-    if not iso:
-        return ""
-    try:
-        y, m, d = (int(p) for p in iso[:10].split("-"))
-    except ValueError:
-        return iso
-    return f"{y}年{m}月{d}日"
-
-
-def citation(bulletin: dict, article: dict) -> str:
-    """A citation like 《江苏精神文明建设简报》2022年第11期（2022年4月2日）《淮安市：疫情防控齐聚力 志愿服务暖人心》."""
-    text = f"《{bulletin.get('series') or ''}》"
-    if bulletin.get("year") is not None and bulletin.get("issue") is not None:
-        text += f"{bulletin['year']}年第{bulletin['issue']}期"
-    if bulletin.get("date"):
-        text += f"（{chinese_date(bulletin['date'])}）"
-    title = article.get("title") or ""
-    heading = f"{article['place']}：{title}" if article.get("place") else title
-    return text + f"《{heading}》"

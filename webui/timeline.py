@@ -6,8 +6,10 @@ from typing import Any, Iterable
 
 from markupsafe import Markup, escape
 
-from webui.facets import state_url
-from webui.params import SearchParams
+from archive.labels import month_label
+
+from indexer.links import state_url
+from indexer.params import SearchParams
 
 SLOT = 22  # width of one month in SVG units
 BAR = 16
@@ -40,11 +42,7 @@ def month_series(counted: Iterable[dict[str, Any]]) -> list[tuple[str, int]]:
     return [(m, counts[m]) for m in months]  # too long a span: only months with matches
 
 
-def _label(month: str) -> str:
-    return f"{int(month[:4])}年{int(month[5:7])}月"
-
-
-def render_timeline(params: SearchParams, counted: Iterable[dict[str, Any]], base: str = "/") -> Markup:
+def render_timeline(params: SearchParams, counted: Iterable[dict[str, Any]]) -> Markup:
     """The inline SVG for the month facet of a result, or an empty string when there is nothing to chart."""
     series = month_series(counted)
     if not series:
@@ -54,7 +52,7 @@ def render_timeline(params: SearchParams, counted: Iterable[dict[str, Any]], bas
     offset = (width - len(series) * SLOT) / 2
     total_h = TOP + HEIGHT + BOTTOM
     parts: list[str] = [
-        f'<svg class="timeline" viewBox="0 0 {width} {total_h}" role="img" '
+        f'<svg class="timeline" width="{width:g}" height="{total_h}" viewBox="0 0 {width} {total_h}" role="img" '
         f'aria-labelledby="timeline-title" xmlns="http://www.w3.org/2000/svg">',
         '<title id="timeline-title">各月匹配文章数</title>',
         f'<line class="tl-axis" x1="0" y1="{TOP + HEIGHT}" x2="{width}" y2="{TOP + HEIGHT}"/>',
@@ -64,13 +62,13 @@ def render_timeline(params: SearchParams, counted: Iterable[dict[str, Any]], bas
         x = offset + i * SLOT + (SLOT - BAR) / 2
         h = 0 if count == 0 else max(2.0, HEIGHT * count / peak)
         y = TOP + HEIGHT - h
-        title = escape(f"{_label(month)}：{count} 篇")
+        title = escape(f"{month_label(month)}：{count} 篇")
         selected = month in params.month
         if count:
             if selected and len(params.month) == 1:
-                href = state_url(params, base, month=())  # a second click removes the month filter
+                href = state_url(params, month=())  # a second click removes the month filter
             else:
-                href = state_url(params, base, month=(month,))
+                href = state_url(params, month=(month,))
             cls = "tl-bar selected" if selected else "tl-bar"
             parts.append(
                 f'<a href="{escape(href)}" aria-label="{title}">'

@@ -1,27 +1,40 @@
-"""HTML pages: the search page and the bulletin view."""
+"""HTML pages: the search page, the bulletin view and the series report."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
+from archive.citation import citation
+from archive.labels import chinese_date, month_label, year_label
 from indexer.bulletin import article_page
-from webui.data import bulletin_data, parse_or_400, search_data, suggest_data
-from webui.facets import active_filters, state_url
-from webui.params import SearchParams, clean_text, parse_query, parse_terms
-from webui.render import Budget, chinese_date, citation, highlight_text, render_body, terms_regex
+from indexer.export import EXPORT_FORMATS
+from indexer.links import active_filters, state_url
+from indexer.params import BadParam, SearchParams, clean_text, parse_query, parse_search_args, parse_terms
+from indexer.search import SORTS
+from webui.data import article_url, bulletin_data, related_data, search_data, series_data, suggest_data
+from webui.render import Budget, highlight_text, render_body, terms_regex
 from webui.timeline import render_timeline
 
 bp = Blueprint("web", __name__)
 
+MAX_BACK = 2000  # characters of the `back` parameter (the search a bulletin was opened from)
 
-def bulletin_url(bulletin_id: str, terms: list[str] | tuple[str, ...] = (), order: int | None = None) -> str:
-    """Link to a bulletin (and one of its articles), carrying the search terms to highlight."""
+
+def bulletin_url(
+    bulletin_id: str, terms: list[str] | tuple[str, ...] = (), order: int | None = None, back: str | None = None
+) -> str:
+    """Link to a bulletin (and one of its articles), carrying the search terms to highlight
+    and the search it was opened from (`back`, that search's query string)."""
     anchor = f"a{order}" if order is not None else None
     page = article_page(order)
     return url_for(
-        "web.bulletin", bulletin_id=bulletin_id, hl=list(terms) or None, page=page if page > 1 else None, _anchor=anchor
+        "web.bulletin", bulletin_id=bulletin_id, hl=list(terms) or None, page=page if page > 1 else None,
+        back=back or None, _anchor=anchor,
     )
 
 
@@ -57,10 +70,10 @@ def date_offers(params: SearchParams, data: dict[str, Any]) -> list[dict[str, st
         rest = " ".join(params.q.replace(d["term"], " ", 1).split())
         if d["field"] == "month":
             year, month = d["value"].split("-")
-            label = f"{int(year)}年{int(month)}月"
+            label = month_label(d["value"])
             url = state_url(params, q=rest, month=tuple(dict.fromkeys((*params.month, d["value"]))))
         else:
-            label = f"{d['value']}年"
+            label = year_label(int(d["value"]))
             url = state_url(params, q=rest, year=tuple(dict.fromkeys((*params.year, int(d["value"])))))
         out.append({"label": label, "url": url})
     return out
@@ -78,40 +91,91 @@ def suggestions(params: SearchParams) -> list[dict[str, str]]:
     return out
 
 
+def _parse_keeping_the_rest(args: MultiDict) -> tuple[SearchParams, dict[str, str]]:
+    """The page state; a bad parameter is dropped (and reported by name) and the rest kept."""
+    errors: dict[str, str] = {}
+    args = MultiDict(args)
+    for _ in range(20):  # at most one pass per parameter name
+        try:
+            return parse_search_args(args), errors
+        except BadParam as exc:
+            errors[exc.name] = str(exc)
+            args.poplist(exc.name)
+            if exc.name == "from":  # a reversed range: the message stands beside both fields
+                args.poplist("to")
+    return SearchParams(), errors  # pragma: no cover - every pass removes a name
+
+
+def _urls(params: SearchParams) -> dict[str, str]:
+    """The feed and export links of a search (the same state, without its page)."""
+    args = dataclasses.replace(params, page=1).to_args()
+    query = urlencode(args)
+    urls = {"feed": url_for("exports.feed") + ("?" + query if query else "")}
+    for fmt in EXPORT_FORMATS:
+        urls[fmt] = url_for("exports.export") + "?" + urlencode([*args, ("format", fmt)])
+    return urls
+
+
 @bp.get("/")
-def index() -> str:
-    """The search page: query, facets, timeline, results; browse the newest articles when empty."""
-    params = parse_or_400(request.args)
+def index() -> tuple[str, int]:
+    """The search page: query, facets, timeline, results; browse the newest articles when empty.
+
+    A parameter that cannot be understood is shown beside its field (status 400)
+    and the rest of the search is kept.
+    """
+    params, errors = _parse_keeping_the_rest(request.args)
     data = search_data(params)
     filters = active_filters(params, data["facets"])
+    back = urlencode(params.to_args())
     return render_template(
         "search.html",
         params=params,
+        errors=errors,
         data=data,
         filters=filters,
         timeline=render_timeline(params, data["facets"]["month"]),
         pagination=page_links(params, data["page"], data["pages"]),
         prev_url=state_url(params, page=data["page"] - 1) if data["page"] > 1 else None,
         next_url=state_url(params, page=data["page"] + 1) if data["page"] < data["pages"] else None,
-        sort_urls={s: state_url(params, sort=s, sort_given=True) for s in ("relevance", "date")},
+        sort_urls={s: state_url(params, sort=s, sort_given=True) for s in SORTS},
         suggestions=suggestions(params),
+        links=_urls(params),
+        export_limit=current_app.config["EXPORT_LIMIT"],
+        back=back,
         did_you_mean=did_you_mean(params, data),
         date_offers=date_offers(params, data),
         completions=suggest_data(params.q)["suggestions"] if params.q else [],
         bulletin_url=bulletin_url,
         chinese_date=chinese_date,
-    )
+    ), (400 if errors else 200)
+
+
+def _back_url(raw: str | None) -> str | None:
+    """The search page a bulletin was opened from, rebuilt through the parser (never a foreign URL)."""
+    if not raw or len(raw) > MAX_BACK:
+        return None
+    try:
+        params = parse_search_args(MultiDict(parse_qsl(raw, keep_blank_values=False)))
+    except BadParam:
+        return None
+    return state_url(params, page=params.page)
 
 
 @bp.get("/bulletin/<bulletin_id>")
 def bulletin(bulletin_id: str) -> str:
-    """One whole issue, each article with an anchor and a citation; search terms highlighted."""
+    """One issue (a page of its articles), each article with an anchor, a citation and
+    related articles; search terms highlighted; a way back to the search it came from."""
     data = bulletin_data(bulletin_id, request.args)
     terms = parse_terms(request.args)
     q, _ = parse_query(request.args.get("q"))
     rx = terms_regex(q, terms)
     if q and not terms:
         terms = [w for w in (clean_text(t).strip("\"'()（）") for t in q.split()) if w and w.upper() not in ("AND", "OR", "NOT")]
+    related = related_data(data)
+    back = request.args.get("back")
+    back_url = _back_url(back)
+    if back_url is None and (q or terms):
+        back_url = state_url(SearchParams(q=q or " ".join(terms)))
     budget = Budget()
     articles = [
         {
@@ -119,26 +183,34 @@ def bulletin(bulletin_id: str) -> str:
             "anchor": f"a{article['order']}",
             "title_html": highlight_text(article.get("title") or "", rx),
             "body_html": render_body(article.get("body") or "", rx, budget),
-            "citation": citation(data, article),
+            "url": article_url(bulletin_id, article["order"]),
+            "citation": citation(data, article, url=article_url(bulletin_id, article["order"])),
+            "related": related.get(article.get("article_id"), []),
         }
         for article in data.get("articles", [])
     ]
 
     def page_url(n: int) -> str:
         return url_for("web.bulletin", bulletin_id=bulletin_id, q=q or None, hl=parse_terms(request.args) or None,
-                       page=n if n > 1 else None)
+                       page=n if n > 1 else None, back=back if back_url else None)
 
     pages = data["pages"]
     article_pages = [{"number": n, "url": page_url(n), "current": n == data["page"]}
                      for n in sorted({1, pages} | set(range(max(1, data["page"] - 3), min(pages, data["page"] + 3) + 1)))]
-    back_url = state_url(SearchParams(q=q)) if q else (state_url(SearchParams(q=" ".join(terms))) if terms else None)
     return render_template(
         "bulletin.html",
         bulletin=data,
         articles=articles,
         terms=terms,
         back_url=back_url,
+        back=back if back_url else None,
         date_text=chinese_date(data.get("date")),
         bulletin_url=bulletin_url,
         article_pages=article_pages if pages > 1 else [],
     )
+
+
+@bp.get("/series")
+def series() -> str:
+    """The series report: per series and year the issues present, missing, duplicated, out of order."""
+    return render_template("series.html", report=series_data(), bulletin_url=bulletin_url)

@@ -1,6 +1,6 @@
 // Progressive enhancement only: the pages work without this file.
-// Copy buttons for citations (hidden until this script shows them).
 document.addEventListener("DOMContentLoaded", function () {
+  // Copy buttons for citations (hidden until this script shows them).
   document.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
     var input = document.getElementById(button.getAttribute("data-copy"));
     if (!input) return;
@@ -25,6 +25,23 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("input.cite-text").forEach(function (input) {
     input.addEventListener("focus", function () { input.select(); });
   });
+  // "/" focuses the search box (unless typing in a field already).
+  var box = document.getElementById("q");
+  if (box) {
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+      var t = event.target;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      event.preventDefault();
+      box.focus();
+      box.select();
+    });
+  }
+  // On a phone the 筛选 panel starts folded above the results.
+  var panel = document.getElementById("filters");
+  if (panel && window.matchMedia && window.matchMedia("(max-width: 720px)").matches) {
+    panel.open = false;
+  }
 });
 
 // Autocomplete: refill the search box's <datalist> from /api/suggest while typing

@@ -1,4 +1,5 @@
-"""Request parameters of the search page and API: parsed and validated in one place.
+"""Search parameters of the page, the API, the feed, the export and the CLI: parsed
+and validated in one place (the CLI hands its options over as the same pairs).
 
 Bad values that a person could not have meant (``page=abc``, ``from=2022-13-45``)
 raise :class:`BadParam` (a 400); values that are merely unknown (a city that is
@@ -12,16 +13,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol
 
+from archive.dates import issue_number
 from indexer.query import MAX_QUERY_CHARS as MAX_QUERY, cut_query  # one limit for web and CLI
-MAX_PAGE = 10_000
+from indexer.search import MAX_PAGE, SORTS
+
 MAX_VALUES = 50  # repeated values of one facet parameter
 MAX_VALUE_LEN = 100  # characters of one facet value
-DEFAULT_SORTS = ("relevance", "date")
+MAX_ISSUE = 10_000
+PAGE_MAX_PER_PAGE = 100  # results per page of the page, the API and the CLI (the export takes all)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_BULLETIN_ID = re.compile(r"^[0-9a-f]{16}$")
+_ISSUE_WORDS = re.compile(r"^\s*第.+期\s*$")
+_BULLETIN_ID = re.compile(r"^[0-9a-f]{16}$")  # the one home of a bulletin id's shape
 
 
 class MultiArgs(Protocol):
@@ -30,6 +35,20 @@ class MultiArgs(Protocol):
     def get(self, key: str, default: Any = None) -> Any: ...  # pragma: no cover
 
     def getlist(self, key: str) -> list[str]: ...  # pragma: no cover
+
+
+class Pairs:
+    """Parameters given as (name, value) pairs, e.g. from CLI options: what MultiArgs needs."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.pairs = [(k, v) for k, v in pairs if v is not None]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        values = self.getlist(key)
+        return values[0] if values else default
+
+    def getlist(self, key: str) -> list[str]:
+        return [v for k, v in self.pairs if k == key]
 
 
 class BadParam(ValueError):
@@ -187,7 +206,7 @@ def parse_query(value: str | None) -> tuple[str, list[str]]:
     return q, [cut] if cut else []
 
 
-def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = DEFAULT_SORTS) -> SearchParams:
+def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = SORTS) -> SearchParams:
     """Turn ``request.args`` into :class:`SearchParams`; raise :class:`BadParam` for bad values."""
     q, notices = parse_query(args.get("q"))
 
@@ -197,14 +216,22 @@ def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = DEFAULT_SORTS) -
     bulletins: list[str] = []
     numbers: set[int] = set()
     for value in _values(args, "issue"):
-        if value.isascii() and value.isdigit() and not is_bulletin_id(value):
-            numbers.add(int(value))
+        if is_bulletin_id(value):
+            number = None
+        elif value.isascii() and value.isdigit():
+            number = int(value)  # range-checked below
         else:
-            bulletins.append(value)  # unknown ids simply match nothing
+            number = issue_number(value)  # 第11期, 第十一期
+            if number is None and _ISSUE_WORDS.match(value):
+                raise BadParam("issue", value, "期号超出范围")
+        if number is not None:
+            numbers.add(number)
+        else:
+            bulletins.append(value)  # unknown (well-formed) ids simply match nothing
     if len(numbers) > 1:
         raise BadParam("issue", ",".join(map(str, sorted(numbers))), "只能指定一个期号")
     issue = numbers.pop() if numbers else None
-    if issue is not None and not 0 <= issue <= 10_000:
+    if issue is not None and not 0 <= issue <= MAX_ISSUE:
         raise BadParam("issue", str(issue), "期号超出范围")
 
     raw_sort = _single(args, "sort")

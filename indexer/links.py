@@ -9,27 +9,23 @@ import dataclasses
 from typing import Any, Iterable
 from urllib.parse import urlencode
 
-from webui.params import SearchParams
+from archive.labels import issue_number_label, month_label, year_label
+from indexer.params import SearchParams
 
 Facet = dict[str, Any]
 
 
-def state_url(params: SearchParams, base: str = "/", **changes: Any) -> str:
+def state_url(params: SearchParams, **changes: Any) -> str:
     """The URL of `params` with `changes` applied; any change other than `page` resets to page 1."""
     if "page" not in changes:
         changes["page"] = 1
     new = dataclasses.replace(params, **changes)
     query = urlencode(new.to_args())
-    return f"{base}?{query}" if query else base
+    return f"/?{query}" if query else "/"
 
 
 def _toggle(values: tuple[Any, ...], value: Any) -> tuple[Any, ...]:
     return tuple(v for v in values if v != value) if value in values else values + (value,)
-
-
-def _month_label(month: str) -> str:
-    year, mon = month.split("-")
-    return f"{int(year)}年{int(mon)}月"
 
 
 def _items(
@@ -38,7 +34,6 @@ def _items(
     selected: tuple[Any, ...],
     field: str,
     label: Any = str,
-    base: str = "/",
 ) -> list[Facet]:
     """Facet dicts for one field: the counted values, plus selected values that matched nothing."""
     items: list[Facet] = []
@@ -52,7 +47,7 @@ def _items(
                 "label": entry.get("label") or label(value),
                 "count": entry.get("count", 0),
                 "selected": value in selected,
-                "toggle_url": state_url(params, base, **{field: _toggle(selected, value)}),
+                "toggle_url": state_url(params, **{field: _toggle(selected, value)}),
             }
         )
     for value in selected:  # keep a way to remove a filter that now matches nothing
@@ -63,80 +58,86 @@ def _items(
                     "label": label(value),
                     "count": 0,
                     "selected": True,
-                    "toggle_url": state_url(params, base, **{field: _toggle(selected, value)}),
+                    "toggle_url": state_url(params, **{field: _toggle(selected, value)}),
                 }
             )
     return items
 
 
-def _region_items(params: SearchParams, counted: list[dict[str, Any]], base: str) -> list[Facet]:
+def _region_items(params: SearchParams, counted: list[dict[str, Any]]) -> list[Facet]:
     """The 地区 facet: provinces, the cities under a selected province, the counties under a
     selected city (`depth` 0, 1, 2); several may be selected (OR). Choosing a unit under a
     chosen one replaces it (drilling down narrows); choosing a sibling adds it."""
-    items = _items(params, counted, params.region, "region", label=lambda v: v.rsplit("/", 1)[-1], base=base)
+    items = _items(params, counted, params.region, "region", label=lambda v: v.rsplit("/", 1)[-1])
     extra = {e["value"]: e for e in counted}
     for item in items:
         value = item["value"]
         if value not in params.region:  # choosing a unit narrows its chosen ancestor: 江苏省 → 南京市
             chosen = tuple(r for r in params.region if not value.startswith(r + "/")) + (value,)
-            item["toggle_url"] = state_url(params, base, region=chosen)
+            item["toggle_url"] = state_url(params, region=chosen)
         item["depth"] = extra.get(item["value"], {}).get("depth", item["value"].count("/"))
         item["parent"] = extra.get(item["value"], {}).get("parent")
     return items
 
 
-def build_facets(params: SearchParams, raw: dict[str, list[dict[str, Any]]], base: str = "/") -> dict[str, list[Facet]]:
+def build_facets(params: SearchParams, raw: dict[str, list[dict[str, Any]]]) -> dict[str, list[Facet]]:
     """The facet sidebar: city, year, month (all months; the page shows those of chosen years) and issue."""
     facets: dict[str, list[Facet]] = {
-        "city": _items(params, raw.get("city", []), params.city, "city", base=base),
-        "year": _items(params, raw.get("year", []), params.year, "year", label=lambda y: f"{y}年", base=base),
-        "month": _items(params, raw.get("month", []), params.month, "month", label=_month_label, base=base),
-        "issue": _items(params, raw.get("issue", []), params.bulletin, "bulletin", base=base),
-        "region": _region_items(params, raw.get("region", []), base),
-        "doc_type": _items(params, raw.get("doc_type", []), params.doc_type, "doc_type", base=base),
+        "city": _items(params, raw.get("city", []), params.city, "city"),
+        "year": _items(params, raw.get("year", []), params.year, "year", label=year_label),
+        "month": _items(params, raw.get("month", []), params.month, "month", label=month_label),
+        "issue": _items(params, raw.get("issue", []), params.bulletin, "bulletin"),
+        "region": _region_items(params, raw.get("region", [])),
+        "doc_type": _items(params, raw.get("doc_type", []), params.doc_type, "doc_type"),
     }
     if params.issue is not None:  # `issue=11`: a number, shown as a removable filter
         facets["issue"].append(
             {
                 "value": str(params.issue),
-                "label": f"第{params.issue}期",
+                "label": issue_number_label(params.issue),
                 "count": None,
                 "selected": True,
-                "toggle_url": state_url(params, base, issue=None),
+                "toggle_url": state_url(params, issue=None),
             }
         )
     return facets
 
 
-def active_filters(params: SearchParams, facets: dict[str, list[Facet]], base: str = "/") -> list[dict[str, str]]:
+def active_filters(params: SearchParams, facets: dict[str, list[Facet]]) -> list[dict[str, str]]:
     """Every filter in force, with a URL that removes it (for the empty-result hints and the chips)."""
     labels = {(name, f["value"]): f["label"] for name, items in facets.items() for f in items}
     out: list[dict[str, str]] = []
     for c in params.city:
-        out.append({"label": f"城市：{c}", "remove_url": state_url(params, base, city=_toggle(params.city, c))})
+        out.append({"label": f"城市：{c}", "remove_url": state_url(params, city=_toggle(params.city, c))})
     for y in params.year:
-        out.append({"label": f"年份：{y}年", "remove_url": state_url(params, base, year=_toggle(params.year, y))})
+        out.append({"label": f"年份：{year_label(y)}", "remove_url": state_url(params, year=_toggle(params.year, y))})
     for m in params.month:
-        out.append({"label": f"月份：{_month_label(m)}", "remove_url": state_url(params, base, month=_toggle(params.month, m))})
+        out.append({"label": f"月份：{month_label(m)}", "remove_url": state_url(params, month=_toggle(params.month, m))})
     for b in params.bulletin:
         out.append(
             {
                 "label": f"期次：{labels.get(('issue', b), b)}",
-                "remove_url": state_url(params, base, bulletin=_toggle(params.bulletin, b)),
+                "remove_url": state_url(params, bulletin=_toggle(params.bulletin, b)),
             }
         )
     if params.issue is not None:
-        out.append({"label": f"期号：第{params.issue}期", "remove_url": state_url(params, base, issue=None)})
+        out.append({"label": f"期号：{issue_number_label(params.issue)}", "remove_url": state_url(params, issue=None)})
     if params.place:
-        out.append({"label": f"地点：{params.place}", "remove_url": state_url(params, base, place=None)})
+        out.append({"label": f"地点：{params.place}", "remove_url": state_url(params, place=None)})
     if params.series:
-        out.append({"label": f"简报：{params.series}", "remove_url": state_url(params, base, series=None)})
+        out.append({"label": f"简报：{params.series}", "remove_url": state_url(params, series=None)})
     if params.date_from:
-        out.append({"label": f"起始：{params.date_from.isoformat()}", "remove_url": state_url(params, base, date_from=None)})
+        out.append({"label": f"起始：{params.date_from.isoformat()}", "remove_url": state_url(params, date_from=None)})
     if params.date_to:
-        out.append({"label": f"截止：{params.date_to.isoformat()}", "remove_url": state_url(params, base, date_to=None)})
+        out.append({"label": f"截止：{params.date_to.isoformat()}", "remove_url": state_url(params, date_to=None)})
     for r in params.region:
-        out.append({"label": f"地区：{r.replace('/', ' › ')}", "remove_url": state_url(params, base, region=_toggle(params.region, r))})
+        out.append({"label": f"地区：{r.replace('/', ' › ')}", "remove_url": state_url(params, region=_toggle(params.region, r))})
     for d in params.doc_type:
-        out.append({"label": f"文种：{d}", "remove_url": state_url(params, base, doc_type=_toggle(params.doc_type, d))})
+        out.append({"label": f"文种：{d}", "remove_url": state_url(params, doc_type=_toggle(params.doc_type, d))})
     return out
+
+
+def article_url(base_url: str, bulletin_id: str, order: int | None = None) -> str:
+    """The permanent URL of a bulletin (and one article of it) under the app's public address."""
+    url = f"{base_url.rstrip('/')}/bulletin/{bulletin_id}"
+    return f"{url}#a{order}" if order is not None else url

@@ -1,0 +1,93 @@
+"""`bulletins export` and `bulletins report`: a result set to a file; the series report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bulletins.options import index_option
+from bulletins.search_cmd import open_index_errors, parse_options, search_options
+from indexer.settings import BASE_URL
+
+CLI_BASE_URL = "http://127.0.0.1:8000/"
+
+
+@click.command()
+@search_options
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "docx"]), default="xlsx", show_default=True,
+              help="CSV (UTF-8 with BOM), an Excel workbook or a Word 汇编.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The file to write.")
+@click.option("--base-url", default=lambda: BASE_URL.value() or CLI_BASE_URL, envvar=BASE_URL.envvar,
+              show_envvar=True, help="Public address of the web app, for the articles' links.")
+@index_option
+def export(fmt: str, output: Path, base_url: str, index: Path, **opts: Any) -> None:
+    """Export every article matching QUERY and the filters (at most 10,000) to a file."""
+    from indexer.export import RENDERERS, ExportTooLarge, export_records
+    from indexer.store import IndexHandle
+
+    params = parse_options(opts)
+    handle = IndexHandle(index)
+    try:
+        with open_index_errors(index):
+            data = export_records(handle, params, base_url)
+    except ExportTooLarge as ex:
+        raise click.ClickException(str(ex)) from None
+    finally:
+        handle.close()
+    body = RENDERERS[fmt](data)
+    try:
+        with output.open("wb") as f:
+            if isinstance(body, bytes):
+                f.write(body)
+            else:
+                for chunk in body:
+                    f.write(chunk)
+    except OSError as ex:
+        raise click.ClickException(f"cannot write {output}: {ex.strerror or ex}") from None
+    click.echo(f"{data.total} articles written to {output}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@index_option
+def report(as_json: bool, index: Path) -> None:
+    """The series report: per series and year, issues present, missing, duplicated, out of
+    order, and files with parse warnings. Exits 1 when anything is missing or wrong."""
+    from indexer.series import series_report
+    from indexer.store import IndexHandle
+
+    handle = IndexHandle(index)
+    try:
+        with open_index_errors(index):
+            data = series_report(handle)
+    finally:
+        handle.close()
+    t = data["totals"]
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False))
+    else:
+        for s in data["series"]:
+            click.echo(s["series"])
+            for y in s["years"]:
+                line = f"  {y['year'] or '?'}: {len(y['issues'])} issues"
+                if y["numbers"]:
+                    line += f" (第{y['numbers'][0]}–{y['numbers'][-1]}期)"
+                if y["missing"]:
+                    line += "; missing " + ", ".join(f"第{n}期" for n in y["missing"])
+                if y["missing_dates"]:
+                    line += "; missing days " + ", ".join(y["missing_dates"])
+                for d in y["duplicates"]:
+                    line += f"; 第{d['issue']}期 in {len(d['files'])} files ({', '.join(d['files'])})"
+                for b in y["backwards"]:
+                    line += f"; 第{b['issue']}期 dated {b['date']} before 第{b['after_issue']}期 ({b['after_date']})"
+                click.echo(line)
+        for w in data["warnings"]:
+            click.echo(f"warning: {w['label']} ({', '.join(w['files'])}): {'; '.join(w['warnings'])}")
+        click.echo(f"{t['series']} series, {t['issues']} issues: {t['missing']} missing, {t['duplicates']} duplicated, "
+                   f"{t['backwards']} out of order, {t['warnings']} with warnings")
+    if t["missing"] or t["duplicates"] or t["backwards"]:
+        raise SystemExit(1)

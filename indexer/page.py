@@ -1,0 +1,69 @@
+"""The one result dict of a search, for the page, `/api/search` and `bulletins search --json`.
+
+`search_page(handle, params)` is indexer.search.search()'s dict with the
+facets as {value, label, count, selected, toggle_url} dicts and the
+parameter notices among the warnings. The web app and the CLI both print it,
+so their JSON is the same byte for byte.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from indexer.links import build_facets
+from indexer.params import SearchParams
+from indexer.search import Filters, search
+from indexer.settings import PER_PAGE
+from indexer.store import IndexHandle
+
+
+def filters_for(params: SearchParams) -> Filters:
+    """The indexer's Filters for a page state."""
+    return Filters(
+        city=params.city,
+        year=params.year,
+        month=params.month,
+        bulletin=params.bulletin,
+        issue=params.issue,
+        place=params.place,
+        series=params.series,
+        date_from=params.date_from,
+        date_to=params.date_to,
+        region=params.region,
+        doc_type=params.doc_type,
+    )
+
+
+def search_page(handle: IndexHandle, params: SearchParams, per_page: int | None = None) -> dict[str, Any]:
+    """search()'s dict for `params`, its facets as link dicts (what the page renders)."""
+    result = search(
+        handle,
+        params.q,
+        filters_for(params),
+        sort=params.effective_sort,
+        page=params.page,
+        per_page=per_page or PER_PAGE.number(),
+    )
+    data = dict(result)
+    data["facets"] = build_facets(params, result.get("facets", {}))
+    data["warnings"] = list(params.notices) + list(result.get("warnings", []))
+    return data
+
+
+def escape_json_html(text: str) -> str:
+    """JSON text with <, > and & as \\u escapes, so no HTML can ever be sniffed from it
+    (they only occur inside JSON strings, where the escapes are equivalent)."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def to_json(data: Any) -> str:
+    """The dict as the API writes it: UTF-8 text, compact, HTML-safe (the CLI's --json too)."""
+    return escape_json_html(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def plain_snippet(snippet_html: str) -> str:
+    """A hit's snippet as plain text: its <mark> tags dropped, entities decoded (CLI, feed)."""
+    return html.unescape(re.sub(r"</?mark>", "", snippet_html or ""))

@@ -1,0 +1,107 @@
+"""Related articles: up to five articles of other issues that share the most
+distinctive words with an article.
+
+tf-idf over the word index: an article's key terms are its words weighted by
+frequency × idf (Whoosh's document frequencies of the `text` field); each
+other article scores the sum of the idf of the key terms it holds (title words
+count double). Only the posting lists of the key terms are read — distinctive
+words have short lists — so a whole issue takes milliseconds; results are
+kept per index version for the issues most recently viewed.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter, OrderedDict
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from archive.labels import iso_from_yyyymmdd
+from indexer.analysis import word_list
+from indexer.store import IndexHandle
+
+KEY_TERMS = 12
+RELATED = 5
+MAX_DF_SHARE = 0.05  # a word in more than 5% of articles says little about any of them
+CACHE_ISSUES = 256
+
+
+def key_terms(searcher: Searcher, text: str, k: int = KEY_TERMS) -> list[tuple[str, float]]:
+    """The `k` words of `text` with the highest tf × idf, as (word, idf)."""
+    n = max(1, searcher.doc_count())
+    limit = max(20, int(n * MAX_DF_SHARE))  # (a small archive keeps some words to relate by)
+    tf = Counter(w for w in word_list(text) if len(w) >= 2 and not w.isdigit())
+    scored: list[tuple[float, str, float]] = []
+    for w, count in tf.items():
+        df = searcher.doc_frequency("text", w)
+        if df <= 1 or df > limit:  # only this article, or too common
+            continue
+        idf = math.log(n / df)
+        scored.append((count * idf, w, idf))
+    scored.sort(reverse=True)
+    return [(w, idf) for _s, w, idf in scored[:k]]
+
+
+def related_for(searcher: Searcher, article: dict[str, Any], exclude_bulletin: str, k: int = RELATED) -> list[dict[str, Any]]:
+    """Up to `k` articles outside `exclude_bulletin` sharing the most distinctive words with `article`."""
+    terms = key_terms(searcher, f"{article.get('title') or ''}\n{article.get('text') or ''}")
+    if not terms:
+        return []
+    score: Counter[int] = Counter()
+    for w, idf in terms:
+        for d in searcher.docs_for_query(wq.Term("text", w)):
+            score[d] += idf
+        for d in searcher.docs_for_query(wq.Term("title", w)):
+            score[d] += idf
+    out: list[dict[str, Any]] = []
+    for d, s in score.most_common():
+        if len(out) >= k:
+            break
+        f = searcher.stored_fields(d)
+        if f.get("bulletin_id") == exclude_bulletin:
+            continue
+        shared = [w for w, _idf in terms if w in (f.get("text") or "") or w in (f.get("title") or "")]
+        if len(shared) < min(2, len(terms)):  # one shared word of many is chance, not a relation
+            continue
+        out.append({
+            "article_id": f.get("article_id"),
+            "bulletin_id": f.get("bulletin_id"),
+            "order": f.get("order"),
+            "title": f.get("title"),
+            "place": f.get("place"),
+            "series": f.get("series"),
+            "date": iso_from_yyyymmdd(f.get("date")),
+            "shared": shared[:5],
+            "score": round(s, 3),
+        })
+    return out
+
+
+class _Cache:
+    """Related articles of recently viewed issues, for one index version."""
+
+    def __init__(self, _searcher: Searcher) -> None:
+        self.lock = threading.Lock()
+        self.items: OrderedDict[str, dict[str, list[dict[str, Any]]]] = OrderedDict()
+
+
+def related_articles(handle: IndexHandle, bulletin: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Article id → its related articles, for every article of `bulletin` (get_bulletin's
+    dict: one page of an issue)."""
+    cache = handle.shared("related", _Cache)
+    bid = bulletin["id"]
+    key = f"{bid}|{bulletin.get('page', 1)}"
+    with cache.lock:
+        if key in cache.items:
+            cache.items.move_to_end(key)
+            return cache.items[key]
+    s = handle.searcher()
+    value = {a["article_id"]: related_for(s, a, bid) for a in bulletin.get("articles", [])}
+    with cache.lock:
+        cache.items[key] = value
+        while len(cache.items) > CACHE_ISSUES:
+            cache.items.popitem(last=False)
+    return value
