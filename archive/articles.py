@@ -17,8 +17,10 @@ def make_article(
     body: str,
     heading: str | None = None,
 ) -> Article:
-    """An article with its city and the places its heading and text mention
-    (looked up with traditional characters folded: 鼓樓區 is 鼓楼区)."""
+    """An article with its city and the places its heading and text mention, resolved
+    to units (the heading's place first); looked up with traditional characters folded
+    (鼓樓區 is 鼓楼区)."""
+    places = gazetteer.find_mentions(to_simplified("\n".join((heading or title, *paragraphs))))
     return Article(
         id=make_article_id(bulletin_id, order),
         bulletin_id=bulletin_id,
@@ -26,8 +28,9 @@ def make_article(
         title=title,
         place=place,
         city=gazetteer.city_of(to_simplified(place)) if place else None,
-        places=gazetteer.find_places(to_simplified("\n".join((heading or title, *paragraphs)))),
+        places=places,
         section=section,
         paragraphs=paragraphs,
         body=body,
+        regions=gazetteer.regions(places, primary=to_simplified(place) if place else None),
     )

@@ -56,6 +56,8 @@ class Article:
     section: str | None  # e.g. "工作交流"
     paragraphs: tuple[str, ...]  # plain text, rejoined across page breaks
     body: str  # source markup for display (Markdown; may hold raw HTML: sanitise!)
+    # the units the heading and text mention, resolved by the gazetteer: "江苏省/南京市/鼓楼区"
+    regions: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -76,6 +78,7 @@ class Article:
             "section": self.section,
             "title": self.title,
             "places": list(self.places),
+            "regions": list(self.regions),
             "text": self.text,
         }
 

@@ -44,6 +44,8 @@ def _plain(snippet: str) -> str:
 @click.option("--issue", help="Issue number within its year (11 or 第十一期), or a bulletin id.")
 @click.option("--from", "date_from", callback=_date, help="From this date (YYYY-MM-DD).")
 @click.option("--to", "date_to", callback=_date, help="Up to this date (YYYY-MM-DD).")
+@click.option("--region", multiple=True, help="Only articles mentioning this unit: 江苏省, 江苏省/南京市 (repeatable).")
+@click.option("--doc-type", multiple=True, help="Only documents of this 文种 (repeatable).")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--page", type=click.IntRange(1, 10_000), default=1, show_default=True)
 @click.option("--per-page", type=click.IntRange(1, 100), default=20, show_default=True)
@@ -51,7 +53,8 @@ def _plain(snippet: str) -> str:
 @index_option
 def search(
     query: str, city: tuple[str, ...], year: tuple[int, ...], month: str | None, issue: str | None,
-    date_from: dt.date | None, date_to: dt.date | None, sort: str, page: int, per_page: int,
+    date_from: dt.date | None, date_to: dt.date | None, region: tuple[str, ...], doc_type: tuple[str, ...],
+    sort: str, page: int, per_page: int,
     as_json: bool, index: Path,
 ) -> None:
     """Search the archive for QUERY: words, "phrases", AND / OR / NOT, field:value.
@@ -85,7 +88,7 @@ def search(
         else:
             raise click.BadParameter(f"{issue!r} is neither an issue number nor a bulletin id", param_hint="--issue")
     filters = Filters(city=city, year=year, month=months, bulletin=bulletins, issue=issue_no,
-                      date_from=date_from, date_to=date_to)
+                      date_from=date_from, date_to=date_to, region=region, doc_type=doc_type)
     handle = IndexHandle(index)
     try:
         result = run_search(handle, query, filters, sort=sort, page=page, per_page=per_page)
@@ -107,7 +110,7 @@ def search(
         where = h["city"] or h["place"] or ""
         click.echo(f"{i:>4}. {h['title']}  [{h['label']} {h['date'] or ''} {where}]")
         click.echo(f"      {_plain(h['snippet'])}")
-    for name in ("city", "year", "month"):
+    for name in ("region", "city", "year", "month"):
         items = result["facets"][name][:12]
         if items:
             click.echo(f"{name}: " + ", ".join(f"{x['value']} ({x['count']})" for x in items))

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from archive.gazetteer import region_levels
 from archive.model import Article, Bulletin
 from indexer.analysis import units, word_list, word_pairs
 
@@ -83,6 +84,8 @@ def article_doc(b: Bulletin, a: Article, source: str) -> IndexDoc:
         "place": a.place,
         "city": a.city,
         "places": ",".join(a.places) if a.places else None,
+        "region": ",".join(dict.fromkeys(lv for r in a.regions for lv in region_levels(r))) or None,
+        "doc_type": b.doc_type,
         "section": a.section,
         "order": a.order,
         "meta": bulletin_meta(b),

@@ -10,7 +10,7 @@ from whoosh import fields, formats
 
 from indexer.analysis import BigramTokenizer, JiebaTokenizer, UnitTokenizer, WordPairTokenizer
 
-SCHEMA_VERSION = 4  # 4: analysis folds traditional to simplified (archive.chinese)
+SCHEMA_VERSION = 5  # 4: analysis folds traditional to simplified (archive.chinese); 5: region, doc_type
 
 
 def make_schema() -> fields.Schema:
@@ -31,6 +31,9 @@ def make_schema() -> fields.Schema:
         place=fields.ID(stored=True),
         city=fields.ID(stored=True, sortable=True),
         places=fields.KEYWORD(stored=True, commas=True),
+        # the units mentioned, every level: 江苏省,江苏省/南京市,江苏省/南京市/鼓楼区 (地区 facet)
+        region=fields.KEYWORD(stored=True, commas=True),
+        doc_type=fields.ID(stored=True),  # 文种 of a 公文 (通知, 批复 …): a facet
         section=fields.ID(stored=True),
         order=fields.STORED(),
         meta=fields.STORED(),  # the bulletin's header and footer, for the bulletin view

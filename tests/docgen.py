@@ -451,17 +451,23 @@ GOVCN_META = {
 }
 
 
+def govcn_meta(issue: Issue) -> dict[str, str]:
+    """The metadata table of a saved page of this bulletin: it names no issuer or
+    date the text does not print (the layout parser reads them from the table)."""
+    meta = dict(GOVCN_META, 标题=issue.lines[issue.series] if issue.series is not None else issue.lines[0])
+    if issue.issuer is None:
+        meta.pop("发文机关")
+    if issue.date is None:
+        meta.pop("成文日期")
+    return meta
+
+
 def write_govcn_html(text: str, path: Path, encoding: str = "utf-8") -> Path:
     """A page saved from a gov.cn-style site: navigation, breadcrumbs, the metadata table, the body
     in a content div, share links and a site footer."""
     issue = issue_from_text(text)
     title = issue.lines[issue.series] if issue.series is not None else issue.lines[0]
-    meta = dict(GOVCN_META, 标题=title)
-    # The page's table names what the document has: no issuer or date it does not print.
-    if issue.issuer is None:
-        meta.pop("发文机关")
-    if issue.date is None:
-        meta.pop("成文日期")
+    meta = govcn_meta(issue)
     cells = "".join(
         f'<tr><td class="t1"><b>{escape(k)}：</b></td><td class="t2">{escape(v)}</td></tr>' for k, v in meta.items())
     body = "\n".join(

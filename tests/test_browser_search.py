@@ -196,3 +196,29 @@ def test_readable_on_a_phone(browser: Any, live_server: str) -> None:
         page.screenshot(path=str(ARTIFACTS / "results-phone.png"))
     finally:
         context.close()
+
+
+def test_typing_fills_the_autocomplete_list(watched: Watched, live_server: str) -> None:
+    """app.js refills the search box's <datalist> from /api/suggest while typing."""
+    page = watched.page
+    page.goto(live_server + "/")
+    page.fill("#q", "志愿")
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('#q-suggest option')).some(o => o.value === '志愿服务')"
+    )
+    values = page.eval_on_selector_all("#q-suggest option", "els => els.map(e => e.value)")
+    assert all(v.startswith("志愿") for v in values)
+    assert not watched.errors and not watched.dialogs
+
+
+def test_region_facet_drills_down(watched: Watched, live_server: str) -> None:
+    page = watched.page
+    page.goto(live_server + "/?q=志愿服务")
+    page.click("#facet-region a:has-text('江苏省')")
+    page.click("#facet-region a:has-text('南京市')")
+    assert parse_qs(urlsplit(page.url).query)["region"] == ["江苏省/南京市"]
+    assert "共 5 篇" in page.inner_text(".summary")
+    page.click("#facet-region a:has-text('苏州市')")
+    assert parse_qs(urlsplit(page.url).query)["region"] == ["江苏省/南京市", "江苏省/苏州市"]
+    assert "共 10 篇" in page.inner_text(".summary")
+    assert not watched.errors

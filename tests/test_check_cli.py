@@ -43,7 +43,8 @@ def test_json_one_object_per_file(runner):
     assert (seed["series"], seed["issue"], seed["year"], seed["date"]) == ("江苏精神文明建设简报", 11, 2022, "2022-04-02")
     assert (seed["serial"], seed["copies"], seed["warnings"]) == ("苏简字1004号", 400, [])
     assert [a["place"] for a in seed["articles"]] == ["淮安市", "连云港市"]
-    assert set(seed["articles"][0]) == {"id", "order", "place", "city", "section", "title", "places", "text"}
+    assert set(seed["articles"][0]) == {"id", "order", "place", "city", "section", "title", "places", "regions", "text"}
+    assert seed["articles"][0]["regions"][0].startswith("江苏省/淮安市")
     assert md["format"] == "markdown" and md["date"] == "2023-05-06"
     assert headerless["warnings"] and headerless["date"] is None
 

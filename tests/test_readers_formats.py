@@ -161,8 +161,7 @@ def test_html_body_without_chrome_and_govcn_metadata(made, key, fmt):
     assert _body(doc) == [squash(x) for x in issue.lines]
     for chrome in ("首页", "办事服务", "当前位置", "分享到", "版权所有", "统计代码", "请输入关键词", "索引号"):
         assert chrome not in doc.text
-    expected = dict(docgen.GOVCN_META, 标题=issue.lines[issue.series] if issue.series is not None else issue.lines[0])
-    assert dict(doc.meta) == expected
+    assert dict(doc.meta) == docgen.govcn_meta(issue)
     assert doc.source is not None and "<script" not in doc.source and issue.lines[-1] in doc.source
 
 

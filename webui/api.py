@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from webui.data import bulletin_data, parse_or_400, search_data
+from webui.data import bulletin_data, parse_or_400, search_data, suggest_data
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -14,6 +14,12 @@ def api_search() -> Response:
     """search()'s dict for the page's parameters (what `bulletins search --json` prints)."""
     params = parse_or_400(request.args)
     return jsonify(search_data(params))
+
+
+@bp.get("/suggest")
+def api_suggest() -> Response:
+    """Autocomplete: frequent words, names and titles of the index starting with `q`."""
+    return jsonify(suggest_data(request.args.get("q")))
 
 
 @bp.get("/bulletins/<bulletin_id>")

@@ -7,10 +7,10 @@ from typing import Any
 from flask import abort
 
 from indexer.bulletin import get_bulletin
-from indexer.search import SORTS, Filters, search
+from indexer.search import SORTS, Filters, search, suggest
 from webui.db import get_index
 from webui.facets import build_facets
-from webui.params import BadParam, MultiArgs, SearchParams, is_bulletin_id, parse_page, parse_search_args
+from webui.params import BadParam, MultiArgs, SearchParams, is_bulletin_id, parse_page, parse_query, parse_search_args
 
 PER_PAGE = 20
 
@@ -35,6 +35,8 @@ def filters_for(params: SearchParams) -> Filters:
         series=params.series,
         date_from=params.date_from,
         date_to=params.date_to,
+        region=params.region,
+        doc_type=params.doc_type,
     )
 
 
@@ -55,6 +57,12 @@ def search_data(params: SearchParams, base: str = "/") -> dict[str, Any]:
     data["facets"] = build_facets(params, result.get("facets", {}), base=base)
     data["warnings"] = list(params.notices) + list(result.get("warnings", []))
     return data
+
+
+def suggest_data(prefix: str | None) -> dict[str, Any]:
+    """Autocomplete for a prefix of the query: `/api/suggest` and the search box's datalist."""
+    q, _ = parse_query(prefix)
+    return {"q": q, "suggestions": suggest(get_index(), q) if q else []}
 
 
 def bulletin_data(bulletin_id: str, args: MultiArgs | None = None) -> dict[str, Any]:

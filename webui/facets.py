@@ -69,6 +69,22 @@ def _items(
     return items
 
 
+def _region_items(params: SearchParams, counted: list[dict[str, Any]], base: str) -> list[Facet]:
+    """The 地区 facet: provinces, the cities under a selected province, the counties under a
+    selected city (`depth` 0, 1, 2); several may be selected (OR). Choosing a unit under a
+    chosen one replaces it (drilling down narrows); choosing a sibling adds it."""
+    items = _items(params, counted, params.region, "region", label=lambda v: v.rsplit("/", 1)[-1], base=base)
+    extra = {e["value"]: e for e in counted}
+    for item in items:
+        value = item["value"]
+        if value not in params.region:  # choosing a unit narrows its chosen ancestor: 江苏省 → 南京市
+            chosen = tuple(r for r in params.region if not value.startswith(r + "/")) + (value,)
+            item["toggle_url"] = state_url(params, base, region=chosen)
+        item["depth"] = extra.get(item["value"], {}).get("depth", item["value"].count("/"))
+        item["parent"] = extra.get(item["value"], {}).get("parent")
+    return items
+
+
 def build_facets(params: SearchParams, raw: dict[str, list[dict[str, Any]]], base: str = "/") -> dict[str, list[Facet]]:
     """The facet sidebar: city, year, month (all months; the page shows those of chosen years) and issue."""
     facets: dict[str, list[Facet]] = {
@@ -76,6 +92,8 @@ def build_facets(params: SearchParams, raw: dict[str, list[dict[str, Any]]], bas
         "year": _items(params, raw.get("year", []), params.year, "year", label=lambda y: f"{y}年", base=base),
         "month": _items(params, raw.get("month", []), params.month, "month", label=_month_label, base=base),
         "issue": _items(params, raw.get("issue", []), params.bulletin, "bulletin", base=base),
+        "region": _region_items(params, raw.get("region", []), base),
+        "doc_type": _items(params, raw.get("doc_type", []), params.doc_type, "doc_type", base=base),
     }
     if params.issue is not None:  # `issue=11`: a number, shown as a removable filter
         facets["issue"].append(
@@ -117,4 +135,8 @@ def active_filters(params: SearchParams, facets: dict[str, list[Facet]], base: s
         out.append({"label": f"起始：{params.date_from.isoformat()}", "remove_url": state_url(params, base, date_from=None)})
     if params.date_to:
         out.append({"label": f"截止：{params.date_to.isoformat()}", "remove_url": state_url(params, base, date_to=None)})
+    for r in params.region:
+        out.append({"label": f"地区：{r.replace('/', ' › ')}", "remove_url": state_url(params, base, region=_toggle(params.region, r))})
+    for d in params.doc_type:
+        out.append({"label": f"文种：{d}", "remove_url": state_url(params, base, doc_type=_toggle(params.doc_type, d))})
     return out

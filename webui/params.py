@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol
 
-MAX_QUERY = 200  # characters; longer queries are cut, with a notice
+from indexer.query import MAX_QUERY_CHARS as MAX_QUERY, cut_query  # one limit for web and CLI
 MAX_PAGE = 10_000
 MAX_VALUES = 50  # repeated values of one facet parameter
 MAX_VALUE_LEN = 100  # characters of one facet value
@@ -56,6 +56,8 @@ class SearchParams:
     series: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    region: tuple[str, ...] = ()  # 地区 facet: unit paths "江苏省/南京市" (repeatable)
+    doc_type: tuple[str, ...] = ()  # 文种 (repeatable)
     sort: str = "relevance"
     sort_given: bool = False  # whether the URL chose the sort explicitly
     page: int = 1
@@ -67,6 +69,7 @@ class SearchParams:
         return bool(
             self.city or self.year or self.month or self.bulletin or self.issue is not None
             or self.place or self.series or self.date_from or self.date_to
+            or self.region or self.doc_type
         )
 
     @property
@@ -100,6 +103,8 @@ class SearchParams:
             args.append(("from", self.date_from.isoformat()))
         if self.date_to:
             args.append(("to", self.date_to.isoformat()))
+        args += [("region", r) for r in self.region]
+        args += [("doc_type", d) for d in self.doc_type]
         if self.sort_given:
             args.append(("sort", self.sort))
         if self.page != 1:
@@ -178,12 +183,8 @@ def is_bulletin_id(value: str) -> bool:
 
 def parse_query(value: str | None) -> tuple[str, list[str]]:
     """The cleaned query and any notices about what was changed."""
-    notices: list[str] = []
-    q = clean_text(value or "").strip()
-    if len(q) > MAX_QUERY:
-        q = q[:MAX_QUERY].rstrip()
-        notices.append(f"检索词过长，只使用了前 {MAX_QUERY} 个字符。")
-    return q, notices
+    q, cut = cut_query(clean_text(value or ""))
+    return q, [cut] if cut else []
 
 
 def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = DEFAULT_SORTS) -> SearchParams:
@@ -226,6 +227,8 @@ def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = DEFAULT_SORTS) -
         series=_single(args, "series"),
         date_from=date_from,
         date_to=date_to,
+        region=tuple(_values(args, "region")),
+        doc_type=tuple(_values(args, "doc_type")),
         sort=raw_sort or "relevance",
         sort_given=raw_sort is not None,
         page=parse_page(args.get("page")),

