@@ -7,30 +7,26 @@ from typing import Any, Callable
 
 import click
 
-from indexer.settings import CORPUS, INDEX
+from indexer.settings import CORPUS, INDEX, Setting
+
+
+def _folder_option(name: str, setting: Setting) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--<name> DIR`, with the default, env var and help of its row in the settings table."""
+    return click.option(
+        f"--{name}",
+        name,
+        type=click.Path(path_type=Path, file_okay=False),
+        envvar=setting.envvar,
+        default=setting.default,
+        show_default=True,
+        show_envvar=True,
+        help=setting.help,
+    )
 
 
 def corpus_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--corpus",
-        "corpus",
-        type=click.Path(path_type=Path, file_okay=False),
-        envvar=CORPUS.envvar,
-        default=CORPUS.default,
-        show_default=True,
-        show_envvar=True,
-        help=CORPUS.help,
-    )(f)
+    return _folder_option("corpus", CORPUS)(f)
 
 
 def index_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--index",
-        "index",
-        type=click.Path(path_type=Path, file_okay=False),
-        envvar=INDEX.envvar,
-        default=INDEX.default,
-        show_default=True,
-        show_envvar=True,
-        help=INDEX.help,
-    )(f)
+    return _folder_option("index", INDEX)(f)
