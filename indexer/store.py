@@ -148,7 +148,7 @@ def publish(root: Path, gen: Path) -> None:
 
 def _retire(gen: Path, when: float | None = None) -> None:
     try:
-        (gen / RETIRED).write_text(f"{time.time() if when is None else when:.3f}\n")
+        (gen / RETIRED).write_text(f"{time.time() if when is None else when!r}\n")  # repr: exact, never rounded up past now
     except OSError:
         pass  # not fatal: remove_stale then counts from when it first sees the generation
 
