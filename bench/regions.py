@@ -11,9 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from archive.errors import BulletinError
-from archive.parse import parse_file
-from bench.relevance import XINWEN
+from bench.relevance import XINWEN, parsed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,12 +22,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     t = time.perf_counter()
     n = prov = city = county = 0
-    for path in sorted(corpus.glob("*.md")):
-        try:
-            b = parse_file(path)
-        except BulletinError as exc:
-            print(f"skipped {path.name}: {exc}", file=sys.stderr)
-            continue
+    for b in parsed(corpus.glob("*.md")):
         for a in b.articles:
             n += 1
             prov += bool(a.regions)

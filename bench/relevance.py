@@ -42,7 +42,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,18 +114,23 @@ def flat(text: str) -> str:
     return "".join(units(text))
 
 
-def load_docs(files: Iterable[Path]) -> list[Doc]:
-    """Every article of the given source files, parsed as the indexer parses them."""
+def parsed(files: Iterable[Path]) -> Iterator[Any]:
+    """The Bulletin of each source file, in name order, parsed as the indexer parses
+    them; a rejected file is named on stderr and skipped."""
     from archive.errors import BulletinError
     from archive.parse import parse_file
 
-    docs: list[Doc] = []
     for path in sorted(files):
         try:
-            b = parse_file(path)
+            yield parse_file(path)
         except BulletinError as exc:
             print(f"skipped {path.name}: {exc}", file=sys.stderr)
-            continue
+
+
+def load_docs(files: Iterable[Path]) -> list[Doc]:
+    """Every article of the given source files."""
+    docs: list[Doc] = []
+    for b in parsed(files):
         for a in b.articles:
             ft = flat(a.title)
             docs.append(Doc(a.id, a.title, a.text, ft, ft + "\n" + flat(a.text)))
