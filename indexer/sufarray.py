@@ -26,10 +26,7 @@ pinned in pyproject.toml.
 
 from __future__ import annotations
 
-import json
-import mmap
 import os
-import struct
 from pathlib import Path
 
 # libdivsufsort is built with OpenMP (libgomp), whose thread pool does not
@@ -41,7 +38,8 @@ os.environ["OMP_NUM_THREADS"] = "1"
 import numpy as np  # noqa: E402
 from pydivsufsort import divsufsort  # noqa: E402
 
-from indexer.analysis import WORD_MARK
+from indexer import arrayfile  # noqa: E402
+from indexer.analysis import WORD_MARK  # noqa: E402
 
 FORMAT = 1
 MAGIC = b"BULSUB01"
@@ -51,8 +49,9 @@ _WORD_MARK = ord(WORD_MARK)
 ARRAYS = ("alphabet", "chars", "sa", "regions", "edges")
 
 
-class NetFormatError(Exception):
-    """A substring-net file is missing, truncated or of another format."""
+# A substring-net file is missing, truncated or of another format (as any
+# per-segment array file: one error for the index's damage checks).
+NetFormatError = arrayfile.ArrayFileError
 
 
 def file_name(segment_id: str) -> str:
@@ -118,22 +117,8 @@ def _finish(codes: np.ndarray, word_starts: np.ndarray) -> dict[str, np.ndarray]
 
 
 def write(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Write the arrays as one file: MAGIC, a JSON header, then each array 8-byte aligned."""
-    layout: dict[str, list[object]] = {}
-    offset = 0
-    for name in ARRAYS:
-        a = arrays[name]
-        layout[name] = [a.dtype.str, offset, int(a.size)]
-        offset += -(-a.nbytes // 8) * 8
-    header = json.dumps({"format": FORMAT, "arrays": layout}).encode()
-    head = MAGIC + struct.pack("<I", len(header)) + header
-    head += b"\0" * (-len(head) % 8)
-    with open(path, "wb") as f:
-        f.write(head)
-        for name in ARRAYS:
-            a = np.ascontiguousarray(arrays[name])
-            f.write(a.tobytes())
-            f.write(b"\0" * (-a.nbytes % 8))
+    """Write the arrays as one file (indexer.arrayfile: MAGIC, a JSON header, each array 8-byte aligned)."""
+    arrayfile.write(path, MAGIC, FORMAT, {name: arrays[name] for name in ARRAYS})
 
 
 class SegmentNet:
@@ -141,30 +126,16 @@ class SegmentNet:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            with open(path, "rb") as f:
-                self._mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-            mm = self._mm
-            if mm[:8] != MAGIC:
-                raise ValueError("not a substring-net file")
-            (hlen,) = struct.unpack("<I", mm[8:12])
-            header = json.loads(mm[12 : 12 + hlen])
-            if header.get("format") != FORMAT:
-                raise ValueError(f"format {header.get('format')}, expected {FORMAT}")
-            base = 12 + hlen + (-(12 + hlen) % 8)
-            arrays: dict[str, np.ndarray] = {}
-            for name in ARRAYS:
-                dtype, off, count = header["arrays"][name]
-                arrays[name] = np.frombuffer(mm, dtype=np.dtype(dtype), count=count, offset=base + off)
-        except (OSError, ValueError, KeyError, TypeError) as ex:
-            raise NetFormatError(f"{path.name}: {ex}") from None
+        self._file = arrayfile.ArrayFile(path, MAGIC, FORMAT, ARRAYS)
+        self._mm = self._file.mm
+        arrays = self._file.arrays
         self.alphabet = arrays["alphabet"]
         self.chars = arrays["chars"]
         self.sa = arrays["sa"]
         self.regions = arrays["regions"]
         self.edges = arrays["edges"]
         self.width = self.chars.dtype.itemsize
-        self._chars_at = base + header["arrays"]["chars"][1]
+        self._chars_at = self._file.offsets["chars"]
         self.docs = (len(self.regions) - 1) // 2
 
     def encode(self, us: str) -> bytes | None:
@@ -217,10 +188,7 @@ class SegmentNet:
 
     def close(self) -> None:
         self.alphabet = self.chars = self.sa = self.regions = self.edges = None  # type: ignore[assignment]
-        try:
-            self._mm.close()
-        except BufferError:  # an array view is still held by a caller: the mapping goes with it
-            pass
+        self._file.close()
 
 
 def merge(sources: list[tuple[SegmentNet, np.ndarray]]) -> dict[str, np.ndarray]:
