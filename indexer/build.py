@@ -318,11 +318,15 @@ def _run_workers(
     chunks: list[list[tuple[str, str]]], paths: dict[str, Path], owner: dict[str, str], gen_dir: str,
     take: Callable[[str, Any], None],
 ) -> None:
-    """One forked worker process per chunk; their messages go to `take` as they come."""
+    """The first chunk in this process, each other in a forked worker process; all
+    messages go to `take` (progress as it comes, the rest in chunk order).
+
+    This process works too rather than only waiting: one interpreter fewer in memory
+    (a worker holds the jieba dictionary and one segment; the run's memory is the sum)."""
     ctx = multiprocessing.get_context("fork")
     conns: list[Connection] = []
     workers = []
-    for chunk in chunks:
+    for chunk in chunks[1:]:
         parent, child = ctx.Pipe()
         work = _Work({r: paths[r] for r, _ in chunk}, chunk, owner)
         p = ctx.Process(target=_worker, args=(child, work, gen_dir), daemon=True)
@@ -330,22 +334,38 @@ def _run_workers(
         child.close()
         conns.append(parent)
         workers.append(p)
+    # A chunk's messages other than progress keep their order, and chunks theirs.
+    own: list[tuple[str, Any]] = []
+    per: dict[Connection, list[tuple[str, Any]]] = {c: [] for c in conns}
+    pending = set(conns)
+
+    def receive(c: Connection) -> None:
+        try:
+            kind, payload = c.recv()
+        except EOFError:
+            raise RuntimeError("an index worker died") from None
+        if kind == "done":
+            pending.discard(c)
+        elif kind in ("progress", "error"):
+            take(kind, payload)
+        else:
+            per[c].append((kind, payload))
+
+    def mine(kind: str, payload: Any) -> None:
+        if kind == "progress":
+            take(kind, payload)
+        else:
+            own.append((kind, payload))
+        for c in wait(list(pending), timeout=0):  # keep the workers' pipes flowing
+            receive(c)  # type: ignore[arg-type]
+
     try:
-        # A worker's segments keep their chunk's order: collect per worker, then in chunk order.
-        per: dict[Connection, list[tuple[str, Any]]] = {c: [] for c in conns}
-        pending = set(conns)
+        _Work({r: paths[r] for r, _ in chunks[0]}, chunks[0], owner).run(gen_dir, mine)
         while pending:
             for c in wait(list(pending)):
-                try:
-                    kind, payload = c.recv()  # type: ignore[union-attr]
-                except EOFError:
-                    raise RuntimeError("an index worker died") from None
-                if kind == "done":
-                    pending.discard(c)  # type: ignore[arg-type]
-                elif kind in ("progress", "error"):
-                    take(kind, payload)
-                else:
-                    per[c].append((kind, payload))  # type: ignore[index]
+                receive(c)  # type: ignore[arg-type]
+        for kind, payload in own:
+            take(kind, payload)
         for c in conns:
             for kind, payload in per[c]:
                 take(kind, payload)

@@ -58,27 +58,52 @@ def file_name(segment_id: str) -> str:
     return f"{segment_id}.{EXT}"
 
 
+# Characters of marked text turned into unit code points at a time (bounds the temporaries).
+BATCH_CHARS = 1 << 18
+
+
 class NetBuilder:
-    """Collects the marked texts (analysis.cut) of a segment's documents."""
+    """Collects the marked texts (analysis.cut) of a segment's documents; their unit
+    strings are made a batch at a time (analysis.unit_arrays), so what is held is
+    the code points (4 bytes a unit) and what is built at once is one batch."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
+        self.pending = 0
+        self.codes: list[np.ndarray] = []
+        self.starts: list[np.ndarray] = []
+        self.units = 0
+        self.docs = 0
         self.chars = 0
 
     def add(self, title: str, text: str) -> None:
         """The next document's marked title and text."""
         self.parts.append(title)
         self.parts.append(text)
-        self.chars += len(title) + len(text) + 2
+        self.docs += 1
+        n = len(title) + len(text) + 2
+        self.chars += n
+        self.pending += n
+        if self.pending >= BATCH_CHARS:
+            self._convert()
+
+    def _convert(self) -> None:
+        if not self.parts:
+            return
+        codes, starts = unit_arrays("\x01".join(self.parts) + "\x01")  # each region closed by SEP
+        self.parts, self.pending = [], 0
+        self.codes.append(codes)
+        self.starts.append(starts + self.units)
+        self.units += len(codes)
 
     def __len__(self) -> int:
-        return len(self.parts) // 2
+        return self.docs
 
     def arrays(self) -> dict[str, np.ndarray]:
-        big = "\x01".join(self.parts) + "\x01" if self.parts else ""
-        self.parts = []
-        codes, starts = unit_arrays(big)  # the unit strings, each region closed by SEP
-        del big
+        self._convert()
+        codes = np.concatenate(self.codes) if self.codes else np.zeros(0, dtype=np.uint32)
+        starts = np.concatenate(self.starts) if self.starts else np.zeros(0, dtype=np.int64)
+        self.codes, self.starts, self.units, self.docs, self.chars = [], [], 0, 0, 0
         holder = [codes]
         del codes
         return _finish(holder, starts)
