@@ -15,7 +15,8 @@ from typing import Any, Sequence
 @dataclass(frozen=True)
 class ChildRun:
     """One finished child process: wall time, its own peak RSS, the peak of the RSS
-    summed over it and its descendants (sampled every 50 ms), exit status and output."""
+    summed over it and its descendants (sampled every 50 ms), exit status and output,
+    and the CPU time (user + system) of it and the descendants it waited for."""
 
     argv: list[str]
     seconds: float
@@ -24,6 +25,7 @@ class ChildRun:
     stdout: str
     stderr: str
     tree_rss_mb: float = 0.0
+    cpu_s: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -82,7 +84,7 @@ def run_child(argv: Sequence[str], timeout: float = 3600.0, cwd: Path | None = N
         # ru_maxrss is in KiB on Linux
         return ChildRun(list(argv), seconds, usage.ru_maxrss / 1024, proc.returncode,
                         out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                        max(tree_peak, usage.ru_maxrss / 1024))
+                        max(tree_peak, usage.ru_maxrss / 1024), usage.ru_utime + usage.ru_stime)
 
 
 def spread(values: Sequence[float]) -> dict[str, float]:

@@ -3,7 +3,8 @@
     python -m bench.run [--corpora xinwen,gen10k] [--large] [--quick] [--repeat N]
 
 Writes bench/results/<timestamp>.json, prints a table and (unless --quick)
-updates the results table in bench/README.md.
+updates the results table in bench/README.md. `python -m bench.growth
+results/*.json` makes the growth table (1k / 10k / 100k issues) from such files.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from bench.tokenise import bench_tokenise
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 XINWEN = ROOT.parent / "shared" / "corpora" / "xinwen-lianbo"
-GENERATED = {"quick": 30, "gen10k": 10_000, "gen100k": 100_000}
+GENERATED = {"quick": 30, "gen1k": 1_000, "gen10k": 10_000, "gen100k": 100_000}
 
 
 # ---------------------------------------------------------------- corpora
@@ -88,6 +89,7 @@ def build_many(make_argv: Callable[[], list[str]], index_dir: Path, repeat: int,
         "mb_per_s": nbytes / 1e6 / min(secs),
         "peak_rss_mb": spread([r.max_rss_mb for r in runs]),
         "tree_rss_mb": spread([r.tree_rss_mb for r in runs]),
+        "cpu_s": spread([r.cpu_s for r in runs]),
         "index_mb": dir_size(index_dir) / 1e6,
         "argv": runs[-1].argv,
         "returncode": runs[-1].returncode,
@@ -280,7 +282,8 @@ def bench_corpus(name: str, args: argparse.Namespace, results: Path, queries: Se
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
-    ap.add_argument("--corpora", default="xinwen,gen10k", help="comma-separated: xinwen, gen10k, gen100k, quick")
+    ap.add_argument("--corpora", default="xinwen,gen10k",
+                    help="comma-separated: xinwen, gen1k, gen10k, gen100k, quick")
     ap.add_argument("--large", action="store_true", help="also 100,000 generated issues (gen100k)")
     ap.add_argument("--quick", action="store_true", help="smoke test: 30 generated issues, 1 repeat, few queries")
     ap.add_argument("--repeat", type=int, default=3, help="timed repeats of each query and tokenisation")

@@ -113,4 +113,13 @@ def test_bench_run_quick(tmp_path: Path) -> None:
         assert key in quick, key
     assert "wall_s" in quick["naive_build"]
     assert "wall_s" in quick["project_build"], quick["project_build"]
+    assert quick["project_build"]["cpu_s"]["max"] > 0
+    # the growth table reads the same file: one row, with this run's build time and index size
+    g = subprocess.run([sys.executable, "-m", "bench.growth", str(files[0]), "--corpora", "quick"],
+                       cwd=root, capture_output=True, text=True, timeout=60)
+    assert g.returncode == 0, g.stderr
+    (row,) = [ln for ln in g.stdout.splitlines() if ln.startswith("| quick |")]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert float(cells[4]) == round(quick["project_build"]["wall_s"]["median"], 1)
+    assert float(cells[7]) == round(quick["project_build"]["index_mb"], 1)
     assert "latency" in quick["naive_query"]
