@@ -193,7 +193,9 @@ def merge(sources: list[tuple[SegmentLexicon, np.ndarray]]) -> dict[str, dict[st
             base += len(keep)
         word_of = np.concatenate(word_parts) if word_parts else np.zeros(0, np.int64)
         docs = np.concatenate(doc_parts) if doc_parts else np.zeros(0, np.int64)
-        out[t] = _arrays(words, word_of, docs)
+        # a word whose documents were all deleted goes (as Whoosh's merge drops the term)
+        used, word_of = np.unique(word_of, return_inverse=True)
+        out[t] = _arrays([words[i] for i in used.tolist()], word_of.astype(np.int64), docs)
     return out
 
 

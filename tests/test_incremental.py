@@ -224,3 +224,47 @@ def test_index_reports_progress_when_not_on_a_terminal(tmp_path: Path, monkeypat
     assert lines[-1] == f"indexing: {n}/{n} files read, {articles[-1]} articles; committing"
     quiet = CliRunner().invoke(cli, ["index", "--json", "--corpus", str(corpus), "--index", str(tmp_path / "j")])
     assert "indexing:" not in quiet.output  # JSON output stays parseable
+
+
+def test_merges_take_only_small_segments_a_bounded_handful_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build's segments stay as written; the one-file segments that runs of `add`
+    leave are merged, at least MERGE_MIN and at most MERGE_DOCS documents at once."""
+    from bench.generate import generate_corpus
+    from whoosh import index as whoosh_index
+
+    source = tmp_path / "source"
+    generate_corpus(40, 8, source)
+    files = sorted(source.iterdir())
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for f in files[:30]:
+        shutil.copy(f, corpus / f.name)
+    monkeypatch.setattr(build, "SEGMENT_CHARS", 30_000)
+    monkeypatch.setattr(fastwrite, "MERGE_DOCS", 12)
+    root = tmp_path / "i"
+    build_index(corpus, root, procs=1)
+
+    def segments() -> dict[str, int]:
+        ix = whoosh_index.open_dir(str(store.current_dir(root)))
+        return {s.segment_id(): s.doc_count() for s in ix._segments()}
+
+    from archive.parse import parse_file
+
+    built = {sid: n for sid, n in segments().items() if n >= fastwrite.MERGE_DOCS}
+    assert len(built) >= 3  # "large" segments here
+    before = segments()
+    merged = []
+    for f in files[30:]:
+        shutil.copy(f, corpus / f.name)
+        build_index(corpus, root, procs=1)
+        now = segments()
+        assert set(built) <= set(now)  # never merged
+        new = {sid: n for sid, n in now.items() if sid not in before}
+        newest = next(sid for sid, n in new.items() if n == len(parse_file(f).articles))
+        merged += [n for sid, n in new.items() if sid != newest]
+        # what was there before this run: nothing left that the policy would merge
+        small = sorted(n for sid, n in now.items() if sid not in built and sid != newest)
+        assert len(small) < fastwrite.MERGE_MIN or sum(small[: fastwrite.MERGE_MIN]) > fastwrite.MERGE_DOCS, small
+        before = now
+    assert merged and max(merged) <= fastwrite.MERGE_DOCS  # merges happened, into segments of bounded size
+    assert search(IndexHandle(root), "")["total"] == sum(len(parse_file(f).articles) for f in files)
