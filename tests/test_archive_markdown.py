@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.errors import BulletinError
 from archive.parse import is_markdown, parse_file, parse_text
@@ -201,3 +203,47 @@ def test_a_gongwen_written_in_markdown():
     (a,) = b.articles
     assert a.title == "关于加强城市精细化管理工作的通知"
     assert a.paragraphs == ("各县人民政府，新区各部门：", "为进一步提升城市管理水平，现就有关事项通知如下。", "一、提高认识。")
+
+
+# -- the fast path for inline HTML against HTMLParser ------------------------------
+
+
+def _parsed(text: str) -> str:
+    from archive import htmltext
+
+    parser = htmltext._Text()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.out)
+
+
+_PIECES = ["<p>", "</p>", "<br>", "<br/>", "<br />", "<strong>", "</strong>", '<p style="text-indent: 2em;">',
+           "<span style='color: red'>", "</span>", "<P>", "<div\nclass=x>", "&nbsp;", "&amp;", "&lt;", "&#20013;",
+           "&", "<", ">", '"', "'", "<!-- c -->", "<script>x</script>", "<3", "</>", "< p>", "<a href=\"x>y\">",
+           "志愿服务", " ", "\n", "2023年", "a=b"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14))
+def test_simple_html_path_gives_what_the_parser_gives(pieces):
+    from archive import htmltext
+
+    text = "".join(pieces)
+    simple = htmltext._simple_html_to_text(text)
+    if simple is not None:
+        assert simple == _parsed(text)
+
+
+def test_simple_html_path_on_real_issues():
+    from archive import htmltext
+
+    texts = [p.read_text("utf-8") for p in sorted(Path(__file__).resolve().parent.glob("fixtures/*.md"))]
+    if CORPUS.is_dir():
+        texts += [p.read_text("utf-8") for p in sorted(CORPUS.glob("*.md"))[::7]]
+    taken = 0
+    for text in texts:
+        simple = htmltext._simple_html_to_text(text)
+        if simple is not None:
+            taken += 1
+            assert simple == _parsed(text)
+    assert taken >= 0.9 * len(texts)
