@@ -14,8 +14,9 @@ from typing import Any, Sequence
 
 @dataclass(frozen=True)
 class ChildRun:
-    """One finished child process: wall time, its own peak RSS, the peak of the RSS
-    summed over it and its descendants (sampled every 50 ms), exit status and output,
+    """One finished child process: wall time, the peak RSS of the largest process of
+    its tree (VmHWM), the peak of the RSS summed over the tree (sampled every 50 ms),
+    exit status and output,
     and the CPU time (user + system) of it and the descendants it waited for."""
 
     argv: list[str]
@@ -34,10 +35,9 @@ class ChildRun:
         return d
 
 
-def _tree_rss_mb(root: int) -> float:
-    """RSS of `root` and all its descendants now (from /proc; 0 where unreadable)."""
+def _tree(root: int) -> list[int]:
+    """`root` and all its descendants now (from /proc)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -46,15 +46,39 @@ def _tree_rss_mb(root: int) -> float:
                 fields = f.read().rsplit(b")", 1)[1].split()
         except OSError:
             continue
-        pid = int(entry)
-        children.setdefault(int(fields[1]), []).append(pid)  # fields[1] is the parent pid
-        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [root]
+        children.setdefault(int(fields[1]), []).append(int(entry))  # fields[1] is the parent pid
+    out, todo = [], [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        out.append(pid)
         todo.extend(children.get(pid, []))
-    return total / 2**20
+    return out
+
+
+def _status_kb(pid: int, keys: tuple[str, ...]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                key = line.split(":", 1)[0]
+                if key in keys:
+                    out[key] = int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return out
+
+
+def _tree_rss_mb(root: int) -> tuple[float, float]:
+    """(RSS summed over `root` and its descendants now, the largest VmHWM among them), in MB.
+
+    VmHWM is a process's own peak since its exec (ru_maxrss would carry the peak of
+    the forking parent's image across exec)."""
+    total = largest = 0
+    for pid in _tree(root):
+        st = _status_kb(pid, ("VmRSS", "VmHWM"))
+        total += st.get("VmRSS", 0)
+        largest = max(largest, st.get("VmHWM", 0))
+    return total / 1024, largest / 1024
 
 
 def run_child(argv: Sequence[str], timeout: float = 3600.0, cwd: Path | None = None,
@@ -66,12 +90,13 @@ def run_child(argv: Sequence[str], timeout: float = 3600.0, cwd: Path | None = N
         t0 = time.perf_counter()
         proc = subprocess.Popen(list(argv), stdout=out, stderr=err, cwd=cwd, env=env)
         deadline = t0 + timeout
-        tree_peak = 0.0
+        tree_peak = largest = 0.0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            tree_peak = max(tree_peak, _tree_rss_mb(proc.pid))
+            now, hwm = _tree_rss_mb(proc.pid)
+            tree_peak, largest = max(tree_peak, now), max(largest, hwm)
             if time.perf_counter() > deadline:
                 proc.kill()
                 pid, status, usage = os.wait4(proc.pid, 0)
@@ -81,10 +106,12 @@ def run_child(argv: Sequence[str], timeout: float = 3600.0, cwd: Path | None = N
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        # ru_maxrss is in KiB on Linux
-        return ChildRun(list(argv), seconds, usage.ru_maxrss / 1024, proc.returncode,
+        # ru_maxrss (KiB on Linux) only when no sample was taken: it includes the peak of
+        # the image this process was forked from, before its exec
+        largest = largest or usage.ru_maxrss / 1024
+        return ChildRun(list(argv), seconds, largest, proc.returncode,
                         out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                        max(tree_peak, usage.ru_maxrss / 1024), usage.ru_utime + usage.ru_stime)
+                        max(tree_peak, largest), usage.ru_utime + usage.ru_stime)
 
 
 def spread(values: Sequence[float]) -> dict[str, float]:

@@ -136,13 +136,13 @@ def analyse(text: str) -> tuple[list[str], str]:
     return ws, marked
 
 
-def cut(text: str) -> tuple[list[str], str]:
-    """The words of `text` and its normalised text with a WORD_MARK between jieba's
-    tokens: what `unit_arrays` turns into the marked unit string, a segment at a
-    time (the index's path; `analyse` is the same for one text, in Python)."""
+def cut(text: str) -> tuple[set[str], str]:
+    """The distinct words of `text` and its normalised text with a WORD_MARK between
+    jieba's tokens: what `unit_arrays` turns into the marked unit string, a segment
+    at a time (the index's path; `analyse` is the same for one text, in Python)."""
     norm = _clean(text)
     toks = jieba_tokenizer().cut(norm, True)
-    return PIECE_RE.findall("\x00".join(toks)), WORD_MARK.join(toks)
+    return set(PIECE_RE.findall("\x00".join(set(toks)))), WORD_MARK.join(toks)
 
 
 # Character classes of unit_arrays (what _RUN_RE / _DROP_RE decide, per character).

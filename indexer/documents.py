@@ -106,5 +106,5 @@ def article_doc(b: Bulletin, a: Article, source: str) -> IndexDoc:
     text_words, text_units = cut(a.text)
     values["title"] = a.title
     values["text"] = a.text
-    words = {"title": set(title_words), "text": set(text_words)}
+    words = {"title": title_words, "text": text_words}
     return IndexDoc(values=values, words=words, units=(title_units, text_units))
