@@ -1,10 +1,13 @@
 """Build and update the index from the corpus: incremental by default.
 
 A run compares the corpus (path + content hash of every file) with the
-manifest held in the index itself (the `source` field of its articles), parses
-new and changed files, analyses them in worker processes that each write one
-Whoosh segment, and commits deletions and new segments together. A file that
-is rejected changes nothing: the articles it had before stay searchable.
+manifest held in the index itself (the `source` field of its articles), then
+reads, parses, analyses and writes the new and changed files in `procs`
+processes (this one and forked workers, each a contiguous share of the files),
+each writing segments (`SegmentFiles`: Whoosh's part, the substring net, the
+word lexicon) of at most SEGMENT_CHARS characters as it goes, and commits
+deletions and new segments together. A file that is rejected changes nothing:
+the articles it had before stay searchable.
 """
 
 from __future__ import annotations
@@ -30,9 +33,10 @@ from archive.parse import parse_file
 from indexer import fastwrite, lexicon, store, sufarray
 from indexer.documents import IndexDoc, article_doc, source_key
 
-# Characters of unit strings (about the articles' text) a worker holds before
-# writing them out as a segment: bounds its memory (~30 bytes a character
-# while the suffix array is sorted).
+# Characters of marked text (about the articles' text) a process holds before
+# writing them out as a segment: bounds its memory (~14 bytes a character
+# while the suffix array is sorted, on top of ~110 MB of interpreter, jieba
+# dictionary and gazetteer).
 SEGMENT_CHARS = 4_000_000
 # Below this much new text, analysing in this process beats starting workers.
 INPROCESS_BYTES = 2_000_000
