@@ -268,3 +268,29 @@ def test_merges_take_only_small_segments_a_bounded_handful_at_a_time(tmp_path: P
         before = now
     assert merged and max(merged) <= fastwrite.MERGE_DOCS  # merges happened, into segments of bounded size
     assert search(IndexHandle(root), "")["total"] == sum(len(parse_file(f).articles) for f in files)
+
+
+def test_a_duplicate_issue_in_another_process_share_is_rejected_and_not_searchable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two processes write as they parse; the same issue in both shares is decided at
+    the end as one process decides it: the first file by name wins, the other is
+    rejected and its articles (already written) are not in the index."""
+    from bench.generate import generate_corpus
+
+    corpus = tmp_path / "corpus"
+    files = sorted(generate_corpus(20, 6, corpus) and corpus.iterdir())
+    first, last = files[0], files[-1]
+    copy = corpus / ("\u9fa0-" + first.name)  # sorts last: the second process's share
+    copy.write_text(first.read_text("utf-8").replace("。", "。另一个版本。", 1), encoding="utf-8")
+    monkeypatch.setattr(build, "INPROCESS_BYTES", 0)
+    reports = {}
+    for procs in (1, 2):
+        root = tmp_path / f"i{procs}"
+        reports[procs] = r = build_index(corpus, root, procs=procs)
+        assert [x.path for x in r.rejected] == [copy.name]
+        assert f"the same issue is already archived from {first.name}" in r.rejected[0].reason
+        assert search(IndexHandle(root), "另一个版本")["total"] == 0
+    assert reports[1].articles == reports[2].articles
+    assert stored_by_id(tmp_path / "i1") == stored_by_id(tmp_path / "i2")
+    assert last.name in reports[2].added
