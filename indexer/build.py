@@ -148,7 +148,7 @@ class _Work:
     """Reads, parses and writes one run of files (one process's share), streaming:
     each file's articles are written as soon as it is parsed, so no process holds
     more than one segment's worth of articles. Whether a file is accepted is
-    decided at the end, over all processes (`_decide`); a file written here and
+    decided at the end, over all processes (`build_index`'s `decide`); a file written here and
     rejected then (an issue claimed by an earlier file of another process) has its
     articles marked deleted in its segment before the commit."""
 
@@ -189,7 +189,7 @@ class _Work:
                 send("parsed", parsed)
                 if b is None or self.owner.get(b.id, relpath) != relpath:
                     send("progress", (1, 0))
-                    continue  # rejected (by `_decide` too)
+                    continue  # rejected (by `decide` too)
                 self.owner[b.id] = relpath
                 src = source_key(relpath, sha)
                 first = seg.docs
