@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from archive.confidence import LOW_CONFIDENCE, low_confidence_pages
+from archive.corpus import folder_note
 from archive.errors import BulletinError
 from archive.model import Bulletin
 from archive.parse import parse_file
@@ -56,12 +57,16 @@ def check(files: tuple[Path, ...], as_json: bool, min_confidence: float) -> None
             rejected += 1
             click.echo(f"rejected {exc.path}: {exc.reason}", err=True)
             continue
+        skipped = folder_note(path, path.name)  # what `bulletins index` would make of it in a corpus
         if as_json:
             out = bulletin.to_dict()
             out["low_confidence_pages"] = low_confidence_pages(bulletin.ocr, min_confidence)
+            out["index_skips"] = skipped
             click.echo(json.dumps(out, ensure_ascii=False))
         else:
             click.echo(_summary(bulletin, min_confidence))
+            if skipped:
+                click.echo(f"  note: in a corpus, `bulletins index` skips this file: {skipped}")
     if rejected:
         click.echo(f"{rejected} of {len(files)} file(s) rejected", err=True)
         raise SystemExit(1)

@@ -330,3 +330,41 @@ def test_read_only_index_folder_is_one_line(archive: tuple[Path, Path], monkeypa
     assert "Traceback" not in r.output
     monkeypatch.undo()
     assert total(index) == ARTICLES
+
+
+def test_readme_and_notice_names_are_skipped_only_when_they_are_a_folders_notes(tmp_path: Path) -> None:
+    """NOTICE.txt holding a 通知 and README.md holding an issue are archived; a real README,
+    LICENSE and COPYING are skipped, and `index` and `check` say which and why."""
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    notice = (Path(__file__).parent / "public" / "gov-cn-2024-holiday-notice.txt").read_text("utf-8")
+    (corpus / "NOTICE.txt").write_text(notice, "utf-8")  # a real 公文 (通知) under an English name
+    (corpus / "sub" / "README.md").write_text(SEED.read_text("utf-8"), "utf-8")  # a 简报 named README
+    (corpus / "README.md").write_text("# 说明\n\n本目录存放本办历年简报，请勿改名。\n", "utf-8")
+    (corpus / "LICENSE").write_text("MIT License\n\nPermission is hereby granted, free of charge…\n", "utf-8")
+    (corpus / "sub" / "COPYING.txt").write_text("本目录文件仅供内部使用。\n", "utf-8")
+    result = run("index", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    assert result.exit_code == 0, result.output
+    assert "2 added, 0 updated, 0 removed, 0 unchanged, 0 rejected" in result.stdout, result.stdout
+    err = result.stderr
+    assert "warning: README.md: named README and reads as a folder's own notes (no issue number, date or 发文字号): skipped" in err
+    assert "warning: LICENSE: named LICENSE" in err and "warning: sub/COPYING.txt: named COPYING" in err
+    assert "NOTICE.txt" not in err and "sub/README.md" not in err
+    assert total(tmp_path / "index", "部分节假日安排") == 1 and total(tmp_path / "index", "口罩行动") == 1
+
+    checked = run("check", str(corpus / "README.md"), str(corpus / "NOTICE.txt"))
+    assert checked.exit_code == 0, checked.output
+    notes = [ln for ln in checked.stdout.splitlines() if "note:" in ln]
+    assert notes == ["  note: in a corpus, `bulletins index` skips this file: named README and reads as a folder's "
+                     "own notes (no issue number, date or 发文字号): skipped, not indexed"]
+
+
+def test_a_document_format_named_notice_is_always_read(tmp_path: Path) -> None:
+    from archive.corpus import folder_note
+
+    (tmp_path / "NOTICE-2024.pdf").write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "readme.docx").write_bytes(b"PK\x03\x04")
+    assert folder_note(tmp_path / "NOTICE-2024.pdf", "NOTICE-2024.pdf") is None
+    assert folder_note(tmp_path / "readme.docx", "readme.docx") is None
+    (tmp_path / "README").write_bytes(b"\x00\x01binary")
+    assert "not a bulletin" in folder_note(tmp_path / "README", "README")
