@@ -242,6 +242,38 @@ def _drop_pictures(scan: Scan) -> None:
         scan.warnings.append(f"{target}: a picture in {doc}, shown with it on the bulletin page: not indexed as a scan")
 
 
+def corpus_file(corpus: Path, relpath: str) -> Path | None:
+    """The file a corpus-relative name stands for, inside the corpus; None when there is none.
+
+    The name is the one `scan_corpus` gave (see `safe_relpath`): a file whose
+    name on disk is not UTF-8 is found by the safe name it was indexed under,
+    folder by folder. Nothing outside the corpus is returned (links that lead
+    out, `..`).
+    """
+    if not relpath or "\0" in relpath or relpath.startswith("/"):
+        return None
+    root = os.path.realpath(corpus)
+    current = root
+    for part in relpath.split("/"):
+        if part in ("", ".", ".."):
+            return None
+        here = os.path.join(current, part)
+        if not os.path.lexists(here):  # a name stored in its safe form: look for the entry it came from
+            try:
+                with os.scandir(current) as entries:
+                    here = next((e.path for e in entries if safe_relpath(e.name) == part), here)
+            except OSError:
+                return None
+        current = here
+    target = os.path.realpath(current)
+    if not _within(target, root) or target == root:
+        return None
+    try:
+        return Path(target) if stat.S_ISREG(os.stat(target).st_mode) else None
+    except OSError:
+        return None
+
+
 class AssetError(Exception):
     """A document's picture that cannot be served: the reason, for the log (never a server path)."""
 
@@ -253,7 +285,10 @@ def document_asset(corpus: Path, doc_relpath: str, ref: str) -> Path:
     if not doc_relpath or not ref or "\0" in ref or _SCHEME.match(ref) or re.match(r"^[a-zA-Z]:", ref):
         raise AssetError(f"not a relative path: {ref[:80]!r}")
     root = os.path.realpath(corpus)
-    target = os.path.realpath(os.path.join(root, posixpath.dirname(doc_relpath), ref))
+    doc = corpus_file(corpus, doc_relpath)
+    if doc is None:
+        raise AssetError(f"the document {doc_relpath!r} is not in the corpus")
+    target = os.path.realpath(os.path.join(os.path.dirname(doc), ref))
     if not _within(target, root) or target == root:
         raise AssetError(f"outside the corpus: {ref[:80]!r}")
     try:

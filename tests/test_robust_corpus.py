@@ -368,3 +368,32 @@ def test_a_document_format_named_notice_is_always_read(tmp_path: Path) -> None:
     assert folder_note(tmp_path / "readme.docx", "readme.docx") is None
     (tmp_path / "README").write_bytes(b"\x00\x01binary")
     assert "not a bulletin" in folder_note(tmp_path / "README", "README")
+
+
+def test_original_of_a_file_indexed_under_a_safe_name_is_served(archive: tuple[Path, Path]) -> None:
+    """原件下载 of a file whose name on disk is GB18030 (a zip from Chinese Windows), in a
+    folder whose name is not UTF-8 either: the original bytes, the right type, the Chinese name."""
+    from urllib.parse import quote
+
+    from webui import create_app
+
+    corpus, index = archive
+    folder = os.path.join(os.fsencode(corpus), "二〇二四年".encode("gb18030"))
+    os.mkdir(folder)
+    raw = extra_issue(8).encode("gb18030")  # the text in GB18030 too
+    with open(os.path.join(folder, "南京简报第8期.txt".encode("gb18030")), "wb") as f:
+        f.write(raw)
+    r = run("index", "--corpus", str(corpus), "--index", str(index))
+    assert r.exit_code == 0, r.output
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index), "CORPUS_DIR": str(corpus)}).test_client()
+    hit = client.get("/api/search", query_string={"q": "第8期第1篇"}).get_json()["hits"][0]
+    assert client.get(f"/api/bulletins/{hit['bulletin_id']}").get_json()["path"] == "二〇二四年/南京简报第8期.txt"
+    page = client.get(f"/bulletin/{hit['bulletin_id']}").get_data(as_text=True)
+    assert f"/bulletin/{hit['bulletin_id']}/original" in page
+    response = client.get(f"/bulletin/{hit['bulletin_id']}/original")
+    assert response.status_code == 200
+    assert response.data == raw
+    assert response.headers["Content-Type"] == "text/plain; charset=gb18030"  # its own encoding, not utf-8
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and f"filename*=UTF-8''{quote('南京简报第8期.txt')}" in disposition
+    response.close()

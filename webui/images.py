@@ -13,11 +13,12 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, request, send_file
+from flask import Blueprint, Response, abort, current_app, request
 
 from archive.corpus import AssetError, document_asset
 from archive.readers.detect import image_type
 from webui.data import bulletin_data
+from webui.original import send_corpus_file
 
 bp = Blueprint("images", __name__)
 log = logging.getLogger(__name__)
@@ -43,6 +44,6 @@ def image(bulletin_id: str) -> Response:
         log.info("image %r of bulletin %s refused: %s", src[:200], bulletin_id,
                  "not a raster image" if mime is None else f"{size} bytes")
         abort(404, NOT_HERE)
-    response = send_file(path, mimetype=mime, conditional=True, max_age=0)
+    response = send_corpus_file(path, mime)
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
