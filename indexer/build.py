@@ -356,12 +356,13 @@ def _run_workers(
             per[c].append((kind, payload))
 
     def mine(kind: str, payload: Any) -> None:
-        if kind == "progress":
-            take(kind, payload)
-        else:
+        if kind != "progress":
             own.append((kind, payload))
-        for c in wait(list(pending), timeout=0):  # keep the workers' pipes flowing
-            receive(c)  # type: ignore[arg-type]
+            return
+        take(kind, payload)
+        for c in list(pending):  # keep the workers' pipes flowing (once a file)
+            while c in pending and c.poll(0):
+                receive(c)
 
     try:
         _Work({r: paths[r] for r, _ in chunks[0]}, chunks[0], owner).run(gen_dir, mine)
