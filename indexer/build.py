@@ -27,7 +27,7 @@ from archive.corpus import file_sha256, readable_name, scan_corpus
 from archive.errors import BulletinError
 from archive.model import Bulletin
 from archive.parse import parse_file
-from indexer import fastwrite, store, sufarray
+from indexer import fastwrite, segcols, store, sufarray
 from indexer.documents import article_doc, source_key
 
 # Characters of unit strings (about the articles' text) a worker holds before
@@ -134,6 +134,7 @@ class _Work:
             if segment is not None:
                 path = Path(gen_dir) / sufarray.file_name(segment.segment_id())
                 sufarray.write(path, net.arrays())
+                segcols.write_segment(Path(gen_dir), segment)
                 segments.append(segment)
 
         try:
@@ -305,6 +306,7 @@ def _merge_nets(gen: Path, merged: Any, sources: list[tuple[Any, list[int]]]) ->
         for n, _docs in nets:
             n.close()
     sufarray.write(gen / sufarray.file_name(merged.segment_id()), arrays)
+    segcols.write_segment(gen, merged)
 
 
 def _remove_scratch(gen: Path) -> None:
