@@ -5,9 +5,9 @@ Computed once here and used by both the HTML page and the JSON API.
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 from typing import Any, Iterable
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from archive.labels import issue_number_label, month_label, year_label
 from indexer.params import SearchParams
@@ -19,9 +19,15 @@ def state_url(params: SearchParams, **changes: Any) -> str:
     """The URL of `params` with `changes` applied; any change other than `page` resets to page 1."""
     if "page" not in changes:
         changes["page"] = 1
-    new = dataclasses.replace(params, **changes)
-    query = urlencode(new.to_args())
+    # urlencode(args), with each pair's encoding remembered: a page makes hundreds of
+    # these URLs (one per facet value), mostly of the same pairs
+    query = "&".join([_pair(k, v) for k, v in params.to_args(**changes)])
     return f"/?{query}" if query else "/"
+
+
+@functools.lru_cache(maxsize=8192)
+def _pair(name: str, value: str) -> str:
+    return f"{quote_plus(name)}={quote_plus(value)}"
 
 
 def _toggle(values: tuple[Any, ...], value: Any) -> tuple[Any, ...]:
