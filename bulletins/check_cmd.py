@@ -9,8 +9,6 @@ import click
 
 from archive.errors import BulletinError
 from archive.model import Bulletin
-from archive.parse import parse_file
-
 
 LOW_CONFIDENCE = 0.8  # an OCR page whose mean confidence is below this is flagged for a person to check
 
@@ -55,6 +53,8 @@ def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
 def check(files: tuple[Path, ...], as_json: bool, min_confidence: float) -> None:
     """Parse FILES (text, Markdown, .docx, .doc, .wps, .pdf, scans, .ofd, .html) and print what was
     extracted, with each file's format; exit 1 if any file is rejected."""
+    from archive.parse import parse_file  # here: the other commands (serve) need no parser
+
     rejected = 0
     for path in files:
         try:

@@ -23,7 +23,6 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
-import cn2an
 from whoosh import query as wq
 
 from archive import gazetteer
@@ -323,6 +322,8 @@ def arabic_form(text: str) -> str | None:
             run, tail = run[:-1], run[-1]
         if len(run) < 2 and run not in ("十", "百", "千"):
             return m.group()
+        import cn2an  # here, not at the top: its import takes ~0.3 s (server start, CLI)
+
         try:
             n = cn2an.cn2an(run, "smart")
         except (ValueError, KeyError, TypeError, IndexError):

@@ -215,6 +215,14 @@ class SegmentNet:
         """The code points of the whole segment (for merging)."""
         return self.alphabet[self.chars.astype(np.int64)]
 
+    def release_pages(self) -> None:
+        """Let go of the file's pages mapped into this process (they stay in the page
+        cache, and are mapped again, from there, when next read)."""
+        try:
+            self._mm.madvise(mmap.MADV_DONTNEED)
+        except (AttributeError, OSError, ValueError):  # no madvise here, or closed
+            pass
+
     def close(self) -> None:
         self.alphabet = self.chars = self.sa = self.regions = self.edges = None  # type: ignore[assignment]
         try:
