@@ -48,23 +48,32 @@ _UNIT_RE = re.compile(f"([{_CJK}])|([^\\W\\d_{_CJK}]+|\\d+)")
 PIECE_RE = re.compile(f"[{_CJK}]+|[^\\W\\d_{_CJK}]+|\\d+")
 
 
-def _build_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for cp in range(0x10000):
-        if 0xD800 <= cp <= 0xDFFF:
-            continue
-        c = chr(cp)
-        n = unicodedata.normalize("NFKC", c).lower()
-        if len(n) == 1:
-            n = to_simplified(n)  # 簡報 is searched as 简报, both ways (archive.chinese)
-        if n != c and len(n) == 1:
-            table[cp] = n
-    return table
+def _fold_char(cp: int) -> str:
+    """The normalised form of one code point (itself when it has none of one character)."""
+    c = chr(cp)
+    if cp >= 0x10000 or 0xD800 <= cp <= 0xDFFF:
+        return c
+    n = unicodedata.normalize("NFKC", c).lower()
+    if len(n) == 1:
+        n = to_simplified(n)  # 簡報 is searched as 简报, both ways (archive.chinese)
+    return n if len(n) == 1 else c
 
 
-_TABLE: dict[int, str] | None = None
-_LUT: Any = None  # the same table as a numpy array over the BMP, for long texts
-_LONG = 256  # texts at least this long are mapped through _LUT (~10x faster than translate)
+class _FoldTable(dict):  # type: ignore[type-arg]
+    """Code point → its normalised character, each made on first look-up (str.translate
+    reads it): a process pays for the characters it meets, not for all 65,536."""
+
+    def __missing__(self, cp: int) -> str:
+        c = self[cp] = _fold_char(cp)
+        return c
+
+
+_TABLE = _FoldTable()
+# The same as a numpy array over the BMP, for long texts (~10x faster than translate),
+# filled as characters are met (_KNOWN).
+_LUT: Any = None
+_KNOWN: Any = None
+_LONG = 256  # texts at least this long are mapped through _LUT
 
 
 def normalize(text: str) -> str:
@@ -74,23 +83,22 @@ def normalize(text: str) -> str:
     Full-width letters and digits become ASCII, Latin letters lower case; a
     character whose NFKC form is longer than one character is kept as it is.
     """
-    global _TABLE, _LUT
-    if _TABLE is None:
-        _TABLE = _build_table()
+    global _LUT, _KNOWN
     if len(text) < _LONG:
         return text.translate(_TABLE)
     import numpy as np
 
     if _LUT is None:
-        lut = np.arange(0x10000, dtype=np.uint32)
-        for cp, c in _TABLE.items():
-            lut[cp] = ord(c)
-        _LUT = lut
+        _LUT, _KNOWN = np.arange(0x10000, dtype=np.uint32), np.zeros(0x10000, dtype=bool)
     try:
         codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
     except UnicodeEncodeError:  # a lone surrogate
         return text.translate(_TABLE)
-    out = np.where(codes < 0x10000, _LUT[np.minimum(codes, 0xFFFF)], codes)
+    idx = np.minimum(codes, 0xFFFF)
+    for cp in np.unique(idx[~_KNOWN[idx]]).tolist():
+        _LUT[cp] = ord(_TABLE[cp])
+        _KNOWN[cp] = True
+    out = np.where(codes < 0x10000, _LUT[idx], codes)
     return out.astype("<u4").tobytes().decode("utf-32-le")
 
 
