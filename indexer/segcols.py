@@ -16,7 +16,12 @@ dtype, offset and length), then the arrays, 8-byte aligned:
 - `<name>` (CODED): int32 code per document into the column's values, -1 for none;
 - `<name>` (NUMBERS): int32 per document, 0 for none;
 - `<name>.doc` / `<name>.code` (KEYS): one (document, value code) pair per
-  value a document holds.
+  value a document holds;
+- `words.<field>.hash` / `words.<field>.df` (WORDS): the segment's jieba words
+  of that field as sorted 64-bit hashes (`word_hash`) and their document
+  frequencies, so that did-you-mean (indexer.suggest) counts hundreds of
+  candidate words with a few numpy look-ups instead of a term-table read each
+  per segment.
 
 Whoosh's commit removes the file with its segment (its name matches the
 segment file pattern). A segment without the file (written by an older
@@ -26,6 +31,7 @@ in memory (`read_segment`), with the same result.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mmap
 import os
@@ -36,13 +42,14 @@ from typing import Any
 
 import numpy as np
 
-FORMAT = 1
+FORMAT = 2
 MAGIC = b"BULCOL01"
 EXT = "fac"
 # Whoosh column name → name in the file (the facet names of indexer.columns)
 CODED = {"city": "city", "year": "year", "month": "month", "bulletin_id": "bulletin", "series": "series"}
 NUMBERS = ("date", "issue")
 KEYS = ("region", "doc_type")  # multi-valued keyword fields (indexer.keyfacets)
+WORDS = ("title", "text")  # the word fields (indexer.schema)
 
 
 class ColumnsFormatError(Exception):
@@ -53,6 +60,12 @@ def file_name(segment_id: str) -> str:
     return f"{segment_id}.{EXT}"
 
 
+def word_hash(word: str | bytes) -> int:
+    """A stable 64-bit hash of a word (its UTF-8 bytes)."""
+    data = word.encode("utf-8") if isinstance(word, str) else word
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+
+
 @dataclass
 class SegmentColumns:
     """The facet values of one segment's documents (segment-local docnums)."""
@@ -61,6 +74,7 @@ class SegmentColumns:
     coded: dict[str, tuple[np.ndarray, list[Any]]]  # name -> (int32 code per doc, -1: none; values)
     numbers: dict[str, np.ndarray]  # name -> int32 per doc, 0: none
     keys: dict[str, tuple[np.ndarray, np.ndarray, list[str]]]  # name -> (doc, code, values)
+    words: dict[str, tuple[np.ndarray, np.ndarray]]  # field -> (sorted uint64 word hashes, uint32 df)
 
 
 def _clean(name: str, v: Any) -> Any:
@@ -109,7 +123,14 @@ def read_segment(reader: Any) -> SegmentColumns:
                 values.append(tbytes.decode("utf-8") if isinstance(tbytes, bytes) else tbytes)
         empty = np.zeros(0, dtype=np.int32)
         keys[name] = (np.concatenate(docs) if docs else empty, np.concatenate(codes_) if codes_ else empty, values)
-    return SegmentColumns(n, coded, numbers, keys)
+    words: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for name in WORDS:
+        pairs = [(word_hash(t), i.doc_frequency()) for t, i in reader.iter_field(name)] if name in reader.schema else []
+        h = np.array([p[0] for p in pairs], dtype=np.uint64)
+        df = np.array([p[1] for p in pairs], dtype=np.uint32)
+        order = np.argsort(h, kind="stable")
+        words[name] = (h[order], df[order])
+    return SegmentColumns(n, coded, numbers, keys, words)
 
 
 def write(path: Path, cols: SegmentColumns) -> None:
@@ -125,6 +146,9 @@ def write(path: Path, cols: SegmentColumns) -> None:
         arrays[f"{name}.doc"] = docs.astype(np.int32)
         arrays[f"{name}.code"] = codes.astype(np.int32)
         values[name] = vals
+    for name, (h, df) in cols.words.items():
+        arrays[f"words.{name}.hash"] = h.astype(np.uint64)
+        arrays[f"words.{name}.df"] = df.astype(np.uint32)
     layout: dict[str, list[Any]] = {}
     offset = 0
     for name, a in arrays.items():
@@ -169,6 +193,7 @@ def load(path: Path) -> SegmentColumns:
             {name: (arrays[name], values[name]) for name in CODED.values()},
             {name: arrays[name] for name in NUMBERS},
             {name: (arrays[f"{name}.doc"], arrays[f"{name}.code"], values[name]) for name in KEYS},
+            {name: (arrays[f"words.{name}.hash"], arrays[f"words.{name}.df"]) for name in WORDS},
         )
     except (ValueError, KeyError, TypeError, struct.error) as ex:
         raise ColumnsFormatError(f"{path.name}: {ex}") from None
@@ -199,7 +224,7 @@ def segment_columns(stem: Path, reader: Any) -> SegmentColumns:
     path = stem.with_name(file_name(stem.name))
     try:
         cols = load(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, ColumnsFormatError):  # derived data: read it from the segment instead
         return read_segment(reader)
     if cols.docs != reader.doc_count_all():
         raise ColumnsFormatError(f"{path.name}: {cols.docs} documents, its segment has {reader.doc_count_all()}")

@@ -27,7 +27,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
 from whoosh.searching import Searcher
+
+from indexer.segcols import word_hash
 
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 WORD_FIELDS = ("title", "text")
@@ -110,16 +113,37 @@ def alike(ch: str) -> tuple[str, ...]:
 
 class Lexicon:
     """The words of one index version, looked up in its word fields (document frequencies
-    cached); shared by all threads: each call passes its own thread's searcher."""
+    from the segments' word tables, indexer.segcols); shared by all threads: each call
+    passes its own thread's searcher."""
 
     def __init__(self, searcher: Searcher | None = None) -> None:
         self._df: dict[str, int] = {}
+        # field -> (sorted word hashes, df summed over the segments)
+        self._tables: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        if searcher is not None:
+            from indexer.columns import segments
+
+            parts = [c for c, _o, _l in segments(searcher)]
+            for f in WORD_FIELDS:
+                h = np.concatenate([c.words[f][0] for c in parts]) if parts else np.zeros(0, np.uint64)
+                df = np.concatenate([c.words[f][1] for c in parts]) if parts else np.zeros(0, np.uint32)
+                uniq, inv = np.unique(h, return_inverse=True)
+                self._tables[f] = (uniq, np.bincount(inv, weights=df, minlength=len(uniq)).astype(np.int64))
+
+    def _table_df(self, field: str, word: str) -> int:
+        h, df = self._tables[field]
+        key = np.uint64(word_hash(word))
+        i = int(np.searchsorted(h, key))
+        return int(df[i]) if i < len(h) and h[i] == key else 0
 
     def df(self, s: Searcher, word: str) -> int:
         """In how many articles `word` is a jieba word (title or text; an upper bound)."""
         n = self._df.get(word)
         if n is None:
-            n = max(s.doc_frequency(f, word) for f in WORD_FIELDS)
+            if self._tables:
+                n = max(self._table_df(f, word) for f in WORD_FIELDS)
+            else:
+                n = max(s.doc_frequency(f, word) for f in WORD_FIELDS)
             if len(self._df) > 200_000:
                 self._df.clear()
             self._df[word] = n
