@@ -30,6 +30,25 @@ def _pair(name: str, value: str) -> str:
     return f"{quote_plus(name)}={quote_plus(value)}"
 
 
+_MARK = "\x00mark\x00"
+
+
+class _FieldURLs:
+    """state_url(params, **{field: values}) for many `values` of one field: the URL's
+    parts before and after that field's parameters are encoded once."""
+
+    def __init__(self, params: SearchParams, field: str) -> None:
+        args = params.to_args(page=1, **{field: (_MARK,)})
+        i = next(k for k, (_n, v) in enumerate(args) if v == _MARK)
+        self.name = args[i][0]
+        self.before = [_pair(k, v) for k, v in args[:i]]
+        self.after = [_pair(k, v) for k, v in args[i + 1 :]]
+
+    def url(self, values: tuple[Any, ...]) -> str:
+        query = "&".join(self.before + [_pair(self.name, str(v)) for v in values] + self.after)
+        return f"/?{query}" if query else "/"
+
+
 def _toggle(values: tuple[Any, ...], value: Any) -> tuple[Any, ...]:
     return tuple(v for v in values if v != value) if value in values else values + (value,)
 
@@ -44,6 +63,7 @@ def _items(
     """Facet dicts for one field: the counted values, plus selected values that matched nothing."""
     items: list[Facet] = []
     seen: set[Any] = set()
+    urls = _FieldURLs(params, field)
     for entry in counted:
         value = entry["value"]
         seen.add(value)
@@ -53,7 +73,7 @@ def _items(
                 "label": entry.get("label") or label(value),
                 "count": entry.get("count", 0),
                 "selected": value in selected,
-                "toggle_url": state_url(params, **{field: _toggle(selected, value)}),
+                "toggle_url": urls.url(_toggle(selected, value)),
             }
         )
     for value in selected:  # keep a way to remove a filter that now matches nothing
@@ -76,11 +96,12 @@ def _region_items(params: SearchParams, counted: list[dict[str, Any]]) -> list[F
     chosen one replaces it (drilling down narrows); choosing a sibling adds it."""
     items = _items(params, counted, params.region, "region", label=lambda v: v.rsplit("/", 1)[-1])
     extra = {e["value"]: e for e in counted}
+    urls = _FieldURLs(params, "region")
     for item in items:
         value = item["value"]
         if value not in params.region:  # choosing a unit narrows its chosen ancestor: 江苏省 → 南京市
             chosen = tuple(r for r in params.region if not value.startswith(r + "/")) + (value,)
-            item["toggle_url"] = state_url(params, region=chosen)
+            item["toggle_url"] = urls.url(chosen)
         item["depth"] = extra.get(item["value"], {}).get("depth", item["value"].count("/"))
         item["parent"] = extra.get(item["value"], {}).get("parent")
     return items

@@ -25,7 +25,7 @@ from indexer.schema import TEXTS
 CACHE_STRINGS = 256
 CACHE_BYTES = 32 << 20  # … and at most this much of their arrays (a common string's are large)
 # Pages of the nets' files mapped into the process beyond what it held when the net was
-# opened: past this many bytes they are let go (SegmentNet.release_pages), so that a
+# opened (or last let go of them): past this many bytes they are let go (SegmentNet.release_pages), so that a
 # server's resident memory stays bounded however many strings it has searched.
 MAPPED_BYTES = 48 << 20
 EDGE_CHECK = 8  # word edges inside a match are looked at up to this many characters
@@ -158,6 +158,8 @@ class Net:
         if start is not None and (_shared_bytes() or 0) - start > MAPPED_BYTES:
             for net, _offset in self.parts:
                 net.release_pages()
+            # growth elsewhere (libraries, Whoosh's files) is not let go: count from here
+            self._mapped_at_start = _shared_bytes()
 
     def _find(self, us: str) -> Found:
         per: list[tuple[np.ndarray, ...]] = []
