@@ -97,17 +97,18 @@ def _find_in(net: sufarray.SegmentNet, us: str) -> tuple[np.ndarray, ...]:
     if not len(pos):
         f = np.zeros(0, np.float32)
         return _EMPTY, _EMPTY, f, f, np.zeros(0, bool), _EMPTY
+    pos.sort()  # in text order: the region look-up and the grouping below are then linear
     n = len(us)
     regions = net.regions
     reg = np.searchsorted(regions, pos, side="right") - 1
     w = _weights(net, pos, n)
     exact = (pos == regions[reg]) & (pos + n + 1 == regions[reg + 1])
-    ureg, inv = np.unique(reg, return_inverse=True)
-    counts = np.bincount(inv, minlength=len(ureg))
-    wsum = np.bincount(inv, weights=w * w, minlength=len(ureg)).astype(np.float32)
-    best = np.zeros(len(ureg), dtype=np.float32)
-    np.maximum.at(best, inv, w)
-    ex = np.bincount(inv, weights=exact, minlength=len(ureg)) > 0
+    starts = np.flatnonzero(np.concatenate(([True], reg[1:] != reg[:-1])))
+    ureg = reg[starts]
+    counts = np.diff(np.append(starts, len(reg)))
+    wsum = np.add.reduceat((w * w).astype(np.float64), starts).astype(np.float32)
+    best = np.maximum.reduceat(w, starts).astype(np.float32)
+    ex = np.logical_or.reduceat(exact, starts)
     text_region = (ureg >> 1 << 1) + TEXTS["text"]
     lengths = regions[text_region + 1].astype(np.int64) - regions[text_region] - 1
     return ureg, counts, wsum, best, ex, lengths
