@@ -17,6 +17,7 @@ A municipality is its own prefecture-level city: 北京市/北京市/朝阳区.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -132,33 +133,50 @@ def city_of(name: str) -> str | None:
     return _resolve(name)[1]
 
 
-def _trie_pattern(words: list[str]) -> str:
-    """A regex matching any of `words`, preferring the longest at each position."""
-    trie: dict[str, dict] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
+class _Scanner:
+    """Finds the known names of a text left to right, the longest at each position,
+    without overlaps (what one regex alternation of every name would find, ~20x faster:
+    Python's regex engine tries a 5,700-name alternation branch by branch).
 
-    def emit(node: dict) -> str:
-        end = "" in node
-        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if end:
-            # Greedy optional: the longer name is tried first.
-            return f"(?:{body})?" if len(alts) > 1 or len(body) > 1 else f"{body}?"
-        return body
+    Every name has at least two characters: a position is a candidate only where
+    its first two characters begin some name (two character classes, in C), then
+    the lengths of the names with that beginning are tried, longest first.
+    """
 
-    return emit(trie)
+    def __init__(self, names: set[str] | frozenset[str]) -> None:
+        if any(len(n) < 2 for n in names):
+            raise ValueError("gazetteer names have at least two characters")
+        self.names = frozenset(names)
+        lengths: dict[str, set[int]] = {}
+        for n in names:
+            lengths.setdefault(n[:2], set()).add(len(n))
+        self.lengths = {k: sorted(v, reverse=True) for k, v in lengths.items()}
+        firsts = "".join(sorted({n[0] for n in names}))
+        seconds = "".join(sorted({n[1] for n in names}))
+        self.candidate = re.compile(f"[{re.escape(firsts)}](?=[{re.escape(seconds)}])")
+
+    def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
+        """(name, start, end) of each match."""
+        search, lengths, names = self.candidate.search, self.lengths.get, self.names
+        pos = 0
+        while True:
+            m = search(text, pos)
+            if m is None:
+                return
+            i = m.start()
+            pos = i + 1
+            for n in lengths(text[i : i + 2], ()):
+                name = text[i : i + n]
+                if name in names and len(name) == n:
+                    yield name, i, i + n
+                    pos = i + n
+                    break
 
 
 @lru_cache(maxsize=1)
-def _matcher() -> re.Pattern[str]:
+def _matcher() -> _Scanner:
     table, words = _load()
-    return re.compile(_trie_pattern(sorted(set(table) | words)))
+    return _Scanner(set(table) | words)
 
 
 def find_places(text: str) -> tuple[str, ...]:
@@ -169,9 +187,9 @@ def find_places(text: str) -> tuple[str, ...]:
     """
     words = _load()[1]
     seen: dict[str, None] = {}
-    for m in _matcher().finditer(text):
-        if m.group() not in words:
-            seen.setdefault(m.group(), None)
+    for name, _start, _end in _matcher().finditer(text):
+        if name not in words:
+            seen.setdefault(name, None)
     return tuple(seen)
 
 
@@ -187,20 +205,19 @@ def find_mentions(text: str) -> tuple[str, ...]:
     table, words = _load()
     seen: dict[str, None] = {}
     prev: tuple[int, str] | None = None
-    for m in _matcher().finditer(text):
-        name = m.group()
+    for name, start, end in _matcher().finditer(text):
         if name in words:
             prev = None
             continue
         if _is_county_short(name):
-            ok = prev is not None and prev[0] == m.start() and any(
+            ok = prev is not None and prev[0] == start and any(
                 p.city in {q.city or q.province for q in table[prev[1]]} or p.province in
                 {q.province for q in table[prev[1]]} for p in table[name])
             if not ok:
                 prev = None
                 continue
         seen.setdefault(name, None)
-        prev = (m.end(), name)
+        prev = (end, name)
     return tuple(seen)
 
 

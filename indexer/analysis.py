@@ -160,6 +160,89 @@ def analyse(text: str) -> tuple[list[str], str]:
     return ws, marked
 
 
+def cut(text: str) -> tuple[list[str], str]:
+    """The words of `text` and its normalised text with a WORD_MARK between jieba's
+    tokens: what `unit_arrays` turns into the marked unit string, a segment at a
+    time (the index's path; `analyse` is the same for one text, in Python)."""
+    norm = _clean(text)
+    toks = jieba_tokenizer().cut(norm, True)
+    return PIECE_RE.findall("\x00".join(toks)), WORD_MARK.join(toks)
+
+
+# Character classes of unit_arrays (what _RUN_RE / _DROP_RE decide, per character).
+_DROP, _SINGLE, _LETTER, _DIGIT = 0, 1, 2, 3
+_CLASS_CACHE: dict[int, int] = {}
+_SINGLE_RE = re.compile(f"[{_CJK}]")
+_KEPT_RE = re.compile(f"[^\\W_]|[{RUN_MARK}{WORD_MARK}]")
+
+
+def _class_of(cp: int) -> int:
+    c = chr(cp)
+    if cp == 1:  # SEP between regions (indexer.sufarray): kept, a unit of its own
+        return _SINGLE
+    if not _KEPT_RE.match(c) or c in (RUN_MARK, WORD_MARK):
+        return _DROP
+    if _SINGLE_RE.match(c):
+        return _SINGLE
+    return _DIGIT if c.isdecimal() else _LETTER
+
+
+def unit_arrays(joined: str) -> tuple["np.ndarray", "np.ndarray"]:
+    """The code points of the unit strings of `cut`'s marked texts joined by SEP
+    ("\\x01"), and where each word begins in them: what `analyse` gives text by text
+    (marks removed, their positions kept), computed with numpy over a whole segment.
+
+    Runs of letters or digits (split by nothing but a word edge) are wrapped in
+    RUN_MARKs; punctuation, space and "_" are dropped; a word edge inside a run is
+    dropped; an edge lands before the opening RUN_MARK of a run it starts.
+    """
+    import numpy as np
+
+    raw = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4")
+    marks = raw == ord(WORD_MARK)
+    at = np.flatnonzero(marks)
+    q = at - np.arange(len(at))  # each mark's position among the other characters
+    p = raw[~marks]
+    del raw, marks, at
+    n = len(p)
+    present = np.flatnonzero(np.bincount(p)) if n else np.zeros(0, dtype=np.int64)
+    lut = np.zeros(int(present[-1]) + 1 if n else 1, dtype=np.uint8)
+    for cp in present.tolist():
+        k = _CLASS_CACHE.get(cp)
+        if k is None:
+            k = _CLASS_CACHE[cp] = _class_of(cp)
+        lut[cp] = k
+    cls = lut[p]
+    del lut
+    run = cls >= _LETTER
+    same_prev = np.zeros(n, dtype=bool)
+    same_prev[1:] = cls[1:] == cls[:-1]
+    opens = run & ~same_prev
+    same_next = np.zeros(n, dtype=bool)
+    same_next[:-1] = same_prev[1:]
+    closes = run & ~same_next
+    del same_next
+    kept = cls != _DROP
+    index = np.int32 if 3 * n < 2**31 else np.int64
+    width = opens.astype(np.uint8) + kept + closes
+    offset = np.zeros(n + 1, dtype=index)
+    np.cumsum(width, out=offset[1:], dtype=index)
+    del width
+    out = np.empty(int(offset[-1]), dtype=np.uint32)
+    rm = ord(RUN_MARK)
+    at_char = offset[:-1] + opens
+    out[offset[:-1][opens]] = rm
+    out[at_char[kept]] = p[kept]
+    out[at_char[closes] + 1] = rm
+    del at_char, p, kept, closes, opens
+    # word edges: not inside a run (jieba split 2023 into 20|23), else where the word's output begins
+    inside = np.zeros(len(q), dtype=bool)
+    mid = (q > 0) & (q < n)
+    inside[mid] = run[q[mid]] & same_prev[q[mid]]
+    q = q[~inside]
+    return out, offset[q]
+
+
 def unit_text(unit: str) -> str:
     """The unit as it appears in normalised text (without its marker space)."""
     return unit.rstrip(" ")

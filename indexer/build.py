@@ -27,8 +27,8 @@ from archive.corpus import file_sha256, readable_name, scan_corpus
 from archive.errors import BulletinError
 from archive.model import Bulletin
 from archive.parse import parse_file
-from indexer import fastwrite, segcols, store, sufarray
-from indexer.documents import article_doc, source_key
+from indexer import fastwrite, lexicon, segcols, store, sufarray
+from indexer.documents import IndexDoc, article_doc, source_key
 
 # Characters of unit strings (about the articles' text) a worker holds before
 # writing them out as a segment: bounds its memory (~30 bytes a character
@@ -96,78 +96,118 @@ def manifest(ix: Index) -> dict[str, tuple[str, str]]:
     return out
 
 
-# -- the work of one process: parse, then analyse and write a segment ----------
+# -- the work of one process: read, parse, analyse and write segments ----------
+
+# (relpath, bulletin id, rejection reason) of one file
+Parsed = tuple[str, str | None, str | None]
+# docnums [start, end) of each file's articles in one segment
+Ranges = dict[str, tuple[int, int]]
+
+
+class SegmentFiles:
+    """One segment being written: its Whoosh part (stored fields, columns, small
+    fields: indexer.fastwrite), its substring net (indexer.sufarray) and its word
+    lexicon (indexer.lexicon), each file named after the segment."""
+
+    def __init__(self, ix: Index) -> None:
+        self.whoosh = fastwrite.SegmentBuilder(ix)
+        self.net = sufarray.NetBuilder()
+        self.words = lexicon.LexiconBuilder()
+        self.docs = 0
+
+    def add(self, doc: IndexDoc) -> int:
+        """Add one analysed article; its docnum in the segment."""
+        self.whoosh.add(doc)
+        self.net.add(*doc.units)
+        self.words.add(doc.words)
+        self.docs += 1
+        return self.docs - 1
+
+    @property
+    def chars(self) -> int:
+        return self.net.chars
+
+    def finish(self, gen_dir: Path) -> Any:
+        """Write the segment's files; the Whoosh segment, or None when nothing was added."""
+        segment = self.whoosh.finish()
+        if segment is not None:
+            sid = segment.segment_id()
+            sufarray.write(gen_dir / sufarray.file_name(sid), self.net.arrays())
+            self.words.write(gen_dir / lexicon.file_name(sid))
+            segcols.write_segment(gen_dir, segment)
+        return segment
+
+    def cancel(self) -> None:
+        self.whoosh.cancel()
 
 
 class _Work:
-    def __init__(self, paths: dict[str, Path], files: list[tuple[str, str]]) -> None:
+    """Reads, parses and writes one run of files (one process's share), streaming:
+    each file's articles are written as soon as it is parsed, so no process holds
+    more than one segment's worth of articles. Whether a file is accepted is
+    decided at the end, over all processes (`_decide`); a file written here and
+    rejected then (an issue claimed by an earlier file of another process) has its
+    articles marked deleted in its segment before the commit."""
+
+    def __init__(self, paths: dict[str, Path], files: list[tuple[str, str]], owner: dict[str, str]) -> None:
         self.paths = paths  # relpath → the file to read (inside the corpus)
-        self.files = files  # (relpath, sha)
-        self.parsed: dict[str, Bulletin] = {}
+        self.files = files  # (relpath, sha), in corpus order
+        self.owner = dict(owner)  # issue id → the file that has it (unchanged files, then this run's)
 
-    def parse(self) -> Iterable[tuple[str, str | None, str | None]]:
-        """(relpath, bulletin_id, rejection reason) per file."""
-        for relpath, _sha in self.files:
-            try:
-                with readable_name(self.paths[relpath], relpath) as path:
-                    b = parse_file(path)
-            except BulletinError as ex:
-                yield relpath, None, ex.reason
-                continue
-            except Exception as ex:  # a parser bug must not stop the run
-                yield relpath, None, f"parser failed: {type(ex).__name__}: {ex}"
-                continue
-            self.parsed[relpath] = b
-            yield relpath, b.id, None
+    def _parse(self, relpath: str) -> tuple[Bulletin | None, Parsed]:
+        try:
+            with readable_name(self.paths[relpath], relpath) as path:
+                b = parse_file(path)
+        except BulletinError as ex:
+            return None, (relpath, None, ex.reason)
+        except Exception as ex:  # a parser bug must not stop the run
+            return None, (relpath, None, f"parser failed: {type(ex).__name__}: {ex}")
+        return b, (relpath, b.id, None)
 
-    def write(self, gen_dir: str, accepted: set[str], progress: Callable[[int, int], None]) -> list[Any]:
-        """Analyse the accepted files and write them as one or more segments."""
+    def run(self, gen_dir: str, send: Callable[[str, Any], None]) -> None:
+        """Send ("parsed", Parsed) per file, ("progress", (files, articles)) and
+        ("segment", (segment, Ranges)) per segment written."""
         from whoosh import index as whoosh_index
 
+        gen = Path(gen_dir)
         ix = whoosh_index.open_dir(gen_dir)
-        segments: list[Any] = []
-        builder = fastwrite.SegmentBuilder(ix)
-        net = sufarray.NetBuilder()
+        seg = SegmentFiles(ix)
+        ranges: Ranges = {}
 
         def flush() -> None:
-            segment = builder.finish()
+            segment = seg.finish(gen)
             if segment is not None:
-                path = Path(gen_dir) / sufarray.file_name(segment.segment_id())
-                sufarray.write(path, net.arrays())
-                segcols.write_segment(Path(gen_dir), segment)
-                segments.append(segment)
+                send("segment", (segment, dict(ranges)))
+            ranges.clear()
 
         try:
             for relpath, sha in self.files:
-                b = self.parsed.get(relpath)
-                if b is None or relpath not in accepted:
-                    continue
+                b, parsed = self._parse(relpath)
+                send("parsed", parsed)
+                if b is None or self.owner.get(b.id, relpath) != relpath:
+                    send("progress", (1, 0))
+                    continue  # rejected (by `_decide` too)
+                self.owner[b.id] = relpath
                 src = source_key(relpath, sha)
+                first = seg.docs
                 for a in b.articles:
-                    doc = article_doc(b, a, src)
-                    builder.add(doc)
-                    net.add(*doc.units)
-                progress(1, len(b.articles))
-                if net.chars >= SEGMENT_CHARS:
+                    seg.add(article_doc(b, a, src))
+                ranges[relpath] = (first, seg.docs)
+                send("progress", (1, len(b.articles)))
+                del b
+                if seg.chars >= SEGMENT_CHARS:
                     flush()
-                    builder = fastwrite.SegmentBuilder(ix)
-                    net = sufarray.NetBuilder()
+                    seg = SegmentFiles(ix)
             flush()
-            return segments
         except BaseException:
-            builder.cancel()
+            seg.cancel()
             raise
 
 
-def _worker(conn: Connection, paths: dict[str, Path], files: list[tuple[str, str]], gen_dir: str) -> None:
+def _worker(conn: Connection, work: _Work, gen_dir: str) -> None:
     try:
-        work = _Work(paths, files)
-        conn.send(("parsed", list(work.parse())))
-        accepted = conn.recv()
-        if accepted is None:
-            return
-        segment = work.write(gen_dir, accepted, lambda files, arts: conn.send(("progress", (files, arts))))
-        conn.send(("done", segment))
+        work.run(gen_dir, lambda kind, payload: conn.send((kind, payload)))
+        conn.send(("done", None))
     except BaseException:
         try:
             conn.send(("error", traceback.format_exc()))
@@ -202,14 +242,14 @@ class _Progress:
         self.lines = lines if total >= PROGRESS_FILES else None
         self.files = self.articles = 0
         self.last = time.monotonic()
-        if show and total >= 50:
+        if show and total >= PROGRESS_FILES:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, unit="file", desc="indexing", leave=False)
 
     def say(self, stage: str) -> None:
         if self.lines is not None:
-            self.lines(f"indexing: {self.files}/{self.total} files analysed, {self.articles} articles; {stage}")
+            self.lines(f"indexing: {self.files}/{self.total} files read, {self.articles} articles; {stage}")
             self.last = time.monotonic()
 
     def update(self, files: int, articles: int) -> None:
@@ -218,7 +258,7 @@ class _Progress:
         if self.bar is not None:
             self.bar.update(files)
         if self.lines is not None and time.monotonic() - self.last >= PROGRESS_SECONDS:
-            self.say("analysing and writing segments")
+            self.say("parsing, analysing and writing segments")
 
     def close(self) -> None:
         if self.bar is not None:
@@ -231,49 +271,69 @@ def _process(
     files: list[tuple[str, str]],
     sizes: dict[str, int],
     gen_dir: str,
-    decide: Callable[[list[tuple[str, str | None, str | None]]], set[str]],
+    owner: dict[str, str],
+    decide: Callable[[list[Parsed]], set[str]],
     procs: int,
     show_progress: bool,
     lines: Callable[[str], None] | None = None,
 ) -> list[Any]:
-    """Parse and write `files` in `procs` processes; returns the new segments."""
+    """Read, parse and write `files` in `procs` processes; returns the new segments,
+    with the articles of files `decide` rejects marked deleted."""
     nbytes = sum(sizes[r] for r, _ in files)
-    if procs <= 1 or nbytes < INPROCESS_BYTES or len(files) < 4:
-        work = _Work(paths, files)
-        if lines is not None and len(files) >= PROGRESS_FILES:
-            lines(f"indexing: parsing {len(files)} files in this process")
-        accepted = decide(list(work.parse()))
-        bar = _Progress(len(accepted), show_progress, lines)
-        try:
-            return work.write(gen_dir, accepted, bar.update)
-        finally:
-            bar.close()
+    inprocess = procs <= 1 or nbytes < INPROCESS_BYTES or len(files) < 4
+    chunks = [files] if inprocess else _split(files, sizes, procs)
+    if lines is not None and len(files) >= PROGRESS_FILES:
+        where = "in this process" if inprocess else f"in {len(chunks)} processes"
+        lines(f"indexing: reading {len(files)} files {where}")
+    bar = _Progress(len(files), show_progress, lines)
+    parsed: list[Parsed] = []
+    written: list[tuple[Any, Ranges]] = []
 
+    def take(kind: str, payload: Any) -> None:
+        if kind == "parsed":
+            parsed.append(payload)
+        elif kind == "progress":
+            bar.update(*payload)
+        elif kind == "segment":
+            written.append(payload)
+        else:
+            raise RuntimeError(f"index worker failed:\n{payload}")
+
+    if inprocess:
+        _Work(paths, files, owner).run(gen_dir, take)
+    else:
+        _run_workers(chunks, paths, owner, gen_dir, take)
+    bar.close()
+    accepted = decide(parsed)
+    segments = []
+    for segment, ranges in written:
+        for relpath, (lo, hi) in ranges.items():
+            if relpath not in accepted:
+                for d in range(lo, hi):
+                    segment.delete_document(d)
+        segments.append(segment)
+    return segments
+
+
+def _run_workers(
+    chunks: list[list[tuple[str, str]]], paths: dict[str, Path], owner: dict[str, str], gen_dir: str,
+    take: Callable[[str, Any], None],
+) -> None:
+    """One forked worker process per chunk; their messages go to `take` as they come."""
     ctx = multiprocessing.get_context("fork")
-    chunks = _split(files, sizes, procs)
     conns: list[Connection] = []
     workers = []
     for chunk in chunks:
         parent, child = ctx.Pipe()
-        p = ctx.Process(target=_worker, args=(child, {r: paths[r] for r, _ in chunk}, chunk, gen_dir), daemon=True)
+        work = _Work({r: paths[r] for r, _ in chunk}, chunk, owner)
+        p = ctx.Process(target=_worker, args=(child, work, gen_dir), daemon=True)
         p.start()
         child.close()
         conns.append(parent)
         workers.append(p)
-    if lines is not None and len(files) >= PROGRESS_FILES:
-        lines(f"indexing: parsing {len(files)} files in {len(chunks)} processes")
     try:
-        parsed: list[tuple[str, str | None, str | None]] = []
-        for c in conns:
-            kind, payload = c.recv()
-            if kind == "error":
-                raise RuntimeError(f"index worker failed:\n{payload}")
-            parsed.extend(payload)
-        accepted = decide(parsed)
-        for c in conns:
-            c.send(accepted)
-        bar = _Progress(len(accepted), show_progress, lines)
-        segments: list[Any] = []
+        # A worker's segments keep their chunk's order: collect per worker, then in chunk order.
+        per: dict[Connection, list[tuple[str, Any]]] = {c: [] for c in conns}
         pending = set(conns)
         while pending:
             for c in wait(list(pending)):
@@ -281,15 +341,15 @@ def _process(
                     kind, payload = c.recv()  # type: ignore[union-attr]
                 except EOFError:
                     raise RuntimeError("an index worker died") from None
-                if kind == "progress":
-                    bar.update(*payload)
-                elif kind == "done":
-                    segments.extend(payload)
+                if kind == "done":
                     pending.discard(c)  # type: ignore[arg-type]
+                elif kind in ("progress", "error"):
+                    take(kind, payload)
                 else:
-                    raise RuntimeError(f"index worker failed:\n{payload}")
-        bar.close()
-        return segments
+                    per[c].append((kind, payload))  # type: ignore[index]
+        for c in conns:
+            for kind, payload in per[c]:
+                take(kind, payload)
     finally:
         for p in workers:
             if p.is_alive():
@@ -298,7 +358,7 @@ def _process(
 
 
 def _merge_nets(gen: Path, merged: Any, sources: list[tuple[Any, list[int]]]) -> None:
-    """The substring net of a segment Whoosh made by merging others, from theirs."""
+    """The substring net and word lexicon of a segment Whoosh made by merging others, from theirs."""
     nets = [(sufarray.SegmentNet(gen / sufarray.file_name(seg.segment_id())), docs) for seg, docs in sources]
     try:
         arrays = sufarray.merge([(n, np.asarray(docs, dtype=np.int64)) for n, docs in nets])
@@ -307,6 +367,14 @@ def _merge_nets(gen: Path, merged: Any, sources: list[tuple[Any, list[int]]]) ->
             n.close()
     sufarray.write(gen / sufarray.file_name(merged.segment_id()), arrays)
     segcols.write_segment(gen, merged)
+    del arrays
+    lexs = [(lexicon.SegmentLexicon(gen / lexicon.file_name(seg.segment_id())), docs) for seg, docs in sources]
+    try:
+        words = lexicon.merge([(lx, np.asarray(docs, dtype=np.int64)) for lx, docs in lexs])
+    finally:
+        for lx, _docs in lexs:
+            lx.close()
+    lexicon.write_merged(gen / lexicon.file_name(merged.segment_id()), words)
 
 
 def _remove_scratch(gen: Path) -> None:
@@ -439,7 +507,7 @@ def build_index(
         # Unchanged files keep their issue ids; a new file may not claim one of them.
         owner = {bid: r for r, (sha, bid) in old.items() if current.get(r) == sha}
 
-        def decide(parsed: list[tuple[str, str | None, str | None]]) -> set[str]:
+        def decide(parsed: list[Parsed]) -> set[str]:
             accepted: set[str] = set()
             for relpath, bid, reason in sorted(parsed):
                 if reason is not None:
@@ -457,7 +525,8 @@ def build_index(
         # memory when reading it (BytesIO over the mmap); plain files are read on demand.
         writer = ix.writer(timeout=10.0, compound=False)
         try:
-            segments = _process(scan.files, todo, sizes, str(gen), decide, procs, show_progress, progress_lines)
+            segments = _process(scan.files, todo, sizes, str(gen), dict(owner), decide, procs, show_progress,
+                                progress_lines)
             accepted = {r for r, _ in todo} - {x.path for x in report.rejected}
             for relpath in gone:
                 writer.delete_by_term("source", source_key(relpath, old[relpath][0]))

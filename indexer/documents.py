@@ -1,9 +1,9 @@
 """Article records → the values of one index document, analysis included.
 
-Title and text are analysed here, once each (one jieba cut): their words
-become ready postings for the Whoosh word fields (the writer does no
-per-token work of its own) and their marked unit strings go to the segment's
-substring net (indexer.sufarray).
+Title and text are analysed here, once each (one jieba cut): their words go
+to the segment's word lexicon (indexer.lexicon) and their marked texts to its
+substring net (indexer.sufarray, which makes the unit strings a segment at a
+time: analysis.unit_arrays).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 from archive.gazetteer import region_levels
 from archive.labels import iso_from_yyyymmdd, to_yyyymmdd
 from archive.model import Article, Bulletin
-from indexer.analysis import analyse
+from indexer.analysis import cut
 
-# An analysed word field: the set of its words
+# An analysed text: the set of its words
 Analysed = set[str]
 
 
@@ -25,8 +25,8 @@ class IndexDoc:
     """One article ready for the writer: plain field values plus analysed fields."""
 
     values: dict[str, Any]  # small fields (indexed by their Whoosh field) and stored values
-    postings: dict[str, Analysed]
-    units: tuple[str, str]  # marked unit strings of title and text, for the substring net
+    words: dict[str, Analysed]  # text name (schema.TEXTS) -> its words, for the lexicon
+    units: tuple[str, str]  # marked texts of title and text (analysis.cut), for the substring net
 
 
 # The one shape of an article read back from the index (hits, the bulletin view).
@@ -103,9 +103,9 @@ def article_doc(b: Bulletin, a: Article, source: str) -> IndexDoc:
         "meta": bulletin_meta(b),
         "body": a.body,
     }
-    title_words, title_units = analyse(a.title)
-    text_words, text_units = analyse(a.text)
+    title_words, title_units = cut(a.title)
+    text_words, text_units = cut(a.text)
     values["title"] = a.title
     values["text"] = a.text
-    postings = {"title": set(title_words), "text": set(text_words)}
-    return IndexDoc(values=values, postings=postings, units=(title_units, text_units))
+    words = {"title": set(title_words), "text": set(text_words)}
+    return IndexDoc(values=values, words=words, units=(title_units, text_units))

@@ -186,22 +186,20 @@ class SegmentBuilder:
         self.postings = 0
 
     def add(self, doc: IndexDoc) -> None:
-        """Add one analysed article (what `add_document` does, minus analysis)."""
+        """Add one analysed article's Whoosh fields (what `add_document` does; its
+        words and units go to the lexicon and the net, not here)."""
         w = self.writer
         schema = self.schema
         perdoc = w.perdocwriter
         docnum = w.docnum
         values = doc.values
-        postings = doc.postings
-        names = sorted({n for n, v in values.items() if v is not None} | set(postings))
+        names = sorted(n for n, v in values.items() if v is not None)
         perdoc.start_doc(docnum)
         try:
             for name in names:
                 field = schema[name]
                 length = 0
-                if name in postings:
-                    self._add_set(name, docnum, postings[name])
-                elif field.indexed:
+                if field.indexed:
                     items = list(field.index(values[name]))
                     if field.scorable:
                         length = sum(freq for _t, freq, _w, _v in items)
@@ -225,16 +223,6 @@ class SegmentBuilder:
         if terms is None:
             terms = self.terms[name] = {}
         return terms
-
-    def _add_set(self, name: str, docnum: int, words: set[str]) -> None:
-        """An Existence-format field: the document holds each word."""
-        terms = self._entries(name)
-        for term in words:
-            rec = terms.get(term)
-            if rec is None:
-                rec = terms[term] = DocsRecorder()
-            rec.ids.append(docnum)
-        self.postings += len(words)
 
     def _add_items(self, name: str, field: Any, docnum: int, items: list[Any]) -> None:
         terms = self._entries(name)

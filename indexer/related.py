@@ -2,7 +2,7 @@
 distinctive words with an article.
 
 tf-idf over the word index: an article's key terms are its words weighted by
-frequency × idf (Whoosh's document frequencies of the `text` field); each
+frequency × idf (document frequencies of the `text` words, indexer.lexicon); each
 other article scores the sum of the idf of the key terms it holds (title words
 count double). Only the posting lists of the key terms are read — distinctive
 words have short lists — so a whole issue takes milliseconds; results are
@@ -16,11 +16,11 @@ import threading
 from collections import Counter, OrderedDict
 from typing import Any
 
-from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from archive.labels import iso_from_yyyymmdd
 from indexer.analysis import word_list
+from indexer.lexicon import word_index
 from indexer.store import IndexHandle
 
 KEY_TERMS = 12
@@ -35,8 +35,9 @@ def key_terms(searcher: Searcher, text: str, k: int = KEY_TERMS) -> list[tuple[s
     limit = max(20, int(n * MAX_DF_SHARE))  # (a small archive keeps some words to relate by)
     tf = Counter(w for w in word_list(text) if len(w) >= 2 and not w.isdigit())
     scored: list[tuple[float, str, float]] = []
+    words = word_index(searcher)
     for w, count in tf.items():
-        df = searcher.doc_frequency("text", w)
+        df = words.doc_frequency("text", w)
         if df <= 1 or df > limit:  # only this article, or too common
             continue
         idf = math.log(n / df)
@@ -51,10 +52,11 @@ def related_for(searcher: Searcher, article: dict[str, Any], exclude_bulletin: s
     if not terms:
         return []
     score: Counter[int] = Counter()
+    words = word_index(searcher)
     for w, idf in terms:
-        for d in searcher.docs_for_query(wq.Term("text", w)):
+        for d in words.docs("text", w):
             score[d] += idf
-        for d in searcher.docs_for_query(wq.Term("title", w)):
+        for d in words.docs("title", w):
             score[d] += idf
     out: list[dict[str, Any]] = []
     for d, s in score.most_common():

@@ -6,30 +6,26 @@ needs a rebuild (`SCHEMA_VERSION` says so to an old index).
 
 from __future__ import annotations
 
-from whoosh import fields, formats
-
-from indexer.analysis import JiebaTokenizer
+from whoosh import fields
 
 # 4: analysis folds traditional to simplified (archive.chinese); 5: region, doc_type;
 # 6: the substring net is a suffix array per segment (indexer.sufarray) instead
-# of bigram, unit and word-pair fields; word fields record presence only.
-SCHEMA_VERSION = 6
+# of bigram, unit and word-pair fields; word fields record presence only;
+# 7: the words of title and text are in each segment's lexicon (indexer.lexicon),
+# not in Whoosh fields.
+SCHEMA_VERSION = 7
 
-# The searchable texts of an article. Each has two views: its Whoosh word field
-# of the same name (jieba words, presence only: the lexicon and document
-# frequencies that did-you-mean and suggestions read; ranking reads the net)
+# The searchable texts of an article. Each has two views: its words in the
+# segment's word lexicon (indexer.lexicon: jieba words, presence only; what
+# did-you-mean, autocomplete and related articles read; ranking reads the net)
 # and its region in the article's entry in the substring net (this number:
-# the n-th region of each document, see indexer.sufarray).
+# the n-th region of each document, see indexer.sufarray). The Whoosh field
+# of the same name stores the text.
 TEXTS: dict[str, int] = {"title": 0, "text": 1}
-
-
-def _words(analyzer: JiebaTokenizer) -> fields.FieldType:
-    return fields.FieldType(formats.Existence(), analyzer, stored=True, scorable=False)
 
 
 def make_schema() -> fields.Schema:
     """A fresh schema object (Whoosh pickles it into the index)."""
-    words = JiebaTokenizer()
     return fields.Schema(
         article_id=fields.ID(stored=True, unique=True),
         bulletin_id=fields.ID(stored=True, sortable=True),
@@ -51,7 +47,7 @@ def make_schema() -> fields.Schema:
         section=fields.ID(stored=True),
         order=fields.STORED(),
         meta=fields.STORED(),  # the bulletin's header and footer, for the bulletin view
-        title=_words(words),
-        text=_words(words),
+        title=fields.STORED(),
+        text=fields.STORED(),
         body=fields.STORED(),  # source Markdown/HTML, shown sanitised
     )

@@ -26,10 +26,8 @@ pinned in pyproject.toml.
 
 from __future__ import annotations
 
-import json
 import mmap
 import os
-import struct
 from pathlib import Path
 
 # libdivsufsort is built with OpenMP (libgomp), whose thread pool does not
@@ -41,18 +39,19 @@ os.environ["OMP_NUM_THREADS"] = "1"
 import numpy as np  # noqa: E402
 from pydivsufsort import divsufsort  # noqa: E402
 
-from indexer.analysis import WORD_MARK
+from indexer import arrayfile  # noqa: E402
+from indexer.analysis import unit_arrays  # noqa: E402
 
 FORMAT = 1
 MAGIC = b"BULSUB01"
 EXT = "sub"
 SEP = 1  # closes each region; never in a unit string
-_WORD_MARK = ord(WORD_MARK)
 ARRAYS = ("alphabet", "chars", "sa", "regions", "edges")
 
 
-class NetFormatError(Exception):
-    """A substring-net file is missing, truncated or of another format."""
+# A substring-net file is missing, truncated or of another format (as any
+# per-segment array file: one error for the index's damage checks).
+NetFormatError = arrayfile.ArrayFileError
 
 
 def file_name(segment_id: str) -> str:
@@ -61,7 +60,7 @@ def file_name(segment_id: str) -> str:
 
 
 class NetBuilder:
-    """Collects the marked unit strings (analysis.analyse) of a segment's documents."""
+    """Collects the marked texts (analysis.cut) of a segment's documents."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -79,17 +78,41 @@ class NetBuilder:
     def arrays(self) -> dict[str, np.ndarray]:
         big = "\x01".join(self.parts) + "\x01" if self.parts else ""
         self.parts = []
-        raw = np.frombuffer(big.encode("utf-32-le"), dtype="<u4")
+        codes, starts = unit_arrays(big)  # the unit strings, each region closed by SEP
         del big
-        marks = raw == _WORD_MARK
-        at = np.flatnonzero(marks)
-        starts = at - np.arange(len(at))  # positions once the marks are removed
-        codes = raw[~marks]
-        return _finish(codes, starts)
+        holder = [codes]
+        del codes
+        return _finish(holder, starts)
 
 
-def _finish(codes: np.ndarray, word_starts: np.ndarray) -> dict[str, np.ndarray]:
-    """The arrays of a segment from its code points (regions closed by SEP) and word starts."""
+# Suffixes handed from libdivsufsort's output to the array at a time (bounds the temporaries).
+_CHUNK = 1 << 20
+
+
+def _sort(chars: np.ndarray) -> np.ndarray:
+    """The suffix array of `chars` (big-endian, `width` bytes a character), as uint32.
+
+    libdivsufsort sorts the bytes; the suffixes starting on a character are kept,
+    a chunk at a time, so the peak is the sort's own output (4 bytes a byte) and
+    the result (4 bytes a character)."""
+    width = chars.dtype.itemsize
+    raw = divsufsort(chars.view(np.uint8))
+    sa = np.empty(len(chars), dtype=np.uint32)
+    shift = width.bit_length() - 1
+    at = 0
+    for i in range(0, len(raw), _CHUNK):
+        part = raw[i : i + _CHUNK]
+        keep = part[(part & (width - 1)) == 0] >> shift
+        sa[at : at + len(keep)] = keep
+        at += len(keep)
+    assert at == len(chars)
+    return sa
+
+
+def _finish(holder: list[np.ndarray], word_starts: np.ndarray) -> dict[str, np.ndarray]:
+    """The arrays of a segment from its code points (regions closed by SEP; in a
+    one-item list, released once no longer needed) and word starts."""
+    codes = holder.pop()
     n = len(codes)
     seps = np.flatnonzero(codes == SEP)
     regions = np.empty(len(seps) + 1, dtype=np.uint32)
@@ -99,6 +122,7 @@ def _finish(codes: np.ndarray, word_starts: np.ndarray) -> dict[str, np.ndarray]
     edges[word_starts] = True
     edges[regions] = True
     edges[seps] = True
+    del seps
     if n:
         alphabet = np.flatnonzero(np.bincount(codes)).astype(np.uint32)
     else:
@@ -107,33 +131,14 @@ def _finish(codes: np.ndarray, word_starts: np.ndarray) -> dict[str, np.ndarray]
     lut = np.zeros(int(alphabet[-1]) + 1 if n else 1, dtype=f">u{width}")
     lut[alphabet] = np.arange(len(alphabet))
     chars = lut[codes]
-    del lut
-    if n:
-        raw = divsufsort(chars.view(np.uint8))
-        sa = (raw[raw % width == 0] // width).astype(np.uint32)
-        del raw
-    else:
-        sa = np.zeros(0, dtype=np.uint32)
+    del lut, codes
+    sa = _sort(chars) if n else np.zeros(0, dtype=np.uint32)
     return {"alphabet": alphabet, "chars": chars, "sa": sa, "regions": regions, "edges": np.packbits(edges)}
 
 
 def write(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Write the arrays as one file: MAGIC, a JSON header, then each array 8-byte aligned."""
-    layout: dict[str, list[object]] = {}
-    offset = 0
-    for name in ARRAYS:
-        a = arrays[name]
-        layout[name] = [a.dtype.str, offset, int(a.size)]
-        offset += -(-a.nbytes // 8) * 8
-    header = json.dumps({"format": FORMAT, "arrays": layout}).encode()
-    head = MAGIC + struct.pack("<I", len(header)) + header
-    head += b"\0" * (-len(head) % 8)
-    with open(path, "wb") as f:
-        f.write(head)
-        for name in ARRAYS:
-            a = np.ascontiguousarray(arrays[name])
-            f.write(a.tobytes())
-            f.write(b"\0" * (-a.nbytes % 8))
+    """Write the arrays as one file (indexer.arrayfile: MAGIC, a JSON header, each array 8-byte aligned)."""
+    arrayfile.write(path, MAGIC, FORMAT, {name: arrays[name] for name in ARRAYS})
 
 
 class SegmentNet:
@@ -141,30 +146,16 @@ class SegmentNet:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            with open(path, "rb") as f:
-                self._mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-            mm = self._mm
-            if mm[:8] != MAGIC:
-                raise ValueError("not a substring-net file")
-            (hlen,) = struct.unpack("<I", mm[8:12])
-            header = json.loads(mm[12 : 12 + hlen])
-            if header.get("format") != FORMAT:
-                raise ValueError(f"format {header.get('format')}, expected {FORMAT}")
-            base = 12 + hlen + (-(12 + hlen) % 8)
-            arrays: dict[str, np.ndarray] = {}
-            for name in ARRAYS:
-                dtype, off, count = header["arrays"][name]
-                arrays[name] = np.frombuffer(mm, dtype=np.dtype(dtype), count=count, offset=base + off)
-        except (OSError, ValueError, KeyError, TypeError) as ex:
-            raise NetFormatError(f"{path.name}: {ex}") from None
+        self._file = arrayfile.ArrayFile(path, MAGIC, FORMAT, ARRAYS)
+        self._mm = self._file.mm
+        arrays = self._file.arrays
         self.alphabet = arrays["alphabet"]
         self.chars = arrays["chars"]
         self.sa = arrays["sa"]
         self.regions = arrays["regions"]
         self.edges = arrays["edges"]
         self.width = self.chars.dtype.itemsize
-        self._chars_at = base + header["arrays"]["chars"][1]
+        self._chars_at = self._file.offsets["chars"]
         self.docs = (len(self.regions) - 1) // 2
 
     def encode(self, us: str) -> bytes | None:
@@ -225,10 +216,7 @@ class SegmentNet:
 
     def close(self) -> None:
         self.alphabet = self.chars = self.sa = self.regions = self.edges = None  # type: ignore[assignment]
-        try:
-            self._mm.close()
-        except BufferError:  # an array view is still held by a caller: the mapping goes with it
-            pass
+        self._file.close()
 
 
 def merge(sources: list[tuple[SegmentNet, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -246,5 +234,9 @@ def merge(sources: list[tuple[SegmentNet, np.ndarray]]) -> dict[str, np.ndarray]
         code_parts.append(net.codes()[keep])
         edge_parts.append(np.unpackbits(net.edges)[:n].astype(bool)[keep])
     codes = np.concatenate(code_parts) if code_parts else np.zeros(0, dtype=np.uint32)
+    del code_parts
     edges = np.concatenate(edge_parts) if edge_parts else np.zeros(0, dtype=bool)
-    return _finish(codes, np.flatnonzero(edges))
+    del edge_parts
+    holder = [codes]
+    del codes
+    return _finish(holder, np.flatnonzero(edges))

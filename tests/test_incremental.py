@@ -206,15 +206,21 @@ def test_add_copies_under_telling_name_and_never_overwrites(corpus: Path, tmp_pa
     assert r.exit_code == 1 and "rejected" in r.output and sorted(os.listdir(corpus)) == listing
 
 
-def test_index_reports_progress_when_not_on_a_terminal(tmp_path: Path) -> None:
+def test_index_reports_progress_when_not_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from bench.generate import generate_corpus
 
     corpus = tmp_path / "corpus"
     generate_corpus(build.PROGRESS_FILES, 5, corpus)
+    monkeypatch.setattr(build, "PROGRESS_SECONDS", 0.0)  # a line after every file
     r = CliRunner().invoke(cli, ["index", "--procs", "1", "--corpus", str(corpus), "--index", str(tmp_path / "i")])
     assert r.exit_code == 0, r.output
-    assert f"indexing: parsing {build.PROGRESS_FILES} files" in r.output
-    assert f"indexing: {build.PROGRESS_FILES}/{build.PROGRESS_FILES} files analysed" in r.output
-    assert "committing" in r.output
+    n = build.PROGRESS_FILES
+    assert f"indexing: reading {n} files in this process" in r.output
+    lines = [ln for ln in r.output.splitlines() if ln.startswith("indexing: ") and "files read" in ln]
+    assert len(lines) == n + 1  # every file, then the commit
+    assert lines[0].startswith(f"indexing: 1/{n} files read, ") and lines[0].endswith("parsing, analysing and writing segments")
+    articles = [int(ln.split("files read, ")[1].split(" articles")[0]) for ln in lines]
+    assert articles == sorted(articles) and articles[-1] > n
+    assert lines[-1] == f"indexing: {n}/{n} files read, {articles[-1]} articles; committing"
     quiet = CliRunner().invoke(cli, ["index", "--json", "--corpus", str(corpus), "--index", str(tmp_path / "j")])
     assert "indexing:" not in quiet.output  # JSON output stays parseable

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
 from archive.parse import parse_file
 from indexer import store, sufarray
-from indexer.analysis import analyse, unit_string, units
+from indexer.analysis import analyse, cut, unit_arrays, unit_string, units
 from indexer.build import build_index
 from indexer.search import search
 from indexer.store import IndexHandle
@@ -160,11 +162,49 @@ def test_marked_unit_string_is_the_unit_string(corpus: Path) -> None:
         assert len(marked) - len(marked.replace("\x03", "")) >= len(words) - 1 - t.count("\n")
 
 
+def _reference_arrays(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Code points and word starts of the texts' marked unit strings (analyse, text by text)."""
+    codes, starts, base = [], [], 0
+    for t in texts:
+        raw = np.frombuffer((analyse(t)[1] + "\x01").encode("utf-32-le"), dtype="<u4")
+        marks = raw == 3
+        at = np.flatnonzero(marks)
+        codes.append(raw[~marks])
+        starts.append(base + at - np.arange(len(at)))
+        base += len(codes[-1])
+    return np.concatenate(codes), np.concatenate(starts)
+
+
+def _same_as_analyse(texts: list[str]) -> None:
+    codes, starts = unit_arrays("\x01".join(cut(t)[1] for t in texts) + "\x01")
+    want_codes, want_starts = _reference_arrays(texts)
+    assert codes.tolist() == want_codes.tolist()
+    assert starts.tolist() == want_starts.tolist()
+
+
+def test_segment_unit_arrays_equal_analyse_on_real_text(corpus: Path) -> None:
+    """The index makes a segment's unit strings at once (numpy); they equal analyse's, text by text."""
+    texts = _raw_texts(corpus)
+    texts += ["5G网络 covid 19 abc123def 2023年 ３月 Ⅻ ½ x_y a b", "", "。", "ﾊﾝｶｸ カタカナ한국어", "\U00020000\u9fff中"]
+    assert sum(map(len, texts)) > 50_000
+    _same_as_analyse(texts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40),
+    st.lists(st.sampled_from(["2023", "年", "5G", "covid", " ", "19", "ab", "中国", "，", "_", "Ⅻ", "½", "ﾊ"]),
+             max_size=8).map("".join),
+), min_size=1, max_size=4))
+def test_segment_unit_arrays_equal_analyse_on_any_text(texts: list[str]) -> None:
+    _same_as_analyse(texts)
+
+
 def test_net_file_round_trip_and_merge(tmp_path: Path) -> None:
     b = sufarray.NetBuilder()
     docs = [("淮安市", "淮安市清江浦区开展文明实践"), ("", "covid 19 与 5G 网络"), ("马善民", "改善民生")]
     for title, text in docs:
-        b.add(analyse(title)[1], analyse(text)[1])
+        b.add(cut(title)[1], cut(text)[1])
     path = tmp_path / "x.sub"
     sufarray.write(path, b.arrays())
     net = sufarray.SegmentNet(path)
