@@ -136,6 +136,25 @@ class SegmentLexicon:
         start = self.texts[text][3]
         return int(start[i + 1]) - int(start[i])
 
+    def doc_frequencies(self, text: str, words: list[bytes]) -> np.ndarray:
+        """`doc_frequency` of each of `words` (UTF-8), those of up to KEY_BYTES in one search
+        (such a word, when present, is the first of the words sharing its key: the shortest)."""
+        key, _blob, off, start, _docs = self.texts[text]
+        out = np.zeros(len(words), dtype=np.int64)
+        short = [i for i, w in enumerate(words) if len(w) <= KEY_BYTES]
+        if len(key) and short:
+            keys = np.array([words[i] for i in short], dtype=key.dtype)
+            lengths = np.array([len(words[i]) for i in short], dtype=np.int64)
+            lo = np.searchsorted(key, keys, side="left")
+            at = np.minimum(lo, len(key) - 1)
+            hit = (lo < len(key)) & (key[at] == keys) & ((off[at + 1].astype(np.int64) - off[at].astype(np.int64)) == lengths)
+            j = lo[hit]
+            out[np.asarray(short, dtype=np.int64)[hit]] = start[j + 1].astype(np.int64) - start[j].astype(np.int64)
+        for i, w in enumerate(words):
+            if len(w) > KEY_BYTES:
+                out[i] = self.doc_frequency(text, w.decode("utf-8"))
+        return out
+
     def docs(self, text: str, word: str) -> np.ndarray:
         """Segment-local docnums holding `word` (deleted ones included)."""
         i = self.find(text, word)
@@ -232,6 +251,13 @@ class WordIndex:
     def doc_frequency(self, text: str, word: str) -> int:
         """In how many documents `word` is a word of `text` (deleted ones included, as Whoosh counts)."""
         return sum(lex.doc_frequency(text, word) for lex, _o, _r in self.parts)
+
+    def doc_frequencies(self, text: str, words: list[bytes]) -> np.ndarray:
+        """doc_frequency of each of `words` (UTF-8), at once."""
+        out = np.zeros(len(words), dtype=np.int64)
+        for lex, _o, _r in self.parts:
+            out += lex.doc_frequencies(text, words)
+        return out
 
     def docs(self, text: str, word: str) -> list[int]:
         """The live documents (global docnums, ascending) holding `word` in `text`."""
