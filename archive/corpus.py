@@ -10,10 +10,12 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import posixpath
 import re
 import shutil
 import stat
 import tempfile
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,8 +35,15 @@ FORMAT_SUFFIXES = {
 
 # -- scanning: which files are bulletins, under which names -------------------
 
-# A corpus folder's own documents, not bulletins (by name, any case).
+# Names a folder's own documents go by (any case): such a file is skipped unless its
+# content is a bulletin or a 公文 (a 通知 saved as NOTICE.txt is archived).
 NOT_BULLETINS = ("README", "LICENSE", "LICENCE", "COPYING", "NOTICE")
+# Suffixes such notes have; a .docx, .pdf, .ofd … is a document whatever its name.
+_NOTE_SUFFIXES = ("", ".txt", ".text", ".md", ".markdown", ".rst", ".html", ".htm")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff")
+_REF_SUFFIXES = (".md", ".markdown", ".html", ".htm")  # documents whose pictures are files beside them
+_IMAGE_REF = re.compile(r"""!\[[^\]\n]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^[/\\]")
 # Longest file name most file systems take, in bytes (ext4, XFS, btrfs, NTFS via UTF-16 is more lenient).
 NAME_MAX_BYTES = 255
 _PART_BYTES = len("." + ".4194304.part")  # the scratch name around it while copying
@@ -141,7 +150,7 @@ def scan_corpus(corpus: Path) -> Scan:
             keep.append(d)
         dirnames[:] = keep
         for name in sorted(filenames):
-            if name.startswith(".") or name.upper().startswith(NOT_BULLETINS):
+            if name.startswith("."):
                 continue
             path = os.path.join(dirpath, name)
             relpath = rel(path)
@@ -160,6 +169,9 @@ def scan_corpus(corpus: Path) -> Scan:
             except OSError as ex:
                 scan.unreadable[relpath] = f"cannot read: {ex.strerror or ex}"
                 continue
+            if why := folder_note(Path(path), name):
+                scan.warnings.append(f"{relpath}: {why}")
+                continue
             if relpath in scan.files:  # two undecodable names that read the same
                 scan.warnings.append(f"{relpath}: another file already has this name once decoded, skipped")
                 continue
@@ -168,7 +180,125 @@ def scan_corpus(corpus: Path) -> Scan:
                     f"{relpath}: the file name is not valid UTF-8; indexed under this name (rename the file to fix)"
                 )
             scan.files[relpath] = Path(path)
+    _drop_pictures(scan)
     return scan
+
+
+def folder_note(path: Path, name: str) -> str | None:
+    """Why a file named like a folder's own notes (README, LICENSE, NOTICE …) is skipped,
+    or None when it is to be read: its suffix is a document format's (NOTICE-5.docx), or
+    its text parses as a bulletin (an issue number or a date) or as a 公文."""
+    word = next((w for w in NOT_BULLETINS if name.upper().startswith(w)), None)
+    if word is None or os.path.splitext(name)[1].lower() not in _NOTE_SUFFIXES:
+        return None
+    from archive.errors import BulletinError
+    from archive.parse import parse_file  # (parse → readers; imported only for such names)
+
+    try:
+        b = parse_file(path)
+    except BulletinError as ex:
+        return f"named {word}, a folder's own notes, and not a bulletin ({ex.reason}): skipped"
+    except OSError:
+        return None  # unreadable: reported by the run like any other file
+    if b.kind == "公文" or b.issue is not None or b.date is not None:
+        return None
+    return f"named {word} and reads as a folder's own notes (no issue number, date or 发文字号): skipped, not indexed"
+
+
+def image_refs(text: str) -> list[str]:
+    """The relative paths of the pictures a Markdown or HTML text shows (`![…](图/1.png)`,
+    `<img src="…">`); remote, absolute and `data:` sources are left out."""
+    refs = []
+    for m in _IMAGE_REF.finditer(text):
+        ref = next(g for g in m.groups() if g is not None).strip()
+        ref = ref.split("#", 1)[0].split("?", 1)[0]
+        if ref and not _SCHEME.match(ref):
+            refs.append(urllib.parse.unquote(ref))
+    return refs
+
+
+def _drop_pictures(scan: Scan) -> None:
+    """Images that a Markdown or HTML document of the corpus shows are its pictures, served
+    with it: not scans of their own (only looked for when the corpus holds images)."""
+    images = {r for r in scan.files if r.lower().endswith(IMAGE_SUFFIXES)}
+    if not images:
+        return
+    shown: dict[str, str] = {}
+    for relpath, path in scan.files.items():
+        if not relpath.lower().endswith(_REF_SUFFIXES):
+            continue
+        try:
+            with open(path, "rb") as f:
+                text = f.read(4 << 20).decode("utf-8", "replace")
+        except OSError:
+            continue
+        folder = posixpath.dirname(relpath)
+        for ref in image_refs(text):
+            target = posixpath.normpath(posixpath.join(folder, ref))
+            if target in images:
+                shown.setdefault(target, relpath)
+    for target, doc in sorted(shown.items()):
+        del scan.files[target]
+        scan.warnings.append(f"{target}: a picture in {doc}, shown with it on the bulletin page: not indexed as a scan")
+
+
+def corpus_file(corpus: Path, relpath: str) -> Path | None:
+    """The file a corpus-relative name stands for, inside the corpus; None when there is none.
+
+    The name is the one `scan_corpus` gave (see `safe_relpath`): a file whose
+    name on disk is not UTF-8 is found by the safe name it was indexed under,
+    folder by folder. Nothing outside the corpus is returned (links that lead
+    out, `..`).
+    """
+    if not relpath or "\0" in relpath or relpath.startswith("/"):
+        return None
+    root = os.path.realpath(corpus)
+    current = root
+    for part in relpath.split("/"):
+        if part in ("", ".", ".."):
+            return None
+        here = os.path.join(current, part)
+        if not os.path.lexists(here):  # a name stored in its safe form: look for the entry it came from
+            try:
+                with os.scandir(current) as entries:
+                    here = next((e.path for e in entries if safe_relpath(e.name) == part), here)
+            except OSError:
+                return None
+        current = here
+    target = os.path.realpath(current)
+    if not _within(target, root) or target == root:
+        return None
+    try:
+        return Path(target) if stat.S_ISREG(os.stat(target).st_mode) else None
+    except OSError:
+        return None
+
+
+class AssetError(Exception):
+    """A document's picture that cannot be served: the reason, for the log (never a server path)."""
+
+
+def document_asset(corpus: Path, doc_relpath: str, ref: str) -> Path:
+    """The file a document at `doc_relpath` refers to by the relative path `ref`, resolved
+    inside the corpus only: no absolute path, nothing outside the corpus (`..` or a link
+    that leads out), only a regular file. Raises AssetError otherwise."""
+    if not doc_relpath or not ref or "\0" in ref or _SCHEME.match(ref) or re.match(r"^[a-zA-Z]:", ref):
+        raise AssetError(f"not a relative path: {ref[:80]!r}")
+    root = os.path.realpath(corpus)
+    doc = corpus_file(corpus, doc_relpath)
+    if doc is None:
+        raise AssetError(f"the document {doc_relpath!r} is not in the corpus")
+    target = os.path.realpath(os.path.join(os.path.dirname(doc), ref))
+    if not _within(target, root) or target == root:
+        raise AssetError(f"outside the corpus: {ref[:80]!r}")
+    try:
+        if not stat.S_ISREG(os.stat(target).st_mode):
+            raise AssetError(f"not a file: {ref[:80]!r}")
+    except FileNotFoundError:
+        raise AssetError(f"no such file: {ref[:80]!r}") from None
+    except OSError as ex:
+        raise AssetError(f"cannot read {ref[:80]!r} ({ex.strerror or ex})") from None
+    return Path(target)
 
 
 @contextmanager

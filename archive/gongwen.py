@@ -112,11 +112,32 @@ def looks_like_gongwen(lines: list[Line], meta: Mapping[str, str], strict: bool 
     return bool(lines) and len(lines) > 1 and doc_type_of(lines[0].key) is not None and len(lines[0].key) <= 40 and not ends_paragraph(lines[0].key)
 
 
+def _title_lead(lines: list[Line], i: int) -> bool:
+    """Whether line `i` is the issuers' part of a title split before its 关于
+    (国务院办公厅、中央军委办公厅 / 关于加强……的通知), not a 发文机关标志."""
+    k = lines[i].key
+    if i + 1 >= len(lines) or len(k) > 40 or _MASTHEAD.search(k) or lines[i].red or ends_paragraph(k):
+        return False
+    nxt = lines[i + 1].key
+    return nxt.startswith("关于") and not ends_paragraph(nxt) and _docno_line(nxt) is None
+
+
 def _is_titleish(line: Line, size: float | None) -> bool:
     k = line.key
     if len(k) > 80 or ends_paragraph(k) or k.endswith(("：", ":")) or _docno_line(k) or _DATE_ONLY.match(k):
         return False
     return bool(doc_type_of(k) or "关于" in k or line.hinted_heading(size))
+
+
+def _signature_parts(text: str) -> list[str]:
+    """The organisations of a 署名 line: parts set apart by a gap, or by single
+    spaces when every part is an organisation (国务院办公厅 中央军委办公厅)."""
+    parts = [p.strip() for p in re.split(r"\s{2,}", text) if p.strip()]
+    if len(parts) == 1 and " " in parts[0]:
+        words = parts[0].split()
+        if all(issuer_name(w, to_simplified(w)) == w for w in words):
+            return words
+    return parts
 
 
 def _title_continues(title: str, nxt: Line, first: Line, size: float | None) -> bool:
@@ -181,11 +202,12 @@ def _parse_head(lines: list[Line]) -> _Head:
             and h.serial is None
             and len(k) <= 40
             and (_MASTHEAD.search(k) or line.red or (is_org_like(k.replace(" ", "")) and not doc_type_of(k)))
+            and not _title_lead(lines, i)
         ):
             h.masthead.append(line.text)
         elif (s := _SIGNER.match(k)) and h.signer is None:  # 签发人 on a line of its own
             h.signer = " ".join(line.text[s.start("name") : s.end("name")].split())
-        elif h.title is None and _is_titleish(line, size):
+        elif h.title is None and (_is_titleish(line, size) or _title_lead(lines, i)):
             title = line.text
             while i + 1 < n and len(title) <= 80 and _title_continues(title, lines[i + 1], line, size):
                 title = join_lines(title, lines[i + 1].text)
@@ -268,11 +290,11 @@ def _parse_tail(lines: list[Line], lo: int) -> _Tail:
         if _DATE_ONLY.match(parts[-1]) and all(issuer_name(p, p) for p in parts[:-1]):
             t.date = find_date(parts[-1])
             t.start = j
-            t.issuer = [p.strip() for p in re.split(r"\s{2,}", line.text)][:-1]
+            t.issuer = _signature_parts(line.text)[:-1] if len(parts) > 1 else []
             # 署名 lines above the date (a joint document has several).
             s = j - 1
             while s >= lo and len(lines[s].key) <= 40 and all(issuer_name(p, p) for p in re.split(r"\s{2,}", lines[s].key)):
-                t.issuer[0:0] = [p.strip() for p in re.split(r"\s{2,}", lines[s].text) if p.strip()]
+                t.issuer[0:0] = _signature_parts(lines[s].text)
                 t.start = s
                 s -= 1
                 if len(t.issuer) >= 3:

@@ -149,7 +149,21 @@ def document_lines(doc: Document) -> list[Line]:
         rule = False
     if out and not whole:
         out[-1].blank_after = True
+        if _paragraph_per_line(out):
+            for line in out:  # text copied from a web page: every line stands alone
+                line.blank_before = line.blank_after = True
     return _join_page_breaks(out) if whole else out
+
+
+def _paragraph_per_line(lines: list[Line]) -> bool:
+    """Whether raw text holds one paragraph per line without blank lines between
+    them (as copied from a web page): its long lines run past any page's width
+    and end with final punctuation, where wrapped lines (about 28–40 characters
+    from a PDF or Word) end anywhere."""
+    long = [ln.text for ln in lines if len(ln.text) > 40]
+    if sum(len(t) > 60 for t in long) < 2:
+        return False
+    return sum(ends_paragraph(t) for t in long) >= 0.8 * len(long)
 
 
 def _split_paragraph(prev: Line, line: Line, size: float | None) -> bool:

@@ -7,16 +7,10 @@ from pathlib import Path
 
 import click
 
+from archive.confidence import LOW_CONFIDENCE, low_confidence_pages
+from archive.corpus import folder_note
 from archive.errors import BulletinError
 from archive.model import Bulletin
-
-LOW_CONFIDENCE = 0.8  # an OCR page whose mean confidence is below this is flagged for a person to check
-
-
-def low_confidence_pages(b: Bulletin, threshold: float) -> list[int]:
-    """The 1-based pages whose OCR confidence is below `threshold`."""
-    return [k for k, c in enumerate(b.ocr, 1) if c < threshold]
-
 
 def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
     lines = [
@@ -34,7 +28,7 @@ def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
         pages = ", ".join(f"{k}: {c:.2f}" for k, c in enumerate(b.ocr, 1))
         lines.append(f"  text from OCR — confidence by page {pages}")
         lines += [f"  warning: low OCR confidence on page {k} ({b.ocr[k - 1]:.2f} < {threshold:.2f}): "
-                  "check the text against the original" for k in low_confidence_pages(b, threshold)]
+                  "check the text against the original" for k in low_confidence_pages(b.ocr, threshold)]
     lines += [f"  recipient {r}" for r in b.recipients]
     lines += [f"  warning: {w}" for w in b.warnings]
     lines.append(f"  {len(b.articles)} article(s)")
@@ -63,12 +57,16 @@ def check(files: tuple[Path, ...], as_json: bool, min_confidence: float) -> None
             rejected += 1
             click.echo(f"rejected {exc.path}: {exc.reason}", err=True)
             continue
+        skipped = folder_note(path, path.name)  # what `bulletins index` would make of it in a corpus
         if as_json:
             out = bulletin.to_dict()
-            out["low_confidence_pages"] = low_confidence_pages(bulletin, min_confidence)
+            out["low_confidence_pages"] = low_confidence_pages(bulletin.ocr, min_confidence)
+            out["index_skips"] = skipped
             click.echo(json.dumps(out, ensure_ascii=False))
         else:
             click.echo(_summary(bulletin, min_confidence))
+            if skipped:
+                click.echo(f"  note: in a corpus, `bulletins index` skips this file: {skipped}")
     if rejected:
         click.echo(f"{rejected} of {len(files)} file(s) rejected", err=True)
         raise SystemExit(1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from archive.confidence import ocr_summary
 from archive.labels import iso_from_yyyymmdd
 from indexer.documents import source_path
 from indexer.search import snapshot
@@ -75,6 +76,7 @@ def get_bulletin(
         "format": meta.get("format"),
         "kind": meta.get("kind") or "简报",
         "doc_type": meta.get("doc_type"),
+        "ocr": ocr_summary(meta.get("ocr") or ()),  # None unless the text came from OCR
         "warnings": meta.get("warnings", []),
         "label": info["label"],
         "path": relpath,

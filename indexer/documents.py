@@ -76,6 +76,7 @@ def bulletin_meta(b: Bulletin) -> dict[str, Any]:
         "warnings": list(b.warnings),  # read by the series report
         "kind": b.kind,  # 简报 or 公文
         "doc_type": b.doc_type,  # a 公文's 文种
+        "ocr": [round(c, 4) for c in b.ocr],  # per-page OCR confidence when the text came from a scan
     }
 
 

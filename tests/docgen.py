@@ -275,9 +275,11 @@ def convert(src: Path, fmt: str, outdir: Path) -> Path:
 # -- scans -------------------------------------------------------------------
 
 def write_scan(pdf: Path, out: Path, *, dpi: int = 200, angle: float = 0.8, noise: float = 0.002,
-               pages: int | None = None, seed: int = 7) -> Path:
+               pages: int | None = None, seed: int = 7, faded: tuple[int, ...] = ()) -> Path:
     """A scan of a text PDF: pages rasterised, turned by `angle` degrees, speckled; an image-only PDF
-    (or a single .png/.jpg/.tif when `out` has that suffix: page 1 only)."""
+    (or a single .png/.jpg/.tif when `out` has that suffix: page 1 only). The pages in `faded`
+    (1-based) come out as a fax that lost three pixel rows in four: barely legible, read by OCR
+    with a low confidence."""
     import pypdfium2 as pdfium
     from PIL import Image
 
@@ -291,6 +293,11 @@ def write_scan(pdf: Path, out: Path, *, dpi: int = 200, angle: float = 0.8, nois
         w, h = img.size
         for _ in range(int(w * h * noise)):
             px[rng.randrange(w), rng.randrange(h)] = rng.choice((0, 90, 200))
+        if k + 1 in faded:
+            blank = Image.new("L", (w, 1), 255)
+            for y in range(h):
+                if y % 4:
+                    img.paste(blank, (0, y))
         images.append(img)
     doc.close()
     suffix = out.suffix.lower()

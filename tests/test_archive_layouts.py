@@ -415,3 +415,63 @@ def test_contact_lines_without_a_footer_stay_in_the_last_article():
     text = "文明简报\n\n第2期\n\n某某市文明办  2024年2月1日\n\n活动开展\n\n全市开展志愿服务活动，群众广泛参与。\n\n联系人：张三\n\n联系电话：12345678\n"
     (a,) = parse_text(text, "x.txt").articles
     assert a.paragraphs == ("全市开展志愿服务活动，群众广泛参与。", "联系人：张三联系电话：12345678")
+
+
+def test_text_copied_from_a_web_page_one_paragraph_a_line_keeps_its_standalone_headings():
+    """Lines that are whole paragraphs (long, ending in 。) with no blank lines between
+    them: a short unpunctuated line among them is a heading, not a wrapped line."""
+    body = "各地积极开展志愿服务活动，组织党员干部深入社区、走进农村，为群众办实事解难题，受到广泛好评和一致赞誉，形成了人人参与、人人共享的良好氛围。"
+    text = "\n".join([
+        "文明创建简报", "第三期", "某区文明办编印 2024年5月6日", "【工作动态】",
+        "某街道开展文明劝导活动", body, body,
+        "某社区举行志愿服务启动仪式", body,
+    ])
+    b = parse_document(lines_doc(text))
+    assert [(a.section, a.title) for a in b.articles] == [
+        ("工作动态", "某街道开展文明劝导活动"), ("工作动态", "某社区举行志愿服务启动仪式")]
+    assert b.articles[0].paragraphs == (body, body)
+
+
+def test_wrapped_text_of_short_lines_is_still_joined_not_cut_into_headings():
+    """Text wrapped at a page's width (lines of ~28 characters) has no such headings."""
+    para = "为深入贯彻落实全省精神文明建设工作会议精神进一步推动志愿服务制度化常态化发展现将有关情况通报如下各地要认真对照抓好落实。"
+    wrapped = [para[k: k + 28] for k in range(0, len(para), 28)]
+    text = "\n".join(["文明创建简报", "第三期", "某区文明办编印 2024年5月6日", "", "某街道开展文明劝导活动", "", *wrapped])
+    b = parse_document(lines_doc(text))
+    assert [a.title for a in b.articles] == ["某街道开展文明劝导活动"]
+    assert b.articles[0].paragraphs == (para,)
+
+
+def test_joint_gongwen_title_led_by_its_issuers_and_a_signature_of_two_organs():
+    """A 联合行文 as gov.cn prints it: the title's first line only the issuers' names,
+    the 署名 two organs apart by one space."""
+    doc = para_doc(
+        Paragraph("国务院办公厅、中央军委办公厅", bold=True, align="center"),
+        Paragraph("关于加强某项调查和管理工作的通知", bold=True, align="center"),
+        Paragraph("国办发〔1996〕25号", align="center"),
+        Paragraph("各省、自治区、直辖市人民政府：", align="justify"),
+        Paragraph("现就有关问题通知如下，请认真贯彻执行。", align="justify"),
+        Paragraph("国务院办公厅 中央军委办公厅", align="right"),
+        Paragraph("一九九六年六月二十九日", align="right"),
+        fmt="html",
+    )
+    b = parse_document(doc)
+    assert b.kind == "公文"
+    assert b.articles[0].title == "国务院办公厅、中央军委办公厅关于加强某项调查和管理工作的通知"
+    assert b.issuer == "国务院办公厅、中央军委办公厅"
+    assert b.series == "国务院办公厅文件"
+    assert (b.serial, b.date, b.doc_type) == ("国办发〔1996〕25号", dt.date(1996, 6, 29), "通知")
+
+
+def test_masthead_without_wenjian_above_the_docno_is_not_taken_for_the_title():
+    doc = para_doc(
+        Paragraph("中共某县委办公室", size=26, color=RED, align="center"),
+        Paragraph("某办发〔2021〕5号", align="center"),
+        Paragraph("关于做好某项工作的通知", bold=True, align="center"),
+        Paragraph("各乡镇党委：", align="justify"),
+        Paragraph("现将有关事项通知如下。", align="justify"),
+        Paragraph("中共某县委办公室", align="right"),
+        Paragraph("2021年5月6日", align="right"),
+    )
+    b = parse_document(doc)
+    assert (b.series, b.articles[0].title, b.issuer) == ("中共某县委办公室文件", "关于做好某项工作的通知", "中共某县委办公室")

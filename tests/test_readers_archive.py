@@ -129,3 +129,46 @@ def test_check_flags_low_confidence_ocr_pages(made, tmp_path, monkeypatch):
     assert data["format"] == "image" and len(data["ocr"]) == 1 and data["low_confidence_pages"] == []
     out.write_text(relaxed.stdout)
     assert squash("江苏精神文明建设简报") in squash(data["series"])
+
+
+@needs_soffice
+def test_ocr_text_is_marked_with_its_confidence_in_the_index_on_the_page_and_in_the_api(made, archive_dirs, tmp_path, monkeypatch):
+    """A two-page scan whose second page is a barely legible fax: the index keeps each page's OCR
+    confidence; the page and /api/bulletins/<id> say the text is from OCR, with its confidence, and
+    name the low page; `bulletins check` flags the same page."""
+    from tests import docgen
+    from webui import create_app
+
+    corpus, index = archive_dirs
+    monkeypatch.setenv(reader_cache.CACHE_ENV, str(tmp_path / "cache"))  # OCR once for check and add
+    scan = docgen.write_scan(made("seed", "pdf"), tmp_path / "scan.pdf", angle=0.5, pages=2, faded=(2,))
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["check", "--json", str(scan)])
+    assert checked.exit_code == 0, checked.output
+    data = json.loads(checked.stdout)
+    assert data["format"] == "pdf-ocr" and len(data["ocr"]) == 2
+    assert data["ocr"][0] >= 0.9 > 0.8 > data["ocr"][1]  # a clean page, and one a person must check
+    assert data["low_confidence_pages"] == [2]
+    added = runner.invoke(cli, ["add", "--corpus", str(corpus), "--index", str(index), str(scan)])
+    assert added.exit_code == 0, added.output
+
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index), "CORPUS_DIR": str(corpus)}).test_client()
+    hit = client.get("/api/search", query_string={"q": "志愿服务"}).get_json()["hits"][0]
+    api = client.get(f"/api/bulletins/{hit['bulletin_id']}").get_json()
+    ocr = api["ocr"]
+    assert ocr["pages"] == [round(c, 4) for c in data["ocr"]]
+    assert ocr["confidence"] == round(sum(ocr["pages"]) / 2, 4) and ocr["low_pages"] == [2] and ocr["threshold"] == 0.8
+    page = client.get(f"/bulletin/{hit['bulletin_id']}").get_data(as_text=True)
+    whole = f"{ocr['confidence'] * 100:.0f}%"
+    assert f"本期文字由扫描件识别（置信度 {whole}），请以原件为准。" in page
+    assert f'<strong class="ocr-low">第 2 页（{ocr["pages"][1] * 100:.0f}%）</strong>' in page
+    assert "第 1 页（" not in page
+
+    # text that did not come from OCR says nothing of it
+    docx = made("seed", "docx")
+    other = tmp_path / "other"
+    assert runner.invoke(cli, ["add", "--corpus", str(other), "--index", str(tmp_path / "i2"), str(docx)]).exit_code == 0
+    client2 = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "i2"), "CORPUS_DIR": str(other)}).test_client()
+    bid = client2.get("/api/search", query_string={"q": "志愿服务"}).get_json()["hits"][0]["bulletin_id"]
+    assert client2.get(f"/api/bulletins/{bid}").get_json()["ocr"] is None
+    assert "扫描件识别" not in client2.get(f"/bulletin/{bid}").get_data(as_text=True)

@@ -330,3 +330,70 @@ def test_read_only_index_folder_is_one_line(archive: tuple[Path, Path], monkeypa
     assert "Traceback" not in r.output
     monkeypatch.undo()
     assert total(index) == ARTICLES
+
+
+def test_readme_and_notice_names_are_skipped_only_when_they_are_a_folders_notes(tmp_path: Path) -> None:
+    """NOTICE.txt holding a 通知 and README.md holding an issue are archived; a real README,
+    LICENSE and COPYING are skipped, and `index` and `check` say which and why."""
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    notice = (Path(__file__).parent / "public" / "gov-cn-2024-holiday-notice.txt").read_text("utf-8")
+    (corpus / "NOTICE.txt").write_text(notice, "utf-8")  # a real 公文 (通知) under an English name
+    (corpus / "sub" / "README.md").write_text(SEED.read_text("utf-8"), "utf-8")  # a 简报 named README
+    (corpus / "README.md").write_text("# 说明\n\n本目录存放本办历年简报，请勿改名。\n", "utf-8")
+    (corpus / "LICENSE").write_text("MIT License\n\nPermission is hereby granted, free of charge…\n", "utf-8")
+    (corpus / "sub" / "COPYING.txt").write_text("本目录文件仅供内部使用。\n", "utf-8")
+    result = run("index", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    assert result.exit_code == 0, result.output
+    assert "2 added, 0 updated, 0 removed, 0 unchanged, 0 rejected" in result.stdout, result.stdout
+    err = result.stderr
+    assert "warning: README.md: named README and reads as a folder's own notes (no issue number, date or 发文字号): skipped" in err
+    assert "warning: LICENSE: named LICENSE" in err and "warning: sub/COPYING.txt: named COPYING" in err
+    assert "NOTICE.txt" not in err and "sub/README.md" not in err
+    assert total(tmp_path / "index", "部分节假日安排") == 1 and total(tmp_path / "index", "口罩行动") == 1
+
+    checked = run("check", str(corpus / "README.md"), str(corpus / "NOTICE.txt"))
+    assert checked.exit_code == 0, checked.output
+    notes = [ln for ln in checked.stdout.splitlines() if "note:" in ln]
+    assert notes == ["  note: in a corpus, `bulletins index` skips this file: named README and reads as a folder's "
+                     "own notes (no issue number, date or 发文字号): skipped, not indexed"]
+
+
+def test_a_document_format_named_notice_is_always_read(tmp_path: Path) -> None:
+    from archive.corpus import folder_note
+
+    (tmp_path / "NOTICE-2024.pdf").write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "readme.docx").write_bytes(b"PK\x03\x04")
+    assert folder_note(tmp_path / "NOTICE-2024.pdf", "NOTICE-2024.pdf") is None
+    assert folder_note(tmp_path / "readme.docx", "readme.docx") is None
+    (tmp_path / "README").write_bytes(b"\x00\x01binary")
+    assert "not a bulletin" in folder_note(tmp_path / "README", "README")
+
+
+def test_original_of_a_file_indexed_under_a_safe_name_is_served(archive: tuple[Path, Path]) -> None:
+    """原件下载 of a file whose name on disk is GB18030 (a zip from Chinese Windows), in a
+    folder whose name is not UTF-8 either: the original bytes, the right type, the Chinese name."""
+    from urllib.parse import quote
+
+    from webui import create_app
+
+    corpus, index = archive
+    folder = os.path.join(os.fsencode(corpus), "二〇二四年".encode("gb18030"))
+    os.mkdir(folder)
+    raw = extra_issue(8).encode("gb18030")  # the text in GB18030 too
+    with open(os.path.join(folder, "南京简报第8期.txt".encode("gb18030")), "wb") as f:
+        f.write(raw)
+    r = run("index", "--corpus", str(corpus), "--index", str(index))
+    assert r.exit_code == 0, r.output
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index), "CORPUS_DIR": str(corpus)}).test_client()
+    hit = client.get("/api/search", query_string={"q": "第8期第1篇"}).get_json()["hits"][0]
+    assert client.get(f"/api/bulletins/{hit['bulletin_id']}").get_json()["path"] == "二〇二四年/南京简报第8期.txt"
+    page = client.get(f"/bulletin/{hit['bulletin_id']}").get_data(as_text=True)
+    assert f"/bulletin/{hit['bulletin_id']}/original" in page
+    response = client.get(f"/bulletin/{hit['bulletin_id']}/original")
+    assert response.status_code == 200
+    assert response.data == raw
+    assert response.headers["Content-Type"] == "text/plain; charset=gb18030"  # its own encoding, not utf-8
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and f"filename*=UTF-8''{quote('南京简报第8期.txt')}" in disposition
+    response.close()

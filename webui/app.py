@@ -16,7 +16,7 @@ from archive.labels import chinese_date, issue_label
 from indexer.export import EXPORT_LIMIT
 from indexer.page import escape_json_html
 from indexer.params import PAGE_MAX_PER_PAGE
-from indexer.settings import BASE_URL, PER_PAGE, index_dir, instance_dir
+from indexer.settings import BASE_URL, PER_PAGE, corpus_dir, index_dir, instance_dir
 from indexer.store import IndexUnavailableError
 
 log = logging.getLogger(__name__)
@@ -128,6 +128,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json = SafeJSONProvider(app)
     app.config.from_mapping(
         INDEX_DIR=str(index_dir()),
+        CORPUS_DIR=str(corpus_dir()),  # the originals and their pictures (read only)
         PER_PAGE=min(PAGE_MAX_PER_PAGE, max(1, PER_PAGE.number())),
         BASE_URL=BASE_URL.value(),
         EXPORT_LIMIT=EXPORT_LIMIT,
@@ -138,12 +139,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
-    from webui import api, exports, original, views
+    from webui import api, exports, images, original, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(original.bp)
+    app.register_blueprint(images.bp)
     register_errors(app)
     app.after_request(security_headers)
     app.jinja_env.globals.update(issue_label=issue_label, chinese_date=chinese_date)  # archive.labels

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, send_file
 
+from archive.corpus import corpus_file
 from webui.data import bulletin_data
 
 bp = Blueprint("original", __name__)
@@ -21,12 +24,25 @@ CONTENT_TYPES = {
 }
 
 
-def _is_utf8(path: Path) -> bool:
-    try:
-        path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+def _text_charset(path: Path) -> str | None:
+    """The charset of a text file: utf-8, else gb18030 when it decodes so (what Chinese
+    Windows writes), else None (no charset is claimed)."""
+    data = path.read_bytes()
+    for charset in ("utf-8", "gb18030"):
+        try:
+            data.decode(charset)
+        except UnicodeDecodeError:
+            continue
+        return charset
+    return None
+
+
+def send_corpus_file(path: Path, mimetype: str, **kwargs: Any) -> Response:
+    """A corpus file as a response, by an open file: its name on disk may not be UTF-8
+    (which a path-based answer would have to encode), so the ETag comes from its size and time."""
+    st = os.stat(path)
+    return send_file(open(path, "rb"), mimetype=mimetype, conditional=True, max_age=0,  # noqa: SIM115 (closed with the response)
+                     etag=f"{st.st_mtime_ns:x}-{st.st_size:x}", last_modified=st.st_mtime, **kwargs)
 
 
 @bp.get("/bulletin/<bulletin_id>/original")
@@ -34,16 +50,19 @@ def original(bulletin_id: str) -> Response:
     """The one corpus file the bulletin was read from, as an attachment under its Chinese name."""
     data = bulletin_data(bulletin_id)
     relpath = data.get("path") or ""
-    corpus = Path(current_app.config["CORPUS_DIR"]).resolve()
-    target = (corpus / relpath).resolve()
-    if not relpath or not target.is_relative_to(corpus) or target == corpus or not target.is_file():
+    # (a file whose name on disk is not UTF-8 is found by the safe name it was indexed under)
+    target = corpus_file(Path(current_app.config["CORPUS_DIR"]), relpath)
+    if target is None:
         abort(404, "这期简报的原件不在文库中。")
-    suffix = target.suffix.lower()
+    name = relpath.rsplit("/", 1)[-1]  # its safe, readable name
+    suffix = PurePosixPath(name).suffix.lower()
     mimetype = CONTENT_TYPES.get(suffix, "application/octet-stream")
-    if mimetype.startswith("text/plain") and not _is_utf8(target):
-        mimetype = "text/plain"  # GB18030 and others: no charset claimed
+    charset = _text_charset(target) if mimetype.startswith(("text/plain", "text/markdown")) else None
+    if charset is not None:
+        mimetype = f"{mimetype.split(';')[0]}; charset={charset}"
     # send_file writes `filename*=UTF-8''…` (RFC 5987) for a non-ASCII name, with an ASCII fallback
-    response = send_file(target, mimetype=mimetype, as_attachment=True, download_name=target.name,
-                         conditional=True, max_age=0)
+    response = send_corpus_file(target, mimetype, as_attachment=True, download_name=name)
+    if mimetype.startswith("text/"):
+        response.headers["Content-Type"] = mimetype if charset else mimetype.split(";")[0]  # (Flask would add utf-8)
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"  # never run a saved page's script
     return response

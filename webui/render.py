@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 import time
-from typing import Iterable
+from typing import Callable, Iterable
 
 import markdown
 import nh3
@@ -147,10 +147,29 @@ def highlight_html(safe_html: str, rx: re.Pattern[str] | None) -> str:
     return unload_remote_images(sanitize("".join(out), extra_tags={"mark"}))
 
 
-def render_body(source: str, rx: re.Pattern[str] | None = None, budget: Budget | None = None) -> Markup:
-    """An article body for the bulletin page: Markdown → sanitised HTML → marked matches."""
+def local_images(safe_html: str, image_url: Callable[[str], str]) -> str:
+    """Point every relative `<img src>` of sanitised HTML (a picture beside the document in the
+    corpus) at the archive's image route, `image_url(src as written)`."""
+
+    def fix(m: re.Match[str]) -> str:
+        tag = m.group(0)
+        if not tag.startswith("<img"):
+            return tag
+        src = html.unescape(dict(_ATTR.findall(tag)).get("src", ""))
+        if not src or _REMOTE.match(src):
+            return tag
+        return re.sub(r'src="[^"]*"', lambda _: f'src="{html.escape(image_url(src))}"', tag, count=1)
+
+    return _TAG.sub(fix, safe_html)
+
+
+def render_body(source: str, rx: re.Pattern[str] | None = None, budget: Budget | None = None,
+                image_url: Callable[[str], str] | None = None) -> Markup:
+    """An article body for the bulletin page: Markdown → sanitised HTML → marked matches;
+    with `image_url`, the document's own pictures are served by the archive."""
     body = budget.render(source) if budget is not None else markdown_to_html(source)
-    return Markup(highlight_html(body, rx))
+    body = highlight_html(body, rx)
+    return Markup(local_images(body, image_url) if image_url is not None else body)
 
 
 def terms_regex(q: str, terms: Iterable[str] = ()) -> re.Pattern[str] | None:

@@ -177,12 +177,16 @@ def bulletin(bulletin_id: str) -> str:
     if back_url is None and (q or terms):
         back_url = state_url(SearchParams(q=q or " ".join(terms)))
     budget = Budget()
+
+    def image_url(src: str) -> str:
+        return url_for("images.image", bulletin_id=bulletin_id, src=src)
+
     articles = [
         {
             **article,
             "anchor": f"a{article['order']}",
             "title_html": highlight_text(article.get("title") or "", rx),
-            "body_html": render_body(article.get("body") or "", rx, budget),
+            "body_html": render_body(article.get("body") or "", rx, budget, image_url),
             "url": article_url(bulletin_id, article["order"]),
             "citation": citation(data, article, url=article_url(bulletin_id, article["order"])),
             "related": related.get(article.get("article_id"), []),

@@ -8,7 +8,7 @@ import struct
 import zipfile
 from pathlib import PurePath
 
-__all__ = ["BINARY_SUFFIXES", "detect_format", "ole2_streams"]
+__all__ = ["BINARY_SUFFIXES", "detect_format", "image_type", "ole2_streams"]
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
@@ -57,6 +57,21 @@ def ole2_streams(data: bytes, limit: int = 4096) -> list[str]:
         return names
     except (struct.error, IndexError):
         return []
+
+
+# Raster images a browser shows, by their first bytes (SVG is left out: it can carry script).
+_IMAGE_TYPES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"), (b"BM", "image/bmp"), (b"II*\x00", "image/tiff"), (b"MM\x00*", "image/tiff"),
+)
+
+
+def image_type(head: bytes) -> str | None:
+    """The MIME type of a raster image told from its first bytes (PNG, JPEG, GIF, WebP, BMP,
+    TIFF), or None for anything else."""
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return next((mime for magic, mime in _IMAGE_TYPES if head.startswith(magic)), None)
 
 
 def _zip_kind(data: bytes) -> str | None:
