@@ -69,11 +69,10 @@ class _FoldTable(dict):  # type: ignore[type-arg]
 
 
 _TABLE = _FoldTable()
-# The same as a numpy array over the BMP, for long texts (~10x faster than translate),
-# filled as characters are met (_KNOWN).
-_LUT: Any = None
-_KNOWN: Any = None
-_LONG = 256  # texts at least this long are mapped through _LUT
+# The same as a numpy array over the BMP, for long texts (~10x faster than translate):
+# (code point → character, which code points are filled in yet), filled as they are met.
+_MAP: Any = None
+_LONG = 256  # texts at least this long are mapped through _MAP
 
 
 def normalize(text: str) -> str:
@@ -83,22 +82,23 @@ def normalize(text: str) -> str:
     Full-width letters and digits become ASCII, Latin letters lower case; a
     character whose NFKC form is longer than one character is kept as it is.
     """
-    global _LUT, _KNOWN
+    global _MAP
     if len(text) < _LONG:
         return text.translate(_TABLE)
     import numpy as np
 
-    if _LUT is None:
-        _LUT, _KNOWN = np.arange(0x10000, dtype=np.uint32), np.zeros(0x10000, dtype=bool)
+    if _MAP is None:  # one assignment: a thread never sees half of it
+        _MAP = (np.arange(0x10000, dtype=np.uint32), np.zeros(0x10000, dtype=bool))
+    lut, known = _MAP
     try:
         codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
     except UnicodeEncodeError:  # a lone surrogate
         return text.translate(_TABLE)
     idx = np.minimum(codes, 0xFFFF)
-    for cp in np.unique(idx[~_KNOWN[idx]]).tolist():
-        _LUT[cp] = ord(_TABLE[cp])
-        _KNOWN[cp] = True
-    out = np.where(codes < 0x10000, _LUT[idx], codes)
+    for cp in np.unique(idx[~known[idx]]).tolist():
+        lut[cp] = ord(_TABLE[cp])
+        known[cp] = True  # after the character: a reader that sees True sees it
+    out = np.where(codes < 0x10000, lut[idx], codes)
     return out.astype("<u4").tobytes().decode("utf-32-le")
 
 
