@@ -23,7 +23,7 @@ from indexer import fastwrite, sufarray
 from indexer.schema import TEXTS
 
 CACHE_STRINGS = 256
-CACHE_BYTES = 32 << 20  # … and at most this much of their arrays (a common string's are large)
+CACHE_BYTES = 64 << 20  # … and at most this much of their arrays (~38 bytes per matching article)
 # Pages of the nets' files mapped into the process beyond what it held when the net was
 # opened (or last let go of them): past this many bytes they are let go (SegmentNet.release_pages), so that a
 # server's resident memory stays bounded however many strings it has searched.
