@@ -281,7 +281,9 @@ class AssetError(Exception):
 def document_asset(corpus: Path, doc_relpath: str, ref: str) -> Path:
     """The file a document at `doc_relpath` refers to by the relative path `ref`, resolved
     inside the corpus only: no absolute path, nothing outside the corpus (`..` or a link
-    that leads out), only a regular file. Raises AssetError otherwise."""
+    that leads out), only a regular file. `ref` is a URL path: `%20`, `%E7…` stand for
+    the characters of the file's name. Raises AssetError otherwise."""
+    ref = urllib.parse.unquote(ref)
     if not doc_relpath or not ref or "\0" in ref or _SCHEME.match(ref) or re.match(r"^[a-zA-Z]:", ref):
         raise AssetError(f"not a relative path: {ref[:80]!r}")
     root = os.path.realpath(corpus)

@@ -66,9 +66,35 @@ def parse_document(doc: Document) -> Bulletin:
         raise
     except (ValueError, IndexError, KeyError, TypeError, AttributeError, RecursionError) as exc:  # a parser bug: name the file
         raise BulletinParseError(path, f"cannot parse: {type(exc).__name__}: {exc}") from exc
+    if doc.format == "html" and doc.source and "<img" in doc.source:
+        b = _with_figures(b, doc.source)
     if doc.warnings:
         b = dataclasses.replace(b, warnings=(*doc.warnings, *b.warnings))
     return b
+
+
+def _with_figures(b: Bulletin, source: str) -> Bulletin:
+    """A saved page's pictures in its articles' bodies (`![alt](src)`, after the paragraph they
+    follow on the page), for the bulletin page to show; the text, and so the index, is unchanged."""
+    from archive.readers.html import html_figures
+
+    bodies = [list(a.paragraphs) for a in b.articles]
+    if not bodies:
+        return b
+    squashed = [[re.sub(r"\s+", "", p) for p in paras] for paras in bodies]
+    for before, src, alt in html_figures(source):
+        mark = "![" + re.sub(r"[\[\]]", "", alt) + "](<" + src.replace(">", "%3E") + ">)"
+        at = None
+        key = re.sub(r"\s+", "", before or "")
+        if key:
+            at = next(((k, j) for k, paras in enumerate(squashed) for j, p in enumerate(paras) if key in p or (p and p in key)), None)
+        if at is None and before is not None:
+            continue  # the picture follows text no article holds (the page's chrome): left out
+        k, j = at if at is not None else (0, -1)
+        bodies[k].insert(j + 1, mark)
+        squashed[k].insert(j + 1, "")
+    articles = tuple(dataclasses.replace(a, body="\n\n".join(paras)) for a, paras in zip(b.articles, bodies))
+    return dataclasses.replace(b, articles=articles)
 
 
 def text_document(text: str, path: str) -> Document:

@@ -28,6 +28,8 @@ SLOW_REQUEST = b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 10_000
 
 
 def slow_clients(port: int, n: int, stop: threading.Event, opened: list[socket.socket]) -> None:
+    """`n` connections to 127.0.0.1:`port` that each send one byte of a request a second until
+    `stop` (the server closing one drops it from `opened`); tests/test_robust_server.py uses it too."""
     for _ in range(n):
         s = socket.socket()
         s.settimeout(5)

@@ -198,3 +198,26 @@ def generated_corpus(out: Path, issues: int, seed: int = 7) -> list[Path]:
 
     generate_corpus(issues, seed, out)
     return sorted(out.iterdir())
+
+
+def seed_index(tmp_path_factory: pytest.TempPathFactory, label: str, issues: dict[str, str]) -> Any:
+    """An IndexHandle over the seed issue and `issues` (file name → text), built by
+    `bulletins index` (the query-case and suggestion tests' index)."""
+    from bulletins.cli import cli
+    from indexer.store import IndexHandle
+
+    corpus = tmp_path_factory.mktemp(f"{label}-corpus")
+    shutil.copy(SEED, corpus / SEED.name)
+    for name, text in issues.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    index = tmp_path_factory.mktemp(f"{label}-index") / "index"
+    r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)])
+    assert r.exit_code == 0, r.output
+    return IndexHandle(index)
+
+
+def index_client(handle: Any) -> Any:
+    """A test client of the web app over `handle`'s index."""
+    from webui import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(handle.root)}).test_client()

@@ -103,13 +103,23 @@ def squash(text: str) -> str:
 def cer(expected: str, got: str) -> float:
     """Character error rate: edit distance over the expected length (both squashed)."""
     a, b = squash(expected), squash(got)
+    n = len(a)
+    # A common prefix and suffix cost nothing (the distance of the rest is the same), so
+    # near-identical long texts are quick.
+    lo = 0
+    while lo < min(len(a), len(b)) and a[lo] == b[lo]:
+        lo += 1
+    hi = 0
+    while hi < min(len(a), len(b)) - lo and a[-1 - hi] == b[-1 - hi]:
+        hi += 1
+    a, b = a[lo : len(a) - hi], b[lo : len(b) - hi]
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
         for j, cb in enumerate(b, 1):
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
         prev = cur
-    return prev[-1] / max(1, len(a))
+    return prev[-1] / max(1, n)
 
 
 # -- .docx ---------------------------------------------------------------------

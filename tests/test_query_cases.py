@@ -6,8 +6,6 @@ written as people write them (15万, 9.15万, 1115万, 十五万) and dates in t
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,9 +15,8 @@ from bulletins.cli import cli
 from indexer.query import MAX_QUERY_CHARS, arabic_form, cut_query, date_of, parse_query
 from indexer.search import search
 from indexer.store import IndexHandle
+from tests.conftest import index_client, seed_index
 
-REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "corpus" / "江苏精神文明建设简报-2022-第11期.txt"
 
 ISSUE = """工作资料 注意保存
 
@@ -57,21 +54,12 @@ ISSUE = """工作资料 注意保存
 
 @pytest.fixture(scope="module")
 def handle(tmp_path_factory: pytest.TempPathFactory) -> IndexHandle:
-    corpus = tmp_path_factory.mktemp("qcorpus")
-    shutil.copy(SEED, corpus / SEED.name)
-    for n in (1, 2):
-        (corpus / f"数字测试简报-2023-第{n}期.txt").write_text(ISSUE.format(n=n), encoding="utf-8")
-    index = tmp_path_factory.mktemp("qindex") / "index"
-    r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)])
-    assert r.exit_code == 0, r.output
-    return IndexHandle(index)
+    return seed_index(tmp_path_factory, "q", {f"数字测试简报-2023-第{n}期.txt": ISSUE.format(n=n) for n in (1, 2)})
 
 
 @pytest.fixture(scope="module")
 def client(handle: IndexHandle) -> Any:
-    from webui import create_app
-
-    return create_app({"TESTING": True, "INDEX_DIR": str(handle.root)}).test_client()
+    return index_client(handle)
 
 
 def places(r: dict[str, Any]) -> set[str]:

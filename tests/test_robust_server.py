@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from bench.slow_clients import slow_clients  # the one slow-client loop (also the benchmark's)
 from bulletins.cli import cli
 
 HANG_GUARD = 10.0  # seconds; the 1 s figure is printed, not asserted (the machine is shared)
@@ -128,31 +129,6 @@ def test_instance_config_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 # -- slow clients -----------------------------------------------------------------
 
 
-def _slow_clients(base: str, n: int, stop: threading.Event, opened: list[socket.socket]) -> None:
-    """`n` connections that each send one byte of a request a second, for ever."""
-    host, port = base.removeprefix("http://").split(":")
-    request = b"GET /?q=%E5%BF%97 HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 10_000
-    for _ in range(n):
-        s = socket.socket()
-        s.settimeout(5)
-        try:
-            s.connect((host, int(port)))
-        except OSError:
-            s.close()
-            continue
-        opened.append(s)
-    sent = 0
-    while not stop.is_set():
-        for s in list(opened):
-            try:
-                s.send(request[sent % len(request) : sent % len(request) + 1])
-            except OSError:
-                opened.remove(s)  # the server closed it
-                s.close()
-        sent += 1
-        stop.wait(1.0)
-
-
 def _held(clients: int, seconds: float, request_seconds: float, app: Any) -> dict[str, Any]:
     """Serve `app` with `clients` slow clients attached; time ordinary requests meanwhile."""
     from bulletins.serve_cmd import create_server
@@ -163,7 +139,7 @@ def _held(clients: int, seconds: float, request_seconds: float, app: Any) -> dic
     base = f"http://127.0.0.1:{server.effective_port}"
     stop = threading.Event()
     opened: list[socket.socket] = []
-    slow = threading.Thread(target=_slow_clients, args=(base, clients, stop, opened), daemon=True)
+    slow = threading.Thread(target=slow_clients, args=(int(server.effective_port), clients, stop, opened), daemon=True)
     slow.start()
     latencies: list[float] = []
     held = []

@@ -6,19 +6,17 @@ garbage sorting, rural revitalisation and a named official, plus the seed issue.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from indexer.search import corrections, search, suggest
 from indexer.store import IndexHandle
 from indexer.suggest import fuzzy, sounds
+from tests.conftest import index_client, seed_index
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "corpus" / "江苏精神文明建设简报-2022-第11期.txt"
 
 ISSUE = """工作资料 注意保存
 
@@ -50,23 +48,14 @@ ISSUE = """工作资料 注意保存
 
 @pytest.fixture(scope="module")
 def handle(tmp_path_factory: pytest.TempPathFactory) -> IndexHandle:
-    from bulletins.cli import cli
-
-    corpus = tmp_path_factory.mktemp("suggest-corpus")
-    shutil.copy(SEED, corpus / SEED.name)
-    for n in (1, 2):
-        (corpus / f"城乡建设测试简报-2024-第{n}期.txt").write_text(ISSUE.format(n=n, extra="有的宣传栏把垃圾分类写成了垃圾分累。" if n == 1 else ""), encoding="utf-8")
-    index = tmp_path_factory.mktemp("suggest-index") / "index"
-    r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)])
-    assert r.exit_code == 0, r.output
-    return IndexHandle(index)
+    extra = {1: "有的宣传栏把垃圾分类写成了垃圾分累。"}
+    return seed_index(tmp_path_factory, "suggest", {
+        f"城乡建设测试简报-2024-第{n}期.txt": ISSUE.format(n=n, extra=extra.get(n, "")) for n in (1, 2)})
 
 
 @pytest.fixture(scope="module")
 def client(handle: IndexHandle) -> Any:
-    from webui import create_app
-
-    return create_app({"TESTING": True, "INDEX_DIR": str(handle.root)}).test_client()
+    return index_client(handle)
 
 
 def test_fuzzy_pinyin_pairs() -> None:

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from bulletins.cli import cli
+from tests import docgen
 
 ISSUE = """# 《文明实践简报》 2024年第2期 (2024-03-05)
 
@@ -69,6 +70,13 @@ def site(tmp_path_factory):
     (corpus / "2024" / "images" / "link.png").symlink_to(root / "outside.png")
     (corpus / "2024" / "images" / "fake.png").write_text("<svg onload=alert(1)>not an image</svg>", "utf-8")
     (corpus / "2024" / "images" / "big.png").write_bytes(_png("red") + b"\0" * (21 * 1024 * 1024))
+    # a saved gov.cn page of the seed issue with a picture of its own and a remote one
+    page = docgen.write_govcn_html(docgen.SEED.read_text("utf-8"), root / "seed.html").read_text("utf-8")
+    page = page.replace("清江浦区", '清江浦区<img src="seed_files/现场.png" alt="清江浦现场">', 1)
+    page = page.replace("</body>", '<img src="https://example.com/count.gif" alt="统计"></body>')
+    (corpus / "pages" / "seed_files").mkdir(parents=True)
+    (corpus / "pages" / "seed.html").write_text(page, "utf-8")
+    (corpus / "pages" / "seed_files" / "现场.png").write_bytes(_png("yellow"))
     index = root / "index"
     result = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index), "--json"])
     assert result.exit_code == 0, result.output
@@ -76,17 +84,20 @@ def site(tmp_path_factory):
     from webui import create_app
 
     client = create_app({"TESTING": True, "INDEX_DIR": str(index), "CORPUS_DIR": str(corpus)}).test_client()
-    hit = client.get("/api/search", query_string={"q": "文明实践"}).get_json()["hits"][0]
-    return {"root": root, "corpus": corpus, "client": client, "id": hit["bulletin_id"], "report": result.stdout}
+    hit = client.get("/api/search", query_string={"q": "玄武区"}).get_json()["hits"][0]
+    seed = client.get("/api/search", query_string={"q": "口罩行动"}).get_json()["hits"][0]
+    return {"root": root, "corpus": corpus, "client": client, "id": hit["bulletin_id"], "page_id": seed["bulletin_id"],
+            "report": result.stdout}
 
 
 def test_pictures_a_document_shows_are_not_indexed_as_scans(site):
     report = json.loads(site["report"].strip().splitlines()[-1])
-    assert report["added"] == 1 and report["rejected"] == []  # only the issue: no picture was read by OCR
+    assert report["added"] == 2 and report["rejected"] == []  # the issue and the page: no picture was read by OCR
     warnings = "\n".join(report["warnings"])
     assert "2024/images/现场.png: a picture in 2024/issue.md" in warnings
     assert "shared/logo.jpg: a picture in 2024/issue.md" in warnings
     assert "2024/images/link.png: a link to a file outside the corpus, skipped" in warnings
+    assert "pages/seed_files/现场.png: a picture in pages/seed.html" in warnings
 
 
 def test_the_page_points_relative_pictures_at_the_archive_and_remote_ones_become_links(site):
@@ -117,6 +128,8 @@ def test_a_picture_inside_the_corpus_is_served_with_the_type_its_bytes_say(site,
     "src",
     [
         "../../outside.png",  # out of the corpus by ..
+        "%2E%2E/%2E%2E/outside.png",  # the same, percent-encoded (a src is a URL path)
+        "..%2F..%2Foutside.png",
         "../../../../../../etc/passwd",
         "/etc/passwd",  # absolute
         "C:\\Windows\\win.ini",
@@ -142,3 +155,19 @@ def test_anything_else_is_a_404_that_names_no_server_path(site, src):
 
 def test_an_unknown_bulletin_has_no_pictures(site):
     assert site["client"].get("/bulletin/0123456789abcdef/image", query_string={"src": "images/现场.png"}).status_code == 404
+
+
+def test_a_saved_pages_own_picture_is_shown_where_it_stood_and_served(site):
+    client, bid = site["client"], site["page_id"]
+    api = client.get(f"/api/bulletins/{bid}").get_json()
+    assert api["format"] == "html"
+    first = api["articles"][0]
+    # (the page's body HTML writes the name percent-encoded, as a URL)
+    assert "![清江浦现场](<seed_files/%E7%8E%B0%E5%9C%BA.png>)" in first["body"] and "![" not in first["text"]
+    page = client.get(f"/bulletin/{bid}").get_data(as_text=True)
+    assert f'src="/bulletin/{bid}/image?src=seed_files/%25E7%258E%25B0%25E5%259C%25BA.png"' in page
+    assert "example.com" not in page  # the page's counter pixel was chrome: not kept
+    got = client.get(f"/bulletin/{bid}/image", query_string={"src": "seed_files/%E7%8E%B0%E5%9C%BA.png"})
+    assert got.status_code == 200 and got.headers["Content-Type"] == "image/png"
+    assert got.data == (site["corpus"] / "pages" / "seed_files" / "现场.png").read_bytes()
+    got.close()

@@ -21,7 +21,7 @@ from archive.errors import BulletinReadError
 from archive.read import decode_bytes
 from archive.readers.layout import collapse_spaces as tidy_spaces
 
-__all__ = ["META_LABELS", "read_html"]
+__all__ = ["META_LABELS", "html_figures", "read_html"]
 
 META_LABELS = ("索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "发布日期")
 _CONTENT_SELECTORS = (
@@ -136,6 +136,28 @@ class _Walker:
             self.align = saved
         if el.tail:
             self.buf.append((el.tail, bold))
+
+
+def html_figures(source: str) -> list[tuple[str | None, str, str]]:
+    """The pictures of a page's body HTML (Document.source) in order, each as (the text of the
+    last block before it, or None; its src as written; its alt text)."""
+    try:
+        root = lxml.html.fragment_fromstring(source, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    out: list[tuple[str | None, str, str]] = []
+    last: str | None = None
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = el.tag.lower()
+        if tag == "img" and (el.get("src") or "").strip():
+            out.append((last, el.get("src", "").strip(), tidy_spaces(el.get("alt") or el.get("title") or "")))
+        elif tag in _BLOCK and not any(isinstance(c.tag, str) and c.tag.lower() in _BLOCK for c in el.iterdescendants()):
+            text = _text(el)
+            if text:
+                last = text
+    return out
 
 
 def read_html(data: bytes, name: str) -> Document:
