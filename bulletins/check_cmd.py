@@ -11,8 +11,6 @@ from archive.confidence import LOW_CONFIDENCE, low_confidence_pages
 from archive.corpus import folder_note
 from archive.errors import BulletinError
 from archive.model import Bulletin
-from archive.parse import parse_file
-
 
 def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
     lines = [
@@ -49,6 +47,8 @@ def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
 def check(files: tuple[Path, ...], as_json: bool, min_confidence: float) -> None:
     """Parse FILES (text, Markdown, .docx, .doc, .wps, .pdf, scans, .ofd, .html) and print what was
     extracted, with each file's format; exit 1 if any file is rejected."""
+    from archive.parse import parse_file  # here: the other commands (serve) need no parser
+
     rejected = 0
     for path in files:
         try:

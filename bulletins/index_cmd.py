@@ -45,8 +45,10 @@ def use_reader_cache(index: Path) -> None:
 
 def _run(
     corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, as_json: bool,
-    allow_removal: bool = False,
+    allow_removal: bool = False, added: list[str] | None = None,
 ) -> int:
+    """A full run, or with `added` (names `add` placed in the corpus) just those files
+    (indexer.update), falling back to a full run where that path cannot be taken."""
     from archive.corpus import CorpusUnavailableError
     from indexer.build import RemovalRefusedError, build_index
     from indexer.store import IndexBusyError, IndexLayoutError
@@ -59,11 +61,17 @@ def _run(
     t0 = time.perf_counter()
     tty = sys.stderr.isatty()
     try:
-        report = build_index(
-            corpus, index, rebuild=rebuild, procs=procs, wait_seconds=wait, on_wait=on_wait,
-            show_progress=tty and not as_json, allow_removal=allow_removal,
-            progress_lines=None if tty or as_json else lambda line: click.echo(line, err=True),
-        )
+        report = None
+        if added is not None:
+            from indexer.update import add_files
+
+            report = add_files(corpus, index, added, wait_seconds=wait, on_wait=on_wait)
+        if report is None:
+            report = build_index(
+                corpus, index, rebuild=rebuild, procs=procs, wait_seconds=wait, on_wait=on_wait,
+                show_progress=tty and not as_json, allow_removal=allow_removal,
+                progress_lines=None if tty or as_json else lambda line: click.echo(line, err=True),
+            )
     except (IndexBusyError, IndexLayoutError, CorpusUnavailableError, RemovalRefusedError) as ex:
         raise click.ClickException(str(ex)) from None
     except OSError as ex:  # disk full, permissions: one line, the served index is unchanged
@@ -107,7 +115,8 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool) -> No
     """Check FILES, copy the good ones into the corpus under telling names, and index them.
 
     A rejected file changes nothing; a different file already in the corpus is
-    never overwritten.
+    never overwritten. Only these files are indexed (other changes to the corpus
+    wait for the next `bulletins index`).
     """
     from archive.corpus import CorpusWriteError, place_in_corpus
     from archive.errors import BulletinError
@@ -115,6 +124,7 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool) -> No
 
     use_reader_cache(index)  # what add reads now, the index run after it reads from the cache
     failed = False
+    placed_names: list[str] = []
     for path in files:
         try:
             b = parse_file(path)
@@ -133,7 +143,9 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool) -> No
             failed = True
         elif placed.status == "same":
             click.echo(f"{path}: already in the corpus as {placed.dest.name}", err=True)
+            placed_names.append(placed.dest.name)
         else:
             click.echo(f"{path} → {placed.dest} ({b.label}, {len(b.articles)} articles)", err=True)
-    code = _run(corpus, index, False, None, 600.0, as_json)
+            placed_names.append(placed.dest.name)
+    code = _run(corpus, index, False, None, 600.0, as_json, added=placed_names)
     sys.exit(1 if failed or code else 0)

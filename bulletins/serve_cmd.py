@@ -9,9 +9,18 @@ import click
 
 from bulletins.options import corpus_option, index_option
 from indexer.settings import HOST, PORT, THREADS
-from webui.server import create_server
 
 __all__ = ["create_server", "serve"]
+
+
+def __getattr__(name: str) -> object:
+    """`create_server` (webui.server's), imported when asked for: the other commands
+    need neither Flask nor waitress."""
+    if name == "create_server":
+        from webui.server import create_server
+
+        return create_server
+    raise AttributeError(name)
 
 
 @click.command()
@@ -25,6 +34,7 @@ __all__ = ["create_server", "serve"]
 def serve(host: str, port: int, threads: int, corpus: Path, index: Path) -> None:
     """Serve the search page and JSON API (read-only) with waitress."""
     from webui import create_app
+    from webui.server import create_server
 
     app = create_app()  # reads the instance folder's config.py, if any
     ctx = click.get_current_context()

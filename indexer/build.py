@@ -30,7 +30,7 @@ from archive.corpus import file_sha256, readable_name, scan_corpus
 from archive.errors import BulletinError
 from archive.model import Bulletin
 from archive.parse import parse_file
-from indexer import fastwrite, lexicon, store, sufarray
+from indexer import fastwrite, lexicon, segcols, store, sufarray
 from indexer.documents import IndexDoc, article_doc, source_key
 
 # Characters of marked text (about the articles' text) a process holds before
@@ -138,6 +138,7 @@ class SegmentFiles:
             sid = segment.segment_id()
             sufarray.write(gen_dir / sufarray.file_name(sid), self.net.arrays())
             self.words.write(gen_dir / lexicon.file_name(sid))
+            segcols.write_segment(gen_dir, segment)
         return segment
 
     def cancel(self) -> None:
@@ -390,6 +391,7 @@ def _merge_nets(gen: Path, merged: Any, sources: list[tuple[Any, list[int]]]) ->
         for n, _docs in nets:
             n.close()
     sufarray.write(gen / sufarray.file_name(merged.segment_id()), arrays)
+    segcols.write_segment(gen, merged)
     del arrays
     lexs = [(lexicon.SegmentLexicon(gen / lexicon.file_name(seg.segment_id())), docs) for seg, docs in sources]
     try:

@@ -47,7 +47,7 @@ def get_bulletin(
     info = snap.issues.get(bulletin_id)
     if info is None:
         return None
-    docs = sorted(snap.docs_with("bulletin", (bulletin_id,)))
+    docs = snap.live_docs_with("bulletin", bulletin_id)
     first = s.stored_fields(docs[0])
     shown = docs[(page - 1) * per_page : page * per_page]
     stored = sorted((s.stored_fields(d) for d in shown), key=lambda f: f.get("order") or 0)

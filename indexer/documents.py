@@ -39,7 +39,8 @@ ARTICLE_KEYS = (
 def _deepest(paths: list[str]) -> list[str]:
     """The units an article mentions, without the ancestors indexed with them."""
     paths = [p for p in paths if p]
-    return [p for p in paths if not any(o.startswith(p + "/") for o in paths)]
+    ancestors = {o[:i] for o in paths for i, c in enumerate(o) if c == "/"}
+    return [p for p in paths if p not in ancestors]
 
 
 def read_article(stored: dict[str, Any]) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 Each text term is an exact substring search in the substring net (its units,
 in the title, the text or both); keyword and number terms and the filters
 come from Whoosh's small fields and the in-memory columns (indexer.columns).
-AND/OR/NOT combine document sets. The positive text terms are kept with
-their matches, for ranking (indexer.rank) and marking (indexer.snippets).
+AND/OR/NOT combine document sets: boolean numpy masks over the global
+docnums of the index version (indexer.columns). The positive text terms are
+kept with their matches, for ranking (indexer.rank) and marking (indexer.snippets).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
@@ -23,7 +25,7 @@ from indexer.columns import Snapshot
 from indexer.keyfacets import KeyFacets
 from indexer.substring import Found, Net
 
-DocSet = set[int] | frozenset[int]
+DocSet = np.ndarray  # bool per global docnum
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class Filters:
 
 
 def filter_set(s: Searcher, snap: Snapshot, f: Filters, kf: KeyFacets) -> DocSet:
-    """The live documents that pass the filters."""
+    """The live documents that pass the filters (a mask)."""
     docs: DocSet = snap.live
     for name, values in (("region", f.region), ("doc_type", f.doc_type)):
         if values:
@@ -70,15 +72,22 @@ def filter_set(s: Searcher, snap: Snapshot, f: Filters, kf: KeyFacets) -> DocSet
     if f.series:
         docs = docs & snap.docs_with("series", (f.series,))
     if f.issue is not None:
-        docs = docs & set(s.docs_for_query(wq.NumericRange("issue", f.issue, f.issue)))
+        docs = docs & (snap.issue == f.issue)
     if f.place:
-        docs = docs & set(s.docs_for_query(wq.Term("place", f.place)))
+        docs = docs & _mask(snap.n, s.docs_for_query(wq.Term("place", f.place)))
     if f.date_from or f.date_to:
         lo = to_yyyymmdd(f.date_from) or 0
         hi = to_yyyymmdd(f.date_to) or 99999999
         date = snap.date
-        docs = {d for d in docs if date[d] and lo <= date[d] <= hi}
+        docs = docs & (date != 0) & (date >= lo) & (date <= hi)
     return docs
+
+
+def _mask(n: int, docs: Any) -> DocSet:
+    m = np.zeros(n, dtype=bool)
+    ids = np.fromiter(docs, dtype=np.int64)
+    m[ids[ids < n]] = True
+    return m
 
 
 @dataclass
@@ -95,7 +104,7 @@ class Evaluator:
     """Turns the parsed tree into the exact set of matching documents."""
 
     s: Searcher
-    live: frozenset[int]
+    live: DocSet
     net: Net
     matches: list[TextMatch] = field(default_factory=list)  # positive text terms, in query order
     highlight: list[tuple[str, ...]] = field(default_factory=list)  # their units, for marking
@@ -112,9 +121,9 @@ class Evaluator:
         if isinstance(node, q.Term):
             return self._term(node, positive)
         if isinstance(node, q.Not):
-            return self.live - self.docs(node.child, not positive)
+            return self.live & ~self.docs(node.child, not positive)
         if isinstance(node, q.Or):
-            out: set[int] = set()
+            out = np.zeros(len(self.live), dtype=bool)
             for child in node.children:
                 out |= self.docs(child, positive)
             return out
@@ -124,14 +133,14 @@ class Evaluator:
         for child in pos:
             d = self.docs(child, positive)
             result = d if result is None else result & d
-            if not result:
+            if not result.any():
                 break
         if result is None:
             result = self.live
         for child in neg:
-            if not result:
+            if not result.any():
                 break
-            result = result - self.docs(child, not positive)
+            result = result & ~self.docs(child, not positive)
         return result
 
     def _text(self, docnum: int) -> str:
@@ -140,18 +149,21 @@ class Evaluator:
 
     def _term(self, node: q.Term, positive: bool) -> DocSet:
         c = q.compile_term(node)
-        out: DocSet = frozenset()
+        n = len(self.live)
+        out = np.zeros(n, dtype=bool)
         if c.units:
             us = units_string(c.units)
             found = self.net.find(us)
-            out = set(found.docs_in(c.fields).tolist())
+            docs = found.docs_in(c.fields)
             if c.bounded is not None:  # 15万: not inside 9.15万 or 1115万
-                out = {d for d in out if q.number_bounded(c, self._text(d))}
+                docs = np.array([d for d in docs.tolist() if q.number_bounded(c, self._text(d))], dtype=np.int64)
+            out[docs] = True
+            out &= self.live
             if positive:
                 self.matches.append(TextMatch(us, c.fields, found))
                 self.by_term[node] = self.matches[-1]
                 self.highlight.append(c.units)
                 self.terms.append(node.text)
         if c.match is not None:
-            out = out | set(self.s.docs_for_query(c.match))
+            out |= _mask(n, self.s.docs_for_query(c.match))
         return out

@@ -1,8 +1,9 @@
 """Facets over multi-valued keyword fields: 地区 (region, hierarchical) and 文种 (doc_type).
 
-Read once per index version from the fields' postings (every value's documents),
-then inverted to each document's values, so that counting a result set is one
-pass over its documents. Shared by all threads through IndexHandle.shared.
+Made once per index version from each segment's facet columns (indexer.segcols):
+one (document, value) pair per value a document holds, as numpy arrays, so that
+counting a result set is a mask look-up and a bincount. Shared by all threads
+through IndexHandle.shared.
 
 Region values are paths, every level indexed: 江苏省, 江苏省/南京市,
 江苏省/南京市/鼓楼区. The facet shows provinces, and under a selected province
@@ -12,11 +13,14 @@ Region values are paths, every level indexed: 江苏省, 江苏省/南京市,
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from whoosh.searching import Searcher
+
+from indexer.columns import merge_values, segments
 
 FIELDS = ("region", "doc_type")
 REGION_FACET_LIMIT = 40  # values shown per level
@@ -24,59 +28,44 @@ REGION_FACET_LIMIT = 40  # values shown per level
 
 @dataclass
 class KeyFacets:
-    """For each field: value → its documents, and document → its values."""
+    """For each field: one (live document, value code) pair per value a document holds."""
 
-    docs: dict[str, dict[str, frozenset[int]]]
-    values: dict[str, dict[int, tuple[str, ...]]]
-    live: frozenset[int] = frozenset()
-    totals: dict[str, Counter[str]] = field(default_factory=dict)  # counts over the whole index
+    n: int
+    pairs: dict[str, tuple[np.ndarray, np.ndarray, list[str]]]  # name -> (doc, code, values)
 
-    def docs_with(self, name: str, values: Iterable[str]) -> set[int]:
-        index = self.docs.get(name, {})
-        out: set[int] = set()
-        for v in values:
-            out |= index.get(v, frozenset())
+    def docs_with(self, name: str, values: Iterable[str]) -> np.ndarray:
+        """The mask of documents holding any of `values`."""
+        doc, code, vals = self.pairs[name]
+        chosen = set(values)
+        wanted = [i for i, v in enumerate(vals) if v in chosen]
+        out = np.zeros(self.n, dtype=bool)
+        if wanted:
+            out[doc[np.isin(code, wanted)]] = True
         return out
 
-    def counts(self, name: str, docs: Collection[int]) -> Counter[str]:
-        """How many of `docs` hold each value (a large set: the whole index less the rest)."""
-        per_doc = self.values.get(name, {})
-        if len(docs) * 2 > len(self.live) and name in self.totals:
-            c = self.totals[name].copy()
-            rest = Counter(v for d in self.live if d not in docs for v in per_doc.get(d, ()))
-            c.subtract(rest)
-            return +c
-        c = Counter()
-        for d in docs:
-            vs = per_doc.get(d)
-            if vs:
-                c.update(vs)
-        return c
+    def counts(self, name: str, docs: np.ndarray) -> Counter[str]:
+        """How many of `docs` (a mask) hold each value."""
+        doc, code, vals = self.pairs[name]
+        n = np.bincount(code[docs[doc]], minlength=len(vals))
+        return Counter({vals[i]: int(n[i]) for i in np.flatnonzero(n)})
 
 
 def build_keyfacets(searcher: Searcher) -> KeyFacets:
-    """Read the postings of FIELDS from every segment."""
-    docs: dict[str, dict[str, frozenset[int]]] = {}
-    values: dict[str, dict[int, tuple[str, ...]]] = {}
-    live = set(searcher.reader().all_doc_ids())
+    """The pairs of FIELDS over every segment (indexer.segcols), deleted documents left out."""
+    parts = segments(searcher)
+    n = searcher.reader().doc_count_all()
+    pairs: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
     for name in FIELDS:
-        by_value: dict[str, set[int]] = {}
-        for sub, offset in searcher.leaf_searchers():
-            r = sub.reader()
-            if name not in r.schema:
-                continue
-            for tbytes in r.lexicon(name):
-                term = tbytes.decode("utf-8") if isinstance(tbytes, bytes) else tbytes
-                ids = r.postings(name, tbytes).all_ids()
-                by_value.setdefault(term, set()).update(d + offset for d in ids if d + offset in live)
-        docs[name] = {v: frozenset(ds) for v, ds in by_value.items() if ds}
-        per_doc: dict[int, list[str]] = {}
-        for v, ds in sorted(docs[name].items()):
-            for d in ds:
-                per_doc.setdefault(d, []).append(v)
-        values[name] = {d: tuple(vs) for d, vs in per_doc.items()}
-    totals = {name: Counter({v: len(ds) for v, ds in docs[name].items()}) for name in FIELDS}
-    return KeyFacets(docs, values, frozenset(live), totals)
+        values, luts = merge_values([c.keys[name][2] for c, _o, _l in parts])
+        docs, codes = [], []
+        for lut, (c, offset, live) in zip(luts, parts):
+            d, k, _v = c.keys[name]
+            keep = live[d]
+            docs.append(d[keep].astype(np.int64) + offset)
+            codes.append(lut[k[keep]])
+        empty = np.zeros(0, dtype=np.int64)
+        pairs[name] = (np.concatenate(docs) if docs else empty, np.concatenate(codes) if codes else empty, values)
+    return KeyFacets(n, pairs)
 
 
 def region_label(path: str) -> str:

@@ -102,6 +102,14 @@ class LexiconBuilder:
         arrayfile.write(path, MAGIC, FORMAT, arrays)
 
 
+def prepare(words: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For SegmentLexicon.doc_frequencies: which of `words` fit in a key, as keys, and their lengths."""
+    short = np.array([i for i, w in enumerate(words) if len(w) <= KEY_BYTES], dtype=np.int64)
+    keys = np.array([words[i] for i in short.tolist()], dtype=f"S{KEY_BYTES}")
+    lengths = np.array([len(words[i]) for i in short.tolist()], dtype=np.int64)
+    return short, keys, lengths
+
+
 class SegmentLexicon:
     """One segment's lexicon, memory-mapped read-only."""
 
@@ -135,6 +143,24 @@ class SegmentLexicon:
             return 0
         start = self.texts[text][3]
         return int(start[i + 1]) - int(start[i])
+
+    def doc_frequencies(self, text: str, words: list[bytes], prepared: Any = None) -> np.ndarray:
+        """`doc_frequency` of each of `words` (UTF-8), those of up to KEY_BYTES in one search
+        (such a word, when present, is the first of the words sharing its key: the shortest).
+        `prepared` is `prepare(words)`, made once for many segments."""
+        key, _blob, off, start, _docs = self.texts[text]
+        short, keys, lengths = prepared if prepared is not None else prepare(words)
+        out = np.zeros(len(words), dtype=np.int64)
+        if len(key) and len(short):
+            lo = np.searchsorted(key, keys.astype(key.dtype), side="left")
+            at = np.minimum(lo, len(key) - 1)
+            hit = (lo < len(key)) & (key[at] == keys) & ((off[at + 1].astype(np.int64) - off[at].astype(np.int64)) == lengths)
+            j = lo[hit]
+            out[short[hit]] = start[j + 1].astype(np.int64) - start[j].astype(np.int64)
+        for i, w in enumerate(words):
+            if len(w) > KEY_BYTES:
+                out[i] = self.doc_frequency(text, w.decode("utf-8"))
+        return out
 
     def docs(self, text: str, word: str) -> np.ndarray:
         """Segment-local docnums holding `word` (deleted ones included)."""
@@ -234,6 +260,14 @@ class WordIndex:
     def doc_frequency(self, text: str, word: str) -> int:
         """In how many documents `word` is a word of `text` (deleted ones included, as Whoosh counts)."""
         return sum(lex.doc_frequency(text, word) for lex, _o, _r in self.parts)
+
+    def doc_frequencies(self, text: str, words: list[bytes]) -> np.ndarray:
+        """doc_frequency of each of `words` (UTF-8), at once."""
+        out = np.zeros(len(words), dtype=np.int64)
+        prepared = prepare(words)
+        for lex, _o, _r in self.parts:
+            out += lex.doc_frequencies(text, words, prepared)
+        return out
 
     def docs(self, text: str, word: str) -> list[int]:
         """The live documents (global docnums, ascending) holding `word` in `text`."""

@@ -5,9 +5,9 @@ Computed once here and used by both the HTML page and the JSON API.
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 from typing import Any, Iterable
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from archive.labels import issue_number_label, month_label, year_label
 from indexer.params import SearchParams
@@ -19,9 +19,34 @@ def state_url(params: SearchParams, **changes: Any) -> str:
     """The URL of `params` with `changes` applied; any change other than `page` resets to page 1."""
     if "page" not in changes:
         changes["page"] = 1
-    new = dataclasses.replace(params, **changes)
-    query = urlencode(new.to_args())
+    # urlencode(args), with each pair's encoding remembered: a page makes hundreds of
+    # these URLs (one per facet value), mostly of the same pairs
+    query = "&".join([_pair(k, v) for k, v in params.to_args(**changes)])
     return f"/?{query}" if query else "/"
+
+
+@functools.lru_cache(maxsize=8192)
+def _pair(name: str, value: str) -> str:
+    return f"{quote_plus(name)}={quote_plus(value)}"
+
+
+_MARK = "\x00mark\x00"
+
+
+class _FieldURLs:
+    """state_url(params, **{field: values}) for many `values` of one field: the URL's
+    parts before and after that field's parameters are encoded once."""
+
+    def __init__(self, params: SearchParams, field: str) -> None:
+        args = params.to_args(page=1, **{field: (_MARK,)})
+        i = next(k for k, (_n, v) in enumerate(args) if v == _MARK)
+        self.name = args[i][0]
+        self.before = [_pair(k, v) for k, v in args[:i]]
+        self.after = [_pair(k, v) for k, v in args[i + 1 :]]
+
+    def url(self, values: tuple[Any, ...]) -> str:
+        query = "&".join(self.before + [_pair(self.name, str(v)) for v in values] + self.after)
+        return f"/?{query}" if query else "/"
 
 
 def _toggle(values: tuple[Any, ...], value: Any) -> tuple[Any, ...]:
@@ -38,6 +63,7 @@ def _items(
     """Facet dicts for one field: the counted values, plus selected values that matched nothing."""
     items: list[Facet] = []
     seen: set[Any] = set()
+    urls = _FieldURLs(params, field)
     for entry in counted:
         value = entry["value"]
         seen.add(value)
@@ -47,7 +73,7 @@ def _items(
                 "label": entry.get("label") or label(value),
                 "count": entry.get("count", 0),
                 "selected": value in selected,
-                "toggle_url": state_url(params, **{field: _toggle(selected, value)}),
+                "toggle_url": urls.url(_toggle(selected, value)),
             }
         )
     for value in selected:  # keep a way to remove a filter that now matches nothing
@@ -70,11 +96,12 @@ def _region_items(params: SearchParams, counted: list[dict[str, Any]]) -> list[F
     chosen one replaces it (drilling down narrows); choosing a sibling adds it."""
     items = _items(params, counted, params.region, "region", label=lambda v: v.rsplit("/", 1)[-1])
     extra = {e["value"]: e for e in counted}
+    urls = _FieldURLs(params, "region")
     for item in items:
         value = item["value"]
         if value not in params.region:  # choosing a unit narrows its chosen ancestor: 江苏省 → 南京市
             chosen = tuple(r for r in params.region if not value.startswith(r + "/")) + (value,)
-            item["toggle_url"] = state_url(params, region=chosen)
+            item["toggle_url"] = urls.url(chosen)
         item["depth"] = extra.get(item["value"], {}).get("depth", item["value"].count("/"))
         item["parent"] = extra.get(item["value"], {}).get("parent")
     return items

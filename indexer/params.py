@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Mapping, Protocol
 
 from archive.dates import issue_number
@@ -103,32 +103,46 @@ class SearchParams:
             return "date"
         return self.sort
 
-    def to_args(self) -> list[tuple[str, str]]:
-        """The URL query parameters that give back this state (page 1 omitted)."""
+    def to_args(self, **changes: Any) -> list[tuple[str, str]]:
+        """The URL query parameters that give back this state (page 1 omitted), or the
+        state with `changes` (field name → value) applied, as dataclasses.replace would."""
+        unknown = set(changes) - _FIELDS
+        if unknown:
+            raise TypeError(f"not a search parameter: {', '.join(sorted(unknown))}")
+        get = changes.get
+        me = self
+        q = get("q", me.q)
+        issue = get("issue", me.issue)
+        place, series = get("place", me.place), get("series", me.series)
+        date_from, date_to = get("date_from", me.date_from), get("date_to", me.date_to)
+        sort, sort_given, page = get("sort", me.sort), get("sort_given", me.sort_given), get("page", me.page)
         args: list[tuple[str, str]] = []
-        if self.q:
-            args.append(("q", self.q))
-        args += [("city", c) for c in self.city]
-        args += [("year", str(y)) for y in self.year]
-        args += [("month", m) for m in self.month]
-        args += [("issue", b) for b in self.bulletin]
-        if self.issue is not None:
-            args.append(("issue", str(self.issue)))
-        if self.place:
-            args.append(("place", self.place))
-        if self.series:
-            args.append(("series", self.series))
-        if self.date_from:
-            args.append(("from", self.date_from.isoformat()))
-        if self.date_to:
-            args.append(("to", self.date_to.isoformat()))
-        args += [("region", r) for r in self.region]
-        args += [("doc_type", d) for d in self.doc_type]
-        if self.sort_given:
-            args.append(("sort", self.sort))
-        if self.page != 1:
-            args.append(("page", str(self.page)))
+        if q:
+            args.append(("q", q))
+        args += [("city", c) for c in get("city", me.city)]
+        args += [("year", str(y)) for y in get("year", me.year)]
+        args += [("month", m) for m in get("month", me.month)]
+        args += [("issue", b) for b in get("bulletin", me.bulletin)]
+        if issue is not None:
+            args.append(("issue", str(issue)))
+        if place:
+            args.append(("place", place))
+        if series:
+            args.append(("series", series))
+        if date_from:
+            args.append(("from", date_from.isoformat()))
+        if date_to:
+            args.append(("to", date_to.isoformat()))
+        args += [("region", r) for r in get("region", me.region)]
+        args += [("doc_type", d) for d in get("doc_type", me.doc_type)]
+        if sort_given:
+            args.append(("sort", sort))
+        if page != 1:
+            args.append(("page", str(page)))
         return args
+
+
+_FIELDS = frozenset(f.name for f in fields(SearchParams))
 
 
 def clean_text(value: str) -> str:

@@ -23,10 +23,10 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
-import cn2an
 from whoosh import query as wq
 
 from archive import gazetteer
+from archive.dates import plain_cn_number
 from archive.dates import issue_number as _issue_number
 from indexer.analysis import normalize, units
 from indexer.schema import TEXTS
@@ -323,13 +323,17 @@ def arabic_form(text: str) -> str | None:
             run, tail = run[:-1], run[-1]
         if len(run) < 2 and run not in ("十", "百", "千"):
             return m.group()
-        try:
-            n = cn2an.cn2an(run, "smart")
-        except (ValueError, KeyError, TypeError, IndexError):
-            if all(c in "零〇一二三四五六七八九" for c in run):  # 二〇二三: digit by digit
-                changed = True
-                return "".join(str("〇一二三四五六七八九".index(c) if c != "零" else 0) for c in run) + tail
-            return m.group()
+        n: int | float | None = plain_cn_number(run)  # the usual forms, without cn2an
+        if n is None:
+            import cn2an  # here, not at the top: its import takes ~0.3 s (server start, CLI)
+
+            try:
+                n = cn2an.cn2an(run, "smart")
+            except (ValueError, KeyError, TypeError, IndexError):
+                if all(c in "零〇一二三四五六七八九" for c in run):  # 二〇二三: digit by digit
+                    changed = True
+                    return "".join(str("〇一二三四五六七八九".index(c) if c != "零" else 0) for c in run) + tail
+                return m.group()
         changed = True
         return f"{int(n) if float(n).is_integer() else n}{tail}"
 

@@ -23,10 +23,7 @@ Ties go to the newer article. Facet counts never depend on this.
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import math
-from typing import Any
 
 import numpy as np
 
@@ -46,12 +43,25 @@ TITLE_ALL = 3.0  # × the terms' idf, when the title holds every term
 BOOSTS = {"title": TITLE_BOOST, "text": 1.0}
 
 
-def by_date(docs: Any, snap: Snapshot, k: int) -> list[int]:
-    """The newest `k` of `docs`: a walk down the index's date order when they are
-    many, a heap over them when they are few."""
-    if len(docs) * 8 > len(snap.newest):
-        return list(itertools.islice(filter(docs.__contains__, snap.newest), k))
-    return heapq.nsmallest(k, docs, key=snap.rank.__getitem__)
+def by_date(docs: np.ndarray, snap: Snapshot, k: int) -> list[int]:
+    """The newest `k` of `docs` (a mask, or an array of docnums): a walk down the
+    index's date order when they are many, a sort of their ranks when they are few."""
+    if docs.dtype == bool:
+        if int(np.count_nonzero(docs)) * 8 > len(snap.newest):
+            return snap.newest[docs[snap.newest]][:k].tolist()
+        docs = np.flatnonzero(docs)
+    rank = snap.rank[docs]
+    if len(docs) > k:
+        keep = np.argpartition(rank, k - 1)[:k] if k > 0 else np.zeros(0, dtype=np.int64)
+        docs, rank = docs[keep], rank[keep]
+    return docs[np.argsort(rank, kind="stable")].tolist()
+
+
+def oldest(docs: np.ndarray, snap: Snapshot, k: int) -> list[int]:
+    """The oldest `k` of `docs` (an array of docnums), in docnum order within a day, undated last."""
+    date = snap.date[docs]
+    order = np.lexsort((docs, date, date == 0))
+    return docs[order[:k]].tolist()
 
 
 def _idf(net: Net, found: Found, texts: tuple[str, ...]) -> float:
@@ -106,12 +116,11 @@ def term_scores(net: Net, found: Found, texts: tuple[str, ...], docs: np.ndarray
     return out
 
 
-def by_relevance(net: Net, snap: Snapshot, ev: Evaluator, matched: Any, k: int) -> list[int]:
-    """The `k` best of `matched` by relevance (see the module doc), ties newest first."""
-    if not ev.matches or not matched:
+def by_relevance(net: Net, snap: Snapshot, ev: Evaluator, matched: np.ndarray, k: int) -> list[int]:
+    """The `k` best of `matched` (sorted docnums) by relevance (see the module doc), ties newest first."""
+    if not ev.matches or not len(matched):
         return by_date(matched, snap, k)
-    docs = np.fromiter(matched, dtype=np.int64, count=len(matched))
-    docs.sort()
+    docs = np.asarray(matched, dtype=np.int64)
     score = np.zeros(len(docs), dtype=np.float64)
     for m in ev.matches:
         score += term_scores(net, m.found, m.texts, docs)
@@ -126,13 +135,13 @@ def by_relevance(net: Net, snap: Snapshot, ev: Evaluator, matched: Any, k: int) 
         every = _title_cover(tree, ev, docs)  # the title holds every term: about all of them
         if every is not None:
             score += every * TITLE_ALL * sum(_idf(net, m.found, m.texts) for m in ev.matches)
-    rank = snap.rank
+    rank = snap.rank[docs]
     if len(docs) > k:
         kth = np.partition(score, len(docs) - k)[len(docs) - k]  # the k-th best score
         above = np.flatnonzero(score > kth)
         tied = np.flatnonzero(score == kth)
-        tied = np.array(heapq.nsmallest(k - len(above), tied, key=lambda i: rank[docs[i]]), dtype=np.int64)
+        tied = tied[np.argsort(rank[tied], kind="stable")[: k - len(above)]]
         keep = np.concatenate([above, tied])
-        docs, score = docs[keep], score[keep]
-    order = sorted(range(len(docs)), key=lambda i: (-score[i], rank[docs[i]]))
-    return [int(docs[i]) for i in order]
+        docs, score, rank = docs[keep], score[keep], rank[keep]
+    order = np.lexsort((rank, -score))
+    return docs[order].tolist()

@@ -10,17 +10,18 @@ and nothing else.
 from __future__ import annotations
 
 import dataclasses
-import heapq
 import math
 from collections import Counter
 from typing import Any
+
+import numpy as np
 
 from indexer import query as q
 from indexer.analysis import normalize, units
 from indexer.columns import Snapshot, build_snapshot
 from indexer.evaluate import Evaluator, Filters, filter_set
 from indexer.keyfacets import KeyFacets, build_keyfacets
-from indexer.rank import by_date, by_relevance
+from indexer.rank import by_date, by_relevance, oldest
 from indexer.results import facets, hit
 from indexer.snippets import term_regex
 from indexer.store import IndexCorruptError, IndexHandle, names_damage
@@ -84,24 +85,24 @@ def search(
     allowed = filter_set(s, snap, filters, kf)
     ev = Evaluator(s, snap.live, net)
     if parsed.tree is None:
-        found: Any = set() if parsed.nothing else snap.live
+        found = np.zeros(snap.n, dtype=bool) if parsed.nothing else snap.live
     else:
         found = ev.evaluate(parsed.tree)
-    matched = found & allowed if allowed else set()
+    matched = found & allowed
     # The 地区 facet counts without its own filter, so that other units can be added (OR).
     unregioned = matched
     if filters.region:
         unregioned = found & filter_set(s, snap, dataclasses.replace(filters, region=()), kf)
+    docs = np.flatnonzero(matched)
     k = page * per_page
     if sort == "oldest":
-        date = snap.date  # oldest first, in document order within a day, undated last
-        ordered = heapq.nsmallest(k, matched, key=lambda d: (not date[d], date[d], d))
+        ordered = oldest(docs, snap, k)
     elif parsed.tree is None or sort == "date":  # (nothing to rank by)
         ordered = by_date(matched, snap, k)
     else:
-        ordered = by_relevance(net, snap, ev, matched, k)
+        ordered = by_relevance(net, snap, ev, docs, k)
     rx = term_regex(ev.highlight)
-    total = len(matched)
+    total = len(docs)
     out = {
         "query": query,
         "total": total,
@@ -111,7 +112,7 @@ def search(
         "sort": sort,
         "filters": filters.to_dict(),
         "hits": [hit(s, snap, d, rx) for d in ordered[(page - 1) * per_page : k]],
-        "facets": facets(snap, matched, kf, filters, unregioned),
+        "facets": facets(snap, docs, matched, kf, filters, unregioned),
         "terms": ev.terms,
         "warnings": list(parsed.warnings),
         "suggestions": [],
@@ -159,7 +160,7 @@ def corrections(handle: IndexHandle, query: str, filters: Filters = Filters()) -
         tree = q.parse_query(text).tree
         if tree is None:
             return 0
-        return len(Evaluator(s, snap.live, net).docs(tree) & allowed)
+        return int(np.count_nonzero(Evaluator(s, snap.live, net).docs(tree) & allowed))
 
     terms = list(dict.fromkeys(_plain_terms(q.parse_query(query).tree)))
     # a term that finds nothing is corrected; one that finds a few only when it is short
@@ -174,7 +175,7 @@ def corrections(handle: IndexHandle, query: str, filters: Filters = Filters()) -
     for t in weak:
         ranked = []
         for cand, weight in lex.candidates(s, t.text):
-            n = len(Evaluator(s, snap.live, net).docs(q.Term(cand, field=t.field)) & allowed)
+            n = int(np.count_nonzero(Evaluator(s, snap.live, net).docs(q.Term(cand, field=t.field)) & allowed))
             if n:
                 ranked.append((weight, n, cand))
         # same-length corrections first (a shorter string is always found more often)

@@ -23,9 +23,9 @@ def _sources(searcher: Searcher, snap: Snapshot) -> dict[str, dict[str, int]]:
     """Bulletin id → {corpus-relative path: one document number of that file}."""
     column = searcher.reader().column_reader("source")
     out: dict[str, dict[str, int]] = defaultdict(dict)
-    for d in snap.live:
+    for d in snap.live_docs().tolist():
         path = (column[d] or "").partition("\t")[0]
-        out[snap.bulletin[d]].setdefault(path, d)
+        out[snap.value("bulletin", d)].setdefault(path, d)
     return out
 
 

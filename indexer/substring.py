@@ -10,6 +10,7 @@ and the text's length. Deleted documents are left to the caller's live set.
 
 from __future__ import annotations
 
+import mmap
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -22,6 +23,11 @@ from indexer import fastwrite, sufarray
 from indexer.schema import TEXTS
 
 CACHE_STRINGS = 256
+CACHE_BYTES = 64 << 20  # … and at most this much of their arrays (~38 bytes per matching article)
+# Pages of the nets' files mapped into the process beyond what it held when the net was
+# opened (or last let go of them): past this many bytes they are let go (SegmentNet.release_pages), so that a
+# server's resident memory stays bounded however many strings it has searched.
+MAPPED_BYTES = 48 << 20
 EDGE_CHECK = 8  # word edges inside a match are looked at up to this many characters
 LONG = 5  # a match this long is a phrase: only its two ends are weighed
 
@@ -43,6 +49,11 @@ class Found:
     best: dict[str, np.ndarray]  # text name -> the best alignment weight of an occurrence
     exact: dict[str, np.ndarray]  # text name -> the text is this string and nothing else
     length: np.ndarray  # length of the document's text in units (for normalising)
+
+    def nbytes(self) -> int:
+        arrays = [self.docs, self.length, *self.count.values(), *self.weight.values(), *self.best.values(),
+                  *self.exact.values()]
+        return sum(a.nbytes for a in arrays)
 
     def docs_in(self, texts: tuple[str, ...]) -> np.ndarray:
         """The documents holding the string in any of `texts`."""
@@ -86,17 +97,18 @@ def _find_in(net: sufarray.SegmentNet, us: str) -> tuple[np.ndarray, ...]:
     if not len(pos):
         f = np.zeros(0, np.float32)
         return _EMPTY, _EMPTY, f, f, np.zeros(0, bool), _EMPTY
+    pos.sort()  # in text order: the region look-up and the grouping below are then linear
     n = len(us)
     regions = net.regions
     reg = np.searchsorted(regions, pos, side="right") - 1
     w = _weights(net, pos, n)
     exact = (pos == regions[reg]) & (pos + n + 1 == regions[reg + 1])
-    ureg, inv = np.unique(reg, return_inverse=True)
-    counts = np.bincount(inv, minlength=len(ureg))
-    wsum = np.bincount(inv, weights=w * w, minlength=len(ureg)).astype(np.float32)
-    best = np.zeros(len(ureg), dtype=np.float32)
-    np.maximum.at(best, inv, w)
-    ex = np.bincount(inv, weights=exact, minlength=len(ureg)) > 0
+    starts = np.flatnonzero(np.concatenate(([True], reg[1:] != reg[:-1])))
+    ureg = reg[starts]
+    counts = np.diff(np.append(starts, len(reg)))
+    wsum = np.add.reduceat((w * w).astype(np.float64), starts).astype(np.float32)
+    best = np.maximum.reduceat(w, starts).astype(np.float32)
+    ex = np.logical_or.reduceat(exact, starts)
     text_region = (ureg >> 1 << 1) + TEXTS["text"]
     lengths = regions[text_region + 1].astype(np.int64) - regions[text_region] - 1
     return ureg, counts, wsum, best, ex, lengths
@@ -117,7 +129,9 @@ class Net:
         total = sum(int(net.regions[-1]) for net, _o in self.parts) if self.parts else 0
         self.avg_length = max(1.0, total / self.doc_count)
         self._cache: OrderedDict[str, Found] = OrderedDict()
+        self._cached_bytes = 0
         self._lock = threading.Lock()
+        self._mapped_at_start = _shared_bytes()
 
     def find(self, us: str) -> Found:
         """Every document holding unit string `us` (analysis.unit_string), with its counts."""
@@ -129,11 +143,24 @@ class Net:
                 self._cache.move_to_end(us)
                 return got
         found = self._find(us)
+        size = found.nbytes()
         with self._lock:
-            self._cache[us] = found
-            while len(self._cache) > CACHE_STRINGS:
-                self._cache.popitem(last=False)
+            if us not in self._cache:
+                self._cache[us] = found
+                self._cached_bytes += size
+            while self._cache and (len(self._cache) > CACHE_STRINGS or self._cached_bytes > CACHE_BYTES):
+                _s, old = self._cache.popitem(last=False)
+                self._cached_bytes -= old.nbytes()
+        self._bound_mapped()
         return found
+
+    def _bound_mapped(self) -> None:
+        start = self._mapped_at_start
+        if start is not None and (_shared_bytes() or 0) - start > MAPPED_BYTES:
+            for net, _offset in self.parts:
+                net.release_pages()
+            # growth elsewhere (libraries, Whoosh's files) is not let go: count from here
+            self._mapped_at_start = _shared_bytes()
 
     def _find(self, us: str) -> Found:
         per: list[tuple[np.ndarray, ...]] = []
@@ -162,6 +189,15 @@ class Net:
             e[slot[sel]] = ex[sel]
             out.count[name], out.weight[name], out.best[name], out.exact[name] = c, w, bw, e
         return out
+
+
+def _shared_bytes() -> int | None:
+    """File-backed (and shared) memory resident in this process, from /proc (None elsewhere)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[2]) * mmap.PAGESIZE
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 # -- open files, shared by the index versions of a process ---------------------

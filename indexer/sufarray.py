@@ -26,6 +26,7 @@ pinned in pyproject.toml.
 
 from __future__ import annotations
 
+import mmap
 import os
 from pathlib import Path
 
@@ -229,6 +230,14 @@ class SegmentNet:
     def codes(self) -> np.ndarray:
         """The code points of the whole segment (for merging)."""
         return self.alphabet[self.chars.astype(np.int64)]
+
+    def release_pages(self) -> None:
+        """Let go of the file's pages mapped into this process (they stay in the page
+        cache, and are mapped again, from there, when next read)."""
+        try:
+            self._mm.madvise(mmap.MADV_DONTNEED)
+        except (AttributeError, OSError, ValueError):  # no madvise here, or closed
+            pass
 
     def close(self) -> None:
         self.alphabet = self.chars = self.sa = self.regions = self.edges = None  # type: ignore[assignment]

@@ -23,10 +23,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
 from whoosh.searching import Searcher
 
 from indexer.lexicon import WordIndex, word_index
@@ -110,6 +112,14 @@ def alike(ch: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _covering(text: str, lo: int, hi: int) -> Iterator[str]:
+    """The substrings of 2–4 characters of `text` that overlap text[lo:hi] (the words that
+    would hold a corrected character)."""
+    for a in range(max(0, lo - 3), min(hi, len(text))):
+        for b in range(max(a + 2, lo + 1), min(len(text), a + 4) + 1):
+            yield text[a:b]
+
+
 class Lexicon:
     """The words of one index version, looked up in its word fields (document frequencies
     cached); shared by all threads: each call passes its own thread's searcher."""
@@ -125,22 +135,28 @@ class Lexicon:
         """In how many articles `word` is a jieba word (title or text; an upper bound)."""
         n = self._df.get(word)
         if n is None:
-            words = self._index(s)
-            n = max(words.doc_frequency(f, word) for f in WORD_FIELDS)
-            if len(self._df) > 200_000:
-                self._df.clear()
-            self._df[word] = n
+            self.prefetch(s, [word])
+            n = self._df[word]
         return n
+
+    def prefetch(self, s: Searcher, words: Iterable[str]) -> None:
+        """The document frequencies of many words at once (a few numpy look-ups per
+        segment instead of one per word), cached for `df`."""
+        todo = [w for w in dict.fromkeys(words) if w not in self._df]
+        if not todo:
+            return
+        index = self._index(s)
+        encoded = [w.encode("utf-8") for w in todo]
+        n = np.zeros(len(todo), dtype=np.int64)
+        for f in WORD_FIELDS:
+            n = np.maximum(n, index.doc_frequencies(f, encoded))
+        if len(self._df) + len(todo) > 200_000:
+            self._df.clear()
+        self._df.update(zip(todo, n.tolist()))
 
     def covering_df(self, s: Searcher, text: str, lo: int, hi: int) -> int:
         """The frequency of the most frequent word of the index in `text` overlapping text[lo:hi]."""
-        best = 0
-        for a in range(max(0, lo - 3), min(hi, len(text))):
-            for b in range(max(a + 2, lo + 1), min(len(text), a + 4) + 1):
-                n = self.df(s, text[a:b])
-                if n > best:
-                    best = n
-        return best
+        return max((self.df(s, w) for w in _covering(text, lo, hi)), default=0)
 
     def candidates(self, s: Searcher, term: str) -> list[tuple[str, float]]:
         """Corrections of `term` worth counting, best guesses first, each with its weight
@@ -148,23 +164,24 @@ class Lexicon:
         DROP_WEIGHT for one dropped)."""
         if not 2 <= len(term) <= MAX_TERM or not _HAN.match(term):
             return []
+        offers: list[tuple[str, int, int, float]] = []  # (candidate, lo, hi, weight), in the order tried
+        for i, ch in enumerate(term):
+            for c in alike(ch):
+                offers.append((term[:i] + c + term[i + 1 :], i, i + 1, 1.0))
+        for i in range(len(term)):
+            if len(term) > 2:
+                offers.append((term[:i] + term[i + 1 :], max(0, i - 1), min(i + 1, len(term) - 1), DROP_WEIGHT))
+            if i + 1 < len(term):
+                offers.append((term[:i] + term[i + 1] + term[i] + term[i + 2 :], i, i + 2, 1.0))
+        offers = [o for o in offers if o[0] != term and len(o[0]) >= 2]
+        self.prefetch(s, (w for cand, lo, hi, _w in offers for w in _covering(cand, lo, hi)))
         scored: dict[str, tuple[float, float]] = {}
-
-        def offer(cand: str, lo: int, hi: int, weight: float) -> None:
-            if cand == term or len(cand) < 2 or cand in scored:
-                return
+        for cand, lo, hi, weight in offers:
+            if cand in scored:
+                continue
             n = self.covering_df(s, cand, lo, hi)
             if n:
                 scored[cand] = (n * weight, weight)
-
-        for i, ch in enumerate(term):
-            for c in alike(ch):
-                offer(term[:i] + c + term[i + 1 :], i, i + 1, 1.0)
-        for i in range(len(term)):
-            if len(term) > 2:
-                offer(term[:i] + term[i + 1 :], max(0, i - 1), min(i + 1, len(term) - 1), DROP_WEIGHT)
-            if i + 1 < len(term):
-                offer(term[:i] + term[i + 1] + term[i] + term[i + 2 :], i, i + 2, 1.0)
         best = sorted(scored, key=lambda c: (-scored[c][1], -scored[c][0], c))[:PRECHECK]
         return [(c, scored[c][1]) for c in best]
 

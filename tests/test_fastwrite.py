@@ -122,7 +122,7 @@ def test_facet_columns_of_segments_without_a_value(tmp_path: Path) -> None:
     assert len(ix._segments()) == 2
     with ix.searcher() as s:
         snap = build_snapshot(s)
-        cities = sorted((snap.city[d] or "-") for d in snap.live)
+        cities = sorted((snap.value("city", d) or "-") for d in snap.live_docs().tolist())
     assert cities == ["-", "淮安市", "连云港市"]
 
 
