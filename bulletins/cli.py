@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from bulletins import check_cmd, export_cmd, index_cmd, search_cmd, serve_cmd
+# Each command's module is imported when that command runs (click's "lazily loading
+# subcommands" pattern): `bulletins add` must not pay for the search and export stacks.
+COMMANDS = {
+    "check": "bulletins.check_cmd:check",
+    "index": "bulletins.index_cmd:index",
+    "add": "bulletins.index_cmd:add",
+    "search": "bulletins.search_cmd:search",
+    "serve": "bulletins.serve_cmd:serve",
+    "export": "bulletins.export_cmd:export",
+    "report": "bulletins.export_cmd:report",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose subcommands are named here and imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """简报检索 — a full-text archive of Chinese government bulletins."""
-
-
-cli.add_command(check_cmd.check)
-cli.add_command(index_cmd.index)
-cli.add_command(index_cmd.add)
-cli.add_command(search_cmd.search)
-cli.add_command(serve_cmd.serve)
-cli.add_command(export_cmd.export)
-cli.add_command(export_cmd.report)
