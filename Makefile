@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve test browser office index bench stress clean
+.PHONY: install serve test browser office index bench stress clean bytecode
 
 install: $(STAMP)
 
@@ -15,7 +15,13 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test,bench]'
+	$(MAKE) -s bytecode
 	touch $(STAMP)
+
+# Compiled bytecode of the project's own modules: every `bulletins` process otherwise
+# compiles them again where PYTHONDONTWRITEBYTECODE is set (~0.1 s of each `add`).
+bytecode:
+	@$(PY) -m compileall -q archive indexer webui bulletins bench >/dev/null
 
 # Debian's Chromium for the browser tests (the machine has no other route to a browser).
 browser:
@@ -44,7 +50,7 @@ serve: $(STAMP) office
 test: $(STAMP) browser office
 	$(PY) -m pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) bytecode
 	$(PY) -m bench.run
 
 stress: $(STAMP) browser
