@@ -276,12 +276,14 @@ def jieba_tokenizer() -> Any:
     if _jieba is None:
         with _jieba_lock:
             if _jieba is None:
+                # rjieba builds its default tokenizer (the dictionary, ~0.12 s) when it is
+                # imported; a second rjieba.Jieba() would load it again. The module-level
+                # functions are that default tokenizer: the domain words go into it.
                 import rjieba
 
-                tk = rjieba.Jieba()
                 for word, freq, tag in user_words():
-                    tk.add_word(word, freq, tag)
-                _jieba = tk
+                    rjieba.add_word(word, freq, tag)
+                _jieba = rjieba
     return _jieba
 
 
