@@ -24,7 +24,7 @@ from whoosh import query as wq
 
 from archive.corpus import NOT_BULLETINS, file_sha256, safe_relpath
 from indexer import fastwrite, store
-from indexer.build import IndexReport, Rejected, _process, _remove_scratch, _Work
+from indexer.build import IndexReport, Rejected, _process, _remove_scratch
 from indexer.columns import build_snapshot
 from indexer.documents import source_key, source_path
 
@@ -71,26 +71,28 @@ def add_files(
                 old[relpath] = keys
                 todo.append((relpath, sha))
             paths = {r: corpus / r for r, _sha in todo}
-            # each new file's issue id, and which other archived file holds that issue already
-            owner: dict[str, str] = {}
-            for relpath, _sha in todo:
-                _b, (_r, bid, _reason) = _Work(paths, [], {})._parse(relpath)
-                if bid is not None:
-                    others = sorted(
-                        {source_path(s.stored_fields(d)) for d in s.docs_for_query(wq.Term("bulletin_id", bid))}
-                        - {relpath})
-                    if others:
-                        owner[bid] = others[0]
         accepted: set[str] = set()
 
         def decide(parsed: list[tuple[str, str | None, str | None]]) -> set[str]:
-            for relpath, bid, reason in sorted(parsed):
-                if reason is not None:
-                    report.rejected.append(Rejected(relpath, reason))
-                elif bid in owner and owner[bid] != relpath:
-                    report.rejected.append(Rejected(relpath, f"the same issue is already archived from {owner[bid]}"))
-                else:
-                    accepted.add(relpath)
+            """Accept a file unless it failed or its issue is archived from another file
+            (a file written and then rejected here has its articles marked deleted)."""
+            claimed: dict[str, str] = {}
+            with ix.searcher() as s:
+                for relpath, bid, reason in sorted(parsed):
+                    if reason is not None:
+                        report.rejected.append(Rejected(relpath, reason))
+                        continue
+                    holder = claimed.get(bid) if bid is not None else None
+                    if bid is not None and holder is None:
+                        others = sorted({source_path(s.stored_fields(d))
+                                         for d in s.docs_for_query(wq.Term("bulletin_id", bid))} - {relpath})
+                        holder = others[0] if others else None
+                    if holder is not None and holder != relpath:
+                        report.rejected.append(Rejected(relpath, f"the same issue is already archived from {holder}"))
+                    else:
+                        if bid is not None:
+                            claimed[bid] = relpath
+                        accepted.add(relpath)
             return accepted
 
         report.unchanged = issues
@@ -99,7 +101,7 @@ def add_files(
             try:
                 # build.py's own writing of segments, in this process (one file: one small segment)
                 sizes = {r: paths[r].stat().st_size for r, _sha in todo}
-                segments = _process(paths, todo, sizes, str(gen), dict(owner), decide, 1, False)
+                segments = _process(paths, todo, sizes, str(gen), {}, decide, 1, False)
                 if not accepted:  # nothing to commit (the next commit removes the segment's files)
                     raise _NothingToCommit
                 for relpath in accepted:
