@@ -95,7 +95,7 @@ def manifest(ix: Index) -> dict[str, tuple[str, str]]:
         for docnum in r.all_doc_ids():
             key = sources[docnum]
             if key and key not in out:
-                relpath, _, sha = key.partition("\t")
+                relpath, _, sha = key.rpartition("\t")
                 out[relpath] = (sha, bulletins[docnum])
     return out
 
