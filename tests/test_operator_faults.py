@@ -1,0 +1,192 @@
+"""First-day and operator faults, and what an export may carry (issue 18).
+
+An empty corpus, a stale series report after `add`, odd corpus file names,
+bad settings, `export -o` over an existing file or to standard output, and
+formulas in CSV cells: each on a real small archive (the generated issues of
+tests.conftest), through the CLI and the web app.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from click.testing import CliRunner
+
+from bulletins.cli import cli
+from tests.conftest import SEED, extra_issue
+
+
+def run(*args: str, **kwargs: Any) -> Any:
+    return CliRunner().invoke(cli, list(args), **kwargs)
+
+
+@pytest.fixture()
+def archive(tmp_path: Path) -> tuple[Path, Path]:
+    """Three generated issues and the seed, indexed."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus / SEED.name)
+    for n in range(1, 4):
+        (corpus / f"vol-{n}.txt").write_text(extra_issue(n), encoding="utf-8")
+    r = run("index", "--corpus", str(corpus), "--index", str(index))
+    assert r.exit_code == 0, r.output
+    return corpus, index
+
+
+def app_client(index: Path, corpus: Path) -> Any:
+    from webui import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(index), "CORPUS_DIR": str(corpus)}).test_client()
+
+
+# -- CSV injection ------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("evil.example","点击查看")', "+1+2", "-3+4", "@SUM(A1)", "\t=1+1", "\r=1+1"]
+
+
+def _formula_issue() -> str:
+    text = extra_issue(1)
+    for k, f in enumerate(FORMULAS[:5]):
+        text = text.replace(f"第1期第{k + 1}篇 志愿服务惠民生", f"{f}志愿服务", 2)
+    return text
+
+
+def test_csv_cells_that_start_a_formula_are_neutralised_in_cli_and_api(tmp_path: Path) -> None:
+    from indexer.export import csv_cell
+
+    for f in FORMULAS:
+        assert csv_cell(f) == "'" + f  # readable: the text kept after one quote
+    assert csv_cell("南京市志愿服务") == "南京市志愿服务" and csv_cell(3) == 3
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "f.txt").write_text(_formula_issue(), encoding="utf-8")
+    assert run("index", "--corpus", str(corpus), "--index", str(index)).exit_code == 0
+    out = tmp_path / "x.csv"
+    r = run("export", "志愿服务", "--format", "csv", "-o", str(out), "--index", str(index))
+    assert r.exit_code == 0, r.output
+    api = app_client(index, corpus).get("/api/export", query_string={"q": "志愿服务", "format": "csv"})
+    for body in (out.read_bytes(), api.get_data()):
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+        titles = sorted(row[1] for row in rows[1:])
+        assert len(titles) == 5
+        assert not [t for t in titles if t[:1] in ("=", "+", "-", "@", "\t", "\r")], titles
+        assert "'=HYPERLINK(\"evil.example\",\"点击查看\")志愿服务" in titles
+        assert "'@SUM(A1)志愿服务" in titles
+
+
+def test_xlsx_export_writes_a_formula_title_as_a_string(tmp_path: Path) -> None:
+    import zipfile
+
+    import openpyxl
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "f.txt").write_text(_formula_issue(), encoding="utf-8")
+    assert run("index", "--corpus", str(corpus), "--index", str(index)).exit_code == 0
+    out = tmp_path / "x.xlsx"
+    assert run("export", "志愿服务", "--format", "xlsx", "-o", str(out), "--index", str(index)).exit_code == 0
+    with zipfile.ZipFile(out) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        strings = z.read("xl/sharedStrings.xml").decode()
+    assert "<f>" not in sheet  # no formula cell anywhere
+    assert "=HYPERLINK(" in strings
+    cells = [row[1] for row in openpyxl.load_workbook(out)["检索结果"].iter_rows(min_row=2)]
+    formulas = [c for c in cells if str(c.value).startswith(("=", "+", "-", "@"))]
+    assert len(formulas) == 5 and all(c.data_type == "s" for c in formulas)  # text, as typed, never run
+
+
+# -- export -o ----------------------------------------------------------------
+
+
+def test_export_refuses_to_replace_a_file_unless_forced(archive: tuple[Path, Path], tmp_path: Path) -> None:
+    _corpus, index = archive
+    out = tmp_path / "old.csv"
+    out.write_text("keep me", encoding="utf-8")
+    r = run("export", "志愿服务", "--format", "csv", "-o", str(out), "--index", str(index))
+    assert r.exit_code == 1 and "已存在" in r.output and "--force" in r.output and "Traceback" not in r.output
+    assert out.read_text(encoding="utf-8") == "keep me"
+    r = run("export", "志愿服务", "--format", "csv", "-o", str(out), "--force", "--index", str(index))
+    assert r.exit_code == 0, r.output
+    assert out.read_bytes().startswith("\ufeff序号".encode())
+
+
+def test_export_dash_writes_to_standard_output(archive: tuple[Path, Path], tmp_path: Path, monkeypatch: Any) -> None:
+    _corpus, index = archive
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(cli, ["export", "志愿服务", "--format", "csv", "-o", "-", "--index", str(index)])
+    assert r.exit_code == 0, r.output
+    assert not (tmp_path / "-").exists()
+    rows = list(csv.reader(io.StringIO(r.stdout_bytes.decode("utf-8-sig"))))
+    found = json.loads(run("search", "志愿服务", "--json", "--index", str(index)).output)["total"]
+    assert rows[0][0] == "序号" and len(rows) == 1 + found >= 16
+
+
+# -- 原件下载 of odd names ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["第1期\n南京.txt", "a\rb.txt", 'quote"semi;colon.txt', "pct%20 sp ace.txt",
+                                  "emoji😀简报.txt", "tab\tname.txt"])
+def test_original_of_an_oddly_named_file_downloads(tmp_path: Path, name: str) -> None:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    raw = extra_issue(2).encode("utf-8")
+    (corpus / name).write_bytes(raw)
+    r = run("index", "--corpus", str(corpus), "--index", str(index))
+    assert r.exit_code == 0, r.output
+    client = app_client(index, corpus)
+    hit = client.get("/api/search", query_string={"q": "第2期第1篇"}).get_json()["hits"][0]
+    path = client.get(f"/api/bulletins/{hit['bulletin_id']}").get_json()["path"]
+    response = client.get(f"/bulletin/{hit['bulletin_id']}/original")
+    assert response.status_code == 200
+    assert response.data == raw
+    disposition = response.headers["Content-Disposition"]
+    assert "\n" not in disposition and "\r" not in disposition
+    assert disposition.startswith('attachment; filename="') and f"filename*=UTF-8''{quote(path, safe='')}" in disposition
+    response.close()
+
+
+# -- /series after add, across threads ----------------------------------------
+
+
+def test_series_report_is_current_in_every_thread_after_add(archive: tuple[Path, Path], tmp_path: Path) -> None:
+    from indexer.series import series_report
+    from indexer.store import IndexHandle
+
+    corpus, index = archive
+    handle = IndexHandle(index)
+    threads = 4
+    before_add = threading.Barrier(threads + 1)
+    after_add = threading.Barrier(threads + 1)
+    seen: dict[int, list[int]] = {}
+
+    def issues() -> int:
+        return int(series_report(handle)["totals"]["issues"])
+
+    def worker(k: int) -> None:
+        seen[k] = [issues()]
+        before_add.wait()
+        after_add.wait()
+        seen[k] += [issues(), issues()]
+
+    workers = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
+    for t in workers:
+        t.start()
+    before_add.wait()
+    new = tmp_path / "new.txt"
+    new.write_text(extra_issue(4), encoding="utf-8")
+    r = run("add", str(new), "--corpus", str(corpus), "--index", str(index))
+    assert r.exit_code == 0, r.output
+    after_add.wait()
+    for t in workers:
+        t.join()
+    handle.close()
+    assert seen == {k: [4, 5, 5] for k in range(threads)}
