@@ -29,6 +29,7 @@ def _print_report(report: IndexReport, seconds: float, as_json: bool) -> None:
         f"index {what} in {seconds:.1f} s: {d['added']} added, {d['updated']} updated, "
         f"{d['removed']} removed, {d['unchanged']} unchanged, {len(d['rejected'])} rejected; "
         f"{d['articles']} articles searchable"
+        + (f"; {d['repaired']} files re-made from the corpus (their segment was damaged)" if d["repaired"] else "")
     )
     for w in d["warnings"]:
         click.echo(f"warning: {w}", err=True)

@@ -286,6 +286,15 @@ class SegmentBuilder:
             self.writer._tempstorage.destroy()
 
 
+def drop_segments(writer: SegmentWriter, segment_ids: list[str]) -> None:
+    """Leave the segments `segment_ids` (damaged ones) out of `writer`'s commit: their
+    documents are gone from the new TOC, and Whoosh's clean-up after it removes their files."""
+    if not segment_ids:
+        return
+    writer.segments = [s for s in writer.segments if s.segment_id() not in segment_ids]
+    writer._setup_doc_offsets()
+
+
 # (merged segment, [(source segment, its live docnums in the order copied)])
 MergeHook = Callable[[Segment, list[tuple[Segment, list[int]]]], None]
 
