@@ -30,6 +30,13 @@ ERROR_TEXT: dict[int, tuple[str, str]] = {
     503: ("检索服务暂不可用", "检索索引暂时无法打开，请稍后再试或联系管理员。"),
 }
 
+# The named 503s: what visitors read for each kind of IndexUnavailableError (by its `code`);
+# the path and the fix go to the operator's log.
+INDEX_ERRORS: dict[str, str] = {
+    "index_unavailable": ERROR_TEXT[503][1],
+    "index_damaged": "检索索引暂时无法打开：索引文件已损坏（校验未通过），请联系管理员修复。",
+}
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -53,11 +60,14 @@ def _error_parts(code: int, description: str | None, default_description: str | 
     return title, message
 
 
-def error_response(code: int, message: str, title: str) -> tuple[Response | str, int]:
-    """JSON under /api, a Chinese HTML page elsewhere."""
+def error_response(code: int, message: str, title: str, name: str | None = None) -> tuple[Response | str, int]:
+    """JSON under /api, a Chinese HTML page elsewhere; `name` names the error (`code` in the JSON)."""
     if request.path.startswith("/api/") or request.path == "/api":
-        return jsonify({"ok": False, "error": message, "status": code}), code
-    return render_template("error.html", code=code, title=title, message=message), code
+        body: dict[str, Any] = {"ok": False, "error": message, "status": code}
+        if name:
+            body["code"] = name
+        return jsonify(body), code
+    return render_template("error.html", code=code, title=title, message=message, name=name), code
 
 
 def register_errors(app: Flask) -> None:
@@ -72,9 +82,9 @@ def register_errors(app: Flask) -> None:
     # Visitors get the message; the operator's log gets the path and the exception.
     @app.errorhandler(IndexUnavailableError)
     def index_unavailable(exc: IndexUnavailableError) -> Any:
-        log.warning("index unavailable: %s", exc)
-        title, message = ERROR_TEXT[503]
-        return error_response(503, message, title)
+        log.warning("index unavailable (%s): %s", exc.code, exc)
+        title = ERROR_TEXT[503][0]
+        return error_response(503, INDEX_ERRORS.get(exc.code, ERROR_TEXT[503][1]), title, exc.code)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Any:
