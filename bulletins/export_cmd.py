@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from bulletins.options import index_option
-from bulletins.search_cmd import open_index_errors, parse_options, search_options
+from bulletins.search_cmd import empty_archive_note, open_index_errors, parse_options, search_options
 from indexer.settings import BASE_URL
 
 CLI_BASE_URL = "http://127.0.0.1:8000/"
@@ -39,6 +39,8 @@ def export(fmt: str, output: Path, force: bool, base_url: str, index: Path, **op
     try:
         with open_index_errors(index):
             data = export_records(handle, params, base_url)
+            if not data.total:
+                empty_archive_note(handle)
     except ExportTooLarge as ex:
         raise click.ClickException(str(ex)) from None
     finally:
@@ -77,6 +79,8 @@ def report(as_json: bool, index: Path) -> None:
     try:
         with open_index_errors(index):
             data = series_report(handle)
+            if not data["totals"]["issues"]:
+                empty_archive_note(handle)
     finally:
         handle.close()
     t = data["totals"]

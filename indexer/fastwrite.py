@@ -379,9 +379,13 @@ def commit(
 def segment_files(searcher: Any) -> list[tuple[Path, int, int]]:
     """For each segment of `searcher`, in order: the path its files share without
     their extension (`<gen>/<segment id>`), its docnum offset and its document count."""
+    from whoosh.reading import SegmentReader
+
     out: list[tuple[Path, int, int]] = []
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
+        if not isinstance(reader, SegmentReader):  # an index of no segment reads as one EmptyReader
+            continue
         segment = reader.segment()
         folder = Path(reader._storage.folder)
         out.append((folder / segment.segment_id(), offset, reader.doc_count_all()))

@@ -21,8 +21,10 @@ from indexer.store import IndexHandle
 
 def _sources(searcher: Searcher, snap: Snapshot) -> dict[str, dict[str, int]]:
     """Bulletin id → {corpus-relative path: one document number of that file}."""
-    column = searcher.reader().column_reader("source")
     out: dict[str, dict[str, int]] = defaultdict(dict)
+    if not searcher.doc_count_all():  # an empty archive (Whoosh's EmptyReader has no columns)
+        return out
+    column = searcher.reader().column_reader("source")
     for d in snap.live_docs().tolist():
         path = (column[d] or "").rpartition("\t")[0]
         out[snap.value("bulletin", d)].setdefault(path, d)

@@ -190,3 +190,30 @@ def test_series_report_is_current_in_every_thread_after_add(archive: tuple[Path,
         t.join()
     handle.close()
     assert seen == {k: [4, 5, 5] for k in range(threads)}
+
+
+# -- a new deployment: an empty corpus ------------------------------------------
+
+EMPTY_URLS = ("/", "/?q=志愿服务", "/?year=2023", "/api/search", "/api/search?q=志愿服务", "/series", "/feed",
+              "/feed?q=志愿服务", "/api/export?q=志愿服务&format=csv", "/api/export?format=xlsx",
+              "/api/export?format=docx", "/api/suggest?q=志愿", "/api/suggest?q=x")
+
+
+def test_an_empty_archive_serves_empty_friendly_pages(tmp_path: Path) -> None:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    r = run("index", "--corpus", str(corpus), "--index", str(index))
+    assert r.exit_code == 0 and "0 articles searchable" in r.output
+    client = app_client(index, corpus)
+    for url in EMPTY_URLS:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code, response.get_data(as_text=True)[:300])
+    for url in ("/bulletin/0123456789abcdef", "/api/bulletins/0123456789abcdef", "/bulletin/0123456789abcdef/original"):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/api/search", query_string={"q": "志愿服务"}).get_json()["total"] == 0
+    for url in ("/", "/?q=志愿服务"):
+        assert "文库中还没有简报" in client.get(url).get_data(as_text=True)
+    for args in (["search", "志愿服务"], ["report"], ["export", "志愿服务", "--format", "csv", "-o", str(tmp_path / "x.csv")]):
+        r = run(*args, "--index", str(index))
+        assert r.exit_code == 0, (args, r.output)
+        assert "Traceback" not in r.output and "文库中还没有文章" in r.output
