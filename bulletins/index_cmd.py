@@ -77,7 +77,8 @@ def _run(
         raise click.ClickException(str(ex)) from None
     except OSError as ex:  # disk full, permissions: one line, the served index is unchanged
         where = f" {ex.filename}" if ex.filename else f" in {index}"
-        hint = "free some space" if ex.errno == errno.ENOSPC else "check the permissions of the corpus and index folders"
+        hint = "free some space (or raise the quota or file-size limit)" if ex.errno in (
+            errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else "check the permissions of the corpus and index folders"
         raise click.ClickException(
             f"cannot write{where} ({ex.strerror or ex}): {hint} and run again; the served index is unchanged"
         ) from None

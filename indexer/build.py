@@ -591,14 +591,24 @@ def build_index(
                 writer.cancel()
             except Exception:
                 pass
+            if fresh:  # a generation that never went live has no reader: its space is freed now
+                store.discard_unpublished(root, gen)
             raise
         report.removed = gone if not fresh else dropped
         report.added = sorted(r for r in accepted if r not in old and r not in remade)
         report.repaired = sorted(r for r in accepted if r not in old and r in remade)
         report.updated = sorted(r for r in accepted if r in old)
-        store.record_manifest(gen)
+        try:
+            store.record_manifest(gen)
+        except OSError as ex:  # committed all the same: the next run records what is missing
+            report.warnings.append(f"could not record the index's checksums ({ex.strerror or ex}): "
+                                   "the next `bulletins index` records them")
         if fresh:
-            store.publish(root, gen)
+            try:
+                store.publish(root, gen)
+            except BaseException:
+                store.discard_unpublished(root, gen)
+                raise
         with ix.searcher() as s:
             report.articles = s.doc_count()
         report.rejected.sort(key=lambda x: x.path)

@@ -50,6 +50,7 @@ GEN_PREFIX = "gen-"
 LOCK = ".lock"
 READERS = "READERS"
 RETIRED = "RETIRED"
+PUBLISHED = "PUBLISHED"  # made just before a generation first becomes current
 STALE_SECONDS = 120.0  # a replaced generation is kept at least this long after the swap
 
 
@@ -139,6 +140,7 @@ def publish(root: Path, gen: Path) -> None:
     """Point `current` at `gen`, atomically (rename of a fresh symlink); the one replaced
     is marked RETIRED with the time of the swap."""
     old = current_dir(root)
+    (gen / PUBLISHED).touch()
     tmp = root / f".{CURRENT}.{os.getpid()}.{secrets.token_hex(3)}"
     os.symlink(gen.name, tmp)
     os.replace(tmp, root / CURRENT)
@@ -204,13 +206,23 @@ def hold_reader(gen: Path) -> int | None:
     return fd
 
 
+def discard_unpublished(root: Path, gen: Path) -> None:
+    """Remove a generation this run made that never went live (a failed rebuild: a full
+    disk), at once: no reader ever opened it, and the space it holds is what the next run needs."""
+    cur = current_dir(root)
+    if cur is not None and cur.resolve() == gen.resolve():
+        return
+    shutil.rmtree(gen, ignore_errors=True)
+
+
 def remove_stale(root: Path, keep_seconds: float = STALE_SECONDS) -> list[str]:
     """Remove generations that are not current (left by older or killed runs).
 
-    A generation is kept until `keep_seconds` after it was replaced (its
-    RETIRED time; one never marked, or marked in the future, is marked now and
-    goes a grace period later) and for as long as a reader holds it. Call
-    only while holding the run lock.
+    A generation that never went live (no PUBLISHED mark: a killed or failed
+    rebuild's) goes at once. One that did is kept until `keep_seconds` after it
+    was replaced (its RETIRED time; one never marked, or marked in the future,
+    is marked now and goes a grace period later); either is kept for as long as
+    a reader holds it. Call only while holding the run lock.
     """
     removed: list[str] = []
     if not root.is_dir():
@@ -222,7 +234,8 @@ def remove_stale(root: Path, keep_seconds: float = STALE_SECONDS) -> list[str]:
             entry.unlink(missing_ok=True)
             removed.append(entry.name)
         elif entry.name.startswith(GEN_PREFIX) and entry.is_dir() and not entry.is_symlink() and entry != cur:
-            if now - _retired_at(entry, now) >= keep_seconds and _readers_gone(entry):
+            never_live = not (entry / PUBLISHED).exists() and not (entry / RETIRED).exists()
+            if (never_live or now - _retired_at(entry, now) >= keep_seconds) and _readers_gone(entry):
                 shutil.rmtree(entry, ignore_errors=True)
                 removed.append(entry.name)
     return removed

@@ -217,3 +217,51 @@ def test_an_empty_archive_serves_empty_friendly_pages(tmp_path: Path) -> None:
         r = run(*args, "--index", str(index))
         assert r.exit_code == 0, (args, r.output)
         assert "Traceback" not in r.output and "文库中还没有文章" in r.output
+
+
+# -- a rebuild that fails on a full disk -----------------------------------------
+
+
+def test_a_failed_rebuild_leaves_no_generation_behind(archive: tuple[Path, Path], tmp_path: Path) -> None:
+    """A real limit: the rebuild runs with RLIMIT_FSIZE below its segment files' size, so
+    writing them fails (EFBIG, as a full disk's ENOSPC) half way through the generation."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    corpus, index = archive
+    serving = sorted(p.name for p in index.iterdir() if p.name.startswith("gen-"))
+    limit = 16 * 1024
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    bulletins = Path(sys.executable).with_name("bulletins")
+    r = subprocess.run([str(bulletins), "index", "--rebuild", "--procs", "1", "--corpus", str(corpus),
+                        "--index", str(index)], preexec_fn=limited, capture_output=True, text=True,
+                       env={**os.environ, "BULLETINS_CACHE": str(tmp_path / "cache")}, timeout=300)
+    assert r.returncode == 1 and "File too large" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    # the half-made generation is gone at once, the serving one kept
+    assert sorted(p.name for p in index.iterdir() if p.name.startswith("gen-")) == serving
+    new = tmp_path / "new.txt"
+    new.write_text(extra_issue(7), encoding="utf-8")
+    r = run("add", str(new), "--corpus", str(corpus), "--index", str(index))
+    assert r.exit_code == 0 and "1 added" in r.output, r.output
+    r = run("index", "--corpus", str(corpus), "--index", str(index))
+    assert r.exit_code == 0, r.output
+    assert json.loads(run("search", "第7期第1篇", "--json", "--index", str(index)).output)["total"] == 1
+
+
+def test_a_killed_rebuilds_generation_goes_at_the_next_run_without_grace(archive: tuple[Path, Path]) -> None:
+    from indexer import store
+
+    corpus, index = archive
+    gen, _ix = store.new_generation(index)  # as a rebuild killed before its swap leaves it
+    assert store.remove_stale(index) == [gen.name]
+    retired = store.current_dir(index)
+    assert retired is not None
+    r = run("index", "--rebuild", "--corpus", str(corpus), "--index", str(index))
+    assert r.exit_code == 0, r.output
+    assert retired.is_dir()  # a generation that served is kept its grace period
+    assert store.remove_stale(index) == []
