@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bulletins.options import corpus_option, index_option
+from bulletins.options import corpus_option, index_option, setting_option
 from indexer.settings import WAIT
 
 if TYPE_CHECKING:  # the build module (and Whoosh's writer) load only when indexing
@@ -91,8 +91,7 @@ def _run(
 @index_option
 @click.option("--rebuild", is_flag=True, help="Build a fresh index beside the old one and swap it in.")
 @click.option("--procs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: one per core).")
-@click.option("--wait", type=click.FloatRange(0), default=float(WAIT.default), show_default=True,
-              envvar=WAIT.envvar, show_envvar=True, help=WAIT.help)
+@setting_option(WAIT)
 @click.option("--allow-removal", is_flag=True,
               help="Allow removing more than a fifth of the archived files (or all of them) in one run.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")

@@ -7,8 +7,7 @@ from typing import Any, Callable
 
 import click
 
-from bulletins.options import index_option
-from indexer.params import PAGE_MAX_PER_PAGE
+from bulletins.options import index_option, setting_option
 from indexer.search import MAX_PAGE
 from indexer.settings import PER_PAGE
 
@@ -86,8 +85,7 @@ def open_index_errors(index: Path) -> Any:
 @click.command()
 @search_options
 @click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
-@click.option("--per-page", type=click.IntRange(1, PAGE_MAX_PER_PAGE), default=int(PER_PAGE.default), show_default=True,
-              envvar=PER_PAGE.envvar, show_envvar=True, help=PER_PAGE.help)
+@setting_option(PER_PAGE, "--per-page", "per_page")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the same bytes as /api/search).")
 @index_option
 def search(page: int, per_page: int, as_json: bool, index: Path, **opts: Any) -> None:

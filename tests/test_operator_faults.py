@@ -265,3 +265,87 @@ def test_a_killed_rebuilds_generation_goes_at_the_next_run_without_grace(archive
     assert r.exit_code == 0, r.output
     assert retired.is_dir()  # a generation that served is kept its grace period
     assert store.remove_stale(index) == []
+
+
+# -- settings: every bad value refused, with one message ---------------------------
+
+# (setting, a bad value, the command that reads it, the rule the message names)
+BAD_SETTINGS = [
+    ("host", "999.1.1.1", "serve", "不是有效的 IP 地址"),
+    ("host", "bad host!", "serve", "不是有效的 IP 地址或主机名"),
+    ("port", "70000", "serve", "0–65535"),
+    ("port", "http", "serve", "0–65535"),
+    ("threads", "0", "serve", "1–64"),
+    ("per_page", "-1", "search", "1–100"),
+    ("per_page", "1000", "search", "1–100"),
+    ("wait", "-5", "index", "不小于 0"),
+    ("wait", "soon", "index", "不小于 0"),
+    ("base_url", "ftp://x", "export", "http://"),
+    ("base_url", "jianbao.example", "export", "http://"),
+]
+ENV_ONLY = [("per_page", "-1", "serve", "1–100"), ("per_page", "x", "serve", "1–100"),
+            ("base_url", "javascript:alert(1)", "serve", "http://")]
+
+
+def _command(cmd: str, index: Path, corpus: Path, tmp_path: Path) -> list[str]:
+    return {
+        "serve": ["serve", "--index", str(index), "--corpus", str(corpus)],
+        "search": ["search", "志愿服务", "--index", str(index)],
+        "index": ["index", "--corpus", str(corpus), "--index", str(index)],
+        "export": ["export", "志愿服务", "--format", "csv", "-o", str(tmp_path / "x.csv"), "--index", str(index)],
+    }[cmd]
+
+
+def _refused(r: Any, name: str, value: str, rule: str) -> None:
+    assert r.exit_code == 2, r.output
+    assert f"设置 {name} 的值 {value!r} 无效" in r.output and rule in r.output, r.output
+    assert "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("name,value,cmd,rule", BAD_SETTINGS + ENV_ONLY)
+def test_a_bad_setting_from_the_environment_is_refused(archive: tuple[Path, Path], tmp_path: Path, monkeypatch: Any,
+                                                       name: str, value: str, cmd: str, rule: str) -> None:
+    from indexer.settings import SETTINGS
+
+    corpus, index = archive
+    setting = next(s for s in SETTINGS if s.name == name)
+    monkeypatch.setenv(setting.envvar, value)
+    r = run(*_command(cmd, index, corpus, tmp_path))
+    _refused(r, name, value, rule)
+    assert setting.envvar in r.output
+
+
+@pytest.mark.parametrize("name,value,cmd,rule", BAD_SETTINGS)
+def test_a_bad_setting_on_the_command_line_is_refused(archive: tuple[Path, Path], tmp_path: Path,
+                                                      name: str, value: str, cmd: str, rule: str) -> None:
+    corpus, index = archive
+    r = run(*_command(cmd, index, corpus, tmp_path), f"--{name.replace('_', '-')}", value)
+    _refused(r, name, value, rule)
+
+
+@pytest.mark.parametrize("name", ["corpus", "index", "instance"])
+def test_a_folder_setting_that_is_a_file_is_refused(archive: tuple[Path, Path], tmp_path: Path, monkeypatch: Any,
+                                                    name: str) -> None:
+    from indexer.settings import SETTINGS
+
+    corpus, index = archive
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x", encoding="utf-8")
+    setting = next(s for s in SETTINGS if s.name == name)
+    monkeypatch.setenv(setting.envvar, str(a_file))
+    args = ["serve"] + [f"--{n}={p}" for n, p in (("index", index), ("corpus", corpus)) if n != name]
+    _refused(run(*args), name, str(a_file), "应为文件夹")
+    if name != "instance":
+        _refused(run("serve", f"--{name}", ""), name, "", "不能为空")
+
+
+def test_good_settings_still_work(archive: tuple[Path, Path], monkeypatch: Any) -> None:
+    from indexer.settings import HOST, PER_PAGE
+
+    corpus, index = archive
+    for host in ("127.0.0.1", "0.0.0.0", "::1", "[::1]", "localhost", "jianbao.example.gov.cn"):
+        assert HOST.parse(host)
+    monkeypatch.setenv("BULLETINS_PER_PAGE", "3")
+    assert PER_PAGE.number() == 3
+    body = json.loads(run("search", "志愿服务", "--json", "--index", str(index)).output)
+    assert body["per_page"] == 3 and len(body["hits"]) == 3

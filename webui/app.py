@@ -15,7 +15,6 @@ from werkzeug.routing import RequestRedirect
 from archive.labels import chinese_date, issue_label
 from indexer.export import EXPORT_LIMIT
 from indexer.page import escape_json_html
-from indexer.params import PAGE_MAX_PER_PAGE
 from indexer.settings import BASE_URL, PER_PAGE, corpus_dir, index_dir, instance_dir
 from indexer.store import IndexUnavailableError
 
@@ -139,8 +138,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         INDEX_DIR=str(index_dir()),
         CORPUS_DIR=str(corpus_dir()),  # the originals and their pictures (read only)
-        PER_PAGE=min(PAGE_MAX_PER_PAGE, max(1, PER_PAGE.number())),
-        BASE_URL=BASE_URL.value(),
+        PER_PAGE=PER_PAGE.number(),  # checked: a bad BULLETINS_PER_PAGE is refused (SettingError), not ignored
+        BASE_URL=BASE_URL.get(),
         EXPORT_LIMIT=EXPORT_LIMIT,
         MAX_CONTENT_LENGTH=64 * 1024,  # nothing is uploaded; keep bodies small
     )
