@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from bulletins.options import index_option
+from bulletins.options import index_option, setting_option
 from bulletins.search_cmd import empty_archive_note, open_index_errors, parse_options, search_options
 from indexer.settings import BASE_URL
 
@@ -23,18 +23,18 @@ CLI_BASE_URL = "http://127.0.0.1:8000/"
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True), required=True,
               help="The file to write (`-`: standard output); an existing file only with --force.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@click.option("--base-url", default=lambda: BASE_URL.value() or CLI_BASE_URL, envvar=BASE_URL.envvar,
-              show_envvar=True, help="Public address of the web app, for the articles' links.")
+@setting_option(BASE_URL, default=lambda: BASE_URL.value() or CLI_BASE_URL, show_default=False,
+                help="Public address of the web app, for the articles' links.")
 @index_option
 def export(fmt: str, output: Path, force: bool, base_url: str, index: Path, **opts: Any) -> None:
     """Export every article matching QUERY and the filters (at most 10,000) to a file."""
     from indexer.export import RENDERERS, ExportTooLarge, export_records
     from indexer.store import IndexHandle
 
+    params = parse_options(opts)
     to_stdout = str(output) == "-"
     if not to_stdout and not force and (output.exists() or output.is_symlink()):
         raise click.ClickException(f"{output} 已存在，未写入：换一个文件名，或加 --force 覆盖它")
-    params = parse_options(opts)
     handle = IndexHandle(index)
     try:
         with open_index_errors(index):
