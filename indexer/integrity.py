@@ -139,7 +139,7 @@ def record(gen: Path, segments: list[Any]) -> None:
 
 # (path, size, mtime_ns, inode, expected digest) of files whose digest this process has checked
 _VERIFIED: set[tuple[str, int, int, int, str]] = set()
-_verified_lock = threading.Lock()
+_hashing_lock = threading.Lock()
 
 
 def _check_file(gen: Path, sid: str, name: str, want: list[Any], full: bool, cached: bool,
@@ -165,20 +165,27 @@ def _check_file(gen: Path, sid: str, name: str, want: list[Any], full: bool, cac
         return
     key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino, expected)
     if cached:
-        with _verified_lock:
+        # one thread hashes a file while the others wait for it (a server's first requests)
+        with _hashing_lock:
             if key in _VERIFIED:
                 return
+            _digest_and_compare(path, sid, name, expected, st.st_size, out, key)
+    else:
+        _digest_and_compare(path, sid, name, expected, st.st_size, out, None)
+
+
+def _digest_and_compare(path: Path, sid: str, name: str, expected: str, size: int, out: Verified,
+                        key: tuple[str, int, int, int, str] | None) -> None:
     try:
         got = digest(path)
     except OSError as ex:
         out.damage.append(Damage(sid, name, f"无法读取（{ex.strerror or ex}）"))
         return
-    out.bytes += st.st_size
+    out.bytes += size
     if got != expected:
         out.damage.append(Damage(sid, name, "校验和不符"))
-    elif cached:
-        with _verified_lock:
-            _VERIFIED.add(key)
+    elif key is not None:
+        _VERIFIED.add(key)
 
 
 def check(gen: Path, segment_ids: list[str], full: bool = True, cached: bool = False) -> Verified:
