@@ -10,9 +10,10 @@ removes all of them with their segment):
 | postings | `pst` | Whoosh (indexer.fastwrite) | posting lists |
 | vectors | `vps` | Whoosh | term vectors (none in this schema) |
 | columns | `<column>.col` | Whoosh (indexer.fastwrite) | stored fields and per-document columns, one file each |
+| compound | `seg` | Whoosh | all of Whoosh's parts in one file (only a writer with compound=True; the archive's never) |
 | net | `sub` | indexer.sufarray | the substring net (suffix array) |
 | lexicon | `lex` | indexer.lexicon | the word lexicon |
-| facets | `fac` | indexer.segcols | the facet columns |
+| facets | `fac` | indexer.segcols | the facet columns (a segment without one is read from Whoosh) |
 
 The array files (net, lexicon, facets) begin with their magic (indexer.arrayfile).
 The manifest (indexer.integrity), the damage checks and the readers derive
@@ -41,11 +42,13 @@ TERMS = Component("terms", "trm", "whoosh", "Whoosh term index", True)
 POSTINGS = Component("postings", "pst", "whoosh", "Whoosh postings", True)
 VECTORS = Component("vectors", "vps", "whoosh", "Whoosh term vectors", False)
 COLUMNS = Component("columns", "col", "whoosh", "Whoosh stored fields and columns", True, many=True)
+COMPOUND = Component("compound", "seg", "whoosh", "Whoosh compound segment", False)
 NET = Component("net", "sub", "indexer.sufarray", "substring net (suffix array)", True, magic=b"BULSUB01")
 LEXICON = Component("lexicon", "lex", "indexer.lexicon", "word lexicon", True, magic=b"BULLEX01")
-FACETS = Component("facets", "fac", "indexer.segcols", "facet columns", True, magic=b"BULCOL01")
+FACETS = Component("facets", "fac", "indexer.segcols", "facet columns", False, magic=b"BULCOL01")  # else read from Whoosh
 
-COMPONENTS = (TERMS, POSTINGS, VECTORS, COLUMNS, NET, LEXICON, FACETS)
+COMPONENTS = (TERMS, POSTINGS, VECTORS, COLUMNS, COMPOUND, NET, LEXICON, FACETS)
+WHOOSH_PARTS = (TERMS, POSTINGS, VECTORS, COLUMNS)  # inside the compound file when there is one
 
 
 def file_name(segment_id: str, component: Component) -> str:
@@ -79,7 +82,8 @@ def segment_file_names(gen: Path, segment_id: str) -> list[str]:
 def missing_components(names: list[str]) -> list[Component]:
     """The required components that none of a segment's file `names` is."""
     present = {component_of(n) for n in names}
-    return [c for c in COMPONENTS if c.required and c not in present]
+    return [c for c in COMPONENTS if c.required and c not in present
+            and not (COMPOUND in present and c in WHOOSH_PARTS)]
 
 
 def segments(searcher: Any) -> list[tuple[Path, int, int]]:
