@@ -62,6 +62,10 @@ class ArrayFile:
             for name, (dtype, off, count) in header["arrays"].items():
                 self.arrays[name] = np.frombuffer(mm, dtype=np.dtype(dtype), count=count, offset=base + off)
                 self.offsets[name] = base + off
+            end = max([base] + [off + a.nbytes + (-a.nbytes % 8) for off, a in
+                                zip(self.offsets.values(), self.arrays.values())])
+            if end != len(mm):  # a file cut short or grown: its header does not describe it
+                raise ValueError(f"{len(mm)} bytes, its header lays out {end}")
             missing = [n for n in names if n not in self.arrays]
             if missing:
                 raise ValueError(f"no array {missing[0]!r}")
