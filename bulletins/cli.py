@@ -16,6 +16,7 @@ COMMANDS = {
     "serve": "bulletins.serve_cmd:serve",
     "export": "bulletins.export_cmd:export",
     "report": "bulletins.export_cmd:report",
+    "verify": "bulletins.verify_cmd:verify",
 }
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from bulletins.options import index_option
-from bulletins.search_cmd import open_index_errors, parse_options, search_options
+from bulletins.options import index_option, setting_option
+from bulletins.search_cmd import empty_archive_note, open_index_errors, parse_options, search_options
 from indexer.settings import BASE_URL
 
 CLI_BASE_URL = "http://127.0.0.1:8000/"
@@ -19,33 +20,47 @@ CLI_BASE_URL = "http://127.0.0.1:8000/"
 @search_options
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "docx"]), default="xlsx", show_default=True,
               help="CSV (UTF-8 with BOM), an Excel workbook or a Word 汇编.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="The file to write.")
-@click.option("--base-url", default=lambda: BASE_URL.value() or CLI_BASE_URL, envvar=BASE_URL.envvar,
-              show_envvar=True, help="Public address of the web app, for the articles' links.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True), required=True,
+              help="The file to write (`-`: standard output); an existing file only with --force.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@setting_option(BASE_URL, default=lambda: BASE_URL.value() or CLI_BASE_URL, show_default=False,
+                help="Public address of the web app, for the articles' links.")
 @index_option
-def export(fmt: str, output: Path, base_url: str, index: Path, **opts: Any) -> None:
+def export(fmt: str, output: Path, force: bool, base_url: str, index: Path, **opts: Any) -> None:
     """Export every article matching QUERY and the filters (at most 10,000) to a file."""
     from indexer.export import RENDERERS, ExportTooLarge, export_records
     from indexer.store import IndexHandle
 
     params = parse_options(opts)
+    to_stdout = str(output) == "-"
+    if not to_stdout and not force and (output.exists() or output.is_symlink()):
+        raise click.ClickException(f"{output} 已存在，未写入：换一个文件名，或加 --force 覆盖它")
     handle = IndexHandle(index)
     try:
         with open_index_errors(index):
             data = export_records(handle, params, base_url)
+            if not data.total:
+                empty_archive_note(handle)
     except ExportTooLarge as ex:
         raise click.ClickException(str(ex)) from None
     finally:
         handle.close()
     body = RENDERERS[fmt](data)
+    chunks = [body] if isinstance(body, bytes) else body
+    if to_stdout:
+        out = sys.stdout.buffer
+        for chunk in chunks:
+            out.write(chunk)
+        out.flush()
+        click.echo(f"{data.total} articles written to standard output", err=True)
+        return
     try:
-        with output.open("wb") as f:
-            if isinstance(body, bytes):
-                f.write(body)
-            else:
-                for chunk in body:
-                    f.write(chunk)
+        # "x" (exclusive) unless --force: a file that appeared meanwhile is not replaced either
+        with output.open("wb" if force else "xb") as f:
+            for chunk in chunks:
+                f.write(chunk)
+    except FileExistsError:
+        raise click.ClickException(f"{output} 已存在，未写入：换一个文件名，或加 --force 覆盖它") from None
     except OSError as ex:
         raise click.ClickException(f"cannot write {output}: {ex.strerror or ex}") from None
     click.echo(f"{data.total} articles written to {output}")
@@ -64,6 +79,8 @@ def report(as_json: bool, index: Path) -> None:
     try:
         with open_index_errors(index):
             data = series_report(handle)
+            if not data["totals"]["issues"]:
+                empty_archive_note(handle)
     finally:
         handle.close()
     t = data["totals"]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bulletins.options import corpus_option, index_option
+from bulletins.options import corpus_option, index_option, setting_option
 from indexer.settings import WAIT
 
 if TYPE_CHECKING:  # the build module (and Whoosh's writer) load only when indexing
@@ -29,6 +29,7 @@ def _print_report(report: IndexReport, seconds: float, as_json: bool) -> None:
         f"index {what} in {seconds:.1f} s: {d['added']} added, {d['updated']} updated, "
         f"{d['removed']} removed, {d['unchanged']} unchanged, {len(d['rejected'])} rejected; "
         f"{d['articles']} articles searchable"
+        + (f"; {d['repaired']} files re-made from the corpus (their segment was damaged)" if d["repaired"] else "")
     )
     for w in d["warnings"]:
         click.echo(f"warning: {w}", err=True)
@@ -76,7 +77,8 @@ def _run(
         raise click.ClickException(str(ex)) from None
     except OSError as ex:  # disk full, permissions: one line, the served index is unchanged
         where = f" {ex.filename}" if ex.filename else f" in {index}"
-        hint = "free some space" if ex.errno == errno.ENOSPC else "check the permissions of the corpus and index folders"
+        hint = "free some space (or raise the quota or file-size limit)" if ex.errno in (
+            errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else "check the permissions of the corpus and index folders"
         raise click.ClickException(
             f"cannot write{where} ({ex.strerror or ex}): {hint} and run again; the served index is unchanged"
         ) from None
@@ -89,8 +91,7 @@ def _run(
 @index_option
 @click.option("--rebuild", is_flag=True, help="Build a fresh index beside the old one and swap it in.")
 @click.option("--procs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: one per core).")
-@click.option("--wait", type=click.FloatRange(0), default=float(WAIT.default), show_default=True,
-              envvar=WAIT.envvar, show_envvar=True, help=WAIT.help)
+@setting_option(WAIT)
 @click.option("--allow-removal", is_flag=True,
               help="Allow removing more than a fifth of the archived files (or all of them) in one run.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")

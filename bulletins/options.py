@@ -1,32 +1,46 @@
-"""Options shared by several commands (`--corpus`, `--index`), with their env vars."""
+"""Options shared by several commands (`--corpus`, `--index`), with their env vars, and the
+click type that checks every setting's value through the settings table (indexer.settings)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Callable
 
 import click
 
-from indexer.settings import CORPUS, INDEX, Setting
+from indexer.settings import CORPUS, INDEX, Setting, SettingError
 
 
-def _folder_option(name: str, setting: Setting) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """`--<name> DIR`, with the default, env var and help of its row in the settings table."""
-    return click.option(
-        f"--{name}",
-        name,
-        type=click.Path(path_type=Path, file_okay=False),
-        envvar=setting.envvar,
-        default=setting.default,
-        show_default=True,
-        show_envvar=True,
-        help=setting.help,
-    )
+class SettingType(click.ParamType):
+    """A setting's value from the command line or its environment variable, checked by
+    `Setting.parse` (one message for a bad value, wherever it came from)."""
+
+    def __init__(self, setting: Setting) -> None:
+        self.setting = setting
+        self.name = setting.name
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value  # already converted (a default given as a value)
+        source = param.opts[0] if param is not None and param.opts else None
+        try:
+            return self.setting.parse(value, source)
+        except SettingError as ex:  # the settings table's message as it is (no click prefix): one message
+            raise click.UsageError(str(ex), ctx) from None
+
+
+def setting_option(setting: Setting, *decls: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--<name>` for a row of the settings table: its default, env var, help and check."""
+    options: dict[str, Any] = {
+        "type": SettingType(setting), "default": setting.default, "show_default": True,
+        "envvar": setting.envvar, "show_envvar": True, "help": setting.help,
+    }
+    options.update(kwargs)
+    return click.option(*(decls or (f"--{setting.name.replace('_', '-')}", setting.name)), **options)
 
 
 def corpus_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return _folder_option("corpus", CORPUS)(f)
+    return setting_option(CORPUS)(f)
 
 
 def index_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return _folder_option("index", INDEX)(f)
+    return setting_option(INDEX)(f)

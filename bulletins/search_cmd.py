@@ -7,8 +7,7 @@ from typing import Any, Callable
 
 import click
 
-from bulletins.options import index_option
-from indexer.params import PAGE_MAX_PER_PAGE
+from bulletins.options import index_option, setting_option
 from indexer.search import MAX_PAGE
 from indexer.settings import PER_PAGE
 
@@ -51,6 +50,16 @@ def parse_options(opts: dict[str, Any], page: int = 1) -> Any:
         raise click.BadParameter(str(ex), param_hint=f"--{ex.name}" if ex.name != "q" else "QUERY") from None
 
 
+EMPTY_ARCHIVE = ("文库中还没有文章：把简报文件放进语料文件夹（--corpus）后运行 `bulletins index`，"
+                 "或用 `bulletins add 文件` 添加")
+
+
+def empty_archive_note(handle: Any) -> None:
+    """Say so on stderr when the index holds no article yet (a new deployment)."""
+    if handle.searcher().doc_count() == 0:
+        click.echo(EMPTY_ARCHIVE, err=True)
+
+
 def open_index_errors(index: Path) -> Any:
     """Turn the indexer's errors into CLI messages."""
     from contextlib import contextmanager
@@ -76,8 +85,7 @@ def open_index_errors(index: Path) -> Any:
 @click.command()
 @search_options
 @click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
-@click.option("--per-page", type=click.IntRange(1, PAGE_MAX_PER_PAGE), default=int(PER_PAGE.default), show_default=True,
-              envvar=PER_PAGE.envvar, show_envvar=True, help=PER_PAGE.help)
+@setting_option(PER_PAGE, "--per-page", "per_page")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the same bytes as /api/search).")
 @index_option
 def search(page: int, per_page: int, as_json: bool, index: Path, **opts: Any) -> None:
@@ -93,6 +101,8 @@ def search(page: int, per_page: int, as_json: bool, index: Path, **opts: Any) ->
     try:
         with open_index_errors(index):
             result = search_page(handle, params, per_page)
+            if not result["total"]:
+                empty_archive_note(handle)
     finally:
         handle.close()  # the searcher's open files (unclosed when called in-process, e.g. CliRunner)
     if as_json:

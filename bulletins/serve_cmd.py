@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from bulletins.options import corpus_option, index_option
-from indexer.settings import HOST, PORT, THREADS
+from bulletins.options import corpus_option, index_option, setting_option
+from indexer.settings import HOST, PORT, THREADS, SettingError
 
 __all__ = ["create_server", "serve"]
 
@@ -24,11 +24,9 @@ def __getattr__(name: str) -> object:
 
 
 @click.command()
-@click.option("--host", default=HOST.default, show_default=True, envvar=HOST.envvar, show_envvar=True, help=HOST.help)
-@click.option("--port", default=int(PORT.default), show_default=True, type=click.IntRange(0, 65535),
-              envvar=PORT.envvar, show_envvar=True, help=PORT.help)
-@click.option("--threads", default=int(THREADS.default), show_default=True, type=click.IntRange(1, 64),
-              envvar=THREADS.envvar, show_envvar=True, help=THREADS.help)
+@setting_option(HOST)
+@setting_option(PORT)
+@setting_option(THREADS)
 @corpus_option
 @index_option
 def serve(host: str, port: int, threads: int, corpus: Path, index: Path) -> None:
@@ -36,7 +34,10 @@ def serve(host: str, port: int, threads: int, corpus: Path, index: Path) -> None
     from webui import create_app
     from webui.server import create_server
 
-    app = create_app()  # reads the instance folder's config.py, if any
+    try:
+        app = create_app()  # reads the instance folder's config.py, if any, and the settings it takes from the environment
+    except SettingError as ex:
+        raise click.UsageError(str(ex)) from None
     ctx = click.get_current_context()
     for key, name, value in (("INDEX_DIR", "index", index), ("CORPUS_DIR", "corpus", corpus)):
         if ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT or key not in app.config:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import mmap
+import os
 import struct
 from pathlib import Path
 
@@ -61,6 +62,10 @@ class ArrayFile:
             for name, (dtype, off, count) in header["arrays"].items():
                 self.arrays[name] = np.frombuffer(mm, dtype=np.dtype(dtype), count=count, offset=base + off)
                 self.offsets[name] = base + off
+            end = max([base] + [off + a.nbytes + (-a.nbytes % 8) for off, a in
+                                zip(self.offsets.values(), self.arrays.values())])
+            if end != len(mm):  # a file cut short or grown: its header does not describe it
+                raise ValueError(f"{len(mm)} bytes, its header lays out {end}")
             missing = [n for n in names if n not in self.arrays]
             if missing:
                 raise ValueError(f"no array {missing[0]!r}")
@@ -77,3 +82,27 @@ class ArrayFile:
             self._mm.close()
         except BufferError:  # an array view is still held by a caller: the mapping goes with it
             pass
+
+
+def check_header(path: Path, magic: bytes) -> str | None:
+    """What is wrong with the file's header, or None: its magic, its JSON header, and its
+    size against the arrays the header lays out (a cheap check, without reading the arrays)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(magic) + 4)
+            if head[: len(magic)] != magic:
+                return "文件头不符"
+            (hlen,) = struct.unpack("<I", head[len(magic):])
+            if hlen > 1 << 24:
+                return "文件头不符"
+            header = json.loads(f.read(hlen))
+            size = os.fstat(f.fileno()).st_size
+        at = len(magic) + 4 + hlen
+        base = at + (-at % 8)
+        end = base
+        for dtype, off, count in header["arrays"].values():
+            nbytes = np.dtype(dtype).itemsize * int(count)
+            end = max(end, base + int(off) + nbytes + (-nbytes % 8))
+    except (OSError, ValueError, KeyError, TypeError, struct.error):
+        return "文件头不符"
+    return None if end == size else f"大小与文件头不符（应为 {end} 字节，实为 {size} 字节）"

@@ -30,7 +30,7 @@ from archive.corpus import file_sha256, readable_name, scan_corpus
 from archive.errors import BulletinError
 from archive.model import Bulletin
 from archive.parse import parse_file
-from indexer import fastwrite, lexicon, segcols, store, sufarray
+from indexer import fastwrite, integrity, lexicon, segcols, store, sufarray
 from indexer.documents import IndexDoc, article_doc, source_key
 
 # Characters of marked text (about the articles' text) a process holds before
@@ -71,6 +71,7 @@ class IndexReport:
     articles: int = 0  # articles in the index after the run
     rebuilt: bool = False
     warnings: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)  # files re-made from the corpus: their segment was damaged
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,21 +83,37 @@ class IndexReport:
             "articles": self.articles,
             "rebuilt": self.rebuilt,
             "warnings": self.warnings,
+            "repaired": len(self.repaired),
         }
 
 
-def manifest(ix: Index) -> dict[str, tuple[str, str]]:
-    """{relpath: (sha256, bulletin_id)} of the files whose articles the index holds."""
+def manifest(ix: Index, skip: frozenset[str] | set[str] = frozenset()) -> dict[str, tuple[str, str]]:
+    """{relpath: (sha256, bulletin_id)} of the files whose articles the index holds
+    (leaving out the segments whose ids are in `skip`: damaged ones)."""
     out: dict[str, tuple[str, str]] = {}
-    with ix.searcher() as s:
-        r = s.reader()
+
+    def read(r: Any) -> None:
         sources = r.column_reader("source")
         bulletins = r.column_reader("bulletin_id")
         for docnum in r.all_doc_ids():
             key = sources[docnum]
             if key and key not in out:
-                relpath, _, sha = key.partition("\t")
+                relpath, _, sha = key.rpartition("\t")
                 out[relpath] = (sha, bulletins[docnum])
+
+    if not skip:
+        with ix.searcher() as s:
+            read(s.reader())
+        return out
+    from whoosh.reading import SegmentReader
+
+    for seg in ix._segments():
+        if seg.segment_id() not in skip:
+            r = SegmentReader(ix.storage, ix.schema, seg)
+            try:
+                read(r)
+            finally:
+                r.close()
     return out
 
 
@@ -483,16 +500,25 @@ def build_index(
         if ix is None and not rebuild and store.current_dir(root) is not None:
             report.warnings.append("the index could not be opened or is of an older format: rebuilt it from the corpus")
         old: dict[str, tuple[str, str]] = {}
+        drop: list[str] = []  # damaged segments: left out of the commit, their files re-made
+        remade: set[str] = set()
         if ix is not None:
-            bad = store.damaged_files(Path(ix.storage.folder), ix)
-            if bad:
-                report.warnings.append(
-                    f"index files are missing or damaged ({', '.join(bad[:3])}): rebuilt it from the corpus"
-                )
+            found = integrity.check(Path(ix.storage.folder), store.live_segments(ix), full=True)
+            if found.damage and len(found.damaged_segments) == found.segments:
+                report.warnings.append(f"{store.damage_message(found.damage)}: every segment is damaged, "
+                                       "rebuilt the index from the corpus")
                 ix = None
+            elif found.damage:
+                drop = found.damaged_segments
+                remade = set(integrity.sources_of(Path(ix.storage.folder), drop))
+                report.warnings.append(
+                    f"damaged segment{'s' if len(drop) > 1 else ''} {', '.join(drop)} "
+                    f"({'; '.join(str(d) for d in found.damage[:5])}): re-made its {len(remade)} files "
+                    "from the corpus; the other segments were kept"
+                )
         if ix is not None:
             try:
-                old = manifest(ix)
+                old = manifest(ix, skip=set(drop))
             except Exception as ex:  # a damaged segment: the corpus is the source of truth
                 report.warnings.append(
                     f"the index could not be read ({type(ex).__name__}: {ex}): rebuilt it from the corpus"
@@ -549,6 +575,7 @@ def build_index(
         # compound=False: whoosh3 copies each part of a compound segment into
         # memory when reading it (BytesIO over the mmap); plain files are read on demand.
         writer = ix.writer(timeout=10.0, compound=False)
+        fastwrite.drop_segments(writer, drop)
         try:
             segments = _process(scan.files, todo, sizes, str(gen), dict(owner), decide, procs, show_progress,
                                 progress_lines)
@@ -564,13 +591,24 @@ def build_index(
                 writer.cancel()
             except Exception:
                 pass
+            if fresh:  # a generation that never went live has no reader: its space is freed now
+                store.discard_unpublished(root, gen)
             raise
         report.removed = gone if not fresh else dropped
-        report.added = sorted(r for r in accepted if r not in old)
+        report.added = sorted(r for r in accepted if r not in old and r not in remade)
+        report.repaired = sorted(r for r in accepted if r not in old and r in remade)
         report.updated = sorted(r for r in accepted if r in old)
-        store.record_sizes(gen)
+        try:
+            store.record_manifest(gen)
+        except OSError as ex:  # committed all the same: the next run records what is missing
+            report.warnings.append(f"could not record the index's checksums ({ex.strerror or ex}): "
+                                   "the next `bulletins index` records them")
         if fresh:
-            store.publish(root, gen)
+            try:
+                store.publish(root, gen)
+            except BaseException:
+                store.discard_unpublished(root, gen)
+                raise
         with ix.searcher() as s:
             report.articles = s.doc_count()
         report.rejected.sort(key=lambda x: x.path)

@@ -19,7 +19,7 @@ import numpy as np
 from whoosh.searching import Searcher
 
 from archive.labels import issue_label
-from indexer import fastwrite
+from indexer import segfiles
 from indexer.segcols import SegmentColumns, segment_columns
 
 FACETS = ("city", "year", "month", "bulletin", "series")
@@ -29,7 +29,7 @@ def segments(searcher: Searcher) -> list[tuple[SegmentColumns, int, np.ndarray]]
     """(columns, docnum offset, live mask) of each segment of `searcher`."""
     out = []
     leaves = searcher.leaf_searchers()
-    for (stem, offset, n), (sub, _o) in zip(fastwrite.segment_files(searcher), leaves):
+    for (stem, offset, n), (sub, _o) in zip(segfiles.segments(searcher), leaves):
         r = sub.reader()
         live = np.ones(n, dtype=bool)
         if r.has_deletions():

@@ -56,7 +56,7 @@ def read_article(stored: dict[str, Any]) -> dict[str, Any]:
 
 def source_path(stored: dict[str, Any]) -> str:
     """The corpus-relative path of the file an article came from."""
-    return (stored.get("source") or "").partition("\t")[0]
+    return (stored.get("source") or "").rpartition("\t")[0]  # the hash holds no tab; a file name may
 
 
 def source_key(relpath: str, sha256: str) -> str:

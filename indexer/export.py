@@ -136,8 +136,22 @@ def _row(r: Record) -> list[Any]:
             r.date.isoformat() if r.date else "", r.issuer or "", r.section or "", r.citation, r.url, r.text]
 
 
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell that Excel, WPS and LibreOffice show as text, never run as a formula:
+    a string beginning with =, +, -, @, tab or CR gets a leading single quote (OWASP);
+    the rest of the text is kept as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def render_csv(export: Export) -> Iterator[bytes]:
-    """UTF-8 CSV with a BOM (so Excel reads the Chinese), one header row, one row per article."""
+    """UTF-8 CSV with a BOM (so Excel reads the Chinese), one header row, one row per article;
+    every cell through csv_cell (no formula)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
@@ -145,7 +159,7 @@ def render_csv(export: Export) -> Iterator[bytes]:
     for r in export.records:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(_row(r))
+        writer.writerow([csv_cell(v) for v in _row(r)])
         yield buffer.getvalue().encode("utf-8")
 
 

@@ -286,6 +286,15 @@ class SegmentBuilder:
             self.writer._tempstorage.destroy()
 
 
+def drop_segments(writer: SegmentWriter, segment_ids: list[str]) -> None:
+    """Leave the segments `segment_ids` (damaged ones) out of `writer`'s commit: their
+    documents are gone from the new TOC, and Whoosh's clean-up after it removes their files."""
+    if not segment_ids:
+        return
+    writer.segments = [s for s in writer.segments if s.segment_id() not in segment_ids]
+    writer._setup_doc_offsets()
+
+
 # (merged segment, [(source segment, its live docnums in the order copied)])
 MergeHook = Callable[[Segment, list[tuple[Segment, list[int]]]], None]
 
@@ -370,9 +379,13 @@ def commit(
 def segment_files(searcher: Any) -> list[tuple[Path, int, int]]:
     """For each segment of `searcher`, in order: the path its files share without
     their extension (`<gen>/<segment id>`), its docnum offset and its document count."""
+    from whoosh.reading import SegmentReader
+
     out: list[tuple[Path, int, int]] = []
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
+        if not isinstance(reader, SegmentReader):  # an index of no segment reads as one EmptyReader
+            continue
         segment = reader.segment()
         folder = Path(reader._storage.folder)
         out.append((folder / segment.segment_id(), offset, reader.doc_count_all()))

@@ -30,18 +30,18 @@ from typing import Any
 
 import numpy as np
 
-from indexer import arrayfile, fastwrite
+from indexer import arrayfile, segfiles
 from indexer.schema import TEXTS
 
 FORMAT = 1
-MAGIC = b"BULLEX01"
-EXT = "lex"
+MAGIC = segfiles.magic(segfiles.LEXICON)
+EXT = segfiles.LEXICON.suffix
 KEY_BYTES = 12  # four Chinese characters: most words are their own key
 
 
 def file_name(segment_id: str) -> str:
     """The lexicon file of a segment (named like Whoosh's segment files, so removed with them)."""
-    return f"{segment_id}.{EXT}"
+    return segfiles.file_name(segment_id, segfiles.LEXICON)
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -249,7 +249,7 @@ class WordIndex:
     def __init__(self, searcher: Any) -> None:
         self.parts: list[tuple[SegmentLexicon, int, Any]] = []
         leaves = [sub.reader() for sub, _o in searcher.leaf_searchers()]
-        for (stem, offset, _n), reader in zip(fastwrite.segment_files(searcher), leaves):
+        for (stem, offset, _n), reader in zip(segfiles.segments(searcher), leaves):
             self.parts.append((_segment(stem.with_name(file_name(stem.name))), offset, reader))
         keep = {lex.path for lex, _o, _r in self.parts}
         folders = {p.parent for p in keep}

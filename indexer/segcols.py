@@ -34,11 +34,11 @@ from typing import Any
 
 import numpy as np
 
-from indexer import arrayfile
+from indexer import arrayfile, segfiles
 
 FORMAT = 1
-MAGIC = b"BULCOL01"
-EXT = "fac"
+MAGIC = segfiles.magic(segfiles.FACETS)
+EXT = segfiles.FACETS.suffix
 # Whoosh column name → name in the file (the facet names of indexer.columns)
 CODED = {"city": "city", "year": "year", "month": "month", "bulletin_id": "bulletin", "series": "series"}
 NUMBERS = ("date", "issue")
@@ -50,7 +50,7 @@ class ColumnsFormatError(Exception):
 
 
 def file_name(segment_id: str) -> str:
-    return f"{segment_id}.{EXT}"
+    return segfiles.file_name(segment_id, segfiles.FACETS)
 
 
 @dataclass

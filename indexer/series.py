@@ -21,10 +21,12 @@ from indexer.store import IndexHandle
 
 def _sources(searcher: Searcher, snap: Snapshot) -> dict[str, dict[str, int]]:
     """Bulletin id → {corpus-relative path: one document number of that file}."""
-    column = searcher.reader().column_reader("source")
     out: dict[str, dict[str, int]] = defaultdict(dict)
+    if not searcher.doc_count_all():  # an empty archive (Whoosh's EmptyReader has no columns)
+        return out
+    column = searcher.reader().column_reader("source")
     for d in snap.live_docs().tolist():
-        path = (column[d] or "").partition("\t")[0]
+        path = (column[d] or "").rpartition("\t")[0]
         out[snap.value("bulletin", d)].setdefault(path, d)
     return out
 
@@ -117,5 +119,8 @@ def _missing_days(issues: list[dict[str, Any]]) -> list[str]:
 
 
 def series_report(handle: IndexHandle) -> dict[str, Any]:
-    """The report for the handle's current index version (computed once per version)."""
+    """The report for the newest index version (computed once per version): the thread's
+    searcher is brought up to date first, so a thread that last looked before `bulletins add`
+    never answers from the version it opened then."""
+    handle.searcher()
     return handle.shared("series-report", build_report)

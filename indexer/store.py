@@ -20,7 +20,6 @@ mtime) and no reader holds its READERS lock.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import secrets
 import shutil
@@ -41,6 +40,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from indexer import integrity
 from indexer.schema import SCHEMA_VERSION, make_schema
 
 T = TypeVar("T")
@@ -50,6 +50,7 @@ GEN_PREFIX = "gen-"
 LOCK = ".lock"
 READERS = "READERS"
 RETIRED = "RETIRED"
+PUBLISHED = "PUBLISHED"  # made just before a generation first becomes current
 STALE_SECONDS = 120.0  # a replaced generation is kept at least this long after the swap
 
 
@@ -60,9 +61,14 @@ class IndexLayoutError(Exception):
 class IndexUnavailableError(Exception):
     """The index is missing or damaged; the message says which and what to do."""
 
+    code = "index_unavailable"  # the error's name in the web app's 503 answers
+
 
 class IndexCorruptError(IndexUnavailableError):
-    """A file of the serving index is damaged (found when a search reads it)."""
+    """A file of the serving index is damaged (found by its checksum when the index is
+    opened, or when a search reads it); the message names the files."""
+
+    code = "index_damaged"
 
 
 # What reading a damaged index file raises, inside Whoosh or the substring net.
@@ -85,8 +91,8 @@ def names_damage(fn: _F) -> _F:
             return fn(*args, **kwargs)
         except damage as ex:
             raise IndexCorruptError(
-                f"the index is damaged ({type(ex).__name__}: {ex}); "
-                "run `bulletins index --rebuild` to rebuild it from the corpus"
+                f"索引文件已损坏（{type(ex).__name__}: {ex}）：运行 `bulletins verify` 查看受损的文件，"
+                "`bulletins index` 从语料重建受损的段"
             ) from ex
 
     return wrapper  # type: ignore[return-value]
@@ -134,6 +140,7 @@ def publish(root: Path, gen: Path) -> None:
     """Point `current` at `gen`, atomically (rename of a fresh symlink); the one replaced
     is marked RETIRED with the time of the swap."""
     old = current_dir(root)
+    (gen / PUBLISHED).touch()
     tmp = root / f".{CURRENT}.{os.getpid()}.{secrets.token_hex(3)}"
     os.symlink(gen.name, tmp)
     os.replace(tmp, root / CURRENT)
@@ -199,13 +206,23 @@ def hold_reader(gen: Path) -> int | None:
     return fd
 
 
+def discard_unpublished(root: Path, gen: Path) -> None:
+    """Remove a generation this run made that never went live (a failed rebuild: a full
+    disk), at once: no reader ever opened it, and the space it holds is what the next run needs."""
+    cur = current_dir(root)
+    if cur is not None and cur.resolve() == gen.resolve():
+        return
+    shutil.rmtree(gen, ignore_errors=True)
+
+
 def remove_stale(root: Path, keep_seconds: float = STALE_SECONDS) -> list[str]:
     """Remove generations that are not current (left by older or killed runs).
 
-    A generation is kept until `keep_seconds` after it was replaced (its
-    RETIRED time; one never marked, or marked in the future, is marked now and
-    goes a grace period later) and for as long as a reader holds it. Call
-    only while holding the run lock.
+    A generation that never went live (no PUBLISHED mark: a killed or failed
+    rebuild's) goes at once. One that did is kept until `keep_seconds` after it
+    was replaced (its RETIRED time; one never marked, or marked in the future,
+    is marked now and goes a grace period later); either is kept for as long as
+    a reader holds it. Call only while holding the run lock.
     """
     removed: list[str] = []
     if not root.is_dir():
@@ -217,43 +234,56 @@ def remove_stale(root: Path, keep_seconds: float = STALE_SECONDS) -> list[str]:
             entry.unlink(missing_ok=True)
             removed.append(entry.name)
         elif entry.name.startswith(GEN_PREFIX) and entry.is_dir() and not entry.is_symlink() and entry != cur:
-            if now - _retired_at(entry, now) >= keep_seconds and _readers_gone(entry):
+            never_live = not (entry / PUBLISHED).exists() and not (entry / RETIRED).exists()
+            if (never_live or now - _retired_at(entry, now) >= keep_seconds) and _readers_gone(entry):
                 shutil.rmtree(entry, ignore_errors=True)
                 removed.append(entry.name)
     return removed
 
 
-SIZES = "SIZES.json"
+# Check every file's checksum when a process first opens an index version (IndexHandle):
+# ~0.1 s per 100 MB of index, once per file per process (bench/README.md, "Integrity").
+VERIFY_ON_OPEN = True
 
 
-def _segment_files(gen: Path) -> dict[str, int]:
-    return {p.name: p.stat().st_size for p in gen.iterdir() if p.is_file() and p.name.startswith("MAIN_") and "." in p.name}
+def live_segments(ix: Index) -> list[str]:
+    """The ids of the segments of the index's last commit."""
+    return [seg.segment_id() for seg in ix._segments()]
 
 
-def record_sizes(gen: Path) -> None:
-    """Remember the size of every segment file, to tell a damaged index later."""
-    tmp = gen / f".{SIZES}.tmp"
-    tmp.write_text(json.dumps(_segment_files(gen), sort_keys=True))
-    os.replace(tmp, gen / SIZES)
+def record_manifest(gen: Path) -> None:
+    """Write `gen`'s manifest (indexer.integrity) for its last commit: call after each commit."""
+    ix = whoosh_index.open_dir(str(gen), readonly=True)
+    integrity.record(gen, list(ix._segments()))
 
 
 def damaged_files(gen: Path, ix: Index) -> list[str]:
-    """Segment files of the committed index that are missing or changed in size.
+    """Files of the committed index that are missing, of another size or whose header does
+    not fit (the cheap check, no checksum; `bulletins add` takes its fast path only without)."""
+    return [str(d) for d in integrity.check(gen, live_segments(ix), full=False).damage]
 
-    Only files recorded after the last completed run are checked (a run killed
-    after its commit but before recording leaves nothing to compare with).
-    """
+
+def damage_message(damage: list[integrity.Damage]) -> str:
+    """One line naming the damaged files (at most five) and what to do."""
+    shown = "、".join(str(d) for d in damage[:5]) + (f" 等 {len(damage)} 个文件" if len(damage) > 5 else "")
+    return (f"索引已损坏：{shown}。运行 `bulletins verify` 查看，"
+            "`bulletins index` 从语料重建受损的段")
+
+
+def verify(root: Path) -> integrity.Verified:
+    """Check every file of the serving generation against its manifest, reading all of it
+    (`bulletins verify`); raises IndexUnavailableError when there is no index."""
+    cur = current_dir(root)
+    if cur is None:
+        raise IndexUnavailableError(f"{root} 下没有索引：运行 `bulletins index` 从语料建立")
     try:
-        recorded: dict[str, int] = json.loads((gen / SIZES).read_text())
-    except (OSError, ValueError):
-        return []
-    now = _segment_files(gen)
-    live = {seg.segment_id() for seg in ix._segments()}
-    bad = []
-    for name, size in recorded.items():
-        if name.split(".", 1)[0] in live and now.get(name) != size:
-            bad.append(name)
-    return sorted(bad)
+        ix = whoosh_index.open_dir(str(cur), readonly=True)
+        ids = live_segments(ix)
+    except Exception as ex:  # the TOC itself: nothing else can be read
+        found = integrity.Verified(cur)
+        found.damage.append(integrity.Damage("", "_MAIN_*.toc", f"索引目录无法读取（{type(ex).__name__}）"))
+        return found
+    return integrity.check(cur, ids, full=True, cached=False)
 
 
 def open_writable(root: Path) -> Index | None:
@@ -336,11 +366,16 @@ class IndexHandle:
         fd = hold_reader(cur)  # before opening: a run cannot remove it under us from here on
         try:
             ix = whoosh_index.open_dir(str(cur), readonly=True)
-            bad = damaged_files(cur, ix)
-            if bad:  # searches may not read these files (postings, nets) until much later
-                raise ValueError(f"files missing or changed in size: {', '.join(bad[:3])}")
+            # searches may not read a damaged file (postings, nets) until much later: check now
+            found = integrity.check(cur, live_segments(ix), full=VERIFY_ON_OPEN, cached=True)
+            if found.damage:
+                raise IndexCorruptError(damage_message(found.damage))
             searcher = ix.searcher()
             key = (str(cur), ix.latest_generation())
+        except IndexCorruptError:
+            if fd is not None:
+                os.close(fd)
+            raise
         except Exception as ex:
             if fd is not None:
                 os.close(fd)

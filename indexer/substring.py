@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer import fastwrite, sufarray
+from indexer import segfiles, sufarray
 from indexer.schema import TEXTS
 
 CACHE_STRINGS = 256
@@ -122,7 +122,7 @@ class Net:
 
     def __init__(self, searcher: Any) -> None:
         self.parts: list[tuple[sufarray.SegmentNet, int]] = []
-        for stem, offset, n in fastwrite.segment_files(searcher):
+        for stem, offset, n in segfiles.segments(searcher):
             net = _open(stem.with_name(sufarray.file_name(stem.name)))
             if net.docs != n:
                 raise sufarray.NetFormatError(f"{net.path.name}: {net.docs} documents, its segment has {n}")

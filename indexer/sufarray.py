@@ -39,12 +39,12 @@ os.environ["OMP_NUM_THREADS"] = "1"
 import numpy as np  # noqa: E402
 from pydivsufsort import divsufsort  # noqa: E402
 
-from indexer import arrayfile  # noqa: E402
+from indexer import arrayfile, segfiles  # noqa: E402
 from indexer.analysis import unit_arrays  # noqa: E402
 
 FORMAT = 1
-MAGIC = b"BULSUB01"
-EXT = "sub"
+MAGIC = segfiles.magic(segfiles.NET)
+EXT = segfiles.NET.suffix
 SEP = 1  # closes each region; never in a unit string
 ARRAYS = ("alphabet", "chars", "sa", "regions", "edges")
 
@@ -56,7 +56,7 @@ NetFormatError = arrayfile.ArrayFileError
 
 def file_name(segment_id: str) -> str:
     """The net's file of a segment (Whoosh's segment id already starts with the index name)."""
-    return f"{segment_id}.{EXT}"
+    return segfiles.file_name(segment_id, segfiles.NET)
 
 
 # Characters of marked text turned into unit code points at a time (bounds the temporaries).

@@ -108,7 +108,7 @@ def add_files(
                     for key in old.get(relpath, []):
                         writer.delete_by_term("source", key)
                 fastwrite.commit(writer, segments, merge=False)
-                store.record_sizes(gen)
+                store.record_manifest(gen)
             except BaseException as ex:
                 try:
                     writer.cancel()

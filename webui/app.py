@@ -15,7 +15,6 @@ from werkzeug.routing import RequestRedirect
 from archive.labels import chinese_date, issue_label
 from indexer.export import EXPORT_LIMIT
 from indexer.page import escape_json_html
-from indexer.params import PAGE_MAX_PER_PAGE
 from indexer.settings import BASE_URL, PER_PAGE, corpus_dir, index_dir, instance_dir
 from indexer.store import IndexUnavailableError
 
@@ -28,6 +27,13 @@ ERROR_TEXT: dict[int, tuple[str, str]] = {
     405: ("不支持的请求方式", "这个地址不支持该请求方式。"),
     500: ("服务器内部错误", "处理请求时出错了，请稍后再试。"),
     503: ("检索服务暂不可用", "检索索引暂时无法打开，请稍后再试或联系管理员。"),
+}
+
+# The named 503s: what visitors read for each kind of IndexUnavailableError (by its `code`);
+# the path and the fix go to the operator's log.
+INDEX_ERRORS: dict[str, str] = {
+    "index_unavailable": ERROR_TEXT[503][1],
+    "index_damaged": "检索索引暂时无法打开：索引文件已损坏（校验未通过），请联系管理员修复。",
 }
 
 CSP = (
@@ -53,11 +59,14 @@ def _error_parts(code: int, description: str | None, default_description: str | 
     return title, message
 
 
-def error_response(code: int, message: str, title: str) -> tuple[Response | str, int]:
-    """JSON under /api, a Chinese HTML page elsewhere."""
+def error_response(code: int, message: str, title: str, name: str | None = None) -> tuple[Response | str, int]:
+    """JSON under /api, a Chinese HTML page elsewhere; `name` names the error (`code` in the JSON)."""
     if request.path.startswith("/api/") or request.path == "/api":
-        return jsonify({"ok": False, "error": message, "status": code}), code
-    return render_template("error.html", code=code, title=title, message=message), code
+        body: dict[str, Any] = {"ok": False, "error": message, "status": code}
+        if name:
+            body["code"] = name
+        return jsonify(body), code
+    return render_template("error.html", code=code, title=title, message=message, name=name), code
 
 
 def register_errors(app: Flask) -> None:
@@ -72,9 +81,9 @@ def register_errors(app: Flask) -> None:
     # Visitors get the message; the operator's log gets the path and the exception.
     @app.errorhandler(IndexUnavailableError)
     def index_unavailable(exc: IndexUnavailableError) -> Any:
-        log.warning("index unavailable: %s", exc)
-        title, message = ERROR_TEXT[503]
-        return error_response(503, message, title)
+        log.warning("index unavailable (%s): %s", exc.code, exc)
+        title = ERROR_TEXT[503][0]
+        return error_response(503, INDEX_ERRORS.get(exc.code, ERROR_TEXT[503][1]), title, exc.code)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Any:
@@ -129,8 +138,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         INDEX_DIR=str(index_dir()),
         CORPUS_DIR=str(corpus_dir()),  # the originals and their pictures (read only)
-        PER_PAGE=min(PAGE_MAX_PER_PAGE, max(1, PER_PAGE.number())),
-        BASE_URL=BASE_URL.value(),
+        PER_PAGE=PER_PAGE.number(),  # checked: a bad BULLETINS_PER_PAGE is refused (SettingError), not ignored
+        BASE_URL=BASE_URL.get(),
         EXPORT_LIMIT=EXPORT_LIMIT,
         MAX_CONTENT_LENGTH=64 * 1024,  # nothing is uploaded; keep bodies small
     )

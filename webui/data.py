@@ -70,6 +70,11 @@ def related_data(bulletin: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return related_articles(get_index(), bulletin)
 
 
+def archive_empty() -> bool:
+    """True when the index holds no article yet (a new deployment): pages say so."""
+    return get_index().searcher().doc_count() == 0
+
+
 def series_data() -> dict[str, Any]:
     """The series report of the current index."""
     return series_report(get_index())

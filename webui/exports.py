@@ -16,9 +16,13 @@ bp = Blueprint("exports", __name__)
 
 
 def content_disposition(filename: str) -> str:
-    """`attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / RFC 5987 `filename*`)."""
+    """`attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / RFC 5987 `filename*`).
+
+    Every character of the name is percent-encoded there or replaced in the fallback, so
+    no name (a line break, a quote, a semicolon, a lone surrogate) can break the header."""
     fallback = "".join(c if c.isascii() and c.isalnum() or c in ".-_" else "_" for c in filename)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    encoded = quote(filename.encode("utf-8", "backslashreplace"), safe="")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
 
 
 @bp.get("/api/export")

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, current_app, send_file
 
 from archive.corpus import corpus_file
 from webui.data import bulletin_data
+from webui.exports import content_disposition
 
 bp = Blueprint("original", __name__)
 
@@ -60,8 +61,9 @@ def original(bulletin_id: str) -> Response:
     charset = _text_charset(target) if mimetype.startswith(("text/plain", "text/markdown")) else None
     if charset is not None:
         mimetype = f"{mimetype.split(';')[0]}; charset={charset}"
-    # send_file writes `filename*=UTF-8''…` (RFC 5987) for a non-ASCII name, with an ASCII fallback
-    response = send_corpus_file(target, mimetype, as_attachment=True, download_name=name)
+    response = send_corpus_file(target, mimetype)
+    # our own header, not send_file's: its fallback keeps a line break in the name, which no header may hold
+    response.headers["Content-Disposition"] = content_disposition(name)
     if mimetype.startswith("text/"):
         response.headers["Content-Type"] = mimetype if charset else mimetype.split(";")[0]  # (Flask would add utf-8)
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"  # never run a saved page's script

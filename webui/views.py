@@ -16,7 +16,7 @@ from indexer.export import EXPORT_FORMATS
 from indexer.links import active_filters, state_url
 from indexer.params import BadParam, SearchParams, clean_text, parse_query, parse_search_args, parse_terms
 from indexer.search import SORTS
-from webui.data import article_url, bulletin_data, related_data, search_data, series_data, suggest_data
+from webui.data import archive_empty, article_url, bulletin_data, related_data, search_data, series_data, suggest_data
 from webui.render import Budget, highlight_text, render_body, terms_regex
 from webui.timeline import render_timeline
 
@@ -147,6 +147,7 @@ def index() -> tuple[str, int]:
         completions=suggest_data(params.q)["suggestions"] if params.q else [],
         bulletin_url=bulletin_url,
         chinese_date=chinese_date,
+        archive_empty=data["total"] == 0 and archive_empty(),
     ), (400 if errors else 200)
 
 
