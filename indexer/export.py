@@ -213,27 +213,121 @@ def _cover_lines(export: Export) -> list[tuple[str, str]]:
     ]
 
 
-def _east_asian_font(style: Any, name: str) -> None:
-    """Set the East Asian font of a python-docx style (Word otherwise picks a Latin font)."""
+# The Word 汇编 follows GB/T 9704-2012 (党政机关公文格式): A4, 天头 37 mm, 订口 28 mm,
+# a 156 × 225 mm text block of 22 lines of 28 characters; 3号 (16 pt) 仿宋-style body,
+# 2号 (22 pt) 小标宋-style titles. Each font is named with the one Word and LibreOffice
+# take when it is missing (w:altName in the font table; LibreOffice then goes on to
+# fontconfig, which finds Noto Serif CJK on a machine with fonts-noto-cjk).
+PAGE_MM = (210, 297)
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}  # (297-37-225, 210-28-156)
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+BODY_PT = 16  # 3号
+TITLE_PT = 22  # 2号
+SMALL_PT = 14  # 4号: source line, citation, contents
+LINE_PITCH_PT = 225 / LINES_PER_PAGE / 25.4 * 72  # 28.9 pt: 22 lines in the 225 mm block
+FONTS = {  # role → (font asked for, its fallback)
+    "body": ("仿宋_GB2312", "仿宋"),
+    "title": ("方正小标宋简体", "宋体"),
+    "heading": ("黑体", "SimHei"),
+}
+# A paragraph that is only a Markdown link (xinwen's "[查看原文](https://…)") is a stub of
+# the page it was copied from: left out; a link inside a sentence keeps its words.
+_LINK_STUB = re.compile(r"^\s*(?:\[[^\]]*\]\([^)]*\)\s*)+$")
+_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*\)")
+
+
+def printable_paragraphs(text: str) -> list[str]:
+    """An article's paragraphs for print: empty ones and Markdown link stubs dropped,
+    inline links reduced to their words."""
+    return [_LINK.sub(r"\1", p).strip() for p in text.split("\n") if p.strip() and not _LINK_STUB.match(p)]
+
+
+def _east_asian_font(style: Any, name: str, size_pt: float | None = None, bold: bool | None = None) -> None:
+    """Set a python-docx style's fonts (East Asian and Latin: Word otherwise picks a Latin
+    font for Chinese), and its size and weight when given."""
     from docx.oxml.ns import qn
+    from docx.shared import Pt
 
     rpr = style.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), name)
+        rpr.insert(0, fonts)
+    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+        fonts.set(qn(attr), name)
+    if fonts.get(qn("w:asciiTheme")) is not None or fonts.get(qn("w:eastAsiaTheme")) is not None:
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)
+    if size_pt is not None:
+        style.font.size = Pt(size_pt)
+    if bold is not None:
+        style.font.bold = bold
+    if style.font.color.type is not None:  # the template's blue headings: print black
+        from docx.shared import RGBColor
+
+        style.font.color.rgb = RGBColor(0, 0, 0)
 
 
-def _toc_field(paragraph: Any) -> None:
-    """A Word TOC field (headings 1), filled in when Word updates fields on opening."""
+def _font_table(doc: Any) -> None:
+    """Name each font's fallback in the font table (w:altName), so that a machine without
+    方正小标宋简体 or 仿宋_GB2312 shows 宋体 / 仿宋 rather than a Latin font."""
+    from lxml import etree
+
+    part = next((p for p in doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"), None)
+    if part is None:  # pragma: no cover - python-docx's template has one
+        return
+    ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    root = etree.fromstring(part.blob)
+    for name, alt in FONTS.values():
+        font = etree.SubElement(root, f"{{{ns}}}font", {f"{{{ns}}}name": name})
+        etree.SubElement(font, f"{{{ns}}}altName", {f"{{{ns}}}val": alt})
+        etree.SubElement(font, f"{{{ns}}}charset", {f"{{{ns}}}val": "86"})  # GB2312
+        etree.SubElement(font, f"{{{ns}}}family", {f"{{{ns}}}val": "roman"})
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _update_fields_on_open(doc: Any) -> None:
+    """w:updateFields in the settings: Word updates the contents' page numbers on opening
+    (LibreOffice computes its page references when it lays the document out)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement("w:updateFields")
+    el.set(qn("w:val"), "true")
+    doc.settings.element.append(el)
+
+
+def _page_setup(section: Any) -> None:
+    from docx.shared import Mm
+
+    section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    section.header_distance, section.footer_distance = Mm(15), Mm(20)
+
+
+def _page_number_footer(section: Any) -> None:
+    """"— N —" centred in the footer, as GB/T 9704 prints page numbers (4号)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run("— ")
+    _field(p._p, "PAGE", "1")
+    p.add_run(" —")
+
+
+def _field(p: Any, instruction: str, shown: str) -> None:
+    """A field (PAGE, PAGEREF …) at the end of paragraph element `p`, showing `shown`
+    until it is updated."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     def run_with(child: Any) -> None:
         r = OxmlElement("w:r")
         r.append(child)
-        paragraph._p.append(r)
+        p.append(r)
 
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
@@ -241,17 +335,54 @@ def _toc_field(paragraph: Any) -> None:
     run_with(begin)
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
-    instr.text = 'TOC \\o "1-1" \\h \\z \\u'
+    instr.text = f" {instruction} "
     run_with(instr)
     sep = OxmlElement("w:fldChar")
     sep.set(qn("w:fldCharType"), "separate")
     run_with(sep)
     text = OxmlElement("w:t")
-    text.text = "（在 Word 中按 F9 更新页码目录）"
+    text.text = shown
     run_with(text)
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run_with(end)
+
+
+def _bookmark(p: Any, n: int, name: str) -> None:
+    """A bookmark around paragraph element `p`'s content (the target of a PAGEREF)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(n))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(n))
+    ppr = p.pPr
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(end)
+
+
+def _lines(text: str) -> int:
+    """Lines a paragraph takes on the 28-character grid (2 characters of indent)."""
+    return max(1, -(-(len(text) + 2) // CHARS_PER_LINE))
+
+
+def estimated_pages(export: Export) -> list[int]:
+    """The page each article starts on, estimated on GB/T 9704's 22 × 28 grid: shown in the
+    contents until the page references are updated (on opening, see _update_fields_on_open)."""
+    contents_lines = 2 + sum(_lines(r.heading) for r in export.records)
+    page = 1 + 1 + -(-contents_lines // LINES_PER_PAGE)  # the cover, then the contents
+    out: list[int] = []
+    for r in export.records:
+        out.append(page)
+        lines = 2 * _lines(r.heading) + _lines(r.citation) // 2 + 2
+        lines += sum(_lines(p) for p in printable_paragraphs(r.text))
+        page += -(-lines // LINES_PER_PAGE)
+    return out
 
 
 class _Appender:
@@ -305,19 +436,68 @@ class _Appender:
         r.append(t)
         p.append(r)
 
+    @staticmethod
+    def tab(p: Any) -> None:
+        from docx.oxml import OxmlElement
+
+        r = OxmlElement("w:r")
+        r.append(OxmlElement("w:tab"))
+        p.append(r)
+
+
+def _styles(doc: Any) -> None:
+    """The 汇编's styles on GB/T 9704's sizes and grid."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+    from docx.shared import Mm, Pt
+
+    styles = doc.styles
+    body, title, heading = (FONTS[k][0] for k in ("body", "title", "heading"))
+    normal = styles["Normal"]
+    _east_asian_font(normal, body, BODY_PT)
+    pf = normal.paragraph_format
+    pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(LINE_PITCH_PT)
+    pf.space_before = pf.space_after = Pt(0)
+    pf.first_line_indent = Pt(2 * BODY_PT)
+    pf.widow_control = True
+    for name in ("Title", "Heading 1"):
+        st = styles[name]
+        _east_asian_font(st, title, TITLE_PT, bold=False)
+        f = st.paragraph_format
+        f.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        f.first_line_indent = Pt(0)
+        f.line_spacing_rule, f.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(LINE_PITCH_PT * 1.2)
+        f.space_before, f.space_after = Pt(0), Pt(LINE_PITCH_PT)
+        f.keep_with_next = True
+    h2 = styles["Heading 2"]
+    _east_asian_font(h2, heading, BODY_PT, bold=False)
+    h2.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    h2.paragraph_format.first_line_indent = Pt(0)
+    for name, size in (("汇编来源", SMALL_PT), ("汇编目录", SMALL_PT)):
+        st = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        st.base_style = normal
+        _east_asian_font(st, body, size)
+        st.paragraph_format.first_line_indent = Pt(0)
+        st.paragraph_format.line_spacing = Pt(LINE_PITCH_PT * size / BODY_PT)
+    toc = styles["汇编目录"].paragraph_format
+    toc.left_indent, toc.first_line_indent = Pt(2 * SMALL_PT), Pt(-2 * SMALL_PT)
+    toc.tab_stops.add_tab_stop(Mm(PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]),
+                               WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+
 
 def render_docx(export: Export) -> bytes:
-    """A Word 汇编: a cover (query, filters, date, count), a table of contents, and each
-    article with its title, source line, citation and full text."""
+    """A Word 汇编 to print: A4 on GB/T 9704's margins, sizes and grid; a cover (query,
+    filters, date, count), a contents list with each article's page number (estimated,
+    and a PAGEREF field that Word updates on opening and LibreOffice computes), and each
+    article on a new page with its title, source line, citation and full text."""
     from docx import Document
     from docx.enum.section import WD_SECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
 
     doc = Document()
-    for style_name in ("Normal", "Title", "Heading 1", "Heading 2"):
-        _east_asian_font(doc.styles[style_name], "宋体" if style_name == "Normal" else "黑体")
-    doc.styles["Normal"].font.size = Pt(11)
+    _styles(doc)
+    _font_table(doc)
+    _page_setup(doc.sections[0])
     doc.core_properties.title = f"简报汇编：{export.query or '全部文章'}"
     doc.core_properties.author = "简报检索"
 
@@ -334,30 +514,36 @@ def render_docx(export: Export) -> bytes:
         doc.save(out)
         return out.getvalue()
 
-    doc.add_section(WD_SECTION.NEW_PAGE)
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    _page_setup(section)
+    _page_number_footer(section)
+    _update_fields_on_open(doc)
     from docx.text.paragraph import Paragraph
 
     w = _Appender(doc)
     w.paragraph("目录", "Heading 2")
-    _toc_field(Paragraph(w.paragraph(), doc._body))
-    for r in export.records:
-        p = w.paragraph(_cell(r.heading), "List Number")
-        w.run(p, f"　{r.series} {chinese_date(r.date)}", italic=True)
+    pages = estimated_pages(export)
+    for r, page in zip(export.records, pages):
+        p = w.paragraph(f"{r.n}．", "汇编目录")
+        w.run(p, _cell(r.heading))
+        w.run(p, f"（{r.series} {chinese_date(r.date)}）" if r.date else f"（{r.series}）")
+        w.tab(p)
+        _field(p, f"PAGEREF _a{r.n} \\h", str(page))
 
     for r in export.records:
         heading = w.paragraph(_cell(r.heading), "Heading 1")
         Paragraph(heading, doc._body).paragraph_format.page_break_before = True
+        _bookmark(heading, r.n, f"_a{r.n}")
         source = [r.issue_label]
         if r.date and chinese_date(r.date) not in r.issue_label:
             source.append(chinese_date(r.date))
         source += [x for x in (r.place, r.section, r.issuer) if x]
-        w.run(w.paragraph(), _cell(" · ".join(source)), italic=True)
-        cite = w.paragraph()
+        w.paragraph(_cell(" · ".join(source)), "汇编来源")
+        cite = w.paragraph(style="汇编来源")
         w.run(cite, "引用：", bold=True)
         w.run(cite, _cell(r.citation))
-        for para in r.text.split("\n"):
-            if para.strip():
-                w.paragraph(_cell(para))
+        for para in printable_paragraphs(r.text):
+            w.paragraph(_cell(para))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
