@@ -99,10 +99,11 @@ def _parse_keeping_the_rest(args: MultiDict) -> tuple[SearchParams, dict[str, st
         try:
             return parse_search_args(args), errors
         except BadParam as exc:
-            errors[exc.name] = str(exc)
-            args.poplist(exc.name)
-            if exc.name == "from":  # a reversed range: the message stands beside both fields
-                args.poplist("to")
+            for e in exc.errors:  # every bad field at once, each beside its field
+                errors.setdefault(e.name, str(e))
+                args.poplist(e.name)
+                if e.name == "from":  # a reversed range: the message stands beside both fields
+                    args.poplist("to")
     return SearchParams(), errors  # pragma: no cover - every pass removes a name
 
 
