@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
@@ -225,22 +226,30 @@ CHARS_PER_LINE = 28
 BODY_PT = 16  # 3号
 TITLE_PT = 22  # 2号
 SMALL_PT = 14  # 4号: source line, citation, contents
+LAYOUT_SLACK = 1.04  # lines a layout takes beyond the grid's count (line-breaking rules, widows)
 LINE_PITCH_PT = 225 / LINES_PER_PAGE / 25.4 * 72  # 28.9 pt: 22 lines in the 225 mm block
 FONTS = {  # role → (font asked for, its fallback)
     "body": ("仿宋_GB2312", "仿宋"),
     "title": ("方正小标宋简体", "宋体"),
     "heading": ("黑体", "SimHei"),
 }
-# A paragraph that is only a Markdown link (xinwen's "[查看原文](https://…)") is a stub of
-# the page it was copied from: left out; a link inside a sentence keeps its words.
+# A paragraph that is only a link back to the page an article was copied from (xinwen's
+# "[查看原文](https://…)", which the Markdown reader keeps as the words 查看原文) is left
+# out of print; a link inside a sentence keeps its words.
+LINK_STUBS = frozenset({"查看原文", "阅读原文", "原文链接", "点击查看原文", "点击阅读原文", "查看详情", "原文"})
 _LINK_STUB = re.compile(r"^\s*(?:\[[^\]]*\]\([^)]*\)\s*)+$")
 _LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*\)")
 
 
 def printable_paragraphs(text: str) -> list[str]:
-    """An article's paragraphs for print: empty ones and Markdown link stubs dropped,
-    inline links reduced to their words."""
-    return [_LINK.sub(r"\1", p).strip() for p in text.split("\n") if p.strip() and not _LINK_STUB.match(p)]
+    """An article's paragraphs for print: empty ones and link stubs dropped, Markdown
+    links reduced to their words."""
+    out = []
+    for p in text.split("\n"):
+        p = p.strip()
+        if p and not _LINK_STUB.match(p) and p.strip("[]【】 ") not in LINK_STUBS:
+            out.append(_LINK.sub(r"\1", p))
+    return out
 
 
 def _east_asian_font(style: Any, name: str, size_pt: float | None = None, bold: bool | None = None) -> None:
@@ -318,131 +327,95 @@ def _page_number_footer(section: Any) -> None:
     p.add_run(" —")
 
 
-def _field(p: Any, instruction: str, shown: str) -> None:
-    """A field (PAGE, PAGEREF …) at the end of paragraph element `p`, showing `shown`
-    until it is updated."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
-    def run_with(child: Any) -> None:
-        r = OxmlElement("w:r")
-        r.append(child)
+
+def _x(text: str) -> str:
+    """Text for XML character data (python-docx's _cell already dropped invalid characters)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _run(text: str, bold: bool = False, italic: bool = False) -> str:
+    rpr = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+    return f'<w:r>{"<w:rPr>" + rpr + "</w:rPr>" if rpr else ""}<w:t xml:space="preserve">{_x(text)}</w:t></w:r>'
+
+
+def _field_xml(instruction: str, shown: str) -> str:
+    """A field (PAGE, PAGEREF …) showing `shown` until it is updated."""
+    return ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> {_x(instruction)} </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            f'<w:r><w:t>{_x(shown)}</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
+
+
+def _field(p: Any, instruction: str, shown: str) -> None:
+    """A field at the end of paragraph element `p` (the footer's PAGE)."""
+    from docx.oxml import parse_xml
+
+    for r in parse_xml(f'<w:p xmlns:w="{_W}">{_field_xml(instruction, shown)}</w:p>'):
         p.append(r)
 
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    begin.set(qn("w:dirty"), "true")
-    run_with(begin)
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run_with(instr)
-    sep = OxmlElement("w:fldChar")
-    sep.set(qn("w:fldCharType"), "separate")
-    run_with(sep)
-    text = OxmlElement("w:t")
-    text.text = shown
-    run_with(text)
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run_with(end)
 
-
-def _bookmark(p: Any, n: int, name: str) -> None:
-    """A bookmark around paragraph element `p`'s content (the target of a PAGEREF)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    start = OxmlElement("w:bookmarkStart")
-    start.set(qn("w:id"), str(n))
-    start.set(qn("w:name"), name)
-    end = OxmlElement("w:bookmarkEnd")
-    end.set(qn("w:id"), str(n))
-    ppr = p.pPr
-    if ppr is not None:
-        ppr.addnext(start)
-    else:
-        p.insert(0, start)
-    p.append(end)
-
-
-def _lines(text: str) -> int:
-    """Lines a paragraph takes on the 28-character grid (2 characters of indent)."""
-    return max(1, -(-(len(text) + 2) // CHARS_PER_LINE))
-
-
-def estimated_pages(export: Export) -> list[int]:
-    """The page each article starts on, estimated on GB/T 9704's 22 × 28 grid: shown in the
-    contents until the page references are updated (on opening, see _update_fields_on_open)."""
-    contents_lines = 2 + sum(_lines(r.heading) for r in export.records)
-    page = 1 + 1 + -(-contents_lines // LINES_PER_PAGE)  # the cover, then the contents
-    out: list[int] = []
-    for r in export.records:
-        out.append(page)
-        lines = 2 * _lines(r.heading) + _lines(r.citation) // 2 + 2
-        lines += sum(_lines(p) for p in printable_paragraphs(r.text))
-        page += -(-lines // LINES_PER_PAGE)
-    return out
-
-
-class _Appender:
-    """Appends paragraphs to a python-docx body in constant time.
-
-    `Document.add_paragraph` finds the body's closing <w:sectPr> by scanning
-    every child, which makes a 10,000-article 汇编 quadratic (minutes); this
-    keeps the sectPr and inserts before it, and resolves each style name once.
-    """
+class _Body:
+    """The 汇编's paragraphs as WordprocessingML text, parsed once and put before the
+    body's closing <w:sectPr>: a 10,000-article 汇编 is ~150,000 paragraphs, and making
+    each element through python-docx costs ~0.1 ms a piece."""
 
     def __init__(self, doc: Any) -> None:
         self.doc = doc
-        self.body = doc.element.body
-        self.end = self.body.sectPr
+        self.parts: list[str] = []
         self.style_ids: dict[str, str] = {}
 
-    def paragraph(self, text: str = "", style: str | None = None) -> Any:
-        """A new last paragraph (its <w:p> element) with `text` as one run."""
-        from docx.oxml import OxmlElement
+    def style(self, name: str) -> str:
+        if name not in self.style_ids:
+            self.style_ids[name] = self.doc.styles[name].style_id
+        return self.style_ids[name]
 
-        p = OxmlElement("w:p")
-        if self.end is not None:
-            self.end.addprevious(p)
-        else:  # pragma: no cover - python-docx's template always ends with a sectPr
-            self.body.append(p)
-        if style:
-            if style not in self.style_ids:
-                self.style_ids[style] = self.doc.styles[style].style_id
-            p.get_or_add_pPr().style = self.style_ids[style]
-        if text:
-            self.run(p, text)
-        return p
+    def paragraph(self, runs: str, style: str | None = None, page_break: bool = False, bookmark: str | None = None,
+                  mark_id: int = 0) -> None:
+        ppr = (f'<w:pStyle w:val="{self.style(style)}"/>' if style else "") + ("<w:pageBreakBefore/>" if page_break else "")
+        if bookmark:
+            runs = f'<w:bookmarkStart w:id="{mark_id}" w:name="{bookmark}"/>{runs}<w:bookmarkEnd w:id="{mark_id}"/>'
+        self.parts.append(f'<w:p>{"<w:pPr>" + ppr + "</w:pPr>" if ppr else ""}{runs}</w:p>')
 
-    @staticmethod
-    def run(p: Any, text: str, italic: bool = False, bold: bool = False) -> None:
-        """Append a run of plain text (one line: the caller splits paragraphs)."""
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
+    def close(self) -> None:
+        from docx.oxml import parse_xml
 
-        r = OxmlElement("w:r")
-        if italic or bold:
-            rpr = OxmlElement("w:rPr")
-            if bold:
-                rpr.append(OxmlElement("w:b"))
-            if italic:
-                rpr.append(OxmlElement("w:i"))
-            r.append(rpr)
-        t = OxmlElement("w:t")
-        t.set(qn("xml:space"), "preserve")
-        t.text = text
-        r.append(t)
-        p.append(r)
+        body = self.doc.element.body
+        end = body.sectPr
+        for el in parse_xml(f'<w:body xmlns:w="{_W}">{"".join(self.parts)}</w:body>'):
+            end.addprevious(el)
+        self.parts = []
 
-    @staticmethod
-    def tab(p: Any) -> None:
-        from docx.oxml import OxmlElement
 
-        r = OxmlElement("w:r")
-        r.append(OxmlElement("w:tab"))
-        p.append(r)
+def _width(text: str) -> float:
+    """Width in full-width characters: an ASCII letter, digit or space about 0.7 of one (half, and the space LibreOffice and Word put between it and Chinese)."""
+    return len(text) - 0.3 * sum(1 for c in text if c < "\u0100")
+
+
+def _lines(text: str, per_line: int = CHARS_PER_LINE, indent: int = 2) -> int:
+    """Lines a paragraph takes on a grid of `per_line` characters (`indent` of them indented)."""
+    return max(1, math.ceil((_width(text) + indent) / per_line))
+
+
+def estimated_pages(export: Export) -> list[int]:
+    """The page each article starts on, estimated on GB/T 9704's 22 × 28 grid (the
+    contents at 4号: 25 × 31): shown in the contents until the page references are
+    updated (Word on opening, see _update_fields_on_open; LibreOffice as it lays out)."""
+    small_per_line = int((PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]) / (SMALL_PT / 72 * 25.4))
+    small_per_page = int(LINES_PER_PAGE * BODY_PT / SMALL_PT)
+    title_per_line = int(CHARS_PER_LINE * BODY_PT / TITLE_PT)
+    contents = 1 + sum(_lines(f"{r.n}．{r.heading}（{r.series} {chinese_date(r.date)}）", small_per_line, 6)
+                       for r in export.records)
+    page = 1 + 1 + -(-contents // small_per_page)  # the cover, then the contents
+    out: list[int] = []
+    for r in export.records:
+        out.append(page)
+        lines = 1.2 * _lines(r.heading, title_per_line, 0) + 1  # the title and the space after it
+        lines += (_lines(r.issue_label, small_per_line, 0) + _lines(r.citation, small_per_line, 3)) * SMALL_PT / BODY_PT
+        lines += sum(_lines(p) for p in printable_paragraphs(r.text)) * LAYOUT_SLACK
+        page += max(1, math.ceil(lines / LINES_PER_PAGE))
+    return out
 
 
 def _styles(doc: Any) -> None:
@@ -518,32 +491,24 @@ def render_docx(export: Export) -> bytes:
     _page_setup(section)
     _page_number_footer(section)
     _update_fields_on_open(doc)
-    from docx.text.paragraph import Paragraph
-
-    w = _Appender(doc)
-    w.paragraph("目录", "Heading 2")
+    w = _Body(doc)
+    w.paragraph(_run("目录"), "Heading 2")
     pages = estimated_pages(export)
     for r, page in zip(export.records, pages):
-        p = w.paragraph(f"{r.n}．", "汇编目录")
-        w.run(p, _cell(r.heading))
-        w.run(p, f"（{r.series} {chinese_date(r.date)}）" if r.date else f"（{r.series}）")
-        w.tab(p)
-        _field(p, f"PAGEREF _a{r.n} \\h", str(page))
-
+        when = f"{r.series} {chinese_date(r.date)}" if r.date else r.series
+        w.paragraph(_run(f"{r.n}．" + _cell(r.heading)) + _run(f"（{when}）") + "<w:r><w:tab/></w:r>"
+                    + _field_xml(f"PAGEREF _a{r.n} \\h", str(page)), "汇编目录")
     for r in export.records:
-        heading = w.paragraph(_cell(r.heading), "Heading 1")
-        Paragraph(heading, doc._body).paragraph_format.page_break_before = True
-        _bookmark(heading, r.n, f"_a{r.n}")
+        w.paragraph(_run(_cell(r.heading)), "Heading 1", page_break=True, bookmark=f"_a{r.n}", mark_id=r.n)
         source = [r.issue_label]
         if r.date and chinese_date(r.date) not in r.issue_label:
             source.append(chinese_date(r.date))
         source += [x for x in (r.place, r.section, r.issuer) if x]
-        w.paragraph(_cell(" · ".join(source)), "汇编来源")
-        cite = w.paragraph(style="汇编来源")
-        w.run(cite, "引用：", bold=True)
-        w.run(cite, _cell(r.citation))
+        w.paragraph(_run(_cell(" · ".join(source))), "汇编来源")
+        w.paragraph(_run("引用：", bold=True) + _run(_cell(r.citation)), "汇编来源")
         for para in printable_paragraphs(r.text):
-            w.paragraph(_cell(para))
+            w.paragraph(_run(_cell(para)))
+    w.close()
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
