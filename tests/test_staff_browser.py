@@ -1,0 +1,81 @@
+"""Staff's pages in headless Chromium (issue 20): no page scrolls sideways on a 375 px
+phone, and the advanced search form writes the same URL state as the query syntax.
+
+The archive: 60 generated issues spread over 2010–2025 (so that the month timeline is
+wide), the seed issue and a real gov.cn 公文 page.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import SEED, generated_corpus, serving
+from tests.test_browser_search import ARTIFACTS, browser  # noqa: F401  (the Chromium fixture)
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 740}
+GOVCN = Path(__file__).resolve().parent / "public" / "gov-cn-2004-guobanfa-7-tongbao.html"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from bulletins.cli import cli
+    from webui import create_app
+
+    corpus = tmp_path_factory.mktemp("staff-browser-corpus")
+    generated_corpus(corpus, 60, seed=3)
+    shutil.copy(SEED, corpus / SEED.name)
+    shutil.copy(GOVCN, corpus / GOVCN.name)
+    index = tmp_path_factory.mktemp("staff-browser-index") / "index"
+    r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)])
+    assert r.exit_code == 0, r.output
+    with serving(create_app({"TESTING": True, "INDEX_DIR": str(index)})) as url:
+        yield url
+
+
+@pytest.fixture()
+def phone(browser: Any) -> Iterator[Any]:  # noqa: F811
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def _bulletin_path(page: Any, site: str, q: str) -> str:
+    page.goto(f"{site}/api/search?q={q}")
+    return "/bulletin/" + page.evaluate("JSON.parse(document.body.innerText).hits[0].bulletin_id")
+
+
+def test_no_page_scrolls_sideways_on_a_phone(phone: Any, site: str) -> None:
+    pages = {
+        "results": "/?q=文明",
+        "browse": "/",
+        "filtered": "/?q=文明&year=2015",
+        "empty": "/?q=绝对不存在的词语组合",
+        "bad fields": "/?q=文明&from=2023-13-45&year=abc",
+        "series report": "/series",
+        "not found": "/bulletin/0000000000000000",
+        "bulletin": _bulletin_path(phone, site, "文明"),
+        "公文": _bulletin_path(phone, site, "国办发〔2004〕7号"),
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, path in pages.items():
+        phone.goto(site + path)
+        widths = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths == [PHONE["width"], PHONE["width"]], f"{name} ({path}) is {widths[0]} px wide"
+        assert phone.locator("main").is_visible()
+    phone.goto(site + "/?q=文明")
+    phone.screenshot(path=str(ARTIFACTS / "staff-results-phone.png"), full_page=False)
+
+
+def query_of(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
