@@ -41,6 +41,17 @@ CONTENT_TYPES = {
 COLUMNS = ("序号", "标题", "地点", "城市", "简报", "期次", "日期", "编发单位", "栏目", "引用", "链接", "正文")
 
 
+# Seconds an export takes per 1,000 articles (records gathered + rendered), measured by
+# `python -m bench.export --sizes 5000` on the shared 2-core machine: the page shows the
+# estimate beside its progress indicator.
+SECONDS_PER_1000 = {"csv": 3.0, "xlsx": 5.0, "docx": 4.0}
+
+
+def export_seconds(fmt: str, total: int) -> float:
+    """About how long an export of `total` articles takes, for the page's progress note."""
+    return SECONDS_PER_1000.get(fmt, 4.0) * total / 1000
+
+
 class ExportTooLarge(ValueError):
     """The result set has more articles than one export may hold."""
 

@@ -79,3 +79,30 @@ def test_no_page_scrolls_sideways_on_a_phone(phone: Any, site: str) -> None:
 
 def query_of(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query)
+
+
+def test_export_shows_its_cap_and_progress_then_saves_the_file(browser: Any, site: str, tmp_path: Path) -> None:  # noqa: F811
+    import docx
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
+    try:
+        page = context.new_page()
+        page.goto(site + "/?q=文明")
+        assert "每次最多 10,000 篇" in page.locator(".export").inner_text()  # the cap, before anyone clicks
+        progress = page.locator("#export-progress")
+        assert progress.is_hidden()
+        with page.expect_download() as info:
+            page.locator(".export a", has_text="Word 汇编").click()
+            progress.wait_for(state="visible")
+            assert "Word 汇编" in progress.inner_text()
+        download = info.value
+        assert download.suggested_filename.startswith("简报检索-文明-") and download.suggested_filename.endswith(".docx")
+        path = tmp_path / "out.docx"
+        download.save_as(str(path))
+        headings = [p for p in docx.Document(str(path)).paragraphs if p.style.name == "Heading 1"]
+        count = int(page.locator(".summary h1 small").inner_text().split()[1])
+        assert len(headings) == count
+        page.wait_for_function("document.querySelector('#export-progress').innerText.includes('已生成')")
+        assert page.locator("#export-progress progress").is_hidden()
+    finally:
+        context.close()

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from archive.citation import citation
 from archive.labels import chinese_date, month_label, year_label
 from indexer.bulletin import article_page
-from indexer.export import EXPORT_FORMATS
+from indexer.export import EXPORT_FORMATS, export_seconds
 from indexer.links import active_filters, state_url
 from indexer.params import BadParam, SearchParams, clean_text, parse_query, parse_search_args, parse_terms
 from indexer.search import SORTS
@@ -142,6 +142,7 @@ def index() -> tuple[str, int]:
         suggestions=suggestions(params),
         links=_urls(params),
         export_limit=current_app.config["EXPORT_LIMIT"],
+        export_seconds={fmt: round(export_seconds(fmt, data["total"])) for fmt in EXPORT_FORMATS},
         back=back,
         did_you_mean=did_you_mean(params, data),
         date_offers=date_offers(params, data),
