@@ -44,7 +44,7 @@ COLUMNS = ("序号", "标题", "地点", "城市", "简报", "期次", "日期",
 # Seconds an export takes per 1,000 articles (records gathered + rendered), measured by
 # `python -m bench.export --sizes 5000` on the shared 2-core machine: the page shows the
 # estimate beside its progress indicator.
-SECONDS_PER_1000 = {"csv": 3.0, "xlsx": 5.0, "docx": 4.0}
+SECONDS_PER_1000 = {"csv": 3.5, "xlsx": 6.0, "docx": 7.5}
 
 
 def export_seconds(fmt: str, total: int) -> float:

@@ -330,3 +330,44 @@ def parse_terms(args: Mapping[str, Any] | MultiArgs) -> list[str]:
         if term and term not in terms:
             terms.append(term)
     return terms
+
+
+# The advanced search form's word fields (and 在结果中检索's `within`): turned into the
+# query syntax, so that the page's URL state is the same as typing it.
+ADVANCED = ("adv_all", "adv_any", "adv_none", "adv_phrase", "adv_serial", "adv_scope", "within")
+_SYNTAX = re.compile(r'["“”＂()（）:：]')
+_OPERATOR_WORDS = {"and", "or", "not"}
+
+
+def _words(value: str | None) -> list[str]:
+    """The words of a form field, without quotes, brackets or colons that would be syntax."""
+    words = _SYNTAX.sub(" ", clean_text(value or "")).split()
+    return [w.lstrip("-+") for w in words if w.lstrip("-+") and w.lower() not in _OPERATOR_WORDS]
+
+
+def compose_query(base: str, args: MultiArgs) -> str | None:
+    """The query the advanced form (or 在结果中检索) asks for, added to `base` (the current
+    query); None when the request has none of those fields. 标题 scope puts each word in
+    `标题:`; all words AND, any words OR (in brackets), none of them NOT, the phrase quoted,
+    the 文号 as `文号:`."""
+    if not any((args.get(name) or "").strip() for name in ADVANCED if name != "adv_scope"):
+        return None
+    field = "标题:" if args.get("adv_scope") == "title" else ""
+    parts: list[str] = []
+    if base.strip():
+        parts.append(f"({base})" if re.search(r"\bOR\b|\|\||\bor\b", base) else base)
+    parts += _words(args.get("within"))
+    parts += [field + w for w in _words(args.get("adv_all"))]
+    any_words = [field + w for w in _words(args.get("adv_any"))]
+    if len(any_words) > 1:
+        parts.append("(" + " OR ".join(any_words) + ")")
+    else:
+        parts += any_words
+    phrase = " ".join(_words(args.get("adv_phrase")))
+    if phrase:
+        parts.append(f'{field}"{phrase}"')
+    parts += ["-" + field + w for w in _words(args.get("adv_none"))]
+    serial = " ".join(_SYNTAX.sub(" ", clean_text(args.get("adv_serial") or "")).split())
+    if serial:
+        parts.append(f'文号:"{serial}"' if " " in serial else f"文号:{serial}")
+    return " ".join(parts)

@@ -106,3 +106,54 @@ def test_export_shows_its_cap_and_progress_then_saves_the_file(browser: Any, sit
         assert page.locator("#export-progress progress").is_hidden()
     finally:
         context.close()
+
+
+def test_advanced_form_writes_the_query_syntax_and_search_within(browser: Any, site: str) -> None:  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(site + "/")
+        form = page.locator("form.advanced-form")
+        assert form.is_hidden()  # folded
+        page.locator("details.advanced > summary").click()
+        page.fill("#adv-all", "文明")
+        page.fill("#adv-any", "南京 苏州")
+        page.fill("#adv-none", "疫情")
+        series = page.locator("#adv-series option").nth(1).get_attribute("value")
+        page.select_option("#adv-series", series)
+        page.fill("#adv-from", "2012-01-01")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        state = query_of(page.url)
+        typed = "文明 (南京 OR 苏州) -疫情"
+        assert state == {"q": [typed], "series": [series], "from": ["2012-01-01"]}  # no adv_* left in the URL
+        assert page.input_value("#q") == typed
+        shown = int(page.locator(".summary h1 small").inner_text().split()[1])
+        page.goto(f"{site}/api/search?q={typed}&series={series}&from=2012-01-01")
+        assert page.evaluate("JSON.parse(document.body.innerText).total") == shown > 0
+
+        page.goto(site + "/?q=文明&year=2015")
+        before = int(page.locator(".summary h1 small").inner_text().split()[1])
+        page.fill("#within", "南京")
+        with page.expect_navigation():
+            page.press("#within", "Enter")
+        assert query_of(page.url) == {"q": ["文明 南京"], "year": ["2015"]}
+        assert int(page.locator(".summary h1 small").inner_text().split()[1]) <= before
+
+        page.goto(site + "/")  # 文号 through the form
+        page.locator("details.advanced > summary").click()
+        page.fill("#adv-serial", "国办发 2004")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        assert query_of(page.url)["q"] == ['文号:"国办发 2004"']
+        assert page.locator(".hit").count() == 1
+
+        page.locator("details.advanced > summary").click()  # 标题 scope
+        page.check("input[name=adv_scope][value=title]")
+        page.fill("#adv-phrase", "国务院办公厅关于")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        assert query_of(page.url)["q"] == ['标题:"国务院办公厅关于"']
+        assert page.locator(".hit").count() == 1
+    finally:
+        context.close()

@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from archive.citation import citation
@@ -14,7 +14,9 @@ from archive.labels import chinese_date, month_label, year_label
 from indexer.bulletin import article_page
 from indexer.export import EXPORT_FORMATS, export_seconds
 from indexer.links import active_filters, state_url
-from indexer.params import BadParam, SearchParams, clean_text, parse_query, parse_search_args, parse_terms
+from indexer.params import (
+    ADVANCED, BadParam, SearchParams, clean_text, compose_query, parse_query, parse_search_args, parse_terms,
+)
 from indexer.search import SORTS
 from webui.data import article_url, bulletin_data, related_data, search_data, series_data, suggest_data
 from webui.render import Budget, highlight_text, render_body, terms_regex
@@ -125,6 +127,10 @@ def index() -> tuple[str, int]:
     and the rest of the search is kept.
     """
     params, errors = _parse_keeping_the_rest(request.args)
+    if any(name in request.args for name in ADVANCED) and not errors:
+        # the advanced form / 在结果中检索: redirected to the URL the query syntax gives
+        q, _notes = parse_query(compose_query(params.q, request.args) or params.q)
+        return redirect(state_url(dataclasses.replace(params, q=q, page=1))), 302  # type: ignore[return-value]
     data = search_data(params)
     filters = active_filters(params, data["facets"])
     back = urlencode(params.to_args())
