@@ -48,8 +48,13 @@ def _by_count(counts: dict[str, int]) -> list[dict[str, Any]]:
 
 
 def hit(s: Searcher, snap: Snapshot, docnum: int, rx: Any) -> dict[str, Any]:
-    """One hit of the page: the article (without its text and body), its title and snippet marked."""
-    a = read_article(s.stored_fields(int(docnum)))
+    """One hit of the page: the article (without its text and body), its title and snippet
+    marked, its issuer (发文机关 / 编发单位) and a 公文's 发文字号."""
+    stored = s.stored_fields(int(docnum))
+    a = read_article(stored)
+    meta = stored.get("meta") or {}
+    a["issuer"] = stored.get("issuer")
+    a["serial"] = meta.get("serial") if meta.get("kind") == "公文" else None
     text = a.pop("text")
     head = a.pop("head") or ""
     del a["body"]

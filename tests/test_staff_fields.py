@@ -117,6 +117,10 @@ def test_a_cited_serial_ranks_its_own_document_above_the_one_citing_it(client: A
     assert data["total"] == 2  # the document and the one citing it four times
     assert titles(data)[0] == "江苏省人民政府办公厅关于做好防汛抗旱工作的通知"
     assert "<mark>" in data["hits"][0]["snippet"]  # the match in its header is shown
+    first = data["hits"][0]
+    assert (first["serial"], first["issuer"]) == ("苏政办发〔2022〕12号", "江苏省人民政府办公厅")
+    html = client.get("/", query_string={"q": "苏政办发〔2022〕12号"}).get_data(as_text=True)
+    assert '<span class="serial">苏政办发〔2022〕12号</span>' in html
 
 
 @pytest.mark.parametrize("q,want,unwanted", [
