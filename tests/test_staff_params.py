@@ -55,3 +55,10 @@ def test_advanced_fields_become_the_query_syntax(fields: dict[str, str], base: s
 
 def test_no_advanced_fields_is_no_query() -> None:
     assert compose_query("志愿", MultiDict([("adv_scope", "title"), ("adv_all", " ")])) is None
+
+
+def test_the_api_names_every_bad_field(client: Any) -> None:
+    r = client.get("/api/search", query_string={"q": "志愿服务", "from": "2023-13-45", "month": "2022-13"})
+    body = r.get_json()
+    assert r.status_code == 400 and body["ok"] is False
+    assert "月份无效：2022-13" in body["error"] and "起始日期无效：2023-13-45" in body["error"]
