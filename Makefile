@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve test browser office index bench stress clean bytecode
+.PHONY: install serve test browser office index bench stress clean bytecode demo
 
 install: $(STAMP)
 
@@ -46,6 +46,21 @@ index: $(STAMP)
 serve: $(STAMP) office
 	$(BIN)/bulletins index
 	$(BIN)/bulletins serve --host $(HOST) --port $(PORT)
+
+# A realistic first look: the 《新闻联播》 archive (1,423 issues, ~20,000 articles) where
+# ../shared has it, read in place; otherwise the real public documents the project ships
+# (tests/public: gov.cn 公文, OFD 公文, a 简报) with corpus/. Its own index, var/demo/.
+XINWEN ?= ../shared/corpora/xinwen-lianbo
+DEMO := var/demo
+demo: $(STAMP) office
+	@if [ -d "$(XINWEN)" ]; then echo "demo: the 《新闻联播》 archive in $(XINWEN)"; corpus="$(XINWEN)"; \
+	  index="$(DEMO)/index-xinwen"; \
+	else echo "demo: $(XINWEN) not found: the public documents in tests/public and corpus/"; \
+	  corpus="$(DEMO)/corpus"; index="$(DEMO)/index-public"; rm -rf "$$corpus"; mkdir -p "$$corpus"; \
+	  cp corpus/* tests/public/gov-cn-* tests/public/qingcheng-* tests/public/ofdrw-n-pifu.ofd \
+	     tests/public/ofdrw-testPathFillOpacity-han.ofd "$$corpus"/; fi; \
+	$(BIN)/bulletins index --corpus "$$corpus" --index "$$index" && \
+	$(BIN)/bulletins serve --corpus "$$corpus" --index "$$index" --host $(HOST) --port $(PORT)
 
 test: $(STAMP) browser office
 	$(PY) -m pytest -q

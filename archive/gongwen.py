@@ -78,6 +78,15 @@ def normalise_serial(text: str) -> str:
     return f"{m['org']}〔{m['y']}〕{int(m['n'])}号"
 
 
+def serial_parts(text: str) -> tuple[str, str, int] | None:
+    """A 发文字号's parts as gov.cn splits it — 机关代字, 年份, 序号: 国办发〔2018〕108号 (any
+    bracket style) → ("国办发", "2018", 108); None when `text` holds no 发文字号."""
+    m = _DOCNO.search(text)
+    if m is None:
+        return None
+    return m["org"], m["y"], int(m["n"])
+
+
 def _docno_line(key: str) -> re.Match[str] | None:
     """The 发文字号 when a line is one (possibly with 签发人), else None."""
     m = _DOCNO.search(key)
@@ -404,4 +413,5 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
         annotation=tail.annotation,
         print_org=tail.print_org,
         print_date=tail.print_date,
+        topic=(meta.get("主题分类") or "").strip() or None,
     )

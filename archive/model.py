@@ -117,6 +117,7 @@ class Bulletin:
     annotation: str | None = None  # 附注 (此件公开发布)
     print_org: str | None = None  # 印发机关
     print_date: dt.date | None = None  # 印发日期
+    topic: str | None = None  # 主题分类, where the source gives it (a saved gov.cn page's table)
 
     @property
     def label(self) -> str:
@@ -152,5 +153,6 @@ class Bulletin:
             "annotation": self.annotation,
             "print_org": self.print_org,
             "print_date": self.print_date.isoformat() if self.print_date else None,
+            "topic": self.topic,
             "articles": [a.to_dict() for a in self.articles],
         }

@@ -47,7 +47,7 @@ class BenchQuery:
     def filters_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `indexer.search.Filters`."""
         return {
-            "city": self.city, "year": self.year, "month": self.month, "series": self.series,
+            "city": self.city, "year": self.year, "month": self.month, "series": (self.series,) if self.series else (),
             "issue": self.issue,
             "date_from": dt.date.fromisoformat(self.date_from) if self.date_from else None,
             "date_to": dt.date.fromisoformat(self.date_to) if self.date_to else None,

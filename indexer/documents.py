@@ -15,6 +15,7 @@ from archive.gazetteer import region_levels
 from archive.labels import iso_from_yyyymmdd, to_yyyymmdd
 from archive.model import Article, Bulletin
 from indexer.analysis import cut
+from indexer.serials import serial_terms
 
 # An analysed text: the set of its words
 Analysed = set[str]
@@ -32,7 +33,7 @@ class IndexDoc:
 # The one shape of an article read back from the index (hits, the bulletin view).
 ARTICLE_KEYS = (
     "article_id", "bulletin_id", "series", "issue", "year", "date", "city", "place",
-    "regions", "doc_type", "section", "order", "title", "text", "body",
+    "regions", "doc_type", "section", "order", "title", "text", "body", "head",
 )
 
 
@@ -80,6 +81,25 @@ def bulletin_meta(b: Bulletin) -> dict[str, Any]:
     }
 
 
+def header_text(b: Bulletin) -> str:
+    """A 公文's header fields a person might type, one a line (发文字号, 发文机关, 签发人,
+    主送 when the text does not open with it, 印发机关); '' for a 简报 (whose issuer is
+    a facet and would match every article of the issue)."""
+    if b.kind != "公文":
+        return ""
+    lines = [b.serial, b.issuer, f"签发人：{b.signer}" if b.signer else None, b.print_org]
+    first = b.articles[0].paragraphs[0] if b.articles and b.articles[0].paragraphs else ""
+    if b.addressee and b.addressee != first:
+        lines.append(b.addressee)
+    return "\n".join(dict.fromkeys(x for x in lines if x))
+
+
+def organs(issuer: str | None) -> str | None:
+    """The 发文机关 facet's values of an issuer: each organ of a joint one, comma-joined."""
+    parts = [p.strip().replace(",", " ") for p in (issuer or "").split("、")]
+    return ",".join(dict.fromkeys(p for p in parts if p)) or None
+
+
 def article_doc(b: Bulletin, a: Article, source: str) -> IndexDoc:
     """The index document of one article, analysed."""
     date = b.date
@@ -99,14 +119,20 @@ def article_doc(b: Bulletin, a: Article, source: str) -> IndexDoc:
         "places": ",".join(a.places) if a.places else None,
         "region": ",".join(dict.fromkeys(lv for r in a.regions for lv in region_levels(r))) or None,
         "doc_type": b.doc_type,
+        "organ": organs(b.issuer),
+        "topic": b.topic.replace(",", " ") if b.topic else None,
+        "serial": serial_terms(b.serial) if b.kind == "公文" else None,
         "section": a.section,
         "order": a.order,
         "meta": bulletin_meta(b),
         "body": a.body,
     }
+    head = header_text(b)
     title_words, title_units = cut(a.title)
-    text_words, text_units = cut(a.text)
+    # the header is searched as the text's first lines; the stored text stays as printed
+    text_words, text_units = cut(f"{head}\n{a.text}" if head else a.text)
     values["title"] = a.title
     values["text"] = a.text
+    values["head"] = head or None
     words = {"title": title_words, "text": text_words}
     return IndexDoc(values=values, words=words, units=(title_units, text_units))

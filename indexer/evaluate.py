@@ -38,11 +38,13 @@ class Filters:
     bulletin: tuple[str, ...] = ()  # bulletin ids (the issue facet)
     issue: int | None = None  # issue number within its year
     place: str | None = None
-    series: str | None = None
+    series: tuple[str, ...] = ()  # 简报 series (a facet: several are OR)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     region: tuple[str, ...] = ()  # unit paths of the 地区 facet: "江苏省/南京市"
     doc_type: tuple[str, ...] = ()  # 文种
+    issuer: tuple[str, ...] = ()  # 发文机关 / 编发单位 (the keyword field `organ`)
+    topic: tuple[str, ...] = ()  # 主题分类
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,25 +54,26 @@ class Filters:
             "bulletin": list(self.bulletin),
             "issue": self.issue,
             "place": self.place,
-            "series": self.series,
+            "series": list(self.series),
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
             "region": list(self.region),
             "doc_type": list(self.doc_type),
+            "issuer": list(self.issuer),
+            "topic": list(self.topic),
         }
 
 
 def filter_set(s: Searcher, snap: Snapshot, f: Filters, kf: KeyFacets) -> DocSet:
     """The live documents that pass the filters (a mask)."""
     docs: DocSet = snap.live
-    for name, values in (("region", f.region), ("doc_type", f.doc_type)):
+    for name, values in (("region", f.region), ("doc_type", f.doc_type), ("organ", f.issuer), ("topic", f.topic)):
         if values:
             docs = docs & kf.docs_with(name, values)
-    for name, values in (("city", f.city), ("year", f.year), ("month", f.month), ("bulletin", f.bulletin)):
+    for name, values in (("city", f.city), ("year", f.year), ("month", f.month), ("bulletin", f.bulletin),
+                         ("series", f.series)):
         if values:
             docs = docs & snap.docs_with(name, values)
-    if f.series:
-        docs = docs & snap.docs_with("series", (f.series,))
     if f.issue is not None:
         docs = docs & (snap.issue == f.issue)
     if f.place:
@@ -145,7 +148,8 @@ class Evaluator:
 
     def _text(self, docnum: int) -> str:
         f = self.s.stored_fields(docnum)
-        return f"{f.get('title', '')}\n{f.get('text', '')}"
+        # staff: a 公文's header (indexer.documents.header_text) is searched with its text
+        return f"{f.get('title', '')}\n{f.get('head') or ''}\n{f.get('text', '')}"
 
     def _term(self, node: q.Term, positive: bool) -> DocSet:
         c = q.compile_term(node)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
@@ -38,6 +39,17 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 COLUMNS = ("序号", "标题", "地点", "城市", "简报", "期次", "日期", "编发单位", "栏目", "引用", "链接", "正文")
+
+
+# Seconds an export takes per 1,000 articles (records gathered + rendered), measured by
+# `python -m bench.export --sizes 5000` on the shared 2-core machine: the page shows the
+# estimate beside its progress indicator.
+SECONDS_PER_1000 = {"csv": 3.5, "xlsx": 6.0, "docx": 7.5}
+
+
+def export_seconds(fmt: str, total: int) -> float:
+    """About how long an export of `total` articles takes, for the page's progress note."""
+    return SECONDS_PER_1000.get(fmt, 4.0) * total / 1000
 
 
 class ExportTooLarge(ValueError):
@@ -227,111 +239,263 @@ def _cover_lines(export: Export) -> list[tuple[str, str]]:
     ]
 
 
-def _east_asian_font(style: Any, name: str) -> None:
-    """Set the East Asian font of a python-docx style (Word otherwise picks a Latin font)."""
+# The Word 汇编 follows GB/T 9704-2012 (党政机关公文格式): A4, 天头 37 mm, 订口 28 mm,
+# a 156 × 225 mm text block of 22 lines of 28 characters; 3号 (16 pt) 仿宋-style body,
+# 2号 (22 pt) 小标宋-style titles. Each font is named with the one Word and LibreOffice
+# take when it is missing (w:altName in the font table; LibreOffice then goes on to
+# fontconfig, which finds Noto Serif CJK on a machine with fonts-noto-cjk).
+PAGE_MM = (210, 297)
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}  # (297-37-225, 210-28-156)
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+BODY_PT = 16  # 3号
+TITLE_PT = 22  # 2号
+SMALL_PT = 14  # 4号: source line, citation, contents
+LAYOUT_SLACK = 1.04  # lines a layout takes beyond the grid's count (line-breaking rules, widows)
+LINE_PITCH_PT = 225 / LINES_PER_PAGE / 25.4 * 72  # 28.9 pt: 22 lines in the 225 mm block
+FONTS = {  # role → (font asked for, its fallback)
+    "body": ("仿宋_GB2312", "仿宋"),
+    "title": ("方正小标宋简体", "宋体"),
+    "heading": ("黑体", "SimHei"),
+}
+# A paragraph that is only a link back to the page an article was copied from (xinwen's
+# "[查看原文](https://…)", which the Markdown reader keeps as the words 查看原文) is left
+# out of print; a link inside a sentence keeps its words.
+LINK_STUBS = frozenset({"查看原文", "阅读原文", "原文链接", "点击查看原文", "点击阅读原文", "查看详情", "原文"})
+_LINK_STUB = re.compile(r"^\s*(?:\[[^\]]*\]\([^)]*\)\s*)+$")
+_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*\)")
+
+
+def printable_paragraphs(text: str) -> list[str]:
+    """An article's paragraphs for print: empty ones and link stubs dropped, Markdown
+    links reduced to their words."""
+    out = []
+    for p in text.split("\n"):
+        p = p.strip()
+        if p and not _LINK_STUB.match(p) and p.strip("[]【】 ") not in LINK_STUBS:
+            out.append(_LINK.sub(r"\1", p))
+    return out
+
+
+def _east_asian_font(style: Any, name: str, size_pt: float | None = None, bold: bool | None = None) -> None:
+    """Set a python-docx style's fonts (East Asian and Latin: Word otherwise picks a Latin
+    font for Chinese), and its size and weight when given."""
     from docx.oxml.ns import qn
+    from docx.shared import Pt
 
     rpr = style.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), name)
+        rpr.insert(0, fonts)
+    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+        fonts.set(qn(attr), name)
+    if fonts.get(qn("w:asciiTheme")) is not None or fonts.get(qn("w:eastAsiaTheme")) is not None:
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)
+    if size_pt is not None:
+        style.font.size = Pt(size_pt)
+    if bold is not None:
+        style.font.bold = bold
+    if style.font.color.type is not None:  # the template's blue headings: print black
+        from docx.shared import RGBColor
+
+        style.font.color.rgb = RGBColor(0, 0, 0)
 
 
-def _toc_field(paragraph: Any) -> None:
-    """A Word TOC field (headings 1), filled in when Word updates fields on opening."""
+def _font_table(doc: Any) -> None:
+    """Name each font's fallback in the font table (w:altName), so that a machine without
+    方正小标宋简体 or 仿宋_GB2312 shows 宋体 / 仿宋 rather than a Latin font."""
+    from lxml import etree
+
+    part = next((p for p in doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"), None)
+    if part is None:  # pragma: no cover - python-docx's template has one
+        return
+    ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    root = etree.fromstring(part.blob)
+    for name, alt in FONTS.values():
+        font = etree.SubElement(root, f"{{{ns}}}font", {f"{{{ns}}}name": name})
+        etree.SubElement(font, f"{{{ns}}}altName", {f"{{{ns}}}val": alt})
+        etree.SubElement(font, f"{{{ns}}}charset", {f"{{{ns}}}val": "86"})  # GB2312
+        etree.SubElement(font, f"{{{ns}}}family", {f"{{{ns}}}val": "roman"})
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _update_fields_on_open(doc: Any) -> None:
+    """w:updateFields in the settings: Word updates the contents' page numbers on opening
+    (LibreOffice computes its page references when it lays the document out)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    def run_with(child: Any) -> None:
-        r = OxmlElement("w:r")
-        r.append(child)
-        paragraph._p.append(r)
-
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    begin.set(qn("w:dirty"), "true")
-    run_with(begin)
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = 'TOC \\o "1-1" \\h \\z \\u'
-    run_with(instr)
-    sep = OxmlElement("w:fldChar")
-    sep.set(qn("w:fldCharType"), "separate")
-    run_with(sep)
-    text = OxmlElement("w:t")
-    text.text = "（在 Word 中按 F9 更新页码目录）"
-    run_with(text)
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run_with(end)
+    el = OxmlElement("w:updateFields")
+    el.set(qn("w:val"), "true")
+    doc.settings.element.append(el)
 
 
-class _Appender:
-    """Appends paragraphs to a python-docx body in constant time.
+def _page_setup(section: Any) -> None:
+    from docx.shared import Mm
 
-    `Document.add_paragraph` finds the body's closing <w:sectPr> by scanning
-    every child, which makes a 10,000-article 汇编 quadratic (minutes); this
-    keeps the sectPr and inserts before it, and resolves each style name once.
-    """
+    section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    section.header_distance, section.footer_distance = Mm(15), Mm(20)
 
-    def __init__(self, doc: Any) -> None:
-        self.doc = doc
-        self.body = doc.element.body
-        self.end = self.body.sectPr
-        self.style_ids: dict[str, str] = {}
 
-    def paragraph(self, text: str = "", style: str | None = None) -> Any:
-        """A new last paragraph (its <w:p> element) with `text` as one run."""
-        from docx.oxml import OxmlElement
+def _page_number_footer(section: Any) -> None:
+    """"— N —" centred in the footer, as GB/T 9704 prints page numbers (4号)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-        p = OxmlElement("w:p")
-        if self.end is not None:
-            self.end.addprevious(p)
-        else:  # pragma: no cover - python-docx's template always ends with a sectPr
-            self.body.append(p)
-        if style:
-            if style not in self.style_ids:
-                self.style_ids[style] = self.doc.styles[style].style_id
-            p.get_or_add_pPr().style = self.style_ids[style]
-        if text:
-            self.run(p, text)
-        return p
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run("— ")
+    _field(p._p, "PAGE", "1")
+    p.add_run(" —")
 
-    @staticmethod
-    def run(p: Any, text: str, italic: bool = False, bold: bool = False) -> None:
-        """Append a run of plain text (one line: the caller splits paragraphs)."""
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
 
-        r = OxmlElement("w:r")
-        if italic or bold:
-            rpr = OxmlElement("w:rPr")
-            if bold:
-                rpr.append(OxmlElement("w:b"))
-            if italic:
-                rpr.append(OxmlElement("w:i"))
-            r.append(rpr)
-        t = OxmlElement("w:t")
-        t.set(qn("xml:space"), "preserve")
-        t.text = text
-        r.append(t)
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _x(text: str) -> str:
+    """Text for XML character data (python-docx's _cell already dropped invalid characters)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _run(text: str, bold: bool = False, italic: bool = False) -> str:
+    rpr = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+    return f'<w:r>{"<w:rPr>" + rpr + "</w:rPr>" if rpr else ""}<w:t xml:space="preserve">{_x(text)}</w:t></w:r>'
+
+
+def _field_xml(instruction: str, shown: str) -> str:
+    """A field (PAGE, PAGEREF …) showing `shown` until it is updated."""
+    return ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> {_x(instruction)} </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            f'<w:r><w:t>{_x(shown)}</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
+
+
+def _field(p: Any, instruction: str, shown: str) -> None:
+    """A field at the end of paragraph element `p` (the footer's PAGE)."""
+    from docx.oxml import parse_xml
+
+    for r in parse_xml(f'<w:p xmlns:w="{_W}">{_field_xml(instruction, shown)}</w:p>'):
         p.append(r)
 
 
+class _Body:
+    """The 汇编's paragraphs as WordprocessingML text, parsed once and put before the
+    body's closing <w:sectPr>: a 10,000-article 汇编 is ~150,000 paragraphs, and making
+    each element through python-docx costs ~0.1 ms a piece."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.parts: list[str] = []
+        self.style_ids: dict[str, str] = {}
+
+    def style(self, name: str) -> str:
+        if name not in self.style_ids:
+            self.style_ids[name] = self.doc.styles[name].style_id
+        return self.style_ids[name]
+
+    def paragraph(self, runs: str, style: str | None = None, page_break: bool = False, bookmark: str | None = None,
+                  mark_id: int = 0) -> None:
+        ppr = (f'<w:pStyle w:val="{self.style(style)}"/>' if style else "") + ("<w:pageBreakBefore/>" if page_break else "")
+        if bookmark:
+            runs = f'<w:bookmarkStart w:id="{mark_id}" w:name="{bookmark}"/>{runs}<w:bookmarkEnd w:id="{mark_id}"/>'
+        self.parts.append(f'<w:p>{"<w:pPr>" + ppr + "</w:pPr>" if ppr else ""}{runs}</w:p>')
+
+    def close(self) -> None:
+        from docx.oxml import parse_xml
+
+        body = self.doc.element.body
+        end = body.sectPr
+        for el in parse_xml(f'<w:body xmlns:w="{_W}">{"".join(self.parts)}</w:body>'):
+            end.addprevious(el)
+        self.parts = []
+
+
+def _width(text: str) -> float:
+    """Width in full-width characters: an ASCII letter, digit or space about 0.7 of one (half, and the space LibreOffice and Word put between it and Chinese)."""
+    return len(text) - 0.3 * sum(1 for c in text if c < "\u0100")
+
+
+def _lines(text: str, per_line: int = CHARS_PER_LINE, indent: int = 2) -> int:
+    """Lines a paragraph takes on a grid of `per_line` characters (`indent` of them indented)."""
+    return max(1, math.ceil((_width(text) + indent) / per_line))
+
+
+def estimated_pages(export: Export) -> list[int]:
+    """The page each article starts on, estimated on GB/T 9704's 22 × 28 grid (the
+    contents at 4号: 25 × 31): shown in the contents until the page references are
+    updated (Word on opening, see _update_fields_on_open; LibreOffice as it lays out)."""
+    small_per_line = int((PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]) / (SMALL_PT / 72 * 25.4))
+    small_per_page = int(LINES_PER_PAGE * BODY_PT / SMALL_PT)
+    title_per_line = int(CHARS_PER_LINE * BODY_PT / TITLE_PT)
+    contents = 1 + sum(_lines(f"{r.n}．{r.heading}（{r.series} {chinese_date(r.date)}）", small_per_line, 6)
+                       for r in export.records)
+    page = 1 + 1 + -(-contents // small_per_page)  # the cover, then the contents
+    out: list[int] = []
+    for r in export.records:
+        out.append(page)
+        lines = 1.2 * _lines(r.heading, title_per_line, 0) + 1  # the title and the space after it
+        lines += (_lines(r.issue_label, small_per_line, 0) + _lines(r.citation, small_per_line, 3)) * SMALL_PT / BODY_PT
+        lines += sum(_lines(p) for p in printable_paragraphs(r.text)) * LAYOUT_SLACK
+        page += max(1, math.ceil(lines / LINES_PER_PAGE))
+    return out
+
+
+def _styles(doc: Any) -> None:
+    """The 汇编's styles on GB/T 9704's sizes and grid."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+    from docx.shared import Mm, Pt
+
+    styles = doc.styles
+    body, title, heading = (FONTS[k][0] for k in ("body", "title", "heading"))
+    normal = styles["Normal"]
+    _east_asian_font(normal, body, BODY_PT)
+    pf = normal.paragraph_format
+    pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(LINE_PITCH_PT)
+    pf.space_before = pf.space_after = Pt(0)
+    pf.first_line_indent = Pt(2 * BODY_PT)
+    pf.widow_control = True
+    for name in ("Title", "Heading 1"):
+        st = styles[name]
+        _east_asian_font(st, title, TITLE_PT, bold=False)
+        f = st.paragraph_format
+        f.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        f.first_line_indent = Pt(0)
+        f.line_spacing_rule, f.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(LINE_PITCH_PT * 1.2)
+        f.space_before, f.space_after = Pt(0), Pt(LINE_PITCH_PT)
+        f.keep_with_next = True
+    h2 = styles["Heading 2"]
+    _east_asian_font(h2, heading, BODY_PT, bold=False)
+    h2.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    h2.paragraph_format.first_line_indent = Pt(0)
+    for name, size in (("汇编来源", SMALL_PT), ("汇编目录", SMALL_PT)):
+        st = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        st.base_style = normal
+        _east_asian_font(st, body, size)
+        st.paragraph_format.first_line_indent = Pt(0)
+        st.paragraph_format.line_spacing = Pt(LINE_PITCH_PT * size / BODY_PT)
+    toc = styles["汇编目录"].paragraph_format
+    toc.left_indent, toc.first_line_indent = Pt(2 * SMALL_PT), Pt(-2 * SMALL_PT)
+    toc.tab_stops.add_tab_stop(Mm(PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]),
+                               WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+
+
 def render_docx(export: Export) -> bytes:
-    """A Word 汇编: a cover (query, filters, date, count), a table of contents, and each
-    article with its title, source line, citation and full text."""
+    """A Word 汇编 to print: A4 on GB/T 9704's margins, sizes and grid; a cover (query,
+    filters, date, count), a contents list with each article's page number (estimated,
+    and a PAGEREF field that Word updates on opening and LibreOffice computes), and each
+    article on a new page with its title, source line, citation and full text."""
     from docx import Document
     from docx.enum.section import WD_SECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
 
     doc = Document()
-    for style_name in ("Normal", "Title", "Heading 1", "Heading 2"):
-        _east_asian_font(doc.styles[style_name], "宋体" if style_name == "Normal" else "黑体")
-    doc.styles["Normal"].font.size = Pt(11)
+    _styles(doc)
+    _font_table(doc)
+    _page_setup(doc.sections[0])
     doc.core_properties.title = f"简报汇编：{export.query or '全部文章'}"
     doc.core_properties.author = "简报检索"
 
@@ -348,30 +512,28 @@ def render_docx(export: Export) -> bytes:
         doc.save(out)
         return out.getvalue()
 
-    doc.add_section(WD_SECTION.NEW_PAGE)
-    from docx.text.paragraph import Paragraph
-
-    w = _Appender(doc)
-    w.paragraph("目录", "Heading 2")
-    _toc_field(Paragraph(w.paragraph(), doc._body))
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    _page_setup(section)
+    _page_number_footer(section)
+    _update_fields_on_open(doc)
+    w = _Body(doc)
+    w.paragraph(_run("目录"), "Heading 2")
+    pages = estimated_pages(export)
+    for r, page in zip(export.records, pages):
+        when = f"{r.series} {chinese_date(r.date)}" if r.date else r.series
+        w.paragraph(_run(f"{r.n}．" + _cell(r.heading)) + _run(f"（{when}）") + "<w:r><w:tab/></w:r>"
+                    + _field_xml(f"PAGEREF _a{r.n} \\h", str(page)), "汇编目录")
     for r in export.records:
-        p = w.paragraph(_cell(r.heading), "List Number")
-        w.run(p, f"　{r.series} {chinese_date(r.date)}", italic=True)
-
-    for r in export.records:
-        heading = w.paragraph(_cell(r.heading), "Heading 1")
-        Paragraph(heading, doc._body).paragraph_format.page_break_before = True
+        w.paragraph(_run(_cell(r.heading)), "Heading 1", page_break=True, bookmark=f"_a{r.n}", mark_id=r.n)
         source = [r.issue_label]
         if r.date and chinese_date(r.date) not in r.issue_label:
             source.append(chinese_date(r.date))
         source += [x for x in (r.place, r.section, r.issuer) if x]
-        w.run(w.paragraph(), _cell(" · ".join(source)), italic=True)
-        cite = w.paragraph()
-        w.run(cite, "引用：", bold=True)
-        w.run(cite, _cell(r.citation))
-        for para in r.text.split("\n"):
-            if para.strip():
-                w.paragraph(_cell(para))
+        w.paragraph(_run(_cell(" · ".join(source))), "汇编来源")
+        w.paragraph(_run("引用：", bold=True) + _run(_cell(r.citation)), "汇编来源")
+        for para in printable_paragraphs(r.text):
+            w.paragraph(_run(_cell(para)))
+    w.close()
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -1,4 +1,5 @@
-"""Facets over multi-valued keyword fields: 地区 (region, hierarchical) and 文种 (doc_type).
+"""Facets over multi-valued keyword fields: 地区 (region, hierarchical), 文种 (doc_type),
+发文机关 / 编发单位 (organ) and 主题分类 (topic).
 
 Made once per index version from each segment's facet columns (indexer.segcols):
 one (document, value) pair per value a document holds, as numpy arrays, so that
@@ -22,7 +23,7 @@ from whoosh.searching import Searcher
 
 from indexer.columns import merge_values, segments
 
-FIELDS = ("region", "doc_type")
+FIELDS = ("region", "doc_type", "organ", "topic")
 REGION_FACET_LIMIT = 40  # values shown per level
 
 

@@ -107,8 +107,14 @@ def _region_items(params: SearchParams, counted: list[dict[str, Any]]) -> list[F
     return items
 
 
+def topic_label(value: str) -> str:
+    """A gov.cn 主题分类 as shown: 国防\\国防建设 → 国防 › 国防建设."""
+    return value.replace("\\", " › ")
+
+
 def build_facets(params: SearchParams, raw: dict[str, list[dict[str, Any]]]) -> dict[str, list[Facet]]:
-    """The facet sidebar: city, year, month (all months; the page shows those of chosen years) and issue."""
+    """The facet sidebar: city, year, month (all months; the page shows those of chosen years),
+    issue, 地区, 文种, series, 发文机关 and 主题分类."""
     facets: dict[str, list[Facet]] = {
         "city": _items(params, raw.get("city", []), params.city, "city"),
         "year": _items(params, raw.get("year", []), params.year, "year", label=year_label),
@@ -116,6 +122,9 @@ def build_facets(params: SearchParams, raw: dict[str, list[dict[str, Any]]]) -> 
         "issue": _items(params, raw.get("issue", []), params.bulletin, "bulletin"),
         "region": _region_items(params, raw.get("region", [])),
         "doc_type": _items(params, raw.get("doc_type", []), params.doc_type, "doc_type"),
+        "series": _items(params, raw.get("series", []), params.series, "series"),
+        "issuer": _items(params, raw.get("issuer", []), params.issuer, "issuer"),
+        "topic": _items(params, raw.get("topic", []), params.topic, "topic", label=topic_label),
     }
     if params.issue is not None:  # `issue=11`: a number, shown as a removable filter
         facets["issue"].append(
@@ -151,8 +160,8 @@ def active_filters(params: SearchParams, facets: dict[str, list[Facet]]) -> list
         out.append({"label": f"期号：{issue_number_label(params.issue)}", "remove_url": state_url(params, issue=None)})
     if params.place:
         out.append({"label": f"地点：{params.place}", "remove_url": state_url(params, place=None)})
-    if params.series:
-        out.append({"label": f"简报：{params.series}", "remove_url": state_url(params, series=None)})
+    for s in params.series:
+        out.append({"label": f"简报：{s}", "remove_url": state_url(params, series=_toggle(params.series, s))})
     if params.date_from:
         out.append({"label": f"起始：{params.date_from.isoformat()}", "remove_url": state_url(params, date_from=None)})
     if params.date_to:
@@ -161,6 +170,10 @@ def active_filters(params: SearchParams, facets: dict[str, list[Facet]]) -> list
         out.append({"label": f"地区：{r.replace('/', ' › ')}", "remove_url": state_url(params, region=_toggle(params.region, r))})
     for d in params.doc_type:
         out.append({"label": f"文种：{d}", "remove_url": state_url(params, doc_type=_toggle(params.doc_type, d))})
+    for d in params.issuer:
+        out.append({"label": f"发文机关：{d}", "remove_url": state_url(params, issuer=_toggle(params.issuer, d))})
+    for d in params.topic:
+        out.append({"label": f"主题分类：{topic_label(d)}", "remove_url": state_url(params, topic=_toggle(params.topic, d))})
     return out
 
 

@@ -34,6 +34,8 @@ def filters_for(params: SearchParams) -> Filters:
         date_to=params.date_to,
         region=params.region,
         doc_type=params.doc_type,
+        issuer=params.issuer,
+        topic=params.topic,
     )
 
 

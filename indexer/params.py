@@ -51,14 +51,34 @@ class Pairs:
         return [v for k, v in self.pairs if k == key]
 
 
+# Each parameter as the page labels its field, for messages in plain words.
+LABELS = {
+    "q": "检索词", "page": "页码", "year": "年份", "month": "月份", "issue": "期次", "sort": "排序",
+    "from": "起始日期", "to": "截止日期", "city": "城市", "place": "地点", "series": "简报",
+    "region": "地区", "doc_type": "文种", "issuer": "发文机关", "topic": "主题分类", "format": "导出格式",
+}
+
+
 class BadParam(ValueError):
-    """A request parameter has a value that cannot be understood."""
+    """A request parameter has a value that cannot be understood: the message names the
+    field as the page labels it (起始日期无效：2023-13-45（不存在这个日期）)."""
 
     def __init__(self, name: str, value: str, reason: str) -> None:
-        super().__init__(f"参数 {name} 的值无效（{value[:40]!r}）：{reason}")
+        super().__init__(f"{LABELS.get(name, name)}无效：{value[:40]}（{reason}）")
         self.name = name
         self.value = value
         self.reason = reason
+        self.errors: list[BadParam] = [self]
+
+
+class BadParams(BadParam):
+    """Several parameters are bad: every one of them (`errors`), the first one's name."""
+
+    def __init__(self, errors: list[BadParam]) -> None:
+        first = errors[0]
+        super().__init__(first.name, first.value, first.reason)
+        self.errors = list(errors)
+        self.args = ("；".join(str(e) for e in errors),)
 
 
 @dataclass(frozen=True)
@@ -72,11 +92,13 @@ class SearchParams:
     bulletin: tuple[str, ...] = ()  # `issue=<bulletin id>`
     issue: int | None = None  # `issue=<number>` (第11期)
     place: str | None = None
-    series: str | None = None
+    series: tuple[str, ...] = ()  # 简报 series (repeatable: a facet)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     region: tuple[str, ...] = ()  # 地区 facet: unit paths "江苏省/南京市" (repeatable)
     doc_type: tuple[str, ...] = ()  # 文种 (repeatable)
+    issuer: tuple[str, ...] = ()  # 发文机关 / 编发单位 (repeatable)
+    topic: tuple[str, ...] = ()  # 主题分类 (repeatable)
     sort: str = "relevance"
     sort_given: bool = False  # whether the URL chose the sort explicitly
     page: int = 1
@@ -88,7 +110,7 @@ class SearchParams:
         return bool(
             self.city or self.year or self.month or self.bulletin or self.issue is not None
             or self.place or self.series or self.date_from or self.date_to
-            or self.region or self.doc_type
+            or self.region or self.doc_type or self.issuer or self.topic
         )
 
     @property
@@ -113,7 +135,7 @@ class SearchParams:
         me = self
         q = get("q", me.q)
         issue = get("issue", me.issue)
-        place, series = get("place", me.place), get("series", me.series)
+        place = get("place", me.place)
         date_from, date_to = get("date_from", me.date_from), get("date_to", me.date_to)
         sort, sort_given, page = get("sort", me.sort), get("sort_given", me.sort_given), get("page", me.page)
         args: list[tuple[str, str]] = []
@@ -127,14 +149,15 @@ class SearchParams:
             args.append(("issue", str(issue)))
         if place:
             args.append(("place", place))
-        if series:
-            args.append(("series", series))
+        args += [("series", s) for s in get("series", me.series)]
         if date_from:
             args.append(("from", date_from.isoformat()))
         if date_to:
             args.append(("to", date_to.isoformat()))
         args += [("region", r) for r in get("region", me.region)]
         args += [("doc_type", d) for d in get("doc_type", me.doc_type)]
+        args += [("issuer", d) for d in get("issuer", me.issuer)]
+        args += [("topic", d) for d in get("topic", me.topic)]
         if sort_given:
             args.append(("sort", sort))
         if page != 1:
@@ -220,13 +243,8 @@ def parse_query(value: str | None) -> tuple[str, list[str]]:
     return q, [cut] if cut else []
 
 
-def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = SORTS) -> SearchParams:
-    """Turn ``request.args`` into :class:`SearchParams`; raise :class:`BadParam` for bad values."""
-    q, notices = parse_query(args.get("q"))
-
-    years = tuple(parse_year(v) for v in _values(args, "year"))
-    months = tuple(parse_month(v) for v in _values(args, "month"))
-
+def _issues(args: MultiArgs) -> tuple[tuple[str, ...], int | None]:
+    """The `issue` values: bulletin ids, and at most one issue number."""
     bulletins: list[str] = []
     numbers: set[int] = set()
     for value in _values(args, "issue"):
@@ -247,33 +265,58 @@ def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = SORTS) -> Search
     issue = numbers.pop() if numbers else None
     if issue is not None and not 0 <= issue <= MAX_ISSUE:
         raise BadParam("issue", str(issue), "期号超出范围")
+    return tuple(bulletins), issue
 
-    raw_sort = _single(args, "sort")
-    if raw_sort is not None and raw_sort not in sorts:
-        raise BadParam("sort", raw_sort, "排序只能是 " + " 或 ".join(sorts))
 
-    date_from = parse_date("from", _single(args, "from"))
-    date_to = parse_date("to", _single(args, "to"))
+def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = SORTS) -> SearchParams:
+    """Turn ``request.args`` into :class:`SearchParams`; raise :class:`BadParam` for a bad
+    value (:class:`BadParams`, naming every one, when several are bad)."""
+    errors: list[BadParam] = []
+
+    def check(parse: Any, default: Any) -> Any:
+        try:
+            return parse()
+        except BadParam as exc:
+            errors.append(exc)
+            return default
+
+    q, notices = parse_query(args.get("q"))
+    years = check(lambda: tuple(parse_year(v) for v in _values(args, "year")), ())
+    months = check(lambda: tuple(parse_month(v) for v in _values(args, "month")), ())
+    bulletins, issue = check(lambda: _issues(args), ((), None))
+
+    def sort() -> str | None:
+        raw = _single(args, "sort")
+        if raw is not None and raw not in sorts:
+            raise BadParam("sort", raw, "排序只能是 " + " 或 ".join(sorts))
+        return raw
+
+    raw_sort = check(sort, None)
+    date_from = check(lambda: parse_date("from", _single(args, "from")), None)
+    date_to = check(lambda: parse_date("to", _single(args, "to")), None)
     if date_from and date_to and date_from > date_to:
-        raise BadParam("from", date_from.isoformat(), "起始日期晚于截止日期")
+        errors.append(BadParam("from", date_from.isoformat(), f"起始日期晚于截止日期 {date_to.isoformat()}"))
+    many = {name: check(lambda name=name: tuple(_values(args, name)), ())
+            for name in ("city", "series", "region", "doc_type", "issuer", "topic")}
+    place = check(lambda: _single(args, "place"), None)
+    page = check(lambda: parse_page(args.get("page")), 1)
+    if errors:
+        raise errors[0] if len(errors) == 1 else BadParams(errors)
 
     return SearchParams(
         q=q,
-        city=tuple(_values(args, "city")),
         year=years,
         month=months,
-        bulletin=tuple(bulletins),
+        bulletin=bulletins,
         issue=issue,
-        place=_single(args, "place"),
-        series=_single(args, "series"),
+        place=place,
         date_from=date_from,
         date_to=date_to,
-        region=tuple(_values(args, "region")),
-        doc_type=tuple(_values(args, "doc_type")),
         sort=raw_sort or "relevance",
         sort_given=raw_sort is not None,
-        page=parse_page(args.get("page")),
+        page=page,
         notices=tuple(notices),
+        **many,
     )
 
 
@@ -287,3 +330,44 @@ def parse_terms(args: Mapping[str, Any] | MultiArgs) -> list[str]:
         if term and term not in terms:
             terms.append(term)
     return terms
+
+
+# The advanced search form's word fields (and 在结果中检索's `within`): turned into the
+# query syntax, so that the page's URL state is the same as typing it.
+ADVANCED = ("adv_all", "adv_any", "adv_none", "adv_phrase", "adv_serial", "adv_scope", "within")
+_SYNTAX = re.compile(r'["“”＂()（）:：]')
+_OPERATOR_WORDS = {"and", "or", "not"}
+
+
+def _words(value: str | None) -> list[str]:
+    """The words of a form field, without quotes, brackets or colons that would be syntax."""
+    words = _SYNTAX.sub(" ", clean_text(value or "")).split()
+    return [w.lstrip("-+") for w in words if w.lstrip("-+") and w.lower() not in _OPERATOR_WORDS]
+
+
+def compose_query(base: str, args: MultiArgs) -> str | None:
+    """The query the advanced form (or 在结果中检索) asks for, added to `base` (the current
+    query); None when the request has none of those fields. 标题 scope puts each word in
+    `标题:`; all words AND, any words OR (in brackets), none of them NOT, the phrase quoted,
+    the 文号 as `文号:`."""
+    if not any((args.get(name) or "").strip() for name in ADVANCED if name != "adv_scope"):
+        return None
+    field = "标题:" if args.get("adv_scope") == "title" else ""
+    parts: list[str] = []
+    if base.strip():
+        parts.append(f"({base})" if re.search(r"\bOR\b|\|\||\bor\b", base) else base)
+    parts += _words(args.get("within"))
+    parts += [field + w for w in _words(args.get("adv_all"))]
+    any_words = [field + w for w in _words(args.get("adv_any"))]
+    if len(any_words) > 1:
+        parts.append("(" + " OR ".join(any_words) + ")")
+    else:
+        parts += any_words
+    phrase = " ".join(_words(args.get("adv_phrase")))
+    if phrase:
+        parts.append(f'{field}"{phrase}"')
+    parts += ["-" + field + w for w in _words(args.get("adv_none"))]
+    serial = " ".join(_SYNTAX.sub(" ", clean_text(args.get("adv_serial") or "")).split())
+    if serial:
+        parts.append(f'文号:"{serial}"' if " " in serial else f"文号:{serial}")
+    return " ".join(parts)

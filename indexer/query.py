@@ -35,13 +35,14 @@ MAX_QUERY_CHARS = 200  # one limit for the web page, the API and the CLI
 MAX_TERMS = 32
 
 TEXT_FIELDS = {"title", "text"}
-KEYWORD_FIELDS = {"city", "place", "province", "series", "section", "month", "doc_type"}
+KEYWORD_FIELDS = {"city", "place", "province", "series", "section", "month", "doc_type", "serial"}
 PLACE_FIELDS = {"city", "place", "province"}  # matched through the gazetteer's units (the 地区 facet)
 NUMBER_FIELDS = {"year", "issue"}
 FIELDS = TEXT_FIELDS | KEYWORD_FIELDS | NUMBER_FIELDS
 FIELD_ALIASES = {
     "标题": "title", "正文": "text", "城市": "city", "地点": "place", "地区": "place", "省份": "province",
     "省": "province", "年份": "year", "期": "issue", "文种": "doc_type", "type": "doc_type",
+    "文号": "serial", "发文字号": "serial",  # staff: a 公文's 发文字号, whole or by its parts (indexer.serials)
 }
 
 
@@ -478,6 +479,10 @@ def compile_term(t: Term) -> Compiled:
     value = t.text
     if t.field in PLACE_FIELDS:
         return Compiled(place_query(t.field, value.strip()))
+    if t.field == "serial":  # staff: 文号 in any bracket style, or its parts (indexer.serials)
+        from indexer.serials import serial_query
+
+        return Compiled(serial_query(value))
     if t.field in KEYWORD_FIELDS:
         v = value.strip()
         if t.field == "city" and v and not v.endswith("市"):

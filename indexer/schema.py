@@ -12,8 +12,10 @@ from whoosh import fields
 # 6: the substring net is a suffix array per segment (indexer.sufarray) instead
 # of bigram, unit and word-pair fields; word fields record presence only;
 # 7: the words of title and text are in each segment's lexicon (indexer.lexicon),
-# not in Whoosh fields.
-SCHEMA_VERSION = 7
+# not in Whoosh fields; 8: a 公文's header fields are searchable text (`head`,
+# in the text's region of the net), `serial` (文号 and its parts), `organ`
+# (发文机关 / 编发单位) and `topic` (主题分类) keyword fields.
+SCHEMA_VERSION = 8
 
 # The searchable texts of an article. Each has two views: its words in the
 # segment's word lexicon (indexer.lexicon: jieba words, presence only; what
@@ -38,6 +40,14 @@ def make_schema() -> fields.Schema:
         month=fields.ID(stored=True, sortable=True),  # "2022-04"
         date=fields.NUMERIC(int, bits=32, stored=True, signed=False, sortable=True),  # 20220402
         issuer=fields.STORED(),
+        # 发文机关 / 编发单位, each organ of a joint issuer (国务院、中央军委): a facet
+        organ=fields.KEYWORD(commas=True),
+        topic=fields.KEYWORD(commas=True),  # 主题分类, where the source gives it: a facet
+        # a 公文's 发文字号, whole and by its parts (indexer.serials): the `文号:` field
+        serial=fields.KEYWORD(commas=True),
+        # a 公文's header as a person might type it (发文字号, 发文机关, 签发人, 印发机关):
+        # searched as the start of its text (indexer.documents.header_text)
+        head=fields.STORED(),
         place=fields.ID(stored=True),
         city=fields.ID(stored=True, sortable=True),
         places=fields.KEYWORD(stored=True, commas=True),

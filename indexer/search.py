@@ -23,6 +23,7 @@ from indexer.evaluate import Evaluator, Filters, filter_set
 from indexer.keyfacets import KeyFacets, build_keyfacets
 from indexer.rank import by_date, by_relevance, oldest
 from indexer.results import facets, hit
+from indexer.serials import serial_first
 from indexer.snippets import term_regex
 from indexer.store import IndexCorruptError, IndexHandle, names_damage
 from indexer.substring import Net
@@ -101,6 +102,7 @@ def search(
         ordered = by_date(matched, snap, k)
     else:
         ordered = by_relevance(net, snap, ev, docs, k)
+        ordered = serial_first(s, query, matched, ordered)  # staff: a query that is a 发文字号
     rx = term_regex(ev.highlight)
     total = len(docs)
     out = {

@@ -36,13 +36,13 @@ import numpy as np
 
 from indexer import arrayfile, segfiles
 
-FORMAT = 1
+FORMAT = 2  # 2: the organ (发文机关) and topic (主题分类) keywords
 MAGIC = segfiles.magic(segfiles.FACETS)
 EXT = segfiles.FACETS.suffix
 # Whoosh column name → name in the file (the facet names of indexer.columns)
 CODED = {"city": "city", "year": "year", "month": "month", "bulletin_id": "bulletin", "series": "series"}
 NUMBERS = ("date", "issue")
-KEYS = ("region", "doc_type")  # multi-valued keyword fields (indexer.keyfacets)
+KEYS = ("region", "doc_type", "organ", "topic")  # multi-valued keyword fields (indexer.keyfacets)
 
 
 class ColumnsFormatError(Exception):

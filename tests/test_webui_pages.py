@@ -181,7 +181,9 @@ def test_unknown_bulletin_is_chinese_404(client: Any, bad: str) -> None:
 def test_bad_params_are_friendly_400(client: Any, query: dict[str, str], status: int) -> None:
     html = page(client, "/", status=status, q="志愿服务", **query)
     name, value = next(iter(query.items()))
-    assert f"参数 {name} 的值无效" in html and 'class="field-error"' in html and "Traceback" not in html
+    from indexer.params import LABELS
+
+    assert f"{LABELS[name]}无效：{value}" in html and 'class="field-error"' in html and "Traceback" not in html
     assert 'id="q"' in html and 'value="志愿服务"' in html  # the search page, the rest of the query kept
     total = client.get("/api/search", query_string={"q": "志愿服务"}).get_json()["total"]
     assert total > 20 and f"共 {total} 篇" in html  # … and searched without the bad parameter

@@ -30,7 +30,7 @@ def export() -> Response:
     """The whole result set of a search as CSV (streamed), XLSX or a Word 汇编."""
     fmt = request.args.get("format", "csv")
     if fmt not in EXPORT_FORMATS:
-        abort(400, f"参数 format 的值无效（{fmt[:20]!r}）：导出格式只能是 " + "、".join(EXPORT_FORMATS))
+        abort(400, f"导出格式无效：{fmt[:20]}（只能是 " + "、".join(EXPORT_FORMATS) + "）")
     params = parse_or_400(request.args)
     try:
         data = export_records(get_index(), params, base_url(), current_app.config["EXPORT_LIMIT"])

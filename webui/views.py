@@ -6,15 +6,17 @@ import dataclasses
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from archive.citation import citation
 from archive.labels import chinese_date, month_label, year_label
 from indexer.bulletin import article_page
-from indexer.export import EXPORT_FORMATS
+from indexer.export import EXPORT_FORMATS, export_seconds
 from indexer.links import active_filters, state_url
-from indexer.params import BadParam, SearchParams, clean_text, parse_query, parse_search_args, parse_terms
+from indexer.params import (
+    ADVANCED, BadParam, SearchParams, clean_text, compose_query, parse_query, parse_search_args, parse_terms,
+)
 from indexer.search import SORTS
 from webui.data import archive_empty, article_url, bulletin_data, related_data, search_data, series_data, suggest_data
 from webui.render import Budget, highlight_text, render_body, terms_regex
@@ -99,10 +101,11 @@ def _parse_keeping_the_rest(args: MultiDict) -> tuple[SearchParams, dict[str, st
         try:
             return parse_search_args(args), errors
         except BadParam as exc:
-            errors[exc.name] = str(exc)
-            args.poplist(exc.name)
-            if exc.name == "from":  # a reversed range: the message stands beside both fields
-                args.poplist("to")
+            for e in exc.errors:  # every bad field at once, each beside its field
+                errors.setdefault(e.name, str(e))
+                args.poplist(e.name)
+                if e.name == "from":  # a reversed range: the message stands beside both fields
+                    args.poplist("to")
     return SearchParams(), errors  # pragma: no cover - every pass removes a name
 
 
@@ -124,6 +127,10 @@ def index() -> tuple[str, int]:
     and the rest of the search is kept.
     """
     params, errors = _parse_keeping_the_rest(request.args)
+    if any(name in request.args for name in ADVANCED) and not errors:
+        # the advanced form / 在结果中检索: redirected to the URL the query syntax gives
+        q, _notes = parse_query(compose_query(params.q, request.args) or params.q)
+        return redirect(state_url(dataclasses.replace(params, q=q, page=1))), 302  # type: ignore[return-value]
     data = search_data(params)
     filters = active_filters(params, data["facets"])
     back = urlencode(params.to_args())
@@ -141,6 +148,7 @@ def index() -> tuple[str, int]:
         suggestions=suggestions(params),
         links=_urls(params),
         export_limit=current_app.config["EXPORT_LIMIT"],
+        export_seconds={fmt: round(export_seconds(fmt, data["total"])) for fmt in EXPORT_FORMATS},
         back=back,
         did_you_mean=did_you_mean(params, data),
         date_offers=date_offers(params, data),

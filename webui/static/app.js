@@ -72,3 +72,62 @@ document.addEventListener("DOMContentLoaded", function () {
     }, 150);
   });
 });
+
+// Exports: the file is made in one go on the server (a 10,000-article 汇编 takes a while),
+// so show what is being made, the seconds so far and the estimate, then save it.
+// Without this script the buttons are plain downloads.
+document.addEventListener("DOMContentLoaded", function () {
+  var box = document.getElementById("export-progress");
+  if (!box || !window.fetch || !window.URL || !URL.createObjectURL) return;
+  var status = box.querySelector(".export-status");
+  var bar = box.querySelector("progress");
+  var busy = false;
+  function fileName(response, fallback) {
+    var cd = response.headers.get("Content-Disposition") || "";
+    var m = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+    return m ? decodeURIComponent(m[1]) : fallback;
+  }
+  document.querySelectorAll("a[data-export]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      if (busy) return;
+      busy = true;
+      var what = link.getAttribute("data-export");
+      var estimate = parseInt(link.getAttribute("data-seconds"), 10) || 0;
+      var started = Date.now();
+      box.hidden = false;
+      bar.hidden = false;
+      box.classList.remove("failed");
+      var tick = function () {
+        var s = Math.round((Date.now() - started) / 1000);
+        status.textContent = "正在生成" + what + "：已用 " + s + " 秒" + (estimate > 2 ? "，预计约 " + estimate + " 秒" : "") + "……";
+      };
+      tick();
+      var timer = setInterval(tick, 1000);
+      fetch(link.href, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) {
+            return response.json().then(function (body) { throw new Error(body.error || ("错误 " + response.status)); },
+                                        function () { throw new Error("错误 " + response.status); });
+          }
+          var name = fileName(response, "export");
+          return response.blob().then(function (blob) {
+            var url = URL.createObjectURL(blob);
+            var a = document.createElement("a");
+            a.href = url;
+            a.download = name;
+            document.body.appendChild(a);
+            a.click();
+            a.remove();
+            setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+            status.textContent = "已生成" + what + "：" + name + "（" + Math.round((Date.now() - started) / 1000) + " 秒）";
+          });
+        })
+        .catch(function (err) {
+          box.classList.add("failed");
+          status.textContent = "导出失败：" + err.message;
+        })
+        .then(function () { clearInterval(timer); busy = false; bar.hidden = true; });
+    });
+  });
+});
