@@ -16,6 +16,9 @@ COMMANDS = {
     "serve": "bulletins.serve_cmd:serve",
     "export": "bulletins.export_cmd:export",
     "report": "bulletins.export_cmd:report",
+    "users": "bulletins.users_cmd:users",
+    "groups": "bulletins.users_cmd:groups",
+    "access": "bulletins.users_cmd:access",
 }
 
 
