@@ -137,7 +137,7 @@ def _after(response: Any) -> Any:
     from flask import request
 
     event = _EVENTS.get(request.endpoint or "")
-    if event is None or response.status_code >= 400:
+    if event is None or response.status_code != 200:
         return response
     what: dict[str, Any] = {}
     if event in ("search", "export", "feed"):
