@@ -31,11 +31,18 @@ def _fail(exc: Exception) -> None:
     raise click.ClickException(str(exc)) from None
 
 
-def _password(given: str | None) -> str:
-    """The password from --password-stdin's line, else asked twice at the terminal (never echoed)."""
-    if given is not None:
-        return given
+def _password(from_stdin: bool) -> str:
+    """The password: one line of standard input (--password-stdin), else asked twice at the
+    terminal (never echoed)."""
+    if from_stdin:
+        return _stdin_line()
     return click.prompt("密码", hide_input=True, confirmation_prompt="再输一次密码")
+
+
+def _stdin_line() -> str:
+    import sys
+
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 @click.group()
@@ -53,7 +60,7 @@ def users_add(name: str, role: str, password_stdin: bool, instance: Path) -> Non
     from webui.auth_passwords import PasswordError, hash_password
 
     try:
-        pw = _password(click.get_text_stream("stdin").readline().rstrip("\n") if password_stdin else None)
+        pw = _password(password_stdin)
         _store(instance).add_user(name, hash_password(pw), role)
     except (AccessError, PasswordError) as exc:
         _fail(exc)
@@ -70,7 +77,7 @@ def users_passwd(name: str, password_stdin: bool, instance: Path) -> None:
     from webui.auth_passwords import PasswordError, hash_password
 
     try:
-        pw = _password(click.get_text_stream("stdin").readline().rstrip("\n") if password_stdin else None)
+        pw = _password(password_stdin)
         _store(instance).set_password(name, hash_password(pw))
         _store(instance).clear_failures(name)
     except (AccessError, PasswordError) as exc:

@@ -72,6 +72,8 @@ def flush(folder: Path) -> None:
         listener = _listeners.pop(key, None)
     if listener is not None:
         listener.stop()  # drains the queue
+        for handler in listener.handlers:
+            handler.close()
         logging.getLogger(f"{_LOGGER}.{abs(hash(key)):x}").handlers = []
 
 
