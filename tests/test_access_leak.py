@@ -194,6 +194,9 @@ def probes(ids: dict[str, str], token: str | None) -> dict[str, list[str]]:
         "admin.change": [],  # POST only (tested in test_access.py)
         "admin.audit_log": [],  # the audit log holds the queries asked: administrators only, checked below
         "static": ["/static/app.js"],
+        "upload.upload_form": ["/upload"],
+        "upload.upload_files": [],  # POST only (tests/test_access_upload.py)
+        "upload.upload_confirm": [],  # POST only
     }
 
 

@@ -43,6 +43,7 @@ LOCK_SECONDS = 15 * 60
 RATE_FAILURES = 10  # failed sign-ins from one address …
 RATE_WINDOW = 5 * 60  # … within this many seconds: that address waits
 PUBLIC_ENDPOINTS = {"auth.login", "static"}
+UPLOAD_ENDPOINTS = {"upload.upload_files"}
 SECRET_FILE = "secret_key"
 
 
@@ -173,6 +174,11 @@ def _identify() -> Any:
     """Before each request with accounts on: who is asking; sign-in required except to sign in."""
     if not current_app.config.get("ACCOUNTS"):
         return None
+    if request.endpoint in UPLOAD_ENDPOINTS:  # the one page that takes files (others keep the app's small limit)
+        from webui.upload import MAX_UPLOAD_BYTES
+
+        request.max_content_length = MAX_UPLOAD_BYTES
+        request.max_form_memory_size = MAX_UPLOAD_BYTES
     g.user = None
     user = _proxy_user()
     name = session.get("user")
