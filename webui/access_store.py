@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -108,13 +109,19 @@ class AccessStore:
 
     def __init__(self, folder: Path) -> None:
         self.path = Path(folder) / DB_NAME
+        self._ready = False  # the tables exist (made once per store object)
+        self._cache: tuple[int, int, Rules, dict[str, User]] | None = None
+        self._local = threading.local()  # each thread's connection for the version check
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self._ready:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(self.path, timeout=10)
         try:
-            con.executescript(_SCHEMA)
+            if not self._ready:
+                con.executescript(_SCHEMA)
+                self._ready = True
             with con:
                 yield con
         finally:
@@ -124,13 +131,40 @@ class AccessStore:
         """A change of users, groups or rules: every cached mask is made again."""
         con.execute("INSERT INTO meta VALUES ('version', 1) ON CONFLICT(key) DO UPDATE SET value = value + 1")
 
+    def _read_all(self) -> tuple[int, Rules, dict[str, User]]:
+        """The version, rules and users, read again only when the file has changed (a stat
+        per request instead of queries: every search asks who the user is and the rules)."""
+        con = getattr(self._local, "con", None)
+        if con is None:
+            with self._db():
+                pass  # the file and its tables
+            con = self._local.con = sqlite3.connect(self.path, timeout=10)
+        row = con.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        stamp = int(row[0]) if row else 0
+        cached = self._cache
+        if cached is not None and cached[0] == stamp:
+            return cached[1], cached[2], cached[3]
+        rules = self.rules()
+        with self._db() as con:
+            members: dict[str, list[str]] = {}
+            for g, u in con.execute("SELECT grp, user FROM members ORDER BY grp"):
+                members.setdefault(u, []).append(g)
+            users = {n: User(n, r, s, tuple(members.get(n, ()))) for n, r, s in
+                     con.execute("SELECT name, role, source FROM users")}
+        self._cache = (stamp, rules.version, rules, users)
+        return rules.version, rules, users
+
     def version(self) -> int:
         """A number that changes with every change of users, groups, memberships or rules."""
-        if not self.path.exists():
-            return 0
-        with self._db() as con:
-            row = con.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-        return int(row[0]) if row else 0
+        return self._read_all()[0]
+
+    def cached_rules(self) -> Rules:
+        """The rules (as `rules()`), re-read only when the store's file has changed."""
+        return self._read_all()[1]
+
+    def cached_user(self, name: str) -> User | None:
+        """A user (as `get_user`), re-read only when the store's file has changed."""
+        return self._read_all()[2].get(name)
 
     # -- users ---------------------------------------------------------------
     def add_user(self, name: str, password_hash: str | None, role: str, source: str = "local") -> None:
@@ -147,8 +181,9 @@ class AccessStore:
     def ensure_user(self, name: str, role: str, source: str) -> None:
         """An account for a user signed in by LDAP or the proxy (reader unless it exists)."""
         with self._db() as con:
-            con.execute("INSERT OR IGNORE INTO users (name, hash, role, source, created) VALUES (?, NULL, ?, ?, ?)",
-                        (name, role_code(role), source, time.time()))
+            if con.execute("INSERT OR IGNORE INTO users (name, hash, role, source, created) VALUES (?, NULL, ?, ?, ?)",
+                           (name, role_code(role), source, time.time())).rowcount:
+                self._bump(con)
 
     def get_user(self, name: str) -> User | None:
         with self._db() as con:

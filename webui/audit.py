@@ -37,9 +37,12 @@ def audit_dir(instance: Path) -> Path:
     return Path(instance) / "audit"
 
 
+_resolved: dict[str, str] = {}
+
+
 def _logger(folder: Path) -> logging.Logger:
     """The audit logger writing under `folder` (one listener thread per folder)."""
-    key = str(folder.resolve())
+    key = _resolved.get(str(folder)) or _resolved.setdefault(str(folder), str(Path(folder).resolve()))
     name = f"{_LOGGER}.{abs(hash(key)):x}"
     log = logging.getLogger(name)
     with _lock:
@@ -67,7 +70,7 @@ def write(folder: Path, who: str | None, addr: str | None, event: str, **what: A
 
 def flush(folder: Path) -> None:
     """Wait until every record so far is on disk (tests, the admin page's export)."""
-    key = str(Path(folder).resolve())
+    key = _resolved.get(str(folder)) or str(Path(folder).resolve())
     with _lock:
         listener = _listeners.pop(key, None)
     if listener is not None:

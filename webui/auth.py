@@ -138,12 +138,8 @@ def feed_token_args() -> list[tuple[str, str]]:
 
 
 def rules() -> Any:
-    """The access rules, re-read when the store's version changes."""
-    cache = current_app.extensions.setdefault("bulletins.rules", {})
-    version = store().version()
-    if cache.get("version") != version:
-        cache["rules"], cache["version"] = store().rules(), version
-    return cache["rules"]
+    """The access rules, re-read when the store changes."""
+    return store().cached_rules()
 
 
 def _safe_next(target: str | None) -> str:
@@ -188,7 +184,7 @@ def _identify() -> Any:
             session.clear()
             g.expired = True
         else:
-            user = store().get_user(name)
+            user = store().cached_user(name)
             if user is None:  # removed since
                 session.clear()
             else:
