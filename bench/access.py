@@ -6,6 +6,7 @@ Two measurements, each alternating the two configurations query by query (so tha
 the load of a shared machine falls on both alike):
   * `indexer`: CPU time of indexer.search.search() without a mask and with a
     reader's allowed-documents mask (webui.access.allowed_mask, made once, cached);
+  * `suggest`: CPU time of autocomplete (indexer.search.suggest) without and with it;
   * `web`: wall time of GET /api/search through the Flask app (test client) with
     accounts off, and with accounts on as a signed-in 读者 — session, the rules'
     version check, the mask, and the audit record of each search included.
@@ -105,6 +106,31 @@ def bench_indexer(index: Path, instance: Path, repeat: int) -> dict[str, Any]:
             "p95_ratio": round(_p(out["on"], 0.95) / _p(out["off"], 0.95), 3)}
 
 
+SUGGEST_PREFIXES = ("志", "文", "志愿", "南京", "淮", "乡村", "新时代", "疫情")
+
+
+def bench_suggest(index: Path, instance: Path, repeat: int) -> dict[str, Any]:
+    """Autocomplete CPU time without and with the mask (the words recounted over it)."""
+    from indexer.search import suggest
+    from indexer.store import IndexHandle
+    from webui.access import allowed_mask
+    from webui.access_store import AccessStore
+
+    st = AccessStore(instance)
+    out: dict[str, list[float]] = {"off": [], "on": []}
+    with IndexHandle(index) as h:
+        mask = allowed_mask(h, st.rules(), st.get_user("reader"))
+        for p in SUGGEST_PREFIXES:
+            suggest(h, p, allowed_docs=mask)
+        for _ in range(repeat):
+            for p in SUGGEST_PREFIXES:
+                for mode in ("off", "on"):
+                    c = time.process_time()
+                    suggest(h, p, allowed_docs=mask if mode == "on" else None)
+                    out[mode].append((time.process_time() - c) * 1000)
+    return {"off": _summary(out["off"]), "on": _summary(out["on"])}
+
+
 def bench_web(index: Path, corpus: Path, instance: Path, repeat: int) -> dict[str, Any]:
     import re
 
@@ -146,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     make_rules(instance, index)
     result = {"issues": args.issues, "queries": len(QUERIES), "repeat": args.repeat,
               "indexer": bench_indexer(index, instance, args.repeat),
+              "suggest": bench_suggest(index, instance, args.repeat),
               "web": bench_web(index, corpus, instance, args.repeat)}
     try:
         import os

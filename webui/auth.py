@@ -45,6 +45,7 @@ RATE_WINDOW = 5 * 60  # … within this many seconds: that address waits
 PUBLIC_ENDPOINTS = {"auth.login", "static"}
 UPLOAD_ENDPOINTS = {"upload.upload_files"}
 SECRET_FILE = "secret_key"
+SEEN_REFRESH = 30  # seconds: how often a session's last-seen time is renewed (the idle timeout's precision)
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -187,7 +188,7 @@ def _identify() -> Any:
             user = store().cached_user(name)
             if user is None:  # removed since
                 session.clear()
-            else:
+            elif time.time() - seen > SEEN_REFRESH:  # (not every request: each refresh re-signs the cookie)
                 session["seen"] = time.time()
     if user is None and request.endpoint == "exports.feed" and request.args.get("token"):
         user = store().user_by_feed_token(request.args["token"])
