@@ -250,3 +250,19 @@ def test_serve_refuses_a_network_address_without_sign_in(monkeypatch: pytest.Mon
     page = app.test_client().get("/").get_data(as_text=True)
     assert "未启用登录" in page
     assert serve_cmd.is_loopback("127.0.0.1") and serve_cmd.is_loopback("::1") and not serve_cmd.is_loopback("10.0.0.1")
+
+
+def test_the_audit_trail_rotates_by_size_and_reads_back_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from webui import audit
+
+    monkeypatch.setattr(audit, "AUDIT_MAX_BYTES", 2000)
+    folder = audit.audit_dir(tmp_path)
+    for i in range(100):
+        audit.write(folder, "alice", "10.0.0.1", "search", query=f"第{i}次检索")
+    audit.flush(folder)
+    rotated = sorted(p.name for p in folder.glob(f"{audit.AUDIT_FILE}.*"))
+    assert rotated and all(p.stat().st_size <= 2000 for p in folder.iterdir())
+    records = list(audit.read(folder))
+    kept = [int(r["query"][1:-3]) for r in records]
+    assert kept == list(range(100 - len(kept), 100)) and len(kept) > 20  # oldest first, none lost within the kept files
+    assert all(r["who"] == "alice" and r["from"] == "10.0.0.1" and r["when"].endswith("+00:00") for r in records)
