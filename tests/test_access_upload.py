@@ -119,3 +119,28 @@ def test_readers_cannot_upload(site: dict[str, Any]) -> None:
                     content_type="multipart/form-data")
     assert r.status_code == 403
     assert not (site["app"].config["ACCESS_DIR"] and list((Path(site["app"].config["ACCESS_DIR"]) / "uploads").glob("*")))
+
+
+def test_unconfirmed_uploads_are_removed_after_a_day(site: dict[str, Any]) -> None:
+    import os
+    import time
+
+    from webui.upload import STALE_HOURS
+
+    client = _client(site["app"], "editor")
+
+    def upload() -> str:
+        page = client.post("/upload", data={"csrf_token": _csrf(client.get("/upload").get_data(as_text=True)),
+                                            "files": [(io.BytesIO(TEXT.encode("utf-8")), "a.txt")]},
+                           content_type="multipart/form-data").get_data(as_text=True)
+        return re.search(r'name="batch" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+
+    uploads = Path(site["app"].config["ACCESS_DIR"]) / "uploads"
+    old = upload()
+    past = time.time() - STALE_HOURS * 3600 - 60
+    os.utime(uploads / old, (past, past))
+    recent = upload()
+    assert sorted(p.name for p in uploads.iterdir()) == [recent]
+    r = client.post("/upload/confirm", data={"csrf_token": _csrf(client.get("/upload").get_data(as_text=True)),
+                                             "batch": old, "action": "add"})
+    assert r.status_code == 404 and "已不存在" in r.get_data(as_text=True)

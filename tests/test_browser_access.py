@@ -79,11 +79,15 @@ def test_upload_with_a_correction(browser: Any, site: dict[str, Any]) -> None:  
     page.goto(site["url"] + "/upload")
     _sign_in(w, site["url"], "editor")
     assert "/upload" in page.url
-    src = site["base"] / "湖畔.txt"
-    src.write_text(TEXT, encoding="utf-8")
-    page.set_input_files("#files", str(src))
+    # a file dropped on the drop zone (webui/static/upload.js puts it in the form and sends it)
     with page.expect_navigation():
-        page.click("#upload-form button[type=submit]")
+        page.evaluate("""(text) => {
+            const dt = new DataTransfer();
+            dt.items.add(new File([text], "湖畔.txt", {type: "text/plain"}));
+            const zone = document.getElementById("drop-zone");
+            zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: dt, bubbles: true, cancelable: true}));
+            zone.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+        }""", TEXT)
     assert "上传测试简报 2023年第3期" in page.inner_text(".upload-file .label")
     assert page.input_value("input[name=date-0]") == "2023-07-09"
     page.fill("input[name=date-0]", "2023-07-10")

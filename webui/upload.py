@@ -19,6 +19,7 @@ import json
 import re
 import secrets
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ bp = Blueprint("upload", __name__)
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # one request of files (the server's body limit for this page)
 MAX_FILES = 20
+STALE_HOURS = 24  # an upload not confirmed within this long is removed (at the next upload)
 _BATCH = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -83,6 +85,7 @@ def upload_files() -> Any:
     if len(sent) > MAX_FILES:
         return render_template("upload.html", files=None, batch=None, results=None,
                                error=f"一次最多上传 {MAX_FILES} 个文件。"), 400
+    _clean_stale(_uploads())
     batch = secrets.token_urlsafe(16)
     folder = _uploads() / batch
     folder.mkdir(parents=True)
@@ -96,6 +99,19 @@ def upload_files() -> Any:
     files = [_read(folder / name) for name in names]
     audit.record("upload", batch=batch, files=names)
     return render_template("upload.html", files=files, batch=batch, results=None)
+
+
+def _clean_stale(uploads: Path) -> None:
+    """Remove batches never confirmed, STALE_HOURS after they were uploaded."""
+    if not uploads.is_dir():
+        return
+    limit = time.time() - STALE_HOURS * 3600
+    for folder in uploads.iterdir():
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < limit:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _batch_folder(batch: str) -> Path:
