@@ -139,8 +139,10 @@ _EVENTS = {"web.index": "search", "api.api_search": "search", "web.bulletin": "v
 
 def _after(response: Any) -> Any:
     """Record the reads of a request (search, view, download, export, feed) once answered."""
-    from flask import request
+    from flask import current_app, request
 
+    if not current_app.config.get("ACCOUNTS"):
+        return response
     event = _EVENTS.get(request.endpoint or "")
     if event is None or response.status_code != 200:
         return response
