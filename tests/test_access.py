@@ -266,3 +266,32 @@ def test_the_audit_trail_rotates_by_size_and_reads_back_in_order(tmp_path: Path,
     kept = [int(r["query"][1:-3]) for r in records]
     assert kept == list(range(100 - len(kept), 100)) and len(kept) > 20  # oldest first, none lost within the kept files
     assert all(r["who"] == "alice" and r["from"] == "10.0.0.1" and r["when"].endswith("+00:00") for r in records)
+
+
+def test_an_admin_reindexes_from_the_admin_page(tmp_path: Path, instance: Path) -> None:
+    """A file copied into the corpus by hand is searchable after 重新索引 (as `bulletins index`)."""
+    import shutil
+
+    from tests.conftest import SEED, extra_issue
+    from webui import create_app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus / SEED.name)
+    r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(tmp_path / "index")])
+    assert r.exit_code == 0, r.output
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index"), "CORPUS_DIR": str(corpus),
+                      "ACCOUNTS": True, "ACCESS_DIR": str(instance)})
+    admin, reader = app.test_client(), app.test_client()
+    _login(admin, "root", "root-secret-pw")
+    _login(reader, "alice", "alice-secret-pw")
+    (corpus / f"{EXTRA_SERIES}-2023-第1期.txt").write_text(extra_issue(1), encoding="utf-8")
+    assert reader.post("/admin/reindex", data={"csrf_token": _token(reader, "/account")}).status_code == 403
+    assert admin.post("/admin/reindex", data={"csrf_token": _token(admin, "/admin/")}).status_code == 302
+    deadline = time.monotonic() + 120
+    while "上次重新索引" not in (page := admin.get("/admin/").get_data(as_text=True)):
+        assert time.monotonic() < deadline, page
+        time.sleep(0.5)
+    assert "新增 1" in page
+    assert reader.get("/api/search", query_string={"series": EXTRA_SERIES}).get_json()["total"] == 5
+    assert any(r["event"] == "reindex" and r["who"] == "root" for r in _audit(instance))

@@ -192,6 +192,7 @@ def probes(ids: dict[str, str], token: str | None) -> dict[str, list[str]]:
         "auth.account": ["/account"],
         "admin.admin": ["/admin/"],
         "admin.change": [],  # POST only (tested in test_access.py)
+        "admin.reindex": [],  # POST only (tested in test_access.py)
         "admin.audit_log": [],  # the audit log holds the queries asked: administrators only, checked below
         "static": ["/static/app.js"],
         "upload.upload_form": ["/upload"],

@@ -7,6 +7,8 @@ it takes effect on the next request (the rules' version names the masks).
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,26 @@ from webui.db import get_index
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 AUDIT_PAGE = 200  # records shown on the audit page (newest first); the export has all that match
+REINDEX_WAIT = 30.0  # seconds a re-index started here waits for a `bulletins index` run that holds the lock
+
+_reindex_lock = threading.Lock()
+_reindex: dict[str, Any] = {"running": False, "started": None, "result": None}
+
+
+def _run_reindex(corpus: Path, index: Path) -> None:
+    """`bulletins index` (an incremental run, in this process, one worker) in a background thread."""
+    from bulletins.index_cmd import use_reader_cache
+    from indexer.build import build_index
+
+    use_reader_cache(index)
+    try:
+        report = build_index(corpus, index, procs=1, wait_seconds=REINDEX_WAIT).to_dict()
+        result = (f"完成：新增 {report['added']}，更新 {report['updated']}，删除 {report['removed']}，"
+                  f"未变 {report['unchanged']}，拒收 {len(report['rejected'])}；共 {report['articles']} 篇可检索")
+    except Exception as exc:  # refused runs (busy, removal guard, corpus missing) say why, in Chinese or English
+        result = f"未完成：{exc}"
+    with _reindex_lock:
+        _reindex.update(running=False, result=result, finished=time.strftime("%Y-%m-%d %H:%M:%S"))
 
 
 def _series_names() -> list[str]:
@@ -36,8 +58,26 @@ def admin() -> str:
     st = store()
     r = st.rules()
     rules = sorted(((scope, target, p) for (scope, target), ps in r.grants.items() for p in ps))
+    with _reindex_lock:
+        reindex = dict(_reindex)
     return render_template("admin.html", users=st.users(), groups=st.groups(), rules=rules, defaults=r.defaults,
-                           series=_series_names(), roles=ROLES, scopes=SCOPES, policies=POLICIES)
+                           series=_series_names(), roles=ROLES, scopes=SCOPES, policies=POLICIES, reindex=reindex)
+
+
+@bp.post("/reindex")
+def reindex() -> Any:
+    """Start bringing the index up to date with the corpus (as `bulletins index`), in the background."""
+    require("admin")
+    with _reindex_lock:
+        if _reindex["running"]:
+            flash("重新索引正在进行，请稍候刷新本页查看结果。")
+            return redirect(url_for("admin.admin"))
+        _reindex.update(running=True, started=time.strftime("%Y-%m-%d %H:%M:%S"), result=None)
+    corpus, index = Path(current_app.config["CORPUS_DIR"]), Path(current_app.config["INDEX_DIR"])
+    threading.Thread(target=_run_reindex, args=(corpus, index), name="reindex", daemon=True).start()
+    audit.record("reindex")
+    flash("已开始重新索引。")
+    return redirect(url_for("admin.admin"))
 
 
 @bp.post("/")
