@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve test browser office index bench stress clean bytecode demo
+.PHONY: install serve test browser office directory index bench stress clean bytecode demo
 
 install: $(STAMP)
 
@@ -40,6 +40,15 @@ office:
 	      libreoffice-writer-nogui fonts-noto-cjk >/dev/null; \
 	  else echo "soffice not found and cannot install it: .doc/.wps are rejected, their tests skipped"; fi; }
 
+# Debian's OpenLDAP server and client tools: the LDAP sign-in tests start their own slapd
+# (its own config folder, a loopback port) and load it with ldapadd, like `browser`.
+directory:
+	@{ command -v slapd >/dev/null 2>&1 || test -x /usr/sbin/slapd; } && command -v ldapadd >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian slapd and ldap-utils for the LDAP tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils >/dev/null; \
+	  else echo "slapd/ldapadd not found and cannot install them: LDAP tests will be skipped"; fi; }
+
 index: $(STAMP)
 	$(BIN)/bulletins index
 
@@ -63,6 +72,7 @@ demo: $(STAMP) office
 	$(BIN)/bulletins serve --corpus "$$corpus" --index "$$index" --host $(HOST) --port $(PORT)
 
 test: $(STAMP) browser office
+test: $(STAMP) browser office directory
 	$(PY) -m pytest -q
 
 bench: $(STAMP) bytecode

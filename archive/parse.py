@@ -117,4 +117,6 @@ def parse_text(text: str, path: str) -> Bulletin:
 
 def parse_file(path: Path) -> Bulletin:
     """Read and parse one source file of any format. Raises BulletinReadError or BulletinParseError."""
-    return parse_document(read_document(Path(path)))
+    from archive.corrections import corrected  # an editor's corrections kept beside the file (issue 21)
+
+    return corrected(parse_document(read_document(Path(path))), Path(path))

@@ -17,6 +17,9 @@ COMMANDS = {
     "export": "bulletins.export_cmd:export",
     "report": "bulletins.export_cmd:report",
     "verify": "bulletins.verify_cmd:verify",
+    "users": "bulletins.users_cmd:users",
+    "groups": "bulletins.users_cmd:groups",
+    "access": "bulletins.users_cmd:access",
 }
 
 

@@ -10,7 +10,19 @@ import click
 from bulletins.options import corpus_option, index_option, setting_option
 from indexer.settings import HOST, PORT, THREADS, SettingError
 
-__all__ = ["create_server", "serve"]
+__all__ = ["create_server", "serve", "is_loopback"]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is a loopback address or name (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    if host.strip().lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def __getattr__(name: str) -> object:
@@ -27,9 +39,11 @@ def __getattr__(name: str) -> object:
 @setting_option(HOST)
 @setting_option(PORT)
 @setting_option(THREADS)
+@click.option("--open", "open_network", is_flag=True,
+              help="serve a non-loopback address without sign-in (every page then says so)")
 @corpus_option
 @index_option
-def serve(host: str, port: int, threads: int, corpus: Path, index: Path) -> None:
+def serve(host: str, port: int, threads: int, corpus: Path, index: Path, open_network: bool = False) -> None:
     """Serve the search page and JSON API (read-only) with waitress."""
     from webui import create_app
     from webui.server import create_server
@@ -38,6 +52,13 @@ def serve(host: str, port: int, threads: int, corpus: Path, index: Path) -> None
         app = create_app()  # reads the instance folder's config.py, if any, and the settings it takes from the environment
     except SettingError as ex:
         raise click.UsageError(str(ex)) from None
+    if not app.config.get("ACCOUNTS") and not is_loopback(host):
+        if not open_network:
+            raise click.ClickException(
+                f"未启用登录时不能在 {host} 上提供服务（网络上任何人都能读到全部内容）："
+                "请设置 BULLETINS_ACCOUNTS=on 启用账号，或确认无妨后加 --open"
+            )
+        app.config["OPEN_NETWORK"] = True
     ctx = click.get_current_context()
     for key, name, value in (("INDEX_DIR", "index", index), ("CORPUS_DIR", "corpus", corpus)):
         if ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT or key not in app.config:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 from archive.confidence import ocr_summary
 from archive.labels import iso_from_yyyymmdd
 from indexer.documents import source_path
@@ -30,7 +31,8 @@ def article_page(order: int | None, per_page: int = ARTICLES_PER_PAGE) -> int:
 
 @names_damage
 def get_bulletin(
-    handle: IndexHandle, bulletin_id: str, page: int = 1, per_page: int = ARTICLES_PER_PAGE
+    handle: IndexHandle, bulletin_id: str, page: int = 1, per_page: int = ARTICLES_PER_PAGE,
+    allowed_docs: np.ndarray | None = None,
 ) -> dict[str, Any] | None:
     """One issue with one page of its articles, in order, and its neighbours in the series.
 
@@ -48,12 +50,19 @@ def get_bulletin(
     if info is None:
         return None
     docs = snap.live_docs_with("bulletin", bulletin_id)
+    if allowed_docs is not None:  # access (issue 21): only the articles the reader may see
+        docs = [d for d in docs if allowed_docs[d]]
+        if not docs:
+            return None
     first = s.stored_fields(docs[0])
     shown = docs[(page - 1) * per_page : page * per_page]
     stored = sorted((s.stored_fields(d) for d in shown), key=lambda f: f.get("order") or 0)
     meta = first.get("meta") or {}
     relpath = source_path(first)
     order = snap.series_order.get(info["series"], [])
+    if allowed_docs is not None:  # access (issue 21): neighbours among the issues the reader may see
+        seen = set(snap.coded["bulletin"][1][c] for c in np.unique(snap.coded["bulletin"][0][allowed_docs]) if c >= 0)
+        order = [b for b in order if b in seen]
     i = order.index(bulletin_id) if bulletin_id in order else -1
 
     def neighbour(j: int) -> dict[str, str] | None:

@@ -94,22 +94,26 @@ class Export:
     records: list[Record]
 
 
-def export_records(handle: IndexHandle, params: SearchParams, base_url: str, limit: int = EXPORT_LIMIT) -> Export:
-    """Every article matching `params` in the search's order; raises ExportTooLarge beyond `limit`."""
+def export_records(
+    handle: IndexHandle, params: SearchParams, base_url: str, limit: int = EXPORT_LIMIT, allowed_docs: Any = None,
+) -> Export:
+    """Every article matching `params` in the search's order; raises ExportTooLarge beyond `limit`.
+    `allowed_docs`: the reader's documents (issue 21), passed on to the search."""
     filters = filters_for(params)
     sort = params.effective_sort
-    first = search(handle, params.q, filters, sort=sort, page=1, per_page=1)
+    first = search(handle, params.q, filters, sort=sort, page=1, per_page=1, allowed_docs=allowed_docs)  # access
     total = first["total"]
     if total > limit:
         raise ExportTooLarge(total, limit)
-    hits = search(handle, params.q, filters, sort=sort, page=1, per_page=max(1, total))["hits"] if total else []
+    hits = search(handle, params.q, filters, sort=sort, page=1, per_page=max(1, total),
+                  allowed_docs=allowed_docs)["hits"] if total else []  # access (issue 21)
     issues: dict[tuple[str, int], dict[str, Any] | None] = {}
     records: list[Record] = []
     for hit in hits:
         bid = hit["bulletin_id"]
         key = (bid, article_page(hit["order"], MAX_ARTICLES_PER_PAGE))  # the page of the issue holding it
         if key not in issues:
-            issues[key] = get_bulletin(handle, bid, page=key[1], per_page=MAX_ARTICLES_PER_PAGE)
+            issues[key] = get_bulletin(handle, bid, page=key[1], per_page=MAX_ARTICLES_PER_PAGE)  # full pages: hits are allowed
         b = issues[key]
         if b is None:  # pragma: no cover - the index changed between the two calls
             continue

@@ -34,10 +34,13 @@ def feed_title(params: SearchParams) -> str:
     return f"简报检索：{what}" + (f"（{filters}）" if filters else "")
 
 
-def render_feed(handle: IndexHandle, params: SearchParams, base_url: str, self_url: str, page_url: str) -> bytes:
-    """The Atom document of the newest FEED_ENTRIES articles matching `params`."""
+def render_feed(
+    handle: IndexHandle, params: SearchParams, base_url: str, self_url: str, page_url: str, allowed_docs: Any = None,
+) -> bytes:
+    """The Atom document of the newest FEED_ENTRIES articles matching `params` (among
+    `allowed_docs`, the subscriber's documents, issue 21)."""
     newest = dataclasses.replace(params, sort="date", sort_given=True, page=1)
-    data = search_page(handle, newest, FEED_ENTRIES)
+    data = search_page(handle, newest, FEED_ENTRIES, allowed_docs)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")

@@ -39,8 +39,11 @@ def filters_for(params: SearchParams) -> Filters:
     )
 
 
-def search_page(handle: IndexHandle, params: SearchParams, per_page: int | None = None) -> dict[str, Any]:
-    """search()'s dict for `params`, its facets as link dicts (what the page renders)."""
+def search_page(
+    handle: IndexHandle, params: SearchParams, per_page: int | None = None, allowed_docs: Any = None,
+) -> dict[str, Any]:
+    """search()'s dict for `params`, its facets as link dicts (what the page renders);
+    `allowed_docs`: the reader's documents (issue 21)."""
     result = search(
         handle,
         params.q,
@@ -48,6 +51,7 @@ def search_page(handle: IndexHandle, params: SearchParams, per_page: int | None 
         sort=params.effective_sort,
         page=params.page,
         per_page=per_page or PER_PAGE.number(),
+        allowed_docs=allowed_docs,
     )
     data = dict(result)
     data["facets"] = build_facets(params, result.get("facets", {}))

@@ -16,6 +16,7 @@ import threading
 from collections import Counter, OrderedDict
 from typing import Any
 
+import numpy as np
 from whoosh.searching import Searcher
 
 from archive.labels import iso_from_yyyymmdd
@@ -46,7 +47,10 @@ def key_terms(searcher: Searcher, text: str, k: int = KEY_TERMS) -> list[tuple[s
     return [(w, idf) for _s, w, idf in scored[:k]]
 
 
-def related_for(searcher: Searcher, article: dict[str, Any], exclude_bulletin: str, k: int = RELATED) -> list[dict[str, Any]]:
+def related_for(
+    searcher: Searcher, article: dict[str, Any], exclude_bulletin: str, k: int = RELATED,
+    allowed_docs: np.ndarray | None = None,
+) -> list[dict[str, Any]]:
     """Up to `k` articles outside `exclude_bulletin` sharing the most distinctive words with `article`."""
     terms = key_terms(searcher, f"{article.get('title') or ''}\n{article.get('text') or ''}")
     if not terms:
@@ -62,6 +66,8 @@ def related_for(searcher: Searcher, article: dict[str, Any], exclude_bulletin: s
     for d, s in score.most_common():
         if len(out) >= k:
             break
+        if allowed_docs is not None and not allowed_docs[d]:  # access (issue 21)
+            continue
         f = searcher.stored_fields(d)
         if f.get("bulletin_id") == exclude_bulletin:
             continue
@@ -90,18 +96,21 @@ class _Cache:
         self.items: OrderedDict[str, dict[str, list[dict[str, Any]]]] = OrderedDict()
 
 
-def related_articles(handle: IndexHandle, bulletin: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+def related_articles(
+    handle: IndexHandle, bulletin: dict[str, Any], allowed_docs: np.ndarray | None = None, access_key: str = "",
+) -> dict[str, list[dict[str, Any]]]:
     """Article id → its related articles, for every article of `bulletin` (get_bulletin's
-    dict: one page of an issue)."""
+    dict: one page of an issue); only among `allowed_docs` when given (issue 21: the
+    cache is kept per `access_key`, which names that mask)."""
     cache = handle.shared("related", _Cache)
     bid = bulletin["id"]
-    key = f"{bid}|{bulletin.get('page', 1)}"
+    key = f"{bid}|{bulletin.get('page', 1)}|{access_key}"
     with cache.lock:
         if key in cache.items:
             cache.items.move_to_end(key)
             return cache.items[key]
     s = handle.searcher()
-    value = {a["article_id"]: related_for(s, a, bid) for a in bulletin.get("articles", [])}
+    value = {a["article_id"]: related_for(s, a, bid, allowed_docs=allowed_docs) for a in bulletin.get("articles", [])}
     with cache.lock:
         cache.items[key] = value
         while len(cache.items) > CACHE_ISSUES:

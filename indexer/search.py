@@ -65,6 +65,7 @@ def search(
     page: int = 1,
     per_page: int = 20,
     correct: bool = True,
+    allowed_docs: np.ndarray | None = None,  # access (issue 21): the documents the reader may see
 ) -> dict[str, Any]:
     """Search the archive; see the module doc. Raises only for bad page/per_page/sort
     values and IndexUnavailableError; a malformed query is searched as plain words.
@@ -89,6 +90,7 @@ def search(
         found = np.zeros(snap.n, dtype=bool) if parsed.nothing else snap.live
     else:
         found = ev.evaluate(parsed.tree)
+    found = found if allowed_docs is None else found & allowed_docs  # access (issue 21)
     matched = found & allowed
     # The 地区 facet counts without its own filter, so that other units can be added (OR).
     unregioned = matched
@@ -123,10 +125,10 @@ def search(
         "date_filters": [{"field": f, "value": v, "term": t} for f, v, t in parsed.dates],
     }
     if correct and parsed.tree is not None and total <= FEW_HITS:
-        offered = corrections(handle, query, filters)
+        offered = corrections(handle, query, filters, allowed_docs)
         if total == 0 and offered:
             to = offered[0]["query"]
-            result = search(handle, to, filters, sort, page, per_page, correct=False)
+            result = search(handle, to, filters, sort, page, per_page, correct=False, allowed_docs=allowed_docs)
             result.update(query=query, corrected={"from": query, "to": to}, suggestions=offered)
             result["warnings"] = [f"没有找到“{query}”，以下是“{to}”的结果", *result["warnings"]]
             return result
@@ -146,7 +148,9 @@ def _plain_terms(node: q.Node | None) -> list[q.Term]:
 
 
 @names_damage
-def corrections(handle: IndexHandle, query: str, filters: Filters = Filters()) -> list[dict[str, Any]]:
+def corrections(
+    handle: IndexHandle, query: str, filters: Filters = Filters(), allowed_docs: np.ndarray | None = None
+) -> list[dict[str, Any]]:
     """Did-you-mean: the query with one term corrected (or every term that finds few),
     with how many articles the corrected query finds within `filters`. Each weak term's
     corrections are ranked by how many articles hold the corrected string, those of the
@@ -156,6 +160,7 @@ def corrections(handle: IndexHandle, query: str, filters: Filters = Filters()) -
     snap = snapshot(handle)
     net = substring_net(handle)
     allowed = filter_set(s, snap, filters, key_facets(handle))
+    allowed = allowed if allowed_docs is None else allowed & allowed_docs  # access (issue 21)
     lex = lexicon(handle)
 
     def found(text: str) -> int:
@@ -200,7 +205,9 @@ def corrections(handle: IndexHandle, query: str, filters: Filters = Filters()) -
 
 
 @names_damage
-def suggest(handle: IndexHandle, prefix: str, limit: int = 10) -> list[dict[str, Any]]:
+def suggest(
+    handle: IndexHandle, prefix: str, limit: int = 10, allowed_docs: np.ndarray | None = None
+) -> list[dict[str, Any]]:
     """Autocomplete: frequent words and names of the index, then titles (of the newest
     articles), that start with `prefix`."""
     prefix = " ".join(prefix.split())[:50]
@@ -208,8 +215,9 @@ def suggest(handle: IndexHandle, prefix: str, limit: int = 10) -> list[dict[str,
         return []
     s = handle.searcher()
     snap = snapshot(handle)
-    words = lexicon(handle).words(s, normalize(prefix), limit)
+    words = lexicon(handle).words(s, normalize(prefix), limit, allowed_docs)  # access (issue 21): counted over it
     docs = Evaluator(s, snap.live, substring_net(handle)).docs(q.Term(prefix, field="title"))
+    docs = docs if allowed_docs is None else docs & allowed_docs  # access (issue 21)
     titles: Counter[str] = Counter()
     for d in by_date(docs, snap, SUGGEST_TITLES):
         title = " ".join((s.stored_fields(d).get("title") or "").split())

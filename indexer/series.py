@@ -12,6 +12,8 @@ import statistics
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
+
 from whoosh.searching import Searcher
 
 from archive.labels import iso_from_yyyymmdd
@@ -19,25 +21,28 @@ from indexer.columns import Snapshot, build_snapshot
 from indexer.store import IndexHandle
 
 
-def _sources(searcher: Searcher, snap: Snapshot) -> dict[str, dict[str, int]]:
-    """Bulletin id → {corpus-relative path: one document number of that file}."""
+def _sources(searcher: Searcher, snap: Snapshot, allowed: np.ndarray | None = None) -> dict[str, dict[str, int]]:
+    """Bulletin id → {corpus-relative path: one document number of that file} (of `allowed` docs only)."""
     out: dict[str, dict[str, int]] = defaultdict(dict)
     if not searcher.doc_count_all():  # an empty archive (Whoosh's EmptyReader has no columns)
         return out
     column = searcher.reader().column_reader("source")
-    for d in snap.live_docs().tolist():
+    for d in (snap.live_docs() if allowed is None else np.flatnonzero(snap.live & allowed)).tolist():
         path = (column[d] or "").rpartition("\t")[0]
         out[snap.value("bulletin", d)].setdefault(path, d)
     return out
 
 
-def build_report(searcher: Searcher) -> dict[str, Any]:
-    """The report dict (see the module doc); JSON-ready."""
+def build_report(searcher: Searcher, allowed_docs: np.ndarray | None = None) -> dict[str, Any]:
+    """The report dict (see the module doc); JSON-ready. With `allowed_docs` (issue 21)
+    only the issues holding one of those documents are reported."""
     snap = build_snapshot(searcher)
-    sources = _sources(searcher, snap)
+    sources = _sources(searcher, snap, allowed_docs)
     by_year: dict[str, dict[int | None, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     flagged: list[dict[str, Any]] = []
     for bid, info in snap.issues.items():
+        if allowed_docs is not None and bid not in sources:  # access (issue 21)
+            continue
         files = sources.get(bid, {})
         warnings: list[str] = []
         for path, d in sorted(files.items()):
@@ -96,7 +101,7 @@ def build_report(searcher: Searcher) -> dict[str, Any]:
         "warnings": sorted(flagged, key=lambda f: f["label"]),
         "totals": {
             "series": len(series_out),
-            "issues": len(snap.issues),
+            "issues": sum(len(i["issues"]) for s in series_out for i in s["years"]),
             "missing": sum(len(y["missing"]) + len(y["missing_dates"]) for s in series_out for y in s["years"]),
             "duplicates": sum(len(y["duplicates"]) for s in series_out for y in s["years"]),
             "backwards": sum(len(y["backwards"]) for s in series_out for y in s["years"]),
@@ -118,9 +123,12 @@ def _missing_days(issues: list[dict[str, Any]]) -> list[str]:
     return [(days[0] + dt.timedelta(n)).isoformat() for n in range(1, span) if days[0] + dt.timedelta(n) not in present]
 
 
-def series_report(handle: IndexHandle) -> dict[str, Any]:
-    """The report for the newest index version (computed once per version): the thread's
-    searcher is brought up to date first, so a thread that last looked before `bulletins add`
-    never answers from the version it opened then."""
-    handle.searcher()
+def series_report(handle: IndexHandle, allowed_docs: np.ndarray | None = None) -> dict[str, Any]:
+    """The report for the newest index version (computed once per version; with `allowed_docs`,
+    issue 21, made for that reader each time): the thread's searcher is brought up to date
+    first, so a thread that last looked before `bulletins add` never answers from the version
+    it opened then."""
+    searcher = handle.searcher()
+    if allowed_docs is not None:
+        return build_report(searcher, allowed_docs)
     return handle.shared("series-report", build_report)

@@ -125,7 +125,17 @@ INSTANCE = Setting(
     "instance", "BULLETINS_INSTANCE", "var/instance", "the web app's instance folder (its config.py is read at start)",
     _folder,
 )
-SETTINGS = (CORPUS, INDEX, INSTANCE, PER_PAGE, HOST, PORT, THREADS, WAIT, BASE_URL)
+ACCOUNTS = Setting(
+    "accounts", "BULLETINS_ACCOUNTS", "off",
+    "`on`: sign-in, roles, access rules and the audit log (kept in the instance folder); `off`: no sign-in, loopback only",
+)
+SESSION_IDLE = Setting("session_idle", "BULLETINS_SESSION_IDLE", "1800", "seconds without a request after which a sign-in ends")
+SETTINGS = (CORPUS, INDEX, INSTANCE, PER_PAGE, HOST, PORT, THREADS, WAIT, BASE_URL, ACCOUNTS, SESSION_IDLE)
+
+
+def accounts_on() -> bool:
+    """Whether sign-in and access rules are on (BULLETINS_ACCOUNTS=on; off by default)."""
+    return ACCOUNTS.value().strip().lower() in ("on", "1", "yes", "true")
 
 
 def corpus_dir() -> Path:

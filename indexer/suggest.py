@@ -42,6 +42,7 @@ SHAPE_ALTS = 40
 PRECHECK = 8  # candidates counted exactly per term
 SUGGEST_LIMIT = 10
 DROP_WEIGHT = 0.25  # a dropped character: tried after the same-length corrections
+ALLOWED_RECOUNT = 200  # with access rules (issue 21): the most frequent words recounted over the reader's documents
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
 _FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
 
@@ -185,8 +186,10 @@ class Lexicon:
         best = sorted(scored, key=lambda c: (-scored[c][1], -scored[c][0], c))[:PRECHECK]
         return [(c, scored[c][1]) for c in best]
 
-    def words(self, s: Searcher, prefix: str, limit: int) -> list[tuple[str, int]]:
-        """Words of the index that start with `prefix` (and are longer), most frequent first."""
+    def words(self, s: Searcher, prefix: str, limit: int, allowed: np.ndarray | None = None) -> list[tuple[str, int]]:
+        """Words of the index that start with `prefix` (and are longer), most frequent first;
+        with `allowed` (a reader's documents, issue 21) counted over those only, and a word
+        none of them holds is not offered."""
         found: dict[str, int] = {}
         words = self._index(s)
         for f in WORD_FIELDS:
@@ -195,7 +198,20 @@ class Lexicon:
                     break
                 if w != prefix and len(w) >= 2:
                     found[w] = max(found.get(w, 0), df)
-        return sorted(found.items(), key=lambda wn: (-wn[1], wn[0]))[:limit]
+        ranked = sorted(found.items(), key=lambda wn: (-wn[1], wn[0]))
+        if allowed is not None:  # access (issue 21): counted over the allowed mask
+            ranked = [(w, self.allowed_df(s, w, allowed)) for w, _df in ranked[:ALLOWED_RECOUNT]]
+            ranked = sorted(((w, n) for w, n in ranked if n), key=lambda wn: (-wn[1], wn[0]))
+        return ranked[:limit]
+
+    def allowed_df(self, s: Searcher, word: str, allowed: np.ndarray) -> int:
+        """In how many of the `allowed` documents `word` is a word (title or text)."""
+        words = self._index(s)
+        best = 0
+        for f in WORD_FIELDS:  # as `df`: the larger of the two fields' counts
+            ids = np.asarray(words.docs(f, word), dtype=np.int64)
+            best = max(best, int(np.count_nonzero(allowed[ids[ids < len(allowed)]])))
+        return best
 
 
 def complete(words: list[tuple[str, int]], titles: list[tuple[str, int]], limit: int = SUGGEST_LIMIT) -> list[dict[str, Any]]:

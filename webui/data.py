@@ -13,8 +13,9 @@ from indexer.params import (
     BadParam, MultiArgs, SearchParams, is_bulletin_id, parse_page, parse_query, parse_search_args,
 )
 from indexer.related import related_articles
-from indexer.search import suggest
+from indexer.search import snapshot, suggest
 from indexer.series import series_report
+from webui.auth import allowed_docs
 from webui.db import get_index
 
 
@@ -29,24 +30,30 @@ def parse_or_400(args: MultiArgs) -> SearchParams:
 def search_data(params: SearchParams) -> dict[str, Any]:
     """The one result dict (indexer.page.search_page) on the app's index: what
     `/api/search` returns and the search page renders."""
-    return search_page(get_index(), params, current_app.config["PER_PAGE"])
+    return search_page(get_index(), params, current_app.config["PER_PAGE"], allowed_docs())  # access (issue 21)
 
 
 def suggest_data(prefix: str | None) -> dict[str, Any]:
     """Autocomplete for a prefix of the query: `/api/suggest` and the search box's datalist."""
     q, _ = parse_query(prefix)
-    return {"q": q, "suggestions": suggest(get_index(), q) if q else []}
+    return {"q": q, "suggestions": suggest(get_index(), q, allowed_docs=allowed_docs()) if q else []}  # access
 
 
-def bulletin_data(bulletin_id: str, args: MultiArgs | None = None) -> dict[str, Any]:
-    """get_bulletin()'s dict for the `page` in `args`, or a 404 for an unknown or malformed id."""
+def bulletin_data(bulletin_id: str, args: MultiArgs | None = None, whole: bool = False) -> dict[str, Any]:
+    """get_bulletin()'s dict for the `page` in `args`, or a 404 for an unknown or malformed id,
+    or one the reader may not see (issue 21; `whole`: unless they may see all of its articles,
+    as for its original file and its pictures)."""
     if not is_bulletin_id(bulletin_id):
         abort(404, f"没有编号为 {bulletin_id[:40]} 的简报（编号应为 16 位十六进制字符）。")
     try:
         page = parse_page(args.get("page") if args is not None else None)
     except BadParam as exc:
         abort(400, str(exc))
-    bulletin = get_bulletin(get_index(), bulletin_id, page=page)
+    mask = allowed_docs()
+    bulletin = get_bulletin(get_index(), bulletin_id, page=page, allowed_docs=mask)  # access (issue 21)
+    if bulletin is not None and whole and mask is not None:
+        docs = snapshot(get_index()).live_docs_with("bulletin", bulletin_id)
+        bulletin = bulletin if bool(mask[docs].all()) else None
     if bulletin is None:
         abort(404, f"没有编号为 {bulletin_id} 的简报。")
     if page > bulletin["pages"]:
@@ -67,7 +74,12 @@ def article_url(bulletin_id: str, order: int | None = None) -> str:
 def related_data(bulletin: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Article id → up to five related articles of other issues, for the articles of
     `bulletin` (bulletin_data()'s dict: one page of an issue)."""
-    return related_articles(get_index(), bulletin)
+    from webui.access import mask_key
+    from webui.auth import current_user, rules
+
+    mask = allowed_docs()
+    key = mask_key(rules(), current_user()) if mask is not None else ""
+    return related_articles(get_index(), bulletin, mask, key)  # access (issue 21)
 
 
 def archive_empty() -> bool:
@@ -77,4 +89,4 @@ def archive_empty() -> bool:
 
 def series_data() -> dict[str, Any]:
     """The series report of the current index."""
-    return series_report(get_index())
+    return series_report(get_index(), allowed_docs())  # access (issue 21)

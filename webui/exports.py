@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, request, stream_with_
 from indexer.export import CONTENT_TYPES, EXPORT_FORMATS, RENDERERS, ExportTooLarge, export_filename, export_records
 from indexer.feed import render_feed
 from indexer.links import state_url
+from webui.auth import allowed_docs, feed_token_args
 from webui.data import base_url, parse_or_400
 from webui.db import get_index
 
@@ -33,7 +34,7 @@ def export() -> Response:
         abort(400, f"导出格式无效：{fmt[:20]}（只能是 " + "、".join(EXPORT_FORMATS) + "）")
     params = parse_or_400(request.args)
     try:
-        data = export_records(get_index(), params, base_url(), current_app.config["EXPORT_LIMIT"])
+        data = export_records(get_index(), params, base_url(), current_app.config["EXPORT_LIMIT"], allowed_docs())
     except ExportTooLarge as exc:
         abort(400, str(exc))
     body = RENDERERS[fmt](data)
@@ -51,5 +52,5 @@ def feed() -> Response:
     params = parse_or_400(request.args)
     self_url = request.url
     page_url = base_url().rstrip("/") + state_url(params, page=1)
-    body = render_feed(get_index(), params, base_url(), self_url, page_url)
+    body = render_feed(get_index(), params, base_url(), self_url, page_url, allowed_docs())  # access (issue 21)
     return Response(body, content_type="application/atom+xml; charset=utf-8")

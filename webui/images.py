@@ -30,7 +30,7 @@ NOT_HERE = "这期简报没有这张图片。"
 @bp.get("/bulletin/<bulletin_id>/image")
 def image(bulletin_id: str) -> Response:
     """The picture `?src=` (a relative path, as the document writes it) of the bulletin's own file."""
-    data = bulletin_data(bulletin_id)
+    data = bulletin_data(bulletin_id, whole=True)  # access (issue 21): a picture may be of any article
     src = request.args.get("src", "")
     try:
         path = document_asset(Path(current_app.config["CORPUS_DIR"]), data.get("path") or "", src)

@@ -49,7 +49,7 @@ def send_corpus_file(path: Path, mimetype: str, **kwargs: Any) -> Response:
 @bp.get("/bulletin/<bulletin_id>/original")
 def original(bulletin_id: str) -> Response:
     """The one corpus file the bulletin was read from, as an attachment under its Chinese name."""
-    data = bulletin_data(bulletin_id)
+    data = bulletin_data(bulletin_id, whole=True)  # access (issue 21): the whole file, so the whole issue
     relpath = data.get("path") or ""
     # (a file whose name on disk is not UTF-8 is found by the safe name it was indexed under)
     target = corpus_file(Path(current_app.config["CORPUS_DIR"]), relpath)

@@ -83,6 +83,15 @@ def _install_log_filter() -> None:
         queue_log.addFilter(_QUEUE_FILTER)
 
 
+def _upload_limit(app: Any) -> int | None:
+    """The body limit of the upload page when accounts are on (None otherwise)."""
+    if not getattr(app, "config", {}).get("ACCOUNTS"):
+        return None
+    from webui.upload import MAX_UPLOAD_BYTES
+
+    return MAX_UPLOAD_BYTES
+
+
 def create_server(
     app: Any, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
     request_seconds: float = REQUEST_SECONDS, **kw: Any,
@@ -98,7 +107,8 @@ def create_server(
         "connection_limit": CONNECTION_LIMIT,
         "channel_timeout": IDLE_SECONDS,
         "cleanup_interval": 2,
-        "max_request_body_size": MAX_BODY_BYTES,
+        # with accounts on, 编辑 upload files (webui.upload; the app keeps 64 KB for every other request)
+        "max_request_body_size": _upload_limit(app) or MAX_BODY_BYTES,
         "max_request_header_size": MAX_HEADER_BYTES,
         "asyncore_use_poll": True,
         "ident": "waitress",

@@ -18,6 +18,7 @@ from indexer.params import (
     ADVANCED, BadParam, SearchParams, clean_text, compose_query, parse_query, parse_search_args, parse_terms,
 )
 from indexer.search import SORTS
+from webui.auth import feed_token_args
 from webui.data import archive_empty, article_url, bulletin_data, related_data, search_data, series_data, suggest_data
 from webui.render import Budget, highlight_text, render_body, terms_regex
 from webui.timeline import render_timeline
@@ -112,8 +113,8 @@ def _parse_keeping_the_rest(args: MultiDict) -> tuple[SearchParams, dict[str, st
 def _urls(params: SearchParams) -> dict[str, str]:
     """The feed and export links of a search (the same state, without its page)."""
     args = dataclasses.replace(params, page=1).to_args()
-    query = urlencode(args)
-    urls = {"feed": url_for("exports.feed") + ("?" + query if query else "")}
+    feed_query = urlencode([*args, *feed_token_args()])  # access (issue 21): the subscriber's own feed token
+    urls = {"feed": url_for("exports.feed") + ("?" + feed_query if feed_query else "")}
     for fmt in EXPORT_FORMATS:
         urls[fmt] = url_for("exports.export") + "?" + urlencode([*args, ("format", fmt)])
     return urls

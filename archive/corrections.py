@@ -1,0 +1,98 @@
+"""An editor's corrections of what the parser read (issue 21: the upload page).
+
+A correction is kept beside the file it corrects, as
+`<folder>/.corrections/<file name>.json` ({"series", "issue", "date", "issuer"};
+a hidden folder, which corpus scans skip), so that every later reading of the
+file — `bulletins index`, `--rebuild`, `check` — gives the corrected issue.
+The issue's id is made again from the corrected fields (archive.model), and
+its articles' ids with it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from archive.model import Bulletin, make_article_id, make_bulletin_id
+
+FOLDER = ".corrections"
+FIELDS = ("series", "issue", "date", "issuer")
+MAX_FIELD = 200  # characters
+
+
+class CorrectionError(ValueError):
+    """A correction that cannot be applied (the message is Chinese, naming the field)."""
+
+
+def sidecar(path: Path) -> Path:
+    """Where the corrections of the file `path` are kept."""
+    return path.parent / FOLDER / f"{path.name}.json"
+
+
+def clean(fields: dict[str, Any]) -> dict[str, Any]:
+    """The corrections as stored: known fields only, checked; CorrectionError names a bad one."""
+    out: dict[str, Any] = {}
+    for name in FIELDS:
+        value = fields.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        text = str(value).strip()[:MAX_FIELD]
+        if name == "issue":
+            if not text.isdigit() or not 0 < int(text) < 100000:
+                raise CorrectionError(f"期号“{text}”无效：应为正整数")
+            out[name] = int(text)
+        elif name == "date":
+            try:
+                out[name] = dt.date.fromisoformat(text).isoformat()
+            except ValueError:
+                raise CorrectionError(f"日期“{text}”无效：应写作 2023-05-08") from None
+        else:
+            out[name] = text
+    return out
+
+
+def apply(b: Bulletin, fields: dict[str, Any]) -> Bulletin:
+    """`b` with the corrected fields (a corrected date also sets the year), its id made again."""
+    fixed = clean(fields)
+    if not fixed:
+        return b
+    changes: dict[str, Any] = {k: v for k, v in fixed.items() if k != "date"}
+    if "date" in fixed:
+        date = dt.date.fromisoformat(fixed["date"])
+        changes.update(date=date, year=date.year)
+    nb = dataclasses.replace(b, **changes)
+    bid = make_bulletin_id(nb.series, nb.year, nb.issue, nb.date, fallback=b.path,
+                           serial=nb.serial if nb.kind == "公文" else None)
+    articles = tuple(dataclasses.replace(a, id=make_article_id(bid, a.order), bulletin_id=bid) for a in nb.articles)
+    return dataclasses.replace(nb, id=bid, articles=articles)
+
+
+def read(path: Path) -> dict[str, Any]:
+    """The corrections kept for `path` ({} when none, or when the file cannot be read)."""
+    try:
+        data = json.loads(sidecar(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write(path: Path, fields: dict[str, Any]) -> None:
+    """Keep `fields` (checked) as the corrections of `path`."""
+    fixed = clean(fields)
+    target = sidecar(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(fixed, ensure_ascii=False), encoding="utf-8")
+
+
+def corrected(b: Bulletin, path: Path) -> Bulletin:
+    """`b` read from `path`, with the corrections kept for it (if any) applied."""
+    fields = read(path)
+    if not fields:
+        return b
+    try:
+        return apply(b, fields)
+    except CorrectionError:
+        return b

@@ -1,0 +1,108 @@
+"""Who may read what: the allowed-documents mask of a user over one index version (issue 21).
+
+The search's document sets are numpy masks over global docnums
+(indexer.columns); a user's mask is computed once per (index version, rules
+version, user) and ANDed into every set the indexer makes — search hits and
+totals, facet and timeline counts, did-you-mean and autocomplete counts,
+related articles, the series report, the bulletin page, exports and feeds —
+so counts and speed stay right. None means "no restriction": accounts off,
+or an administrator.
+
+The rule levels (webui.access_store): a document's own rules, else its
+issue's, else its series', else the series default (open when unset).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+
+from indexer.search import snapshot
+from indexer.store import IndexHandle
+from webui.access_store import EVERYONE, Rules, User
+
+MASK_CACHE = 256  # users' masks kept per index version
+
+def _decide(grants: frozenset[str] | None, principals: frozenset[str]) -> bool | None:
+    """None when there is no rule at this level; else whether the user is granted."""
+    if grants is None:
+        return None
+    return bool(grants & principals) or EVERYONE in grants
+
+
+def build_mask(handle: IndexHandle, rules: Rules, user: User | None) -> np.ndarray:
+    """The live documents `user` may read (None user: a visitor, who only gets what `*` is granted
+    and open series)."""
+    s = handle.searcher()
+    snap = snapshot(handle)
+    principals = user.principals if user is not None else frozenset({EVERYONE})
+    series_codes, series_values = snap.coded["series"]
+    bulletin_codes, bulletin_values = snap.coded["bulletin"]
+    # series level: its rules, else its default
+    series_ok = np.ones(len(series_values) + 1, dtype=bool)  # index -1 (no series): open
+    for i, name in enumerate(series_values):
+        decided = _decide(rules.grants.get(("series", name)), principals)
+        series_ok[i] = decided if decided is not None else rules.defaults.get(name, "open") == "open"
+    mask = series_ok[series_codes]
+    # issue level overrides
+    issue_rules = {t: g for (scope, t), g in rules.grants.items() if scope == "issue"}
+    if issue_rules:
+        index = snap.index("bulletin")
+        decided_codes, ok_codes = [], []
+        for bid, grants in issue_rules.items():
+            code = index.get(bid)
+            if code is not None:
+                decided_codes.append(code)
+                ok_codes.append(bool(_decide(grants, principals)))
+        if decided_codes:
+            lut_decided = np.zeros(len(bulletin_values) + 1, dtype=bool)
+            lut_ok = np.zeros(len(bulletin_values) + 1, dtype=bool)
+            lut_decided[decided_codes] = True
+            lut_ok[decided_codes] = ok_codes
+            mask = np.where(lut_decided[bulletin_codes], lut_ok[bulletin_codes], mask)
+    # document level overrides
+    for (scope, target), grants in rules.grants.items():
+        if scope == "document":
+            docs = np.fromiter(s.docs_for_query(wq.Term("article_id", target)), dtype=np.int64)
+            docs = docs[docs < snap.n]
+            mask[docs] = bool(_decide(grants, principals))
+    return mask & snap.live
+
+
+class _Masks:
+    """The masks of one index version (IndexHandle.shared), by mask_key."""
+
+    def __init__(self, _searcher: Any) -> None:
+        self.lock = threading.Lock()
+        self.items: OrderedDict[str, np.ndarray] = OrderedDict()
+
+
+def mask_key(rules: Rules, user: User | None) -> str:
+    """Names a mask within an index version: the rules' version and who (with their groups)."""
+    who = "-" if user is None else f"{user.name}|{','.join(user.groups)}"
+    return f"{rules.version}:{who}"
+
+
+def allowed_mask(handle: IndexHandle, rules: Rules, user: User | None) -> np.ndarray | None:
+    """The user's mask for the handle's current index version (made once, then shared by
+    all threads), or None for an administrator (who reads everything)."""
+    if user is not None and user.role == "admin":
+        return None
+    cache = handle.shared("access-masks", _Masks)
+    key = mask_key(rules, user)
+    with cache.lock:
+        got = cache.items.get(key)
+        if got is not None:
+            cache.items.move_to_end(key)
+            return got
+    mask = build_mask(handle, rules, user)
+    mask.setflags(write=False)
+    with cache.lock:
+        cache.items[key] = mask
+        while len(cache.items) > MASK_CACHE:
+            cache.items.popitem(last=False)
+    return mask
