@@ -31,6 +31,7 @@ from archive.articles import make_article
 from archive.chinese import to_simplified
 from archive.dates import find_date
 from archive.doctypes import doc_type_of
+from archive.features import PARAMS, Features, line_features, serial_in
 from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.model import Bulletin, make_bulletin_id
@@ -112,6 +113,11 @@ def looks_like_gongwen(lines: list[Line], meta: Mapping[str, str], strict: bool 
     return bool(lines) and len(lines) > 1 and doc_type_of(lines[0].key) is not None and len(lines[0].key) <= 40 and not ends_paragraph(lines[0].key)
 
 
+def _titled(f: Features) -> bool:
+    """A title by its features alone: it ends with a 文种 (《》 or a bracketed 发文字号 aside) and is no sentence."""
+    return (f.doc_type or f.title_serial) and not f.sentence and not f.addressee and f.chars <= PARAMS.title_max and not f.serial_only
+
+
 def _title_lead(lines: list[Line], i: int) -> bool:
     """Whether line `i` is the issuers' part of a title split before its 关于
     (国务院办公厅、中央军委办公厅 / 关于加强……的通知), not a 发文机关标志."""
@@ -175,6 +181,7 @@ def _parse_head(lines: list[Line]) -> _Head:
     size = body_size(lines)
     i = 0
     n = min(len(lines), HEADER_LINES)
+    feats = line_features(lines[:n])
 
     def addressee_at(j: int) -> bool:
         if j < len(lines) and _ADDRESSEE.match(lines[j].key) and not _ATTACH_NOTE.match(lines[j].key) and h.addressee is None:
@@ -192,6 +199,8 @@ def _parse_head(lines: list[Line]) -> _Head:
             h.serial_year = int(m["y"])
             if s := _SIGNER.search(k):
                 h.signer = " ".join(line.text[s.start("name") : s.end("name")].split())
+            while i + 1 < n and (d := _docno_line(lines[i + 1].key)) and normalise_serial(lines[i + 1].text[d.start() : d.end()]) == h.serial:
+                i += 1  # the same 发文字号 again (a web page prints it twice)
             if h.title is not None:  # the title came first (a web page)
                 i += 1
                 if addressee_at(i):
@@ -207,11 +216,20 @@ def _parse_head(lines: list[Line]) -> _Head:
             h.masthead.append(line.text)
         elif (s := _SIGNER.match(k)) and h.signer is None:  # 签发人 on a line of its own
             h.signer = " ".join(line.text[s.start("name") : s.end("name")].split())
-        elif h.title is None and (_is_titleish(line, size) or _title_lead(lines, i)):
+        elif h.title is None and (_is_titleish(line, size) or _title_lead(lines, i) or _titled(feats[i])):
             title = line.text
+            first_at = i
             while i + 1 < n and len(title) <= 80 and _title_continues(title, lines[i + 1], line, size):
                 title = join_lines(title, lines[i + 1].text)
                 i += 1
+            if feats[first_at].title_serial and i == first_at and (m := serial_in(title)) is not None:
+                # …的通知（岳办发〔2017〕2号）: the 发文字号 printed after the title
+                if h.serial is None:
+                    h.serial = normalise_serial(title[m.start() : m.end()])
+                    h.serial_year = int(m["y"])
+                title = re.sub(r"\s*[（(]\s*$", "", title[: m.start()])
+            if title.startswith("《") and title.endswith("》") and title.count("《") == 1:
+                title = title[1:-1]  # a web page's title in 《》
             h.title = clean_title(title)
             if addressee_at(i + 1):
                 i += 1

@@ -10,7 +10,8 @@ reads off the page written down beside them:
 
 Each file goes through `archive.parse.parse_file`, as a user's file would.
 Strings compare with whitespace removed and ASCII `,:()` folded to full width
-(a web copy's punctuation is not the document's). Prints one table per group:
+(a web copy's punctuation is not the document's); a 发文字号's year brackets
+compare as 〔〕 (the parser writes 京政发[2016]43号 as 京政发〔2016〕43号). Prints one table per group:
 fields right / fields, per field kind and per format; `--json` writes them.
 
     .venv/bin/python -m bench.fields [--group dev|eval|public ...] [--json OUT] [-v]
@@ -39,6 +40,11 @@ def norm(value: Any) -> Any:
     if isinstance(value, str):
         return re.sub(r"\s+", "", value).translate(_FOLD).rstrip("：")
     return value
+
+
+def _bracket(value: Any) -> Any:
+    """A 发文字号's year brackets as the parser writes them: [2006] (2006) 【2006】 → 〔2006〕."""
+    return re.sub(r"[\[［(（【﹝]\s*((?:19|20)\d{2})\s*[\]］)）】﹞]", r"〔\1〕", value) if isinstance(value, str) else value
 
 
 def got_fields(path: Path) -> dict[str, Any]:
@@ -72,7 +78,8 @@ def score_file(path: Path, want: dict[str, Any], fields: tuple[str, ...]) -> lis
         if f not in want:
             continue
         g = got.get(f)
-        rows.append((f, norm(g) == norm(want[f]), g, want[f]))
+        fold = (lambda v: _bracket(norm(v))) if f == "serial" else norm
+        rows.append((f, fold(g) == fold(want[f]), g, want[f]))
     if isinstance(want.get("articles"), list):  # tests/public: one field per article title, and the count
         titles = got.get("titles") or []
         for i, t in enumerate(want["articles"]):
