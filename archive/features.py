@@ -63,7 +63,7 @@ _TIMESTAMP = re.compile(r"^(?:时间|日期|发布时间|发布日期|来源|作
 META_KEYS = (
     "索引号", "主题分类", "体裁分类", "组配分类", "信息分类", "发布机构", "发文机构", "发文机关", "发文单位", "来源",
     "信息来源", "发文字号", "文号", "成文日期", "发文日期", "发布日期", "生成日期", "生效时间", "废止时间", "有效性",
-    "名称", "标题", "关键词", "主题词", "内容概述", "浏览次数", "公开方式", "公开范围", "时效",
+    "名称", "标题", "关键词", "主题词", "内容概述", "浏览次数", "公开方式", "公开范围", "时效", "发布", "时间",
 )
 _META = re.compile(
     r"^[•·\-\*\s]*[\[［【]?\s*(?P<key>" + "|".join(sorted((re.escape(k) for k in META_KEYS), key=len, reverse=True)) + r")\s*[\]］】]?\s*[:：]?\s*(?P<value>.*)$"
@@ -93,7 +93,7 @@ def meta_field(key: str) -> tuple[str, str] | None:
     if m is None:
         return None
     value = m["value"].strip()
-    if m["key"] in ("来源", "名称", "标题", "时效") and not re.search(r"[:：\]］】]", k[: len(m["key"]) + 3]):
+    if m["key"] in ("来源", "名称", "标题", "时效", "发布", "时间") and not re.search(r"[:：\]］】]", k[: len(m["key"]) + 3]):
         return None  # 来源 / 名称 as a word of a sentence, not a field
     if len(value) > PARAMS.addressee_max:
         return None

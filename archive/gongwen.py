@@ -254,6 +254,8 @@ class _Tail:
     print_org: str | None = None
     print_date: dt.date | None = None
     colophon_at: int | None = None
+    date_at: int | None = None  # the 成文日期 line
+    note_at: int | None = None  # the 附注 line
 
 
 def _printed(lines: list[Line], j: int) -> tuple[re.Match[str], str] | None:
@@ -307,7 +309,7 @@ def _parse_tail(lines: list[Line], lo: int) -> _Tail:
             continue
         if _DATE_ONLY.match(parts[-1]) and all(issuer_name(p, p) for p in parts[:-1]):
             t.date = find_date(parts[-1])
-            t.start = j
+            t.start = t.date_at = j
             t.issuer = _signature_parts(line.text)[:-1] if len(parts) > 1 else []
             # 署名 lines above the date (a joint document has several).
             s = j - 1
@@ -317,13 +319,41 @@ def _parse_tail(lines: list[Line], lo: int) -> _Tail:
                 s -= 1
                 if len(t.issuer) >= 3:
                     break
-            for line2 in lines[j + 1 : end]:
-                k2 = line2.key
-                if (m := _NOTE.match(k2)) and not _SEAL.match(k2):
-                    t.annotation = line2.text.strip()[1:-1]
-                    break
+            _note_after(lines, t, j, end)
             break
     return t
+
+
+def _note_after(lines: list[Line], t: _Tail, j: int, end: int) -> None:
+    """The 附注 (（此件公开发布）) after the 成文日期 at `j`."""
+    for k in range(j + 1, end):
+        k2 = lines[k].key
+        if (m := _NOTE.match(k2)) and not _SEAL.match(k2):
+            t.annotation = lines[k].text.strip()[1:-1]
+            t.note_at = k
+            break
+
+
+def _tail_by_labels(lines: list[Line], lo: int, t: _Tail) -> None:
+    """署名 and 成文日期 where the decode of the layout model puts them, when the last
+    lines hold none (a 印发…的通知 whose attached text follows its date)."""
+    from archive.layouts import label_lines
+
+    _feats, decoded = label_lines(lines)
+    labels = [d.label for d in decoded]
+    for j in range(lo + 1, t.start):
+        if labels[j] != "date" or labels[j - 1] != "signature":
+            continue
+        date = find_date(lines[j].key)
+        if date is None:
+            return
+        s = j - 1
+        while s - 1 >= lo and labels[s - 1] == "signature" and j - s < 3:
+            s -= 1
+        t.date, t.date_at, t.start = date, j, s
+        t.issuer = [p for ln in lines[s:j] for p in _signature_parts(ln.text)]
+        _note_after(lines, t, j, min(j + 3, t.attachments_at if t.attachments_at is not None else len(lines)))
+        return
 
 
 def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...] = ()) -> Bulletin:
@@ -331,6 +361,8 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     warnings: list[str] = []
     head = _parse_head(lines)
     tail = _parse_tail(lines, head.end)
+    if tail.date is None and tail.start > head.end:
+        _tail_by_labels(lines, head.end, tail)
     body = lines[head.end : tail.start]
     if head.title is None and meta.get("标题"):
         head.title = clean_title(meta["标题"])
@@ -382,6 +414,11 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     bid = make_bulletin_id(series, year, None, date, fallback=path, serial=serial)
 
     paragraphs = paragraphs_of(body)
+    if tail.date_at is not None:  # text after the 成文日期 (附注 aside): an attachment, marked or not
+        stop = min(x for x in (tail.attachments_at, tail.colophon_at, len(lines)) if x is not None)
+        after = [ln for k, ln in enumerate(lines[tail.date_at + 1 : stop], tail.date_at + 1) if k != tail.note_at]
+        if after:
+            paragraphs = (*paragraphs, *paragraphs_of(after))
     if tail.attachments_at is not None:  # 附件1 / its title / its text
         stop = tail.colophon_at if tail.colophon_at is not None else len(lines)
         rest = lines[tail.attachments_at : stop]
