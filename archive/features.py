@@ -22,7 +22,7 @@ from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.paragraphs import ends_paragraph
 
-__all__ = ["PARAMS", "Features", "LayoutParams", "line_features", "meta_field", "serial_in", "title_core"]
+__all__ = ["PARAMS", "Features", "LayoutParams", "line_features", "meta_field", "meta_pairs", "serial_in", "title_core"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class LayoutParams:
     close_call: float = 1.0  # best and second-best label scores closer than this: a warning
     chrome_prefix_max: int = 40  # site chrome is looked for in the first lines only
     repeat_min: int = 8  # a repeated title is at least this long
+    repeat_window: int = 6  # … and stands again within this many lines
 
 
 PARAMS = LayoutParams()
@@ -56,6 +57,8 @@ _CHROME_WORDS = re.compile(
     r"人看过|人看過|分享到|扫一扫|无障碍|繁体版|简体版|English|字号[:：]?\s*[【\[]?\s*(?:大|中|小)?|"
     r"^第[一二三四五六七八九十]+篇\s*[:：]|当前位置|您的位置|您当前的位置|所在位置|下载本文|写写帮|文库小编|归档时间|信息浏览|^首页\s*[>＞›]|^>"
 )
+# A site's own words, whatever the line's length: a document-sharing site's blurb or notice.
+_SITE_TEXT = re.compile(r"小编|文库|下载本文|本站|网友投稿|版权归属|如有侵权|如侵权|转载请注明")
 _BREADCRUMB = re.compile(r"(?:[>＞›»]\s*[^>＞›»]{1,16}){2,}")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$")
 _TIMESTAMP = re.compile(r"^(?:时间|日期|发布时间|发布日期|来源|作者)?\s*[:：]?\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
@@ -98,6 +101,26 @@ def meta_field(key: str) -> tuple[str, str] | None:
     if len(value) > PARAMS.addressee_max:
         return None
     return m["key"], value
+
+
+_PAIR_KEY = re.compile(r"(?:^|(?<=\s)|(?<=[\]］】]))[•·\[［【]?\s*(" + "|".join(sorted(META_KEYS, key=len, reverse=True)) + r")\s*[\]］】]?\s*[:：\]］】]")
+
+
+def meta_pairs(key: str) -> list[tuple[str, str]]:
+    """Every `key: value` pair of a metadata line (`信息分类: 通知  发布机构: 太湖县人民政府办公室`)."""
+    if meta_field(key) is None:
+        return []
+    k = _KEY_SPACES.sub("", key.strip())
+    k = re.sub(r"^(索)\s+(引)\s+(号)", r"\1\2\3", k)
+    starts = list(_PAIR_KEY.finditer(k))
+    if not starts:
+        got = meta_field(key)
+        return [got] if got else []
+    out = []
+    for m, nxt in zip(starts, [*starts[1:], None]):
+        value = k[m.end() : nxt.start() if nxt else len(k)].strip().strip("[]［］【】").strip()
+        out.append((m[1], value))
+    return out
 
 
 @dataclass
@@ -144,10 +167,11 @@ def line_features(lines: list[Line], params: LayoutParams = PARAMS) -> list[Feat
         rest = (k[: sm.start()] + k[sm.end() :]).strip() if sm else k
         rest = re.sub(r"签\s*发\s*人\s*[:：].*$", "", rest).strip()
         meta = meta_field(k)
-        chrome = bool(
-            len(k) <= params.chrome_max
-            and (_CHROME_WORDS.search(k) or _BREADCRUMB.search(k) or _URL.match(k) or _TIMESTAMP.match(k))
-        ) or (compact.endswith("|") and len(k) <= params.title_max)
+        chrome = (
+            bool(len(k) <= params.chrome_max and (_CHROME_WORDS.search(k) or _BREADCRUMB.search(k) or _URL.match(k) or _TIMESTAMP.match(k)))
+            or (compact.endswith("|") and len(k) <= params.title_max)
+            or bool(_SITE_TEXT.search(k) and len(k) <= params.addressee_max)
+        )
         parts = [p for p in re.split(r"\s{2,}", k) if p]
         # A title with its 发文字号 after it in brackets: …的通知（武劳社〔2004〕135号）.
         trailing = bool(
@@ -188,7 +212,10 @@ def line_features(lines: list[Line], params: LayoutParams = PARAMS) -> list[Feat
     for i, f in enumerate(out):
         c = cores[i]
         if len(c) >= params.repeat_min and i < params.chrome_prefix_max:
-            f.repeats_next = any(c == d or (len(d) >= params.repeat_min and c.endswith(d) and out[i].serial_inside) for d in cores[i + 1 : i + 4])
+            f.repeats_next = any(
+                c == d or (len(d) >= params.repeat_min and c.endswith(d) and out[i].serial_inside)
+                for d in cores[i + 1 : i + 1 + params.repeat_window]
+            )
     return out
 
 

@@ -15,13 +15,13 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from archive.features import PARAMS, Features, LayoutParams, line_features, meta_field, serial_in, title_core
+from archive.features import PARAMS, Features, LayoutParams, line_features, meta_pairs, serial_in, title_core
 from archive.layout import Line
 from archive.layouts import gongwen as gongwen_model
 from archive.layouts.decode import Decoded, Grammar, close_calls, decode
 from archive.model import Bulletin
 
-__all__ = ["LAYOUTS", "Layout", "Page", "choose_layout", "label_lines", "read_page"]
+__all__ = ["GRAMMAR_NAMES", "LAYOUTS", "Layout", "Page", "choose_layout", "label_lines", "read_page"]
 
 # A saved page's metadata keys → the Document.meta fields the parsers read.
 _META_MAP = {
@@ -29,6 +29,7 @@ _META_MAP = {
     "发文单位": "发文机关", "成文日期": "成文日期", "发文日期": "成文日期", "名称": "标题", "标题": "标题",
     "索引号": "索引号", "主题分类": "主题分类", "发布日期": "发布日期",
 }
+GRAMMAR_NAMES = gongwen_model.NAMES  # label → the element's name, for messages and --explain
 RULES = {
     "chrome": "页面导航或工具栏",
     "meta": "页面元数据（读作字段）",
@@ -145,24 +146,22 @@ def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams =
     pending_key: str | None = None
     for i in range(prefix):
         ln, label = lines[i], decoded[i].label
+        if decoded[i].score <= 0:  # the path went through it, but nothing says it is the page's
+            kept_titles.append(ln)
+            continue
         if label == "meta":
-            got = meta_field(ln.key)
-            if got is not None:
-                key, value = got
-                pending_key = key if not value else None
+            pairs = meta_pairs(ln.key)
+            if pairs:
+                pending_key = pairs[-1][0] if not pairs[-1][1] else None
             elif pending_key is not None:
-                key, value = pending_key, ln.text.strip()
-                pending_key = None
-            else:
-                key, value = "", ""
-            target = _MAP_KEY(key)
-            if target and value and target not in page.meta:
-                if target == "发文字号" and serial_in(value) is None:
-                    pass
-                elif target == "发文机关" and not _org_value(value):
-                    pass
-                else:
-                    page.meta[target] = value
+                pairs, pending_key = [(pending_key, ln.text.strip())], None
+            for key, value in pairs:
+                target = _MAP_KEY(key)
+                if not (target and value) or target in page.meta:
+                    continue
+                if (target == "发文字号" and serial_in(value) is None) or (target == "发文机关" and not _org_value(value)):
+                    continue
+                page.meta[target] = value
             page.removed.append((ln, RULES["meta"]))
         elif label == "page_title":
             core = title_core(ln.key)
@@ -174,12 +173,10 @@ def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams =
             page.removed.append((ln, RULES["chrome"]))
     for ln in lines[suffix:]:
         page.removed.append((ln, RULES["tail_chrome"]))
-    if kept_titles:  # the page's title is the document's: keep the last copy
-        for ln in kept_titles[:-1]:
-            page.removed.append((ln, RULES["page_title"]))
-        kept = [kept_titles[-1]]
-    else:
-        kept = []
+    titles = [ln for ln in kept_titles if decoded[lines.index(ln)].label == "page_title"]
+    for ln in titles[:-1]:  # the page's title is the document's: keep the last copy
+        page.removed.append((ln, RULES["page_title"]))
+    kept = [ln for ln in kept_titles if ln not in titles[:-1]]
     page.lines = kept + list(lines[prefix:suffix])
     page.removed.sort(key=lambda pair: pair[0].number)
     page.warnings = close_calls(decoded[: prefix + params.head_lines], [ln.number for ln in lines], [ln.text for ln in lines], params.close_call, gongwen_model.NAMES, gongwen_model.WATCH)
