@@ -139,7 +139,7 @@ def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams =
         suffix -= 1
     if prefix == 0 and suffix == len(lines):
         return page
-    if not any(decoded[i].label in ("chrome", "meta") or feats[i].repeats_next for i in (*range(prefix), *range(suffix, len(lines)))):
+    if not any(decoded[i].label in ("chrome", "meta", "tail_chrome") or feats[i].repeats_next for i in (*range(prefix), *range(suffix, len(lines)))):
         return page  # title-like lines alone are not a page's chrome, unless the title stands again below
     later = "".join(title_core(ln.key) for ln in lines[prefix : prefix + params.head_lines])
     kept_titles: list[Line] = []
