@@ -160,7 +160,11 @@ def explain(doc: Document) -> tuple[Bulletin, list[Placement]]:
         b = parse_document(doc) if doc.format == "html" else b  # the pictures a saved page adds
         lines = document_lines(doc)
         removed = {ln.number: rule for ln, rule in page.removed}
-        labels = page.labels
+        if b.kind == "公文":
+            from archive.layouts import label_lines
+
+            _feats, decoded = label_lines(page.lines)
+            labels = {ln.number: d.label for ln, d in zip(page.lines, decoded)}
     bodies = [_squash(a.text) for a in b.articles]
     titles = [_squash(a.title) for a in b.articles]
     fields = _fields(b)

@@ -22,7 +22,7 @@ from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.paragraphs import ends_paragraph
 
-__all__ = ["PARAMS", "Features", "LayoutParams", "line_features", "meta_field", "meta_pairs", "serial_in", "title_core"]
+__all__ = ["PARAMS", "Features", "LayoutParams", "line_feature", "line_features", "meta_field", "meta_pairs", "page_suspect", "serial_in", "title_core"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ class LayoutParams:
     chrome_prefix_max: int = 40  # site chrome is looked for in the first lines only
     repeat_min: int = 8  # a repeated title is at least this long
     repeat_window: int = 6  # … and stands again within this many lines
+    tail_lines: int = 12  # site chrome after the document is looked for in the last lines only
+    tail_search: int = 60  # a 署名 and 成文日期 the last lines lack are looked for this far after the 版头
 
 
 PARAMS = LayoutParams()
@@ -82,9 +84,15 @@ _MARK = re.compile(r"^(?:(?:绝密|机密|秘密)(?:\s*★\s*\S{1,8})?|特急|�
 _SENTENCE_PUNCT = re.compile(r"[。！？；]")
 
 
+_YEAR_IN_BRACKETS = re.compile(_YEAR_BRACKET)
+
+
 def serial_in(text: str) -> re.Match[str] | None:
     """A 发文字号 written anywhere in `text` (〔〕, [], (), 【】, 第N号)."""
-    return _SERIAL.search(text)
+    y = _YEAR_IN_BRACKETS.search(text)
+    if y is None:  # the quick test: no bracketed year, no 发文字号
+        return None
+    return _SERIAL.search(text, max(0, y.start() - 14))
 
 
 def meta_field(key: str) -> tuple[str, str] | None:
@@ -123,6 +131,27 @@ def meta_pairs(key: str) -> list[tuple[str, str]]:
     return out
 
 
+def page_suspect(lines: list[Line], params: LayoutParams = PARAMS) -> bool:
+    """A quick look (regexes only) for a page's own lines: chrome or a metadata field in the
+    first or last lines, or a heading that the next line repeats. Most documents have none,
+    and then the page is not decoded at all."""
+    head = lines[: params.chrome_prefix_max]
+    window = [*head, *lines[max(len(head), len(lines) - params.tail_lines) :]]
+    for ln in window:
+        k = ln.key
+        if len(k) <= params.addressee_max and (
+            (len(k) <= params.chrome_max and (_CHROME_WORDS.search(k) or _BREADCRUMB.search(k) or _URL.match(k) or _TIMESTAMP.match(k)))
+            or _SITE_TEXT.search(k)
+            or k.rstrip().endswith(("|", "｜"))
+            or meta_field(k) is not None
+        ):
+            return True
+    for a, b in zip(head, head[1:]):
+        if serial_in(a.key) is not None and len(b.key) >= params.repeat_min and title_core(b.key) in title_core(a.key):
+            return True
+    return False
+
+
 @dataclass
 class Features:
     """What the labeller knows about one line."""
@@ -159,57 +188,64 @@ class Features:
 def line_features(lines: list[Line], params: LayoutParams = PARAMS) -> list[Features]:
     """One Features per line, in order."""
     size = body_size(lines)
-    out: list[Features] = []
-    for i, ln in enumerate(lines):
-        k = ln.key
-        compact = re.sub(r"\s+", "", k)
-        sm = serial_in(k)
-        rest = (k[: sm.start()] + k[sm.end() :]).strip() if sm else k
-        rest = re.sub(r"签\s*发\s*人\s*[:：].*$", "", rest).strip()
-        meta = meta_field(k)
-        chrome = (
-            bool(len(k) <= params.chrome_max and (_CHROME_WORDS.search(k) or _BREADCRUMB.search(k) or _URL.match(k) or _TIMESTAMP.match(k)))
-            or (compact.endswith("|") and len(k) <= params.title_max)
-            or bool(_SITE_TEXT.search(k) and len(k) <= params.addressee_max)
-        )
-        parts = [p for p in re.split(r"\s{2,}", k) if p]
-        # A title with its 发文字号 after it in brackets: …的通知（武劳社〔2004〕135号）.
-        trailing = bool(
-            sm and sm.start() > 8 and re.search(r"[（(]\s*$", k[: sm.start()]) and re.fullmatch(r"\s*[）)]\s*", k[sm.end() :])
-        )
-        plain = re.sub(r"[（(]\s*$", "", k[: sm.start()]).strip() if trailing and sm else k
-        out.append(
-            Features(
-                index=i,
-                chars=len(compact),
-                serial_only=bool(sm) and len(rest) <= 2 and len(k) <= 60,
-                serial_inside=bool(sm),
-                date_only=bool(_DATE_ONLY.match(compact)) or (len(parts) > 1 and bool(_DATE_ONLY.match(parts[-1].replace(" ", "")))),
-                has_date=find_date(k) is not None,
-                masthead=bool(_MASTHEAD.search(compact)) and len(compact) <= params.heading_max and not re.search(r"[，。：:《]", k),
-                org=is_org_like(compact) and not doc_type_of(compact),
-                doc_type=doc_type_of(title_core(plain)) is not None,
-                guanyu="关于" in compact[:40] or "關於" in compact[:40] or "關于" in compact[:40],
-                addressee=bool(re.search(r"[:：]$", compact)) and 2 <= len(compact) <= params.addressee_max and not _SENTENCE_PUNCT.search(compact) and meta is None,
-                sentence=ends_paragraph(plain),
-                title_serial=trailing,
-                heading=ln.hinted_heading(size),
-                red=ln.red,
-                centred=ln.align == "center",
-                chrome=chrome and meta is None,
-                meta=meta is not None,
-                meta_key_only=meta is not None and not meta[1],
-                rule=bool(_RULE_CHARS.match(compact)),
-                note=bool(_NOTE.match(compact)),
-                attach_line=bool(_ATTACH_LINE.match(compact)),
-                attach_note=bool(_ATTACH_NOTE.match(compact)),
-                colophon=bool(_CC.match(compact) or (_PRINTED.search(compact) and len(compact) <= params.heading_max)),
-                mark=bool(_MARK.match(k.strip())),
-                in_head=i < params.head_lines,
-            )
-        )
-    cores = [title_core(ln.key) for ln in lines]
-    for i, f in enumerate(out):
+    out = [line_feature(ln, i, size, params) for i, ln in enumerate(lines)]
+    return _with_repeats(lines, out, params)
+
+
+def line_feature(ln: Line, i: int, size: float | None, params: LayoutParams = PARAMS) -> Features:
+    """The Features of one line that need no neighbour (`repeats_next` stays False)."""
+    k = ln.key
+    compact = "".join(k.split())
+    sm = serial_in(k)
+    rest = (k[: sm.start()] + k[sm.end() :]).strip() if sm else k
+    rest = re.sub(r"签\s*发\s*人\s*[:：].*$", "", rest).strip()
+    meta = meta_field(k)
+    chrome = (
+        bool(len(k) <= params.chrome_max and (_CHROME_WORDS.search(k) or _BREADCRUMB.search(k) or _URL.match(k) or _TIMESTAMP.match(k)))
+        or (compact.endswith("|") and len(k) <= params.title_max)
+        or bool(_SITE_TEXT.search(k) and len(k) <= params.addressee_max)
+    )
+    parts = [p for p in re.split(r"\s{2,}", k) if p]
+    # A title with its 发文字号 after it in brackets: …的通知（武劳社〔2004〕135号）.
+    trailing = bool(
+        sm and sm.start() > 8 and re.search(r"[（(]\s*$", k[: sm.start()]) and re.fullmatch(r"\s*[）)]\s*", k[sm.end() :])
+    )
+    plain = re.sub(r"[（(]\s*$", "", k[: sm.start()]).strip() if trailing and sm else k
+    return Features(
+        index=i,
+        chars=len(compact),
+        serial_only=bool(sm) and len(rest) <= 2 and len(k) <= 60,
+        serial_inside=bool(sm),
+        date_only=bool(_DATE_ONLY.match(compact)) or (len(parts) > 1 and bool(_DATE_ONLY.match(parts[-1].replace(" ", "")))),
+        has_date=find_date(k) is not None,
+        masthead=bool(_MASTHEAD.search(compact)) and len(compact) <= params.heading_max and not re.search(r"[，。：:《]", k),
+        org=is_org_like(compact) and not doc_type_of(compact),
+        doc_type=doc_type_of(title_core(plain)) is not None,
+        guanyu="关于" in compact[:40] or "關於" in compact[:40] or "關于" in compact[:40],
+        addressee=bool(re.search(r"[:：]$", compact)) and 2 <= len(compact) <= params.addressee_max and not _SENTENCE_PUNCT.search(compact) and meta is None,
+        sentence=ends_paragraph(plain),
+        title_serial=trailing,
+        heading=ln.hinted_heading(size),
+        red=ln.red,
+        centred=ln.align == "center",
+        chrome=chrome and meta is None,
+        meta=meta is not None,
+        meta_key_only=meta is not None and not meta[1],
+        rule=bool(_RULE_CHARS.match(compact)),
+        note=bool(_NOTE.match(compact)),
+        attach_line=bool(_ATTACH_LINE.match(compact)),
+        attach_note=bool(_ATTACH_NOTE.match(compact)),
+        colophon=bool(_CC.match(compact) or (_PRINTED.search(compact) and len(compact) <= params.heading_max)),
+        mark=bool(_MARK.match(k.strip())),
+        in_head=i < params.head_lines,
+    )
+
+
+def _with_repeats(lines: list[Line], out: list[Features], params: LayoutParams) -> list[Features]:
+    """Mark the lines near the top whose title stands again in one of the next lines."""
+    reach = min(len(lines), params.chrome_prefix_max + params.repeat_window + 1)
+    cores = [title_core(ln.key) for ln in lines[:reach]]
+    for i, f in enumerate(out[:reach]):
         c = cores[i]
         if len(c) >= params.repeat_min and i < params.chrome_prefix_max:
             f.repeats_next = any(

@@ -31,7 +31,7 @@ from archive.articles import make_article
 from archive.chinese import to_simplified
 from archive.dates import find_date
 from archive.doctypes import doc_type_of
-from archive.features import PARAMS, Features, line_features, serial_in
+from archive.features import PARAMS, Features, line_feature, serial_in
 from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.model import Bulletin, make_bulletin_id
@@ -181,7 +181,12 @@ def _parse_head(lines: list[Line]) -> _Head:
     size = body_size(lines)
     i = 0
     n = min(len(lines), HEADER_LINES)
-    feats = line_features(lines[:n])
+    cache: dict[int, Features] = {}
+
+    def feat(j: int) -> Features:  # one line's features, when the old tests are not enough
+        if j not in cache:
+            cache[j] = line_feature(lines[j], j, size)
+        return cache[j]
 
     def addressee_at(j: int) -> bool:
         if j < len(lines) and _ADDRESSEE.match(lines[j].key) and not _ATTACH_NOTE.match(lines[j].key) and h.addressee is None:
@@ -216,13 +221,13 @@ def _parse_head(lines: list[Line]) -> _Head:
             h.masthead.append(line.text)
         elif (s := _SIGNER.match(k)) and h.signer is None:  # 签发人 on a line of its own
             h.signer = " ".join(line.text[s.start("name") : s.end("name")].split())
-        elif h.title is None and (_is_titleish(line, size) or _title_lead(lines, i) or _titled(feats[i])):
+        elif h.title is None and (_is_titleish(line, size) or _title_lead(lines, i) or _titled(feat(i))):
             title = line.text
             first_at = i
             while i + 1 < n and len(title) <= 80 and _title_continues(title, lines[i + 1], line, size):
                 title = join_lines(title, lines[i + 1].text)
                 i += 1
-            if feats[first_at].title_serial and i == first_at and (m := serial_in(title)) is not None:
+            if feat(first_at).title_serial and i == first_at and (m := serial_in(title)) is not None:
                 # …的通知（岳办发〔2017〕2号）: the 发文字号 printed after the title
                 if h.serial is None:
                     h.serial = normalise_serial(title[m.start() : m.end()])
@@ -339,9 +344,10 @@ def _tail_by_labels(lines: list[Line], lo: int, t: _Tail) -> None:
     lines hold none (a 印发…的通知 whose attached text follows its date)."""
     from archive.layouts import label_lines
 
-    _feats, decoded = label_lines(lines)
+    reach = min(t.start, lo + PARAMS.tail_search)
+    _feats, decoded = label_lines(lines[:reach])
     labels = [d.label for d in decoded]
-    for j in range(lo + 1, t.start):
+    for j in range(lo + 1, reach):
         if labels[j] != "date" or labels[j - 1] != "signature":
             continue
         date = find_date(lines[j].key)

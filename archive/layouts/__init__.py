@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from archive.features import PARAMS, Features, LayoutParams, line_features, meta_pairs, serial_in, title_core
+from archive.features import PARAMS, Features, LayoutParams, line_features, meta_pairs, page_suspect, serial_in, title_core
 from archive.layout import Line
 from archive.layouts import gongwen as gongwen_model
 from archive.layouts.decode import Decoded, Grammar, close_calls, decode
@@ -63,6 +63,8 @@ def _gongwen_detect(lines: list[Line], meta: Mapping[str, str], params: LayoutPa
     head = lines[: params.head_lines]
     if any(_ISSUE_LINE.search(ln.key) and len(ln.key) <= params.heading_max for ln in head):
         return False
+    if not any(ln.key.rstrip().endswith(("：", ":")) for ln in lines[:6]):
+        return False  # no 主送机关 near the top: nothing to decode
     _feats, decoded = label_lines(lines[: params.head_lines + 30], params)
     labels = [d.label for d in decoded]
     first = next((k for k, lab in enumerate(labels) if lab not in ("chrome", "meta", "page_title", "mark", "masthead", "serial")), None)
@@ -116,30 +118,32 @@ class Page:
     lines: list[Line]
     meta: dict[str, str]
     removed: list[tuple[Line, str]] = field(default_factory=list)  # (line, the rule that removed it)
-    labels: dict[int, str] = field(default_factory=dict)  # line number → label (all lines)
     warnings: list[str] = field(default_factory=list)
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"[\s《》〈〉<>「」|｜]", "", text)
 
 
 def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams = PARAMS) -> Page:
     """Take a page's chrome, metadata block and repeated title off the document's lines."""
     page = Page(lines=list(lines), meta=dict(meta))
-    if not lines:
+    if not lines or not page_suspect(lines, params):
         return page
-    feats, decoded = label_lines(lines, params)
-    page.labels = {ln.number: d.label for ln, d in zip(lines, decoded)}
+    head_n = min(len(lines), params.chrome_prefix_max)
+    feats, decoded = label_lines(lines[:head_n], params)
+    tail_n = min(len(lines) - head_n, params.tail_lines)
+    if tail_n > 0:  # the page's chrome after the document: the last lines, decoded on their own
+        tail_feats, tail_decoded = label_lines(lines[-tail_n:], params)
+        gap = len(lines) - head_n - tail_n
+        filler = Decoded("body", 0.0, None, float("inf"))
+        feats = [*feats, *([None] * gap), *tail_feats]  # type: ignore[list-item]
+        decoded = [*decoded, *([filler] * gap), *tail_decoded]
     prefix = 0
     while prefix < len(lines) and decoded[prefix].label in ("chrome", "meta", "page_title"):
         prefix += 1
     suffix = len(lines)
-    while suffix > prefix and decoded[suffix - 1].label == "tail_chrome":
+    while suffix > prefix and (suffix > head_n or tail_n == 0) and decoded[suffix - 1].label == "tail_chrome":
         suffix -= 1
     if prefix == 0 and suffix == len(lines):
         return page
-    if not any(decoded[i].label in ("chrome", "meta", "tail_chrome") or feats[i].repeats_next for i in (*range(prefix), *range(suffix, len(lines)))):
+    if not any(decoded[i].label in ("chrome", "meta", "tail_chrome") or (i < prefix and feats[i].repeats_next) for i in (*range(prefix), *range(suffix, len(lines)))):
         return page  # title-like lines alone are not a page's chrome, unless the title stands again below
     later = "".join(title_core(ln.key) for ln in lines[prefix : prefix + params.head_lines])
     kept_titles: list[Line] = []

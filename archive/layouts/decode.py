@@ -56,21 +56,19 @@ def decode(n: int, grammar: Grammar, score: Callable[[int, str], float], close_c
     best: list[list[float]] = [em[0][:]]
     back: list[list[int]] = [[-1] * len(labels)]
     allowed = [[grammar.allowed(a, b) for b in labels] for a in labels]
+    preds = [[p for p in range(len(labels)) if allowed[p][j]] for j in range(len(labels))]
     for i in range(1, n):
         row, brow = [], []
         prev = best[-1]
-        for j in range(len(labels)):
-            e = em[i][j]
+        for j, e in enumerate(em[i]):
             if e == NEG:
                 row.append(NEG)
                 brow.append(-1)
                 continue
-            top, arg = NEG, -1
-            for p, v in enumerate(prev):
-                if v > top and allowed[p][j]:
-                    top, arg = v, p
-            row.append(top + e if arg >= 0 else NEG)
-            brow.append(arg)
+            arg = max(preds[j], key=prev.__getitem__, default=-1)
+            top = prev[arg] if arg >= 0 else NEG
+            row.append(top + e if top != NEG else NEG)
+            brow.append(arg if top != NEG else -1)
         best.append(row)
         back.append(brow)
     j = max(range(len(labels)), key=lambda x: best[-1][x])
