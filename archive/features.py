@@ -41,6 +41,7 @@ class LayoutParams:
     repeat_min: int = 8  # a repeated title is at least this long
     repeat_window: int = 6  # … and stands again within this many lines
     tail_lines: int = 12  # site chrome after the document is looked for in the last lines only
+    suspect_lines: int = 12  # a page is decoded only when its first or last lines show chrome
     tail_search: int = 60  # a 署名 and 成文日期 the last lines lack are looked for this far after the 版头
 
 
@@ -131,19 +132,22 @@ def meta_pairs(key: str) -> list[tuple[str, str]]:
     return out
 
 
+_KEY_MARK = re.compile(r"[:：\]］】]")  # a metadata key is followed by one of these
+
+
 def page_suspect(lines: list[Line], params: LayoutParams = PARAMS) -> bool:
     """A quick look (regexes only) for a page's own lines: chrome or a metadata field in the
     first or last lines, or a heading that the next line repeats. Most documents have none,
     and then the page is not decoded at all."""
-    head = lines[: params.chrome_prefix_max]
-    window = [*head, *lines[max(len(head), len(lines) - params.tail_lines) :]]
+    head = lines[: params.suspect_lines]
+    window = [*head, *lines[max(len(head), len(lines) - params.suspect_lines) :]]
     for ln in window:
         k = ln.key
         if len(k) <= params.addressee_max and (
             (len(k) <= params.chrome_max and (_CHROME_WORDS.search(k) or _BREADCRUMB.search(k) or _URL.match(k) or _TIMESTAMP.match(k)))
             or _SITE_TEXT.search(k)
             or k.rstrip().endswith(("|", "｜"))
-            or meta_field(k) is not None
+            or (_KEY_MARK.search(k[:16]) is not None and meta_field(k) is not None)
         ):
             return True
     for a, b in zip(head, head[1:]):

@@ -37,6 +37,7 @@ _SPACE = re.compile(r"[\u00a0\u2002\u2003\u2009]")
 # A line that starts a 公文 element: 发文字号, a date alone, 主送机关 (ends with ：).
 _HEAD_ELEMENT = re.compile(r"^.{0,20}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d+\s*号|^[0-9〇零○一二三四五六七八九十]{4}\s*年[^，。]{1,8}[日号]$|[:：]$")
 _LETTER_SPACED = re.compile(r"(?:[\u4e00-\u9fff][ \t\u3000]{1,3}){2,}[\u4e00-\u9fff]")
+_RULE_CHARS = frozenset("-—–─━═=_~～")
 _TYPED_RULE = re.compile(r"^[-—–─━═=_~～]{3,}$")
 _HEX = re.compile(r"^#?([0-9a-fA-F]{2})([0-9a-fA-F]{2})([0-9a-fA-F]{2})$")
 
@@ -77,7 +78,10 @@ def is_page_number(text: str) -> bool:
 
 def is_typed_rule(text: str) -> bool:
     """A line of rule characters only (━━━━, ------, ══════): a red rule or 版记 line typed as text."""
-    return bool(_TYPED_RULE.match(re.sub(r"\s+", "", text)))
+    t = text.lstrip()
+    if not t or t[0] not in _RULE_CHARS:  # the quick test: most lines start otherwise
+        return False
+    return bool(_TYPED_RULE.match("".join(t.split())))
 
 
 def is_red(color: str | None) -> bool:
