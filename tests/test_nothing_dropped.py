@@ -67,3 +67,29 @@ def test_no_body_text_lost_in_the_xinwen_issues() -> None:
         assert not missing, f"{path.name}: " + "; ".join(f"line {p.number}: {p.text[:40]}" for p in missing)
         toc_only += sum(p.place == TOC_ONLY for p in placements)
     assert len(files) >= 1423 and toc_only < 1000
+
+
+@pytest.mark.parametrize("fmt", ["docx", "ofd", "html", "pdf"])
+@pytest.mark.parametrize(
+    "source",
+    ["tests/public/qingcheng-2014-chuangwen-jianbao-9.txt", "tests/realdocs/dev/beijing-2016-jingzhengbanfa-26-tongzhi.txt"],
+    ids=["jianbao", "gongwen"],
+)
+def test_nothing_dropped_in_the_other_formats(source: str, fmt: str, tmp_path: Path) -> None:
+    """The same real texts laid out as an office's files (tests/docgen): every paragraph placed."""
+    from tests import docgen
+
+    text = (ROOT / source).read_text("utf-8")
+    if fmt == "docx":
+        path = docgen.write_docx(text, tmp_path / "x.docx")
+    elif fmt == "ofd":
+        path = docgen.write_ofd(text, tmp_path / "x.ofd")
+    elif fmt == "html":
+        path = docgen.write_govcn_html(text, tmp_path / "x.html")
+    else:
+        if docgen.soffice() is None:
+            pytest.skip("LibreOffice is absent")
+        path = docgen.convert(docgen.write_docx(text, tmp_path / "x.docx"), "pdf", tmp_path)
+    b, placements = explain(read_document(path))
+    assert not lost(placements), [p.text for p in lost(placements)]
+    assert any(p.place.startswith("第1篇文章") for p in placements)
