@@ -31,6 +31,7 @@ from archive.articles import make_article
 from archive.chinese import to_simplified
 from archive.dates import find_date
 from archive.doctypes import doc_type_of
+from archive.features import PARAMS, Features, line_feature, serial_in
 from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.model import Bulletin, make_bulletin_id
@@ -121,6 +122,11 @@ def looks_like_gongwen(lines: list[Line], meta: Mapping[str, str], strict: bool 
     return bool(lines) and len(lines) > 1 and doc_type_of(lines[0].key) is not None and len(lines[0].key) <= 40 and not ends_paragraph(lines[0].key)
 
 
+def _titled(f: Features) -> bool:
+    """A title by its features alone: it ends with a 文种 (《》 or a bracketed 发文字号 aside) and is no sentence."""
+    return (f.doc_type or f.title_serial) and not f.sentence and not f.addressee and f.chars <= PARAMS.title_max and not f.serial_only
+
+
 def _title_lead(lines: list[Line], i: int) -> bool:
     """Whether line `i` is the issuers' part of a title split before its 关于
     (国务院办公厅、中央军委办公厅 / 关于加强……的通知), not a 发文机关标志."""
@@ -184,6 +190,12 @@ def _parse_head(lines: list[Line]) -> _Head:
     size = body_size(lines)
     i = 0
     n = min(len(lines), HEADER_LINES)
+    cache: dict[int, Features] = {}
+
+    def feat(j: int) -> Features:  # one line's features, when the old tests are not enough
+        if j not in cache:
+            cache[j] = line_feature(lines[j], j, size)
+        return cache[j]
 
     def addressee_at(j: int) -> bool:
         if j < len(lines) and _ADDRESSEE.match(lines[j].key) and not _ATTACH_NOTE.match(lines[j].key) and h.addressee is None:
@@ -201,6 +213,8 @@ def _parse_head(lines: list[Line]) -> _Head:
             h.serial_year = int(m["y"])
             if s := _SIGNER.search(k):
                 h.signer = " ".join(line.text[s.start("name") : s.end("name")].split())
+            while i + 1 < n and (d := _docno_line(lines[i + 1].key)) and normalise_serial(lines[i + 1].text[d.start() : d.end()]) == h.serial:
+                i += 1  # the same 发文字号 again (a web page prints it twice)
             if h.title is not None:  # the title came first (a web page)
                 i += 1
                 if addressee_at(i):
@@ -216,11 +230,20 @@ def _parse_head(lines: list[Line]) -> _Head:
             h.masthead.append(line.text)
         elif (s := _SIGNER.match(k)) and h.signer is None:  # 签发人 on a line of its own
             h.signer = " ".join(line.text[s.start("name") : s.end("name")].split())
-        elif h.title is None and (_is_titleish(line, size) or _title_lead(lines, i)):
+        elif h.title is None and (_is_titleish(line, size) or _title_lead(lines, i) or _titled(feat(i))):
             title = line.text
+            first_at = i
             while i + 1 < n and len(title) <= 80 and _title_continues(title, lines[i + 1], line, size):
                 title = join_lines(title, lines[i + 1].text)
                 i += 1
+            if feat(first_at).title_serial and i == first_at and (m := serial_in(title)) is not None:
+                # …的通知（岳办发〔2017〕2号）: the 发文字号 printed after the title
+                if h.serial is None:
+                    h.serial = normalise_serial(title[m.start() : m.end()])
+                    h.serial_year = int(m["y"])
+                title = re.sub(r"\s*[（(]\s*$", "", title[: m.start()])
+            if title.startswith("《") and title.endswith("》") and title.count("《") == 1:
+                title = title[1:-1]  # a web page's title in 《》
             h.title = clean_title(title)
             if addressee_at(i + 1):
                 i += 1
@@ -245,6 +268,8 @@ class _Tail:
     print_org: str | None = None
     print_date: dt.date | None = None
     colophon_at: int | None = None
+    date_at: int | None = None  # the 成文日期 line
+    note_at: int | None = None  # the 附注 line
 
 
 def _printed(lines: list[Line], j: int) -> tuple[re.Match[str], str] | None:
@@ -298,7 +323,7 @@ def _parse_tail(lines: list[Line], lo: int) -> _Tail:
             continue
         if _DATE_ONLY.match(parts[-1]) and all(issuer_name(p, p) for p in parts[:-1]):
             t.date = find_date(parts[-1])
-            t.start = j
+            t.start = t.date_at = j
             t.issuer = _signature_parts(line.text)[:-1] if len(parts) > 1 else []
             # 署名 lines above the date (a joint document has several).
             s = j - 1
@@ -308,13 +333,42 @@ def _parse_tail(lines: list[Line], lo: int) -> _Tail:
                 s -= 1
                 if len(t.issuer) >= 3:
                     break
-            for line2 in lines[j + 1 : end]:
-                k2 = line2.key
-                if (m := _NOTE.match(k2)) and not _SEAL.match(k2):
-                    t.annotation = line2.text.strip()[1:-1]
-                    break
+            _note_after(lines, t, j, end)
             break
     return t
+
+
+def _note_after(lines: list[Line], t: _Tail, j: int, end: int) -> None:
+    """The 附注 (（此件公开发布）) after the 成文日期 at `j`."""
+    for k in range(j + 1, end):
+        k2 = lines[k].key
+        if (m := _NOTE.match(k2)) and not _SEAL.match(k2):
+            t.annotation = lines[k].text.strip()[1:-1]
+            t.note_at = k
+            break
+
+
+def _tail_by_labels(lines: list[Line], lo: int, t: _Tail) -> None:
+    """署名 and 成文日期 where the decode of the layout model puts them, when the last
+    lines hold none (a 印发…的通知 whose attached text follows its date)."""
+    from archive.layouts import label_lines
+
+    reach = min(t.start, lo + PARAMS.tail_search)
+    _feats, decoded = label_lines(lines[:reach])
+    labels = [d.label for d in decoded]
+    for j in range(lo + 1, reach):
+        if labels[j] != "date" or labels[j - 1] != "signature":
+            continue
+        date = find_date(lines[j].key)
+        if date is None:
+            return
+        s = j - 1
+        while s - 1 >= lo and labels[s - 1] == "signature" and j - s < 3:
+            s -= 1
+        t.date, t.date_at, t.start = date, j, s
+        t.issuer = [p for ln in lines[s:j] for p in _signature_parts(ln.text)]
+        _note_after(lines, t, j, min(j + 3, t.attachments_at if t.attachments_at is not None else len(lines)))
+        return
 
 
 def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...] = ()) -> Bulletin:
@@ -322,6 +376,8 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     warnings: list[str] = []
     head = _parse_head(lines)
     tail = _parse_tail(lines, head.end)
+    if tail.date is None and tail.start > head.end:
+        _tail_by_labels(lines, head.end, tail)
     body = lines[head.end : tail.start]
     if head.title is None and meta.get("标题"):
         head.title = clean_title(meta["标题"])
@@ -373,6 +429,11 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     bid = make_bulletin_id(series, year, None, date, fallback=path, serial=serial)
 
     paragraphs = paragraphs_of(body)
+    if tail.date_at is not None:  # text after the 成文日期 (附注 aside): an attachment, marked or not
+        stop = min(x for x in (tail.attachments_at, tail.colophon_at, len(lines)) if x is not None)
+        after = [ln for k, ln in enumerate(lines[tail.date_at + 1 : stop], tail.date_at + 1) if k != tail.note_at]
+        if after:
+            paragraphs = (*paragraphs, *paragraphs_of(after))
     if tail.attachments_at is not None:  # 附件1 / its title / its text
         stop = tail.colophon_at if tail.colophon_at is not None else len(lines)
         rest = lines[tail.attachments_at : stop]

@@ -27,7 +27,7 @@ from archive.document import Document, Paragraph
 from archive.doctypes import doc_type_of
 from archive.paragraphs import ends_paragraph, starts_item
 
-__all__ = ["Line", "document_lines", "is_page_number", "is_red"]
+__all__ = ["Line", "document_lines", "is_page_number", "is_red", "is_typed_rule"]
 
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－~～]+\s*[0-9０-９]{1,4}\s*[-—–－~～]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
@@ -37,6 +37,8 @@ _SPACE = re.compile(r"[\u00a0\u2002\u2003\u2009]")
 # A line that starts a 公文 element: 发文字号, a date alone, 主送机关 (ends with ：).
 _HEAD_ELEMENT = re.compile(r"^.{0,20}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d+\s*号|^[0-9〇零○一二三四五六七八九十]{4}\s*年[^，。]{1,8}[日号]$|[:：]$")
 _LETTER_SPACED = re.compile(r"(?:[\u4e00-\u9fff][ \t\u3000]{1,3}){2,}[\u4e00-\u9fff]")
+_RULE_CHARS = frozenset("-—–─━═=_~～")
+_TYPED_RULE = re.compile(r"^[-—–─━═=_~～]{3,}$")
 _HEX = re.compile(r"^#?([0-9a-fA-F]{2})([0-9a-fA-F]{2})([0-9a-fA-F]{2})$")
 
 
@@ -72,6 +74,14 @@ class Line:
 def is_page_number(text: str) -> bool:
     """- 2 -, —3—, 第2页 共8页, 2/8."""
     return bool(_PAGE_NUMBER.match(text.strip()))
+
+
+def is_typed_rule(text: str) -> bool:
+    """A line of rule characters only (━━━━, ------, ══════): a red rule or 版记 line typed as text."""
+    t = text.lstrip()
+    if not t or t[0] not in _RULE_CHARS:  # the quick test: most lines start otherwise
+        return False
+    return bool(_TYPED_RULE.match("".join(t.split())))
 
 
 def is_red(color: str | None) -> bool:
@@ -134,6 +144,11 @@ def document_lines(doc: Document) -> list[Line]:
         if p.kind != "body":  # page numbers, running headers and footers
             continue
         text = _clean(p.text)
+        if is_typed_rule(text):  # ━━━━ / ------ typed as a rule: a rule, not text
+            rule = True
+            if out:
+                out[-1].rule_after = True
+            continue
         if not text or is_page_number(text):
             blank = True
             if out and not text:

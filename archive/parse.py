@@ -16,13 +16,13 @@ from archive.document import Document, Paragraph
 from archive.errors import BulletinError, BulletinParseError
 from archive.gongwen import looks_like_gongwen, parse_gongwen_lines
 from archive.layout import document_lines
+from archive.layouts import Page, choose_layout, read_page
 from archive.mdparse import markdown_lines, parse_markdown
 from archive.model import Bulletin
 from archive.read import normalise_text
 from archive.readers import read_document
-from archive.textparse import parse_bulletin_lines
 
-__all__ = ["is_markdown", "parse_document", "parse_file", "parse_text"]
+__all__ = ["is_markdown", "parse_document", "parse_file", "parse_lines", "parse_text"]
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 _MD_TITLE = re.compile(r"^\ufeff?\s*#\s+\S")
@@ -55,13 +55,7 @@ def parse_document(doc: Document) -> Bulletin:
             else:
                 b = parse_markdown(source, path)
         else:
-            lines = document_lines(doc)
-            if not lines:
-                raise BulletinParseError(path, "no text")
-            if looks_like_gongwen(lines, doc.meta):
-                b = parse_gongwen_lines(lines, path, doc.format, doc.meta, doc.ocr)
-            else:
-                b = parse_bulletin_lines(lines, path, doc.format, doc.ocr, doc.meta)
+            b, _page = parse_lines(doc)
     except BulletinError:
         raise
     except (ValueError, IndexError, KeyError, TypeError, AttributeError, RecursionError) as exc:  # a parser bug: name the file
@@ -71,6 +65,22 @@ def parse_document(doc: Document) -> Bulletin:
     if doc.warnings:
         b = dataclasses.replace(b, warnings=(*doc.warnings, *b.warnings))
     return b
+
+
+def parse_lines(doc: Document) -> tuple[Bulletin, Page]:
+    """A non-Markdown Document's Bulletin, and its page as read (the lines the page's
+    own chrome took off, with their rules): the layout registry picks the parser."""
+    lines = document_lines(doc)
+    if not lines:
+        raise BulletinParseError(doc.name, "no text")
+    page = read_page(lines, doc.meta)
+    if not page.lines:
+        raise BulletinParseError(doc.name, "no text")
+    layout = choose_layout(page.lines, page.meta)
+    b = layout.assemble(page.lines, doc.name, doc.format, page.meta, doc.ocr)
+    if page.warnings:
+        b = dataclasses.replace(b, warnings=(*b.warnings, *page.warnings))
+    return b, page
 
 
 def _with_figures(b: Bulletin, source: str) -> Bulletin:

@@ -28,7 +28,7 @@ from archive.layout import Line, body_size
 from archive.model import Bulletin, make_bulletin_id
 from archive.paragraphs import clean_spaces, clean_title, ends_paragraph, join_lines, starts_item, strip_bullet
 
-__all__ = ["Footer", "issuer_name", "paragraphs_of", "parse_bulletin_lines", "parse_footer"]
+__all__ = ["Footer", "is_confidential_mark", "issuer_name", "paragraphs_of", "parse_bulletin_lines", "parse_footer"]
 
 HEADER_LINES = 15  # the header is within this many non-blank lines
 FOOTER_LINES = 20  # the footer is within this many last non-blank lines
@@ -93,6 +93,11 @@ def _section(key: str) -> tuple[int, int] | None:
 def _parts(line: Line) -> list[tuple[str, str]]:
     """The parts of a line set apart by two or more spaces, as (text, key)."""
     return [(line.text[m.start() : m.end()], m.group()) for m in _SPLIT_PARTS.finditer(line.key) if m.group()]
+
+
+def is_confidential_mark(key: str) -> bool:
+    """A 简报 header's handling mark (工作资料 注意保存, 内部资料): read, not archived."""
+    return bool(_CONFIDENTIAL.match(key)) and len(key) <= 24
 
 
 def issuer_name(text: str, key: str) -> str | None:
@@ -160,7 +165,7 @@ def _parse_header(lines: list[Line]) -> _Header:
             continue
         if _section(key) is not None or split_heading(key) is not None or len(key) > 60:
             break
-        if _CONFIDENTIAL.match(key) and len(key) <= 24:
+        if is_confidential_mark(key):
             h.end = i + 1
             continue
         used = False

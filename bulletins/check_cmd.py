@@ -42,13 +42,18 @@ def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
+@click.option("--explain", "explain_lines", is_flag=True,
+              help="Line by line: where each paragraph went (a field, an article, an attachment, the 版记, or removed and why).")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=LOW_CONFIDENCE, show_default=True,
               help="Flag OCR pages whose mean confidence is below this.")
-def check(files: tuple[Path, ...], as_json: bool, min_confidence: float) -> None:
+def check(files: tuple[Path, ...], as_json: bool, min_confidence: float, explain_lines: bool = False) -> None:
     """Parse FILES (text, Markdown, .docx, .doc, .wps, .pdf, scans, .ofd, .html) and print what was
     extracted, with each file's format; exit 1 if any file is rejected."""
     from archive.parse import parse_file  # here: the other commands (serve) need no parser
 
+    if explain_lines:
+        _explain_files(files)
+        return
     rejected = 0
     for path in files:
         try:
@@ -69,4 +74,30 @@ def check(files: tuple[Path, ...], as_json: bool, min_confidence: float) -> None
                 click.echo(f"  note: in a corpus, `bulletins index` skips this file: {skipped}")
     if rejected:
         click.echo(f"{rejected} of {len(files)} file(s) rejected", err=True)
+        raise SystemExit(1)
+
+
+def _explain_files(files: tuple[Path, ...]) -> None:
+    """`check --explain`: each paragraph's number, where it went, and its text; exit 1 if
+    a file is rejected or a paragraph went nowhere."""
+    from archive.explain import explain, lost
+    from archive.readers import read_document
+
+    bad = 0
+    for path in files:
+        try:
+            b, placements = explain(read_document(path))
+        except BulletinError as exc:
+            bad += 1
+            click.echo(f"rejected {exc.path}: {exc.reason}", err=True)
+            continue
+        click.echo(f"{path}: {b.label} [{b.format}]")
+        for p in placements:
+            text = p.text if len(p.text) <= 40 else p.text[:40] + "…"
+            click.echo(f"  {p.number:4d}  {p.place}  | {text}")
+        missing = lost(placements)
+        if missing:
+            bad += 1
+            click.echo(f"  警告：{len(missing)} 段没有归属：" + "、".join(str(p.number) for p in missing), err=True)
+    if bad:
         raise SystemExit(1)

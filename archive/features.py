@@ -1,0 +1,273 @@
+"""The evidence for labelling a document's lines, gathered in one place.
+
+Each `Line` (archive/layout.py) gets one `Features` record: what its text says
+(a 发文字号 alone or inside it, a date alone, a `XX文件` masthead, an
+organisation name, a title's 文种 ending, a `…：` 主送 shape, site chrome, a
+saved page's metadata field) and what the format's hints say (size against
+the body's, bold, red, centred, position in the document). The layout model
+(archive/layouts/) scores labels from these, never from the text directly.
+
+Every threshold is a named field of `LayoutParams`; `PARAMS` is the one
+instance the parsers use (STYLE.md items 21-22).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from archive.dates import find_date
+from archive.doctypes import doc_type_of
+from archive.headings import is_org_like
+from archive.layout import Line, body_size
+from archive.paragraphs import ends_paragraph
+
+__all__ = ["PARAMS", "Features", "LayoutParams", "line_feature", "line_features", "meta_field", "meta_pairs", "page_suspect", "serial_in", "title_core"]
+
+
+@dataclass(frozen=True)
+class LayoutParams:
+    """Named thresholds of the layout model (lengths are characters)."""
+
+    head_lines: int = 14  # the 版头 lies within the first lines
+    title_max: int = 80  # a title line is at most this long
+    heading_max: int = 40  # a heading-like line (masthead, 署名 line, page title)
+    addressee_max: int = 150  # 主送机关 line
+    chrome_max: int = 60  # a site-chrome line is short
+    meta_value_max: int = 60  # the value of a metadata field on its own line
+    size_step: float = 1.5  # points above the body size that make a heading
+    close_call: float = 1.0  # best and second-best label scores closer than this: a warning
+    chrome_prefix_max: int = 40  # site chrome is looked for in the first lines only
+    repeat_min: int = 8  # a repeated title is at least this long
+    repeat_window: int = 6  # … and stands again within this many lines
+    tail_lines: int = 12  # site chrome after the document is looked for in the last lines only
+    suspect_lines: int = 12  # a page is decoded only when its first or last lines show chrome
+    tail_search: int = 60  # a 署名 and 成文日期 the last lines lack are looked for this far after the 版头
+
+
+PARAMS = LayoutParams()
+
+_YEAR_BRACKET = r"[〔\[［(（【﹝]\s*(?P<y>(?:19|20)\d{2})\s*[〕\]］)）】﹞]"
+# A 发文字号 anywhere in a line: 武劳社〔2004〕135号, 京政发[2016]43号, 皖政(2001)85号, 第12号 after an org.
+_SERIAL = re.compile(rf"(?P<org>[\u4e00-\u9fff]{{1,12}}?)\s*{_YEAR_BRACKET}\s*第?\s*(?P<n>\d{{1,5}})\s*[号號]")
+_DATE_ONLY = re.compile(
+    r"^(?:[0-9〇零○Ｏ〇一二三四五六七八九十]{4}\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2})$"
+)
+_MASTHEAD = re.compile(r"文件$")
+# Site chrome: navigation, page tools, counters, a printed page's URL line.
+_CHROME_WORDS = re.compile(
+    r"设为首页|加入收藏|返回顶部|打印本页|打印此页|关闭窗口|关闭本页|【打印】|【关闭】|视力保护色|浏览量|浏览次数|阅读量|阅读次数|"
+    r"人看过|人看過|分享到|扫一扫|无障碍|繁体版|简体版|English|字号[:：]?\s*[【\[]?\s*(?:大|中|小)?|"
+    r"^第[一二三四五六七八九十]+篇\s*[:：]|当前位置|您的位置|您当前的位置|所在位置|下载本文|写写帮|文库小编|归档时间|信息浏览|^首页\s*[>＞›]|^>"
+)
+# A site's own words, whatever the line's length: a document-sharing site's blurb or notice.
+_SITE_TEXT = re.compile(r"小编|文库|下载本文|本站|网友投稿|版权归属|如有侵权|如侵权|转载请注明")
+_BREADCRUMB = re.compile(r"(?:[>＞›»]\s*[^>＞›»]{1,16}){2,}")
+_URL = re.compile(r"^(?:https?://|www\.)\S+$")
+_TIMESTAMP = re.compile(r"^(?:时间|日期|发布时间|发布日期|来源|作者)?\s*[:：]?\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+# A saved page's metadata fields (索引号/发布机构/发文字号/成文日期/主题分类 …), bulleted or bracketed.
+META_KEYS = (
+    "索引号", "主题分类", "体裁分类", "组配分类", "信息分类", "发布机构", "发文机构", "发文机关", "发文单位", "来源",
+    "信息来源", "发文字号", "文号", "成文日期", "发文日期", "发布日期", "生成日期", "生效时间", "废止时间", "有效性",
+    "名称", "标题", "关键词", "主题词", "内容概述", "浏览次数", "公开方式", "公开范围", "时效", "发布", "时间",
+)
+_META = re.compile(
+    r"^[•·\-\*\s]*[\[［【]?\s*(?P<key>" + "|".join(sorted((re.escape(k) for k in META_KEYS), key=len, reverse=True)) + r")\s*[\]］】]?\s*[:：]?\s*(?P<value>.*)$"
+)
+_KEY_SPACES = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff][ \u3000]*[\u4e00-\u9fff]?\s*[:：\]］】])")
+_RULE_CHARS = re.compile(r"^[\-—–─━═=_~～·•*＊]{3,}$")
+_NOTE = re.compile(r"^[（(](?P<n>[^（）()]{2,40})[）)]$")
+_ATTACH_LINE = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?\s*$")
+_ATTACH_NOTE = re.compile(r"^附\s*件\s*[0-9０-９]*\s*[:：]")
+_CC = re.compile(r"^(?:抄\s*送|抄\s*报|分\s*送|报\s*送|报|送|发)\s*[:：]")
+_PRINTED = re.compile(r"印\s*发$|共印\s*[0-9０-９〇零一二三四五六七八九十百]+\s*份")
+_MARK = re.compile(r"^(?:(?:绝密|机密|秘密)(?:\s*★\s*\S{1,8})?|特急|加急|特提|平急|急件|\d{6})(?:\s+(?:(?:绝密|机密|秘密)(?:\s*★\s*\S{1,8})?|特急|加急|\d{6}))*$")
+_SENTENCE_PUNCT = re.compile(r"[。！？；]")
+
+
+_YEAR_IN_BRACKETS = re.compile(_YEAR_BRACKET)
+
+
+def serial_in(text: str) -> re.Match[str] | None:
+    """A 发文字号 written anywhere in `text` (〔〕, [], (), 【】, 第N号)."""
+    y = _YEAR_IN_BRACKETS.search(text)
+    if y is None:  # the quick test: no bracketed year, no 发文字号
+        return None
+    return _SERIAL.search(text, max(0, y.start() - 14))
+
+
+def meta_field(key: str) -> tuple[str, str] | None:
+    """(field, value) when a line is a saved page's metadata field (`索引号：…`, `[ 发文字号 ] …`,
+    `• 成文日期:`); the value may be empty (it stands on the next line)."""
+    k = _KEY_SPACES.sub("", key.strip())
+    k = re.sub(r"^(索)\s+(引)\s+(号)", r"\1\2\3", k)
+    m = _META.match(k)
+    if m is None:
+        return None
+    value = m["value"].strip()
+    if m["key"] in ("来源", "名称", "标题", "时效", "发布", "时间") and not re.search(r"[:：\]］】]", k[: len(m["key"]) + 3]):
+        return None  # 来源 / 名称 as a word of a sentence, not a field
+    if len(value) > PARAMS.addressee_max:
+        return None
+    return m["key"], value
+
+
+_PAIR_KEY = re.compile(r"(?:^|(?<=\s)|(?<=[\]］】]))[•·\[［【]?\s*(" + "|".join(sorted(META_KEYS, key=len, reverse=True)) + r")\s*[\]］】]?\s*[:：\]］】]")
+
+
+def meta_pairs(key: str) -> list[tuple[str, str]]:
+    """Every `key: value` pair of a metadata line (`信息分类: 通知  发布机构: 太湖县人民政府办公室`)."""
+    if meta_field(key) is None:
+        return []
+    k = _KEY_SPACES.sub("", key.strip())
+    k = re.sub(r"^(索)\s+(引)\s+(号)", r"\1\2\3", k)
+    starts = list(_PAIR_KEY.finditer(k))
+    if not starts:
+        got = meta_field(key)
+        return [got] if got else []
+    out = []
+    for m, nxt in zip(starts, [*starts[1:], None]):
+        value = k[m.end() : nxt.start() if nxt else len(k)].strip().strip("[]［］【】").strip()
+        out.append((m[1], value))
+    return out
+
+
+_KEY_MARK = re.compile(r"[:：\]］】]")  # a metadata key is followed by one of these
+
+
+def page_suspect(lines: list[Line], params: LayoutParams = PARAMS) -> bool:
+    """A quick look (regexes only) for a page's own lines: chrome or a metadata field in the
+    first or last lines, or a heading that the next line repeats. Most documents have none,
+    and then the page is not decoded at all."""
+    head = lines[: params.suspect_lines]
+    window = [*head, *lines[max(len(head), len(lines) - params.suspect_lines) :]]
+    for ln in window:
+        k = ln.key
+        if len(k) <= params.addressee_max and (
+            (len(k) <= params.chrome_max and (_CHROME_WORDS.search(k) or _BREADCRUMB.search(k) or _URL.match(k) or _TIMESTAMP.match(k)))
+            or _SITE_TEXT.search(k)
+            or k.rstrip().endswith(("|", "｜"))
+            or (_KEY_MARK.search(k[:16]) is not None and meta_field(k) is not None)
+        ):
+            return True
+    for a, b in zip(head, head[1:]):
+        if serial_in(a.key) is not None and len(b.key) >= params.repeat_min and title_core(b.key) in title_core(a.key):
+            return True
+    return False
+
+
+@dataclass
+class Features:
+    """What the labeller knows about one line."""
+
+    index: int
+    chars: int
+    serial_only: bool  # the line is a 发文字号 (possibly with 签发人)
+    serial_inside: bool  # a 发文字号 stands somewhere in the line
+    date_only: bool
+    has_date: bool
+    masthead: bool  # `XX文件`, short, no punctuation
+    org: bool  # an organisation name
+    doc_type: bool  # ends with a 文种
+    guanyu: bool  # `关于` near its start
+    addressee: bool  # `…：` with no sentence punctuation
+    sentence: bool  # ends like a sentence (a trailing bracketed 发文字号 aside)
+    title_serial: bool  # the line ends with its 发文字号 in brackets
+    heading: bool  # bigger, or bold / centred and short
+    red: bool
+    centred: bool
+    chrome: bool  # navigation, page tools, counters, a URL or timestamp line
+    meta: bool  # a metadata field
+    meta_key_only: bool  # a metadata key whose value is on the next line
+    rule: bool  # a typed rule: ━━━━, ------
+    note: bool  # （此件公开发布）
+    attach_line: bool  # `附件` / `附件1` alone
+    attach_note: bool  # `附件：1. …`
+    colophon: bool  # 抄送：… / …印发 / 共印N份
+    mark: bool  # 份号, 密级, 紧急程度 only
+    in_head: bool  # within the first `head_lines`
+    repeats_next: bool = False  # the same title stands again in one of the next lines (a page's heading)
+
+
+def line_features(lines: list[Line], params: LayoutParams = PARAMS) -> list[Features]:
+    """One Features per line, in order."""
+    size = body_size(lines)
+    out = [line_feature(ln, i, size, params) for i, ln in enumerate(lines)]
+    return _with_repeats(lines, out, params)
+
+
+def line_feature(ln: Line, i: int, size: float | None, params: LayoutParams = PARAMS) -> Features:
+    """The Features of one line that need no neighbour (`repeats_next` stays False)."""
+    k = ln.key
+    compact = "".join(k.split())
+    sm = serial_in(k)
+    rest = (k[: sm.start()] + k[sm.end() :]).strip() if sm else k
+    rest = re.sub(r"签\s*发\s*人\s*[:：].*$", "", rest).strip()
+    meta = meta_field(k)
+    chrome = (
+        bool(len(k) <= params.chrome_max and (_CHROME_WORDS.search(k) or _BREADCRUMB.search(k) or _URL.match(k) or _TIMESTAMP.match(k)))
+        or (compact.endswith("|") and len(k) <= params.title_max)
+        or bool(_SITE_TEXT.search(k) and len(k) <= params.addressee_max)
+    )
+    parts = [p for p in re.split(r"\s{2,}", k) if p]
+    # A title with its 发文字号 after it in brackets: …的通知（武劳社〔2004〕135号）.
+    trailing = bool(
+        sm and sm.start() > 8 and re.search(r"[（(]\s*$", k[: sm.start()]) and re.fullmatch(r"\s*[）)]\s*", k[sm.end() :])
+    )
+    plain = re.sub(r"[（(]\s*$", "", k[: sm.start()]).strip() if trailing and sm else k
+    return Features(
+        index=i,
+        chars=len(compact),
+        serial_only=bool(sm) and len(rest) <= 2 and len(k) <= 60,
+        serial_inside=bool(sm),
+        date_only=bool(_DATE_ONLY.match(compact)) or (len(parts) > 1 and bool(_DATE_ONLY.match(parts[-1].replace(" ", "")))),
+        has_date=find_date(k) is not None,
+        masthead=bool(_MASTHEAD.search(compact)) and len(compact) <= params.heading_max and not re.search(r"[，。：:《]", k),
+        org=is_org_like(compact) and not doc_type_of(compact),
+        doc_type=doc_type_of(title_core(plain)) is not None,
+        guanyu="关于" in compact[:40] or "關於" in compact[:40] or "關于" in compact[:40],
+        addressee=bool(re.search(r"[:：]$", compact)) and 2 <= len(compact) <= params.addressee_max and not _SENTENCE_PUNCT.search(compact) and meta is None,
+        sentence=ends_paragraph(plain),
+        title_serial=trailing,
+        heading=ln.hinted_heading(size),
+        red=ln.red,
+        centred=ln.align == "center",
+        chrome=chrome and meta is None,
+        meta=meta is not None,
+        meta_key_only=meta is not None and not meta[1],
+        rule=bool(_RULE_CHARS.match(compact)),
+        note=bool(_NOTE.match(compact)),
+        attach_line=bool(_ATTACH_LINE.match(compact)),
+        attach_note=bool(_ATTACH_NOTE.match(compact)),
+        colophon=bool(_CC.match(compact) or (_PRINTED.search(compact) and len(compact) <= params.heading_max)),
+        mark=bool(_MARK.match(k.strip())),
+        in_head=i < params.head_lines,
+    )
+
+
+def _with_repeats(lines: list[Line], out: list[Features], params: LayoutParams) -> list[Features]:
+    """Mark the lines near the top whose title stands again in one of the next lines."""
+    reach = min(len(lines), params.chrome_prefix_max + params.repeat_window + 1)
+    cores = [title_core(ln.key) for ln in lines[:reach]]
+    for i, f in enumerate(out[:reach]):
+        c = cores[i]
+        if len(c) >= params.repeat_min and i < params.chrome_prefix_max:
+            f.repeats_next = any(
+                c == d or (len(d) >= params.repeat_min and c.endswith(d) and out[i].serial_inside)
+                for d in cores[i + 1 : i + 1 + params.repeat_window]
+            )
+    return out
+
+
+def title_core(text: str) -> str:
+    """A title line as compared with another: no spaces, no 《》 around it, no 发文字号 before or after it."""
+    c = re.sub(r"\s+", "", text).rstrip("|｜")
+    m = serial_in(c)
+    if m is not None and (m.start() == 0 or re.fullmatch(r"[（(]?", c[: m.start()][-1:] or "") is not None):
+        if m.start() <= 1:
+            c = c[m.end() :]
+        elif re.fullmatch(r"[）)]?", c[m.end() :]):
+            c = re.sub(r"[（(]$", "", c[: m.start()])
+    if c.startswith("《") and c.endswith("》") and c.count("《") == 1:
+        c = c[1:-1]
+    return c

@@ -1,0 +1,198 @@
+"""The registry of layouts: each with its labels, grammar, detection and assembly.
+
+`LAYOUTS` lists them in the order they are tried; the first whose `detect`
+accepts a document's lines parses it (STYLE.md item 23). Adding a layout is
+adding an entry here. Before any layout, `read_page` labels every line with
+the 公文 grammar (archive/layouts/gongwen.py) and takes off a saved or printed
+page's own lines — site chrome, the metadata block (read as fields), the
+page's copy of the title — keeping each removed line with the rule that
+removed it, so nothing leaves the document unaccounted for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from archive.features import PARAMS, Features, LayoutParams, line_features, meta_pairs, page_suspect, serial_in, title_core
+from archive.layout import Line
+from archive.layouts import gongwen as gongwen_model
+from archive.layouts.decode import Decoded, Grammar, close_calls, decode
+from archive.model import Bulletin
+
+__all__ = ["GRAMMAR_NAMES", "LAYOUTS", "Layout", "Page", "choose_layout", "label_lines", "read_page"]
+
+# A saved page's metadata keys → the Document.meta fields the parsers read.
+_META_MAP = {
+    "发文字号": "发文字号", "文号": "发文字号", "发布机构": "发文机关", "发文机构": "发文机关", "发文机关": "发文机关",
+    "发文单位": "发文机关", "成文日期": "成文日期", "发文日期": "成文日期", "名称": "标题", "标题": "标题",
+    "索引号": "索引号", "主题分类": "主题分类", "发布日期": "发布日期",
+}
+GRAMMAR_NAMES = gongwen_model.NAMES  # label → the element's name, for messages and --explain
+RULES = {
+    "chrome": "页面导航或工具栏",
+    "meta": "页面元数据（读作字段）",
+    "page_title": "页面上重复的标题",
+    "tail_chrome": "页面导航或工具栏",
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One document layout: its labels and grammar, how to tell it, how to build a Bulletin."""
+
+    name: str
+    labels: tuple[str, ...]
+    grammar: Grammar | None
+    detect: Callable[[list[Line], Mapping[str, str]], bool]
+    assemble: Callable[..., Bulletin]
+
+
+_ISSUE_LINE = re.compile(r"第\s*[0-9０-９〇零○一二三四五六七八九十百]+\s*期")
+
+
+def _gongwen_detect(lines: list[Line], meta: Mapping[str, str], params: LayoutParams = PARAMS) -> bool:
+    """The 公文 layout: the old signs (archive/gongwen.looks_like_gongwen), or the decode
+    finds a title heading the document, its 主送机关 under it, and a 发文字号 or a
+    署名 and 成文日期 after the 正文 — and no 简报 issue line (第N期) in the head."""
+    from archive.gongwen import looks_like_gongwen
+
+    if looks_like_gongwen(lines, meta):
+        return True
+    head = lines[: params.head_lines]
+    if any(_ISSUE_LINE.search(ln.key) and len(ln.key) <= params.heading_max for ln in head):
+        return False
+    if not any(ln.key.rstrip().endswith(("：", ":")) for ln in lines[:6]):
+        return False  # no 主送机关 near the top: nothing to decode
+    _feats, decoded = label_lines(lines[: params.head_lines + 30], params)
+    labels = [d.label for d in decoded]
+    first = next((k for k, lab in enumerate(labels) if lab not in ("chrome", "meta", "page_title", "mark", "masthead", "serial")), None)
+    if first is None or labels[first] != "title" or first > 3:
+        return False
+    k = first
+    while k < len(labels) and labels[k] in ("title", "serial"):
+        k += 1
+    if k >= len(labels) or labels[k] != "addressee":
+        return False
+    return "serial" in labels or bool(meta.get("发文字号")) or ("signature" in labels and "date" in labels)
+
+
+def _gongwen_assemble(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...]) -> Bulletin:
+    from archive.gongwen import parse_gongwen_lines
+
+    return parse_gongwen_lines(lines, path, fmt, meta, ocr)
+
+
+def _jianbao_assemble(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...]) -> Bulletin:
+    from archive.textparse import parse_bulletin_lines
+
+    return parse_bulletin_lines(lines, path, fmt, ocr, meta)
+
+
+LAYOUTS: tuple[Layout, ...] = (
+    Layout("公文", gongwen_model.LABELS, gongwen_model.GRAMMAR, _gongwen_detect, _gongwen_assemble),
+    Layout("简报", (), None, lambda lines, meta: True, _jianbao_assemble),  # the fallback: its own parser (archive/textparse.py)
+)
+
+
+def choose_layout(lines: list[Line], meta: Mapping[str, str]) -> Layout:
+    """The first layout of `LAYOUTS` that accepts the lines."""
+    return next(layout for layout in LAYOUTS if layout.detect(lines, meta))
+
+
+def label_lines(lines: list[Line], params: LayoutParams = PARAMS) -> tuple[list[Features], list[Decoded]]:
+    """Every line's features and its label under the 公文 grammar."""
+    feats = line_features(lines, params)
+
+    def score(i: int, label: str) -> float:
+        return gongwen_model.score(feats[i], feats[i - 1] if i else None, label, params)
+
+    return feats, decode(len(lines), gongwen_model.GRAMMAR, score, params.close_call)
+
+
+@dataclass
+class Page:
+    """A document's lines with the page's own lines taken off."""
+
+    lines: list[Line]
+    meta: dict[str, str]
+    removed: list[tuple[Line, str]] = field(default_factory=list)  # (line, the rule that removed it)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams = PARAMS) -> Page:
+    """Take a page's chrome, metadata block and repeated title off the document's lines."""
+    page = Page(lines=list(lines), meta=dict(meta))
+    if not lines or not page_suspect(lines, params):
+        return page
+    head_n = min(len(lines), params.chrome_prefix_max)
+    feats, decoded = label_lines(lines[:head_n], params)
+    tail_n = min(len(lines) - head_n, params.tail_lines)
+    if tail_n > 0:  # the page's chrome after the document: the last lines, decoded on their own
+        tail_feats, tail_decoded = label_lines(lines[-tail_n:], params)
+        gap = len(lines) - head_n - tail_n
+        filler = Decoded("body", 0.0, None, float("inf"))
+        feats = [*feats, *([None] * gap), *tail_feats]  # type: ignore[list-item]
+        decoded = [*decoded, *([filler] * gap), *tail_decoded]
+    prefix = 0
+    while prefix < len(lines) and decoded[prefix].label in ("chrome", "meta", "page_title"):
+        prefix += 1
+    suffix = len(lines)
+    while suffix > prefix and (suffix > head_n or tail_n == 0) and decoded[suffix - 1].label == "tail_chrome":
+        suffix -= 1
+    if prefix == 0 and suffix == len(lines):
+        return page
+    if not any(decoded[i].label in ("chrome", "meta", "tail_chrome") or (i < prefix and feats[i].repeats_next) for i in (*range(prefix), *range(suffix, len(lines)))):
+        return page  # title-like lines alone are not a page's chrome, unless the title stands again below
+    later = "".join(title_core(ln.key) for ln in lines[prefix : prefix + params.head_lines])
+    kept_titles: list[Line] = []
+    pending_key: str | None = None
+    for i in range(prefix):
+        ln, label = lines[i], decoded[i].label
+        if decoded[i].score <= 0:  # the path went through it, but nothing says it is the page's
+            kept_titles.append(ln)
+            continue
+        if label == "meta":
+            pairs = meta_pairs(ln.key)
+            if pairs:
+                pending_key = pairs[-1][0] if not pairs[-1][1] else None
+            elif pending_key is not None:
+                pairs, pending_key = [(pending_key, ln.text.strip())], None
+            for key, value in pairs:
+                target = _MAP_KEY(key)
+                if not (target and value) or target in page.meta:
+                    continue
+                if (target == "发文字号" and serial_in(value) is None) or (target == "发文机关" and not _org_value(value)):
+                    continue
+                page.meta[target] = value
+            page.removed.append((ln, RULES["meta"]))
+        elif label == "page_title":
+            core = title_core(ln.key)
+            if core and core in later:
+                page.removed.append((ln, RULES["page_title"]))
+            else:
+                kept_titles.append(ln)
+        else:
+            page.removed.append((ln, RULES["chrome"]))
+    for ln in lines[suffix:]:
+        page.removed.append((ln, RULES["tail_chrome"]))
+    titles = [ln for ln in kept_titles if decoded[lines.index(ln)].label == "page_title"]
+    for ln in titles[:-1]:  # the page's title is the document's: keep the last copy
+        page.removed.append((ln, RULES["page_title"]))
+    kept = [ln for ln in kept_titles if ln not in titles[:-1]]
+    page.lines = kept + list(lines[prefix:suffix])
+    page.removed.sort(key=lambda pair: pair[0].number)
+    page.warnings = close_calls(decoded[: prefix + params.head_lines], [ln.number for ln in lines], [ln.text for ln in lines], params.close_call, gongwen_model.NAMES, gongwen_model.WATCH)
+    return page
+
+
+def _MAP_KEY(key: str) -> str | None:  # noqa: N802 - a table lookup
+    return _META_MAP.get(key)
+
+
+def _org_value(value: str) -> bool:
+    from archive.chinese import to_simplified
+    from archive.textparse import issuer_name
+
+    return issuer_name(value, to_simplified(value)) == value and not re.search(r"(?:网站|网|门户|平台)$", value)

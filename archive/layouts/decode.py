@@ -1,0 +1,105 @@
+"""Decode a document's lines into labels: the best path through a grammar.
+
+A layout (archive/layouts/__init__.py) gives each label an order rank and a
+score for each line (from archive/features.py). The decoder finds the
+sequence of labels with the highest total score whose ranks never go down
+(labels of one rank may interleave; a label outside `repeat` appears on one
+line at most in a row) — GB/T 9704's order of elements, or a 简报's, as a
+grammar, solved by dynamic programming (Viterbi). A line whose chosen label
+beats the best label the grammar would also allow there by less than
+`close_call` is a close call, reported with the line's number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+__all__ = ["Decoded", "Grammar", "decode"]
+
+NEG = float("-inf")
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """Labels in order: `rank[label]` (non-decreasing along the document), the
+    labels that may run over several lines in a row (`repeat`), and the labels a
+    document may start and end with."""
+
+    labels: tuple[str, ...]
+    rank: dict[str, int]
+    repeat: frozenset[str]
+
+    def allowed(self, a: str, b: str) -> bool:
+        """Whether label `b` may follow label `a` on the next line."""
+        if a == b:
+            return a in self.repeat
+        return self.rank[b] >= self.rank[a]
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """One line's label, its score, and the runner-up the grammar allowed there."""
+
+    label: str
+    score: float
+    second: str | None
+    margin: float  # score of the label minus the runner-up's (inf when none)
+
+
+def decode(n: int, grammar: Grammar, score: Callable[[int, str], float], close_call: float) -> list[Decoded]:
+    """The best-scoring label sequence for lines 0..n-1 under `grammar`."""
+    labels = grammar.labels
+    if n == 0:
+        return []
+    em = [[score(i, lab) for lab in labels] for i in range(n)]
+    best: list[list[float]] = [em[0][:]]
+    back: list[list[int]] = [[-1] * len(labels)]
+    allowed = [[grammar.allowed(a, b) for b in labels] for a in labels]
+    preds = [[p for p in range(len(labels)) if allowed[p][j]] for j in range(len(labels))]
+    for i in range(1, n):
+        row, brow = [], []
+        prev = best[-1]
+        for j, e in enumerate(em[i]):
+            if e == NEG:
+                row.append(NEG)
+                brow.append(-1)
+                continue
+            arg = max(preds[j], key=prev.__getitem__, default=-1)
+            top = prev[arg] if arg >= 0 else NEG
+            row.append(top + e if top != NEG else NEG)
+            brow.append(arg if top != NEG else -1)
+        best.append(row)
+        back.append(brow)
+    j = max(range(len(labels)), key=lambda x: best[-1][x])
+    path = [j]
+    for i in range(n - 1, 0, -1):
+        j = back[i][j]
+        path.append(j)
+    path.reverse()
+    out: list[Decoded] = []
+    for i, j in enumerate(path):
+        alts = [
+            k
+            for k in range(len(labels))
+            if k != j
+            and em[i][k] != NEG
+            and (i == 0 or allowed[path[i - 1]][k])
+            and (i == n - 1 or allowed[k][path[i + 1]])
+        ]
+        if alts:
+            k = max(alts, key=lambda x: em[i][x])
+            out.append(Decoded(labels[j], em[i][j], labels[k], em[i][j] - em[i][k]))
+        else:
+            out.append(Decoded(labels[j], em[i][j], None, float("inf")))
+    return out
+
+
+def close_calls(decoded: Sequence[Decoded], numbers: Sequence[int], texts: Sequence[str], close_call: float, names: dict[str, str], watch: frozenset[str]) -> list[str]:
+    """Warnings for the lines whose label was a close call (only labels in `watch`)."""
+    out = []
+    for d, number, text in zip(decoded, numbers, texts):
+        if d.second is not None and d.margin < close_call and (d.label in watch or d.second in watch):
+            short = text if len(text) <= 20 else text[:20] + "…"
+            out.append(f"line {number} 「{short}」: {names.get(d.label, d.label)} or {names.get(d.second, d.second)}? (margin {d.margin:.1f})")
+    return out

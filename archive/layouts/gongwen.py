@@ -1,0 +1,126 @@
+"""The 公文 layout as labels, a grammar and hand weights (GB/T 9704-2012).
+
+Labels, in the standard's order, with a saved or printed page's own lines
+around them:
+
+    chrome, meta, page_title   the page before the document (menus, breadcrumbs,
+                               counters, the 索引号/发文字号/成文日期 block, the
+                               page's copy of the title)
+    mark                       份号, 密级和保密期限, 紧急程度
+    masthead                   发文机关标志 (`XX文件`)
+    serial, title              发文字号 (签发人 with it) and 标题, in either order
+                               (a web page puts the title first)
+    addressee                  主送机关
+    body                       正文 (附件说明 included)
+    signature, date, note      署名, 成文日期, 附注
+    attachment                 附件: whatever follows the date, marked or not
+    colophon                   版记: 抄送, 印发机关和印发日期
+    tail_chrome                the page after the document
+
+The weights are set by hand so that the decode agrees with the rules the
+parser had before (archive/gongwen.py); `WEIGHTS` names each one.
+"""
+
+from __future__ import annotations
+
+from archive.features import Features, LayoutParams
+from archive.layouts.decode import NEG, Grammar
+
+LABELS = (
+    "chrome", "meta", "page_title", "mark", "masthead", "serial", "title", "addressee", "body",
+    "signature", "date", "note", "attachment", "colophon", "tail_chrome",
+)
+NAMES = {
+    "chrome": "页面杂项", "meta": "页面元数据", "page_title": "页面标题", "mark": "份号/密级/紧急程度",
+    "masthead": "发文机关标志", "serial": "发文字号", "title": "标题", "addressee": "主送机关", "body": "正文",
+    "signature": "署名", "date": "成文日期", "note": "附注", "attachment": "附件", "colophon": "版记",
+    "tail_chrome": "页面杂项",
+}
+GRAMMAR = Grammar(
+    labels=LABELS,
+    rank={
+        "chrome": 0, "meta": 0, "page_title": 0, "mark": 1, "masthead": 2, "serial": 3, "title": 3,
+        "addressee": 4, "body": 5, "signature": 6, "date": 7, "note": 8, "attachment": 9, "colophon": 10,
+        "tail_chrome": 11,
+    },
+    repeat=frozenset({"chrome", "meta", "page_title", "mark", "masthead", "serial", "title", "body", "signature", "attachment", "colophon", "tail_chrome"}),
+)
+# Labels whose close calls are worth a warning: the ones that become fields.
+WATCH = frozenset({"page_title", "title", "addressee", "serial", "signature", "date"})
+
+# Hand weights: (label, evidence) → score. A label without its evidence scores `absent`.
+WEIGHTS = {
+    "chrome": 6.0,  # a chrome line (menu, breadcrumb, counter, URL, timestamp)
+    "meta": 6.0,  # a metadata field, or the value under a key-only field
+    "page_title": 2.5,  # a title-like line before the page's chrome ends
+    "repeated": 3.0,  # the same title again in the next lines: the first is the page's heading
+    "mark": 6.0,
+    "masthead": 4.0,
+    "masthead_red": 2.0,
+    "serial": 6.0,  # a line that is a 发文字号
+    "serial_inside_short": 3.0,  # a short line holding one (`（皖政[2001]85号）`)
+    "title": 3.0,  # a title-like line (文种 ending, 关于, heading hints)
+    "title_doc_type": 1.0,
+    "addressee": 4.0,
+    "body": 0.0,  # the default: everything is text unless something says otherwise
+    "signature": 3.0,
+    "date": 5.0,
+    "note": 3.0,
+    "attachment": 0.0,  # text after the date scores as body does
+    "attach_line": 2.0,
+    "colophon": 6.0,
+    "tail_chrome": 6.0,
+    "absent": -6.0,
+    "late_head": -4.0,  # a 版头 element far from the top
+}
+
+
+def _titleish(f: Features, params: LayoutParams) -> bool:
+    return (f.doc_type or f.guanyu or f.heading) and f.chars <= params.title_max and not f.sentence and not f.addressee and not f.date_only and not f.serial_only
+
+
+def score(f: Features, prev: Features | None, label: str, params: LayoutParams) -> float:
+    """The hand-weighted score of `label` for a line with features `f` (after `prev`)."""
+    w = WEIGHTS
+    after_key = prev is not None and prev.meta_key_only and f.chars <= params.meta_value_max and not f.meta
+    if label == "chrome":
+        return w["chrome"] if f.chrome or f.rule else w["absent"]
+    if label == "tail_chrome":
+        return w["tail_chrome"] if f.chrome else w["absent"]
+    if label == "meta":
+        return w["meta"] if f.meta or after_key else w["absent"]
+    if label == "page_title":
+        if f.repeats_next:
+            return w["page_title"] + w["repeated"]
+        return w["page_title"] if _titleish(f, params) or (f.serial_inside and f.doc_type) else w["absent"]
+    if label == "mark":
+        return w["mark"] if f.mark and f.in_head else NEG
+    if label == "masthead":
+        if not (f.masthead or (f.red and f.chars <= params.heading_max) or (f.org and f.chars <= params.heading_max)):
+            return w["absent"]
+        return w["masthead"] + (w["masthead_red"] if f.red else 0.0)
+    if label == "serial":
+        if f.serial_only:
+            return w["serial"]
+        if f.serial_inside and f.chars <= 30 and not f.sentence:
+            return w["serial_inside_short"]
+        return w["absent"]
+    if label == "title":
+        if not _titleish(f, params):
+            return w["absent"]
+        return w["title"] + (w["title_doc_type"] if f.doc_type else 0.0) - (w["repeated"] if f.repeats_next else 0.0)
+    if label == "addressee":
+        return w["addressee"] if f.addressee and not f.attach_note else w["absent"]
+    if label == "body":
+        return w["body"] - (1.0 if f.chrome or f.meta else 0.0)
+    if label == "signature":
+        return w["signature"] if f.org and f.chars <= params.heading_max else w["absent"]
+    if label == "date":
+        return w["date"] if f.date_only else w["absent"]
+    if label == "note":
+        return w["note"] if f.note else w["absent"]
+    if label == "attachment":
+        return w["attachment"] + (w["attach_line"] if f.attach_line else 0.0)
+    if label == "colophon":
+        return w["colophon"] if f.colophon else w["absent"]
+    raise KeyError(label)
