@@ -80,6 +80,7 @@ class SearchParams:
     sort: str = "relevance"
     sort_given: bool = False  # whether the URL chose the sort explicitly
     page: int = 1
+    expand: bool = True  # `expand=0`: no other names of a short or full name (indexer.aliases)
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -139,6 +140,8 @@ class SearchParams:
             args.append(("sort", sort))
         if page != 1:
             args.append(("page", str(page)))
+        if not get("expand", me.expand):
+            args.append(("expand", "0"))
         return args
 
 
@@ -220,6 +223,18 @@ def parse_query(value: str | None) -> tuple[str, list[str]]:
     return q, [cut] if cut else []
 
 
+def parse_expand(value: str | None) -> bool:
+    """`expand=0` (or off/false/no) turns off the other names of a short or full name."""
+    if value is None:
+        return True
+    v = value.strip().lower()
+    if v in ("0", "off", "false", "no"):
+        return False
+    if v in ("", "1", "on", "true", "yes"):
+        return True
+    raise BadParam("expand", value, "只能是 0 或 1")
+
+
 def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = SORTS) -> SearchParams:
     """Turn ``request.args`` into :class:`SearchParams`; raise :class:`BadParam` for bad values."""
     q, notices = parse_query(args.get("q"))
@@ -273,6 +288,7 @@ def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = SORTS) -> Search
         sort=raw_sort or "relevance",
         sort_given=raw_sort is not None,
         page=parse_page(args.get("page")),
+        expand=parse_expand(_single(args, "expand")),
         notices=tuple(notices),
     )
 

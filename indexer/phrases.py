@@ -1,0 +1,84 @@
+"""What follows a string in the archive: multi-word phrases read from the substring net.
+
+jieba splits many of the phrases people type (垃圾分类 is 垃圾 + 分类), so they
+are no word of the lexicon. The substring net (indexer.sufarray) knows them
+anyway: the suffixes starting with a prefix are one range of a segment's
+suffix array, the characters after each occurrence are `chars[pos + len:]`,
+and the `edges` bits say where jieba's words begin. So `continuations` reads,
+for a sample of a prefix's occurrences, the next characters up to a word edge,
+and counts them: 垃圾 → 垃圾分类 (412), 垃圾处理 (57)… Nothing is written at
+build time; the caller caches what it needs per index version.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+
+from indexer.substring import Net
+
+SAMPLE = 4000  # occurrences read per segment (spread evenly over the prefix's range)
+MAX_EXTEND = 8  # characters read after the prefix
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _han_ok(s: str) -> bool:
+    return all(_HAN.match(c) for c in s)
+
+
+def continuations(net: Net, prefix: str, extend: int = MAX_EXTEND, sample: int = SAMPLE,
+                  words: int = 1) -> Counter[str]:
+    """Occurrences of `prefix` + its next characters up to the `words`-th word edge after
+    the prefix's end (the first completes the word the prefix ends inside: 垃圾分 → 垃圾分类),
+    Chinese characters only, at most `extend` of them; at most `sample` occurrences read per
+    segment, scaled back to whole counts. `prefix` is a unit string of Chinese characters.
+    With `words=0`, the next `extend` characters whatever the edges (cut at the first
+    character that is not Chinese)."""
+    out: Counter[str] = Counter()
+    n = len(prefix)
+    for seg, _offset in net.parts:
+        pattern = seg.encode(prefix)
+        if pattern is None:
+            continue
+        lo, hi = seg.range(pattern)
+        if hi <= lo:
+            continue
+        idx = np.arange(lo, hi) if hi - lo <= sample else np.linspace(lo, hi - 1, sample).astype(np.int64)
+        scale = (hi - lo) / len(idx)
+        pos = seg.sa[idx].astype(np.int64) + n
+        ahead = np.minimum(pos[:, None] + np.arange(extend + 1)[None, :], len(seg.chars) - 1)
+        codes = seg.alphabet[seg.chars[ahead].astype(np.int64)]
+        edge = seg.edge(ahead.ravel()).reshape(ahead.shape)
+        here: Counter[str] = Counter()
+        for row_codes, row_edge in zip(codes.tolist(), edge.tolist()):
+            need, cut = words, 0
+            if not words:  # every character up to `extend` (or the first that is not Chinese)
+                tail = "".join(map(chr, row_codes[:extend]))
+                m = _HAN_RUN.match(tail)
+                if m and m.end():
+                    here[m.group()] += 1
+                continue
+            for k in range(1, extend + 1):
+                if row_edge[k]:
+                    need -= 1
+                    if need == 0:
+                        cut = k
+                        break
+            if cut:
+                tail = "".join(map(chr, row_codes[:cut]))
+                if _han_ok(tail):
+                    here[tail] += 1
+        for tail, c in here.items():
+            out[prefix + tail] += round(c * scale)
+    return out
+
+
+def phrase_counts(net: Net, prefix: str, max_words: int = 2) -> Counter[str]:
+    """Phrases starting with `prefix` that end on a word edge, 1..max_words words past it."""
+    out: Counter[str] = Counter()
+    for w in range(1, max_words + 1):
+        out.update(continuations(net, prefix, words=w))
+    return out

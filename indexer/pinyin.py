@@ -1,0 +1,249 @@
+"""Pinyin typed for Chinese: full pinyin (spaces, tones and ü/v as you like) and initials.
+
+`lajifenlei`, `la ji fen lei`, `lājī fēnlèi`, `zhiyuan fuwu`, `lvse` and the
+initials `ljfl` are read as the Hanzi the archive itself uses, most frequent
+first (`reading`). Where they come from:
+
+- words: the index's own word lexicon (indexer.lexicon, titles and texts),
+  each word's toneless readings (pypinyin's phrase table for the word, else
+  every reading of each character, at most MAX_COMBOS) and initials keyed to
+  it with its document frequency. The table (`PinyinTable`) is made once per
+  index version, when the first pinyin query comes (~0.5 s at gen10k; the
+  readings of a word are cached for the process, so a new version after an
+  add only reads its new words); nothing is written to the index.
+- phrases jieba splits (垃圾分类 = 垃圾 + 分类): a word matching the first
+  part, then what follows it in the archive (indexer.phrases.continuations)
+  whose characters read as the rest.
+
+Candidates are counted exactly in the substring net; the best is searched.
+Latin text the archive holds (APEC, AI) is the caller's business: it stays a
+literal match and comes first (indexer.search).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice, product
+from typing import Any
+
+from indexer.lexicon import WordIndex
+from indexer.phrases import continuations
+from indexer.substring import Net
+
+MAX_COMBOS = 8  # readings kept per word (heteronyms multiply)
+MAX_WORD = 8  # characters: longer words are not keyed
+MAX_LETTERS = 40  # a longer query is not read as pinyin
+FIRST_WORDS = 6  # first-word candidates extended through the net, for a phrase
+FOLLOW_SAMPLE = 1000  # occurrences of a first word read per segment
+MAX_CANDIDATES = 12  # candidates counted exactly in the net
+MIN_INITIALS = 2  # initials shorter than this are not read (a lone letter is too ambiguous)
+TEXTS = ("title", "text")
+_HAN_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
+_LATIN_QUERY = re.compile(r"^[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüv'’ 1-5]+$")
+_INITIAL_LETTERS = set("bpmfdtnlgkhjqxrzcsyw")
+
+
+@lru_cache(maxsize=4096)
+def _toneless(syllable: str) -> str:
+    """lǜ → lv, lā → la (ü written v, as pinyin keyboards do)."""
+    s = unicodedata.normalize("NFD", syllable.lower()).replace("u\u0308", "v")
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def _char_table() -> dict[str, tuple[str, ...]]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    out: dict[str, tuple[str, ...]] = {}
+    for cp, readings in pinyin_dict.items():
+        out[chr(cp)] = tuple(dict.fromkeys(_toneless(r) for r in readings.split(",") if r))
+    return out
+
+
+@lru_cache(maxsize=1)
+def syllables() -> frozenset[str]:
+    """Every toneless syllable of pypinyin's character table (ü as v)."""
+    return frozenset(r for rs in _char_table().values() for r in rs if r.isalpha())
+
+
+def char_readings(ch: str) -> tuple[str, ...]:
+    """The toneless readings of one character (ü as v), () for none."""
+    return _char_table().get(ch, ())
+
+
+@lru_cache(maxsize=1)
+def _phrase_table() -> dict[str, list[list[str]]]:
+    from pypinyin.phrases_dict import phrases_dict
+
+    return phrases_dict  # type: ignore[no-any-return]
+
+
+# Characters read more than one way in everyday words: every reading is keyed for them
+# (行 xing/hang, 长 chang/zhang …); any other character by its first (most common) reading.
+HETERONYMS = set("行长重还发调都和乐数地得为着了会传藏便参差朝处干好间将降角觉卡空量率没难宁片强曲切省少识属说体提通相吐削校兴血应与曾种重转作")
+
+
+@lru_cache(maxsize=1)
+def _first_readings() -> dict[str, str]:
+    return {ch: rs[0] for ch, rs in _char_table().items() if rs}
+
+
+def word_keys(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(full keys, initials keys) of a Chinese word: `垃圾` → (("laji",), ("lj",)); a word in
+    pypinyin's phrase table by its reading there, a heteronym by each of its readings."""
+    phrase = _phrase_table().get(word)
+    if phrase and len(phrase) == len(word):
+        full = "".join(_toneless(rs[0]) for rs in phrase)
+        return (full,), ("".join(_toneless(rs[0])[0] for rs in phrase),)
+    if HETERONYMS.isdisjoint(word):
+        first = _first_readings()
+        try:
+            rs = [first[c] for c in word]
+        except KeyError:
+            return (), ()
+        return ("".join(rs),), ("".join([r[0] for r in rs]),)
+    per = [char_readings(c) if c in HETERONYMS else char_readings(c)[:1] for c in word]
+    if not all(per):
+        return (), ()
+    combos = list(islice(product(*per), MAX_COMBOS))
+    full = tuple(dict.fromkeys("".join(p) for p in combos))
+    initials = tuple(dict.fromkeys("".join([r[0] for r in p]) for p in combos))
+    return full, initials
+
+
+def normalize_query(text: str) -> str | None:
+    """The letters of a query that may be pinyin (lower case, tones and spaces dropped, ü as v),
+    or None when it holds anything else."""
+    text = text.strip()
+    if not text or not _LATIN_QUERY.match(text):
+        return None
+    letters = "".join(ch for ch in _toneless(text) if ch.isalpha())
+    return letters if 0 < len(letters) <= MAX_LETTERS else None
+
+
+def splits(letters: str) -> bool:
+    """Whether `letters` is a run of whole pinyin syllables."""
+    syl = syllables()
+    ok = [True] + [False] * len(letters)
+    for i in range(1, len(letters) + 1):
+        for j in range(max(0, i - 6), i):
+            if ok[j] and letters[j:i] in syl:
+                ok[i] = True
+                break
+    return ok[-1]
+
+
+def kind_of(letters: str) -> str | None:
+    """"full" (whole syllables), "initials" (consonants only) or None (not pinyin)."""
+    if splits(letters):
+        return "full"
+    if len(letters) >= MIN_INITIALS and set(letters) <= _INITIAL_LETTERS:
+        return "initials"
+    return None
+
+
+class PinyinTable:
+    """Keys → (word, document frequency) over the words of one index version."""
+
+    def __init__(self, words: WordIndex) -> None:
+        df: dict[str, int] = {}
+        for lex, _o, _r in words.parts:
+            for t in TEXTS:
+                key, _blob, _off, start, _docs = lex.texts[t]
+                counts = (start[1:].astype("int64") - start[:-1].astype("int64")).tolist()
+                for w, n in zip(lex.all_words(t), counts):
+                    if 2 <= len(w) <= MAX_WORD and _HAN_WORD.match(w):
+                        if n > df.get(w, 0):
+                            df[w] = n
+        self.full: dict[str, list[tuple[str, int]]] = {}
+        self.initials: dict[str, list[tuple[str, int]]] = {}
+        for w, n in df.items():
+            full, ini = word_keys(w)
+            for k in full:
+                self.full.setdefault(k, []).append((w, n))
+            for k in ini:
+                self.initials.setdefault(k, []).append((w, n))
+        for table in (self.full, self.initials):
+            for k, v in table.items():
+                v.sort(key=lambda wn: (-wn[1], wn[0]))
+
+    def words(self, key: str, kind: str) -> list[tuple[str, int]]:
+        return (self.full if kind == "full" else self.initials).get(key, [])
+
+
+def build_table(searcher: Any) -> PinyinTable:
+    """The PinyinTable of a searcher's index version (for IndexHandle.shared)."""
+    from indexer.lexicon import word_index
+
+    return PinyinTable(word_index(searcher))
+
+
+def _reads_as(text: str, letters: str, kind: str) -> bool:
+    """Whether the characters of `text` read as exactly `letters` (full pinyin or initials)."""
+    if kind == "initials":
+        if len(text) != len(letters):
+            return False
+        return all(any(r[0] == l for r in char_readings(c)) for c, l in zip(text, letters))
+    ends = {0}
+    for c in text:
+        nxt = {e + len(r) for e in ends for r in char_readings(c) if letters.startswith(r, e)}
+        if not nxt:
+            return False
+        ends = nxt
+    return len(letters) in ends
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a pinyin query was read as: `text` (Hanzi), found in `count` articles."""
+
+    letters: str
+    kind: str  # "full" | "initials"
+    text: str
+    count: int
+
+
+def candidates(table: PinyinTable, net: Net, letters: str, kind: str) -> list[tuple[str, float]]:
+    """Hanzi strings that read as `letters`, with a prior (document frequency or phrase
+    occurrences), best first: whole words, then a word + what follows it in the archive."""
+    prior: dict[str, float] = {}
+    for w, n in table.words(letters, kind)[:MAX_CANDIDATES]:
+        prior[w] = max(prior.get(w, 0.0), float(n))
+    # a first word reading as a prefix of the letters, then what follows it in the net
+    for cut in range(2, len(letters) - (0 if kind == "initials" else 1)):
+        rest = letters[cut:]
+        extend = len(rest) if kind == "initials" else min(MAX_WORD, len(rest))
+        for w, _n in table.words(letters[:cut], kind)[:FIRST_WORDS]:
+            for tail, c in continuations(net, w, extend=extend, words=0, sample=FOLLOW_SAMPLE).items():
+                for k in range(1, len(tail) + 1):
+                    if _reads_as(tail[:k], rest, kind):
+                        phrase = w + tail[:k]
+                        prior[phrase] = prior.get(phrase, 0.0) + float(c)
+    return sorted(prior.items(), key=lambda pc: (-pc[1], pc[0]))
+
+
+def reading(table: PinyinTable, net: Net, live: Any, query: str) -> Reading | None:
+    """The Hanzi a pinyin query stands for (the candidate found in most live articles),
+    or None when the query is not pinyin or nothing in the archive reads as it."""
+    letters = normalize_query(query)
+    if letters is None:
+        return None
+    kind = kind_of(letters)
+    if kind is None:
+        return None
+    best: Reading | None = None
+    for text, _p in candidates(table, net, letters, kind)[:MAX_CANDIDATES]:
+        docs = net.find(text).docs
+        n = int(live[docs].sum()) if len(docs) else 0
+        if n and (best is None or n > best.count):
+            best = Reading(letters, kind, text, n)
+    return best
+
+
+def score(prior: float) -> float:
+    """Rank weight of a candidate (log of its frequency)."""
+    return math.log1p(prior)
