@@ -41,6 +41,8 @@ FIRST_WORDS = 6  # first-word candidates extended through the net, for a phrase
 FOLLOW_SAMPLE = 1000  # occurrences of a first word read per segment
 MAX_CANDIDATES = 12  # candidates counted exactly in the net
 MIN_INITIALS = 2  # initials shorter than this are not read (a lone letter is too ambiguous)
+MAX_INITIALS = 8  # … nor longer (a Latin word, more likely)
+ALTERNATIVES = 3  # other readings offered beside the one searched
 TEXTS = ("title", "text")
 _HAN_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 _LATIN_QUERY = re.compile(r"^[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüv'’ 1-5]+$")
@@ -137,13 +139,19 @@ def splits(letters: str) -> bool:
     return ok[-1]
 
 
+def kinds_of(letters: str) -> tuple[str, ...]:
+    """How `letters` may be read, in the order tried: "full" (whole syllables), then
+    "initials" (one letter a character: ljfl, and 儿 as e in xyesd) when short enough."""
+    out = ("full",) if splits(letters) else ()
+    if MIN_INITIALS <= len(letters) <= MAX_INITIALS:
+        out += ("initials",)
+    return out
+
+
 def kind_of(letters: str) -> str | None:
-    """"full" (whole syllables), "initials" (consonants only) or None (not pinyin)."""
-    if splits(letters):
-        return "full"
-    if len(letters) >= MIN_INITIALS and set(letters) <= _INITIAL_LETTERS:
-        return "initials"
-    return None
+    """The first way `letters` may be read (see `kinds_of`), or None (not pinyin)."""
+    kinds = kinds_of(letters)
+    return kinds[0] if kinds else None
 
 
 class PinyinTable:
@@ -199,12 +207,14 @@ def _reads_as(text: str, letters: str, kind: str) -> bool:
 
 @dataclass(frozen=True)
 class Reading:
-    """What a pinyin query was read as: `text` (Hanzi), found in `count` articles."""
+    """What a pinyin query was read as: `text` (Hanzi), found in `count` articles; `others`:
+    the next best readings (text, count), offered beside it."""
 
     letters: str
     kind: str  # "full" | "initials"
     text: str
     count: int
+    others: tuple[tuple[str, int], ...] = ()
 
 
 def candidates(table: PinyinTable, net: Net, letters: str, kind: str) -> list[tuple[str, float]]:
@@ -218,7 +228,8 @@ def candidates(table: PinyinTable, net: Net, letters: str, kind: str) -> list[tu
         rest = letters[cut:]
         extend = len(rest) if kind == "initials" else min(MAX_WORD, len(rest))
         for w, _n in table.words(letters[:cut], kind)[:FIRST_WORDS]:
-            for tail, c in continuations(net, w, extend=extend, words=0, sample=FOLLOW_SAMPLE).items():
+            for run, c in continuations(net, w, extend=extend, words=0, sample=FOLLOW_SAMPLE).items():
+                tail = run[len(w) :]
                 for k in range(1, len(tail) + 1):
                     if _reads_as(tail[:k], rest, kind):
                         phrase = w + tail[:k]
@@ -227,21 +238,39 @@ def candidates(table: PinyinTable, net: Net, letters: str, kind: str) -> list[tu
 
 
 def reading(table: PinyinTable, net: Net, live: Any, query: str) -> Reading | None:
-    """The Hanzi a pinyin query stands for (the candidate found in most live articles),
-    or None when the query is not pinyin or nothing in the archive reads as it."""
+    """The Hanzi a pinyin query stands for (the candidate found in most live articles; full
+    pinyin before initials), or None when the query is not pinyin or nothing reads as it."""
     letters = normalize_query(query)
     if letters is None:
         return None
-    kind = kind_of(letters)
-    if kind is None:
-        return None
-    best: Reading | None = None
-    for text, _p in candidates(table, net, letters, kind)[:MAX_CANDIDATES]:
+    for kind in kinds_of(letters):
+        found = count_candidates(net, live, candidates(table, net, letters, kind)[:MAX_CANDIDATES])
+        if found:
+            (text, n), *rest = found
+            return Reading(letters, kind, text, n, tuple(rest[:ALTERNATIVES]))
+    return None
+
+
+def count_candidates(net: Net, live: Any, cands: list[tuple[str, float]]) -> list[tuple[str, int]]:
+    """The candidates found in live articles, with how many, most first."""
+    out = []
+    for text, _p in cands:
         docs = net.find(text).docs
         n = int(live[docs].sum()) if len(docs) else 0
-        if n and (best is None or n > best.count):
-            best = Reading(letters, kind, text, n)
-    return best
+        if n:
+            out.append((text, n))
+    return sorted(out, key=lambda tn: -tn[1])
+
+
+def same_sound(table: PinyinTable, net: Net, live: Any, text: str) -> list[tuple[str, int]]:
+    """Strings of the archive of `text`'s length that read as it does (its characters' first
+    readings): 旅游赤醑 → 旅游持续. For typos made with a pinyin keyboard."""
+    per = [char_readings(c)[:1] for c in text]
+    if not all(per):
+        return []
+    letters = "".join(p[0] for p in per)
+    cands = [(c, p) for c, p in candidates(table, net, letters, "full") if len(c) == len(text) and c != text]
+    return count_candidates(net, live, cands[:MAX_CANDIDATES])
 
 
 def score(prior: float) -> float:

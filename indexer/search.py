@@ -145,10 +145,11 @@ def search(
         if read is not None and read.count > total:
             if total == 0:
                 result = search(handle, read.text, filters, sort, page, per_page, correct=False, expand=expand)
-                result.update(query=query, pinyin={"from": query, "to": read.text, "kind": read.kind})
+                result.update(query=query, pinyin={"from": query, "to": read.text, "kind": read.kind},
+                              suggestions=[{"query": t, "count": n} for t, n in read.others])
                 result["warnings"] = [uh.pinyin_notice(query, read), *result["warnings"]]
                 return result
-            out["suggestions"] = [{"query": read.text, "count": read.count}]
+            out["suggestions"] = [{"query": t, "count": n} for t, n in ((read.text, read.count), *read.others)]
             return out
         offered = corrections(handle, query, filters)
         if total == 0 and offered:
@@ -204,7 +205,8 @@ def corrections(handle: IndexHandle, query: str, filters: Filters = Filters()) -
     best_each: list[tuple[str, str]] = []
     for t in weak:
         ranked = []
-        for cands in (lex.candidates, lex.candidates2):  # [understand] two characters if one finds nothing
+        # [understand] two characters when one finds nothing
+        for cands in (lex.candidates, uh.two_characters(handle, lex, snap, net)):
             for cand, weight in cands(s, t.text):
                 n = int(np.count_nonzero(Evaluator(s, snap.live, net).docs(q.Term(cand, field=t.field)) & allowed))
                 if n:

@@ -45,6 +45,7 @@ PHRASES = 4  # multi-word phrases offered by autocomplete
 MIN_PHRASE = 3  # occurrences a phrase needs to be offered
 NEAR_TITLE = 0.6  # titles sharing this share of the shorter one's start are one suggestion
 DROP_WEIGHT = 0.25  # a dropped character: tried after the same-length corrections
+OCR_WEIGHT = 1.2  # a character OCR confuses with the typed one: tried first (己致 → 已致, not 一致)
 TWO_WEIGHT = 0.5  # two characters replaced (or swapped): tried when one finds nothing
 SECOND_WEIGHT = 1.0  # a second correction must replace or swap characters, not drop one …
 SECOND_RATIO = 0.05  # … and be found in this share of the first correction's articles
@@ -189,14 +190,15 @@ class Lexicon:
 
     def candidates(self, s: Searcher, term: str) -> list[tuple[str, float]]:
         """Corrections of `term` worth counting, best guesses first, each with its weight
-        (1 for a character replaced by a sound- or look-alike one or two swapped,
-        DROP_WEIGHT for one dropped)."""
+        (OCR_WEIGHT for an OCR confusion, 1 for a character replaced by a sound- or look-alike
+        one or two swapped, DROP_WEIGHT for one dropped)."""
         if not 2 <= len(term) <= MAX_TERM or not _HAN.match(term):
             return []
         offers: list[tuple[str, int, int, float]] = []  # (candidate, lo, hi, weight), in the order tried
         for i, ch in enumerate(term):
+            ocr = ocr_alike(ch)
             for c in alike(ch):
-                offers.append((term[:i] + c + term[i + 1 :], i, i + 1, 1.0))
+                offers.append((term[:i] + c + term[i + 1 :], i, i + 1, OCR_WEIGHT if c in ocr else 1.0))
         for i in range(len(term)):
             if len(term) > 2:
                 offers.append((term[:i] + term[i + 1 :], max(0, i - 1), min(i + 1, len(term) - 1), DROP_WEIGHT))
@@ -271,8 +273,10 @@ def phrases(net: Any, prefix: str, limit: int = PHRASES) -> list[tuple[str, int]
         return []
     got = phrase_counts(net, prefix, max_words=2)
     ranked = sorted(((p, n) for p, n in got.items() if n >= MIN_PHRASE and len(p) > len(prefix)),
-                    key=lambda pn: (-pn[1], pn[0]))
-    return ranked[:limit]
+                    key=lambda pn: (-pn[1], pn[0]))[:limit]
+    # counted as articles, as the words are (a phrase's occurrences were sampled)
+    counted = [(p, len(net.find(p).docs)) for p, _n in ranked]
+    return sorted(counted, key=lambda pn: (-pn[1], pn[0]))
 
 
 def _near(a: str, b: str) -> bool:
@@ -300,16 +304,17 @@ def collapse_titles(titles: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 def complete(words: list[tuple[str, int]], titles: list[tuple[str, int]], limit: int = SUGGEST_LIMIT,
              phrased: list[tuple[str, int]] = ()) -> list[dict[str, Any]]:  # type: ignore[assignment]
-    """Autocomplete items: multi-word phrases and frequent words and names first (phrases
-    before words of the same count; every phrase kept within the words' share), then
-    titles (near-duplicates collapsed), up to `limit`."""
+    """Autocomplete items: frequent words, names and multi-word phrases first (every phrase
+    kept within the words' share), then
+    titles (near-duplicates collapsed), up to `limit`. All counted in articles; a word before
+    a phrase of the same count."""
     titles = collapse_titles(titles)
     n_words = min(len(words) + len(phrased), max(limit - len(titles), limit // 2))
     seen = {w for w, _n in words}
     ph = [(p, n) for p, n in phrased if p not in seen][:n_words]
     ws = words[: n_words - len(ph)]
     merged = sorted([(p, n, "phrase") for p, n in ph] + [(w, n, "word") for w, n in ws],
-                    key=lambda x: (-x[1], x[2] != "phrase"))
+                    key=lambda x: (-x[1], x[2] == "phrase"))
     out = [{"text": w, "kind": k, "count": n} for w, n, k in merged]
     out += [{"text": t, "kind": "title", "count": n} for t, n in titles[: limit - len(out)]]
     return out[:limit]

@@ -8,6 +8,7 @@ call it as one stage).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ import numpy as np
 from indexer import query as q
 from indexer.aliases import AliasTable, build_aliases
 from indexer.evaluate import Evaluator
-from indexer.pinyin import PinyinTable, Reading, build_table, reading
+from indexer.pinyin import PinyinTable, Reading, build_table, reading, same_sound
 from indexer.rank import by_relevance
 from indexer.substring import Net
 
@@ -107,9 +108,30 @@ def pinyin_reading(handle: Any, s: Any, snap: Any, net: Net, query: str) -> Read
         return None
     text = " ".join(r.text for r in each if r is not None)
     count = min(r.count for r in each if r is not None)
-    return Reading(each[0].letters if each[0] else "", "full", text, count)  # type: ignore[union-attr]
+    kind = "initials" if all(r is not None and r.kind == "initials" for r in each) else "full"
+    return Reading("".join(r.letters for r in each if r is not None), kind, text, count)
 
 
 def pinyin_notice(query: str, read: Reading) -> str:
     kind = "拼音首字母" if read.kind == "initials" else "拼音"
     return f"按{kind}“{query.strip()}”检索：{read.text}"
+
+
+def two_characters(handle: Any, lex: Any, snap: Any, net: Net) -> Callable[[Any, str], list[tuple[str, float]]]:
+    """Two-character corrections of a term (for search.corrections, when no one-character
+    correction finds anything): strings of the archive that read as the term does (a pinyin
+    keyboard's typos: 旅游赤醑 → 旅游持续) and differ in at most two characters, then
+    indexer.suggest's two changes (a sound-alike and a look-alike)."""
+    from indexer.suggest import MAX_TERM, TWO_WEIGHT
+
+    def cands(s: Any, term: str) -> list[tuple[str, float]]:
+        out: dict[str, float] = {}
+        if 2 <= len(term) <= MAX_TERM and all("\u4e00" <= c <= "\u9fff" for c in term):
+            for c, _n in same_sound(pinyin_table(handle), net, snap.live, term):
+                if sum(a != b for a, b in zip(c, term)) <= 2:
+                    out.setdefault(c, TWO_WEIGHT)
+        for c, w in lex.candidates2(s, term):
+            out.setdefault(c, w)
+        return list(out.items())
+
+    return cands
