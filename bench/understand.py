@@ -20,7 +20,9 @@ same index gives the same sets:
 An answer is a hit (of the first 20, relevance order; a search answered by a
 correction or a pinyin reading counts with the hits shown) whose title or text
 holds the target (any name of the group for `short_full`). Reported per kind:
-success@1, success@10, MRR@20 and the zero-hit share.
+success@1, success@10, MRR@20, the zero-hit share, and recall (the articles found over
+those holding the target, or any name of the group, capped at 1: what `short_full` is about,
+since the literal name alone already answers its first hits).
 
 Parts are split by source: `dev` draws its targets from the issues of even days of
 the month (and its names from every other group), `eval` from odd days (and the
@@ -65,6 +67,7 @@ class Score:
     at10: int = 0
     rr: float = 0.0
     zero: int = 0
+    recall: float = 0.0
     ms: list[float] = field(default_factory=list)
 
     def row(self) -> dict[str, Any]:
@@ -72,6 +75,7 @@ class Score:
         ms = sorted(self.ms)
         return {"n": self.n, "success@1": round(self.at1 / n, 3), "success@10": round(self.at10 / n, 3),
                 "MRR@20": round(self.rr / n, 3), "zero_hit": round(self.zero / n, 3),
+                "recall": round(self.recall / n, 3),
                 "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 1) if ms else 0.0}
 
 
@@ -99,6 +103,16 @@ class Archive:
             title, text = fields.get("title") or "", fields.get("text") or ""
             self.by_id[fields["article_id"]] = unit_string(title) + "\x01" + unit_string(text)
             self.titles[_part_of(fields.get("source", ""))].append(title)
+
+    def holding(self, answers: tuple[str, ...]) -> int:
+        """Live articles holding any of the unit strings."""
+        import numpy as np
+
+        live = self.s.reader().all_doc_ids()
+        docs = np.unique(np.concatenate([self.net.find(a).docs for a in answers] or [np.zeros(0, np.int64)]))
+        if not hasattr(self, "_live"):
+            self._live = set(live)
+        return sum(1 for d in docs.tolist() if d in self._live)
 
     def count(self, text: str) -> int:
         return len(self.net.find(self.us(text)).docs)
@@ -267,6 +281,7 @@ def score(arc: Archive, cases: list[Case], search: Callable[..., dict[str, Any]]
         sc.n += 1
         if not r["total"]:
             sc.zero += 1
+        sc.recall += min(1.0, r["total"] / max(1, arc.holding(c.answers)))
         for i, h in enumerate(r["hits"][:TOP], 1):
             if _answered(arc, h, c.answers):
                 sc.at1 += i == 1
@@ -274,6 +289,34 @@ def score(arc: Archive, cases: list[Case], search: Callable[..., dict[str, Any]]
                 sc.rr += 1 / i
                 break
     return {k: v.row() for k, v in scores.items()}
+
+
+def thresholds(arc: Archive, cases: list[Case]) -> None:
+    """For did-you-mean's second choice (indexer.suggest.plausible): every correction offered
+    after the first on the typo kinds, unfiltered, with its edit weight, its count over the
+    first's, and whether it is the answer. Prints how many answers and non-answers each
+    (weight, ratio) threshold would keep."""
+    import indexer.search as search_mod
+
+    rows: list[tuple[float, float, bool]] = []
+    keep = search_mod.plausible
+    search_mod.plausible = lambda offered: offered  # type: ignore[assignment]
+    try:
+        for c in cases:
+            if c.kind not in ("typo1", "typo2", "ocr"):
+                continue
+            offered = search_mod.corrections(arc.handle, c.query)
+            for o in offered[1:]:
+                hit = any(a in arc.us(o["query"]) for a in c.answers)
+                rows.append((o.get("weight", 1.0), o["count"] / max(1, offered[0]["count"]), hit))
+    finally:
+        search_mod.plausible = keep
+    print(f"second choices: {len(rows)}, answers among them: {sum(r[2] for r in rows)}")
+    for w in (0.25, 0.5, 1.0):
+        for ratio in (0.0, 0.01, 0.02, 0.05, 0.1, 0.2):
+            kept = [r for r in rows if r[0] >= w and r[1] >= ratio]
+            print(f"  weight>={w:<5} ratio>={ratio:<5} keeps {sum(r[2] for r in kept)} answers, "
+                  f"{sum(not r[2] for r in kept)} others")
 
 
 def _load_or_make(arc: Archive, part: str, args: argparse.Namespace) -> list[Case]:
@@ -294,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=24)
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--show", action="store_true", help="print each case that fails")
+    ap.add_argument("--thresholds", action="store_true", help="measure did-you-mean's second-choice thresholds")
     ap.add_argument("--sets", type=Path, default=None,
                     help="the generated cases: read from this JSON file when it exists, else written to it "
                          "(so that older code is scored on the very same cases)")
@@ -304,13 +348,16 @@ def main(argv: list[str] | None = None) -> int:
     out: dict[str, Any] = {}
     for part in (("dev", "eval") if args.part == "both" else (args.part,)):
         cases = _load_or_make(arc, part, args)
+        if args.thresholds:
+            thresholds(arc, cases)
+            continue
         rows = score(arc, cases, search)
         out[part] = rows
         print(f"part {part}: {len(cases)} cases")
-        print(f"{'kind':12} {'n':>4} {'s@1':>6} {'s@10':>6} {'MRR@20':>7} {'zero':>6} {'p95 ms':>7}")
+        print(f"{'kind':12} {'n':>4} {'s@1':>6} {'s@10':>6} {'MRR@20':>7} {'zero':>6} {'recall':>7} {'p95 ms':>7}")
         for k, r in rows.items():
             print(f"{k:12} {r['n']:>4} {r['success@1']:>6} {r['success@10']:>6} {r['MRR@20']:>7} "
-                  f"{r['zero_hit']:>6} {r['p95_ms']:>7}")
+                  f"{r['zero_hit']:>6} {r['recall']:>7} {r['p95_ms']:>7}")
         if args.show:
             for c in cases:
                 r = search(arc.handle, c.query, per_page=TOP)

@@ -47,8 +47,13 @@ NEAR_TITLE = 0.6  # titles sharing this share of the shorter one's start are one
 DROP_WEIGHT = 0.25  # a dropped character: tried after the same-length corrections
 OCR_WEIGHT = 1.2  # a character OCR confuses with the typed one: tried first (己致 → 已致, not 一致)
 TWO_WEIGHT = 0.5  # two characters replaced (or swapped): tried when one finds nothing
-SECOND_WEIGHT = 1.0  # a second correction must replace or swap characters, not drop one …
-SECOND_RATIO = 0.05  # … and be found in this share of the first correction's articles
+# A second correction must replace or swap characters (TWO_WEIGHT or more: not drop one) and
+# be found in this share of the first one's articles. Measured on the xinwen dev typo sets
+# (`python -m bench.understand INDEX --thresholds`): of 29 second choices, the one answer had
+# weight 0.5 and ratio >= 0.2; weight >= 0.5 and ratio >= 0.2 keep it and 1 of the 28 others.
+SECOND_WEIGHT = 0.5
+SECOND_RATIO = 0.2
+TWO_FIRST = 4  # one-character candidates a second change is tried on
 TWO_PRECHECK = 16  # two-character candidates counted exactly per term
 # Characters OCR confuses (and people misread): tried before the sound- and look-alikes.
 OCR_CONFUSIONS = (
@@ -188,18 +193,21 @@ class Lexicon:
         """The frequency of the most frequent word of the index in `text` overlapping text[lo:hi]."""
         return max((self.df(s, w) for w in _covering(text, lo, hi)), default=0)
 
-    def candidates(self, s: Searcher, term: str) -> list[tuple[str, float]]:
+    def candidates(self, s: Searcher, term: str, positions: Iterable[int] | None = None) -> list[tuple[str, float]]:
         """Corrections of `term` worth counting, best guesses first, each with its weight
         (OCR_WEIGHT for an OCR confusion, 1 for a character replaced by a sound- or look-alike
         one or two swapped, DROP_WEIGHT for one dropped)."""
         if not 2 <= len(term) <= MAX_TERM or not _HAN.match(term):
             return []
         offers: list[tuple[str, int, int, float]] = []  # (candidate, lo, hi, weight), in the order tried
+        only = set(range(len(term)) if positions is None else positions)
         for i, ch in enumerate(term):
+            if i not in only:
+                continue
             ocr = ocr_alike(ch)
             for c in alike(ch):
                 offers.append((term[:i] + c + term[i + 1 :], i, i + 1, OCR_WEIGHT if c in ocr else 1.0))
-        for i in range(len(term)):
+        for i in range(len(term)) if positions is None else ():
             if len(term) > 2:
                 offers.append((term[:i] + term[i + 1 :], max(0, i - 1), min(i + 1, len(term) - 1), DROP_WEIGHT))
             if i + 1 < len(term):
@@ -223,10 +231,11 @@ class Lexicon:
         if not 2 <= len(term) <= MAX_TERM or not _HAN.match(term):
             return []
         scored: dict[str, float] = {}
-        for c1, w1 in self.candidates(s, term):
-            if w1 < 1.0:
+        for c1, w1 in self.candidates(s, term)[:TWO_FIRST]:
+            if w1 < 1.0 or len(c1) != len(term):
                 continue
-            for c2, w2 in self.candidates(s, c1):
+            changed = next(i for i, (a, b) in enumerate(zip(term, c1)) if a != b)
+            for c2, w2 in self.candidates(s, c1, [i for i in range(len(term)) if i != changed]):
                 if w2 < 1.0 or c2 == term or c2 in scored:
                     continue
                 diff = [i for i, (a, b) in enumerate(zip(term, c2)) if a != b]
@@ -251,8 +260,8 @@ class Lexicon:
 
 def plausible(offered: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The corrections worth showing (each {"query", "count", "weight"}, best first): the
-    first, and after it only those of a full edit weight (no character dropped: 立圾分类 is
-    not 立分类) found in at least SECOND_RATIO of the first's count (the thresholds were
+    first, and after it only those that replace or swap characters (none dropped: 立圾分类
+    is not 立分类) found in at least SECOND_RATIO of the first's count (the thresholds were
     measured on bench/understand.py's typo sets). The weight is left out of what is returned."""
     out = []
     for i, o in enumerate(offered):

@@ -130,8 +130,8 @@ def two_characters(handle: Any, lex: Any, snap: Any, net: Net) -> Callable[[Any,
             for c, _n in same_sound(pinyin_table(handle), net, snap.live, term):
                 if sum(a != b for a, b in zip(c, term)) <= 2:
                     out.setdefault(c, TWO_WEIGHT)
-        for c, w in lex.candidates2(s, term):
-            out.setdefault(c, w)
+        if not out:  # a sound-alike and a look-alike together (the dearer search)
+            out.update(lex.candidates2(s, term))
         return list(out.items())
 
     return cands
