@@ -35,8 +35,8 @@ def continuations(net: Net, prefix: str, extend: int = MAX_EXTEND, sample: int =
     the prefix's end (the first completes the word the prefix ends inside: 垃圾分 → 垃圾分类),
     Chinese characters only, at most `extend` of them; at most `sample` occurrences read per
     segment, scaled back to whole counts. `prefix` is a unit string of Chinese characters.
-    With `words=0`, the next `extend` characters whatever the edges (cut at the first
-    character that is not Chinese)."""
+    With `words=0`, every run of the next characters that ends on a word edge, however
+    many edges it crosses (up to `extend` Chinese characters)."""
     out: Counter[str] = Counter()
     n = len(prefix)
     for seg, _offset in net.parts:
@@ -55,11 +55,12 @@ def continuations(net: Net, prefix: str, extend: int = MAX_EXTEND, sample: int =
         here: Counter[str] = Counter()
         for row_codes, row_edge in zip(codes.tolist(), edge.tolist()):
             need, cut = words, 0
-            if not words:  # every character up to `extend` (or the first that is not Chinese)
+            if not words:  # every run up to a word edge, of up to `extend` Chinese characters
                 tail = "".join(map(chr, row_codes[:extend]))
                 m = _HAN_RUN.match(tail)
-                if m and m.end():
-                    here[m.group()] += 1
+                for k in range(1, m.end() + 1 if m else 0):
+                    if row_edge[k]:
+                        here[tail[:k]] += 1
                 continue
             for k in range(1, extend + 1):
                 if row_edge[k]:

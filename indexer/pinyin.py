@@ -37,12 +37,14 @@ from indexer.substring import Net
 MAX_COMBOS = 8  # readings kept per word (heteronyms multiply)
 MAX_WORD = 8  # characters: longer words are not keyed
 MAX_LETTERS = 40  # a longer query is not read as pinyin
-FIRST_WORDS = 6  # first-word candidates extended through the net, for a phrase
+FIRST_WORDS = 12  # first-word candidates (full pinyin) extended through the net, for a phrase
+FIRST_INITIALS = 40  # … for initials (far more words share them: lj is 累计, 了解 … 垃圾)
 FOLLOW_SAMPLE = 1000  # occurrences of a first word read per segment
 MAX_CANDIDATES = 12  # candidates counted exactly in the net
 MIN_INITIALS = 2  # initials shorter than this are not read (a lone letter is too ambiguous)
 MAX_INITIALS = 8  # … nor longer (a Latin word, more likely)
-ALTERNATIVES = 3  # other readings offered beside the one searched
+ALTERNATIVES = 3  # other readings offered beside the one searched …
+ALT_RATIO = 0.02  # … found in at least this share of its articles
 TEXTS = ("title", "text")
 _HAN_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 _LATIN_QUERY = re.compile(r"^[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüv'’ 1-5]+$")
@@ -227,13 +229,10 @@ def candidates(table: PinyinTable, net: Net, letters: str, kind: str) -> list[tu
     for cut in range(2, len(letters) - (0 if kind == "initials" else 1)):
         rest = letters[cut:]
         extend = len(rest) if kind == "initials" else min(MAX_WORD, len(rest))
-        for w, _n in table.words(letters[:cut], kind)[:FIRST_WORDS]:
-            for run, c in continuations(net, w, extend=extend, words=0, sample=FOLLOW_SAMPLE).items():
-                tail = run[len(w) :]
-                for k in range(1, len(tail) + 1):
-                    if _reads_as(tail[:k], rest, kind):
-                        phrase = w + tail[:k]
-                        prior[phrase] = prior.get(phrase, 0.0) + float(c)
+        for w, _n in table.words(letters[:cut], kind)[: FIRST_INITIALS if kind == "initials" else FIRST_WORDS]:
+            for phrase, c in continuations(net, w, extend=extend, words=0, sample=FOLLOW_SAMPLE).items():
+                if _reads_as(phrase[len(w) :], rest, kind):
+                    prior[phrase] = prior.get(phrase, 0.0) + float(c)
     return sorted(prior.items(), key=lambda pc: (-pc[1], pc[0]))
 
 
@@ -247,7 +246,8 @@ def reading(table: PinyinTable, net: Net, live: Any, query: str) -> Reading | No
         found = count_candidates(net, live, candidates(table, net, letters, kind)[:MAX_CANDIDATES])
         if found:
             (text, n), *rest = found
-            return Reading(letters, kind, text, n, tuple(rest[:ALTERNATIVES]))
+            others = tuple((t, m) for t, m in rest if m >= ALT_RATIO * n)[:ALTERNATIVES]
+            return Reading(letters, kind, text, n, others)
     return None
 
 

@@ -21,6 +21,8 @@ from indexer.pinyin import PinyinTable, Reading, build_table, reading, same_soun
 from indexer.rank import by_relevance
 from indexer.substring import Net
 
+_OPERATORS = {"and", "or", "not"}
+
 
 @dataclass
 class Expansion:
@@ -96,8 +98,8 @@ def pinyin_reading(handle: Any, s: Any, snap: Any, net: Net, query: str) -> Read
     part (zhiyuan huaian → 志愿 淮安)."""
     from indexer.pinyin import normalize_query
 
-    if normalize_query(query) is None:
-        return None
+    if normalize_query(query) is None or any(w.lower() in _OPERATORS for w in query.split()):
+        return None  # not letters only, or letters with operators (APEC or AI): searched as written
     table = pinyin_table(handle)
     whole = reading(table, net, snap.live, query)
     parts = query.split()
