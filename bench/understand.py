@@ -13,8 +13,9 @@ same index gives the same sets:
 - `initials`: a target of 3–6 characters by its initials (ljfl);
 - `short_full`: each name of aliases.tsv's groups that the archive holds, and each
   pair mined from it (（以下简称…）), asked by one name, answered by any name of it;
-- `typo1` / `typo2`: a target with one / two characters replaced by a sound- or
-  look-alike one (indexer/data/alike.tsv), the result found nowhere in the archive;
+- `typo1` / `typo2`: a target with one / two characters replaced by a common (GB2312
+  level 1) character of the same reading (4 in 5) or a look-alike one (indexer/data/alike.tsv),
+  the result found nowhere in the archive;
 - `ocr`: a target with one character replaced by an OCR confusion (己/已, 未/末 …).
 
 An answer is a hit (of the first 20, relevance order; a search answered by a
@@ -46,6 +47,7 @@ from typing import Any
 
 KINDS = ("pinyin_full", "initials", "short_full", "typo1", "typo2", "ocr")
 MIN_DOCS = 3  # a target is held by at least this many articles
+SHAPE_SHARE = 0.2  # a typo's character: a look-alike this often, else a sound-alike (a pinyin keyboard)
 TOP = 20
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 OCR = ("己已巳", "曰日", "未末", "戊戌戍", "人入八", "土士", "干千于", "天夭", "大太犬", "王玉主", "刀力",
@@ -186,6 +188,7 @@ def _sound_alikes() -> dict[str, list[str]]:
 
 def _typo(arc: Archive, word: str, k: int, rng: random.Random, alikes: dict[str, list[str]],
           shapes: dict[str, str]) -> str | None:
+    common = set(list(shapes)[:3755])
     for _ in range(20):
         pos = sorted(rng.sample(range(len(word)), k)) if len(word) >= k + 1 else []
         if not pos:
@@ -193,7 +196,9 @@ def _typo(arc: Archive, word: str, k: int, rng: random.Random, alikes: dict[str,
         chars = list(word)
         ok = True
         for p in pos:
-            pool = alikes.get(chars[p], []) + [c for c in shapes.get(chars[p], "")[:10] if c in alikes]
+            sound = alikes.get(chars[p], [])
+            shape = [c for c in shapes.get(chars[p], "")[:10] if c in common]
+            pool = shape if (rng.random() < SHAPE_SHARE and shape) else sound
             if not pool:
                 ok = False
                 break
