@@ -7,10 +7,10 @@ first (`reading`). Where they come from:
 - words: the index's own word lexicon (indexer.lexicon, titles and texts),
   each word's toneless readings (pypinyin's phrase table for the word, else
   every reading of each character, at most MAX_COMBOS) and initials keyed to
-  it with its document frequency. The table (`PinyinTable`) is made once per
-  index version, when the first pinyin query comes (~0.5 s at gen10k; the
-  readings of a word are cached for the process, so a new version after an
-  add only reads its new words); nothing is written to the index.
+  it with its document frequency. The table is made once per segment (segments never
+  change) when the first pinyin query comes, in memory (~2.5 s of CPU for xinwen's
+  1,424 issues on a loaded machine); a new index version after an add makes only its new
+  segments' tables. Nothing is written to the index.
 - phrases jieba splits (垃圾分类 = 垃圾 + 分类): a word matching the first
   part, then what follows it in the archive (indexer.phrases.continuations)
   whose characters read as the rest.
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,6 +36,7 @@ from indexer.phrases import continuations
 from indexer.substring import Net
 
 MAX_COMBOS = 8  # readings kept per word (heteronyms multiply)
+WORD_CACHE = 400_000  # words whose keys are kept for the process (a new index version reads only its new words)
 MAX_WORD = 8  # characters: longer words are not keyed
 MAX_LETTERS = 40  # a longer query is not read as pinyin
 FIRST_WORDS = 12  # first-word candidates (full pinyin) extended through the net, for a phrase
@@ -96,6 +98,7 @@ def _first_readings() -> dict[str, str]:
     return {ch: rs[0] for ch, rs in _char_table().items() if rs}
 
 
+@lru_cache(maxsize=WORD_CACHE)
 def word_keys(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(full keys, initials keys) of a Chinese word: `垃圾` → (("laji",), ("lj",)); a word in
     pypinyin's phrase table by its reading there, a heteronym by each of its readings."""
@@ -156,33 +159,58 @@ def kind_of(letters: str) -> str | None:
     return kinds[0] if kinds else None
 
 
+_KeyTable = dict[str, list[tuple[str, int]]]
+_seg_lock = threading.Lock()
+_seg_tables: dict[Any, tuple[_KeyTable, _KeyTable]] = {}
+
+
+def _segment_table(lex: Any) -> tuple[_KeyTable, _KeyTable]:
+    """(full, initials) keys → (word, document frequency) of one segment's lexicon: a segment
+    never changes, so its table is made once per process (a new index version only adds the
+    tables of its new segments)."""
+    with _seg_lock:
+        got = _seg_tables.get(lex.path)
+    if got is not None:
+        return got
+    df: dict[str, int] = {}
+    for t in TEXTS:
+        _key, _blob, _off, start, _docs = lex.texts[t]
+        counts = (start[1:].astype("int64") - start[:-1].astype("int64")).tolist()
+        for w, n in zip(lex.all_words(t), counts):
+            if 2 <= len(w) <= MAX_WORD and n > df.get(w, 0) and _HAN_WORD.match(w):
+                df[w] = n
+    full: _KeyTable = {}
+    initials: _KeyTable = {}
+    for w, n in df.items():
+        fk, ik = word_keys(w)
+        for k in fk:
+            full.setdefault(k, []).append((w, n))
+        for k in ik:
+            initials.setdefault(k, []).append((w, n))
+    with _seg_lock:
+        _seg_tables[lex.path] = (full, initials)
+    return full, initials
+
+
 class PinyinTable:
-    """Keys → (word, document frequency) over the words of one index version."""
+    """Keys → (word, document frequency) over the words of one index version (the tables
+    of its segments, looked up together)."""
 
     def __init__(self, words: WordIndex) -> None:
-        df: dict[str, int] = {}
-        for lex, _o, _r in words.parts:
-            for t in TEXTS:
-                key, _blob, _off, start, _docs = lex.texts[t]
-                counts = (start[1:].astype("int64") - start[:-1].astype("int64")).tolist()
-                for w, n in zip(lex.all_words(t), counts):
-                    if 2 <= len(w) <= MAX_WORD and _HAN_WORD.match(w):
-                        if n > df.get(w, 0):
-                            df[w] = n
-        self.full: dict[str, list[tuple[str, int]]] = {}
-        self.initials: dict[str, list[tuple[str, int]]] = {}
-        for w, n in df.items():
-            full, ini = word_keys(w)
-            for k in full:
-                self.full.setdefault(k, []).append((w, n))
-            for k in ini:
-                self.initials.setdefault(k, []).append((w, n))
-        for table in (self.full, self.initials):
-            for k, v in table.items():
-                v.sort(key=lambda wn: (-wn[1], wn[0]))
+        self.parts = [_segment_table(lex) for lex, _o, _r in words.parts]
+        keep = {lex.path for lex, _o, _r in words.parts}
+        folders = {p.parent for p in keep}
+        with _seg_lock:  # forget the tables of segments this index no longer has
+            for path in [p for p in _seg_tables if p.parent in folders and p not in keep]:
+                del _seg_tables[path]
 
     def words(self, key: str, kind: str) -> list[tuple[str, int]]:
-        return (self.full if kind == "full" else self.initials).get(key, [])
+        """The words reading as `key` (full pinyin or initials), most frequent first."""
+        total: dict[str, int] = {}
+        for full, initials in self.parts:
+            for w, n in (full if kind == "full" else initials).get(key, ()):
+                total[w] = total.get(w, 0) + n
+        return sorted(total.items(), key=lambda wn: (-wn[1], wn[0]))
 
 
 def build_table(searcher: Any) -> PinyinTable:
