@@ -6,7 +6,8 @@ first (`reading`). Where they come from:
 
 - words: the index's own word lexicon (indexer.lexicon, titles and texts),
   each word's toneless readings (pypinyin's phrase table for the word, else
-  every reading of each character, at most MAX_COMBOS) and initials keyed to
+  the first reading of each character and every reading of a common heteronym, at most
+  MAX_COMBOS) and initials keyed to
   it with its document frequency. The table is made once per segment (segments never
   change) when the first pinyin query comes, in memory (~2.5 s of CPU for xinwen's
   1,424 issues on a loaded machine); a new index version after an add makes only its new
