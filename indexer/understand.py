@@ -22,6 +22,7 @@ from indexer.rank import by_relevance
 from indexer.substring import Net
 
 _OPERATORS = {"and", "or", "not"}
+TWO_MIN_LEN = 4  # characters: a shorter term with two of them wrong is another word
 
 
 @dataclass
@@ -123,15 +124,19 @@ def two_characters(handle: Any, lex: Any, snap: Any, net: Net) -> Callable[[Any,
     """Two-character corrections of a term (for search.corrections, when no one-character
     correction finds anything): strings of the archive that read as the term does (a pinyin
     keyboard's typos: 旅游赤醑 → 旅游持续) and differ in at most two characters, then
-    indexer.suggest's two changes (a sound-alike and a look-alike)."""
+    indexer.suggest's two changes (a sound-alike and a look-alike). Only for a term of
+    TWO_MIN_LEN characters or more that the archive holds nowhere."""
     from indexer.suggest import MAX_TERM, TWO_WEIGHT
 
     def cands(s: Any, term: str) -> list[tuple[str, float]]:
         out: dict[str, float] = {}
-        if 2 <= len(term) <= MAX_TERM and all("\u4e00" <= c <= "\u9fff" for c in term):
-            for c, _n in same_sound(pinyin_table(handle), net, snap.live, term):
-                if sum(a != b for a, b in zip(c, term)) <= 2:
-                    out.setdefault(c, TWO_WEIGHT)
+        if not TWO_MIN_LEN <= len(term) <= MAX_TERM or not all("\u4e00" <= c <= "\u9fff" for c in term):
+            return []
+        if len(net.find(term).docs):  # in the archive (only not within the filters): no typo of two
+            return []
+        for c, _n in same_sound(pinyin_table(handle), net, snap.live, term):
+            if sum(a != b for a, b in zip(c, term)) <= 2:
+                out.setdefault(c, TWO_WEIGHT)
         if not out:  # a sound-alike and a look-alike together (the dearer search)
             out.update(lex.candidates2(s, term))
         return list(out.items())
