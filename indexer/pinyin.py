@@ -5,9 +5,8 @@ initials `ljfl` are read as the Hanzi the archive itself uses, most frequent
 first (`reading`). Where they come from:
 
 - words: the index's own word lexicon (indexer.lexicon, titles and texts),
-  each word's toneless readings (pypinyin's phrase table for the word, else
-  the first reading of each character and every reading of a common heteronym, at most
-  MAX_COMBOS) and initials keyed to
+  each word's toneless readings (the first reading of each character, every reading
+  of a common heteronym, at most MAX_COMBOS) and initials keyed to
   it with its document frequency. The table is made once per segment (segments never
   change) when the first pinyin query comes, in memory (~2.5 s of CPU for xinwen's
   1,424 issues on a loaded machine); a new index version after an add makes only its new
@@ -25,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -37,7 +37,6 @@ from indexer.phrases import continuations
 from indexer.substring import Net
 
 MAX_COMBOS = 8  # readings kept per word (heteronyms multiply)
-WORD_CACHE = 400_000  # words whose keys are kept for the process (a new index version reads only its new words)
 MAX_WORD = 8  # characters: longer words are not keyed
 MAX_LETTERS = 40  # a longer query is not read as pinyin
 FIRST_WORDS = 12  # first-word candidates (full pinyin) extended through the net, for a phrase
@@ -82,13 +81,6 @@ def char_readings(ch: str) -> tuple[str, ...]:
     return _char_table().get(ch, ())
 
 
-@lru_cache(maxsize=1)
-def _phrase_table() -> dict[str, list[list[str]]]:
-    from pypinyin.phrases_dict import phrases_dict
-
-    return phrases_dict  # type: ignore[no-any-return]
-
-
 # Characters read more than one way in everyday words: every reading is keyed for them
 # (行 xing/hang, 长 chang/zhang …); any other character by its first (most common) reading.
 HETERONYMS = set("行长重还发调都和乐数地得为着了会传藏便参差朝处干好间将降角觉卡空量率没难宁片强曲切省少识属说体提通相吐削校兴血应与曾种重转作")
@@ -99,14 +91,10 @@ def _first_readings() -> dict[str, str]:
     return {ch: rs[0] for ch, rs in _char_table().items() if rs}
 
 
-@lru_cache(maxsize=WORD_CACHE)
 def word_keys(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(full keys, initials keys) of a Chinese word: `垃圾` → (("laji",), ("lj",)); a word in
-    pypinyin's phrase table by its reading there, a heteronym by each of its readings."""
-    phrase = _phrase_table().get(word)
-    if phrase and len(phrase) == len(word):
-        full = "".join(_toneless(rs[0]) for rs in phrase)
-        return (full,), ("".join(_toneless(rs[0])[0] for rs in phrase),)
+    """(full keys, initials keys) of a Chinese word: `垃圾` → (("laji",), ("lj",)); a common
+    heteronym by each of its readings (银行: yinxing and yinhang). pypinyin's phrase table is
+    not used: it costs 60 MB of every process that reads pinyin."""
     if HETERONYMS.isdisjoint(word):
         first = _first_readings()
         try:
@@ -160,15 +148,17 @@ def kind_of(letters: str) -> str | None:
     return kinds[0] if kinds else None
 
 
-_KeyTable = dict[str, list[tuple[str, int]]]
+# one segment's table: key → the words reading so; and each word's document frequency
+_KeyTable = dict[str, tuple[str, ...]]
+_SegmentTable = tuple[_KeyTable, _KeyTable, dict[str, int]]
 _seg_lock = threading.Lock()
-_seg_tables: dict[Any, tuple[_KeyTable, _KeyTable]] = {}
+_seg_tables: dict[Any, _SegmentTable] = {}
 
 
-def _segment_table(lex: Any) -> tuple[_KeyTable, _KeyTable]:
-    """(full, initials) keys → (word, document frequency) of one segment's lexicon: a segment
-    never changes, so its table is made once per process (a new index version only adds the
-    tables of its new segments)."""
+def _segment_table(lex: Any) -> _SegmentTable:
+    """(full, initials, df) of one segment's lexicon: a segment never changes, so its table is
+    made once per process (a new index version only adds the tables of its new segments).
+    Words are interned: a word of many segments is one string."""
     with _seg_lock:
         got = _seg_tables.get(lex.path)
     if got is not None:
@@ -179,18 +169,20 @@ def _segment_table(lex: Any) -> tuple[_KeyTable, _KeyTable]:
         counts = (start[1:].astype("int64") - start[:-1].astype("int64")).tolist()
         for w, n in zip(lex.all_words(t), counts):
             if 2 <= len(w) <= MAX_WORD and n > df.get(w, 0) and _HAN_WORD.match(w):
-                df[w] = n
-    full: _KeyTable = {}
-    initials: _KeyTable = {}
-    for w, n in df.items():
+                df[sys.intern(w)] = n
+    full: dict[str, list[str]] = {}
+    initials: dict[str, list[str]] = {}
+    for w in df:
         fk, ik = word_keys(w)
         for k in fk:
-            full.setdefault(k, []).append((w, n))
+            full.setdefault(k, []).append(w)
         for k in ik:
-            initials.setdefault(k, []).append((w, n))
+            initials.setdefault(k, []).append(w)
+    table = ({sys.intern(k): tuple(v) for k, v in full.items()},
+             {sys.intern(k): tuple(v) for k, v in initials.items()}, df)
     with _seg_lock:
-        _seg_tables[lex.path] = (full, initials)
-    return full, initials
+        _seg_tables[lex.path] = table
+    return table
 
 
 class PinyinTable:
@@ -208,9 +200,9 @@ class PinyinTable:
     def words(self, key: str, kind: str) -> list[tuple[str, int]]:
         """The words reading as `key` (full pinyin or initials), most frequent first."""
         total: dict[str, int] = {}
-        for full, initials in self.parts:
-            for w, n in (full if kind == "full" else initials).get(key, ()):
-                total[w] = total.get(w, 0) + n
+        for full, initials, df in self.parts:
+            for w in (full if kind == "full" else initials).get(key, ()):
+                total[w] = total.get(w, 0) + df[w]
         return sorted(total.items(), key=lambda wn: (-wn[1], wn[0]))
 
 

@@ -60,7 +60,7 @@ def test_kinds_and_keys() -> None:
     assert kinds_of("apec") == ("initials",) and kind_of("internationalization") is None
     assert normalize_query("淮安") is None and normalize_query("2023") is None
     assert word_keys("绿色")[0] == ("lvse",) and normalize_query("lǜsè") == "lvse"
-    assert word_keys("银行") == (("yinhang",), ("yh",))  # pypinyin's phrase table: hang, not xing
+    assert "yinhang" in word_keys("银行")[0] and "yh" in word_keys("银行")[1]  # 行: xing and hang
     assert "changjiang" in word_keys("长江")[0]
 
 
