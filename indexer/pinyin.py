@@ -22,7 +22,6 @@ literal match and comes first (indexer.search).
 
 from __future__ import annotations
 
-import math
 import re
 import sys
 import threading
@@ -292,8 +291,3 @@ def same_sound(table: PinyinTable, net: Net, live: Any, text: str) -> list[tuple
     letters = "".join(p[0] for p in per)
     cands = [(c, p) for c, p in candidates(table, net, letters, "full") if len(c) == len(text) and c != text]
     return count_candidates(net, live, cands[:MAX_CANDIDATES])
-
-
-def score(prior: float) -> float:
-    """Rank weight of a candidate (log of its frequency)."""
-    return math.log1p(prior)
