@@ -205,13 +205,13 @@ def corrections(handle: IndexHandle, query: str, filters: Filters = Filters()) -
     best_each: list[tuple[str, str]] = []
     for t in weak:
         ranked = []
-        # [understand] two characters when one finds nothing
+        # [understand] two characters when one replaced finds nothing (one dropped is a poorer guess)
         for cands in (lex.candidates, uh.two_characters(handle, lex, snap, net)):
             for cand, weight in cands(s, t.text):
                 n = int(np.count_nonzero(Evaluator(s, snap.live, net).docs(q.Term(cand, field=t.field)) & allowed))
                 if n:
                     ranked.append((weight, n, cand))
-            if ranked:
+            if any(w >= 1.0 for w, _n, _c in ranked):
                 break
         # same-length corrections first (a shorter string is always found more often)
         ranked.sort(key=lambda wnc: (-wnc[0], -wnc[1], wnc[2]))
