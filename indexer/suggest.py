@@ -54,6 +54,7 @@ TWO_WEIGHT = 0.5  # two characters replaced (or swapped): tried when one finds n
 SECOND_WEIGHT = 0.5
 SECOND_RATIO = 0.2
 TWO_FIRST = 4  # one-character candidates a second change is tried on
+PAIR_ALTS = 10  # look-alikes and sound-alikes of each of two neighbours replaced together
 TWO_PRECHECK = 16  # two-character candidates counted exactly per term
 # Characters OCR confuses (and people misread): tried before the sound- and look-alikes.
 OCR_CONFUSIONS = (
@@ -242,8 +243,33 @@ class Lexicon:
                 if len(c2) != len(term) or len(diff) > 2:
                     continue
                 scored[c2] = min(self.covering_df(s, c2, i, i + 1) for i in diff)
+        for cand, n in self._adjacent_pairs(s, term).items():
+            scored[cand] = max(scored.get(cand, 0), n)
         best = sorted(scored, key=lambda c: (-scored[c], c))[:TWO_PRECHECK]
         return [(c, TWO_WEIGHT) for c in best if scored[c]]
+
+    def _adjacent_pairs(self, s: Searcher, term: str) -> dict[str, float]:
+        """Two neighbouring characters replaced together (立及分类 → 垃圾分类: no one of the two
+        changes alone makes a word), each by its OCR confusions, first look-alikes and first
+        sound-alikes (PAIR_ALTS of each); scored by the word over both."""
+        _readings, by_sound, shapes = _table()
+
+        def near(ch: str) -> list[str]:
+            sound = [c for r in sounds(ch) for c in by_sound.get(r, ())[:PAIR_ALTS] if c != ch][:PAIR_ALTS]
+            return list(dict.fromkeys([*ocr_alike(ch), *shapes.get(ch, "")[:PAIR_ALTS], *sound]))
+
+        offers = []
+        for i in range(len(term) - 1):
+            for a in near(term[i]):
+                for b in near(term[i + 1]):
+                    offers.append((term[:i] + a + b + term[i + 2 :], i))
+        self.prefetch(s, (w for cand, i in offers for w in _covering(cand, i, i + 2)))
+        scored: dict[str, float] = {}
+        for cand, i in offers:
+            n = max((self.df(s, w) for w in _covering(cand, i, i + 2) if len(w) >= 2 and w.find(cand[i:i + 2]) >= 0), default=0)
+            if n:
+                scored[cand] = n
+        return scored
 
     def words(self, s: Searcher, prefix: str, limit: int) -> list[tuple[str, int]]:
         """Words of the index that start with `prefix` (and are longer), most frequent first."""

@@ -194,6 +194,7 @@ def test_alike_characters() -> None:
 @pytest.mark.parametrize(("typed", "meant"), [
     ("立圾分雷", "垃圾分类"),  # two characters: 立/垃 looks alike, 雷/类 sounds alike
     ("习进平总书己", "习近平总书记"),  # a sound-alike and an OCR confusion (己/记 … sound)
+    ("立及分类", "垃圾分类"),  # two look-alikes, though dropping 及 finds 立分类 (建立分类投放点)
 ])
 def test_two_character_typos_are_corrected(handle: IndexHandle, typed: str, meant: str) -> None:
     assert search(handle, typed, correct=False)["total"] == 0
