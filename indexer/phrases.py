@@ -19,7 +19,7 @@ import numpy as np
 
 from indexer.substring import Net
 
-SAMPLE = 4000  # occurrences read per segment (spread evenly over the prefix's range)
+SAMPLE = 1500  # occurrences read per segment (spread evenly over the prefix's range)
 MAX_EXTEND = 8  # characters read after the prefix
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -30,15 +30,17 @@ def _han_ok(s: str) -> bool:
 
 
 def continuations(net: Net, prefix: str, extend: int = MAX_EXTEND, sample: int = SAMPLE,
-                  words: int = 1) -> Counter[str]:
-    """Occurrences of `prefix` + its next characters up to the `words`-th word edge after
-    the prefix's end (the first completes the word the prefix ends inside: 垃圾分 → 垃圾分类),
-    Chinese characters only, at most `extend` of them; at most `sample` occurrences read per
+                  words: int = 1, min_words: int | None = None) -> Counter[str]:
+    """Occurrences of `prefix` + its next characters up to each of the `min_words`-th to the
+    `words`-th word edges after the prefix's end (the first completes the word the prefix
+    ends inside: 垃圾分 → 垃圾分类), ending in a word of two characters or more, Chinese
+    characters only, at most `extend` of them; at most `sample` occurrences read per
     segment, scaled back to whole counts. `prefix` is a unit string of Chinese characters.
     With `words=0`, every run of the next characters that ends on a word edge, however
     many edges it crosses (up to `extend` Chinese characters)."""
     out: Counter[str] = Counter()
     n = len(prefix)
+    min_words = words if min_words is None else min_words
     for seg, _offset in net.parts:
         pattern = seg.encode(prefix)
         if pattern is None:
@@ -54,7 +56,6 @@ def continuations(net: Net, prefix: str, extend: int = MAX_EXTEND, sample: int =
         edge = seg.edge(ahead.ravel()).reshape(ahead.shape)
         here: Counter[str] = Counter()
         for row_codes, row_edge in zip(codes.tolist(), edge.tolist()):
-            need, cut = words, 0
             if not words:  # every run up to a word edge, of up to `extend` Chinese characters
                 tail = "".join(map(chr, row_codes[:extend]))
                 m = _HAN_RUN.match(tail)
@@ -62,16 +63,19 @@ def continuations(net: Net, prefix: str, extend: int = MAX_EXTEND, sample: int =
                     if row_edge[k]:
                         here[tail[:k]] += 1
                 continue
-            for k in range(1, extend + 1):
+            tail = "".join(map(chr, row_codes[:extend]))
+            m = _HAN_RUN.match(tail)
+            han = m.end() if m else 0
+            passed, last = 0, 0 if row_edge[0] else None  # where the current word began
+            for k in range(1, min(extend, han) + 1):
                 if row_edge[k]:
-                    need -= 1
-                    if need == 0:
-                        cut = k
+                    passed += 1
+                    # a phrase ends in a word of two characters or more (not 发展的, 发展和)
+                    if passed >= min_words and (last is None or k - last >= 2):
+                        here[tail[:k]] += 1
+                    if passed == words:
                         break
-            if cut:
-                tail = "".join(map(chr, row_codes[:cut]))
-                if _han_ok(tail):
-                    here[tail] += 1
+                    last = k
         for tail, c in here.items():
             out[prefix + tail] += round(c * scale)
     return out
@@ -79,7 +83,4 @@ def continuations(net: Net, prefix: str, extend: int = MAX_EXTEND, sample: int =
 
 def phrase_counts(net: Net, prefix: str, max_words: int = 2) -> Counter[str]:
     """Phrases starting with `prefix` that end on a word edge, 1..max_words words past it."""
-    out: Counter[str] = Counter()
-    for w in range(1, max_words + 1):
-        out.update(continuations(net, prefix, words=w))
-    return out
+    return continuations(net, prefix, words=max_words, min_words=1)

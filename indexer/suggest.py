@@ -43,7 +43,8 @@ PRECHECK = 8  # candidates counted exactly per term
 SUGGEST_LIMIT = 10
 PHRASES = 4  # multi-word phrases offered by autocomplete
 MIN_PHRASE = 3  # occurrences a phrase needs to be offered
-NEAR_TITLE = 0.6  # titles sharing this share of the shorter one's start are one suggestion
+NEAR_TITLE = 0.5  # titles sharing this share of the shorter one's start are one suggestion
+MIN_PHRASE_PREFIX = 2  # characters typed before phrases are offered (one is the words' business)
 DROP_WEIGHT = 0.25  # a dropped character: tried after the same-length corrections
 OCR_WEIGHT = 1.2  # a character OCR confuses with the typed one: tried first (己致 → 已致, not 一致)
 TWO_WEIGHT = 0.5  # two characters replaced (or swapped): tried when one finds nothing
@@ -304,7 +305,7 @@ def phrases(net: Any, prefix: str, limit: int = PHRASES) -> list[tuple[str, int]
     MIN_PHRASE times."""
     from indexer.phrases import phrase_counts
 
-    if not _HAN.match(prefix):
+    if len(prefix) < MIN_PHRASE_PREFIX or not _HAN.match(prefix):
         return []
     got = phrase_counts(net, prefix, max_words=2)
     ranked = sorted(((p, n) for p, n in got.items() if n >= MIN_PHRASE and len(p) > len(prefix)),
