@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from indexer.links import build_facets
+from indexer.links import build_facets, state_url
 from indexer.params import SearchParams
 from indexer.search import Filters, search
 from indexer.settings import PER_PAGE
@@ -52,8 +52,11 @@ def search_page(
         page=params.page,
         per_page=per_page or PER_PAGE.number(),
         allowed_docs=allowed_docs,
+        expand=params.expand,
     )
     data = dict(result)
+    if data.get("expanded"):  # one click searches the literal form only
+        data["expanded"] = {**data["expanded"], "off_url": state_url(params, expand=False)}
     data["facets"] = build_facets(params, result.get("facets", {}))
     data["warnings"] = list(params.notices) + list(result.get("warnings", []))
     return data

@@ -56,6 +56,7 @@ LABELS = {
     "q": "检索词", "page": "页码", "year": "年份", "month": "月份", "issue": "期次", "sort": "排序",
     "from": "起始日期", "to": "截止日期", "city": "城市", "place": "地点", "series": "简报",
     "region": "地区", "doc_type": "文种", "issuer": "发文机关", "topic": "主题分类", "format": "导出格式",
+    "expand": "同义名称扩展",
 }
 
 
@@ -102,6 +103,7 @@ class SearchParams:
     sort: str = "relevance"
     sort_given: bool = False  # whether the URL chose the sort explicitly
     page: int = 1
+    expand: bool = True  # `expand=0`: no other names of a short or full name (indexer.aliases)
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -162,6 +164,8 @@ class SearchParams:
             args.append(("sort", sort))
         if page != 1:
             args.append(("page", str(page)))
+        if not get("expand", me.expand):
+            args.append(("expand", "0"))
         return args
 
 
@@ -243,6 +247,18 @@ def parse_query(value: str | None) -> tuple[str, list[str]]:
     return q, [cut] if cut else []
 
 
+def parse_expand(value: str | None) -> bool:
+    """`expand=0` (or off/false/no) turns off the other names of a short or full name."""
+    if value is None:
+        return True
+    v = value.strip().lower()
+    if v in ("0", "off", "false", "no"):
+        return False
+    if v in ("", "1", "on", "true", "yes"):
+        return True
+    raise BadParam("expand", value, "只能是 0 或 1")
+
+
 def _issues(args: MultiArgs) -> tuple[tuple[str, ...], int | None]:
     """The `issue` values: bulletin ids, and at most one issue number."""
     bulletins: list[str] = []
@@ -300,6 +316,7 @@ def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = SORTS) -> Search
             for name in ("city", "series", "region", "doc_type", "issuer", "topic")}
     place = check(lambda: _single(args, "place"), None)
     page = check(lambda: parse_page(args.get("page")), 1)
+    expand = check(lambda: parse_expand(_single(args, "expand")), True)
     if errors:
         raise errors[0] if len(errors) == 1 else BadParams(errors)
 
@@ -315,6 +332,7 @@ def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = SORTS) -> Search
         sort=raw_sort or "relevance",
         sort_given=raw_sort is not None,
         page=page,
+        expand=expand,
         notices=tuple(notices),
         **many,
     )

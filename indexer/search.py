@@ -27,7 +27,8 @@ from indexer.serials import serial_first
 from indexer.snippets import term_regex
 from indexer.store import IndexCorruptError, IndexHandle, names_damage
 from indexer.substring import Net
-from indexer.suggest import Lexicon, build_lexicon, complete
+from indexer.suggest import Lexicon, build_lexicon, complete, phrases, plausible
+from indexer import understand as uh  # [understand] pinyin, aliases (the one home of their glue)
 
 __all__ = ["Filters", "IndexCorruptError", "search", "corrections", "suggest", "SORTS"]
 
@@ -66,13 +67,17 @@ def search(
     per_page: int = 20,
     correct: bool = True,
     allowed_docs: np.ndarray | None = None,  # access (issue 21): the documents the reader may see
+    expand: bool = True,
 ) -> dict[str, Any]:
     """Search the archive; see the module doc. Raises only for bad page/per_page/sort
     values and IndexUnavailableError; a malformed query is searched as plain words.
 
     A query that finds FEW_HITS articles or fewer gets `suggestions` (did-you-mean,
     see `corrections`); one that finds none, when the best correction finds some,
-    gives that correction's results, with `corrected` = {"from", "to"} and a notice."""
+    gives that correction's results, with `corrected` = {"from", "to"} and a notice.
+    `expand`: also search the other names of a short or full name (indexer.aliases),
+    ranked after the literal form; a query in pinyin that finds nothing is searched as the
+    Hanzi it reads as (indexer.pinyin)."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     if not 1 <= page <= MAX_PAGE:
@@ -90,8 +95,17 @@ def search(
         found = np.zeros(snap.n, dtype=bool) if parsed.nothing else snap.live
     else:
         found = ev.evaluate(parsed.tree)
+    # [understand] short and full names: the literal form OR its other names (indexer.aliases)
+    wide = uh.alias_expansion(handle, s, snap, net, parsed.tree) if expand else None
+    literal = found
+    if wide is not None:
+        found = found | wide.found
     found = found if allowed_docs is None else found & allowed_docs  # access (issue 21)
     matched = found & allowed
+    if wide is not None:
+        wide.extra = int(np.count_nonzero(matched & ~literal))
+        if not wide.extra:  # the other names found nothing more: as if not expanded
+            wide, found, matched = None, literal, literal & allowed
     # The 地区 facet counts without its own filter, so that other units can be added (OR).
     unregioned = matched
     if filters.region:
@@ -102,10 +116,12 @@ def search(
         ordered = oldest(docs, snap, k)
     elif parsed.tree is None or sort == "date":  # (nothing to rank by)
         ordered = by_date(matched, snap, k)
+    elif wide is not None:  # [understand] the literal form first, then its other names
+        ordered = uh.literal_first(net, snap, ev, wide, literal & allowed, matched, k)
     else:
         ordered = by_relevance(net, snap, ev, docs, k)
         ordered = serial_first(s, query, matched, ordered)  # staff: a query that is a 发文字号
-    rx = term_regex(ev.highlight)
+    rx = term_regex(ev.highlight + (wide.ev.highlight if wide is not None else []))
     total = len(docs)
     out = {
         "query": query,
@@ -124,11 +140,28 @@ def search(
         # dates typed in the query, to offer as filters: {"field", "value", "term"}
         "date_filters": [{"field": f, "value": v, "term": t} for f, v, t in parsed.dates],
     }
+    if wide is not None:  # [understand]
+        out["expanded"] = wide.to_dict()
+        out["warnings"].append(wide.notice())
     if correct and parsed.tree is not None and total <= FEW_HITS:
+        # [understand] pinyin read as Hanzi: searched instead when the letters find nothing
+        visible = snap.live if allowed_docs is None else snap.live & allowed_docs  # access (issue 21)
+        read = uh.pinyin_reading(handle, s, snap, net, query, visible)
+        if read is not None and read.count > total:
+            if total == 0:
+                result = search(handle, read.text, filters, sort, page, per_page, correct=False, expand=expand,
+                                allowed_docs=allowed_docs)
+                result.update(query=query, pinyin={"from": query, "to": read.text, "kind": read.kind},
+                              suggestions=[{"query": t, "count": n} for t, n in read.others])
+                result["warnings"] = [uh.pinyin_notice(query, read), *result["warnings"]]
+                return result
+            out["suggestions"] = [{"query": t, "count": n} for t, n in ((read.text, read.count), *read.others)]
+            return out
         offered = corrections(handle, query, filters, allowed_docs)
         if total == 0 and offered:
             to = offered[0]["query"]
-            result = search(handle, to, filters, sort, page, per_page, correct=False, allowed_docs=allowed_docs)
+            result = search(handle, to, filters, sort, page, per_page, correct=False, expand=expand,
+                            allowed_docs=allowed_docs)
             result.update(query=query, corrected={"from": query, "to": to}, suggestions=offered)
             result["warnings"] = [f"没有找到“{query}”，以下是“{to}”的结果", *result["warnings"]]
             return result
@@ -178,21 +211,28 @@ def corrections(
         if n == 0 or (n <= FEW_HITS and len(t.text) <= FEW_HITS_TERM):
             weak.append(t)
     options: dict[str, int] = {}
+    weights: dict[str, float] = {}  # [understand] each option's edit weight (suggest.plausible)
     best_each: list[tuple[str, str]] = []
     for t in weak:
         ranked = []
-        for cand, weight in lex.candidates(s, t.text):
-            n = int(np.count_nonzero(Evaluator(s, snap.live, net).docs(q.Term(cand, field=t.field)) & allowed))
-            if n:
-                ranked.append((weight, n, cand))
+        # [understand] two characters when one replaced finds nothing (one dropped is a poorer guess)
+        for cands in (lex.candidates, uh.two_characters(handle, lex, snap, net)):
+            for cand, weight in cands(s, t.text):
+                n = int(np.count_nonzero(Evaluator(s, snap.live, net).docs(q.Term(cand, field=t.field)) & allowed))
+                if n:
+                    ranked.append((weight, n, cand))
+            if any(w >= 1.0 for w, _n, _c in ranked):
+                break
         # same-length corrections first (a shorter string is always found more often)
         ranked.sort(key=lambda wnc: (-wnc[0], -wnc[1], wnc[2]))
         best = [(n, cand) for _w, n, cand in ranked]
         if best:
             best_each.append((t.text, best[0][1]))
+        weight_of = {cand: w for w, _n, cand in ranked}
         for _n, cand in best[:MAX_CORRECTIONS]:
             fixed = query.replace(t.text, cand, 1)
             options.setdefault(fixed, found(fixed))
+            weights.setdefault(fixed, weight_of[cand])
     if len(best_each) > 1:
         fixed = query
         for old, new in best_each:
@@ -201,7 +241,8 @@ def corrections(
     order = {fq: i for i, fq in enumerate(options)}  # the best-weighted corrections were offered first
     own = found(query)  # a correction must find more than the query itself
     ranked_opts = sorted(((n, fq) for fq, n in options.items() if n > own), key=lambda nq: order[nq[1]])
-    return [{"query": fq, "count": n} for n, fq in ranked_opts[:MAX_CORRECTIONS]]
+    offered = [{"query": fq, "count": n, "weight": weights.get(fq, 1.0)} for n, fq in ranked_opts]
+    return plausible(offered)[:MAX_CORRECTIONS]  # [understand] no nonsense second choice
 
 
 @names_damage
@@ -224,4 +265,5 @@ def suggest(
         if title.startswith(prefix) and title != prefix:
             titles[title] += 1
     ranked = sorted(titles.items(), key=lambda tn: (-tn[1], tn[0]))
-    return complete(words, ranked, limit)
+    # [understand] multi-word phrases of the archive (垃圾 → 垃圾分类); near-duplicate titles as one
+    return complete(words, ranked, limit, phrases(substring_net(handle), normalize(prefix), live=snap.live if allowed_docs is None else snap.live & allowed_docs))

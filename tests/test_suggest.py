@@ -46,11 +46,44 @@ ISSUE = """工作资料 注意保存
 """
 
 
+# near-duplicate titles (news of state visits, as xinwen has them by the dozen)
+VISITS = """工作资料 注意保存
+
+城乡建设测试简报
+
+第3期
+
+江苏省城乡建设测试办公室
+
+2024年3月10日
+
+北京市:习近平举行仪式欢迎法国总统访华
+
+习近平在人民大会堂举行仪式欢迎法国总统访华,垃圾分类等合作写入联合声明。
+
+北京市:习近平举行仪式欢迎德国总理访华
+
+习近平在人民大会堂举行仪式欢迎德国总理访华。
+
+北京市:习近平举行仪式欢迎巴西总统访华
+
+习近平在人民大会堂举行仪式欢迎巴西总统访华。
+
+报:省文明办
+
+发:各设区市文明办
+
+(苏城测字3号 共印100份)
+"""
+
+
 @pytest.fixture(scope="module")
 def handle(tmp_path_factory: pytest.TempPathFactory) -> IndexHandle:
-    extra = {1: "有的宣传栏把垃圾分类写成了垃圾分累。"}
-    return seed_index(tmp_path_factory, "suggest", {
-        f"城乡建设测试简报-2024-第{n}期.txt": ISSUE.format(n=n, extra=extra.get(n, "")) for n in (1, 2)})
+    extra = {1: "有的宣传栏把垃圾分类写成了垃圾分累。",
+             2: "各村建立分类投放点，展示乡村新貌。"}  # 立分类, 乡村新: what a dropped character finds
+    issues = {f"城乡建设测试简报-2024-第{n}期.txt": ISSUE.format(n=n, extra=extra.get(n, "")) for n in (1, 2)}
+    issues["城乡建设测试简报-2024-第3期.txt"] = VISITS
+    return seed_index(tmp_path_factory, "suggest", issues)
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +186,69 @@ def test_alike_characters() -> None:
 
     assert "垃" in alike("立") and "近" in alike("进") and "民" in alike("明") and "兴" in alike("新")
     assert alike("a") == ()
+
+
+# -- issue 24: two characters, OCR, a plausible second choice, phrases, titles -----
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("立圾分雷", "垃圾分类"),  # two characters: 立/垃 looks alike, 雷/类 sounds alike
+    ("习进平总书己", "习近平总书记"),  # a sound-alike and an OCR confusion (己/记 … sound)
+    ("立及分类", "垃圾分类"),  # two look-alikes, though dropping 及 finds 立分类 (建立分类投放点)
+])
+def test_two_character_typos_are_corrected(handle: IndexHandle, typed: str, meant: str) -> None:
+    assert search(handle, typed, correct=False)["total"] == 0
+    r = search(handle, typed)
+    assert r["corrected"] == {"from": typed, "to": meant} and r["total"] > 0
+
+
+def test_ocr_confusions_come_first() -> None:
+    from indexer.suggest import alike, ocr_alike
+
+    assert set(ocr_alike("己")) == {"已", "巳"} and set(ocr_alike("曰")) == {"日"}
+    assert set(ocr_alike("未")) == {"末"} and "戌" in ocr_alike("戊")
+    assert alike("未")[0] == "末" and alike("己")[:2] in (("已", "巳"), ("巳", "已"))
+
+
+def test_ocr_confusion_in_the_seed_is_corrected(handle: IndexHandle) -> None:
+    # the seed (江苏精神文明建设简报 第11期) writes 末端; OCR reads it 未端
+    assert search(handle, "物资未端", correct=False)["total"] == 0
+    r = search(handle, "物资未端")
+    assert r["corrected"] == {"from": "物资未端", "to": "物资末端"} and r["total"] >= 1
+
+
+@pytest.mark.parametrize(("typed", "meant", "nonsense"), [
+    ("立圾分类", "垃圾分类", "立分类"),  # 建立分类投放点 holds 立分类
+    ("乡村振新", "乡村振兴", "乡村新"),  # 展示乡村新貌 holds 乡村新
+])
+def test_no_nonsense_second_choice(handle: IndexHandle, typed: str, meant: str, nonsense: str) -> None:
+    assert search(handle, nonsense, correct=False)["total"] >= 1  # the nonsense is found …
+    offered = [o["query"] for o in corrections(handle, typed)]
+    assert offered[0] == meant and nonsense not in offered  # … but not offered
+    assert [o["query"] for o in search(handle, typed)["suggestions"]] == offered
+
+
+def test_plausible_keeps_a_real_second_choice() -> None:
+    from indexer.suggest import plausible
+
+    got = plausible([{"query": "a", "count": 100, "weight": 1.0}, {"query": "b", "count": 40, "weight": 1.0},
+                     {"query": "c", "count": 90, "weight": 0.25}, {"query": "d", "count": 1, "weight": 1.0}])
+    assert got == [{"query": "a", "count": 100}, {"query": "b", "count": 40}]
+
+
+def test_autocomplete_offers_multi_word_phrases(handle: IndexHandle, client: Any) -> None:
+    # jieba cuts 垃圾分类 into 垃圾 + 分类: no word of the lexicon, a phrase of the texts
+    for prefix in ("垃圾", "垃圾分"):
+        got = {s["text"]: s for s in suggest(handle, prefix)}
+        assert "垃圾分类" in got and got["垃圾分类"]["kind"] == "phrase", (prefix, list(got))
+        assert got["垃圾分类"]["count"] == search(handle, "垃圾分类")["total"]
+    seed = [s["text"] for s in suggest(handle, "新时代")]
+    assert "新时代文明实践" in seed or "新时代文明" in seed or any(t.startswith("新时代文明实践") for t in seed)
+    data = client.get("/api/suggest", query_string={"q": "垃圾分"}).get_json()
+    assert any(s["text"] == "垃圾分类" for s in data["suggestions"])
+
+
+def test_autocomplete_collapses_near_duplicate_titles(handle: IndexHandle) -> None:
+    titles = [s for s in suggest(handle, "习近平举行") if s["kind"] == "title"]
+    assert len(titles) == 1 and titles[0]["text"].startswith("习近平举行仪式欢迎")
+    assert titles[0]["count"] == 3

@@ -1,0 +1,146 @@
+"""The glue between one search (indexer.search) and the readings of a query it may need:
+other names of a short or full name (indexer.aliases) and pinyin (indexer.pinyin).
+
+Each is one small function of the index version's shared tables, so that the
+search path calls it from one marked place (and a staged query pipeline can
+call it as one stage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from indexer import query as q
+from indexer.aliases import AliasTable, build_aliases
+from indexer.evaluate import Evaluator
+from indexer.pinyin import PinyinTable, Reading, build_table, reading, same_sound
+from indexer.rank import by_relevance
+from indexer.substring import Net
+
+_OPERATORS = {"and", "or", "not"}
+TWO_MIN_LEN = 4  # characters: a shorter term with two of them wrong is another word
+
+
+@dataclass
+class Expansion:
+    """The query's name terms OR'd with their other names, and what that found."""
+
+    tree: q.Node
+    names: dict[str, tuple[str, ...]]  # term as typed -> the other names searched
+    found: np.ndarray  # bool per docnum: documents the expanded query matches
+    ev: Evaluator  # the evaluator of the expanded tree (its matches rank the extras)
+    extra: int  # live documents found only through another name
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"names": {k: list(v) for k, v in self.names.items()}, "extra": self.extra}
+
+    def notice(self) -> str:
+        shown = "；".join(f"“{t}”也检索了{'、'.join(f'“{n}”' for n in ns)}" for t, ns in self.names.items())
+        return f"{shown}（同一名称的简称或全称，排在原词的结果之后）"
+
+
+def aliases(handle: Any, net: Net) -> AliasTable:
+    """The alias table of the handle's index version (curated + mined), built once."""
+    return handle.shared("aliases", lambda s: build_aliases(s, net))  # type: ignore[no-any-return]
+
+
+def _expand(node: q.Node, table: AliasTable, names: dict[str, tuple[str, ...]]) -> q.Node:
+    if isinstance(node, q.Term):
+        if node.phrase or node.field not in (None, "title", "text"):
+            return node
+        others = table.expansions(node.text)
+        if not others:
+            return node
+        names[node.text] = others
+        return q.Or((node, *(q.Term(o, field=node.field) for o in others)))
+    if isinstance(node, q.Not):
+        return node  # a name left out is left out literally
+    kids = tuple(_expand(c, table, names) for c in node.children)
+    return type(node)(kids)
+
+
+def alias_expansion(handle: Any, s: Any, snap: Any, net: Net, tree: q.Node | None) -> Expansion | None:
+    """The expansion of `tree` by the alias table, or None when no term is a known name or
+    the other names find nothing more."""
+    if tree is None:
+        return None
+    names: dict[str, tuple[str, ...]] = {}
+    wide = _expand(tree, aliases(handle, net), names)
+    if not names:
+        return None
+    ev = Evaluator(s, snap.live, net)
+    found = ev.evaluate(wide)
+    return Expansion(wide, names, found, ev, 0)
+
+
+def literal_first(net: Net, snap: Any, ev: Evaluator, wide: Expansion, literal: np.ndarray,
+                  matched: np.ndarray, k: int) -> list[int]:
+    """The `k` best: the documents the literal query matches (ranked as always), then those
+    found only through another name (ranked by the expanded query)."""
+    lit = np.flatnonzero(literal & matched)
+    extra = np.flatnonzero(matched & ~literal)
+    first = by_relevance(net, snap, ev, lit, k) if len(lit) else []
+    if len(first) >= k or not len(extra):
+        return list(first)
+    return list(first) + list(by_relevance(net, snap, wide.ev, extra, k - len(first)))
+
+
+def pinyin_table(handle: Any) -> PinyinTable:
+    return handle.shared("pinyin", build_table)  # type: ignore[no-any-return]
+
+
+def pinyin_reading(handle: Any, s: Any, snap: Any, net: Net, query: str, live: Any = None) -> Reading | None:
+    """What a pinyin query reads as in this archive (None: not pinyin, or nothing reads so);
+    a query of several space-separated parts that does not read as a whole is read part by
+    part (zhiyuan huaian → 志愿 淮安). Readings are counted over `live` (default: every live
+    article; a reader's visible articles under access rules, issue 21)."""
+    from indexer.pinyin import normalize_query
+
+    if normalize_query(query) is None or any(w.lower() in _OPERATORS for w in query.split()):
+        return None  # not letters only, or letters with operators (APEC or AI): searched as written
+    table = pinyin_table(handle)
+    live = snap.live if live is None else live
+    whole = reading(table, net, live, query)
+    parts = query.split()
+    if whole is not None or len(parts) < 2:
+        return whole
+    each = [reading(table, net, live, p) for p in parts]
+    if any(r is None for r in each):
+        return None
+    text = " ".join(r.text for r in each if r is not None)
+    count = min(r.count for r in each if r is not None)
+    kind = "initials" if all(r is not None and r.kind == "initials" for r in each) else "full"
+    return Reading("".join(r.letters for r in each if r is not None), kind, text, count)
+
+
+def pinyin_notice(query: str, read: Reading) -> str:
+    kind = "拼音首字母" if read.kind == "initials" else "拼音"
+    return f"按{kind}“{query.strip()}”检索：{read.text}"
+
+
+def two_characters(handle: Any, lex: Any, snap: Any, net: Net) -> Callable[[Any, str], list[tuple[str, float]]]:
+    """Two-character corrections of a term (for search.corrections, when no one-character
+    correction finds anything): strings of the archive that read as the term does (a pinyin
+    keyboard's typos: 旅游赤醑 → 旅游持续) and differ in at most two characters, then
+    indexer.suggest's two changes (a sound-alike and a look-alike). Only for a term of
+    TWO_MIN_LEN characters or more that the archive holds nowhere."""
+    from indexer.suggest import MAX_TERM, TWO_WEIGHT
+
+    def cands(s: Any, term: str) -> list[tuple[str, float]]:
+        out: dict[str, float] = {}
+        if not TWO_MIN_LEN <= len(term) <= MAX_TERM or not all("\u4e00" <= c <= "\u9fff" for c in term):
+            return []
+        if len(net.find(term).docs):  # in the archive (only not within the filters): no typo of two
+            return []
+        for c, _n in same_sound(pinyin_table(handle), net, snap.live, term):
+            if sum(a != b for a, b in zip(c, term)) <= 2:
+                out.setdefault(c, TWO_WEIGHT)
+        if not out:  # a sound-alike and a look-alike together (the dearer search)
+            out.update(lex.candidates2(s, term))
+        return list(out.items())
+
+    return cands

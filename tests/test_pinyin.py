@@ -1,0 +1,100 @@
+"""Pinyin typed for Chinese (issue 24): full pinyin and initials read as the archive's own
+Hanzi, on the seed bulletin (江苏精神文明建设简报 第11期: 淮安, 志愿服务 …) and one
+generated issue in its shape (垃圾分类, which jieba cuts in two, and the Latin APEC)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from indexer.pinyin import kind_of, kinds_of, normalize_query, word_keys
+from indexer.search import search
+from indexer.store import IndexHandle
+from tests.conftest import index_client, seed_index
+
+ISSUE = """工作资料 注意保存
+
+城乡建设测试简报
+
+第1期
+
+江苏省城乡建设测试办公室
+
+2024年1月10日
+
+南京市:垃圾分类进社区
+
+今年以来,南京市深入推进垃圾分类工作,在全市社区设立垃圾分类指导员,居民垃圾分类知晓率明显提高。
+
+苏州市:APEC 工商领导人对话会在苏州举行
+
+会议讨论了 APEC 区域的绿色发展。
+
+报:省文明办
+
+发:各设区市文明办
+
+(苏城测字1号 共印100份)
+"""
+
+
+@pytest.fixture(scope="module")
+def handle(tmp_path_factory: pytest.TempPathFactory) -> IndexHandle:
+    return seed_index(tmp_path_factory, "pinyin", {"城乡建设测试简报-2024-第1期.txt": ISSUE})
+
+
+@pytest.fixture(scope="module")
+def client(handle: IndexHandle) -> Any:
+    return index_client(handle)
+
+
+@pytest.mark.parametrize("typed", ["lajifenlei", "la ji fen lei", "lājī fēnlèi", "LAJIFENLEI", "la'ji'fen'lei"])
+def test_normalized_letters(typed: str) -> None:
+    assert normalize_query(typed) == "lajifenlei" and kind_of("lajifenlei") == "full"
+
+
+def test_kinds_and_keys() -> None:
+    assert kind_of("ljfl") == "initials" and kind_of("zyfw") == "initials"
+    assert kinds_of("xian") == ("full", "initials")  # 西安, or the initials of 4 characters
+    assert kinds_of("apec") == ("initials",) and kind_of("internationalization") is None
+    assert normalize_query("淮安") is None and normalize_query("2023") is None
+    assert word_keys("绿色")[0] == ("lvse",) and normalize_query("lǜsè") == "lvse"
+    assert "yinhang" in word_keys("银行")[0] and "yh" in word_keys("银行")[1]  # 行: xing and hang
+    assert "changjiang" in word_keys("长江")[0]
+
+
+@pytest.mark.parametrize(("typed", "meant", "kind"), [
+    ("huaian", "淮安", "拼音"),
+    ("huai an", "淮安", "拼音"),
+    ("zhiyuan fuwu", "志愿服务", "拼音"),
+    ("zhìyuàn fúwù", "志愿服务", "拼音"),
+    ("zyfw", "志愿服务", "拼音首字母"),
+    ("lajifenlei", "垃圾分类", "拼音"),  # two jieba words: read through what follows 垃圾
+    ("ljfl", "垃圾分类", "拼音首字母"),
+])
+def test_pinyin_is_searched_as_hanzi(handle: IndexHandle, typed: str, meant: str, kind: str) -> None:
+    assert search(handle, typed, correct=False)["total"] == 0  # the letters are in no text
+    r = search(handle, typed)
+    assert r["pinyin"]["to"] == meant and r["query"] == typed
+    assert r["total"] == search(handle, meant)["total"] > 0
+    assert f"按{kind}“{typed}”检索：{meant}" in r["warnings"]
+    assert meant in r["hits"][0]["title"] + r["hits"][0]["snippet"].replace("<mark>", "").replace("</mark>", "")
+
+
+def test_latin_in_the_text_stays_literal(handle: IndexHandle) -> None:
+    r = search(handle, "APEC")
+    assert r["total"] >= 1 and r.get("pinyin") is None
+    assert "APEC" in r["hits"][0]["title"]
+
+
+def test_not_pinyin_is_left_alone(handle: IndexHandle) -> None:
+    r = search(handle, "qwrtz")
+    assert r["total"] == 0 and r.get("pinyin") is None
+
+
+def test_api_and_page_show_the_reading(client: Any) -> None:
+    data = client.get("/api/search", query_string={"q": "huaian"}).get_json()
+    assert data["pinyin"]["to"] == "淮安" and data["hits"]
+    html = client.get("/", query_string={"q": "lajifenlei"}).get_data(as_text=True)
+    assert "按拼音“lajifenlei”检索：垃圾分类" in html
