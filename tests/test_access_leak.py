@@ -29,6 +29,8 @@ SECRETS = ("鲲鹏隧道", "翡翠湾码头", "琥珀山庄", SECRET_SERIES)
 # Queries built to reach them: the strings, autocomplete prefixes, typos for did-you-mean.
 PREFIXES = ("鲲", "鲲鹏", "翡翠", "琥珀", "鹭岛")
 TYPOS = ("昆鹏隧道", "翡翠弯码头", "琥珀山装")
+# Pinyin (full, spaced, initials) and two-character typos: read back as the archive's own Hanzi (issue 24).
+PINYIN = ("kunpengsuidao", "kun peng sui dao", "kpsd", "feicuiwan", "hupo shanzhuang", "昆朋隧道")
 
 
 def issue_text(series: str, n: int, date: str, articles: list[tuple[str, list[str]]], issuer: str = "测试办公室") -> str:
@@ -167,7 +169,7 @@ def restricted_marks(ids: dict[str, str]) -> tuple[str, ...]:
 
 def probes(ids: dict[str, str], token: str | None) -> dict[str, list[str]]:
     """URLs for each endpoint of the app, built to reach the restricted documents."""
-    qs = [*SECRETS, *TYPOS, "志愿服务", "南京市", ""]
+    qs = [*SECRETS, *TYPOS, *PINYIN, "志愿服务", "南京市", ""]
     secret_ids = (ids["secret_issue6"], ids["secret_series"], ids["secret_doc_issue"])
     bulletins = (*secret_ids, ids["public_issue5"], ids["public_issue1"])
     tok = f"&token={token}" if token else ""
