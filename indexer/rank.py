@@ -18,16 +18,24 @@ of a BM25-style score of the term's substring matches (indexer.substring):
   ADJACENT of a phrase term: proximity at its strongest; a title holding
   every term adds TITLE_ALL × their idf.
 
+When the query was searched by its words (indexer.stages), tiers come before
+all of that (`stage_scores`): an article holding a run as typed (淮安志愿服务)
+gets RUN_TIER, one holding the words side by side in order gets up to
+PAIR_TIER (the share of adjacent pairs it holds), and in the ranked OR each
+word held counts COVER_TIER, so that articles holding more of the words come first.
+
 Ties go to the newer article. Facet counts never depend on this.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from indexer import query as q
+from indexer.analysis import unit_string
 from indexer.evaluate import Evaluator
 from indexer.columns import Snapshot
 from indexer.substring import Found, Net
@@ -41,6 +49,10 @@ EXACT_TITLE = 10.0
 ADJACENT = 0.5  # the terms side by side score again, this much of a term
 TITLE_ALL = 3.0  # × the terms' idf, when the title holds every term
 BOOSTS = {"title": TITLE_BOOST, "text": 1.0}
+# the staged query's tiers (indexer.stages), each above anything the tiers below can add
+RUN_TIER = 1_000.0  # the article holds a cut term as it was typed
+PAIR_TIER = 300.0  # × the share of the cut terms' adjacent word pairs it holds, in order
+COVER_TIER = 10_000.0  # × the words of a ranked OR it holds
 
 
 def by_date(docs: np.ndarray, snap: Snapshot, k: int) -> list[int]:
@@ -116,12 +128,38 @@ def term_scores(net: Net, found: Found, texts: tuple[str, ...], docs: np.ndarray
     return out
 
 
-def by_relevance(net: Net, snap: Snapshot, ev: Evaluator, matched: np.ndarray, k: int) -> list[int]:
-    """The `k` best of `matched` (sorted docnums) by relevance (see the module doc), ties newest first."""
+def _holding(net: Net, text: str, docs: np.ndarray) -> np.ndarray:
+    """1.0 for each of `docs` (sorted) that holds `text` in its title or text, else 0.0."""
+    found = net.find(unit_string(text))
+    if not len(found.docs):
+        return np.zeros(len(docs), dtype=np.float64)
+    idx = np.minimum(np.searchsorted(found.docs, docs), len(found.docs) - 1)
+    return (found.docs[idx] == docs).astype(np.float64)
+
+
+def stage_scores(net: Net, plan: "Any", docs: np.ndarray) -> np.ndarray:
+    """The tiers of a staged query (see the module doc) for each of `docs` (sorted docnums)."""
+    out = np.zeros(len(docs), dtype=np.float64)
+    if plan is None:
+        return out
+    if plan.runs:
+        out += RUN_TIER * sum(_holding(net, r, docs) for r in plan.runs) / len(plan.runs)
+    pairs = [a + b for seq in plan.sequences for a, b in zip(seq, seq[1:])]
+    if pairs:
+        out += PAIR_TIER * sum(_holding(net, p, docs) for p in pairs) / len(pairs)
+    for w in plan.any_words:
+        out += COVER_TIER * _holding(net, w, docs)
+    return out
+
+
+def by_relevance(net: Net, snap: Snapshot, ev: Evaluator, matched: np.ndarray, k: int,
+                 plan: "Any" = None) -> list[int]:
+    """The `k` best of `matched` (sorted docnums) by relevance (see the module doc), ties newest
+    first; `plan` is the staged query's plan (indexer.stages.Plan), whose tiers come first."""
     if not ev.matches or not len(matched):
         return by_date(matched, snap, k)
     docs = np.asarray(matched, dtype=np.int64)
-    score = np.zeros(len(docs), dtype=np.float64)
+    score = stage_scores(net, plan, docs)
     for m in ev.matches:
         score += term_scores(net, m.found, m.texts, docs)
     tree = ev.tree

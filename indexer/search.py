@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from indexer import query as q
+from indexer import stages as st
 from indexer.analysis import normalize, units
 from indexer.columns import Snapshot, build_snapshot
 from indexer.evaluate import Evaluator, Filters, filter_set
@@ -64,13 +65,18 @@ def search(
     page: int = 1,
     per_page: int = 20,
     correct: bool = True,
+    stages: bool = True,
 ) -> dict[str, Any]:
     """Search the archive; see the module doc. Raises only for bad page/per_page/sort
     values and IndexUnavailableError; a malformed query is searched as plain words.
 
     A query that finds FEW_HITS articles or fewer gets `suggestions` (did-you-mean,
     see `corrections`); one that finds none, when the best correction finds some,
-    gives that correction's results, with `corrected` = {"from", "to"} and a notice."""
+    gives that correction's results, with `corrected` = {"from", "to"} and a notice.
+
+    With `stages`, a query whose string is not found goes through indexer.stages (its
+    words, without function words, any of them): `stage` names the one searched, its
+    notices lead the warnings, and in the ``any`` stage each hit lists the words it holds."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     if not 1 <= page <= MAX_PAGE:
@@ -83,11 +89,25 @@ def search(
     parsed = q.parse_query(query)
     kf = key_facets(handle)
     allowed = filter_set(s, snap, filters, kf)
-    ev = Evaluator(s, snap.live, net)
+    offered: list[dict[str, Any]] | None = None
+
+    def offer() -> list[dict[str, Any]]:
+        nonlocal offered
+        if offered is None:
+            offered = corrections(handle, query, filters)
+        return offered
+
+    plan = st.Plan("exact", parsed.tree)
+    exact_n: int | None = None
     if parsed.tree is None:
+        ev = Evaluator(s, snap.live, net)
         found = np.zeros(snap.n, dtype=bool) if parsed.nothing else snap.live
-    else:
+    elif not stages:
+        ev = Evaluator(s, snap.live, net)
         found = ev.evaluate(parsed.tree)
+    else:
+        plan, ev, found, ctx = _staged(s, snap, net, parsed, query, allowed, offer if correct else lambda: [])
+        exact_n = ctx.counts.get("exact")
     matched = found & allowed
     # The 地区 facet counts without its own filter, so that other units can be added (OR).
     unregioned = matched
@@ -100,9 +120,14 @@ def search(
     elif parsed.tree is None or sort == "date":  # (nothing to rank by)
         ordered = by_date(matched, snap, k)
     else:
-        ordered = by_relevance(net, snap, ev, docs, k)
+        ordered = by_relevance(net, snap, ev, docs, k, plan)
     rx = term_regex(ev.highlight)
     total = len(docs)
+    hits = [hit(s, snap, d, rx) for d in ordered[(page - 1) * per_page : k]]
+    if plan.any_words:  # the ranked OR: how many of the words each article holds
+        for h, d in zip(hits, ordered[(page - 1) * per_page : k]):
+            held = [w for w in plan.any_words if _holds(ev, w, d)]
+            h["words_held"] = {"words": held, "count": len(held), "of": len(plan.any_words)}
     out = {
         "query": query,
         "total": total,
@@ -111,25 +136,66 @@ def search(
         "per_page": per_page,
         "sort": sort,
         "filters": filters.to_dict(),
-        "hits": [hit(s, snap, d, rx) for d in ordered[(page - 1) * per_page : k]],
+        "hits": hits,
         "facets": facets(snap, docs, matched, kf, filters, unregioned),
         "terms": ev.terms,
-        "warnings": list(parsed.warnings),
+        "warnings": [*plan.notices, *parsed.warnings],
         "suggestions": [],
-        "corrected": None,
+        "corrected": {"from": plan.corrected[0], "to": plan.corrected[1]} if plan.corrected else None,
         # dates typed in the query, to offer as filters: {"field", "value", "term"}
         "date_filters": [{"field": f, "value": v, "term": t} for f, v, t in parsed.dates],
+        # how the query was searched (indexer.stages): exact, correction, words, content, any …
+        "stage": plan.stage,
+        "rewrite": plan.info or None,
     }
-    if correct and parsed.tree is not None and total <= FEW_HITS:
-        offered = corrections(handle, query, filters)
-        if total == 0 and offered:
-            to = offered[0]["query"]
-            result = search(handle, to, filters, sort, page, per_page, correct=False)
-            result.update(query=query, corrected={"from": query, "to": to}, suggestions=offered)
+    weak = (exact_n if exact_n is not None else total) <= FEW_HITS
+    if correct and parsed.tree is not None and weak:
+        if plan.corrected:
+            out["suggestions"] = offer()
+            return out
+        if total == 0 and offer():
+            to = offer()[0]["query"]
+            result = search(handle, to, filters, sort, page, per_page, correct=False, stages=stages)
+            result.update(query=query, corrected={"from": query, "to": to}, suggestions=offer())
             result["warnings"] = [f"没有找到“{query}”，以下是“{to}”的结果", *result["warnings"]]
             return result
-        out["suggestions"] = offered
+        out["suggestions"] = offer()
     return out
+
+
+def _staged(s: Any, snap: Snapshot, net: Net, parsed: q.Parsed, query: str, allowed: np.ndarray,
+            offer: Any) -> tuple[st.Plan, Evaluator, np.ndarray, st.Context]:
+    """Run the stages (indexer.stages) on the parsed query: the plan searched, its evaluator
+    (its matches, for ranking and marking), the documents it finds, and the context."""
+    tried: dict[Any, tuple[Evaluator, np.ndarray]] = {}
+
+    def evaluate(tree: q.Node) -> tuple[Evaluator, np.ndarray]:
+        if tree not in tried:
+            ev = Evaluator(s, snap.live, net)
+            tried[tree] = (ev, ev.evaluate(tree))
+        return tried[tree]
+
+    def count(tree: q.Node) -> int:
+        return int(np.count_nonzero(evaluate(tree)[1] & allowed))
+
+    def correction() -> str | None:
+        got = offer()
+        return got[0]["query"] if got else None
+
+    ctx = st.Context(query, parsed, count, correction)
+    plan, _n = st.run(ctx)
+    ev, found = evaluate(plan.tree) if plan.tree is not None else (Evaluator(s, snap.live, net), np.zeros(snap.n, bool))
+    return plan, ev, found, ctx
+
+
+def _holds(ev: Evaluator, word: str, docnum: int) -> bool:
+    """Whether the document holds `word` (a term of the evaluated tree)."""
+    for term, m in ev.by_term.items():
+        if term.text == word:
+            docs = m.found.docs_in(m.texts)
+            i = int(np.searchsorted(docs, docnum))
+            return i < len(docs) and int(docs[i]) == docnum
+    return False
 
 
 def _plain_terms(node: q.Node | None) -> list[q.Term]:
