@@ -28,6 +28,8 @@ def search_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--from", "date_from", help="From this date (YYYY-MM-DD)."),
         click.option("--to", "date_to", help="Up to this date (YYYY-MM-DD)."),
         click.option("--sort", help="relevance, date (newest first) or oldest (oldest first)."),
+        click.option("--dates", type=click.Choice(["text"]),
+                     help="text: a date typed with other words is searched as text, not applied as the date filter."),
     ]):
         f = option(f)
     return f
@@ -40,7 +42,8 @@ def parse_options(opts: dict[str, Any], page: int = 1) -> Any:
     pairs: list[tuple[str, str]] = [("q", opts.get("query") or "")]
     for name in ("city", "year", "month", "issue", "region", "doc_type"):
         pairs += [(name, str(v)) for v in opts.get(name) or ()]
-    for name, key in (("place", "place"), ("series", "series"), ("from", "date_from"), ("to", "date_to"), ("sort", "sort")):
+    for name, key in (("place", "place"), ("series", "series"), ("from", "date_from"), ("to", "date_to"), ("sort", "sort"),
+                      ("dates", "dates")):
         if opts.get(key):
             pairs.append((name, str(opts[key])))
     if page != 1:

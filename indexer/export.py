@@ -86,11 +86,13 @@ def export_records(handle: IndexHandle, params: SearchParams, base_url: str, lim
     """Every article matching `params` in the search's order; raises ExportTooLarge beyond `limit`."""
     filters = filters_for(params)
     sort = params.effective_sort
-    first = search(handle, params.q, filters, sort=sort, page=1, per_page=1)
+    dates = not params.literal_dates
+    first = search(handle, params.q, filters, sort=sort, page=1, per_page=1, apply_dates=dates)
     total = first["total"]
     if total > limit:
         raise ExportTooLarge(total, limit)
-    hits = search(handle, params.q, filters, sort=sort, page=1, per_page=max(1, total))["hits"] if total else []
+    hits = search(handle, params.q, filters, sort=sort, page=1, per_page=max(1, total),
+                  apply_dates=dates)["hits"] if total else []
     issues: dict[tuple[str, int], dict[str, Any] | None] = {}
     records: list[Record] = []
     for hit in hits:

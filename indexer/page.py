@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from indexer.links import build_facets
+from indexer.links import build_facets, state_url
 from indexer.params import SearchParams
 from indexer.search import Filters, search
 from indexer.settings import PER_PAGE
@@ -46,10 +46,13 @@ def search_page(handle: IndexHandle, params: SearchParams, per_page: int | None 
         sort=params.effective_sort,
         page=params.page,
         per_page=per_page or PER_PAGE.number(),
+        apply_dates=not params.literal_dates,
     )
     data = dict(result)
     data["facets"] = build_facets(params, result.get("facets", {}))
     data["warnings"] = list(params.notices) + list(result.get("warnings", []))
+    if data.get("date_applied"):  # the one-click undo: the same search, the date searched as text
+        data["date_applied"] = {**data["date_applied"], "undo": state_url(params, literal_dates=True)}
     return data
 
 

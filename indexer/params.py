@@ -78,6 +78,7 @@ class SearchParams:
     region: tuple[str, ...] = ()  # 地区 facet: unit paths "江苏省/南京市" (repeatable)
     doc_type: tuple[str, ...] = ()  # 文种 (repeatable)
     sort: str = "relevance"
+    literal_dates: bool = False  # `dates=text`: a date typed with other words is searched as text, not applied
     sort_given: bool = False  # whether the URL chose the sort explicitly
     page: int = 1
     notices: tuple[str, ...] = field(default=(), compare=False)
@@ -135,6 +136,8 @@ class SearchParams:
             args.append(("to", date_to.isoformat()))
         args += [("region", r) for r in get("region", me.region)]
         args += [("doc_type", d) for d in get("doc_type", me.doc_type)]
+        if get("literal_dates", me.literal_dates):
+            args.append(("dates", "text"))
         if sort_given:
             args.append(("sort", sort))
         if page != 1:
@@ -271,6 +274,7 @@ def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = SORTS) -> Search
         region=tuple(_values(args, "region")),
         doc_type=tuple(_values(args, "doc_type")),
         sort=raw_sort or "relevance",
+        literal_dates=_single(args, "dates") == "text",
         sort_given=raw_sort is not None,
         page=parse_page(args.get("page")),
         notices=tuple(notices),

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from indexer import query as q
+from indexer import dateq
 from indexer import stages as st
 from indexer.analysis import normalize, units
 from indexer.columns import Snapshot, build_snapshot
@@ -66,6 +67,7 @@ def search(
     per_page: int = 20,
     correct: bool = True,
     stages: bool = True,
+    apply_dates: bool = True,
 ) -> dict[str, Any]:
     """Search the archive; see the module doc. Raises only for bad page/per_page/sort
     values and IndexUnavailableError; a malformed query is searched as plain words.
@@ -76,7 +78,11 @@ def search(
 
     With `stages`, a query whose string is not found goes through indexer.stages (its
     words, without function words, any of them): `stage` names the one searched, its
-    notices lead the warnings, and in the ``any`` stage each hit lists the words it holds."""
+    notices lead the warnings, and in the ``any`` stage each hit lists the words it holds.
+
+    With `apply_dates`, a date typed beside other words (2023年3月 交通) is applied as the
+    date filter (indexer.dateq): `date_applied` = {"term", "from", "to"} and a notice; the
+    undo is the same search with `apply_dates=False` (`dates=text` in a URL)."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     if not 1 <= page <= MAX_PAGE:
@@ -87,6 +93,14 @@ def search(
     snap = snapshot(handle)
     net = substring_net(handle)
     parsed = q.parse_query(query)
+    period = None
+    given = filters
+    if apply_dates:
+        parsed, period = dateq.apply(parsed)
+        if period is not None:
+            filters = dataclasses.replace(
+                filters, date_from=max(period.start, filters.date_from or period.start),
+                date_to=min(period.end, filters.date_to or period.end))
     kf = key_facets(handle)
     allowed = filter_set(s, snap, filters, kf)
     offered: list[dict[str, Any]] | None = None
@@ -94,7 +108,8 @@ def search(
     def offer() -> list[dict[str, Any]]:
         nonlocal offered
         if offered is None:
-            offered = corrections(handle, query, filters)
+            # the query as searched: without a date applied as the filter
+            offered = corrections(handle, query.replace(period.term, " ", 1).strip() if period else query, filters)
         return offered
 
     plan = st.Plan("exact", parsed.tree)
@@ -135,11 +150,11 @@ def search(
         "pages": max(1, math.ceil(total / per_page)),
         "per_page": per_page,
         "sort": sort,
-        "filters": filters.to_dict(),
+        "filters": given.to_dict(),
         "hits": hits,
         "facets": facets(snap, docs, matched, kf, filters, unregioned),
         "terms": ev.terms,
-        "warnings": [*plan.notices, *parsed.warnings],
+        "warnings": [*([dateq.notice(period)] if period else []), *plan.notices, *parsed.warnings],
         "suggestions": [],
         "corrected": {"from": plan.corrected[0], "to": plan.corrected[1]} if plan.corrected else None,
         # dates typed in the query, to offer as filters: {"field", "value", "term"}
@@ -147,6 +162,9 @@ def search(
         # how the query was searched (indexer.stages): exact, correction, words, content, any …
         "stage": plan.stage,
         "rewrite": plan.info or None,
+        # a date typed with other words, applied as the date filter: {"term", "from", "to"}
+        "date_applied": {"term": period.term, "from": period.start.isoformat(), "to": period.end.isoformat()}
+        if period else None,
     }
     weak = (exact_n if exact_n is not None else total) <= FEW_HITS
     if correct and parsed.tree is not None and weak:
@@ -155,7 +173,8 @@ def search(
             return out
         if total == 0 and offer():
             to = offer()[0]["query"]
-            result = search(handle, to, filters, sort, page, per_page, correct=False, stages=stages)
+            result = search(handle, to, given, sort, page, per_page, correct=False, stages=stages,
+                            apply_dates=apply_dates)
             result.update(query=query, corrected={"from": query, "to": to}, suggestions=offer())
             result["warnings"] = [f"没有找到“{query}”，以下是“{to}”的结果", *result["warnings"]]
             return result

@@ -35,6 +35,7 @@ from typing import Any
 
 from indexer import query as q
 from indexer.analysis import PIECE_RE, jieba_tokenizer, normalize, units
+from indexer.dateq import period_of
 
 # Words a question or request wraps around what is sought: left out by the ``content`` stage.
 FUNCTION_WORDS = frozenset(
@@ -127,7 +128,8 @@ def _pieces(word: str, tok: Any) -> list[str]:
 
 
 def _splittable(t: q.Term) -> bool:
-    return not t.phrase and t.field in (None, "title", "text")
+    """A plain term (not quoted, no field but title/text, not a date): one that may be cut."""
+    return not t.phrase and t.field in (None, "title", "text") and period_of(t.text) is None
 
 
 def _cut_tree(node: q.Node, drop: bool, cut: dict[str, list[str]], dropped: list[str],
@@ -215,6 +217,8 @@ def any_stage(ctx: Context) -> Plan | None:
         else:
             kept.append(p)
     words = list(dict.fromkeys(words))
+    longer = [w for w in words if len(w) >= 2 or not "\u4e00" <= w <= "\u9fff"]
+    words = longer if len(longer) >= 2 else words  # a lone character (年, 市) would match nearly everything
     if len(words) < 2:
         return None
     field_of = next((p.field for p in parts if isinstance(p, q.Term) and _splittable(p)), None)
