@@ -111,6 +111,8 @@ def _split(t: q.Term) -> tuple[Period, str] | None:
     p = period_of(t.text)
     if p is not None:
         return p, ""
+    if q.issue_ref(t.text) is not None:
+        return None  # 2022年第11期 names an issue, not a year
     m = _LEAD.match(normalize(t.text))
     if m and m.end() < len(t.text):
         p = period_of(t.text[: m.end()])

@@ -51,6 +51,8 @@ def search_page(handle: IndexHandle, params: SearchParams, per_page: int | None 
     data = dict(result)
     data["facets"] = build_facets(params, result.get("facets", {}))
     data["warnings"] = list(params.notices) + list(result.get("warnings", []))
+    data["issue_offers"] = [{**o, "url": state_url(params, bulletin=(o["value"],))}
+                            for o in data.get("issue_offers", []) if o["value"] not in params.bulletin]
     if data.get("date_applied"):  # the one-click undo: the same search, the date searched as text
         data["date_applied"] = {**data["date_applied"], "undo": state_url(params, literal_dates=True)}
     return data

@@ -24,6 +24,9 @@ gets RUN_TIER, one holding the words side by side in order gets up to
 PAIR_TIER (the share of adjacent pairs it holds), and in the ranked OR each
 word held counts COVER_TIER, so that articles holding more of the words come first.
 
+The articles of an issue the query names (第十一期, 2022年第11期) get
+ISSUE_TIER: the 简报's own issue ranks above text that quotes the phrase.
+
 Ties go to the newer article. Facet counts never depend on this.
 """
 
@@ -53,6 +56,7 @@ BOOSTS = {"title": TITLE_BOOST, "text": 1.0}
 RUN_TIER = 1_000.0  # the article holds a cut term as it was typed
 PAIR_TIER = 300.0  # × the share of the cut terms' adjacent word pairs it holds, in order
 COVER_TIER = 10_000.0  # × the words of a ranked OR it holds
+ISSUE_TIER = 2_000.0  # the article is of the issue the query names (第十一期, 2022年第11期)
 
 
 def by_date(docs: np.ndarray, snap: Snapshot, k: int) -> list[int]:
@@ -160,6 +164,11 @@ def by_relevance(net: Net, snap: Snapshot, ev: Evaluator, matched: np.ndarray, k
         return by_date(matched, snap, k)
     docs = np.asarray(matched, dtype=np.int64)
     score = stage_scores(net, plan, docs)
+    for number, year in ev.issues:  # the issue named ranks above text quoting the phrase
+        of_issue = snap.issue[docs] == number
+        if year is not None:
+            of_issue &= snap.docs_with("year", (year,))[docs]
+        score += ISSUE_TIER * of_issue
     for m in ev.matches:
         score += term_scores(net, m.found, m.texts, docs)
     tree = ev.tree

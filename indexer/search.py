@@ -38,6 +38,7 @@ MAX_PAGE = 10_000
 FEW_HITS = 2  # a query finding this many articles or fewer is offered corrections
 FEW_HITS_TERM = 4  # … of its terms this short (any term that finds nothing)
 MAX_CORRECTIONS = 3
+MAX_ISSUE_OFFERS = 5  # issues offered as a filter for a query naming one (第十一期)
 SUGGEST_TITLES = 200  # newest articles whose title holds the prefix, read for title completions
 
 
@@ -129,6 +130,13 @@ def search(
     if filters.region:
         unregioned = found & filter_set(s, snap, dataclasses.replace(filters, region=()), kf)
     docs = np.flatnonzero(matched)
+    issue_offers: list[dict[str, Any]] = []
+    for number, year in ev.issues[:1]:  # 第十一期: the issues of that number among the matches, as filters
+        of_issue = matched & (snap.issue == number)
+        if year is not None:
+            of_issue &= snap.docs_with("year", (year,))
+        issue_offers = [{"value": bid, "label": snap.issues[bid]["label"], "count": n}
+                        for bid, n in snap.top_issues(np.flatnonzero(of_issue), MAX_ISSUE_OFFERS)]
     k = page * per_page
     if sort == "oldest":
         ordered = oldest(docs, snap, k)
@@ -163,6 +171,8 @@ def search(
         "stage": plan.stage,
         "rewrite": plan.info or None,
         # a date typed with other words, applied as the date filter: {"term", "from", "to"}
+        # the issues a query naming one (第十一期) holds, offered as filters: {"value", "label", "count"}
+        "issue_offers": issue_offers,
         "date_applied": {"term": period.term, "from": period.start.isoformat(), "to": period.end.isoformat()}
         if period else None,
     }
