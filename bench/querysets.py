@@ -697,6 +697,35 @@ def run(sample: int | None, seed: int, per_kind: int, refs: bool, parts: Sequenc
     return result
 
 
+# The small fixed slices tests/test_querysets.py scores against FIGURES: (xinwen sample, per kind).
+SLICES = {"seed": (0, 12), "xinwen": (150, 10)}
+TOLERANCE = 0.02  # a kind may not fall by more than this on any figure
+
+
+def slice_figures(name: str, workdir: Path) -> dict[str, Any]:
+    """The project's figures on one fixed slice (both parts), index built under `workdir`."""
+    sample, per_kind = SLICES[name]
+    return run(sample, 1, per_kind, False, ("dev", "eval"), workdir)
+
+
+def falls(now: dict[str, Any], then: dict[str, Any], tolerance: float = TOLERANCE) -> list[str]:
+    """Where `now` is worse than `then` by more than `tolerance` ({part: {"project": {kind: figures}}})."""
+    out = []
+    for part, systems in then.items():
+        if part not in ("dev", "eval"):
+            continue
+        for kind, old in systems["project"].items():
+            new = now[part]["project"].get(kind)
+            if new is None:
+                out.append(f"{part} {kind}: no cases drawn")
+                continue
+            for metric in METRICS:
+                worse = new[metric] - old[metric] if metric == "zero" else old[metric] - new[metric]
+                if worse > tolerance:
+                    out.append(f"{part} {kind} {metric}: {old[metric]} → {new[metric]}")
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sample", type=int, default=None, help="a seeded sample of N xinwen issues (default all; 0 none)")
@@ -708,7 +737,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--show-misses", metavar="KIND", default=None)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--write", type=Path, default=None, help="also write the result to this JSON file")
+    ap.add_argument("--slices", action="store_true",
+                    help=f"score the fixed slices of the regression test and write them to {FIGURES.name}")
     args = ap.parse_args(argv)
+    if args.slices:
+        figures = {name: slice_figures(name, WORKDIR.with_name(f"querysets-slice-{name}")) for name in SLICES}
+        FIGURES.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        for name, res in figures.items():
+            print(name, json.dumps(res["meta"], ensure_ascii=False))
+            for p in ("dev", "eval"):
+                print(table(res, p))
+        return 0
     parts = ("dev", "eval") if args.part == "both" else (args.part,)
     workdir = WORKDIR if args.sample is None else WORKDIR.with_name(f"querysets-{args.sample}-s{args.seed}")
     result = run(args.sample, args.seed, args.per_kind, args.refs, parts, workdir, args.rebuild, args.show_misses)

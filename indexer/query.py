@@ -78,6 +78,9 @@ class Parsed:
     nothing: bool = False
     # dates typed as terms, offered as filters: ("month", "2023-03") / ("year", "2023"), with the term
     dates: tuple[tuple[str, str, str], ...] = ()
+    # plain words (and quoted phrases) only: no operator, bracket or field — what the staged
+    # query (indexer.stages) may cut into words when the string is not found
+    plain: bool = True
 
 
 # Full-width operators read as their ASCII forms (（ ） and “ ” are handled by the lexer).
@@ -393,8 +396,12 @@ def parse_query(raw: str) -> Parsed:
     """Parse a user's query string; never raises."""
     s, cut = cut_query(_clean(raw or ""))
     warnings: list[str] = [cut] if cut else []
+    plain = True
     try:
-        tree = _Parser(_lex(s, warnings)).parse()
+        toks = _lex(s, warnings)
+        plain = not any(kind in ("and", "or", "not", "(", ")", "fphrase") for kind, _v in toks)
+        tree = _Parser(toks).parse()
+        plain = plain and not _has_field(tree)
     except (_Malformed, IndexError, RecursionError) as exc:
         tree = _fallback(s)
         if isinstance(exc, _Malformed):
@@ -415,7 +422,17 @@ def parse_query(raw: str) -> Parsed:
         warnings.append("查询中没有可检索的词：请输入要找的文字；运算符 AND / OR / NOT 要写在两个词之间，"
                         "要搜索这些英文单词本身请加引号，如 \"and\"")
     dates = tuple(_dates(tree))
-    return Parsed(_numbers(tree), tuple(warnings), nothing, dates)
+    return Parsed(_numbers(tree), tuple(warnings), nothing, dates, plain)
+
+
+def _has_field(node: Node | None) -> bool:
+    if node is None:
+        return False
+    if isinstance(node, Term):
+        return node.field is not None
+    if isinstance(node, Not):
+        return True
+    return any(_has_field(c) for c in node.children)
 
 
 # -- compiling one term --------------------------------------------------------

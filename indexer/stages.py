@@ -18,6 +18,9 @@ notices saying what was done:
   志愿, 淮安市 → 淮安), each required;
 - ``any``: a ranked OR of those words; each hit says how many it holds.
 
+Operators (AND, OR, NOT, -, brackets) and `field:` work as typed: only a query of
+plain words (quoted phrases among them, never cut) goes past the first two stages.
+
 Each stage is an entry of the ordered registry (`register`): a function of the
 `Context` giving a `Plan` (the tree to search, notices, and what ranking needs:
 the runs typed, the words in order, the words counted) or None when it does
@@ -44,6 +47,7 @@ FUNCTION_WORDS = frozenset(
     "请问 查询 查找 搜索 一下 介绍 我 我们 你 想 要 需要 能 可以 如何做 做好".split()
 )
 ENOUGH = 1  # a stage that finds this many articles is searched (measured on the dev part: bench/querysets.py)
+FIGURE_UNITS = 3  # a number with at most this many characters around it (115万, 15万人次) is never cut
 MIN_SPLIT_PIECE = 2  # a word's pieces shorter than this are not required on their own
 
 
@@ -128,8 +132,12 @@ def _pieces(word: str, tok: Any) -> list[str]:
 
 
 def _splittable(t: q.Term) -> bool:
-    """A plain term (not quoted, no field but title/text, not a date): one that may be cut."""
-    return not t.phrase and t.field in (None, "title", "text") and period_of(t.text) is None
+    """A plain term (not quoted, no field but title/text, not a date, not a figure such as
+    115万 or 15万人次): one that may be cut."""
+    if t.phrase or t.field not in (None, "title", "text") or period_of(t.text) is not None:
+        return False
+    figure = q.number_pattern(t.text) is not None and sum(1 for u in units(t.text) if not u.endswith(" ")) <= FIGURE_UNITS
+    return not figure
 
 
 def _cut_tree(node: q.Node, drop: bool, cut: dict[str, list[str]], dropped: list[str],
@@ -166,8 +174,8 @@ def _cut_tree(node: q.Node, drop: bool, cut: dict[str, list[str]], dropped: list
 
 def _words_plan(ctx: Context, name: str, drop: bool, fine: bool = False) -> Plan | None:
     tree = ctx.parsed.tree
-    if tree is None:
-        return None
+    if tree is None or not ctx.parsed.plain:
+        return None  # operators and fields work as typed
     cut: dict[str, list[str]] = {}
     dropped: list[str] = []
     new = _cut_tree(tree, drop, cut, dropped, fine)
@@ -206,7 +214,7 @@ def any_stage(ctx: Context) -> Plan | None:
     """A ranked OR of the content words of a query that is a plain AND of terms."""
     tree = ctx.parsed.tree
     parts = list(tree.children) if isinstance(tree, q.And) else [tree] if tree is not None else []
-    if not parts or any(isinstance(p, q.Or) for p in parts):
+    if not parts or not ctx.parsed.plain or any(isinstance(p, q.Or) and not _number_or(p) for p in parts):
         return None  # the query has its own OR: searched as typed
     plan = _words_plan(ctx, "any", drop=True) or _words_plan(ctx, "any", drop=False)
     words: list[str] = []
@@ -231,6 +239,12 @@ def any_stage(ctx: Context) -> Plan | None:
     return Plan("any", new, tuple(notices), runs=plan.runs if plan else (),
                 sequences=plan.sequences if plan else (), any_words=tuple(words),
                 info={"words": words, "dropped": dropped})
+
+
+def _number_or(node: q.Node) -> bool:
+    """An OR the parser made of a Chinese number and its Arabic form (十五万 OR 15万)."""
+    return isinstance(node, q.Or) and len(node.children) == 2 and all(isinstance(c, q.Term) for c in node.children) \
+        and q.arabic_form(node.children[0].text) == node.children[1].text  # type: ignore[union-attr]
 
 
 def _looks_mistyped(ctx: Context) -> bool:
