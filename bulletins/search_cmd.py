@@ -106,7 +106,8 @@ def search(page: int, per_page: int, as_json: bool, index: Path, **opts: Any) ->
     click.echo(f"{result['total']} articles (page {result['page']} of {result['pages']})")
     for i, h in enumerate(result["hits"], (page - 1) * per_page + 1):
         where = h["city"] or h["place"] or ""
-        click.echo(f"{i:>4}. {h['title']}  [{h['label']} {h['date'] or ''} {where}]")
+        held = f"  含 {h['words_held']['count']}/{h['words_held']['of']} 个词" if h.get("words_held") else ""
+        click.echo(f"{i:>4}. {h['title']}  [{h['label']} {h['date'] or ''} {where}]{held}")
         click.echo(f"      {plain_snippet(h['snippet'])}")
     for name in ("region", "city", "year", "month"):
         items = result["facets"][name][:12]
