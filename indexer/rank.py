@@ -141,8 +141,18 @@ def _holding(net: Net, text: str, docs: np.ndarray) -> np.ndarray:
     return (found.docs[idx] == docs).astype(np.float64)
 
 
-def stage_scores(net: Net, plan: "Any", docs: np.ndarray) -> np.ndarray:
-    """The tiers of a staged query (see the module doc) for each of `docs` (sorted docnums)."""
+def stage_scores(net: Net, plan: "Any", docs: np.ndarray, ev: Evaluator | None = None) -> np.ndarray:
+    """The tiers of a staged query (see the module doc) for each of `docs` (sorted docnums);
+    the words the evaluator `ev` has already found are not looked up again."""
+    held: dict[str, np.ndarray] = {}
+    if ev is not None and plan is not None and plan.any_words:
+        for term, m in ev.by_term.items():
+            found = m.found.docs_in(m.texts)
+            if len(found):
+                idx = np.minimum(np.searchsorted(found, docs), len(found) - 1)
+                held[term.text] = (found[idx] == docs).astype(np.float64)
+            else:
+                held[term.text] = np.zeros(len(docs), dtype=np.float64)
     out = np.zeros(len(docs), dtype=np.float64)
     if plan is None:
         return out
@@ -152,7 +162,7 @@ def stage_scores(net: Net, plan: "Any", docs: np.ndarray) -> np.ndarray:
     if pairs:
         out += PAIR_TIER * sum(_holding(net, p, docs) for p in pairs) / len(pairs)
     for w in plan.any_words:
-        out += COVER_TIER * _holding(net, w, docs)
+        out += COVER_TIER * (held[w] if held and w in held else _holding(net, w, docs))
     return out
 
 
@@ -163,7 +173,7 @@ def by_relevance(net: Net, snap: Snapshot, ev: Evaluator, matched: np.ndarray, k
     if not ev.matches or not len(matched):
         return by_date(matched, snap, k)
     docs = np.asarray(matched, dtype=np.int64)
-    score = stage_scores(net, plan, docs)
+    score = stage_scores(net, plan, docs, ev)
     for number, year in ev.issues:  # the issue named ranks above text quoting the phrase
         of_issue = snap.issue[docs] == number
         if year is not None:

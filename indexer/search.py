@@ -176,11 +176,10 @@ def search(
         "date_applied": {"term": period.term, "from": period.start.isoformat(), "to": period.end.isoformat()}
         if period else None,
     }
-    weak = (exact_n if exact_n is not None else total) <= FEW_HITS
-    if correct and parsed.tree is not None and weak:
-        if plan.corrected:
-            out["suggestions"] = offer()
-            return out
+    if correct and plan.corrected:
+        out["suggestions"] = offer()
+        return out
+    if correct and parsed.tree is not None and total <= FEW_HITS:
         if total == 0 and offer():
             to = offer()[0]["query"]
             result = search(handle, to, given, sort, page, per_page, correct=False, stages=stages,
