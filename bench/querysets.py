@@ -697,6 +697,27 @@ def run(sample: int | None, seed: int, per_kind: int, refs: bool, parts: Sequenc
     return result
 
 
+def compare(before: dict[str, Any], after: dict[str, Any], part: str) -> str:
+    """One part's table: the project before and after (s@1 / s@10 / MRR@20 / zero-hit) and the
+    references' MRR@20 / zero-hit (from whichever result has them)."""
+    refs = [s for s in (after.get(part) or {}) if s != "project"] or [s for s in before[part] if s != "project"]
+    src = after if any(s in after.get(part, {}) for s in refs) else before
+    lines = [f"{part}: project s@1 / s@10 / MRR@20 / zero-hit; references MRR@20 / zero-hit",
+             "| kind | n | before | after | " + " | ".join(refs) + " |", "|---|---|---|---|" + "---|" * len(refs)]
+
+    def cell(f: dict[str, Any]) -> str:
+        return f"{f['success@1']:.2f} / {f['success@10']:.2f} / {f['mrr@20']:.2f} / {f['zero']:.2f}"
+
+    for k in KINDS:
+        a = after[part]["project"].get(k)
+        b = before[part]["project"].get(k)
+        if a is None or b is None:
+            continue
+        ref = [f"{src[part][r][k]['mrr@20']:.2f} / {src[part][r][k]['zero']:.2f}" for r in refs]
+        lines.append(f"| {k} | {a['n']} | {cell(b)} | {cell(a)} | " + " | ".join(ref) + " |")
+    return "\n".join(lines)
+
+
 # The small fixed slices tests/test_querysets.py scores against FIGURES: (xinwen sample, per kind).
 SLICES = {"seed": (0, 12), "xinwen": (150, 10)}
 TOLERANCE = 0.02  # a kind may not fall by more than this on any figure
@@ -739,7 +760,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--write", type=Path, default=None, help="also write the result to this JSON file")
     ap.add_argument("--slices", action="store_true",
                     help=f"score the fixed slices of the regression test and write them to {FIGURES.name}")
+    ap.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"),
+                    help="print the before/after table of two written results (and the references)")
     args = ap.parse_args(argv)
+    if args.compare:
+        before, after = (json.loads(p.read_text(encoding="utf-8")) for p in args.compare)
+        for p in ("dev", "eval"):
+            print(compare(before, after, p))
+        return 0
     if args.slices:
         figures = {name: slice_figures(name, WORKDIR.with_name(f"querysets-slice-{name}")) for name in SLICES}
         FIGURES.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
