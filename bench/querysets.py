@@ -191,8 +191,10 @@ def source_files(sample: int | None, seed: int, workdir: Path, generated: int = 
 
 
 def load_docs(files: Iterable[Path]) -> list[QDoc]:
+    """Every article of `files`, in the order of the files' names (not their paths: the
+    cases drawn must not depend on where the checkout or the corpus lies)."""
     docs: list[QDoc] = []
-    for b in R.parsed(files):
+    for b in (b for p in sorted(files, key=lambda p: (p.name, str(p))) for b in R.parsed([p])):
         for a in b.articles:
             ft = R.flat(a.title)
             docs.append(QDoc(a.id, b.id, a.title, a.text, ft, ft + "\n" + R.flat(a.text), b.date, a.place, a.city,

@@ -20,7 +20,7 @@ of a BM25-style score of the term's substring matches (indexer.substring):
 
 When the query was searched by its words (indexer.stages), tiers come before
 all of that (`stage_scores`): an article holding a run as typed (淮安志愿服务)
-gets RUN_TIER, one holding the words side by side in order gets up to
+gets RUN_TIER and the score that run's matches would have had, one holding the words side by side in order gets up to
 PAIR_TIER (the share of adjacent pairs it holds), and in the ranked OR each
 word held counts COVER_TIER, so that articles holding more of the words come first.
 
@@ -156,8 +156,9 @@ def stage_scores(net: Net, plan: "Any", docs: np.ndarray, ev: Evaluator | None =
     out = np.zeros(len(docs), dtype=np.float64)
     if plan is None:
         return out
-    if plan.runs:
-        out += RUN_TIER * sum(_holding(net, r, docs) for r in plan.runs) / len(plan.runs)
+    for r in plan.runs:  # the run as typed: the tier, and the score the exact search gives it
+        found = net.find(unit_string(r))
+        out += RUN_TIER * _holding(net, r, docs) / len(plan.runs) + term_scores(net, found, tuple(BOOSTS), docs)
     pairs = [a + b for seq in plan.sequences for a, b in zip(seq, seq[1:])]
     if pairs:
         out += PAIR_TIER * sum(_holding(net, p, docs) for p in pairs) / len(pairs)
