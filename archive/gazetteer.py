@@ -11,6 +11,8 @@ two units is not in the table (朝阳: 朝阳市 and two 朝阳区), only their 
 开封市; 通州区 in 北京市 and 南通市) takes the unit whose city, or else whose
 province, the article names elsewhere without doubt; failing that it counts at the
 level all its units share (the province when they share it), or not at all.
+A generic district name (GENERIC: 古城区, 城区, 郊区, 新区, 高新区, 开发区 …) counts
+only when its city or province is named too, and otherwise not at all.
 A municipality is its own prefecture-level city: 北京市/北京市/朝阳区.
 """
 
@@ -23,6 +25,11 @@ from functools import lru_cache
 from importlib import resources
 
 __all__ = ["CITIES", "Place", "city_of", "find_mentions", "find_places", "is_place", "lookup", "region_levels", "regions", "units_of"]
+
+# Names of districts that many cities have or that are common words for a part of any city
+# (the old town, the suburbs, a development zone): they count only when their own city or
+# province is named in the same text (regions), like a name of several units.
+GENERIC = frozenset({"古城区", "城区", "郊区", "新区", "高新区", "开发区", "经济技术开发区", "矿区", "市中区"})
 
 # The 13 prefecture-level cities of 江苏省 (asserted against the table in tests).
 CITIES: tuple[str, ...] = (
@@ -261,16 +268,21 @@ def regions(names: tuple[str, ...] | list[str], primary: str | None = None) -> t
     without repeats and without a unit's ancestors when the unit itself is there; the
     primary place's (an article heading's) first. See the module doc for ambiguous names."""
     head = find_places(primary) if primary else ()
-    options: list[tuple[tuple[str, ...], ...]] = []
+    options: list[tuple[tuple[tuple[str, ...], ...], bool]] = []
     for name in (*head, *names):
         opts = tuple(dict.fromkeys(_unit(p) for p in lookup(name)))
         if opts:
-            options.append(opts)
-    certain = [o[0] for o in options if len(o) == 1]
+            options.append((opts, name in GENERIC))
+    certain = [o[0] for o, generic in options if len(o) == 1 and not generic]
     cities = {u[:2] for u in certain if len(u) >= 2}
     provinces = {u[0] for u in certain}
     chosen: list[tuple[str, ...]] = []
-    for opts in options:
+    for opts, generic in options:
+        if generic:  # 古城区 of 常熟 is not 丽江's: only with its city (or province) named
+            opts = tuple(u for u in opts if len(u) >= 2 and u[:2] in cities) or \
+                tuple(u for u in opts if u[0] in provinces)
+            if len(opts) != 1:
+                continue
         if len(opts) > 1:
             pick = [u for u in opts if u[:2] in cities] or [u for u in opts if u[0] in provinces]
             if len(pick) == 1:

@@ -83,6 +83,12 @@ QUERIES: tuple[BenchQuery, ...] = (
     Q("AND", "志愿 AND 防疫"),
     Q("NOT", "志愿 NOT 疫情"),
     Q("OR", "核酸检测 OR 垃圾分类"),
+    # queries as people type them (issue 24: indexer/stages.py, indexer/dateq.py)
+    Q("unspaced 淮安志愿服务", "淮安志愿服务", tags=("staged",)),
+    Q("question 关于…的情况", "关于淮安市志愿服务的情况", tags=("staged",)),
+    Q("any of the words", "垃圾分类文明劝导网格员铁脚板", tags=("staged",)),
+    Q("date + topic", "2021年3月 志愿服务", tags=("staged",)),
+    Q("issue named", "第十一期", tags=("staged",)),
     # filters
     Q("city filter", "志愿服务", city=("淮安市",)),
     Q("city+year filter", "志愿服务", city=("淮安市",), year=(2022,)),

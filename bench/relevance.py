@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import shutil
@@ -48,7 +49,20 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-XINWEN = ROOT.parent / "shared" / "corpora" / "xinwen-lianbo"
+
+
+def _xinwen() -> Path:
+    """$XINWEN_DIR, else shared/corpora/xinwen-lianbo in the nearest folder above the checkout
+    that has it (../shared beside a clone; /work/shared above a worktree /work/wt/<lane>)."""
+    if os.environ.get("XINWEN_DIR"):
+        return Path(os.environ["XINWEN_DIR"])
+    for p in ROOT.parents:
+        if (p / "shared" / "corpora" / "xinwen-lianbo").is_dir():
+            return p / "shared" / "corpora" / "xinwen-lianbo"
+    return ROOT.parent / "shared" / "corpora" / "xinwen-lianbo"
+
+
+XINWEN = _xinwen()
 SEED = ROOT / "corpus" / "江苏精神文明建设简报-2022-第11期.txt"
 WORKDIR = ROOT / "bench" / "results" / "relevance"
 KINDS = ("title", "phrase", "name", "topic", "typo")

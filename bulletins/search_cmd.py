@@ -27,6 +27,8 @@ def search_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--from", "date_from", help="From this date (YYYY-MM-DD)."),
         click.option("--to", "date_to", help="Up to this date (YYYY-MM-DD)."),
         click.option("--sort", help="relevance, date (newest first) or oldest (oldest first)."),
+        click.option("--dates", type=click.Choice(["text"]),
+                     help="text: a date typed with other words is searched as text, not applied as the date filter."),
     ]):
         f = option(f)
     return f
@@ -39,7 +41,8 @@ def parse_options(opts: dict[str, Any], page: int = 1) -> Any:
     pairs: list[tuple[str, str]] = [("q", opts.get("query") or "")]
     for name in ("city", "year", "month", "issue", "region", "doc_type"):
         pairs += [(name, str(v)) for v in opts.get(name) or ()]
-    for name, key in (("place", "place"), ("series", "series"), ("from", "date_from"), ("to", "date_to"), ("sort", "sort")):
+    for name, key in (("place", "place"), ("series", "series"), ("from", "date_from"), ("to", "date_to"), ("sort", "sort"),
+                      ("dates", "dates")):
         if opts.get(key):
             pairs.append((name, str(opts[key])))
     if page != 1:
@@ -113,7 +116,8 @@ def search(page: int, per_page: int, as_json: bool, index: Path, **opts: Any) ->
     click.echo(f"{result['total']} articles (page {result['page']} of {result['pages']})")
     for i, h in enumerate(result["hits"], (page - 1) * per_page + 1):
         where = h["city"] or h["place"] or ""
-        click.echo(f"{i:>4}. {h['title']}  [{h['label']} {h['date'] or ''} {where}]")
+        held = f"  含 {h['words_held']['count']}/{h['words_held']['of']} 个词" if h.get("words_held") else ""
+        click.echo(f"{i:>4}. {h['title']}  [{h['label']} {h['date'] or ''} {where}]{held}")
         click.echo(f"      {plain_snippet(h['snippet'])}")
     for name in ("region", "city", "year", "month"):
         items = result["facets"][name][:12]

@@ -114,6 +114,7 @@ class Evaluator:
     terms: list[str] = field(default_factory=list)  # their text as typed
     by_term: dict[q.Term, TextMatch] = field(default_factory=dict)  # the same, by term node
     tree: q.Node | None = None  # the last tree evaluated (for ranking)
+    issues: list[tuple[int, int | None]] = field(default_factory=list)  # issues named by positive terms
 
     def evaluate(self, tree: q.Node) -> DocSet:
         """The documents matching the whole query `tree` (remembered for ranking)."""
@@ -170,4 +171,6 @@ class Evaluator:
                 self.terms.append(node.text)
         if c.match is not None:
             out |= _mask(n, self.s.docs_for_query(c.match))
+        if positive and c.issue is not None:
+            self.issues.append(c.issue)
         return out

@@ -101,12 +101,14 @@ def export_records(
     `allowed_docs`: the reader's documents (issue 21), passed on to the search."""
     filters = filters_for(params)
     sort = params.effective_sort
-    first = search(handle, params.q, filters, sort=sort, page=1, per_page=1, allowed_docs=allowed_docs)  # access
+    dates = not params.literal_dates
+    first = search(handle, params.q, filters, sort=sort, page=1, per_page=1, allowed_docs=allowed_docs,  # access
+                   apply_dates=dates, expand=params.expand)
     total = first["total"]
     if total > limit:
         raise ExportTooLarge(total, limit)
     hits = search(handle, params.q, filters, sort=sort, page=1, per_page=max(1, total),
-                  allowed_docs=allowed_docs)["hits"] if total else []  # access (issue 21)
+                  allowed_docs=allowed_docs, apply_dates=dates, expand=params.expand)["hits"] if total else []  # access (issue 21)
     issues: dict[tuple[str, int], dict[str, Any] | None] = {}
     records: list[Record] = []
     for hit in hits:

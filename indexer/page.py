@@ -53,12 +53,17 @@ def search_page(
         per_page=per_page or PER_PAGE.number(),
         allowed_docs=allowed_docs,
         expand=params.expand,
+        apply_dates=not params.literal_dates,
     )
     data = dict(result)
     if data.get("expanded"):  # one click searches the literal form only
         data["expanded"] = {**data["expanded"], "off_url": state_url(params, expand=False)}
     data["facets"] = build_facets(params, result.get("facets", {}))
     data["warnings"] = list(params.notices) + list(result.get("warnings", []))
+    data["issue_offers"] = [{**o, "url": state_url(params, bulletin=(o["value"],))}
+                            for o in data.get("issue_offers", []) if o["value"] not in params.bulletin]
+    if data.get("date_applied"):  # the one-click undo: the same search, the date searched as text
+        data["date_applied"] = {**data["date_applied"], "undo": state_url(params, literal_dates=True)}
     return data
 
 

@@ -101,6 +101,7 @@ class SearchParams:
     issuer: tuple[str, ...] = ()  # 发文机关 / 编发单位 (repeatable)
     topic: tuple[str, ...] = ()  # 主题分类 (repeatable)
     sort: str = "relevance"
+    literal_dates: bool = False  # `dates=text`: a date typed with other words is searched as text, not applied
     sort_given: bool = False  # whether the URL chose the sort explicitly
     page: int = 1
     expand: bool = True  # `expand=0`: no other names of a short or full name (indexer.aliases)
@@ -160,6 +161,8 @@ class SearchParams:
         args += [("doc_type", d) for d in get("doc_type", me.doc_type)]
         args += [("issuer", d) for d in get("issuer", me.issuer)]
         args += [("topic", d) for d in get("topic", me.topic)]
+        if get("literal_dates", me.literal_dates):
+            args.append(("dates", "text"))
         if sort_given:
             args.append(("sort", sort))
         if page != 1:
@@ -330,6 +333,7 @@ def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = SORTS) -> Search
         date_from=date_from,
         date_to=date_to,
         sort=raw_sort or "relevance",
+        literal_dates=_single(args, "dates") == "text",
         sort_given=raw_sort is not None,
         page=page,
         expand=expand,

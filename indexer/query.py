@@ -79,6 +79,9 @@ class Parsed:
     nothing: bool = False
     # dates typed as terms, offered as filters: ("month", "2023-03") / ("year", "2023"), with the term
     dates: tuple[tuple[str, str, str], ...] = ()
+    # plain words (and quoted phrases) only: no operator, bracket or field — what the staged
+    # query (indexer.stages) may cut into words when the string is not found
+    plain: bool = True
 
 
 # Full-width operators read as their ASCII forms (（ ） and “ ” are handled by the lexer).
@@ -394,8 +397,12 @@ def parse_query(raw: str) -> Parsed:
     """Parse a user's query string; never raises."""
     s, cut = cut_query(_clean(raw or ""))
     warnings: list[str] = [cut] if cut else []
+    plain = True
     try:
-        tree = _Parser(_lex(s, warnings)).parse()
+        toks = _lex(s, warnings)
+        plain = not any(kind in ("and", "or", "not", "(", ")", "fphrase") for kind, _v in toks)
+        tree = _Parser(toks).parse()
+        plain = plain and not _has_field(tree)
     except (_Malformed, IndexError, RecursionError) as exc:
         tree = _fallback(s)
         if isinstance(exc, _Malformed):
@@ -416,7 +423,17 @@ def parse_query(raw: str) -> Parsed:
         warnings.append("查询中没有可检索的词：请输入要找的文字；运算符 AND / OR / NOT 要写在两个词之间，"
                         "要搜索这些英文单词本身请加引号，如 \"and\"")
     dates = tuple(_dates(tree))
-    return Parsed(_numbers(tree), tuple(warnings), nothing, dates)
+    return Parsed(_numbers(tree), tuple(warnings), nothing, dates, plain)
+
+
+def _has_field(node: Node | None) -> bool:
+    if node is None:
+        return False
+    if isinstance(node, Term):
+        return node.field is not None
+    if isinstance(node, Not):
+        return True
+    return any(_has_field(c) for c in node.children)
 
 
 # -- compiling one term --------------------------------------------------------
@@ -428,17 +445,35 @@ def issue_number(text: str) -> int | None:
     return _issue_number(text) if text.startswith("第") else None
 
 
+_YEAR_ISSUE = re.compile(r"^((?:19|20)[0-9]{2})年(第.+期)$")
+
+
+def issue_ref(text: str) -> tuple[int, int | None] | None:
+    """(11, None) for 第11期 / 第十一期, (11, 2022) for 2022年第11期; None for anything else."""
+    t = normalize(text.strip())
+    m = _YEAR_ISSUE.match(t)
+    n = issue_number(m.group(2) if m else t)
+    if n is None:
+        return None
+    return n, int(m.group(1)) if m else None
+
+
 @dataclass(frozen=True)
 class Compiled:
     match: wq.Query | None  # documents matching a keyword/number term (or the issue number)
     units: tuple[str, ...] = ()  # a text term's units: substring search in `fields`, marked in snippets
     fields: tuple[str, ...] = ()
     bounded: re.Pattern[str] | None = None  # a number's boundaries, checked by `number_bounded`
+    issue: tuple[int, int | None] | None = None  # the issue the term names: (number, year or None)
+
+
+MAGNITUDES = "十百千万亿兆"  # a number's unit that a larger one may follow (15万亿)
 
 
 def number_pattern(text: str) -> re.Pattern[str] | None:
     """For a term that starts or ends with a number (15万, 2.5, 第15): a pattern that finds
-    it in normalised text only where the number is whole — 15万 is not in 9.15万 or 1115万.
+    it in normalised text only where the number is whole — 15万 is not in 9.15万 or 1115万,
+    nor in 15万亿 (a number ends at its unit).
     None for other terms. Units may be separated by punctuation or space, as in search."""
     us = units(text)
     if not us or not (us[0][0].isdigit() or us[-1][0].isdigit()):
@@ -447,6 +482,8 @@ def number_pattern(text: str) -> re.Pattern[str] | None:
     body = sep.join(re.escape(u.strip()) for u in us)
     head = r"(?<![0-9])(?<![0-9][.,])" if us[0][0].isdigit() else ""
     tail = r"(?![0-9])(?![.,][0-9])" if us[-1][0].isdigit() else ""
+    if len(us) >= 2 and us[-2][0].isdigit() and us[-1] in MAGNITUDES:
+        tail = f"(?![{MAGNITUDES}])"  # 15万 ends at its unit: not the start of 15万亿
     return re.compile(head + body + tail)
 
 
@@ -503,6 +540,10 @@ def compile_term(t: Term) -> Compiled:
     if not us:
         return Compiled(None)
     fields = tuple(TEXTS) if t.field is None else (t.field,)
-    n = issue_number(value) if t.field is None else None
-    match = wq.NumericRange("issue", n, n) if n is not None else None
-    return Compiled(match, tuple(us), fields, number_pattern(value))
+    ref = issue_ref(value) if t.field is None else None
+    match: wq.Query | None = None
+    if ref is not None:  # 第十一期: the articles of issue 11 (of that year: 2022年第11期), or the text
+        match = wq.NumericRange("issue", ref[0], ref[0])
+        if ref[1] is not None:
+            match = wq.And([match, wq.NumericRange("year", ref[1], ref[1])])
+    return Compiled(match, tuple(us), fields, number_pattern(value), ref)

@@ -18,16 +18,27 @@ of a BM25-style score of the term's substring matches (indexer.substring):
   ADJACENT of a phrase term: proximity at its strongest; a title holding
   every term adds TITLE_ALL × their idf.
 
+When the query was searched by its words (indexer.stages), tiers come before
+all of that (`stage_scores`): an article holding a run as typed (淮安志愿服务)
+gets RUN_TIER and the score that run's matches would have had, one holding the words side by side in order gets up to
+PAIR_TIER (the share of adjacent pairs it holds), and in the ranked OR each
+word held counts COVER_TIER, so that articles holding more of the words come first.
+
+The articles of an issue the query names (第十一期, 2022年第11期) get
+ISSUE_TIER: the 简报's own issue ranks above text that quotes the phrase.
+
 Ties go to the newer article. Facet counts never depend on this.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from indexer import query as q
+from indexer.analysis import unit_string
 from indexer.evaluate import Evaluator
 from indexer.columns import Snapshot
 from indexer.substring import Found, Net
@@ -41,6 +52,11 @@ EXACT_TITLE = 10.0
 ADJACENT = 0.5  # the terms side by side score again, this much of a term
 TITLE_ALL = 3.0  # × the terms' idf, when the title holds every term
 BOOSTS = {"title": TITLE_BOOST, "text": 1.0}
+# the staged query's tiers (indexer.stages), each above anything the tiers below can add
+RUN_TIER = 1_000.0  # the article holds a cut term as it was typed
+PAIR_TIER = 300.0  # × the share of the cut terms' adjacent word pairs it holds, in order
+COVER_TIER = 10_000.0  # × the words of a ranked OR it holds
+ISSUE_TIER = 2_000.0  # the article is of the issue the query names (第十一期, 2022年第11期)
 
 
 def by_date(docs: np.ndarray, snap: Snapshot, k: int) -> list[int]:
@@ -116,12 +132,54 @@ def term_scores(net: Net, found: Found, texts: tuple[str, ...], docs: np.ndarray
     return out
 
 
-def by_relevance(net: Net, snap: Snapshot, ev: Evaluator, matched: np.ndarray, k: int) -> list[int]:
-    """The `k` best of `matched` (sorted docnums) by relevance (see the module doc), ties newest first."""
+def _holding(net: Net, text: str, docs: np.ndarray) -> np.ndarray:
+    """1.0 for each of `docs` (sorted) that holds `text` in its title or text, else 0.0."""
+    found = net.find(unit_string(text))
+    if not len(found.docs):
+        return np.zeros(len(docs), dtype=np.float64)
+    idx = np.minimum(np.searchsorted(found.docs, docs), len(found.docs) - 1)
+    return (found.docs[idx] == docs).astype(np.float64)
+
+
+def stage_scores(net: Net, plan: "Any", docs: np.ndarray, ev: Evaluator | None = None) -> np.ndarray:
+    """The tiers of a staged query (see the module doc) for each of `docs` (sorted docnums);
+    the words the evaluator `ev` has already found are not looked up again."""
+    held: dict[str, np.ndarray] = {}
+    if ev is not None and plan is not None and plan.any_words:
+        for term, m in ev.by_term.items():
+            found = m.found.docs_in(m.texts)
+            if len(found):
+                idx = np.minimum(np.searchsorted(found, docs), len(found) - 1)
+                held[term.text] = (found[idx] == docs).astype(np.float64)
+            else:
+                held[term.text] = np.zeros(len(docs), dtype=np.float64)
+    out = np.zeros(len(docs), dtype=np.float64)
+    if plan is None:
+        return out
+    for r in plan.runs:  # the run as typed: the tier, and the score the exact search gives it
+        found = net.find(unit_string(r))
+        out += RUN_TIER * _holding(net, r, docs) / len(plan.runs) + term_scores(net, found, tuple(BOOSTS), docs)
+    pairs = [a + b for seq in plan.sequences for a, b in zip(seq, seq[1:])]
+    if pairs:
+        out += PAIR_TIER * sum(_holding(net, p, docs) for p in pairs) / len(pairs)
+    for w in plan.any_words:
+        out += COVER_TIER * (held[w] if held and w in held else _holding(net, w, docs))
+    return out
+
+
+def by_relevance(net: Net, snap: Snapshot, ev: Evaluator, matched: np.ndarray, k: int,
+                 plan: "Any" = None) -> list[int]:
+    """The `k` best of `matched` (sorted docnums) by relevance (see the module doc), ties newest
+    first; `plan` is the staged query's plan (indexer.stages.Plan), whose tiers come first."""
     if not ev.matches or not len(matched):
         return by_date(matched, snap, k)
     docs = np.asarray(matched, dtype=np.int64)
-    score = np.zeros(len(docs), dtype=np.float64)
+    score = stage_scores(net, plan, docs, ev)
+    for number, year in ev.issues:  # the issue named ranks above text quoting the phrase
+        of_issue = snap.issue[docs] == number
+        if year is not None:
+            of_issue &= snap.docs_with("year", (year,))[docs]
+        score += ISSUE_TIER * of_issue
     for m in ev.matches:
         score += term_scores(net, m.found, m.texts, docs)
     tree = ev.tree

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 
 from indexer import query as q
+from indexer import dateq
+from indexer import stages as st
 from indexer.analysis import normalize, units
 from indexer.columns import Snapshot, build_snapshot
 from indexer.evaluate import Evaluator, Filters, filter_set
@@ -38,6 +40,7 @@ MAX_PAGE = 10_000
 FEW_HITS = 2  # a query finding this many articles or fewer is offered corrections
 FEW_HITS_TERM = 4  # … of its terms this short (any term that finds nothing)
 MAX_CORRECTIONS = 3
+MAX_ISSUE_OFFERS = 5  # issues offered as a filter for a query naming one (第十一期)
 SUGGEST_TITLES = 200  # newest articles whose title holds the prefix, read for title completions
 
 
@@ -68,6 +71,8 @@ def search(
     correct: bool = True,
     allowed_docs: np.ndarray | None = None,  # access (issue 21): the documents the reader may see
     expand: bool = True,
+    stages: bool = True,
+    apply_dates: bool = True,
 ) -> dict[str, Any]:
     """Search the archive; see the module doc. Raises only for bad page/per_page/sort
     values and IndexUnavailableError; a malformed query is searched as plain words.
@@ -75,9 +80,21 @@ def search(
     A query that finds FEW_HITS articles or fewer gets `suggestions` (did-you-mean,
     see `corrections`); one that finds none, when the best correction finds some,
     gives that correction's results, with `corrected` = {"from", "to"} and a notice.
+
+    With `stages`, a query whose string is not found goes through indexer.stages (its
+    words, without function words, any of them): `stage` names the one searched, its
+    notices lead the warnings, and in the ``any`` stage each hit lists the words it holds.
+
+    With `apply_dates`, a date typed beside other words (2023年3月 交通) is applied as the
+    date filter (indexer.dateq): `date_applied` = {"term", "from", "to"} and a notice; the
+    undo is the same search with `apply_dates=False` (`dates=text` in a URL).
+
     `expand`: also search the other names of a short or full name (indexer.aliases),
     ranked after the literal form; a query in pinyin that finds nothing is searched as the
-    Hanzi it reads as (indexer.pinyin)."""
+    Hanzi it reads as (indexer.pinyin).
+
+    `allowed_docs` (access rules, issue 21): the reader's documents. It is part of the
+    filter set, so the stages, counts, facets, corrections and readings see only those."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     if not 1 <= page <= MAX_PAGE:
@@ -88,15 +105,40 @@ def search(
     snap = snapshot(handle)
     net = substring_net(handle)
     parsed = q.parse_query(query)
+    period = None
+    given = filters
+    if apply_dates:
+        parsed, period = dateq.apply(parsed)
+        if period is not None:
+            filters = dataclasses.replace(
+                filters, date_from=max(period.start, filters.date_from or period.start),
+                date_to=min(period.end, filters.date_to or period.end))
     kf = key_facets(handle)
     allowed = filter_set(s, snap, filters, kf)
-    ev = Evaluator(s, snap.live, net)
+    allowed = allowed if allowed_docs is None else allowed & allowed_docs  # access (issue 21)
+    offered: list[dict[str, Any]] | None = None
+
+    def offer() -> list[dict[str, Any]]:
+        nonlocal offered
+        if offered is None:
+            # the query as searched: without a date applied as the filter
+            offered = corrections(handle, query.replace(period.term, " ", 1).strip() if period else query, filters,
+                                  allowed_docs)
+        return offered
+
+    plan = st.Plan("exact", parsed.tree)
+    exact_n: int | None = None
     if parsed.tree is None:
+        ev = Evaluator(s, snap.live, net)
         found = np.zeros(snap.n, dtype=bool) if parsed.nothing else snap.live
-    else:
+    elif not stages:
+        ev = Evaluator(s, snap.live, net)
         found = ev.evaluate(parsed.tree)
+    else:
+        plan, ev, found, ctx = _staged(s, snap, net, parsed, query, allowed, offer if correct else lambda: [])
+        exact_n = ctx.counts.get("exact")
     # [understand] short and full names: the literal form OR its other names (indexer.aliases)
-    wide = uh.alias_expansion(handle, s, snap, net, parsed.tree) if expand else None
+    wide = uh.alias_expansion(handle, s, snap, net, plan.tree) if expand else None
     literal = found
     if wide is not None:
         found = found | wide.found
@@ -111,6 +153,13 @@ def search(
     if filters.region:
         unregioned = found & filter_set(s, snap, dataclasses.replace(filters, region=()), kf)
     docs = np.flatnonzero(matched)
+    issue_offers: list[dict[str, Any]] = []
+    for number, year in ev.issues[:1]:  # 第十一期: the issues of that number among the matches, as filters
+        of_issue = matched & (snap.issue == number)
+        if year is not None:
+            of_issue &= snap.docs_with("year", (year,))
+        issue_offers = [{"value": bid, "label": snap.issues[bid]["label"], "count": n}
+                        for bid, n in snap.top_issues(np.flatnonzero(of_issue), MAX_ISSUE_OFFERS)]
     k = page * per_page
     if sort == "oldest":
         ordered = oldest(docs, snap, k)
@@ -119,10 +168,15 @@ def search(
     elif wide is not None:  # [understand] the literal form first, then its other names
         ordered = uh.literal_first(net, snap, ev, wide, literal & allowed, matched, k)
     else:
-        ordered = by_relevance(net, snap, ev, docs, k)
+        ordered = by_relevance(net, snap, ev, docs, k, plan)
         ordered = serial_first(s, query, matched, ordered)  # staff: a query that is a 发文字号
     rx = term_regex(ev.highlight + (wide.ev.highlight if wide is not None else []))
     total = len(docs)
+    hits = [hit(s, snap, d, rx) for d in ordered[(page - 1) * per_page : k]]
+    if plan.any_words:  # the ranked OR: how many of the words each article holds
+        for h, d in zip(hits, ordered[(page - 1) * per_page : k]):
+            held = [w for w in plan.any_words if _holds(ev, w, d)]
+            h["words_held"] = {"words": held, "count": len(held), "of": len(plan.any_words)}
     out = {
         "query": query,
         "total": total,
@@ -130,43 +184,88 @@ def search(
         "pages": max(1, math.ceil(total / per_page)),
         "per_page": per_page,
         "sort": sort,
-        "filters": filters.to_dict(),
-        "hits": [hit(s, snap, d, rx) for d in ordered[(page - 1) * per_page : k]],
+        "filters": given.to_dict(),
+        "hits": hits,
         "facets": facets(snap, docs, matched, kf, filters, unregioned),
         "terms": ev.terms,
-        "warnings": list(parsed.warnings),
+        "warnings": [*([dateq.notice(period)] if period else []), *plan.notices, *parsed.warnings],
         "suggestions": [],
-        "corrected": None,
+        "corrected": {"from": plan.corrected[0], "to": plan.corrected[1]} if plan.corrected else None,
         # dates typed in the query, to offer as filters: {"field", "value", "term"}
         "date_filters": [{"field": f, "value": v, "term": t} for f, v, t in parsed.dates],
+        # how the query was searched (indexer.stages): exact, correction, words, content, any …
+        "stage": plan.stage,
+        "rewrite": plan.info or None,
+        # a date typed with other words, applied as the date filter: {"term", "from", "to"}
+        # the issues a query naming one (第十一期) holds, offered as filters: {"value", "label", "count"}
+        "issue_offers": issue_offers,
+        "date_applied": {"term": period.term, "from": period.start.isoformat(), "to": period.end.isoformat()}
+        if period else None,
     }
     if wide is not None:  # [understand]
         out["expanded"] = wide.to_dict()
         out["warnings"].append(wide.notice())
+    if correct and plan.corrected:
+        out["suggestions"] = offer()
+        return out
     if correct and parsed.tree is not None and total <= FEW_HITS:
         # [understand] pinyin read as Hanzi: searched instead when the letters find nothing
         visible = snap.live if allowed_docs is None else snap.live & allowed_docs  # access (issue 21)
         read = uh.pinyin_reading(handle, s, snap, net, query, visible)
         if read is not None and read.count > total:
             if total == 0:
-                result = search(handle, read.text, filters, sort, page, per_page, correct=False, expand=expand,
-                                allowed_docs=allowed_docs)
+                result = search(handle, read.text, given, sort, page, per_page, correct=False, stages=stages,
+                                apply_dates=apply_dates, expand=expand, allowed_docs=allowed_docs)
                 result.update(query=query, pinyin={"from": query, "to": read.text, "kind": read.kind},
                               suggestions=[{"query": t, "count": n} for t, n in read.others])
                 result["warnings"] = [uh.pinyin_notice(query, read), *result["warnings"]]
                 return result
             out["suggestions"] = [{"query": t, "count": n} for t, n in ((read.text, read.count), *read.others)]
             return out
-        offered = corrections(handle, query, filters, allowed_docs)
-        if total == 0 and offered:
-            to = offered[0]["query"]
-            result = search(handle, to, filters, sort, page, per_page, correct=False, expand=expand,
-                            allowed_docs=allowed_docs)
-            result.update(query=query, corrected={"from": query, "to": to}, suggestions=offered)
+        if total == 0 and offer():
+            to = offer()[0]["query"]
+            result = search(handle, to, given, sort, page, per_page, correct=False, stages=stages,
+                            apply_dates=apply_dates, expand=expand, allowed_docs=allowed_docs)
+            result.update(query=query, corrected={"from": query, "to": to}, suggestions=offer())
             result["warnings"] = [f"没有找到“{query}”，以下是“{to}”的结果", *result["warnings"]]
             return result
-        out["suggestions"] = offered
+        out["suggestions"] = offer()
     return out
+
+
+def _staged(s: Any, snap: Snapshot, net: Net, parsed: q.Parsed, query: str, allowed: np.ndarray,
+            offer: Any) -> tuple[st.Plan, Evaluator, np.ndarray, st.Context]:
+    """Run the stages (indexer.stages) on the parsed query: the plan searched, its evaluator
+    (its matches, for ranking and marking), the documents it finds, and the context."""
+    tried: dict[Any, tuple[Evaluator, np.ndarray]] = {}
+
+    def evaluate(tree: q.Node) -> tuple[Evaluator, np.ndarray]:
+        if tree not in tried:
+            ev = Evaluator(s, snap.live, net)
+            tried[tree] = (ev, ev.evaluate(tree))
+        return tried[tree]
+
+    def count(tree: q.Node) -> int:
+        return int(np.count_nonzero(evaluate(tree)[1] & allowed))
+
+    def correction() -> str | None:
+        got = offer()
+        return got[0]["query"] if got else None
+
+    ctx = st.Context(query, parsed, count, correction)
+    plan, _n = st.run(ctx)
+    ev, found = evaluate(plan.tree) if plan.tree is not None else (Evaluator(s, snap.live, net), np.zeros(snap.n, bool))
+    return plan, ev, found, ctx
+
+
+def _holds(ev: Evaluator, word: str, docnum: int) -> bool:
+    """Whether the document holds `word` (a term of the evaluated tree)."""
+    for term, m in ev.by_term.items():
+        if term.text == word:
+            docs = m.found.docs_in(m.texts)
+            i = int(np.searchsorted(docs, docnum))
+            return i < len(docs) and int(docs[i]) == docnum
+    return False
 
 
 def _plain_terms(node: q.Node | None) -> list[q.Term]:

@@ -122,15 +122,20 @@ def test_chinese_numbers_find_arabic_ones(handle: IndexHandle) -> None:
     assert places(search(handle, "十五万")) == {"南京市", "无锡市", "淮安市"}  # 15万 and 十五万
 
 
-def test_a_typed_date_is_offered_as_a_filter(handle: IndexHandle, client: Any) -> None:
+def test_a_typed_date_is_applied_with_words_and_offered_alone(handle: IndexHandle, client: Any) -> None:
     assert date_of("2023年3月") == ("month", "2023-03") and date_of("2023-03") == ("month", "2023-03")
     assert date_of("2023年") == ("year", "2023") and date_of("3月") is None
-    r = search(handle, "2023年3月 碳达峰")
-    assert r["total"] == 2  # the text is still searched
-    assert r["date_filters"] == [{"field": "month", "value": "2023-03", "term": "2023年3月"}]
+    r = search(handle, "2023年3月 碳达峰")  # issue 24: applied as the date filter, the rest searched
+    assert r["date_applied"] == {"term": "2023年3月", "from": "2023-03-01", "to": "2023-03-31"}
+    assert r["date_filters"] == [] and r["warnings"][0].startswith("已按日期筛选：2023年3月")
+    as_text = search(handle, "2023年3月 碳达峰", apply_dates=False)  # the undo: as before
+    assert as_text["total"] == 2 and as_text["date_applied"] is None
+    assert as_text["date_filters"] == [{"field": "month", "value": "2023-03", "term": "2023年3月"}]
     html = client.get("/", query_string={"q": "2023年3月 碳达峰"}).get_data(as_text=True)
+    assert "撤销日期筛选" in html and "dates=text" in html
+    html = client.get("/", query_string={"q": "2023年3月"}).get_data(as_text=True)
     assert "只看2023年3月" in html and "month=2023-03" in html
-    html = client.get("/", query_string={"q": "2023年 志愿"}).get_data(as_text=True)
+    html = client.get("/", query_string={"q": "2023年"}).get_data(as_text=True)
     assert "只看2023年" in html and "year=2023" in html
 
 

@@ -1,0 +1,798 @@
+"""Known-answer query sets of the kinds people type (issue 24), scored against tantivy.
+
+    python -m bench.querysets [--sample N] [--per-kind 40] [--seed 1] [--refs] [--part dev|eval|both]
+                              [--json] [--write FILE] [--show-misses KIND]
+
+The documents are xinwen-lianbo (read in place; skipped when absent), the seed
+bulletin of corpus/, the 简报 and 公文 of tests/public/ and a few generated
+issues (bench/generate.py). Cases are drawn from the parsed text with local
+`random.Random` seeds (nothing of them is committed; the same seed gives the
+same sets). Each case's answers are the article it was made from and any other
+article that satisfies what the query asks for in the same way (listed per kind
+below). Kinds:
+
+- the five of bench/relevance.py: ``title``, ``phrase``, ``name``, ``topic``, ``typo``
+  (one character replaced by a homophone);
+- ``unspaced``: two or three words of a title typed with no space (淮安志愿服务);
+  answers: the articles whose title holds every word;
+- ``question``: the same words in a question (关于…的情况, …有哪些, 如何…);
+- ``pinyin``: the words in pinyin, with or without spaces, with tone marks or
+  digits, ü as v — and ``initials`` (zyfw);
+- ``alias``: a short or full name where the article has the other form
+  (新冠肺炎 / 新型冠状病毒肺炎), beside a word of its title; pairs mined from the
+  text (（以下简称“…”）) and a curated list (CURATED_ALIASES);
+- ``typo2``: two characters of a word replaced by homophones;
+- ``ocr``: a character of a title word replaced by its OCR look-alike (己/已/巳, 曰/日 …);
+- ``date_topic``: a date of the article typed with a word of its title
+  (2023年3月 交通, 2023年3月5日, 2023年, 上旬/中旬/下旬, 一季度); answers: the
+  articles of that period whose title holds the word;
+- ``traditional``: two title words in traditional characters;
+- ``place_topic``: the article's place with a word of its title, spaced or not;
+- ``issue``: an issue of a 简报 named as people write it (第十一期, 第11期,
+  2022年第11期) with a word of one of its titles.
+
+The split into a development part and an evaluation part is by source: a
+case belongs to the part of the issue (bulletin id) its article comes from
+(`part_of`). Tune on dev; score eval only when a change is done.
+
+Per kind and part: success@1, success@10, MRR@20 and the zero-hit share of
+`indexer.search.search` (a corrected search counts with the hits it shows);
+with `--refs`, in the same run, tantivy BM25 over jieba words (OR and AND),
+over character bigrams and over toneless pinyin of the words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench import relevance as R
+
+ROOT = R.ROOT
+PUBLIC = ROOT / "tests" / "public"
+WORKDIR = ROOT / "bench" / "results" / "querysets"
+FIGURES = ROOT / "bench" / "querysets_figures.json"  # the committed figures the regression test holds
+GENERATED = 40  # generated issues in the document set
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+NEW_KINDS = ("unspaced", "question", "pinyin", "initials", "alias", "typo2", "ocr", "date_topic",
+             "traditional", "place_topic", "issue")
+KINDS = R.KINDS + NEW_KINDS
+METRICS = ("success@1", "success@10", "mrr@20", "zero")
+
+QUESTION_FORMS = ("关于{}的情况", "{}有哪些", "如何{}", "{}是什么", "怎么{}", "{}的情况", "有关{}的问题", "{}怎么样")
+# short ↔ full names known to the office (both ways); more are mined from the text
+CURATED_ALIASES = (
+    ("新冠肺炎", "新型冠状病毒肺炎"), ("新冠", "新型冠状病毒"), ("发改委", "发展改革委"),
+    ("国家发改委", "国家发展改革委"), ("发改委", "发展和改革委员会"), ("长三角", "长江三角洲"),
+    ("珠三角", "珠江三角洲"), ("两会", "全国两会"), ("工信部", "工业和信息化部"), ("住建部", "住房和城乡建设部"),
+    ("人社部", "人力资源和社会保障部"), ("卫健委", "卫生健康委员会"), ("文旅部", "文化和旅游部"),
+    ("国资委", "国有资产监督管理委员会"), ("证监会", "证券监督管理委员会"), ("央行", "中国人民银行"),
+    ("国台办", "国务院台湾事务办公室"), ("进博会", "中国国际进口博览会"), ("服贸会", "中国国际服务贸易交易会"),
+    ("广交会", "中国进出口商品交易会"), ("冬奥会", "冬季奥林匹克运动会"), ("亚运会", "亚洲运动会"),
+    ("世贸组织", "世界贸易组织"), ("上合组织", "上海合作组织"), ("东盟", "东南亚国家联盟"),
+    ("北约", "北大西洋公约组织"), ("全国人大", "全国人民代表大会"), ("全国政协", "中国人民政治协商会议全国委员会"),
+    ("人大常委会", "人民代表大会常务委员会"), ("中纪委", "中央纪律检查委员会"), ("大湾区", "粤港澳大湾区"),
+    ("党的二十大", "中国共产党第二十次全国代表大会"), ("十四五", "第十四个五年规划"), ("文明办", "精神文明建设办公室"),
+    ("联合国安理会", "联合国安全理事会"), ("应急部", "应急管理部"), ("网信办", "互联网信息办公室"),
+)
+# characters OCR reads one for the other (and people type one for the other)
+OCR_CONFUSIONS = {
+    "己": "已巳", "已": "己巳", "巳": "已己", "曰": "日", "日": "曰", "〇": "0O", "未": "末", "末": "未",
+    "戊": "戌", "戌": "戊", "土": "士", "士": "土", "人": "入", "入": "人", "干": "千", "千": "干", "天": "夭",
+    "王": "玉", "玉": "王", "刀": "力", "力": "刀", "大": "太", "太": "大", "今": "令", "令": "今",
+}
+_ALIAS_RE = re.compile(r"[（(]\s*(?:以下)?简称\s*[“\"「]?([\u4e00-\u9fff]{2,8})[”\"」]?\s*[）)]")
+_DECADES = ("上旬", "中旬", "下旬")
+_QUARTERS = "一二三四"
+_CN = "〇一二三四五六七八九"
+
+
+@dataclass(frozen=True)
+class QDoc:
+    id: str
+    bulletin: str
+    title: str
+    text: str
+    flat_title: str
+    flat: str
+    date: Any  # dt.date | None
+    place: str | None
+    city: str | None
+    series: str
+    year: int | None
+    issue: int | None
+    kind: str  # 简报 / 公文
+
+
+@dataclass(frozen=True)
+class QCase:
+    kind: str
+    query: str
+    answers: frozenset[str]
+    source: str  # the bulletin id the case was made from (decides its part)
+    note: str = ""
+
+
+@dataclass
+class Score:
+    n: int = 0
+    at1: int = 0
+    at10: int = 0
+    rr: float = 0.0
+    zero: int = 0
+    misses: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, ids: Sequence[str], answers: frozenset[str], total: int) -> int | None:
+        rank = next((i for i, a in enumerate(ids[:20], 1) if a in answers), None)
+        self.n += 1
+        self.zero += total == 0
+        if rank is not None:
+            self.at1 += rank == 1
+            self.at10 += rank <= 10
+            self.rr += 1 / rank
+        return rank
+
+    def to_dict(self) -> dict[str, Any]:
+        n = self.n or 1
+        return {"n": self.n, "success@1": round(self.at1 / n, 3), "success@10": round(self.at10 / n, 3),
+                "mrr@20": round(self.rr / n, 3), "zero": round(self.zero / n, 3)}
+
+
+def part_of(bulletin_id: str) -> str:
+    """"dev" or "eval": a stable half of the issues, by a hash of the issue's id."""
+    return "eval" if hashlib.sha1(bulletin_id.encode("utf-8")).digest()[0] & 1 else "dev"
+
+
+# ---------------------------------------------------------------- documents
+
+
+def public_files() -> list[Path]:
+    """tests/public's documents (the only other 简报 and the 公文 we have)."""
+    if not PUBLIC.is_dir():
+        return []
+    return sorted(p for p in PUBLIC.iterdir() if p.suffix in (".txt", ".html", ".md"))
+
+
+def generated_files(n: int, seed: int, workdir: Path) -> list[Path]:
+    """`n` generated 简报 issues (bench/generate.py), written once under workdir."""
+    from bench.generate import iter_issues
+
+    out = workdir / f"gen-{n}-s{seed}"
+    if not out.is_dir() or len(list(out.iterdir())) < n:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text, _k in iter_issues(n, seed):
+            (out / name).write_text(text, encoding="utf-8")
+    return sorted(out.iterdir())
+
+
+def source_files(sample: int | None, seed: int, workdir: Path, generated: int = GENERATED) -> list[Path]:
+    """xinwen (all, a seeded sample, or none when absent), the seed, tests/public, generated issues."""
+    files: list[Path] = []
+    if R.XINWEN.is_dir() and sample != 0:
+        files += R.corpus_files(sample, seed)[:-1]
+    files.append(R.SEED)
+    files += public_files()
+    if generated:
+        files += generated_files(generated, seed, workdir)
+    return files
+
+
+def load_docs(files: Iterable[Path]) -> list[QDoc]:
+    """Every article of `files`, in the order of the files' names (not their paths: the
+    cases drawn must not depend on where the checkout or the corpus lies)."""
+    docs: list[QDoc] = []
+    for b in (b for p in sorted(files, key=lambda p: (p.name, str(p))) for b in R.parsed([p])):
+        for a in b.articles:
+            ft = R.flat(a.title)
+            docs.append(QDoc(a.id, b.id, a.title, a.text, ft, ft + "\n" + R.flat(a.text), b.date, a.place, a.city,
+                             b.series, b.year, b.issue, b.kind))
+    return docs
+
+
+# ---------------------------------------------------------------- cases
+
+
+class Draw:
+    """What the kinds share: title words with their title frequencies, lookups."""
+
+    def __init__(self, docs: Sequence[QDoc]) -> None:
+        from indexer.analysis import word_list
+
+        self.docs = docs
+        self.by_id = {d.id: d for d in docs}
+        self.words: dict[str, list[str]] = {}
+        self.title_df: Counter[str] = Counter()
+        for d in docs:
+            ws = [w for w in dict.fromkeys(word_list(d.title)) if len(w) >= 2 and _HAN.fullmatch(w)]
+            self.words[d.id] = ws
+            self.title_df.update(ws)
+
+    def good_words(self, d: QDoc, lo: int = 2, hi: int = 300) -> list[str]:
+        return [w for w in self.words[d.id] if lo <= self.title_df[w] <= hi]
+
+    def titles_with(self, ws: Sequence[str], limit: int = 60) -> list[str]:
+        out = []
+        for d in self.docs:
+            if all(w in d.flat_title for w in ws):
+                out.append(d.id)
+                if len(out) > limit:
+                    break
+        return out
+
+    def containing(self, s: str, limit: int | None = None) -> list[str]:
+        return R._containing(self.docs, s, limit)  # type: ignore[arg-type]
+
+
+def _pairs(dr: Draw, rng: random.Random, n: int, make: Callable[[QDoc, list[str]], tuple[str, str] | None],
+           kind: str, k: int = 2, max_answers: int = 30) -> list[QCase]:
+    """Cases from `k` words of a title, in title order: `make(doc, words)` → (query, note) or None."""
+    pool = [d for d in dr.docs if len(dr.good_words(d)) >= k]
+    rng.shuffle(pool)
+    out: list[QCase] = []
+    seen: set[str] = set()
+    for d in pool:
+        ws = dr.good_words(d)
+        idx = sorted(rng.sample(range(len(ws)), k))
+        pick = [ws[i] for i in idx]
+        made = make(d, pick)
+        if made is None or made[0] in seen:
+            continue
+        answers = dr.titles_with(pick, max_answers)
+        if not answers or len(answers) > max_answers:
+            continue
+        seen.add(made[0])
+        out.append(QCase(kind, made[0], frozenset(answers), d.bulletin, made[1]))
+        if len(out) >= n:
+            break
+    return out
+
+
+def unspaced_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        q = "".join(ws)
+        return None if q in d.flat else (q, " ".join(ws))
+
+    half = _pairs(dr, rng, n - n // 3, make, "unspaced")
+    return half + _pairs(dr, rng, n // 3, make, "unspaced", k=3)
+
+
+def question_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        return rng.choice(QUESTION_FORMS).format("".join(ws)), " ".join(ws)
+
+    return _pairs(dr, rng, n, make, "question")
+
+
+def _pinyin(word: str, style: str, rng: random.Random) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    if style == "tone":
+        return "".join(lazy_pinyin(word, style=Style.TONE))
+    if style == "digits":
+        return "".join(lazy_pinyin(word, style=Style.TONE3))
+    if style == "initials":
+        return "".join(s[0] for s in lazy_pinyin(word, style=Style.NORMAL) if s)
+    plain = "".join(lazy_pinyin(word, style=Style.NORMAL, v_to_u=False))
+    return plain.replace("ü", "v")
+
+
+def pinyin_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        style = rng.choice(("plain", "plain", "tone", "digits"))
+        sep = rng.choice((" ", ""))
+        return sep.join(_pinyin(w, style, rng) for w in ws), " ".join(ws)
+
+    return _pairs(dr, rng, n, make, "pinyin")
+
+
+def initials_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        return "".join(_pinyin(w, "initials", rng) for w in ws), " ".join(ws)
+
+    return _pairs(dr, rng, n, make, "initials")
+
+
+def mined_aliases(docs: Sequence[QDoc], limit: int = 400) -> list[tuple[str, str]]:
+    """(short, full) pairs from （以下简称“…”）: the full name is the shortest stretch before
+    the bracket, within its clause, that starts with the short form's first character and
+    holds its characters in order."""
+    out: dict[tuple[str, str], None] = {}
+    for d in docs:
+        for m in _ALIAS_RE.finditer(d.text):
+            short = m.group(1)
+            clause = re.split(r"[，。；：、“”《》\s]", d.text[max(0, m.start() - 30) : m.start()])[-1]
+            best = None
+            for i in range(len(clause) - len(short), -1, -1):
+                if clause[i] != short[0]:
+                    continue
+                it = iter(clause[i:])
+                if all(c in it for c in short):
+                    best = clause[i:]
+                    break
+            if best and best != short and len(best) > len(short):
+                out[(short, best)] = None
+                if len(out) >= limit:
+                    return list(out)
+    return list(out)
+
+
+def alias_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    pairs = list(dict.fromkeys([*CURATED_ALIASES, *mined_aliases(dr.docs)]))
+    holders: dict[str, list[QDoc]] = defaultdict(list)
+    forms = {f for p in pairs for f in p}
+    for d in dr.docs:
+        for f in forms:
+            if f in d.flat:
+                holders[f].append(d)
+    options: list[tuple[str, str]] = []  # (typed, present)
+    for short, full in pairs:
+        options += [(short, full), (full, short)]
+    rng.shuffle(options)
+    out: list[QCase] = []
+    per_pair: Counter[str] = Counter()
+    for typed, present in options:
+        if typed in present:  # 两会 in 全国两会: the literal already finds it
+            continue
+        docs = [d for d in holders.get(present, []) if typed not in d.flat]
+        rng.shuffle(docs)
+        for d in docs[:6]:
+            ws = [w for w in dr.good_words(d) if w not in present and w not in typed]
+            if not ws or per_pair[typed] >= 3:
+                continue
+            w = rng.choice(ws)
+            answers = [x.id for x in holders[present] if w in x.flat_title]
+            if any(typed in x.flat and w in x.flat_title for x in dr.docs):
+                continue
+            out.append(QCase("alias", f"{typed} {w}", frozenset(answers), d.bulletin, f"{present} {w}"))
+            per_pair[typed] += 1
+            if len(out) >= n:
+                return out
+    return out
+
+
+def _homophones(dr: Draw) -> dict[str, list[str]]:
+    return R._homophones(dr.docs)  # type: ignore[arg-type]
+
+
+def typo2_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    from pypinyin import Style, lazy_pinyin
+
+    sounds = _homophones(dr)
+    words = sorted(w for w, k in dr.title_df.items() if k >= 4 and 4 <= len(w) <= 6)
+    rng.shuffle(words)
+    out: list[QCase] = []
+    for word in words:
+        i, j = sorted(rng.sample(range(len(word)), 2))
+        typed = list(word)
+        for p in (i, j):
+            alts = [c for c in sounds.get(lazy_pinyin(word[p], style=Style.NORMAL)[0], [])[:8] if c != word[p]]
+            if not alts:
+                break
+            typed[p] = rng.choice(alts)
+        t = "".join(typed)
+        if sum(a != b for a, b in zip(t, word)) != 2 or dr.containing(t, 1):
+            continue
+        answers = dr.containing(word)
+        src = dr.by_id[answers[0]].bulletin
+        out.append(QCase("typo2", t, frozenset(answers), src, word))
+        if len(out) >= n:
+            break
+    return out
+
+
+def ocr_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        spots = [(k, i) for k, w in enumerate(ws) for i, c in enumerate(w) if c in OCR_CONFUSIONS]
+        if not spots:
+            return None
+        k, i = rng.choice(spots)
+        w = ws[k]
+        bad = w[:i] + rng.choice(OCR_CONFUSIONS[w[i]]) + w[i + 1 :]
+        if dr.containing(bad, 1):
+            return None
+        typed = list(ws)
+        typed[k] = bad
+        return " ".join(typed), " ".join(ws)
+
+    return _pairs(dr, rng, n, make, "ocr", max_answers=40)
+
+
+def _date_phrase(d: QDoc, rng: random.Random) -> tuple[str, Callable[[Any], bool]] | None:
+    day = d.date
+    if day is None:
+        return None
+    form = rng.choice(("month", "month", "day", "year", "decade", "quarter", "range"))
+    y, m = day.year, day.month
+    if form == "month":
+        return f"{y}年{m}月", lambda x: x is not None and (x.year, x.month) == (y, m)
+    if form == "day":
+        return f"{y}年{m}月{day.day}日", lambda x: x == day
+    if form == "year":
+        return f"{y}年", lambda x: x is not None and x.year == y
+    if form == "decade":
+        k = min(2, (day.day - 1) // 10)
+        return (f"{y}年{m}月{_DECADES[k]}",
+                lambda x: x is not None and (x.year, x.month) == (y, m) and min(2, (x.day - 1) // 10) == k)
+    if form == "quarter":
+        qn = (m - 1) // 3
+        return f"{y}年{_QUARTERS[qn]}季度", lambda x: x is not None and x.year == y and (x.month - 1) // 3 == qn
+    lo = max(1, m - rng.randint(0, 2))
+    hi = min(12, lo + rng.randint(1, 3))
+    if not lo <= m <= hi:
+        hi = m
+    return f"{y}年{lo}月至{hi}月", lambda x: x is not None and x.year == y and lo <= x.month <= hi
+
+
+def date_topic_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    pool = [d for d in dr.docs if d.date is not None and dr.good_words(d)]
+    rng.shuffle(pool)
+    out: list[QCase] = []
+    for d in pool:
+        made = _date_phrase(d, rng)
+        if made is None:
+            continue
+        phrase, when = made
+        w = rng.choice(dr.good_words(d))
+        answers = [x.id for x in dr.docs if w in x.flat_title and when(x.date)]
+        if len(answers) > 30:
+            continue
+        q = f"{phrase} {w}" if rng.random() < 0.7 else f"{w} {phrase}"
+        out.append(QCase("date_topic", q, frozenset(answers), d.bulletin, phrase))
+        if len(out) >= n:
+            break
+    return out
+
+
+def traditional_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    import opencc
+
+    conv = opencc.OpenCC("s2t")
+
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        t = " ".join(conv.convert(w) for w in ws)
+        return (t, " ".join(ws)) if t != " ".join(ws) else None
+
+    return _pairs(dr, rng, n, make, "traditional")
+
+
+def place_topic_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    from archive import gazetteer
+
+    pool = [d for d in dr.docs if d.place and dr.good_words(d)]
+    rng.shuffle(pool)
+    out: list[QCase] = []
+    seen: set[str] = set()
+    for d in pool:
+        place = d.place or ""
+        short = re.sub(r"(省|市|自治区|区|县)$", "", place) if len(place) > 2 else place
+        if len(short) < 2 or not gazetteer.is_place(place):
+            continue
+        w = rng.choice(dr.good_words(d))
+        answers = [x.id for x in dr.docs if w in x.flat_title and (short in x.flat or (x.place or "").startswith(short))]
+        if not answers or len(answers) > 30:
+            continue
+        q = f"{short}{w}" if rng.random() < 0.5 else f"{short} {w}"
+        if q in seen:
+            continue
+        seen.add(q)
+        out.append(QCase("place_topic", q, frozenset(answers), d.bulletin, place))
+        if len(out) >= n:
+            break
+    return out
+
+
+def _cn_issue(n: int) -> str:
+    if n < 10:
+        return _CN[n]
+    tens, ones = divmod(n, 10)
+    return ("十" if tens == 1 else _CN[tens] + "十") + (_CN[ones] if ones else "")
+
+
+def issue_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    by_issue: dict[str, list[QDoc]] = defaultdict(list)
+    for d in dr.docs:
+        if d.kind == "简报" and d.issue and d.year:
+            by_issue[d.bulletin].append(d)
+    keys = sorted(by_issue)
+    rng.shuffle(keys)
+    out: list[QCase] = []
+    for key in keys:
+        arts = by_issue[key]
+        d = rng.choice(arts)
+        ws = dr.good_words(d, 2, 10_000)
+        if not ws:
+            continue
+        w = rng.choice(ws)
+        num = rng.choice((f"第{d.issue}期", f"第{_cn_issue(d.issue or 0)}期", f"{d.year}年第{d.issue}期"))
+        answers = [x.id for x in arts if w in x.flat_title]
+        out.append(QCase("issue", f"{num} {w}", frozenset(answers), d.bulletin, d.series))
+        if len(out) >= n:
+            break
+    return out
+
+
+MAKERS: dict[str, Callable[[Draw, random.Random, int], list[QCase]]] = {
+    "unspaced": unspaced_cases, "question": question_cases, "pinyin": pinyin_cases,
+    "initials": initials_cases, "alias": alias_cases, "typo2": typo2_cases, "ocr": ocr_cases,
+    "date_topic": date_topic_cases, "traditional": traditional_cases, "place_topic": place_topic_cases,
+    "issue": issue_cases,
+}
+
+
+def known_answers(docs: Sequence[QDoc], seed: int = 1, per_kind: int = 40,
+                  kinds: Sequence[str] = KINDS) -> list[QCase]:
+    """Every kind's cases, drawn with `random.Random(f"{seed}-{kind}")`."""
+    by_id = {d.id: d for d in docs}
+    out: list[QCase] = []
+    old = [k for k in kinds if k in R.KINDS]
+    if old:
+        rdocs = [R.Doc(d.id, d.title, d.text, d.flat_title, d.flat) for d in docs]
+        for c in R.known_answers(rdocs, seed, per_kind):
+            if c.kind in old:
+                out.append(QCase(c.kind, c.query, c.answers, by_id[min(c.answers)].bulletin, c.note))
+    dr = Draw(docs)
+    for kind in kinds:
+        if kind in MAKERS:
+            out += MAKERS[kind](dr, random.Random(f"{seed}-{kind}"), per_kind)
+    return out
+
+
+# ---------------------------------------------------------------- systems
+
+
+def project_search(index: Path) -> Callable[[str], tuple[list[str], int]]:
+    from indexer.search import search
+    from indexer.store import IndexHandle
+
+    handle = IndexHandle(index)
+
+    def run(query: str) -> tuple[list[str], int]:
+        res = search(handle, query, per_page=20)
+        return R.hit_ids(res), res["total"]
+
+    return run
+
+
+class Tantivy:
+    """The references: tantivy BM25 over pre-analysed text, one field per analysis."""
+
+    VIEWS = ("words", "bigrams", "pinyin")
+
+    def __init__(self, docs: Sequence[QDoc]) -> None:
+        import tantivy
+
+        self.t = tantivy
+        sb = tantivy.SchemaBuilder()
+        sb.add_text_field("id", stored=True, tokenizer_name="raw")
+        for v in self.VIEWS:
+            sb.add_text_field(v, tokenizer_name="whitespace")
+        self.schema = sb.build()
+        self.index = tantivy.Index(self.schema)
+        w = self.index.writer(heap_size=100_000_000, num_threads=1)
+        self._py: dict[str, str] = {}
+        for d in docs:
+            text = d.title + "\n" + d.title + "\n" + d.text
+            w.add_document(tantivy.Document(id=d.id, **self.views(text)))
+        w.commit()
+        self.index.reload()
+        self.searcher = self.index.searcher()
+
+    def _pinyin_of(self, word: str) -> str:
+        p = self._py.get(word)
+        if p is None:
+            from pypinyin import Style, lazy_pinyin
+
+            p = self._py[word] = "".join(lazy_pinyin(word, style=Style.NORMAL, errors="default")).lower()
+        return p
+
+    def views(self, text: str) -> dict[str, str]:
+        from indexer.analysis import units, word_list
+
+        ws = word_list(text)
+        us = [u.strip() for u in units(text)]
+        return {"words": " ".join(ws), "bigrams": " ".join(a + b for a, b in zip(us, us[1:])) or " ".join(us),
+                "pinyin": " ".join(self._pinyin_of(w) for w in ws)}
+
+    def query_tokens(self, view: str, query: str) -> list[str]:
+        if view == "pinyin" and re.fullmatch(r"[\sA-Za-z0-9āáǎàōóǒòēéěèīíǐìūúǔùǖǘǚǜüÜv]+", query):
+            import unicodedata
+
+            plain = unicodedata.normalize("NFKD", query)
+            plain = "".join(c for c in plain if not unicodedata.combining(c)).replace("ü", "v")
+            return [t for t in re.sub(r"\d", "", plain).lower().split() if t]
+        return [t for t in self.views(query)[view].split() if t]
+
+    def run(self, view: str, op: str, query: str) -> tuple[list[str], int]:
+        toks = list(dict.fromkeys(self.query_tokens(view, query)))
+        if not toks:
+            return [], 0
+        occur = self.t.Occur.Must if op == "and" else self.t.Occur.Should
+        qs = [(occur, self.t.Query.term_query(self.schema, view, tok)) for tok in toks]
+        res = self.searcher.search(self.t.Query.boolean_query(qs), 20, count=True)
+        ids = [self.searcher.doc(addr)["id"][0] for _s, addr in res.hits]
+        return ids, res.count or 0
+
+    def systems(self) -> dict[str, Callable[[str], tuple[list[str], int]]]:
+        return {
+            "tantivy words OR": lambda s: self.run("words", "or", s),
+            "tantivy words AND": lambda s: self.run("words", "and", s),
+            "tantivy bigrams": lambda s: self.run("bigrams", "or", s),
+            "tantivy pinyin": lambda s: self.run("pinyin", "or", s),
+        }
+
+
+def score(systems: dict[str, Callable[[str], tuple[list[str], int]]], cases: Sequence[QCase],
+          parts: Sequence[str] = ("dev", "eval"), misses: str | None = None) -> dict[str, Any]:
+    """{part: {system: {kind: figures}}} over `cases` (and `misses` of one kind, kept)."""
+    out: dict[str, Any] = {}
+    kept: list[dict[str, Any]] = []
+    for part in parts:
+        mine = [c for c in cases if part_of(c.source) == part]
+        out[part] = {}
+        for name, run in systems.items():
+            by_kind: dict[str, Score] = {}
+            for c in mine:
+                ids, total = run(c.query)
+                sc = by_kind.setdefault(c.kind, Score())
+                rank = sc.add(ids, c.answers, total)
+                if misses in (c.kind, "all") and name == "project" and rank != 1:
+                    kept.append({"part": part, "kind": c.kind, "query": c.query, "note": c.note, "rank": rank,
+                                 "total": total, "answers": len(c.answers)})
+            out[part][name] = {k: by_kind[k].to_dict() for k in KINDS if k in by_kind}
+    if misses:
+        out["misses"] = kept
+    return out
+
+
+def build_index(files: Sequence[Path], workdir: Path, rebuild: bool = False) -> Path:
+    return R.build_index(files, workdir, rebuild)
+
+
+def table(result: dict[str, Any], part: str) -> str:
+    """One part's figures: a row per kind, a column group per system."""
+    systems = list(result[part])
+    head = "| kind | n | " + " | ".join(systems) + " |"
+    lines = [f"{part}: success@1 / success@10 / MRR@20 / zero-hit", head, "|---|---|" + "---|" * len(systems)]
+    for k in KINDS:
+        row = result[part][systems[0]].get(k)
+        if row is None:
+            continue
+        cells = []
+        for s in systems:
+            f = result[part][s].get(k, {})
+            cells.append(f"{f.get('success@1', 0):.2f} / {f.get('success@10', 0):.2f} / "
+                         f"{f.get('mrr@20', 0):.2f} / {f.get('zero', 0):.2f}")
+        lines.append(f"| {k} | {row['n']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def run(sample: int | None, seed: int, per_kind: int, refs: bool, parts: Sequence[str], workdir: Path,
+        rebuild: bool = False, misses: str | None = None, generated: int = GENERATED) -> dict[str, Any]:
+    """Build (or reuse) the index, draw the cases, score them."""
+    files = source_files(sample, seed, workdir, generated)
+    t0 = time.perf_counter()
+    index = build_index(files, workdir, rebuild)
+    t_index = time.perf_counter() - t0
+    docs = load_docs(files)
+    cases = known_answers(docs, seed, per_kind)
+    systems = {"project": project_search(index)}
+    if refs:
+        systems.update(Tantivy(docs).systems())
+    t1 = time.perf_counter()
+    result = score(systems, cases, parts, misses)
+    result["meta"] = {"sample": sample, "seed": seed, "per_kind": per_kind, "files": len(files),
+                      "articles": len(docs), "cases": len(cases), "index_s": round(t_index, 1),
+                      "score_s": round(time.perf_counter() - t1, 1), "xinwen": R.XINWEN.is_dir()}
+    return result
+
+
+def compare(before: dict[str, Any], after: dict[str, Any], part: str) -> str:
+    """One part's table: the project before and after (s@1 / s@10 / MRR@20 / zero-hit) and the
+    references' MRR@20 / zero-hit (from whichever result has them)."""
+    refs = [s for s in (after.get(part) or {}) if s != "project"] or [s for s in before[part] if s != "project"]
+    src = after if any(s in after.get(part, {}) for s in refs) else before
+    lines = [f"{part}: project s@1 / s@10 / MRR@20 / zero-hit; references MRR@20 / zero-hit",
+             "| kind | n | before | after | " + " | ".join(refs) + " |", "|---|---|---|---|" + "---|" * len(refs)]
+
+    def cell(f: dict[str, Any]) -> str:
+        return f"{f['success@1']:.2f} / {f['success@10']:.2f} / {f['mrr@20']:.2f} / {f['zero']:.2f}"
+
+    for k in KINDS:
+        a = after[part]["project"].get(k)
+        b = before[part]["project"].get(k)
+        if a is None or b is None:
+            continue
+        ref = [f"{src[part][r][k]['mrr@20']:.2f} / {src[part][r][k]['zero']:.2f}" for r in refs]
+        lines.append(f"| {k} | {a['n']} | {cell(b)} | {cell(a)} | " + " | ".join(ref) + " |")
+    return "\n".join(lines)
+
+
+# The small fixed slices tests/test_querysets.py scores against FIGURES: (xinwen sample, per kind).
+SLICES = {"seed": (0, 12), "xinwen": (150, 10)}
+TOLERANCE = 0.02  # a kind may not fall by more than this on any figure
+
+
+def slice_figures(name: str, workdir: Path) -> dict[str, Any]:
+    """The project's figures on one fixed slice (both parts), index built under `workdir`."""
+    sample, per_kind = SLICES[name]
+    return run(sample, 1, per_kind, False, ("dev", "eval"), workdir)
+
+
+def falls(now: dict[str, Any], then: dict[str, Any], tolerance: float = TOLERANCE) -> list[str]:
+    """Where `now` is worse than `then` by more than `tolerance` ({part: {"project": {kind: figures}}})."""
+    out = []
+    for part, systems in then.items():
+        if part not in ("dev", "eval"):
+            continue
+        for kind, old in systems["project"].items():
+            new = now[part]["project"].get(kind)
+            if new is None:
+                out.append(f"{part} {kind}: no cases drawn")
+                continue
+            for metric in METRICS:
+                worse = new[metric] - old[metric] if metric == "zero" else old[metric] - new[metric]
+                if worse > tolerance:
+                    out.append(f"{part} {kind} {metric}: {old[metric]} → {new[metric]}")
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sample", type=int, default=None, help="a seeded sample of N xinwen issues (default all; 0 none)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--per-kind", type=int, default=40)
+    ap.add_argument("--refs", action="store_true", help="also score the tantivy references")
+    ap.add_argument("--part", choices=("dev", "eval", "both"), default="dev")
+    ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--show-misses", metavar="KIND", default=None)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--write", type=Path, default=None, help="also write the result to this JSON file")
+    ap.add_argument("--slices", action="store_true",
+                    help=f"score the fixed slices of the regression test and write them to {FIGURES.name}")
+    ap.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"),
+                    help="print the before/after table of two written results (and the references)")
+    args = ap.parse_args(argv)
+    if args.compare:
+        before, after = (json.loads(p.read_text(encoding="utf-8")) for p in args.compare)
+        for p in ("dev", "eval"):
+            print(compare(before, after, p))
+        return 0
+    if args.slices:
+        figures = {name: slice_figures(name, WORKDIR.with_name(f"querysets-slice-{name}")) for name in SLICES}
+        FIGURES.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        for name, res in figures.items():
+            print(name, json.dumps(res["meta"], ensure_ascii=False))
+            for p in ("dev", "eval"):
+                print(table(res, p))
+        return 0
+    parts = ("dev", "eval") if args.part == "both" else (args.part,)
+    workdir = WORKDIR if args.sample is None else WORKDIR.with_name(f"querysets-{args.sample}-s{args.seed}")
+    result = run(args.sample, args.seed, args.per_kind, args.refs, parts, workdir, args.rebuild, args.show_misses)
+    if args.write:
+        args.write.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        print(json.dumps(result["meta"], ensure_ascii=False))
+        for p in parts:
+            print(table(result, p))
+        for m in result.get("misses", []):
+            print(m)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
