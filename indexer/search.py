@@ -77,8 +77,8 @@ def search(
     """Search the archive; see the module doc. Raises only for bad page/per_page/sort
     values and IndexUnavailableError; a malformed query is searched as plain words.
 
-    A query that finds FEW_HITS articles or fewer gets `suggestions` (did-you-mean,
-    see `corrections`); one that finds none, when the best correction finds some,
+    A query that finds FEW_HITS articles or fewer (or whose string as typed does) gets
+    `suggestions` (did-you-mean, see `corrections`); one that finds none, when the best correction finds some,
     gives that correction's results, with `corrected` = {"from", "to"} and a notice.
 
     With `stages`, a query whose string is not found goes through indexer.stages (its
@@ -208,7 +208,10 @@ def search(
     if correct and plan.corrected:
         out["suggestions"] = offer()
         return out
-    if correct and parsed.tree is not None and total <= FEW_HITS:
+    # A string found a few times as typed (垃圾分累) is offered its correction even when the
+    # stages went on to find more by its words.
+    few = total <= FEW_HITS or (exact_n is not None and 0 < exact_n <= FEW_HITS)
+    if correct and parsed.tree is not None and few:
         # [understand] pinyin read as Hanzi: searched instead when the letters find nothing
         visible = snap.live if allowed_docs is None else snap.live & allowed_docs  # access (issue 21)
         read = uh.pinyin_reading(handle, s, snap, net, query, visible)

@@ -45,6 +45,7 @@ from typing import Any
 from indexer import query as q
 from indexer.analysis import PIECE_RE, jieba_tokenizer, normalize, units
 from indexer.dateq import period_of
+from indexer.serials import serial_of_query
 
 # Words a question or request wraps around what is sought: left out by the ``content`` stage.
 FUNCTION_WORDS = frozenset(
@@ -204,7 +205,8 @@ def _words_plan(ctx: Context, name: str, drop: bool, fine: bool = False) -> Plan
 
 
 def exact_stage(ctx: Context) -> Plan | None:
-    return Plan("exact", ctx.parsed.tree)
+    # a query that is a 发文字号 names one document: found once, it is what was meant
+    return Plan("exact", ctx.parsed.tree, enough=1 if serial_of_query(ctx.query) else None)
 
 
 def words_stage(ctx: Context) -> Plan | None:

@@ -109,7 +109,9 @@ def test_serial_parts_are_searchable_text(client: Any) -> None:
     assert guobanfa >= 3  # 国办发〔1996〕25号, 〔2004〕7号, 国办发明电〔2018〕15号 …
     assert api(client, q="7号")["total"] >= 1
     assert api(client, q="签发人 王明远")["total"] == 1  # 签发人 is searchable
-    assert api(client, q="江苏省人民政府办公厅秘书处")["total"] == 1  # 印发机关 too
+    assert api(client, q="“江苏省人民政府办公厅秘书处”")["total"] == 1  # 印发机关 too (quoted: as typed only)
+    data = api(client, q="江苏省人民政府办公厅秘书处")  # unquoted, the articles holding its words follow it
+    assert "秘书处</mark>" in data["hits"][0]["snippet"]
 
 
 def test_a_cited_serial_ranks_its_own_document_above_the_one_citing_it(client: Any) -> None:
