@@ -11,6 +11,8 @@ from archive.confidence import LOW_CONFIDENCE, low_confidence_pages
 from archive.corpus import folder_note
 from archive.errors import BulletinError
 from archive.model import Bulletin
+from bulletins.options import budget_option
+
 
 def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
     lines = [
@@ -44,15 +46,16 @@ def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=LOW_CONFIDENCE, show_default=True,
               help="Flag OCR pages whose mean confidence is below this.")
+@budget_option
 def check(files: tuple[Path, ...], as_json: bool, min_confidence: float) -> None:
     """Parse FILES (text, Markdown, .docx, .doc, .wps, .pdf, scans, .ofd, .html) and print what was
     extracted, with each file's format; exit 1 if any file is rejected."""
-    from archive.parse import parse_file  # here: the other commands (serve) need no parser
+    from archive.readers.budget import parse_within_budget  # here: the other commands (serve) need no parser
 
     rejected = 0
     for path in files:
         try:
-            bulletin = parse_file(path)
+            bulletin = parse_within_budget(path)  # as `add` and `index` read it: one budget per file
         except BulletinError as exc:
             rejected += 1
             click.echo(f"rejected {exc.path}: {exc.reason}", err=True)
