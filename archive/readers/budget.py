@@ -158,6 +158,7 @@ def _child(fn: Callable[[], Any], wfd: int, folder: Path, name: str, limits: Lim
         _prctl_deathsig()
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGXFSZ, signal.SIG_DFL)  # Python ignores it: past RLIMIT_FSIZE the worker dies
         tempfile.tempdir = str(folder)
         os.environ["TMPDIR"] = str(folder)
         cpu = max(1, int(limits.cpu_seconds + 0.999))
