@@ -34,7 +34,7 @@ class Limits:
     max_pages: int = 1000  # pages of a PDF or OFD
     max_pixels: int = 60_000_000  # one image (Pillow's bomb limit); a 20,000 × 20,000 scan is refused
     convert_seconds: float = 120.0  # one LibreOffice conversion (.doc/.wps → .docx), killed past it
-    ocr_seconds_per_page: float = 30.0  # OCR budget per page (with a floor for model start-up) …
+    ocr_seconds_per_page: float = 60.0  # OCR budget per page (with a floor for model start-up) …
     ocr_min_seconds: float = 30.0  # … but never less than this for a whole file
     ocr_dpi: int = 200  # rasterising image-only PDF pages for OCR
     # -- the per-file budget, enforced by the reading worker (archive/readers/budget.py) --
