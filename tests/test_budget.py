@@ -240,3 +240,40 @@ def test_the_readme_operations_section_names_every_budget():
     for s in BUDGET_SETTINGS:
         assert s.envvar in ops
     assert "--ocr-pages" in ops
+
+
+def _processes_naming(text: str) -> list[int]:
+    out = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if text in (proc / "cmdline").read_bytes().decode("utf-8", "replace"):
+                    out.append(int(proc.name))
+            except OSError:
+                continue
+    return out
+
+
+def test_a_run_killed_during_ocr_leaves_no_process_and_its_pages_go_at_the_next_start(tmp_path):
+    pdf = docgen.write_raw_pdf(tmp_path / "scan.pdf", pages=3)
+    tmp = _run_dir(tmp_path)
+    env = {**os.environ, "TMPDIR": str(tmp), "BULLETINS_CACHE": ""}
+    proc = subprocess.Popen([sys.executable, "-c", "from bulletins.cli import cli; cli()", "check", str(pdf)],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while not _processes_naming(str(tmp)) and time.monotonic() < deadline:  # the OCR worker, given the folder
+            time.sleep(0.05)
+        assert _processes_naming(str(tmp)), "OCR never started"
+        assert any(tmp.rglob("page-*.png"))
+    finally:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 10
+    while _processes_naming(str(tmp)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_naming(str(tmp)) == []  # the reading worker and the OCR worker died with the run
+    assert any(tmp.rglob("page-*.png"))  # what a kill -9 leaves …
+    r = _bulletins(["check", str(SEED)], tmp)
+    assert r.returncode == 0
+    assert not any(tmp.rglob("page-*.png"))  # … the next start removes
