@@ -24,7 +24,9 @@ the one entry `bulletins check`, `add` and `index` read files through.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
+import gc
 import os
 import pickle
 import resource
@@ -101,10 +103,26 @@ def check_temp(folder: Path, name: str, limits: Limits) -> None:
                   "可用 BULLETINS_READ_TEMP_MB 调高）")
 
 
+_libc: Any = None
+
+
+def _load_libc() -> Any:
+    """The C library (for prctl), loaded once in the parent: a dlopen per worker costs milliseconds."""
+    global _libc
+    if _libc is None:
+        try:
+            _libc = ctypes.CDLL(None, use_errno=True)
+        except OSError:
+            _libc = False
+    return _libc
+
+
 def _prctl_deathsig() -> None:
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the wall-time kill still applies
+        libc = _load_libc()
+        if libc:
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except AttributeError:  # not Linux: the wall-time kill still applies
         pass
 
 
@@ -148,11 +166,12 @@ def _vm_size() -> int:
     return 0
 
 
-def _child(fn: Callable[[], Any], wfd: int, folder: Path, name: str, limits: Limits) -> None:
+def _child(fn: Callable[[], Any], wfd: int, folder: Path, name: str, limits: Limits, base: int) -> None:
     """The worker: limits set, then fn(); the result (or the named error) goes to the parent."""
     global _channel, _limits
     code = 0
     try:
+        gc.disable()  # short-lived: a collection would only copy the parent's pages (refcounting frees the rest)
         _channel, _limits = wfd, limits
         os.setpgid(0, 0)
         _prctl_deathsig()
@@ -167,7 +186,6 @@ def _child(fn: Callable[[], Any], wfd: int, folder: Path, name: str, limits: Lim
         fsize = max(_MB, limits.temp_bytes)
         _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
         resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, hard))
-        base = _vm_size()
         if base:
             _, hard = resource.getrlimit(resource.RLIMIT_AS)
             resource.setrlimit(resource.RLIMIT_AS, (base + limits.memory_bytes, hard))
@@ -201,7 +219,7 @@ def _memory_reason(limits: Limits) -> str:
 
 
 def temp_root() -> Path:
-    """The folder under which each read has its own temporary folder (`<pid>-<n>`)."""
+    """The folder under which each reading process has its workers' temporary folder (`<pid>-0`)."""
     return Path(tempfile.gettempdir()) / f"bulletins-read-{os.getuid()}"
 
 
@@ -215,8 +233,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-_cleaned = False
-_count = 0
+_cleaned: Path | None = None  # the temp root whose stale folders this process removed
 
 
 def remove_stale_temp() -> list[Path]:
@@ -235,18 +252,39 @@ def remove_stale_temp() -> list[Path]:
     return removed
 
 
-def _new_folder() -> Path:
-    global _cleaned, _count
-    if not _cleaned:
-        remove_stale_temp()
-        _cleaned = True
-    _count += 1
+_folder: tuple[int, Path] | None = None
+
+
+def _worker_folder() -> Path:
+    """This process's folder for its workers' temporary files (`<pid>-0`), made once (stale ones
+    of ended runs removed first); it is empty whenever no worker runs."""
+    global _cleaned, _folder
     root = temp_root()
+    if _folder is not None and _folder[0] == os.getpid() and _folder[1].parent == root and _folder[1].is_dir():
+        return _folder[1]
+    if _cleaned != root:
+        remove_stale_temp()
+        _cleaned = root
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    folder = root / f"{os.getpid()}-{_count}"
-    shutil.rmtree(folder, ignore_errors=True)
+    folder = root / f"{os.getpid()}-0"
+    shutil.rmtree(folder, ignore_errors=True)  # left by an earlier process of the same pid
     folder.mkdir(mode=0o700)
+    _folder = (os.getpid(), folder)
+    atexit.register(shutil.rmtree, folder, True)
     return folder
+
+
+def _empty(folder: Path) -> None:
+    """Remove whatever a worker left in `folder` (a killed worker's page images)."""
+    with os.scandir(folder) as it:
+        for entry in it:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
 
 
 def _kill_group(pid: int) -> None:
@@ -280,14 +318,16 @@ def run_within_budget(fn: Callable[[], T], name: str, limits: Limits | None = No
     Raises the worker's BulletinError as it was, and BulletinReadError(name, reason) naming
     the budget that was passed, or the worker's failure; its temporary folder is removed."""
     limits = limits or Limits.from_env()
-    folder = _new_folder()
+    _load_libc()
+    folder = _worker_folder()
+    base = _vm_size()  # the worker starts with the parent's address space (read here: cheaper than in it)
     rfd, wfd = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
     if pid == 0:  # the worker
         os.close(rfd)
-        _child(fn, wfd, folder, name, limits)
+        _child(fn, wfd, folder, name, limits, base)
     os.close(wfd)
     try:
         os.setpgid(pid, pid)
@@ -333,7 +373,7 @@ def run_within_budget(fn: Callable[[], T], name: str, limits: Limits | None = No
         except ChildProcessError:
             status = 0
         _kill_group(pid)  # anything the worker left in its group
-        shutil.rmtree(folder, ignore_errors=True)
+        _empty(folder)
     if timed_out:
         raise BulletinReadError(
             name, f"超出时间预算：读取超过 {allowed:g} 秒（wall_seconds {limits.wall_seconds:g} 秒"
