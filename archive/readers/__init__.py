@@ -14,7 +14,10 @@ from the bytes (`detect.detect_format`), and hands it to its reader:
 | html | `html` (the body, gov.cn metadata into meta, `source` = the body HTML) |
 
 Every failure is a BulletinReadError naming the file and the reason. Documents
-from the slow readers are cached by content hash (`cache`).
+from the slow readers are cached by content hash (`cache`). Only regular files
+are read (`read_file_bytes`). The CLI reads every file through
+`budget.parse_within_budget`: in a worker process under the per-file budget of
+`Limits` (time, CPU, address space, temp disk, objects produced, OCR pages).
 """
 
 from __future__ import annotations
