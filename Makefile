@@ -78,8 +78,10 @@ test: $(STAMP) browser office directory
 bench: $(STAMP) bytecode
 	$(PY) -m bench.run
 
+# The long runs, the fuzzing of every reader among them (FUZZ_SECONDS per format, tests/test_fuzz_readers.py).
+FUZZ_SECONDS ?= 60
 stress: $(STAMP) browser
-	$(PY) -m pytest -q -s -m stress --run-stress tests
+	BULLETINS_FUZZ_SECONDS=$(FUZZ_SECONDS) $(PY) -m pytest -q -s -m stress --run-stress tests
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

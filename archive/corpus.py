@@ -164,7 +164,11 @@ def scan_corpus(corpus: Path) -> Scan:
                     continue
                 path = target
             try:
-                if not stat.S_ISREG(os.stat(path).st_mode):
+                mode = os.stat(path).st_mode
+                if not stat.S_ISREG(mode):  # a FIFO, a device, a socket: never opened (the reader checks again)
+                    from archive.readers import file_kind
+
+                    scan.warnings.append(f"{relpath}: 不是普通文件（{file_kind(mode)}），只读取普通文件：已跳过")
                     continue
             except OSError as ex:
                 scan.unreadable[relpath] = f"cannot read: {ex.strerror or ex}"
@@ -192,10 +196,10 @@ def folder_note(path: Path, name: str) -> str | None:
     if word is None or os.path.splitext(name)[1].lower() not in _NOTE_SUFFIXES:
         return None
     from archive.errors import BulletinError
-    from archive.parse import parse_file  # (parse → readers; imported only for such names)
+    from archive.readers.budget import parse_within_budget  # (readers; imported only for such names)
 
     try:
-        b = parse_file(path)
+        b = parse_within_budget(path)
     except BulletinError as ex:
         return f"named {word}, a folder's own notes, and not a bulletin ({ex.reason}): skipped"
     except OSError:

@@ -114,9 +114,7 @@ def decode_bytes(data: bytes, name: str) -> str:
 
 
 def read_text(path: Path) -> str:
-    """The text of the file at `path` (see decode_bytes)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise BulletinReadError(str(path), f"cannot read file: {exc.strerror or exc}") from None
-    return decode_bytes(data, str(path))
+    """The text of the regular file at `path` (see decode_bytes), read within the size limit."""
+    from archive.readers import read_file_bytes  # the readers import this module
+
+    return decode_bytes(read_file_bytes(Path(path)), str(path))

@@ -11,6 +11,8 @@ from archive.confidence import LOW_CONFIDENCE, low_confidence_pages
 from archive.corpus import folder_note
 from archive.errors import BulletinError
 from archive.model import Bulletin
+from bulletins.options import budget_option
+
 
 def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
     lines = [
@@ -46,10 +48,11 @@ def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
               help="Line by line: where each paragraph went (a field, an article, an attachment, the 版记, or removed and why).")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=LOW_CONFIDENCE, show_default=True,
               help="Flag OCR pages whose mean confidence is below this.")
+@budget_option
 def check(files: tuple[Path, ...], as_json: bool, min_confidence: float, explain_lines: bool = False) -> None:
     """Parse FILES (text, Markdown, .docx, .doc, .wps, .pdf, scans, .ofd, .html) and print what was
     extracted, with each file's format; exit 1 if any file is rejected."""
-    from archive.parse import parse_file  # here: the other commands (serve) need no parser
+    from archive.readers.budget import parse_within_budget  # here: the other commands (serve) need no parser
 
     if explain_lines:
         _explain_files(files)
@@ -57,7 +60,7 @@ def check(files: tuple[Path, ...], as_json: bool, min_confidence: float, explain
     rejected = 0
     for path in files:
         try:
-            bulletin = parse_file(path)
+            bulletin = parse_within_budget(path)  # as `add` and `index` read it: one budget per file
         except BulletinError as exc:
             rejected += 1
             click.echo(f"rejected {exc.path}: {exc.reason}", err=True)
@@ -82,11 +85,12 @@ def _explain_files(files: tuple[Path, ...]) -> None:
     a file is rejected or a paragraph went nowhere."""
     from archive.explain import explain, lost
     from archive.readers import read_document
+    from archive.readers.budget import run_within_budget
 
     bad = 0
     for path in files:
-        try:
-            b, placements = explain(read_document(path))
+        try:  # read as `add` and `index` read it: one budget per file
+            b, placements = run_within_budget(lambda path=path: explain(read_document(path)), str(path))
         except BulletinError as exc:
             bad += 1
             click.echo(f"rejected {exc.path}: {exc.reason}", err=True)

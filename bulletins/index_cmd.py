@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bulletins.options import corpus_option, index_option, setting_option
+from bulletins.options import budget_option, corpus_option, index_option, setting_option
 from indexer.settings import WAIT
 
 if TYPE_CHECKING:  # the build module (and Whoosh's writer) load only when indexing
@@ -95,6 +95,7 @@ def _run(
 @click.option("--allow-removal", is_flag=True,
               help="Allow removing more than a fifth of the archived files (or all of them) in one run.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@budget_option
 def index(
     corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, allow_removal: bool, as_json: bool
 ) -> None:
@@ -112,6 +113,7 @@ def index(
 @corpus_option
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the index summary as JSON.")
+@budget_option
 def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool) -> None:
     """Check FILES, copy the good ones into the corpus under telling names, and index them.
 
@@ -121,18 +123,21 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool) -> No
     """
     from archive.corpus import CorpusWriteError, place_in_corpus
     from archive.errors import BulletinError
-    from archive.parse import parse_file
+    from archive.readers.budget import parse_within_budget
 
     use_reader_cache(index)  # what add reads now, the index run after it reads from the cache
     failed = False
     placed_names: list[str] = []
+    # Every file is checked (in its budgeted worker) before any is placed: a bad file, whatever
+    # its failure, is a rejection, and never leaves another half-added.
+    checked = []
     for path in files:
         try:
-            b = parse_file(path)
+            checked.append((path, parse_within_budget(path)))
         except BulletinError as ex:
             click.echo(f"rejected {path}: {ex.reason}", err=True)
             failed = True
-            continue
+    for path, b in checked:
         try:
             placed = place_in_corpus(path, b, corpus)
         except CorpusWriteError as ex:

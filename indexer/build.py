@@ -29,7 +29,7 @@ from whoosh.index import Index
 from archive.corpus import file_sha256, readable_name, scan_corpus
 from archive.errors import BulletinError
 from archive.model import Bulletin
-from archive.parse import parse_file
+from archive.readers.budget import parse_within_budget
 from indexer import fastwrite, integrity, lexicon, segcols, store, sufarray
 from indexer.documents import IndexDoc, article_doc, source_key
 
@@ -178,7 +178,7 @@ class _Work:
     def _parse(self, relpath: str) -> tuple[Bulletin | None, Parsed]:
         try:
             with readable_name(self.paths[relpath], relpath) as path:
-                b = parse_file(path)
+                b = parse_within_budget(path)  # read in a worker under the per-file budget
         except BulletinError as ex:
             return None, (relpath, None, ex.reason)
         except Exception as ex:  # a parser bug must not stop the run

@@ -14,20 +14,25 @@ from the bytes (`detect.detect_format`), and hands it to its reader:
 | html | `html` (the body, gov.cn metadata into meta, `source` = the body HTML) |
 
 Every failure is a BulletinReadError naming the file and the reason. Documents
-from the slow readers are cached by content hash (`cache`).
+from the slow readers are cached by content hash (`cache`). Only regular files
+are read (`read_file_bytes`). The CLI reads every file through
+`budget.parse_within_budget`: in a worker process under the per-file budget of
+`Limits` (time, CPU, address space, temp disk, objects produced, OCR pages).
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path, PurePath
 
 from archive.document import Document
 from archive.errors import BulletinReadError
-from archive.readers import cache
+from archive.readers import budget, cache
 from archive.readers.detect import BINARY_SUFFIXES, detect_format
 from archive.readers.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["SUFFIXES", "Limits", "detect_format", "read_bytes", "read_document"]
+__all__ = ["SUFFIXES", "Limits", "detect_format", "file_kind", "read_bytes", "read_document", "read_file_bytes"]
 
 # Suffixes the readers take (the corpus keeps a file under its own suffix).
 SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", *BINARY_SUFFIXES)
@@ -78,6 +83,7 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS, use_cach
     """The Document of a file's bytes; `name` names it in errors (and its suffix breaks ties)."""
     if len(data) > limits.max_file_bytes:
         raise BulletinReadError(name, f"file of {len(data):,} bytes (limit {limits.max_file_bytes:,})")
+    budget.reset(limits)
     fmt = detect_format(data, name)
     suffix = PurePath(name).suffix.lower()
     expected = BINARY_SUFFIXES.get(suffix)
@@ -98,14 +104,49 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS, use_cach
     return doc
 
 
-def read_document(path: Path, limits: Limits = DEFAULT_LIMITS, use_cache: bool = True) -> Document:
-    """Read the file at `path` (only it) into a Document. Raises BulletinReadError with the reason."""
-    path = Path(path)
+_KINDS = ((stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
+          (stat.S_ISSOCK, "套接字"), (stat.S_ISDIR, "文件夹"))
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is (a FIFO, a device …), in words."""
+    return next((label for test, label in _KINDS if test(mode)), "特殊文件")
+
+
+def read_file_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of the regular file at `path`, at most limits.max_file_bytes of them.
+
+    Opened without blocking (a FIFO never hangs the run) and checked with fstat
+    after the open (what is read is what was checked); the cap is on the bytes
+    actually read, not on st_size (0 for /dev/zero and for a FIFO)."""
+    name = str(path)
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            raise BulletinReadError(str(path), f"file of {size:,} bytes (limit {limits.max_file_bytes:,})")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise BulletinReadError(str(path), f"cannot read file: {exc.strerror or exc}") from None
-    return read_bytes(data, str(path), limits, use_cache)
+        raise BulletinReadError(name, f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise BulletinReadError(name, f"不是普通文件（{file_kind(mode)}），只读取普通文件：已跳过")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limits.max_file_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limits.max_file_bytes:
+                raise BulletinReadError(name, f"file of more than {limits.max_file_bytes:,} bytes "
+                                              f"(limit {limits.max_file_bytes:,})")
+    except OSError as exc:
+        raise BulletinReadError(name, f"cannot read file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def read_document(path: Path, limits: Limits = DEFAULT_LIMITS, use_cache: bool = True) -> Document:
+    """Read the file at `path` (only it, and only a regular file) into a Document.
+    Raises BulletinReadError with the reason."""
+    return read_bytes(read_file_bytes(Path(path), limits), str(path), limits, use_cache)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from archive.document import Document, Paragraph
 from archive.errors import BulletinReadError
+from archive.readers.budget import produce
 from archive.readers.limits import Limits
 from archive.readers.safezip import SafeZip
 from archive.readers.xml import parse_xml
@@ -84,8 +85,8 @@ def _styles(zf: SafeZip, name: str) -> _Styles:
 
 
 class _Reader:
-    def __init__(self, zf: SafeZip, name: str) -> None:
-        self.name = name
+    def __init__(self, zf: SafeZip, name: str, limits: Limits) -> None:
+        self.name, self.limits = name, limits
         self.zf = zf
         self.styles = _styles(zf, name)
         self.out: list[Paragraph] = []
@@ -123,6 +124,7 @@ class _Reader:
 
     # -- structure -------------------------------------------------------------
     def block(self, el: ET.Element, cell: tuple[int, int, int] | None = None, kind: str = "body") -> None:
+        produce(len(el), self.name, self.limits, "Word 元素")
         for child in el:
             tag = child.tag
             if tag == W + "p":
@@ -268,7 +270,7 @@ def read_docx(data: bytes, name: str, limits: Limits, fmt: str = "docx") -> Docu
     body = root.find(W + "body")
     if body is None:
         raise BulletinReadError(name, "word/document.xml has no body")
-    reader = _Reader(zf, name)
+    reader = _Reader(zf, name, limits)
     reader.block(body)
     reader.parts("header")
     reader.parts("footer")

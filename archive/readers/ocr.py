@@ -21,11 +21,12 @@ from pathlib import Path
 
 from archive.document import Document
 from archive.errors import BulletinReadError
+from archive.readers.budget import check_temp, grant
 from archive.readers.layout import Char, Line, line_text, paragraphs_from_lines
 from archive.readers.limits import Limits
 from archive.readers.sandbox import run_lines
 
-__all__ = ["ocr_pages", "ocr_pdf", "read_image", "Progress"]
+__all__ = ["check_ocr_pages", "ocr_pages", "ocr_pdf", "read_image", "Progress"]
 
 Progress = Callable[[str, int, int, float], None]  # (file, page, pages, confidence)
 
@@ -88,6 +89,16 @@ def _group_lines(items: list[list], page: int, unit: float) -> list[Line]:
     return out
 
 
+def check_ocr_pages(pages: int, name: str, limits: Limits) -> None:
+    """BulletinReadError before anything is rendered when a file has more pages to OCR than the cap.
+
+    The cap refuses rather than truncates: a scan indexed in part would look complete."""
+    if pages > limits.ocr_pages:
+        raise BulletinReadError(
+            name, f"超出 OCR 页数预算：需要 OCR 的页面有 {pages:,} 页（ocr_pages 上限 {limits.ocr_pages:,} 页，"
+                  "可用 --ocr-pages N 或 BULLETINS_OCR_PAGES 调高），已拒绝，未渲染任何页面")
+
+
 def ocr_pages(folder: Path, pages: int, name: str, fmt: str, limits: Limits, dpi: int,
               meta: dict[str, str] | None = None, progress: Progress | None = None) -> Document:
     """OCR page-0001.png … in `folder` in a killable child process; a Document of format `fmt`."""
@@ -106,6 +117,7 @@ def ocr_pages(folder: Path, pages: int, name: str, fmt: str, limits: Limits, dpi
         results[int(page["page"])] = page
         progress(name, int(page["page"]), pages, conf)
 
+    grant(budget)  # the reading worker's wall time grows by the OCR's own budget
     env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "2"), PYTHONWARNINGS="ignore")
     run_lines([sys.executable, "-m", "archive.readers.ocr_worker", str(folder), str(pages)], name,
               f"OCR of {pages} page(s)", budget, on_line, env=env)
@@ -133,6 +145,7 @@ def ocr_pdf(data: bytes, name: str, limits: Limits, pages: int, meta: dict[str, 
     """An image-only PDF: pages rendered at limits.ocr_dpi, then OCR."""
     import pypdfium2 as pdfium
 
+    check_ocr_pages(pages, name, limits)
     scale = limits.ocr_dpi / 72
     with tempfile.TemporaryDirectory(prefix="bulletin-ocr-") as tmp:
         doc = pdfium.PdfDocument(data)
@@ -145,6 +158,7 @@ def ocr_pdf(data: bytes, name: str, limits: Limits, pages: int, meta: dict[str, 
                                                   f"pixels (limit {limits.max_pixels:,})")
                 page.render(scale=scale, grayscale=True).to_pil().save(Path(tmp) / f"page-{k + 1:04d}.png")
                 page.close()
+                check_temp(Path(tmp), name, limits)  # one page at a time, within the temp budget
         finally:
             doc.close()
         return ocr_pages(Path(tmp), pages, name, "pdf-ocr", limits, limits.ocr_dpi, meta, progress)
@@ -168,6 +182,7 @@ def read_image(data: bytes, name: str, limits: Limits, progress: Progress | None
             frames = getattr(img, "n_frames", 1)
             if frames > limits.max_pages:
                 raise BulletinReadError(name, f"image of {frames} frames (limit {limits.max_pages})")
+            check_ocr_pages(frames, name, limits)
             dpi = img.info.get("dpi", (limits.ocr_dpi, limits.ocr_dpi))[0] or limits.ocr_dpi
             with tempfile.TemporaryDirectory(prefix="bulletin-ocr-") as tmp:
                 for k in range(frames):
@@ -176,6 +191,7 @@ def read_image(data: bytes, name: str, limits: Limits, progress: Progress | None
                     if fw * fh > limits.max_pixels:
                         raise BulletinReadError(name, f"frame {k + 1} of {fw}×{fh} pixels (limit {limits.max_pixels:,})")
                     img.convert("L").save(Path(tmp) / f"page-{k + 1:04d}.png")
+                    check_temp(Path(tmp), name, limits)
                 return ocr_pages(Path(tmp), frames, name, "image", limits, float(dpi), {}, progress)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise BulletinReadError(name, f"image refused as a decompression bomb ({exc})") from None

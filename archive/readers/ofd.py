@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from archive.document import Document
 from archive.errors import BulletinReadError
+from archive.readers.budget import produce
 from archive.readers.layout import Char, Line, line_text, paragraphs_from_lines
 from archive.readers.limits import Limits
 from archive.readers.safezip import SafeZip
@@ -27,6 +28,7 @@ from archive.readers.xml import parse_xml
 __all__ = ["read_ofd"]
 
 _PT_PER_MM = 72 / 25.4
+_MAX_DEPTH = 20  # nesting of layers, blocks and composite units followed
 
 
 def _local(tag: str) -> str:
@@ -87,6 +89,7 @@ class _Reader:
         self.media: dict[str, str] = {}  # MultiMedia ID → part path of the image
         self.images: list[tuple[float, str]] = []  # (area in mm², media ID) on the page being read
         self.parts_read = 0
+        self.costs: dict[str, int] = {}  # composite unit ID → objects placing it produces
 
     def xml(self, part: str) -> ET.Element:
         self.parts_read += 1
@@ -124,18 +127,47 @@ class _Reader:
                             if file is not None and (file.text or "").strip() and media.get("Type", "Image") == "Image":
                                 self.media[media.get("ID", "")] = self.resolve(media_dir, file.text or "")
 
-    def objects(self, el: ET.Element, ox: float, oy: float, out: list[_Glyphs], depth: int = 0) -> None:
-        if depth > 20:
+    def unit_cost(self, uid: str, depth: int = 0, stack: frozenset[str] = frozenset()) -> int:
+        """Objects that placing composite unit `uid` produces, its nested placements multiplied out
+        (memoised: an OFD of units that each place the one below ten times is priced before it is expanded)."""
+        if uid in self.costs:
+            return self.costs[uid]
+        unit = self.composites.get(uid)
+        if unit is None or depth > _MAX_DEPTH:
+            return 0
+        if uid in stack:  # a unit that places itself: endless
+            return self.limits.max_objects + 1
+        total, todo = 0, [unit[0]]
+        while todo and total <= self.limits.max_objects:
+            el = todo.pop()
+            total += len(el)
+            for obj in el:
+                tag = _local(obj.tag)
+                if tag in ("Layer", "PageBlock", "Content"):
+                    todo.append(obj)
+                elif tag == "CompositeObject":
+                    total += self.unit_cost(obj.get("ResourceID", ""), depth + 1, stack | {uid})
+        self.costs[uid] = total
+        return total
+
+    def objects(self, el: ET.Element, ox: float, oy: float, out: list[_Glyphs], depth: int = 0,
+                priced: bool = False) -> None:
+        if depth > _MAX_DEPTH:
             return
+        if not priced:  # counted as placed: what a unit places is priced when the unit is
+            produce(len(el), self.name, self.limits, "OFD 图元")
         for obj in el:
             tag = _local(obj.tag)
             if tag in ("Layer", "PageBlock", "Content"):
-                self.objects(obj, ox, oy, out, depth + 1)
+                self.objects(obj, ox, oy, out, depth + 1, priced)
             elif tag == "CompositeObject":
                 box = _floats(obj.get("Boundary"))
-                unit = self.composites.get(obj.get("ResourceID", ""))
+                rid = obj.get("ResourceID", "")
+                unit = self.composites.get(rid)
                 if unit is not None and len(box) >= 2:
-                    self.objects(unit[0], ox + box[0], oy + box[1], out, depth + 1)
+                    if not priced:
+                        produce(self.unit_cost(rid), self.name, self.limits, "OFD 图元（复合图元展开后）")
+                    self.objects(unit[0], ox + box[0], oy + box[1], out, depth + 1, True)
             elif tag == "TextObject":
                 self.text_object(obj, ox, oy, out)
             elif tag == "ImageObject":
@@ -176,6 +208,7 @@ class _Reader:
                 cx += advance
                 cy += dys[k] if k < len(dys) else 0.0
             x, y = cx, cy
+        produce(len(chars), self.name, self.limits, "字形")
         if chars:
             out.append(_Glyphs(chars, bool(bold), None if color in (None, "#000000") else color))
 
@@ -229,8 +262,10 @@ def _ocr_scanned(zf: SafeZip, name: str, limits: Limits, page_images: list[str |
 
     from PIL import Image, UnidentifiedImageError
 
-    from archive.readers.ocr import ocr_pages
+    from archive.readers.budget import check_temp
+    from archive.readers.ocr import check_ocr_pages, ocr_pages
 
+    check_ocr_pages(len(page_images), name, limits)
     dpi = float(limits.ocr_dpi)
     with tempfile.TemporaryDirectory(prefix="bulletin-ocr-") as tmp:
         for k, part in enumerate(page_images, 1):
@@ -247,6 +282,7 @@ def _ocr_scanned(zf: SafeZip, name: str, limits: Limits, page_images: list[str |
                         raise BulletinReadError(name, f"page {k} image of {img.width}×{img.height} pixels "
                                                       f"(limit {limits.max_pixels:,}): refused as a decompression bomb")
                     img.convert("L").save(out)
+                    check_temp(Path(tmp), name, limits)
                     if k == 1:
                         dpi = float(img.info.get("dpi", (dpi, dpi))[0] or dpi)
             except (Image.DecompressionBombError, Image.DecompressionBombWarning, UnidentifiedImageError, OSError,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from archive.document import Document
 from archive.errors import BulletinReadError
+from archive.readers.budget import grant
 from archive.readers.docx import read_docx
 from archive.readers.limits import Limits
 from archive.readers.sandbox import run_budgeted
@@ -34,6 +35,7 @@ def convert_to_docx(data: bytes, name: str, fmt: str, limits: Limits) -> bytes:
         src = Path(tmp) / f"source.{fmt}"
         src.write_bytes(data)
         out = Path(tmp) / "out"
+        grant(limits.convert_seconds)  # the reading worker's wall time grows by the conversion's budget
         result = run_budgeted(
             [exe, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore", "--nologo",
              "--nolockcheck", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(src)],

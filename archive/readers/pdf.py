@@ -18,6 +18,7 @@ from collections import Counter
 
 from archive.document import Document
 from archive.errors import BulletinReadError
+from archive.readers.budget import produce
 from archive.readers.layout import Char, Line, line_text, paragraphs_from_lines
 from archive.readers.limits import Limits
 
@@ -130,7 +131,9 @@ def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
         for k in range(pages):
             page = doc[k]
             try:
-                lines += _page_lines(page, k + 1)
+                got = _page_lines(page, k + 1)
+                produce(sum(len(ln.text) for ln in got) + len(got), name, limits, "PDF 字符")
+                lines += got
             finally:
                 page.close()
     except pdfium.PdfiumError as exc:

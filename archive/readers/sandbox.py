@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from archive.errors import BulletinReadError
+from archive.readers.budget import helper_preexec
 
 __all__ = ["run_lines", "run_budgeted"]
 
@@ -31,7 +32,8 @@ def run_budgeted(cmd: Sequence[str], name: str, what: str, seconds: float, env: 
     """Run `cmd`; past `seconds` its whole process group is killed and BulletinReadError raised."""
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                start_new_session=True, env=env, cwd=cwd)
+                                start_new_session=True, env=env, cwd=cwd,
+                                preexec_fn=helper_preexec())
     except OSError as exc:
         raise BulletinReadError(name, f"{what}: cannot start {cmd[0]} ({exc.strerror or exc})") from None
     try:
@@ -53,7 +55,7 @@ def run_lines(cmd: Sequence[str], name: str, what: str, seconds: float,
     """
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                start_new_session=True, env=env)
+                                start_new_session=True, env=env, preexec_fn=helper_preexec())
     except OSError as exc:
         raise BulletinReadError(name, f"{what}: cannot start {cmd[0]} ({exc.strerror or exc})") from None
     deadline = time.monotonic() + seconds

@@ -1,0 +1,398 @@
+"""One budget for every file: each file is read and parsed in a forked worker process.
+
+`run_within_budget(fn, name, limits)` forks a worker that runs `fn()` and sends
+its result back through a pipe. The worker runs under the per-file budget of
+`Limits` whatever the format, so that the next bomb shape is caught too:
+
+- address space: RLIMIT_AS at what the worker starts with plus `memory_bytes`
+  (a MemoryError, or the worker's death, is the named rejection);
+- CPU: RLIMIT_CPU of `cpu_seconds` (SIGXCPU kills it);
+- wall time: the parent kills the worker's process group past `wall_seconds`,
+  plus the budget a conversion or OCR asks for (`grant`), never more;
+- temporary disk: the worker's own folder (its TMPDIR), of at most `temp_bytes`
+  (`check_temp`; RLIMIT_FSIZE caps any one file written), removed by the
+  parent whatever the worker's end; folders left by a killed run are removed
+  at the next start;
+- objects produced: readers count what they make (`produce`) against
+  `max_objects`, so a structure that multiplies (an OFD's nested composite
+  units) is stopped by what it produces, not by its depth.
+
+A helper program (LibreOffice, the OCR worker) gets its own address space and
+is killed with the worker (PR_SET_PDEATHSIG). `parse_within_budget(path)` is
+the one entry `bulletins check`, `add` and `index` read files through.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import gc
+import os
+import pickle
+import resource
+import select
+import shutil
+import signal
+import struct
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from archive.errors import BulletinError, BulletinParseError, BulletinReadError
+from archive.readers.limits import Limits
+
+if TYPE_CHECKING:
+    from archive.model import Bulletin
+
+__all__ = ["check_temp", "grant", "helper_preexec", "parse_within_budget", "produce", "reset", "run_within_budget",
+           "temp_root"]
+
+T = TypeVar("T")
+
+_PR_SET_PDEATHSIG = 1
+_HEADER = struct.Struct("!cI")  # message kind, payload length
+_MB = 1024 * 1024
+
+# State of this process as a reading worker (set in the child after the fork).
+_channel: int | None = None
+_produced = 0
+_limits: Limits | None = None
+
+
+def _gib(n: int) -> str:
+    return f"{n / _MB:,.0f} MB"
+
+
+# -- in the worker: what readers call ------------------------------------------
+
+
+def reset(limits: Limits | None = None) -> None:
+    """Start counting a new file's objects (read_bytes calls it)."""
+    global _produced, _limits
+    _produced = 0
+    if limits is not None:
+        _limits = limits
+
+
+def produce(n: int, name: str, limits: Limits, what: str = "对象") -> None:
+    """Count `n` more objects made from the file `name`; BulletinReadError past `max_objects`."""
+    global _produced
+    _produced += n
+    if _produced > limits.max_objects:
+        raise BulletinReadError(
+            name, f"超出对象预算：读取时生成的对象（{what}）已超过 {limits.max_objects:,} 个（max_objects，"
+                  "可用 BULLETINS_READ_OBJECTS 调高）")
+
+
+def grant(seconds: float) -> None:
+    """Ask the parent for `seconds` more wall time (a helper program's own budget)."""
+    if _channel is not None:
+        _send(_channel, b"g", pickle.dumps(float(seconds)))
+
+
+def check_temp(folder: Path, name: str, limits: Limits) -> None:
+    """BulletinReadError when the files under `folder` pass the temporary disk budget."""
+    used = sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
+    if used > limits.temp_bytes:
+        raise BulletinReadError(
+            name, f"超出临时磁盘预算：临时文件已占 {_gib(used)}（temp_bytes 上限 {_gib(limits.temp_bytes)}，"
+                  "可用 BULLETINS_READ_TEMP_MB 调高）")
+
+
+_libc: Any = None
+
+
+def _load_libc() -> Any:
+    """The C library (for prctl), loaded once in the parent: a dlopen per worker costs milliseconds."""
+    global _libc
+    if _libc is None:
+        try:
+            _libc = ctypes.CDLL(None, use_errno=True)
+        except OSError:
+            _libc = False
+    return _libc
+
+
+def _prctl_deathsig() -> None:
+    try:
+        libc = _load_libc()
+        if libc:
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except AttributeError:  # not Linux: the wall-time kill still applies
+        pass
+
+
+def helper_preexec(limits: Limits | None = None) -> Callable[[], None]:
+    """A Popen preexec_fn for a helper program: its own address space budget (not the worker's),
+    and killed when the process that started it dies."""
+    lim = limits or _limits or Limits()
+
+    def setup() -> None:
+        _prctl_deathsig()
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        soft = lim.helper_memory_bytes if hard == resource.RLIM_INFINITY else min(lim.helper_memory_bytes, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+            # the helper's time is bounded by its own wall-time budget (sandbox.py), not the worker's CPU
+            resource.setrlimit(resource.RLIMIT_CPU, (resource.getrlimit(resource.RLIMIT_CPU)[1],) * 2)
+        except (ValueError, OSError):
+            pass
+    return setup
+
+
+# -- the pipe ---------------------------------------------------------------------
+
+
+def _send(fd: int, kind: bytes, payload: bytes) -> None:
+    data = _HEADER.pack(kind, len(payload)) + payload
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def _vm_size() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _child(fn: Callable[[], Any], wfd: int, folder: Path, name: str, limits: Limits, base: int) -> None:
+    """The worker: limits set, then fn(); the result (or the named error) goes to the parent."""
+    global _channel, _limits
+    code = 0
+    try:
+        gc.disable()  # short-lived: a collection would only copy the parent's pages (refcounting frees the rest)
+        _channel, _limits = wfd, limits
+        os.setpgid(0, 0)
+        _prctl_deathsig()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGXFSZ, signal.SIG_DFL)  # Python ignores it: past RLIMIT_FSIZE the worker dies
+        tempfile.tempdir = str(folder)
+        os.environ["TMPDIR"] = str(folder)
+        cpu = max(1, int(limits.cpu_seconds + 0.999))
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu if hard == resource.RLIM_INFINITY else min(cpu, hard), hard))
+        fsize = max(_MB, limits.temp_bytes)
+        _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, hard))
+        if base:
+            _, hard = resource.getrlimit(resource.RLIMIT_AS)
+            resource.setrlimit(resource.RLIMIT_AS, (base + limits.memory_bytes, hard))
+        reset(limits)
+        try:
+            result = fn()
+            payload = pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL)
+        except BulletinError as ex:
+            payload = pickle.dumps(("error", type(ex).__name__, ex.reason))
+        except MemoryError:
+            payload = pickle.dumps(("error", "BulletinReadError", _memory_reason(limits)))
+        except RecursionError:
+            payload = pickle.dumps(("error", "BulletinReadError",
+                                    f"文档结构嵌套过深：读取时递归超过 {sys.getrecursionlimit():,} 层，已拒绝"))
+        except Exception as ex:  # a reader or parser bug: named, never a traceback
+            where = traceback.extract_tb(ex.__traceback__)[-1:]
+            at = f"（{Path(where[0].filename).name}:{where[0].lineno}）" if where else ""
+            payload = pickle.dumps(("error", "BulletinReadError", f"读取失败：{type(ex).__name__}: {ex}{at}"[:500]))
+        _send(wfd, b"r", payload)
+    except MemoryError:
+        code = 3
+    except BaseException:
+        code = 4
+    finally:
+        os._exit(code)
+
+
+def _memory_reason(limits: Limits) -> str:
+    return (f"超出内存预算：读取时需要的地址空间超过 {_gib(limits.memory_bytes)}（memory_bytes，"
+            "可用 BULLETINS_READ_MEMORY_MB 调高）")
+
+
+def temp_root() -> Path:
+    """The folder under which each reading process has its workers' temporary folder (`<pid>-0`)."""
+    return Path(tempfile.gettempdir()) / f"bulletins-read-{os.getuid()}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_cleaned: Path | None = None  # the temp root whose stale folders this process removed
+
+
+def remove_stale_temp() -> list[Path]:
+    """Remove per-file temporary folders whose run has ended (a killed `index`); the removed ones."""
+    removed = []
+    root = temp_root()
+    try:
+        entries = list(root.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        pid = entry.name.split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
+_folder: tuple[int, Path] | None = None
+
+
+def _worker_folder() -> Path:
+    """This process's folder for its workers' temporary files (`<pid>-0`), made once (stale ones
+    of ended runs removed first); it is empty whenever no worker runs."""
+    global _cleaned, _folder
+    root = temp_root()
+    if _folder is not None and _folder[0] == os.getpid() and _folder[1].parent == root and _folder[1].is_dir():
+        return _folder[1]
+    if _cleaned != root:
+        remove_stale_temp()
+        _cleaned = root
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder = root / f"{os.getpid()}-0"
+    shutil.rmtree(folder, ignore_errors=True)  # left by an earlier process of the same pid
+    folder.mkdir(mode=0o700)
+    _folder = (os.getpid(), folder)
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def _empty(folder: Path) -> None:
+    """Remove whatever a worker left in `folder` (a killed worker's page images)."""
+    with os.scandir(folder) as it:
+        for entry in it:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
+
+
+def _kill_group(pid: int) -> None:
+    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            target()
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _death_reason(status: int, limits: Limits) -> str:
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        if sig == signal.SIGXCPU:
+            return (f"超出 CPU 预算：读取用时超过 {limits.cpu_seconds:g} 秒 CPU（cpu_seconds，"
+                    "可用 BULLETINS_READ_CPU_SECONDS 调高），已终止")
+        if sig == signal.SIGXFSZ:
+            return (f"超出临时磁盘预算：写出的文件超过 {_gib(limits.temp_bytes)}（temp_bytes，"
+                    "可用 BULLETINS_READ_TEMP_MB 调高），已终止")
+        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+        return f"读取进程异常终止（{name}），可能超出内存预算 {_gib(limits.memory_bytes)}，已拒绝"
+    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
+    if code == 3:
+        return _memory_reason(limits)
+    return f"读取进程异常退出（退出码 {code}），已拒绝"
+
+
+def run_within_budget(fn: Callable[[], T], name: str, limits: Limits | None = None) -> T:
+    """`fn()` run in a forked worker under the per-file budget of `limits` (default: Limits.from_env()).
+
+    Raises the worker's BulletinError as it was, and BulletinReadError(name, reason) naming
+    the budget that was passed, or the worker's failure; its temporary folder is removed."""
+    limits = limits or Limits.from_env()
+    _load_libc()
+    folder = _worker_folder()
+    base = _vm_size()  # the worker starts with the parent's address space (read here: cheaper than in it)
+    rfd, wfd = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        os.close(rfd)
+        _child(fn, wfd, folder, name, limits, base)
+    os.close(wfd)
+    try:
+        os.setpgid(pid, pid)
+    except OSError:
+        pass
+    deadline = time.monotonic() + limits.wall_seconds
+    allowed = limits.wall_seconds
+    buf = bytearray()
+    result: tuple | None = None
+    timed_out = False
+    status = 0
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                break
+            ready, _, _ = select.select([rfd], [], [], min(left, 1.0))
+            if not ready:
+                continue
+            chunk = os.read(rfd, 1 << 20)
+            if not chunk:
+                break
+            buf += chunk
+            while len(buf) >= _HEADER.size:
+                kind, size = _HEADER.unpack_from(buf)
+                if len(buf) < _HEADER.size + size:
+                    break
+                payload = bytes(buf[_HEADER.size:_HEADER.size + size])
+                del buf[:_HEADER.size + size]
+                if kind == b"g":
+                    extra = max(0.0, float(pickle.loads(payload)))
+                    deadline += extra
+                    allowed += extra
+                elif kind == b"r":
+                    result = pickle.loads(payload)
+    finally:
+        os.close(rfd)
+        if timed_out or result is None:
+            _kill_group(pid)
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            status = 0
+        _kill_group(pid)  # anything the worker left in its group
+        _empty(folder)
+    if timed_out:
+        raise BulletinReadError(
+            name, f"超出时间预算：读取超过 {allowed:g} 秒（wall_seconds {limits.wall_seconds:g} 秒"
+                  f"{'，含转换或 OCR 的预算' if allowed > limits.wall_seconds else ''}，"
+                  "可用 BULLETINS_READ_SECONDS 调高），已终止")
+    if result is None:
+        raise BulletinReadError(name, _death_reason(status, limits))
+    if result[0] == "ok":
+        return result[1]
+    _, kind, reason = result
+    raise (BulletinParseError if kind == "BulletinParseError" else BulletinReadError)(name, reason)
+
+
+def parse_within_budget(path: Path, limits: Limits | None = None) -> Bulletin:
+    """Read and parse the file at `path` (archive.parse) in a worker under the per-file budget.
+
+    Raises BulletinReadError or BulletinParseError naming the file and the reason."""
+    from archive.parse import parse_document
+    from archive.readers import read_document
+
+    limits = limits or Limits.from_env()
+    return run_within_budget(lambda: parse_document(read_document(Path(path), limits)), str(path), limits)

@@ -1,0 +1,279 @@
+"""The per-file budget (issue 18): bombs that per-format limits miss are named rejections in
+`check`, `add` and `index` alike, and the run goes on with the other files."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.errors import BulletinReadError
+from archive.readers import Limits, read_file_bytes
+from archive.readers import budget
+from archive.readers.limits import BUDGET_SETTINGS, BudgetSettingError, budget_table
+from bulletins.cli import cli
+from tests import bombs, docgen
+from tests.docgen import SEED
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bulletins(args: list[str], tmp: Path, timeout: float = 120, env: dict[str, str] | None = None
+               ) -> subprocess.CompletedProcess:
+    """`bulletins ARGS` in its own process, its temp folder `tmp`, with a hang guard and a 3 GB
+    address-space cap (so that the old, unbudgeted reading fails the test instead of the machine)."""
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, resource.RLIM_INFINITY))
+
+    full_env = {**os.environ, "TMPDIR": str(tmp), "BULLETINS_CACHE": "", **(env or {})}
+    return subprocess.run([sys.executable, "-c", "from bulletins.cli import cli; cli()", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=timeout, env=full_env, preexec_fn=cap)
+
+
+def _run_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    return folder
+
+
+# -- the cases of issue 18 --------------------------------------------------------
+
+
+def test_ofd_of_nested_composite_units_is_refused_by_the_object_budget(tmp_path):
+    bomb = bombs.write_ofd_composite_bomb(tmp_path / "bomb.ofd")
+    assert bomb.stat().st_size < 1600  # 10**7 text objects from 1.5 KB
+    started = time.monotonic()
+    r = _bulletins(["check", str(bomb), str(SEED)], _run_dir(tmp_path))
+    assert time.monotonic() - started < 60
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"rejected {bomb}: 超出对象预算" in r.stderr and "2,000,000" in r.stderr  # names the budget and its value
+    assert "1 of 2 file(s) rejected" in r.stderr
+    assert "江苏精神文明建设简报" in r.stdout  # the run went on
+
+
+def test_image_only_pdf_of_1000_pages_is_refused_before_any_page_is_rendered(tmp_path):
+    pdf = docgen.write_raw_pdf(tmp_path / "scan.pdf", pages=1000)  # no text layer: OCR would read it
+    tmp = _run_dir(tmp_path)
+    started = time.monotonic()
+    r = _bulletins(["check", str(pdf)], tmp)
+    assert time.monotonic() - started < 60  # not an hour of rendering
+    assert r.returncode == 1
+    assert "超出 OCR 页数预算：需要 OCR 的页面有 1,000 页（ocr_pages 上限 20 页" in r.stderr
+    assert "--ocr-pages N" in r.stderr
+    assert not any(tmp.rglob("*.png"))  # nothing rendered, nothing left behind
+    assert [p for p in tmp.rglob("*") if p.is_dir() and p.parent.name.startswith("bulletins-read")] == []
+
+
+def test_the_ocr_cap_is_the_operators_to_set(tmp_path):
+    pdf = docgen.write_raw_pdf(tmp_path / "three.pdf", pages=3)
+    r = _bulletins(["check", str(pdf)], _run_dir(tmp_path), env={"BULLETINS_OCR_PAGES": "2"})
+    assert "需要 OCR 的页面有 3 页（ocr_pages 上限 2 页" in r.stderr
+    r = CliRunner().invoke(cli, ["check", "--ocr-pages", "1", str(pdf)])
+    assert "需要 OCR 的页面有 3 页（ocr_pages 上限 1 页" in r.stderr
+    assert os.environ.get("BULLETINS_OCR_PAGES") is None  # the option does not outlive the command
+    r = CliRunner().invoke(cli, ["check", str(pdf)], env={"BULLETINS_READ_MEMORY_MB": "lots"})
+    assert r.exit_code == 2 and "BULLETINS_READ_MEMORY_MB='lots' 无效" in r.output
+    assert Limits.from_env({"BULLETINS_OCR_PAGES": "200", "BULLETINS_READ_TEMP_MB": "64"}) == Limits(
+        ocr_pages=200, temp_bytes=64 * 1024 * 1024)
+    with pytest.raises(BudgetSettingError):
+        Limits.from_env({"BULLETINS_READ_SECONDS": "-5"})
+
+
+def test_docx_of_3000_nested_content_controls_is_a_named_rejection_in_check(tmp_path):
+    deep = bombs.write_deep_docx(tmp_path / "deep.docx")
+    r = CliRunner().invoke(cli, ["check", str(deep), str(SEED)])
+    assert r.exception is None or isinstance(r.exception, SystemExit)  # no RecursionError traceback
+    assert r.exit_code == 1
+    assert f"rejected {deep}: 文档结构嵌套过深" in r.stderr
+    assert "江苏精神文明建设简报" in r.stdout
+
+
+def test_add_of_a_good_and_a_deep_docx_indexes_the_good_one_only(tmp_path):
+    good = docgen.write_docx(SEED.read_text("utf-8"), tmp_path / "good.docx")
+    deep = bombs.write_deep_docx(tmp_path / "deep.docx")
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    r = CliRunner().invoke(cli, ["add", "--json", str(good), str(deep), "--corpus", str(corpus), "--index", str(index)])
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    assert r.exit_code == 1  # one file rejected
+    assert f"rejected {deep}: 文档结构嵌套过深" in r.stderr
+    assert sorted(p.name for p in corpus.iterdir()) == ["江苏精神文明建设简报-2022-第11期.docx"]
+    summary = json.loads(r.stdout.strip().splitlines()[-1])
+    assert summary["added"] == 1 and summary["articles"] > 0
+    hits = CliRunner().invoke(cli, ["search", "--index", str(index), "--json", "志愿服务"])
+    assert "江苏精神文明建设简报" in hits.output
+
+
+@pytest.mark.parametrize("command", ["check", "add"])
+def test_a_fifo_and_dev_zero_are_refused_not_read(tmp_path, command):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    extra = ["--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "index")] if command == "add" else []
+    r = _bulletins([command, str(fifo), "/dev/zero", str(SEED), *extra], _run_dir(tmp_path), timeout=90)
+    assert f"rejected {fifo}: 不是普通文件（命名管道（FIFO））" in r.stderr
+    assert "rejected /dev/zero: 不是普通文件（字符设备）" in r.stderr
+    assert "Traceback" not in r.stderr and r.returncode == 1
+    if command == "add":
+        assert [p.name for p in (tmp_path / "corpus").iterdir()] == [SEED.name]
+
+
+def test_only_regular_files_are_read_and_the_bytes_read_are_capped(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_bytes(SEED.read_bytes() * 4)
+    limit = len(SEED.read_bytes())
+    with pytest.raises(BulletinReadError, match=f"file of more than {limit:,} bytes"):
+        read_file_bytes(big, Limits(max_file_bytes=limit))
+    assert read_file_bytes(SEED) == SEED.read_bytes()
+    with pytest.raises(BulletinReadError, match="不是普通文件（文件夹）"):
+        read_file_bytes(tmp_path)
+
+
+def test_a_fifo_met_while_scanning_the_corpus_is_skipped_with_a_warning(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / SEED.name).write_bytes(SEED.read_bytes())
+    os.mkfifo(corpus / "管道.txt")
+    r = _bulletins(["index", "--json", "--corpus", str(corpus), "--index", str(tmp_path / "index")], _run_dir(tmp_path),
+                   timeout=120)
+    summary = json.loads(r.stdout.strip().splitlines()[-1])
+    assert summary["added"] == 1
+    assert "管道.txt: 不是普通文件（命名管道（FIFO）），只读取普通文件：已跳过" in summary["warnings"]
+
+
+def test_check_add_and_index_reject_a_bomb_with_the_same_reason(tmp_path):
+    bomb = bombs.write_ofd_composite_bomb(tmp_path / "bomb.ofd")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / SEED.name).write_bytes(SEED.read_bytes())
+    (corpus / "bomb.ofd").write_bytes(bomb.read_bytes())
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["check", str(bomb)]).stderr
+    added = runner.invoke(cli, ["add", str(bomb), "--corpus", str(tmp_path / "c2"), "--index", str(tmp_path / "i2")])
+    indexed = runner.invoke(cli, ["index", "--json", "--corpus", str(corpus), "--index", str(tmp_path / "index")])
+    reason = checked.split(": ", 1)[1].splitlines()[0]
+    assert reason.startswith("超出对象预算")
+    assert f"rejected {bomb}: {reason}" in added.stderr
+    summary = json.loads(indexed.stdout.strip().splitlines()[-1])
+    assert summary["rejected"] == [{"path": "bomb.ofd", "reason": reason}]
+    assert summary["added"] == 1 and summary["articles"] > 0
+
+
+# -- the budget itself, whatever the shape of the next bomb ------------------------
+
+
+def _spin() -> None:
+    while True:
+        pass
+
+
+def _hog() -> bytes:
+    chunks = []
+    while True:
+        chunks.append(bytearray(64 * 1024 * 1024))
+
+
+def _fill_temp() -> None:
+    import tempfile
+
+    with open(Path(tempfile.gettempdir()) / "page.png", "wb") as fh:
+        for _ in range(64):
+            fh.write(bytes(1024 * 1024))
+
+
+def test_each_budget_is_a_named_rejection():
+    cases = [
+        (_spin, Limits(cpu_seconds=1, wall_seconds=60), "超出 CPU 预算：读取用时超过 1 秒 CPU"),
+        (lambda: time.sleep(60), Limits(wall_seconds=1), "超出时间预算：读取超过 1 秒"),
+        (_hog, Limits(memory_bytes=256 * 1024 * 1024), "超出内存预算：读取时需要的地址空间超过 256 MB"),
+        (_fill_temp, Limits(temp_bytes=4 * 1024 * 1024), "超出临时磁盘预算：写出的文件超过 4 MB"),
+    ]
+    for fn, limits, reason in cases:
+        started = time.monotonic()
+        with pytest.raises(BulletinReadError) as info:
+            budget.run_within_budget(fn, "bomb.bin", limits)
+        assert time.monotonic() - started < 30
+        assert info.value.path == "bomb.bin" and info.value.reason.startswith(reason), info.value.reason
+
+
+def test_a_reader_bug_is_named_not_a_traceback():
+    with pytest.raises(BulletinReadError) as info:
+        budget.run_within_budget(lambda: {}["missing"], "odd.docx", Limits())
+    assert info.value.reason.startswith("读取失败：KeyError: 'missing'")
+    assert budget.run_within_budget(lambda: ("结果", 3), "ok.txt", Limits()) == ("结果", 3)
+
+
+def test_the_temp_folder_goes_whatever_the_end_and_stale_ones_at_the_next_start(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    seen: list[str] = []
+
+    def killed() -> None:
+        (Path(tempfile.gettempdir()) / "page-0001.png").write_bytes(b"x")
+        os.kill(os.getpid(), 9)
+
+    with pytest.raises(BulletinReadError, match="读取进程异常终止（SIGKILL）"):
+        budget.run_within_budget(killed, "scan.pdf", Limits())
+    root = budget.temp_root()
+    assert [p for p in root.rglob("*") if p.is_file()] == []  # the killed worker's page is gone
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = root / f"{int(dead.stdout)}-7"
+    stale.mkdir()
+    (stale / "page-0001.png").write_bytes(b"x")
+    live = root / f"{os.getppid()}-1"
+    live.mkdir()
+    assert budget.remove_stale_temp() == [stale]
+    assert live.exists() and not stale.exists()
+    seen.append("ok")
+
+
+def test_the_readme_operations_section_names_every_budget():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ops = readme[readme.index("## Operations"):readme.index("## Corpus formats")]
+    assert budget_table() in ops
+    for s in BUDGET_SETTINGS:
+        assert s.envvar in ops
+    assert "--ocr-pages" in ops
+
+
+def _processes_naming(text: str) -> list[int]:
+    out = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if text in (proc / "cmdline").read_bytes().decode("utf-8", "replace"):
+                    out.append(int(proc.name))
+            except OSError:
+                continue
+    return out
+
+
+def test_a_run_killed_during_ocr_leaves_no_process_and_its_pages_go_at_the_next_start(tmp_path):
+    pdf = docgen.write_raw_pdf(tmp_path / "scan.pdf", pages=3)
+    tmp = _run_dir(tmp_path)
+    env = {**os.environ, "TMPDIR": str(tmp), "BULLETINS_CACHE": ""}
+    proc = subprocess.Popen([sys.executable, "-c", "from bulletins.cli import cli; cli()", "check", str(pdf)],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while not _processes_naming(str(tmp)) and time.monotonic() < deadline:  # the OCR worker, given the folder
+            time.sleep(0.05)
+        assert _processes_naming(str(tmp)), "OCR never started"
+        assert any(tmp.rglob("page-*.png"))
+    finally:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 10
+    while _processes_naming(str(tmp)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_naming(str(tmp)) == []  # the reading worker and the OCR worker died with the run
+    assert any(tmp.rglob("page-*.png"))  # what a kill -9 leaves …
+    r = _bulletins(["check", str(SEED)], tmp)
+    assert r.returncode == 0
+    assert not any(tmp.rglob("page-*.png"))  # … the next start removes
