@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bulletins.options import corpus_option, index_option
+from bulletins.options import corpus_option, index_option, workers_option
 from indexer.settings import WAIT
 
 if TYPE_CHECKING:  # the build module (and Whoosh's writer) load only when indexing
@@ -45,12 +45,13 @@ def use_reader_cache(index: Path) -> None:
 
 def _run(
     corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, as_json: bool,
-    allow_removal: bool = False, added: list[str] | None = None,
+    allow_removal: bool = False, added: list[str] | None = None, workers: str | None = None,
 ) -> int:
     """A full run, or with `added` (names `add` placed in the corpus) just those files
     (indexer.update), falling back to a full run where that path cannot be taken."""
     from archive.corpus import CorpusUnavailableError
     from indexer.build import RemovalRefusedError, build_index
+    from indexer.distribute import DistributeError
     from indexer.store import IndexBusyError, IndexLayoutError
 
     use_reader_cache(index)  # worker processes inherit it
@@ -60,6 +61,11 @@ def _run(
 
     t0 = time.perf_counter()
     tty = sys.stderr.isatty()
+    pre_read = None
+    if workers:
+        from indexer.distribute import remote_reader
+
+        pre_read = remote_reader(workers, None if as_json else lambda line: click.echo(line, err=True))
     try:
         report = None
         if added is not None:
@@ -71,9 +77,12 @@ def _run(
                 corpus, index, rebuild=rebuild, procs=procs, wait_seconds=wait, on_wait=on_wait,
                 show_progress=tty and not as_json, allow_removal=allow_removal,
                 progress_lines=None if tty or as_json else lambda line: click.echo(line, err=True),
+                pre_read=pre_read,
             )
     except (IndexBusyError, IndexLayoutError, CorpusUnavailableError, RemovalRefusedError) as ex:
         raise click.ClickException(str(ex)) from None
+    except DistributeError as ex:  # before anything was written
+        raise click.ClickException(f"{ex}；索引未改动") from None
     except OSError as ex:  # disk full, permissions: one line, the served index is unchanged
         where = f" {ex.filename}" if ex.filename else f" in {index}"
         hint = "free some space" if ex.errno == errno.ENOSPC else "check the permissions of the corpus and index folders"
@@ -94,8 +103,10 @@ def _run(
 @click.option("--allow-removal", is_flag=True,
               help="Allow removing more than a fifth of the archived files (or all of them) in one run.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@workers_option
 def index(
-    corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, allow_removal: bool, as_json: bool
+    corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, allow_removal: bool, as_json: bool,
+    workers: str | None,
 ) -> None:
     """Index the corpus: add new files, re-index changed ones, drop deleted ones.
 
@@ -103,7 +114,7 @@ def index(
     without changing anything when the corpus folder is missing or unreadable
     or the run would remove more than a fifth of the archive (see --allow-removal).
     """
-    sys.exit(_run(corpus, index, rebuild, procs, wait, as_json, allow_removal))
+    sys.exit(_run(corpus, index, rebuild, procs, wait, as_json, allow_removal, workers=workers))
 
 
 @click.command()
@@ -111,7 +122,8 @@ def index(
 @corpus_option
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the index summary as JSON.")
-def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool) -> None:
+@workers_option
+def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, workers: str | None) -> None:
     """Check FILES, copy the good ones into the corpus under telling names, and index them.
 
     A rejected file changes nothing; a different file already in the corpus is
@@ -125,7 +137,23 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool) -> No
     use_reader_cache(index)  # what add reads now, the index run after it reads from the cache
     failed = False
     placed_names: list[str] = []
+    early: dict[str, str] = {}
+    if workers:  # a large scan: read (OCR) on the workers into the cache, then checked here as usual
+        from indexer.distribute import DistributeError, read_on_workers
+
+        try:
+            done = read_on_workers(workers, [(str(p), p) for p in files],
+                                   None if as_json else lambda line: click.echo(line, err=True))
+        except DistributeError as ex:
+            raise click.ClickException(f"{ex}；语料库和索引未改动") from None
+        early = done.rejected
+        for w in done.warnings:
+            click.echo(f"warning: {w}", err=True)
     for path in files:
+        if str(path) in early:
+            click.echo(f"rejected {path}: {early[str(path)]}", err=True)
+            failed = True
+            continue
         try:
             b = parse_file(path)
         except BulletinError as ex:
@@ -147,5 +175,5 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool) -> No
         else:
             click.echo(f"{path} → {placed.dest} ({b.label}, {len(b.articles)} articles)", err=True)
             placed_names.append(placed.dest.name)
-    code = _run(corpus, index, False, None, 600.0, as_json, added=placed_names)
+    code = _run(corpus, index, False, None, 600.0, as_json, added=placed_names, workers=workers)
     sys.exit(1 if failed or code else 0)

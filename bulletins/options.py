@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import click
 
-from indexer.settings import CORPUS, INDEX, Setting
+from indexer.settings import CORPUS, INDEX, WORKERS, Setting
 
 
 def _folder_option(name: str, setting: Setting) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -30,3 +30,16 @@ def corpus_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def index_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return _folder_option("index", INDEX)(f)
+
+
+def workers_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """`--workers tcp://HOST:PORT`: read and OCR the files on a Dask scheduler's workers (indexer.distribute)."""
+    return click.option(
+        "--workers",
+        "workers",
+        metavar="tcp://HOST:PORT",
+        envvar=WORKERS.envvar,
+        default=WORKERS.default or None,
+        show_envvar=True,
+        help=WORKERS.help,
+    )(f)

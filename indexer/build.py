@@ -462,8 +462,13 @@ def build_index(
     show_progress: bool = False,
     progress_lines: Callable[[str], None] | None = None,
     allow_removal: bool = False,
+    pre_read: Callable[[dict[str, Path], list[tuple[str, str]]], Any] | None = None,
 ) -> IndexReport:
     """Bring the index at `root` up to date with `corpus` (see the module doc).
+
+    `pre_read(paths, todo)`, when given, reads the files to index elsewhere into the
+    reader cache first (indexer.distribute: on Dask workers); the files it rejects
+    (its `.rejected`, relpath → reason) are reported as rejected and not read again.
 
     Raises CorpusUnavailableError (missing or unreadable corpus folder) and
     RemovalRefusedError (a large share of the archive would go) before anything
@@ -548,10 +553,16 @@ def build_index(
 
         # compound=False: whoosh3 copies each part of a compound segment into
         # memory when reading it (BytesIO over the mmap); plain files are read on demand.
+        early: dict[str, str] = {}
+        if pre_read is not None and todo:
+            done = pre_read(scan.files, todo)
+            early = done.rejected
+            report.warnings.extend(done.warnings)
         writer = ix.writer(timeout=10.0, compound=False)
         try:
-            segments = _process(scan.files, todo, sizes, str(gen), dict(owner), decide, procs, show_progress,
-                                progress_lines)
+            segments = _process(scan.files, [t for t in todo if t[0] not in early], sizes, str(gen), dict(owner),
+                                lambda parsed: decide(parsed + [(r, None, why) for r, why in early.items()]),
+                                procs, show_progress, progress_lines)
             accepted = {r for r, _ in todo} - {x.path for x in report.rejected}
             for relpath in gone:
                 writer.delete_by_term("source", source_key(relpath, old[relpath][0]))

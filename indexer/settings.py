@@ -38,7 +38,10 @@ BASE_URL = Setting("base_url", "BULLETINS_BASE_URL", "",
 INSTANCE = Setting(
     "instance", "BULLETINS_INSTANCE", "var/instance", "the web app's instance folder (its config.py is read at start)"
 )
-SETTINGS = (CORPUS, INDEX, INSTANCE, PER_PAGE, HOST, PORT, THREADS, WAIT, BASE_URL)
+WORKERS = Setting("workers", "BULLETINS_WORKERS", "",
+                  "Dask scheduler whose workers read and OCR the files of `index` and `add` (e.g. tcp://scheduler:8786; "
+                  "default: this machine's processes; see More than one machine)")
+SETTINGS = (CORPUS, INDEX, INSTANCE, PER_PAGE, HOST, PORT, THREADS, WAIT, BASE_URL, WORKERS)
 
 
 def corpus_dir() -> Path:

@@ -1,0 +1,263 @@
+"""Reading and OCR on Dask workers (indexer/distribute.py, `--workers`), on a loopback cluster.
+
+The cluster is started with the README's own commands ("More than one machine"):
+`dask scheduler --host 127.0.0.1` and two `dask worker` processes (one thread
+each, no nanny: a killed worker stays dead), stopped by their PIDs. The corpus
+holds files read here (text, Markdown), files the workers read (.docx, .ofd, a
+saved gov.cn page, a one-page scan read by OCR) and files that are rejected —
+by a worker (an encrypted PDF, a truncated .docx) and here (an empty file, an
+issue archived twice). The index built with the workers must equal the one
+built without them, record for record, with the same rejections by name; and
+killing the worker that is OCRing the scan must lose nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed", reason="the `workers` extra (make install) is not installed")
+
+from archive.readers import cache  # noqa: E402
+from indexer.build import IndexReport, build_index  # noqa: E402
+from indexer.distribute import Prefetched, read_on_workers, remote_reader  # noqa: E402
+from indexer.search import search  # noqa: E402
+from indexer.store import IndexHandle  # noqa: E402
+from tests import docgen  # noqa: E402
+from tests.conftest import SEED, extra_issue  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+DASK = Path(sys.executable).parent / "dask"
+QUERIES = ("志愿服务", "南京", "淮", "文明 NOT 疫情", "第4期第1篇", "title:志愿服务惠民生")
+START_SECONDS = 60.0
+
+needs_soffice = pytest.mark.skipif(docgen.soffice() is None,
+                                   reason="LibreOffice (soffice) not installed: `make test` installs it")
+pytestmark = needs_soffice  # the scan is made from LibreOffice's PDF of a generated .docx
+
+
+# -- the cluster: the README's commands, on loopback -------------------------------------
+
+class Cluster:
+    """A scheduler and workers as child processes of this test, each stopped by its PID."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.file = folder / "scheduler.json"
+        self.env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore")
+        self.procs: list[subprocess.Popen] = []
+        self.workers: list[subprocess.Popen] = []
+        self._spawn([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                     "--scheduler-file", str(self.file)], "scheduler")
+        deadline = time.monotonic() + START_SECONDS
+        while not self.file.exists():
+            assert time.monotonic() < deadline, (folder / "scheduler.log").read_text()
+            time.sleep(0.1)
+        self.address = json.loads(self.file.read_text())["address"]
+        assert self.address.startswith("tcp://127.0.0.1:")
+
+    def _spawn(self, cmd: list[str], log: str) -> subprocess.Popen:
+        out = open(self.folder / f"{log}.log", "ab")
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=self.env, cwd=REPO)
+        out.close()
+        self.procs.append(proc)
+        return proc
+
+    def add_worker(self) -> None:
+        n = len(self.workers)
+        self.workers.append(self._spawn(
+            [str(DASK), "worker", self.address, "--host", "127.0.0.1", "--nthreads", "1", "--no-nanny",
+             "--no-dashboard", "--name", f"w{n}"], f"worker{n}"))
+
+    def alive(self) -> list[subprocess.Popen]:
+        return [p for p in self.workers if p.poll() is None]
+
+    def wait_for(self, n: int) -> None:
+        from distributed import Client
+
+        with Client(self.address, timeout=START_SECONDS, set_as_default=False) as client:
+            client.wait_for_workers(n, timeout=START_SECONDS)
+
+    def stop(self) -> None:
+        for p in reversed(self.procs):
+            if p.poll() is None:
+                p.terminate()
+        for p in self.procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    c = Cluster(tmp_path_factory.mktemp("cluster"))
+    try:
+        c.add_worker()
+        c.add_worker()
+        c.wait_for(2)
+        yield c
+    finally:
+        c.stop()
+
+
+# -- the corpus and the reference index --------------------------------------------------
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    made = tmp_path_factory.mktemp("made")
+    d = tmp_path_factory.mktemp("corpus")
+    shutil.copy(SEED, d / SEED.name)  # read here (text)
+    shutil.copy(docgen.FIXTURES / "markdown-issue.md", d / "markdown-issue.md")
+    for n in (1, 2, 3):  # read by the workers
+        docgen.write_docx(extra_issue(n), d / f"issue-{n}.docx")
+    docgen.write_ofd((docgen.FIXTURES / "jiangsu-2023-total-issue.txt").read_text("utf-8"), d / "jiangsu.ofd")
+    docgen.write_govcn_html((docgen.FIXTURES / "nanjing-2022-chinese-numerals.txt").read_text("utf-8"),
+                            d / "nanjing.html")
+    pdf = docgen.convert(docgen.write_docx(extra_issue(4), made / "issue-4.docx"), "pdf", made)
+    docgen.write_scan(pdf, d / "scan-4.pdf", pages=1)  # OCR: the slow task
+    # rejected by a worker (the reader's own reasons) …
+    docgen.write_raw_pdf(d / "locked.pdf", encrypted=True)
+    (d / "truncated.docx").write_bytes((d / "issue-1.docx").read_bytes()[:2000])
+    # … and here: an empty file, an issue already archived from issue-2.docx
+    (d / "empty.txt").write_bytes(b"")
+    docgen.write_govcn_html(extra_issue(2), d / "issue-2.html")
+    return d
+
+
+def _index(corpus: Path, root: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+           pre_read=None) -> IndexReport:
+    monkeypatch.setenv(cache.CACHE_ENV, str(cache_dir))
+    return build_index(corpus, root, procs=1, pre_read=pre_read)
+
+
+@pytest.fixture(scope="module")
+def local(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, IndexReport]:
+    """The index built without workers (its own empty cache): the reference."""
+    with pytest.MonkeyPatch.context() as mp:
+        root = tmp_path_factory.mktemp("local")
+        report = _index(corpus, root / "index", root / "cache", mp)
+    return root / "index", report
+
+
+def stored(root: Path) -> dict[str, dict]:
+    h = IndexHandle(root)
+    try:
+        return {f["article_id"]: f for f in h.searcher().all_stored_fields()}
+    finally:
+        h.close()
+
+
+def assert_same_index(root: Path, report: IndexReport, local: tuple[Path, IndexReport]) -> None:
+    ref_root, ref = local
+    assert [(r.path, r.reason) for r in report.rejected] == [(r.path, r.reason) for r in ref.rejected]
+    assert sorted(report.added) == sorted(ref.added) and report.articles == ref.articles
+    a, b = stored(ref_root), stored(root)
+    assert a == b
+    for q in QUERIES:
+        ra, rb = search(IndexHandle(ref_root), q), search(IndexHandle(root), q)
+        assert ra["total"] == rb["total"] > 0 and ra["facets"] == rb["facets"], q
+        assert ra["hits"] == rb["hits"], q
+
+
+def _recording(address: str) -> tuple[list[Prefetched], object]:
+    seen: list[Prefetched] = []
+    hook = remote_reader(address)
+
+    def pre_read(paths, todo):
+        seen.append(hook(paths, todo))
+        return seen[-1]
+
+    return seen, pre_read
+
+
+REMOTE = ["issue-1.docx", "issue-2.docx", "issue-3.docx", "jiangsu.ofd", "nanjing.html", "issue-2.html",
+          "scan-4.pdf"]
+
+
+def test_reference_build_rejects_by_name(local: tuple[Path, IndexReport]) -> None:
+    root, report = local
+    reasons = {r.path: r.reason for r in report.rejected}
+    assert set(reasons) == {"locked.pdf", "truncated.docx", "empty.txt", "issue-2.html"}
+    assert "already archived from issue-2.docx" in reasons["issue-2.html"]
+    assert "scan-4.pdf" in report.added and len(report.added) == 8
+
+
+def test_index_built_on_two_workers_equals_local(corpus: Path, cluster: Cluster, local, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    seen, pre_read = _recording(cluster.address)
+    report = _index(corpus, tmp_path / "index", tmp_path / "cache", monkeypatch, pre_read)
+    assert_same_index(tmp_path / "index", report, local)
+    done = seen[0]
+    # the workers read every file of a cached format, the scan by OCR, and rejected two of them
+    assert sorted(done.cached) == sorted(REMOTE)
+    assert set(done.rejected) == {"locked.pdf", "truncated.docx"}
+    assert done.pages == 1 and sum(w.files for w in done.workers.values()) == 9
+    # a second run finds everything in the cache: nothing is sent
+    again = read_on_workers(cluster.address, [(r, corpus / r) for r in REMOTE])
+    assert sorted(again.cached) == sorted(REMOTE) and not again.workers
+
+
+def _ocr_child_of(pids: set[int]) -> tuple[int, int] | None:
+    """(worker pid, OCR child pid) when a worker runs archive.readers.ocr_worker."""
+    import psutil
+
+    for pid in pids:
+        try:
+            for child in psutil.Process(pid).children(recursive=True):
+                if "archive.readers.ocr_worker" in " ".join(child.cmdline()):
+                    return pid, child.pid
+        except psutil.Error:
+            continue
+    return None
+
+
+def test_worker_killed_mid_ocr_loses_nothing(corpus: Path, cluster: Cluster, local, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    while len(cluster.alive()) < 2:
+        cluster.add_worker()
+    cluster.wait_for(2)
+    seen, pre_read = _recording(cluster.address)
+    out: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            out["report"] = _index(corpus, tmp_path / "index", tmp_path / "cache", monkeypatch, pre_read)
+        except BaseException as ex:  # re-raised below
+            out["error"] = ex
+
+    t = threading.Thread(target=run)
+    t.start()
+    pids = {p.pid for p in cluster.alive()}
+    deadline = time.monotonic() + START_SECONDS
+    found = None
+    while found is None and t.is_alive() and time.monotonic() < deadline:
+        found = _ocr_child_of(pids)
+        time.sleep(0.02)
+    assert found is not None, "no worker started the OCR of the scan"
+    worker, child = found
+    os.kill(worker, signal.SIGKILL)  # the worker OCRing the scan dies mid-task
+    try:
+        os.kill(child, signal.SIGKILL)  # and its OCR child, orphaned (its own session)
+    except ProcessLookupError:
+        pass
+    t.join(timeout=300)
+    assert not t.is_alive()
+    if "error" in out:
+        raise out["error"]  # type: ignore[misc]
+    assert [p.pid for p in cluster.workers if p.poll() is not None] == [worker]
+    assert_same_index(tmp_path / "index", out["report"], local)  # type: ignore[arg-type]
+    done = seen[0]
+    assert "scan-4.pdf" in done.cached and done.pages == 1  # read again by the other worker
+    assert sorted(done.cached) == sorted(REMOTE) and set(done.rejected) == {"locked.pdf", "truncated.docx"}
