@@ -29,6 +29,7 @@ import pytest
 pytest.importorskip("distributed", reason="the `workers` extra (make install) is not installed")
 
 from archive.readers import cache  # noqa: E402
+from bench.workers import START_SECONDS, Cluster  # noqa: E402  (the README's commands, on loopback)
 from indexer.build import IndexReport, build_index  # noqa: E402
 from indexer.distribute import Prefetched, read_on_workers, remote_reader  # noqa: E402
 from indexer.search import search  # noqa: E402
@@ -36,68 +37,11 @@ from indexer.store import IndexHandle  # noqa: E402
 from tests import docgen  # noqa: E402
 from tests.conftest import SEED, extra_issue  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
-DASK = Path(sys.executable).parent / "dask"
 QUERIES = ("志愿服务", "南京", "淮", "文明 NOT 疫情", "第4期第1篇", "title:志愿服务惠民生")
-START_SECONDS = 60.0
 
 needs_soffice = pytest.mark.skipif(docgen.soffice() is None,
                                    reason="LibreOffice (soffice) not installed: `make test` installs it")
 pytestmark = needs_soffice  # the scan is made from LibreOffice's PDF of a generated .docx
-
-
-# -- the cluster: the README's commands, on loopback -------------------------------------
-
-class Cluster:
-    """A scheduler and workers as child processes of this test, each stopped by its PID."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.file = folder / "scheduler.json"
-        self.env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore")
-        self.procs: list[subprocess.Popen] = []
-        self.workers: list[subprocess.Popen] = []
-        self._spawn([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                     "--scheduler-file", str(self.file)], "scheduler")
-        deadline = time.monotonic() + START_SECONDS
-        while not self.file.exists():
-            assert time.monotonic() < deadline, (folder / "scheduler.log").read_text()
-            time.sleep(0.1)
-        self.address = json.loads(self.file.read_text())["address"]
-        assert self.address.startswith("tcp://127.0.0.1:")
-
-    def _spawn(self, cmd: list[str], log: str) -> subprocess.Popen:
-        out = open(self.folder / f"{log}.log", "ab")
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=self.env, cwd=REPO)
-        out.close()
-        self.procs.append(proc)
-        return proc
-
-    def add_worker(self) -> None:
-        n = len(self.workers)
-        self.workers.append(self._spawn(
-            [str(DASK), "worker", self.address, "--host", "127.0.0.1", "--nthreads", "1", "--no-nanny",
-             "--no-dashboard", "--name", f"w{n}"], f"worker{n}"))
-
-    def alive(self) -> list[subprocess.Popen]:
-        return [p for p in self.workers if p.poll() is None]
-
-    def wait_for(self, n: int) -> None:
-        from distributed import Client
-
-        with Client(self.address, timeout=START_SECONDS, set_as_default=False) as client:
-            client.wait_for_workers(n, timeout=START_SECONDS)
-
-    def stop(self) -> None:
-        for p in reversed(self.procs):
-            if p.poll() is None:
-                p.terminate()
-        for p in self.procs:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
 
 
 @pytest.fixture(scope="module")
@@ -196,6 +140,7 @@ def test_reference_build_rejects_by_name(local: tuple[Path, IndexReport]) -> Non
 
 def test_index_built_on_two_workers_equals_local(corpus: Path, cluster: Cluster, local, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cluster.listening() == {"127.0.0.1"}  # the README's flags keep every port on loopback
     seen, pre_read = _recording(cluster.address)
     report = _index(corpus, tmp_path / "index", tmp_path / "cache", monkeypatch, pre_read)
     assert_same_index(tmp_path / "index", report, local)
