@@ -48,6 +48,7 @@ class Cluster:
 
     def __init__(self, folder: Path, env: dict[str, str] | None = None) -> None:
         self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
         self.file = folder / "scheduler.json"
         self.env = dict(env or os.environ, OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore")
         self.procs: list[subprocess.Popen] = []
@@ -276,7 +277,11 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="bench-workers-"))
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     try:
-        corpora = {"scans": make_scans(folder, args.scans, args.pages), "docx": make_docx(folder, args.docx)}
+        corpora = {}
+        if args.scans:
+            corpora["scans"] = make_scans(folder, args.scans, args.pages)
+        if args.docx:
+            corpora["docx"] = make_docx(folder, args.docx)
         results: dict[str, Any] = {"machine": machine(), "started": started, "args": vars(args) | {"out": str(args.out)},
                                    "overhead": task_overhead(folder / "overhead")}
         print(json.dumps(results["overhead"]), file=sys.stderr)
@@ -291,11 +296,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr)
                 shutil.rmtree(cache_dir, ignore_errors=True)
             results[name] = rows
-        one, two = results["scans"][1], results["scans"][2]
-        results["two_over_one_ocr"] = round(two["pages_per_min"] / one["pages_per_min"], 2)
-        results["two_over_one_docx"] = round(results["docx"][2]["files_per_min"] / results["docx"][1]["files_per_min"], 2)
-        results["scan_bytes_per_page"] = int(sum(p.stat().st_size for p in corpora["scans"]) / max(1, one["pages"]))
-        results["projection"] = projection(one, two, os.cpu_count() or 1)
+        if "docx" in results:
+            results["two_over_one_docx"] = round(results["docx"][2]["files_per_min"] / results["docx"][1]["files_per_min"], 2)
+        if "scans" in results and all(r["pages_per_min"] for r in results["scans"][1:]):
+            one, two = results["scans"][1], results["scans"][2]
+            results["two_over_one_ocr"] = round(two["pages_per_min"] / one["pages_per_min"], 2)
+            results["scan_bytes_per_page"] = int(sum(p.stat().st_size for p in corpora["scans"]) / max(1, one["pages"]))
+            results["projection"] = projection(one, two, os.cpu_count() or 1)
         results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -206,3 +206,48 @@ def test_worker_killed_mid_ocr_loses_nothing(corpus: Path, cluster: Cluster, loc
     done = seen[0]
     assert "scan-4.pdf" in done.cached and done.pages == 1  # read again by the other worker
     assert sorted(done.cached) == sorted(REMOTE) and set(done.rejected) == {"locked.pdf", "truncated.docx"}
+
+
+def test_add_reads_on_the_workers_and_rejects_by_name(corpus: Path, cluster: Cluster, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from bulletins.cli import cli
+
+    index, mine = tmp_path / "index", tmp_path / "corpus"
+    mine.mkdir()
+    shutil.copy(SEED, mine / SEED.name)
+    monkeypatch.delenv(cache.CACHE_ENV, raising=False)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["index", "--corpus", str(mine), "--index", str(index)]).exit_code == 0
+    monkeypatch.setenv("BULLETINS_WORKERS", cluster.address)  # the setting's environment variable
+    r = runner.invoke(cli, ["add", str(corpus / "issue-3.docx"), str(corpus / "locked.pdf"),
+                            "--corpus", str(mine), "--index", str(index)])
+    assert r.exit_code == 1, r.output
+    assert f"rejected {corpus / 'locked.pdf'}: encrypted PDF" in r.output
+    assert "分布式读取：2/2 个文件已读" in r.output and "1 added" in r.output
+    # the .docx was read by a worker: its Document is in the cache beside the index, under its bytes' hash
+    digest = cache.key((corpus / "issue-3.docx").read_bytes())
+    assert cache.load(tmp_path / "cache", digest, "x.docx") is not None
+    hits = search(IndexHandle(index), "第3期第1篇")
+    assert hits["total"] == 1 and not (mine / "locked.pdf").exists()
+
+
+def test_unreachable_scheduler_changes_nothing(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from bulletins.cli import cli
+    from indexer import distribute
+
+    monkeypatch.setattr(distribute, "CONNECT_SECONDS", 2.0)
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    index = tmp_path / "index"
+    r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index),
+                                 "--workers", f"tcp://127.0.0.1:{port}"])
+    assert r.exit_code == 1
+    assert f"无法连接调度器 tcp://127.0.0.1:{port}" in r.output and "索引未改动" in r.output
+    assert not (index / "current").exists()
