@@ -40,7 +40,7 @@ from archive.document import Document
 from archive.errors import BulletinError
 from archive.readers import cache
 from archive.readers.detect import BINARY_SUFFIXES
-from archive.readers.limits import DEFAULT_LIMITS
+from archive.readers.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
     "DistributeError", "Prefetched", "WorkerStats", "code_version", "read_on_workers", "read_remote",
@@ -121,8 +121,26 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def read_remote(name: str, data: bytes, version: str) -> Outcome:
-    """On a worker: read one file's bytes as the local path does (read_bytes, default limits, no cache)."""
+def run_limits() -> Limits:
+    """The per-file limits of this run: the archive machine's, sent with every task so that each
+    worker reads under the same ones (Limits.from_env where the readers have it)."""
+    from_env = getattr(Limits, "from_env", None)
+    return from_env() if from_env is not None else DEFAULT_LIMITS
+
+
+def _within_budget(fn: Callable[[], Document], name: str, limits: Limits) -> Document:
+    """`fn()` under the readers' per-file budget, called as the local path calls it: through
+    archive.readers.budget.run_within_budget (a forked reading worker) where the readers have it,
+    else directly (the limits are then kept by each reader, as on the local path)."""
+    try:
+        from archive.readers.budget import run_within_budget  # type: ignore[import-not-found]
+    except ImportError:
+        return fn()
+    return run_within_budget(fn, name, limits)
+
+
+def read_remote(name: str, data: bytes, version: str, limits: Limits = DEFAULT_LIMITS) -> Outcome:
+    """On a worker: read one file's bytes as the local path does (same reader, same limits, no cache)."""
     from distributed import get_worker
 
     from archive.readers import read_bytes
@@ -134,7 +152,7 @@ def read_remote(name: str, data: bytes, version: str) -> Outcome:
     t0, c0 = time.perf_counter(), _cpu()
     doc, reason = None, None
     try:
-        doc = read_bytes(data, name, DEFAULT_LIMITS, use_cache=False)
+        doc = _within_budget(lambda: read_bytes(data, name, limits, use_cache=False), name, limits)
     except BulletinError as ex:
         reason = ex.reason
     except Exception as ex:  # a reader bug must not stop the run (as indexer.build's _parse)
@@ -152,7 +170,7 @@ class _Job:
     size: int
 
 
-def _jobs(files: Iterable[tuple[str, Path]], root: Path, done: Prefetched) -> list[_Job]:
+def _jobs(files: Iterable[tuple[str, Path]], root: Path, done: Prefetched, limits: Limits) -> list[_Job]:
     """Files worth sending: a cached format, within the size limit, not cached yet (largest first)."""
     jobs: dict[str, _Job] = {}
     for name, path in files:
@@ -160,7 +178,7 @@ def _jobs(files: Iterable[tuple[str, Path]], root: Path, done: Prefetched) -> li
             continue
         try:
             size = path.stat().st_size
-            if size > DEFAULT_LIMITS.max_file_bytes:
+            if size > limits.max_file_bytes:
                 continue  # refused at once by the local path, with the reason
             data = path.read_bytes()
         except OSError:
@@ -238,7 +256,8 @@ def read_on_workers(
         raise DistributeError(f"分布式读取需要读取缓存目录（环境变量 {cache.CACHE_ENV}）")
     result = Prefetched()
     started = time.perf_counter()
-    jobs = _jobs(files, root, result)
+    limits = run_limits()
+    jobs = _jobs(files, root, result, limits)
     if not jobs:
         return result
     client = _connect(address)
@@ -265,7 +284,7 @@ def read_on_workers(
                     continue  # changed since: the local path reads the new bytes
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # "large object in task graph": a scan is meant to travel
-                    fut = client.submit(read_remote, job.names[0], data, version, pure=False,
+                    fut = client.submit(read_remote, job.names[0], data, version, limits, pure=False,
                                         key=f"bulletins-read-{job.digest[:16]}-{time.monotonic_ns()}")
                 inflight[fut] = job
                 held += job.size

@@ -251,3 +251,17 @@ def test_unreachable_scheduler_changes_nothing(corpus: Path, tmp_path: Path, mon
     assert r.exit_code == 1
     assert f"无法连接调度器 tcp://127.0.0.1:{port}" in r.output and "索引未改动" in r.output
     assert not (index / "current").exists()
+
+
+def test_the_run_limits_travel_to_the_workers(corpus: Path, cluster: Cluster, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-file budget holds on the worker, with the archive machine's limits: an OCR budget
+    too short for one page rejects the scan there, by name, with the reader's own reason."""
+    from archive.readers.limits import Limits
+    from indexer import distribute
+
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(distribute, "run_limits", lambda: Limits(ocr_seconds_per_page=0.01, ocr_min_seconds=0.01))
+    done = read_on_workers(cluster.address, [("scan-4.pdf", corpus / "scan-4.pdf")])
+    assert list(done.rejected) == ["scan-4.pdf"] and not done.cached
+    assert "budget" in done.rejected["scan-4.pdf"] and "0.01 s" in done.rejected["scan-4.pdf"]
