@@ -159,12 +159,16 @@ class LoadSampler:
                 "max": round(max(self.values), 2)}
 
 
+_LIMITS: Any = None  # the run's limits (set before the pool forks)
+
+
 def _read_one(path: str) -> tuple[int, str | None]:
     from archive.errors import BulletinError
     from archive.readers import read_document
+    from indexer.distribute import within_budget
 
     try:
-        return len(read_document(Path(path)).ocr), None
+        return len(within_budget(lambda: read_document(Path(path), _LIMITS), path, _LIMITS).ocr), None
     except BulletinError as ex:
         return 0, ex.reason
 
@@ -270,8 +274,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, default=2, help="pages of each scan")
     ap.add_argument("--docx", type=int, default=60, help=".docx issues")
     ap.add_argument("--procs", type=int, default=os.cpu_count() or 1, help="processes of the local pool")
+    ap.add_argument("--ocr-budget", type=float, default=600.0,
+                    help="OCR seconds a page allowed in this run (the shared machine's load must not reject pages)")
     ap.add_argument("--out", type=Path, default=None, help="write the figures as JSON here too")
     args = ap.parse_args(argv)
+    global _LIMITS
+    import dataclasses
+
+    from indexer import distribute
+
+    _LIMITS = dataclasses.replace(distribute.run_limits(), ocr_seconds_per_page=args.ocr_budget,
+                                  ocr_min_seconds=args.ocr_budget)
+    distribute.run_limits = lambda: _LIMITS  # the same limits for the pool and the workers
     os.environ["OMP_NUM_THREADS"] = "1"
     os.environ["PYTHONWARNINGS"] = "ignore"
     folder = Path(tempfile.mkdtemp(prefix="bench-workers-"))

@@ -48,7 +48,8 @@ def _run(
     allow_removal: bool = False, added: list[str] | None = None, workers: str | None = None,
 ) -> int:
     """A full run, or with `added` (names `add` placed in the corpus) just those files
-    (indexer.update), falling back to a full run where that path cannot be taken."""
+    (indexer.update), falling back to a full run where that path cannot be taken. With
+    `workers` (a full run), the files are first read on that Dask scheduler's workers."""
     from archive.corpus import CorpusUnavailableError
     from indexer.build import RemovalRefusedError, build_index
     from indexer.distribute import DistributeError
@@ -62,11 +63,12 @@ def _run(
     t0 = time.perf_counter()
     tty = sys.stderr.isatty()
     pre_read = None
-    if workers:
-        from indexer.distribute import remote_reader
-
-        pre_read = remote_reader(workers, None if as_json else lambda line: click.echo(line, err=True))
     try:
+        if workers and added is None:  # read on the workers first, without the index lock
+            from indexer.distribute import read_corpus_on_workers
+
+            pre_read = read_corpus_on_workers(corpus, index, workers, rebuild,
+                                              None if as_json else lambda line: click.echo(line, err=True)).pre_read
         report = None
         if added is not None:
             from indexer.update import add_files
@@ -175,5 +177,5 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, worke
         else:
             click.echo(f"{path} → {placed.dest} ({b.label}, {len(b.articles)} articles)", err=True)
             placed_names.append(placed.dest.name)
-    code = _run(corpus, index, False, None, 600.0, as_json, added=placed_names, workers=workers)
+    code = _run(corpus, index, False, None, 600.0, as_json, added=placed_names)
     sys.exit(1 if failed or code else 0)

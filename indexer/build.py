@@ -466,9 +466,10 @@ def build_index(
 ) -> IndexReport:
     """Bring the index at `root` up to date with `corpus` (see the module doc).
 
-    `pre_read(paths, todo)`, when given, reads the files to index elsewhere into the
-    reader cache first (indexer.distribute: on Dask workers); the files it rejects
-    (its `.rejected`, relpath → reason) are reported as rejected and not read again.
+    `pre_read(paths, todo)`, when given, names the files to index that were already read
+    elsewhere and rejected (its `.rejected`, relpath → reason; indexer.distribute reads on
+    Dask workers into the reader cache before the run): they are reported as rejected and
+    not read again; its `.warnings` join the report's.
 
     Raises CorpusUnavailableError (missing or unreadable corpus folder) and
     RemovalRefusedError (a large share of the archive would go) before anything
@@ -551,13 +552,13 @@ def build_index(
                     accepted.add(relpath)
             return accepted
 
-        # compound=False: whoosh3 copies each part of a compound segment into
-        # memory when reading it (BytesIO over the mmap); plain files are read on demand.
         early: dict[str, str] = {}
         if pre_read is not None and todo:
             done = pre_read(scan.files, todo)
             early = done.rejected
             report.warnings.extend(done.warnings)
+        # compound=False: whoosh3 copies each part of a compound segment into
+        # memory when reading it (BytesIO over the mmap); plain files are read on demand.
         writer = ix.writer(timeout=10.0, compound=False)
         try:
             segments = _process(scan.files, [t for t in todo if t[0] not in early], sizes, str(gen), dict(owner),

@@ -9,8 +9,11 @@ Dask task, `read_remote(name, bytes)`. The worker reads them with the readers'
 own budget (`archive.readers.read_bytes`, the call the local path makes: the
 per-file limits and OCR time budget hold there too) and returns the Document
 through Dask's own transfer; this process writes it into the content-hash cache.
-Then the index is built from the cache as without workers, by the one process
-that holds the run lock (indexer.build / the `add` command).
+All this happens before the run takes the index lock (`read_corpus_on_workers`):
+days of OCR do not keep `bulletins add` waiting. Then the index is built from
+the cache as without workers, by the one process that holds the run lock
+(indexer.build, told by `Prefetched.pre_read` which files the workers rejected;
+`bulletins add --workers` reads its files this way before checking them).
 
 Why Dask's transfer rather than a shared folder: a worker needs nothing but the
 project installed and the scheduler's address (no mount, no write access to
@@ -43,8 +46,8 @@ from archive.readers.detect import BINARY_SUFFIXES
 from archive.readers.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
-    "DistributeError", "Prefetched", "WorkerStats", "code_version", "read_on_workers", "read_remote",
-    "remote_reader",
+    "DistributeError", "Prefetched", "WorkerStats", "code_version", "read_corpus_on_workers", "read_on_workers", "read_remote",
+    "run_limits", "within_budget",
 ]
 
 # Suffixes whose Documents the reader cache keeps (archive.readers._CACHED, told by name here:
@@ -78,6 +81,7 @@ class Prefetched:
     """What the workers did: files read into the cache, files they rejected (relpath → reason)."""
 
     rejected: dict[str, str] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)  # relpath → SHA-256 of the bytes a worker rejected
     warnings: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)  # read by a worker (or already cached)
     workers: dict[str, WorkerStats] = field(default_factory=dict)
@@ -86,6 +90,12 @@ class Prefetched:
     @property
     def pages(self) -> int:
         return sum(w.pages for w in self.workers.values())
+
+    def pre_read(self, paths: dict[str, Path], todo: list[tuple[str, str]]) -> Prefetched:
+        """The `pre_read` hook of indexer.build.build_index, run under the lock once this reading is
+        done: the workers' rejections of the files the run indexes, when their bytes are still those."""
+        rejected = {r: self.rejected[r] for r, sha in todo if r in self.rejected and self.digests.get(r) == sha}
+        return Prefetched(rejected=rejected, warnings=list(self.warnings))
 
 
 @dataclass(frozen=True)
@@ -128,15 +138,15 @@ def run_limits() -> Limits:
     return from_env() if from_env is not None else DEFAULT_LIMITS
 
 
-def _within_budget(fn: Callable[[], Document], name: str, limits: Limits) -> Document:
+def within_budget(fn: Callable[[], Document], name: str, limits: Limits) -> Document:
     """`fn()` under the readers' per-file budget, called as the local path calls it: through
-    archive.readers.budget.run_within_budget (a forked reading worker) where the readers have it,
+    archive.readers.budget.runwithin_budget (a forked reading worker) where the readers have it,
     else directly (the limits are then kept by each reader, as on the local path)."""
     try:
-        from archive.readers.budget import run_within_budget  # type: ignore[import-not-found]
+        from archive.readers.budget import runwithin_budget  # type: ignore[import-not-found]
     except ImportError:
         return fn()
-    return run_within_budget(fn, name, limits)
+    return runwithin_budget(fn, name, limits)
 
 
 def read_remote(name: str, data: bytes, version: str, limits: Limits = DEFAULT_LIMITS) -> Outcome:
@@ -152,7 +162,7 @@ def read_remote(name: str, data: bytes, version: str, limits: Limits = DEFAULT_L
     t0, c0 = time.perf_counter(), _cpu()
     doc, reason = None, None
     try:
-        doc = _within_budget(lambda: read_bytes(data, name, limits, use_cache=False), name, limits)
+        doc = within_budget(lambda: read_bytes(data, name, limits, use_cache=False), name, limits)
     except BulletinError as ex:
         reason = ex.reason
     except Exception as ex:  # a reader bug must not stop the run (as indexer.build's _parse)
@@ -170,8 +180,10 @@ class _Job:
     size: int
 
 
-def _jobs(files: Iterable[tuple[str, Path]], root: Path, done: Prefetched, limits: Limits) -> list[_Job]:
-    """Files worth sending: a cached format, within the size limit, not cached yet (largest first)."""
+def _jobs(files: Iterable[tuple[str, Path]], root: Path, done: Prefetched, limits: Limits,
+          indexed: Callable[[str, str], bool]) -> list[_Job]:
+    """Files worth sending: a cached format, within the size limit, not cached yet, not indexed as they
+    are (`indexed(name, digest)`); largest first."""
     jobs: dict[str, _Job] = {}
     for name, path in files:
         if Path(name).suffix.lower() not in REMOTE_SUFFIXES:
@@ -184,6 +196,8 @@ def _jobs(files: Iterable[tuple[str, Path]], root: Path, done: Prefetched, limit
         except OSError:
             continue  # the local path reports it
         digest = cache.key(data)
+        if indexed(name, digest):
+            continue
         if cache.load(root, digest, name) is not None:
             done.cached.append(name)
             continue
@@ -242,9 +256,11 @@ def read_on_workers(
     address: str,
     files: Iterable[tuple[str, Path]],
     lines: Callable[[str], None] | None = None,
+    indexed: Callable[[str, str], bool] = lambda name, digest: False,
 ) -> Prefetched:
     """Read `files` ((name, path): name is the relpath errors and rejections use) on the workers
-    of the Dask scheduler at `address`, into the reader cache ($BULLETINS_CACHE, which must be set).
+    of the Dask scheduler at `address`, into the reader cache ($BULLETINS_CACHE, which must be set),
+    but for those `indexed(name, digest)` says the index holds as they are.
 
     Raises DistributeError before anything is read when the workers cannot be used.
     """
@@ -257,7 +273,7 @@ def read_on_workers(
     result = Prefetched()
     started = time.perf_counter()
     limits = run_limits()
-    jobs = _jobs(files, root, result, limits)
+    jobs = _jobs(files, root, result, limits, indexed)
     if not jobs:
         return result
     client = _connect(address)
@@ -334,6 +350,7 @@ def _take(fut: Any, job: _Job, root: Path, result: Prefetched) -> None:
     except KilledWorker as ex:
         for name in job.names:
             result.rejected[name] = f"工作进程读取该文件时多次退出（{ex}）"
+            result.digests[name] = job.digest
         return
     if out.version != code_version():
         raise DistributeError(
@@ -347,19 +364,27 @@ def _take(fut: Any, job: _Job, root: Path, result: Prefetched) -> None:
     if out.doc is None:
         for name in job.names:
             result.rejected[name] = out.reason or "unreadable"
+            result.digests[name] = job.digest
         return
     st.pages += len(out.doc.ocr)
     cache.store(root, job.digest, out.doc)
     result.cached.extend(job.names)
 
 
-def remote_reader(
-    address: str, lines: Callable[[str], None] | None = None,
-) -> Callable[[dict[str, Path], list[tuple[str, str]]], Prefetched]:
-    """The `pre_read` hook of indexer.build.build_index: the run's files to index read on the workers."""
+def read_corpus_on_workers(
+    corpus: Path, root: Path, address: str, rebuild: bool = False, lines: Callable[[str], None] | None = None,
+) -> Prefetched:
+    """Before a run takes the index lock: every corpus file the run would read (not indexed as it is,
+    unless `rebuild`) read on the workers into the cache. The run then reads them from the cache,
+    holding the lock for the index's own work only (`bulletins add` is not kept waiting for days of
+    OCR); pass the result's `pre_read` to build_index so that what the workers rejected is not read again.
 
-    def pre_read(paths: dict[str, Path], todo: list[tuple[str, str]]) -> Prefetched:
-        return read_on_workers(address, [(relpath, paths[relpath]) for relpath, _sha in todo], lines)
+    Raises CorpusUnavailableError (as build_index would) and DistributeError.
+    """
+    from archive.corpus import scan_corpus
+    from indexer.build import _previous_manifest
 
-    return pre_read
-
+    scan = scan_corpus(corpus)
+    old = {} if rebuild else _previous_manifest(root)  # read-only: the serving generation's manifest
+    return read_on_workers(address, sorted(scan.files.items()), lines,
+                           indexed=lambda name, digest: old.get(name, ("",))[0] == digest)

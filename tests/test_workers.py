@@ -31,8 +31,9 @@ pytest.importorskip("distributed", reason="the `workers` extra (make install) is
 from archive.readers import cache  # noqa: E402
 from bench.workers import START_SECONDS, Cluster  # noqa: E402  (the README's commands, on loopback)
 from indexer.build import IndexReport, build_index  # noqa: E402
-from indexer.distribute import Prefetched, read_on_workers, remote_reader  # noqa: E402
+from indexer.distribute import Prefetched, read_corpus_on_workers, read_on_workers  # noqa: E402
 from indexer.search import search  # noqa: E402
+from indexer import store  # noqa: E402
 from indexer.store import IndexHandle  # noqa: E402
 from tests import docgen  # noqa: E402
 from tests.conftest import SEED, extra_issue  # noqa: E402
@@ -42,6 +43,27 @@ QUERIES = ("志愿服务", "南京", "淮", "文明 NOT 疫情", "第4期第1篇
 needs_soffice = pytest.mark.skipif(docgen.soffice() is None,
                                    reason="LibreOffice (soffice) not installed: `make test` installs it")
 pytestmark = needs_soffice  # the scan is made from LibreOffice's PDF of a generated .docx
+
+
+OCR_BUDGET = 600.0  # seconds a page: a machine shared by many must not turn OCR into a budget rejection
+
+
+@pytest.fixture(scope="module", autouse=True)
+def generous_ocr_budget() -> Iterator[None]:
+    """The same, larger OCR budget for the local and the distributed runs: the readers' defaults
+    (DEFAULT_LIMITS, which run_limits sends to the workers) and the operator's variable."""
+    from archive.readers.limits import DEFAULT_LIMITS
+
+    old = (DEFAULT_LIMITS.ocr_seconds_per_page, DEFAULT_LIMITS.ocr_min_seconds)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BULLETINS_OCR_SECONDS_PER_PAGE", str(int(OCR_BUDGET)))
+        object.__setattr__(DEFAULT_LIMITS, "ocr_seconds_per_page", OCR_BUDGET)  # frozen: set for this module only
+        object.__setattr__(DEFAULT_LIMITS, "ocr_min_seconds", OCR_BUDGET)
+        try:
+            yield
+        finally:
+            object.__setattr__(DEFAULT_LIMITS, "ocr_seconds_per_page", old[0])
+            object.__setattr__(DEFAULT_LIMITS, "ocr_min_seconds", old[1])
 
 
 @pytest.fixture(scope="module")
@@ -115,15 +137,12 @@ def assert_same_index(root: Path, report: IndexReport, local: tuple[Path, IndexR
         assert ra["hits"] == rb["hits"], q
 
 
-def _recording(address: str) -> tuple[list[Prefetched], object]:
-    seen: list[Prefetched] = []
-    hook = remote_reader(address)
-
-    def pre_read(paths, todo):
-        seen.append(hook(paths, todo))
-        return seen[-1]
-
-    return seen, pre_read
+def _index_on_workers(corpus: Path, root: Path, cache_dir: Path, address: str,
+                      monkeypatch: pytest.MonkeyPatch) -> tuple[IndexReport, Prefetched]:
+    """As `bulletins index --workers`: read on the workers (no lock held), then build from the cache."""
+    monkeypatch.setenv(cache.CACHE_ENV, str(cache_dir))
+    done = read_corpus_on_workers(corpus, root, address)
+    return _index(corpus, root, cache_dir, monkeypatch, done.pre_read), done
 
 
 REMOTE = ["issue-1.docx", "issue-2.docx", "issue-3.docx", "jiangsu.ofd", "nanjing.html", "issue-2.html",
@@ -141,10 +160,8 @@ def test_reference_build_rejects_by_name(local: tuple[Path, IndexReport]) -> Non
 def test_index_built_on_two_workers_equals_local(corpus: Path, cluster: Cluster, local, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     assert cluster.listening() == {"127.0.0.1"}  # the README's flags keep every port on loopback
-    seen, pre_read = _recording(cluster.address)
-    report = _index(corpus, tmp_path / "index", tmp_path / "cache", monkeypatch, pre_read)
+    report, done = _index_on_workers(corpus, tmp_path / "index", tmp_path / "cache", cluster.address, monkeypatch)
     assert_same_index(tmp_path / "index", report, local)
-    done = seen[0]
     # the workers read every file of a cached format, the scan by OCR, and rejected two of them
     assert sorted(done.cached) == sorted(REMOTE)
     assert set(done.rejected) == {"locked.pdf", "truncated.docx"}
@@ -173,12 +190,12 @@ def test_worker_killed_mid_ocr_loses_nothing(corpus: Path, cluster: Cluster, loc
     while len(cluster.alive()) < 2:
         cluster.add_worker()
     cluster.wait_for(2)
-    seen, pre_read = _recording(cluster.address)
     out: dict[str, object] = {}
 
     def run() -> None:
         try:
-            out["report"] = _index(corpus, tmp_path / "index", tmp_path / "cache", monkeypatch, pre_read)
+            out["report"], out["done"] = _index_on_workers(corpus, tmp_path / "index", tmp_path / "cache",
+                                                           cluster.address, monkeypatch)
         except BaseException as ex:  # re-raised below
             out["error"] = ex
 
@@ -192,6 +209,8 @@ def test_worker_killed_mid_ocr_loses_nothing(corpus: Path, cluster: Cluster, loc
         time.sleep(0.02)
     assert found is not None, "no worker started the OCR of the scan"
     worker, child = found
+    with store.run_lock(tmp_path / "index", wait=0):  # the workers read while nobody holds the index lock
+        pass
     os.kill(worker, signal.SIGKILL)  # the worker OCRing the scan dies mid-task
     try:
         os.kill(child, signal.SIGKILL)  # and its OCR child, orphaned (its own session)
@@ -203,7 +222,7 @@ def test_worker_killed_mid_ocr_loses_nothing(corpus: Path, cluster: Cluster, loc
         raise out["error"]  # type: ignore[misc]
     assert [p.pid for p in cluster.workers if p.poll() is not None] == [worker]
     assert_same_index(tmp_path / "index", out["report"], local)  # type: ignore[arg-type]
-    done = seen[0]
+    done: Prefetched = out["done"]  # type: ignore[assignment]
     assert "scan-4.pdf" in done.cached and done.pages == 1  # read again by the other worker
     assert sorted(done.cached) == sorted(REMOTE) and set(done.rejected) == {"locked.pdf", "truncated.docx"}
 
