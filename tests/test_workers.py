@@ -236,10 +236,12 @@ def test_add_reads_on_the_workers_and_rejects_by_name(corpus: Path, cluster: Clu
     index, mine = tmp_path / "index", tmp_path / "corpus"
     mine.mkdir()
     shutil.copy(SEED, mine / SEED.name)
+    shutil.copy(corpus / "issue-1.docx", mine / "issue-1.docx")
     monkeypatch.delenv(cache.CACHE_ENV, raising=False)
-    runner = CliRunner()
-    assert runner.invoke(cli, ["index", "--corpus", str(mine), "--index", str(index)]).exit_code == 0
     monkeypatch.setenv("BULLETINS_WORKERS", cluster.address)  # the setting's environment variable
+    runner = CliRunner()
+    r = runner.invoke(cli, ["index", "--corpus", str(mine), "--index", str(index)])
+    assert r.exit_code == 0 and "分布式读取：1/1 个文件已读" in r.output, r.output  # the .docx; the text is read here
     r = runner.invoke(cli, ["add", str(corpus / "issue-3.docx"), str(corpus / "locked.pdf"),
                             "--corpus", str(mine), "--index", str(index)])
     assert r.exit_code == 1, r.output
