@@ -13,12 +13,9 @@ killing the worker that is OCRing the scan must lose nothing.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
