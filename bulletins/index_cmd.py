@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bulletins.options import budget_option, corpus_option, index_option, setting_option
+from bulletins.options import budget_option, corpus_option, index_option, setting_option, workers_option
 from indexer.settings import WAIT
 
 if TYPE_CHECKING:  # the build module (and Whoosh's writer) load only when indexing
@@ -46,12 +46,14 @@ def use_reader_cache(index: Path) -> None:
 
 def _run(
     corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, as_json: bool,
-    allow_removal: bool = False, added: list[str] | None = None,
+    allow_removal: bool = False, added: list[str] | None = None, workers: str | None = None,
 ) -> int:
     """A full run, or with `added` (names `add` placed in the corpus) just those files
-    (indexer.update), falling back to a full run where that path cannot be taken."""
+    (indexer.update), falling back to a full run where that path cannot be taken. With
+    `workers` (a full run), the files are first read on that Dask scheduler's workers."""
     from archive.corpus import CorpusUnavailableError
     from indexer.build import RemovalRefusedError, build_index
+    from indexer.distribute import DistributeError
     from indexer.store import IndexBusyError, IndexLayoutError
 
     use_reader_cache(index)  # worker processes inherit it
@@ -61,7 +63,13 @@ def _run(
 
     t0 = time.perf_counter()
     tty = sys.stderr.isatty()
+    pre_read = None
     try:
+        if workers and added is None:  # read on the workers first, without the index lock
+            from indexer.distribute import read_corpus_on_workers
+
+            pre_read = read_corpus_on_workers(corpus, index, workers, rebuild,
+                                              None if as_json else lambda line: click.echo(line, err=True)).pre_read
         report = None
         if added is not None:
             from indexer.update import add_files
@@ -72,9 +80,12 @@ def _run(
                 corpus, index, rebuild=rebuild, procs=procs, wait_seconds=wait, on_wait=on_wait,
                 show_progress=tty and not as_json, allow_removal=allow_removal,
                 progress_lines=None if tty or as_json else lambda line: click.echo(line, err=True),
+                pre_read=pre_read,
             )
     except (IndexBusyError, IndexLayoutError, CorpusUnavailableError, RemovalRefusedError) as ex:
         raise click.ClickException(str(ex)) from None
+    except DistributeError as ex:  # before anything was written
+        raise click.ClickException(f"{ex}；索引未改动") from None
     except OSError as ex:  # disk full, permissions: one line, the served index is unchanged
         where = f" {ex.filename}" if ex.filename else f" in {index}"
         hint = "free some space (or raise the quota or file-size limit)" if ex.errno in (
@@ -96,8 +107,10 @@ def _run(
               help="Allow removing more than a fifth of the archived files (or all of them) in one run.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @budget_option
+@workers_option
 def index(
-    corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, allow_removal: bool, as_json: bool
+    corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, allow_removal: bool, as_json: bool,
+    workers: str | None,
 ) -> None:
     """Index the corpus: add new files, re-index changed ones, drop deleted ones.
 
@@ -105,7 +118,7 @@ def index(
     without changing anything when the corpus folder is missing or unreadable
     or the run would remove more than a fifth of the archive (see --allow-removal).
     """
-    sys.exit(_run(corpus, index, rebuild, procs, wait, as_json, allow_removal))
+    sys.exit(_run(corpus, index, rebuild, procs, wait, as_json, allow_removal, workers=workers))
 
 
 @click.command()
@@ -114,7 +127,8 @@ def index(
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the index summary as JSON.")
 @budget_option
-def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool) -> None:
+@workers_option
+def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, workers: str | None) -> None:
     """Check FILES, copy the good ones into the corpus under telling names, and index them.
 
     A rejected file changes nothing; a different file already in the corpus is
@@ -128,10 +142,26 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool) -> No
     use_reader_cache(index)  # what add reads now, the index run after it reads from the cache
     failed = False
     placed_names: list[str] = []
+    early: dict[str, str] = {}
+    if workers:  # a large scan: read (OCR) on the workers into the cache, then checked here as usual
+        from indexer.distribute import DistributeError, read_on_workers
+
+        try:
+            done = read_on_workers(workers, [(str(p), p) for p in files],
+                                   None if as_json else lambda line: click.echo(line, err=True))
+        except DistributeError as ex:
+            raise click.ClickException(f"{ex}；语料库和索引未改动") from None
+        early = done.rejected
+        for w in done.warnings:
+            click.echo(f"warning: {w}", err=True)
     # Every file is checked (in its budgeted worker) before any is placed: a bad file, whatever
     # its failure, is a rejection, and never leaves another half-added.
     checked = []
     for path in files:
+        if str(path) in early:
+            click.echo(f"rejected {path}: {early[str(path)]}", err=True)
+            failed = True
+            continue
         try:
             checked.append((path, parse_within_budget(path)))
         except BulletinError as ex:

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import click
 
-from indexer.settings import CORPUS, INDEX, Setting, SettingError
+from indexer.settings import CORPUS, INDEX, WORKERS, Setting, SettingError
 
 
 class SettingType(click.ParamType):
@@ -75,4 +75,17 @@ def budget_option(f: Callable[..., Any]) -> Callable[..., Any]:
         "--ocr-pages", type=click.IntRange(1), default=None, envvar=setting.envvar, show_envvar=True,
         expose_value=False, callback=apply, is_eager=True,
         help=f"{setting.help}（默认 {setting.default} 页）",
+    )(f)
+
+
+def workers_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """`--workers tcp://HOST:PORT`: read and OCR the files on a Dask scheduler's workers (indexer.distribute)."""
+    return click.option(
+        "--workers",
+        "workers",
+        metavar="tcp://HOST:PORT",
+        envvar=WORKERS.envvar,
+        default=WORKERS.default or None,
+        show_envvar=True,
+        help=WORKERS.help,
     )(f)

@@ -479,8 +479,14 @@ def build_index(
     show_progress: bool = False,
     progress_lines: Callable[[str], None] | None = None,
     allow_removal: bool = False,
+    pre_read: Callable[[dict[str, Path], list[tuple[str, str]]], Any] | None = None,
 ) -> IndexReport:
     """Bring the index at `root` up to date with `corpus` (see the module doc).
+
+    `pre_read(paths, todo)`, when given, names the files to index that were already read
+    elsewhere and rejected (its `.rejected`, relpath → reason; indexer.distribute reads on
+    Dask workers into the reader cache before the run): they are reported as rejected and
+    not read again; its `.warnings` join the report's.
 
     Raises CorpusUnavailableError (missing or unreadable corpus folder) and
     RemovalRefusedError (a large share of the archive would go) before anything
@@ -572,13 +578,19 @@ def build_index(
                     accepted.add(relpath)
             return accepted
 
+        early: dict[str, str] = {}
+        if pre_read is not None and todo:
+            done = pre_read(scan.files, todo)
+            early = done.rejected
+            report.warnings.extend(done.warnings)
         # compound=False: whoosh3 copies each part of a compound segment into
         # memory when reading it (BytesIO over the mmap); plain files are read on demand.
         writer = ix.writer(timeout=10.0, compound=False)
         fastwrite.drop_segments(writer, drop)
         try:
-            segments = _process(scan.files, todo, sizes, str(gen), dict(owner), decide, procs, show_progress,
-                                progress_lines)
+            segments = _process(scan.files, [t for t in todo if t[0] not in early], sizes, str(gen), dict(owner),
+                                lambda parsed: decide(parsed + [(r, None, why) for r, why in early.items()]),
+                                procs, show_progress, progress_lines)
             accepted = {r for r, _ in todo} - {x.path for x in report.rejected}
             for relpath in gone:
                 writer.delete_by_term("source", source_key(relpath, old[relpath][0]))

@@ -130,7 +130,10 @@ ACCOUNTS = Setting(
     "`on`: sign-in, roles, access rules and the audit log (kept in the instance folder); `off`: no sign-in, loopback only",
 )
 SESSION_IDLE = Setting("session_idle", "BULLETINS_SESSION_IDLE", "1800", "seconds without a request after which a sign-in ends")
-SETTINGS = (CORPUS, INDEX, INSTANCE, PER_PAGE, HOST, PORT, THREADS, WAIT, BASE_URL, ACCOUNTS, SESSION_IDLE)
+WORKERS = Setting("workers", "BULLETINS_WORKERS", "",
+                  "Dask scheduler whose workers read and OCR the files of `index` and `add` (e.g. tcp://scheduler:8786; "
+                  "default: this machine's processes; see More than one machine)")
+SETTINGS = (CORPUS, INDEX, INSTANCE, PER_PAGE, HOST, PORT, THREADS, WAIT, BASE_URL, WORKERS, ACCOUNTS, SESSION_IDLE)
 
 
 def accounts_on() -> bool:
