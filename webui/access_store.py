@@ -328,6 +328,26 @@ class AccessStore:
                 raise AccessError(f"没有这条规则：{SCOPES[scope]} {target} → {principal}")
             self._bump(con)
 
+    def retarget_issue(self, old: str, new: str) -> int:
+        """An issue's id changed (its series, number or date corrected): its rules and its
+        articles' (`<old>-001` …) follow it, so a restricted issue stays restricted. The
+        number of rules moved."""
+        if old == new:
+            return 0
+        moved = 0
+        with self._db() as con:
+            rows = con.execute("SELECT scope, target, principal FROM rules WHERE (scope = 'issue' AND target = ?)"
+                               " OR (scope = 'document' AND substr(target, 1, ?) = ?)",
+                               (old, len(old) + 1, f"{old}-")).fetchall()
+            for scope, target, principal in rows:
+                moved_to = new if scope == "issue" else new + target[len(old):]
+                con.execute("DELETE FROM rules WHERE scope = ? AND target = ? AND principal = ?", (scope, target, principal))
+                con.execute("INSERT OR IGNORE INTO rules VALUES (?, ?, ?)", (scope, moved_to, principal))
+                moved += 1
+            if moved:
+                self._bump(con)
+        return moved
+
     def set_default(self, series: str, policy: str) -> None:
         code = {"公开": "open", "受限": "closed"}.get(policy, policy)
         if code not in POLICIES:
