@@ -11,6 +11,9 @@
    overwritten) and indexer.update.add_files (the same checks: an issue already
    archived from another file is rejected, a rejected file changes nothing).
    The running server picks the new segment up on its next search.
+4. An added 简报's 报/送/发 list is offered as a group (AccessStore.suggest_group):
+   an administrator creates it with one click, here or on the admin page, and
+   chooses its members; nothing is applied by itself.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from werkzeug.utils import secure_filename
 from archive import corrections
 from archive.errors import BulletinError
 from webui import audit
-from webui.auth import require
+from webui.auth import require, store
 
 bp = Blueprint("upload", __name__)
 
@@ -183,7 +186,7 @@ def add_staged(folder: Path, names: list[str]) -> list[dict[str, Any]]:
         if fixes and placed.status == "added":
             corrections.write(placed.dest, fixes)  # every later reading of the corpus file applies them
         entry = {"name": name, "ok": True, "label": b.label, "dest": placed.dest.name, "bulletin_id": b.id,
-                 "articles": len(b.articles), "corrections": fixes}
+                 "articles": len(b.articles), "corrections": fixes, "recipients": list(b.recipients)}
         placed_names[placed.dest.name] = entry
         results.append(entry)
     if placed_names:
@@ -203,6 +206,8 @@ def add_staged(folder: Path, names: list[str]) -> list[dict[str, Any]]:
                 if dest in rejected:
                     entry.update(ok=False, reason=rejected[dest])
     for entry in results:
+        if entry["ok"] and entry.get("recipients"):  # offered to the administrator, never applied by itself
+            entry["suggested_group"] = store().suggest_group(entry["recipients"], entry["bulletin_id"], entry["label"])
         audit.record("add", file=entry["name"], ok=entry["ok"], label=entry.get("label"),
                      corrections=json.dumps(entry.get("corrections") or {}, ensure_ascii=False),
                      reason=entry.get("reason"))
