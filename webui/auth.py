@@ -171,11 +171,6 @@ def _identify() -> Any:
     """Before each request with accounts on: who is asking; sign-in required except to sign in."""
     if not current_app.config.get("ACCOUNTS"):
         return None
-    if request.endpoint in UPLOAD_ENDPOINTS:  # the one page that takes files (others keep the app's small limit)
-        from webui.upload import MAX_UPLOAD_BYTES
-
-        request.max_content_length = MAX_UPLOAD_BYTES
-        request.max_form_memory_size = MAX_UPLOAD_BYTES
     g.user = None
     user = _proxy_user()
     name = session.get("user")
@@ -200,6 +195,17 @@ def _identify() -> Any:
     if request.path.startswith("/api/") or request.endpoint == "exports.feed":
         return jsonify({"ok": False, "error": "请先登录。", "status": 401}), 401
     return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+
+
+def _upload_limits() -> None:
+    """The one page that takes files gets a larger body limit (others keep the app's small one).
+    Registered before CSRFProtect's check, which reads the form: after it, a file over the small
+    limit was refused (413) before this could raise it."""
+    if current_app.config.get("ACCOUNTS") and request.endpoint in UPLOAD_ENDPOINTS:
+        from webui.upload import MAX_UPLOAD_BYTES
+
+        request.max_content_length = MAX_UPLOAD_BYTES
+        request.max_form_memory_size = MAX_UPLOAD_BYTES
 
 
 def require(role: str) -> User:
@@ -318,6 +324,7 @@ def init_auth(app: Flask) -> None:
     app.session_interface = _SessionInterface()
     if app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = _TrustedProxyFix(app.wsgi_app, set(app.config["TRUSTED_PROXIES"]))  # type: ignore[method-assign]
+    app.before_request(_upload_limits)
     csrf.init_app(app)
     app.register_blueprint(bp)
     app.before_request(_identify)
