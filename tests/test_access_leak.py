@@ -198,6 +198,8 @@ def probes(ids: dict[str, str], token: str | None) -> dict[str, list[str]]:
         "upload.upload_form": ["/upload"],
         "upload.upload_files": [],  # POST only (tests/test_access_upload.py)
         "upload.upload_confirm": [],  # POST only
+        "upload.upload_batch": ["/upload/abcdefghijklmnopqrstuv"],  # a batch's reading (an unknown one: 404)
+        "upload.upload_status": ["/upload/abcdefghijklmnopqrstuv/status"],
         "edit.edit": [],  # POST only: test_the_correction_route_reaches_nothing_restricted below
     }
 
