@@ -180,6 +180,11 @@ class AccessStore:
         """The rules (as `rules()`), re-read only when the store's file has changed."""
         return self._read_all()[1]
 
+    def cached_state(self) -> tuple[Rules, dict[str, User]]:
+        """The rules and the users by name (as cached_rules and cached_user), in one look."""
+        _version, rules, users = self._read_all()
+        return rules, users
+
     def cached_user(self, name: str) -> User | None:
         """A user (as `get_user`), re-read only when the store's file has changed."""
         return self._read_all()[2].get(name)
