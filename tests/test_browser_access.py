@@ -133,3 +133,30 @@ def test_an_admin_changes_a_rule_and_it_takes_effect(browser: Any, site: dict[st
     for w in (reader, admin):
         assert not w.errors and not w.dialogs
         w.page.context.close()
+
+
+def test_an_editor_corrects_an_archived_issue_on_its_page(browser: Any, site: dict[str, Any]) -> None:  # noqa: F811
+    w = _page(browser)
+    page = w.page
+    page.goto(site["url"] + "/upload")
+    _sign_in(w, site["url"], "editor")
+    issue5 = TEXT.replace("第3期", "第5期").replace("湖畔书屋", "松林书屋")
+    page.set_input_files("#files", files=[{"name": "松林.txt", "mimeType": "text/plain", "buffer": issue5.encode("utf-8")}])
+    with page.expect_navigation():
+        page.click("#upload-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("#confirm-add")
+    with page.expect_navigation():
+        page.click(".upload-results a")
+    assert "上传测试办公室" in page.inner_text(".bulletin-meta")
+    page.click("#edit-meta summary")
+    page.fill("#edit-meta input[name=issuer]", "上传测试宣传处")
+    page.fill("#edit-meta input[name=title-1]", "上传测试 松林书屋夜间开放")
+    with page.expect_navigation():
+        page.click("#edit-meta button[type=submit]")
+    assert "已更正" in page.inner_text("main") and "上传测试宣传处" in page.inner_text(".bulletin-meta")
+    assert "松林书屋夜间开放" in page.inner_text(".article h2")
+    page.goto(site["url"] + "/?q=松林书屋夜间开放")
+    assert "共 1 篇" in page.locator(".summary h1").inner_text()
+    assert not w.errors and not w.dialogs
+    page.context.close()
