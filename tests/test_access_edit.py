@@ -136,3 +136,18 @@ def test_readers_never_see_the_form_nor_reach_the_route(site: dict[str, Any]) ->
     assert editor.post(f"/bulletin/{bid}/edit", data={"issuer": "无令牌"}).status_code == 400
     assert not (site["corpus"] / ".corrections").exists()
     assert "更正本期信息" not in site["app"].test_client().get(f"/bulletin/{bid}").get_data(as_text=True)
+
+
+def test_a_reader_searching_across_an_add_gets_the_new_version_mask(site: dict[str, Any], tmp_path: Path) -> None:
+    """A reader's mask is made on the newest index version: after `bulletins add`, the same
+    server thread's next page was given the old version's shorter mask (IndexError, 500)."""
+    reader = _client(site["app"], "reader")
+    seed = _bid(reader, "守护淮水安澜")
+    assert reader.get(f"/bulletin/{seed}").status_code == 200  # this thread's searcher and mask: version 1
+    new = tmp_path / "new.txt"
+    new.write_text(TEXT.replace("第3期", "第4期").replace("湖畔书屋", "梧桐书屋"), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["add", str(new), "--corpus", str(site["corpus"]), "--index", str(site["index"])])
+    assert r.exit_code == 0, r.output
+    page = reader.get(f"/bulletin/{_bid(reader, '梧桐书屋')}")
+    assert page.status_code == 200 and "梧桐书屋" in page.get_data(as_text=True)
+    assert reader.get(f"/bulletin/{seed}").status_code == 200
