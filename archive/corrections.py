@@ -1,9 +1,12 @@
 """An editor's corrections of what the parser read (issue 21: the upload page).
 
 A correction is kept beside the file it corrects, as
-`<folder>/.corrections/<file name>.json` ({"series", "issue", "date", "issuer"};
-a hidden folder, which corpus scans skip), so that every later reading of the
-file — `bulletins index`, `--rebuild`, `check` — gives the corrected issue.
+`<folder>/.corrections/<file name>.json` ({"series", "issue", "date", "issuer",
+"titles": {"<article order>": "<title>"}}; a hidden folder, which corpus scans
+skip), so that every later reading of the file — `bulletins index`,
+`--rebuild`, `check` — gives the corrected issue. The upload page writes them
+before a file is added; the bulletin page's 更正 form (webui.edit) for an issue
+already archived.
 The issue's id is made again from the corrected fields (archive.model), and
 its articles' ids with it.
 """
@@ -20,6 +23,7 @@ from archive.model import Bulletin, make_article_id, make_bulletin_id
 
 FOLDER = ".corrections"
 FIELDS = ("series", "issue", "date", "issuer")
+TITLES = "titles"  # an article's (a document's) title, by its order in the issue
 MAX_FIELD = 200  # characters
 
 
@@ -51,6 +55,18 @@ def clean(fields: dict[str, Any]) -> dict[str, Any]:
                 raise CorrectionError(f"日期“{text}”无效：应写作 2023-05-08") from None
         else:
             out[name] = text
+    titles = fields.get(TITLES)
+    if isinstance(titles, dict):
+        kept: dict[str, str] = {}
+        for order, title in titles.items():
+            if not str(order).isdigit() or int(order) < 1:
+                raise CorrectionError(f"文章序号“{order}”无效：应为正整数")
+            text = " ".join(str(title or "").split())[:MAX_FIELD]
+            if not text:
+                raise CorrectionError(f"第 {int(order)} 篇的标题不能为空")
+            kept[str(int(order))] = text
+        if kept:
+            out[TITLES] = kept
     return out
 
 
@@ -59,10 +75,14 @@ def apply(b: Bulletin, fields: dict[str, Any]) -> Bulletin:
     fixed = clean(fields)
     if not fixed:
         return b
-    changes: dict[str, Any] = {k: v for k, v in fixed.items() if k != "date"}
+    changes: dict[str, Any] = {k: v for k, v in fixed.items() if k not in ("date", TITLES)}
     if "date" in fixed:
         date = dt.date.fromisoformat(fixed["date"])
         changes.update(date=date, year=date.year)
+    titles = fixed.get(TITLES, {})
+    if titles:
+        changes["articles"] = tuple(dataclasses.replace(a, title=titles[str(a.order)]) if str(a.order) in titles else a
+                                    for a in b.articles)
     nb = dataclasses.replace(b, **changes)
     bid = make_bulletin_id(nb.series, nb.year, nb.issue, nb.date, fallback=b.path,
                            serial=nb.serial if nb.kind == "公文" else None)

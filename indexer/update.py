@@ -12,7 +12,9 @@ any point leaves the previous commit serving (Whoosh writes its TOC last, by
 rename, and removes a killed run's orphan files at the next commit).
 
 Other changes to the corpus (files copied in by hand) are left to the next
-`bulletins index`.
+`bulletins index`. `refresh` indexes the files again though their bytes are
+unchanged: an editor's corrections kept beside an archived file
+(archive.corrections, the bulletin page's 更正 form) change what it reads as.
 """
 
 from __future__ import annotations
@@ -39,12 +41,16 @@ def add_files(
     names: list[str],
     wait_seconds: float = 600.0,
     on_wait: Callable[[], None] | None = None,
+    refresh: bool = False,
 ) -> IndexReport | None:
     """Index the files `names` (relative to `corpus`, as `place_in_corpus` put them) into
-    the serving index. None when this path cannot be taken (no index yet, one of an
-    older format or damaged, a name a corpus scan would skip): run build_index instead."""
+    the serving index; with `refresh`, also those already indexed from the same bytes
+    (files of the corpus whose corrections changed, in any of its folders). None when
+    this path cannot be taken (no index yet, one of an older format or damaged, a name a
+    corpus scan would skip): run build_index instead."""
     relpaths = [safe_relpath(n) for n in names]
-    if any(r != n or "/" in r or r.upper().startswith(NOT_BULLETINS) or r.startswith(".")
+    if any(r != n or ("/" in r and not refresh) or r.upper().startswith(NOT_BULLETINS)
+           or any(part.startswith(".") for part in r.split("/"))
            for r, n in zip(relpaths, names)):
         return None
     with store.run_lock(root, wait=wait_seconds, on_wait=on_wait):
@@ -66,7 +72,7 @@ def add_files(
             for relpath, sha in files:
                 keys = [s.stored_fields(d)["source"] for d in s.docs_for_query(wq.Prefix("source", f"{relpath}\t"))]
                 keys = [k for k in dict.fromkeys(keys) if source_path({"source": k}) == relpath]
-                if source_key(relpath, sha) in keys:
+                if source_key(relpath, sha) in keys and not refresh:
                     continue
                 old[relpath] = keys
                 todo.append((relpath, sha))

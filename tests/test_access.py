@@ -92,6 +92,23 @@ def test_the_session_ends_after_the_idle_timeout(accounts_app: Any) -> None:
     assert "超时" in client.get(page).get_data(as_text=True) or page.startswith("/login")
 
 
+def test_the_session_cookie_is_signed_again_only_when_the_last_seen_time_is_renewed(accounts_app: Any) -> None:
+    """Speed (issue 21): a search does not re-sign the cookie (it did on every request); the
+    last-seen time, renewed every SEEN_REFRESH seconds, re-signs it and so renews its expiry."""
+    from webui.auth import SEEN_REFRESH
+
+    client = accounts_app.test_client()
+    _login(client, "alice", "alice-secret-pw")
+    r = client.get("/api/search?q=志愿服务")
+    assert r.status_code == 200 and "Set-Cookie" not in r.headers
+    with client.session_transaction() as s:
+        s["seen"] = time.time() - SEEN_REFRESH - 1
+    r = client.get("/api/search?q=志愿服务")
+    assert r.status_code == 200 and "session=" in r.headers.get("Set-Cookie", "")
+    assert "Expires=" in r.headers["Set-Cookie"] and "HttpOnly" in r.headers["Set-Cookie"]
+    assert "Set-Cookie" not in client.get("/api/search?q=志愿服务").headers
+
+
 def test_repeated_failures_lock_the_account(accounts_app: Any) -> None:
     from webui.auth import MAX_FAILURES
 

@@ -200,6 +200,9 @@ def probes(ids: dict[str, str], token: str | None) -> dict[str, list[str]]:
         "upload.upload_form": ["/upload"],
         "upload.upload_files": [],  # POST only (tests/test_access_upload.py)
         "upload.upload_confirm": [],  # POST only
+        "upload.upload_batch": ["/upload/abcdefghijklmnopqrstuv"],  # a batch's reading (an unknown one: 404)
+        "upload.upload_status": ["/upload/abcdefghijklmnopqrstuv/status"],
+        "edit.edit": [],  # POST only: test_the_correction_route_reaches_nothing_restricted below
     }
 
 
@@ -308,3 +311,20 @@ def test_the_audit_log_page_is_for_administrators(worlds: dict[str, Any]) -> Non
         r = signed_in(worlds["app"], user).get("/admin/audit")
         assert r.status_code in (302, 403), (user, r.status_code)
         assert "鲲鹏" not in visible(r)
+
+
+@pytest.mark.parametrize("user", ROLES_DENIED, ids=["signed-out", "读者", "编辑"])
+def test_the_correction_route_reaches_nothing_restricted(worlds: dict[str, Any], user: str | None) -> None:
+    """The bulletin page's 更正 form (POST /bulletin/<id>/edit): a visitor and a 读者 are turned
+    away; an 编辑 who may not read an issue gets the bulletin page's 404, and nothing is written."""
+    client = signed_in(worlds["app"], user)
+    page = client.get("/login" if user is None else "/account").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    ids = worlds["ids"]
+    for bid in (ids["secret_issue6"], ids["secret_series"], ids["secret_doc_issue"]):
+        r = client.post(f"/bulletin/{bid}/edit", data={"csrf_token": token.group(1) if token else "",
+                                                       "issuer": "改了", "title-1": "改了"})
+        assert r.status_code in ((302, 400, 401) if user is None else (403,) if user == "reader" else (404,)), (user, r.status_code)
+        text = visible(r)
+        assert not [m for m in (*SECRETS, "鲲鹏", "翡翠", "琥珀", "鹭岛") if m in text], (user, bid)
+    assert not (worlds["corpusA"] / ".corrections").exists()

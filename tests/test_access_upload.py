@@ -144,3 +144,48 @@ def test_unconfirmed_uploads_are_removed_after_a_day(site: dict[str, Any]) -> No
     r = client.post("/upload/confirm", data={"csrf_token": _csrf(client.get("/upload").get_data(as_text=True)),
                                              "batch": old, "action": "add"})
     assert r.status_code == 404 and "已不存在" in r.get_data(as_text=True)
+
+
+def test_the_distribution_list_is_offered_as_a_group_never_applied(site: dict[str, Any]) -> None:
+    """An added 简报's 报/送/发 list is offered as a group; an administrator creates it with one
+    click (no members, no rule); until then nothing changes."""
+    from webui import audit
+    from webui.access_store import AccessStore
+    from webui.auth_passwords import hash_password
+
+    st = AccessStore(Path(site["app"].config["ACCESS_DIR"]))
+    st.add_user("admin", hash_password("admin-password"), "管理员")
+    rules_before = st.rules().grants
+    client = _client(site["app"], "editor")
+    page = client.post("/upload", data={"csrf_token": _csrf(client.get("/upload").get_data(as_text=True)),
+                                        "files": [(io.BytesIO(TEXT.encode("utf-8")), "a.txt")]},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    batch = re.search(r'name="batch" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    done = client.post("/upload/confirm", data={"csrf_token": _csrf(page), "batch": batch, "action": "add"})
+    text = done.get_data(as_text=True)
+    assert "建议用户组" in text and "省文明办；各设区市文明办" in text
+    assert "创建此组" not in text and "由管理员一键创建" in text  # an 编辑 does not manage groups
+    assert st.groups() == {} and st.rules().grants == rules_before  # offered, not applied
+    admin = _client(site["app"], "admin")
+    panel = admin.get("/admin/").get_data(as_text=True)
+    assert "建议的组" in panel and "省文明办；各设区市文明办" in panel and f"{SERIES} 2023年第3期" in panel
+    r = admin.post("/admin/", data={"csrf_token": _csrf(panel), "action": "suggested-group", "group": "省文明办；各设区市文明办"})
+    assert r.status_code == 302
+    assert st.groups() == {"省文明办；各设区市文明办": []} and st.rules().grants == rules_before
+    assert "建议的组" not in admin.get("/admin/").get_data(as_text=True)  # taken: offered no more
+    folder = audit.audit_dir(Path(site["app"].config["ACCESS_DIR"]))
+    audit.flush(folder)
+    (rec,) = [r for r in audit.read(folder) if r["event"] == "group-add"]
+    assert rec["who"] == "admin" and rec["group"] == "省文明办；各设区市文明办" and rec["suggested_from"]
+
+
+def test_a_group_name_is_made_from_the_seed_distribution_list() -> None:
+    from archive.parse import parse_file
+    from webui.access_store import MAX_GROUP_NAME, group_from_recipients
+
+    name = group_from_recipients(parse_file(SEED).recipients)
+    assert name == "中央文明办 省文明委主任、副主任、委员；各设区市、县(市、区)文明委、文明办,省文明委成员单位"
+    assert len(name) <= MAX_GROUP_NAME
+    assert group_from_recipients(()) is None and group_from_recipients(["报："]) is None
+    long = group_from_recipients(["发：" + "各设区市文明办、" * 20])
+    assert long is not None and len(long) == MAX_GROUP_NAME and long.endswith("…")

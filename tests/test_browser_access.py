@@ -3,6 +3,7 @@ against the app under waitress with accounts on (issue 21)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any, Iterator
@@ -14,6 +15,7 @@ from bulletins.cli import cli
 from tests.conftest import SEED, serving
 from tests.test_access_upload import TEXT
 from tests.test_browser_search import Watched, browser  # noqa: F401 (the module's Chromium fixture)
+from tests.test_readers_formats import made  # noqa: F401 (the generated formats, for a scan)
 
 pytestmark = pytest.mark.browser
 SEED_SERIES = "江苏精神文明建设简报"
@@ -133,3 +135,54 @@ def test_an_admin_changes_a_rule_and_it_takes_effect(browser: Any, site: dict[st
     for w in (reader, admin):
         assert not w.errors and not w.dialogs
         w.page.context.close()
+
+
+def test_an_editor_corrects_an_archived_issue_on_its_page(browser: Any, site: dict[str, Any]) -> None:  # noqa: F811
+    w = _page(browser)
+    page = w.page
+    page.goto(site["url"] + "/upload")
+    _sign_in(w, site["url"], "editor")
+    issue5 = TEXT.replace("第3期", "第5期").replace("湖畔书屋", "松林书屋")
+    page.set_input_files("#files", files=[{"name": "松林.txt", "mimeType": "text/plain", "buffer": issue5.encode("utf-8")}])
+    with page.expect_navigation():
+        page.click("#upload-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("#confirm-add")
+    with page.expect_navigation():
+        page.click(".upload-results a")
+    assert "上传测试办公室" in page.inner_text(".bulletin-meta")
+    page.click("#edit-meta summary")
+    page.fill("#edit-meta input[name=issuer]", "上传测试宣传处")
+    page.fill("#edit-meta input[name=title-1]", "上传测试 松林书屋夜间开放")
+    with page.expect_navigation():
+        page.click("#edit-meta button[type=submit]")
+    assert "已更正" in page.inner_text("main") and "上传测试宣传处" in page.inner_text(".bulletin-meta")
+    assert "松林书屋夜间开放" in page.inner_text(".article h2")
+    page.goto(site["url"] + "/?q=松林书屋夜间开放")
+    assert "共 1 篇" in page.locator(".summary h1").inner_text()
+    assert not w.errors and not w.dialogs
+    page.context.close()
+
+
+def test_a_scan_shows_its_ocr_progress_then_what_was_read(browser: Any, site: dict[str, Any], made: Any,  # noqa: F811
+                                                          tmp_path: Path) -> None:
+    from tests import docgen
+    from tests.test_readers_formats import needs_soffice
+
+    if needs_soffice.args[0]:
+        pytest.skip(needs_soffice.kwargs["reason"])
+    scan = docgen.write_scan(made("seed", "pdf"), tmp_path / "扫描件.pdf", angle=0.8, pages=1)
+    w = _page(browser)
+    page = w.page
+    page.goto(site["url"] + "/upload")
+    _sign_in(w, site["url"], "editor")
+    page.set_input_files("#files", str(scan))
+    with page.expect_navigation():
+        page.click("#upload-form button[type=submit]")
+    assert "正在读取" in page.inner_text("#reading")  # the progress page, while the server OCRs
+    # the page polls the reading's progress and opens what was read when it is done (upload.js)
+    page.wait_for_selector("#confirm-form", timeout=300_000)
+    assert re.search(r"/upload/[A-Za-z0-9_-]{16,}$", page.url)
+    assert "江苏精神文明建设简报 2022年第11期" in page.inner_text(".upload-file .label")
+    assert not w.errors and not w.dialogs
+    page.context.close()

@@ -92,6 +92,9 @@ def allowed_mask(handle: IndexHandle, rules: Rules, user: User | None) -> np.nda
     all threads), or None for an administrator (who reads everything)."""
     if user is not None and user.role == "admin":
         return None
+    # this thread's searcher on the newest version first: `shared` never reopens it, and a mask of
+    # the version before an add (upload, 更正) is shorter than the new version's document numbers
+    handle.searcher()
     cache = handle.shared("access-masks", _Masks)
     key = mask_key(rules, user)
     with cache.lock:

@@ -61,6 +61,7 @@ def admin() -> str:
     with _reindex_lock:
         reindex = dict(_reindex)
     return render_template("admin.html", users=st.users(), groups=st.groups(), rules=rules, defaults=r.defaults,
+                           suggested=st.suggested_groups(),
                            series=_series_names(), roles=ROLES, scopes=SCOPES, policies=POLICIES, reindex=reindex)
 
 
@@ -82,7 +83,7 @@ def reindex() -> Any:
 
 @bp.post("/")
 def change() -> Any:
-    """One change: role, grant, revoke, default, group, member."""
+    """One change: role, grant, revoke, default, group (or a suggested one created or dismissed), member."""
     require("admin")
     st = store()
     f = request.form
@@ -101,6 +102,10 @@ def change() -> Any:
         elif action == "group":
             st.add_group(f.get("group", ""))
             audit.record("group-add", group=f.get("group"))
+        elif action in ("suggested-group", "dismiss-group"):
+            offer = st.take_suggestion(f.get("group", ""), create=action == "suggested-group")
+            audit.record("group-add" if action == "suggested-group" else "group-dismiss", group=offer["name"],
+                         suggested_from=offer["bulletin"], recipients=offer["recipients"])
         elif action in ("member", "unmember"):
             st.set_member(f.get("group", ""), f.get("user", ""), member=action == "member")
             audit.record(f"group-{action}", group=f.get("group"), target=f.get("user"))

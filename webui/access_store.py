@@ -19,6 +19,7 @@ has one, the series' default decides (公开 open / 受限 closed; open when uns
 
 from __future__ import annotations
 
+import re
 import secrets
 import sqlite3
 import threading
@@ -46,6 +47,8 @@ CREATE TABLE IF NOT EXISTS rules (scope TEXT NOT NULL, target TEXT NOT NULL, pri
     PRIMARY KEY (scope, target, principal));
 CREATE TABLE IF NOT EXISTS defaults (series TEXT PRIMARY KEY, policy TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS suggested_groups (name TEXT PRIMARY KEY, recipients TEXT NOT NULL,
+    bulletin TEXT NOT NULL, label TEXT NOT NULL, created REAL NOT NULL);
 """
 
 
@@ -102,6 +105,21 @@ def principal_code(kind_name: str) -> str:
     if not sep or kind not in kinds or not name.strip():
         raise AccessError(f"授权对象“{text}”无效：写作 用户:姓名、组:组名 或 *（所有人）")
     return f"{kinds[kind]}:{name.strip()}"
+
+
+RECIPIENT_LABEL = re.compile(r"^\s*(?:报送|抄送|分送|抄报|报|送|发)\s*[:：]\s*")
+MAX_GROUP_NAME = 64  # characters (add_group's limit)
+
+
+def group_from_recipients(recipients: list[str] | tuple[str, ...]) -> str | None:
+    """A group name made from a 简报's 报/送/发 lines: their names without the labels, joined by
+    “；”, cut to MAX_GROUP_NAME; None when there are none."""
+    parts = [" ".join(RECIPIENT_LABEL.sub("", line).split()) for line in recipients]
+    name = "；".join(p for p in parts if p)
+    name = re.sub(r"[:*\t\n]", " ", name).strip()
+    if not name:
+        return None
+    return name if len(name) <= MAX_GROUP_NAME else name[:MAX_GROUP_NAME - 1] + "…"
 
 
 class AccessStore:
@@ -161,6 +179,11 @@ class AccessStore:
     def cached_rules(self) -> Rules:
         """The rules (as `rules()`), re-read only when the store's file has changed."""
         return self._read_all()[1]
+
+    def cached_state(self) -> tuple[Rules, dict[str, User]]:
+        """The rules and the users by name (as cached_rules and cached_user), in one look."""
+        _version, rules, users = self._read_all()
+        return rules, users
 
     def cached_user(self, name: str) -> User | None:
         """A user (as `get_user`), re-read only when the store's file has changed."""
@@ -276,6 +299,39 @@ class AccessStore:
             con.execute("INSERT OR IGNORE INTO groups VALUES (?)", (name,))
             self._bump(con)
 
+    def suggest_group(self, recipients: list[str] | tuple[str, ...], bulletin: str, label: str) -> str | None:
+        """Offer a group named from a 简报's 报/送/发 list (group_from_recipients), for an
+        administrator to create with one click; nothing is applied. The name offered, or None
+        (no list, or a group of that name exists)."""
+        name = group_from_recipients(recipients)
+        if name is None:
+            return None
+        with self._db() as con:
+            if con.execute("SELECT 1 FROM groups WHERE name = ?", (name,)).fetchone():
+                return None
+            con.execute("INSERT OR IGNORE INTO suggested_groups VALUES (?, ?, ?, ?, ?)",
+                        (name, "\n".join(recipients), bulletin, label, time.time()))
+        return name
+
+    def suggested_groups(self) -> list[dict[str, str]]:
+        """The groups offered and neither created nor dismissed, oldest first."""
+        with self._db() as con:
+            rows = con.execute("SELECT name, recipients, bulletin, label FROM suggested_groups WHERE name NOT IN"
+                               " (SELECT name FROM groups) ORDER BY created").fetchall()
+        return [{"name": n, "recipients": r, "bulletin": b, "label": lb} for n, r, b, lb in rows]
+
+    def take_suggestion(self, name: str, create: bool) -> dict[str, str]:
+        """Create the group offered as `name` (no members: the administrator adds them), or
+        dismiss the offer. The offer, for the audit trail; AccessError when there is none."""
+        offer = next((s for s in self.suggested_groups() if s["name"] == name), None)
+        if offer is None:
+            raise AccessError(f"没有建议的组“{name[:64]}”")
+        if create:
+            self.add_group(name)
+        with self._db() as con:
+            con.execute("DELETE FROM suggested_groups WHERE name = ?", (name,))
+        return offer
+
     def remove_group(self, name: str) -> None:
         with self._db() as con:
             if con.execute("DELETE FROM groups WHERE name = ?", (name,)).rowcount == 0:
@@ -327,6 +383,26 @@ class AccessStore:
                              (scope, target.strip(), principal)).rowcount == 0:
                 raise AccessError(f"没有这条规则：{SCOPES[scope]} {target} → {principal}")
             self._bump(con)
+
+    def retarget_issue(self, old: str, new: str) -> int:
+        """An issue's id changed (its series, number or date corrected): its rules and its
+        articles' (`<old>-001` …) follow it, so a restricted issue stays restricted. The
+        number of rules moved."""
+        if old == new:
+            return 0
+        moved = 0
+        with self._db() as con:
+            rows = con.execute("SELECT scope, target, principal FROM rules WHERE (scope = 'issue' AND target = ?)"
+                               " OR (scope = 'document' AND substr(target, 1, ?) = ?)",
+                               (old, len(old) + 1, f"{old}-")).fetchall()
+            for scope, target, principal in rows:
+                moved_to = new if scope == "issue" else new + target[len(old):]
+                con.execute("DELETE FROM rules WHERE scope = ? AND target = ? AND principal = ?", (scope, target, principal))
+                con.execute("INSERT OR IGNORE INTO rules VALUES (?, ?, ?)", (scope, moved_to, principal))
+                moved += 1
+            if moved:
+                self._bump(con)
+        return moved
 
     def set_default(self, series: str, policy: str) -> None:
         code = {"公开": "open", "受限": "closed"}.get(policy, policy)

@@ -148,12 +148,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
-    from webui import access_admin, api, audit, auth, exports, images, original, upload, views
+    from webui import access_admin, api, audit, auth, edit, exports, images, original, upload, views
 
     auth.init_auth(app)  # sign-in, sessions, CSRF (issue 21; off by default)
     audit.init_audit(app)
     app.register_blueprint(access_admin.bp)
     app.register_blueprint(upload.bp)
+    app.register_blueprint(edit.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)

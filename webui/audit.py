@@ -41,6 +41,16 @@ def audit_dir(instance: Path) -> Path:
 _resolved: dict[str, str] = {}
 
 
+class _AuditHandler(logging.handlers.RotatingFileHandler):
+    """Rotation by size, decided by where the open file is (the standard handler also stats
+    the file's path twice per record, to skip rotating a device file: the audit file never is)."""
+
+    def shouldRollover(self, record: logging.LogRecord) -> int:  # noqa: N802 (logging's name)
+        if self.stream is None:
+            self.stream = self._open()
+        return int(self.maxBytes > 0 and self.stream.tell() + len(self.format(record)) + 1 >= self.maxBytes)
+
+
 def _logger(folder: Path) -> logging.Logger:
     """The audit logger writing under `folder` (one file handler per folder)."""
     key = _resolved.get(str(folder)) or _resolved.setdefault(str(folder), str(Path(folder).resolve()))
@@ -49,7 +59,7 @@ def _logger(folder: Path) -> logging.Logger:
     with _lock:
         if key not in _listeners:
             folder.mkdir(parents=True, exist_ok=True)
-            handler = logging.handlers.RotatingFileHandler(
+            handler = _AuditHandler(
                 folder / AUDIT_FILE, maxBytes=AUDIT_MAX_BYTES, backupCount=AUDIT_BACKUPS, encoding="utf-8")
             handler.setFormatter(logging.Formatter("%(message)s"))
             _listeners[key] = handler
@@ -63,8 +73,11 @@ def write(folder: Path, who: str | None, addr: str | None, event: str, **what: A
     """Append one record: {"when", "who", "from", "event", …what}."""
     line = {"when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
             "who": who, "from": addr, "event": event, **what}
-    _logger(folder)  # (makes the folder's handler)
-    handler = _listeners.get(_resolved[str(folder)])
+    key = _resolved.get(str(folder))
+    handler = _listeners.get(key) if key is not None else None
+    if handler is None:
+        _logger(folder)  # (makes the folder's handler)
+        handler = _listeners.get(_resolved[str(folder)])
     if handler is not None:  # straight to the handler: a logger would look up its caller's frame first
         handler.handle(logging.makeLogRecord({"msg": json.dumps(line, ensure_ascii=False, default=str),
                                               "levelno": logging.INFO, "levelname": "INFO"}))

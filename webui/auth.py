@@ -49,10 +49,24 @@ SEEN_REFRESH = 30  # seconds: how often a session's last-seen time is renewed (t
 
 
 class _SessionInterface(SecureCookieSessionInterface):
-    """The session cookie is Secure when configured so, or when the request came over HTTPS."""
+    """The session cookie is Secure when configured so, or when the request came over HTTPS.
+
+    Per request, only the cookie's signature is checked: the signing serializer is made once
+    per secret key (Flask makes it for every request, twice), and the cookie is re-signed only
+    when the session changes — the last-seen time every SEEN_REFRESH seconds, which also
+    renews its expiry (SESSION_REFRESH_EACH_REQUEST off)."""
+
+    _serializers: dict[Any, Any] = {}
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or (request.is_secure if request else False)
+
+    def get_signing_serializer(self, app: Flask) -> Any:
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        got = self._serializers.get(key)
+        if got is None:
+            got = self._serializers[key] = super().get_signing_serializer(app)
+        return got
 
 
 class _Failures:
@@ -139,8 +153,10 @@ def feed_token_args() -> list[tuple[str, str]]:
 
 
 def rules() -> Any:
-    """The access rules, re-read when the store changes."""
-    return store().cached_rules()
+    """The access rules, re-read when the store changes (looked at once per request)."""
+    if "rules" not in g:
+        g.rules = store().cached_rules()
+    return g.rules
 
 
 def _safe_next(target: str | None) -> str:
@@ -171,11 +187,6 @@ def _identify() -> Any:
     """Before each request with accounts on: who is asking; sign-in required except to sign in."""
     if not current_app.config.get("ACCOUNTS"):
         return None
-    if request.endpoint in UPLOAD_ENDPOINTS:  # the one page that takes files (others keep the app's small limit)
-        from webui.upload import MAX_UPLOAD_BYTES
-
-        request.max_content_length = MAX_UPLOAD_BYTES
-        request.max_form_memory_size = MAX_UPLOAD_BYTES
     g.user = None
     user = _proxy_user()
     name = session.get("user")
@@ -185,7 +196,8 @@ def _identify() -> Any:
             session.clear()
             g.expired = True
         else:
-            user = store().cached_user(name)
+            g.rules, users = store().cached_state()  # (the rules too: one look at the store per request)
+            user = users.get(name)
             if user is None:  # removed since
                 session.clear()
             elif time.time() - seen > SEEN_REFRESH:  # (not every request: each refresh re-signs the cookie)
@@ -200,6 +212,17 @@ def _identify() -> Any:
     if request.path.startswith("/api/") or request.endpoint == "exports.feed":
         return jsonify({"ok": False, "error": "请先登录。", "status": 401}), 401
     return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+
+
+def _upload_limits() -> None:
+    """The one page that takes files gets a larger body limit (others keep the app's small one).
+    Registered before CSRFProtect's check, which reads the form: after it, a file over the small
+    limit was refused (413) before this could raise it."""
+    if current_app.config.get("ACCOUNTS") and request.endpoint in UPLOAD_ENDPOINTS:
+        from webui.upload import MAX_UPLOAD_BYTES
+
+        request.max_content_length = MAX_UPLOAD_BYTES
+        request.max_form_memory_size = MAX_UPLOAD_BYTES
 
 
 def require(role: str) -> User:
@@ -310,7 +333,8 @@ def init_auth(app: Flask) -> None:
     app.config.setdefault("PROXY_USER_HEADER", None)
     app.config.setdefault("OPEN_NETWORK", False)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                      PERMANENT_SESSION_LIFETIME=app.config["SESSION_IDLE"])
+                      PERMANENT_SESSION_LIFETIME=app.config["SESSION_IDLE"],
+                      SESSION_REFRESH_EACH_REQUEST=False)  # (see _SessionInterface)
     if not app.config.get("SECRET_KEY"):
         # with accounts off nothing is signed in: a key for this process's forms is enough
         app.config["SECRET_KEY"] = _secret_key(Path(app.config["ACCESS_DIR"])) if app.config["ACCOUNTS"] \
@@ -318,6 +342,7 @@ def init_auth(app: Flask) -> None:
     app.session_interface = _SessionInterface()
     if app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = _TrustedProxyFix(app.wsgi_app, set(app.config["TRUSTED_PROXIES"]))  # type: ignore[method-assign]
+    app.before_request(_upload_limits)
     csrf.init_app(app)
     app.register_blueprint(bp)
     app.before_request(_identify)

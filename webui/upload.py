@@ -1,9 +1,11 @@
 """Upload in the browser (issue 21), for 编辑 and 管理员, with accounts on.
 
 1. `/upload`: drop (or choose) files; each is kept in the instance folder's
-   `uploads/<batch>/` and read by the archive's own parser (archive.parse):
-   the page shows what it read — series, issue, date, issuer, articles,
-   warnings — or why it is rejected.
+   `uploads/<batch>/` and read by the archive's own parser (archive.parse) in
+   the background (webui.upload_jobs): a scan's OCR progress is shown page by
+   page (`/upload/<batch>`, polling `/upload/<batch>/status`), then what it
+   read — series, issue, date, issuer, articles, warnings — or why it is
+   rejected. Files read within READ_WAIT seconds without OCR are shown at once.
 2. The editor may correct series, issue, date or issuer (archive.corrections,
    kept beside the file so every later index run reads the same), then confirms.
 3. Confirming does what `bulletins add` does, with the same functions:
@@ -11,6 +13,9 @@
    overwritten) and indexer.update.add_files (the same checks: an issue already
    archived from another file is rejected, a rejected file changes nothing).
    The running server picks the new segment up on its next search.
+4. An added 简报's 报/送/发 list is offered as a group (AccessStore.suggest_group):
+   an administrator creates it with one click, here or on the admin page, and
+   chooses its members; nothing is applied by itself.
 """
 
 from __future__ import annotations
@@ -23,19 +28,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from werkzeug.utils import secure_filename
 
 from archive import corrections
 from archive.errors import BulletinError
-from webui import audit
-from webui.auth import require
+from webui import audit, upload_jobs
+from webui.auth import require, store
 
 bp = Blueprint("upload", __name__)
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # one request of files (the server's body limit for this page)
 MAX_FILES = 20
 STALE_HOURS = 24  # an upload not confirmed within this long is removed (at the next upload)
+READ_WAIT = 30.0  # seconds the upload request waits for its files to be read (not OCRed: a scan's
+# OCR shows the progress page at once) before it shows the progress page
 _BATCH = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -96,9 +103,39 @@ def upload_files() -> Any:
             name = f"{n}-{name}"
         f.save(folder / name)
         names.append(name)
-    files = [_read(folder / name) for name in names]
     audit.record("upload", batch=batch, files=names)
-    return render_template("upload.html", files=files, batch=batch, results=None)
+    return _reading(batch, folder, names)
+
+
+def _reading(batch: str, folder: Path, names: list[str]) -> Any:
+    """What was read of the batch, when its reading is done within READ_WAIT seconds without
+    OCR; else the progress page (the reading goes on in the background)."""
+    from bulletins.index_cmd import use_reader_cache
+
+    use_reader_cache(Path(current_app.config["INDEX_DIR"]))  # a scan is OCRed once: the confirm step reads it again
+    job = upload_jobs.start(batch, folder, names, _read)
+    if job.wait(float(current_app.config.get("UPLOAD_READ_WAIT", READ_WAIT))):
+        return render_template("upload.html", files=job.results, batch=batch, results=None)
+    return render_template("upload.html", files=None, batch=batch, results=None, reading=job.status()), 202
+
+
+@bp.get("/upload/<batch>")
+def upload_batch(batch: str) -> Any:
+    """A batch's page: its reading's progress, then what was read (read again after a restart)."""
+    require("editor")
+    folder = _batch_folder(batch)
+    return _reading(batch, folder, sorted(p.name for p in folder.iterdir() if p.is_file()))
+
+
+@bp.get("/upload/<batch>/status")
+def upload_status(batch: str) -> Any:
+    """The reading's progress (JSON), polled by the progress page."""
+    require("editor")
+    _batch_folder(batch)
+    job = upload_jobs.get(batch)
+    if job is None:
+        return jsonify({"batch": batch, "done": True, "files": []})
+    return jsonify(job.status())
 
 
 def _clean_stale(uploads: Path) -> None:
@@ -149,6 +186,7 @@ def upload_confirm() -> Any:
     results = add_staged(folder, [f["name"] for f in files if f["ok"]])
     results += [{"name": f["name"], "ok": False, "reason": f["reason"]} for f in files if not f["ok"]]
     shutil.rmtree(folder, ignore_errors=True)
+    upload_jobs.forget(batch)
     return render_template("upload.html", files=None, batch=None, results=results)
 
 
@@ -183,7 +221,7 @@ def add_staged(folder: Path, names: list[str]) -> list[dict[str, Any]]:
         if fixes and placed.status == "added":
             corrections.write(placed.dest, fixes)  # every later reading of the corpus file applies them
         entry = {"name": name, "ok": True, "label": b.label, "dest": placed.dest.name, "bulletin_id": b.id,
-                 "articles": len(b.articles), "corrections": fixes}
+                 "articles": len(b.articles), "corrections": fixes, "recipients": list(b.recipients)}
         placed_names[placed.dest.name] = entry
         results.append(entry)
     if placed_names:
@@ -203,6 +241,8 @@ def add_staged(folder: Path, names: list[str]) -> list[dict[str, Any]]:
                 if dest in rejected:
                     entry.update(ok=False, reason=rejected[dest])
     for entry in results:
+        if entry["ok"] and entry.get("recipients"):  # offered to the administrator, never applied by itself
+            entry["suggested_group"] = store().suggest_group(entry["recipients"], entry["bulletin_id"], entry["label"])
         audit.record("add", file=entry["name"], ok=entry["ok"], label=entry.get("label"),
                      corrections=json.dumps(entry.get("corrections") or {}, ensure_ascii=False),
                      reason=entry.get("reason"))

@@ -5,7 +5,8 @@ into a private temporary folder, then read by `archive.readers.ocr_worker` in a
 child process that is killed when it runs past the time budget. Each page's
 mean confidence goes into Document.ocr, each paragraph's lowest line confidence
 into Paragraph.confidence. Progress is shown per page: a bar on a terminal, a
-line per page otherwise (for the log).
+line per page otherwise (for the log), or to the callback `reporting_to` sets
+for the current thread (the upload page's progress).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import statistics
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from archive.document import Document
@@ -26,9 +29,21 @@ from archive.readers.layout import Char, Line, line_text, paragraphs_from_lines
 from archive.readers.limits import Limits
 from archive.readers.sandbox import run_lines
 
-__all__ = ["check_ocr_pages", "ocr_pages", "ocr_pdf", "read_image", "Progress"]
+__all__ = ["check_ocr_pages", "ocr_pages", "ocr_pdf", "read_image", "Progress", "reporting_to"]
 
 Progress = Callable[[str, int, int, float], None]  # (file, page, pages, confidence)
+_reporting: ContextVar[Progress | None] = ContextVar("ocr_progress", default=None)
+
+
+@contextmanager
+def reporting_to(progress: Progress) -> Iterator[None]:
+    """Within this block (this thread), OCR reports each page read to `progress` instead of stderr
+    (and its start, as page 0)."""
+    token = _reporting.set(progress)
+    try:
+        yield
+    finally:
+        _reporting.reset(token)
 
 
 def _default_progress() -> Progress:
@@ -102,7 +117,10 @@ def check_ocr_pages(pages: int, name: str, limits: Limits) -> None:
 def ocr_pages(folder: Path, pages: int, name: str, fmt: str, limits: Limits, dpi: int,
               meta: dict[str, str] | None = None, progress: Progress | None = None) -> Document:
     """OCR page-0001.png … in `folder` in a killable child process; a Document of format `fmt`."""
-    progress = progress or _default_progress()
+    hook = _reporting.get()
+    if hook is not None and progress is None:
+        hook(name, 0, pages, 0.0)  # OCR starts: page 0 of `pages`
+    progress = progress or hook or _default_progress()
     budget = max(limits.ocr_min_seconds, limits.ocr_seconds_per_page * pages)
     results: dict[int, dict] = {}
 
