@@ -96,7 +96,7 @@ def edit(bulletin_id: str) -> Any:
     except corrections.CorrectionError as exc:
         flash(f"未更正：{exc}")
         return redirect(back, 303)
-    from archive.parse import parse_file
+    from archive.readers.budget import parse_within_budget
 
     corrections.write(target, fixed)
     refused = _reindex(corpus, Path(current_app.config["INDEX_DIR"]), relpath)
@@ -104,7 +104,7 @@ def edit(bulletin_id: str) -> Any:
         corrections.write(target, kept)  # the index still holds the issue as it was
         flash(refused)
         return redirect(back, 303)
-    new_id = parse_file(target).id
+    new_id = parse_within_budget(target).id  # read again as the index just read it (from the cache)
     moved = store().retarget_issue(bulletin_id, new_id)
     now = _current(data)
     titles = {a["order"]: a.get("title") or "" for a in data.get("articles", [])}

@@ -59,10 +59,10 @@ def _safe_name(name: str, n: int) -> str:
 
 def _read(path: Path) -> dict[str, Any]:
     """What the archive reads from one staged file (with the corrections kept for it)."""
-    from archive.parse import parse_file
+    from archive.readers.budget import parse_within_budget
 
-    try:
-        b = parse_file(path)
+    try:  # as `bulletins add` reads it: in a worker under the per-file budget (the server never parses)
+        b = parse_within_budget(path)
     except BulletinError as exc:
         return {"name": path.name, "ok": False, "reason": exc.reason}
     except Exception as exc:  # a parser bug: reported, never a traceback
@@ -193,7 +193,7 @@ def upload_confirm() -> Any:
 def add_staged(folder: Path, names: list[str]) -> list[dict[str, Any]]:
     """Add staged files to the corpus and the index as `bulletins add` does; one result per file."""
     from archive.corpus import CorpusWriteError, place_in_corpus
-    from archive.parse import parse_file
+    from archive.readers.budget import parse_within_budget
     from bulletins.index_cmd import use_reader_cache
     from indexer.store import IndexBusyError, IndexLayoutError
     from indexer.update import add_files
@@ -206,7 +206,7 @@ def add_staged(folder: Path, names: list[str]) -> list[dict[str, Any]]:
     for name in names:
         src = folder / name
         try:
-            b = parse_file(src)
+            b = parse_within_budget(src)  # the reader cache holds what the upload read: not OCR'd again
             placed = place_in_corpus(src, b, corpus)
         except BulletinError as exc:
             results.append({"name": name, "ok": False, "reason": exc.reason})

@@ -155,6 +155,23 @@ def _send(fd: int, kind: bytes, payload: bytes) -> None:
         view = view[n:]
 
 
+def _caller_progress() -> Callable[..., None] | None:
+    """The OCR progress callback the caller set (archive.readers.ocr.reporting_to), if any."""
+    from archive.readers.ocr import _reporting
+
+    return _reporting.get()
+
+
+def _reporting_through(fn: Callable[[], T], wfd: int) -> Callable[[], T]:
+    """`fn` reporting its OCR pages down the pipe (kind p), for the parent to relay to its callback."""
+    def run() -> T:
+        from archive.readers.ocr import reporting_to
+
+        with reporting_to(lambda *page: _send(wfd, b"p", pickle.dumps(page))):
+            return fn()
+    return run
+
+
 def _vm_size() -> int:
     try:
         with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
@@ -318,6 +335,7 @@ def run_within_budget(fn: Callable[[], T], name: str, limits: Limits | None = No
     Raises the worker's BulletinError as it was, and BulletinReadError(name, reason) naming
     the budget that was passed, or the worker's failure; its temporary folder is removed."""
     limits = limits or Limits.from_env()
+    relay = _caller_progress()  # the caller's OCR progress (ocr.reporting_to): relayed from the worker
     _load_libc()
     folder = _worker_folder()
     base = _vm_size()  # the worker starts with the parent's address space (read here: cheaper than in it)
@@ -327,7 +345,7 @@ def run_within_budget(fn: Callable[[], T], name: str, limits: Limits | None = No
     pid = os.fork()
     if pid == 0:  # the worker
         os.close(rfd)
-        _child(fn, wfd, folder, name, limits, base)
+        _child(fn if relay is None else _reporting_through(fn, wfd), wfd, folder, name, limits, base)
     os.close(wfd)
     try:
         os.setpgid(pid, pid)
@@ -364,6 +382,8 @@ def run_within_budget(fn: Callable[[], T], name: str, limits: Limits | None = No
                     allowed += extra
                 elif kind == b"r":
                     result = pickle.loads(payload)
+                elif kind == b"p" and relay is not None:
+                    relay(*pickle.loads(payload))
     finally:
         os.close(rfd)
         if timed_out or result is None:
