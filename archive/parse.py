@@ -21,6 +21,7 @@ from archive.mdparse import markdown_lines, parse_markdown
 from archive.model import Bulletin
 from archive.read import normalise_text
 from archive.readers import read_document
+from archive.readers.limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["is_markdown", "parse_document", "parse_file", "parse_lines", "parse_text"]
 
@@ -125,8 +126,10 @@ def parse_text(text: str, path: str) -> Bulletin:
     return parse_document(text_document(text, path))
 
 
-def parse_file(path: Path) -> Bulletin:
-    """Read and parse one source file of any format. Raises BulletinReadError or BulletinParseError."""
-    from archive.corrections import corrected  # an editor's corrections kept beside the file (issue 21)
+def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Bulletin:
+    """Read and parse one source file of any format, with an editor's corrections kept beside it
+    (issue 21). Raises BulletinReadError or BulletinParseError. In-process: `check`, `add`,
+    `index` and the web app call it through archive.readers.budget.parse_within_budget."""
+    from archive.corrections import corrected
 
-    return corrected(parse_document(read_document(Path(path))), Path(path))
+    return corrected(parse_document(read_document(Path(path), limits)), Path(path))

@@ -411,8 +411,7 @@ def parse_within_budget(path: Path, limits: Limits | None = None) -> Bulletin:
     """Read and parse the file at `path` (archive.parse) in a worker under the per-file budget.
 
     Raises BulletinReadError or BulletinParseError naming the file and the reason."""
-    from archive.parse import parse_document
-    from archive.readers import read_document
+    from archive.parse import parse_file  # the one way a file is parsed (with its corrections)
 
     limits = limits or Limits.from_env()
-    return run_within_budget(lambda: parse_document(read_document(Path(path), limits)), str(path), limits)
+    return run_within_budget(lambda: parse_file(Path(path), limits), str(path), limits)
