@@ -274,14 +274,14 @@ def _fallback(s: str) -> Node | None:
     return terms[0] if len(terms) == 1 else And(terms)
 
 
-def _count_terms(node: Node | None) -> int:
+def count_terms(node: Node | None) -> int:
     if node is None:
         return 0
     if isinstance(node, Term):
         return 1
     if isinstance(node, Not):
-        return _count_terms(node.child)
-    return sum(_count_terms(c) for c in node.children)
+        return count_terms(node.child)
+    return sum(count_terms(c) for c in node.children)
 
 
 def _searchable(t: Term) -> bool:
@@ -409,7 +409,7 @@ def parse_query(raw: str) -> Parsed:
             warnings.append(f"查询语法有误（{exc.reason}），已按普通词语搜索；{exc.fix}")
         else:
             warnings.append("查询语法有误，已按普通词语搜索；请检查引号、括号和 AND / OR / NOT")
-    if _count_terms(tree) > MAX_TERMS:
+    if count_terms(tree) > MAX_TERMS:
         tree = _fallback(" ".join(s.split()[:MAX_TERMS]))
         warnings.append(f"查询词过多，只使用了前 {MAX_TERMS} 个")
     dropped: list[str] = []

@@ -45,7 +45,6 @@ from typing import Any
 from indexer import query as q
 from indexer.analysis import PIECE_RE, jieba_tokenizer, normalize, units
 from indexer.dateq import period_of
-from indexer.serials import serial_of_query
 
 # Words a question or request wraps around what is sought: left out by the ``content`` stage.
 FUNCTION_WORDS = frozenset(
@@ -205,8 +204,9 @@ def _words_plan(ctx: Context, name: str, drop: bool, fine: bool = False) -> Plan
 
 
 def exact_stage(ctx: Context) -> Plan | None:
-    # a query that is a 发文字号 names one document: found once, it is what was meant
-    return Plan("exact", ctx.parsed.tree, enough=1 if serial_of_query(ctx.query) else None)
+    # The string as typed, found at all, is what was meant (the stages are for a string that is
+    # not there): its count stays the exact count staff rely on, as a quoted phrase's does.
+    return Plan("exact", ctx.parsed.tree, enough=1)
 
 
 def words_stage(ctx: Context) -> Plan | None:
@@ -311,8 +311,8 @@ def run(ctx: Context, enough: int | None = None) -> tuple[Plan, int]:
     exact: tuple[Plan, int] | None = None
     for name, stage in STAGES:
         plan = stage(ctx)
-        if plan is None or plan.tree is None:
-            continue
+        if plan is None or plan.tree is None or q.count_terms(plan.tree) > q.MAX_TERMS:
+            continue  # (a rewrite is held to the query's own limit of terms)
         n = ctx.count(plan.tree)
         ctx.counts[name] = n
         if exact is None:

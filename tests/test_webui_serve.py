@@ -60,7 +60,7 @@ def test_new_generation_is_picked_up_without_restart(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)]).exit_code == 0
     client: Any = create_app({"TESTING": True, "INDEX_DIR": str(index)}).test_client()
-    assert client.get("/api/search", query_string={"q": "惠民生"}).get_json()["total"] == 0
+    assert client.get("/api/search", query_string={"q": "“惠民生”"}).get_json()["total"] == 0
 
     (corpus / "extra.txt").write_text(extra_issue(1), encoding="utf-8")
     time.sleep(0.01)

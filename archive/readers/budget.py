@@ -172,6 +172,15 @@ def _reporting_through(fn: Callable[[], T], wfd: int) -> Callable[[], T]:
     return run
 
 
+def _lower(which: int, soft: int) -> None:
+    """Set the soft limit `which` to `soft`, never above the soft and hard limits already in force."""
+    cur, hard = resource.getrlimit(which)
+    for bound in (cur, hard):
+        if bound != resource.RLIM_INFINITY:
+            soft = min(soft, bound)
+    resource.setrlimit(which, (soft, hard))
+
+
 def _vm_size() -> int:
     try:
         with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
@@ -200,12 +209,10 @@ def _child(fn: Callable[[], Any], wfd: int, folder: Path, name: str, limits: Lim
         cpu = max(1, int(limits.cpu_seconds + 0.999))
         _, hard = resource.getrlimit(resource.RLIMIT_CPU)
         resource.setrlimit(resource.RLIMIT_CPU, (cpu if hard == resource.RLIM_INFINITY else min(cpu, hard), hard))
-        fsize = max(_MB, limits.temp_bytes)
-        _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, hard))
+        # a limit the caller already set lower (an operator's ulimit, a full-disk test) is kept
+        _lower(resource.RLIMIT_FSIZE, max(_MB, limits.temp_bytes))
         if base:
-            _, hard = resource.getrlimit(resource.RLIMIT_AS)
-            resource.setrlimit(resource.RLIMIT_AS, (base + limits.memory_bytes, hard))
+            _lower(resource.RLIMIT_AS, base + limits.memory_bytes)
         reset(limits)
         try:
             result = fn()
