@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import http.client
+import io
 import json
 import os
 import re
@@ -208,9 +209,21 @@ def test_static_still_serves_its_files(live_server: str) -> None:
 # -- access --------------------------------------------------------------------
 
 
-def test_no_route_can_write(app: Any) -> None:
-    methods = {m for rule in app.url_map.iter_rules() for m in rule.methods}
-    assert methods <= {"GET", "HEAD", "OPTIONS"}, methods
+def test_no_route_can_write(app: Any, index_dir: Path, corpus_dir: Path) -> None:
+    """With accounts off (the default) nothing can write: every route that takes a POST (sign-in,
+    upload, 更正, admin: issue 21) refuses it, and the corpus and the index are as they were."""
+    def state() -> list[tuple[str, int]]:
+        return sorted((str(p), p.stat().st_size) for root in (index_dir, corpus_dir) for p in root.rglob("*") if p.is_file())
+
+    before = state()
+    client = app.test_client()
+    posts = [rule for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())]
+    assert posts  # (the routes exist; they are for a deployment with accounts on)
+    for rule in posts:
+        url = rule.build({arg: "x" for arg in rule.arguments})[1] if rule.arguments else rule.rule
+        r = client.post(url, data={"files": (io.BytesIO(b"x"), "a.txt"), "action": "add", "batch": "x"})
+        assert r.status_code in (400, 403, 404, 405), (rule.rule, r.status_code)
+    assert state() == before
 
 
 def test_server_binds_localhost_by_default(app: Any) -> None:
