@@ -4,6 +4,7 @@ that the web app reads; every change goes to the audit trail as cli:<login>."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -29,6 +30,16 @@ def _audit(instance: Path, event: str, **what: object) -> None:
 
 def _fail(exc: Exception) -> None:
     raise click.ClickException(str(exc)) from None
+
+
+def _change(instance: Path, event: str, apply: Callable[[AccessStore], object], **what: object) -> None:
+    """One change to the account store: refused, it stops with the store's reason (exit 1);
+    made, it goes to the audit trail as `event` with `what`."""
+    try:
+        apply(_store(instance))
+    except AccessError as exc:
+        _fail(exc)
+    _audit(instance, event, **what)
 
 
 def _password(from_stdin: bool) -> str:
@@ -92,11 +103,7 @@ def users_passwd(name: str, password_stdin: bool, instance: Path) -> None:
 @instance_option
 def users_role(name: str, role: str, instance: Path) -> None:
     """把 NAME 的角色改为 ROLE（读者、编辑、管理员）。"""
-    try:
-        _store(instance).set_role(name, role)
-    except AccessError as exc:
-        _fail(exc)
-    _audit(instance, "role", target=name, role=role)
+    _change(instance, "role", lambda st: st.set_role(name, role), target=name, role=role)
     click.echo(f"{name} 的角色已改为 {role}")
 
 
@@ -105,11 +112,7 @@ def users_role(name: str, role: str, instance: Path) -> None:
 @instance_option
 def users_remove(name: str, instance: Path) -> None:
     """删除账号 NAME（及其组成员身份和个人授权）。"""
-    try:
-        _store(instance).remove_user(name)
-    except AccessError as exc:
-        _fail(exc)
-    _audit(instance, "user-remove", target=name)
+    _change(instance, "user-remove", lambda st: st.remove_user(name), target=name)
     click.echo(f"已删除用户 {name}")
 
 
@@ -131,11 +134,7 @@ def groups() -> None:
 @instance_option
 def groups_add(name: str, instance: Path) -> None:
     """新建组 NAME。"""
-    try:
-        _store(instance).add_group(name)
-    except AccessError as exc:
-        _fail(exc)
-    _audit(instance, "group-add", group=name)
+    _change(instance, "group-add", lambda st: st.add_group(name), group=name)
     click.echo(f"已新建组 {name}")
 
 
@@ -144,11 +143,7 @@ def groups_add(name: str, instance: Path) -> None:
 @instance_option
 def groups_remove(name: str, instance: Path) -> None:
     """删除组 NAME（及授权给它的规则）。"""
-    try:
-        _store(instance).remove_group(name)
-    except AccessError as exc:
-        _fail(exc)
-    _audit(instance, "group-remove", group=name)
+    _change(instance, "group-remove", lambda st: st.remove_group(name), group=name)
     click.echo(f"已删除组 {name}")
 
 
@@ -158,11 +153,7 @@ def groups_remove(name: str, instance: Path) -> None:
 @instance_option
 def groups_join(group: str, user: str, instance: Path) -> None:
     """把用户 USER 加入组 GROUP。"""
-    try:
-        _store(instance).set_member(group, user)
-    except AccessError as exc:
-        _fail(exc)
-    _audit(instance, "group-member", group=group, target=user)
+    _change(instance, "group-member", lambda st: st.set_member(group, user), group=group, target=user)
     click.echo(f"已把 {user} 加入组 {group}")
 
 
@@ -172,11 +163,7 @@ def groups_join(group: str, user: str, instance: Path) -> None:
 @instance_option
 def groups_leave(group: str, user: str, instance: Path) -> None:
     """把用户 USER 移出组 GROUP。"""
-    try:
-        _store(instance).set_member(group, user, member=False)
-    except AccessError as exc:
-        _fail(exc)
-    _audit(instance, "group-unmember", group=group, target=user)
+    _change(instance, "group-unmember", lambda st: st.set_member(group, user, member=False), group=group, target=user)
     click.echo(f"已把 {user} 移出组 {group}")
 
 
@@ -231,11 +218,7 @@ def access_revoke(scope: str, target: str, principal: str, instance: Path) -> No
 @instance_option
 def access_default(series: str, policy: str, instance: Path) -> None:
     """设置系列 SERIES 的默认权限：公开（open）或 受限（closed）。"""
-    try:
-        _store(instance).set_default(series, policy)
-    except AccessError as exc:
-        _fail(exc)
-    _audit(instance, "rule-default", series=series, policy=policy)
+    _change(instance, "rule-default", lambda st: st.set_default(series, policy), series=series, policy=policy)
     click.echo(f"系列 {series} 默认权限：{POLICIES.get(policy, policy)}")
 
 
