@@ -102,6 +102,7 @@ def related_articles(
     """Article id → its related articles, for every article of `bulletin` (get_bulletin's
     dict: one page of an issue); only among `allowed_docs` when given (issue 21: the
     cache is kept per `access_key`, which names that mask)."""
+    s = handle.searcher()  # first: the cache below then belongs to the newest version (as the series report's)
     cache = handle.shared("related", _Cache)
     bid = bulletin["id"]
     key = f"{bid}|{bulletin.get('page', 1)}|{access_key}"
@@ -109,7 +110,6 @@ def related_articles(
         if key in cache.items:
             cache.items.move_to_end(key)
             return cache.items[key]
-    s = handle.searcher()
     value = {a["article_id"]: related_for(s, a, bid, allowed_docs=allowed_docs) for a in bulletin.get("articles", [])}
     with cache.lock:
         cache.items[key] = value
