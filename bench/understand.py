@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench import querysets
+
 KINDS = ("pinyin_full", "initials", "short_full", "typo1", "typo2", "ocr")
 MIN_DOCS = 3  # a target is held by at least this many articles
 SHAPE_SHARE = 0.2  # a typo's character: a look-alike this often, else a sound-alike (a pinyin keyboard)
@@ -63,21 +65,18 @@ class Case:
 
 
 @dataclass
-class Score:
-    n: int = 0
-    at1: int = 0
-    at10: int = 0
-    rr: float = 0.0
-    zero: int = 0
+class Score(querysets.Score):
+    """bench.querysets' counts per kind, with recall and the query times of these kinds."""
+
     recall: float = 0.0
     ms: list[float] = field(default_factory=list)
 
     def row(self) -> dict[str, Any]:
         n = max(1, self.n)
         ms = sorted(self.ms)
-        return {"n": self.n, "success@1": round(self.at1 / n, 3), "success@10": round(self.at10 / n, 3),
-                "MRR@20": round(self.rr / n, 3), "zero_hit": round(self.zero / n, 3),
-                "recall": round(self.recall / n, 3),
+        base = self.to_dict()
+        return {"n": self.n, "success@1": base["success@1"], "success@10": base["success@10"],
+                "MRR@20": base["mrr@20"], "zero_hit": base["zero"], "recall": round(self.recall / n, 3),
                 "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 1) if ms else 0.0}
 
 
