@@ -127,13 +127,10 @@ class QCase:
 
 
 @dataclass
-class Score:
-    n: int = 0
-    at1: int = 0
-    at10: int = 0
-    rr: float = 0.0
+class Score(R.KindScore):
+    """bench.relevance's counts per kind, with the share of queries finding nothing."""
+
     zero: int = 0
-    misses: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, ids: Sequence[str], answers: frozenset[str], total: int) -> int | None:
         rank = next((i for i, a in enumerate(ids[:20], 1) if a in answers), None)
@@ -146,9 +143,7 @@ class Score:
         return rank
 
     def to_dict(self) -> dict[str, Any]:
-        n = self.n or 1
-        return {"n": self.n, "success@1": round(self.at1 / n, 3), "success@10": round(self.at10 / n, 3),
-                "mrr@20": round(self.rr / n, 3), "zero": round(self.zero / n, 3)}
+        return {**super().to_dict(), "zero": round(self.zero / (self.n or 1), 3)}
 
 
 def part_of(bulletin_id: str) -> str:
