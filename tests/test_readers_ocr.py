@@ -68,3 +68,31 @@ def test_scan_turned_the_other_way_as_tiff_or_scanned_ofd(made, page_one, tmp_pa
     assert cer(page_one[0], doc.text) <= MAX_CER
     title = next(p for p in doc.paragraphs if "精神文明建设简报" in p.text)
     assert title.align == "center" and title.size > 20  # the 报头 stands out by size on a scan too
+
+
+_SESSION_THREADS = """
+import sys, numpy as np, pypdfium2 as pdfium
+from archive.readers.ocr_worker import _engine
+page = pdfium.PdfDocument(sys.argv[1])[0].render(scale=100 / 72).to_pil().convert("RGB")
+engine = _engine()
+result = engine(np.asarray(page)[:, :, ::-1])
+assert result.txts, "no text read"
+print(*(s.session.session.get_session_options().intra_op_num_threads for s in (engine.text_det, engine.text_rec)))
+"""
+
+
+@pytest.mark.parametrize("omp, want", [("1", "1 1"), (None, "0 0")])
+def test_ocr_child_uses_as_many_threads_as_omp_num_threads_says(made, omp, want):
+    """One Dask worker (`--nthreads 1`, OMP_NUM_THREADS=1) is one core: onnxruntime's own pools follow
+    OMP_NUM_THREADS; unset, they keep onnxruntime's default (0: as many as the machine has)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    if omp:
+        env["OMP_NUM_THREADS"] = omp
+    out = subprocess.run([sys.executable, "-c", _SESSION_THREADS, str(made("seed", "pdf"))], env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split("\n")[-2] == want

@@ -9,6 +9,7 @@ small projection-profile deskew (±3°) straightens a scan fed in at a slant.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-__all__ = ["deskew_angle", "main"]
+__all__ = ["deskew_angle", "main", "threads"]
 
 _MAX_ANGLE = 3.0
 _STEP = 0.2
@@ -39,10 +40,28 @@ def deskew_angle(img: Image.Image) -> float:
     return best
 
 
+def threads() -> int:
+    """Threads for onnxruntime's operators: OMP_NUM_THREADS, as the reader sets it for this child.
+
+    onnxruntime sizes its own thread pool from the core count and ignores
+    OMP_NUM_THREADS, so a Dask worker started with `--nthreads 1` kept 1.8 of
+    2 cores busy through its OCR child, and two workers were no faster than one.
+    """
+    try:
+        wanted = int(os.environ.get("OMP_NUM_THREADS", ""))
+    except ValueError:
+        return 0  # unset or not a number: onnxruntime's own default
+    return max(1, min(wanted, os.cpu_count() or 1))
+
+
 def _engine():  # type: ignore[no-untyped-def]
     from rapidocr import RapidOCR
 
-    return RapidOCR(params={"Global.use_cls": False, "Global.log_level": "error"})
+    params: dict[str, object] = {"Global.use_cls": False, "Global.log_level": "error"}
+    if n := threads():
+        params["EngineConfig.onnxruntime.intra_op_num_threads"] = n
+        params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
+    return RapidOCR(params=params)
 
 
 def _page(engine, path: Path) -> dict:  # type: ignore[no-untyped-def]
