@@ -222,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.phrases:
             found, total, misses = phrases_found(docs, args.workdir / gname)
             result[gname]["phrases"] = [found, total]
-            print(f"   nothing dropped: {found}/{total} phrases found in their own document = {found / max(total, 1):.1%}")
+            if total:
+                print(f"   nothing dropped: {found}/{total} phrases found in their own document = {found / total:.1%}")
             if args.verbose:
                 for m in misses:
                     print(f"  {gname} phrase not found: {m}")
