@@ -45,6 +45,17 @@ def test_the_split_is_by_office_and_seeded() -> None:
     assert len(data["documents"]) >= 300 and len(halves) >= 40
 
 
+def test_the_batch_4_pages_are_split_by_site_with_the_same_rule() -> None:
+    """Saved pages of batch 4 sit in the half their site's seeded hash gives (every page of a site in one half)."""
+    truth = json.loads((REALDOCS / "fields.json").read_text("utf-8"))
+    pages = {k: v for k, v in truth.items() if isinstance(v, dict) and v.get("batch") == 4}
+    assert len(pages) >= 10
+    for key, want in pages.items():
+        even = int(hashlib.sha256((SPLIT_SEED + want["site"]).encode()).hexdigest()[:2], 16) % 2 == 0
+        assert key.split("/", 1)[0] == ("dev" if even else "eval"), key
+        assert (REALDOCS / key).is_file()
+
+
 def test_every_fetched_truth_names_a_listed_document() -> None:
     names = {s.name for s in load_sources()}
     truth = json.loads((REALDOCS / "fields.json").read_text("utf-8"))
