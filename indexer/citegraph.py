@@ -1,0 +1,228 @@
+"""Which archived document cites which: references resolved against the archive.
+
+The references of each article's text (archive.references) are resolved once per
+index version (IndexHandle.shared, like the facet columns), so `bulletins index` and
+`bulletins add` bring the links up to date by making a new version: the new document's
+own references and the cited-by lists and 效力 of what it cites alike.
+
+Resolution, for precision:
+- a 发文字号 by its year and 序号 exactly, its 机关代字 ending with the archived
+  document's (the text's "依据国办发" is cut to 国办发 by archive.references; a longer
+  prefix still ends with it); one document must remain;
+- a 《title》 (without a number, or whose number is not archived) by the title
+  normalised (indexer.analysis.normalize, white space and punctuation dropped) equal to
+  one archived document's title, or to the 《…》 a title announces (印发《X》, 发布《X》:
+  the article that published it; `PUBLISHED_TITLES`); a title shorter than
+  `MIN_TITLE_CHARS`, or held by more than one issue, stays unresolved.
+A reference to the document's own issue is not a link.
+
+效力 (status), per reader: a document that a later one (same date or after) says it
+废止 is 已废止, one it 修订 is 已修订 (废止 wins), any other 公文 is 现行有效; only
+citing documents in the reader's `allowed` mask count, so no label, link or count
+comes from a document they may not read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from whoosh.searching import Searcher
+
+from archive.gongwen import serial_parts
+from archive.references import IN_FORCE, REPEAL, REPEALED, REVISE, REVISED, STATUSES, Reference, find_references
+from indexer.analysis import normalize
+
+MIN_TITLE_CHARS = 4  # a 《…》 shorter than this (《求是》) is not resolved by title
+PUBLISHED_TITLES = True  # a title 印发《X》 / 发布《X》 also answers to 《X》
+_PUBLISHED = re.compile(r"(?:印发|发布|公布|颁布)《([^《》]{2,80})》")
+_PUNCT = re.compile(r"[\s\W_]+")
+_CODES = {None: 0, REPEAL: 1, REVISE: 2}
+_ACTIONS = {1: REPEAL, 2: REVISE}
+
+
+def title_key(title: str) -> str:
+    """A title as compared: normalised, without white space or punctuation (《》 included)."""
+    return _PUNCT.sub("", normalize(title or ""))
+
+
+@dataclass
+class CiteGraph:
+    """The resolved references of one index version (docnums of that version)."""
+
+    n: int
+    bulletin: list[str | None]  # per docnum: its issue id
+    order: np.ndarray  # per docnum: the article's number in its issue
+    date: np.ndarray  # per docnum: yyyymmdd or 0
+    gongwen: np.ndarray  # per docnum: a 公文
+    by_serial: dict[tuple[int, int], list[tuple[str, int]]]  # (year, 序号) -> [(机关代字, docnum)]
+    by_title: dict[str, list[int]]  # title_key -> docnums (the first article of each issue)
+    src: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # per edge
+    dst: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    action: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))  # 0, 1 废止, 2 修订
+    found: int = 0  # references found in the texts
+    resolved_by: dict[str, int] = field(default_factory=dict)  # how: serial, title, published
+
+    def resolve(self, ref: Reference, src: int | None = None) -> tuple[int, str] | None:
+        """The docnum a reference names and how it was found, or None (not archived, or
+        ambiguous); never the citing document's own issue (`src`)."""
+        own = self.bulletin[src] if src is not None else None
+        if ref.serial is not None:
+            org, year, number = ref.serial
+            hits = [(o, d) for o, d in self.by_serial.get((year, number), ()) if o and org.endswith(o)
+                    and self.bulletin[d] != own]
+            if hits:
+                longest = max(len(o) for o, _d in hits)
+                best = {d for o, d in hits if len(o) == longest}
+                return (best.pop(), "serial") if len(best) == 1 else None
+        if ref.title is not None:
+            key = title_key(ref.title)
+            if len(key) >= MIN_TITLE_CHARS:
+                for how in ("title", "published"):
+                    docs = [d for d in self.by_title.get(f"{how}:{key}", ()) if self.bulletin[d] != own]
+                    if len({self.bulletin[d] for d in docs}) == 1:
+                        return docs[0], how
+                    if docs:
+                        return None  # held by several issues
+        return None
+
+    def _edges(self, mask: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
+        return mask if allowed is None else mask & allowed[self.src]
+
+    def statuses(self, allowed: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """The 效力 masks (STATUSES) as `allowed`'s reader sees them."""
+        repealed = np.zeros(self.n, bool)
+        revised = np.zeros(self.n, bool)
+        repealed[self.dst[self._edges(self.action == 1, allowed)]] = True
+        revised[self.dst[self._edges(self.action == 2, allowed)]] = True
+        revised &= ~repealed
+        return {IN_FORCE: self.gongwen & ~repealed & ~revised, REPEALED: repealed, REVISED: revised}
+
+    def cited_by(self, doc: int, allowed: np.ndarray | None = None) -> list[tuple[int, str | None]]:
+        """The documents citing `doc` that `allowed` holds, newest first, with their action."""
+        edges = np.flatnonzero(self._edges(self.dst == doc, allowed))
+        got = {int(self.src[e]): _ACTIONS.get(int(self.action[e])) for e in edges}
+        return sorted(got.items(), key=lambda da: (-int(self.date[da[0]]), da[0]))
+
+    def cites(self, doc: int, allowed: np.ndarray | None = None) -> list[int]:
+        """The documents `doc` cites that `allowed` holds, in the order cited."""
+        edges = np.flatnonzero(self.src == doc)
+        out = [int(self.dst[e]) for e in edges if allowed is None or allowed[self.dst[e]]]
+        return list(dict.fromkeys(out))
+
+
+def _targets(stored: dict[str, Any]) -> tuple[tuple[str, int, int] | None, list[str]]:
+    """The 发文字号 parts and the title keys a document answers to."""
+    meta = stored.get("meta") or {}
+    parts = serial_parts(normalize(meta.get("serial") or "")) if meta.get("kind") == "公文" else None
+    serial = (parts[0], int(parts[1]), parts[2]) if parts else None
+    title = stored.get("title") or ""
+    keys = [f"title:{title_key(title)}"]
+    if PUBLISHED_TITLES:
+        keys += [f"published:{title_key(t)}" for t in _PUBLISHED.findall(title)]
+    return serial, keys
+
+
+def build_citegraph(searcher: Searcher) -> CiteGraph:
+    """Every live article's references, resolved (see the module doc)."""
+    reader = searcher.reader()
+    n = reader.doc_count_all()
+    g = CiteGraph(n=n, bulletin=[None] * n, order=np.zeros(n, np.int32), date=np.zeros(n, np.int64),
+                  gongwen=np.zeros(n, bool), by_serial={}, by_title={})
+    refs: list[tuple[int, list[Reference]]] = []
+    first: dict[str, int] = {}  # issue -> its first article's docnum
+    for doc, stored in reader.iter_docs():
+        bid = stored.get("bulletin_id")
+        g.bulletin[doc] = bid
+        g.order[doc] = stored.get("order") or 0
+        g.date[doc] = stored.get("date") or 0
+        meta = stored.get("meta") or {}
+        g.gongwen[doc] = meta.get("kind") == "公文"
+        if bid is not None and (bid not in first or g.order[doc] < g.order[first[bid]]):
+            first[bid] = doc
+        found = find_references(stored.get("text") or "")
+        if found:
+            refs.append((doc, found))
+    for doc in first.values():
+        serial, keys = _targets(reader.stored_fields(doc))
+        if serial is not None:
+            g.by_serial.setdefault((serial[1], serial[2]), []).append((serial[0], doc))
+        for key in keys:
+            if len(key.split(":", 1)[1]) >= MIN_TITLE_CHARS:
+                g.by_title.setdefault(key, []).append(doc)
+    src, dst, act = [], [], []
+    for doc, found in refs:
+        g.found += len(found)
+        for ref in found:
+            got = g.resolve(ref, doc)
+            if got is None:
+                continue
+            target, how = got
+            g.resolved_by[how] = g.resolved_by.get(how, 0) + 1
+            code = _CODES[ref.action]
+            if code and g.date[doc] and g.date[target] and g.date[doc] < g.date[target]:
+                code = 0  # only a later document repeals or revises
+            src.append(doc)
+            dst.append(target)
+            act.append(code)
+    g.src = np.array(src, np.int64)
+    g.dst = np.array(dst, np.int64)
+    g.action = np.array(act, np.int8)
+    return g
+
+
+def citegraph(handle: Any) -> CiteGraph:
+    """The graph of the handle's current index version (built once, shared by threads)."""
+    return handle.shared("citegraph", build_citegraph)
+
+
+def status_filter(handle: Any, chosen: tuple[str, ...], allowed: np.ndarray | None = None) -> np.ndarray | None:
+    """The documents of any of the `chosen` 效力 values as `allowed`'s reader sees them
+    (None when none is chosen: no filter)."""
+    if not chosen:
+        return None
+    masks = citegraph(handle).statuses(allowed)
+    out = np.zeros(len(next(iter(masks.values()))), bool)
+    for value in chosen:
+        out |= masks[value]
+    return out
+
+
+def status_facet(handle: Any, docs: np.ndarray, allowed: np.ndarray | None = None) -> list[dict[str, Any]]:
+    """The 效力 facet: how many of `docs` (a mask) hold each status, in STATUSES order,
+    those with none left out."""
+    masks = citegraph(handle).statuses(allowed)
+    counts = ((v, int(np.count_nonzero(masks[v][: len(docs)] & docs))) for v in STATUSES)
+    return [{"value": v, "count": n} for v, n in counts if n]
+
+
+def _brief(searcher: Searcher, doc: int) -> dict[str, Any]:
+    """A linked document as the page names it: its issue, article number, title and date."""
+    f = searcher.stored_fields(doc)
+    date = f.get("date")
+    return {"bulletin_id": f.get("bulletin_id"), "order": f.get("order"), "title": f.get("title") or "",
+            "date": f"{date // 10000:04d}-{date // 100 % 100:02d}-{date % 100:02d}" if date else None}
+
+
+def article_links(handle: Any, doc: int, text: str, allowed: np.ndarray | None = None) -> dict[str, Any]:
+    """An article's links as `allowed`'s reader sees them: `cites` (each reference of `text`
+    that resolves to a document they may read: its title and 发文字号 as printed, the action,
+    the target), `cited_by` (newest first, each with its action), `status` (效力: 现行有效 for
+    a 公文 nobody repealed or revised, 已废止, 已修订, else None) and `status_by` (the
+    documents that did it)."""
+    g = citegraph(handle)
+    s = handle.searcher()
+    cites = []
+    for ref in find_references(text):
+        got = g.resolve(ref, doc)
+        if got is None or (allowed is not None and not allowed[got[0]]):
+            continue
+        cites.append({"title": ref.title, "serial": ref.serial_text, "action": ref.action, "how": got[1],
+                      "target": _brief(s, got[0])})
+    cited_by = [{**_brief(s, d), "action": a} for d, a in g.cited_by(doc, allowed)]
+    repealed = [c for c in cited_by if c["action"] == REPEAL]
+    revised = [c for c in cited_by if c["action"] == REVISE]
+    status = REPEALED if repealed else REVISED if revised else IN_FORCE if g.gongwen[doc] else None
+    return {"status": status, "status_by": repealed or revised, "cites": cites, "cited_by": cited_by}

@@ -1,0 +1,233 @@
+"""Linked documents (issue 20 item 2): references found in real text, resolved against the
+archive, shown as links with 被引用, 已废止 / 已修订 and the 效力 filter.
+
+The archive: the real gov.cn 公文 of tests/public and 公文 made with tests/docgen.py that
+cite, revise and repeal each other (and cite a real one by its 发文字号).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from archive.references import REPEAL, REVISE, find_references
+from tests.docgen import gongwen_text
+
+PUBLIC = Path(__file__).parent / "public"
+
+GREEN_2015 = "江苏省人民政府关于加强城市绿化管理的通知"
+CARE_2016 = "江苏省人民政府办公厅关于印发《江苏省城市绿化养护办法》的通知"
+RULE_2020 = "江苏省人民政府关于城市绿化管理的决定"
+PLAN_2021 = "江苏省人民政府办公厅关于做好2025年节假日期间城市绿化养护工作的通知"
+
+
+def made_documents() -> dict[str, str]:
+    """Four 公文 that cite each other: 2020's repeals 2015's and revises 2016's; 2021's cites
+    2016's by the title it printed, a real gov.cn 公文 by number and one not archived."""
+    return {
+        "suzhengfa-2015-12.txt": gongwen_text(GREEN_2015, "苏政发〔2015〕12号", [
+            "为加强城市绿化管理，改善城市生态环境，现就有关事项通知如下。",
+            "一、各地要把城市绿化纳入国土空间规划，确保新建居住区绿地率不低于百分之三十。"],
+            "江苏省人民政府", "2015年3月1日"),
+        "suzhengbanfa-2016-8.txt": gongwen_text(CARE_2016, "苏政办发〔2016〕8号", [
+            "根据《江苏省人民政府关于加强城市绿化管理的通知》（苏政发〔2015〕12号），"
+            "省住房城乡建设厅制定了《江苏省城市绿化养护办法》，经省人民政府同意，现印发给你们，请认真贯彻执行。"],
+            "江苏省人民政府办公厅", "2016年5月10日"),
+        "suzhengfa-2020-30.txt": gongwen_text(RULE_2020, "苏政发[2020]30号", [
+            "为进一步规范城市绿化管理，省人民政府决定如下。",
+            "一、城市绿化养护实行属地管理，苏政办发(2016)8号予以修订，由省住房城乡建设厅另行印发。",
+            "二、本决定自2020年6月1日起施行。《江苏省人民政府关于加强城市绿化管理的通知》（苏政发〔2015〕12号）同时废止。"],
+            "江苏省人民政府", "2020年5月20日"),
+        "suzhengbanfa-2021-3.txt": gongwen_text(PLAN_2021, "苏政办发〔2021〕3号", [
+            "按照《江苏省城市绿化养护办法》和国办发明电〔2024〕12号的安排，各地要做好节假日期间城市绿化养护工作。",
+            "各地要参照《国务院关于加快发展现代保险服务业的若干意见》（国发〔2014〕45号），为绿化养护人员办理保险。"],
+            "江苏省人民政府办公厅", "2024年12月1日"),
+    }
+
+
+def build(corpus: Path, index: Path, files: dict[str, str], public: bool = True) -> None:
+    from bulletins.cli import cli
+
+    corpus.mkdir(parents=True, exist_ok=True)
+    if public:
+        for p in [*PUBLIC.glob("gov-cn-*.html"), *PUBLIC.glob("gov-cn-*.txt")]:
+            shutil.copy(p, corpus / p.name)
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)])
+    assert r.exit_code == 0, r.output
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from webui import create_app
+
+    base = tmp_path_factory.mktemp("cite")
+    build(base / "corpus", base / "index", made_documents())
+    app = create_app({"TESTING": True, "INDEX_DIR": str(base / "index"), "CORPUS_DIR": str(base / "corpus")})
+    client = app.test_client()
+    ids = {}
+    for title in (GREEN_2015, CARE_2016, RULE_2020, PLAN_2021, "国务院办公厅关于2025年部分节假日安排的通知"):
+        hits = client.get("/api/search", query_string={"q": f'title:"{title}"'}).get_json()["hits"]
+        ids[title] = next(h["bulletin_id"] for h in hits if h["title"] == title)
+    return {"base": base, "app": app, "client": client, "ids": ids}
+
+
+def article(client: Any, bulletin_id: str) -> dict[str, Any]:
+    return client.get(f"/api/bulletins/{bulletin_id}").get_json()["articles"][0]
+
+
+# -- finding references in real text ---------------------------------------------------
+
+def _public_text(name: str) -> str:
+    from archive.parse import parse_file
+
+    return "\n".join(a.text for a in parse_file(PUBLIC / name).articles)
+
+
+def test_a_real_reply_cites_the_request_by_title_and_number() -> None:
+    text = _public_text("gov-cn-2004-guobanhan-36-fuhan.html")
+    refs = find_references(text)
+    assert [(r.title, r.serial_text, r.action) for r in refs][:1] == [
+        ("关于以哈尔滨市名义申请举办2009年世界大学生冬季运动会的请示", "教外际〔2004〕14号", None)]
+    assert text[refs[0].start : refs[0].end] == "《关于以哈尔滨市名义申请举办2009年世界大学生冬季运动会的请示》（教外际〔2004〕14号）"
+
+
+def test_a_real_document_naming_a_law_beside_修订_does_not_revise_it() -> None:
+    """国办发〔2004〕7号: "…《中华人民共和国安全生产法》的配套实施办法…制定修订工作": no action."""
+    refs = find_references(_public_text("gov-cn-2004-guobanfa-7-tongbao.html"))
+    assert "中华人民共和国安全生产法" in [r.title for r in refs]
+    assert all(r.action is None for r in refs)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("本办法自2020年1月1日起施行。《江苏省某某办法》（苏政发[2015]12号）同时废止。", [("江苏省某某办法", "苏政发〔2015〕12号", REPEAL)]),
+    ("《甲办法》、《乙规定》和《丙细则》同时废止。", [("甲办法", None, REPEAL), ("乙规定", None, REPEAL), ("丙细则", None, REPEAL)]),
+    ("经研究，决定废止《关于某某的通知》。", [("关于某某的通知", None, REPEAL)]),
+    ("国务院决定对《中华人民共和国药品管理法实施条例》作如下修改：", [("中华人民共和国药品管理法实施条例", None, REVISE)]),
+    ("现将修订后的《某某办法》印发给你们，请遵照执行。", [("某某办法", None, None)]),
+    ("依据国办发〔2018〕108号文件精神，苏政办发(2022) 5号停止执行。",
+     [(None, "国办发〔2018〕108号", None), (None, "苏政办发〔2022〕5号", REPEAL)]),
+    ("根据《中华人民共和国立法法》，决定废止《甲办法》。", [("中华人民共和国立法法", None, None), ("甲办法", None, REPEAL)]),
+    ("国家税务总局公告2018年第31号予以修订。", [(None, "国家税务总局公告〔2018〕31号", REVISE)]),
+])
+def test_references_and_what_the_sentence_does_to_them(sentence: str, expected: list[Any]) -> None:
+    assert [(r.title, r.serial_text, r.action) for r in find_references(sentence)] == expected
+
+
+# -- resolved against the archive ------------------------------------------------------------
+
+def test_a_repealed_document_says_so_with_the_link_and_its_citers(archive: dict[str, Any]) -> None:
+    ids, client = archive["ids"], archive["client"]
+    a = article(client, ids[GREEN_2015])
+    assert a["status"] == "已废止"
+    assert [(b["bulletin_id"], b["action"]) for b in a["status_by"]] == [(ids[RULE_2020], "废止")]
+    assert [(c["bulletin_id"], c["action"]) for c in a["cited_by"]] == [(ids[RULE_2020], "废止"), (ids[CARE_2016], None)]
+    revised = article(client, ids[CARE_2016])
+    assert revised["status"] == "已修订" and revised["status_by"][0]["bulletin_id"] == ids[RULE_2020]
+    assert article(client, ids[RULE_2020])["status"] == "现行有效"
+
+
+def test_references_resolve_by_number_and_by_the_title_a_document_printed(archive: dict[str, Any]) -> None:
+    ids, client = archive["ids"], archive["client"]
+    cites = article(client, ids[PLAN_2021])["cites"]
+    got = {(c["title"], c["serial"]): (c["target"]["bulletin_id"], c["how"]) for c in cites}
+    assert got == {
+        ("江苏省城市绿化养护办法", None): (ids[CARE_2016], "published"),
+        (None, "国办发明电〔2024〕12号"): (ids["国务院办公厅关于2025年部分节假日安排的通知"], "serial"),
+    }  # 《…若干意见》（国发〔2014〕45号） is not archived: no link
+    rule = {(c["serial"], c["action"]) for c in article(client, ids[RULE_2020])["cites"]}
+    assert rule == {("苏政办发〔2016〕8号", "修订"), ("苏政发〔2015〕12号", "废止")}
+
+
+def test_the_page_links_resolved_references_and_leaves_the_rest_plain(archive: dict[str, Any]) -> None:
+    ids, client = archive["ids"], archive["client"]
+    page = client.get(f"/bulletin/{ids[PLAN_2021]}").get_data(as_text=True)
+    links = {html.unescape(t): h for h, t in re.findall(r'<a href="(/bulletin/[0-9a-f]{16}[^"]*)"[^>]*>([^<]+)</a>', page)}
+    assert links["《江苏省城市绿化养护办法》"].startswith(f"/bulletin/{ids[CARE_2016]}")
+    assert "国办发明电〔2024〕12号" in links
+    assert "《国务院关于加快发展现代保险服务业的若干意见》（国发〔2014〕45号）" in html.unescape(page)
+    assert not [t for t in links if "国发〔2014〕45号" in t or "若干意见" in t]
+    repealed = html.unescape(client.get(f"/bulletin/{ids[GREEN_2015]}").get_data(as_text=True))
+    assert "效力：<strong>已废止</strong>" in repealed and "被引用（2）" in repealed
+    assert f'href="/bulletin/{ids[RULE_2020]}' in repealed
+
+
+def test_the_status_facet_and_filter_in_the_page_the_api_and_the_cli(archive: dict[str, Any]) -> None:
+    from bulletins.cli import cli
+
+    client = archive["client"]
+    body = client.get("/api/search", query_string={"q": "绿化"}).get_json()
+    assert {f["value"]: f["count"] for f in body["facets"]["status"]} == {"现行有效": 2, "已废止": 1, "已修订": 1}
+    in_force = client.get("/api/search", query_string={"q": "绿化", "status": "现行有效"}).get_json()
+    assert sorted(h["title"] for h in in_force["hits"]) == sorted([RULE_2020, PLAN_2021])
+    assert in_force["filters"]["status"] == ["现行有效"]
+    both = client.get("/api/search", query_string=[("q", "绿化"), ("status", "已废止"), ("status", "已修订")]).get_json()
+    assert sorted(h["title"] for h in both["hits"]) == sorted([GREEN_2015, CARE_2016])
+    r = CliRunner().invoke(cli, ["search", "绿化", "--status", "现行有效", "--json",
+                                 "--index", str(archive["base"] / "index")])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["total"] == in_force["total"] == 2
+    bad = client.get("/api/search", query_string={"q": "绿化", "status": "有效"})
+    assert bad.status_code == 400 and "效力无效：有效" in bad.get_json()["error"]
+    page = client.get("/?q=绿化").get_data(as_text=True)
+    assert 'id="facet-status"' in page and "status=%E5%B7%B2%E5%BA%9F%E6%AD%A2" in page
+
+
+def test_a_real_document_not_cited_by_a_later_one_is_in_force(archive: dict[str, Any]) -> None:
+    """The real gov.cn documents cite laws and requests that are not archived: nothing links."""
+    client = archive["client"]
+    hits = client.get("/api/search", query_string={"q": "国办函〔2004〕36号"}).get_json()["hits"]
+    a = article(client, hits[0]["bulletin_id"])
+    assert (a["status"], a["cites"], a["cited_by"]) == ("现行有效", [], [])
+
+
+def test_add_updates_the_links_of_what_it_touches(tmp_path: Path) -> None:
+    """`bulletins add` of the repealing document: the repealed one is 已废止 at once, with its
+    link; the new one links to it."""
+    from bulletins.cli import cli
+    from webui import create_app
+
+    docs = made_documents()
+    later = {"suzhengfa-2020-30.txt": docs.pop("suzhengfa-2020-30.txt")}
+    build(tmp_path / "corpus", tmp_path / "index", docs, public=False)
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index"), "CORPUS_DIR": str(tmp_path / "corpus")})
+    client = app.test_client()
+
+    def status(title: str) -> dict[str, Any]:
+        hits = client.get("/api/search", query_string={"q": f'title:"{title}"'}).get_json()["hits"]
+        return article(client, next(h["bulletin_id"] for h in hits if h["title"] == title))
+
+    assert status(GREEN_2015)["status"] == "现行有效" and len(status(GREEN_2015)["cited_by"]) == 1
+    (tmp_path / "new").mkdir()
+    new = tmp_path / "new" / "suzhengfa-2020-30.txt"
+    new.write_text(later["suzhengfa-2020-30.txt"], encoding="utf-8")
+    r = CliRunner().invoke(cli, ["add", str(new), "--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "index")])
+    assert r.exit_code == 0, r.output
+    green = status(GREEN_2015)
+    assert green["status"] == "已废止" and green["status_by"][0]["title"] == RULE_2020
+    assert status(CARE_2016)["status"] == "已修订"
+    assert {c["target"]["title"] for c in status(RULE_2020)["cites"]} == {GREEN_2015, CARE_2016}
+
+
+def test_an_earlier_document_cannot_repeal_a_later_one(tmp_path: Path) -> None:
+    """The action needs a later (or same-day) document: dated before its target, it only cites."""
+    from indexer.citegraph import citegraph
+    from indexer.store import IndexHandle
+
+    docs = made_documents()
+    docs["suzhengfa-2020-30.txt"] = docs["suzhengfa-2020-30.txt"].replace("2020年5月20日", "2014年5月20日")
+    build(tmp_path / "corpus", tmp_path / "index", docs, public=False)
+    with IndexHandle(tmp_path / "index") as h:
+        g = citegraph(h)
+        assert len(g.src) == 4  # 2016→2015, 2020→2016, 2020→2015, 2021→2016 (国办发明电 not archived here)
+        masks = g.statuses()
+        assert not masks["已废止"].any() and not masks["已修订"].any()
+        assert int(masks["现行有效"].sum()) == 4
