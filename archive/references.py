@@ -7,7 +7,8 @@ A 公文 (and news about one) names other documents by title and number:
 停止执行, 不再执行, 失效) or 修订 (revise: 修订, 修改) when it does, else none.
 Pure text in, spans out: resolving them against the archive is indexer.citegraph's.
 
-The action is read narrowly, for precision: a run of references (joined by 、 和 及 与,
+The action is read narrowly, for precision (news reports plans: "启动修订《A》",
+"《B》修订草案" are no action): a run of references (joined by 、 和 及 与,
 each with its number in brackets) directly followed, within `ACTION_GAP` characters
 and no clause break, by the verb ("《A》、《B》同时废止", "…号）予以修订"), or directly
 preceded by it ("决定废止《A》", "关于修改《B》的决定"). "修订后的《A》" names the new
@@ -44,9 +45,13 @@ _TITLE = re.compile(rf"《(?P<t>[^《》\n]{{2,{MAX_TITLE}}})》")
 _JOINT = re.compile(r"^[\s、，,]*(?:和|及|以及|与)?[\s、]*$")
 _REPEAL_AFTER = re.compile(r"^[\s]*(?:同时|一并|即行|相应|均|也|予以|宣布|自行|随之|自即日起|自发布之日起)*"
                            r"(?:废止|停止执行|不再执行|失效|作废)")
-_REVISE_AFTER = re.compile(r"^[\s]*(?:同时|一并|相应|均|予以|进行|作出?了?|如下)*(?:修订|修改|修正)(?!后)")
+# a revision still to come or under way ("修订草案", "修订进程", "启动修订《…》") is no action
+_UNDONE = r"(?!后|草案|进程|工作|稿|的|正|中|意见|建议|情况)"
+_REVISE_AFTER = re.compile(rf"^[\s]*(?:同时|一并|相应|均|予以|进行|作出?了?|如下)*(?:修订|修改|修正){_UNDONE}")
 _REPEAL_BEFORE = re.compile(r"(?:废止|停止执行|不再执行)[了]?\s*$")
 _REVISE_BEFORE = re.compile(r"(?:修订|修改|修正)[了]?\s*$")
+_PENDING = re.compile(r"(?:启动|推动|推进|研究|拟|将|正在|加快|建议|抓紧|新|适时|开展|提请|审议)\s*"
+                      r"(?:修订|修改|修正|废止|停止执行)[了]?\s*$")
 _NOT_ACTED = re.compile(r"(?:根据|依据|按照|依照|遵照|贯彻|落实|修订后的|修改后的|新修订的|新的)\s*$")
 _CLAUSE_END = re.compile(r"[。；;！？!?\n]")
 
@@ -130,6 +135,8 @@ def _with_actions(text: str, refs: list[Reference]) -> list[Reference]:
             action = REPEAL
         elif _REVISE_AFTER.match(clause):
             action = REVISE
+        elif _PENDING.search(before):
+            action = None
         elif _REPEAL_BEFORE.search(before):
             action = REPEAL
         elif _REVISE_BEFORE.search(before):

@@ -116,6 +116,9 @@ def test_a_real_document_naming_a_law_beside_修订_does_not_revise_it() -> None
     ("依据国办发〔2018〕108号文件精神，苏政办发(2022) 5号停止执行。",
      [(None, "国办发〔2018〕108号", None), (None, "苏政办发〔2022〕5号", REPEAL)]),
     ("根据《中华人民共和国立法法》，决定废止《甲办法》。", [("中华人民共和国立法法", None, None), ("甲办法", None, REPEAL)]),
+    ("生态环境部目前已启动修订《环境空气质量标准》。", [("环境空气质量标准", None, None)]),  # xinwen: not done yet
+    ("听取了关于《中国人民政治协商会议全国委员会提案工作条例》修订草案起草情况的说明。", [("中国人民政治协商会议全国委员会提案工作条例", None, None)]),
+    ("我国新修订《药品管理法实施条例》今天正式施行。", [("药品管理法实施条例", None, None)]),
     ("国家税务总局公告2018年第31号予以修订。", [(None, "国家税务总局公告〔2018〕31号", REVISE)]),
 ])
 def test_references_and_what_the_sentence_does_to_them(sentence: str, expected: list[Any]) -> None:
