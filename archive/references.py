@@ -33,11 +33,13 @@ MAX_ORG = 10  # characters of a 机关代字
 
 _BRACKETS = r"[〔\[［(（【]"
 _CLOSE = r"[〕\]］)）】]"
-# 机关代字 + year in any bracket + (第) n 号; or 2018年第31号 (公告 numbering)
-_SERIAL = re.compile(
-    rf"(?P<org>[\u4e00-\u9fff]{{1,{MAX_ORG}}})\s*(?:{_BRACKETS}\s*(?P<y>(?:19|20)\d{{2}})\s*{_CLOSE}"
-    rf"|(?P<y2>(?:19|20)\d{{2}})\s*年\s*(?=第))\s*第?\s*(?P<n>\d{{1,5}})\s*号"
+# year in any bracket + (第) n 号, or 2018年第31号 (公告 numbering), after the 机关代字
+# (found first, then the 代字 read backwards: a regex starting at every character is slow)
+_SERIAL_TAIL = re.compile(
+    rf"(?:{_BRACKETS}\s*(?P<y>(?:19|20)\d{{2}})\s*{_CLOSE}|(?P<y2>(?:19|20)\d{{2}})\s*年\s*(?=第))"
+    rf"\s*第?\s*(?P<n>\d{{1,5}})\s*号"
 )
+_ORG_BEFORE = re.compile(rf"([\u4e00-\u9fff]{{1,{MAX_ORG}}})\s*$")
 # characters that do not occur in a 机关代字: the 代字 starts after the last of them
 _NOT_ORG = set("的了和及与于在将据照依按见是为对由把向经即以文件号第据之其该此各等或并已从")
 _TITLE = re.compile(rf"《(?P<t>[^《》\n]{{2,{MAX_TITLE}}})》")
@@ -77,24 +79,29 @@ def serial_key(org: str, year: int, number: int) -> str:
     return f"{org}〔{year}〕{number}号"
 
 
-def _serial_at(m: re.Match[str]) -> tuple[int, tuple[str, int, int]] | None:
-    """The 发文字号 of a match, its 机关代字 cut after the last character no 代字 holds;
-    with the start of the 代字. None when nothing is left of it."""
-    org = m["org"]
+def _serial_at(text: str, m: re.Match[str]) -> tuple[int, tuple[str, int, int]] | None:
+    """The 发文字号 whose year and 序号 `m` matched: its 机关代字 is the Han characters before
+    it, cut after the last character no 代字 holds; with the start of the 代字. None when
+    nothing is left of it."""
+    before = _ORG_BEFORE.search(text[max(0, m.start() - MAX_ORG - 3) : m.start()])
+    if before is None:
+        return None
+    org = before.group(1)
     cut = max((i for i, c in enumerate(org) if c in _NOT_ORG), default=-1)
+    start = m.start() - len(before.group(0)) + cut + 1
     org = org[cut + 1 :]
     if not org:
         return None
     year = int(m["y"] or m["y2"])
-    return m.start("org") + cut + 1, (org, year, int(m["n"]))
+    return start, (org, year, int(m["n"]))
 
 
 def _spans(text: str) -> list[Reference]:
     """Titles and numbers in order; a number in brackets right after a title joins it."""
     titles = [(m.start(), m.end(), m["t"]) for m in _TITLE.finditer(text)]
     serials = []
-    for m in _SERIAL.finditer(text):
-        got = _serial_at(m)
+    for m in _SERIAL_TAIL.finditer(text):
+        got = _serial_at(text, m)
         if got is not None:
             serials.append((got[0], m.end(), got[1]))
     out: list[Reference] = []
