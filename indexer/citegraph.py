@@ -11,9 +11,11 @@ Resolution, for precision:
   prefix still ends with it); one document must remain;
 - a 《title》 (without a number, or whose number is not archived) by the title
   normalised (indexer.analysis.normalize, white space and punctuation dropped) equal to
-  one archived document's title, or to the 《…》 a title announces (印发《X》, 发布《X》:
-  the article that published it; `PUBLISHED_TITLES`); a title shorter than
-  `MIN_TITLE_CHARS`, or held by more than one issue, stays unresolved.
+  one archived article's title; else to the 《…》 a title announces (印发《X》, 发布《X》:
+  the article that published it; `PUBLISHED_TITLES`); else, for a cited title that
+  starts with 关于, to a title from its 关于 on (the issuer left out: `ISSUER_OMITTED`).
+  A title shorter than `MIN_TITLE_CHARS`, or held by more than one issue, stays
+  unresolved.
 A reference to the document's own issue is not a link.
 
 效力 (status), per reader: a document that a later one (same date or after) says it
@@ -37,6 +39,7 @@ from indexer.analysis import normalize
 
 MIN_TITLE_CHARS = 4  # a 《…》 shorter than this (《求是》) is not resolved by title
 PUBLISHED_TITLES = True  # a title 印发《X》 / 发布《X》 also answers to 《X》
+ISSUER_OMITTED = True  # 《关于X的意见》 also answers to a title 中共中央 国务院关于X的意见 (its issuer left out)
 _PUBLISHED = re.compile(r"(?:印发|发布|公布|颁布)《([^《》]{2,80})》")
 _PUNCT = re.compile(r"[\s\W_]+")
 _CODES = {None: 0, REPEAL: 1, REVISE: 2}
@@ -80,7 +83,9 @@ class CiteGraph:
         if ref.title is not None:
             key = title_key(ref.title)
             if len(key) >= MIN_TITLE_CHARS:
-                for how in ("title", "published"):
+                for how in ("title", "published", "about"):
+                    if how == "about" and not (ISSUER_OMITTED and key.startswith("关于")):
+                        break
                     docs = [d for d in self.by_title.get(f"{how}:{key}", ()) if self.bulletin[d] != own]
                     if len({self.bulletin[d] for d in docs}) == 1:
                         return docs[0], how
@@ -103,14 +108,10 @@ class CiteGraph:
     def cited_by(self, doc: int, allowed: np.ndarray | None = None) -> list[tuple[int, str | None]]:
         """The documents citing `doc` that `allowed` holds, newest first, with their action."""
         edges = np.flatnonzero(self._edges(self.dst == doc, allowed))
-        got = {int(self.src[e]): _ACTIONS.get(int(self.action[e])) for e in edges}
+        got: dict[int, str | None] = {}
+        for e in edges:  # a document citing twice: the citation with an action tells
+            got[int(self.src[e])] = _ACTIONS.get(int(self.action[e])) or got.get(int(self.src[e]))
         return sorted(got.items(), key=lambda da: (-int(self.date[da[0]]), da[0]))
-
-    def cites(self, doc: int, allowed: np.ndarray | None = None) -> list[int]:
-        """The documents `doc` cites that `allowed` holds, in the order cited."""
-        edges = np.flatnonzero(self.src == doc)
-        out = [int(self.dst[e]) for e in edges if allowed is None or allowed[self.dst[e]]]
-        return list(dict.fromkeys(out))
 
 
 def _targets(stored: dict[str, Any]) -> tuple[tuple[str, int, int] | None, list[str]]:
@@ -122,6 +123,9 @@ def _targets(stored: dict[str, Any]) -> tuple[tuple[str, int, int] | None, list[
     keys = [f"title:{title_key(title)}"]
     if PUBLISHED_TITLES:
         keys += [f"published:{title_key(t)}" for t in _PUBLISHED.findall(title)]
+    if ISSUER_OMITTED:
+        about = [k.split(":", 1)[1] for k in keys]
+        keys += [f"about:{k[k.index('关于'):]}" for k in about if "关于" in k[1:]]
     return serial, keys
 
 
@@ -132,6 +136,7 @@ def build_citegraph(searcher: Searcher) -> CiteGraph:
     g = CiteGraph(n=n, bulletin=[None] * n, order=np.zeros(n, np.int32), date=np.zeros(n, np.int64),
                   gongwen=np.zeros(n, bool), by_serial={}, by_title={})
     refs: list[tuple[int, list[Reference]]] = []
+    targets: list[tuple[int, dict[str, Any]]] = []
     first: dict[str, int] = {}  # issue -> its first article's docnum
     for doc, stored in reader.iter_docs():
         bid = stored.get("bulletin_id")
@@ -142,12 +147,13 @@ def build_citegraph(searcher: Searcher) -> CiteGraph:
         g.gongwen[doc] = meta.get("kind") == "公文"
         if bid is not None and (bid not in first or g.order[doc] < g.order[first[bid]]):
             first[bid] = doc
+        targets.append((doc, {"meta": meta, "title": stored.get("title")}))
         found = find_references(stored.get("text") or "")
         if found:
             refs.append((doc, found))
-    for doc in first.values():
-        serial, keys = _targets(reader.stored_fields(doc))
-        if serial is not None:
+    for doc, stored in targets:  # every article answers to its title; an issue's first to its number
+        serial, keys = _targets(stored)
+        if serial is not None and first.get(g.bulletin[doc]) == doc:
             g.by_serial.setdefault((serial[1], serial[2]), []).append((serial[0], doc))
         for key in keys:
             if len(key.split(":", 1)[1]) >= MIN_TITLE_CHARS:

@@ -30,7 +30,8 @@ PLAN_2021 = "江苏省人民政府办公厅关于做好2025年节假日期间城
 
 def made_documents() -> dict[str, str]:
     """Four 公文 that cite each other: 2020's repeals 2015's and revises 2016's; 2021's cites
-    2016's by the title it printed, a real gov.cn 公文 by number and one not archived."""
+    2016's by the title it printed, 2015's without its issuer, a real gov.cn 公文 by number
+    and one not archived."""
     return {
         "suzhengfa-2015-12.txt": gongwen_text(GREEN_2015, "苏政发〔2015〕12号", [
             "为加强城市绿化管理，改善城市生态环境，现就有关事项通知如下。",
@@ -47,7 +48,8 @@ def made_documents() -> dict[str, str]:
             "江苏省人民政府", "2020年5月20日"),
         "suzhengbanfa-2021-3.txt": gongwen_text(PLAN_2021, "苏政办发〔2021〕3号", [
             "按照《江苏省城市绿化养护办法》和国办发明电〔2024〕12号的安排，各地要做好节假日期间城市绿化养护工作。",
-            "各地要参照《国务院关于加快发展现代保险服务业的若干意见》（国发〔2014〕45号），为绿化养护人员办理保险。"],
+            "各地要参照《国务院关于加快发展现代保险服务业的若干意见》（国发〔2014〕45号），为绿化养护人员办理保险。",
+            "《关于加强城市绿化管理的通知》提出的绿地率要求继续作为养护考核的参考。"],
             "江苏省人民政府办公厅", "2024年12月1日"),
     }
 
@@ -132,7 +134,8 @@ def test_a_repealed_document_says_so_with_the_link_and_its_citers(archive: dict[
     a = article(client, ids[GREEN_2015])
     assert a["status"] == "已废止"
     assert [(b["bulletin_id"], b["action"]) for b in a["status_by"]] == [(ids[RULE_2020], "废止")]
-    assert [(c["bulletin_id"], c["action"]) for c in a["cited_by"]] == [(ids[RULE_2020], "废止"), (ids[CARE_2016], None)]
+    assert [(c["bulletin_id"], c["action"]) for c in a["cited_by"]] == [
+        (ids[PLAN_2021], None), (ids[RULE_2020], "废止"), (ids[CARE_2016], None)]  # newest first
     revised = article(client, ids[CARE_2016])
     assert revised["status"] == "已修订" and revised["status_by"][0]["bulletin_id"] == ids[RULE_2020]
     assert article(client, ids[RULE_2020])["status"] == "现行有效"
@@ -144,6 +147,7 @@ def test_references_resolve_by_number_and_by_the_title_a_document_printed(archiv
     got = {(c["title"], c["serial"]): (c["target"]["bulletin_id"], c["how"]) for c in cites}
     assert got == {
         ("江苏省城市绿化养护办法", None): (ids[CARE_2016], "published"),
+        ("关于加强城市绿化管理的通知", None): (ids[GREEN_2015], "about"),
         (None, "国办发明电〔2024〕12号"): (ids["国务院办公厅关于2025年部分节假日安排的通知"], "serial"),
     }  # 《…若干意见》（国发〔2014〕45号） is not archived: no link
     rule = {(c["serial"], c["action"]) for c in article(client, ids[RULE_2020])["cites"]}
@@ -159,7 +163,7 @@ def test_the_page_links_resolved_references_and_leaves_the_rest_plain(archive: d
     assert "《国务院关于加快发展现代保险服务业的若干意见》（国发〔2014〕45号）" in html.unescape(page)
     assert not [t for t in links if "国发〔2014〕45号" in t or "若干意见" in t]
     repealed = html.unescape(client.get(f"/bulletin/{ids[GREEN_2015]}").get_data(as_text=True))
-    assert "效力：<strong>已废止</strong>" in repealed and "被引用（2）" in repealed
+    assert "效力：<strong>已废止</strong>" in repealed and "被引用（3）" in repealed
     assert f'href="/bulletin/{ids[RULE_2020]}' in repealed
 
 
@@ -208,7 +212,7 @@ def test_add_updates_the_links_of_what_it_touches(tmp_path: Path) -> None:
         hits = client.get("/api/search", query_string={"q": f'title:"{title}"'}).get_json()["hits"]
         return article(client, next(h["bulletin_id"] for h in hits if h["title"] == title))
 
-    assert status(GREEN_2015)["status"] == "现行有效" and len(status(GREEN_2015)["cited_by"]) == 1
+    assert status(GREEN_2015)["status"] == "现行有效" and len(status(GREEN_2015)["cited_by"]) == 2
     (tmp_path / "new").mkdir()
     new = tmp_path / "new" / "suzhengfa-2020-30.txt"
     new.write_text(later["suzhengfa-2020-30.txt"], encoding="utf-8")
@@ -230,7 +234,7 @@ def test_an_earlier_document_cannot_repeal_a_later_one(tmp_path: Path) -> None:
     build(tmp_path / "corpus", tmp_path / "index", docs, public=False)
     with IndexHandle(tmp_path / "index") as h:
         g = citegraph(h)
-        assert len(g.src) == 4  # 2016→2015, 2020→2016, 2020→2015, 2021→2016 (国办发明电 not archived here)
+        assert len(g.src) == 5  # 2016→2015, 2020→2016, 2020→2015, 2021→2016, 2021→2015 (国办发明电 not archived here)
         masks = g.statuses()
         assert not masks["已废止"].any() and not masks["已修订"].any()
         assert int(masks["现行有效"].sum()) == 4
