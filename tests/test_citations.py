@@ -238,3 +238,32 @@ def test_an_earlier_document_cannot_repeal_a_later_one(tmp_path: Path) -> None:
         masks = g.statuses()
         assert not masks["已废止"].any() and not masks["已修订"].any()
         assert int(masks["现行有效"].sum()) == 4
+
+
+# -- any text -----------------------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+PIECES = st.sampled_from(["《", "》", "〔", "〕", "[", "]", "（", "）", "(", ")", "号", "第", "年", "2014", "45",
+                          "国发", "同时废止", "予以修订", "根据", "、", "，", "。", "\n", " ", "关于", "通知"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(PIECES, st.text(max_size=4)), max_size=40).map("".join))
+def test_any_text_gives_spans_that_slice_back_to_what_they_name(text: str) -> None:
+    for ref in find_references(text):
+        span = text[ref.start : ref.end]
+        assert 0 <= ref.start < ref.end <= len(text)
+        if ref.title is not None:
+            assert span.startswith("《") and " ".join(ref.title.split()) == " ".join(span[1:].split("》")[0].split())
+        if ref.serial is not None:
+            assert ref.serial[0] in span and str(ref.serial[2]) in span
+
+
+def test_a_linked_reference_is_escaped_and_never_nested_in_a_link() -> None:
+    from webui.render import link_references, markdown_to_html
+
+    body = markdown_to_html('依据《甲<b>办法</b>》和[《乙办法》](http://example.org/)，《丙&办法》同时废止。')
+    out = link_references(body, lambda ref: ("/bulletin/0123456789abcdef#a1", '"><script>x</script>'))
+    assert "<script>" not in out and out.count("/bulletin/0123456789abcdef") == 1  # 《丙&办法》 only
+    assert "《丙&amp;办法》</a>" in out and '<a href="http://example.org/"' in out
