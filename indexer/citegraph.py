@@ -232,3 +232,11 @@ def article_links(handle: Any, doc: int, text: str, allowed: np.ndarray | None =
     revised = [c for c in cited_by if c["action"] == REVISE]
     status = REPEALED if repealed else REVISED if revised else IN_FORCE if g.gongwen[doc] else None
     return {"status": status, "status_by": repealed or revised, "cites": cites, "cited_by": cited_by}
+
+
+def label_hits(handle: Any, hits: list[dict[str, Any]], docs: Any, allowed: np.ndarray | None = None) -> None:
+    """Give each hit (of docnum `docs[i]`) its 效力 as `allowed`'s reader sees it (`status`:
+    现行有效, 已废止, 已修订, or None for a document that is neither a 公文 nor acted on)."""
+    masks = citegraph(handle).statuses(allowed) if hits else {}
+    for h, d in zip(hits, docs):
+        h["status"] = next((v for v in (REPEALED, REVISED, IN_FORCE) if masks[v][int(d)]), None)

@@ -177,6 +177,7 @@ def search(
     rx = term_regex(ev.highlight + (wide.ev.highlight if wide is not None else []))
     total = len(docs)
     hits = [hit(s, snap, d, rx) for d in ordered[(page - 1) * per_page : k]]
+    cg.label_hits(handle, hits, ordered[(page - 1) * per_page : k], allowed_docs)  # [citations] 效力
     if plan.any_words:  # the ranked OR: how many of the words each article holds
         for h, d in zip(hits, ordered[(page - 1) * per_page : k]):
             held = [w for w in plan.any_words if _holds(ev, w, d)]

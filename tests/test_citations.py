@@ -178,6 +178,7 @@ def test_the_status_facet_and_filter_in_the_page_the_api_and_the_cli(archive: di
     assert in_force["filters"]["status"] == ["现行有效"]
     both = client.get("/api/search", query_string=[("q", "绿化"), ("status", "已废止"), ("status", "已修订")]).get_json()
     assert sorted(h["title"] for h in both["hits"]) == sorted([GREEN_2015, CARE_2016])
+    assert {h["title"]: h["status"] for h in both["hits"]} == {GREEN_2015: "已废止", CARE_2016: "已修订"}
     r = CliRunner().invoke(cli, ["search", "绿化", "--status", "现行有效", "--json",
                                  "--index", str(archive["base"] / "index")])
     assert r.exit_code == 0, r.output
@@ -186,6 +187,7 @@ def test_the_status_facet_and_filter_in_the_page_the_api_and_the_cli(archive: di
     assert bad.status_code == 400 and "效力无效：有效" in bad.get_json()["error"]
     page = client.get("/?q=绿化").get_data(as_text=True)
     assert 'id="facet-status"' in page and "status=%E5%B7%B2%E5%BA%9F%E6%AD%A2" in page
+    assert '<span class="status-label">已废止</span>' in page
 
 
 def test_a_real_document_not_cited_by_a_later_one_is_in_force(archive: dict[str, Any]) -> None:
