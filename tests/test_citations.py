@@ -134,6 +134,7 @@ def test_a_repealed_document_says_so_with_the_link_and_its_citers(archive: dict[
     a = article(client, ids[GREEN_2015])
     assert a["status"] == "已废止"
     assert [(b["bulletin_id"], b["action"]) for b in a["status_by"]] == [(ids[RULE_2020], "废止")]
+    assert a["status_by"][0]["url"] == f"http://localhost/bulletin/{ids[RULE_2020]}#a1"
     assert [(c["bulletin_id"], c["action"]) for c in a["cited_by"]] == [
         (ids[PLAN_2021], None), (ids[RULE_2020], "废止"), (ids[CARE_2016], None)]  # newest first
     revised = article(client, ids[CARE_2016])
