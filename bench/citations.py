@@ -4,7 +4,8 @@ and a sample of the resolved references to check by hand (issue 20 item 2).
     .venv/bin/python -m bench.citations INDEX [--sample 30] [--seed 1]
 
 Prints one JSON line (articles, references found, resolved by how, edges with an action,
-build seconds wall and CPU) and then the sample: each resolved reference in its sentence
+build seconds wall and CPU: cold, and again with every segment's references already read, as
+for the version after `bulletins add`) and then the sample: each resolved reference in its sentence
 with the title of the document it was resolved to.
 """
 
@@ -32,10 +33,14 @@ def main() -> None:
         t0, c0 = time.perf_counter(), time.process_time()
         g = build_citegraph(s)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        t0, c0 = time.perf_counter(), time.process_time()
+        build_citegraph(s)  # a new version of the same segments (after `add`: all but the new one)
+        wall2, cpu2 = time.perf_counter() - t0, time.process_time() - c0
         print(json.dumps({
             "articles": s.doc_count(), "references": g.found, "resolved": int(len(g.src)),
             "resolved_by": g.resolved_by, "repeal_edges": int((g.action == 1).sum()),
             "revise_edges": int((g.action == 2).sum()), "build_s": round(wall, 2), "build_cpu_s": round(cpu, 2),
+            "segments_read_build_s": round(wall2, 2), "segments_read_build_cpu_s": round(cpu2, 2),
         }, ensure_ascii=False))
         pairs = sorted({(int(a), int(b)) for a, b in zip(g.src, g.dst)})
         random.Random(args.seed).shuffle(pairs)

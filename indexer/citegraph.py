@@ -27,6 +27,8 @@ comes from a document they may not read.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,35 +131,95 @@ def _targets(stored: dict[str, Any]) -> tuple[tuple[str, int, int] | None, list[
     return serial, keys
 
 
-def build_citegraph(searcher: Searcher) -> CiteGraph:
-    """Every live article's references, resolved (see the module doc)."""
-    reader = searcher.reader()
+@dataclass(frozen=True)
+class _SegmentRefs:
+    """What one segment's articles say and answer to, deleted ones included (segments never
+    change; which documents are deleted does, and is applied per version)."""
+
+    bulletin: list[str | None]
+    order: np.ndarray
+    date: np.ndarray
+    gongwen: np.ndarray
+    targets: list[tuple[int, tuple[str, int, int] | None, list[str]]]  # (doc, 发文字号 parts, title keys)
+    refs: list[tuple[int, list[Reference]]]
+
+
+CACHE_SEGMENTS = 512  # segments whose references are kept (per process) between index versions
+_segment_cache: OrderedDict[str, _SegmentRefs] = OrderedDict()
+_segment_lock = threading.Lock()
+
+
+def _read_segment(reader: Any) -> _SegmentRefs:
     n = reader.doc_count_all()
+    seg = _SegmentRefs([None] * n, np.zeros(n, np.int32), np.zeros(n, np.int64), np.zeros(n, bool), [], [])
+    for doc in range(n):
+        stored = reader.stored_fields(doc)
+        seg.bulletin[doc] = stored.get("bulletin_id")
+        seg.order[doc] = stored.get("order") or 0
+        seg.date[doc] = stored.get("date") or 0
+        seg.gongwen[doc] = (stored.get("meta") or {}).get("kind") == "公文"
+        seg.targets.append((doc, *_targets(stored)))
+        found = find_references(stored.get("text") or "")
+        if found:
+            seg.refs.append((doc, found))
+    return seg
+
+
+def _segment_refs(searcher: Searcher) -> list[tuple[_SegmentRefs, int, np.ndarray]]:
+    """(references, docnum offset, live mask) of each segment, read once per segment."""
+    from indexer import segfiles  # (the segment layout: one home)
+
+    out = []
+    for (stem, offset, n), (sub, _o) in zip(segfiles.segments(searcher), searcher.leaf_searchers()):
+        r = sub.reader()
+        key = f"{stem.parent.parent}/{stem.name}:{n}"  # the index, the segment (a generation may change)
+        with _segment_lock:
+            seg = _segment_cache.get(key)
+            if seg is not None:
+                _segment_cache.move_to_end(key)
+        if seg is None:
+            seg = _read_segment(r)
+            with _segment_lock:
+                _segment_cache[key] = seg
+                while len(_segment_cache) > CACHE_SEGMENTS:
+                    _segment_cache.popitem(last=False)
+        live = np.ones(n, dtype=bool)
+        if r.has_deletions():
+            dead = np.fromiter(r.deleted_docs_set, dtype=np.int64)
+            live[dead[dead < n]] = False
+        out.append((seg, offset, live))
+    return out
+
+
+def build_citegraph(searcher: Searcher) -> CiteGraph:
+    """Every live article's references, resolved (see the module doc). Each segment is read
+    once per process (its stored texts are most of the cost); resolving is per version."""
+    n = searcher.reader().doc_count_all()
     g = CiteGraph(n=n, bulletin=[None] * n, order=np.zeros(n, np.int32), date=np.zeros(n, np.int64),
                   gongwen=np.zeros(n, bool), by_serial={}, by_title={})
     refs: list[tuple[int, list[Reference]]] = []
-    targets: list[tuple[int, dict[str, Any]]] = []
-    first: dict[str, int] = {}  # issue -> its first article's docnum
-    for doc, stored in reader.iter_docs():
-        bid = stored.get("bulletin_id")
-        g.bulletin[doc] = bid
-        g.order[doc] = stored.get("order") or 0
-        g.date[doc] = stored.get("date") or 0
-        meta = stored.get("meta") or {}
-        g.gongwen[doc] = meta.get("kind") == "公文"
-        if bid is not None and (bid not in first or g.order[doc] < g.order[first[bid]]):
-            first[bid] = doc
-        targets.append((doc, {"meta": meta, "title": stored.get("title")}))
-        found = find_references(stored.get("text") or "")
-        if found:
-            refs.append((doc, found))
-    for doc, stored in targets:  # every article answers to its title; an issue's first to its number
-        serial, keys = _targets(stored)
-        if serial is not None and first.get(g.bulletin[doc]) == doc:
-            g.by_serial.setdefault((serial[1], serial[2]), []).append((serial[0], doc))
-        for key in keys:
-            if len(key.split(":", 1)[1]) >= MIN_TITLE_CHARS:
-                g.by_title.setdefault(key, []).append(doc)
+    first: dict[str, int] = {}  # issue -> its first live article's docnum
+    parts = _segment_refs(searcher)
+    for seg, offset, live in parts:
+        span = slice(offset, offset + len(live))
+        g.order[span], g.date[span] = seg.order, seg.date
+        g.gongwen[span] = seg.gongwen & live
+        for doc in np.flatnonzero(live):
+            bid = seg.bulletin[doc]
+            g.bulletin[offset + doc] = bid
+            if bid is not None and (bid not in first or seg.order[doc] < g.order[first[bid]]):
+                first[bid] = offset + int(doc)
+        refs += [(offset + d, found) for d, found in seg.refs if live[d]]
+    for seg, offset, live in parts:  # every article answers to its title; an issue's first to its number
+        for doc, serial, keys in seg.targets:
+            if not live[doc]:
+                continue
+            doc += offset
+            if serial is not None and first.get(g.bulletin[doc]) == doc:
+                g.by_serial.setdefault((serial[1], serial[2]), []).append((serial[0], doc))
+            for key in keys:
+                if len(key.split(":", 1)[1]) >= MIN_TITLE_CHARS:
+                    g.by_title.setdefault(key, []).append(doc)
     src, dst, act = [], [], []
     for doc, found in refs:
         g.found += len(found)

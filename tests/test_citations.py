@@ -225,6 +225,13 @@ def test_add_updates_the_links_of_what_it_touches(tmp_path: Path) -> None:
     assert green["status"] == "已废止" and green["status_by"][0]["title"] == RULE_2020
     assert status(CARE_2016)["status"] == "已修订"
     assert {c["target"]["title"] for c in status(RULE_2020)["cites"]} == {GREEN_2015, CARE_2016}
+    # the repealing document changed (its old version deleted in its segment): 现行有效 again
+    copied = next(p for p in (tmp_path / "corpus").iterdir() if "同时废止" in p.read_text(encoding="utf-8"))
+    copied.write_text(copied.read_text(encoding="utf-8").replace("同时废止", "继续有效"), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "index")])
+    assert r.exit_code == 0, r.output
+    green = status(GREEN_2015)
+    assert green["status"] == "现行有效" and [c["action"] for c in green["cited_by"]] == [None, None, None]
 
 
 def test_an_earlier_document_cannot_repeal_a_later_one(tmp_path: Path) -> None:
