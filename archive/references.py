@@ -45,11 +45,14 @@ _NOT_ORG = set("的了和及与于在将据照依按见是为对由把向经即�
 _TITLE = re.compile(rf"《(?P<t>[^《》\n]{{2,{MAX_TITLE}}})》")
 # the run's joints: 、 和 及 与 以及, spaces, a bracketed number after a title
 _JOINT = re.compile(r"^[\s、，,]*(?:和|及|以及|与)?[\s、]*$")
-_REPEAL_AFTER = re.compile(r"^[\s]*(?:同时|一并|即行|相应|均|也|予以|宣布|自行|随之|自即日起|自发布之日起)*"
-                           r"(?:废止|停止执行|不再执行|失效|作废)")
+# the verb after the references ends its clause ("…同时废止。", "…予以修订，"): "《X》修订以…为指导"
+# uses it as a noun
+_VERB_END = r"(?=\s*(?:[。；;，,：:、）)]|$))"
+_REPEAL_AFTER = re.compile(r"[\s]*(?:同时|一并|即行|相应|均|也|予以|宣布|自行|随之|自即日起|自发布之日起)*"
+                           rf"(?:废止|停止执行|不再执行|失效|作废)(?:了)?{_VERB_END}")
 # a revision still to come or under way ("修订草案", "修订进程", "启动修订《…》") is no action
 _UNDONE = r"(?!后|草案|进程|工作|稿|的|正|中|意见|建议|情况)"
-_REVISE_AFTER = re.compile(rf"^[\s]*(?:同时|一并|相应|均|予以|进行|作出?了?|如下)*(?:修订|修改|修正){_UNDONE}")
+_REVISE_AFTER = re.compile(rf"[\s]*(?:同时|一并|相应|均|予以|进行|作出?了?|如下)*(?:修订|修改|修正){_UNDONE}(?:了)?{_VERB_END}")
 _REPEAL_BEFORE = re.compile(r"(?:废止|停止执行|不再执行)[了]?\s*$")
 _REVISE_BEFORE = re.compile(r"(?:修订|修改|修正)[了]?\s*$")
 _PENDING = re.compile(r"(?:启动|推动|推进|研究|拟|将|正在|加快|建议|抓紧|新|适时|开展|提请|审议)\s*"
@@ -133,14 +136,15 @@ def _with_actions(text: str, refs: list[Reference]) -> list[Reference]:
         j = i  # the run refs[i..j]: joined only by 、 和 及 与
         while j + 1 < len(refs) and _JOINT.match(text[refs[j].end : refs[j + 1].start]):
             j += 1
-        after = text[refs[j].end : refs[j].end + ACTION_GAP + 6]
-        clause = _CLAUSE_END.split(after, maxsplit=1)[0]
+        end = refs[j].end
         before = text[max(0, refs[i].start - 12) : refs[i].start]
         before = _CLAUSE_END.split(before)[-1]
         action = None
-        if _REPEAL_AFTER.match(clause) and len(_REPEAL_AFTER.match(clause).group(0).strip()) <= ACTION_GAP + 4:
+        repeal = _REPEAL_AFTER.match(text, end)
+        revise = _REVISE_AFTER.match(text, end)
+        if repeal and len(repeal.group(0).strip()) <= ACTION_GAP + 4:
             action = REPEAL
-        elif _REVISE_AFTER.match(clause):
+        elif revise and len(revise.group(0).strip()) <= ACTION_GAP + 4:
             action = REVISE
         elif _PENDING.search(before):
             action = None

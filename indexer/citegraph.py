@@ -18,8 +18,8 @@ Resolution, for precision:
   unresolved.
 A reference to the document's own issue is not a link.
 
-效力 (status), per reader: a document that a later one (same date or after) says it
-废止 is 已废止, one it 修订 is 已修订 (废止 wins), any other 公文 is 现行有效; only
+效力 (status), per reader: a document that a later 公文 (same date or after) says it
+废止 is 已废止 (news and 简报 only report it: `ACTS_ONLY_FROM_GONGWEN`), one it 修订 is 已修订 (废止 wins), any other 公文 is 现行有效; only
 citing documents in the reader's `allowed` mask count, so no label, link or count
 comes from a document they may not read.
 """
@@ -41,6 +41,7 @@ from indexer.analysis import normalize
 
 MIN_TITLE_CHARS = 4  # a 《…》 shorter than this (《求是》) is not resolved by title
 PUBLISHED_TITLES = True  # a title 印发《X》 / 发布《X》 also answers to 《X》
+ACTS_ONLY_FROM_GONGWEN = True  # only a 公文 repeals or revises: news and 简报 report it ("修订《X》…")
 ISSUER_OMITTED = True  # 《关于X的意见》 also answers to a title 中共中央 国务院关于X的意见 (its issuer left out)
 _PUBLISHED = re.compile(r"(?:印发|发布|公布|颁布)《([^《》]{2,80})》")
 _PUNCT = re.compile(r"[\s\W_]+")
@@ -229,7 +230,7 @@ def build_citegraph(searcher: Searcher) -> CiteGraph:
                 continue
             target, how = got
             g.resolved_by[how] = g.resolved_by.get(how, 0) + 1
-            code = _CODES[ref.action]
+            code = _CODES[ref.action] if g.gongwen[doc] or not ACTS_ONLY_FROM_GONGWEN else 0
             if code and g.date[doc] and g.date[target] and g.date[doc] < g.date[target]:
                 code = 0  # only a later document repeals or revises
             src.append(doc)
@@ -287,7 +288,8 @@ def article_links(handle: Any, doc: int, text: str, allowed: np.ndarray | None =
         got = g.resolve(ref, doc)
         if got is None or (allowed is not None and not allowed[got[0]]):
             continue
-        cites.append({"title": ref.title, "serial": ref.serial_text, "action": ref.action, "how": got[1],
+        acts = g.gongwen[doc] or not ACTS_ONLY_FROM_GONGWEN
+        cites.append({"title": ref.title, "serial": ref.serial_text, "action": ref.action if acts else None, "how": got[1],
                       "target": _brief(s, got[0])})
     cited_by = [{**_brief(s, d), "action": a} for d, a in g.cited_by(doc, allowed)]
     repealed = [c for c in cited_by if c["action"] == REPEAL]

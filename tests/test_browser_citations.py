@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import serving
 from tests.test_browser_search import Watched, browser, watched  # noqa: F401 (fixtures)
-from tests.test_citations import GREEN_2015, PLAN_2021, RULE_2020, CARE_2016, build, made_documents
+from tests.test_citations import CARE_2016, GREEN_2015, PLAN_2021, RULE_2020, build, close, made_documents
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,7 @@ def cite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app({"TESTING": True, "INDEX_DIR": str(base / "index"), "CORPUS_DIR": str(base / "corpus")})
     with serving(app) as url:
         yield url
+    close(app)
 
 
 def test_follow_a_citation_see_cited_by_and_repealed_and_filter_by_status(watched: Watched, cite_server: str) -> None:

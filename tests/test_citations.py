@@ -12,7 +12,7 @@ import json
 import re
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -68,7 +68,7 @@ def build(corpus: Path, index: Path, files: dict[str, str], public: bool = True)
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     from webui import create_app
 
     base = tmp_path_factory.mktemp("cite")
@@ -79,7 +79,15 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     for title in (GREEN_2015, CARE_2016, RULE_2020, PLAN_2021, "国务院办公厅关于2025年部分节假日安排的通知"):
         hits = client.get("/api/search", query_string={"q": f'title:"{title}"'}).get_json()["hits"]
         ids[title] = next(h["bulletin_id"] for h in hits if h["title"] == title)
-    return {"base": base, "app": app, "client": client, "ids": ids}
+    yield {"base": base, "app": app, "client": client, "ids": ids}
+    close(app)
+
+
+def close(app: Any) -> None:
+    """Close the app's index handle (its files), as the server does at exit."""
+    handle = app.extensions.pop("bulletins.index", None)
+    if handle is not None:
+        handle.close()
 
 
 def article(client: Any, bulletin_id: str) -> dict[str, Any]:
@@ -121,6 +129,8 @@ def test_a_real_document_naming_a_law_beside_修订_does_not_revise_it() -> None
     ("生态环境部目前已启动修订《环境空气质量标准》。", [("环境空气质量标准", None, None)]),  # xinwen: not done yet
     ("听取了关于《中国人民政治协商会议全国委员会提案工作条例》修订草案起草情况的说明。", [("中国人民政治协商会议全国委员会提案工作条例", None, None)]),
     ("我国新修订《药品管理法实施条例》今天正式施行。", [("药品管理法实施条例", None, None)]),
+    ("《中国共产党纪律处分条例》修订以习近平新时代中国特色社会主义思想为指导。", [("中国共产党纪律处分条例", None, None)]),
+    ("《甲办法》同时废止", [("甲办法", None, REPEAL)]),  # the text ends with the verb
     ("国家税务总局公告2018年第31号予以修订。", [(None, "国家税务总局公告〔2018〕31号", REVISE)]),
 ])
 def test_references_and_what_the_sentence_does_to_them(sentence: str, expected: list[Any]) -> None:
@@ -232,6 +242,7 @@ def test_add_updates_the_links_of_what_it_touches(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     green = status(GREEN_2015)
     assert green["status"] == "现行有效" and [c["action"] for c in green["cited_by"]] == [None, None, None]
+    close(app)
 
 
 def test_an_earlier_document_cannot_repeal_a_later_one(tmp_path: Path) -> None:
@@ -277,3 +288,21 @@ def test_a_linked_reference_is_escaped_and_never_nested_in_a_link() -> None:
     out = link_references(body, lambda ref: ("/bulletin/0123456789abcdef#a1", '"><script>x</script>'))
     assert "<script>" not in out and out.count("/bulletin/0123456789abcdef") == 1  # 《丙&办法》 only
     assert "《丙&amp;办法》</a>" in out and '<a href="http://example.org/"' in out
+
+
+def test_a_bulletin_reporting_a_repeal_links_but_does_not_repeal(tmp_path: Path) -> None:
+    """Only a 公文 repeals or revises (ACTS_ONLY_FROM_GONGWEN): a 简报 that reports "《…》同时废止"
+    cites the document, which stays 现行有效."""
+    from tests.test_access_leak import issue_text
+    from webui import create_app
+
+    docs = {"suzhengfa-2015-12.txt": made_documents()["suzhengfa-2015-12.txt"],
+            "绿化工作简报-2021-第1期.txt": issue_text("绿化工作简报", 1, "2021年3月1日", [
+                ("南京市:城市绿化管理有新规", ["新规施行后，《江苏省人民政府关于加强城市绿化管理的通知》同时废止。"])])}
+    build(tmp_path / "corpus", tmp_path / "index", docs, public=False)
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index"), "CORPUS_DIR": str(tmp_path / "corpus")})
+    client = app.test_client()
+    hits = client.get("/api/search", query_string={"q": f'title:"{GREEN_2015}"'}).get_json()["hits"]
+    a = article(client, hits[0]["bulletin_id"])
+    close(app)
+    assert a["status"] == "现行有效" and [(c["title"], c["action"]) for c in a["cited_by"]] == [("城市绿化管理有新规", None)]
