@@ -247,12 +247,28 @@ def citegraph(handle: Any) -> CiteGraph:
     return handle.shared("citegraph", build_citegraph)
 
 
+def _has_gongwen(searcher: Searcher) -> bool:
+    """Whether any document has a 文种 or a 发文字号 (the marks of a 公文; deleted ones count)."""
+    reader = searcher.reader()
+    return any(next(iter(reader.lexicon(name)), None) is not None for name in ("doc_type", "serial"))
+
+
+def statuses(handle: Any, allowed: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """The 效力 masks as `allowed`'s reader sees them. An archive without a 公文 has none
+    (only a 公文 is 现行有效, and only a 公文 repeals or revises): the graph, whose first
+    build reads every stored text (xinwen: 2.7 CPU-s), is then not built for a search."""
+    if not handle.shared("has_gongwen", _has_gongwen):
+        n = handle.searcher().reader().doc_count_all()
+        return {v: np.zeros(n, bool) for v in STATUSES}
+    return citegraph(handle).statuses(allowed)
+
+
 def status_filter(handle: Any, chosen: tuple[str, ...], allowed: np.ndarray | None = None) -> np.ndarray | None:
     """The documents of any of the `chosen` 效力 values as `allowed`'s reader sees them
     (None when none is chosen: no filter)."""
     if not chosen:
         return None
-    masks = citegraph(handle).statuses(allowed)
+    masks = statuses(handle, allowed)
     out = np.zeros(len(next(iter(masks.values()))), bool)
     for value in chosen:
         out |= masks[value]
@@ -262,7 +278,7 @@ def status_filter(handle: Any, chosen: tuple[str, ...], allowed: np.ndarray | No
 def status_facet(handle: Any, docs: np.ndarray, allowed: np.ndarray | None = None) -> list[dict[str, Any]]:
     """The 效力 facet: how many of `docs` (a mask) hold each status, in STATUSES order,
     those with none left out."""
-    masks = citegraph(handle).statuses(allowed)
+    masks = statuses(handle, allowed)
     counts = ((v, int(np.count_nonzero(masks[v][: len(docs)] & docs))) for v in STATUSES)
     return [{"value": v, "count": n} for v, n in counts if n]
 
@@ -301,6 +317,6 @@ def article_links(handle: Any, doc: int, text: str, allowed: np.ndarray | None =
 def label_hits(handle: Any, hits: list[dict[str, Any]], docs: Any, allowed: np.ndarray | None = None) -> None:
     """Give each hit (of docnum `docs[i]`) its 效力 as `allowed`'s reader sees it (`status`:
     现行有效, 已废止, 已修订, or None for a document that is neither a 公文 nor acted on)."""
-    masks = citegraph(handle).statuses(allowed) if hits else {}
+    masks = statuses(handle, allowed) if hits else {}
     for h, d in zip(hits, docs):
         h["status"] = next((v for v in (REPEALED, REVISED, IN_FORCE) if masks[v][int(d)]), None)

@@ -306,3 +306,16 @@ def test_a_bulletin_reporting_a_repeal_links_but_does_not_repeal(tmp_path: Path)
     a = article(client, hits[0]["bulletin_id"])
     close(app)
     assert a["status"] == "现行有效" and [(c["title"], c["action"]) for c in a["cited_by"]] == [("城市绿化管理有新规", None)]
+
+
+def test_a_search_of_an_archive_without_a_gongwen_does_not_build_the_graph(index_dir: Path) -> None:
+    """The seed's 简报 hold no 公文: no 效力 to count, and the graph (a read of every stored
+    text) is left for the bulletin page; with 公文 it is built and counted."""
+    from indexer.search import Filters, search
+    from indexer.store import IndexHandle
+
+    with IndexHandle(index_dir) as h:
+        result = search(h, "志愿服务")
+        assert result["total"] > 0 and result["facets"]["status"] == []
+        assert not [k for k in h._shared if k[0].startswith("citegraph|")]
+        assert search(h, "志愿服务", filters=Filters(status=("现行有效",)))["total"] == 0
