@@ -58,3 +58,20 @@ def test_follow_a_citation_see_cited_by_and_repealed_and_filter_by_status(watche
     assert "status=" in page.url and "效力：现行有效" in page.locator("main").inner_text()
     assert sorted(page.locator(".hit h2, .hit h3").all_inner_texts()) == sorted([RULE_2020, PLAN_2021])
     assert not watched.errors and not watched.dialogs
+
+
+def test_the_linked_pages_fit_a_phone(browser: Any, cite_server: str) -> None:  # noqa: F811
+    """效力, its long link and 被引用 wrap at 375 px: no sideways scrolling."""
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        for q in (GREEN_2015, CARE_2016):
+            page.goto(cite_server + "/?q=" + q)
+            with page.expect_navigation():
+                page.locator(".hit h3 a").first.click()
+            assert page.locator(".status").count() and page.locator(".cited-by").count()
+            assert page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]") == [375, 375]
+        page.goto(cite_server + "/?q=绿化&status=已废止")
+        assert page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]") == [375, 375]
+    finally:
+        context.close()
