@@ -25,6 +25,7 @@ from webui.timeline import render_timeline
 
 bp = Blueprint("web", __name__)
 
+CITED_BY_SHOWN = 20  # 被引用 entries listed under an article (newest first; /api/bulletins has all)
 MAX_BACK = 2000  # characters of the `back` parameter (the search a bulletin was opened from)
 
 
@@ -230,6 +231,7 @@ def bulletin(bulletin_id: str) -> str:
         date_text=chinese_date(data.get("date")),
         bulletin_url=bulletin_url,
         article_pages=article_pages if pages > 1 else [],
+        cited_by_shown=CITED_BY_SHOWN,
     )
 
 
