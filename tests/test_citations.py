@@ -319,3 +319,14 @@ def test_a_search_of_an_archive_without_a_gongwen_does_not_build_the_graph(index
         assert result["total"] > 0 and result["facets"]["status"] == []
         assert not [k for k in h._shared if k[0].startswith("citegraph|")]
         assert search(h, "志愿服务", filters=Filters(status=("现行有效",)))["total"] == 0
+
+
+def test_a_long_cited_by_list_shows_the_newest_and_says_how_many_more(
+        archive: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    import webui.views
+
+    monkeypatch.setattr(webui.views, "CITED_BY_SHOWN", 2)
+    page = html.unescape(archive["client"].get(f"/bulletin/{archive['ids'][GREEN_2015]}").get_data(as_text=True))
+    block = page[page.index('class="cited-by"') : page.index("</aside>", page.index('class="cited-by"'))]
+    assert block.count("<li>") == 2 and PLAN_2021 in block and CARE_2016 not in block  # newest first
+    assert "另有 1 篇未列出" in block
