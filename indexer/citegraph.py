@@ -3,7 +3,9 @@
 The references of each article's text (archive.references) are resolved once per
 index version (IndexHandle.shared, like the facet columns), so `bulletins index` and
 `bulletins add` bring the links up to date by making a new version: the new document's
-own references and the cited-by lists and 效力 of what it cites alike.
+own references and the cited-by lists and 效力 of what it cites alike. What a segment's
+articles say is read once per process (segments never change; `CACHE_SEGMENTS`), so a
+version after `add` reads only the new segment (xinwen: 2.7 CPU-s cold, 0.2 after).
 
 Resolution, for precision:
 - a 发文字号 by its year and 序号 exactly, its 机关代字 ending with the archived
@@ -19,9 +21,10 @@ Resolution, for precision:
 A reference to the document's own issue is not a link.
 
 效力 (status), per reader: a document that a later 公文 (same date or after) says it
-废止 is 已废止 (news and 简报 only report it: `ACTS_ONLY_FROM_GONGWEN`), one it 修订 is 已修订 (废止 wins), any other 公文 is 现行有效; only
-citing documents in the reader's `allowed` mask count, so no label, link or count
-comes from a document they may not read.
+废止 is 已废止 (news and 简报 only report it: `ACTS_ONLY_FROM_GONGWEN`), one it 修订 is
+已修订 (废止 wins), any other 公文 is 现行有效; only citing documents in the reader's
+`allowed` mask count, so no label, link or count comes from a document they may not read.
+A search of an archive without a 公文 has no 效力 and does not build the graph.
 """
 
 from __future__ import annotations
