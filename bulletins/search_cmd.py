@@ -24,6 +24,7 @@ def search_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--series", help="Only this bulletin series."),
         click.option("--region", multiple=True, help="Only articles mentioning this unit: 江苏省, 江苏省/南京市 (repeatable)."),
         click.option("--doc-type", "doc_type", multiple=True, help="Only documents of this 文种 (repeatable)."),
+        click.option("--status", multiple=True, help="效力: 现行有效, 已废止 or 已修订 (repeatable)."),
         click.option("--from", "date_from", help="From this date (YYYY-MM-DD)."),
         click.option("--to", "date_to", help="Up to this date (YYYY-MM-DD)."),
         click.option("--sort", help="relevance, date (newest first) or oldest (oldest first)."),
@@ -39,7 +40,7 @@ def parse_options(opts: dict[str, Any], page: int = 1) -> Any:
     from indexer.params import BadParam, Pairs, parse_search_args
 
     pairs: list[tuple[str, str]] = [("q", opts.get("query") or "")]
-    for name in ("city", "year", "month", "issue", "region", "doc_type"):
+    for name in ("city", "year", "month", "issue", "region", "doc_type", "status"):
         pairs += [(name, str(v)) for v in opts.get(name) or ()]
     for name, key in (("place", "place"), ("series", "series"), ("from", "date_from"), ("to", "date_to"), ("sort", "sort"),
                       ("dates", "dates")):

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from archive.confidence import ocr_summary
 from archive.labels import iso_from_yyyymmdd
+from indexer.citegraph import article_links
 from indexer.documents import source_path
 from indexer.search import snapshot
 from indexer.store import IndexHandle, names_damage
@@ -56,7 +57,7 @@ def get_bulletin(
             return None
     first = s.stored_fields(docs[0])
     shown = docs[(page - 1) * per_page : page * per_page]
-    stored = sorted((s.stored_fields(d) for d in shown), key=lambda f: f.get("order") or 0)
+    pairs = sorted(((s.stored_fields(d), d) for d in shown), key=lambda fd: fd[0].get("order") or 0)
     meta = first.get("meta") or {}
     relpath = source_path(first)
     order = snap.series_order.get(info["series"], [])
@@ -103,8 +104,10 @@ def get_bulletin(
                 "title": f.get("title"),
                 "body": f.get("body"),
                 "text": f.get("text"),
+                # [citations] cites, cited_by, status (效力), status_by: as the reader may see them
+                **article_links(handle, d, f.get("text") or "", allowed_docs),
             }
-            for f in stored
+            for f, d in pairs
         ],
         "prev": neighbour(i - 1),
         "next": neighbour(i + 1),

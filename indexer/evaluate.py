@@ -45,6 +45,7 @@ class Filters:
     doc_type: tuple[str, ...] = ()  # 文种
     issuer: tuple[str, ...] = ()  # 发文机关 / 编发单位 (the keyword field `organ`)
     topic: tuple[str, ...] = ()  # 主题分类
+    status: tuple[str, ...] = ()  # 效力 (indexer.citegraph: applied by indexer.search, per reader)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +62,7 @@ class Filters:
             "doc_type": list(self.doc_type),
             "issuer": list(self.issuer),
             "topic": list(self.topic),
+            "status": list(self.status),
         }
 
 

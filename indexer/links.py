@@ -114,7 +114,7 @@ def topic_label(value: str) -> str:
 
 def build_facets(params: SearchParams, raw: dict[str, list[dict[str, Any]]]) -> dict[str, list[Facet]]:
     """The facet sidebar: city, year, month (all months; the page shows those of chosen years),
-    issue, 地区, 文种, series, 发文机关 and 主题分类."""
+    issue, 地区, 文种, series, 发文机关, 主题分类 and 效力."""
     facets: dict[str, list[Facet]] = {
         "city": _items(params, raw.get("city", []), params.city, "city"),
         "year": _items(params, raw.get("year", []), params.year, "year", label=year_label),
@@ -125,6 +125,7 @@ def build_facets(params: SearchParams, raw: dict[str, list[dict[str, Any]]]) -> 
         "series": _items(params, raw.get("series", []), params.series, "series"),
         "issuer": _items(params, raw.get("issuer", []), params.issuer, "issuer"),
         "topic": _items(params, raw.get("topic", []), params.topic, "topic", label=topic_label),
+        "status": _items(params, raw.get("status", []), params.status, "status"),  # 效力 (indexer.citegraph)
     }
     if params.issue is not None:  # `issue=11`: a number, shown as a removable filter
         facets["issue"].append(
@@ -174,6 +175,8 @@ def active_filters(params: SearchParams, facets: dict[str, list[Facet]]) -> list
         out.append({"label": f"发文机关：{d}", "remove_url": state_url(params, issuer=_toggle(params.issuer, d))})
     for d in params.topic:
         out.append({"label": f"主题分类：{topic_label(d)}", "remove_url": state_url(params, topic=_toggle(params.topic, d))})
+    for d in params.status:
+        out.append({"label": f"效力：{d}", "remove_url": state_url(params, status=_toggle(params.status, d))})
     return out
 
 

@@ -36,6 +36,7 @@ def filters_for(params: SearchParams) -> Filters:
         doc_type=params.doc_type,
         issuer=params.issuer,
         topic=params.topic,
+        status=params.status,
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Mapping, Protocol
 
 from archive.dates import issue_number
+from archive.references import STATUSES
 from indexer.query import MAX_QUERY_CHARS as MAX_QUERY, cut_query  # one limit for web and CLI
 from indexer.search import MAX_PAGE, SORTS
 
@@ -56,7 +57,7 @@ LABELS = {
     "q": "检索词", "page": "页码", "year": "年份", "month": "月份", "issue": "期次", "sort": "排序",
     "from": "起始日期", "to": "截止日期", "city": "城市", "place": "地点", "series": "简报",
     "region": "地区", "doc_type": "文种", "issuer": "发文机关", "topic": "主题分类", "format": "导出格式",
-    "expand": "同义名称扩展",
+    "expand": "同义名称扩展", "status": "效力",
 }
 
 
@@ -100,6 +101,7 @@ class SearchParams:
     doc_type: tuple[str, ...] = ()  # 文种 (repeatable)
     issuer: tuple[str, ...] = ()  # 发文机关 / 编发单位 (repeatable)
     topic: tuple[str, ...] = ()  # 主题分类 (repeatable)
+    status: tuple[str, ...] = ()  # 效力: 现行有效 / 已废止 / 已修订 (repeatable; indexer.citegraph)
     sort: str = "relevance"
     literal_dates: bool = False  # `dates=text`: a date typed with other words is searched as text, not applied
     sort_given: bool = False  # whether the URL chose the sort explicitly
@@ -113,7 +115,7 @@ class SearchParams:
         return bool(
             self.city or self.year or self.month or self.bulletin or self.issue is not None
             or self.place or self.series or self.date_from or self.date_to
-            or self.region or self.doc_type or self.issuer or self.topic
+            or self.region or self.doc_type or self.issuer or self.topic or self.status
         )
 
     @property
@@ -161,6 +163,7 @@ class SearchParams:
         args += [("doc_type", d) for d in get("doc_type", me.doc_type)]
         args += [("issuer", d) for d in get("issuer", me.issuer)]
         args += [("topic", d) for d in get("topic", me.topic)]
+        args += [("status", d) for d in get("status", me.status)]
         if get("literal_dates", me.literal_dates):
             args.append(("dates", "text"))
         if sort_given:
@@ -287,6 +290,14 @@ def _issues(args: MultiArgs) -> tuple[tuple[str, ...], int | None]:
     return tuple(bulletins), issue
 
 
+def parse_status(values: list[str]) -> tuple[str, ...]:
+    """The 效力 filter's values (现行有效, 已废止, 已修订)."""
+    for v in values:
+        if v not in STATUSES:
+            raise BadParam("status", v, "效力只能是 " + "、".join(STATUSES))
+    return tuple(dict.fromkeys(values))
+
+
 def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = SORTS) -> SearchParams:
     """Turn ``request.args`` into :class:`SearchParams`; raise :class:`BadParam` for a bad
     value (:class:`BadParams`, naming every one, when several are bad)."""
@@ -317,6 +328,7 @@ def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = SORTS) -> Search
         errors.append(BadParam("from", date_from.isoformat(), f"起始日期晚于截止日期 {date_to.isoformat()}"))
     many = {name: check(lambda name=name: tuple(_values(args, name)), ())
             for name in ("city", "series", "region", "doc_type", "issuer", "topic")}
+    many["status"] = check(lambda: parse_status(_values(args, "status")), ())
     place = check(lambda: _single(args, "place"), None)
     page = check(lambda: parse_page(args.get("page")), 1)
     expand = check(lambda: parse_expand(_single(args, "expand")), True)

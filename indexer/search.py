@@ -31,6 +31,7 @@ from indexer.store import IndexCorruptError, IndexHandle, names_damage
 from indexer.substring import Net
 from indexer.suggest import Lexicon, build_lexicon, complete, phrases, plausible
 from indexer import understand as uh  # [understand] pinyin, aliases (the one home of their glue)
+from indexer import citegraph as cg  # [citations] the 效力 filter and facet
 
 __all__ = ["Filters", "IndexCorruptError", "search", "corrections", "suggest", "SORTS"]
 
@@ -116,6 +117,9 @@ def search(
     kf = key_facets(handle)
     allowed = filter_set(s, snap, filters, kf)
     allowed = allowed if allowed_docs is None else allowed & allowed_docs  # access (issue 21)
+    unstatused = allowed  # [citations] the 效力 facet counts without its own filter (OR)
+    by_status = cg.status_filter(handle, filters.status, allowed_docs)
+    allowed = allowed if by_status is None else allowed & by_status
     offered: list[dict[str, Any]] | None = None
 
     def offer() -> list[dict[str, Any]]:
@@ -173,6 +177,7 @@ def search(
     rx = term_regex(ev.highlight + (wide.ev.highlight if wide is not None else []))
     total = len(docs)
     hits = [hit(s, snap, d, rx) for d in ordered[(page - 1) * per_page : k]]
+    cg.label_hits(handle, hits, ordered[(page - 1) * per_page : k], allowed_docs)  # [citations] 效力
     if plan.any_words:  # the ranked OR: how many of the words each article holds
         for h, d in zip(hits, ordered[(page - 1) * per_page : k]):
             held = [w for w in plan.any_words if _holds(ev, w, d)]
@@ -186,7 +191,8 @@ def search(
         "sort": sort,
         "filters": given.to_dict(),
         "hits": hits,
-        "facets": facets(snap, docs, matched, kf, filters, unregioned),
+        "facets": {**facets(snap, docs, matched, kf, filters, unregioned),
+                   "status": cg.status_facet(handle, found & unstatused, allowed_docs)},  # [citations]
         "terms": ev.terms,
         "warnings": [*([dateq.notice(period)] if period else []), *plan.notices, *parsed.warnings],
         "suggestions": [],
@@ -296,6 +302,8 @@ def corrections(
     net = substring_net(handle)
     allowed = filter_set(s, snap, filters, key_facets(handle))
     allowed = allowed if allowed_docs is None else allowed & allowed_docs  # access (issue 21)
+    by_status = cg.status_filter(handle, filters.status, allowed_docs)  # [citations]
+    allowed = allowed if by_status is None else allowed & by_status
     lex = lexicon(handle)
 
     def found(text: str) -> int:

@@ -513,6 +513,14 @@ def write_govcn_html(text: str, path: Path, encoding: str = "utf-8") -> Path:
     return path
 
 
+def gongwen_text(title: str, serial: str, paragraphs: list[str], issuer: str, date: str,
+                 addressee: str = "各设区市人民政府，省各委办厅局，省各直属单位：") -> str:
+    """A 公文 as the text copied from its page (as tests/public/gov-cn-2024-holiday-notice.txt):
+    title, 发文字号, 主送, the paragraphs, 发文机关 and date; for documents that cite,
+    revise and repeal each other (tests/test_citations.py)."""
+    return "\n".join([title, serial, "", addressee, *paragraphs, issuer, date]) + "\n"
+
+
 # -- hostile files -------------------------------------------------------------
 
 def write_raw_pdf(path: Path, pages: int = 1, *, encrypted: bool = False) -> Path:

@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import EXTRA_SERIES, SEED, extra_issue
+from tests.docgen import gongwen_text
 
 # Strings found only in the restricted documents (checked absent from the public ones below).
 SECRET_SERIES = "鹭岛测试简报"
@@ -52,9 +53,26 @@ PUBLIC_DOC_1 = ("南京市:公开文章 社区议事会", ["南京市社区议�
 SECRET_DOC_2 = ("苏州市:琥珀山庄改造方案", ["琥珀山庄片区改造方案已经形成,涉及三千户居民。", "琥珀山庄的改造将分期实施。"])
 
 
+# Linked documents (issue 20): a public 公文 that a restricted one repeals (and cites), and a
+# later public one citing both the restricted one (by number) and the first (by title).
+PUBLIC_GONGWEN = "江苏省测试厅关于隧道养护管理的通知"
+SECRET_GONGWEN_SERIES = "江苏省测试保密办公室文件"  # the series of a 公文: its issuer's 文件
+
+
+def public_gongwen() -> dict[str, str]:
+    return {
+        "sucefa-2019-3.txt": gongwen_text(PUBLIC_GONGWEN, "苏测发〔2019〕3号", [
+            "各地要加强隧道日常养护，每季度开展一次结构检测。"], "江苏省测试厅", "2019年3月1日"),
+        "sucefa-2023-9.txt": gongwen_text("江苏省测试厅关于做好隧道汛期安全工作的通知", "苏测发〔2023〕9号", [
+            "根据苏测密发〔2023〕1号和《江苏省测试厅关于隧道养护管理的通知》，各地要做好汛期隧道安全工作。"],
+            "江苏省测试厅", "2023年12月1日"),
+    }
+
+
 def public_files() -> dict[str, str]:
     files = {f"{EXTRA_SERIES}-2023-第{n}期.txt": extra_issue(n) for n in range(1, 6)}
     files[f"{PUBLIC_SERIES}-2023-第1期.txt"] = issue_text(PUBLIC_SERIES, 1, "2023年5月8日", [PUBLIC_DOC_1])
+    files.update(public_gongwen())
     return files
 
 
@@ -71,6 +89,10 @@ def restricted_files() -> dict[str, str]:
             ("南京市:第1期第1篇 志愿服务惠民生", _volunteer_paras("南京市")),
         ]),
         f"{PUBLIC_SERIES}-2023-第1期.txt": issue_text(PUBLIC_SERIES, 1, "2023年5月8日", [PUBLIC_DOC_1, SECRET_DOC_2]),
+        # a restricted 公文 that repeals the public one: no reader may see 已废止 or its link
+        "sucemifa-2023-1.txt": gongwen_text("江苏省测试保密办公室关于鲲鹏隧道养护的决定", "苏测密发〔2023〕1号", [
+            "鲲鹏隧道养护由专门机构负责。《江苏省测试厅关于隧道养护管理的通知》（苏测发〔2019〕3号）同时废止。"],
+            "江苏省测试保密办公室", "2023年6月1日"),
     }
 
 
@@ -112,6 +134,8 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     app_b = create_app({"TESTING": True, "INDEX_DIR": str(base / "indexB"), "CORPUS_DIR": str(out["corpusB"])})
     ids = _ids(app_a.test_client(), st, app_a)
     st.set_default(SECRET_SERIES, "受限")
+    st.set_default(SECRET_GONGWEN_SERIES, "受限")
+    st.grant("series", SECRET_GONGWEN_SERIES, "group:办公室")
     st.grant("series", SECRET_SERIES, "group:办公室")
     st.grant("issue", ids["secret_issue6"], "group:办公室")
     st.grant("document", ids["secret_doc"], "user:granted")
@@ -133,6 +157,8 @@ def _ids(client: Any, st: Any, app: Any) -> dict[str, str]:
         if key == "secret_doc_issue":
             found["secret_doc"] = hit["article_id"]
     hits = client.get("/api/search", query_string={"q": "志愿服务", "series": EXTRA_SERIES}).get_json()["facets"]["issue"]
+    for key, title in (("public_gongwen", PUBLIC_GONGWEN), ("public_gongwen_later", "江苏省测试厅关于做好隧道汛期安全工作的通知")):
+        found[key] = client.get("/api/search", query_string={"q": f'title:"{title}"'}).get_json()["hits"][0]["bulletin_id"]
     found["public_issue5"] = next(i["value"] for i in hits if i["label"].endswith("第5期"))
     found["public_issue1"] = next(i["value"] for i in hits if i["label"].endswith("第1期"))
     st.remove_user("setup")
@@ -171,7 +197,7 @@ def probes(ids: dict[str, str], token: str | None) -> dict[str, list[str]]:
     """URLs for each endpoint of the app, built to reach the restricted documents."""
     qs = [*SECRETS, *TYPOS, *PINYIN, "志愿服务", "南京市", ""]
     secret_ids = (ids["secret_issue6"], ids["secret_series"], ids["secret_doc_issue"])
-    bulletins = (*secret_ids, ids["public_issue5"], ids["public_issue1"])
+    bulletins = (*secret_ids, ids["public_issue5"], ids["public_issue1"], ids["public_gongwen"], ids["public_gongwen_later"])
     tok = f"&token={token}" if token else ""
     return {
         "web.index": [f"/?q={q}" for q in qs] + [f"/?q=志愿服务&series={SECRET_SERIES}", "/?q=志愿服务&year=2023",
@@ -283,7 +309,8 @@ def test_counts_are_those_of_an_archive_without_the_restricted_documents(worlds:
     ref = worlds["ref"].test_client()
     for args in ({"q": "志愿服务"}, {"q": "志愿服务", "page": "2"}, {"q": ""}, {"q": "南京市"},
                  {"q": "志愿服务", "year": "2023"}, {"q": "志愿服务", "city": "南京市"}, {"q": "鲲鹏隧道"},
-                 {"series": SECRET_SERIES}, {"q": "社区"}, {"q": "志愿服务", "sort": "date"}):
+                 {"series": SECRET_SERIES}, {"q": "社区"}, {"q": "志愿服务", "sort": "date"},
+                 {"q": "隧道"}, {"q": "隧道", "status": "现行有效"}, {"q": "隧道", "status": "已废止"}):
         mine = client.get("/api/search", query_string=args).get_json()
         theirs = ref.get("/api/search", query_string=args).get_json()
         assert _counts(mine) == _counts(theirs), args
@@ -328,3 +355,21 @@ def test_the_correction_route_reaches_nothing_restricted(worlds: dict[str, Any],
         text = visible(r)
         assert not [m for m in (*SECRETS, "鲲鹏", "翡翠", "琥珀", "鹭岛") if m in text], (user, bid)
     assert not (worlds["corpusA"] / ".corrections").exists()
+
+
+@pytest.mark.parametrize("user", ("reader", "editor"))
+def test_no_status_label_or_cited_by_link_comes_from_a_restricted_document(worlds: dict[str, Any], user: str) -> None:
+    """Issue 20: the public 公文 that a restricted one repeals is 现行有效 to a reader, with no
+    被引用 from it; the later public one's reference to it is plain text. The granted see both."""
+    ids = worlds["ids"]
+    for who, repealed in ((user, False), ("granted", True), ("admin", True)):
+        client = signed_in(worlds["app"], who)
+        a = client.get(f"/api/bulletins/{ids['public_gongwen']}").get_json()["articles"][0]
+        assert (a["status"] == "已废止") is repealed, who
+        assert len(a["cited_by"]) == (2 if repealed else 1), who
+        later = client.get(f"/api/bulletins/{ids['public_gongwen_later']}").get_json()["articles"][0]
+        assert [c["serial"] for c in later["cites"] if c["serial"]] == (["苏测密发〔2023〕1号"] if repealed else []), who
+        page = client.get(f"/bulletin/{ids['public_gongwen']}").get_data(as_text=True)
+        assert ("已废止" in page) is repealed and ("鲲鹏" in page) is repealed, who
+        facet = client.get("/api/search", query_string={"q": "隧道"}).get_json()["facets"]["status"]
+        assert ("已废止" in [f["value"] for f in facet]) is repealed, who

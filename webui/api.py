@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify, request
 
 from archive.citation import citation
@@ -23,6 +25,19 @@ def api_suggest() -> Response:
     return jsonify(suggest_data(request.args.get("q")))
 
 
+def _with_urls(article: dict[str, Any]) -> dict[str, Any]:
+    """An article's cites / cited_by / status_by entries, each linked document with its `url`."""
+
+    def url(doc: dict[str, Any]) -> dict[str, Any]:
+        return {**doc, "url": article_url(doc["bulletin_id"], doc["order"])}
+
+    return {
+        "cites": [{**c, "target": url(c["target"])} for c in article.get("cites", [])],
+        "cited_by": [url(c) for c in article.get("cited_by", [])],
+        "status_by": [url(c) for c in article.get("status_by", [])],
+    }
+
+
 @bp.get("/bulletins/<bulletin_id>")
 def api_bulletin(bulletin_id: str) -> Response:
     """get_bulletin()'s dict: the issue and one page (`?page=N`) of its articles, bodies as
@@ -32,6 +47,7 @@ def api_bulletin(bulletin_id: str) -> Response:
     articles = []
     for article in data["articles"]:
         url = article_url(bulletin_id, article["order"])
-        articles.append({**article, "url": url, "citation": citation(data, article, url=url)})
+        linked = _with_urls(article)  # [citations] each linked document with its permanent URL
+        articles.append({**article, **linked, "url": url, "citation": citation(data, article, url=url)})
     return jsonify({**data, "articles": articles})
 

@@ -17,6 +17,7 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from archive.references import Reference, find_references
 from indexer.snippets import mark, query_regex
 
 # A small, safe set: text structure, lists, tables, links and plain images.
@@ -147,6 +148,45 @@ def highlight_html(safe_html: str, rx: re.Pattern[str] | None) -> str:
     return unload_remote_images(sanitize("".join(out), extra_tags={"mark"}))
 
 
+def link_references(safe_html: str, link: Callable[[Reference], tuple[str, str] | None]) -> str:
+    """Each reference (archive.references) in the text nodes of sanitised HTML, outside any
+    link, that `link` resolves to (url, title) wrapped in a link to it; the rest as it was."""
+    out: list[str] = []
+    pos = 0
+    depth = 0  # inside <a>…</a>: left alone
+
+    def text(segment: str) -> str:
+        plain = html.unescape(segment)
+        refs = [(r, link(r)) for r in find_references(plain)] if depth == 0 else []
+        if not any(target for _r, target in refs):
+            return segment
+        parts, at = [], 0
+        for ref, target in refs:
+            if target is None:
+                continue
+            url, title = target
+            parts.append(html.escape(plain[at : ref.start]))
+            parts.append(f'<a href="{html.escape(url)}" title="{html.escape(title)}">'
+                         f'{html.escape(plain[ref.start : ref.end])}</a>')
+            at = ref.end
+        parts.append(html.escape(plain[at:]))
+        return "".join(parts)
+
+    for m in _TAG.finditer(safe_html):
+        if m.start() > pos:
+            out.append(text(safe_html[pos : m.start()]))
+        tag = m.group(0)
+        if re.match(r"<a[\s>]", tag):
+            depth += 1
+        elif tag.startswith("</a"):
+            depth = max(0, depth - 1)
+        out.append(tag)
+        pos = m.end()
+    if pos < len(safe_html):
+        out.append(text(safe_html[pos:]))
+    return unload_remote_images(sanitize("".join(out)))
+
+
 def local_images(safe_html: str, image_url: Callable[[str], str]) -> str:
     """Point every relative `<img src>` of sanitised HTML (a picture beside the document in the
     corpus) at the archive's image route, `image_url(src as written)`."""
@@ -164,10 +204,14 @@ def local_images(safe_html: str, image_url: Callable[[str], str]) -> str:
 
 
 def render_body(source: str, rx: re.Pattern[str] | None = None, budget: Budget | None = None,
-                image_url: Callable[[str], str] | None = None) -> Markup:
-    """An article body for the bulletin page: Markdown → sanitised HTML → marked matches;
+                image_url: Callable[[str], str] | None = None,
+                link: Callable[[Reference], tuple[str, str] | None] | None = None) -> Markup:
+    """An article body for the bulletin page: Markdown → sanitised HTML → references linked
+    (`link`: a reference → the (url, title) of the document it names) → marked matches;
     with `image_url`, the document's own pictures are served by the archive."""
     body = budget.render(source) if budget is not None else markdown_to_html(source)
+    if link is not None:
+        body = link_references(body, link)
     body = highlight_html(body, rx)
     return Markup(local_images(body, image_url) if image_url is not None else body)
 

@@ -25,6 +25,7 @@ from webui.timeline import render_timeline
 
 bp = Blueprint("web", __name__)
 
+CITED_BY_SHOWN = 20  # 被引用 entries listed under an article (newest first; /api/bulletins has all)
 MAX_BACK = 2000  # characters of the `back` parameter (the search a bulletin was opened from)
 
 
@@ -191,12 +192,21 @@ def bulletin(bulletin_id: str) -> str:
     def image_url(src: str) -> str:
         return url_for("images.image", bulletin_id=bulletin_id, src=src)
 
+    def linker(article: dict[str, Any]) -> Any:
+        """A reference of this article → (url, title) of the document it names, if the reader may read it."""
+        targets = {(c["title"], c["serial"]): c["target"] for c in article.get("cites", [])}
+
+        def link(ref: Any) -> tuple[str, str] | None:
+            t = targets.get((ref.title, ref.serial_text))
+            return (bulletin_url(t["bulletin_id"], (), t["order"], back if back_url else None), t["title"]) if t else None
+        return link
+
     articles = [
         {
             **article,
             "anchor": f"a{article['order']}",
             "title_html": highlight_text(article.get("title") or "", rx),
-            "body_html": render_body(article.get("body") or "", rx, budget, image_url),
+            "body_html": render_body(article.get("body") or "", rx, budget, image_url, linker(article)),
             "url": article_url(bulletin_id, article["order"]),
             "citation": citation(data, article, url=article_url(bulletin_id, article["order"])),
             "related": related.get(article.get("article_id"), []),
@@ -221,6 +231,7 @@ def bulletin(bulletin_id: str) -> str:
         date_text=chinese_date(data.get("date")),
         bulletin_url=bulletin_url,
         article_pages=article_pages if pages > 1 else [],
+        cited_by_shown=CITED_BY_SHOWN,
     )
 
 
