@@ -46,6 +46,7 @@ def __getattr__(name: str) -> object:
 def serve(host: str, port: int, threads: int, corpus: Path, index: Path, open_network: bool = False) -> None:
     """Serve the search page and JSON API (read-only) with waitress."""
     from webui import create_app
+    from webui.db import warm
     from webui.server import create_server
 
     try:
@@ -74,6 +75,7 @@ def serve(host: str, port: int, threads: int, corpus: Path, index: Path, open_ne
             ) from None
         raise click.ClickException(f"cannot listen on {host}:{port} ({ex.strerror or ex})") from None
     url = f"http://{host}:{server.effective_port}/"
+    warm(app)  # the first visitor should not wait for the shared tables
     if not (index / "current").exists():
         click.echo(f"warning: no index at {index} yet: run `bulletins index`; pages say 503 until then", err=True)
     click.echo(f"简报检索 serving {url} (index {index}; Ctrl-C to stop)")

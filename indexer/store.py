@@ -346,6 +346,7 @@ class IndexHandle:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._shared: dict[tuple[str, int], object] = {}  # (name|generation dir, version) -> value
+        self._building: dict[tuple[str, int], threading.Lock] = {}  # the values being built, one lock each
         self._all: list[Searcher] = []  # every searcher opened, to close them all
         self._held: dict[int, int] = {}  # id(searcher) → fd of its generation's READERS lock
 
@@ -437,13 +438,26 @@ class IndexHandle:
         with self._lock:
             if full in self._shared:
                 return cast(T, self._shared[full])  # stored under this name by this builder
-        value = build(s)
-        with self._lock:
-            # keep only the newest version of each shared value
-            for k in [k for k in self._shared if k[0].startswith(f"{name}|")]:
-                del self._shared[k]
-            self._shared[full] = value
+            building = self._building.setdefault(full, threading.Lock())
+        with building:  # one build per value: a second thread waits for it instead of building it again
+            with self._lock:
+                if full in self._shared:
+                    return cast(T, self._shared[full])
+            value = build(s)
+            with self._lock:
+                # keep only the newest version of each shared value
+                for k in [k for k in self._shared if k[0].startswith(f"{name}|")]:
+                    del self._shared[k]
+                self._shared[full] = value
+                self._building.pop(full, None)
         return value
+
+    def release_thread(self) -> None:
+        """Close this thread's searcher (a thread that ends, so that it holds no generation)."""
+        s: Searcher | None = getattr(self._local, "searcher", None)
+        if s is not None:
+            self._local.searcher = None
+            self._forget(s)
 
     def close(self) -> None:
         """Close every searcher this handle opened, in any thread."""

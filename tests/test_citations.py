@@ -330,3 +330,28 @@ def test_a_long_cited_by_list_shows_the_newest_and_says_how_many_more(
     block = page[page.index('class="cited-by"') : page.index("</aside>", page.index('class="cited-by"'))]
     assert block.count("<li>") == 2 and PLAN_2021 in block and CARE_2016 not in block  # newest first
     assert "另有 1 篇未列出" in block
+
+
+def test_the_server_warms_the_graph_before_the_first_visitor(tmp_path: Path, monkeypatch) -> None:
+    """`serve` builds the shared tables (the citation graph among them) in a thread as it starts:
+    the first bulletin page then finds the graph built, and the warming thread keeps no searcher."""
+    from indexer import citegraph
+    from webui import create_app
+    from webui.db import get_index, warm
+
+    build(tmp_path / "corpus", tmp_path / "index", made_documents())
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index"), "CORPUS_DIR": str(tmp_path / "corpus")})
+    try:
+        warm(app).join(120)
+        built: list[object] = []
+        real = citegraph.build_citegraph
+        monkeypatch.setattr(citegraph, "build_citegraph", lambda s: built.append(s) or real(s))
+        client = app.test_client()
+        hits = client.get("/api/search", query_string={"q": f'title:"{GREEN_2015}"'}).get_json()["hits"]
+        page = client.get(f"/bulletin/{hits[0]['bulletin_id']}")
+        assert page.status_code == 200 and "被引用（3）" in html.unescape(page.get_data(as_text=True))
+        assert built == []  # the warm thread built it; the request did not
+        with app.app_context():
+            assert len(get_index()._all) == 1  # the request's searcher only: the warm thread closed its own
+    finally:
+        close(app)
