@@ -94,7 +94,24 @@ def _run(
             f"cannot write{where} ({ex.strerror or ex}): {hint} and run again; the served index is unchanged"
         ) from None
     _print_report(report, time.perf_counter() - t0, as_json)
+    _send_digests(index)
     return 1 if report.rejected else 0
+
+
+def _send_digests(index: Path) -> None:
+    """The saved searches' e-mails after the run (webui.alerts): nothing when nobody subscribed;
+    a failure to send is one named line on stderr, and the run still succeeds (retried next run)."""
+    from indexer.settings import INSTANCE
+    from webui.alerts_store import AlertsStore
+
+    instance = Path(INSTANCE.value())
+    if not AlertsStore.exists(instance):
+        return
+    from webui.alerts import send_after_index
+
+    run = send_after_index(index, instance)
+    for line in (*run.notes, *run.errors):
+        click.echo(line, err=True)
 
 
 @click.command()

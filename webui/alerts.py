@@ -1,0 +1,176 @@
+"""Saved searches by e-mail (issue 20): what is new for each, sent after `bulletins index` / `add`.
+
+After every index run the CLI calls `send_digests`. It enters the index's issues in the
+ledger (webui.alerts_store), and for each confirmed subscription whose watermark is
+behind, searches its saved search among the articles of the issues entered since — and
+among what its owner may read: the same access mask as the page (webui.access), ANDed
+into the search, so a restricted article is neither listed nor counted — and e-mails the
+digest (webui.alerts_mail). A failure to send is one named message and leaves the
+watermark, so the same articles are tried at the next run; the index run itself succeeds.
+Nothing here imports Flask.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import numpy as np
+
+from indexer.feed import feed_title
+from indexer.links import article_url, state_url
+from indexer.page import search_page
+from indexer.params import Pairs, SearchParams, parse_search_args
+from indexer.search import snapshot
+from indexer.store import IndexHandle, IndexUnavailableError
+from webui.alerts_mail import Links, MailError, SmtpConfig, digest_message, send
+from webui.alerts_store import AlertsStore, Subscription
+
+DIGEST_MAX = 50  # articles listed in one digest (the rest are counted, with a link to the search)
+
+
+def saved_params(query: str) -> SearchParams:
+    """The search a subscription saved (its URL query string)."""
+    return parse_search_args(Pairs(parse_qsl(query, keep_blank_values=False)))
+
+
+def describe(params: SearchParams) -> str:
+    """What the search is, in words: 垃圾分类（年份：2023年）."""
+    return feed_title(params).removeprefix("简报检索：")
+
+
+def live_bulletins(handle: IndexHandle) -> list[str]:
+    """The ids of the issues the index holds now."""
+    snap = snapshot(handle)
+    codes, values = snap.coded["bulletin"]
+    held = codes[snap.live]
+    return [values[c] for c in np.unique(held[held >= 0])]
+
+
+def new_matches(handle: IndexHandle, params: SearchParams, bulletins: list[str], allowed_docs: Any,
+                base_url: str, limit: int = DIGEST_MAX) -> tuple[list[dict[str, Any]], int]:
+    """The articles of `bulletins` that `params` finds among `allowed_docs` (None: all), newest
+    first: (the first `limit` hits, each with its `url`; how many there are in all)."""
+    if not bulletins:
+        return [], 0
+    mask = snapshot(handle).docs_with("bulletin", tuple(bulletins))
+    if allowed_docs is not None:
+        mask = mask & allowed_docs
+    if not mask.any():
+        return [], 0
+    newest = dataclasses.replace(params, sort="date", sort_given=True, page=1)
+    data = search_page(handle, newest, limit, mask)
+    hits = [{**h, "url": article_url(base_url, h["bulletin_id"], h["order"])} for h in data["hits"]]
+    return hits, int(data["total"])
+
+
+@dataclass
+class DigestRun:
+    """What one run did, as lines for the CLI: `notes` (stdout-worthy) and `errors` (named failures)."""
+
+    sent: int = 0
+    notes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class _Skip(Exception):
+    """This subscription is not sent this time (its owner is gone, or accounts say no)."""
+
+
+def _reader_mask(handle: IndexHandle, instance: Path, sub: Subscription, accounts: bool) -> Any:
+    """The access mask of the subscription's owner, as the page would apply it (None: all)."""
+    if sub.user is None:
+        if accounts:  # made before sign-in was turned on: nobody vouches for what it may show
+            raise _Skip(f"订阅“{sub.name}”（{sub.email}）未绑定账号，而本服务已启用账号：未发送")
+        return None
+    from webui.access import build_mask
+    from webui.access_store import AccessStore
+
+    st = AccessStore(instance)
+    user = st.get_user(sub.user)
+    if user is None:
+        raise _Skip(f"订阅“{sub.name}”的用户 {sub.user} 已不存在：未发送")
+    if user.role == "admin":
+        return None
+    return build_mask(handle, st.rules(), user)
+
+
+def send_digests(index: Path, instance: Path, base_url: str | None = None, accounts: bool = False,
+                 config: SmtpConfig | None = None) -> DigestRun:
+    """After an index run: each confirmed subscription's new articles, one digest e-mail each.
+    `base_url` (BULLETINS_BASE_URL) wins over the address each subscriber used; `config` is the
+    mail server (None: e-mail is off, nothing is sent and the watermarks stay)."""
+    run = DigestRun()
+    if not AlertsStore.exists(instance):
+        return run
+    store = AlertsStore(instance)
+    try:
+        handle = IndexHandle(index)
+    except IndexUnavailableError:
+        return run
+    with handle:
+        try:
+            seq = store.catch_up(live_bulletins(handle))
+        except IndexUnavailableError as ex:
+            run.errors.append(f"订阅邮件未发送：索引无法打开（{ex}）")
+            return run
+        due = [s for s in store.confirmed() if s.watermark < seq]
+        if not due:
+            return run
+        if config is None:
+            run.notes.append(f"订阅邮件未发送：没有设置邮件服务器（BULLETINS_SMTP_HOST），{len(due)} 个订阅的新文章留待以后")
+            return run
+        links = Links(instance)
+        down: str | None = None
+        waiting = 0
+        for sub in due:
+            if down is not None:  # the server is unreachable: the rest wait for the next run
+                store.failed(sub.id, down)
+                waiting += 1
+                continue
+            try:
+                mask = _reader_mask(handle, instance, sub, accounts)
+            except _Skip as ex:
+                run.notes.append(str(ex))
+                continue
+            base = base_url or sub.base_url
+            params = saved_params(sub.query)
+            hits, total = new_matches(handle, params, store.entered_between(sub.watermark, seq), mask, base)
+            if total == 0:
+                store.sent(sub.id, seq)
+                continue
+            search_url = base.rstrip("/") + state_url(dataclasses.replace(params, sort="date", sort_given=True))
+            msg = digest_message(config, sub.email, sub.name, describe(params), hits, total, search_url,
+                                 links.urls(base, sub.id, sub.email))
+            try:
+                send(config, [msg])
+            except MailError as ex:
+                store.failed(sub.id, str(ex))
+                down = str(ex)
+                waiting += 1
+                continue
+            store.sent(sub.id, seq)
+            run.sent += 1
+        if down is not None:
+            run.errors.append(f"订阅邮件发送失败：{down}；{waiting} 个订阅的新文章将在下次索引后重发（索引已更新）")
+        if run.sent:
+            run.notes.append(f"订阅邮件：已发送 {run.sent} 封")
+    return run
+
+
+def send_after_index(index: Path, instance: Path) -> DigestRun:
+    """`send_digests` with the settings of the environment (the CLI's call)."""
+    from indexer.settings import BASE_URL, SettingError, accounts_on
+
+    try:
+        config = SmtpConfig.from_env()
+        base = BASE_URL.get() or None
+    except SettingError as ex:
+        run = DigestRun()
+        run.errors.append(f"订阅邮件未发送：{ex}")
+        return run
+    return send_digests(index, instance, base, accounts_on(), config)
+
