@@ -115,8 +115,18 @@ def _send_digests(index: Path) -> None:
     from webui.alerts import send_after_index
 
     run = send_after_index(index, instance)
-    for line in (*run.notes, *run.errors):
-        click.echo(line, err=True)
+    if run.sent:
+        click.echo(_("saved searches: {n} e-mail(s) sent").format(n=run.sent), err=True)
+    for why in run.skipped:
+        click.echo(_("saved search not sent: {why}").format(why=why), err=True)
+    if run.no_server:
+        click.echo(_("saved searches not sent: no mail server is set (BULLETINS_SMTP_HOST); the new matches of "
+                     "{n} subscription(s) wait").format(n=run.no_server), err=True)
+    if run.failure:
+        click.echo(_("saved-search e-mails failed: {error}; the new matches of {n} subscription(s) are sent again "
+                     "after the next index run (the index is updated)").format(error=run.failure, n=run.waiting), err=True)
+    if run.error:
+        click.echo(_("saved searches not sent: {error}").format(error=run.error), err=True)
 
 
 @click.command(help=_(

@@ -69,11 +69,14 @@ def new_matches(handle: IndexHandle, params: SearchParams, bulletins: list[str],
 
 @dataclass
 class DigestRun:
-    """What one run did, as lines for the CLI: `notes` (stdout-worthy) and `errors` (named failures)."""
+    """What one run did, for the CLI to say (in its catalogue's words, bulletins.i18n)."""
 
-    sent: int = 0
-    notes: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    sent: int = 0  # digests sent
+    failure: str | None = None  # the mail server's named failure (MailError's message), if any
+    waiting: int = 0  # subscriptions whose digest waits for the next run (the failure's)
+    no_server: int = 0  # subscriptions with new matches and no mail server set
+    skipped: list[str] = field(default_factory=list)  # subscriptions not sent, each with why
+    error: str | None = None  # nothing could be looked at (the index, a setting), why
 
 
 class _Skip(Exception):
@@ -84,7 +87,7 @@ def _reader_mask(handle: IndexHandle, instance: Path, sub: Subscription, account
     """The access mask of the subscription's owner, as the page would apply it (None: all)."""
     if sub.user is None:
         if accounts:  # made before sign-in was turned on: nobody vouches for what it may show
-            raise _Skip(f"订阅“{sub.name}”（{sub.email}）未绑定账号，而本服务已启用账号：未发送")
+            raise _Skip(f"订阅“{sub.name}”（{sub.email}）未绑定账号，而本服务已启用账号")
         return None
     from webui.access import build_mask
     from webui.access_store import AccessStore
@@ -92,7 +95,7 @@ def _reader_mask(handle: IndexHandle, instance: Path, sub: Subscription, account
     st = AccessStore(instance)
     user = st.get_user(sub.user)
     if user is None:
-        raise _Skip(f"订阅“{sub.name}”的用户 {sub.user} 已不存在：未发送")
+        raise _Skip(f"订阅“{sub.name}”的用户 {sub.user} 已不存在")
     if user.role == "admin":
         return None
     return build_mask(handle, st.rules(), user)
@@ -115,13 +118,13 @@ def send_digests(index: Path, instance: Path, base_url: str | None = None, accou
         try:
             seq = store.catch_up(live_bulletins(handle))
         except IndexUnavailableError as ex:
-            run.errors.append(f"订阅邮件未发送：索引无法打开（{ex}）")
+            run.error = str(ex)
             return run
         due = [s for s in store.confirmed() if s.watermark < seq]
         if not due:
             return run
         if config is None:
-            run.notes.append(f"订阅邮件未发送：没有设置邮件服务器（BULLETINS_SMTP_HOST），{len(due)} 个订阅的新文章留待以后")
+            run.no_server = len(due)
             return run
         links = Links(instance)
         down: str | None = None
@@ -134,7 +137,7 @@ def send_digests(index: Path, instance: Path, base_url: str | None = None, accou
             try:
                 mask = _reader_mask(handle, instance, sub, accounts)
             except _Skip as ex:
-                run.notes.append(str(ex))
+                run.skipped.append(str(ex))
                 continue
             base = base_url or sub.base_url
             params = saved_params(sub.query)
@@ -154,10 +157,7 @@ def send_digests(index: Path, instance: Path, base_url: str | None = None, accou
                 continue
             store.sent(sub.id, seq)
             run.sent += 1
-        if down is not None:
-            run.errors.append(f"订阅邮件发送失败：{down}；{waiting} 个订阅的新文章将在下次索引后重发（索引已更新）")
-        if run.sent:
-            run.notes.append(f"订阅邮件：已发送 {run.sent} 封")
+        run.failure, run.waiting = down, waiting
     return run
 
 
@@ -169,8 +169,6 @@ def send_after_index(index: Path, instance: Path) -> DigestRun:
         config = SmtpConfig.from_env()
         base = BASE_URL.get() or None
     except SettingError as ex:
-        run = DigestRun()
-        run.errors.append(f"订阅邮件未发送：{ex}")
-        return run
+        return DigestRun(error=str(ex))
     return send_digests(index, instance, base, accounts_on(), config)
 
