@@ -114,7 +114,11 @@ def _send_digests(index: Path) -> None:
         return
     from webui.alerts import send_after_index
 
-    run = send_after_index(index, instance)
+    try:
+        run = send_after_index(index, instance)
+    except Exception as ex:  # (the index run has succeeded: e-mail never makes it fail)
+        click.echo(_("saved searches not sent: {error}").format(error=f"{type(ex).__name__}: {ex}"), err=True)
+        return
     if run.sent:
         click.echo(_("saved searches: {n} e-mail(s) sent").format(n=run.sent), err=True)
     for why in run.skipped:

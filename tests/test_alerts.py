@@ -227,3 +227,18 @@ def test_with_accounts_on_a_subscription_is_the_users_and_listed_for_them(world:
     assert sub.confirmed and sub.email == "li@example.gov.cn"
     assert "李的订阅" in li.get("/subscriptions").get_data(as_text=True)
     assert "李的订阅" not in signed_in("zhao").get("/subscriptions").get_data(as_text=True)
+
+
+def test_a_saved_search_that_no_longer_parses_is_named_and_the_others_are_sent(world: dict[str, Any]) -> None:
+    from webui.alerts import send_digests
+    from webui.alerts_mail import SmtpConfig
+    from webui.alerts_store import AlertsStore
+
+    st = AlertsStore(world["instance"])
+    for name, query in (("坏的", "q=志愿服务&year=abc"), ("好的", "q=志愿服务")):
+        st.confirm(st.add(name, query, ADDRESS, None, BASE, 0).id)  # watermark 0: everything is new to them
+    with smtp_server(world["port"]) as (port, inbox):
+        run = send_digests(world["index"], world["instance"], None, False,
+                           SmtpConfig("127.0.0.1", port, "", "", "jianbao@example.gov.cn"))
+    assert run.sent == 1 and "“好的”" in str(inbox.to(ADDRESS)[0]["Subject"])
+    assert run.skipped == ["订阅“坏的”的检索条件已无法理解（年份无效：abc（年份必须是四位数字，例如 2022））"]

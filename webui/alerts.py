@@ -23,7 +23,7 @@ import numpy as np
 from indexer.feed import feed_title
 from indexer.links import article_url, state_url
 from indexer.page import search_page
-from indexer.params import Pairs, SearchParams, parse_search_args
+from indexer.params import BadParam, Pairs, SearchParams, parse_search_args
 from indexer.search import snapshot
 from indexer.store import IndexHandle, IndexUnavailableError
 from webui.alerts_mail import Links, MailError, SmtpConfig, digest_message, send
@@ -140,7 +140,11 @@ def send_digests(index: Path, instance: Path, base_url: str | None = None, accou
                 run.skipped.append(str(ex))
                 continue
             base = base_url or sub.base_url
-            params = saved_params(sub.query)
+            try:
+                params = saved_params(sub.query)
+            except BadParam as ex:  # a search saved under rules that have changed since
+                run.skipped.append(f"订阅“{sub.name}”的检索条件已无法理解（{ex}）")
+                continue
             hits, total = new_matches(handle, params, store.entered_between(sub.watermark, seq), mask, base)
             if total == 0:
                 store.sent(sub.id, seq)
