@@ -242,3 +242,36 @@ def test_a_saved_search_that_no_longer_parses_is_named_and_the_others_are_sent(w
                            SmtpConfig("127.0.0.1", port, "", "", "jianbao@example.gov.cn"))
     assert run.sent == 1 and "“好的”" in str(inbox.to(ADDRESS)[0]["Subject"])
     assert run.skipped == ["订阅“坏的”的检索条件已无法理解（年份无效：abc（年份必须是四位数字，例如 2022））"]
+
+
+def test_new_articles_holding_only_the_words_of_a_search_found_as_typed_are_not_news(world: dict[str, Any]) -> None:
+    """The archive finds 南京市广泛开展 as typed; a new issue that holds only its words apart is
+    not sent (the staged query would widen to the words among the new articles alone)."""
+    from tests.test_access_leak import issue_text
+    from webui.alerts import send_digests
+    from webui.alerts_mail import SmtpConfig
+    from webui.alerts_store import AlertsStore
+
+    from indexer.store import IndexHandle
+    from webui.alerts import live_bulletins
+
+    st = AlertsStore(world["instance"])
+    with IndexHandle(world["index"]) as handle:  # as the subscribe page does: what is there now is not new
+        sub = st.add("南京", "q=南京市广泛开展", ADDRESS, None, BASE, st.catch_up(live_bulletins(handle)))
+    st.confirm(sub.id)
+    loose = world["in"] / "宽松测试简报-2024-第1期.txt"
+    loose.write_text(issue_text("宽松测试简报", 1, "2024年3月1日", [
+        ("南京市:社区活动", ["南京市今年在社区开展了形式多样的活动，宣传面很广泛。"])]), encoding="utf-8")
+    config = SmtpConfig("127.0.0.1", world["port"], "", "", "jianbao@example.gov.cn")
+    for path in (loose, _issue(world["in"], 3)):
+        r = _cli(["add", "--corpus", str(world["corpus"]), "--index", str(world["index"]), str(path)],
+                 world["instance"], None)
+        assert r.exit_code == 0, r.output
+        with smtp_server(world["port"]) as (_, inbox):
+            send_digests(world["index"], world["instance"], None, False, config)
+        if path is loose:
+            assert inbox.messages == []
+        else:
+            [mail] = inbox.to(ADDRESS)
+            body = text_of(mail)
+            assert "有 1 篇新文章" in str(mail["Subject"]) and "南京市：第3期第1篇" in body and "社区活动" not in body

@@ -63,8 +63,20 @@ def new_matches(handle: IndexHandle, params: SearchParams, bulletins: list[str],
         return [], 0
     newest = dataclasses.replace(params, sort="date", sort_given=True, page=1)
     data = search_page(handle, newest, limit, mask)
+    if data.get("stage") and _looser(data["stage"], search_page(handle, newest, 1, allowed_docs).get("stage")):
+        # found among the new articles only by a rewrite the whole search does not need (its words
+        # apart, any of them): not what the subscriber's search finds, so not news to them
+        return [], 0
     hits = [{**h, "url": article_url(base_url, h["bulletin_id"], h["order"])} for h in data["hits"]]
     return hits, int(data["total"])
+
+
+def _looser(stage: str, than: str | None) -> bool:
+    """Whether staged-query stage `stage` comes after `than` (indexer.stages' order)."""
+    from indexer.stages import STAGES
+
+    order = {name: i for i, (name, _s) in enumerate(STAGES)}
+    return than is not None and order.get(stage, 0) > order.get(than, 0)
 
 
 @dataclass
