@@ -139,13 +139,8 @@ def send_digests(index: Path, instance: Path, base_url: str | None = None, accou
             run.no_server = len(due)
             return run
         links = Links(instance)
-        down: str | None = None
-        waiting = 0
+        outgoing: list[tuple[Subscription, Any]] = []
         for sub in due:
-            if down is not None:  # the server is unreachable: the rest wait for the next run
-                store.failed(sub.id, down)
-                waiting += 1
-                continue
             try:
                 mask = _reader_mask(handle, instance, sub, accounts)
             except _Skip as ex:
@@ -162,18 +157,22 @@ def send_digests(index: Path, instance: Path, base_url: str | None = None, accou
                 store.sent(sub.id, seq)
                 continue
             search_url = base.rstrip("/") + state_url(dataclasses.replace(params, sort="date", sort_given=True))
-            msg = digest_message(config, sub.email, sub.name, describe(params), hits, total, search_url,
-                                 links.urls(base, sub.id, sub.email))
-            try:
-                send(config, [msg])
-            except MailError as ex:
-                store.failed(sub.id, str(ex))
-                down = str(ex)
-                waiting += 1
-                continue
+            outgoing.append((sub, digest_message(config, sub.email, sub.name, describe(params), hits, total,
+                                                 search_url, links.urls(base, sub.id, sub.email))))
+    if not outgoing:
+        return run
+    try:  # one connection for all of them
+        refused = send(config, [msg for _sub, msg in outgoing])
+    except MailError as ex:  # the server is unreachable: every digest waits for the next run
+        refused = {i: str(ex) for i in range(len(outgoing))}
+    for i, (sub, _msg) in enumerate(outgoing):
+        if i in refused:
+            store.failed(sub.id, refused[i])
+            run.failure = run.failure or refused[i]
+            run.waiting += 1
+        else:
             store.sent(sub.id, seq)
             run.sent += 1
-        run.failure, run.waiting = down, waiting
     return run
 
 

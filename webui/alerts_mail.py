@@ -59,10 +59,12 @@ class SmtpConfig:
         return f"{self.host}:{self.port}"
 
 
-def send(config: SmtpConfig, messages: list[EmailMessage]) -> None:
+def send(config: SmtpConfig, messages: list[EmailMessage]) -> dict[int, str]:
     """Send `messages` over one connection: TLS from the start on port 465, else STARTTLS when
-    the server offers it; log in when a user is set. MailError (Chinese, naming the server)
-    on any failure."""
+    the server offers it; log in when a user is set. Returns the messages the server refused
+    (their index → why, Chinese); MailError (Chinese, naming the server) when it cannot be
+    reached or refuses the connection or the login, and nothing more is sent."""
+    refused: dict[int, str] = {}
     try:
         if config.port == 465:
             server: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT,
@@ -76,14 +78,18 @@ def send(config: SmtpConfig, messages: list[EmailMessage]) -> None:
                 server.ehlo()
             if config.user:
                 server.login(config.user, config.password)
-            for msg in messages:
-                server.send_message(msg)
+            for i, msg in enumerate(messages):
+                try:
+                    server.send_message(msg)
+                except smtplib.SMTPRecipientsRefused as ex:
+                    refused[i] = f"邮件服务器 {config.where} 拒收收件地址 {', '.join(ex.recipients)}"
+                except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as ex:
+                    refused[i] = f"邮件服务器 {config.where} 拒收这封邮件：{_reason(ex)}"
     except smtplib.SMTPAuthenticationError as ex:
         raise MailError(f"邮件服务器 {config.where} 拒绝登录（用户 {config.user}）：{_reason(ex)}") from None
-    except smtplib.SMTPRecipientsRefused as ex:
-        raise MailError(f"邮件服务器 {config.where} 拒收收件地址 {', '.join(ex.recipients)}") from None
     except (smtplib.SMTPException, OSError) as ex:
         raise MailError(f"无法通过邮件服务器 {config.where} 发送：{_reason(ex)}") from None
+    return refused
 
 
 def _reason(ex: BaseException) -> str:

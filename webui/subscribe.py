@@ -88,7 +88,9 @@ def subscribe() -> tuple[str, int]:
     links = Links(_instance())
     confirm_url = base.rstrip("/") + CONFIRM_PATH + links.confirm_token(sub.id)
     try:
-        send(config, [confirmation_message(config, email, name, describe(params), confirm_url)])
+        refused = send(config, [confirmation_message(config, email, name, describe(params), confirm_url)])
+        if refused:
+            raise MailError(refused[0])
     except MailError as ex:
         store.remove(sub.id)
         current_app.logger.warning("confirmation e-mail not sent: %s", ex)
