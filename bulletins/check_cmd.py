@@ -18,9 +18,10 @@ from bulletins.options import budget_option
 def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
     lines = [
         f"{b.path}: {b.label} [{b.format}]",
-        f"  series {b.series} | issue {b.issue} | total {b.issue_total} | year {b.year} | "
-        f"date {b.date.isoformat() if b.date else None}",
-        f"  issuer {b.issuer} | serial {b.serial} | copies {b.copies}",
+        "  " + _("series {series} | issue {issue} | total {total} | year {year} | date {date}").format(
+            series=b.series, issue=b.issue, total=b.issue_total, year=b.year, date=b.date.isoformat() if b.date else None),
+        "  " + _("issuer {issuer} | serial {serial} | copies {copies}").format(
+            issuer=b.issuer, serial=b.serial, copies=b.copies),
     ]
     if b.kind == "公文":  # the GB/T 9704 elements the document has
         parts = [("文种", b.doc_type), ("份号", b.copy_no), ("密级", b.secrecy), ("紧急程度", b.urgency), ("签发人", b.signer),
@@ -34,13 +35,13 @@ def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
                            "check the text against the original").format(
                       page=k, confidence=f"{b.ocr[k - 1]:.2f}", threshold=f"{threshold:.2f}")
                   for k in low_confidence_pages(b.ocr, threshold)]
-    lines += [f"  recipient {r}" for r in b.recipients]
+    lines += ["  " + _("recipient {name}").format(name=r) for r in b.recipients]
     lines += ["  " + _("warning: {warning}").format(warning=w) for w in b.warnings]
     lines.append("  " + _("{n} article(s)").format(n=len(b.articles)))
     for a in b.articles:
         where = f" [{a.city}]" if a.city else ""
         section = f"【{a.section}】 " if a.section else ""
-        lines.append(f"  {a.order:3d}. {section}{a.heading}{where} — {len(a.text)} chars")
+        lines.append(f"  {a.order:3d}. {section}{a.heading}{where} — " + _("{n} chars").format(n=len(a.text)))
     return "\n".join(lines)
 
 

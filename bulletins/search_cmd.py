@@ -120,8 +120,9 @@ def search(page: int, per_page: int, as_json: bool, index: Path, **opts: Any) ->
         held = "  " + _("holds {count}/{of} of the words").format(**h["words_held"]) if h.get("words_held") else ""
         click.echo(f"{i:>4}. {h['title']}  [{h['label']} {h['date'] or ''} {where}]{held}")
         click.echo(f"      {plain_snippet(h['snippet'])}")
-    for name in ("region", "city", "year", "month"):
+    for name, label in (("region", _("region")), ("city", _("city")), ("year", _("year")), ("month", _("month"))):
         items = result["facets"][name][:12]
         if items:
-            click.echo(f"{name}: " + ", ".join(f"{x['label']} ({x['count']})" for x in items))
+            click.echo(_("{facet}: {values}").format(
+                facet=label, values=", ".join(f"{x['label']} ({x['count']})" for x in items)))
 

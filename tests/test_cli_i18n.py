@@ -102,7 +102,7 @@ def test_every_message_in_the_code_is_in_the_catalogue_translated() -> None:
     held = {m.id: m.string for m in catalog if m.id}
     assert found - set(held) == set(), "run `make messages` and translate"
     assert set(held) - found == set(), "obsolete entries: run `make messages`"
-    assert [k for k, v in held.items() if not v or not CJK.search(v)] == []
+    assert [k for k, v in held.items() if not v or v == k] == []  # each one translated
 
 
 def test_the_po_is_read_where_no_mo_was_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
