@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve test browser office directory index bench stress clean bytecode demo
+.PHONY: install serve test browser office directory index bench stress clean bytecode demo messages
 
 install: $(STAMP)
 
@@ -17,6 +17,20 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[test,bench,workers]'
 	$(MAKE) -s bytecode
 	touch $(STAMP)
+	$(MAKE) -s $(MO)
+
+# The CLI's message catalogue (bulletins/i18n.py): the .po is kept in git, the .mo is made here
+# (without it the CLI compiles the .po in memory). `make messages` extracts the strings again
+# (from bulletins/ and the settings table's help) and merges them into the .po.
+PO := bulletins/locale/zh_CN/LC_MESSAGES/bulletins.po
+MO := $(PO:.po=.mo)
+$(MO): $(PO)
+	$(BIN)/pybabel -q compile -i $(PO) -o $(MO)
+messages: $(STAMP)
+	mkdir -p var
+	$(BIN)/pybabel -q extract -k Setting:4 --sort-by-file --add-location=file -o var/bulletins.pot bulletins indexer/settings.py
+	$(BIN)/pybabel -q update -i var/bulletins.pot -l zh_CN -o $(PO) -w 100
+	$(MAKE) -s $(MO)
 
 # Compiled bytecode of the project's own modules: every `bulletins` process otherwise
 # compiles them again where PYTHONDONTWRITEBYTECODE is set (~0.1 s of each `add`).

@@ -37,8 +37,10 @@ def sidecar(path: Path) -> Path:
 
 
 def clean(fields: dict[str, Any]) -> dict[str, Any]:
-    """The corrections as stored: known fields only, checked; CorrectionError names a bad one."""
+    """The corrections as stored: known fields only, checked. CorrectionError names every bad
+    field at once, as the form labels it, in the search page's words (日期无效：七月十日（…）)."""
     out: dict[str, Any] = {}
+    bad: list[str] = []
     for name in FIELDS:
         value = fields.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -46,13 +48,14 @@ def clean(fields: dict[str, Any]) -> dict[str, Any]:
         text = str(value).strip()[:MAX_FIELD]
         if name == "issue":
             if not text.isdigit() or not 0 < int(text) < 100000:
-                raise CorrectionError(f"期号“{text}”无效：应为正整数")
+                bad.append(f"期号无效：{text}（应为正整数）")
+                continue
             out[name] = int(text)
         elif name == "date":
             try:
                 out[name] = dt.date.fromisoformat(text).isoformat()
             except ValueError:
-                raise CorrectionError(f"日期“{text}”无效：应写作 2023-05-08") from None
+                bad.append(f"日期无效：{text}（应写作 2023-05-08）")
         else:
             out[name] = text
     titles = fields.get(TITLES)
@@ -60,13 +63,17 @@ def clean(fields: dict[str, Any]) -> dict[str, Any]:
         kept: dict[str, str] = {}
         for order, title in titles.items():
             if not str(order).isdigit() or int(order) < 1:
-                raise CorrectionError(f"文章序号“{order}”无效：应为正整数")
+                bad.append(f"文章序号无效：{order}（应为正整数）")
+                continue
             text = " ".join(str(title or "").split())[:MAX_FIELD]
             if not text:
-                raise CorrectionError(f"第 {int(order)} 篇的标题不能为空")
+                bad.append(f"第 {int(order)} 篇标题无效：（不能为空）")
+                continue
             kept[str(int(order))] = text
         if kept:
             out[TITLES] = kept
+    if bad:
+        raise CorrectionError("；".join(bad))
     return out
 
 

@@ -11,15 +11,17 @@ from archive.confidence import LOW_CONFIDENCE, low_confidence_pages
 from archive.corpus import folder_note
 from archive.errors import BulletinError
 from archive.model import Bulletin
+from bulletins.i18n import _
 from bulletins.options import budget_option
 
 
 def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
     lines = [
         f"{b.path}: {b.label} [{b.format}]",
-        f"  series {b.series} | issue {b.issue} | total {b.issue_total} | year {b.year} | "
-        f"date {b.date.isoformat() if b.date else None}",
-        f"  issuer {b.issuer} | serial {b.serial} | copies {b.copies}",
+        "  " + _("series {series} | issue {issue} | total {total} | year {year} | date {date}").format(
+            series=b.series, issue=b.issue, total=b.issue_total, year=b.year, date=b.date.isoformat() if b.date else None),
+        "  " + _("issuer {issuer} | serial {serial} | copies {copies}").format(
+            issuer=b.issuer, serial=b.serial, copies=b.copies),
     ]
     if b.kind == "公文":  # the GB/T 9704 elements the document has
         parts = [("文种", b.doc_type), ("份号", b.copy_no), ("密级", b.secrecy), ("紧急程度", b.urgency), ("签发人", b.signer),
@@ -28,30 +30,32 @@ def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
         lines.append("  公文 | " + " | ".join(f"{k} {v}" for k, v in parts if v))
     if b.ocr:
         pages = ", ".join(f"{k}: {c:.2f}" for k, c in enumerate(b.ocr, 1))
-        lines.append(f"  text from OCR — confidence by page {pages}")
-        lines += [f"  warning: low OCR confidence on page {k} ({b.ocr[k - 1]:.2f} < {threshold:.2f}): "
-                  "check the text against the original" for k in low_confidence_pages(b.ocr, threshold)]
-    lines += [f"  recipient {r}" for r in b.recipients]
-    lines += [f"  warning: {w}" for w in b.warnings]
-    lines.append(f"  {len(b.articles)} article(s)")
+        lines.append("  " + _("text from OCR — confidence by page {pages}").format(pages=pages))
+        lines += ["  " + _("warning: low OCR confidence on page {page} ({confidence} < {threshold}): "
+                           "check the text against the original").format(
+                      page=k, confidence=f"{b.ocr[k - 1]:.2f}", threshold=f"{threshold:.2f}")
+                  for k in low_confidence_pages(b.ocr, threshold)]
+    lines += ["  " + _("recipient {name}").format(name=r) for r in b.recipients]
+    lines += ["  " + _("warning: {warning}").format(warning=w) for w in b.warnings]
+    lines.append("  " + _("{n} article(s)").format(n=len(b.articles)))
     for a in b.articles:
         where = f" [{a.city}]" if a.city else ""
         section = f"【{a.section}】 " if a.section else ""
-        lines.append(f"  {a.order:3d}. {section}{a.heading}{where} — {len(a.text)} chars")
+        lines.append(f"  {a.order:3d}. {section}{a.heading}{where} — " + _("{n} chars").format(n=len(a.text)))
     return "\n".join(lines)
 
 
-@click.command()
+@click.command(help=_("Parse FILES (text, Markdown, .docx, .doc, .wps, .pdf, scans, .ofd, .html) and print what was "
+                      "extracted, with each file's format; exit 1 if any file is rejected."))
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
+@click.option("--json", "as_json", is_flag=True, help=_("One JSON object per file per line."))
 @click.option("--explain", "explain_lines", is_flag=True,
-              help="Line by line: where each paragraph went (a field, an article, an attachment, the 版记, or removed and why).")
+              help=_("Line by line: where each paragraph went (a field, an article, an attachment, the 版记, or removed and why)."))
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=LOW_CONFIDENCE, show_default=True,
-              help="Flag OCR pages whose mean confidence is below this.")
+              help=_("Flag OCR pages whose mean confidence is below this."))
 @budget_option
 def check(files: tuple[Path, ...], as_json: bool, min_confidence: float, explain_lines: bool = False) -> None:
-    """Parse FILES (text, Markdown, .docx, .doc, .wps, .pdf, scans, .ofd, .html) and print what was
-    extracted, with each file's format; exit 1 if any file is rejected."""
+    """`bulletins check` (its help is the catalogue's, bulletins.i18n)."""
     from archive.readers.budget import parse_within_budget  # here: the other commands (serve) need no parser
 
     if explain_lines:
@@ -63,7 +67,7 @@ def check(files: tuple[Path, ...], as_json: bool, min_confidence: float, explain
             bulletin = parse_within_budget(path)  # as `add` and `index` read it: one budget per file
         except BulletinError as exc:
             rejected += 1
-            click.echo(f"rejected {exc.path}: {exc.reason}", err=True)
+            click.echo(_("rejected {path}: {reason}").format(path=exc.path, reason=exc.reason), err=True)
             continue
         skipped = folder_note(path, path.name)  # what `bulletins index` would make of it in a corpus
         if as_json:
@@ -74,9 +78,9 @@ def check(files: tuple[Path, ...], as_json: bool, min_confidence: float, explain
         else:
             click.echo(_summary(bulletin, min_confidence))
             if skipped:
-                click.echo(f"  note: in a corpus, `bulletins index` skips this file: {skipped}")
+                click.echo("  " + _("note: in a corpus, `bulletins index` skips this file: {why}").format(why=skipped))
     if rejected:
-        click.echo(f"{rejected} of {len(files)} file(s) rejected", err=True)
+        click.echo(_("{rejected} of {n} file(s) rejected").format(rejected=rejected, n=len(files)), err=True)
         raise SystemExit(1)
 
 
@@ -93,7 +97,7 @@ def _explain_files(files: tuple[Path, ...]) -> None:
             b, placements = run_within_budget(lambda path=path: explain(read_document(path)), str(path))
         except BulletinError as exc:
             bad += 1
-            click.echo(f"rejected {exc.path}: {exc.reason}", err=True)
+            click.echo(_("rejected {path}: {reason}").format(path=exc.path, reason=exc.reason), err=True)
             continue
         click.echo(f"{path}: {b.label} [{b.format}]")
         for p in placements:
@@ -102,6 +106,7 @@ def _explain_files(files: tuple[Path, ...]) -> None:
         missing = lost(placements)
         if missing:
             bad += 1
-            click.echo(f"  警告：{len(missing)} 段没有归属：" + "、".join(str(p.number) for p in missing), err=True)
+            click.echo("  " + _("warning: {n} paragraph(s) placed nowhere: {numbers}").format(
+                n=len(missing), numbers="、".join(str(p.number) for p in missing)), err=True)
     if bad:
         raise SystemExit(1)

@@ -6,6 +6,8 @@ import importlib
 
 import click
 
+from bulletins.i18n import Context, _, localize
+
 # Each command's module is imported when that command runs (click's "lazily loading
 # subcommands" pattern): `bulletins add` must not pay for the search and export stacks.
 COMMANDS = {
@@ -26,6 +28,8 @@ COMMANDS = {
 class LazyGroup(click.Group):
     """A group whose subcommands are named here and imported on first use."""
 
+    context_class = Context
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
@@ -35,9 +39,11 @@ class LazyGroup(click.Group):
             return None
         module, attr = target.split(":")
         command: click.Command = getattr(importlib.import_module(module), attr)
-        return command
+        return localize(command)  # (its help in the user's language: bulletins.i18n)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@localize
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             help=_("简报检索 — a full-text archive of Chinese government bulletins."))
 def cli() -> None:
-    """简报检索 — a full-text archive of Chinese government bulletins."""
+    """The `bulletins` command (its help is the catalogue's, bulletins.i18n)."""

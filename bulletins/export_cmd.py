@@ -9,32 +9,34 @@ from typing import Any
 
 import click
 
+from bulletins.i18n import _
 from bulletins.options import index_option, setting_option
 from bulletins.search_cmd import empty_archive_note, open_index_errors, parse_options, search_options
 from indexer.settings import BASE_URL
 
 CLI_BASE_URL = "http://127.0.0.1:8000/"
+EXISTS = _("{output} exists and was not written: choose another file name, or add --force to replace it")
 
 
-@click.command()
+@click.command(help=_("Export every article matching QUERY and the filters (at most 10,000) to a file."))
 @search_options
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "docx"]), default="xlsx", show_default=True,
-              help="CSV (UTF-8 with BOM), an Excel workbook or a Word 汇编.")
+              help=_("CSV (UTF-8 with BOM), an Excel workbook or a Word 汇编."))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True), required=True,
-              help="The file to write (`-`: standard output); an existing file only with --force.")
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+              help=_("The file to write (`-`: standard output); an existing file only with --force."))
+@click.option("--force", is_flag=True, help=_("Replace the output file if it exists."))
 @setting_option(BASE_URL, default=lambda: BASE_URL.value() or CLI_BASE_URL, show_default=False,
-                help="Public address of the web app, for the articles' links.")
+                help=_("Public address of the web app, for the articles' links."))
 @index_option
 def export(fmt: str, output: Path, force: bool, base_url: str, index: Path, **opts: Any) -> None:
-    """Export every article matching QUERY and the filters (at most 10,000) to a file."""
+    """`bulletins export` (its help is the catalogue's, bulletins.i18n)."""
     from indexer.export import RENDERERS, ExportTooLarge, export_records
     from indexer.store import IndexHandle
 
     params = parse_options(opts)
     to_stdout = str(output) == "-"
     if not to_stdout and not force and (output.exists() or output.is_symlink()):
-        raise click.ClickException(f"{output} 已存在，未写入：换一个文件名，或加 --force 覆盖它")
+        raise click.ClickException(EXISTS.format(output=output))
     handle = IndexHandle(index)
     try:
         with open_index_errors(index):
@@ -52,7 +54,7 @@ def export(fmt: str, output: Path, force: bool, base_url: str, index: Path, **op
         for chunk in chunks:
             out.write(chunk)
         out.flush()
-        click.echo(f"{data.total} articles written to standard output", err=True)
+        click.echo(_("{n} articles written to standard output").format(n=data.total), err=True)
         return
     try:
         # "x" (exclusive) unless --force: a file that appeared meanwhile is not replaced either
@@ -60,18 +62,18 @@ def export(fmt: str, output: Path, force: bool, base_url: str, index: Path, **op
             for chunk in chunks:
                 f.write(chunk)
     except FileExistsError:
-        raise click.ClickException(f"{output} 已存在，未写入：换一个文件名，或加 --force 覆盖它") from None
+        raise click.ClickException(EXISTS.format(output=output)) from None
     except OSError as ex:
-        raise click.ClickException(f"cannot write {output}: {ex.strerror or ex}") from None
-    click.echo(f"{data.total} articles written to {output}")
+        raise click.ClickException(_("cannot write {output}: {error}").format(output=output, error=ex.strerror or ex)) from None
+    click.echo(_("{n} articles written to {output}").format(n=data.total, output=output))
 
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.command(help=_("The series report: per series and year, issues present, missing, duplicated, out of order, "
+                      "and files with parse warnings. Exits 1 when anything is missing or wrong."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the report as JSON."))
 @index_option
 def report(as_json: bool, index: Path) -> None:
-    """The series report: per series and year, issues present, missing, duplicated, out of
-    order, and files with parse warnings. Exits 1 when anything is missing or wrong."""
+    """`bulletins report` (its help is the catalogue's, bulletins.i18n)."""
     from indexer.series import series_report
     from indexer.store import IndexHandle
 
@@ -90,21 +92,23 @@ def report(as_json: bool, index: Path) -> None:
         for s in data["series"]:
             click.echo(s["series"])
             for y in s["years"]:
-                line = f"  {y['year'] or '?'}: {len(y['issues'])} issues"
+                line = "  " + _("{year}: {n} issues").format(year=y["year"] or "?", n=len(y["issues"]))
                 if y["numbers"]:
                     line += f" (第{y['numbers'][0]}–{y['numbers'][-1]}期)"
                 if y["missing"]:
-                    line += "; missing " + ", ".join(f"第{n}期" for n in y["missing"])
+                    line += _("; missing {issues}").format(issues=", ".join(f"第{n}期" for n in y["missing"]))
                 if y["missing_dates"]:
-                    line += "; missing days " + ", ".join(y["missing_dates"])
+                    line += _("; missing days {days}").format(days=", ".join(y["missing_dates"]))
                 for d in y["duplicates"]:
-                    line += f"; 第{d['issue']}期 in {len(d['files'])} files ({', '.join(d['files'])})"
+                    line += _("; 第{issue}期 in {n} files ({files})").format(
+                        issue=d["issue"], n=len(d["files"]), files=", ".join(d["files"]))
                 for b in y["backwards"]:
-                    line += f"; 第{b['issue']}期 dated {b['date']} before 第{b['after_issue']}期 ({b['after_date']})"
+                    line += _("; 第{issue}期 dated {date} before 第{after_issue}期 ({after_date})").format(**b)
                 click.echo(line)
         for w in data["warnings"]:
-            click.echo(f"warning: {w['label']} ({', '.join(w['files'])}): {'; '.join(w['warnings'])}")
-        click.echo(f"{t['series']} series, {t['issues']} issues: {t['missing']} missing, {t['duplicates']} duplicated, "
-                   f"{t['backwards']} out of order, {t['warnings']} with warnings")
+            click.echo(_("warning: {warning}").format(
+                warning=f"{w['label']} ({', '.join(w['files'])}): {'; '.join(w['warnings'])}"))
+        click.echo(_("{series} series, {issues} issues: {missing} missing, {duplicates} duplicated, "
+                     "{backwards} out of order, {warnings} with warnings").format(**t))
     if t["missing"] or t["duplicates"] or t["backwards"]:
         raise SystemExit(1)

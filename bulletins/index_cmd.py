@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from bulletins.i18n import _
 from bulletins.options import budget_option, corpus_option, index_option, setting_option, workers_option
 from indexer.settings import WAIT
 
@@ -24,17 +25,19 @@ def _print_report(report: IndexReport, seconds: float, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({**d, "seconds": round(seconds, 3)}, ensure_ascii=False))
         return
-    what = "rebuilt" if d["rebuilt"] else "updated"
+    what = _("index rebuilt in {seconds} s") if d["rebuilt"] else _("index updated in {seconds} s")
     click.echo(
-        f"index {what} in {seconds:.1f} s: {d['added']} added, {d['updated']} updated, "
-        f"{d['removed']} removed, {d['unchanged']} unchanged, {len(d['rejected'])} rejected; "
-        f"{d['articles']} articles searchable"
-        + (f"; {d['repaired']} files re-made from the corpus (their segment was damaged)" if d["repaired"] else "")
+        what.format(seconds=f"{seconds:.1f}") + _(": {added} added, {updated} updated, {removed} removed, "
+                                                  "{unchanged} unchanged, {rejected} rejected; {articles} articles searchable").format(
+            added=d["added"], updated=d["updated"], removed=d["removed"], unchanged=d["unchanged"],
+            rejected=len(d["rejected"]), articles=d["articles"])
+        + (_("; {n} files re-made from the corpus (their segment was damaged)").format(n=d["repaired"])
+           if d["repaired"] else "")
     )
     for w in d["warnings"]:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(_("warning: {warning}").format(warning=w), err=True)
     for r in d["rejected"]:
-        click.echo(f"rejected {r['path']}: {r['reason']}", err=True)
+        click.echo(_("rejected {path}: {reason}").format(path=r["path"], reason=r["reason"]), err=True)
 
 
 def use_reader_cache(index: Path) -> None:
@@ -59,7 +62,8 @@ def _run(
     use_reader_cache(index)  # worker processes inherit it
 
     def on_wait() -> None:
-        click.echo(f"another `bulletins index` run is writing {index}; waiting up to {wait:.0f} s…", err=True)
+        click.echo(_("another `bulletins index` run is writing {index}; waiting up to {seconds} s…").format(
+            index=index, seconds=f"{wait:.0f}"), err=True)
 
     t0 = time.perf_counter()
     tty = sys.stderr.isatty()
@@ -85,56 +89,86 @@ def _run(
     except (IndexBusyError, IndexLayoutError, CorpusUnavailableError, RemovalRefusedError) as ex:
         raise click.ClickException(str(ex)) from None
     except DistributeError as ex:  # before anything was written
-        raise click.ClickException(f"{ex}；索引未改动") from None
+        raise click.ClickException(_("{error}; the index is unchanged").format(error=ex)) from None
     except OSError as ex:  # disk full, permissions: one line, the served index is unchanged
-        where = f" {ex.filename}" if ex.filename else f" in {index}"
-        hint = "free some space (or raise the quota or file-size limit)" if ex.errno in (
-            errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else "check the permissions of the corpus and index folders"
+        where = str(ex.filename) if ex.filename else _("in {index}").format(index=index)
+        hint = _("free some space (or raise the quota or file-size limit)") if ex.errno in (
+            errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else _("check the permissions of the corpus and index folders")
         raise click.ClickException(
-            f"cannot write{where} ({ex.strerror or ex}): {hint} and run again; the served index is unchanged"
+            _("cannot write {where} ({error}): {hint} and run again; the served index is unchanged").format(
+                where=where, error=ex.strerror or ex, hint=hint)
         ) from None
     _print_report(report, time.perf_counter() - t0, as_json)
+    _send_digests(index)
     return 1 if report.rejected else 0
 
 
-@click.command()
+def _send_digests(index: Path) -> None:
+    """The saved searches' e-mails after the run (webui.alerts): nothing when nobody subscribed;
+    a failure to send is one named line on stderr, and the run still succeeds (retried next run)."""
+    from indexer.settings import INSTANCE
+    from webui.alerts_store import AlertsStore
+
+    instance = Path(INSTANCE.value())
+    if not AlertsStore.exists(instance):
+        return
+    from webui.alerts import send_after_index
+
+    try:
+        run = send_after_index(index, instance)
+    except Exception as ex:  # (the index run has succeeded: e-mail never makes it fail)
+        click.echo(_("saved searches not sent: {error}").format(error=f"{type(ex).__name__}: {ex}"), err=True)
+        return
+    if run.sent:
+        click.echo(_("saved searches: {n} e-mail(s) sent").format(n=run.sent), err=True)
+    for why in run.skipped:
+        click.echo(_("saved search not sent: {why}").format(why=why), err=True)
+    if run.no_server:
+        click.echo(_("saved searches not sent: no mail server is set (BULLETINS_SMTP_HOST); the new matches of "
+                     "{n} subscription(s) wait").format(n=run.no_server), err=True)
+    if run.failure:
+        click.echo(_("saved-search e-mails failed: {error}; the new matches of {n} subscription(s) are sent again "
+                     "after the next index run (the index is updated)").format(error=run.failure, n=run.waiting), err=True)
+    if run.error:
+        click.echo(_("saved searches not sent: {error}").format(error=run.error), err=True)
+
+
+@click.command(help=_(
+    "Index the corpus: add new files, re-index changed ones, drop deleted ones.\n\n"
+    "Exits 1 when any file was rejected (after indexing all the others), and without changing anything "
+    "when the corpus folder is missing or unreadable or the run would remove more than a fifth of the "
+    "archive (see --allow-removal). Saved searches with new matches are then e-mailed."))
 @corpus_option
 @index_option
-@click.option("--rebuild", is_flag=True, help="Build a fresh index beside the old one and swap it in.")
-@click.option("--procs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: one per core).")
+@click.option("--rebuild", is_flag=True, help=_("Build a fresh index beside the old one and swap it in."))
+@click.option("--procs", type=click.IntRange(1, 64), default=None, help=_("Worker processes (default: one per core)."))
 @setting_option(WAIT)
 @click.option("--allow-removal", is_flag=True,
-              help="Allow removing more than a fifth of the archived files (or all of them) in one run.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+              help=_("Allow removing more than a fifth of the archived files (or all of them) in one run."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the summary as JSON."))
 @budget_option
 @workers_option
 def index(
     corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, allow_removal: bool, as_json: bool,
     workers: str | None,
 ) -> None:
-    """Index the corpus: add new files, re-index changed ones, drop deleted ones.
-
-    Exits 1 when any file was rejected (after indexing all the others), and
-    without changing anything when the corpus folder is missing or unreadable
-    or the run would remove more than a fifth of the archive (see --allow-removal).
-    """
+    """`bulletins index` (its help is the catalogue's, bulletins.i18n)."""
     sys.exit(_run(corpus, index, rebuild, procs, wait, as_json, allow_removal, workers=workers))
 
 
-@click.command()
+@click.command(help=_(
+    "Check FILES, copy the good ones into the corpus under telling names, and index them.\n\n"
+    "A rejected file changes nothing; a different file already in the corpus is never overwritten. "
+    "Only these files are indexed (other changes to the corpus wait for the next `bulletins index`). "
+    "Saved searches with new matches are then e-mailed."))
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @corpus_option
 @index_option
-@click.option("--json", "as_json", is_flag=True, help="Print the index summary as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=_("Print the index summary as JSON."))
 @budget_option
 @workers_option
 def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, workers: str | None) -> None:
-    """Check FILES, copy the good ones into the corpus under telling names, and index them.
-
-    A rejected file changes nothing; a different file already in the corpus is
-    never overwritten. Only these files are indexed (other changes to the corpus
-    wait for the next `bulletins index`).
-    """
+    """`bulletins add` (its help is the catalogue's, bulletins.i18n)."""
     from archive.corpus import CorpusWriteError, place_in_corpus
     from archive.errors import BulletinError
     from archive.readers.budget import parse_within_budget
@@ -150,38 +184,39 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, worke
             done = read_on_workers(workers, [(str(p), p) for p in files],
                                    None if as_json else lambda line: click.echo(line, err=True))
         except DistributeError as ex:
-            raise click.ClickException(f"{ex}；语料库和索引未改动") from None
+            raise click.ClickException(_("{error}; the corpus and the index are unchanged").format(error=ex)) from None
         early = done.rejected
         for w in done.warnings:
-            click.echo(f"warning: {w}", err=True)
+            click.echo(_("warning: {warning}").format(warning=w), err=True)
     # Every file is checked (in its budgeted worker) before any is placed: a bad file, whatever
     # its failure, is a rejection, and never leaves another half-added.
     checked = []
     for path in files:
         if str(path) in early:
-            click.echo(f"rejected {path}: {early[str(path)]}", err=True)
+            click.echo(_("rejected {path}: {reason}").format(path=path, reason=early[str(path)]), err=True)
             failed = True
             continue
         try:
             checked.append((path, parse_within_budget(path)))
         except BulletinError as ex:
-            click.echo(f"rejected {path}: {ex.reason}", err=True)
+            click.echo(_("rejected {path}: {reason}").format(path=path, reason=ex.reason), err=True)
             failed = True
     for path, b in checked:
         try:
             placed = place_in_corpus(path, b, corpus)
         except CorpusWriteError as ex:
-            click.echo(f"error: {ex}", err=True)
+            click.echo(_("error: {error}").format(error=ex), err=True)
             failed = True
             continue
         if placed.status == "conflict":
-            click.echo(f"rejected {path}: {placed.reason}", err=True)
+            click.echo(_("rejected {path}: {reason}").format(path=path, reason=placed.reason), err=True)
             failed = True
         elif placed.status == "same":
-            click.echo(f"{path}: already in the corpus as {placed.dest.name}", err=True)
+            click.echo(_("{path}: already in the corpus as {name}").format(path=path, name=placed.dest.name), err=True)
             placed_names.append(placed.dest.name)
         else:
-            click.echo(f"{path} → {placed.dest} ({b.label}, {len(b.articles)} articles)", err=True)
+            click.echo(_("{path} → {dest} ({label}, {n} articles)").format(
+                path=path, dest=placed.dest, label=b.label, n=len(b.articles)), err=True)
             placed_names.append(placed.dest.name)
     code = _run(corpus, index, False, None, 600.0, as_json, added=placed_names)
     sys.exit(1 if failed or code else 0)

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 import click
 
+from bulletins.i18n import _
 from indexer.settings import CORPUS, INDEX, WORKERS, Setting, SettingError
 
 
@@ -32,7 +33,7 @@ def setting_option(setting: Setting, *decls: str, **kwargs: Any) -> Callable[[Ca
     """`--<name>` for a row of the settings table: its default, env var, help and check."""
     options: dict[str, Any] = {
         "type": SettingType(setting), "default": setting.default, "show_default": True,
-        "envvar": setting.envvar, "show_envvar": True, "help": setting.help,
+        "envvar": setting.envvar, "show_envvar": True, "help": _(setting.help),  # (extracted from indexer/settings.py)
     }
     options.update(kwargs)
     return click.option(*(decls or (f"--{setting.name.replace('_', '-')}", setting.name)), **options)
@@ -87,5 +88,5 @@ def workers_option(f: Callable[..., Any]) -> Callable[..., Any]:
         envvar=WORKERS.envvar,
         default=WORKERS.default or None,
         show_envvar=True,
-        help=WORKERS.help,
+        help=_(WORKERS.help),
     )(f)

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 import click
 
+from bulletins.i18n import _
 from bulletins.options import index_option, setting_option
 from indexer.search import MAX_PAGE
 from indexer.settings import PER_PAGE
@@ -16,20 +17,20 @@ def search_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """QUERY and every filter of the search page, as CLI options (search, export)."""
     for option in reversed([
         click.argument("query", required=False, default=""),
-        click.option("--city", multiple=True, help="Only articles of this city (repeatable)."),
-        click.option("--year", multiple=True, help="Only this year (repeatable)."),
-        click.option("--month", multiple=True, help="Only this month, 2022-04 (repeatable)."),
-        click.option("--issue", multiple=True, help="Issue number (11 or 第十一期) or a bulletin id (repeatable ids)."),
-        click.option("--place", help="Only articles whose heading names this place."),
-        click.option("--series", help="Only this bulletin series."),
-        click.option("--region", multiple=True, help="Only articles mentioning this unit: 江苏省, 江苏省/南京市 (repeatable)."),
-        click.option("--doc-type", "doc_type", multiple=True, help="Only documents of this 文种 (repeatable)."),
-        click.option("--status", multiple=True, help="效力: 现行有效, 已废止 or 已修订 (repeatable)."),
-        click.option("--from", "date_from", help="From this date (YYYY-MM-DD)."),
-        click.option("--to", "date_to", help="Up to this date (YYYY-MM-DD)."),
-        click.option("--sort", help="relevance, date (newest first) or oldest (oldest first)."),
+        click.option("--city", multiple=True, help=_("Only articles of this city (repeatable).")),
+        click.option("--year", multiple=True, help=_("Only this year (repeatable).")),
+        click.option("--month", multiple=True, help=_("Only this month, 2022-04 (repeatable).")),
+        click.option("--issue", multiple=True, help=_("Issue number (11 or 第十一期) or a bulletin id (repeatable ids).")),
+        click.option("--place", help=_("Only articles whose heading names this place.")),
+        click.option("--series", help=_("Only this bulletin series.")),
+        click.option("--region", multiple=True, help=_("Only articles mentioning this unit: 江苏省, 江苏省/南京市 (repeatable).")),
+        click.option("--doc-type", "doc_type", multiple=True, help=_("Only documents of this 文种 (repeatable).")),
+        click.option("--status", multiple=True, help=_("Legal force: 现行有效, 已废止 or 已修订 (repeatable).")),
+        click.option("--from", "date_from", help=_("From this date (YYYY-MM-DD).")),
+        click.option("--to", "date_to", help=_("Up to this date (YYYY-MM-DD).")),
+        click.option("--sort", help=_("relevance, date (newest first) or oldest (oldest first).")),
         click.option("--dates", type=click.Choice(["text"]),
-                     help="text: a date typed with other words is searched as text, not applied as the date filter."),
+                     help=_("text: a date typed with other words is searched as text, not applied as the date filter.")),
     ]):
         f = option(f)
     return f
@@ -54,8 +55,8 @@ def parse_options(opts: dict[str, Any], page: int = 1) -> Any:
         raise click.BadParameter(str(ex), param_hint=f"--{ex.name}" if ex.name != "q" else "QUERY") from None
 
 
-EMPTY_ARCHIVE = ("文库中还没有文章：把简报文件放进语料文件夹（--corpus）后运行 `bulletins index`，"
-                 "或用 `bulletins add 文件` 添加")
+EMPTY_ARCHIVE = _("The archive holds no article yet: put bulletin files in the corpus folder (--corpus) and run "
+                  "`bulletins index`, or add them with `bulletins add FILE`")
 
 
 def empty_archive_note(handle: Any) -> None:
@@ -80,23 +81,22 @@ def open_index_errors(index: Path) -> Any:
             raise click.ClickException(str(ex)) from None
         except CorruptIndexError as ex:  # a damaged segment, found when the query reads it
             raise click.ClickException(
-                f"the index at {index} is damaged ({ex}); run `bulletins index --rebuild` to rebuild it from the corpus"
+                _("the index at {index} is damaged ({error}); run `bulletins index --rebuild` to rebuild it from the corpus")
+                .format(index=index, error=ex)
             ) from None
 
     return guard()
 
 
-@click.command()
+@click.command(help=_("Search the archive for QUERY: words, \"phrases\", AND / OR / NOT, field:value.\n\n"
+                      "An empty QUERY with filters lists the matching articles, newest first."))
 @search_options
-@click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True)
+@click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True, help=_("Page of the results."))
 @setting_option(PER_PAGE, "--per-page", "per_page")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the same bytes as /api/search).")
+@click.option("--json", "as_json", is_flag=True, help=_("Print the result as JSON (the same bytes as /api/search)."))
 @index_option
 def search(page: int, per_page: int, as_json: bool, index: Path, **opts: Any) -> None:
-    """Search the archive for QUERY: words, "phrases", AND / OR / NOT, field:value.
-
-    An empty QUERY with filters lists the matching articles, newest first.
-    """
+    """`bulletins search` (its help is the catalogue's, bulletins.i18n)."""
     from indexer.page import plain_snippet, search_page, to_json
     from indexer.store import IndexHandle
 
@@ -113,15 +113,17 @@ def search(page: int, per_page: int, as_json: bool, index: Path, **opts: Any) ->
         click.echo(to_json(result))
         return
     for w in result["warnings"]:
-        click.echo(f"warning: {w}", err=True)
-    click.echo(f"{result['total']} articles (page {result['page']} of {result['pages']})")
+        click.echo(_("warning: {warning}").format(warning=w), err=True)
+    click.echo(_("{total} articles (page {page} of {pages})").format(
+        total=result["total"], page=result["page"], pages=result["pages"]))
     for i, h in enumerate(result["hits"], (page - 1) * per_page + 1):
         where = h["city"] or h["place"] or ""
-        held = f"  含 {h['words_held']['count']}/{h['words_held']['of']} 个词" if h.get("words_held") else ""
+        held = "  " + _("holds {count}/{of} of the words").format(**h["words_held"]) if h.get("words_held") else ""
         click.echo(f"{i:>4}. {h['title']}  [{h['label']} {h['date'] or ''} {where}]{held}")
         click.echo(f"      {plain_snippet(h['snippet'])}")
-    for name in ("region", "city", "year", "month"):
+    for name, label in (("region", _("region")), ("city", _("city")), ("year", _("year")), ("month", _("month"))):
         items = result["facets"][name][:12]
         if items:
-            click.echo(f"{name}: " + ", ".join(f"{x['label']} ({x['count']})" for x in items))
+            click.echo(_("{facet}: {values}").format(
+                facet=label, values=", ".join(f"{x['label']} ({x['count']})" for x in items)))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from bulletins.i18n import _
 from bulletins.options import corpus_option, index_option, setting_option
 from indexer.settings import HOST, PORT, THREADS, SettingError
 
@@ -35,16 +36,16 @@ def __getattr__(name: str) -> object:
     raise AttributeError(name)
 
 
-@click.command()
+@click.command(help=_("Serve the search page and JSON API (read-only) with waitress."))
 @setting_option(HOST)
 @setting_option(PORT)
 @setting_option(THREADS)
 @click.option("--open", "open_network", is_flag=True,
-              help="serve a non-loopback address without sign-in (every page then says so)")
+              help=_("serve a non-loopback address without sign-in (every page then says so)"))
 @corpus_option
 @index_option
 def serve(host: str, port: int, threads: int, corpus: Path, index: Path, open_network: bool = False) -> None:
-    """Serve the search page and JSON API (read-only) with waitress."""
+    """`bulletins serve` (its help is the catalogue's, bulletins.i18n)."""
     from webui import create_app
     from webui.db import warm
     from webui.server import create_server
@@ -56,8 +57,8 @@ def serve(host: str, port: int, threads: int, corpus: Path, index: Path, open_ne
     if not app.config.get("ACCOUNTS") and not is_loopback(host):
         if not open_network:
             raise click.ClickException(
-                f"未启用登录时不能在 {host} 上提供服务（网络上任何人都能读到全部内容）："
-                "请设置 BULLETINS_ACCOUNTS=on 启用账号，或确认无妨后加 --open"
+                _("cannot serve on {host} without sign-in (anyone on the network could read everything): "
+                  "turn accounts on with BULLETINS_ACCOUNTS=on, or add --open if that is fine").format(host=host)
             )
         app.config["OPEN_NETWORK"] = True
     ctx = click.get_current_context()
@@ -70,15 +71,17 @@ def serve(host: str, port: int, threads: int, corpus: Path, index: Path, open_ne
     except OSError as ex:
         if ex.errno == errno.EADDRINUSE:
             raise click.ClickException(
-                f"port {port} on {host} is already in use (another `bulletins serve`?): "
-                "stop it, or choose another port with --port"
+                _("port {port} on {host} is already in use (another `bulletins serve`?): "
+                  "stop it, or choose another port with --port").format(port=port, host=host)
             ) from None
-        raise click.ClickException(f"cannot listen on {host}:{port} ({ex.strerror or ex})") from None
+        raise click.ClickException(_("cannot listen on {host}:{port} ({error})").format(
+            host=host, port=port, error=ex.strerror or ex)) from None
     url = f"http://{host}:{server.effective_port}/"
     warm(app)  # the first visitor should not wait for the shared tables
     if not (index / "current").exists():
-        click.echo(f"warning: no index at {index} yet: run `bulletins index`; pages say 503 until then", err=True)
-    click.echo(f"简报检索 serving {url} (index {index}; Ctrl-C to stop)")
+        click.echo(_("warning: no index at {index} yet: run `bulletins index`; pages say 503 until then").format(
+            index=index), err=True)
+    click.echo(_("简报检索 serving {url} (index {index}; Ctrl-C to stop)").format(url=url, index=index))
     try:
         server.run()
     except KeyboardInterrupt:  # pragma: no cover - interactive stop

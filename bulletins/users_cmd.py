@@ -9,12 +9,13 @@ from pathlib import Path
 
 import click
 
+from bulletins.i18n import _
 from indexer.settings import INSTANCE
 from webui.access_store import POLICIES, ROLES, SCOPES, AccessError, AccessStore, principal_code
 
 instance_option = click.option(
     "--instance", type=click.Path(file_okay=False, path_type=Path), default=INSTANCE.default, show_default=True,
-    envvar=INSTANCE.envvar, show_envvar=True, help=INSTANCE.help,
+    envvar=INSTANCE.envvar, show_envvar=True, help=_(INSTANCE.help),
 )
 
 
@@ -47,7 +48,7 @@ def _password(from_stdin: bool) -> str:
     terminal (never echoed)."""
     if from_stdin:
         return _stdin_line()
-    return click.prompt("密码", hide_input=True, confirmation_prompt="再输一次密码")
+    return click.prompt(_("Password"), hide_input=True, confirmation_prompt=_("Repeat the password"))
 
 
 def _stdin_line() -> str:
@@ -56,18 +57,18 @@ def _stdin_line() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-@click.group()
+@click.group(help=_("Local accounts: add, change password, change role, remove, list."))
 def users() -> None:
-    """本地账号：添加、改密码、改角色、删除、列出。"""
+    """`bulletins users` (its help is the catalogue's, bulletins.i18n)."""
 
 
-@users.command("add")
+@users.command("add", help=_("Add the local account NAME (argon2 password hash)."))
 @click.argument("name")
-@click.option("--role", default="读者", show_default=True, help="读者、编辑 或 管理员")
-@click.option("--password-stdin", is_flag=True, help="从标准输入读一行作密码（脚本用）")
+@click.option("--role", default="读者", show_default=True, help=_("读者, 编辑 or 管理员"))
+@click.option("--password-stdin", is_flag=True, help=_("Read the password as one line of standard input (for scripts)"))
 @instance_option
 def users_add(name: str, role: str, password_stdin: bool, instance: Path) -> None:
-    """添加本地账号 NAME（argon2 密码哈希）。"""
+    """(Its help is the catalogue's, bulletins.i18n.)"""
     from webui.auth_passwords import PasswordError, hash_password
 
     try:
@@ -76,15 +77,15 @@ def users_add(name: str, role: str, password_stdin: bool, instance: Path) -> Non
     except (AccessError, PasswordError) as exc:
         _fail(exc)
     _audit(instance, "user-add", target=name, role=role)
-    click.echo(f"已添加用户 {name}（{ROLES[_store(instance).get_user(name).role]}）")  # type: ignore[union-attr]
+    click.echo(_("user {name} added ({role})").format(name=name, role=ROLES[_store(instance).get_user(name).role]))  # type: ignore[union-attr]
 
 
-@users.command("passwd")
+@users.command("passwd", help=_("Set a new password for NAME (and unlock the account)."))
 @click.argument("name")
-@click.option("--password-stdin", is_flag=True, help="从标准输入读一行作密码（脚本用）")
+@click.option("--password-stdin", is_flag=True, help=_("Read the password as one line of standard input (for scripts)"))
 @instance_option
 def users_passwd(name: str, password_stdin: bool, instance: Path) -> None:
-    """为 NAME 设新密码（同时解除锁定）。"""
+    """(Its help is the catalogue's, bulletins.i18n.)"""
     from webui.auth_passwords import PasswordError, hash_password
 
     try:
@@ -94,90 +95,90 @@ def users_passwd(name: str, password_stdin: bool, instance: Path) -> None:
     except (AccessError, PasswordError) as exc:
         _fail(exc)
     _audit(instance, "user-passwd", target=name)
-    click.echo(f"已为 {name} 设置新密码")
+    click.echo(_("new password set for {name}").format(name=name))
 
 
-@users.command("role")
+@users.command("role", help=_("Change the role of NAME to ROLE (读者, 编辑 or 管理员)."))
 @click.argument("name")
 @click.argument("role")
 @instance_option
 def users_role(name: str, role: str, instance: Path) -> None:
-    """把 NAME 的角色改为 ROLE（读者、编辑、管理员）。"""
+    """(Its help is the catalogue's, bulletins.i18n.)"""
     _change(instance, "role", lambda st: st.set_role(name, role), target=name, role=role)
-    click.echo(f"{name} 的角色已改为 {role}")
+    click.echo(_("the role of {name} is now {role}").format(name=name, role=role))
 
 
-@users.command("remove")
+@users.command("remove", help=_("Remove the account NAME (with its group memberships and personal grants)."))
 @click.argument("name")
 @instance_option
 def users_remove(name: str, instance: Path) -> None:
-    """删除账号 NAME（及其组成员身份和个人授权）。"""
+    """(Its help is the catalogue's, bulletins.i18n.)"""
     _change(instance, "user-remove", lambda st: st.remove_user(name), target=name)
-    click.echo(f"已删除用户 {name}")
+    click.echo(_("user {name} removed").format(name=name))
 
 
-@users.command("list")
+@users.command("list", help=_("List the accounts: name, role, source, groups."))
 @instance_option
 def users_list(instance: Path) -> None:
-    """列出账号：用户名、角色、来源、所在组。"""
+    """(Its help is the catalogue's, bulletins.i18n.)"""
     for u in _store(instance).users():
         click.echo(f"{u.name}\t{u.role_label}\t{u.source}\t{'、'.join(u.groups)}")
 
 
-@click.group()
+@click.group(help=_("Groups of users: add, remove, join, leave, list."))
 def groups() -> None:
-    """用户组：新建、删除、加入、移出、列出。"""
+    """`bulletins groups`."""
 
 
-@groups.command("add")
+@groups.command("add", help=_("Create the group NAME."))
 @click.argument("name")
 @instance_option
 def groups_add(name: str, instance: Path) -> None:
-    """新建组 NAME。"""
+    """(Its help is the catalogue's, bulletins.i18n.)"""
     _change(instance, "group-add", lambda st: st.add_group(name), group=name)
-    click.echo(f"已新建组 {name}")
+    click.echo(_("group {name} created").format(name=name))
 
 
-@groups.command("remove")
+@groups.command("remove", help=_("Remove the group NAME (and the rules granting it)."))
 @click.argument("name")
 @instance_option
 def groups_remove(name: str, instance: Path) -> None:
-    """删除组 NAME（及授权给它的规则）。"""
+    """(Its help is the catalogue's, bulletins.i18n.)"""
     _change(instance, "group-remove", lambda st: st.remove_group(name), group=name)
-    click.echo(f"已删除组 {name}")
+    click.echo(_("group {name} removed").format(name=name))
 
 
-@groups.command("join")
+@groups.command("join", help=_("Add the user USER to the group GROUP."))
 @click.argument("group")
 @click.argument("user")
 @instance_option
 def groups_join(group: str, user: str, instance: Path) -> None:
-    """把用户 USER 加入组 GROUP。"""
+    """(Its help is the catalogue's, bulletins.i18n.)"""
     _change(instance, "group-member", lambda st: st.set_member(group, user), group=group, target=user)
-    click.echo(f"已把 {user} 加入组 {group}")
+    click.echo(_("{user} added to the group {group}").format(user=user, group=group))
 
 
-@groups.command("leave")
+@groups.command("leave", help=_("Take the user USER out of the group GROUP."))
 @click.argument("group")
 @click.argument("user")
 @instance_option
 def groups_leave(group: str, user: str, instance: Path) -> None:
-    """把用户 USER 移出组 GROUP。"""
+    """(Its help is the catalogue's, bulletins.i18n.)"""
     _change(instance, "group-unmember", lambda st: st.set_member(group, user, member=False), group=group, target=user)
-    click.echo(f"已把 {user} 移出组 {group}")
+    click.echo(_("{user} taken out of the group {group}").format(user=user, group=group))
 
 
-@groups.command("list")
+@groups.command("list", help=_("List the groups and their members."))
 @instance_option
 def groups_list(instance: Path) -> None:
-    """列出组及成员。"""
+    """(Its help is the catalogue's, bulletins.i18n.)"""
     for g, members in _store(instance).groups().items():
         click.echo(f"{g}\t{'、'.join(members)}")
 
 
-@click.group()
+@click.group(help=_("Access rules: grant a series, an issue or an article to a user, a group or everyone; a series' default."))
 def access() -> None:
-    """访问规则：按系列、期或文章授权给用户、组或所有人；系列默认权限。"""
+    """`bulletins access`."""
 
 
 def _grant(scope: str, target: str, principal: str, allow: bool, instance: Path) -> None:
@@ -187,48 +188,49 @@ def _grant(scope: str, target: str, principal: str, allow: bool, instance: Path)
     except AccessError as exc:
         _fail(exc)
     _audit(instance, "rule-grant" if allow else "rule-revoke", scope=scope, target=target, principal=code)
-    verb = "授权" if allow else "撤销授权"
-    click.echo(f"已{verb}：{SCOPES[scope]} {target} → {'所有人' if code == '*' else code}")
+    done = _("granted: {what}") if allow else _("revoked: {what}")
+    who = _("everyone") if code == "*" else code
+    click.echo(done.format(what=f"{SCOPES[scope]} {target} → {who}"))
 
 
-@access.command("grant")
+@access.command("grant", help=_("Grant PRINCIPAL (用户:NAME, 组:GROUP or *) reading of SCOPE (series/issue/document) TARGET. Whatever has a rule is seen only by those granted (and administrators)."))
 @click.argument("scope", type=click.Choice(list(SCOPES)))
 @click.argument("target")
 @click.argument("principal")
 @instance_option
 def access_grant(scope: str, target: str, principal: str, instance: Path) -> None:
-    """授权 PRINCIPAL（用户:姓名、组:组名 或 *）阅读 SCOPE（series/issue/document）TARGET。
-    有规则的对象只对被授权者（及管理员）可见。"""
+    """(Its help is the catalogue's, bulletins.i18n.)"""
     _grant(scope, target, principal, True, instance)
 
 
-@access.command("revoke")
+@access.command("revoke", help=_("Revoke a grant."))
 @click.argument("scope", type=click.Choice(list(SCOPES)))
 @click.argument("target")
 @click.argument("principal")
 @instance_option
 def access_revoke(scope: str, target: str, principal: str, instance: Path) -> None:
-    """撤销一条授权。"""
+    """(Its help is the catalogue's, bulletins.i18n.)"""
     _grant(scope, target, principal, False, instance)
 
 
-@access.command("default")
+@access.command("default", help=_("Set the default of the series SERIES: 公开 (open) or 受限 (closed)."))
 @click.argument("series")
 @click.argument("policy", type=click.Choice([*POLICIES, *POLICIES.values()]))
 @instance_option
 def access_default(series: str, policy: str, instance: Path) -> None:
-    """设置系列 SERIES 的默认权限：公开（open）或 受限（closed）。"""
+    """(Its help is the catalogue's, bulletins.i18n.)"""
     _change(instance, "rule-default", lambda st: st.set_default(series, policy), series=series, policy=policy)
-    click.echo(f"系列 {series} 默认权限：{POLICIES.get(policy, policy)}")
+    click.echo(_("default of the series {series}: {policy}").format(series=series, policy=POLICIES.get(policy, policy)))
 
 
-@access.command("list")
+@access.command("list", help=_("List every rule and the series' defaults."))
 @instance_option
 def access_list(instance: Path) -> None:
-    """列出全部规则和系列默认权限。"""
+    """(Its help is the catalogue's, bulletins.i18n.)"""
     r = _store(instance).rules()
     for (scope, target), principals in sorted(r.grants.items()):
         for p in sorted(principals):
-            click.echo(f"{SCOPES[scope]}\t{target}\t{'所有人' if p == '*' else p}")
+            who = _("everyone") if p == "*" else p
+            click.echo(f"{SCOPES[scope]}\t{target}\t{who}")
     for series, policy in sorted(r.defaults.items()):
-        click.echo(f"默认\t{series}\t{POLICIES[policy]}")
+        click.echo(_("default") + f"\t{series}\t{POLICIES[policy]}")

@@ -7,15 +7,16 @@ from pathlib import Path
 
 import click
 
+from bulletins.i18n import _
 from bulletins.options import index_option
 
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.command(help=_("Check every file of the serving index against the checksums recorded when it was written; "
+                      "exits 1 naming each damaged file (`bulletins index` then re-makes its segment)."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the result as JSON."))
 @index_option
 def verify(as_json: bool, index: Path) -> None:
-    """Check every file of the serving index against the checksums recorded when it was
-    written; exits 1 naming each damaged file (`bulletins index` then re-makes its segment)."""
+    """`bulletins verify` (its help is the catalogue's, bulletins.i18n)."""
     from indexer.store import IndexUnavailableError
     from indexer.store import verify as verify_index
 
@@ -31,17 +32,20 @@ def verify(as_json: bool, index: Path) -> None:
         }, ensure_ascii=False))
     else:
         for d in found.damage:
-            click.echo(f"已损坏：{d}")
+            click.echo(_("damaged: {file}").format(file=d))
         if found.unrecorded:
-            click.echo(f"注意：{len(found.unrecorded)} 个段没有登记校验和（旧版本写入，或写入后中断），只检查了文件头；"
-                       "下次 `bulletins index` 会登记", err=True)
-        summary = (f"{found.gen.name}：{found.segments} 个段，{found.files} 个文件，"
-                   f"读取 {found.bytes / 1e6:.1f} MB，用时 {found.seconds:.2f} 秒")
+            click.echo(_("note: {n} segment(s) have no recorded checksums (written by an older version, or "
+                         "interrupted after writing): only their file headers were checked; the next "
+                         "`bulletins index` records them").format(n=len(found.unrecorded)), err=True)
+        summary = _("{generation}: {segments} segments, {files} files, {mb} MB read in {seconds} s").format(
+            generation=found.gen.name, segments=found.segments, files=found.files, mb=f"{found.bytes / 1e6:.1f}",
+            seconds=f"{found.seconds:.2f}")
         if found.damage:
             segments = "、".join(found.damaged_segments)
-            click.echo(f"索引有 {len(found.damage)} 个文件损坏（段 {segments}）：{summary}。"
-                       "运行 `bulletins index` 从语料重建受损的段")
+            click.echo(_("{n} file(s) of the index are damaged (segments {segments}): {summary}. "
+                         "Run `bulletins index` to re-make the damaged segments from the corpus").format(
+                n=len(found.damage), segments=segments, summary=summary))
         else:
-            click.echo(f"索引完好：{summary}")
+            click.echo(_("the index is intact: {summary}").format(summary=summary))
     if found.damage:
         raise SystemExit(1)

@@ -135,6 +135,18 @@ WORKERS = Setting("workers", "BULLETINS_WORKERS", "",
                   "default: this machine's processes; see More than one machine)")
 SETTINGS = (CORPUS, INDEX, INSTANCE, PER_PAGE, HOST, PORT, THREADS, WAIT, BASE_URL, WORKERS, ACCOUNTS, SESSION_IDLE)
 
+# Saved searches by e-mail (issue 20, webui/alerts*.py): the mail server the digests and
+# confirmations go through. Environment only (a password never goes on a command line);
+# with no host set, e-mail is off: the subscribe page says so and nothing is sent.
+SMTP_HOST = Setting("smtp_host", "BULLETINS_SMTP_HOST", "", "mail server for saved-search e-mails (none: e-mail is off)",
+                    lambda raw: _host(raw) if raw else "")
+SMTP_PORT = Setting("smtp_port", "BULLETINS_SMTP_PORT", "25", "its port (465: TLS from the start; else STARTTLS when offered)",
+                    _integer(1, 65535))
+SMTP_USER = Setting("smtp_user", "BULLETINS_SMTP_USER", "", "user to log in as (none: no login)")
+SMTP_PASSWORD = Setting("smtp_password", "BULLETINS_SMTP_PASSWORD", "", "its password")
+SMTP_FROM = Setting("smtp_from", "BULLETINS_SMTP_FROM", "", "sender address of the e-mails (default: jianbao@<host>)")
+SMTP_SETTINGS = (SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM)
+
 
 def accounts_on() -> bool:
     """Whether sign-in and access rules are on (BULLETINS_ACCOUNTS=on; off by default)."""

@@ -11,6 +11,7 @@ The corpus (session-scoped, built once):
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -18,6 +19,10 @@ from typing import Any, Iterator
 
 import pytest
 from click.testing import CliRunner
+
+# The CLI speaks Chinese by default (bulletins/i18n.py); the tests that call it in-process read its
+# messages in the catalogue's source language, English. tests/test_cli_i18n.py runs it in both.
+os.environ["LANGUAGE"] = "en"
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "corpus" / "江苏精神文明建设简报-2022-第11期.txt"

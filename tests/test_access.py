@@ -222,7 +222,7 @@ def test_cli_manages_users_groups_and_rules(instance: Path) -> None:
         assert r.exit_code == 0, r.output
         return r.output
 
-    assert "已新建组" in ok("groups", "add", "办公室")
+    assert "group 办公室 created" in ok("groups", "add", "办公室")  # (English: tests/conftest.py)
     ok("groups", "join", "办公室", "alice")
     ok("access", "grant", "series", EXTRA_SERIES, "组:办公室")
     ok("access", "default", EXTRA_SERIES, "受限")

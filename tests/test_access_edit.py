@@ -109,8 +109,10 @@ def test_a_bad_or_clashing_correction_changes_nothing(site: dict[str, Any]) -> N
     client = _client(site["app"], "editor")
     bid = _bid(client)
     page = client.get(f"/bulletin/{bid}").get_data(as_text=True)
-    r = client.post(f"/bulletin/{bid}/edit", data={"csrf_token": _csrf(page), "date": "七月十日"}, follow_redirects=True)
-    assert "日期“七月十日”无效" in r.get_data(as_text=True)
+    r = client.post(f"/bulletin/{bid}/edit", data={"csrf_token": _csrf(page), "date": "七月十日", "issue": "三"},
+                    follow_redirects=True)
+    # every bad field at once, named as the form labels it (issue 20 item 8)
+    assert "期号无效：三（应为正整数）；日期无效：七月十日（应写作 2023-05-08）" in r.get_data(as_text=True)
     # made the same issue as the seed: refused, the index and the corrections as they were
     seed = _bid(client, "守护淮水安澜")
     s = client.get(f"/api/bulletins/{seed}").get_json()

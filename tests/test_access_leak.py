@@ -229,6 +229,13 @@ def probes(ids: dict[str, str], token: str | None) -> dict[str, list[str]]:
         "upload.upload_batch": ["/upload/abcdefghijklmnopqrstuv"],  # a batch's reading (an unknown one: 404)
         "upload.upload_status": ["/upload/abcdefghijklmnopqrstuv/status"],
         "edit.edit": [],  # POST only: test_the_correction_route_reaches_nothing_restricted below
+        # 订阅此检索 (issue 20): the page echoes the search; the digests are checked below
+        "subscribe.subscribe_page": [f"/subscribe?q={q}" for q in (*SECRETS, "志愿服务")]
+        + [f"/subscribe?q=志愿服务&series={SECRET_SERIES}"],
+        "subscribe.subscribe": [],  # POST only: a digest test below
+        "subscribe.confirm": ["/subscribe/confirm/abc"],
+        "subscribe.unsubscribe": ["/unsubscribe/abc"],
+        "subscribe.subscriptions": ["/subscriptions", "/subscriptions?k=abc"],
     }
 
 
@@ -263,7 +270,8 @@ def test_no_route_shows_restricted_material(worlds: dict[str, Any], user: str | 
         for url in urls:
             leaked = excess(worlds, client, url)
             assert not leaked, (user, endpoint, url, leaked)
-            if user is None and endpoint not in ("auth.login", "static"):
+            # (the e-mails' confirm and 退订 links are signed and open to a visitor: they show no archive text)
+            if user is None and endpoint not in ("auth.login", "static", "subscribe.confirm", "subscribe.unsubscribe"):
                 with client.get(url) as r:
                     assert r.status_code in (302, 401, 403), (url, r.status_code)
 
@@ -373,3 +381,33 @@ def test_no_status_label_or_cited_by_link_comes_from_a_restricted_document(world
         assert ("已废止" in page) is repealed and ("鲲鹏" in page) is repealed, who
         facet = client.get("/api/search", query_string={"q": "隧道"}).get_json()["facets"]["status"]
         assert ("已废止" in [f["value"] for f in facet]) is repealed, who
+@pytest.mark.parametrize("user", ("reader", "editor", "admin", "granted"))
+def test_a_digest_holds_nothing_restricted_not_even_in_its_count(worlds: dict[str, Any], user: str) -> None:
+    """A saved search's e-mail (issue 20) runs through the owner's access mask: a 读者's or an
+    编辑's digest of 志愿服务 lists and counts what the archive without the restricted documents
+    holds; an administrator's and the granted reader's list the restricted articles they may read."""
+    from tests.mailserver import smtp_server, text_of
+    from webui.alerts import send_digests
+    from webui.alerts_mail import SmtpConfig
+    from webui.alerts_store import AlertsStore
+
+    pytest.importorskip("aiosmtpd")
+    alerts = AlertsStore(worlds["instance"])
+    address = f"{user}@example.org"
+    sub = alerts.add(f"{user} 的订阅", "q=志愿服务", address, user, "http://a.test/", 0)  # everything is new to it
+    alerts.confirm(sub.id)
+    reference = worlds["ref"].test_client().get("/api/search?q=志愿服务").get_json()["total"]
+    with smtp_server() as (port, inbox):
+        run = send_digests(Path(worlds["app"].config["INDEX_DIR"]), worlds["instance"], None, True,
+                           SmtpConfig("127.0.0.1", port, "", "", "jianbao@example.org"))
+    alerts.remove(sub.id)
+    assert run.failure is None and not run.skipped, run
+    [mail] = inbox.to(address)
+    shown = str(mail["Subject"]) + text_of(mail) + mail.get_body(preferencelist=("html",)).get_content()
+    total = int(re.search(r"有 (\d+) 篇新文章", str(mail["Subject"])).group(1))  # type: ignore[union-attr]
+    if user in ("reader", "editor"):
+        assert total == reference
+        assert not [m for m in restricted_marks(worlds["ids"]) if m in shown]
+    else:  # positive controls: the same digest reaches the restricted articles they may read
+        assert total > reference
+        assert ("鲲鹏隧道" in shown) and (("翡翠湾码头" in shown) == (user in ("admin", "granted")))

@@ -74,7 +74,7 @@ def test_upload_correct_and_confirm_adds_as_bulletins_add(site: dict[str, Any]) 
     checked = client.post("/upload/confirm", data={**fields, "action": "check"}).get_data(as_text=True)
     assert "已更正" in checked and "2023-07-10" in checked and "上传测试宣传处" in checked
     bad = client.post("/upload/confirm", data={**fields, f"date-{i}": "七月十日", "action": "check"})
-    assert bad.status_code == 400 and "日期“七月十日”无效" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "日期无效：七月十日（应写作 2023-05-08）" in bad.get_data(as_text=True)
     done = client.post("/upload/confirm", data={**fields, "action": "add"}).get_data(as_text=True)
     assert "已入库为" in done and "未入库" in done
     # searchable at once, with the corrected fields

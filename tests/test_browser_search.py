@@ -243,8 +243,11 @@ def test_feed_link_gives_the_search_as_atom(watched: Watched, live_server: str) 
     page.goto(live_server + "/?q=志愿服务&year=2023")
     link = page.locator(".export a.feed")
     assert link.is_visible() and "订阅" in link.inner_text()
-    assert page.locator('link[rel="alternate"][type="application/atom+xml"]').get_attribute("href") == link.get_attribute("href")
-    body = page.request.get(live_server + link.get_attribute("href")).body()
+    alternate = page.locator('link[rel="alternate"][type="application/atom+xml"]').get_attribute("href")
+    with page.expect_navigation():  # the link opens the page that explains the feed (issue 20)
+        link.click()
+    assert page.locator("#feed-url").input_value() == live_server + alternate
+    body = page.request.get(live_server + alternate).body()
     feed = feedparser.parse(body)
     assert not feed.bozo and len(feed.entries) == 25
     assert feed.entries[0].published >= feed.entries[-1].published

@@ -107,7 +107,7 @@ def test_flipped_bytes_are_found_refused_and_repaired(archive: tuple[Path, Path,
     # found by verify, named, exit 1
     r = run("verify", "--index", str(index))
     assert r.exit_code == 1, r.output
-    assert f"已损坏：{victim.name}（校验和不符）" in r.output and "bulletins index" in r.output
+    assert f"damaged: {victim.name}（校验和不符）" in r.output and "bulletins index" in r.output
     assert "Traceback" not in r.output
     other = segment_of_issue(index, 1)
     assert other not in r.output
@@ -165,7 +165,7 @@ def test_an_index_without_a_manifest_is_served_and_recorded_by_the_next_run(arch
     assert gen is not None
     (gen / integrity.MANIFEST).unlink()  # as an index written before manifests
     r = run("verify", "--index", str(index))
-    assert r.exit_code == 0 and "没有登记" in r.output
+    assert r.exit_code == 0 and "no recorded checksums" in r.output
     assert json.loads(run("search", "--json", "--index", str(index)).output)["total"] == total
     assert run("index", "--corpus", str(corpus), "--index", str(index)).exit_code == 0
     assert len(integrity.read(gen)) == 3

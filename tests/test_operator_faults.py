@@ -112,7 +112,7 @@ def test_export_refuses_to_replace_a_file_unless_forced(archive: tuple[Path, Pat
     out = tmp_path / "old.csv"
     out.write_text("keep me", encoding="utf-8")
     r = run("export", "志愿服务", "--format", "csv", "-o", str(out), "--index", str(index))
-    assert r.exit_code == 1 and "已存在" in r.output and "--force" in r.output and "Traceback" not in r.output
+    assert r.exit_code == 1 and "exists and was not written" in r.output and "--force" in r.output and "Traceback" not in r.output
     assert out.read_text(encoding="utf-8") == "keep me"
     r = run("export", "志愿服务", "--format", "csv", "-o", str(out), "--force", "--index", str(index))
     assert r.exit_code == 0, r.output
@@ -216,7 +216,7 @@ def test_an_empty_archive_serves_empty_friendly_pages(tmp_path: Path) -> None:
     for args in (["search", "志愿服务"], ["report"], ["export", "志愿服务", "--format", "csv", "-o", str(tmp_path / "x.csv")]):
         r = run(*args, "--index", str(index))
         assert r.exit_code == 0, (args, r.output)
-        assert "Traceback" not in r.output and "文库中还没有文章" in r.output
+        assert "Traceback" not in r.output and "The archive holds no article yet" in r.output
 
 
 # -- a rebuild that fails on a full disk -----------------------------------------

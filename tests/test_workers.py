@@ -267,7 +267,7 @@ def test_unreachable_scheduler_changes_nothing(corpus: Path, tmp_path: Path, mon
     r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index),
                                  "--workers", f"tcp://127.0.0.1:{port}"])
     assert r.exit_code == 1
-    assert f"无法连接调度器 tcp://127.0.0.1:{port}" in r.output and "索引未改动" in r.output
+    assert f"无法连接调度器 tcp://127.0.0.1:{port}" in r.output and "the index is unchanged" in r.output
     assert not (index / "current").exists()
 
 

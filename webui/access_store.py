@@ -35,6 +35,7 @@ ROLE_NAMES = {**{v: k for k, v in ROLES.items()}, **{k: k for k in ROLES}}  # �
 SCOPES = {"series": "简报系列", "issue": "期", "document": "文章"}
 POLICIES = {"open": "公开", "closed": "受限"}
 EVERYONE = "*"
+SECRET_FILE = "secret_key"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -50,6 +51,22 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS suggested_groups (name TEXT PRIMARY KEY, recipients TEXT NOT NULL,
     bulletin TEXT NOT NULL, label TEXT NOT NULL, created REAL NOT NULL);
 """
+
+
+def instance_secret(folder: Path) -> str:
+    """A secret kept in the instance folder (made once, readable by its owner only): it signs the
+    session cookies (accounts on) and the links of the saved-search e-mails (webui.alerts_mail)."""
+    path = folder / SECRET_FILE
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        folder.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        fd = path.open("x")
+        path.chmod(0o600)
+        with fd:
+            fd.write(key)
+        return key
 
 
 class AccessError(ValueError):

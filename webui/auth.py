@@ -33,6 +33,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from indexer.settings import SESSION_IDLE, accounts_on
 from webui import audit
 from webui.access_store import AccessError, AccessStore, User
+from webui.access_store import instance_secret as _secret_key  # (also signs the alert e-mails' links)
 from webui.auth_passwords import verify_password
 
 bp = Blueprint("auth", __name__)
@@ -42,9 +43,8 @@ MAX_FAILURES = 5  # failed sign-ins in a row that lock an account
 LOCK_SECONDS = 15 * 60
 RATE_FAILURES = 10  # failed sign-ins from one address …
 RATE_WINDOW = 5 * 60  # … within this many seconds: that address waits
-PUBLIC_ENDPOINTS = {"auth.login", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "subscribe.confirm", "subscribe.unsubscribe"}  # (e-mail links: signed)
 UPLOAD_ENDPOINTS = {"upload.upload_files"}
-SECRET_FILE = "secret_key"
 SEEN_REFRESH = 30  # seconds: how often a session's last-seen time is renewed (the idle timeout's precision)
 
 
@@ -98,21 +98,6 @@ def store() -> AccessStore:
     if got is None:
         got = current_app.extensions["bulletins.access"] = AccessStore(Path(current_app.config["ACCESS_DIR"]))
     return got
-
-
-def _secret_key(folder: Path) -> str:
-    """A secret kept in the instance folder (made once, readable by its owner only)."""
-    path = folder / SECRET_FILE
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        folder.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_hex(32)
-        fd = path.open("x")
-        path.chmod(0o600)
-        with fd:
-            fd.write(key)
-        return key
 
 
 def peer_addr() -> str:

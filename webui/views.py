@@ -111,11 +111,12 @@ def _parse_keeping_the_rest(args: MultiDict) -> tuple[SearchParams, dict[str, st
     return SearchParams(), errors  # pragma: no cover - every pass removes a name
 
 
-def _urls(params: SearchParams) -> dict[str, str]:
-    """The feed and export links of a search (the same state, without its page)."""
+def search_links(params: SearchParams) -> dict[str, str]:
+    """The feed, subscribe and export links of a search (the same state, without its page)."""
     args = dataclasses.replace(params, page=1).to_args()
     feed_query = urlencode([*args, *feed_token_args()])  # access (issue 21): the subscriber's own feed token
-    urls = {"feed": url_for("exports.feed") + ("?" + feed_query if feed_query else "")}
+    urls = {"feed": url_for("exports.feed") + ("?" + feed_query if feed_query else ""),
+            "subscribe": url_for("subscribe.subscribe_page") + ("?" + urlencode(args) if args else "")}  # issue 20
     for fmt in EXPORT_FORMATS:
         urls[fmt] = url_for("exports.export") + "?" + urlencode([*args, ("format", fmt)])
     return urls
@@ -148,7 +149,7 @@ def index() -> tuple[str, int]:
         next_url=state_url(params, page=data["page"] + 1) if data["page"] < data["pages"] else None,
         sort_urls={s: state_url(params, sort=s, sort_given=True) for s in SORTS},
         suggestions=suggestions(params),
-        links=_urls(params),
+        links=search_links(params),
         export_limit=current_app.config["EXPORT_LIMIT"],
         export_seconds={fmt: round(export_seconds(fmt, data["total"])) for fmt in EXPORT_FORMATS},
         back=back,
