@@ -8,7 +8,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # the build module (and Whoosh's writer) load only when index
     from indexer.build import IndexReport
 
 
-def _print_report(report: IndexReport, seconds: float, as_json: bool) -> None:
+def _print_report(report: IndexReport, seconds: float, as_json: bool, per_file: bool = True) -> None:
+    """The run's summary line; with `per_file`, a line per other original and per rejected file too."""
     d = report.to_dict()
     if as_json:
         click.echo(json.dumps({**d, "seconds": round(seconds, 3)}, ensure_ascii=False))
@@ -33,7 +34,9 @@ def _print_report(report: IndexReport, seconds: float, as_json: bool) -> None:
     )
     for w in d["warnings"]:
         click.echo(f"warning: {w}", err=True)
-    for r in d["rejected"]:
+    for o in d["originals"] if per_file else ():
+        click.echo(f"{o['path']}：与 {o['indexed']} 是同一期的两份原件（一期，两份原件；以 {o['indexed']} 的正文检索）", err=True)
+    for r in d["rejected"] if per_file else ():
         click.echo(f"rejected {r['path']}: {r['reason']}", err=True)
 
 
@@ -47,6 +50,7 @@ def use_reader_cache(index: Path) -> None:
 def _run(
     corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, as_json: bool,
     allow_removal: bool = False, added: list[str] | None = None, workers: str | None = None,
+    report_out: list[IndexReport] | None = None,
 ) -> int:
     """A full run, or with `added` (names `add` placed in the corpus) just those files
     (indexer.update), falling back to a full run where that path cannot be taken. With
@@ -93,7 +97,9 @@ def _run(
         raise click.ClickException(
             f"cannot write{where} ({ex.strerror or ex}): {hint} and run again; the served index is unchanged"
         ) from None
-    _print_report(report, time.perf_counter() - t0, as_json)
+    _print_report(report, time.perf_counter() - t0, as_json, per_file=report_out is None)
+    if report_out is not None:  # the caller says what became of each rejected file
+        report_out.append(report)
     return 1 if report.rejected else 0
 
 
@@ -167,6 +173,10 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, worke
         except BulletinError as ex:
             click.echo(f"rejected {path}: {ex.reason}", err=True)
             failed = True
+    # Each file is placed, then indexed; its verdict is printed once, after the index has
+    # decided (another original of an archived issue, or a conflict with it). A file the
+    # index rejects is taken out of the corpus again: the corpus is left as it was.
+    verdicts: list[tuple[Path, Any, Any]] = []  # (the file given, Placed, its Bulletin)
     for path, b in checked:
         try:
             placed = place_in_corpus(path, b, corpus)
@@ -177,11 +187,30 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, worke
         if placed.status == "conflict":
             click.echo(f"rejected {path}: {placed.reason}", err=True)
             failed = True
-        elif placed.status == "same":
-            click.echo(f"{path}: already in the corpus as {placed.dest.name}", err=True)
-            placed_names.append(placed.dest.name)
         else:
-            click.echo(f"{path} → {placed.dest} ({b.label}, {len(b.articles)} articles)", err=True)
             placed_names.append(placed.dest.name)
-    code = _run(corpus, index, False, None, 600.0, as_json, added=placed_names)
+            verdicts.append((path, placed, b))
+    reports: list[Any] = []
+    code = _run(corpus, index, False, None, 600.0, as_json, added=placed_names, report_out=reports)
+    report = reports[0] if reports else None
+    rejected = {r.path: r.reason for r in report.rejected} if report is not None else {}
+    others = dict(report.originals) if report is not None else {}
+    for path, placed, b in verdicts:
+        name = placed.dest.name
+        if name in rejected:
+            if placed.status == "added":
+                placed.dest.unlink(missing_ok=True)
+            click.echo(f"rejected {path}: {rejected.pop(name)}；未放入语料库", err=True)
+        elif name in others:
+            click.echo(f"{path} → {placed.dest}：{b.label} 的另一份原件（一期，两份原件；以 {others[name]} 的正文检索）",
+                       err=True)
+        elif placed.status == "same":
+            click.echo(f"{path}: already in the corpus as {name}", err=True)
+        else:
+            also = [o for o, indexed in others.items() if indexed == name]
+            click.echo(f"{path} → {placed.dest} ({b.label}, {len(b.articles)} articles)"
+                       + (f"；{'、'.join(also)} 为同一期的另一份原件（一期，两份原件；以本件的正文检索）" if also else ""),
+                       err=True)
+    for relpath, reason in rejected.items():  # files of the corpus the run read besides these
+        click.echo(f"rejected {relpath}: {reason}", err=True)
     sys.exit(1 if failed or code else 0)
