@@ -31,7 +31,7 @@ from archive.errors import BulletinError
 from archive.model import Bulletin
 from archive.readers.budget import parse_within_budget
 from archive.originals import fingerprint
-from indexer import fastwrite, integrity, lexicon, originals, segcols, store, sufarray
+from indexer import fastwrite, integrity, lexicon, originals, scanboxes, segcols, store, sufarray
 from indexer.documents import IndexDoc, article_doc, source_key
 
 # Characters of marked text (about the articles' text) a process holds before
@@ -215,6 +215,8 @@ class _Work:
                 # another original of an issue claimed already is written too: `decide` keeps the
                 # preferred one (indexer.originals) and marks the others' articles deleted
                 send("original", originals.Candidate(relpath, b.format, fingerprint(b)))
+                if b.scan:  # the OCR's line boxes, for the scan view (by content hash)
+                    scanboxes.write(gen, sha, b.scan)
                 self.owner[b.id] = relpath
                 src = source_key(relpath, sha)
                 first = seg.docs

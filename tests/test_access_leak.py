@@ -192,6 +192,10 @@ def probes(ids: dict[str, str], token: str | None) -> dict[str, list[str]]:
         "original.original": [f"/bulletin/{b}/original" for b in secret_ids],
         # the other original (the closed series' issue as text beside its Word file)
         "original.other": [f"/bulletin/{b}/original/1" for b in secret_ids],
+        # the scan view (issue 20): a restricted issue's page image and its OCR'd text (404 to whoever
+        # may not see it; these issues are text, so 404 to all: tests/test_scan_view.py reads a scan)
+        "scan.page": [f"/bulletin/{b}/scan?page=1&hl=鲲鹏隧道" for b in secret_ids],
+        "scan.image": [f"/bulletin/{b}/scan/1.png" for b in secret_ids],
         "images.image": [f"/bulletin/{b}/image?src=images/1.png" for b in secret_ids],
         "exports.export": [f"/api/export?q={q}&format={f}" for q in ("鲲鹏隧道", "志愿服务", "琥珀山庄")
                            for f in ("csv", "xlsx", "docx")],

@@ -148,7 +148,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
-    from webui import access_admin, api, audit, auth, edit, exports, images, original, upload, views
+    from webui import access_admin, api, audit, auth, edit, exports, images, original, scan, upload, views
 
     auth.init_auth(app)  # sign-in, sessions, CSRF (issue 21; off by default)
     audit.init_audit(app)
@@ -160,6 +160,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(exports.bp)
     app.register_blueprint(original.bp)
     app.register_blueprint(images.bp)
+    app.register_blueprint(scan.bp)
     register_errors(app)
     app.after_request(security_headers)
     app.jinja_env.globals.update(issue_label=issue_label, chinese_date=chinese_date)  # archive.labels
