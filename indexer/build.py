@@ -214,7 +214,7 @@ class _Work:
                     continue  # rejected (by `decide` too)
                 # another original of an issue claimed already is written too: `decide` keeps the
                 # preferred one (indexer.originals) and marks the others' articles deleted
-                send("original", originals.Candidate(relpath, b.format, fingerprint(b)))
+                send("original", originals.Candidate(relpath, b.format, fingerprint(b), b.id, originals.key_of(b)))
                 if b.scan:  # the OCR's line boxes, for the scan view (by content hash)
                     scanboxes.write(gen, sha, b.scan)
                 self.owner[b.id] = relpath
@@ -593,23 +593,31 @@ def build_index(
                 else:
                     by_issue.setdefault(bid, []).append(candidates[relpath])
             with ix.searcher() as s:
+                pinned: set[str] = set()
+                if any(not c.keyed for files in by_issue.values() for c in files):  # known by name only
+                    held = {b: c for b, c in originals.unkeyed_issues(s).items() if owner.get(b) == c.relpath}
+                    by_issue, pinned = originals.regroup(by_issue, held)
                 for bid, files in sorted(by_issue.items()):
                     holder = originals.indexed_candidate(s, bid) if bid in owner else None
                     if holder is not None and holder.relpath != owner[bid]:
                         holder = None
-                    choice = originals.choose(files, holder)
+                    choice = originals.choose(files, holder, bid in pinned)
                     for relpath, why in choice.rejected:
                         report.rejected.append(Rejected(relpath, why))
-                    if choice.indexed is not None and choice.indexed != owner.get(bid):
+                    if choice.indexed is None:
+                        continue
+                    # the issue id of the file indexed (the group's, unless joined by its text alone)
+                    key = bid if holder is not None and choice.indexed == holder.relpath else \
+                        next(c.bid for c in files if c.relpath == choice.indexed)
+                    if choice.indexed != owner.get(key):
                         decided.add(choice.indexed)
                     if choice.demoted is not None:
                         demoted.add(choice.demoted)
-                    if choice.indexed is not None:
-                        owner[bid] = choice.indexed
+                    owner[key] = choice.indexed
                     for c in choice.alternates + ([holder] if choice.demoted and holder else []):
                         if c.relpath == choice.indexed:
                             continue
-                        alternates[c.relpath] = {"sha": current[c.relpath], "bid": bid, "format": c.format}
+                        alternates[c.relpath] = {"sha": current[c.relpath], "bid": key, "format": c.format}
                         report.originals.append((c.relpath, choice.indexed or ""))
             return set(decided)
 

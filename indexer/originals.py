@@ -61,11 +61,15 @@ def of_issue(gen: Path | None, bid: str) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class Candidate:
-    """One file of an issue: its corpus name, format and text fingerprint."""
+    """One file of an issue: its corpus name, format and text fingerprint; its issue id, and
+    whether that id comes from what the file says (series + number, 发文字号 or date) or, when
+    it says none of them, from its name (`keyed` False: then only its text can tell its issue)."""
 
     relpath: str
     format: str
     sketch: Sketch
+    bid: str = ""
+    keyed: bool = True
 
 
 @dataclass
@@ -78,9 +82,10 @@ class Choice:
     demoted: str | None = None  # the file indexed before, now an other original
 
 
-def choose(files: list[Candidate], holder: Candidate | None) -> Choice:
+def choose(files: list[Candidate], holder: Candidate | None, pinned: bool = False) -> Choice:
     """Decide the files of one issue id: `files` parsed in this run, `holder` the file
-    indexed already (unchanged, not among `files`)."""
+    indexed already (unchanged, not among `files`). `pinned`: the holder stays indexed
+    whatever its rank (the files came to it by their text alone, under other ids)."""
     files = sorted(files, key=lambda c: rank(c.format, c.relpath))
     ref = holder or (files[0] if files else None)
     out = Choice()
@@ -99,11 +104,55 @@ def choose(files: list[Candidate], holder: Candidate | None) -> Choice:
             out.rejected.append((c.relpath, f"the same issue is already archived from {twin.relpath}"))
         else:
             same.append(c)
-    same.sort(key=lambda c: rank(c.format, c.relpath))
+    same.sort(key=lambda c: (not (pinned and c is holder), rank(c.format, c.relpath)))
     out.indexed = same[0].relpath
     out.alternates = same[1:]
     if holder is not None and out.indexed != holder.relpath:
         out.demoted = holder.relpath
+    return out
+
+
+def key_of(b: Any) -> bool:
+    """Whether a Bulletin's id comes from what it says (archive.model.make_bulletin_id), not its name."""
+    return (b.serial is not None and b.issue is None) or (b.year is not None and b.issue is not None) \
+        or b.date is not None
+
+
+def regroup(by_issue: dict[str, list[Candidate]], indexed: dict[str, Candidate]) -> tuple[dict[str, list[Candidate]], set[str]]:
+    """Files whose id came from their name (`keyed` False) joined to the issue their text is:
+    an indexed issue in `indexed` (bid → its indexed file; it stays indexed: the returned
+    `pinned` ids), or another such file of this run. Returns the groups and the pinned ids."""
+    out: dict[str, list[Candidate]] = {}
+    pinned: set[str] = set()
+    for bid, files in sorted(by_issue.items()):
+        if all(c.keyed for c in files):
+            out.setdefault(bid, []).extend(files)
+            continue
+        ref = min(files, key=lambda c: rank(c.format, c.relpath))
+        match = next((b for b, held in sorted(indexed.items())
+                      if b != bid and held.format != ref.format and same_issue(ref.sketch, held.sketch)), None)
+        if match is not None:
+            pinned.add(match)
+            out.setdefault(match, []).extend(files)
+            continue
+        match = next((b for b, group in out.items() if any(not c.keyed for c in group)
+                      and all(c.format != ref.format for c in group)
+                      and same_issue(ref.sketch, min(group, key=lambda c: rank(c.format, c.relpath)).sketch)), None)
+        out.setdefault(match or bid, []).extend(files)
+    return out, pinned
+
+
+def unkeyed_issues(searcher: Searcher) -> dict[str, Candidate]:
+    """The indexed issues that carry no number and no date (bid → their indexed file), with
+    their fingerprints: what a file known only by its name may turn out to be."""
+    from indexer.columns import build_snapshot
+
+    out: dict[str, Candidate] = {}
+    for bid, info in build_snapshot(searcher).issues.items():
+        if info.get("issue") is None and not info.get("date"):
+            held = indexed_candidate(searcher, bid)
+            if held is not None:
+                out[bid] = held
     return out
 
 
@@ -116,4 +165,5 @@ def indexed_candidate(searcher: Searcher, bid: str) -> Candidate | None:
     stored.sort(key=lambda s: s.get("order") or 0)
     relpath = (stored[0].get("source") or "").rpartition("\t")[0]
     fmt = (stored[0].get("meta") or {}).get("format") or ""
-    return Candidate(relpath, fmt, fingerprint_text(t for s in stored for t in (s.get("title") or "", s.get("text") or "")))
+    return Candidate(relpath, fmt, fingerprint_text(t for s in stored for t in (s.get("title") or "", s.get("text") or "")),
+                     bid)

@@ -98,25 +98,34 @@ def add_files(
                 else:
                     by_issue.setdefault(bid, []).append(candidates[relpath])
             with ix.searcher() as s:
+                pinned: set[str] = set()
+                if any(not c.keyed for files in by_issue.values() for c in files):  # known by name only
+                    mine = {c.relpath for files in by_issue.values() for c in files}
+                    held = {b: c for b, c in originals.unkeyed_issues(s).items() if c.relpath not in mine}
+                    by_issue, pinned = originals.regroup(by_issue, held)
                 for bid, files in sorted(by_issue.items()):
                     holder = originals.indexed_candidate(s, bid)
                     if holder is not None and holder.relpath in {c.relpath for c in files}:
                         holder = None  # the file itself, indexed from older bytes
-                    choice = originals.choose(files, holder)
+                    choice = originals.choose(files, holder, bid in pinned)
                     for relpath, why in choice.rejected:
                         report.rejected.append(Rejected(relpath, why))
-                    if choice.indexed is not None and (holder is None or choice.indexed != holder.relpath):
+                    if choice.indexed is None:
+                        continue
+                    key = bid if holder is not None and choice.indexed == holder.relpath else \
+                        next(c.bid for c in files if c.relpath == choice.indexed)
+                    if holder is None or choice.indexed != holder.relpath:
                         accepted.add(choice.indexed)
                         alternates.pop(choice.indexed, None)
                     if choice.demoted is not None and holder is not None:
-                        keys = {s.stored_fields(d)["source"] for d in s.docs_for_query(wq.Term("bulletin_id", bid))}
-                        for key in keys:
-                            demoted[key] = choice.demoted
+                        sources = {s.stored_fields(d)["source"] for d in s.docs_for_query(wq.Term("bulletin_id", bid))}
+                        for source in sources:
+                            demoted[source] = choice.demoted
                     for c in choice.alternates + ([holder] if choice.demoted and holder else []):
                         if c.relpath == choice.indexed:
                             continue
                         sha = dict(files_sha).get(c.relpath) or file_sha256(corpus / c.relpath)
-                        alternates[c.relpath] = {"sha": sha, "bid": bid, "format": c.format}
+                        alternates[c.relpath] = {"sha": sha, "bid": key, "format": c.format}
                         report.originals.append((c.relpath, choice.indexed or ""))
             return accepted
 

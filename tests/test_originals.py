@@ -163,3 +163,32 @@ def test_a_second_copy_in_the_same_format_is_still_a_duplicate(tmp_path: Path) -
     (corpus / "b.txt").write_text(docgen.SEED.read_text("utf-8") + "\n", "utf-8")
     r = build_index(corpus, index)
     assert [x.path for x in r.rejected] == ["b.txt"] and "a.txt" in r.rejected[0].reason
+
+
+@needs_soffice
+def test_an_issue_known_by_no_number_or_date_is_matched_by_its_text(tmp_path: Path) -> None:
+    """A 简报 page with no issue number and no date gets its id from its file name, so its Word
+    file and its PDF have two ids (bench/originals.py: `headerless`); their text makes them
+    one issue with two originals, whether they come in one run or one `add` after the other."""
+    folder = tmp_path / "made"
+    folder.mkdir()
+    docx = docgen.write_docx((docgen.FIXTURES / "headerless.txt").read_text("utf-8"), folder / "headerless.docx")
+    pdf = docgen.convert(docx, "pdf", folder)
+    assert parse_within_budget(docx).id != parse_within_budget(pdf).id
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    shutil.copy(docx, corpus / "b.docx")
+    shutil.copy(pdf, corpus / "a.pdf")
+    r = build_index(corpus, index)
+    assert not r.rejected and r.originals == [("a.pdf", "b.docx")]
+    # one after the other, PDF first: `add` joins the Word file to the issue the PDF holds
+    corpus2, index2 = tmp_path / "corpus2", tmp_path / "index2"
+    code, out = add(corpus2, index2, pdf)
+    assert code == 0, out
+    code, out = add(corpus2, index2, docx)
+    assert code == 0 and "rejected " not in out and "另一份原件" in out, out
+    h = IndexHandle(index2)
+    issues = {f["bulletin_id"] for f in h.searcher().all_stored_fields()}
+    h.close()
+    assert len(issues) == 1
+    assert [v["bid"] for v in originals.load(current_dir(index2)).values()] == list(issues)
