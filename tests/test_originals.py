@@ -192,3 +192,39 @@ def test_an_issue_known_by_no_number_or_date_is_matched_by_its_text(tmp_path: Pa
     h.close()
     assert len(issues) == 1
     assert [v["bid"] for v in originals.load(current_dir(index2)).values()] == list(issues)
+
+
+def _other_text_of_the_seed_issue(folder: Path) -> Path:
+    """A .docx that claims the seed's issue (series, 第11期, date) with other articles."""
+    head = "\n\n".join(docgen.SEED.read_text("utf-8").split("\n\n")[:6])  # up to the date
+    body = "\n\n".join(f"南京市:第{k}篇完全不同的文章\n\n南京市组织志愿者开展第{k}次文明交通劝导,共{k * 7}人参加。"
+                       for k in range(1, 4))
+    return docgen.write_docx(head + "\n\n【工作交流】\n\n" + body + "\n", folder / "other.docx")
+
+
+def test_an_upload_the_index_rejects_leaves_the_corpus_as_it_was(tmp_path: Path) -> None:
+    """The upload page's 入库 is `bulletins add`: a file the index rejects (another text for an
+    archived issue) is taken out of the corpus again (before: it stayed there)."""
+    import io
+    import re
+
+    from tests.test_access_upload import _client, _csrf
+    from webui import create_app
+    from webui.access_store import AccessStore
+    from webui.auth_passwords import hash_password
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    assert add(corpus, index, docgen.SEED)[0] == 0
+    before = listing(corpus)
+    AccessStore(tmp_path / "instance").add_user("editor", hash_password("editor-password"), "编辑")
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index), "CORPUS_DIR": str(corpus), "ACCOUNTS": True,
+                      "ACCESS_DIR": str(tmp_path / "instance")})
+    client = _client(app, "editor")
+    other = _other_text_of_the_seed_issue(tmp_path)
+    page = client.post("/upload", data={"csrf_token": _csrf(client.get("/upload").get_data(as_text=True)),
+                                        "files": [(io.BytesIO(other.read_bytes()), "other.docx")]},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    batch = re.search(r'name="batch" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    done = client.post("/upload/confirm", data={"csrf_token": _csrf(page), "batch": batch, "action": "add"})
+    assert "未入库" in done.get_data(as_text=True) and "different text" in done.get_data(as_text=True)
+    assert listing(corpus) == before
