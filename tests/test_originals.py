@@ -117,6 +117,8 @@ def test_bulletin_page_offers_both_originals(pair: dict[str, Path], tmp_path: Pa
         assert pdf.status_code == 200 and pdf.data == pair["pdf"].read_bytes()
         assert pdf.mimetype == "application/pdf"
     assert client.get(f"/bulletin/{bid}/original/2").status_code == 404
+    api = client.get(f"/api/bulletins/{bid}").get_json()["originals"]
+    assert [(o["name"], o["indexed"]) for o in api] == [("Word", True), ("PDF", False)]
 
 
 @needs_soffice
