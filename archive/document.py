@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = ["Document", "Paragraph", "ParagraphKind"]
 
@@ -58,6 +58,8 @@ class Document:
     # Per page, the mean OCR confidence in [0, 1] when the text came from OCR; else ().
     ocr: tuple[float, ...] = ()
     warnings: tuple[str, ...] = ()
+    # Per OCR'd page, where each recognised line is on it (archive.scanpages.ScanPage); else ().
+    scan: tuple[Any, ...] = ()
 
     @property
     def text(self) -> str:

@@ -118,6 +118,8 @@ class Bulletin:
     print_org: str | None = None  # 印发机关
     print_date: dt.date | None = None  # 印发日期
     topic: str | None = None  # 主题分类, where the source gives it (a saved gov.cn page's table)
+    # per OCR'd page, where each recognised line is (archive.scanpages.ScanPage): the scan view's boxes
+    scan: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def label(self) -> str:

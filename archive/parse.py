@@ -65,6 +65,8 @@ def parse_document(doc: Document) -> Bulletin:
         b = _with_figures(b, doc.source)
     if doc.warnings:
         b = dataclasses.replace(b, warnings=(*doc.warnings, *b.warnings))
+    if doc.scan:  # the OCR's line boxes, for the scan view (issue 20)
+        b = dataclasses.replace(b, scan=doc.scan)
     return b
 
 

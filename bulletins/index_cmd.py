@@ -8,7 +8,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,7 +20,8 @@ if TYPE_CHECKING:  # the build module (and Whoosh's writer) load only when index
     from indexer.build import IndexReport
 
 
-def _print_report(report: IndexReport, seconds: float, as_json: bool) -> None:
+def _print_report(report: IndexReport, seconds: float, as_json: bool, per_file: bool = True) -> None:
+    """The run's summary line; with `per_file`, a line per other original and per rejected file too."""
     d = report.to_dict()
     if as_json:
         click.echo(json.dumps({**d, "seconds": round(seconds, 3)}, ensure_ascii=False))
@@ -36,7 +37,10 @@ def _print_report(report: IndexReport, seconds: float, as_json: bool) -> None:
     )
     for w in d["warnings"]:
         click.echo(_("warning: {warning}").format(warning=w), err=True)
-    for r in d["rejected"]:
+    for o in d["originals"] if per_file else ():
+        click.echo(_("{path}: another original of the issue of {indexed} (one issue, two originals; "
+                     "searched by the text of {indexed})").format(path=o["path"], indexed=o["indexed"]), err=True)
+    for r in d["rejected"] if per_file else ():
         click.echo(_("rejected {path}: {reason}").format(path=r["path"], reason=r["reason"]), err=True)
 
 
@@ -50,6 +54,7 @@ def use_reader_cache(index: Path) -> None:
 def _run(
     corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, as_json: bool,
     allow_removal: bool = False, added: list[str] | None = None, workers: str | None = None,
+    report_out: list[IndexReport] | None = None,
 ) -> int:
     """A full run, or with `added` (names `add` placed in the corpus) just those files
     (indexer.update), falling back to a full run where that path cannot be taken. With
@@ -98,7 +103,9 @@ def _run(
             _("cannot write {where} ({error}): {hint} and run again; the served index is unchanged").format(
                 where=where, error=ex.strerror or ex, hint=hint)
         ) from None
-    _print_report(report, time.perf_counter() - t0, as_json)
+    _print_report(report, time.perf_counter() - t0, as_json, per_file=report_out is None)
+    if report_out is not None:  # the caller says what became of each rejected file
+        report_out.append(report)
     _send_digests(index)
     return 1 if report.rejected else 0
 
@@ -201,6 +208,10 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, worke
         except BulletinError as ex:
             click.echo(_("rejected {path}: {reason}").format(path=path, reason=ex.reason), err=True)
             failed = True
+    # Each file is placed, then indexed; its verdict is printed once, after the index has
+    # decided (another original of an archived issue, or a conflict with it). A file the
+    # index rejects is taken out of the corpus again: the corpus is left as it was.
+    verdicts: list[tuple[Path, Any, Any]] = []  # (the file given, Placed, its Bulletin)
     for path, b in checked:
         try:
             placed = place_in_corpus(path, b, corpus)
@@ -211,12 +222,33 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, worke
         if placed.status == "conflict":
             click.echo(_("rejected {path}: {reason}").format(path=path, reason=placed.reason), err=True)
             failed = True
-        elif placed.status == "same":
-            click.echo(_("{path}: already in the corpus as {name}").format(path=path, name=placed.dest.name), err=True)
-            placed_names.append(placed.dest.name)
         else:
-            click.echo(_("{path} → {dest} ({label}, {n} articles)").format(
-                path=path, dest=placed.dest, label=b.label, n=len(b.articles)), err=True)
             placed_names.append(placed.dest.name)
-    code = _run(corpus, index, False, None, 600.0, as_json, added=placed_names)
+            verdicts.append((path, placed, b))
+    reports: list[Any] = []
+    code = _run(corpus, index, False, None, 600.0, as_json, added=placed_names, report_out=reports)
+    report = reports[0] if reports else None
+    rejected = {r.path: r.reason for r in report.rejected} if report is not None else {}
+    others = dict(report.originals) if report is not None else {}
+    for path, placed, b in verdicts:
+        name = placed.dest.name
+        if name in rejected:
+            if placed.status == "added":
+                placed.dest.unlink(missing_ok=True)
+            click.echo(_("rejected {path}: {reason}; not placed in the corpus").format(
+                path=path, reason=rejected.pop(name)), err=True)
+        elif name in others:
+            click.echo(_("{path} → {dest}: another original of {label} (one issue, two originals; "
+                         "searched by the text of {indexed})").format(
+                path=path, dest=placed.dest, label=b.label, indexed=others[name]), err=True)
+        elif placed.status == "same":
+            click.echo(_("{path}: already in the corpus as {name}").format(path=path, name=name), err=True)
+        else:
+            also = [o for o, indexed in others.items() if indexed == name]
+            click.echo(_("{path} → {dest} ({label}, {n} articles)").format(
+                path=path, dest=placed.dest, label=b.label, n=len(b.articles))
+                + (_("; {others}: another original of this issue (one issue, two originals; "
+                     "searched by this file's text)").format(others=", ".join(also)) if also else ""), err=True)
+    for relpath, reason in rejected.items():  # files of the corpus the run read besides these
+        click.echo(_("rejected {path}: {reason}").format(path=relpath, reason=reason), err=True)
     sys.exit(1 if failed or code else 0)

@@ -30,7 +30,8 @@ from archive.corpus import file_sha256, readable_name, scan_corpus
 from archive.errors import BulletinError
 from archive.model import Bulletin
 from archive.readers.budget import parse_within_budget
-from indexer import fastwrite, integrity, lexicon, segcols, store, sufarray
+from archive.originals import fingerprint
+from indexer import fastwrite, integrity, lexicon, originals, scanboxes, segcols, store, sufarray
 from indexer.documents import IndexDoc, article_doc, source_key
 
 # Characters of marked text (about the articles' text) a process holds before
@@ -72,6 +73,8 @@ class IndexReport:
     rebuilt: bool = False
     warnings: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)  # files re-made from the corpus: their segment was damaged
+    # (another original, the original indexed) of issues held in several files (Word and PDF)
+    originals: list[tuple[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -84,6 +87,7 @@ class IndexReport:
             "rebuilt": self.rebuilt,
             "warnings": self.warnings,
             "repaired": len(self.repaired),
+            "originals": [{"path": a, "indexed": b} for a, b in self.originals],
         }
 
 
@@ -205,9 +209,14 @@ class _Work:
             for relpath, sha in self.files:
                 b, parsed = self._parse(relpath)
                 send("parsed", parsed)
-                if b is None or self.owner.get(b.id, relpath) != relpath:
+                if b is None:
                     send("progress", (1, 0))
                     continue  # rejected (by `decide` too)
+                # another original of an issue claimed already is written too: `decide` keeps the
+                # preferred one (indexer.originals) and marks the others' articles deleted
+                send("original", originals.Candidate(relpath, b.format, fingerprint(b), b.id, originals.key_of(b)))
+                if b.scan:  # the OCR's line boxes, for the scan view (by content hash)
+                    scanboxes.write(gen, sha, b.scan)
                 self.owner[b.id] = relpath
                 src = source_key(relpath, sha)
                 first = seg.docs
@@ -297,9 +306,11 @@ def _process(
     procs: int,
     show_progress: bool,
     lines: Callable[[str], None] | None = None,
+    candidates: dict[str, originals.Candidate] | None = None,
 ) -> list[Any]:
     """Read, parse and write `files` in `procs` processes; returns the new segments,
-    with the articles of files `decide` rejects marked deleted."""
+    with the articles of files `decide` rejects marked deleted. Each file parsed is put in
+    `candidates` (its format and fingerprint: indexer.originals) before `decide` is called."""
     nbytes = sum(sizes[r] for r, _ in files)
     inprocess = procs <= 1 or nbytes < INPROCESS_BYTES or len(files) < 4
     chunks = [files] if inprocess else _split(files, sizes, procs)
@@ -313,6 +324,9 @@ def _process(
     def take(kind: str, payload: Any) -> None:
         if kind == "parsed":
             parsed.append(payload)
+        elif kind == "original":
+            if candidates is not None:
+                candidates[payload.relpath] = payload
         elif kind == "progress":
             bar.update(*payload)
         elif kind == "segment":
@@ -558,25 +572,54 @@ def build_index(
         else:
             gen = Path(ix.storage.folder)
             _remove_scratch(gen)
-        todo = sorted((r, sha) for r, sha in current.items() if old.get(r, ("",))[0] != sha)
-        report.unchanged = len(current) - len(todo)
-        gone = dropped if not fresh else []
         # Unchanged files keep their issue ids; a new file may not claim one of them.
         owner = {bid: r for r, (sha, bid) in old.items() if current.get(r) == sha}
+        # Other originals of an issue (indexer.originals) whose bytes and indexed original are
+        # unchanged stay as they are; the others are read and decided again.
+        alternates = {r: v for r, v in (originals.load(gen) if not fresh else {}).items()
+                      if current.get(r) == v.get("sha") and owner.get(v.get("bid", "")) is not None}
+        todo = sorted((r, sha) for r, sha in current.items() if old.get(r, ("",))[0] != sha and r not in alternates)
+        report.unchanged = len(current) - len(todo)
+        gone = dropped if not fresh else []
+        candidates: dict[str, originals.Candidate] = {}
+        decided: set[str] = set()
+        demoted: set[str] = set()
 
         def decide(parsed: list[Parsed]) -> set[str]:
-            accepted: set[str] = set()
+            by_issue: dict[str, list[originals.Candidate]] = {}
             for relpath, bid, reason in sorted(parsed):
-                if reason is not None:
-                    report.rejected.append(Rejected(relpath, reason))
-                elif bid in owner and owner[bid] != relpath:
-                    report.rejected.append(
-                        Rejected(relpath, f"the same issue is already archived from {owner[bid]}")
-                    )
+                if reason is not None or bid is None:
+                    report.rejected.append(Rejected(relpath, reason or "unreadable"))
                 else:
-                    owner[bid] = relpath  # type: ignore[index]
-                    accepted.add(relpath)
-            return accepted
+                    by_issue.setdefault(bid, []).append(candidates[relpath])
+            with ix.searcher() as s:
+                pinned: set[str] = set()
+                if any(not c.keyed for files in by_issue.values() for c in files):  # known by name only
+                    held = {b: c for b, c in originals.unkeyed_issues(s).items() if owner.get(b) == c.relpath}
+                    by_issue, pinned = originals.regroup(by_issue, held)
+                for bid, files in sorted(by_issue.items()):
+                    holder = originals.indexed_candidate(s, bid) if bid in owner else None
+                    if holder is not None and holder.relpath != owner[bid]:
+                        holder = None
+                    choice = originals.choose(files, holder, bid in pinned)
+                    for relpath, why in choice.rejected:
+                        report.rejected.append(Rejected(relpath, why))
+                    if choice.indexed is None:
+                        continue
+                    # the issue id of the file indexed (the group's, unless joined by its text alone)
+                    key = bid if holder is not None and choice.indexed == holder.relpath else \
+                        next(c.bid for c in files if c.relpath == choice.indexed)
+                    if choice.indexed != owner.get(key):
+                        decided.add(choice.indexed)
+                    if choice.demoted is not None:
+                        demoted.add(choice.demoted)
+                    owner[key] = choice.indexed
+                    for c in choice.alternates + ([holder] if choice.demoted and holder else []):
+                        if c.relpath == choice.indexed:
+                            continue
+                        alternates[c.relpath] = {"sha": current[c.relpath], "bid": key, "format": c.format}
+                        report.originals.append((c.relpath, choice.indexed or ""))
+            return set(decided)
 
         early: dict[str, str] = {}
         if pre_read is not None and todo:
@@ -590,13 +633,17 @@ def build_index(
         try:
             segments = _process(scan.files, [t for t in todo if t[0] not in early], sizes, str(gen), dict(owner),
                                 lambda parsed: decide(parsed + [(r, None, why) for r, why in early.items()]),
-                                procs, show_progress, progress_lines)
-            accepted = {r for r, _ in todo} - {x.path for x in report.rejected}
+                                procs, show_progress, progress_lines, candidates)
+            accepted = set(decided)
             for relpath in gone:
                 writer.delete_by_term("source", source_key(relpath, old[relpath][0]))
             for relpath, _sha in todo:
-                if relpath in accepted and relpath in old:
+                # an older version of a file now indexed, or of one that is now another original
+                if (relpath in accepted or relpath in alternates) and relpath in old:
                     writer.delete_by_term("source", source_key(relpath, old[relpath][0]))
+            for relpath in demoted:  # indexed before, now another original of its issue
+                writer.delete_by_term("source", source_key(relpath, old[relpath][0]))
+            originals.save(gen, {r: v for r, v in alternates.items() if r in current})
             fastwrite.commit(writer, segments, on_merged=lambda seg, src: _merge_nets(gen, seg, src))
         except BaseException:
             try:

@@ -18,6 +18,7 @@ from whoosh.searching import Searcher
 
 from archive.labels import iso_from_yyyymmdd
 from indexer.columns import Snapshot, build_snapshot
+from indexer import originals, store
 from indexer.store import IndexHandle
 
 
@@ -33,11 +34,17 @@ def _sources(searcher: Searcher, snap: Snapshot, allowed: np.ndarray | None = No
     return out
 
 
-def build_report(searcher: Searcher, allowed_docs: np.ndarray | None = None) -> dict[str, Any]:
+def build_report(searcher: Searcher, allowed_docs: np.ndarray | None = None,
+                 alternates: originals.Alternates | None = None) -> dict[str, Any]:
     """The report dict (see the module doc); JSON-ready. With `allowed_docs` (issue 21)
-    only the issues holding one of those documents are reported."""
+    only the issues holding one of those documents are reported. `alternates`: the other
+    originals of indexed issues (indexer.originals), listed among the issue's files, so an
+    issue held as Word and as PDF counts as a duplicate (`originals` in its entry)."""
     snap = build_snapshot(searcher)
     sources = _sources(searcher, snap, allowed_docs)
+    others: dict[str, list[str]] = defaultdict(list)
+    for relpath, v in sorted((alternates or {}).items()):
+        others[v.get("bid", "")].append(relpath)
     by_year: dict[str, dict[int | None, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     flagged: list[dict[str, Any]] = []
     for bid, info in snap.issues.items():
@@ -54,7 +61,7 @@ def build_report(searcher: Searcher, allowed_docs: np.ndarray | None = None) -> 
             "issue": info["issue"],
             "date": iso_from_yyyymmdd(info["date"]),
             "label": info["label"],
-            "files": sorted(files),
+            "files": sorted(files) + (others.get(bid, []) if files else []),
             "warnings": warnings,
         }
         year = info["year"] or (info["date"] // 10000 if info["date"] else None)
@@ -72,7 +79,9 @@ def build_report(searcher: Searcher, allowed_docs: np.ndarray | None = None) -> 
             numbers = sorted({i["issue"] for i in issues if i["issue"] is not None})
             missing = [n for n in range(numbers[0], numbers[-1] + 1) if n not in set(numbers)] if numbers else []
             duplicates = [
-                {"issue": i["issue"], "id": i["id"], "label": i["label"], "files": i["files"]}
+                {"issue": i["issue"], "id": i["id"], "label": i["label"], "files": i["files"],
+                 # the same issue in several formats (Word and PDF): one issue, several originals
+                 "originals": [f for f in i["files"] if f in (alternates or {})]}
                 for i in issues if len(i["files"]) > 1
             ]
             backwards: list[dict[str, Any]] = []
@@ -129,6 +138,7 @@ def series_report(handle: IndexHandle, allowed_docs: np.ndarray | None = None) -
     first, so a thread that last looked before `bulletins add` never answers from the version
     it opened then."""
     searcher = handle.searcher()
+    alternates = originals.load(store.current_dir(handle.root))
     if allowed_docs is not None:
-        return build_report(searcher, allowed_docs)
-    return handle.shared("series-report", build_report)
+        return build_report(searcher, allowed_docs, alternates)
+    return handle.shared("series-report", lambda s: build_report(s, None, alternates))

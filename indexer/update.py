@@ -25,7 +25,7 @@ from pathlib import Path
 from whoosh import query as wq
 
 from archive.corpus import NOT_BULLETINS, file_sha256, safe_relpath
-from indexer import fastwrite, store
+from indexer import fastwrite, originals, store
 from indexer.build import IndexReport, Rejected, _process, _remove_scratch
 from indexer.columns import build_snapshot
 from indexer.documents import source_key, source_path
@@ -64,12 +64,16 @@ def add_files(
         _remove_scratch(gen)
         report = IndexReport()
         files = sorted({r: file_sha256(corpus / r) for r in relpaths}.items())
+        files_sha = files
         with ix.searcher() as s:
             issues = len(build_snapshot(s).issues)
             # what the index holds of these names already: the same bytes (nothing to do) or older ones
             old: dict[str, list[str]] = {}
             todo = []
+            known = originals.load(gen)
             for relpath, sha in files:
+                if known.get(relpath, {}).get("sha") == sha and not refresh:
+                    continue  # another original of an indexed issue already
                 keys = [s.stored_fields(d)["source"] for d in s.docs_for_query(wq.Prefix("source", f"{relpath}\t"))]
                 keys = [k for k in dict.fromkeys(keys) if source_path({"source": k}) == relpath]
                 if source_key(relpath, sha) in keys and not refresh:
@@ -78,27 +82,51 @@ def add_files(
                 todo.append((relpath, sha))
             paths = {r: corpus / r for r, _sha in todo}
         accepted: set[str] = set()
+        candidates: dict[str, originals.Candidate] = {}
+        alternates = originals.load(gen)
+        demoted: dict[str, str] = {}  # relpath → its source key: indexed before, now another original
 
         def decide(parsed: list[tuple[str, str | None, str | None]]) -> set[str]:
-            """Accept a file unless it failed or its issue is archived from another file
-            (a file written and then rejected here has its articles marked deleted)."""
-            claimed: dict[str, str] = {}
+            """Accept a file unless it failed, or its issue is archived from another file: then
+            it is another original of that issue (indexer.originals), the preferred one indexed,
+            or rejected when its text differs (a file written and then not accepted here has its
+            articles marked deleted)."""
+            by_issue: dict[str, list[originals.Candidate]] = {}
+            for relpath, bid, reason in sorted(parsed):
+                if reason is not None or bid is None:
+                    report.rejected.append(Rejected(relpath, reason or "unreadable"))
+                else:
+                    by_issue.setdefault(bid, []).append(candidates[relpath])
             with ix.searcher() as s:
-                for relpath, bid, reason in sorted(parsed):
-                    if reason is not None:
-                        report.rejected.append(Rejected(relpath, reason))
+                pinned: set[str] = set()
+                if any(not c.keyed for files in by_issue.values() for c in files):  # known by name only
+                    mine = {c.relpath for files in by_issue.values() for c in files}
+                    held = {b: c for b, c in originals.unkeyed_issues(s).items() if c.relpath not in mine}
+                    by_issue, pinned = originals.regroup(by_issue, held)
+                for bid, files in sorted(by_issue.items()):
+                    holder = originals.indexed_candidate(s, bid)
+                    if holder is not None and holder.relpath in {c.relpath for c in files}:
+                        holder = None  # the file itself, indexed from older bytes
+                    choice = originals.choose(files, holder, bid in pinned)
+                    for relpath, why in choice.rejected:
+                        report.rejected.append(Rejected(relpath, why))
+                    if choice.indexed is None:
                         continue
-                    holder = claimed.get(bid) if bid is not None else None
-                    if bid is not None and holder is None:
-                        others = sorted({source_path(s.stored_fields(d))
-                                         for d in s.docs_for_query(wq.Term("bulletin_id", bid))} - {relpath})
-                        holder = others[0] if others else None
-                    if holder is not None and holder != relpath:
-                        report.rejected.append(Rejected(relpath, f"the same issue is already archived from {holder}"))
-                    else:
-                        if bid is not None:
-                            claimed[bid] = relpath
-                        accepted.add(relpath)
+                    key = bid if holder is not None and choice.indexed == holder.relpath else \
+                        next(c.bid for c in files if c.relpath == choice.indexed)
+                    if holder is None or choice.indexed != holder.relpath:
+                        accepted.add(choice.indexed)
+                        alternates.pop(choice.indexed, None)
+                    if choice.demoted is not None and holder is not None:
+                        sources = {s.stored_fields(d)["source"] for d in s.docs_for_query(wq.Term("bulletin_id", bid))}
+                        for source in sources:
+                            demoted[source] = choice.demoted
+                    for c in choice.alternates + ([holder] if choice.demoted and holder else []):
+                        if c.relpath == choice.indexed:
+                            continue
+                        sha = dict(files_sha).get(c.relpath) or file_sha256(corpus / c.relpath)
+                        alternates[c.relpath] = {"sha": sha, "bid": key, "format": c.format}
+                        report.originals.append((c.relpath, choice.indexed or ""))
             return accepted
 
         report.unchanged = issues
@@ -107,12 +135,15 @@ def add_files(
             try:
                 # build.py's own writing of segments, in this process (one file: one small segment)
                 sizes = {r: paths[r].stat().st_size for r, _sha in todo}
-                segments = _process(paths, todo, sizes, str(gen), {}, decide, 1, False)
-                if not accepted:  # nothing to commit (the next commit removes the segment's files)
+                segments = _process(paths, todo, sizes, str(gen), {}, decide, 1, False, None, candidates)
+                if not accepted and not report.originals:  # nothing to commit (the next commit removes the segment's files)
                     raise _NothingToCommit
-                for relpath in accepted:
+                for relpath in set(accepted) | {a for a, _ in report.originals}:
                     for key in old.get(relpath, []):
                         writer.delete_by_term("source", key)
+                for key in demoted:
+                    writer.delete_by_term("source", key)
+                originals.save(gen, alternates)
                 fastwrite.commit(writer, segments, merge=False)
                 store.record_manifest(gen)
             except BaseException as ex:

@@ -118,6 +118,11 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         shutil.copy(SEED, corpus / SEED.name)
         for fname, text in files.items():
             (corpus / fname).write_text(text, encoding="utf-8")
+        if name == "A":  # the closed series' issue as Word too: one issue with two originals (issue 19)
+            from tests import docgen
+
+            twin = f"{SECRET_SERIES}-2023-第1期"
+            docgen.write_docx(files[f"{twin}.txt"], corpus / f"{twin}.docx")
         _index(corpus, base / f"index{name}")
         out[f"corpus{name}"] = corpus
     for fname in public_files():  # the secrets are found nowhere else
@@ -211,6 +216,12 @@ def probes(ids: dict[str, str], token: str | None) -> dict[str, list[str]]:
         "api.api_bulletin": [f"/api/bulletins/{b}" for b in bulletins],
         "web.series": ["/series"],
         "original.original": [f"/bulletin/{b}/original" for b in secret_ids],
+        # the other original (the closed series' issue as text beside its Word file)
+        "original.other": [f"/bulletin/{b}/original/1" for b in secret_ids],
+        # the scan view (issue 20): a restricted issue's page image and its OCR'd text (404 to whoever
+        # may not see it; these issues are text, so 404 to all: tests/test_scan_view.py reads a scan)
+        "scan.page": [f"/bulletin/{b}/scan?page=1&hl=鲲鹏隧道" for b in secret_ids],
+        "scan.image": [f"/bulletin/{b}/scan/1.png" for b in secret_ids],
         "images.image": [f"/bulletin/{b}/image?src=images/1.png" for b in secret_ids],
         "exports.export": [f"/api/export?q={q}&format={f}" for q in ("鲲鹏隧道", "志愿服务", "琥珀山庄")
                            for f in ("csv", "xlsx", "docx")],
@@ -248,7 +259,7 @@ def test_every_route_is_probed(worlds: dict[str, Any]) -> None:
 ROLES_DENIED = (None, "reader", "editor")
 # the endpoints whose probes show restricted material to whoever may read it (positive control)
 SHOWING = ("web.index", "api.api_search", "api.api_suggest", "web.bulletin", "api.api_bulletin", "web.series",
-           "original.original", "exports.export", "exports.feed")
+           "original.original", "original.other", "exports.export", "exports.feed")
 
 
 def excess(worlds: dict[str, Any], client: Any, url: str) -> list[str]:

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from archive.citation import citation
 from webui.data import article_url, bulletin_data, parse_or_400, search_data, suggest_data
+from webui.original import originals_list
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -49,5 +50,5 @@ def api_bulletin(bulletin_id: str) -> Response:
         url = article_url(bulletin_id, article["order"])
         linked = _with_urls(article)  # [citations] each linked document with its permanent URL
         articles.append({**article, **linked, "url": url, "citation": citation(data, article, url=url)})
-    return jsonify({**data, "articles": articles})
+    return jsonify({**data, "articles": articles, "originals": originals_list(data)})  # 原件：Word · PDF
 

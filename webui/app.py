@@ -148,7 +148,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
-    from webui import access_admin, api, audit, auth, edit, exports, images, original, subscribe, upload, views
+    from webui import access_admin, api, audit, auth, edit, exports, images, original, scan, subscribe, upload, views
 
     auth.init_auth(app)  # sign-in, sessions, CSRF (issue 21; off by default)
     audit.init_audit(app)
@@ -160,6 +160,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(exports.bp)
     app.register_blueprint(original.bp)
     app.register_blueprint(images.bp)
+    app.register_blueprint(scan.bp)
     subscribe.init_app(app)  # 订阅此检索: the feed explained, saved searches by e-mail (issue 20)
     register_errors(app)
     app.after_request(security_headers)

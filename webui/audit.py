@@ -147,7 +147,7 @@ def matches(rec: dict[str, Any], who: str = "", event: str = "", text: str = "",
 
 # endpoint -> event of the requests recorded after they are answered
 _EVENTS = {"web.index": "search", "api.api_search": "search", "web.bulletin": "view", "api.api_bulletin": "view",
-           "original.original": "download", "exports.export": "export", "exports.feed": "feed"}
+           "original.original": "download", "original.other": "download", "scan.page": "view", "exports.export": "export", "exports.feed": "feed"}
 
 
 def _after(response: Any) -> Any:

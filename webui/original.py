@@ -46,11 +46,48 @@ def send_corpus_file(path: Path, mimetype: str, **kwargs: Any) -> Response:
                      etag=f"{st.st_mtime_ns:x}-{st.st_size:x}", last_modified=st.st_mtime, **kwargs)
 
 
+def other_originals(bulletin_id: str) -> list[tuple[str, str]]:
+    """(relpath, format) of the bulletin's other originals (the same issue as PDF beside its
+    Word file: indexer.originals), in the order the page lists them."""
+    from indexer import originals, store
+    from webui.db import get_index
+
+    return originals.of_issue(store.current_dir(get_index().root), bulletin_id)
+
+
+def originals_list(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The page's 原件：Word · PDF — each original's format name and download URL, the one
+    whose text is indexed first."""
+    from archive.originals import format_name
+    from flask import url_for
+
+    out = [{"name": format_name(data.get("format")), "path": data.get("path"), "indexed": True,
+            "url": url_for("original.original", bulletin_id=data["id"])}]
+    for n, (relpath, fmt) in enumerate(other_originals(data["id"]), start=1):
+        out.append({"name": format_name(fmt), "path": relpath, "indexed": False,
+                    "url": url_for("original.other", bulletin_id=data["id"], n=n)})
+    return out
+
+
+@bp.get("/bulletin/<bulletin_id>/original/<int:n>")
+def other(bulletin_id: str, n: int) -> Response:
+    """The bulletin's `n`-th other original (the same issue in another format), as an attachment."""
+    data = bulletin_data(bulletin_id, whole=True)  # access (issue 21): as for its indexed original
+    others = other_originals(bulletin_id)
+    if not 1 <= n <= len(others):
+        abort(404, "这期简报没有这份原件。")
+    return _send(others[n - 1][0])
+
+
 @bp.get("/bulletin/<bulletin_id>/original")
 def original(bulletin_id: str) -> Response:
     """The one corpus file the bulletin was read from, as an attachment under its Chinese name."""
     data = bulletin_data(bulletin_id, whole=True)  # access (issue 21): the whole file, so the whole issue
-    relpath = data.get("path") or ""
+    return _send(data.get("path") or "")
+
+
+def _send(relpath: str) -> Response:
+    """The corpus file `relpath` as an attachment under its Chinese name (404 when it is gone)."""
     # (a file whose name on disk is not UTF-8 is found by the safe name it was indexed under)
     target = corpus_file(Path(current_app.config["CORPUS_DIR"]), relpath)
     if target is None:

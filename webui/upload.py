@@ -221,7 +221,8 @@ def add_staged(folder: Path, names: list[str]) -> list[dict[str, Any]]:
         if fixes and placed.status == "added":
             corrections.write(placed.dest, fixes)  # every later reading of the corpus file applies them
         entry = {"name": name, "ok": True, "label": b.label, "dest": placed.dest.name, "bulletin_id": b.id,
-                 "articles": len(b.articles), "corrections": fixes, "recipients": list(b.recipients)}
+                 "articles": len(b.articles), "corrections": fixes, "recipients": list(b.recipients),
+                 "placed": placed}
         placed_names[placed.dest.name] = entry
         results.append(entry)
     if placed_names:
@@ -240,6 +241,11 @@ def add_staged(folder: Path, names: list[str]) -> list[dict[str, Any]]:
             for dest, entry in placed_names.items():
                 if dest in rejected:
                     entry.update(ok=False, reason=rejected[dest])
+                    if entry["placed"].status == "added":  # a rejected file leaves the corpus as it was
+                        corrections.sidecar(entry["placed"].dest).unlink(missing_ok=True)
+                        entry["placed"].dest.unlink(missing_ok=True)
+    for entry in results:
+        entry.pop("placed", None)
     for entry in results:
         if entry["ok"] and entry.get("recipients"):  # offered to the administrator, never applied by itself
             entry["suggested_group"] = store().suggest_group(entry["recipients"], entry["bulletin_id"], entry["label"])

@@ -20,6 +20,7 @@ from indexer.params import (
 from indexer.search import SORTS
 from webui.auth import feed_token_args
 from webui.data import archive_empty, article_url, bulletin_data, related_data, search_data, series_data, suggest_data
+from webui.original import originals_list
 from webui.render import Budget, highlight_text, render_body, terms_regex
 from webui.timeline import render_timeline
 
@@ -233,6 +234,7 @@ def bulletin(bulletin_id: str) -> str:
         bulletin_url=bulletin_url,
         article_pages=article_pages if pages > 1 else [],
         cited_by_shown=CITED_BY_SHOWN,
+        originals=originals_list(data),
     )
 
 

@@ -98,7 +98,7 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS, use_cach
     doc = _read(data, name, fmt, limits)
     if expected is not None and expected != fmt and not (expected in ("doc", "wps") and fmt in ("doc", "wps")):
         doc = Document(name=doc.name, format=doc.format, paragraphs=doc.paragraphs, source=doc.source, meta=doc.meta,
-                       ocr=doc.ocr, warnings=(*doc.warnings, f"named {suffix} but read as {doc.format} (from its bytes)"))
+                       ocr=doc.ocr, scan=doc.scan, warnings=(*doc.warnings, f"named {suffix} but read as {doc.format} (from its bytes)"))
     if root is not None:
         cache.store(root, digest, doc)
     return doc

@@ -15,11 +15,12 @@ import tempfile
 from pathlib import Path
 
 from archive.document import Document, Paragraph
+from archive.scanpages import ScanPage
 
 __all__ = ["CACHE_ENV", "READER_VERSION", "cache_dir", "load", "store"]
 
 CACHE_ENV = "BULLETINS_CACHE"
-READER_VERSION = 1  # bump when any reader's output changes: old entries are then ignored
+READER_VERSION = 2  # (2: the OCR's line boxes, `scan`) bump when any reader's output changes: old entries are then ignored
 
 
 def cache_dir() -> Path | None:
@@ -45,7 +46,8 @@ def load(root: Path | None, digest: str, name: str) -> Document | None:
             Paragraph(**{**p, "cell": tuple(p["cell"]) if p.get("cell") is not None else None}) for p in raw["paragraphs"])
         return Document(name=name, format=raw["format"], paragraphs=paragraphs, source=raw.get("source"),
                         meta=dict(raw.get("meta") or {}), ocr=tuple(raw.get("ocr") or ()),
-                        warnings=tuple(raw.get("warnings") or ()))
+                        warnings=tuple(raw.get("warnings") or ()),
+                        scan=tuple(ScanPage.from_json(p) for p in raw.get("scan") or ()))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -62,6 +64,7 @@ def store(root: Path | None, digest: str, doc: Document) -> None:
         "meta": dict(doc.meta),
         "ocr": list(doc.ocr),
         "warnings": list(doc.warnings),
+        "scan": [p.to_json() for p in doc.scan],
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

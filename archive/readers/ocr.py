@@ -25,6 +25,7 @@ from pathlib import Path
 from archive.document import Document
 from archive.errors import BulletinReadError
 from archive.readers.budget import check_temp, grant
+from archive.scanpages import ScanPage
 from archive.readers.layout import Char, Line, line_text, paragraphs_from_lines
 from archive.readers.limits import Limits
 from archive.readers.sandbox import run_lines
@@ -155,7 +156,8 @@ def ocr_pages(folder: Path, pages: int, name: str, fmt: str, limits: Limits, dpi
     if not any(p.text for p in paragraphs):
         raise BulletinReadError(name, f"OCR found no text on {pages} page(s)")
     return Document(name=name, format=fmt, paragraphs=tuple(paragraphs), meta=meta or {},
-                    ocr=tuple(confidences), warnings=tuple(warnings_out))
+                    ocr=tuple(confidences), warnings=tuple(warnings_out),
+                    scan=tuple(ScanPage.from_ocr(k, results[k]) for k in range(1, pages + 1)))
 
 
 def ocr_pdf(data: bytes, name: str, limits: Limits, pages: int, meta: dict[str, str],
