@@ -69,7 +69,7 @@ def test_add_word_then_pdf_is_one_issue_with_two_originals(pair: dict[str, Path]
     assert "rejected " not in out and "0 rejected" in out
     # the verdict, once, after the index decided: another original of the issue
     assert sum(1 for line in out.splitlines() if str(second) in line or second.suffix + "：" in line) == 1
-    assert "另一份原件" in out
+    assert "another original" in out
     assert sorted(os.listdir(corpus)) == [f"{SERIES_ISSUE}.docx", f"{SERIES_ISSUE}.pdf"]
     # whatever the order, Word's text is indexed and the PDF is the other original
     h = IndexHandle(index)
@@ -188,7 +188,7 @@ def test_an_issue_known_by_no_number_or_date_is_matched_by_its_text(tmp_path: Pa
     code, out = add(corpus2, index2, pdf)
     assert code == 0, out
     code, out = add(corpus2, index2, docx)
-    assert code == 0 and "rejected " not in out and "另一份原件" in out, out
+    assert code == 0 and "rejected " not in out and "another original" in out, out
     h = IndexHandle(index2)
     issues = {f["bulletin_id"] for f in h.searcher().all_stored_fields()}
     h.close()
