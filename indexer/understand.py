@@ -18,11 +18,15 @@ from indexer import query as q
 from indexer.aliases import AliasTable, build_aliases
 from indexer.evaluate import Evaluator
 from indexer.pinyin import PinyinTable, Reading, build_table, reading, same_sound
-from indexer.rank import by_relevance
+from indexer.rank import best_of, relevance
 from indexer.substring import Net
 
 _OPERATORS = {"and", "or", "not"}
 TWO_MIN_LEN = 4  # characters: a shorter term with two of them wrong is another word
+# An article found only through another name of a term scores this share of what it would
+# for the name typed (0: every literal match first, as before). Chosen on the dev part of
+# bench/querysets.py (alias kind; see bench/README).
+ALIAS_WEIGHT = 0.7
 
 
 @dataclass
@@ -79,18 +83,28 @@ def alias_expansion(handle: Any, s: Any, snap: Any, net: Net, tree: q.Node | Non
 
 def literal_first(net: Net, snap: Any, ev: Evaluator, wide: Expansion, literal: np.ndarray,
                   matched: np.ndarray, k: int) -> list[int]:
-    """The `k` best: the documents the literal query matches (ranked as always), then those
-    found only through another name (ranked by the expanded query)."""
-    lit = np.flatnonzero(literal & matched)
-    extra = np.flatnonzero(matched & ~literal)
-    first = by_relevance(net, snap, ev, lit, k) if len(lit) else []
-    if len(first) >= k or not len(extra):
-        return list(first)
-    return list(first) + list(by_relevance(net, snap, wide.ev, extra, k - len(first)))
+    """The `k` best of the expanded query: every match scored by the expanded query (any name
+    counts as the name typed), those found only through another name at ALIAS_WEIGHT of
+    their score. So the literal form ranks first where the matches are alike, and an article
+    about the thing under its other name (in its title) ranks above one that only mentions
+    the literal form in passing."""
+    docs = np.flatnonzero(matched)
+    if not len(docs):
+        return []
+    score = relevance(net, snap, wide.ev, docs)
+    score = np.where(literal[docs], score, ALIAS_WEIGHT * score)
+    return best_of(docs, score, snap, k)
 
 
 def pinyin_table(handle: Any) -> PinyinTable:
     return handle.shared("pinyin", build_table)  # type: ignore[no-any-return]
+
+
+def may_be_pinyin(query: str) -> bool:
+    """Whether the query is letters only, with no operator (what `pinyin_reading` may read)."""
+    from indexer.pinyin import normalize_query
+
+    return normalize_query(query) is not None and not any(w.lower() in _OPERATORS for w in query.split())
 
 
 def pinyin_reading(handle: Any, s: Any, snap: Any, net: Net, query: str, live: Any = None) -> Reading | None:
@@ -98,9 +112,7 @@ def pinyin_reading(handle: Any, s: Any, snap: Any, net: Net, query: str, live: A
     a query of several space-separated parts that does not read as a whole is read part by
     part (zhiyuan huaian → 志愿 淮安). Readings are counted over `live` (default: every live
     article; a reader's visible articles under access rules, issue 21)."""
-    from indexer.pinyin import normalize_query
-
-    if normalize_query(query) is None or any(w.lower() in _OPERATORS for w in query.split()):
+    if not may_be_pinyin(query):
         return None  # not letters only, or letters with operators (APEC or AI): searched as written
     table = pinyin_table(handle)
     live = snap.live if live is None else live
