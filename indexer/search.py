@@ -138,7 +138,13 @@ def search(
         plan, ev, found, ctx = _staged(s, snap, net, parsed, query, allowed, offer if correct else lambda: [])
         exact_n = ctx.counts.get("exact")
     # [understand] short and full names: the literal form OR its other names (indexer.aliases)
-    wide = uh.alias_expansion(handle, s, snap, net, plan.tree) if expand else None
+    wide = None
+    if expand and plan.stage not in ("exact", "correction"):
+        wide = uh.typed_names(handle, s, snap, net, parsed, allowed)  # names before words
+        if wide is not None:
+            plan, ev, found = st.Plan("exact", parsed.tree), wide.ev, np.zeros(snap.n, dtype=bool)
+    if expand and wide is None:
+        wide = uh.alias_expansion(handle, s, snap, net, plan.tree)
     literal = found
     if wide is not None:
         found = found | wide.found
