@@ -316,25 +316,29 @@ def _pieces(table: PinyinTable, parts: list[str], kind: str) -> list[tuple[str, 
     return [w for w in ways if len(w) >= 2]
 
 
-def words_reading(table: PinyinTable, live: Any, parts: list[str], kind: str) -> tuple[tuple[str, ...], int] | None:
+def words_reading(table: PinyinTable, live: Any, parts: list[str], kind: str,
+                  single: bool = False) -> tuple[tuple[str, ...], int] | None:
     """The letters read as several words of the archive (zhiyuan huaian → 志愿 淮安, zyha):
     of every way of cutting them into words' keys, the words (the PART_CANDIDATES most
     frequent of each piece) that the most live articles hold together, and how many.
     Words read apart are chosen by what the archive holds together, not each by its own
     frequency (a frequent word that never goes with the others is a poor reading)."""
     for texts in dict.fromkeys((TOGETHER_IN[kind], TEXTS)):
-        best = _together(table, live, parts, kind, texts)
+        best = _together(table, live, parts, kind, texts, single)
         if best is not None:
             return best
     return None
 
 
 def _together(table: PinyinTable, live: Any, parts: list[str], kind: str,
-              texts: tuple[str, ...]) -> tuple[tuple[str, ...], int] | None:
+              texts: tuple[str, ...], single: bool = False) -> tuple[tuple[str, ...], int] | None:
     import numpy as np
 
     best: tuple[tuple[str, ...], int] | None = None
-    for pieces in _pieces(table, parts, kind)[:MAX_WAYS]:
+    ways = _pieces(table, parts, kind)
+    if single:  # (one word allowed: the letters stand beside other words of the query)
+        ways = [tuple(parts)] + ways
+    for pieces in ways[:MAX_WAYS]:
         per = [[w for w, _n in table.words(p, kind)[:PART_CANDIDATES]] for p in pieces]
         if not all(per):
             continue

@@ -111,10 +111,43 @@ def pinyin_table(handle: Any) -> PinyinTable:
 
 
 def may_be_pinyin(query: str) -> bool:
-    """Whether the query is letters only, with no operator (what `pinyin_reading` may read)."""
+    """Whether the query, or one of its space-separated parts, is letters only, with no
+    operator (what `pinyin_reading` may read)."""
     from indexer.pinyin import normalize_query
 
-    return normalize_query(query) is not None and not any(w.lower() in _OPERATORS for w in query.split())
+    parts = query.split()
+    return any(normalize_query(p) is not None for p in parts) and not any(w.lower() in _OPERATORS for w in parts)
+
+
+def _mixed_reading(table: PinyinTable, net: Net, live: Any, query: str) -> Reading | None:
+    """A query of Hanzi and pinyin parts (huaian 志愿服务): each letters-only part found nowhere
+    as typed is read as the words that stand together with the Hanzi parts (words_reading
+    within the articles holding them all)."""
+    from indexer.analysis import unit_string
+    from indexer.pinyin import kinds_of, normalize_query, words_reading
+
+    parts = query.split()
+    within = live.copy()
+    letters: list[int] = []
+    for i, p in enumerate(parts):
+        docs = net.find(unit_string(p)).docs
+        if normalize_query(p) is not None and not len(docs):
+            letters.append(i)
+            continue
+        mask = np.zeros(len(live), dtype=bool)
+        mask[docs] = True
+        within &= mask
+    if not letters or len(letters) == len(parts) or not within.any():
+        return None
+    out = list(parts)
+    for i in letters:
+        ls = normalize_query(parts[i]) or ""
+        got = next((r for kind in kinds_of(ls) if (r := words_reading(table, within, [ls], kind, single=True))), None)
+        if got is None:
+            return None
+        out[i] = " ".join(got[0])
+    text = " ".join(out)
+    return Reading("".join(normalize_query(parts[i]) or "" for i in letters), "full", text, 0)
 
 
 def pinyin_reading(handle: Any, s: Any, snap: Any, net: Net, query: str, live: Any = None) -> Reading | None:
@@ -122,10 +155,14 @@ def pinyin_reading(handle: Any, s: Any, snap: Any, net: Net, query: str, live: A
     a query of several space-separated parts that does not read as a whole is read part by
     part (zhiyuan huaian → 志愿 淮安). Readings are counted over `live` (default: every live
     article; a reader's visible articles under access rules, issue 21)."""
+    from indexer.pinyin import normalize_query
+
     if not may_be_pinyin(query):
         return None  # not letters only, or letters with operators (APEC or AI): searched as written
     table = pinyin_table(handle)
     live = snap.live if live is None else live
+    if normalize_query(query) is None:
+        return _mixed_reading(table, net, live, query)
     whole = reading(table, net, live, query)
     parts = query.split()
     if whole is not None or len(parts) < 2:
