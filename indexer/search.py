@@ -320,6 +320,8 @@ def corrections(
     # (a word's typo): a long phrase that finds one article found what it was after
     weak = []
     for t in terms:
+        if q.issue_ref(t.text) is not None:  # [understand] 第十一期 names an issue: no typo to correct
+            continue
         n = found(f'"{t.text}"' if t.field is None else f"{t.field}:{t.text}")
         if n == 0 or (n <= FEW_HITS and len(t.text) <= FEW_HITS_TERM):
             weak.append(t)
