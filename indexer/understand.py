@@ -19,6 +19,7 @@ from indexer.aliases import AliasTable, build_aliases
 from indexer.evaluate import Evaluator
 from indexer.pinyin import PinyinTable, Reading, build_table, reading, same_sound
 from indexer.rank import best_of, relevance
+from indexer.stages import QUESTION_WORDS
 from indexer.substring import Net
 
 _OPERATORS = {"and", "or", "not"}
@@ -194,6 +195,8 @@ def two_characters(handle: Any, lex: Any, snap: Any, net: Net) -> Callable[[Any,
         if not TWO_MIN_LEN <= len(term) <= MAX_TERM or not all("\u4e00" <= c <= "\u9fff" for c in term):
             return []
         if len(net.find(term).docs):  # in the archive (only not within the filters): no typo of two
+            return []
+        if any(w in term for w in QUESTION_WORDS):  # a question (大美中国怎么样) is no typo of one string
             return []
         for c, _n in same_sound(pinyin_table(handle), net, snap.live, term):
             if sum(a != b for a, b in zip(c, term)) <= 2:
