@@ -167,7 +167,8 @@ def _cut_tree(node: q.Node, drop: bool, cut: dict[str, list[str]], dropped: list
         if not _splittable(node):
             return node
         ws = query_words(node.text, fine)
-        left_out = FUNCTION_WORDS if drop else QUESTION_WORDS
+        # a question's words go, and with them the rest of its frame (是 of 是什么 cut 是 | 什么)
+        left_out = FUNCTION_WORDS if drop or not QUESTION_WORDS.isdisjoint(ws) else QUESTION_WORDS
         if any(w not in left_out for w in ws):
             dropped += [w for w in ws if w in left_out]
             ws = [w for w in ws if w not in left_out]
