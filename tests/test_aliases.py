@@ -130,3 +130,13 @@ def test_a_curated_name_inside_the_typed_one_is_searched_too() -> None:
     table = AliasTable(curated())
     assert "大湾区" in table.expansions("粤港澳大湾区")  # three characters: that name alone
     assert "新冠" not in table.expansions("新冠肺炎")  # two: 新冠疫苗 is no 新冠肺炎
+
+
+def test_names_before_words_see_only_what_the_reader_may_see(handle: IndexHandle) -> None:
+    import numpy as np
+
+    from indexer.search import snapshot
+
+    none = np.zeros(snapshot(handle).n, dtype=bool)  # access rules (issue 21)
+    r = search(handle, "证券监督管理委员会 检查", allowed_docs=none)
+    assert r["total"] == 0 and not r["hits"] and "expanded" not in r

@@ -118,3 +118,14 @@ def test_tone_marks_are_read_before_the_word_stages(handle: IndexHandle) -> None
     # the word stages made pieces of the accented letters, found some, and the reading was lost
     r = search(handle, "lājī fēnlèi")
     assert r["pinyin"]["to"] == "垃圾分类"
+
+
+def test_a_reading_apart_counts_only_what_the_reader_may_see(handle: IndexHandle) -> None:
+    import numpy as np
+
+    from indexer.search import snapshot
+
+    none = np.zeros(snapshot(handle).n, dtype=bool)  # access rules (issue 21): a reader who may see nothing
+    for typed in ("lajishequ", "shequ 垃圾分类", "ljsq"):
+        r = search(handle, typed, allowed_docs=none)
+        assert r["total"] == 0 and not r["hits"] and r.get("pinyin") is None, typed
