@@ -29,7 +29,17 @@ below). Kinds:
 - ``traditional``: two title words in traditional characters;
 - ``place_topic``: the article's place with a word of its title, spaced or not;
 - ``issue``: an issue of a 简报 named as people write it (第十一期, 第11期,
-  2022年第11期) with a word of one of its titles.
+  2022年第11期) with a word of one of its titles; answers: the articles of any
+  简报's issue of that number (and year, when typed) whose title holds the word
+  (until 2026-12-05 only the one issue drawn: a query naming no series cannot tell
+  two series' 第1期 apart).
+
+Kinds issue 24 never named, as a reviewer might try them (``UNNAMED_KINDS``;
+scored, never tuned on): ``mixed`` (one word in pinyin beside Hanzi: huaian
+志愿服务), ``acronym`` (a Latin acronym of a title with a Chinese word: APEC 会议),
+``fullwidth`` (date + topic with full-width digits: ２０２３年３月 交通),
+``punctuated`` (two title words joined by 、，；/ -, or a 《…》 of the title, or a
+question mark), ``reversed`` (place + topic with the topic first: 志愿服务 淮安).
 
 The split into a development part and an evaluation part is by source: a
 case belongs to the part of the issue (bulletin id) its article comes from
@@ -69,7 +79,9 @@ _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 NEW_KINDS = ("unspaced", "question", "pinyin", "initials", "alias", "typo2", "ocr", "date_topic",
              "traditional", "place_topic", "issue")
-KINDS = R.KINDS + NEW_KINDS
+# Kinds issue 24 never named, drawn as a reviewer might try them (scored, never tuned on).
+UNNAMED_KINDS = ("mixed", "acronym", "fullwidth", "punctuated", "reversed")
+KINDS = R.KINDS + NEW_KINDS + UNNAMED_KINDS
 METRICS = ("success@1", "success@10", "mrr@20", "zero")
 
 QUESTION_FORMS = ("关于{}的情况", "{}有哪些", "如何{}", "{}是什么", "怎么{}", "{}的情况", "有关{}的问题", "{}怎么样")
@@ -511,11 +523,86 @@ def issue_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
         if not ws:
             continue
         w = rng.choice(ws)
-        num = rng.choice((f"第{d.issue}期", f"第{_cn_issue(d.issue or 0)}期", f"{d.year}年第{d.issue}期"))
-        answers = [x.id for x in arts if w in x.flat_title]
+        form = rng.randrange(3)
+        num = (f"第{d.issue}期", f"第{_cn_issue(d.issue or 0)}期", f"{d.year}年第{d.issue}期")[form]
+        # any 简报's issue of that number (and year, when typed) whose title holds the word:
+        # the query does not name the series
+        answers = [x.id for b, xs in by_issue.items() for x in xs if x.issue == d.issue
+                   and (form < 2 or x.year == d.year) and w in x.flat_title]
         out.append(QCase("issue", f"{num} {w}", frozenset(answers), d.bulletin, d.series))
         if len(out) >= n:
             break
+    return out
+
+
+# -- kinds never named by issue 24 ----------------------------------------------------
+
+_LATIN = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{1,7}(?![A-Za-z0-9])")
+_PUNCT_JOINS = ("，", "、", "；", " - ", "/")
+
+
+def mixed_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """Two title words, one of them in pinyin (huaian 志愿服务, 淮安 zhiyuanfuwu)."""
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        k = rng.randrange(2)
+        typed = [(_pinyin(w, "plain", rng) if i == k else w) for i, w in enumerate(ws)]
+        return " ".join(typed), " ".join(ws)
+
+    return _pairs(dr, rng, n, make, "mixed")
+
+
+def acronym_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """A Latin acronym of a title (APEC, G20, 5G) with a Chinese word of the same title."""
+    pool = [d for d in dr.docs if _LATIN.search(d.title) and dr.good_words(d)]
+    rng.shuffle(pool)
+    out: list[QCase] = []
+    seen: set[str] = set()
+    for d in pool:
+        acro = rng.choice(_LATIN.findall(d.title))
+        w = rng.choice(dr.good_words(d))
+        q = f"{acro} {w}" if rng.random() < 0.5 else f"{acro}{w}"
+        answers = dr.titles_with([R.flat(acro), w], 30)
+        if q in seen or not answers or len(answers) > 30:
+            continue
+        seen.add(q)
+        out.append(QCase("acronym", q, frozenset(answers), d.bulletin, f"{acro} {w}"))
+        if len(out) >= n:
+            break
+    return out
+
+
+_FULL = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def fullwidth_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """A date + topic case typed with full-width digits (２０２３年３月 交通)."""
+    return [QCase("fullwidth", c.query.translate(_FULL), c.answers, c.source, c.note)
+            for c in date_topic_cases(dr, rng, n)]
+
+
+def punctuated_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """Two title words joined by punctuation, a title's 《…》 kept, or a question mark added."""
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        form = rng.choice(("join", "join", "book", "ask"))
+        if form == "book":
+            m = re.search(r"《([^》]{2,20})》", d.title)
+            if m:
+                return f"《{m.group(1)}》{ws[0] if ws[0] not in m.group(1) else ''}", " ".join(ws)
+        if form == "ask":
+            return "".join(ws) + rng.choice(("？", "?", "！")), " ".join(ws)
+        return rng.choice(_PUNCT_JOINS).join(ws), " ".join(ws)
+
+    return _pairs(dr, rng, n, make, "punctuated")
+
+
+def reversed_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """place_topic's cases with the topic first (志愿服务 淮安, 志愿服务淮安)."""
+    out = []
+    for c in place_topic_cases(dr, rng, n):
+        place = re.sub(r"(省|市|自治区|区|县)$", "", c.note) if len(c.note) > 2 else c.note
+        word = c.query.replace(place, "", 1).strip()
+        sep = " " if rng.random() < 0.7 else ""
+        out.append(QCase("reversed", f"{word}{sep}{place}", c.answers, c.source, c.note))
     return out
 
 
@@ -524,6 +611,8 @@ MAKERS: dict[str, Callable[[Draw, random.Random, int], list[QCase]]] = {
     "initials": initials_cases, "alias": alias_cases, "typo2": typo2_cases, "ocr": ocr_cases,
     "date_topic": date_topic_cases, "traditional": traditional_cases, "place_topic": place_topic_cases,
     "issue": issue_cases,
+    "mixed": mixed_cases, "acronym": acronym_cases, "fullwidth": fullwidth_cases,
+    "punctuated": punctuated_cases, "reversed": reversed_cases,
 }
 
 

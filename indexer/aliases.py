@@ -28,6 +28,8 @@ from indexer.analysis import normalize, word_list
 
 MAX_EXPANSIONS = 4  # other names added to one term
 MINE_DOCS = 3000  # articles mentioning 简称 read for mined aliases (per index version)
+MIN_CONTAINED = 3  # characters: a name inside the typed one is searched too only from this length
+MIN_PART = 4  # characters: a shorter part of a name is not read as the name
 MAX_FULL = 24  # characters: a longer "full name" before （简称…） is cut to its last words
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 # 国家发展和改革委员会（以下简称“发改委”）, 长江三角洲（简称长三角）
@@ -97,7 +99,9 @@ class AliasTable:
         for names in groups:
             for a in names:
                 for b in names:
-                    if a != b and a not in b and b not in a:
+                    # b in a only when b is long enough to be that name alone (粤港澳大湾区 →
+                    # 大湾区, not 新冠肺炎 → 新冠); a in b never (the net finds b by a)
+                    if a != b and a not in b and (b not in a or len(b) >= MIN_CONTAINED):
                         others[a][b] = None
         self._others = {k: tuple(v) for k, v in others.items()}
 
@@ -105,8 +109,21 @@ class AliasTable:
         return len(self._others)
 
     def expansions(self, name: str) -> tuple[str, ...]:
-        """The other names of `name` (the whole term), curated first; () for none."""
-        return self._others.get(normalize(name), ())[:MAX_EXPANSIONS]
+        """The other names of `name` (the whole term), curated first; () for none. A term that
+        is no name but part of one (证券监督管理委员会 of 中国证券监督管理委员会) gets the
+        names of that group which abbreviate it (证监会: shorter, its first character first,
+        its characters in order)."""
+        name = normalize(name)
+        got = self._others.get(name)
+        if got is None and len(name) >= MIN_PART and _HAN.match(name):
+            part: dict[str, None] = {}
+            for full, others in self._others.items():
+                if name in full and name != full:
+                    for o in (full, *others):
+                        if len(o) < len(name) and o[0] == name[0] and _is_subsequence(o, name):
+                            part[o] = None
+            got = tuple(part)
+        return (got or ())[:MAX_EXPANSIONS]
 
 
 def build_aliases(searcher: Any, net: Any) -> AliasTable:

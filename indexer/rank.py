@@ -174,6 +174,11 @@ def by_relevance(net: Net, snap: Snapshot, ev: Evaluator, matched: np.ndarray, k
     if not ev.matches or not len(matched):
         return by_date(matched, snap, k)
     docs = np.asarray(matched, dtype=np.int64)
+    return best_of(docs, relevance(net, snap, ev, docs, plan), snap, k)
+
+
+def relevance(net: Net, snap: Snapshot, ev: Evaluator, docs: np.ndarray, plan: "Any" = None) -> np.ndarray:
+    """The relevance score of each of `docs` (sorted docnums; see the module doc)."""
     score = stage_scores(net, plan, docs, ev)
     for number, year in ev.issues:  # the issue named ranks above text quoting the phrase
         of_issue = snap.issue[docs] == number
@@ -193,6 +198,11 @@ def by_relevance(net: Net, snap: Snapshot, ev: Evaluator, matched: np.ndarray, k
         every = _title_cover(tree, ev, docs)  # the title holds every term: about all of them
         if every is not None:
             score += every * TITLE_ALL * sum(_idf(net, m.found, m.texts) for m in ev.matches)
+    return score
+
+
+def best_of(docs: np.ndarray, score: np.ndarray, snap: Snapshot, k: int) -> list[int]:
+    """The `k` of `docs` with the highest `score`, best first, ties newest first."""
     rank = snap.rank[docs]
     if len(docs) > k:
         kth = np.partition(score, len(docs) - k)[len(docs) - k]  # the k-th best score

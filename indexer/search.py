@@ -142,7 +142,13 @@ def search(
         plan, ev, found, ctx = _staged(s, snap, net, parsed, query, allowed, offer if correct else lambda: [])
         exact_n = ctx.counts.get("exact")
     # [understand] short and full names: the literal form OR its other names (indexer.aliases)
-    wide = uh.alias_expansion(handle, s, snap, net, plan.tree) if expand else None
+    wide = None
+    if expand and plan.stage not in ("exact", "correction"):
+        wide = uh.typed_names(handle, s, snap, net, parsed, allowed)  # names before words
+        if wide is not None:
+            plan, ev, found = st.Plan("exact", parsed.tree), wide.ev, np.zeros(snap.n, dtype=bool)
+    if expand and wide is None:
+        wide = uh.alias_expansion(handle, s, snap, net, plan.tree)
     literal = found
     if wide is not None:
         found = found | wide.found
@@ -217,12 +223,15 @@ def search(
     # A string found a few times as typed (垃圾分累) is offered its correction even when the
     # stages went on to find more by its words.
     few = total <= FEW_HITS or (exact_n is not None and 0 < exact_n <= FEW_HITS)
-    if correct and parsed.tree is not None and few:
+    # [understand] letters found nowhere as typed: their pinyin reading comes before what the
+    # word stages made of them (zǒnglǐ yìzhǎng is no words of the archive)
+    absent = exact_n == 0 and uh.may_be_pinyin(query)
+    if correct and parsed.tree is not None and (few or absent):
         # [understand] pinyin read as Hanzi: searched instead when the letters find nothing
         visible = snap.live if allowed_docs is None else snap.live & allowed_docs  # access (issue 21)
         read = uh.pinyin_reading(handle, s, snap, net, query, visible)
-        if read is not None and read.count > total:
-            if total == 0:
+        if read is not None and (read.count > total or absent):
+            if total == 0 or absent:
                 result = search(handle, read.text, given, sort, page, per_page, correct=False, stages=stages,
                                 apply_dates=apply_dates, expand=expand, allowed_docs=allowed_docs)
                 result.update(query=query, pinyin={"from": query, "to": read.text, "kind": read.kind},
@@ -230,6 +239,8 @@ def search(
                 result["warnings"] = [uh.pinyin_notice(query, read), *result["warnings"]]
                 return result
             out["suggestions"] = [{"query": t, "count": n} for t, n in ((read.text, read.count), *read.others)]
+            return out
+        if not few:
             return out
         if total == 0 and offer():
             to = offer()[0]["query"]
@@ -317,6 +328,8 @@ def corrections(
     # (a word's typo): a long phrase that finds one article found what it was after
     weak = []
     for t in terms:
+        if q.issue_ref(t.text) is not None:  # [understand] 第十一期 names an issue: no typo to correct
+            continue
         n = found(f'"{t.text}"' if t.field is None else f"{t.field}:{t.text}")
         if n == 0 or (n <= FEW_HITS and len(t.text) <= FEW_HITS_TERM):
             weak.append(t)

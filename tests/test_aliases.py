@@ -42,6 +42,7 @@ ISSUES = {
     "经济工作测试简报-2024-第2期.txt": _issue(2, [
         ("杏儿沟煤业有限责任公司整改", "杏儿沟煤业有限责任公司（以下简称杏煤公司）完成整改。"),
         ("煤矿安全检查", "检查组再次检查了杏儿沟煤业有限责任公司的北风井。"),
+        ("证监会检查上市公司", "市证监会检查上市公司信息披露。"),
     ]),
 }
 
@@ -114,3 +115,28 @@ def test_params_carry_expand() -> None:
     assert parse_search_args(Pairs([("q", "发改委")])).to_args() == [("q", "发改委")]
     with pytest.raises(BadParam):
         parse_search_args(Pairs([("expand", "maybe")]))
+
+
+def test_a_name_typed_whole_is_searched_by_its_names_before_its_words(handle: IndexHandle) -> None:
+    # 证券监督管理委员会 is found nowhere; it is part of 中国证券监督管理委员会, whose group's
+    # 证监会 abbreviates it. The old code cut it into words (证券 监督管理 委员会 …) and found nothing.
+    r = search(handle, "证券监督管理委员会 检查")
+    assert r["expanded"]["names"] == {"证券监督管理委员会": ["证监会"]}
+    assert r["total"] == 1 and r["hits"][0]["title"] == "证监会检查上市公司"
+    assert search(handle, "证券监督管理委员会 检查", expand=False)["stage"] != "exact"
+
+
+def test_a_curated_name_inside_the_typed_one_is_searched_too() -> None:
+    table = AliasTable(curated())
+    assert "大湾区" in table.expansions("粤港澳大湾区")  # three characters: that name alone
+    assert "新冠" not in table.expansions("新冠肺炎")  # two: 新冠疫苗 is no 新冠肺炎
+
+
+def test_names_before_words_see_only_what_the_reader_may_see(handle: IndexHandle) -> None:
+    import numpy as np
+
+    from indexer.search import snapshot
+
+    none = np.zeros(snapshot(handle).n, dtype=bool)  # access rules (issue 21)
+    r = search(handle, "证券监督管理委员会 检查", allowed_docs=none)
+    assert r["total"] == 0 and not r["hits"] and "expanded" not in r

@@ -98,3 +98,34 @@ def test_api_and_page_show_the_reading(client: Any) -> None:
     assert data["pinyin"]["to"] == "淮安" and data["hits"]
     html = client.get("/", query_string={"q": "lajifenlei"}).get_data(as_text=True)
     assert "按拼音“lajifenlei”检索：垃圾分类" in html
+
+
+def test_words_read_apart_are_those_the_archive_holds_together(handle: IndexHandle) -> None:
+    # 垃圾 and 社区 stand apart in the title 垃圾分类进社区; typed joined, no string of the
+    # archive reads as the whole (the old code found nothing)
+    r = search(handle, "lajishequ")
+    assert r["pinyin"]["to"] == "垃圾 社区" and r["total"] >= 1
+    assert search(handle, "ljsq")["pinyin"]["to"] == "垃圾 社区"
+
+
+def test_pinyin_beside_hanzi_is_read_with_them(handle: IndexHandle) -> None:
+    r = search(handle, "shequ 垃圾分类")
+    assert r["pinyin"]["to"] == "社区 垃圾分类" and r["total"] >= 1
+    assert "垃圾分类" in r["hits"][0]["title"]
+
+
+def test_tone_marks_are_read_before_the_word_stages(handle: IndexHandle) -> None:
+    # the word stages made pieces of the accented letters, found some, and the reading was lost
+    r = search(handle, "lājī fēnlèi")
+    assert r["pinyin"]["to"] == "垃圾分类"
+
+
+def test_a_reading_apart_counts_only_what_the_reader_may_see(handle: IndexHandle) -> None:
+    import numpy as np
+
+    from indexer.search import snapshot
+
+    none = np.zeros(snapshot(handle).n, dtype=bool)  # access rules (issue 21): a reader who may see nothing
+    for typed in ("lajishequ", "shequ 垃圾分类", "ljsq"):
+        r = search(handle, typed, allowed_docs=none)
+        assert r["total"] == 0 and not r["hits"] and r.get("pinyin") is None, typed

@@ -160,3 +160,16 @@ def test_a_generic_district_counts_only_with_its_city(handle: Any) -> None:
     r = _search(handle, "古城区")
     assert r["total"] == 1
     assert not any(f["value"].startswith("云南省") for f in r["facets"]["region"])
+
+
+def test_question_words_are_not_required_by_the_words_stage() -> None:
+    # 是什么 / 哪些 make a question, they are not sought: the old words stage required them, and
+    # the few articles holding 是 and 什么 were taken as enough
+    from indexer import query as qq
+    from indexer import stages as st
+
+    for typed, gone in (("创新开展是什么", ("是什么", "什么")), ("垃圾分类有哪些", ("有哪些", "哪些"))):
+        ctx = st.Context(typed, qq.parse_query(typed), lambda t: 0, lambda: None)
+        plan = st.words_stage(ctx)
+        assert plan is not None and not set(gone) & set(plan.info["words"]), plan.info
+        assert set(gone) & set(plan.info["dropped"]) and any(n.startswith("以下结果未包含") for n in plan.notices)
