@@ -43,6 +43,8 @@ class LayoutParams:
     tail_lines: int = 12  # site chrome after the document is looked for in the last lines only
     suspect_lines: int = 12  # a page is decoded only when its first or last lines show chrome
     tail_search: int = 60  # a 署名 and 成文日期 the last lines lack are looked for this far after the 版头
+    title_join_max: int = 50  # a 简报 title over two lines is at most this long in all
+    wrap_min: int = 20  # a line this long with a next line as long is a paragraph wrapped at that width
 
 
 PARAMS = LayoutParams()

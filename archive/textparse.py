@@ -22,9 +22,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from archive.articles import make_article
-from archive.dates import IssueNumber, cn_number, find_date, parse_issue
+from archive.dates import ISSUE_SPAN, IssueNumber, cn_number, find_date, parse_issue
 from archive.headings import split_heading
 from archive.layout import Line, body_size
+from archive.layouts import jianbao as body_model
 from archive.model import Bulletin, make_bulletin_id
 from archive.paragraphs import clean_spaces, clean_title, ends_paragraph, join_lines, starts_item, strip_bullet
 
@@ -49,11 +50,7 @@ _SPLIT_PARTS = re.compile(r"\S+(?: \S+)*")  # parts are set apart by two or more
 _KEY_STRIP = re.compile(r"[\s:：]")
 _DATE_TEXT = re.compile(r"[0-9〇零○一二三四五六七八九十]+\s*年\s*[0-9一二三四五六七八九十]+\s*月\s*[0-9一二三四五六七八九十]+\s*[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2}")
 _TOC_TITLES = {"目录", "本期目录", "本期要目", "要目", "内容提要", "本期导读", "导读", "本期内容", "内容摘要", "本期要览"}
-_ISSUE_SPAN = re.compile(
-    r"(?:[0-9〇零○一二三四五六七八九十]{4}\s*年\s*)?第\s*[0-9０-９〇零○一二三四五六七八九十百]+\s*期"
-    r"(?:\s*[（(]\s*总\s*第?\s*[0-9０-９〇零○一二三四五六七八九十百千]+\s*期\s*[）)])?"
-    r"|[（(]?\s*总\s*第?\s*[0-9０-９〇零○一二三四五六七八九十百千]+\s*期\s*[）)]?"
-)
+_ISSUE_SPAN = ISSUE_SPAN  # one spelling of an issue line for every parser (archive/dates.py)
 _PIECE_STRIP = set(" ()（）,，、:：;；·-—")
 _LABEL_ONLY = re.compile(r"(?:日期|时间|出版日期|印发日期|编印日期|期号|期数)")
 _TOC_LEADER = re.compile(r"\s*(?:[.．…·•_]\s*){4,}[0-9０-９]{0,3}\s*$|[.．…·•_]{2,}\s*[0-9０-９]{1,3}\s*$")  # ……3
@@ -306,7 +303,7 @@ def _merge_title_lines(lines: list[Line], k: int, size: float | None) -> int:
     return n
 
 
-def _drafts(lines: list[Line]) -> list[_Draft]:
+def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
     size = body_size(lines)
     # Per line: its kind and, for a section or heading, (name, None) or (place, title).
     kinds: list[tuple[str, tuple[str | None, str]]] = []
@@ -329,41 +326,49 @@ def _drafts(lines: list[Line]) -> list[_Draft]:
     toc = {k for k, key in enumerate(keys) if key and kinds[k][0] not in ("section", "attachment") and last[key] > k}
     toc |= {k for k, ln in enumerate(lines) if _TOC_LEADER.search(ln.key) and len(ln.key) <= 60}  # "…………3"
 
+    # The model labels the rest: which lines start an article, which carry on its title (archive/layouts/jianbao.py).
+    seq = [k for k in range(len(lines)) if k not in toc and kinds[k][0] != "toc-title"]
+    attach_title = {
+        k + 1
+        for k in seq
+        if kinds[k][0] == "attachment" and k + 1 < len(lines) and kinds[k + 1][0] == "text" and len(lines[k + 1].text) <= 40 and not ends_paragraph(lines[k + 1].text)
+    }
+    fixed = [kinds[k][0] != "text" or k in attach_title for k in seq]
+    old = []
+    for i, k in enumerate(seq):
+        prev = lines[seq[i - 1]] if i else None
+        mid = prev is not None and not fixed[i - 1] and not prev.whole and not ends_paragraph(prev.text)
+        old.append(not fixed[i] and _is_plain_heading(lines, k, mid, size))
+    decoded = body_model.label_body([lines[k] for k in seq], fixed, old)
+    warnings.extend(body_model.close_calls([lines[k] for k in seq], decoded))
+
     drafts: list[_Draft] = []
     section: str | None = None
     current: _Draft | None = None
     orphan: list[Line] = []
-    skip = 0
-    for k, line in enumerate(lines):
-        if skip:
-            skip -= 1
-            continue
-        if k in toc:
-            continue
+    for i, k in enumerate(seq):
+        line = lines[k]
         kind, value = kinds[k]
+        label = decoded[i].label
         target = current.lines if current else orphan
-        mid = bool(target) and not target[-1].whole and not ends_paragraph(target[-1].text)
+        if k in attach_title:
+            continue  # read with its 附件 line
         if kind == "section":
             section = value[1]
             current = None
-        elif kind == "toc-title":
-            continue
         elif kind == "heading":
             place, title = value
             current = _Draft(title, place, section)
             drafts.append(current)
         elif kind == "attachment":
-            title = line.text
-            if k + 1 < len(lines) and kinds[k + 1][0] == "text" and len(lines[k + 1].text) <= 40 and not ends_paragraph(lines[k + 1].text):
-                title, skip = f"{line.text} {lines[k + 1].text}", 1
+            title = f"{line.text} {lines[k + 1].text}" if k + 1 in attach_title else line.text
             current = _Draft(title, None, section)
             drafts.append(current)
-        elif _is_plain_heading(lines, k, mid, size):
-            n = _merge_title_lines(lines, k, size)
-            title = "".join(ln.text for ln in lines[k : k + n])
-            skip = n - 1
-            current = _Draft(title, None, section)
+        elif label == "title":
+            current = _Draft(line.text, None, section)
             drafts.append(current)
+        elif label == "cont" and current is not None:
+            current.title = join_lines(current.title, line.text)
         else:
             target.append(line)
     if orphan:
@@ -412,7 +417,7 @@ def parse_bulletin_lines(
 
     footer = parse_footer(lines, header.end)
     body = lines[header.end : footer.start]
-    drafts = _drafts(body)
+    drafts = _drafts(body, warnings)
     if not drafts and headerless and lines:
         drafts = [_Draft(lines[0].text, None, None, [lines[0]])]
     if not drafts:

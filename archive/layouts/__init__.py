@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from archive.dates import ISSUE_SPAN
 from archive.features import PARAMS, Features, LayoutParams, line_features, meta_pairs, page_suspect, serial_in, title_core
 from archive.layout import Line
 from archive.layouts import gongwen as gongwen_model
@@ -49,7 +50,7 @@ class Layout:
     assemble: Callable[..., Bulletin]
 
 
-_ISSUE_LINE = re.compile(r"第\s*[0-9０-９〇零○一二三四五六七八九十百]+\s*期")
+_ISSUE_LINE = ISSUE_SPAN  # a 简报 issue line (archive/dates.py)
 
 
 def _gongwen_detect(lines: list[Line], meta: Mapping[str, str], params: LayoutParams = PARAMS) -> bool:

@@ -4,7 +4,8 @@ A layout (archive/layouts/__init__.py) gives each label an order rank and a
 score for each line (from archive/features.py). The decoder finds the
 sequence of labels with the highest total score whose ranks never go down
 (labels of one rank may interleave; a label outside `repeat` appears on one
-line at most in a row) — GB/T 9704's order of elements, or a 简报's, as a
+line at most in a row), or, for a grammar with cycles, whose every step is one
+of `follows` — GB/T 9704's order of elements, or a 简报's, as a
 grammar, solved by dynamic programming (Viterbi). A line whose chosen label
 beats the best label the grammar would also allow there by less than
 `close_call` is a close call, reported with the line's number.
@@ -29,9 +30,12 @@ class Grammar:
     labels: tuple[str, ...]
     rank: dict[str, int]
     repeat: frozenset[str]
+    follows: dict[str, frozenset[str]] | None = None  # a cyclic grammar (a 简报's articles): what may follow each label
 
     def allowed(self, a: str, b: str) -> bool:
         """Whether label `b` may follow label `a` on the next line."""
+        if self.follows is not None:
+            return b in self.follows[a]
         if a == b:
             return a in self.repeat
         return self.rank[b] >= self.rank[a]
