@@ -16,6 +16,7 @@ while every value is sliced from the text as written.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -29,7 +30,7 @@ from archive.layouts import jianbao as body_model
 from archive.model import Bulletin, make_bulletin_id
 from archive.paragraphs import clean_spaces, clean_title, ends_paragraph, join_lines, starts_item, strip_bullet
 
-__all__ = ["Footer", "is_confidential_mark", "issuer_name", "paragraphs_of", "parse_bulletin_lines", "parse_footer"]
+__all__ = ["Footer", "glued_footer_at", "is_confidential_mark", "issuer_name", "paragraphs_of", "parse_bulletin_lines", "parse_footer"]
 
 HEADER_LINES = 15  # the header is within this many non-blank lines
 FOOTER_LINES = 20  # the footer is within this many last non-blank lines
@@ -192,6 +193,33 @@ def _parse_header(lines: list[Line]) -> _Header:
     return h
 
 
+_KEY_AT = r"(?:报|送|发|抄送|抄报|分送|报送|发送)\s*[:：]"
+# A 报尾 glued to the last article's final sentence (a PDF's text): …增收2万元。报：县委…
+_GLUED_FOOTER = re.compile(rf"(?<=[。！？；”」])\s*(?={_KEY_AT})")
+# Another key of the 报尾 on the same line: 送：县直有关部门 发：各乡镇 共印200份.
+_NEXT_KEY = re.compile(rf"\s+(?={_KEY_AT})|(?<=[\u4e00-\u9fff])(?<![抄分报发])(?={_KEY_AT})")
+
+
+def glued_footer_at(key: str) -> int | None:
+    """Where a 报尾 (报：/送：/发：) glued to a line's sentence starts in it, or None."""
+    m = _GLUED_FOOTER.search(key)
+    return m.end() if m is not None and m.end() < len(key) else None
+
+
+def split_glued_footer(lines: list[Line], lo: int) -> list[Line]:
+    """`lines` with a 报尾 glued to the end of a sentence among the last lines set on a line of its own
+    (the same paragraph number: --explain places both parts)."""
+    for j in range(len(lines) - 1, max(lo, len(lines) - FOOTER_LINES) - 1, -1):
+        at = glued_footer_at(lines[j].key)
+        if at is None:
+            continue
+        ln = lines[j]
+        head = dataclasses.replace(ln, text=ln.text[:at].rstrip(), key=ln.key[:at].rstrip(), blank_after=True)
+        tail = dataclasses.replace(ln, text=ln.text[at:], key=ln.key[at:], blank_before=True)
+        return [*lines[:j], head, tail, *lines[j + 1 :]]
+    return lines
+
+
 def parse_footer(lines: list[Line], lo: int) -> Footer:
     """The 报尾 among the last FOOTER_LINES lines (from `lo` on)."""
     start = len(lines)
@@ -210,7 +238,15 @@ def parse_footer(lines: list[Line], lo: int) -> Footer:
         if copies and f.copies is None:
             f.copies = cn_number(copies["n"])
         if m := _FOOTER_KEY.match(k):
-            f.recipients.append(f"{t[: m.end('key')]}：{t[m.start('rest') :]}".rstrip("："))
+            cuts = [0, *(c.end() for c in _NEXT_KEY.finditer(k)), len(k)]
+            for a, b in zip(cuts, cuts[1:]):  # one recipient entry per key, the print run and serial left out
+                pt, pk = t[a:b], k[a:b]
+                for extra in (_COPIES.search(pk), _SERIAL.search(pk)):
+                    if extra is not None and extra.start() > 0:
+                        pt, pk = pt[: extra.start()], pk[: extra.start()]
+                pt, pk = pt.rstrip(" （(）)"), pk.rstrip(" （(）)")
+                if (pm := _FOOTER_KEY.match(pk)) is not None:
+                    f.recipients.append(f"{pt[: pm.end('key')]}：{pt[pm.start('rest') :]}".rstrip("："))
         elif serial or copies or _COLOPHON.match(k):
             continue
         elif f.recipients:
@@ -415,6 +451,7 @@ def parse_bulletin_lines(
     if issue.year is not None and header.date is not None and issue.year != header.date.year:
         warnings.append(f"issue year {issue.year} differs from the date {header.date.isoformat()}")
 
+    lines = split_glued_footer(lines, header.end)
     footer = parse_footer(lines, header.end)
     body = lines[header.end : footer.start]
     drafts = _drafts(body, warnings)

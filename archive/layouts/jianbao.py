@@ -175,7 +175,11 @@ def label_body(
             return NEG
         if shapes[k - 1].chars + s.chars > params.title_join_max or shapes[k - 1].question:
             return NEG
-        return w["cont"]
+        a, b = lines[k - 1], lines[k]
+        same = (a.size, a.bold, a.align) == (b.size, b.bold, b.align)
+        if a.whole and not same:
+            return NEG  # a heading and a by-line or caption under it
+        return w["cont"] + (w["old"] if old[k] and same else 0.0)  # the old rule saw the second half as the heading
 
     return decode(n, GRAMMAR, score, params.close_call)
 
