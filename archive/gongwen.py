@@ -55,6 +55,8 @@ _DATE_ONLY = re.compile(r"^(?:[0-9〇零○Ｏ一二三四五六七八九十]{4}
 _ISSUE_LINE = ISSUE_SPAN  # a 简报 issue line (archive/dates.py)
 _SEAL = re.compile(r"^[（(]\s*(?:印章|盖章|加盖印章|签章|公章)\s*[）)]$")
 HEADER_LINES = 14
+_ORDER_NO = re.compile(r"^[(（]?\s*第\s*[0-9０-９〇零○一二三四五六七八九十百千]+\s*号\s*[)）]?$")
+_ORDER_TITLE = re.compile(r"(?:令|公告|通告)$")  # the 文种 numbered 第N号 under their name
 
 
 @dataclass
@@ -245,6 +247,9 @@ def _parse_head(lines: list[Line]) -> _Head:
             if title.startswith("《") and title.endswith("》") and title.count("《") == 1:
                 title = title[1:-1]  # a web page's title in 《》
             h.title = clean_title(title)
+            if h.serial is None and i + 1 < len(lines) and (o := _ORDER_NO.match(lines[i + 1].key)) and _ORDER_TITLE.search(h.title):
+                i += 1  # 北京市人民政府令 / 第251号: a 令's or 公告's number under its name is its 发文字号
+                h.serial = re.sub(r"\s+", "", h.title + o.group())
             if addressee_at(i + 1):
                 i += 1
             if h.serial is not None or not any(_docno_line(ln.key) for ln in lines[i + 1 : n]):
@@ -408,6 +413,9 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     issuer = ("、".join(signature) if signature else None) or meta.get("发文机关")
     if issuer is None and masthead:
         issuer = re.sub(r"\s*文件$", "", masthead) or None
+    if issuer is None and (o := _ORDER_TITLE.search(head.title)) and head.serial and head.serial.startswith(head.title):
+        before = head.title[: o.start()]  # 北京市人民政府令 → 北京市人民政府
+        issuer = issuer_name(before, to_simplified(before))
     if issuer is None and "关于" in head.title[1:]:  # 国务院办公厅关于…的通知
         before = head.title[: head.title.index("关于", 1)]
         issuer = issuer_name(before, to_simplified(before))

@@ -11,6 +11,7 @@ removed it, so nothing leaves the document unaccounted for.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -82,7 +83,26 @@ def _gongwen_detect(lines: list[Line], meta: Mapping[str, str], params: LayoutPa
 def _gongwen_assemble(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...]) -> Bulletin:
     from archive.gongwen import parse_gongwen_lines
 
-    return parse_gongwen_lines(lines, path, fmt, meta, ocr)
+    b = parse_gongwen_lines(lines, path, fmt, meta, ocr)
+    close = [w for w in gongwen_close_calls(lines) if w not in b.warnings]
+    return dataclasses.replace(b, warnings=(*b.warnings, *close)) if close else b
+
+
+def gongwen_close_calls(lines: list[Line], params: LayoutParams = PARAMS) -> list[str]:
+    """Warnings for the 版头 and closing lines of a 公文 whose label under the 公文 grammar was a
+    close call between two fields (标题 or 主送机关? 署名 or 正文?): each names the line."""
+    head = lines[: params.head_lines]
+    tail = lines[max(len(head), len(lines) - params.tail_lines) :]
+    out: list[str] = []
+    for window in (head, tail):
+        if window:
+            _feats, decoded = label_lines(window, params)
+            same = [d if {d.label, d.second} != _SAME_FIELD else dataclasses.replace(d, second=None) for d in decoded]
+            out += close_calls(same, [ln.number for ln in window], [ln.text for ln in window], params.close_call, gongwen_model.NAMES, gongwen_model.WATCH)
+    return out
+
+
+_SAME_FIELD = {"title", "page_title"}  # either way the line is the title: no question worth a warning
 
 
 def _jianbao_assemble(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...]) -> Bulletin:

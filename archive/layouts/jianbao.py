@@ -55,7 +55,7 @@ WEIGHTS = {
     "old": 5.0,  # the old rule's plain heading (blank lines around it, or the format's hints)
     "short": 1.0,  # short, no final punctuation
     "ordinal": 0.8,  # 一、… at the top level
-    "question": 1.2,  # a short line ending in ？
+    "question": 0.8,  # a short line ending in ？ (below `close_call`: the title is reported as a close call)
     "cont": 1.5,  # a second title line under the first
     "full_width": -2.0,  # as long as the document's wrapped lines: a line of a paragraph
     "body": 0.0,
