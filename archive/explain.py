@@ -98,6 +98,7 @@ def _header_place(text: str, b: Bulletin, fields: list[tuple[str, str]]) -> str 
     date = find_date(text)
     if date is not None and date in (b.date, b.print_date):
         names.append("日期")
+        rest = re.sub(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}", "", rest)  # 2022-04-02, (2023-05-06)
     if b.date is not None and b.date.strftime("%Y%m%d") in rest:  # 《新闻联播》 (20221003)
         rest = rest.replace(b.date.strftime("%Y%m%d"), "")
         rest = re.sub(r"\d{1,2}[:：]\d{2}", "", rest)

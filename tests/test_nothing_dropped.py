@@ -4,7 +4,9 @@
 (正文 or attachment), the 版记/报尾, or removed with the rule that removed it —
 and a paragraph placed nowhere is lost text. This runs over the seed
 (corpus/), the real public documents (tests/public/), the real local 公文
-(tests/realdocs/) and, where present, the 1,423 xinwen issues.
+(tests/realdocs/, every file under it), the parser's fixtures (tests/fixtures/),
+the failure kinds' documents (tests/test_failure_kinds.py) and, where present,
+the 1,423 xinwen issues.
 """
 
 from __future__ import annotations
@@ -21,9 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 XINWEN = ROOT.parent / "shared" / "corpora" / "xinwen-lianbo"
 if not XINWEN.is_dir():
     XINWEN = Path("/work/shared/corpora/xinwen-lianbo")
+_NOT_DOCUMENTS = {"README.md", "fields.json"}  # the corpora's own notes and truths
+# Every document of every corpus the repository holds: the seed, the real public documents, the
+# real local 公文 (every half, every format), the fixtures the parser tests read.
 FILES = sorted(
-    [*ROOT.glob("corpus/*.txt"), *(p for p in (ROOT / "tests" / "public").iterdir() if p.suffix not in (".md", ".json")),
-     *ROOT.glob("tests/realdocs/*/*.txt")]
+    p
+    for folder in ("corpus", "tests/public", "tests/realdocs", "tests/fixtures")
+    for p in (ROOT / folder).rglob("*")
+    if p.is_file() and p.name not in _NOT_DOCUMENTS and p.suffix != ".json"
 )
 # Eval-half documents are never tuned on: what they still lose is listed here, with why.
 KNOWN = {
@@ -93,3 +100,14 @@ def test_nothing_dropped_in_the_other_formats(source: str, fmt: str, tmp_path: P
     b, placements = explain(read_document(path))
     assert not lost(placements), [p.text for p in lost(placements)]
     assert any(p.place.startswith("第1篇文章") for p in placements)
+
+
+@pytest.mark.parametrize("name", ["JOINT", "TWO_LINE_TITLE", "NUMBERED", "GLUED_FOOTER"])
+def test_nothing_dropped_in_the_failure_kinds_documents(name: str, tmp_path: Path) -> None:
+    """The documents of issue 19's failure kinds (tests/test_failure_kinds.py), as text."""
+    from tests import test_failure_kinds as kinds
+
+    path = tmp_path / "x.txt"
+    path.write_text(getattr(kinds, name).format(zero="〇"), "utf-8")
+    _b, placements = explain(read_document(path))
+    assert not lost(placements), [p.text for p in lost(placements)]
