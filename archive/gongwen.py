@@ -376,6 +376,15 @@ def _tail_by_labels(lines: list[Line], lo: int, t: _Tail) -> None:
         return
 
 
+def _model_fields(lines: list[Line]):  # noqa: ANN202 - archive.layouts.gongwen.Fields (imported late: the registry imports this module)
+    """The 公文 fields the layout model's decode of `lines` gives."""
+    from archive.layouts import label_lines
+    from archive.layouts.gongwen import assemble
+
+    _feats, decoded = label_lines(lines)
+    return assemble(lines, decoded)
+
+
 def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...] = ()) -> Bulletin:
     """A Bulletin (kind 公文, one article) from the lines of an official document."""
     warnings: list[str] = []
@@ -384,6 +393,16 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     if tail.date is None and tail.start > head.end:
         _tail_by_labels(lines, head.end, tail)
     body = lines[head.end : tail.start]
+    # The fields the layout model assembles from its decoded labels (archive/layouts/gongwen.py)
+    # win; the rules above still cut the 正文 and read 署名, marks and 版记, and stand in where
+    # no line took the label.
+    model = _model_fields(lines)
+    addressee = model.addressee or head.addressee
+    head.title = model.title or head.title
+    if model.serial is not None:
+        head.serial, head.serial_year = model.serial, int(serial_parts(model.serial)[1]) if serial_parts(model.serial) else head.serial_year
+    tail.date = model.date or tail.date
+    tail.annotation = model.note or tail.annotation
     if head.title is None and meta.get("标题"):
         head.title = clean_title(meta["标题"])
     if head.title is None:
@@ -477,7 +496,7 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
         secrecy=head.secrecy,
         urgency=head.urgency,
         signer=head.signer,
-        addressee=head.addressee,
+        addressee=addressee,
         attachments=tuple(attachments),
         annotation=tail.annotation,
         print_org=tail.print_org,

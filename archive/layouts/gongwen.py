@@ -23,8 +23,14 @@ parser had before (archive/gongwen.py); `WEIGHTS` names each one.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from archive.dates import find_date
 from archive.features import Features, LayoutParams
-from archive.layouts.decode import NEG, Grammar
+from archive.layout import Line
+from archive.layouts.decode import NEG, Decoded, Grammar
 
 LABELS = (
     "chrome", "meta", "page_title", "mark", "masthead", "serial", "title", "addressee", "body",
@@ -124,3 +130,82 @@ def score(f: Features, prev: Features | None, label: str, params: LayoutParams) 
     if label == "colophon":
         return w["colophon"] if f.colophon else w["absent"]
     raise KeyError(label)
+
+
+@dataclass
+class Fields:
+    """The GB/T 9704 elements as the decoded labels place them (None where no line has the label)."""
+
+    marks: list[str] = field(default_factory=list)  # 份号 / 密级 / 紧急程度 lines
+    masthead: str | None = None  # 发文机关标志
+    serial: str | None = None  # 发文字号
+    title: str | None = None  # 标题
+    addressee: str | None = None  # 主送机关
+    signature: list[str] = field(default_factory=list)  # 署名 lines
+    date: dt.date | None = None  # 成文日期
+    note: str | None = None  # 附注
+    colophon: list[str] = field(default_factory=list)  # 版记 lines (抄送, 印发机关和印发日期)
+    lines: dict[str, list[int]] = field(default_factory=dict)  # label → the line numbers it took
+
+
+def assemble(lines: Sequence[Line], decoded: Sequence[Decoded]) -> Fields:
+    """Fields from a document's decoded label sequence: each element is the text of the lines
+    that took its label (a title over two lines joined, the first 主送机关 line, the date of
+    the 成文日期 line)."""
+    from archive.features import serial_in
+    from archive.gongwen import normalise_serial
+    from archive.paragraphs import clean_title, join_lines
+
+    f = Fields()
+    prev = None
+    for ln, d in zip(lines, decoded):
+        f.lines.setdefault(d.label, []).append(ln.number)
+        text = ln.text
+        if d.label == "title" and f.title is None and prev is not None and prev.label == "masthead" and ln.key.startswith("关于") and not f.masthead.endswith("文件"):
+            f.title, f.masthead = join_lines(clean_title(f.masthead), clean_title(text)), None  # 国务院办公厅、中央军委办公厅 / 关于…:
+            f.lines["title"].insert(0, f.lines.pop("masthead")[-1])  # the title's issuers, not a 发文机关标志
+            prev = d
+            continue
+        if d.label == "title" and f.title is not None and prev is not None and prev.label == "title":
+            f.title = join_lines(f.title, clean_title(text))
+            prev = d
+            continue
+        prev = d
+        if d.label == "mark":
+            f.marks.append(text)
+        elif d.label == "masthead":
+            f.masthead = text if f.masthead is None else f"{f.masthead} {text}"
+        elif d.label == "serial" and f.serial is None and (m := serial_in(ln.key)) is not None:
+            f.serial = normalise_serial(text[m.start() : m.end()])
+        elif d.label == "title" and f.title is None:
+            f.title = clean_title(text)
+        elif d.label == "addressee" and f.addressee is None:
+            f.addressee = text
+        elif d.label == "signature":
+            f.signature.append(text)
+        elif d.label == "date" and f.date is None:
+            f.date = find_date(ln.key)
+        elif d.label == "note" and f.note is None:
+            f.note = text.strip()[1:-1]
+        elif d.label == "colophon":
+            f.colophon.append(text)
+    if f.title is not None:
+        f.title, f.serial = _title_and_serial(f.title, f.serial)
+    return f
+
+
+def _title_and_serial(title: str, serial: str | None) -> tuple[str, str | None]:
+    """A title without the 《》 a web page puts around it and the 发文字号 printed after it in brackets
+    (…的通知（武劳社〔2004〕135号）), which is the serial when no line gave one."""
+    import re
+
+    from archive.features import serial_in
+    from archive.gongwen import normalise_serial
+
+    m = serial_in(title)
+    if m is not None and m.start() > 8 and re.search(r"[（(]\s*$", title[: m.start()]) and re.fullmatch(r"\s*[）)]\s*", title[m.end() :]):
+        serial = serial or normalise_serial(title[m.start() : m.end()])
+        title = re.sub(r"\s*[（(]\s*$", "", title[: m.start()])
+    if title.startswith("《") and title.endswith("》") and title.count("《") == 1:
+        title = title[1:-1]
+    return title, serial
