@@ -20,6 +20,7 @@ from archive.dates import ISSUE_SPAN
 from archive.features import PARAMS, Features, LayoutParams, line_features, meta_pairs, page_suspect, serial_in, title_core
 from archive.layout import Line
 from archive.layouts import gongwen as gongwen_model
+from archive.layouts import jianbao as jianbao_model
 from archive.layouts.decode import Decoded, Grammar, close_calls, decode
 from archive.model import Bulletin
 
@@ -113,7 +114,9 @@ def _jianbao_assemble(lines: list[Line], path: str, fmt: str, meta: Mapping[str,
 
 LAYOUTS: tuple[Layout, ...] = (
     Layout("公文", gongwen_model.LABELS, gongwen_model.GRAMMAR, _gongwen_detect, _gongwen_assemble),
-    Layout("简报", (), None, lambda lines, meta: True, _jianbao_assemble),  # the fallback: its own parser (archive/textparse.py)
+    # The fallback. Its body (title / second title line / text) is decoded with jianbao's grammar;
+    # its 报头 and 报尾 are still read by archive/textparse.py's rules.
+    Layout("简报", jianbao_model.LABELS, jianbao_model.GRAMMAR, lambda lines, meta: True, _jianbao_assemble),
 )
 
 
