@@ -31,7 +31,7 @@ from archive.articles import make_article
 from archive.chinese import to_simplified
 from archive.dates import ISSUE_SPAN, find_date
 from archive.doctypes import doc_type_of
-from archive.features import PARAMS, Features, line_feature, serial_in
+from archive.features import NOT_ADDRESSEE, PARAMS, Features, line_feature, serial_in
 from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.model import Bulletin, make_bulletin_id
@@ -200,7 +200,7 @@ def _parse_head(lines: list[Line]) -> _Head:
         return cache[j]
 
     def addressee_at(j: int) -> bool:
-        if j < len(lines) and _ADDRESSEE.match(lines[j].key) and not _ATTACH_NOTE.match(lines[j].key) and h.addressee is None:
+        if j < len(lines) and _ADDRESSEE.match(lines[j].key) and not _ATTACH_NOTE.match(lines[j].key) and not NOT_ADDRESSEE.search(lines[j].key) and h.addressee is None:
             h.addressee = lines[j].text
             return True
         return False
@@ -385,6 +385,20 @@ def _model_fields(lines: list[Line]):  # noqa: ANN202 - archive.layouts.gongwen.
     return assemble(lines, decoded)
 
 
+def adoption_serial(text: str) -> str | None:
+    """The 令 number of a regulation's 题注 line (archive/layouts/gongwen.py)."""
+    from archive.layouts.gongwen import adoption_serial as serial
+
+    return serial(text)
+
+
+def adoption_fields(text: str):  # noqa: ANN201 - see archive.layouts.gongwen.adoption_fields
+    """The organ and date of a regulation's 题注 line (archive/layouts/gongwen.py)."""
+    from archive.layouts.gongwen import adoption_fields as fields
+
+    return fields(text)
+
+
 def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...] = ()) -> Bulletin:
     """A Bulletin (kind 公文, one article) from the lines of an official document."""
     warnings: list[str] = []
@@ -430,6 +444,11 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     masthead = " ".join(head.masthead) if head.masthead else None  # a joint 发文机关标志 stands on two lines
     signature = [s for s in tail.issuer if not _SEAL.match(s)]
     issuer = ("、".join(signature) if signature else None) or meta.get("发文机关")
+    adopted_by, adopted_on = adoption_fields(model.adopted[0]) if model.adopted else (None, None)
+    if serial is None and model.adopted and (order := adoption_serial(model.adopted[0])) is not None:
+        serial = order  # a 规章 issued as 公安部令第127号
+        warnings.remove("no 发文字号 found")
+    issuer = issuer or adopted_by  # a regulation with no 署名: the organ its 题注 says adopted or issued it
     if issuer is None and masthead:
         issuer = re.sub(r"\s*文件$", "", masthead) or None
     if issuer is None and (o := _ORDER_TITLE.search(head.title)) and head.serial and head.serial.startswith(head.title):
@@ -438,7 +457,7 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     if issuer is None and "关于" in head.title[1:]:  # 国务院办公厅关于…的通知
         before = head.title[: head.title.index("关于", 1)]
         issuer = issuer_name(before, to_simplified(before))
-    date = tail.date or (find_date(meta["成文日期"]) if meta.get("成文日期") else None)
+    date = tail.date or adopted_on or (find_date(meta["成文日期"]) if meta.get("成文日期") else None)
     if date is None:
         warnings.append("no 成文日期 found")
         if tail.print_date is not None:

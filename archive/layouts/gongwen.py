@@ -33,23 +33,23 @@ from archive.layout import Line
 from archive.layouts.decode import NEG, Decoded, Grammar
 
 LABELS = (
-    "chrome", "meta", "page_title", "mark", "masthead", "serial", "title", "addressee", "body",
+    "chrome", "meta", "page_title", "mark", "masthead", "serial", "title", "adoption", "addressee", "body",
     "signature", "date", "note", "attachment", "colophon", "tail_chrome",
 )
 NAMES = {
     "chrome": "页面杂项", "meta": "页面元数据", "page_title": "页面标题", "mark": "份号/密级/紧急程度",
-    "masthead": "发文机关标志", "serial": "发文字号", "title": "标题", "addressee": "主送机关", "body": "正文",
+    "masthead": "发文机关标志", "serial": "发文字号", "title": "标题", "adoption": "题注", "addressee": "主送机关", "body": "正文",
     "signature": "署名", "date": "成文日期", "note": "附注", "attachment": "附件", "colophon": "版记",
     "tail_chrome": "页面杂项",
 }
 GRAMMAR = Grammar(
     labels=LABELS,
     rank={
-        "chrome": 0, "meta": 0, "page_title": 0, "mark": 1, "masthead": 2, "serial": 3, "title": 3,
+        "chrome": 0, "meta": 0, "page_title": 0, "mark": 1, "masthead": 2, "serial": 3, "title": 3, "adoption": 3,
         "addressee": 4, "body": 5, "signature": 6, "date": 7, "note": 8, "attachment": 9, "colophon": 10,
         "tail_chrome": 11,
     },
-    repeat=frozenset({"chrome", "meta", "page_title", "mark", "masthead", "serial", "title", "body", "signature", "attachment", "colophon", "tail_chrome"}),
+    repeat=frozenset({"chrome", "meta", "page_title", "mark", "masthead", "serial", "title", "adoption", "body", "signature", "attachment", "colophon", "tail_chrome"}),
 )
 # Labels whose close calls are worth a warning: the ones that become fields.
 WATCH = frozenset({"page_title", "title", "addressee", "serial", "signature", "date"})
@@ -67,6 +67,7 @@ WEIGHTS = {
     "serial_inside_short": 3.0,  # a short line holding one (`（皖政[2001]85号）`)
     "title": 3.0,  # a title-like line (文种 ending, 关于, heading hints)
     "title_doc_type": 1.0,
+    "adoption": 6.0,  # a 题注 line (date, organ, 通过/公布)
     "addressee": 4.0,
     "body": 0.0,  # the default: everything is text unless something says otherwise
     "signature": 3.0,
@@ -115,6 +116,8 @@ def score(f: Features, prev: Features | None, label: str, params: LayoutParams) 
         if not _titleish(f, params):
             return w["absent"]
         return w["title"] + (w["title_doc_type"] if f.doc_type else 0.0) - (w["repeated"] if f.repeats_next else 0.0)
+    if label == "adoption":
+        return w["adoption"] if f.adoption else w["absent"]
     if label == "addressee":
         return w["addressee"] if f.addressee and not f.attach_note else w["absent"]
     if label == "body":
@@ -144,6 +147,7 @@ class Fields:
     signature: list[str] = field(default_factory=list)  # 署名 lines
     date: dt.date | None = None  # 成文日期
     note: str | None = None  # 附注
+    adopted: list[str] = field(default_factory=list)  # 题注 lines (a regulation's 通过 / 公布 lines)
     colophon: list[str] = field(default_factory=list)  # 版记 lines (抄送, 印发机关和印发日期)
     lines: dict[str, list[int]] = field(default_factory=dict)  # label → the line numbers it took
 
@@ -189,6 +193,8 @@ def assemble(lines: Sequence[Line], decoded: Sequence[Decoded]) -> Fields:
             f.note = text.strip()[1:-1]
         elif d.label == "colophon":
             f.colophon.append(text)
+        elif d.label == "adoption":
+            f.adopted.append(text)
     if f.title is not None:
         f.title, f.serial = _title_and_serial(f.title, f.serial)
     return f
@@ -209,3 +215,29 @@ def _title_and_serial(title: str, serial: str | None) -> tuple[str, str | None]:
     if title.startswith("《") and title.endswith("》") and title.count("《") == 1:
         title = title[1:-1]
     return title, serial
+
+
+def adoption_serial(text: str) -> str | None:
+    """The 令 number a 题注 line gives (2012年12月13日 公安部令第127号修订发布 → 公安部令第127号)."""
+    from archive.features import ADOPTION
+
+    m = ADOPTION.match("".join(text.split()))
+    return m["org"] + m["order"] if m is not None and m["order"] else None
+
+
+def adoption_fields(text: str) -> tuple[str | None, dt.date | None]:
+    """The organ and date of a 题注 line: 2018年12月29日 嘉兴市第八届人民代表大会常务委员会第十五次会议通过 →
+    (嘉兴市人民代表大会常务委员会, 2018-12-29); a court's or procuratorate's committee stands for its organ."""
+    import re
+
+    from archive.features import ADOPTION
+
+    m = ADOPTION.match("".join(text.split()))
+    if m is None:
+        return None, None
+    org = re.sub(r"第[0-9一二三四五六七八九十百]+届", "", m["org"])
+    org = re.sub(r"(法院|检察院)(?:审判|检察)委员会$", r"\1", org)
+    org = re.sub(r"(?:公告|令)$", "", org)
+    from archive.textparse import issuer_name
+
+    return issuer_name(org, org), find_date(m["date"])
