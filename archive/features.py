@@ -30,6 +30,7 @@ class LayoutParams:
     """Named thresholds of the layout model (lengths are characters)."""
 
     head_lines: int = 14  # the 版头 lies within the first lines
+    head_reach: int = 30  # the head's fields are assembled from the decode of this many lines more
     title_max: int = 80  # a title line is at most this long
     heading_max: int = 40  # a heading-like line (masthead, 署名 line, page title)
     addressee_max: int = 150  # 主送机关 line

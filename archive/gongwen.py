@@ -381,8 +381,9 @@ def _model_fields(lines: list[Line]):  # noqa: ANN202 - archive.layouts.gongwen.
     from archive.layouts import label_lines
     from archive.layouts.gongwen import assemble
 
-    _feats, decoded = label_lines(lines)
-    return assemble(lines, decoded)
+    head = lines[: PARAMS.head_lines + PARAMS.head_reach]  # the 版头, 标题, 题注 and 主送 stand near the top
+    _feats, decoded = label_lines(head)
+    return assemble(head, decoded)
 
 
 def adoption_serial(text: str) -> str | None:
@@ -407,16 +408,15 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     if tail.date is None and tail.start > head.end:
         _tail_by_labels(lines, head.end, tail)
     body = lines[head.end : tail.start]
-    # The fields the layout model assembles from its decoded labels (archive/layouts/gongwen.py)
-    # win; the rules above still cut the 正文 and read 署名, marks and 版记, and stand in where
-    # no line took the label.
+    # The head's fields the layout model assembles from its decoded labels (archive/layouts/gongwen.py)
+    # win; the rules above still cut the 正文 and read 署名, 成文日期 (with the decode's help where
+    # the last lines hold none), marks and 版记, and stand in where no line took the label.
     model = _model_fields(lines)
     addressee = model.addressee or head.addressee
     head.title = model.title or head.title
     if model.serial is not None:
         head.serial, head.serial_year = model.serial, int(serial_parts(model.serial)[1]) if serial_parts(model.serial) else head.serial_year
-    tail.date = model.date or tail.date
-    tail.annotation = model.note or tail.annotation
+
     if head.title is None and meta.get("标题"):
         head.title = clean_title(meta["标题"])
     if head.title is None:
