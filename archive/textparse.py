@@ -320,25 +320,6 @@ def _is_plain_heading(lines: list[Line], k: int, mid_paragraph: bool, size: floa
     return ends_paragraph(nxt.key) or len(nxt.key) > 30
 
 
-def _merge_title_lines(lines: list[Line], k: int, size: float | None) -> int:
-    """How many lines from `k` form one heading the format split (two centred,
-    same-size heading paragraphs in a row)."""
-    n = 1
-    first = lines[k]
-    while (
-        k + n < len(lines) - 1
-        and first.whole
-        and first.hinted_heading(size)
-        and lines[k + n].hinted_heading(size)
-        and lines[k + n].size == first.size
-        and lines[k + n].align == first.align
-        and lines[k + n + 1].hinted_heading(size) is False
-        and len(first.text) + len(lines[k + n].text) <= 60
-    ):
-        n += 1
-    return n
-
-
 def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
     size = body_size(lines)
     # Per line: its kind and, for a section or heading, (name, None) or (place, title).
