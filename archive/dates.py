@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["IssueNumber", "cn_number", "find_date", "issue_number", "parse_issue"]
+__all__ = ["ISSUE_SPAN", "IssueNumber", "cn_number", "find_date", "issue_number", "parse_issue"]
 
 _CN_DIGITS = "〇零○Ｏ一二三四五六七八九十百千两"
 _NUM = rf"[0-9０-９{_CN_DIGITS}]+"
@@ -18,11 +18,14 @@ _DATE_PATTERNS = (
     re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})[-./](?P<m>[0-9]{1,2})[-./](?P<d>[0-9]{1,2})(?![0-9])"),
     re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})(?P<m>[01][0-9])(?P<d>[0-3][0-9])(?![0-9])"),
 )
+# 第N期, or the Latin spelling some offices print (2024年 No.12, NO.3, №5).
 _ISSUE = re.compile(
-    rf"(?:(?P<y>{_YEAR})\s*年\s*)?(?<!总)第\s*(?P<n>{_NUM})\s*期"
+    rf"(?:(?P<y>{_YEAR})\s*年\s*)?(?:(?<!总)第\s*(?P<n>{_NUM})\s*期|(?<![A-Za-z])(?:No|NO|no|№)\s*[.．:：]?\s*(?P<l>[0-9０-９]{{1,4}})(?![0-9０-９]))"
     rf"(?:\s*[（(]\s*总\s*第?\s*(?P<t>{_NUM})\s*期\s*[）)])?"
 )
 _TOTAL = re.compile(rf"总\s*第\s*(?P<t>{_NUM})\s*期")
+# Where an issue line's number stands in a line: 2023年第3期（总第58期）, 第九期, 2024年 No.12, （总第58期）.
+ISSUE_SPAN = re.compile(rf"{_ISSUE.pattern}|[（(]?\s*总\s*第?\s*{_NUM}\s*期\s*[）)]?")
 
 
 _CN_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
@@ -112,7 +115,7 @@ def parse_issue(line: str) -> IssueNumber | None:
         if t is None:
             return None
         return IssueNumber(None, cn_number(t["t"]), None)
-    issue = cn_number(m["n"])
+    issue = cn_number(m["n"] or m["l"])
     if issue is None:
         return None
     total = cn_number(m["t"]) if m["t"] else None

@@ -20,7 +20,7 @@ from archive.features import serial_in
 from archive.gongwen import normalise_serial
 from archive.model import Bulletin
 from archive.paragraphs import strip_bullet
-from archive.textparse import is_confidential_mark
+from archive.textparse import glued_footer_at, is_confidential_mark
 
 __all__ = ["TOC_ONLY", "Placement", "explain", "lost"]
 
@@ -98,6 +98,7 @@ def _header_place(text: str, b: Bulletin, fields: list[tuple[str, str]]) -> str 
     date = find_date(text)
     if date is not None and date in (b.date, b.print_date):
         names.append("日期")
+        rest = re.sub(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}", "", rest)  # 2022-04-02, (2023-05-06)
     if b.date is not None and b.date.strftime("%Y%m%d") in rest:  # 《新闻联播》 (20221003)
         rest = rest.replace(b.date.strftime("%Y%m%d"), "")
         rest = re.sub(r"\d{1,2}[:：]\d{2}", "", rest)
@@ -189,6 +190,8 @@ def explain(doc: Document) -> tuple[Bulletin, list[Placement]]:
             place = "已去除：" + removed[ln.number]
         elif b.kind == "简报" and is_confidential_mark(ln.key):
             place = "已去除：报头的内部资料标注"
+        elif (glued := _glued_place(ln, b, bodies)) is not None:
+            place = glued
         else:
             place = (
                 _article_place(ln.text, b, bodies)
@@ -201,6 +204,14 @@ def explain(doc: Document) -> tuple[Bulletin, list[Placement]]:
                 place += "（附件）"
         out.append(Placement(ln.number, ln.text, place))
     return b, out
+
+
+def _glued_place(ln: Line, b: Bulletin, bodies: list[str]) -> str | None:
+    """A line whose end is the 报尾 glued to the last article's final sentence: both parts placed."""
+    if b.kind != "简报" or (at := glued_footer_at(ln.key)) is None:
+        return None
+    first, second = _article_place(ln.text[:at], b, bodies), _footer_place(ln.text[at:], b)
+    return f"{first}＋{second}" if first and second else None
 
 
 def _toc_place(text: str, key: str, b: Bulletin, titles: list[str], bodies: list[str], fields: list[tuple[str, str]]) -> str:

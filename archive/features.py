@@ -22,7 +22,7 @@ from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.paragraphs import ends_paragraph
 
-__all__ = ["PARAMS", "Features", "LayoutParams", "line_feature", "line_features", "meta_field", "meta_pairs", "page_suspect", "serial_in", "title_core"]
+__all__ = ["ADOPTION", "NOT_ADDRESSEE", "PARAMS", "Features", "LayoutParams", "line_feature", "line_features", "meta_field", "meta_pairs", "page_suspect", "serial_in", "title_core"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class LayoutParams:
     """Named thresholds of the layout model (lengths are characters)."""
 
     head_lines: int = 14  # the 版头 lies within the first lines
+    head_reach: int = 30  # the head's fields are assembled from the decode of this many lines more
     title_max: int = 80  # a title line is at most this long
     heading_max: int = 40  # a heading-like line (masthead, 署名 line, page title)
     addressee_max: int = 150  # 主送机关 line
@@ -43,6 +44,8 @@ class LayoutParams:
     tail_lines: int = 12  # site chrome after the document is looked for in the last lines only
     suspect_lines: int = 12  # a page is decoded only when its first or last lines show chrome
     tail_search: int = 60  # a 署名 and 成文日期 the last lines lack are looked for this far after the 版头
+    title_join_max: int = 50  # a 简报 title over two lines is at most this long in all
+    wrap_min: int = 20  # a line this long with a next line as long is a paragraph wrapped at that width
 
 
 PARAMS = LayoutParams()
@@ -83,6 +86,14 @@ _CC = re.compile(r"^(?:抄\s*送|抄\s*报|分\s*送|报\s*送|报|送|发)\s*[:
 _PRINTED = re.compile(r"印\s*发$|共印\s*[0-9０-９〇零一二三四五六七八九十百]+\s*份")
 _MARK = re.compile(r"^(?:(?:绝密|机密|秘密)(?:\s*★\s*\S{1,8})?|特急|加急|特提|平急|急件|\d{6})(?:\s+(?:(?:绝密|机密|秘密)(?:\s*★\s*\S{1,8})?|特急|加急|\d{6}))*$")
 _SENTENCE_PUNCT = re.compile(r"[。！？；]")
+# A regulation's 题注 under its title: 2018年12月29日 嘉兴市第八届人民代表大会常务委员会第十五次会议通过.
+ADOPTION = re.compile(
+    r"^[（(]?\s*(?P<date>[0-9〇零○Ｏ一二三四五六七八九十]{4}\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*日)\s*"
+    r"(?P<org>[^，。；、\s]{0,40}?)(?:第\s*[0-9一二三四五六七八九十百]+\s*次(?:全体)?会议|常务会议|全体会议|会议|公告|(?P<order>令\s*第\s*[0-9]+\s*号))?"
+    r"(?:修订|修正)?(?:通过|批准|公布|发布|施行|修正|修订)[）)。]?"
+)
+# A 主送机关 line is a list of organs: not a sentence that announces what follows (…解释如下：).
+NOT_ADDRESSEE = re.compile(r"如下\s*[:：]$|^(?:为了|为|根据|按照|依照|经)")
 
 
 _YEAR_IN_BRACKETS = re.compile(_YEAR_BRACKET)
@@ -185,6 +196,7 @@ class Features:
     attach_note: bool  # `附件：1. …`
     colophon: bool  # 抄送：… / …印发 / 共印N份
     mark: bool  # 份号, 密级, 紧急程度 only
+    adoption: bool  # a regulation's 题注: a date, an organ, 通过 / 公布 / 施行
     in_head: bool  # within the first `head_lines`
     repeats_next: bool = False  # the same title stands again in one of the next lines (a page's heading)
 
@@ -226,7 +238,7 @@ def line_feature(ln: Line, i: int, size: float | None, params: LayoutParams = PA
         org=is_org_like(compact) and not doc_type_of(compact),
         doc_type=doc_type_of(title_core(plain)) is not None,
         guanyu="关于" in compact[:40] or "關於" in compact[:40] or "關于" in compact[:40],
-        addressee=bool(re.search(r"[:：]$", compact)) and 2 <= len(compact) <= params.addressee_max and not _SENTENCE_PUNCT.search(compact) and meta is None,
+        addressee=bool(re.search(r"[:：]$", compact)) and 2 <= len(compact) <= params.addressee_max and not _SENTENCE_PUNCT.search(compact) and meta is None and not NOT_ADDRESSEE.search(compact),
         sentence=ends_paragraph(plain),
         title_serial=trailing,
         heading=ln.hinted_heading(size),
@@ -241,6 +253,7 @@ def line_feature(ln: Line, i: int, size: float | None, params: LayoutParams = PA
         attach_note=bool(_ATTACH_NOTE.match(compact)),
         colophon=bool(_CC.match(compact) or (_PRINTED.search(compact) and len(compact) <= params.heading_max)),
         mark=bool(_MARK.match(k.strip())),
+        adoption=len(compact) <= params.addressee_max and ADOPTION.match(compact) is not None,
         in_head=i < params.head_lines,
     )
 

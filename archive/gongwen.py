@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 
 from archive.articles import make_article
 from archive.chinese import to_simplified
-from archive.dates import find_date
+from archive.dates import ISSUE_SPAN, find_date
 from archive.doctypes import doc_type_of
-from archive.features import PARAMS, Features, line_feature, serial_in
+from archive.features import NOT_ADDRESSEE, PARAMS, Features, line_feature, serial_in
 from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.model import Bulletin, make_bulletin_id
@@ -52,9 +52,11 @@ _NOTE = re.compile(r"^[（(](?P<n>[^（）()]{2,40})[）)]$")
 _CC = re.compile(r"^(?P<key>抄\s*送|抄\s*报|分\s*送|报\s*送)\s*[:：]\s*(?P<rest>.*)$")
 _PRINTED = re.compile(r"^(?P<org>\S.*?)\s*(?P<date>(?:[0-9〇零○一二三四五六七八九]{4})\s*年.*?[日号])\s*印\s*发$")
 _DATE_ONLY = re.compile(r"^(?:[0-9〇零○Ｏ一二三四五六七八九十]{4}\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2})$")
-_ISSUE_LINE = re.compile(r"第\s*[0-9０-９〇零○一二三四五六七八九十百]+\s*期")
+_ISSUE_LINE = ISSUE_SPAN  # a 简报 issue line (archive/dates.py)
 _SEAL = re.compile(r"^[（(]\s*(?:印章|盖章|加盖印章|签章|公章)\s*[）)]$")
 HEADER_LINES = 14
+_ORDER_NO = re.compile(r"^[(（]?\s*第\s*[0-9０-９〇零○一二三四五六七八九十百千]+\s*号\s*[)）]?$")
+_ORDER_TITLE = re.compile(r"(?:令|公告|通告)$")  # the 文种 numbered 第N号 under their name
 
 
 @dataclass
@@ -198,7 +200,7 @@ def _parse_head(lines: list[Line]) -> _Head:
         return cache[j]
 
     def addressee_at(j: int) -> bool:
-        if j < len(lines) and _ADDRESSEE.match(lines[j].key) and not _ATTACH_NOTE.match(lines[j].key) and h.addressee is None:
+        if j < len(lines) and _ADDRESSEE.match(lines[j].key) and not _ATTACH_NOTE.match(lines[j].key) and not NOT_ADDRESSEE.search(lines[j].key) and h.addressee is None:
             h.addressee = lines[j].text
             return True
         return False
@@ -245,6 +247,9 @@ def _parse_head(lines: list[Line]) -> _Head:
             if title.startswith("《") and title.endswith("》") and title.count("《") == 1:
                 title = title[1:-1]  # a web page's title in 《》
             h.title = clean_title(title)
+            if h.serial is None and i + 1 < len(lines) and (o := _ORDER_NO.match(lines[i + 1].key)) and _ORDER_TITLE.search(h.title):
+                i += 1  # 北京市人民政府令 / 第251号: a 令's or 公告's number under its name is its 发文字号
+                h.serial = re.sub(r"\s+", "", h.title + o.group())
             if addressee_at(i + 1):
                 i += 1
             if h.serial is not None or not any(_docno_line(ln.key) for ln in lines[i + 1 : n]):
@@ -371,6 +376,30 @@ def _tail_by_labels(lines: list[Line], lo: int, t: _Tail) -> None:
         return
 
 
+def _model_fields(lines: list[Line]):  # noqa: ANN202 - archive.layouts.gongwen.Fields (imported late: the registry imports this module)
+    """The 公文 fields the layout model's decode of `lines` gives."""
+    from archive.layouts import label_lines
+    from archive.layouts.gongwen import assemble
+
+    head = lines[: PARAMS.head_lines + PARAMS.head_reach]  # the 版头, 标题, 题注 and 主送 stand near the top
+    _feats, decoded = label_lines(head)
+    return assemble(head, decoded)
+
+
+def adoption_serial(text: str) -> str | None:
+    """The 令 number of a regulation's 题注 line (archive/layouts/gongwen.py)."""
+    from archive.layouts.gongwen import adoption_serial as serial
+
+    return serial(text)
+
+
+def adoption_fields(text: str):  # noqa: ANN201 - see archive.layouts.gongwen.adoption_fields
+    """The organ and date of a regulation's 题注 line (archive/layouts/gongwen.py)."""
+    from archive.layouts.gongwen import adoption_fields as fields
+
+    return fields(text)
+
+
 def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...] = ()) -> Bulletin:
     """A Bulletin (kind 公文, one article) from the lines of an official document."""
     warnings: list[str] = []
@@ -379,6 +408,15 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     if tail.date is None and tail.start > head.end:
         _tail_by_labels(lines, head.end, tail)
     body = lines[head.end : tail.start]
+    # The head's fields the layout model assembles from its decoded labels (archive/layouts/gongwen.py)
+    # win; the rules above still cut the 正文 and read 署名, 成文日期 (with the decode's help where
+    # the last lines hold none), marks and 版记, and stand in where no line took the label.
+    model = _model_fields(lines)
+    addressee = model.addressee or head.addressee
+    head.title = model.title or head.title
+    if model.serial is not None:
+        head.serial, head.serial_year = model.serial, int(serial_parts(model.serial)[1]) if serial_parts(model.serial) else head.serial_year
+
     if head.title is None and meta.get("标题"):
         head.title = clean_title(meta["标题"])
     if head.title is None:
@@ -406,12 +444,20 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     masthead = " ".join(head.masthead) if head.masthead else None  # a joint 发文机关标志 stands on two lines
     signature = [s for s in tail.issuer if not _SEAL.match(s)]
     issuer = ("、".join(signature) if signature else None) or meta.get("发文机关")
+    adopted_by, adopted_on = adoption_fields(model.adopted[0]) if model.adopted else (None, None)
+    if serial is None and model.adopted and (order := adoption_serial(model.adopted[0])) is not None:
+        serial = order  # a 规章 issued as 公安部令第127号
+        warnings.remove("no 发文字号 found")
+    issuer = issuer or adopted_by  # a regulation with no 署名: the organ its 题注 says adopted or issued it
     if issuer is None and masthead:
         issuer = re.sub(r"\s*文件$", "", masthead) or None
+    if issuer is None and (o := _ORDER_TITLE.search(head.title)) and head.serial and head.serial.startswith(head.title):
+        before = head.title[: o.start()]  # 北京市人民政府令 → 北京市人民政府
+        issuer = issuer_name(before, to_simplified(before))
     if issuer is None and "关于" in head.title[1:]:  # 国务院办公厅关于…的通知
         before = head.title[: head.title.index("关于", 1)]
         issuer = issuer_name(before, to_simplified(before))
-    date = tail.date or (find_date(meta["成文日期"]) if meta.get("成文日期") else None)
+    date = tail.date or adopted_on or (find_date(meta["成文日期"]) if meta.get("成文日期") else None)
     if date is None:
         warnings.append("no 成文日期 found")
         if tail.print_date is not None:
@@ -469,7 +515,7 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
         secrecy=head.secrecy,
         urgency=head.urgency,
         signer=head.signer,
-        addressee=head.addressee,
+        addressee=addressee,
         attachments=tuple(attachments),
         annotation=tail.annotation,
         print_org=tail.print_org,

@@ -14,9 +14,13 @@ from pathlib import Path
 
 from archive.document import Document, Paragraph
 from archive.errors import BulletinError, BulletinParseError
-from archive.gongwen import looks_like_gongwen, parse_gongwen_lines
+from archive.gongwen import looks_like_gongwen
 from archive.layout import document_lines
-from archive.layouts import Page, choose_layout, read_page
+from archive.chinese import to_simplified
+from archive.dates import ISSUE_SPAN
+from archive.doctypes import doc_type_of
+from archive.features import PARAMS
+from archive.layouts import LAYOUTS, Page, choose_layout, read_page
 from archive.mdparse import markdown_lines, parse_markdown
 from archive.model import Bulletin
 from archive.read import normalise_text
@@ -27,8 +31,21 @@ __all__ = ["is_markdown", "parse_document", "parse_file", "parse_lines", "parse_
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 _MD_TITLE = re.compile(r"^\ufeff?\s*#\s+\S")
+_MD_H1 = re.compile(r"^\ufeff?[ \t]*#[ \t]+(?P<t>\S.*)$", re.M)
 # Worth a look as a 公文 (a 发文字号 or a `XX文件` line near the top): most Markdown is not.
 _GONGWEN_HINT = re.compile(r"[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?\s*\d+\s*[号號]|文件\s*$", re.M)
+
+
+def _gongwen_md_title(source: str) -> bool:
+    """Whether a Markdown text's `# ` title is a 公文's: it names a 文种 (…的通知, …规定, …条例), is no
+    sentence and no issue line, and no 第N期 stands in the lines under it."""
+    m = _MD_H1.search(source[:2000])
+    if m is None:
+        return False
+    title = to_simplified(m["t"].strip().strip("#").strip())
+    if len(title) > PARAMS.title_max or title.endswith(("。", "！", "？", "；")) or doc_type_of(title) is None:
+        return False
+    return ISSUE_SPAN.search(source[: m.end() + 400]) is None
 
 
 def is_markdown(text: str, path: str) -> bool:
@@ -50,9 +67,10 @@ def parse_document(doc: Document) -> Bulletin:
             if not (doc.source or "").strip():
                 raise BulletinParseError(path, "no text")
             source = doc.source or ""
-            plain = markdown_lines(source) if doc.meta.get("发文字号") or _GONGWEN_HINT.search(source[:3000]) else []
-            if plain and looks_like_gongwen(plain, doc.meta, strict=True):  # a 公文 written in Markdown
-                b = parse_gongwen_lines(plain, path, doc.format, doc.meta, doc.ocr)
+            titled = _gongwen_md_title(source)
+            plain = markdown_lines(source) if doc.meta.get("发文字号") or titled or _GONGWEN_HINT.search(source[:3000]) else []
+            if plain and (titled or looks_like_gongwen(plain, doc.meta, strict=True)):  # a 公文 written in Markdown:
+                b = LAYOUTS[0].assemble(plain, path, doc.format, doc.meta, doc.ocr)  # its lines go to the 公文 layout
             else:
                 b = parse_markdown(source, path)
         else:

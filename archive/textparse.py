@@ -16,19 +16,21 @@ while every value is sliced from the text as written.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from archive.articles import make_article
-from archive.dates import IssueNumber, cn_number, find_date, parse_issue
+from archive.dates import ISSUE_SPAN, IssueNumber, cn_number, find_date, parse_issue
 from archive.headings import split_heading
 from archive.layout import Line, body_size
+from archive.layouts import jianbao as body_model
 from archive.model import Bulletin, make_bulletin_id
 from archive.paragraphs import clean_spaces, clean_title, ends_paragraph, join_lines, starts_item, strip_bullet
 
-__all__ = ["Footer", "is_confidential_mark", "issuer_name", "paragraphs_of", "parse_bulletin_lines", "parse_footer"]
+__all__ = ["Footer", "glued_footer_at", "is_confidential_mark", "issuer_name", "paragraphs_of", "parse_bulletin_lines", "parse_footer"]
 
 HEADER_LINES = 15  # the header is within this many non-blank lines
 FOOTER_LINES = 20  # the footer is within this many last non-blank lines
@@ -49,11 +51,7 @@ _SPLIT_PARTS = re.compile(r"\S+(?: \S+)*")  # parts are set apart by two or more
 _KEY_STRIP = re.compile(r"[\s:：]")
 _DATE_TEXT = re.compile(r"[0-9〇零○一二三四五六七八九十]+\s*年\s*[0-9一二三四五六七八九十]+\s*月\s*[0-9一二三四五六七八九十]+\s*[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2}")
 _TOC_TITLES = {"目录", "本期目录", "本期要目", "要目", "内容提要", "本期导读", "导读", "本期内容", "内容摘要", "本期要览"}
-_ISSUE_SPAN = re.compile(
-    r"(?:[0-9〇零○一二三四五六七八九十]{4}\s*年\s*)?第\s*[0-9０-９〇零○一二三四五六七八九十百]+\s*期"
-    r"(?:\s*[（(]\s*总\s*第?\s*[0-9０-９〇零○一二三四五六七八九十百千]+\s*期\s*[）)])?"
-    r"|[（(]?\s*总\s*第?\s*[0-9０-９〇零○一二三四五六七八九十百千]+\s*期\s*[）)]?"
-)
+_ISSUE_SPAN = ISSUE_SPAN  # one spelling of an issue line for every parser (archive/dates.py)
 _PIECE_STRIP = set(" ()（）,，、:：;；·-—")
 _LABEL_ONLY = re.compile(r"(?:日期|时间|出版日期|印发日期|编印日期|期号|期数)")
 _TOC_LEADER = re.compile(r"\s*(?:[.．…·•_]\s*){4,}[0-9０-９]{0,3}\s*$|[.．…·•_]{2,}\s*[0-9０-９]{1,3}\s*$")  # ……3
@@ -195,6 +193,33 @@ def _parse_header(lines: list[Line]) -> _Header:
     return h
 
 
+_KEY_AT = r"(?:报|送|发|抄送|抄报|分送|报送|发送)\s*[:：]"
+# A 报尾 glued to the last article's final sentence (a PDF's text): …增收2万元。报：县委…
+_GLUED_FOOTER = re.compile(rf"(?<=[。！？；”」])\s*(?={_KEY_AT})")
+# Another key of the 报尾 on the same line: 送：县直有关部门 发：各乡镇 共印200份.
+_NEXT_KEY = re.compile(rf"\s+(?={_KEY_AT})|(?<=[\u4e00-\u9fff])(?<![抄分报发])(?={_KEY_AT})")
+
+
+def glued_footer_at(key: str) -> int | None:
+    """Where a 报尾 (报：/送：/发：) glued to a line's sentence starts in it, or None."""
+    m = _GLUED_FOOTER.search(key)
+    return m.end() if m is not None and m.end() < len(key) else None
+
+
+def split_glued_footer(lines: list[Line], lo: int) -> list[Line]:
+    """`lines` with a 报尾 glued to the end of a sentence among the last lines set on a line of its own
+    (the same paragraph number: --explain places both parts)."""
+    for j in range(len(lines) - 1, max(lo, len(lines) - FOOTER_LINES) - 1, -1):
+        at = glued_footer_at(lines[j].key)
+        if at is None:
+            continue
+        ln = lines[j]
+        head = dataclasses.replace(ln, text=ln.text[:at].rstrip(), key=ln.key[:at].rstrip(), blank_after=True)
+        tail = dataclasses.replace(ln, text=ln.text[at:], key=ln.key[at:], blank_before=True)
+        return [*lines[:j], head, tail, *lines[j + 1 :]]
+    return lines
+
+
 def parse_footer(lines: list[Line], lo: int) -> Footer:
     """The 报尾 among the last FOOTER_LINES lines (from `lo` on)."""
     start = len(lines)
@@ -213,7 +238,15 @@ def parse_footer(lines: list[Line], lo: int) -> Footer:
         if copies and f.copies is None:
             f.copies = cn_number(copies["n"])
         if m := _FOOTER_KEY.match(k):
-            f.recipients.append(f"{t[: m.end('key')]}：{t[m.start('rest') :]}".rstrip("："))
+            cuts = [0, *(c.end() for c in _NEXT_KEY.finditer(k)), len(k)]
+            for a, b in zip(cuts, cuts[1:]):  # one recipient entry per key, the print run and serial left out
+                pt, pk = t[a:b], k[a:b]
+                for extra in (_COPIES.search(pk), _SERIAL.search(pk)):
+                    if extra is not None and extra.start() > 0:
+                        pt, pk = pt[: extra.start()], pk[: extra.start()]
+                pt, pk = pt.rstrip(" （(）)"), pk.rstrip(" （(）)")
+                if (pm := _FOOTER_KEY.match(pk)) is not None:
+                    f.recipients.append(f"{pt[: pm.end('key')]}：{pt[pm.start('rest') :]}".rstrip("："))
         elif serial or copies or _COLOPHON.match(k):
             continue
         elif f.recipients:
@@ -287,26 +320,7 @@ def _is_plain_heading(lines: list[Line], k: int, mid_paragraph: bool, size: floa
     return ends_paragraph(nxt.key) or len(nxt.key) > 30
 
 
-def _merge_title_lines(lines: list[Line], k: int, size: float | None) -> int:
-    """How many lines from `k` form one heading the format split (two centred,
-    same-size heading paragraphs in a row)."""
-    n = 1
-    first = lines[k]
-    while (
-        k + n < len(lines) - 1
-        and first.whole
-        and first.hinted_heading(size)
-        and lines[k + n].hinted_heading(size)
-        and lines[k + n].size == first.size
-        and lines[k + n].align == first.align
-        and lines[k + n + 1].hinted_heading(size) is False
-        and len(first.text) + len(lines[k + n].text) <= 60
-    ):
-        n += 1
-    return n
-
-
-def _drafts(lines: list[Line]) -> list[_Draft]:
+def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
     size = body_size(lines)
     # Per line: its kind and, for a section or heading, (name, None) or (place, title).
     kinds: list[tuple[str, tuple[str | None, str]]] = []
@@ -329,41 +343,49 @@ def _drafts(lines: list[Line]) -> list[_Draft]:
     toc = {k for k, key in enumerate(keys) if key and kinds[k][0] not in ("section", "attachment") and last[key] > k}
     toc |= {k for k, ln in enumerate(lines) if _TOC_LEADER.search(ln.key) and len(ln.key) <= 60}  # "…………3"
 
+    # The model labels the rest: which lines start an article, which carry on its title (archive/layouts/jianbao.py).
+    seq = [k for k in range(len(lines)) if k not in toc and kinds[k][0] != "toc-title"]
+    attach_title = {
+        k + 1
+        for k in seq
+        if kinds[k][0] == "attachment" and k + 1 < len(lines) and kinds[k + 1][0] == "text" and len(lines[k + 1].text) <= 40 and not ends_paragraph(lines[k + 1].text)
+    }
+    fixed = [kinds[k][0] != "text" or k in attach_title for k in seq]
+    old = []
+    for i, k in enumerate(seq):
+        prev = lines[seq[i - 1]] if i else None
+        mid = prev is not None and not fixed[i - 1] and not prev.whole and not ends_paragraph(prev.text)
+        old.append(not fixed[i] and _is_plain_heading(lines, k, mid, size))
+    decoded = body_model.label_body([lines[k] for k in seq], fixed, old)
+    warnings.extend(body_model.close_calls([lines[k] for k in seq], decoded))
+
     drafts: list[_Draft] = []
     section: str | None = None
     current: _Draft | None = None
     orphan: list[Line] = []
-    skip = 0
-    for k, line in enumerate(lines):
-        if skip:
-            skip -= 1
-            continue
-        if k in toc:
-            continue
+    for i, k in enumerate(seq):
+        line = lines[k]
         kind, value = kinds[k]
+        label = decoded[i].label
         target = current.lines if current else orphan
-        mid = bool(target) and not target[-1].whole and not ends_paragraph(target[-1].text)
+        if k in attach_title:
+            continue  # read with its 附件 line
         if kind == "section":
             section = value[1]
             current = None
-        elif kind == "toc-title":
-            continue
         elif kind == "heading":
             place, title = value
             current = _Draft(title, place, section)
             drafts.append(current)
         elif kind == "attachment":
-            title = line.text
-            if k + 1 < len(lines) and kinds[k + 1][0] == "text" and len(lines[k + 1].text) <= 40 and not ends_paragraph(lines[k + 1].text):
-                title, skip = f"{line.text} {lines[k + 1].text}", 1
+            title = f"{line.text} {lines[k + 1].text}" if k + 1 in attach_title else line.text
             current = _Draft(title, None, section)
             drafts.append(current)
-        elif _is_plain_heading(lines, k, mid, size):
-            n = _merge_title_lines(lines, k, size)
-            title = "".join(ln.text for ln in lines[k : k + n])
-            skip = n - 1
-            current = _Draft(title, None, section)
+        elif label == "title":
+            current = _Draft(line.text, None, section)
             drafts.append(current)
+        elif label == "cont" and current is not None:
+            current.title = join_lines(current.title, line.text)
         else:
             target.append(line)
     if orphan:
@@ -410,9 +432,10 @@ def parse_bulletin_lines(
     if issue.year is not None and header.date is not None and issue.year != header.date.year:
         warnings.append(f"issue year {issue.year} differs from the date {header.date.isoformat()}")
 
+    lines = split_glued_footer(lines, header.end)
     footer = parse_footer(lines, header.end)
     body = lines[header.end : footer.start]
-    drafts = _drafts(body)
+    drafts = _drafts(body, warnings)
     if not drafts and headerless and lines:
         drafts = [_Draft(lines[0].text, None, None, [lines[0]])]
     if not drafts:

@@ -11,13 +11,16 @@ removed it, so nothing leaves the document unaccounted for.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from archive.dates import ISSUE_SPAN
 from archive.features import PARAMS, Features, LayoutParams, line_features, meta_pairs, page_suspect, serial_in, title_core
 from archive.layout import Line
 from archive.layouts import gongwen as gongwen_model
+from archive.layouts import jianbao as jianbao_model
 from archive.layouts.decode import Decoded, Grammar, close_calls, decode
 from archive.model import Bulletin
 
@@ -49,7 +52,7 @@ class Layout:
     assemble: Callable[..., Bulletin]
 
 
-_ISSUE_LINE = re.compile(r"第\s*[0-9０-９〇零○一二三四五六七八九十百]+\s*期")
+_ISSUE_LINE = ISSUE_SPAN  # a 简报 issue line (archive/dates.py)
 
 
 def _gongwen_detect(lines: list[Line], meta: Mapping[str, str], params: LayoutParams = PARAMS) -> bool:
@@ -81,7 +84,26 @@ def _gongwen_detect(lines: list[Line], meta: Mapping[str, str], params: LayoutPa
 def _gongwen_assemble(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...]) -> Bulletin:
     from archive.gongwen import parse_gongwen_lines
 
-    return parse_gongwen_lines(lines, path, fmt, meta, ocr)
+    b = parse_gongwen_lines(lines, path, fmt, meta, ocr)
+    close = [w for w in gongwen_close_calls(lines) if w not in b.warnings]
+    return dataclasses.replace(b, warnings=(*b.warnings, *close)) if close else b
+
+
+def gongwen_close_calls(lines: list[Line], params: LayoutParams = PARAMS) -> list[str]:
+    """Warnings for the 版头 and closing lines of a 公文 whose label under the 公文 grammar was a
+    close call between two fields (标题 or 主送机关? 署名 or 正文?): each names the line."""
+    head = lines[: params.head_lines]
+    tail = lines[max(len(head), len(lines) - params.tail_lines) :]
+    out: list[str] = []
+    for window in (head, tail):
+        if window:
+            _feats, decoded = label_lines(window, params)
+            same = [d if {d.label, d.second} != _SAME_FIELD else dataclasses.replace(d, second=None) for d in decoded]
+            out += close_calls(same, [ln.number for ln in window], [ln.text for ln in window], params.close_call, gongwen_model.NAMES, gongwen_model.WATCH)
+    return out
+
+
+_SAME_FIELD = {"title", "page_title"}  # either way the line is the title: no question worth a warning
 
 
 def _jianbao_assemble(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...]) -> Bulletin:
@@ -92,7 +114,9 @@ def _jianbao_assemble(lines: list[Line], path: str, fmt: str, meta: Mapping[str,
 
 LAYOUTS: tuple[Layout, ...] = (
     Layout("公文", gongwen_model.LABELS, gongwen_model.GRAMMAR, _gongwen_detect, _gongwen_assemble),
-    Layout("简报", (), None, lambda lines, meta: True, _jianbao_assemble),  # the fallback: its own parser (archive/textparse.py)
+    # The fallback. Its body (title / second title line / text) is decoded with jianbao's grammar;
+    # its 报头 and 报尾 are still read by archive/textparse.py's rules.
+    Layout("简报", jianbao_model.LABELS, jianbao_model.GRAMMAR, lambda lines, meta: True, _jianbao_assemble),
 )
 
 

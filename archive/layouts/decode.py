@@ -4,7 +4,8 @@ A layout (archive/layouts/__init__.py) gives each label an order rank and a
 score for each line (from archive/features.py). The decoder finds the
 sequence of labels with the highest total score whose ranks never go down
 (labels of one rank may interleave; a label outside `repeat` appears on one
-line at most in a row) — GB/T 9704's order of elements, or a 简报's, as a
+line at most in a row), or, for a grammar with cycles, whose every step is one
+of `follows` — GB/T 9704's order of elements, or a 简报's, as a
 grammar, solved by dynamic programming (Viterbi). A line whose chosen label
 beats the best label the grammar would also allow there by less than
 `close_call` is a close call, reported with the line's number.
@@ -29,9 +30,12 @@ class Grammar:
     labels: tuple[str, ...]
     rank: dict[str, int]
     repeat: frozenset[str]
+    follows: dict[str, frozenset[str]] | None = None  # a cyclic grammar (a 简报's articles): what may follow each label
 
     def allowed(self, a: str, b: str) -> bool:
         """Whether label `b` may follow label `a` on the next line."""
+        if self.follows is not None:
+            return b in self.follows[a]
         if a == b:
             return a in self.repeat
         return self.rank[b] >= self.rank[a]
@@ -57,18 +61,16 @@ def decode(n: int, grammar: Grammar, score: Callable[[int, str], float], close_c
     back: list[list[int]] = [[-1] * len(labels)]
     allowed = [[grammar.allowed(a, b) for b in labels] for a in labels]
     preds = [[p for p in range(len(labels)) if allowed[p][j]] for j in range(len(labels))]
+    step = _ordered_step(grammar) if grammar.follows is None else None
     for i in range(1, n):
-        row, brow = [], []
         prev = best[-1]
+        args = step(prev) if step is not None else [max(preds[j], key=prev.__getitem__, default=-1) for j in range(len(labels))]
+        row, brow = [NEG] * len(labels), [-1] * len(labels)
         for j, e in enumerate(em[i]):
-            if e == NEG:
-                row.append(NEG)
-                brow.append(-1)
+            arg = args[j]
+            if e == NEG or arg < 0 or prev[arg] == NEG:
                 continue
-            arg = max(preds[j], key=prev.__getitem__, default=-1)
-            top = prev[arg] if arg >= 0 else NEG
-            row.append(top + e if top != NEG else NEG)
-            brow.append(arg if top != NEG else -1)
+            row[j], brow[j] = prev[arg] + e, arg
         best.append(row)
         back.append(brow)
     j = max(range(len(labels)), key=lambda x: best[-1][x])
@@ -93,6 +95,33 @@ def decode(n: int, grammar: Grammar, score: Callable[[int, str], float], close_c
         else:
             out.append(Decoded(labels[j], em[i][j], None, float("inf")))
     return out
+
+
+def _ordered_step(grammar: Grammar) -> Callable[[list[float]], list[int]]:
+    """For an ordered grammar: each label's best predecessor in one pass over the ranks (the best
+    label of a rank at most its own, itself left out unless it repeats; ties to the first label),
+    instead of a search over every allowed predecessor."""
+    n = len(grammar.labels)
+    by_rank: dict[int, list[int]] = {}
+    for j, lab in enumerate(grammar.labels):
+        by_rank.setdefault(grammar.rank[lab], []).append(j)
+    ranks = sorted(by_rank)
+    repeats = [lab in grammar.repeat for lab in grammar.labels]
+
+    def step(prev: list[float]) -> list[int]:
+        args = [-1] * n
+        first = second = -1  # the best and second-best labels so far, ties to the lower index
+        for r in ranks:
+            for k in by_rank[r]:
+                if first < 0 or prev[k] > prev[first] or (prev[k] == prev[first] and k < first):
+                    first, second = k, first
+                elif second < 0 or prev[k] > prev[second] or (prev[k] == prev[second] and k < second):
+                    second = k
+            for j in by_rank[r]:
+                args[j] = first if (first != j or repeats[j]) else second
+        return args
+
+    return step
 
 
 def close_calls(decoded: Sequence[Decoded], numbers: Sequence[int], texts: Sequence[str], close_call: float, names: dict[str, str], watch: frozenset[str]) -> list[str]:

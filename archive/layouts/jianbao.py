@@ -1,0 +1,195 @@
+"""The 简报 body as labels, a cyclic grammar and hand weights: where its articles start.
+
+After the 报头 (archive/textparse.py) a 简报's body is a run of articles, each a
+title (on one line or two) and its text; section markers (【工作交流】), place
+headings (`淮安市：…`), a table of contents and 附件 lines are told by their
+patterns and stand in the sequence as `fixed`. Every other line is labelled
+
+    title   the first line of an article's title
+    cont    the title's second line (a title split over two lines)
+    body    the article's text
+
+with the grammar: a title is followed by its second line or by text, never by
+another title; text by text, a title or a fixed line. The decoder
+(archive/layouts/decode.py) finds the best path, so a short line is a title
+only where text follows it, and a line in the middle of a paragraph never is.
+
+The weights start from the parser's old rule (a short line standing alone
+between blank lines, or a heading by the format's hints, followed by text:
+`old`), and add what that rule could not see: a title with no blank line
+around it in a document that has none (a PDF, a pasted page), its second line,
+titles numbered 一、二、 that are the issue's top level, a title that asks a
+question (…？). In a document that separates its paragraphs by blank lines a
+title still needs them. A close call between title and body is a warning that
+names the line.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from archive.features import PARAMS, LayoutParams
+from archive.layout import Line
+from archive.layouts.decode import NEG, Decoded, Grammar, decode
+from archive.paragraphs import ends_paragraph, starts_item
+
+__all__ = ["GRAMMAR", "LABELS", "NAMES", "WEIGHTS", "close_calls", "label_body"]
+
+LABELS = ("fixed", "title", "cont", "body")
+NAMES = {"fixed": "栏目/小标题", "title": "文章标题", "cont": "标题续行", "body": "正文"}
+GRAMMAR = Grammar(
+    labels=LABELS,
+    rank={lab: 0 for lab in LABELS},
+    repeat=frozenset({"fixed", "cont", "body"}),
+    follows={
+        "fixed": frozenset({"fixed", "title", "body"}),
+        "title": frozenset({"cont", "body", "fixed"}),
+        "cont": frozenset({"body", "fixed"}),
+        "body": frozenset({"body", "title", "fixed"}),
+    },
+)
+WEIGHTS = {
+    "old": 5.0,  # the old rule's plain heading (blank lines around it, or the format's hints)
+    "short": 1.0,  # short, no final punctuation
+    "ordinal": 0.8,  # 一、… at the issue's top level
+    "question": 0.8,  # a short line ending in ？ (below `close_call`: the title is reported as a close call)
+    "cont": 1.5,  # a second title line under the first
+    "full_width": -2.0,  # as long as the document's wrapped lines: a line of a paragraph
+    "body": 0.0,
+}
+_ORDINAL = re.compile(r"^[一二三四五六七八九十]{1,3}、")
+_INNER_PUNCT = re.compile(r"[，。,；;！!：:]")
+_EDITOR_NOTE = re.compile(r"^(?:编者按|编者的话|编者|按语|编后|编后语)")
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the labeller knows of one body line."""
+
+    chars: int
+    final: bool  # ends with final punctuation
+    question: bool
+    inner: bool  # sentence punctuation inside
+    ordinal: bool
+    item: bool  # a list item other than 一、 (（一）, 1., 一是)
+    note: bool  # 编者按
+
+
+def _shape(key: str) -> _Shape:
+    k = key.strip()
+    q = k.endswith(("？", "?"))
+    return _Shape(
+        chars=len(k),
+        final=ends_paragraph(k),
+        question=q,
+        inner=bool(_INNER_PUNCT.search(k[:-1] if q else k)),
+        ordinal=bool(_ORDINAL.match(k)),
+        item=starts_item(k) and not _ORDINAL.match(k),
+        note=bool(_EDITOR_NOTE.match(k)),
+    )
+
+
+def _spaced(lines: Sequence[Line]) -> bool:
+    """Whether the document separates its paragraphs by blank lines (raw text that has them)."""
+    raw = [ln for ln in lines if not ln.whole]
+    return bool(raw) and sum(ln.blank_before for ln in raw) >= 0.6 * len(raw)
+
+
+def _wrap_width(lines: Sequence[Line]) -> int | None:
+    """The width raw text was wrapped at (a PDF's text, hard-wrapped), when most run-on lines share it."""
+    runs = [len(ln.key) for ln in lines if not ln.whole and not ends_paragraph(ln.key) and len(ln.key) > 15]
+    if len(runs) < 3:
+        return None
+    mode = statistics.mode(runs)
+    return mode if sum(abs(n - mode) <= 1 for n in runs) >= 0.3 * len(runs) else None
+
+
+def label_body(
+    lines: Sequence[Line],
+    fixed: Sequence[bool],
+    old: Sequence[bool],
+    params: LayoutParams = PARAMS,
+) -> list[Decoded]:
+    """Each body line's label: `fixed` where the caller's patterns placed it, `old` where the
+    old plain-heading rule (given per line) saw a heading."""
+    n = len(lines)
+    shapes = [_shape(ln.key) for ln in lines]
+    spaced = _spaced(lines)
+    wrap = _wrap_width(lines)
+    # 一、二、 are the issue's articles when they come before any other title.
+    first_ordinal = next((k for k, s in enumerate(shapes) if s.ordinal and not s.final and not fixed[k]), None)
+    top_ordinals = first_ordinal is not None and not any(old[:first_ordinal]) and sum(
+        s.ordinal and not s.final and s.chars <= params.heading_max for s in shapes
+    ) >= 2
+    w = WEIGHTS
+
+    def mid(k: int) -> bool:  # line k continues the paragraph above it
+        if k == 0 or fixed[k - 1]:
+            return False
+        prev = lines[k - 1]
+        return not prev.whole and not lines[k].blank_before and not ends_paragraph(prev.key)
+
+    def full_width(k: int) -> bool:  # a wrapped line of a paragraph: the wrap width, or as long as the next line
+        c = shapes[k].chars
+        if wrap is not None and c >= wrap - 1:
+            return True
+        nxt = lines[k + 1] if k + 1 < n else None
+        return c >= params.wrap_min and nxt is not None and not nxt.blank_before and abs(shapes[k + 1].chars - c) <= 1
+
+    def titleish(k: int) -> bool:
+        s = shapes[k]
+        return s.chars <= params.heading_max and (not s.final or s.question) and not s.inner and not s.item and not s.note
+
+    def score(k: int, label: str) -> float:
+        if fixed[k]:
+            return 0.0 if label == "fixed" else NEG
+        if label == "fixed":
+            return NEG
+        if label == "body":
+            return w["body"]
+        s = shapes[k]
+        if label == "title":
+            if old[k]:
+                return w["old"]
+            if k + 1 >= n or not titleish(k) or mid(k):
+                return NEG
+            new = (s.ordinal and top_ordinals) or (s.question and s.chars >= 6)
+            if spaced:  # a title still stands between blank lines; only the new evidence counts
+                if not (new and lines[k].blank_before and lines[k].blank_after):
+                    return NEG
+            total = (w["short"] if not s.final else 0.0) + (w["ordinal"] if s.ordinal and top_ordinals else 0.0) + (w["question"] if s.question else 0.0)
+            if s.ordinal and not top_ordinals:
+                return NEG  # a numbered point inside an article
+            if full_width(k):
+                total += w["full_width"]
+            return total
+        # cont: the title's second line
+        if k == 0 or not titleish(k) or s.ordinal:
+            return NEG
+        if lines[k].blank_before and not lines[k].whole:
+            return NEG  # a blank line between: not one title
+        if full_width(k) or full_width(k - 1):
+            return NEG
+        if shapes[k - 1].chars + s.chars > params.title_join_max or shapes[k - 1].question:
+            return NEG
+        a, b = lines[k - 1], lines[k]
+        same = (a.size, a.bold, a.align) == (b.size, b.bold, b.align)
+        if a.whole and not same:
+            return NEG  # a heading and a by-line or caption under it
+        return w["cont"] + (w["old"] if old[k] and same else 0.0)  # the old rule saw the second half as the heading
+
+    return decode(n, GRAMMAR, score, params.close_call)
+
+
+def close_calls(lines: Sequence[Line], decoded: Sequence[Decoded], params: LayoutParams = PARAMS) -> list[str]:
+    """Warnings for the body lines whose title-or-text label was a close call."""
+    out = []
+    for ln, d in zip(lines, decoded):
+        if d.second is None or d.margin >= params.close_call or {d.label, d.second} != {"title", "body"}:
+            continue
+        short = ln.text if len(ln.text) <= 20 else ln.text[:20] + "…"
+        out.append(f"line {ln.number} 「{short}」: {NAMES[d.label]} or {NAMES[d.second]}? (margin {d.margin:.1f})")
+    return out
