@@ -14,10 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from whoosh.searching import Searcher
-
 from archive.labels import iso_from_yyyymmdd
 from indexer.columns import Snapshot, build_snapshot
+from indexer.records import Searcher
 from indexer.store import IndexHandle
 
 

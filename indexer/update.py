@@ -22,10 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from whoosh import query as wq
-
 from archive.corpus import NOT_BULLETINS, file_sha256, safe_relpath
-from indexer import fastwrite, store
+from indexer import fastwrite, records, store
 from indexer.build import IndexReport, Rejected, _process, _remove_scratch
 from indexer.columns import build_snapshot
 from indexer.documents import source_key, source_path
@@ -70,7 +68,7 @@ def add_files(
             old: dict[str, list[str]] = {}
             todo = []
             for relpath, sha in files:
-                keys = [s.stored_fields(d)["source"] for d in s.docs_for_query(wq.Prefix("source", f"{relpath}\t"))]
+                keys = [s.stored_fields(d)["source"] for d in records.docs(s, records.prefix("source", f"{relpath}\t"))]
                 keys = [k for k in dict.fromkeys(keys) if source_path({"source": k}) == relpath]
                 if source_key(relpath, sha) in keys and not refresh:
                     continue
@@ -91,7 +89,7 @@ def add_files(
                     holder = claimed.get(bid) if bid is not None else None
                     if bid is not None and holder is None:
                         others = sorted({source_path(s.stored_fields(d))
-                                         for d in s.docs_for_query(wq.Term("bulletin_id", bid))} - {relpath})
+                                         for d in records.docs(s, records.term("bulletin_id", bid))} - {relpath})
                         holder = others[0] if others else None
                     if holder is not None and holder != relpath:
                         report.rejected.append(Rejected(relpath, f"the same issue is already archived from {holder}"))
