@@ -258,7 +258,9 @@ def files_to_rewrite(root: Path = ROOT) -> list[Path]:
 
 
 def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(root), *args], check=True)
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+    if done.returncode:
+        raise RelayoutError(f"git {' '.join(args)} 失败：{done.stderr.strip()}")
 
 
 def package_init(pkg: str) -> str:
