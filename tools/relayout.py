@@ -154,20 +154,24 @@ def ambiguous_names(root: Path = ROOT) -> dict[str, set[str]]:
 # -- rewriting ----------------------------------------------------------------
 
 
-def _new_dotted(path: str, old_names: dict[str, set[str]]) -> str:
-    """`path` (without the leading `indexer`, starting with a dot) in the new layout."""
+def _new_dotted(path: str, old_names: dict[str, set[str]], flat: set[str]) -> str:
+    """`path` (without the leading `indexer`, starting with a dot) in the new layout.
+    `flat`: the old modules named like a package that were still files when the run began
+    (there `indexer.store` alone is the old module; after the move, the package)."""
     parts = path[1:].split(".")
     first = parts[0]
-    if first in PACKAGES and len(parts) > 1 and parts[1] in leaves(first):
-        if parts[1] not in old_names.get(first, set()):
+    if first in PACKAGES:
+        if len(parts) == 1 and first not in flat:
+            return path  # the package itself
+        if len(parts) > 1 and parts[1] in leaves(first) and parts[1] not in old_names.get(first, set()):
             return path  # already the new layout
     if first not in MOVES:
-        return path  # indexer.data, a package alone, anything else
+        return path  # indexer.data, anything else
     return "." + ".".join([MOVES[first][0], *parts[1:]])
 
 
-def rewrite_dotted(text: str, old_names: dict[str, set[str]]) -> str:
-    return _DOTTED.sub(lambda m: "indexer" + _new_dotted(m.group(1), old_names), text)
+def rewrite_dotted(text: str, old_names: dict[str, set[str]], flat: set[str]) -> str:
+    return _DOTTED.sub(lambda m: "indexer" + _new_dotted(m.group(1), old_names, flat), text)
 
 
 def rewrite_paths(text: str) -> str:
@@ -230,10 +234,13 @@ def rewrite_from_imports(source: str) -> str:
     return data.decode("utf-8")
 
 
-def rewrite_text(path: Path, text: str, old_names: dict[str, set[str]]) -> str:
+def rewrite_text(path: Path, text: str, old_names: dict[str, set[str]], flat: set[str]) -> str:
+    """Dotted paths first (on the text as it was), then `from indexer import …`: the
+    statements that pass writes name the packages and must not be read again as old paths."""
+    text = rewrite_paths(rewrite_dotted(text, old_names, flat))
     if path.suffix == ".py":
         text = rewrite_from_imports(text)
-    return rewrite_paths(rewrite_dotted(text, old_names))
+    return text
 
 
 SKIP = ("tools/relayout.py", "tests/test_relayout.py")  # they name the old modules on purpose
@@ -288,6 +295,7 @@ def relayout(root: Path = ROOT, check: bool = False) -> list[str]:
             "indexer/ 中有表 MOVES 未列出的模块，什么都没有移动。请在 tools/relayout.py 的 MOVES 中为每个模块"
             "写上新位置和理由：\n" + "\n".join(f"  indexer/{m}.py" for m in unknown))
     old_names = ambiguous_names(root)
+    flat = {pkg for pkg in PACKAGES if (root / "indexer" / f"{pkg}.py").is_file()}
     moves = plan_moves(root)
     done: list[str] = [f"git mv {s.relative_to(root)} {d.relative_to(root)}" for s, d in moves]
     if not check:
@@ -305,7 +313,7 @@ def relayout(root: Path = ROOT, check: bool = False) -> list[str]:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             continue
-        new = rewrite_text(path, text, old_names)
+        new = rewrite_text(path, text, old_names, flat)
         if new != text:
             done.append(f"rewrote {path.relative_to(root)}")
             if not check:
