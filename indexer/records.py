@@ -12,7 +12,7 @@ ranking and the outputs never import Whoosh themselves.
 A generation is always opened with the schema of the code (`make_schema()`),
 never with the one Whoosh pickled into the index's TOC: unpickling it would
 import every class it names by its module path, so an index written before a
-module moved (tools/relayout.py) could not be opened. With the schema given,
+module moved could not be opened. With the schema given,
 Whoosh skips the pickled copy unread. The schema's own version (SCHEMA_VERSION)
 says when an index is of another format.
 """
