@@ -234,13 +234,31 @@ def rewrite_from_imports(source: str) -> str:
     return data.decode("utf-8")
 
 
+_FROM_LINE = re.compile(r"^([ \t]*)from indexer import (\w+(?: as \w+)?(?:, *\w+(?: as \w+)?)*)[ \t]*$", re.M)
+
+
+def rewrite_from_lines(text: str) -> str:
+    """One-line `from indexer import …` in docstrings, comments' examples and Markdown."""
+    def sub(m: re.Match[str]) -> str:
+        names = []
+        for item in m.group(2).split(","):
+            name, _, asname = item.strip().partition(" as ")
+            names.append(ast.alias(name=name, asname=asname or None))
+        new, kept = _import_lines(names, m.group(1))
+        if kept:
+            new.append("from indexer import " + ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in kept))
+        return m.group(1) + f"\n{m.group(1)}".join(new)
+
+    return _FROM_LINE.sub(sub, text)
+
+
 def rewrite_text(path: Path, text: str, old_names: dict[str, set[str]], flat: set[str]) -> str:
     """Dotted paths first (on the text as it was), then `from indexer import …`: the
     statements that pass writes name the packages and must not be read again as old paths."""
     text = rewrite_paths(rewrite_dotted(text, old_names, flat))
     if path.suffix == ".py":
         text = rewrite_from_imports(text)
-    return text
+    return rewrite_from_lines(text)
 
 
 SKIP = ("tools/relayout.py", "tests/test_relayout.py")  # they name the old modules on purpose
