@@ -87,3 +87,15 @@ def test_relayout_moves_rewrites_and_opens_an_old_index(tmp_path: Path) -> None:
     layout = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--noconftest",
                              "tests/test_layout_imports.py"], cwd=repo, capture_output=True, text=True, timeout=600)
     assert layout.returncode == 0, layout.stdout[-3000:]
+
+
+def test_readme_table_is_the_tools_table() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_relayout", TOOL)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert mod.readme_table() in readme
+    assert sorted(mod.MOVES) == sorted(p.stem for p in (ROOT / "indexer").glob("*.py") if p.stem != "__init__")

@@ -15,8 +15,9 @@ each file; (3) rewrites every import and module path — `from indexer import x`
 `indexer/x.py` — in archive/ indexer/ webui/ bulletins/ bench/ tests/ tools/
 scripts/ README.md docs/ Makefile pyproject.toml; (4) refuses, changing
 nothing, when indexer/ holds a flat module the table does not name (a module a
-lane added: add it to MOVES); (5) can run again: a second run finds nothing to
-move and nothing to rewrite.
+lane added: add it to MOVES, with its why); (5) can run again: a second run
+finds nothing to move and nothing to rewrite; (6) writes the README's layout
+table from MOVES (between its two comment lines).
 
 The two old modules named like a package (store → store.handles, search →
 search.engine) make `indexer.store.X` / `indexer.search.X` ambiguous when X is
@@ -265,6 +266,28 @@ SKIP = ("tools/relayout.py", "tests/test_relayout.py")  # they name the old modu
 DATA = ("tests/public/", "tests/realdocs/", "tests/fixtures/", "corpus/")  # documents, not code
 
 
+TABLE_START = "<!-- the rows below are written by tools/relayout.py from its table -->\n"
+TABLE_END = "\n<!-- end of the table -->"
+PACKAGE_ORDER = ("store", "build", "search", "present")
+
+
+def readme_table() -> str:
+    """The README's layout table, from MOVES (package by package, in the table's order)."""
+    rows = ["| module | what it owns |", "| --- | --- |"]
+    for pkg in PACKAGE_ORDER:
+        rows += [f"| `indexer/{new.replace('.', '/')}.py` | {why} |"
+                 for new, why in MOVES.values() if new.split(".")[0] == pkg]
+    return "\n".join(rows)
+
+
+def rewrite_readme_table(text: str) -> str:
+    a = text.find(TABLE_START)
+    b = text.find(TABLE_END, a)
+    if a < 0 or b < 0:
+        return text
+    return text[: a + len(TABLE_START)] + readme_table() + text[b:]
+
+
 def files_to_rewrite(root: Path = ROOT) -> list[Path]:
     """The tracked text files of ROOTS and TOP_FILES (not data folders, not this tool)."""
     out = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", *TOP_FILES, *ROOTS],
@@ -332,6 +355,8 @@ def relayout(root: Path = ROOT, check: bool = False) -> list[str]:
         except UnicodeDecodeError:
             continue
         new = rewrite_text(path, text, old_names, flat)
+        if path == root / "README.md":
+            new = rewrite_readme_table(new)
         if new != text:
             done.append(f"rewrote {path.relative_to(root)}")
             if not check:
