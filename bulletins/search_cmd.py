@@ -69,8 +69,7 @@ def open_index_errors(index: Path) -> Any:
     """Turn the indexer's errors into CLI messages."""
     from contextlib import contextmanager
 
-    from whoosh.reading import CorruptIndexError
-
+    from indexer.records import CorruptIndexError
     from indexer.store import IndexUnavailableError
 
     @contextmanager

@@ -24,15 +24,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh.index import Index
 
 from archive.corpus import file_sha256, readable_name, scan_corpus
 from archive.errors import BulletinError
 from archive.model import Bulletin
 from archive.readers.budget import parse_within_budget
 from archive.originals import fingerprint
-from indexer import fastwrite, integrity, lexicon, originals, scanboxes, segcols, store, sufarray
+from indexer import fastwrite, integrity, lexicon, originals, records, scanboxes, segcols, store, sufarray
 from indexer.documents import IndexDoc, article_doc, source_key
+from indexer.records import Index
 
 # Characters of marked text (about the articles' text) a process holds before
 # writing them out as a segment: bounds its memory (~14 bytes a character
@@ -109,15 +109,8 @@ def manifest(ix: Index, skip: frozenset[str] | set[str] = frozenset()) -> dict[s
         with ix.searcher() as s:
             read(s.reader())
         return out
-    from whoosh.reading import SegmentReader
-
-    for seg in ix._segments():
-        if seg.segment_id() not in skip:
-            r = SegmentReader(ix.storage, ix.schema, seg)
-            try:
-                read(r)
-            finally:
-                r.close()
+    for r in records.segment_readers(ix, skip):
+        read(r)
     return out
 
 
@@ -192,10 +185,8 @@ class _Work:
     def run(self, gen_dir: str, send: Callable[[str, Any], None]) -> None:
         """Send ("parsed", Parsed) per file, ("progress", (files, articles)) and
         ("segment", (segment, Ranges)) per segment written."""
-        from whoosh import index as whoosh_index
-
         gen = Path(gen_dir)
-        ix = whoosh_index.open_dir(gen_dir)
+        ix = records.open_generation(gen)
         seg = SegmentFiles(ix)
         ranges: Ranges = {}
 
@@ -446,9 +437,7 @@ def _previous_manifest(root: Path) -> dict[str, tuple[str, str]]:
     if cur is None:
         return {}
     try:
-        from whoosh import index as whoosh_index
-
-        return manifest(whoosh_index.open_dir(str(cur), readonly=True))
+        return manifest(records.open_generation(cur, readonly=True))
     except Exception:  # unreadable: nothing to compare with
         return {}
 

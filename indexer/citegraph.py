@@ -36,11 +36,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from whoosh.searching import Searcher
 
 from archive.gongwen import serial_parts
 from archive.references import IN_FORCE, REPEAL, REPEALED, REVISE, REVISED, STATUSES, Reference, find_references
 from indexer.analysis import normalize
+from indexer.records import Searcher
 
 MIN_TITLE_CHARS = 4  # a 《…》 shorter than this (《求是》) is not resolved by title
 PUBLISHED_TITLES = True  # a title 印发《X》 / 发布《X》 also answers to 《X》

@@ -39,6 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import archive
 from archive.document import Document
 from archive.errors import BulletinError
 from archive.readers import cache
@@ -116,7 +117,7 @@ class Outcome:
 def code_version() -> str:
     """A digest of the readers' source (archive/**/*.py, its data) and the cache's reader version:
     a worker must read exactly as this machine does, or the cache would hold another program's output."""
-    root = Path(__file__).resolve().parent.parent / "archive"
+    root = Path(archive.__file__).resolve().parent  # wherever indexer/ lays out its modules
     h = hashlib.sha256(f"reader-version {cache.READER_VERSION}\n".encode())
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".tsv") and "__pycache__" not in path.parts:

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from whoosh import query as wq
-from whoosh.searching import Searcher
 
 from archive.labels import to_yyyymmdd
+from indexer import compiler, records
 from indexer import query as q
 from indexer.analysis import units_string
 from indexer.columns import Snapshot
 from indexer.keyfacets import KeyFacets
+from indexer.records import Searcher
 from indexer.substring import Found, Net
 
 DocSet = np.ndarray  # bool per global docnum
@@ -79,7 +79,7 @@ def filter_set(s: Searcher, snap: Snapshot, f: Filters, kf: KeyFacets) -> DocSet
     if f.issue is not None:
         docs = docs & (snap.issue == f.issue)
     if f.place:
-        docs = docs & _mask(snap.n, s.docs_for_query(wq.Term("place", f.place)))
+        docs = docs & _mask(snap.n, records.docs(s, records.term("place", f.place)))
     if f.date_from or f.date_to:
         lo = to_yyyymmdd(f.date_from) or 0
         hi = to_yyyymmdd(f.date_to) or 99999999
@@ -160,7 +160,7 @@ class Evaluator:
         return f"{f.get('title', '')}\n{f.get('head') or ''}\n{f.get('text', '')}"
 
     def _term(self, node: q.Term, positive: bool) -> DocSet:
-        c = q.compile_term(node)
+        c = compiler.compile_term(node)
         n = len(self.live)
         out = np.zeros(n, dtype=bool)
         if c.units:
@@ -171,7 +171,7 @@ class Evaluator:
                 within = getattr(self, "_within", None)  # (in an AND: the articles the other terms left)
                 if within is not None and isinstance(node, q.Term):
                     docs = docs[within[docs]]
-                docs = np.array([d for d in docs.tolist() if q.number_bounded(c, self._text(d))], dtype=np.int64)
+                docs = np.array([d for d in docs.tolist() if compiler.number_bounded(c, self._text(d))], dtype=np.int64)
             out[docs] = True
             out &= self.live
             if positive:
@@ -180,7 +180,7 @@ class Evaluator:
                 self.highlight.append(c.units)
                 self.terms.append(node.text)
         if c.match is not None:
-            out |= _mask(n, self.s.docs_for_query(c.match))
+            out |= _mask(n, records.docs(self.s, c.match))
         if positive and c.issue is not None:
             self.issues.append(c.issue)
         return out

@@ -24,7 +24,6 @@ import operator
 from array import array
 from collections.abc import Callable
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 from whoosh.codec.base import Segment
@@ -371,22 +370,3 @@ def commit(
         writer._cleanup_on_error()
         raise
     writer._finish()
-
-
-# -- reading ----------------------------------------------------------------
-
-
-def segment_files(searcher: Any) -> list[tuple[Path, int, int]]:
-    """For each segment of `searcher`, in order: the path its files share without
-    their extension (`<gen>/<segment id>`), its docnum offset and its document count."""
-    from whoosh.reading import SegmentReader
-
-    out: list[tuple[Path, int, int]] = []
-    for sub, offset in searcher.leaf_searchers():
-        reader = sub.reader()
-        if not isinstance(reader, SegmentReader):  # an index of no segment reads as one EmptyReader
-            continue
-        segment = reader.segment()
-        folder = Path(reader._storage.folder)
-        out.append((folder / segment.segment_id(), offset, reader.doc_count_all()))
-    return out

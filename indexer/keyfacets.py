@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from whoosh.searching import Searcher
 
 from indexer.columns import merge_values, segments
+from indexer.records import Searcher
 
 FIELDS = ("region", "doc_type", "organ", "topic")
 REGION_FACET_LIMIT = 40  # values shown per level

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import query as wq
-from whoosh.searching import Searcher
 
 from archive.originals import Sketch, fingerprint_text, rank, same_issue, similarity
+from indexer import records
+from indexer.records import Searcher
 
 FILE = "originals.json"
 
@@ -158,7 +158,7 @@ def unkeyed_issues(searcher: Searcher) -> dict[str, Candidate]:
 
 def indexed_candidate(searcher: Searcher, bid: str) -> Candidate | None:
     """The file issue `bid` is indexed from, with its format and fingerprint (from the stored articles)."""
-    docs = sorted(searcher.docs_for_query(wq.Term("bulletin_id", bid)))
+    docs = sorted(records.docs(searcher, records.term("bulletin_id", bid)))
     stored: list[dict[str, Any]] = [searcher.stored_fields(d) or {} for d in docs]
     if not stored:
         return None

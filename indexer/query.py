@@ -1,4 +1,4 @@
-"""Query strings → a small tree of terms, and each term → Whoosh queries.
+"""Query strings → a small tree of terms: the query language, parsed (no index, no Whoosh).
 
 Syntax (the README's query section is the user's account of it): words,
 "quoted phrases" (also “…” and ＂…＂), AND / OR / NOT (any case, also && || and a
@@ -14,7 +14,9 @@ Dates typed as terms are reported in `Parsed.dates`. `cut_query` is the one
 length limit.
 
 Every text term is its units, searched as an exact substring of the title,
-the text or both (indexer.substring); ranking is indexer.rank's.
+the text or both (indexer.substring); indexer.compiler turns each term into what
+evaluates it, indexer.evaluate the tree into the matching set; ranking is
+indexer.rank's. This module imports nothing of the index.
 """
 
 from __future__ import annotations
@@ -23,13 +25,9 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
-from whoosh import query as wq
-
-from archive import gazetteer
 from archive.dates import plain_cn_number
 from archive.dates import issue_number as _issue_number
 from indexer.analysis import normalize, units
-from indexer.schema import TEXTS
 
 MAX_QUERY_CHARS = 200  # one limit for the web page, the API and the CLI
 MAX_TERMS = 32
@@ -436,7 +434,7 @@ def _has_field(node: Node | None) -> bool:
     return any(_has_field(c) for c in node.children)
 
 
-# -- compiling one term --------------------------------------------------------
+# -- reading one term ----------------------------------------------------------
 
 
 def issue_number(text: str) -> int | None:
@@ -458,15 +456,6 @@ def issue_ref(text: str) -> tuple[int, int | None] | None:
     return n, int(m.group(1)) if m else None
 
 
-@dataclass(frozen=True)
-class Compiled:
-    match: wq.Query | None  # documents matching a keyword/number term (or the issue number)
-    units: tuple[str, ...] = ()  # a text term's units: substring search in `fields`, marked in snippets
-    fields: tuple[str, ...] = ()
-    bounded: re.Pattern[str] | None = None  # a number's boundaries, checked by `number_bounded`
-    issue: tuple[int, int | None] | None = None  # the issue the term names: (number, year or None)
-
-
 MAGNITUDES = "十百千万亿兆"  # a number's unit that a larger one may follow (15万亿)
 
 
@@ -485,65 +474,3 @@ def number_pattern(text: str) -> re.Pattern[str] | None:
     if len(us) >= 2 and us[-2][0].isdigit() and us[-1] in MAGNITUDES:
         tail = f"(?![{MAGNITUDES}])"  # 15万 ends at its unit: not the start of 15万亿
     return re.compile(head + body + tail)
-
-
-def number_bounded(c: Compiled, text: str) -> bool:
-    """Whether `text` (an article's title and text) holds the term's number whole; True
-    for terms without a number. The one check the evaluator applies after the substring
-    search has found a term's documents."""
-    return c.bounded is None or c.bounded.search(normalize(text)) is not None
-
-
-def place_query(field: str, name: str) -> wq.Query:
-    """`place:`/`city:`/`province:` — the units the name denotes (南京 → 江苏省/南京市, 鼓楼区 →
-    each 鼓楼区), at the level the field asks for, matched against every place an article
-    mentions; `place:` and `city:` also match the heading's place as written."""
-    units = gazetteer.units_of(name)
-    want = {"province": 1, "city": 2, "place": 3}[field]
-    paths = {"/".join(u[:want]) for u in units if field == "place" or len(u) >= want}
-    parts: list[wq.Query] = [wq.Term("region", p) for p in sorted(paths)]
-    if field == "place":
-        parts.append(wq.Term("place", name))
-    elif field == "city":
-        parts += [wq.Term("city", name)] + ([wq.Term("city", name + "市")] if not name.endswith("市") else [])
-    if not parts:
-        return wq.NullQuery
-    return parts[0] if len(parts) == 1 else wq.Or(parts)
-
-
-def compile_term(t: Term) -> Compiled:
-    """The Whoosh queries for one term (see the module doc)."""
-    value = t.text
-    if t.field in PLACE_FIELDS:
-        return Compiled(place_query(t.field, value.strip()))
-    if t.field == "serial":  # staff: 文号 in any bracket style, or its parts (indexer.serials)
-        from indexer.serials import serial_query
-
-        return Compiled(serial_query(value))
-    if t.field in KEYWORD_FIELDS:
-        v = value.strip()
-        if t.field == "city" and v and not v.endswith("市"):
-            return Compiled(wq.Or([wq.Term("city", v), wq.Term("city", v + "市")]))
-        return Compiled(wq.Term(t.field, v))
-    if t.field in NUMBER_FIELDS:
-        n = issue_number(value) if t.field == "issue" else None
-        if n is None:
-            try:
-                n = int(normalize(value).strip())
-            except ValueError:
-                return Compiled(None)
-        if not 0 <= n < 2**31:
-            return Compiled(None)
-        return Compiled(wq.NumericRange(t.field, n, n))
-
-    us = units(value)
-    if not us:
-        return Compiled(None)
-    fields = tuple(TEXTS) if t.field is None else (t.field,)
-    ref = issue_ref(value) if t.field is None else None
-    match: wq.Query | None = None
-    if ref is not None:  # 第十一期: the articles of issue 11 (of that year: 2022年第11期), or the text
-        match = wq.NumericRange("issue", ref[0], ref[0])
-        if ref[1] is not None:
-            match = wq.And([match, wq.NumericRange("year", ref[1], ref[1])])
-    return Compiled(match, tuple(us), fields, number_pattern(value), ref)

@@ -17,11 +17,11 @@ from collections import Counter, OrderedDict
 from typing import Any
 
 import numpy as np
-from whoosh.searching import Searcher
 
 from archive.labels import iso_from_yyyymmdd
 from indexer.analysis import word_list
 from indexer.lexicon import word_index
+from indexer.records import Searcher
 from indexer.store import IndexHandle
 
 KEY_TERMS = 12

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from whoosh.searching import Searcher
 
 from indexer.documents import read_article
 from indexer.columns import Snapshot
 from indexer.evaluate import Filters
 from indexer.keyfacets import KeyFacets, region_facet
+from indexer.records import Searcher
 from indexer.snippets import mark, snippet
 
 ISSUE_FACET_LIMIT = 50

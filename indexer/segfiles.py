@@ -89,9 +89,16 @@ def missing_components(names: list[str]) -> list[Component]:
 def segments(searcher: Any) -> list[tuple[Path, int, int]]:
     """For each segment of `searcher`, in order: the path its files share without their
     suffix (`<gen>/<segment id>`), its docnum offset and its document count."""
-    from indexer import fastwrite  # Whoosh's internals live there
+    from whoosh.reading import SegmentReader
 
-    return fastwrite.segment_files(searcher)
+    out: list[tuple[Path, int, int]] = []
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        if not isinstance(reader, SegmentReader):  # an index of no segment reads as one EmptyReader
+            continue
+        folder = Path(reader._storage.folder)
+        out.append((folder / reader.segment().segment_id(), offset, reader.doc_count_all()))
+    return out
 
 
 def path(stem: Path, component: Component) -> Path:

@@ -14,11 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from whoosh.searching import Searcher
-
 from archive.labels import iso_from_yyyymmdd
 from indexer.columns import Snapshot, build_snapshot
 from indexer import originals, store
+from indexer.records import Searcher
 from indexer.store import IndexHandle
 
 

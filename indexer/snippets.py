@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
+from indexer import compiler
 from indexer import query as q
 from indexer.analysis import normalize, unit_text
 
@@ -42,7 +43,7 @@ def query_regex(query: str) -> re.Pattern[str] | None:
         if node is None:
             return
         if isinstance(node, q.Term):
-            units = q.compile_term(node).units
+            units = compiler.compile_term(node).units
             if positive and units:
                 seqs.append(units)
         elif isinstance(node, q.Not):

@@ -154,7 +154,7 @@ def _splittable(t: q.Term) -> bool:
     if t.phrase or t.field not in (None, "title", "text") or period_of(t.text) is not None:
         return False
     if q.issue_ref(t.text) is not None:
-        return False  # 第11期 names an issue (indexer.query.compile_term)
+        return False  # 第11期 names an issue (indexer.compiler.compile_term)
     figure = q.number_pattern(t.text) is not None and sum(1 for u in units(t.text) if not u.endswith(" ")) <= FIGURE_UNITS
     return not figure
 

@@ -36,12 +36,9 @@ from typing import Any, TypeVar, cast
 import fcntl
 
 import filelock
-from whoosh import index as whoosh_index
-from whoosh.index import Index
-from whoosh.searching import Searcher
-
 from indexer import integrity
-from indexer.schema import SCHEMA_VERSION, make_schema
+from indexer.records import Index, Searcher, create_generation, open_generation
+from indexer.schema import SCHEMA_VERSION
 
 T = TypeVar("T")
 
@@ -122,7 +119,7 @@ def new_generation(root: Path) -> tuple[Path, Index]:
     path.mkdir()
     (path / "SCHEMA_VERSION").write_text(str(SCHEMA_VERSION))
     (path / READERS).touch()
-    return path, whoosh_index.create_in(str(path), make_schema())
+    return path, create_generation(path)
 
 
 def check_layout(root: Path) -> None:
@@ -253,7 +250,7 @@ def live_segments(ix: Index) -> list[str]:
 
 def record_manifest(gen: Path) -> None:
     """Write `gen`'s manifest (indexer.integrity) for its last commit: call after each commit."""
-    ix = whoosh_index.open_dir(str(gen), readonly=True)
+    ix = open_generation(gen, readonly=True)
     integrity.record(gen, list(ix._segments()))
 
 
@@ -277,7 +274,7 @@ def verify(root: Path) -> integrity.Verified:
     if cur is None:
         raise IndexUnavailableError(f"{root} 下没有索引：运行 `bulletins index` 从语料建立")
     try:
-        ix = whoosh_index.open_dir(str(cur), readonly=True)
+        ix = open_generation(cur, readonly=True)
         ids = live_segments(ix)
     except Exception as ex:  # the TOC itself: nothing else can be read
         found = integrity.Verified(cur)
@@ -294,7 +291,7 @@ def open_writable(root: Path) -> Index | None:
     try:
         if (cur / "SCHEMA_VERSION").read_text().strip() != str(SCHEMA_VERSION):
             return None
-        return whoosh_index.open_dir(str(cur))
+        return open_generation(cur)
     except Exception:  # damaged: the caller rebuilds from the corpus
         return None
 
@@ -366,7 +363,7 @@ class IndexHandle:
             )
         fd = hold_reader(cur)  # before opening: a run cannot remove it under us from here on
         try:
-            ix = whoosh_index.open_dir(str(cur), readonly=True)
+            ix = open_generation(cur, readonly=True)
             # searches may not read a damaged file (postings, nets) until much later: check now
             found = integrity.check(cur, live_segments(ix), full=VERIFY_ON_OPEN, cached=True)
             if found.damage:

@@ -29,9 +29,9 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
-from whoosh.searching import Searcher
 
 from indexer.lexicon import WordIndex, word_index
+from indexer.records import Searcher
 
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 WORD_FIELDS = ("title", "text")  # the texts whose words the lexicon holds (schema.TEXTS)

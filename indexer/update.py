@@ -22,10 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from whoosh import query as wq
-
 from archive.corpus import NOT_BULLETINS, file_sha256, safe_relpath
-from indexer import fastwrite, originals, store
+from indexer import fastwrite, originals, records, store
 from indexer.build import IndexReport, Rejected, _process, _remove_scratch
 from indexer.columns import build_snapshot
 from indexer.documents import source_key, source_path
@@ -74,7 +72,7 @@ def add_files(
             for relpath, sha in files:
                 if known.get(relpath, {}).get("sha") == sha and not refresh:
                     continue  # another original of an indexed issue already
-                keys = [s.stored_fields(d)["source"] for d in s.docs_for_query(wq.Prefix("source", f"{relpath}\t"))]
+                keys = [s.stored_fields(d)["source"] for d in records.docs(s, records.prefix("source", f"{relpath}\t"))]
                 keys = [k for k in dict.fromkeys(keys) if source_path({"source": k}) == relpath]
                 if source_key(relpath, sha) in keys and not refresh:
                     continue
@@ -118,7 +116,7 @@ def add_files(
                         accepted.add(choice.indexed)
                         alternates.pop(choice.indexed, None)
                     if choice.demoted is not None and holder is not None:
-                        sources = {s.stored_fields(d)["source"] for d in s.docs_for_query(wq.Term("bulletin_id", bid))}
+                        sources = {s.stored_fields(d)["source"] for d in records.docs(s, records.term("bulletin_id", bid))}
                         for source in sources:
                             demoted[source] = choice.demoted
                     for c in choice.alternates + ([holder] if choice.demoted and holder else []):

@@ -70,8 +70,8 @@ def test_analyzers_and_schema_pickle() -> None:
     schema = pickle.loads(pickle.dumps(make_schema()))
     assert schema.names() == make_schema().names()
     # Title and text words are in each segment's lexicon (indexer.lexicon), not in Whoosh
-    # fields; indexes of SCHEMA_VERSION <= 6 pickled JiebaTokenizer, which the loop above
-    # keeps loadable from indexer.analysis (an old index is opened to be replaced).
+    # fields; indexes of SCHEMA_VERSION <= 6 pickled JiebaTokenizer, never unpickled now:
+    # every generation is opened with the code's schema (indexer.records.open_generation).
     assert schema["text"].stored and not schema["text"].indexed
     assert [t.text for t in JiebaTokenizer()("马善民")] == ["马善民"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.query import MAX_QUERY_CHARS, And, Not, Or, Term, compile_term, issue_number, parse_query
+from indexer.compiler import compile_term
+from indexer.query import MAX_QUERY_CHARS, And, Not, Or, Term, issue_number, parse_query
 
 
 def test_syntax() -> None:

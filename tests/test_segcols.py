@@ -12,7 +12,7 @@ from whoosh import index as whoosh_index
 
 from archive.parse import parse_file
 from bulletins.cli import cli
-from indexer import fastwrite, segcols, store
+from indexer import segcols, segfiles, store
 from indexer.build import build_index
 from indexer.search import Filters, search
 from indexer.store import IndexHandle
@@ -39,7 +39,7 @@ def _check_files(root: Path) -> int:
     gen = store.current_dir(root)
     ix = whoosh_index.open_dir(str(gen))
     with ix.searcher() as s:
-        stems = fastwrite.segment_files(s)
+        stems = segfiles.segments(s)
         for (stem, _offset, n), (sub, _o) in zip(stems, s.leaf_searchers()):
             path = stem.with_name(segcols.file_name(stem.name))
             assert path.is_file(), path.name

@@ -19,8 +19,8 @@ from collections import OrderedDict
 from typing import Any
 
 import numpy as np
-from whoosh import query as wq
 
+from indexer import records
 from indexer.search import snapshot
 from indexer.store import IndexHandle
 from webui.access_store import EVERYONE, Rules, User
@@ -67,7 +67,7 @@ def build_mask(handle: IndexHandle, rules: Rules, user: User | None) -> np.ndarr
     # document level overrides
     for (scope, target), grants in rules.grants.items():
         if scope == "document":
-            docs = np.fromiter(s.docs_for_query(wq.Term("article_id", target)), dtype=np.int64)
+            docs = np.fromiter(records.docs(s, records.term("article_id", target)), dtype=np.int64)
             docs = docs[docs < snap.n]
             mask[docs] = bool(_decide(grants, principals))
     return mask & snap.live
