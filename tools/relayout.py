@@ -64,6 +64,8 @@ MOVES: dict[str, tuple[str, str]] = {
     "fastwrite": ("store.fastwrite", "the writer of Whoosh's segment format (its internals, version-pinned): the format's one writer sits with its readers"),
     "integrity": ("store.integrity", "checksums and the manifest of every segment file"),
     "store": ("store.handles", "where the index lives: generations, locks, read handles"),
+    "originals": ("store.originals", "which corpus files are other originals of an indexed issue: a generation's record, written by the build, read by the report and the page"),
+    "scanboxes": ("store.scanboxes", "the OCR boxes of each scanned original: a side file of the generation"),
     # build: what turns the corpus into segments
     "build": ("build.builder", "the full build: corpus → segments, in processes, published as a generation"),
     "update": ("build.update", "`bulletins add`: the placed files as one new segment"),
@@ -80,6 +82,7 @@ MOVES: dict[str, tuple[str, str]] = {
     "aliases": ("search.aliases", "alias groups (names that mean the same)"),
     "phrases": ("search.phrases", "frequent phrases read from the net, for suggestions"),
     "suggest": ("search.suggest", "did-you-mean and autocomplete"),
+    "citegraph": ("search.citegraph", "references resolved to documents: links, 被引用, 效力 and its filter"),
     "related": ("search.related", "related articles by shared key words"),
     "keyfacets": ("search.keyfacets", "the 地区 and 文种 facets over a set"),
     "snippets": ("search.snippets", "the one highlighter"),
