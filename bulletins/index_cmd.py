@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bulletins.options import budget_option, corpus_option, index_option, setting_option, workers_option
+from bulletins.options import (
+    backend_errors, backend_option, budget_option, corpus_option, index_option, setting_option, workers_option,
+)
 from indexer.settings import WAIT
 
 if TYPE_CHECKING:  # the build module (and Whoosh's writer) load only when indexing
@@ -42,6 +44,28 @@ def use_reader_cache(index: Path) -> None:
     from archive.readers.cache import CACHE_ENV
 
     os.environ.setdefault(CACHE_ENV, str(Path(index).resolve().parent / "cache"))
+
+
+def fill_backend(spec: str | None, index: Path, rebuild: bool, as_json: bool) -> None:
+    """Bring the backend `--backend` names in step with the index just written (its records):
+    nothing for the embedded index itself."""
+    if not spec or spec == "embedded":
+        return
+    from indexer.backend import EmbeddedBackend, open_backend
+    from indexer.mariadb_backend import fill_from
+
+    t0 = time.perf_counter()
+    with backend_errors():
+        backend = open_backend(spec, index)
+        embedded = EmbeddedBackend(index)
+        try:
+            written, gone = fill_from(embedded, backend, replace=rebuild)  # type: ignore[arg-type]
+        finally:
+            embedded.close()
+            backend.close()
+    if not as_json:
+        click.echo(f"backend {backend.name} updated in {time.perf_counter() - t0:.1f} s: "
+                   f"{written} articles written, {gone} removed")
 
 
 def _run(
@@ -108,9 +132,10 @@ def _run(
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @budget_option
 @workers_option
+@backend_option
 def index(
     corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, allow_removal: bool, as_json: bool,
-    workers: str | None,
+    workers: str | None, backend: str | None = None,
 ) -> None:
     """Index the corpus: add new files, re-index changed ones, drop deleted ones.
 
@@ -118,7 +143,9 @@ def index(
     without changing anything when the corpus folder is missing or unreadable
     or the run would remove more than a fifth of the archive (see --allow-removal).
     """
-    sys.exit(_run(corpus, index, rebuild, procs, wait, as_json, allow_removal, workers=workers))
+    code = _run(corpus, index, rebuild, procs, wait, as_json, allow_removal, workers=workers)
+    fill_backend(backend, index, rebuild, as_json)  # the records of the index just written
+    sys.exit(code)
 
 
 @click.command()
@@ -128,7 +155,9 @@ def index(
 @click.option("--json", "as_json", is_flag=True, help="Print the index summary as JSON.")
 @budget_option
 @workers_option
-def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, workers: str | None) -> None:
+@backend_option
+def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, workers: str | None,
+        backend: str | None = None) -> None:
     """Check FILES, copy the good ones into the corpus under telling names, and index them.
 
     A rejected file changes nothing; a different file already in the corpus is
@@ -184,4 +213,5 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, worke
             click.echo(f"{path} → {placed.dest} ({b.label}, {len(b.articles)} articles)", err=True)
             placed_names.append(placed.dest.name)
     code = _run(corpus, index, False, None, 600.0, as_json, added=placed_names)
+    fill_backend(backend, index, False, as_json)
     sys.exit(1 if failed or code else 0)

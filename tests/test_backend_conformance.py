@@ -201,6 +201,49 @@ def test_records_read_back(backend: Any, embedded: EmbeddedBackend) -> None:
                {k: want.get(k) for k in ("article_id", "title", "text", "date", "city")}
 
 
+def test_index_add_search_serve_through_backend(cluster: mc.Cluster, corpus: Path, tmp_path: Path) -> None:
+    """`bulletins index --backend`, `add --backend`, `search --backend` and the web app with
+    BACKEND: the same totals as the embedded index, and an added issue found on the shards."""
+    import json
+
+    from bulletins.cli import cli
+    from tests.conftest import extra_issue
+    from webui import create_app
+
+    ix = tmp_path / "index"
+    corpus = Path(shutil.copytree(corpus, tmp_path / "corpus"))  # `add` places a file in it
+    run = CliRunner().invoke
+    r = run(cli, ["index", "--corpus", str(corpus), "--index", str(ix), "--backend", cluster.url, "--rebuild"])
+    assert r.exit_code == 0, r.output
+    assert "backend mariadb updated" in r.output
+    for query in ("志愿服务", "南京 OR 苏州", "title:志愿服务"):
+        mine = json.loads(run(cli, ["search", query, "--index", str(ix), "--json"]).output)
+        theirs = run(cli, ["search", query, "--index", str(ix), "--json", "--backend", cluster.url])
+        assert theirs.exit_code == 0, theirs.output
+        got = json.loads(theirs.output)
+        assert got["total"] == mine["total"] > 0 and got["backend"] == "mariadb"
+        assert {h["article_id"] for h in got["hits"]} <= set(embedded_ids(ix, query))
+    new = tmp_path / "志愿服务测试简报-2023-第9期.txt"
+    new.write_text(extra_issue(9).replace("志愿服务", "志愿服务新增"), encoding="utf-8")
+    r = run(cli, ["add", str(new), "--corpus", str(corpus), "--index", str(ix), "--backend", cluster.url])
+    assert r.exit_code == 0, r.output
+    got = json.loads(run(cli, ["search", "志愿服务新增", "--index", str(ix), "--json", "--backend", cluster.url]).output)
+    assert got["total"] == 5
+    app = create_app({"TESTING": True, "INDEX_DIR": str(ix), "BACKEND": cluster.url})
+    resp = app.test_client().get("/api/search", query_string={"q": "志愿服务新增"})
+    assert resp.status_code == 200 and resp.get_json()["total"] == 5
+    page = app.test_client().get("/", query_string={"q": "志愿服务新增"})
+    assert page.status_code == 200 and "志愿服务新增" in page.get_data(as_text=True)
+
+
+def embedded_ids(ix: Path, query: str) -> list[str]:
+    b = EmbeddedBackend(ix)
+    try:
+        return b.article_ids(b.evaluate(q.parse_query(query).tree))
+    finally:
+        b.close()
+
+
 def test_dead_shard_is_a_named_error(cluster: mc.Cluster, embedded: EmbeddedBackend, tmp_path: Path) -> None:
     """A shard that dies: every query says which shard, never a partial set."""
     from indexer.mariadb_backend import MariaDBBackend
@@ -217,6 +260,18 @@ def test_dead_shard_is_a_named_error(cluster: mc.Cluster, embedded: EmbeddedBack
             b.evaluate(tree)
         with pytest.raises(BackendUnavailableError, match=f"127.0.0.1:{victim.port}"):
             b.health()
+        from bulletins.cli import cli
+        from webui import create_app
+
+        r = CliRunner().invoke(cli, ["search", "志愿服务", "--index", str(tmp_path), "--backend", cluster.url])
+        assert r.exit_code != 0 and "分片 2" in r.output and "Traceback" not in r.output
+        app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path), "BACKEND": cluster.url})
+        resp = app.test_client().get("/api/search", query_string={"q": "志愿服务"})
+        assert resp.status_code == 503
+        body = resp.get_json()
+        assert body["code"] == "backend_unavailable" and "分片 2" in body["error"] and str(victim.port) not in body["error"]
+        page = app.test_client().get("/", query_string={"q": "志愿服务"})
+        assert page.status_code == 503 and "分片 2" in page.get_data(as_text=True)
     finally:
         b.close()
         cluster.shards[1] = mc.start_server(victim.folder, victim.server_id, victim.port)

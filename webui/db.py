@@ -22,3 +22,27 @@ def get_index() -> IndexHandle:
         handle = IndexHandle(Path(current_app.config["INDEX_DIR"]))
         current_app.extensions[_EXT] = handle
     return handle
+
+
+def get_backend() -> object | None:
+    """The search backend named by the BACKEND setting (`bulletins serve --backend`), one per
+    request (its connections are not shared between threads) and closed at its end; None:
+    the embedded index (get_index)."""
+    from flask import g
+
+    spec = current_app.config.get("BACKEND")
+    if not spec or spec == "embedded":
+        return None
+    if "backend" not in g:
+        from indexer.backend import open_backend
+
+        g.backend = open_backend(spec, Path(current_app.config["INDEX_DIR"]))
+    return g.backend
+
+
+def close_backend(_exc: BaseException | None = None) -> None:
+    from flask import g
+
+    b = g.pop("backend", None)
+    if b is not None:
+        b.close()
