@@ -177,8 +177,10 @@ class MariaDBBackend:
         import pymysql
 
         try:
+            # TLS as PyMySQL prefers it, except on loopback: its default context costs ~250 ms a connection
             return pymysql.connect(host=node.host, port=node.port, user=self.user, password=self.password,
                                    database=database, charset="utf8mb4", autocommit=True,
+                                   ssl_disabled=True if _loopback(node.host) else None,
                                    connect_timeout=CONNECT_SECONDS, read_timeout=READ_SECONDS,
                                    write_timeout=READ_SECONDS)
         except pymysql.MySQLError as ex:
@@ -518,6 +520,17 @@ def _whoosh_sql(wquery: Any) -> SQL:
     if wquery is wq.NullQuery or isinstance(wquery, type(wq.NullQuery)):
         return SQL("FALSE")
     raise ValueError(f"no SQL for the query {wquery!r}")
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 _ERR_RE = re.compile(r"\s+")
