@@ -190,7 +190,24 @@ class MariaDBBackend:
         if self._conn is None:
             self._conn = self._connect(self.head, self.database)
         if self.replica is not None and self._read is None:
-            self._read = self._connect(self.replica, self.database)
+            try:
+                self._read = self._connect(self.replica, self.database)
+            except BackendUnavailableError:
+                self.close()
+                raise
+            self._replicating(self._read)  # a replica that stopped replicating would answer stale
+
+    def _replicating(self, conn: Any) -> None:
+        """Raises BackendUnavailableError when the replica on `conn` is not replicating."""
+        with conn.cursor() as c:
+            c.execute("SHOW SLAVE STATUS")
+            row = c.fetchone()
+            names = [d[0] for d in c.description or ()]
+        status = dict(zip(names, row)) if row else {}
+        if status.get("Slave_IO_Running") != "Yes" or status.get("Slave_SQL_Running") != "Yes":
+            err = status.get("Last_IO_Error") or status.get("Last_SQL_Error") or "复制未运行"
+            self.close()
+            raise BackendUnavailableError(f"检索后端不可用：{self.replica}没有在复制主服务器（{err}）")
 
     def close(self) -> None:
         for c in (self._conn, self._read):
@@ -209,14 +226,8 @@ class MariaDBBackend:
             try:
                 with conn.cursor() as c:
                     c.execute("SELECT 1")
-                    if node is self.replica:
-                        c.execute("SHOW SLAVE STATUS")
-                        row = c.fetchone()
-                        names = [d[0] for d in c.description or ()]
-                        status = dict(zip(names, row)) if row else {}
-                        if status.get("Slave_IO_Running") != "Yes" or status.get("Slave_SQL_Running") != "Yes":
-                            err = status.get("Last_IO_Error") or status.get("Last_SQL_Error") or "未配置复制"
-                            raise BackendUnavailableError(f"检索后端不可用：{node}没有在复制主服务器（{err}）")
+                if node is self.replica:
+                    self._replicating(conn)
             except BackendUnavailableError:
                 raise
             except Exception as ex:

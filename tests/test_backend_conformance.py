@@ -275,3 +275,39 @@ def test_dead_shard_is_a_named_error(cluster: mc.Cluster, embedded: EmbeddedBack
     finally:
         b.close()
         cluster.shards[1] = mc.start_server(victim.folder, victim.server_id, victim.port)
+
+
+def test_replica_reads_and_a_dead_replica_is_a_named_error(cluster: mc.Cluster, embedded: EmbeddedBackend,
+                                                            tmp_path: Path) -> None:
+    """A binlog replica of the head serves the same sets; stopped or dead, it is named, never stale."""
+    import time
+
+    from indexer.mariadb_backend import MariaDBBackend
+
+    url = cluster.head.url.replace(f"/{mc.DATABASE}", "/replicated")
+    primary = _filled(url, embedded)
+    primary.close()
+    rep = mc.replica_of(cluster.head, tmp_path / "replica", 30)
+    cluster.replicas.append(rep)
+    b = MariaDBBackend.from_url(f"{url}?replica=127.0.0.1:{rep.port}")
+    tree = q.parse_query("志愿服务 OR 习近平").tree
+    want = embedded.article_ids(embedded.evaluate(tree))
+    deadline = time.monotonic() + 60
+    while True:  # replication catches up
+        try:
+            if b.article_ids(b.evaluate(tree)) == want:
+                break
+        except BackendUnavailableError:
+            b.close()
+        assert time.monotonic() < deadline, "the replica did not catch up in 60 s"
+        time.sleep(0.5)
+    b.close()
+    conn = rep.connect(root=True, db=None)
+    with conn.cursor() as c:  # type: ignore[attr-defined]
+        c.execute("STOP SLAVE")
+    conn.close()  # type: ignore[attr-defined]
+    with pytest.raises(BackendUnavailableError, match="副本.*没有在复制"):
+        MariaDBBackend.from_url(f"{url}?replica=127.0.0.1:{rep.port}").evaluate(tree)
+    rep.kill()
+    with pytest.raises(BackendUnavailableError, match=f"副本（127.0.0.1:{rep.port}）无法连接"):
+        MariaDBBackend.from_url(f"{url}?replica=127.0.0.1:{rep.port}").evaluate(tree)
