@@ -189,6 +189,8 @@ class MariaDBBackend:
     def open(self) -> None:
         if self._conn is None:
             self._conn = self._connect(self.head, self.database)
+            if self.shards:  # the head holds no data: its Spider writes stay out of its binlog
+                self._no_binlog(self._conn)
         if self.replica is not None and self._read is None:
             try:
                 self._read = self._connect(self.replica, self.database)
@@ -196,6 +198,13 @@ class MariaDBBackend:
                 self.close()
                 raise
             self._replicating(self._read)  # a replica that stopped replicating would answer stale
+
+    @staticmethod
+    def _no_binlog(conn: Any) -> None:
+        """The Spider head's session writes nothing to its binlog: a replica of the head would
+        stop at the Spider table (CREATE SERVER is not replicated); the shards' binlogs hold the data."""
+        with conn.cursor() as c:
+            c.execute("SET SESSION sql_log_bin = 0")
 
     def _replicating(self, conn: Any) -> None:
         """Raises BackendUnavailableError when the replica on `conn` is not replicating."""
@@ -205,7 +214,7 @@ class MariaDBBackend:
             names = [d[0] for d in c.description or ()]
         status = dict(zip(names, row)) if row else {}
         if status.get("Slave_IO_Running") != "Yes" or status.get("Slave_SQL_Running") != "Yes":
-            err = status.get("Last_IO_Error") or status.get("Last_SQL_Error") or "复制未运行"
+            err = _ERR_RE.sub(" ", status.get("Last_IO_Error") or status.get("Last_SQL_Error") or "复制未运行")[:200]
             self.close()
             raise BackendUnavailableError(f"检索后端不可用：{self.replica}没有在复制主服务器（{err}）")
 
@@ -274,6 +283,7 @@ class MariaDBBackend:
         if not self.shards:
             return
         conn = self._connect(self.head)
+        self._no_binlog(conn)
         with conn.cursor() as c:
             c.execute(f"CREATE DATABASE IF NOT EXISTS `{self.database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
             c.execute(f"USE `{self.database}`")
