@@ -31,6 +31,13 @@ from bench.run import BIN, ROOT, prepare_corpus
 LAYOUTS = ("embedded", "mroonga-1", "spider-2")
 
 
+def db_size(datadir: Path, db: str) -> int:
+    """Bytes on disk (allocated: Mroonga's files are sparse, their length is not their size) of a
+    database on one server: its folder and Mroonga's files beside it (`<db>.mrn*`)."""
+    files = [p for p in (datadir / db).rglob("*") if p.is_file()] + [p for p in datadir.glob(f"{db}.mrn*") if p.is_file()]
+    return sum(p.stat().st_blocks * 512 for p in files)
+
+
 def _time_queries(run: Callable[[BenchQuery], Any], repeat: int) -> dict[str, Any]:
     for q in QUERIES:  # warm-up, one each
         run(q)
@@ -100,11 +107,10 @@ def bench_corpus(name: str, args: argparse.Namespace, results: Path) -> dict[str
             load = time.perf_counter() - t
             b.close()
             emb.close()
-            folders = [c.head.folder / "data" / "single"] if layout == "mroonga-1" else \
-                [s.folder / "data" / mc.DATABASE for s in c.shards]
-            lay = out["layouts"][layout] = {"load_s": load, "written": written,
-                                            "size_mb": sum(dir_size(f) for f in folders) / 1e6,
-                                            "per_node_mb": [dir_size(f) / 1e6 for f in folders]}
+            nodes = [(c.head, "single")] if layout == "mroonga-1" else [(s, mc.DATABASE) for s in c.shards]
+            per_node = [db_size(s.folder / "data", db) / 1e6 for s, db in nodes]
+            lay = out["layouts"][layout] = {"load_s": load, "written": written, "size_mb": sum(per_node),
+                                            "per_node_mb": per_node}
             q, close = _backend_runner(url)
             lay["query"] = _time_queries(q, args.repeat)
             close()
