@@ -311,3 +311,18 @@ def test_replica_reads_and_a_dead_replica_is_a_named_error(cluster: mc.Cluster, 
     rep.kill()
     with pytest.raises(BackendUnavailableError, match=f"副本（127.0.0.1:{rep.port}）无法连接"):
         MariaDBBackend.from_url(f"{url}?replica=127.0.0.1:{rep.port}").evaluate(tree)
+
+
+@pytest.mark.parametrize("spec, says", [
+    ("mysql://x@127.0.0.1/db", "无法识别的检索后端"),
+    ("mariadb://archive:pw@127.0.0.1:{port}/bulletins", "主服务器（127.0.0.1:{port}）无法连接"),
+    ("mariadb://archive:pw@127.0.0.1:{port}/bulletins?shards=127.0.0.1", "无法识别的服务器地址"),
+])
+def test_bad_or_unreachable_backend_is_one_chinese_line(spec: str, says: str, tmp_path: Path) -> None:
+    """A wrong --backend value or a server nobody listens on: exit 1 with a Chinese line naming it."""
+    from bulletins.cli import cli
+
+    port = mc.free_port()
+    r = CliRunner().invoke(cli, ["search", "志愿服务", "--index", str(tmp_path), "--backend", spec.format(port=port)])
+    assert r.exit_code == 1, r.output
+    assert says.format(port=port) in r.output and "Traceback" not in r.output
