@@ -405,11 +405,27 @@ class MariaDBBackend:
 
     FACET_SELECT = ("article_id", "city", "year", "month", "series", "bulletin_id", "region", "doc_type", "organ",
                     "topic", "date")
+    _INT_AT = (2, 10)  # year, date: numbers
 
     def evaluate(self, tree: q.Node | None, filters: Filters = Filters()) -> Matches:
-        """The exact set: each matching article's facet columns (rows), counted."""
+        """The exact set: each matching article's facet columns (rows), counted.
+
+        The columns travel as one string a row (PyMySQL decodes each value in Python: eleven
+        a row cost ~3x the time); a value holding the separator makes the rows come as columns."""
         where = self.compile(tree, filters)
-        rows = self._run(f"SELECT {', '.join(self.FACET_SELECT)} FROM {TABLE} WHERE {where.text}", where.params)
+        joined = ", ".join(f"COALESCE({c}, CHAR(30))" for c in self.FACET_SELECT)
+        packed = self._run(f"SELECT CONCAT_WS(CHAR(31), {joined}) FROM {TABLE} WHERE {where.text}", where.params)
+        width = len(self.FACET_SELECT)
+        rows: list[tuple[Any, ...]] = []
+        for (line,) in packed:
+            parts = line.split("\x1f")
+            if len(parts) != width:
+                rows = self._run(f"SELECT {', '.join(self.FACET_SELECT)} FROM {TABLE} WHERE {where.text}", where.params)
+                break
+            vals: list[Any] = [None if v == "\x1e" else v for v in parts]
+            for i in self._INT_AT:
+                vals[i] = None if vals[i] is None else int(vals[i])
+            rows.append(tuple(vals))
         return Matches(len(rows), rows)
 
     def count(self, tree: q.Node | None, filters: Filters = Filters()) -> int:
