@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve test browser office directory index bench stress clean bytecode demo messages
+.PHONY: install serve test browser office directory database index bench stress clean bytecode demo messages
 
 install: $(STAMP)
 
@@ -63,6 +63,18 @@ directory:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils >/dev/null; \
 	  else echo "slapd/ldapadd not found and cannot install them: LDAP tests will be skipped"; fi; }
 
+# Debian's MariaDB server with the Mroonga and Spider plugins: the conformance suite of the
+# search backends (tests/test_backend_conformance.py) starts its own mariadbd instances (their
+# own data folders, loopback ports) and stops them by PID, like `directory`.
+database:
+	@{ command -v mariadbd >/dev/null 2>&1 || test -x /usr/sbin/mariadbd; } && \
+	  test -e /usr/lib/mysql/plugin/ha_mroonga.so && test -e /usr/lib/mysql/plugin/ha_spider.so || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian mariadb-server, mariadb-plugin-mroonga and mariadb-plugin-spider for the backend tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      mariadb-server mariadb-plugin-mroonga mariadb-plugin-spider >/dev/null; \
+	  else echo "mariadbd (with Mroonga and Spider) not found and cannot install it: MariaDB backend tests will be skipped"; fi; }
+
 index: $(STAMP)
 	$(BIN)/bulletins index
 
@@ -86,7 +98,7 @@ demo: $(STAMP) office
 	$(BIN)/bulletins serve --corpus "$$corpus" --index "$$index" --host $(HOST) --port $(PORT)
 
 test: $(STAMP) browser office
-test: $(STAMP) browser office directory
+test: $(STAMP) browser office directory database
 	$(PY) -m pytest -q
 
 bench: $(STAMP) bytecode

@@ -51,10 +51,11 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def bench_http(bulletins: Path, index_dir: Path, queries: Sequence[BenchQuery], total: int = 1000,
-               startup_timeout: float = 120.0, log_dir: Path | None = None) -> dict[str, Any]:
-    """Start the server, time start-up to the first answered query, send `total` queries, read RSS."""
+               startup_timeout: float = 120.0, log_dir: Path | None = None, extra: Sequence[str] = ()) -> dict[str, Any]:
+    """Start the server, time start-up to the first answered query, send `total` queries, read RSS;
+    `extra`: more `serve` arguments (`--backend …`, bench.backends)."""
     port = free_port()
-    argv = [str(bulletins), "serve", "--index", str(index_dir), "--host", "127.0.0.1", "--port", str(port)]
+    argv = [str(bulletins), "serve", "--index", str(index_dir), "--host", "127.0.0.1", "--port", str(port), *extra]
     log = open(log_dir / f"serve-{port}.log", "wb") if log_dir else subprocess.DEVNULL
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from bulletins.i18n import _
-from bulletins.options import budget_option, corpus_option, index_option, setting_option, workers_option
+from bulletins.options import (
+    backend_errors, backend_option, budget_option, corpus_option, index_option, setting_option, workers_option,
+)
 from indexer.settings import WAIT
 
 if TYPE_CHECKING:  # the build module (and Whoosh's writer) load only when indexing
@@ -49,6 +51,28 @@ def use_reader_cache(index: Path) -> None:
     from archive.readers.cache import CACHE_ENV
 
     os.environ.setdefault(CACHE_ENV, str(Path(index).resolve().parent / "cache"))
+
+
+def fill_backend(spec: str | None, index: Path, rebuild: bool, as_json: bool) -> None:
+    """Bring the backend `--backend` names in step with the index just written (its records):
+    nothing for the embedded index itself."""
+    if not spec or spec == "embedded":
+        return
+    from indexer.backend import EmbeddedBackend, open_backend
+    from indexer.mariadb_backend import fill_from
+
+    t0 = time.perf_counter()
+    with backend_errors():
+        backend = open_backend(spec, index)
+        embedded = EmbeddedBackend(index)
+        try:
+            written, gone = fill_from(embedded, backend, replace=rebuild)  # type: ignore[arg-type]
+        finally:
+            embedded.close()
+            backend.close()
+    if not as_json:
+        click.echo(f"backend {backend.name} updated in {time.perf_counter() - t0:.1f} s: "
+                   f"{written} articles written, {gone} removed")
 
 
 def _run(
@@ -155,12 +179,15 @@ def _send_digests(index: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help=_("Print the summary as JSON."))
 @budget_option
 @workers_option
+@backend_option
 def index(
     corpus: Path, index: Path, rebuild: bool, procs: int | None, wait: float, allow_removal: bool, as_json: bool,
-    workers: str | None,
+    workers: str | None, backend: str | None = None,
 ) -> None:
     """`bulletins index` (its help is the catalogue's, bulletins.i18n)."""
-    sys.exit(_run(corpus, index, rebuild, procs, wait, as_json, allow_removal, workers=workers))
+    code = _run(corpus, index, rebuild, procs, wait, as_json, allow_removal, workers=workers)
+    fill_backend(backend, index, rebuild, as_json)  # the records of the index just written
+    sys.exit(code)
 
 
 @click.command(help=_(
@@ -174,7 +201,9 @@ def index(
 @click.option("--json", "as_json", is_flag=True, help=_("Print the index summary as JSON."))
 @budget_option
 @workers_option
-def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, workers: str | None) -> None:
+@backend_option
+def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, workers: str | None,
+        backend: str | None = None) -> None:
     """`bulletins add` (its help is the catalogue's, bulletins.i18n)."""
     from archive.corpus import CorpusWriteError, place_in_corpus
     from archive.errors import BulletinError
@@ -227,6 +256,7 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, worke
             verdicts.append((path, placed, b))
     reports: list[Any] = []
     code = _run(corpus, index, False, None, 600.0, as_json, added=placed_names, report_out=reports)
+    fill_backend(backend, index, False, as_json)
     report = reports[0] if reports else None
     rejected = {r.path: r.reason for r in report.rejected} if report is not None else {}
     others = dict(report.originals) if report is not None else {}

@@ -90,3 +90,31 @@ def workers_option(f: Callable[..., Any]) -> Callable[..., Any]:
         show_envvar=True,
         help=_(WORKERS.help),
     )(f)
+
+
+BACKEND_ENV = "BULLETINS_BACKEND"
+
+
+def backend_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """`--backend`: where the articles are searched (indexer.backend): `embedded` (the index
+    folder, the default) or mariadb://user:password@host:port/db[?shards=host:port,…]."""
+    return click.option(
+        "--backend", default=None, envvar=BACKEND_ENV, show_envvar=True, metavar="URL",
+        help=_("search backend: embedded (default) or mariadb://user:password@host:port/db"
+               "[?shards=host:port,host:port][&replica=host:port] (see More than one machine)"))(f)
+
+
+def backend_errors() -> Any:
+    """A backend that cannot be reached, or a bad --backend value: one Chinese line, exit 1."""
+    from contextlib import contextmanager
+
+    from indexer.backend import BackendUnavailableError
+
+    @contextmanager
+    def guard() -> Any:
+        try:
+            yield
+        except (BackendUnavailableError, ValueError) as ex:
+            raise click.ClickException(str(ex)) from None
+
+    return guard()

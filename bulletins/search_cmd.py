@@ -8,7 +8,7 @@ from typing import Any, Callable
 import click
 
 from bulletins.i18n import _
-from bulletins.options import index_option, setting_option
+from bulletins.options import backend_errors, backend_option, index_option, setting_option
 from indexer.search import MAX_PAGE
 from indexer.settings import PER_PAGE
 
@@ -94,12 +94,24 @@ def open_index_errors(index: Path) -> Any:
 @setting_option(PER_PAGE, "--per-page", "per_page")
 @click.option("--json", "as_json", is_flag=True, help=_("Print the result as JSON (the same bytes as /api/search)."))
 @index_option
-def search(page: int, per_page: int, as_json: bool, index: Path, **opts: Any) -> None:
+@backend_option
+def search(page: int, per_page: int, as_json: bool, index: Path, backend: str | None = None, **opts: Any) -> None:
     """`bulletins search` (its help is the catalogue's, bulletins.i18n)."""
     from indexer.page import plain_snippet, search_page, to_json
     from indexer.store import IndexHandle
 
     params = parse_options(opts, page)
+    if backend and backend != "embedded":  # another backend behind the seam (indexer.backend)
+        from indexer.backend import open_backend
+
+        with backend_errors():
+            b = open_backend(backend, index)
+            try:
+                result = search_page(b, params, per_page)  # type: ignore[arg-type]
+            finally:
+                b.close()
+        _print(result, page, per_page, as_json)
+        return
     handle = IndexHandle(index)
     try:
         with open_index_errors(index):
@@ -108,6 +120,12 @@ def search(page: int, per_page: int, as_json: bool, index: Path, **opts: Any) ->
                 empty_archive_note(handle)
     finally:
         handle.close()  # the searcher's open files (unclosed when called in-process, e.g. CliRunner)
+    _print(result, page, per_page, as_json)
+
+
+def _print(result: dict[str, Any], page: int, per_page: int, as_json: bool) -> None:
+    from indexer.page import plain_snippet, to_json
+
     if as_json:
         click.echo(to_json(result))
         return

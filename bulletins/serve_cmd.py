@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from bulletins.i18n import _
-from bulletins.options import corpus_option, index_option, setting_option
+from bulletins.options import backend_option, corpus_option, index_option, setting_option
 from indexer.settings import HOST, PORT, THREADS, SettingError
 
 __all__ = ["create_server", "serve", "is_loopback"]
@@ -44,7 +44,9 @@ def __getattr__(name: str) -> object:
               help=_("serve a non-loopback address without sign-in (every page then says so)"))
 @corpus_option
 @index_option
-def serve(host: str, port: int, threads: int, corpus: Path, index: Path, open_network: bool = False) -> None:
+@backend_option
+def serve(host: str, port: int, threads: int, corpus: Path, index: Path, open_network: bool = False,
+          backend: str | None = None) -> None:
     """`bulletins serve` (its help is the catalogue's, bulletins.i18n)."""
     from webui import create_app
     from webui.db import warm
@@ -66,6 +68,11 @@ def serve(host: str, port: int, threads: int, corpus: Path, index: Path, open_ne
         if ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT or key not in app.config:
             app.config[key] = str(value)  # given on the command line or in the environment
     index = Path(app.config["INDEX_DIR"])
+    if backend and backend != "embedded":  # search from that backend (webui.db.get_backend); 503 while it is down
+        if app.config.get("ACCOUNTS"):  # the backend does not apply access rules (webui.access) yet
+            raise click.ClickException(_("accounts are on, and the {backend} backend does not apply access rules yet: "
+                                         "serve this archive from the embedded index").format(backend="MariaDB"))
+        app.config["BACKEND"] = backend
     try:
         server = create_server(app, host=host, port=port, threads=threads)
     except OSError as ex:

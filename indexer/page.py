@@ -45,7 +45,13 @@ def search_page(
 ) -> dict[str, Any]:
     """search()'s dict for `params`, its facets as link dicts (what the page renders);
     `allowed_docs`: the reader's documents (issue 21)."""
-    result = search(
+    if not isinstance(handle, IndexHandle):  # another backend behind the seam (indexer.backend)
+        from indexer.backend_search import search as backend_search
+
+        result = backend_search(handle, params.q, filters_for(params), sort=params.effective_sort, page=params.page,
+                                per_page=per_page or PER_PAGE.number(), apply_dates=not params.literal_dates)
+    else:
+        result = search(
         handle,
         params.q,
         filters_for(params),
@@ -55,7 +61,7 @@ def search_page(
         allowed_docs=allowed_docs,
         expand=params.expand,
         apply_dates=not params.literal_dates,
-    )
+        )
     data = dict(result)
     if data.get("expanded"):  # one click searches the literal form only
         data["expanded"] = {**data["expanded"], "off_url": state_url(params, expand=False)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Mapping
 
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from archive.labels import chinese_date, issue_label
 from indexer.export import EXPORT_LIMIT
 from indexer.page import escape_json_html
 from indexer.settings import BASE_URL, PER_PAGE, corpus_dir, index_dir, instance_dir
+from indexer.backend import BackendUnavailableError
 from indexer.store import IndexUnavailableError
 
 log = logging.getLogger(__name__)
@@ -84,6 +86,12 @@ def register_errors(app: Flask) -> None:
         log.warning("index unavailable (%s): %s", exc.code, exc)
         title = ERROR_TEXT[503][0]
         return error_response(503, INDEX_ERRORS.get(exc.code, ERROR_TEXT[503][1]), title, exc.code)
+
+    @app.errorhandler(BackendUnavailableError)  # a server, shard or replica of the backend is down
+    def backend_unavailable(exc: BackendUnavailableError) -> Any:
+        log.warning("search backend unavailable: %s", exc)
+        named = re.sub(r"（[^（）]*:\d+）", "", str(exc))  # the shard's name, not its address
+        return error_response(503, named, ERROR_TEXT[503][0], "backend_unavailable")
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Any:
@@ -163,6 +171,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(scan.bp)
     subscribe.init_app(app)  # 订阅此检索: the feed explained, saved searches by e-mail (issue 20)
     register_errors(app)
+    from webui.db import close_backend
+
+    app.teardown_appcontext(close_backend)  # a search backend's connections (BACKEND), per request
     app.after_request(security_headers)
     app.jinja_env.globals.update(issue_label=issue_label, chinese_date=chinese_date)  # archive.labels
     return app

@@ -16,7 +16,7 @@ from indexer.related import related_articles
 from indexer.search import snapshot, suggest
 from indexer.series import series_report
 from webui.auth import allowed_docs
-from webui.db import get_index
+from webui.db import get_backend, get_index
 
 
 def parse_or_400(args: MultiArgs) -> SearchParams:
@@ -30,6 +30,9 @@ def parse_or_400(args: MultiArgs) -> SearchParams:
 def search_data(params: SearchParams) -> dict[str, Any]:
     """The one result dict (indexer.page.search_page) on the app's index: what
     `/api/search` returns and the search page renders."""
+    backend = get_backend()  # another search backend (indexer.backend), when configured
+    if backend is not None:
+        return search_page(backend, params, current_app.config["PER_PAGE"])  # type: ignore[arg-type]
     return search_page(get_index(), params, current_app.config["PER_PAGE"], allowed_docs())  # access (issue 21)
 
 

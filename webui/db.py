@@ -53,3 +53,29 @@ def warm(app: Flask) -> threading.Thread:
     thread = threading.Thread(target=run, name="bulletins-warm", daemon=True)
     thread.start()
     return thread
+def get_backend() -> object | None:
+    """The search backend named by the BACKEND setting (`bulletins serve --backend`), one per
+    request (its connections are not shared between threads; a loopback connection costs
+    ~2 ms) and closed at its end; None: the embedded index (get_index)."""
+    from flask import g
+
+    spec = current_app.config.get("BACKEND")
+    if not spec or spec == "embedded":
+        return None
+    if "backend" not in g:
+        from indexer.backend import BackendUnavailableError, open_backend
+
+        if current_app.config.get("ACCOUNTS"):  # it applies no access rules: never serve from it then
+            raise BackendUnavailableError("已启用账号，而外部检索后端尚不执行访问规则：请从内置索引提供服务")
+
+        g.backend = open_backend(spec, Path(current_app.config["INDEX_DIR"]))
+    return g.backend
+
+
+def close_backend(_exc: BaseException | None = None) -> None:
+    """Close the request's backend connections (registered by create_app)."""
+    from flask import g
+
+    b = g.pop("backend", None)
+    if b is not None:
+        b.close()

@@ -1,0 +1,328 @@
+"""The same search cases against every backend (indexer.backend): the embedded index, MariaDB +
+Mroonga on one server, and two Mroonga shards behind a Spider table — all on real text (the
+seed issue, the conftest corpus, a slice of the 《新闻联播》 archive when ../shared has it).
+
+Each backend must give exactly the embedded index's result set and facet counts; the result
+sets of 1–8-character substrings drawn from the text must also equal a brute-force scan of
+the stored records. The MariaDB servers are real (tests/mariadb_cluster.py), started on
+loopback ports and stopped by PID; the module is skipped where mariadbd is not installed."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from click.testing import CliRunner
+
+from indexer import query as q
+from indexer.analysis import unit_string, units, units_string
+from indexer.backend import FACETS, BackendUnavailableError, EmbeddedBackend
+from indexer.evaluate import Filters
+from tests import mariadb_cluster as mc
+from tests.conftest import REPO
+
+XINWEN = REPO.parent / "shared" / "corpora" / "xinwen-lianbo"
+XINWEN_ISSUES = 40  # the slice of the 《新闻联播》 archive (about 550 articles)
+SAMPLES = 60  # substrings drawn per length band
+SEED = 23
+
+# The README's query section (indexer/query.py's syntax), on the words of the corpus.
+SYNTAX = [
+    "志愿服务 防疫", '"志愿服务 活动"', "“志愿服务”", "南京 OR 苏州", "南京 or 苏州", "志愿服务 NOT 南京", "志愿服务 -南京",
+    "志愿服务 && 南京", "苏州 || 无锡", "（南京 OR 苏州） 志愿", "(南京 OR 苏州) AND 激励", "title:志愿服务", "标题:志愿服务",
+    "text:志愿", '正文:"志愿服务 激励"', "city:南京", "城市:苏州", "place:南京", "province:江苏", "省份:江苏",
+    "year:2023", "年份:2022", "month:2023-04", "issue:3", "期:第十一期", "第十一期", "2022年第11期", "series:志愿服务测试简报",
+    "section:工作交流", "doc_type:通知", "120人次", "130人", "十五万", "二〇二三年", "乡村 — 振兴", "淮", "安市",
+    "NOT 南京", "-南京", '"志愿 服务', "(志愿", "志愿 OR", "习近平", "习近平 NOT 会见", "covid", "5G",
+]
+FILTERS = [
+    Filters(city=("南京市",)), Filters(year=(2023,)), Filters(month=("2023-04", "2023-06")),
+    Filters(series=("志愿服务测试简报",)), Filters(issue=3),
+    Filters(date_from=__import__("datetime").date(2023, 3, 1), date_to=__import__("datetime").date(2023, 8, 31)),
+    Filters(region=("江苏省",)), Filters(region=("江苏省/南京市", "江苏省/苏州市")),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The conftest corpus (seed, hostile, generated issues) and a slice of xinwen."""
+    from tests.conftest import EXTRA_ISSUES, EXTRA_SERIES, HOSTILE_MD, SEED as SEED_FILE, extra_issue
+
+    d = tmp_path_factory.mktemp("conf-corpus")
+    shutil.copy(SEED_FILE, d / SEED_FILE.name)
+    (d / "安全测试简报-20220501.md").write_text(HOSTILE_MD, encoding="utf-8")
+    for n in range(1, EXTRA_ISSUES + 1):
+        (d / f"{EXTRA_SERIES}-2023-第{n}期.txt").write_text(extra_issue(n), encoding="utf-8")
+    if XINWEN.is_dir():
+        for f in sorted(XINWEN.glob("*.md"))[:XINWEN_ISSUES]:
+            shutil.copy(f, d / f.name)
+    return d
+
+
+@pytest.fixture(scope="module")
+def index(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from bulletins.cli import cli
+
+    ix = tmp_path_factory.mktemp("conf-index") / "index"
+    r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(ix)])
+    assert r.exit_code == 0, r.output
+    return ix
+
+
+@pytest.fixture(scope="module")
+def embedded(index: Path) -> Iterator[EmbeddedBackend]:
+    b = EmbeddedBackend(index)
+    b.open()
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[mc.Cluster]:
+    why = mc.missing()
+    if why:
+        pytest.skip(why)
+    with mc.cluster(tmp_path_factory.mktemp("mariadb"), shards=2) as c:
+        yield c
+
+
+def _filled(url: str, embedded: EmbeddedBackend) -> Any:
+    from indexer.mariadb_backend import MariaDBBackend, fill_from
+
+    b = MariaDBBackend.from_url(url)
+    written, _gone = fill_from(embedded, b, replace=True)
+    assert written == embedded.evaluate(None).total
+    return b
+
+
+@pytest.fixture(scope="module", params=["embedded", "mroonga", "spider"])
+def backend(request: pytest.FixtureRequest, embedded: EmbeddedBackend) -> Iterator[Any]:
+    """Each backend, filled from the embedded index's records."""
+    if request.param == "embedded":
+        yield embedded
+        return
+    c: mc.Cluster = request.getfixturevalue("cluster")
+    url = c.url if request.param == "spider" else c.head.url.replace(f"/{mc.DATABASE}", "/single")
+    b = _filled(url, embedded)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="module")
+def records(embedded: EmbeddedBackend) -> list[dict[str, Any]]:
+    return list(embedded.all_records())
+
+
+@pytest.fixture(scope="module")
+def haystacks(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, str]]]:
+    """Each record's title and text (with a 公文's header, as indexed) as unit strings."""
+    out = []
+    for r in records:
+        head = r.get("head") or ""
+        out.append((r["article_id"], {"title": unit_string(r.get("title") or ""),
+                                      "text": unit_string(f"{head}\n{r.get('text') or ''}" if head else r.get("text") or "")}))
+    return out
+
+
+def _brute(haystacks: list[tuple[str, dict[str, str]]], text: str, fields: tuple[str, ...]) -> list[str]:
+    """The articles holding `text` (its units, as a substring of the units) by a plain scan."""
+    needle = units_string(units(text))
+    return sorted(aid for aid, hay in haystacks if any(needle in hay[f] for f in fields))
+
+
+def _samples(records: list[dict[str, Any]]) -> list[str]:
+    """Substrings of 1–8 Chinese characters drawn (seeded) from the titles and texts."""
+    rng = random.Random(SEED)
+    out: list[str] = []
+    cjk = [r for r in records if r.get("text")]
+    while len(out) < SAMPLES * 4:
+        r = rng.choice(cjk)
+        s = unit_string(r["title"] if rng.random() < 0.25 else r["text"])
+        n = rng.choice((1, 1, 2, 2, 3, 4, 5, 8))
+        if len(s) < n:
+            continue
+        i = rng.randrange(len(s) - n + 1)
+        sub = s[i : i + n]
+        if all("\u4e00" <= ch <= "\u9fff" for ch in sub):
+            out.append(sub)
+    return list(dict.fromkeys(out))
+
+
+def test_substrings_equal_brute_force(backend: Any, records: list[dict[str, Any]],
+                                      haystacks: list[tuple[str, dict[str, str]]]) -> None:
+    """1–8-character substrings: the backend's set is the plain scan's, in title and text."""
+    wrong = []
+    samples = _samples(records)
+    assert len(samples) >= SAMPLES
+    for sub in samples:
+        for field in (None, "title", "text"):
+            got = backend.article_ids(backend.evaluate(q.Term(sub, field=field)))
+            want = _brute(haystacks, sub, ("title", "text") if field is None else (field,))
+            if got != want:
+                wrong.append((sub, field, len(got), len(want)))
+    assert not wrong, f"{backend.name}: {len(wrong)} of {len(samples) * 3} differ: {wrong[:10]}"
+
+
+def _facets(b: Any, m: Any) -> dict[str, Counter[Any]]:
+    return {n: Counter({k: v for k, v in c.items() if v}) for n, c in b.facet_counts(m).items()}
+
+
+@pytest.mark.parametrize("query", SYNTAX)
+def test_syntax_cases_equal_embedded(backend: Any, embedded: EmbeddedBackend, query: str) -> None:
+    """Each README query case: the same set and facet counts as the embedded index."""
+    tree = q.parse_query(query).tree
+    want, got = embedded.evaluate(tree), backend.evaluate(tree)
+    assert backend.article_ids(got) == embedded.article_ids(want), query
+    assert got.total == want.total
+    assert _facets(backend, got) == _facets(embedded, want), query
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(k for k, v in f.to_dict().items() if v))
+def test_filters_equal_embedded(backend: Any, embedded: EmbeddedBackend, filters: Filters) -> None:
+    """Facet and date filters, alone and with a query: the same sets and counts."""
+    for query in ("", "志愿服务", "南京 OR 习近平"):
+        tree = q.parse_query(query).tree
+        want, got = embedded.evaluate(tree, filters), backend.evaluate(tree, filters)
+        assert backend.article_ids(got) == embedded.article_ids(want), (query, filters)
+        assert _facets(backend, got) == _facets(embedded, want)
+        assert set(_facets(backend, got)) == set(FACETS)
+
+
+def test_records_read_back(backend: Any, embedded: EmbeddedBackend) -> None:
+    """Stored records read back as stored (what the hits and the bulletin view show)."""
+    ids = embedded.article_ids(embedded.evaluate(q.Term("志愿服务")))[:5]
+    assert ids
+    for got, want in zip(backend.records(ids), embedded.records(ids)):
+        assert {k: got.get(k) for k in ("article_id", "title", "text", "date", "city")} == \
+               {k: want.get(k) for k in ("article_id", "title", "text", "date", "city")}
+
+
+def test_index_add_search_serve_through_backend(cluster: mc.Cluster, corpus: Path, tmp_path: Path) -> None:
+    """`bulletins index --backend`, `add --backend`, `search --backend` and the web app with
+    BACKEND: the same totals as the embedded index, and an added issue found on the shards."""
+    import json
+
+    from bulletins.cli import cli
+    from tests.conftest import extra_issue
+    from webui import create_app
+
+    ix = tmp_path / "index"
+    corpus = Path(shutil.copytree(corpus, tmp_path / "corpus"))  # `add` places a file in it
+    run = CliRunner().invoke
+    r = run(cli, ["index", "--corpus", str(corpus), "--index", str(ix), "--backend", cluster.url, "--rebuild"])
+    assert r.exit_code == 0, r.output
+    assert "backend mariadb updated" in r.output
+    for query in ("志愿服务", "南京 OR 苏州", "title:志愿服务"):
+        mine = json.loads(run(cli, ["search", query, "--index", str(ix), "--json"]).output)
+        theirs = run(cli, ["search", query, "--index", str(ix), "--json", "--backend", cluster.url])
+        assert theirs.exit_code == 0, theirs.output
+        got = json.loads(theirs.output)
+        assert got["total"] == mine["total"] > 0 and got["backend"] == "mariadb"
+        assert {h["article_id"] for h in got["hits"]} <= set(embedded_ids(ix, query))
+    new = tmp_path / "志愿服务测试简报-2023-第9期.txt"
+    new.write_text(extra_issue(9).replace("志愿服务", "志愿服务新增"), encoding="utf-8")
+    r = run(cli, ["add", str(new), "--corpus", str(corpus), "--index", str(ix), "--backend", cluster.url])
+    assert r.exit_code == 0, r.output
+    got = json.loads(run(cli, ["search", "志愿服务新增", "--index", str(ix), "--json", "--backend", cluster.url]).output)
+    assert got["total"] == 5
+    app = create_app({"TESTING": True, "INDEX_DIR": str(ix), "BACKEND": cluster.url})
+    resp = app.test_client().get("/api/search", query_string={"q": "志愿服务新增"})
+    assert resp.status_code == 200 and resp.get_json()["total"] == 5
+    page = app.test_client().get("/", query_string={"q": "志愿服务新增"})
+    assert page.status_code == 200 and "志愿服务新增" in page.get_data(as_text=True)
+
+
+def embedded_ids(ix: Path, query: str) -> list[str]:
+    b = EmbeddedBackend(ix)
+    try:
+        return b.article_ids(b.evaluate(q.parse_query(query).tree))
+    finally:
+        b.close()
+
+
+def test_dead_shard_is_a_named_error(cluster: mc.Cluster, embedded: EmbeddedBackend, tmp_path: Path) -> None:
+    """A shard that dies: every query says which shard, never a partial set."""
+    from indexer.mariadb_backend import MariaDBBackend
+
+    b = _filled(cluster.url, embedded)
+    tree = q.Term("志愿服务")
+    assert b.evaluate(tree).total == embedded.evaluate(tree).total
+    b.close()
+    victim = cluster.shards[1]
+    victim.kill()
+    try:
+        b = MariaDBBackend.from_url(cluster.url)
+        with pytest.raises(BackendUnavailableError, match="分片 2"):
+            b.evaluate(tree)
+        with pytest.raises(BackendUnavailableError, match=f"127.0.0.1:{victim.port}"):
+            b.health()
+        from bulletins.cli import cli
+        from webui import create_app
+
+        r = CliRunner().invoke(cli, ["search", "志愿服务", "--index", str(tmp_path), "--backend", cluster.url])
+        assert r.exit_code != 0 and "分片 2" in r.output and "Traceback" not in r.output
+        app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path), "BACKEND": cluster.url})
+        resp = app.test_client().get("/api/search", query_string={"q": "志愿服务"})
+        assert resp.status_code == 503
+        body = resp.get_json()
+        assert body["code"] == "backend_unavailable" and "分片 2" in body["error"] and str(victim.port) not in body["error"]
+        page = app.test_client().get("/", query_string={"q": "志愿服务"})
+        assert page.status_code == 503 and "分片 2" in page.get_data(as_text=True)
+    finally:
+        b.close()
+        cluster.shards[1] = mc.start_server(victim.folder, victim.server_id, victim.port)
+
+
+def test_replica_reads_and_a_dead_replica_is_a_named_error(cluster: mc.Cluster, embedded: EmbeddedBackend,
+                                                            tmp_path: Path) -> None:
+    """A binlog replica of the head serves the same sets; stopped or dead, it is named, never stale."""
+    import time
+
+    from indexer.mariadb_backend import MariaDBBackend
+
+    url = cluster.head.url.replace(f"/{mc.DATABASE}", "/replicated")
+    primary = _filled(url, embedded)
+    primary.close()
+    rep = mc.replica_of(cluster.head, tmp_path / "replica", 30)
+    cluster.replicas.append(rep)
+    b = MariaDBBackend.from_url(f"{url}?replica=127.0.0.1:{rep.port}")
+    tree = q.parse_query("志愿服务 OR 习近平").tree
+    want = embedded.article_ids(embedded.evaluate(tree))
+    deadline = time.monotonic() + 60
+    while True:  # replication catches up
+        try:
+            if b.article_ids(b.evaluate(tree)) == want:
+                break
+        except BackendUnavailableError:
+            b.close()
+        assert time.monotonic() < deadline, "the replica did not catch up in 60 s"
+        time.sleep(0.5)
+    b.close()
+    conn = rep.connect(root=True, db=None)
+    with conn.cursor() as c:  # type: ignore[attr-defined]
+        c.execute("STOP SLAVE")
+    conn.close()  # type: ignore[attr-defined]
+    with pytest.raises(BackendUnavailableError, match="副本.*没有在复制"):
+        MariaDBBackend.from_url(f"{url}?replica=127.0.0.1:{rep.port}").evaluate(tree)
+    rep.kill()
+    with pytest.raises(BackendUnavailableError, match=f"副本（127.0.0.1:{rep.port}）无法连接"):
+        MariaDBBackend.from_url(f"{url}?replica=127.0.0.1:{rep.port}").evaluate(tree)
+
+
+@pytest.mark.parametrize("spec, says", [
+    ("mysql://x@127.0.0.1/db", "无法识别的检索后端"),
+    ("mariadb://archive:pw@127.0.0.1:{port}/bulletins", "主服务器（127.0.0.1:{port}）无法连接"),
+    ("mariadb://archive:pw@127.0.0.1:{port}/bulletins?shards=127.0.0.1", "无法识别的服务器地址"),
+])
+def test_bad_or_unreachable_backend_is_one_chinese_line(spec: str, says: str, tmp_path: Path) -> None:
+    """A wrong --backend value or a server nobody listens on: exit 1 with a Chinese line naming it."""
+    from bulletins.cli import cli
+
+    port = mc.free_port()
+    r = CliRunner().invoke(cli, ["search", "志愿服务", "--index", str(tmp_path), "--backend", spec.format(port=port)])
+    assert r.exit_code == 1, r.output
+    assert says.format(port=port) in r.output and "Traceback" not in r.output
