@@ -17,7 +17,7 @@ import math
 from typing import Any
 
 from archive.labels import issue_label
-from indexer import dateq
+from indexer import compiler, dateq
 from indexer import query as q
 from indexer.documents import read_article
 from indexer.evaluate import Filters
@@ -55,7 +55,7 @@ def _units(node: q.Node | None) -> list[tuple[str, ...]]:
     if node is None or isinstance(node, q.Not):
         return []
     if isinstance(node, q.Term):
-        c = q.compile_term(node)
+        c = compiler.compile_term(node)
         return [c.units] if c.units else []
     return [u for ch in node.children for u in _units(ch)]
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 from urllib.parse import parse_qs, unquote, urlparse
 
+from indexer import compiler, records
 from indexer import query as q
 from indexer.analysis import RUN_MARK, unit_string, units_string
 from indexer.backend import COLUMN_FACETS, KEY_FACETS, BackendUnavailableError, Matches
@@ -353,7 +354,7 @@ class MariaDBBackend:
         return SQL(op.join(f"({k.text})" for k in kids), [x for k in kids for x in k.params])
 
     def _term(self, node: q.Term) -> SQL:
-        c = q.compile_term(node)
+        c = compiler.compile_term(node)
         alts: list[SQL] = []
         if c.units:
             form = units_string(c.units).replace(RUN_MARK, " ")
@@ -366,17 +367,17 @@ class MariaDBBackend:
                 text = self._bounded(c, text)
             alts.append(text)
         if c.match is not None:
-            alts.append(_whoosh_sql(c.match))
+            alts.append(_field_sql(c.match))
         if not alts:
             return SQL("FALSE")
         return SQL(" OR ".join(f"COALESCE(({a.text}), FALSE)" for a in alts), [x for a in alts for x in a.params])
 
-    def _bounded(self, c: q.Compiled, text: SQL) -> SQL:
+    def _bounded(self, c: compiler.Compiled, text: SQL) -> SQL:
         rows = self._run(f"SELECT article_id, record FROM {TABLE} WHERE {text.text}", text.params)
         keep = []
         for aid, rec in rows:
             r = json.loads(rec)
-            if q.number_bounded(c, f"{r.get('title') or ''}\n{r.get('head') or ''}\n{r.get('text') or ''}"):
+            if compiler.number_bounded(c, f"{r.get('title') or ''}\n{r.get('head') or ''}\n{r.get('text') or ''}"):
                 keep.append(aid)
         if not keep:
             return SQL("FALSE")
@@ -518,7 +519,7 @@ def _positive_forms(node: q.Node | None) -> list[str]:
     if node is None or isinstance(node, q.Not):
         return []
     if isinstance(node, q.Term):
-        c = q.compile_term(node)
+        c = compiler.compile_term(node)
         return [units_string(c.units).replace(RUN_MARK, " ")] if c.units else []
     return list(dict.fromkeys(f for ch in node.children for f in _positive_forms(ch)))
 
@@ -535,28 +536,29 @@ def _score(terms: list[str], title: str, text: str, avg: float) -> float:
     return s
 
 
-def _whoosh_sql(wquery: Any) -> SQL:
-    """A keyword or number query of indexer.query.compile_term (Whoosh's Term, NumericRange,
-    And, Or) as SQL over the table's columns."""
-    from whoosh import query as wq
+def _field_sql(query: Any) -> SQL:
+    """A keyword or number query of indexer.compiler.compile_term (a records.FieldQuery, read
+    through records.describe: term, range, and, or, none) as SQL over the table's columns."""
+    return _plain_sql(records.describe(query))
 
-    if isinstance(wquery, wq.Term):
-        name, value = wquery.fieldname, wquery.text
+
+def _plain_sql(plain: tuple[Any, ...]) -> SQL:
+    kind = plain[0]
+    if kind == "term":
+        name, value = plain[1], plain[2]
         if name in LIST_FIELDS:
             return SQL(f"FIND_IN_SET(%s, {name}) > 0", [value])
-        if name in EQUAL_FIELDS:
+        if name in EQUAL_FIELDS or name in NUMBER_FIELDS:
             return SQL(f"{name} = %s", [value])
-        if name in NUMBER_FIELDS:
-            return SQL(f"{name} = %s", [value])
-    if isinstance(wquery, wq.NumericRange):
-        return SQL(f"{wquery.fieldname} BETWEEN %s AND %s", [wquery.start, wquery.end])
-    if isinstance(wquery, (wq.And, wq.Or)):
-        kids = [_whoosh_sql(s) for s in wquery.subqueries]
-        op = " AND " if isinstance(wquery, wq.And) else " OR "
+    if kind == "range":
+        return SQL(f"{plain[1]} BETWEEN %s AND %s", [plain[2], plain[3]])
+    if kind in ("and", "or"):
+        kids = [_plain_sql(p) for p in plain[1]]
+        op = " AND " if kind == "and" else " OR "
         return SQL(op.join(f"COALESCE(({k.text}), FALSE)" for k in kids), [x for k in kids for x in k.params])
-    if wquery is wq.NullQuery or isinstance(wquery, type(wq.NullQuery)):
+    if kind == "none":
         return SQL("FALSE")
-    raise ValueError(f"no SQL for the query {wquery!r}")
+    raise ValueError(f"no SQL for the query {plain!r}")
 
 
 def _loopback(host: str) -> bool:

@@ -32,7 +32,7 @@ from whoosh.searching import Searcher
 from indexer.schema import make_schema
 
 __all__ = ["CorruptIndexError", "Index", "Searcher", "FieldQuery", "NOTHING", "open_generation", "create_generation",
-           "term", "prefix", "number", "any_of", "all_of", "docs", "segment_readers"]
+           "term", "prefix", "number", "any_of", "all_of", "describe", "docs", "segment_readers"]
 
 FieldQuery = _q.Query  # a query on the keyword and number fields (never the texts)
 NOTHING: FieldQuery = _q.NullQuery
@@ -77,6 +77,20 @@ def all_of(queries: Iterable[FieldQuery]) -> FieldQuery:
     if not qs:
         return NOTHING
     return qs[0] if len(qs) == 1 else _q.And(qs)
+
+
+def describe(query: FieldQuery) -> tuple[Any, ...]:
+    """A field query as plain data, for another engine to translate (indexer.mariadb_backend):
+    ("term", field, value), ("range", field, lo, hi), ("and", parts), ("or", parts) or ("none",)."""
+    if isinstance(query, _q.Term):
+        return ("term", query.fieldname, query.text)
+    if isinstance(query, _q.NumericRange):
+        return ("range", query.fieldname, query.start, query.end)
+    if isinstance(query, (_q.And, _q.Or)):
+        return ("and" if isinstance(query, _q.And) else "or", [describe(sub) for sub in query.subqueries])
+    if query is _q.NullQuery or isinstance(query, type(_q.NullQuery)):
+        return ("none",)
+    raise ValueError(f"no plain form for the field query {query!r}")
 
 
 def docs(searcher: Searcher, query: FieldQuery) -> Iterator[int]:
