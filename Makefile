@@ -28,7 +28,7 @@ $(MO): $(PO)
 	$(BIN)/pybabel -q compile -i $(PO) -o $(MO)
 messages: $(STAMP)
 	mkdir -p var
-	$(BIN)/pybabel -q extract -k Setting:4 --sort-by-file --add-location=file -o var/bulletins.pot bulletins indexer/settings.py
+	$(BIN)/pybabel -q extract -k Setting:4 --sort-by-file --add-location=file -o var/bulletins.pot bulletins indexer/present/settings.py
 	$(BIN)/pybabel -q update -i var/bulletins.pot -l zh_CN -o $(PO) -w 100
 	$(MAKE) -s $(MO)
 

@@ -8,7 +8,7 @@ downloaded), so it never changes the length of a text and offsets found on
 the folded text are offsets into the original. Display always keeps the text
 as written.
 
-The table goes into the index (indexer.analysis folds with it): `opencc` is
+The table goes into the index (indexer.store.analysis folds with it): `opencc` is
 pinned, and an upgrade means `bulletins index --rebuild`.
 """
 

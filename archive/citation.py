@@ -53,7 +53,7 @@ def citation(
 
     `bulletin` holds ``series, issue, date`` (ISO text or a date), ``issuer``,
     ``kind``, ``serial``; `article` holds ``place`` and ``title`` — the keys of
-    Bulletin.to_dict() and of indexer.search.get_bulletin(). Given `url`, the
+    Bulletin.to_dict() and of indexer.search.engine.get_bulletin(). Given `url`, the
     online form with `accessed` (default today) and the URL.
     """
     code = doc_type_code(bulletin.get("kind"))

@@ -5,7 +5,7 @@ A 公文 (and news about one) names other documents by title and number:
 `find_references(text)` returns each as a `Reference` span — its title and/or
 发文字号 parts — with the action the sentence takes on it: 废止 (repeal: 废止,
 停止执行, 不再执行, 失效) or 修订 (revise: 修订, 修改) when it does, else none.
-Pure text in, spans out: resolving them against the archive is indexer.citegraph's.
+Pure text in, spans out: resolving them against the archive is indexer.search.citegraph's.
 
 The action is read narrowly, for precision (news reports plans: "启动修订《A》",
 "《B》修订草案" are no action): a run of references (joined by 、 和 及 与,

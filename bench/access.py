@@ -4,9 +4,9 @@
 
 Two measurements, each alternating the two configurations query by query (so that
 the load of a shared machine falls on both alike):
-  * `indexer`: CPU time of indexer.search.search() without a mask and with a
+  * `indexer`: CPU time of indexer.search.engine.search() without a mask and with a
     reader's allowed-documents mask (webui.access.allowed_mask, made once, cached);
-  * `suggest`: CPU time of autocomplete (indexer.search.suggest) without and with it;
+  * `suggest`: CPU time of autocomplete (indexer.search.engine.suggest) without and with it;
   * `web`: CPU time (`web`) and wall time (`web_wall`) of GET /api/search through the
     Flask app (test client) with accounts off, and with accounts on as a signed-in
     读者 — session, the rules' version check, the mask, and the audit record of each
@@ -59,8 +59,8 @@ def make_rules(instance: Path, index: Path) -> None:
     """The rule set described in the module doc, and the users 读者 `reader`, 管理员 `admin`."""
     import shutil
 
-    from indexer.search import snapshot
-    from indexer.store import IndexHandle
+    from indexer.search.engine import snapshot
+    from indexer.store.handles import IndexHandle
     from webui.access_store import AccessStore
     from webui.auth_passwords import hash_password
 
@@ -83,8 +83,8 @@ def make_rules(instance: Path, index: Path) -> None:
 
 
 def bench_indexer(index: Path, instance: Path, repeat: int) -> dict[str, Any]:
-    from indexer.search import Filters, search
-    from indexer.store import IndexHandle
+    from indexer.search.engine import Filters, search
+    from indexer.store.handles import IndexHandle
     from webui.access import allowed_mask
     from webui.access_store import AccessStore
 
@@ -113,8 +113,8 @@ SUGGEST_PREFIXES = ("志", "文", "志愿", "南京", "淮", "乡村", "新时�
 
 def bench_suggest(index: Path, instance: Path, repeat: int) -> dict[str, Any]:
     """Autocomplete CPU time without and with the mask (the words recounted over it)."""
-    from indexer.search import suggest
-    from indexer.store import IndexHandle
+    from indexer.search.engine import suggest
+    from indexer.store.handles import IndexHandle
     from webui.access import allowed_mask
     from webui.access_store import AccessStore
 

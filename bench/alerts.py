@@ -33,7 +33,7 @@ def _index(corpus: Path, index: Path) -> None:
 def measure(issues: int, new: int, subscriptions: int, seed: int, work: Path) -> dict[str, Any]:
     from bench.generate import generate_corpus
     from bench.queries import QUERIES
-    from indexer.store import IndexHandle
+    from indexer.store.handles import IndexHandle
     from tests.mailserver import smtp_server
     from webui.alerts import live_bulletins, send_digests
     from webui.alerts_mail import SmtpConfig

@@ -6,8 +6,8 @@ same queries (bench.queries).
 
 For each corpus: the embedded build (`bulletins index`, wall time and size), then each
 MariaDB layout filled from that index's records (fill time; size of its data folders),
-in-process query p50/p95 (indexer.search.search for the embedded index,
-indexer.backend_search.search for the others, the same dict), the same over HTTP
+in-process query p50/p95 (indexer.search.engine.search for the embedded index,
+indexer.search.backend_search.search for the others, the same dict), the same over HTTP
 (`bulletins serve [--backend …]`), and memory (the serving process's RSS; each mariadbd's
 RSS). The MariaDB servers are started on loopback ports with their own data folders under
 the results folder (tests/mariadb_cluster.py) and stopped by PID. Writes
@@ -53,25 +53,25 @@ def _time_queries(run: Callable[[BenchQuery], Any], repeat: int) -> dict[str, An
 
 
 def _embedded_runner(index: Path) -> tuple[Callable[[BenchQuery], Any], Callable[[], None]]:
-    from indexer.search import Filters, search
-    from indexer.store import IndexHandle
+    from indexer.search.engine import Filters, search
+    from indexer.store.handles import IndexHandle
 
     h = IndexHandle(index)
     return (lambda q: search(h, q.q, Filters(**q.filters_kwargs()), sort=q.sort or "relevance", page=q.page)), h.close
 
 
 def _backend_runner(url: str) -> tuple[Callable[[BenchQuery], Any], Callable[[], None]]:
-    from indexer.backend_search import search
-    from indexer.evaluate import Filters
-    from indexer.mariadb_backend import MariaDBBackend
+    from indexer.search.backend_search import search
+    from indexer.search.evaluate import Filters
+    from indexer.search.mariadb_backend import MariaDBBackend
 
     b = MariaDBBackend.from_url(url)
     return (lambda q: search(b, q.q, Filters(**q.filters_kwargs()), sort=q.sort or "relevance", page=q.page)), b.close
 
 
 def bench_corpus(name: str, args: argparse.Namespace, results: Path) -> dict[str, Any]:
-    from indexer.backend import EmbeddedBackend
-    from indexer.mariadb_backend import MariaDBBackend, fill_from
+    from indexer.search.backend import EmbeddedBackend
+    from indexer.search.mariadb_backend import MariaDBBackend, fill_from
     from tests import mariadb_cluster as mc
 
     corpus, info = prepare_corpus(name, results, args.seed)

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from archive.references import find_references
-from indexer.citegraph import build_citegraph
-from indexer.store import IndexHandle
+from indexer.search.citegraph import build_citegraph
+from indexer.store.handles import IndexHandle
 
 
 def main() -> None:

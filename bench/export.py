@@ -5,7 +5,7 @@
 For each size N it generates a corpus of about N articles (bench.generate,
 ~2.6 articles per issue), indexes it with `bulletins index`, and exports all
 of its articles (an empty query: every article, newest first) through
-indexer.export, as the page, the API and `bulletins export` do. Prints one
+indexer.present.export, as the page, the API and `bulletins export` do. Prints one
 line per size and format: records gathered (search + get_bulletin), render
 time, file size; and `--json` for the figures.
 """
@@ -31,9 +31,9 @@ def _index(corpus: Path, index: Path) -> None:
 
 def measure(size: int, seed: int, work: Path) -> dict[str, Any]:
     from bench.generate import generate_corpus
-    from indexer.export import RENDERERS, export_records
-    from indexer.params import SearchParams
-    from indexer.store import IndexHandle
+    from indexer.present.export import RENDERERS, export_records
+    from indexer.present.params import SearchParams
+    from indexer.store.handles import IndexHandle
 
     corpus, index = work / f"corpus-{size}", work / f"index-{size}"
     if not corpus.exists():

@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if not (index / "current").exists():
         write_corpus(corpus, args.tiny)
-        from indexer.build import build_index
+        from indexer.build.builder import build_index
 
         t0 = time.perf_counter()
         report = build_index(corpus, index, procs=1)

@@ -136,9 +136,9 @@ def groups() -> dict[str, list[Doc]]:
 def phrases_found(docs: list[Doc], workdir: Path) -> tuple[int, int, list[str]]:
     """(found, phrases, misses): each truth phrase searched as typed, found if a hit is its own document."""
     from bench.relevance import build_index
-    from indexer.bulletin import get_bulletin
-    from indexer.search import search
-    from indexer.store import IndexHandle
+    from indexer.present.bulletin import get_bulletin
+    from indexer.search.engine import search
+    from indexer.store.handles import IndexHandle
 
     with_phrases = [d for d in docs if d.want.get("phrases")]
     if not with_phrases:

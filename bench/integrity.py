@@ -35,7 +35,7 @@ def _cli(*args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
 
 
 def _open_check(index: Path, full: bool) -> dict[str, Any]:
-    from indexer import integrity, store
+    from indexer.store import handles as store, integrity
 
     store.VERIFY_ON_OPEN = full
     integrity._VERIFIED.clear()
@@ -61,7 +61,7 @@ def _flip(path: Path) -> None:
 
 
 def measure(index: Path, corpus: Path, suffix: str) -> dict[str, Any]:
-    from indexer import store
+    from indexer.store import handles as store
 
     out: dict[str, Any] = {"load": os.getloadavg()}
     out["open_intact"] = [_open_check(index, False), _open_check(index, True)]

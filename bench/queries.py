@@ -45,7 +45,7 @@ class BenchQuery:
         return p
 
     def filters_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for `indexer.search.Filters`."""
+        """Keyword arguments for `indexer.search.engine.Filters`."""
         return {
             "city": self.city, "year": self.year, "month": self.month, "series": (self.series,) if self.series else (),
             "issue": self.issue,
@@ -83,7 +83,7 @@ QUERIES: tuple[BenchQuery, ...] = (
     Q("AND", "志愿 AND 防疫"),
     Q("NOT", "志愿 NOT 疫情"),
     Q("OR", "核酸检测 OR 垃圾分类"),
-    # queries as people type them (issue 24: indexer/stages.py, indexer/dateq.py)
+    # queries as people type them (issue 24: indexer/search/stages.py, indexer/search/dateq.py)
     Q("unspaced 淮安志愿服务", "淮安志愿服务", tags=("staged",)),
     Q("question 关于…的情况", "关于淮安市志愿服务的情况", tags=("staged",)),
     Q("any of the words", "垃圾分类文明劝导网格员铁脚板", tags=("staged",)),

@@ -1,4 +1,4 @@
-"""CPU time of `indexer.search.search` over bench/queries.py's queries on a built index.
+"""CPU time of `indexer.search.engine.search` over bench/queries.py's queries on a built index.
 
     python -m bench.querycpu INDEX [--repeat 3] [--profile]
 
@@ -32,8 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--profile", action="store_true")
     args = ap.parse_args(argv)
-    from indexer.search import Filters, search
-    from indexer.store import IndexHandle
+    from indexer.search.engine import Filters, search
+    from indexer.store.handles import IndexHandle
 
     handle = IndexHandle(args.index)
     c0, w0 = time.process_time(), time.perf_counter()

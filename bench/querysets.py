@@ -46,7 +46,7 @@ case belongs to the part of the issue (bulletin id) its article comes from
 (`part_of`). Tune on dev; score eval only when a change is done.
 
 Per kind and part: success@1, success@10, MRR@20 and the zero-hit share of
-`indexer.search.search` (a corrected search counts with the hits it shows);
+`indexer.search.engine.search` (a corrected search counts with the hits it shows);
 with `--refs`, in the same run, tantivy BM25 over jieba words (OR and AND),
 over character bigrams and over toneless pinyin of the words.
 """
@@ -216,7 +216,7 @@ class Draw:
     """What the kinds share: title words with their title frequencies, lookups."""
 
     def __init__(self, docs: Sequence[QDoc]) -> None:
-        from indexer.analysis import word_list
+        from indexer.store.analysis import word_list
 
         self.docs = docs
         self.by_id = {d.id: d for d in docs}
@@ -638,8 +638,8 @@ def known_answers(docs: Sequence[QDoc], seed: int = 1, per_kind: int = 40,
 
 
 def project_search(index: Path) -> Callable[[str], tuple[list[str], int]]:
-    from indexer.search import search
-    from indexer.store import IndexHandle
+    from indexer.search.engine import search
+    from indexer.store.handles import IndexHandle
 
     handle = IndexHandle(index)
 
@@ -683,7 +683,7 @@ class Tantivy:
         return p
 
     def views(self, text: str) -> dict[str, str]:
-        from indexer.analysis import units, word_list
+        from indexer.store.analysis import units, word_list
 
         ws = word_list(text)
         us = [u.strip() for u in units(text)]

@@ -22,7 +22,7 @@ committed), in five kinds:
   articles holding the correct string.
 
 A case succeeds at k when one of its answers is among the first k hits of
-`indexer.search.search` (relevance order, 20 a page; a search that shows a
+`indexer.search.engine.search` (relevance order, 20 a page; a search that shows a
 correction's hits under a notice counts with those hits). Reported per kind:
 success@1, success@10 and MRR@20.
 
@@ -123,7 +123,7 @@ class KindScore:
 
 def flat(text: str) -> str:
     """The string search matches against: the text's units joined."""
-    from indexer.analysis import units
+    from indexer.store.analysis import units
 
     return "".join(units(text))
 
@@ -239,7 +239,7 @@ def _name_cases(docs: Sequence[Doc], rng: random.Random, n: int) -> list[Case]:
 
 
 def _topic_cases(docs: Sequence[Doc], rng: random.Random, n: int) -> list[Case]:
-    from indexer.analysis import word_list
+    from indexer.store.analysis import word_list
 
     out: list[Case] = []
     title_df: Counter[str] = Counter()
@@ -284,7 +284,7 @@ def _homophones(docs: Sequence[Doc]) -> dict[str, list[str]]:
 def _typo_cases(docs: Sequence[Doc], rng: random.Random, n: int) -> list[Case]:
     from pypinyin import Style, lazy_pinyin
 
-    from indexer.analysis import word_list
+    from indexer.store.analysis import word_list
 
     out: list[Case] = []
     for typed, meant in FIXED_TYPOS:
@@ -351,9 +351,9 @@ def hit_ids(result: dict[str, Any]) -> list[str]:
 
 
 def evaluate(index: Path, cases: Sequence[Case], keep_misses: bool = False) -> dict[str, KindScore]:
-    """Run every case through `indexer.search.search`; scores per kind."""
-    from indexer.search import search
-    from indexer.store import IndexHandle
+    """Run every case through `indexer.search.engine.search`; scores per kind."""
+    from indexer.search.engine import search
+    from indexer.store.handles import IndexHandle
 
     handle = IndexHandle(index)
     scores = {k: KindScore() for k in KINDS}

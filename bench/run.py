@@ -105,14 +105,14 @@ def _hit_count(res: dict[str, Any]) -> int:
 
 
 def project_searcher(index_dir: Path) -> tuple[Callable[[BenchQuery], Any] | None, str | None, Any]:
-    """A function running one query through `indexer.search.search`, or the reason it cannot."""
+    """A function running one query through `indexer.search.engine.search`, or the reason it cannot."""
     try:
-        from indexer import search as S
-        from indexer.store import IndexHandle
+        from indexer.search import engine as S
+        from indexer.store.handles import IndexHandle
         handle = IndexHandle(index_dir)
         S.Filters  # noqa: B018 - fail now if absent
     except Exception as e:  # the module is being written: report why, do not crash
-        return None, f"indexer.search unavailable: {type(e).__name__}: {e}", None
+        return None, f"indexer.search.engine unavailable: {type(e).__name__}: {e}", None
 
     def one(q: BenchQuery) -> Any:
         kw: dict[str, Any] = {"page": q.page}

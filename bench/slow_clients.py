@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-slow-"))
     (work / "corpus").mkdir()
     shutil.copy(SEED, work / "corpus" / SEED.name)
-    from indexer.build import build_index
+    from indexer.build.builder import build_index
     from webui import create_app
 
     build_index(work / "corpus", work / "index", procs=1)

@@ -29,7 +29,7 @@ Parts are split by source: `dev` draws its targets from the issues of even days 
 the month (and its names from every other group), `eval` from odd days (and the
 other groups); tune on dev, score eval at the end. To score the code before this
 lane's change, run this file with PYTHONPATH pointing at that code
-(`git archive 85342fe | tar -x -C DIR`): it uses only `indexer.search.search`.
+(`git archive 85342fe | tar -x -C DIR`): it uses only `indexer.search.engine.search`.
 """
 
 from __future__ import annotations
@@ -90,9 +90,9 @@ class Archive:
     """The index's articles (title + text as unit strings) and exact counts."""
 
     def __init__(self, index: Path) -> None:
-        from indexer.analysis import unit_string
-        from indexer.search import substring_net
-        from indexer.store import IndexHandle
+        from indexer.store.analysis import unit_string
+        from indexer.search.engine import substring_net
+        from indexer.store.handles import IndexHandle
 
         self.handle = IndexHandle(index)
         self.s = self.handle.searcher()
@@ -120,7 +120,7 @@ class Archive:
 
 
 def _targets(arc: Archive, part: str, rng: random.Random, want: int) -> list[str]:
-    from indexer.analysis import word_list
+    from indexer.store.analysis import word_list
 
     titles = list(arc.titles[part])
     rng.shuffle(titles)
@@ -228,7 +228,7 @@ def _alias_groups(arc: Archive) -> tuple[list[tuple[str, ...]], list[tuple[str, 
             curated.append(tuple(n for n in line.split("\t") if n))
     mined: list[tuple[str, ...]] = []
     try:
-        from indexer.aliases import mine
+        from indexer.search.aliases import mine
 
         docs = arc.net.find(arc.us("简称")).docs.tolist()
         mined = [tuple(p) for p in mine((arc.s.stored_fields(int(d)).get("text") or "") for d in docs)]
@@ -296,11 +296,11 @@ def score(arc: Archive, cases: list[Case], search: Callable[..., dict[str, Any]]
 
 
 def thresholds(arc: Archive, cases: list[Case]) -> None:
-    """For did-you-mean's second choice (indexer.suggest.plausible): every correction offered
+    """For did-you-mean's second choice (indexer.search.suggest.plausible): every correction offered
     after the first on the typo kinds, unfiltered, with its edit weight, its count over the
     first's, and whether it is the answer. Prints how many answers and non-answers each
     (weight, ratio) threshold would keep."""
-    import indexer.search as search_mod
+    import indexer.search.engine as search_mod
 
     rows: list[tuple[float, float, bool]] = []
     keep = search_mod.plausible
@@ -346,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="the generated cases: read from this JSON file when it exists, else written to it "
                          "(so that older code is scored on the very same cases)")
     args = ap.parse_args(argv)
-    from indexer.search import search
+    from indexer.search.engine import search
 
     arc = Archive(args.index)
     out: dict[str, Any] = {}

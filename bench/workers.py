@@ -8,8 +8,8 @@ with a different speckle seed each, so every file has its own bytes) and
 `--docx` .docx issues (bench.generate's texts through tests/docgen.write_docx).
 
 Each corpus is read into an empty reader cache four ways: by the local process
-pool (`--procs` processes, `archive.readers.read_document`, as indexer.build's
-pool reads), and through `indexer.distribute.read_on_workers` with a loopback
+pool (`--procs` processes, `archive.readers.read_document`, as indexer.build.builder's
+pool reads), and through `indexer.build.distribute.read_on_workers` with a loopback
 scheduler and 1, then 2 workers (`dask worker --nthreads 1 --no-nanny`, the
 README's flags). OMP_NUM_THREADS=1 everywhere: one OCR child uses one core, so
 one worker is one core. Reported: wall seconds, files and OCR pages a minute,
@@ -165,7 +165,7 @@ _LIMITS: Any = None  # the run's limits (set before the pool forks)
 def _read_one(path: str) -> tuple[int, str | None]:
     from archive.errors import BulletinError
     from archive.readers import read_document
-    from indexer.distribute import within_budget
+    from indexer.build.distribute import within_budget
 
     try:
         return len(within_budget(lambda: read_document(Path(path), _LIMITS), path, _LIMITS).ocr), None
@@ -194,8 +194,8 @@ def read_local(files: list[Path], procs: int, cache_dir: Path) -> dict[str, Any]
 
 
 def read_workers(files: list[Path], n: int, folder: Path, cache_dir: Path) -> dict[str, Any]:
-    """`n` loopback workers through indexer.distribute."""
-    from indexer.distribute import read_on_workers
+    """`n` loopback workers through indexer.build.distribute."""
+    from indexer.build.distribute import read_on_workers
 
     os.environ["BULLETINS_CACHE"] = str(cache_dir)
     with Cluster(folder) as cluster:
@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     global _LIMITS
     import dataclasses
 
-    from indexer import distribute
+    from indexer.build import distribute
 
     _LIMITS = dataclasses.replace(distribute.run_limits(), ocr_seconds_per_page=args.ocr_budget,
                                   ocr_min_seconds=args.ocr_budget)

@@ -12,7 +12,7 @@ import click
 from bulletins.i18n import _
 from bulletins.options import index_option, setting_option
 from bulletins.search_cmd import empty_archive_note, open_index_errors, parse_options, search_options
-from indexer.settings import BASE_URL
+from indexer.present.settings import BASE_URL
 
 CLI_BASE_URL = "http://127.0.0.1:8000/"
 EXISTS = _("{output} exists and was not written: choose another file name, or add --force to replace it")
@@ -30,8 +30,8 @@ EXISTS = _("{output} exists and was not written: choose another file name, or ad
 @index_option
 def export(fmt: str, output: Path, force: bool, base_url: str, index: Path, **opts: Any) -> None:
     """`bulletins export` (its help is the catalogue's, bulletins.i18n)."""
-    from indexer.export import RENDERERS, ExportTooLarge, export_records
-    from indexer.store import IndexHandle
+    from indexer.present.export import RENDERERS, ExportTooLarge, export_records
+    from indexer.store.handles import IndexHandle
 
     params = parse_options(opts)
     to_stdout = str(output) == "-"
@@ -74,8 +74,8 @@ def export(fmt: str, output: Path, force: bool, base_url: str, index: Path, **op
 @index_option
 def report(as_json: bool, index: Path) -> None:
     """`bulletins report` (its help is the catalogue's, bulletins.i18n)."""
-    from indexer.series import series_report
-    from indexer.store import IndexHandle
+    from indexer.present.series import series_report
+    from indexer.store.handles import IndexHandle
 
     handle = IndexHandle(index)
     try:

@@ -16,10 +16,10 @@ from bulletins.i18n import _
 from bulletins.options import (
     backend_errors, backend_option, budget_option, corpus_option, index_option, setting_option, workers_option,
 )
-from indexer.settings import WAIT
+from indexer.present.settings import WAIT
 
 if TYPE_CHECKING:  # the build module (and Whoosh's writer) load only when indexing
-    from indexer.build import IndexReport
+    from indexer.build.builder import IndexReport
 
 
 def _print_report(report: IndexReport, seconds: float, as_json: bool, per_file: bool = True) -> None:
@@ -58,8 +58,8 @@ def fill_backend(spec: str | None, index: Path, rebuild: bool, as_json: bool) ->
     nothing for the embedded index itself."""
     if not spec or spec == "embedded":
         return
-    from indexer.backend import EmbeddedBackend, open_backend
-    from indexer.mariadb_backend import fill_from
+    from indexer.search.backend import EmbeddedBackend, open_backend
+    from indexer.search.mariadb_backend import fill_from
 
     t0 = time.perf_counter()
     with backend_errors():
@@ -81,12 +81,12 @@ def _run(
     report_out: list[IndexReport] | None = None,
 ) -> int:
     """A full run, or with `added` (names `add` placed in the corpus) just those files
-    (indexer.update), falling back to a full run where that path cannot be taken. With
+    (indexer.build.update), falling back to a full run where that path cannot be taken. With
     `workers` (a full run), the files are first read on that Dask scheduler's workers."""
     from archive.corpus import CorpusUnavailableError
-    from indexer.build import RemovalRefusedError, build_index
-    from indexer.distribute import DistributeError
-    from indexer.store import IndexBusyError, IndexLayoutError
+    from indexer.build.builder import RemovalRefusedError, build_index
+    from indexer.build.distribute import DistributeError
+    from indexer.store.handles import IndexBusyError, IndexLayoutError
 
     use_reader_cache(index)  # worker processes inherit it
 
@@ -99,13 +99,13 @@ def _run(
     pre_read = None
     try:
         if workers and added is None:  # read on the workers first, without the index lock
-            from indexer.distribute import read_corpus_on_workers
+            from indexer.build.distribute import read_corpus_on_workers
 
             pre_read = read_corpus_on_workers(corpus, index, workers, rebuild,
                                               None if as_json else lambda line: click.echo(line, err=True)).pre_read
         report = None
         if added is not None:
-            from indexer.update import add_files
+            from indexer.build.update import add_files
 
             report = add_files(corpus, index, added, wait_seconds=wait, on_wait=on_wait)
         if report is None:
@@ -137,7 +137,7 @@ def _run(
 def _send_digests(index: Path) -> None:
     """The saved searches' e-mails after the run (webui.alerts): nothing when nobody subscribed;
     a failure to send is one named line on stderr, and the run still succeeds (retried next run)."""
-    from indexer.settings import INSTANCE
+    from indexer.present.settings import INSTANCE
     from webui.alerts_store import AlertsStore
 
     instance = Path(INSTANCE.value())
@@ -214,7 +214,7 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, worke
     placed_names: list[str] = []
     early: dict[str, str] = {}
     if workers:  # a large scan: read (OCR) on the workers into the cache, then checked here as usual
-        from indexer.distribute import DistributeError, read_on_workers
+        from indexer.build.distribute import DistributeError, read_on_workers
 
         try:
             done = read_on_workers(workers, [(str(p), p) for p in files],

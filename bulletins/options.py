@@ -1,5 +1,5 @@
 """Options shared by several commands (`--corpus`, `--index`), with their env vars, and the
-click type that checks every setting's value through the settings table (indexer.settings)."""
+click type that checks every setting's value through the settings table (indexer.present.settings)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, Callable
 import click
 
 from bulletins.i18n import _
-from indexer.settings import CORPUS, INDEX, WORKERS, Setting, SettingError
+from indexer.present.settings import CORPUS, INDEX, WORKERS, Setting, SettingError
 
 
 class SettingType(click.ParamType):
@@ -33,7 +33,7 @@ def setting_option(setting: Setting, *decls: str, **kwargs: Any) -> Callable[[Ca
     """`--<name>` for a row of the settings table: its default, env var, help and check."""
     options: dict[str, Any] = {
         "type": SettingType(setting), "default": setting.default, "show_default": True,
-        "envvar": setting.envvar, "show_envvar": True, "help": _(setting.help),  # (extracted from indexer/settings.py)
+        "envvar": setting.envvar, "show_envvar": True, "help": _(setting.help),  # (extracted from indexer/present/settings.py)
     }
     options.update(kwargs)
     return click.option(*(decls or (f"--{setting.name.replace('_', '-')}", setting.name)), **options)
@@ -80,7 +80,7 @@ def budget_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def workers_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    """`--workers tcp://HOST:PORT`: read and OCR the files on a Dask scheduler's workers (indexer.distribute)."""
+    """`--workers tcp://HOST:PORT`: read and OCR the files on a Dask scheduler's workers (indexer.build.distribute)."""
     return click.option(
         "--workers",
         "workers",
@@ -96,7 +96,7 @@ BACKEND_ENV = "BULLETINS_BACKEND"
 
 
 def backend_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    """`--backend`: where the articles are searched (indexer.backend): `embedded` (the index
+    """`--backend`: where the articles are searched (indexer.search.backend): `embedded` (the index
     folder, the default) or mariadb://user:password@host:port/db[?shards=host:port,…]."""
     return click.option(
         "--backend", default=None, envvar=BACKEND_ENV, show_envvar=True, metavar="URL",
@@ -108,7 +108,7 @@ def backend_errors() -> Any:
     """A backend that cannot be reached, or a bad --backend value: one Chinese line, exit 1."""
     from contextlib import contextmanager
 
-    from indexer.backend import BackendUnavailableError
+    from indexer.search.backend import BackendUnavailableError
 
     @contextmanager
     def guard() -> Any:

@@ -9,8 +9,8 @@ import click
 
 from bulletins.i18n import _
 from bulletins.options import backend_errors, backend_option, index_option, setting_option
-from indexer.search import MAX_PAGE
-from indexer.settings import PER_PAGE
+from indexer.search.engine import MAX_PAGE
+from indexer.present.settings import PER_PAGE
 
 
 def search_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -37,8 +37,8 @@ def search_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def parse_options(opts: dict[str, Any], page: int = 1) -> Any:
-    """The CLI's options through the one search-parameter parser (indexer.params)."""
-    from indexer.params import BadParam, Pairs, parse_search_args
+    """The CLI's options through the one search-parameter parser (indexer.present.params)."""
+    from indexer.present.params import BadParam, Pairs, parse_search_args
 
     pairs: list[tuple[str, str]] = [("q", opts.get("query") or "")]
     for name in ("city", "year", "month", "issue", "region", "doc_type", "status"):
@@ -69,8 +69,8 @@ def open_index_errors(index: Path) -> Any:
     """Turn the indexer's errors into CLI messages."""
     from contextlib import contextmanager
 
-    from indexer.records import CorruptIndexError
-    from indexer.store import IndexUnavailableError
+    from indexer.store.records import CorruptIndexError
+    from indexer.store.handles import IndexUnavailableError
 
     @contextmanager
     def guard() -> Any:
@@ -97,12 +97,12 @@ def open_index_errors(index: Path) -> Any:
 @backend_option
 def search(page: int, per_page: int, as_json: bool, index: Path, backend: str | None = None, **opts: Any) -> None:
     """`bulletins search` (its help is the catalogue's, bulletins.i18n)."""
-    from indexer.page import plain_snippet, search_page, to_json
-    from indexer.store import IndexHandle
+    from indexer.present.page import plain_snippet, search_page, to_json
+    from indexer.store.handles import IndexHandle
 
     params = parse_options(opts, page)
-    if backend and backend != "embedded":  # another backend behind the seam (indexer.backend)
-        from indexer.backend import open_backend
+    if backend and backend != "embedded":  # another backend behind the seam (indexer.search.backend)
+        from indexer.search.backend import open_backend
 
         with backend_errors():
             b = open_backend(backend, index)
@@ -124,7 +124,7 @@ def search(page: int, per_page: int, as_json: bool, index: Path, backend: str | 
 
 
 def _print(result: dict[str, Any], page: int, per_page: int, as_json: bool) -> None:
-    from indexer.page import plain_snippet, to_json
+    from indexer.present.page import plain_snippet, to_json
 
     if as_json:
         click.echo(to_json(result))

@@ -9,7 +9,7 @@ import click
 
 from bulletins.i18n import _
 from bulletins.options import backend_option, corpus_option, index_option, setting_option
-from indexer.settings import HOST, PORT, THREADS, SettingError
+from indexer.present.settings import HOST, PORT, THREADS, SettingError
 
 __all__ = ["create_server", "serve", "is_loopback"]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from bulletins.i18n import _
-from indexer.settings import INSTANCE
+from indexer.present.settings import INSTANCE
 from webui.access_store import POLICIES, ROLES, SCOPES, AccessError, AccessStore, principal_code
 
 instance_option = click.option(

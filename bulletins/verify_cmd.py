@@ -17,8 +17,8 @@ from bulletins.options import index_option
 @index_option
 def verify(as_json: bool, index: Path) -> None:
     """`bulletins verify` (its help is the catalogue's, bulletins.i18n)."""
-    from indexer.store import IndexUnavailableError
-    from indexer.store import verify as verify_index
+    from indexer.store.handles import IndexUnavailableError
+    from indexer.store.handles import verify as verify_index
 
     try:
         found = verify_index(index)

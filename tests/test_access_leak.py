@@ -340,8 +340,8 @@ def test_counts_are_those_of_an_archive_without_the_restricted_documents(worlds:
 
 
 def test_the_series_report_is_that_of_an_archive_without_them(worlds: dict[str, Any]) -> None:
-    from indexer.series import series_report
-    from indexer.store import IndexHandle
+    from indexer.present.series import series_report
+    from indexer.store.handles import IndexHandle
     from webui.access import allowed_mask
 
     st = worlds["store"]

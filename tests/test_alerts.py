@@ -252,7 +252,7 @@ def test_new_articles_holding_only_the_words_of_a_search_found_as_typed_are_not_
     from webui.alerts_mail import SmtpConfig
     from webui.alerts_store import AlertsStore
 
-    from indexer.store import IndexHandle
+    from indexer.store.handles import IndexHandle
     from webui.alerts import live_bulletins
 
     st = AlertsStore(world["instance"])

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from indexer.aliases import AliasTable, curated, full_name, mine
-from indexer.params import BadParam, Pairs, parse_search_args
-from indexer.search import search
-from indexer.store import IndexHandle
+from indexer.search.aliases import AliasTable, curated, full_name, mine
+from indexer.present.params import BadParam, Pairs, parse_search_args
+from indexer.search.engine import search
+from indexer.store.handles import IndexHandle
 from tests.conftest import index_client, seed_index
 
 PUBLIC = Path(__file__).resolve().parent / "public"
@@ -135,7 +135,7 @@ def test_a_curated_name_inside_the_typed_one_is_searched_too() -> None:
 def test_names_before_words_see_only_what_the_reader_may_see(handle: IndexHandle) -> None:
     import numpy as np
 
-    from indexer.search import snapshot
+    from indexer.search.engine import snapshot
 
     none = np.zeros(snapshot(handle).n, dtype=bool)  # access rules (issue 21)
     r = search(handle, "证券监督管理委员会 检查", allowed_docs=none)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.analysis import (
+from indexer.store.analysis import (
     BigramTokenizer,
     JiebaTokenizer,
     PIECE_RE,
@@ -24,7 +24,7 @@ from indexer.analysis import (
     word_list,
     words,
 )
-from indexer.schema import make_schema
+from indexer.store.schema import make_schema
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_TEXT = (REPO / "corpus" / "江苏精神文明建设简报-2022-第11期.txt").read_text(encoding="utf-8")
@@ -69,9 +69,9 @@ def test_analyzers_and_schema_pickle() -> None:
         assert pickle.loads(pickle.dumps(obj)) == obj
     schema = pickle.loads(pickle.dumps(make_schema()))
     assert schema.names() == make_schema().names()
-    # Title and text words are in each segment's lexicon (indexer.lexicon), not in Whoosh
+    # Title and text words are in each segment's lexicon (indexer.store.lexicon), not in Whoosh
     # fields; indexes of SCHEMA_VERSION <= 6 pickled JiebaTokenizer, never unpickled now:
-    # every generation is opened with the code's schema (indexer.records.open_generation).
+    # every generation is opened with the code's schema (indexer.store.records.open_generation).
     assert schema["text"].stored and not schema["text"].indexed
     assert [t.text for t in JiebaTokenizer()("马善民")] == ["马善民"]
 

@@ -9,9 +9,9 @@ from click.testing import CliRunner
 
 from archive.chinese import to_simplified
 from bulletins.cli import cli
-from indexer.analysis import normalize
-from indexer.search import search
-from indexer.store import IndexHandle
+from indexer.store.analysis import normalize
+from indexer.search.engine import search
+from indexer.store.handles import IndexHandle
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "corpus" / "江苏精神文明建设简报-2022-第11期.txt"

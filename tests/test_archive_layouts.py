@@ -301,9 +301,9 @@ def test_the_bulletin_api_carries_kind_and_doc_type(tmp_path):
     from click.testing import CliRunner
 
     from bulletins.cli import cli
-    from indexer.bulletin import get_bulletin
-    from indexer.search import search
-    from indexer.store import IndexHandle
+    from indexer.present.bulletin import get_bulletin
+    from indexer.search.engine import search
+    from indexer.store.handles import IndexHandle
 
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()

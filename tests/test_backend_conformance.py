@@ -1,4 +1,4 @@
-"""The same search cases against every backend (indexer.backend): the embedded index, MariaDB +
+"""The same search cases against every backend (indexer.search.backend): the embedded index, MariaDB +
 Mroonga on one server, and two Mroonga shards behind a Spider table — all on real text (the
 seed issue, the conftest corpus, a slice of the 《新闻联播》 archive when ../shared has it).
 
@@ -18,10 +18,10 @@ from typing import Any, Iterator
 import pytest
 from click.testing import CliRunner
 
-from indexer import query as q
-from indexer.analysis import unit_string, units, units_string
-from indexer.backend import FACETS, BackendUnavailableError, EmbeddedBackend
-from indexer.evaluate import Filters
+from indexer.search import query as q
+from indexer.store.analysis import unit_string, units, units_string
+from indexer.search.backend import FACETS, BackendUnavailableError, EmbeddedBackend
+from indexer.search.evaluate import Filters
 from tests import mariadb_cluster as mc
 from tests.conftest import REPO
 
@@ -30,7 +30,7 @@ XINWEN_ISSUES = 40  # the slice of the 《新闻联播》 archive (about 550 art
 SAMPLES = 60  # substrings drawn per length band
 SEED = 23
 
-# The README's query section (indexer/query.py's syntax), on the words of the corpus.
+# The README's query section (indexer/search/query.py's syntax), on the words of the corpus.
 SYNTAX = [
     "志愿服务 防疫", '"志愿服务 活动"', "“志愿服务”", "南京 OR 苏州", "南京 or 苏州", "志愿服务 NOT 南京", "志愿服务 -南京",
     "志愿服务 && 南京", "苏州 || 无锡", "（南京 OR 苏州） 志愿", "(南京 OR 苏州) AND 激励", "title:志愿服务", "标题:志愿服务",
@@ -91,7 +91,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[mc.Cluster]:
 
 
 def _filled(url: str, embedded: EmbeddedBackend) -> Any:
-    from indexer.mariadb_backend import MariaDBBackend, fill_from
+    from indexer.search.mariadb_backend import MariaDBBackend, fill_from
 
     b = MariaDBBackend.from_url(url)
     written, _gone = fill_from(embedded, b, replace=True)
@@ -246,7 +246,7 @@ def embedded_ids(ix: Path, query: str) -> list[str]:
 
 def test_dead_shard_is_a_named_error(cluster: mc.Cluster, embedded: EmbeddedBackend, tmp_path: Path) -> None:
     """A shard that dies: every query says which shard, never a partial set."""
-    from indexer.mariadb_backend import MariaDBBackend
+    from indexer.search.mariadb_backend import MariaDBBackend
 
     b = _filled(cluster.url, embedded)
     tree = q.Term("志愿服务")
@@ -282,7 +282,7 @@ def test_replica_reads_and_a_dead_replica_is_a_named_error(cluster: mc.Cluster, 
     """A binlog replica of the head serves the same sets; stopped or dead, it is named, never stale."""
     import time
 
-    from indexer.mariadb_backend import MariaDBBackend
+    from indexer.search.mariadb_backend import MariaDBBackend
 
     url = cluster.head.url.replace(f"/{mc.DATABASE}", "/replicated")
     primary = _filled(url, embedded)

@@ -247,8 +247,8 @@ def test_add_updates_the_links_of_what_it_touches(tmp_path: Path) -> None:
 
 def test_an_earlier_document_cannot_repeal_a_later_one(tmp_path: Path) -> None:
     """The action needs a later (or same-day) document: dated before its target, it only cites."""
-    from indexer.citegraph import citegraph
-    from indexer.store import IndexHandle
+    from indexer.search.citegraph import citegraph
+    from indexer.store.handles import IndexHandle
 
     docs = made_documents()
     docs["suzhengfa-2020-30.txt"] = docs["suzhengfa-2020-30.txt"].replace("2020年5月20日", "2014年5月20日")
@@ -311,8 +311,8 @@ def test_a_bulletin_reporting_a_repeal_links_but_does_not_repeal(tmp_path: Path)
 def test_a_search_of_an_archive_without_a_gongwen_does_not_build_the_graph(index_dir: Path) -> None:
     """The seed's 简报 hold no 公文: no 效力 to count, and the graph (a read of every stored
     text) is left for the bulletin page; with 公文 it is built and counted."""
-    from indexer.search import Filters, search
-    from indexer.store import IndexHandle
+    from indexer.search.engine import Filters, search
+    from indexer.store.handles import IndexHandle
 
     with IndexHandle(index_dir) as h:
         result = search(h, "志愿服务")
@@ -335,7 +335,7 @@ def test_a_long_cited_by_list_shows_the_newest_and_says_how_many_more(
 def test_the_server_warms_the_graph_before_the_first_visitor(tmp_path: Path, monkeypatch) -> None:
     """`serve` builds the shared tables (the citation graph among them) in a thread as it starts:
     the first bulletin page then finds the graph built, and the warming thread keeps no searcher."""
-    from indexer import citegraph
+    from indexer.search import citegraph
     from webui import create_app
     from webui.db import get_index, warm
 

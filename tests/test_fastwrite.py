@@ -7,9 +7,9 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from archive.parse import parse_file
-from indexer import fastwrite
-from indexer.documents import article_doc
-from indexer.schema import make_schema
+from indexer.store import fastwrite
+from indexer.store.documents import article_doc
+from indexer.store.schema import make_schema
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = [
@@ -105,7 +105,7 @@ def test_facet_columns_of_segments_without_a_value(tmp_path: Path) -> None:
     in-memory facet columns must still line up with document numbers."""
     from archive.parse import parse_text
 
-    from indexer.columns import build_snapshot
+    from indexer.store.columns import build_snapshot
 
     md = parse_text("# 《新闻联播》 (20240315)\n\n## 详细新闻\n\n### 国务院常务会议\n\n会议研究部署有关工作。\n", "x.md")
     seed = parse_file(SOURCES[0])

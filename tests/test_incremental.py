@@ -11,10 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from bulletins.cli import cli
-from indexer import build, fastwrite, store
-from indexer.build import build_index
-from indexer.search import search
-from indexer.store import IndexHandle
+from indexer.build import builder as build
+from indexer.store import fastwrite, handles as store
+from indexer.build.builder import build_index
+from indexer.search.engine import search
+from indexer.store.handles import IndexHandle
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "corpus" / "江苏精神文明建设简报-2022-第11期.txt"

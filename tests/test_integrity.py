@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from bulletins.cli import cli
-from indexer import integrity, segfiles, store
+from indexer.store import handles as store, integrity, segfiles
 from tests.conftest import SEED, extra_issue
 
 ISSUES = 5

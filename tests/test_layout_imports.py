@@ -2,15 +2,13 @@
 
     webui, bulletins → present → search → store ← build
 
-Every module of indexer/ belongs to one subpackage: by its folder (indexer/store/…), or,
-while the modules are still flat, by the table of tools/relayout.py that will move them.
+Every module of indexer/ belongs to one subpackage, by its folder (indexer/store/…).
 Every import is read with `ast`, including those inside functions.
 """
 
 from __future__ import annotations
 
 import ast
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -29,19 +27,6 @@ NOT_IN_INDEXER = ("webui", "bulletins", "flask", "werkzeug", "click")
 NOT_IN_ARCHIVE = ("indexer", "webui", "bulletins", "flask", "whoosh")
 
 
-def _table() -> dict[str, str] | None:
-    """old flat module → its package, from tools/relayout.py (None once that tool is gone)."""
-    path = ROOT / "tools" / "relayout.py"
-    if not path.is_file():
-        return None
-    spec = importlib.util.spec_from_file_location("_relayout", path)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return {old: new.split(".")[0] for old, (new, _why) in mod.MOVES.items()}
-
-
-TABLE = _table()
 
 
 def package_of(dotted: str) -> str | None:
@@ -51,9 +36,7 @@ def package_of(dotted: str) -> str | None:
         return None
     if parts[1] in PACKAGES and (ROOT / "indexer" / parts[1]).is_dir():
         return parts[1]
-    if TABLE is not None and parts[1] in TABLE:
-        return TABLE[parts[1]]
-    raise AssertionError(f"indexer.{parts[1]} is in no subpackage (nor in tools/relayout.py's table)")
+    raise AssertionError(f"indexer.{parts[1]} is in no subpackage")
 
 
 def imported(tree: ast.AST, here: str) -> list[tuple[str, int]]:
@@ -75,7 +58,7 @@ def imported(tree: ast.AST, here: str) -> list[tuple[str, int]]:
 
 
 def violations(source: str, module: str) -> list[str]:
-    """What module `module` (e.g. indexer.query or indexer.search.query) imports against the rules."""
+    """What module `module` (e.g. indexer.search.query or indexer.search.query) imports against the rules."""
     tree = ast.parse(source)
     top = module.split(".")[0]
     own = package_of(module) if top == "indexer" else None
@@ -126,14 +109,13 @@ def test_every_indexer_module_has_a_package() -> None:
 
 def test_the_rules_catch_what_they_forbid() -> None:
     """Each rule, broken on purpose, is reported (so the tests above can fail)."""
-    store_mod = "indexer.store.schema" if (ROOT / "indexer" / "store").is_dir() else "indexer.schema"
-    search_mod = "indexer.search.query" if (ROOT / "indexer" / "search").is_dir() else "indexer.query"
-    assert violations("from indexer import evaluate\n", store_mod)  # store → search
-    assert violations("def f():\n    from indexer import build\n", search_mod)  # search → build, inside a function
-    assert violations("from indexer.export import export\n", search_mod)  # search → present
+    store_mod, search_mod = "indexer.store.schema", "indexer.search.query"
+    assert violations("from indexer.search import evaluate\n", store_mod)  # store → search
+    assert violations("def f():\n    from indexer.build import update\n", search_mod)  # search → build, in a function
+    assert violations("from indexer.present.export import export\n", search_mod)  # search → present
     assert violations("from whoosh import query\n", search_mod)  # Whoosh outside store
     assert not violations("from whoosh import fields\n", store_mod)
     assert violations("import flask\n", search_mod)
-    assert violations("from indexer.search import search\n", "archive.parse")
-    assert not violations("from indexer import analysis\n", search_mod)  # search → store
+    assert violations("from indexer.search.engine import search\n", "archive.parse")
+    assert not violations("from indexer.store import analysis\n", search_mod)  # search → store
     assert violations("from whoosh import query as wq\n", "webui.access")

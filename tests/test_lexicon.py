@@ -1,4 +1,4 @@
-"""The per-segment word lexicon (indexer.lexicon) holds exactly the jieba words of
+"""The per-segment word lexicon (indexer.store.lexicon) holds exactly the jieba words of
 each article's title and text: document frequencies, documents and words by
 prefix equal what re-analysing the stored texts gives, in several segments,
 after Whoosh merged segments and after deletions."""
@@ -13,10 +13,11 @@ import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer import build, lexicon, store
-from indexer.analysis import word_list
-from indexer.build import build_index
-from indexer.schema import TEXTS
+from indexer.build import builder as build
+from indexer.store import handles as store, lexicon
+from indexer.store.analysis import word_list
+from indexer.build.builder import build_index
+from indexer.store.schema import TEXTS
 from tests.conftest import generated_corpus
 
 REPO = Path(__file__).resolve().parent.parent

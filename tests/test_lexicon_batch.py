@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from indexer.build import build_index
-from indexer.lexicon import KEY_BYTES, word_index
-from indexer.store import IndexHandle
+from indexer.build.builder import build_index
+from indexer.store.lexicon import KEY_BYTES, word_index
+from indexer.store.handles import IndexHandle
 from tests.conftest import SEED, extra_issue
 
 

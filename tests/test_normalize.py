@@ -7,7 +7,7 @@ import random
 import unicodedata
 
 from archive.chinese import to_simplified
-from indexer.analysis import _LONG, normalize
+from indexer.store.analysis import _LONG, normalize
 
 
 def _one(c: str) -> str:

@@ -60,7 +60,7 @@ def _formula_issue() -> str:
 
 
 def test_csv_cells_that_start_a_formula_are_neutralised_in_cli_and_api(tmp_path: Path) -> None:
-    from indexer.export import csv_cell
+    from indexer.present.export import csv_cell
 
     for f in FORMULAS:
         assert csv_cell(f) == "'" + f  # readable: the text kept after one quote
@@ -158,8 +158,8 @@ def test_original_of_an_oddly_named_file_downloads(tmp_path: Path, name: str) ->
 
 
 def test_series_report_is_current_in_every_thread_after_add(archive: tuple[Path, Path], tmp_path: Path) -> None:
-    from indexer.series import series_report
-    from indexer.store import IndexHandle
+    from indexer.present.series import series_report
+    from indexer.store.handles import IndexHandle
 
     corpus, index = archive
     handle = IndexHandle(index)
@@ -254,7 +254,7 @@ def test_a_failed_rebuild_leaves_no_generation_behind(archive: tuple[Path, Path]
 
 
 def test_a_killed_rebuilds_generation_goes_at_the_next_run_without_grace(archive: tuple[Path, Path]) -> None:
-    from indexer import store
+    from indexer.store import handles as store
 
     corpus, index = archive
     gen, _ix = store.new_generation(index)  # as a rebuild killed before its swap leaves it
@@ -305,7 +305,7 @@ def _refused(r: Any, name: str, value: str, rule: str) -> None:
 @pytest.mark.parametrize("name,value,cmd,rule", BAD_SETTINGS + ENV_ONLY)
 def test_a_bad_setting_from_the_environment_is_refused(archive: tuple[Path, Path], tmp_path: Path, monkeypatch: Any,
                                                        name: str, value: str, cmd: str, rule: str) -> None:
-    from indexer.settings import SETTINGS
+    from indexer.present.settings import SETTINGS
 
     corpus, index = archive
     setting = next(s for s in SETTINGS if s.name == name)
@@ -326,7 +326,7 @@ def test_a_bad_setting_on_the_command_line_is_refused(archive: tuple[Path, Path]
 @pytest.mark.parametrize("name", ["corpus", "index", "instance"])
 def test_a_folder_setting_that_is_a_file_is_refused(archive: tuple[Path, Path], tmp_path: Path, monkeypatch: Any,
                                                     name: str) -> None:
-    from indexer.settings import SETTINGS
+    from indexer.present.settings import SETTINGS
 
     corpus, index = archive
     a_file = tmp_path / "a-file"
@@ -340,7 +340,7 @@ def test_a_folder_setting_that_is_a_file_is_refused(archive: tuple[Path, Path], 
 
 
 def test_good_settings_still_work(archive: tuple[Path, Path], monkeypatch: Any) -> None:
-    from indexer.settings import HOST, PER_PAGE
+    from indexer.present.settings import HOST, PER_PAGE
 
     corpus, index = archive
     for host in ("127.0.0.1", "0.0.0.0", "::1", "[::1]", "localhost", "jianbao.example.gov.cn"):

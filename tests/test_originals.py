@@ -18,10 +18,10 @@ from click.testing import CliRunner
 from archive.originals import fingerprint, rank, same_issue, similarity
 from archive.readers.budget import parse_within_budget
 from bulletins.cli import cli
-from indexer import originals
-from indexer.build import build_index
-from indexer.search import search
-from indexer.store import IndexHandle, current_dir
+from indexer.store import originals
+from indexer.build.builder import build_index
+from indexer.search.engine import search
+from indexer.store.handles import IndexHandle, current_dir
 from tests import docgen
 
 needs_soffice = pytest.mark.skipif(docgen.soffice() is None, reason="LibreOffice (soffice) not installed: `make test` installs it")

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from indexer.pinyin import kind_of, kinds_of, normalize_query, word_keys
-from indexer.search import search
-from indexer.store import IndexHandle
+from indexer.search.pinyin import kind_of, kinds_of, normalize_query, word_keys
+from indexer.search.engine import search
+from indexer.store.handles import IndexHandle
 from tests.conftest import index_client, seed_index
 
 ISSUE = """工作资料 注意保存
@@ -123,7 +123,7 @@ def test_tone_marks_are_read_before_the_word_stages(handle: IndexHandle) -> None
 def test_a_reading_apart_counts_only_what_the_reader_may_see(handle: IndexHandle) -> None:
     import numpy as np
 
-    from indexer.search import snapshot
+    from indexer.search.engine import snapshot
 
     none = np.zeros(snapshot(handle).n, dtype=bool)  # access rules (issue 21): a reader who may see nothing
     for typed in ("lajishequ", "shequ 垃圾分类", "ljsq"):

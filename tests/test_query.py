@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.compiler import compile_term
-from indexer.query import MAX_QUERY_CHARS, And, Not, Or, Term, issue_number, parse_query
+from indexer.search.compiler import compile_term
+from indexer.search.query import MAX_QUERY_CHARS, And, Not, Or, Term, issue_number, parse_query
 
 
 def test_syntax() -> None:

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from bulletins.cli import cli
-from indexer.query import MAX_QUERY_CHARS, arabic_form, cut_query, date_of, parse_query
-from indexer.search import search
-from indexer.store import IndexHandle
+from indexer.search.query import MAX_QUERY_CHARS, arabic_form, cut_query, date_of, parse_query
+from indexer.search.engine import search
+from indexer.store.handles import IndexHandle
 from tests.conftest import index_client, seed_index
 
 

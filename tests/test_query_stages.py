@@ -43,7 +43,7 @@ def handle(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def _search(handle: Any, query: str, **kw: Any) -> dict[str, Any]:
-    from indexer.search import search
+    from indexer.search.engine import search
 
     return search(handle, query, **kw)
 
@@ -82,7 +82,7 @@ def test_a_ranked_or_says_how_many_words_each_article_holds(handle: Any) -> None
 
 
 def test_stage_registry_takes_new_entries_in_order(handle: Any) -> None:
-    from indexer import stages as st
+    from indexer.search import stages as st
 
     before = list(st.STAGES)
     try:
@@ -165,8 +165,8 @@ def test_a_generic_district_counts_only_with_its_city(handle: Any) -> None:
 def test_question_words_are_not_required_by_the_words_stage() -> None:
     # 是什么 / 哪些 make a question, they are not sought: the old words stage required them, and
     # the few articles holding 是 and 什么 were taken as enough
-    from indexer import query as qq
-    from indexer import stages as st
+    from indexer.search import query as qq
+    from indexer.search import stages as st
 
     for typed, gone in (("创新开展是什么", ("是什么", "什么")), ("垃圾分类有哪些", ("有哪些", "哪些"))):
         ctx = st.Context(typed, qq.parse_query(typed), lambda t: 0, lambda: None)

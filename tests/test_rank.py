@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index
-from indexer.search import search
-from indexer.store import IndexHandle
+from indexer.build.builder import build_index
+from indexer.search.engine import search
+from indexer.store.handles import IndexHandle
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "corpus" / "江苏精神文明建设简报-2022-第11期.txt"

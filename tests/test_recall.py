@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from archive.parse import parse_file
 from bulletins.cli import cli
-from indexer.search import search
-from indexer.store import IndexHandle
+from indexer.search.engine import search
+from indexer.store.handles import IndexHandle
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"

@@ -63,8 +63,8 @@ def test_seed_name_case_is_drawn(tmp_path: Path) -> None:
 
 
 def test_jiangsu_or_nanjing_fills_the_region_facet(sample_index: Path) -> None:
-    from indexer.search import Filters, search
-    from indexer.store import IndexHandle
+    from indexer.search.engine import Filters, search
+    from indexer.store.handles import IndexHandle
 
     handle = IndexHandle(sample_index)
     r = search(handle, "江苏 OR 南京")

@@ -20,9 +20,9 @@ from click.testing import CliRunner
 from archive.corpus import NAME_MAX_BYTES, corpus_name, scan_corpus
 from archive.parse import parse_file
 from bulletins.cli import cli
-from indexer.build import build_index
-from indexer.search import search
-from indexer.store import IndexHandle
+from indexer.build.builder import build_index
+from indexer.search.engine import search
+from indexer.store.handles import IndexHandle
 from tests.conftest import SEED, extra_issue
 
 ARTICLES = 5 * 5 + 2  # five generated issues of five articles, and the seed's two
@@ -245,7 +245,7 @@ def test_disk_full_during_add_leaves_no_part_file(
 def test_disk_full_during_index_is_one_line(archive: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     corpus, index = archive
     (corpus / "vol-8.txt").write_text(extra_issue(8), encoding="utf-8")
-    from indexer import fastwrite
+    from indexer.store import fastwrite
 
     def full(*_a: Any, **_k: Any) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(index / "x.seg"))
@@ -287,7 +287,7 @@ def test_index_not_writable_is_one_line(archive: tuple[Path, Path], tmp_path: Pa
 
 def test_build_index_api_refuses_before_writing(archive: tuple[Path, Path]) -> None:
     corpus, index = archive
-    from indexer.build import RemovalRefusedError
+    from indexer.build.builder import RemovalRefusedError
 
     before = sorted(p.name for p in index.iterdir())
     shutil.rmtree(corpus)

@@ -14,8 +14,8 @@ from tests.conftest import SEED, extra_issue
 
 
 def test_commit_between_searcher_and_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import indexer.search as search_mod
-    from indexer.store import IndexHandle
+    import indexer.search.engine as search_mod
+    from indexer.store.handles import IndexHandle
 
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from indexer.build import build_index
-from indexer.snippets import mark, query_regex, snippet
+from indexer.build.builder import build_index
+from indexer.search.snippets import mark, query_regex, snippet
 from webui.render import MARKDOWN_MAX_BRACKETS, markdown_to_html, render_body
 
 HANG_GUARD = 20.0  # seconds: a stall, not a timing (bench/faults.py measures)

@@ -23,10 +23,10 @@ from markupsafe import escape
 
 from bulletins.cli import cli
 from tests.test_webui_security import assert_clean
-from indexer.params import MAX_QUERY, MAX_VALUES, parse_query
+from indexer.present.params import MAX_QUERY, MAX_VALUES, parse_query
 
 MAX_SECONDS = 30.0  # a hang guard: the machine may be shared; timings belong in bench/
-MAX_TERMS = 32  # indexer.query.MAX_TERMS
+MAX_TERMS = 32  # indexer.search.query.MAX_TERMS
 
 NASTY_QUERIES = [
     '"unbalanced', 'a "b c', "“志愿服务", "志愿服务”", "(((", ")))", "(志愿 OR", "志愿 AND", "NOT", "OR OR OR",

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
-from indexer.build import build_index
-from indexer.search import search
-from indexer.store import IndexHandle
+from indexer.store import handles as store
+from indexer.build.builder import build_index
+from indexer.search.engine import search
+from indexer.store.handles import IndexHandle
 from tests.conftest import SEED, extra_issue
 
 

@@ -48,8 +48,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_the_boxes_are_kept_in_the_index(site: dict[str, Any]) -> None:
     from archive.corpus import file_sha256
-    from indexer import scanboxes
-    from indexer.store import current_dir
+    from indexer.store import scanboxes
+    from indexer.store.handles import current_dir
 
     gen = current_dir(site["base"] / "var" / "index")
     pages = scanboxes.read(gen, file_sha256(site["corpus"] / "扫描件.pdf"))

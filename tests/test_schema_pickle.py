@@ -2,7 +2,7 @@
 
 Whoosh pickles the schema into each generation's TOC, and unpickling imports
 every class it names by module path. The archive opens every generation with
-the code's schema (indexer.records.open_generation), so Whoosh never unpickles
+the code's schema (indexer.store.records.open_generation), so Whoosh never unpickles
 its copy, and the TOC names no module of the project at all.
 """
 
@@ -17,10 +17,10 @@ from whoosh import fields
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
-from indexer import store
-from indexer.build import build_index
-from indexer.schema import make_schema
-from indexer.search import Filters, search
+from indexer.store import handles as store
+from indexer.build.builder import build_index
+from indexer.store.schema import make_schema
+from indexer.search.engine import Filters, search
 from tests.conftest import SEED
 
 

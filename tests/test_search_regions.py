@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from archive.model import Article, Bulletin
-from indexer.documents import article_doc
+from indexer.store.documents import article_doc
 
 
 def api(client: Any, **params: Any) -> dict[str, Any]:

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from bulletins.cli import cli
-from indexer.search import Filters, search
-from indexer.store import IndexHandle
+from indexer.search.engine import Filters, search
+from indexer.store.handles import IndexHandle
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Per-segment facet columns (indexer/segcols.py) and the incremental add (indexer/update.py)."""
+"""Per-segment facet columns (indexer/store/segcols.py) and the incremental add (indexer/build/update.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from whoosh import index as whoosh_index
 
 from archive.parse import parse_file
 from bulletins.cli import cli
-from indexer import segcols, segfiles, store
-from indexer.build import build_index
-from indexer.search import Filters, search
-from indexer.store import IndexHandle
+from indexer.store import handles as store, segcols, segfiles
+from indexer.build.builder import build_index
+from indexer.search.engine import Filters, search
+from indexer.store.handles import IndexHandle
 from tests.conftest import SEED, extra_issue
 
 

@@ -1,4 +1,4 @@
-"""indexer.settings: one table that the CLI, the app and the README read."""
+"""indexer.present.settings: one table that the CLI, the app and the README read."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from bulletins.cli import cli
-from indexer.settings import SETTINGS, settings_table
+from indexer.present.settings import SETTINGS, settings_table
 
 
 def test_readme_settings_table_is_the_settings() -> None:

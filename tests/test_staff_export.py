@@ -47,9 +47,9 @@ NEWS = """# 《新闻联播》 (20220925)
 @pytest.fixture(scope="module")
 def docx_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     from bulletins.cli import cli
-    from indexer.export import export_records, render_docx
-    from indexer.params import SearchParams
-    from indexer.store import IndexHandle
+    from indexer.present.export import export_records, render_docx
+    from indexer.present.params import SearchParams
+    from indexer.store.handles import IndexHandle
 
     corpus = tmp_path_factory.mktemp("news-corpus")
     (corpus / "20220925.md").write_text(NEWS, encoding="utf-8")

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from indexer.params import BadParam, compose_query, parse_search_args
-from indexer.query import parse_query
+from indexer.present.params import BadParam, compose_query, parse_search_args
+from indexer.search.query import parse_query
 
 
 def test_every_bad_field_is_named_as_labelled() -> None:

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
 from archive.parse import parse_file
-from indexer import store, sufarray
-from indexer.analysis import analyse, cut, unit_arrays, unit_string, units
-from indexer.build import build_index
-from indexer.search import search
-from indexer.store import IndexHandle
+from indexer.store import handles as store, sufarray
+from indexer.store.analysis import analyse, cut, unit_arrays, unit_string, units
+from indexer.build.builder import build_index
+from indexer.search.engine import search
+from indexer.store.handles import IndexHandle
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -224,7 +224,7 @@ def test_net_file_round_trip_and_merge(tmp_path: Path) -> None:
 
 
 def test_a_damaged_net_is_a_named_error_and_a_503(tmp_path: Path) -> None:
-    from indexer.store import IndexCorruptError
+    from indexer.store.handles import IndexCorruptError
     from webui import create_app
 
     corpus = tmp_path / "c"
@@ -243,7 +243,7 @@ def test_a_damaged_net_is_a_named_error_and_a_503(tmp_path: Path) -> None:
 
 
 def test_an_index_of_the_older_format_is_named_and_rebuilt_once(tmp_path: Path) -> None:
-    from indexer.store import IndexUnavailableError
+    from indexer.store.handles import IndexUnavailableError
 
     corpus = tmp_path / "c"
     corpus.mkdir()

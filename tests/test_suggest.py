@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from indexer.search import corrections, search, suggest
-from indexer.store import IndexHandle
-from indexer.suggest import fuzzy, sounds
+from indexer.search.engine import corrections, search, suggest
+from indexer.store.handles import IndexHandle
+from indexer.search.suggest import fuzzy, sounds
 from tests.conftest import index_client, seed_index
 
 REPO = Path(__file__).resolve().parent.parent
@@ -183,7 +183,7 @@ def test_alike_table_is_reproducible(tmp_path: Path) -> None:
 
 
 def test_alike_characters() -> None:
-    from indexer.suggest import alike
+    from indexer.search.suggest import alike
 
     assert "垃" in alike("立") and "近" in alike("进") and "民" in alike("明") and "兴" in alike("新")
     assert alike("a") == ()
@@ -204,7 +204,7 @@ def test_two_character_typos_are_corrected(handle: IndexHandle, typed: str, mean
 
 
 def test_ocr_confusions_come_first() -> None:
-    from indexer.suggest import alike, ocr_alike
+    from indexer.search.suggest import alike, ocr_alike
 
     assert set(ocr_alike("己")) == {"已", "巳"} and set(ocr_alike("曰")) == {"日"}
     assert set(ocr_alike("未")) == {"末"} and "戌" in ocr_alike("戊")
@@ -230,7 +230,7 @@ def test_no_nonsense_second_choice(handle: IndexHandle, typed: str, meant: str, 
 
 
 def test_plausible_keeps_a_real_second_choice() -> None:
-    from indexer.suggest import plausible
+    from indexer.search.suggest import plausible
 
     got = plausible([{"query": "a", "count": 100, "weight": 1.0}, {"query": "b", "count": 40, "weight": 1.0},
                      {"query": "c", "count": 90, "weight": 0.25}, {"query": "d", "count": 1, "weight": 1.0}])

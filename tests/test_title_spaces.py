@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from bulletins.cli import cli
-from indexer.search import search
-from indexer.store import IndexHandle
+from indexer.search.engine import search
+from indexer.store.handles import IndexHandle
 
 ISSUE = """# 《新闻联播》 (20240315)
 

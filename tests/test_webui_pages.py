@@ -181,7 +181,7 @@ def test_unknown_bulletin_is_chinese_404(client: Any, bad: str) -> None:
 def test_bad_params_are_friendly_400(client: Any, query: dict[str, str], status: int) -> None:
     html = page(client, "/", status=status, q="志愿服务", **query)
     name, value = next(iter(query.items()))
-    from indexer.params import LABELS
+    from indexer.present.params import LABELS
 
     assert f"{LABELS[name]}无效：{value}" in html and 'class="field-error"' in html and "Traceback" not in html
     assert 'id="q"' in html and 'value="志愿服务"' in html  # the search page, the rest of the query kept

@@ -1,4 +1,4 @@
-"""indexer.params: every request parameter parsed and validated in one place."""
+"""indexer.present.params: every request parameter parsed and validated in one place."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from indexer.params import MAX_QUERY, BadParam, SearchParams, parse_search_args, parse_terms
+from indexer.present.params import MAX_QUERY, BadParam, SearchParams, parse_search_args, parse_terms
 
 
 def parse(**kwargs: object) -> SearchParams:
@@ -59,7 +59,7 @@ def test_issue_number_out_of_range_is_refused() -> None:
 
 
 def test_pairs_from_the_cli_parse_like_the_url() -> None:
-    from indexer.params import Pairs
+    from indexer.present.params import Pairs
 
     pairs = [("q", "志愿"), ("city", "南京市"), ("city", "苏州市"), ("sort", "oldest"), ("place", "玄武区")]
     assert parse_search_args(Pairs(pairs)) == parse_search_args(MultiDict(pairs))

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from indexer.snippets import query_regex
+from indexer.search.snippets import query_regex
 from webui.render import highlight_html, highlight_text, markdown_to_html, render_body
 
 HOSTILE = [

@@ -1,11 +1,11 @@
-"""webui.timeline and indexer.links: the SVG chart and the toggle URLs."""
+"""webui.timeline and indexer.present.links: the SVG chart and the toggle URLs."""
 
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from indexer.links import active_filters, build_facets, state_url
-from indexer.params import SearchParams
+from indexer.present.links import active_filters, build_facets, state_url
+from indexer.present.params import SearchParams
 from webui.timeline import month_series, render_timeline
 
 

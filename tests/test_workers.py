@@ -1,4 +1,4 @@
-"""Reading and OCR on Dask workers (indexer/distribute.py, `--workers`), on a loopback cluster.
+"""Reading and OCR on Dask workers (indexer/build/distribute.py, `--workers`), on a loopback cluster.
 
 The cluster is started with the README's own commands ("More than one machine"):
 `dask scheduler --host 127.0.0.1` and two `dask worker` processes (one thread
@@ -27,11 +27,11 @@ pytest.importorskip("distributed", reason="the `workers` extra (make install) is
 
 from archive.readers import cache  # noqa: E402
 from bench.workers import START_SECONDS, Cluster  # noqa: E402  (the README's commands, on loopback)
-from indexer.build import IndexReport, build_index  # noqa: E402
-from indexer.distribute import Prefetched, read_corpus_on_workers, read_on_workers  # noqa: E402
-from indexer.search import search  # noqa: E402
-from indexer import store  # noqa: E402
-from indexer.store import IndexHandle  # noqa: E402
+from indexer.build.builder import IndexReport, build_index  # noqa: E402
+from indexer.build.distribute import Prefetched, read_corpus_on_workers, read_on_workers  # noqa: E402
+from indexer.search.engine import search  # noqa: E402
+from indexer.store import handles as store  # noqa: E402
+from indexer.store.handles import IndexHandle  # noqa: E402
 from tests import docgen  # noqa: E402
 from tests.conftest import SEED, extra_issue  # noqa: E402
 
@@ -257,7 +257,7 @@ def test_unreachable_scheduler_changes_nothing(corpus: Path, tmp_path: Path, mon
     from click.testing import CliRunner
 
     from bulletins.cli import cli
-    from indexer import distribute
+    from indexer.build import distribute
 
     monkeypatch.setattr(distribute, "CONNECT_SECONDS", 2.0)
     with socket.socket() as s:  # a port nobody listens on
@@ -276,7 +276,7 @@ def test_the_run_limits_travel_to_the_workers(corpus: Path, cluster: Cluster, tm
     """The per-file budget holds on the worker, with the archive machine's limits: an OCR budget
     too short for one page rejects the scan there, by name, with the reader's own reason."""
     from archive.readers.limits import Limits
-    from indexer import distribute
+    from indexer.build import distribute
 
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
     monkeypatch.setattr(distribute, "run_limits", lambda: Limits(ocr_seconds_per_page=0.01, ocr_min_seconds=0.01))

@@ -1,7 +1,7 @@
 """Who may read what: the allowed-documents mask of a user over one index version (issue 21).
 
 The search's document sets are numpy masks over global docnums
-(indexer.columns); a user's mask is computed once per (index version, rules
+(indexer.store.columns); a user's mask is computed once per (index version, rules
 version, user) and ANDed into every set the indexer makes — search hits and
 totals, facet and timeline counts, did-you-mean and autocomplete counts,
 related articles, the series report, the bulletin page, exports and feeds —
@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from indexer import records
-from indexer.search import snapshot
-from indexer.store import IndexHandle
+from indexer.store import records
+from indexer.search.engine import snapshot
+from indexer.store.handles import IndexHandle
 from webui.access_store import EVERYONE, Rules, User
 
 MASK_CACHE = 256  # users' masks kept per index version

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 
-from indexer.search import snapshot
+from indexer.search.engine import snapshot
 from webui import audit
 from webui.access_store import POLICIES, ROLES, SCOPES, AccessError, principal_code
 from webui.auth import require, store
@@ -32,7 +32,7 @@ _reindex: dict[str, Any] = {"running": False, "started": None, "result": None}
 def _run_reindex(corpus: Path, index: Path) -> None:
     """`bulletins index` (an incremental run, in this process, one worker) in a background thread."""
     from bulletins.index_cmd import use_reader_cache
-    from indexer.build import build_index
+    from indexer.build.builder import build_index
 
     use_reader_cache(index)
     try:

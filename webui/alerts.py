@@ -20,12 +20,12 @@ from urllib.parse import parse_qsl
 
 import numpy as np
 
-from indexer.feed import feed_title
-from indexer.links import article_url, state_url
-from indexer.page import search_page
-from indexer.params import BadParam, Pairs, SearchParams, parse_search_args
-from indexer.search import snapshot
-from indexer.store import IndexHandle, IndexUnavailableError
+from indexer.present.feed import feed_title
+from indexer.present.links import article_url, state_url
+from indexer.present.page import search_page
+from indexer.present.params import BadParam, Pairs, SearchParams, parse_search_args
+from indexer.search.engine import snapshot
+from indexer.store.handles import IndexHandle, IndexUnavailableError
 from webui.alerts_mail import Links, MailError, SmtpConfig, digest_message, send
 from webui.alerts_store import AlertsStore, Subscription
 
@@ -72,8 +72,8 @@ def new_matches(handle: IndexHandle, params: SearchParams, bulletins: list[str],
 
 
 def _looser(stage: str, than: str | None) -> bool:
-    """Whether staged-query stage `stage` comes after `than` (indexer.stages' order)."""
-    from indexer.stages import STAGES
+    """Whether staged-query stage `stage` comes after `than` (indexer.search.stages' order)."""
+    from indexer.search.stages import STAGES
 
     order = {name: i for i, (name, _s) in enumerate(STAGES)}
     return than is not None and order.get(stage, 0) > order.get(than, 0)
@@ -178,7 +178,7 @@ def send_digests(index: Path, instance: Path, base_url: str | None = None, accou
 
 def send_after_index(index: Path, instance: Path) -> DigestRun:
     """`send_digests` with the settings of the environment (the CLI's call)."""
-    from indexer.settings import BASE_URL, SettingError, accounts_on
+    from indexer.present.settings import BASE_URL, SettingError, accounts_on
 
     try:
         config = SmtpConfig.from_env()

@@ -20,7 +20,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
-from indexer.settings import SMTP_FROM, SMTP_HOST, SMTP_PASSWORD, SMTP_PORT, SMTP_USER
+from indexer.present.settings import SMTP_FROM, SMTP_HOST, SMTP_PASSWORD, SMTP_PORT, SMTP_USER
 from webui.access_store import SECRET_FILE, instance_secret
 
 SMTP_TIMEOUT = 20  # seconds for connecting to and talking with the mail server
@@ -46,7 +46,7 @@ class SmtpConfig:
 
     @classmethod
     def from_env(cls) -> SmtpConfig | None:
-        """BULLETINS_SMTP_HOST/PORT/USER/PASSWORD/FROM (indexer.settings), or None when no host
+        """BULLETINS_SMTP_HOST/PORT/USER/PASSWORD/FROM (indexer.present.settings), or None when no host
         is set (e-mail is off). A bad value raises the settings table's SettingError."""
         host = SMTP_HOST.get()
         if not host:

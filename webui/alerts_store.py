@@ -45,7 +45,7 @@ class SubscriptionError(ValueError):
 class Subscription:
     id: int
     name: str
-    query: str  # the search's URL query string (indexer.params state, without its page)
+    query: str  # the search's URL query string (indexer.present.params state, without its page)
     email: str
     user: str | None  # the signed-in user it belongs to (accounts on), else None
     confirmed: bool

@@ -14,11 +14,11 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import RequestRedirect
 
 from archive.labels import chinese_date, issue_label
-from indexer.export import EXPORT_LIMIT
-from indexer.page import escape_json_html
-from indexer.settings import BASE_URL, PER_PAGE, corpus_dir, index_dir, instance_dir
-from indexer.backend import BackendUnavailableError
-from indexer.store import IndexUnavailableError
+from indexer.present.export import EXPORT_LIMIT
+from indexer.present.page import escape_json_html
+from indexer.present.settings import BASE_URL, PER_PAGE, corpus_dir, index_dir, instance_dir
+from indexer.search.backend import BackendUnavailableError
+from indexer.store.handles import IndexUnavailableError
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Sign-in and sessions (issue 21), off by default.
 
-With accounts off (`BULLETINS_ACCOUNTS`, indexer.settings) nothing here
+With accounts off (`BULLETINS_ACCOUNTS`, indexer.present.settings) nothing here
 changes a request: no sign-in, every document readable, as on loopback for
 one person. With accounts on, every page, API call, export, original and
 picture needs a signed-in user (or, for `/feed`, a user's feed token); the
@@ -30,7 +30,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from indexer.settings import SESSION_IDLE, accounts_on
+from indexer.present.settings import SESSION_IDLE, accounts_on
 from webui import audit
 from webui.access_store import AccessError, AccessStore, User
 from webui.access_store import instance_secret as _secret_key  # (also signs the alert e-mails' links)

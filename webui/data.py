@@ -6,15 +6,15 @@ from typing import Any
 
 from flask import abort, current_app, request
 
-from indexer import links
-from indexer.bulletin import get_bulletin
-from indexer.page import search_page
-from indexer.params import (
+from indexer.present import links
+from indexer.present.bulletin import get_bulletin
+from indexer.present.page import search_page
+from indexer.present.params import (
     BadParam, MultiArgs, SearchParams, is_bulletin_id, parse_page, parse_query, parse_search_args,
 )
-from indexer.related import related_articles
-from indexer.search import snapshot, suggest
-from indexer.series import series_report
+from indexer.search.related import related_articles
+from indexer.search.engine import snapshot, suggest
+from indexer.present.series import series_report
 from webui.auth import allowed_docs
 from webui.db import get_backend, get_index
 
@@ -28,9 +28,9 @@ def parse_or_400(args: MultiArgs) -> SearchParams:
 
 
 def search_data(params: SearchParams) -> dict[str, Any]:
-    """The one result dict (indexer.page.search_page) on the app's index: what
+    """The one result dict (indexer.present.page.search_page) on the app's index: what
     `/api/search` returns and the search page renders."""
-    backend = get_backend()  # another search backend (indexer.backend), when configured
+    backend = get_backend()  # another search backend (indexer.search.backend), when configured
     if backend is not None:
         return search_page(backend, params, current_app.config["PER_PAGE"])  # type: ignore[arg-type]
     return search_page(get_index(), params, current_app.config["PER_PAGE"], allowed_docs())  # access (issue 21)

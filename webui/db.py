@@ -1,7 +1,7 @@
 """The index for the web app: one read-only IndexHandle per app.
 
 The handle gives each server thread its own Searcher on the newest generation
-(see indexer.store.IndexHandle); the web app never writes the index.
+(see indexer.store.handles.IndexHandle); the web app never writes the index.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from indexer.store import IndexHandle
+from indexer.store.handles import IndexHandle
 
 _EXT = "bulletins.index"
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def warm(app: Flask) -> threading.Thread:
     A failure here is only logged: the first request builds what is missing and reports it."""
 
     def run() -> None:
-        from indexer import citegraph, search
+        from indexer.search import citegraph, engine as search
 
         with app.app_context():
             handle = get_index()
@@ -63,7 +63,7 @@ def get_backend() -> object | None:
     if not spec or spec == "embedded":
         return None
     if "backend" not in g:
-        from indexer.backend import BackendUnavailableError, open_backend
+        from indexer.search.backend import BackendUnavailableError, open_backend
 
         if current_app.config.get("ACCOUNTS"):  # it applies no access rules: never serve from it then
             raise BackendUnavailableError("已启用账号，而外部检索后端尚不执行访问规则：请从内置索引提供服务")

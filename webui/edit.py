@@ -4,7 +4,7 @@ An 编辑 or 管理员 (accounts on) corrects an issue's series, number, date or
 issuer, or an article's (a document's) title. The correction is kept where the
 upload page keeps its own (archive.corrections, beside the corpus file), so
 `bulletins index --rebuild` reads the same; the one file is indexed again at
-once (indexer.update.add_files with refresh), so search shows the corrected
+once (indexer.build.update.add_files with refresh), so search shows the corrected
 value on its next request. A correction changing the issue's id (series,
 number or date) takes the issue's and its articles' access rules with it.
 Every correction is audited: who, when, what (old → new). An editor can only
@@ -52,8 +52,8 @@ def changes_asked(data: dict[str, Any], form: Any) -> dict[str, Any]:
 def _reindex(corpus: Path, index: Path, relpath: str) -> str | None:
     """Index the corrected file again; the reason it was not, or None."""
     from bulletins.index_cmd import use_reader_cache
-    from indexer.store import IndexBusyError, IndexLayoutError
-    from indexer.update import add_files
+    from indexer.store.handles import IndexBusyError, IndexLayoutError
+    from indexer.build.update import add_files
 
     use_reader_cache(index)
     try:

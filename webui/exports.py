@@ -6,9 +6,9 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, request, stream_with_context
 
-from indexer.export import CONTENT_TYPES, EXPORT_FORMATS, RENDERERS, ExportTooLarge, export_filename, export_records
-from indexer.feed import render_feed
-from indexer.links import state_url
+from indexer.present.export import CONTENT_TYPES, EXPORT_FORMATS, RENDERERS, ExportTooLarge, export_filename, export_records
+from indexer.present.feed import render_feed
+from indexer.present.links import state_url
 from webui.auth import allowed_docs, feed_token_args
 from webui.data import base_url, parse_or_400
 from webui.db import get_index

@@ -48,8 +48,8 @@ def send_corpus_file(path: Path, mimetype: str, **kwargs: Any) -> Response:
 
 def other_originals(bulletin_id: str) -> list[tuple[str, str]]:
     """(relpath, format) of the bulletin's other originals (the same issue as PDF beside its
-    Word file: indexer.originals), in the order the page lists them."""
-    from indexer import originals, store
+    Word file: indexer.store.originals), in the order the page lists them."""
+    from indexer.store import handles as store, originals
     from webui.db import get_index
 
     return originals.of_issue(store.current_dir(get_index().root), bulletin_id)

@@ -1,7 +1,7 @@
 """Untrusted article bodies to safe HTML: Markdown within a budget, then nh3, then <mark> in text nodes only.
 
-Marking uses the one highlighter, `indexer.snippets.mark`, with the regex that
-`indexer.snippets.query_regex` makes from the query, so the bulletin page marks
+Marking uses the one highlighter, `indexer.search.snippets.mark`, with the regex that
+`indexer.search.snippets.query_regex` makes from the query, so the bulletin page marks
 what the search matched (normalised forms included). Remote images become
 links: a page never makes the reader's browser call another host.
 """
@@ -18,7 +18,7 @@ import nh3
 from markupsafe import Markup
 
 from archive.references import Reference, find_references
-from indexer.snippets import mark, query_regex
+from indexer.search.snippets import mark, query_regex
 
 # A small, safe set: text structure, lists, tables, links and plain images.
 ALLOWED_TAGS = frozenset(
@@ -127,7 +127,7 @@ class Budget:
 
 
 def highlight_text(text: str, rx: re.Pattern[str] | None) -> Markup:
-    """Plain text escaped, with what `rx` matches wrapped in <mark> (indexer.snippets.mark)."""
+    """Plain text escaped, with what `rx` matches wrapped in <mark> (indexer.search.snippets.mark)."""
     return Markup(mark(text, rx))
 
 

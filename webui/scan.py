@@ -2,7 +2,7 @@
 
 `/bulletin/<id>/scan?page=N` shows page N of a scanned issue: the page as rendered from
 the original (`/bulletin/<id>/scan/N.png`, cached under `var/scans/` beside the index)
-with the search terms (`hl`, `q`) boxed where the OCR read them (indexer.scanboxes),
+with the search terms (`hl`, `q`) boxed where the OCR read them (indexer.store.scanboxes),
 and the page's recognised lines beside it; a page below the confidence threshold is
 marked. Both answer only a reader who may see the whole issue (as its original).
 """
@@ -21,9 +21,9 @@ from archive.corpus import corpus_file
 from archive.errors import BulletinError
 from archive.readers.pageimage import VIEW_WIDTH, render_page_png
 from archive.scanpages import ScanPage, hits
-from indexer import scanboxes, store
-from indexer.params import parse_query, parse_terms
-from indexer.search import snapshot
+from indexer.store import handles as store, scanboxes
+from indexer.present.params import parse_query, parse_terms
+from indexer.search.engine import snapshot
 from webui.data import bulletin_data
 from webui.db import get_index
 from webui.render import highlight_text, terms_regex

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from indexer.links import state_url
+from indexer.present.links import state_url
 from webui import audit
 from webui.alerts import describe, live_bulletins, saved_params
 from webui.alerts_mail import CONFIRM_PATH, Links, MailError, SmtpConfig, confirmation_message, send

@@ -8,8 +8,8 @@ from markupsafe import Markup, escape
 
 from archive.labels import month_label
 
-from indexer.links import state_url
-from indexer.params import SearchParams
+from indexer.present.links import state_url
+from indexer.present.params import SearchParams
 
 SLOT = 22  # width of one month in SVG units
 BAR = 16

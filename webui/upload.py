@@ -10,7 +10,7 @@
    kept beside the file so every later index run reads the same), then confirms.
 3. Confirming does what `bulletins add` does, with the same functions:
    archive.corpus.place_in_corpus (a different file for the same issue is never
-   overwritten) and indexer.update.add_files (the same checks: an issue already
+   overwritten) and indexer.build.update.add_files (the same checks: an issue already
    archived from another file is rejected, a rejected file changes nothing).
    The running server picks the new segment up on its next search.
 4. An added 简报's 报/送/发 list is offered as a group (AccessStore.suggest_group):
@@ -195,8 +195,8 @@ def add_staged(folder: Path, names: list[str]) -> list[dict[str, Any]]:
     from archive.corpus import CorpusWriteError, place_in_corpus
     from archive.readers.budget import parse_within_budget
     from bulletins.index_cmd import use_reader_cache
-    from indexer.store import IndexBusyError, IndexLayoutError
-    from indexer.update import add_files
+    from indexer.store.handles import IndexBusyError, IndexLayoutError
+    from indexer.build.update import add_files
 
     corpus = Path(current_app.config["CORPUS_DIR"])
     index = Path(current_app.config["INDEX_DIR"])

@@ -11,13 +11,13 @@ from werkzeug.datastructures import MultiDict
 
 from archive.citation import citation
 from archive.labels import chinese_date, month_label, year_label
-from indexer.bulletin import article_page
-from indexer.export import EXPORT_FORMATS, export_seconds
-from indexer.links import active_filters, state_url
-from indexer.params import (
+from indexer.present.bulletin import article_page
+from indexer.present.export import EXPORT_FORMATS, export_seconds
+from indexer.present.links import active_filters, state_url
+from indexer.present.params import (
     ADVANCED, BadParam, SearchParams, clean_text, compose_query, parse_query, parse_search_args, parse_terms,
 )
-from indexer.search import SORTS
+from indexer.search.engine import SORTS
 from webui.auth import feed_token_args
 from webui.data import archive_empty, article_url, bulletin_data, related_data, search_data, series_data, suggest_data
 from webui.original import originals_list

@@ -23,7 +23,7 @@ from typing import Iterator
 import pytest
 
 from bench.generate import ADD_NAME, extra_issue
-from indexer.store import IndexHandle
+from indexer.store.handles import IndexHandle
 from tests.conftest import generated_corpus
 
 CLI = [sys.executable, "-c", "from bulletins.cli import cli; cli()"]

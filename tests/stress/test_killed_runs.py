@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
-from indexer.store import IndexHandle
+from indexer.store import handles as store
+from indexer.store.handles import IndexHandle
 from tests.conftest import generated_corpus
 
 CLI = [sys.executable, "-c", "from bulletins.cli import cli; cli()"]

@@ -1,0 +1,1 @@
+"""Corpus → index: the full build, `bulletins add`, reading on other machines."""

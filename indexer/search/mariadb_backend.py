@@ -1,0 +1,582 @@
+"""The MariaDB + Mroonga backend (indexer.search.backend's seam), sharded with Spider.
+
+One row per article in the table `articles` (ENGINE=Mroonga): the stored record as JSON,
+the facet and filter columns, and each searchable text in its *search form* — the
+archive's unit string (indexer.store.analysis.unit_string: normalised, punctuation and space
+dropped) with each run of letters or digits between spaces. A string of units is inside
+another exactly when its search form is a substring of the other's, so:
+
+- each text term of the archive's own parser (indexer.search.query) becomes
+  `MATCH(col) AGAINST('"form"' IN BOOLEAN MODE)` — Mroonga's TokenBigram index finds the
+  candidates: every article holding the form, and a few more (a run of letters is matched
+  by its prefix: "cov" finds "covid") — `AND col LIKE '%form%'`, which keeps exactly those
+  holding it (the column's collation is binary; a search form has no % or _);
+- AND / OR / NOT, field:, keyword and number fields, the date and facet filters are SQL
+  around those; a number term (15万) is checked whole as the embedded index does
+  (indexer.search.query.number_bounded) on its candidates;
+- the engine returns the exact set with its facet columns; the counts are taken over it.
+
+Ranking: the engine orders the set by Mroonga's score (title ×3), and the archive re-ranks
+the first RERANK_DEPTH of that order with its own features (indexer.search.rank's constants: title
+occurrences, saturated and length-normalised term frequency, a title that is the query);
+beyond RERANK_DEPTH a reader sees the engine's order. Sorting by date is exact at any depth.
+
+Sharding: with `?shards=host:port,…` in the URL, `articles` on the given server is a Spider
+table partitioned by KEY(article_id) over the data nodes, each holding a Mroonga
+`articles`. Replicas are MariaDB's binlog replication (`?replica=host:port` reads from one).
+A server, shard or replica that does not answer gives BackendUnavailableError naming it:
+never a partial or wrong answer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+from urllib.parse import parse_qs, unquote, urlparse
+
+from indexer.search import compiler
+from indexer.store import records
+from indexer.search import query as q
+from indexer.store.analysis import RUN_MARK, unit_string, units_string
+from indexer.search.backend import COLUMN_FACETS, KEY_FACETS, BackendUnavailableError, Matches
+from indexer.search.evaluate import Filters
+from indexer.search.rank import B, EXACT_TITLE, K1, QUALITY, TITLE_BOOST, TITLE_QUALITY
+
+CONNECT_SECONDS = 5  # a server that does not accept a connection in this time is down
+READ_SECONDS = 60  # … or does not answer a query in this time
+BATCH = 200  # rows per INSERT
+RERANK_DEPTH = 200  # the first this many of the engine's order are re-ranked by the archive's features
+TOKENIZER = 'tokenizer "TokenBigram", normalizer "NormalizerAuto"'
+TABLE = "articles"
+
+# column → SQL type; the order of the INSERT
+COLUMNS: dict[str, str] = {
+    "article_id": "VARCHAR(191) NOT NULL",
+    "bulletin_id": "VARCHAR(191)",
+    "source": "TEXT",
+    "series": "VARCHAR(191)",
+    "issue": "INT",
+    "year": "INT",
+    "month": "VARCHAR(16)",
+    "date": "INT",
+    "city": "VARCHAR(191)",
+    "place": "VARCHAR(191)",
+    "section": "VARCHAR(191)",
+    "doc_type": "VARCHAR(191)",
+    "places": "TEXT",
+    "region": "TEXT",
+    "organ": "TEXT",
+    "topic": "TEXT",
+    "serial": "TEXT",
+    "title_s": "LONGTEXT NOT NULL",
+    "text_s": "LONGTEXT NOT NULL",
+    "record": "LONGTEXT NOT NULL",
+}
+TEXT_COLUMNS = {"title": "title_s", "text": "text_s"}
+# Whoosh fields of indexer.store.schema → how a term of one is matched here
+EQUAL_FIELDS = {"bulletin_id", "series", "month", "city", "place", "section", "doc_type"}
+LIST_FIELDS = {"places", "region", "organ", "topic", "serial"}  # comma-separated keyword fields
+NUMBER_FIELDS = {"issue", "year", "date"}
+FACET_COLUMNS = {"bulletin": "bulletin_id"}  # facet name → column, where they differ
+
+
+def search_form(text: str) -> str:
+    """The search form of a text (see the module doc): "5G网络" → " 5  g 网络"."""
+    return unit_string(text).replace(RUN_MARK, " ")
+
+
+def _table_sql(engine: str, extra: str = "") -> str:
+    cols = ",\n  ".join(f"`{c}` {t}" for c, t in COLUMNS.items())
+    return (f"CREATE TABLE {TABLE} (\n  {cols},\n  PRIMARY KEY (article_id),\n"
+            f"  FULLTEXT INDEX ft_title (title_s) COMMENT '{TOKENIZER}',\n"
+            f"  FULLTEXT INDEX ft_text (text_s) COMMENT '{TOKENIZER}'\n"
+            f") ENGINE={engine} DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin{extra}")
+
+
+def row_of(record: dict[str, Any], organ: str | None = None, topic: str | None = None) -> tuple[Any, ...]:
+    """The table row of an article's stored record (indexer.store.documents.article_doc's values):
+    `organ` and `topic` are the keyword facets the record does not store."""
+    from indexer.store.documents import organs
+    from indexer.store.serials import serial_terms
+
+    meta = record.get("meta") or {}
+    head = record.get("head") or ""
+    text = record.get("text") or ""
+    serial = serial_terms(meta.get("serial")) if meta.get("kind") == "公文" and meta.get("serial") else None
+    values = {
+        **{c: record.get(c) for c in COLUMNS},
+        "organ": organ if organ is not None else organs(record.get("issuer")),
+        "topic": topic,
+        "serial": serial,
+        "title_s": search_form(record.get("title") or ""),
+        "text_s": search_form(f"{head}\n{text}" if head else text),  # as article_doc's text region
+        "record": json.dumps(record, ensure_ascii=False, default=str),
+    }
+    return tuple(values[c] for c in COLUMNS)
+
+
+@dataclass(frozen=True)
+class Node:
+    """One server: where it is and its role (head, shard N, replica)."""
+
+    host: str
+    port: int
+    role: str
+
+    def __str__(self) -> str:
+        return f"{self.role}（{self.host}:{self.port}）"
+
+
+def _node(hostport: str, role: str) -> Node:
+    host, _, port = hostport.strip().rpartition(":")
+    if not host or not port.isdigit():
+        raise ValueError(f"无法识别的服务器地址“{hostport}”：应为 主机:端口")
+    return Node(host, int(port), role)
+
+
+@dataclass
+class SQL:
+    """A WHERE clause being built: its text and parameters."""
+
+    text: str
+    params: list[Any] = field(default_factory=list)
+
+
+class MariaDBBackend:
+    """The archive's articles in MariaDB + Mroonga (see the module doc)."""
+
+    name = "mariadb"
+
+    def __init__(self, head: Node, user: str, password: str, database: str,
+                 shards: list[Node] | None = None, replica: Node | None = None) -> None:
+        self.head = head
+        self.user = user
+        self.password = password
+        self.database = database
+        self.shards = shards or []
+        self.replica = replica
+        self._conn: Any = None
+        self._read: Any = None
+
+    @classmethod
+    def from_url(cls, url: str) -> "MariaDBBackend":
+        """mariadb://user:password@host:port/db[?shards=host:port,host:port][&replica=host:port]"""
+        u = urlparse(url)
+        if u.scheme != "mariadb" or not u.hostname or not u.path.strip("/"):
+            raise ValueError(f"无法识别的检索后端地址“{url}”：应为 mariadb://用户:密码@主机:端口/库名")
+        qs = parse_qs(u.query)
+        shards = [_node(h, f"分片 {i + 1}") for i, h in enumerate(",".join(qs.get("shards", [])).split(",")) if h]
+        replica = _node(qs["replica"][0], "副本") if qs.get("replica") else None
+        return cls(Node(u.hostname, u.port or 3306, "主服务器"), unquote(u.username or "root"),
+                   unquote(u.password or ""), u.path.strip("/"), shards, replica)
+
+    # -- connections -------------------------------------------------------
+
+    def _connect(self, node: Node, database: str | None = None) -> Any:
+        import pymysql
+
+        try:
+            # TLS as PyMySQL prefers it, except on loopback: its default context costs ~250 ms a connection
+            return pymysql.connect(host=node.host, port=node.port, user=self.user, password=self.password,
+                                   database=database, charset="utf8mb4", autocommit=True,
+                                   ssl_disabled=True if _loopback(node.host) else None,
+                                   connect_timeout=CONNECT_SECONDS, read_timeout=READ_SECONDS,
+                                   write_timeout=READ_SECONDS)
+        except pymysql.MySQLError as ex:
+            raise BackendUnavailableError(f"检索后端不可用：{node}无法连接（{_reason(ex)}）") from None
+
+    def open(self) -> None:
+        if self._conn is None:
+            self._conn = self._connect(self.head, self.database)
+            if self.shards:  # the head holds no data: its Spider writes stay out of its binlog
+                self._no_binlog(self._conn)
+        if self.replica is not None and self._read is None:
+            try:
+                self._read = self._connect(self.replica, self.database)
+            except BackendUnavailableError:
+                self.close()
+                raise
+            self._replicating(self._read)  # a replica that stopped replicating would answer stale
+
+    @staticmethod
+    def _no_binlog(conn: Any) -> None:
+        """The Spider head's session writes nothing to its binlog: a replica of the head would
+        stop at the Spider table (CREATE SERVER is not replicated); the shards' binlogs hold the data."""
+        with conn.cursor() as c:
+            c.execute("SET SESSION sql_log_bin = 0")
+
+    def _replicating(self, conn: Any) -> None:
+        """Raises BackendUnavailableError when the replica on `conn` is not replicating."""
+        with conn.cursor() as c:
+            c.execute("SHOW SLAVE STATUS")
+            row = c.fetchone()
+            names = [d[0] for d in c.description or ()]
+        status = dict(zip(names, row)) if row else {}
+        if status.get("Slave_IO_Running") != "Yes" or status.get("Slave_SQL_Running") != "Yes":
+            err = _ERR_RE.sub(" ", status.get("Last_IO_Error") or status.get("Last_SQL_Error") or "复制未运行")[:200]
+            self.close()
+            raise BackendUnavailableError(f"检索后端不可用：{self.replica}没有在复制主服务器（{err}）")
+
+    def close(self) -> None:
+        for c in (self._conn, self._read):
+            if c is not None:
+                try:
+                    c.close()
+                except Exception:
+                    pass
+        self._conn = self._read = None
+
+    def health(self) -> None:
+        """Raises BackendUnavailableError naming the first server, shard or replica that does
+        not answer, or a replica that has stopped replicating."""
+        for node in (self.head, *self.shards, *([self.replica] if self.replica else [])):
+            conn = self._connect(node, self.database)
+            try:
+                with conn.cursor() as c:
+                    c.execute("SELECT 1")
+                if node is self.replica:
+                    self._replicating(conn)
+            except BackendUnavailableError:
+                raise
+            except Exception as ex:
+                raise BackendUnavailableError(f"检索后端不可用：{node}没有应答（{_reason(ex)}）") from None
+            finally:
+                conn.close()
+
+    def _run(self, sql: str, params: Iterable[Any] = (), read: bool = True, many: bool = False) -> list[tuple[Any, ...]]:
+        """Execute on the head (or the replica, for reads); a failure names the server or
+        shard that is down (health), never a partial answer."""
+        import pymysql
+
+        self.open()
+        conn = self._read if read and self._read is not None else self._conn
+        try:
+            with conn.cursor() as c:
+                if many:
+                    c.executemany(sql, list(params))
+                    return []
+                c.execute(sql, tuple(params) or None)
+                return list(c.fetchall())
+        except pymysql.MySQLError as ex:
+            self.close()
+            self.health()  # raises, naming the server, shard or replica that is down
+            raise BackendUnavailableError(f"检索后端出错：{_reason(ex)}") from None
+
+    # -- schema and writing ------------------------------------------------
+
+    def create(self, replace: bool = False) -> None:
+        """Create the database and `articles` (on each shard and the Spider table on the
+        head, when sharded); with `replace`, drop them first."""
+        nodes = self.shards or [self.head]
+        for node in nodes:
+            conn = self._connect(node)
+            with conn.cursor() as c:
+                c.execute(f"CREATE DATABASE IF NOT EXISTS `{self.database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+                c.execute(f"USE `{self.database}`")
+                if replace:
+                    c.execute(f"DROP TABLE IF EXISTS {TABLE}")
+                c.execute(f"SHOW TABLES LIKE '{TABLE}'")
+                if not c.fetchall():
+                    c.execute(_table_sql("Mroonga"))
+            conn.close()
+        if not self.shards:
+            return
+        conn = self._connect(self.head)
+        self._no_binlog(conn)
+        with conn.cursor() as c:
+            c.execute(f"CREATE DATABASE IF NOT EXISTS `{self.database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+            c.execute(f"USE `{self.database}`")
+            if replace:
+                c.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            for i, s in enumerate(self.shards):
+                c.execute(f"DROP SERVER IF EXISTS shard{i + 1}")
+                c.execute(f"CREATE SERVER shard{i + 1} FOREIGN DATA WRAPPER mysql OPTIONS "
+                          f"(HOST %s, PORT {s.port}, USER %s, PASSWORD %s, DATABASE %s)",
+                          (s.host, self.user, self.password, self.database))
+            c.execute(f"SHOW TABLES LIKE '{TABLE}'")
+            if not c.fetchall():
+                parts = ", ".join(f"PARTITION p{i + 1} COMMENT = 'srv \"shard{i + 1}\"'" for i in range(len(self.shards)))
+                c.execute(_table_sql("SPIDER", f" COMMENT='wrapper \"mysql\", table \"{TABLE}\"'"
+                                               f" PARTITION BY KEY (article_id) ({parts})"))
+        conn.close()
+
+    def add(self, records: Iterable[dict[str, Any]]) -> int:
+        """Insert or replace articles (stored records, with `organ`/`topic` when known)."""
+        cols = ", ".join(f"`{c}`" for c in COLUMNS)
+        marks = ", ".join(["%s"] * len(COLUMNS))
+        sql = f"REPLACE INTO {TABLE} ({cols}) VALUES ({marks})"
+        n = 0
+        batch: list[tuple[Any, ...]] = []
+        for r in records:
+            extra = r.pop("_facets", {}) if "_facets" in r else {}
+            batch.append(row_of(r, extra.get("organ"), extra.get("topic")))
+            if len(batch) >= BATCH:
+                self._run(sql, batch, read=False, many=True)
+                n += len(batch)
+                batch = []
+        if batch:
+            self._run(sql, batch, read=False, many=True)
+            n += len(batch)
+        return n
+
+    def delete(self, ids: Iterable[str]) -> int:
+        ids = list(ids)
+        for i in range(0, len(ids), BATCH):
+            chunk = ids[i : i + BATCH]
+            self._run(f"DELETE FROM {TABLE} WHERE article_id IN ({', '.join(['%s'] * len(chunk))})", chunk,
+                      read=False)
+        return len(ids)
+
+    def sources(self) -> dict[str, str]:
+        """article id → its source key ("path\\tsha256"): what a sync compares."""
+        return {a: s or "" for a, s in self._run(f"SELECT article_id, source FROM {TABLE}", read=False)}
+
+    # -- reading -----------------------------------------------------------
+
+    def compile(self, tree: q.Node | None, filters: Filters = Filters()) -> SQL:
+        """The WHERE clause of a parsed query and the filters."""
+        parts = [] if tree is None else [self._node(tree)]
+        parts += self._filters(filters)
+        if not parts:
+            return SQL("TRUE")
+        return SQL(" AND ".join(f"({p.text})" for p in parts), [x for p in parts for x in p.params])
+
+    def _node(self, node: q.Node) -> SQL:
+        if isinstance(node, q.Term):
+            return self._term(node)
+        if isinstance(node, q.Not):
+            inner = self._node(node.child)
+            return SQL(f"NOT ({inner.text})", inner.params)
+        kids = [self._node(c) for c in node.children]
+        op = " OR " if isinstance(node, q.Or) else " AND "
+        return SQL(op.join(f"({k.text})" for k in kids), [x for k in kids for x in k.params])
+
+    def _term(self, node: q.Term) -> SQL:
+        c = compiler.compile_term(node)
+        alts: list[SQL] = []
+        if c.units:
+            form = units_string(c.units).replace(RUN_MARK, " ")
+            against = '"' + " ".join(form.split()) + '"'
+            # LIKE, not LOCATE: Spider pushes LOCATE down to the shards wrongly (it finds nothing)
+            per = [SQL(f"(MATCH({TEXT_COLUMNS[f]}) AGAINST(%s IN BOOLEAN MODE) AND {TEXT_COLUMNS[f]} LIKE %s)",
+                       [against, f"%{form}%"]) for f in c.fields]
+            text = SQL(" OR ".join(p.text for p in per), [x for p in per for x in p.params])
+            if c.bounded is not None:  # 15万: whole, as the embedded index checks it
+                text = self._bounded(c, text)
+            alts.append(text)
+        if c.match is not None:
+            alts.append(_field_sql(c.match))
+        if not alts:
+            return SQL("FALSE")
+        return SQL(" OR ".join(f"COALESCE(({a.text}), FALSE)" for a in alts), [x for a in alts for x in a.params])
+
+    def _bounded(self, c: compiler.Compiled, text: SQL) -> SQL:
+        rows = self._run(f"SELECT article_id, record FROM {TABLE} WHERE {text.text}", text.params)
+        keep = []
+        for aid, rec in rows:
+            r = json.loads(rec)
+            if compiler.number_bounded(c, f"{r.get('title') or ''}\n{r.get('head') or ''}\n{r.get('text') or ''}"):
+                keep.append(aid)
+        if not keep:
+            return SQL("FALSE")
+        return SQL(f"article_id IN ({', '.join(['%s'] * len(keep))})", keep)
+
+    def _filters(self, f: Filters) -> list[SQL]:
+        out: list[SQL] = []
+        for col, values in (("region", f.region), ("organ", f.issuer), ("topic", f.topic)):
+            if values:
+                out.append(SQL(" OR ".join(f"FIND_IN_SET(%s, {col}) > 0" for _ in values), list(values)))
+        for col, values in (("doc_type", f.doc_type), ("city", f.city), ("year", f.year), ("month", f.month),
+                            ("bulletin_id", f.bulletin), ("series", f.series)):
+            if values:
+                out.append(SQL(f"{col} IN ({', '.join(['%s'] * len(values))})", list(values)))
+        if f.issue is not None:
+            out.append(SQL("issue = %s", [f.issue]))
+        if f.place:
+            out.append(SQL("place = %s", [f.place]))
+        if f.date_from or f.date_to:
+            from archive.labels import to_yyyymmdd
+
+            lo = to_yyyymmdd(f.date_from) or 0
+            hi = to_yyyymmdd(f.date_to) or 99999999
+            out.append(SQL("date <> 0 AND date BETWEEN %s AND %s", [lo, hi]))
+        return out
+
+    FACET_SELECT = ("article_id", "city", "year", "month", "series", "bulletin_id", "region", "doc_type", "organ",
+                    "topic", "date")
+    _INT_AT = (2, 10)  # year, date: numbers
+
+    def evaluate(self, tree: q.Node | None, filters: Filters = Filters()) -> Matches:
+        """The exact set: each matching article's facet columns (rows), counted.
+
+        The columns travel as one string a row (PyMySQL decodes each value in Python: eleven
+        a row cost ~3x the time); a value holding the separator makes the rows come as columns."""
+        where = self.compile(tree, filters)
+        joined = ", ".join(f"COALESCE({c}, CHAR(30))" for c in self.FACET_SELECT)
+        packed = self._run(f"SELECT CONCAT_WS(CHAR(31), {joined}) FROM {TABLE} WHERE {where.text}", where.params)
+        width = len(self.FACET_SELECT)
+        rows: list[tuple[Any, ...]] = []
+        for (line,) in packed:
+            parts = line.split("\x1f")
+            if len(parts) != width:
+                rows = self._run(f"SELECT {', '.join(self.FACET_SELECT)} FROM {TABLE} WHERE {where.text}", where.params)
+                break
+            vals: list[Any] = [None if v == "\x1e" else v for v in parts]
+            for i in self._INT_AT:
+                vals[i] = None if vals[i] is None else int(vals[i])
+            rows.append(tuple(vals))
+        return Matches(len(rows), rows)
+
+    def count(self, tree: q.Node | None, filters: Filters = Filters()) -> int:
+        where = self.compile(tree, filters)
+        return int(self._run(f"SELECT COUNT(*) FROM {TABLE} WHERE {where.text}", where.params)[0][0])
+
+    def article_ids(self, matches: Matches) -> list[str]:
+        return sorted(r[0] for r in matches.docs)
+
+    def records(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        ids = list(ids)
+        if not ids:
+            return []
+        rows = self._run(f"SELECT article_id, record FROM {TABLE} WHERE article_id IN ({', '.join(['%s'] * len(ids))})",
+                         ids)
+        by = {a: json.loads(r) for a, r in rows}
+        return [by[i] for i in ids if i in by]
+
+    def facet_counts(self, matches: Matches) -> dict[str, Counter[Any]]:
+        at = {c: i for i, c in enumerate(self.FACET_SELECT)}
+        out: dict[str, Counter[Any]] = {}
+        for name in COLUMN_FACETS:
+            i = at[FACET_COLUMNS.get(name, name)]
+            out[name] = Counter(r[i] for r in matches.docs if r[i] not in (None, ""))
+        for name in KEY_FACETS:
+            i = at[name]
+            out[name] = Counter(v.strip() for r in matches.docs if r[i] for v in r[i].split(",") if v.strip())
+        return out
+
+    def ranked(self, tree: q.Node | None, matches: Matches, k: int, sort: str = "relevance") -> list[str]:
+        """The first `k` article ids of the set: by date (newest first), or by relevance —
+        the engine's order, its first RERANK_DEPTH re-ranked by the archive's features."""
+        dated = sorted(matches.docs, key=lambda r: (-(r[-1] or 0), r[0]))
+        terms = _positive_forms(tree)
+        if sort == "date" or not terms:
+            return [r[0] for r in dated[:k]]
+        where = self.compile(tree)
+        if not matches.total:
+            return []
+        against = " ".join(f'"{" ".join(t.split())}"' for t in terms)
+        rows = self._run(
+            f"SELECT article_id, title_s, text_s, date, MATCH(title_s) AGAINST(%s IN BOOLEAN MODE) * {TITLE_BOOST} "
+            f"+ MATCH(text_s) AGAINST(%s IN BOOLEAN MODE) AS score FROM {TABLE} WHERE {where.text} "
+            f"ORDER BY score DESC, date DESC LIMIT %s", [against, against, *where.params, max(k, RERANK_DEPTH)])
+        top = rows[:RERANK_DEPTH]
+        avg = sum(len(r[2]) for r in top) / max(1, len(top)) or 1.0
+        own = sorted(top, key=lambda r: (-_score(terms, r[1], r[2], avg), -(r[3] or 0), r[0]))
+        return [r[0] for r in [*own, *rows[RERANK_DEPTH:]]][:k]
+
+    def all_ids(self) -> Iterator[str]:
+        for (a,) in self._run(f"SELECT article_id FROM {TABLE}"):
+            yield a
+
+
+def fill_from(embedded: Any, backend: MariaDBBackend, replace: bool = False) -> tuple[int, int]:
+    """Bring `backend` in step with the embedded index (indexer.search.backend.EmbeddedBackend): the
+    same stored records, with the keyword facets it keeps beside them (organ, topic). Articles
+    whose source key changed are written again, those gone are deleted; returns (written, deleted)."""
+    backend.create(replace=replace)
+    s, _snap, _net, kf = embedded._parts()
+    have = backend.sources()
+    keyvals: dict[str, dict[int, list[str]]] = {}
+    for name in ("organ", "topic"):
+        doc, code, vals = kf.pairs[name]
+        per: dict[int, list[str]] = {}
+        for d, c in zip(doc.tolist(), code.tolist()):
+            per.setdefault(d, []).append(vals[c])
+        keyvals[name] = per
+    reader = s.reader()
+    seen: set[str] = set()
+
+    def changed() -> Iterator[dict[str, Any]]:
+        for d in reader.all_doc_ids():
+            r = dict(reader.stored_fields(d))
+            aid = r["article_id"]
+            seen.add(aid)
+            if have.get(aid) == (r.get("source") or "") and not replace:
+                continue
+            r["_facets"] = {n: ",".join(keyvals[n].get(d, [])) for n in keyvals}
+            yield r
+
+    written = backend.add(changed())
+    gone = [a for a in have if a not in seen]
+    backend.delete(gone)
+    return written, len(gone)
+
+
+def _positive_forms(node: q.Node | None) -> list[str]:
+    """The search forms of the positive text terms of a tree."""
+    if node is None or isinstance(node, q.Not):
+        return []
+    if isinstance(node, q.Term):
+        c = compiler.compile_term(node)
+        return [units_string(c.units).replace(RUN_MARK, " ")] if c.units else []
+    return list(dict.fromkeys(f for ch in node.children for f in _positive_forms(ch)))
+
+
+def _score(terms: list[str], title: str, text: str, avg: float) -> float:
+    """The archive's features of one article for the re-ranking (indexer.search.rank's constants)."""
+    s = 0.0
+    for t in terms:
+        in_title = title.count(t)
+        tf = TITLE_BOOST * in_title + text.count(t)
+        norm = K1 * (1.0 - B + B * len(text) / avg)
+        s += QUALITY * (TITLE_QUALITY["title"] if in_title else 1.0) + tf * (K1 + 1.0) / (tf + norm)
+        s += EXACT_TITLE * (title == t)
+    return s
+
+
+def _field_sql(query: Any) -> SQL:
+    """A keyword or number query of indexer.search.compiler.compile_term (a records.FieldQuery, read
+    through records.describe: term, range, and, or, none) as SQL over the table's columns."""
+    return _plain_sql(records.describe(query))
+
+
+def _plain_sql(plain: tuple[Any, ...]) -> SQL:
+    kind = plain[0]
+    if kind == "term":
+        name, value = plain[1], plain[2]
+        if name in LIST_FIELDS:
+            return SQL(f"FIND_IN_SET(%s, {name}) > 0", [value])
+        if name in EQUAL_FIELDS or name in NUMBER_FIELDS:
+            return SQL(f"{name} = %s", [value])
+    if kind == "range":
+        return SQL(f"{plain[1]} BETWEEN %s AND %s", [plain[2], plain[3]])
+    if kind in ("and", "or"):
+        kids = [_plain_sql(p) for p in plain[1]]
+        op = " AND " if kind == "and" else " OR "
+        return SQL(op.join(f"COALESCE(({k.text}), FALSE)" for k in kids), [x for k in kids for x in k.params])
+    if kind == "none":
+        return SQL("FALSE")
+    raise ValueError(f"no SQL for the query {plain!r}")
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+_ERR_RE = re.compile(r"\s+")
+
+
+def _reason(ex: BaseException) -> str:
+    args = getattr(ex, "args", ())
+    msg = str(args[1]) if len(args) > 1 else str(ex)
+    return _ERR_RE.sub(" ", msg).strip()[:200]

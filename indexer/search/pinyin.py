@@ -1,0 +1,407 @@
+"""Pinyin typed for Chinese: full pinyin (spaces, tones and ü/v as you like) and initials.
+
+`lajifenlei`, `la ji fen lei`, `lājī fēnlèi`, `zhiyuan fuwu`, `lvse` and the
+initials `ljfl` are read as the Hanzi the archive itself uses, most frequent
+first (`reading`). Where they come from:
+
+- words: the index's own word lexicon (indexer.store.lexicon, titles and texts),
+  each word's toneless readings (the first reading of each character, every reading
+  of a common heteronym, at most MAX_COMBOS) and initials keyed to
+  it with its document frequency. The table is made once per segment (segments never
+  change) when the first pinyin query comes, in memory (~2.5 s of CPU for xinwen's
+  1,424 issues on a loaded machine); a new index version after an add makes only its new
+  segments' tables. Nothing is written to the index.
+- phrases jieba splits (垃圾分类 = 垃圾 + 分类): a word matching the first
+  part, then what follows it in the archive (indexer.search.phrases.continuations)
+  whose characters read as the rest.
+
+Candidates are counted exactly in the substring net; the best is searched.
+Latin text the archive holds (APEC, AI) is the caller's business: it stays a
+literal match and comes first (indexer.search.engine).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice, product
+from typing import Any
+
+from indexer.store.lexicon import WordIndex
+from indexer.search.phrases import continuations
+from indexer.store.substring import Net
+
+MAX_COMBOS = 8  # readings kept per word (heteronyms multiply)
+MAX_WORD = 8  # characters: longer words are not keyed
+MAX_LETTERS = 40  # a longer query is not read as pinyin
+FIRST_WORDS = 12  # first-word candidates (full pinyin) extended through the net, for a phrase
+FIRST_INITIALS = 40  # … for initials (far more words share them: lj is 累计, 了解 … 垃圾)
+FOLLOW_SAMPLE = 1000  # occurrences of a first word read per segment
+MAX_CANDIDATES = 12  # candidates counted exactly in the net
+MIN_INITIALS = 2  # initials shorter than this are not read (a lone letter is too ambiguous)
+MAX_INITIALS = 8  # … nor longer (a Latin word, more likely)
+ALTERNATIVES = 3  # other readings offered beside the one searched …
+ALT_RATIO = 0.02  # … found in at least this share of its articles
+MAX_PARTS = 3  # words a pinyin query is read as, at most (zhiyuan huaian → 志愿 淮安)
+MAX_WAYS = 24  # ways of cutting the letters into words' keys tried
+PART_CANDIDATES = 12  # words of each piece's key tried (most frequent first) …
+BEAM = 24  # … and combinations kept from one piece to the next (most articles holding them first)
+WHOLE_SHARE = 0.5  # the string reading as the whole is taken when it is found this often against the words apart
+DOC_CACHE = 4096  # words whose documents a table keeps
+# Where words read apart must stand together: initials are far more ambiguous (zxjs is 中心
+# 建设, 主席 建设 …), so their words are chosen by the titles that hold them all (then by the
+# texts); full pinyin by titles and texts. Measured on the dev part of bench/querysets.py
+# (MRR@20 at sample 300: initials 0.29 with titles and texts, 0.38 with titles; full
+# pinyin 1.00 against 0.86).
+TOGETHER_IN = {"full": ("title", "text"), "initials": ("title",)}
+TEXTS = ("title", "text")
+_HAN_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
+_LATIN_QUERY = re.compile(r"^[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüv'’ 1-5]+$")
+_INITIAL_LETTERS = set("bpmfdtnlgkhjqxrzcsyw")
+
+
+@lru_cache(maxsize=4096)
+def _toneless(syllable: str) -> str:
+    """lǜ → lv, lā → la (ü written v, as pinyin keyboards do)."""
+    s = unicodedata.normalize("NFD", syllable.lower()).replace("u\u0308", "v")
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def _char_table() -> dict[str, tuple[str, ...]]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    out: dict[str, tuple[str, ...]] = {}
+    for cp, readings in pinyin_dict.items():
+        out[chr(cp)] = tuple(dict.fromkeys(_toneless(r) for r in readings.split(",") if r))
+    return out
+
+
+@lru_cache(maxsize=1)
+def syllables() -> frozenset[str]:
+    """Every toneless syllable of pypinyin's character table (ü as v)."""
+    return frozenset(r for rs in _char_table().values() for r in rs if r.isalpha())
+
+
+def char_readings(ch: str) -> tuple[str, ...]:
+    """The toneless readings of one character (ü as v), () for none."""
+    return _char_table().get(ch, ())
+
+
+# Characters read more than one way in everyday words: every reading is keyed for them
+# (行 xing/hang, 长 chang/zhang …); any other character by its first (most common) reading.
+HETERONYMS = set("行长重还发调都和乐数地得为着了会传藏便参差朝处干好间将降角觉卡空量率没难宁片强曲切省少识属说体提通相吐削校兴血应与曾种重转作")
+
+
+@lru_cache(maxsize=1)
+def _first_readings() -> dict[str, str]:
+    return {ch: rs[0] for ch, rs in _char_table().items() if rs}
+
+
+def word_keys(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(full keys, initials keys) of a Chinese word: `垃圾` → (("laji",), ("lj",)); a common
+    heteronym by each of its readings (银行: yinxing and yinhang). pypinyin's phrase table is
+    not used: it costs 60 MB of every process that reads pinyin."""
+    if HETERONYMS.isdisjoint(word):
+        first = _first_readings()
+        try:
+            rs = [first[c] for c in word]
+        except KeyError:
+            return (), ()
+        return ("".join(rs),), ("".join([r[0] for r in rs]),)
+    per = [char_readings(c) if c in HETERONYMS else char_readings(c)[:1] for c in word]
+    if not all(per):
+        return (), ()
+    combos = list(islice(product(*per), MAX_COMBOS))
+    full = tuple(dict.fromkeys("".join(p) for p in combos))
+    initials = tuple(dict.fromkeys("".join([r[0] for r in p]) for p in combos))
+    return full, initials
+
+
+def normalize_query(text: str) -> str | None:
+    """The letters of a query that may be pinyin (lower case, tones and spaces dropped, ü as v),
+    or None when it holds anything else."""
+    text = text.strip()
+    if not text or not _LATIN_QUERY.match(text):
+        return None
+    letters = "".join(ch for ch in _toneless(text) if ch.isalpha())
+    return letters if 0 < len(letters) <= MAX_LETTERS else None
+
+
+def splits(letters: str) -> bool:
+    """Whether `letters` is a run of whole pinyin syllables."""
+    syl = syllables()
+    ok = [True] + [False] * len(letters)
+    for i in range(1, len(letters) + 1):
+        for j in range(max(0, i - 6), i):
+            if ok[j] and letters[j:i] in syl:
+                ok[i] = True
+                break
+    return ok[-1]
+
+
+def kinds_of(letters: str) -> tuple[str, ...]:
+    """How `letters` may be read, in the order tried: "full" (whole syllables), then
+    "initials" (one letter a character: ljfl, and 儿 as e in xyesd) when short enough."""
+    out = ("full",) if splits(letters) else ()
+    if MIN_INITIALS <= len(letters) <= MAX_INITIALS:
+        out += ("initials",)
+    return out
+
+
+def kind_of(letters: str) -> str | None:
+    """The first way `letters` may be read (see `kinds_of`), or None (not pinyin)."""
+    kinds = kinds_of(letters)
+    return kinds[0] if kinds else None
+
+
+# one segment's table: key → the words reading so; and each word's document frequency
+_KeyTable = dict[str, tuple[str, ...]]
+_SegmentTable = tuple[_KeyTable, _KeyTable, dict[str, int]]
+_seg_lock = threading.Lock()
+_seg_tables: dict[Any, _SegmentTable] = {}
+
+
+def _segment_table(lex: Any) -> _SegmentTable:
+    """(full, initials, df) of one segment's lexicon: a segment never changes, so its table is
+    made once per process (a new index version only adds the tables of its new segments).
+    Words are interned: a word of many segments is one string."""
+    with _seg_lock:
+        got = _seg_tables.get(lex.path)
+    if got is not None:
+        return got
+    df: dict[str, int] = {}
+    for t in TEXTS:
+        _key, _blob, _off, start, _docs = lex.texts[t]
+        counts = (start[1:].astype("int64") - start[:-1].astype("int64")).tolist()
+        for w, n in zip(lex.all_words(t), counts):
+            if 2 <= len(w) <= MAX_WORD and n > df.get(w, 0) and _HAN_WORD.match(w):
+                df[sys.intern(w)] = n
+    full: dict[str, list[str]] = {}
+    initials: dict[str, list[str]] = {}
+    for w in df:
+        fk, ik = word_keys(w)
+        for k in fk:
+            full.setdefault(k, []).append(w)
+        for k in ik:
+            initials.setdefault(k, []).append(w)
+    table = ({sys.intern(k): tuple(v) for k, v in full.items()},
+             {sys.intern(k): tuple(v) for k, v in initials.items()}, df)
+    with _seg_lock:
+        _seg_tables[lex.path] = table
+    return table
+
+
+class PinyinTable:
+    """Keys → (word, document frequency) over the words of one index version (the tables
+    of its segments, looked up together)."""
+
+    def __init__(self, words: WordIndex) -> None:
+        self.index = words
+        self._docs: dict[tuple[str, tuple[str, ...]], Any] = {}
+        self.parts = [_segment_table(lex) for lex, _o, _r in words.parts]
+        keep = {lex.path for lex, _o, _r in words.parts}
+        folders = {p.parent for p in keep}
+        with _seg_lock:  # forget the tables of segments this index no longer has
+            for path in [p for p in _seg_tables if p.parent in folders and p not in keep]:
+                del _seg_tables[path]
+
+    def words(self, key: str, kind: str) -> list[tuple[str, int]]:
+        """The words reading as `key` (full pinyin or initials), most frequent first."""
+        total: dict[str, int] = {}
+        for full, initials, df in self.parts:
+            for w in (full if kind == "full" else initials).get(key, ()):
+                total[w] = total.get(w, 0) + df[w]
+        return sorted(total.items(), key=lambda wn: (-wn[1], wn[0]))
+
+    def docs(self, word: str, texts: tuple[str, ...] = TEXTS) -> Any:
+        """The documents holding `word` as a word of one of `texts` (global docnums, sorted;
+        deleted ones included, as document frequencies count them), kept for the version."""
+        import numpy as np
+
+        got = self._docs.get((word, texts))
+        if got is None:
+            parts = []
+            for lex, offset, _r in self.index.parts:
+                for t in texts:
+                    local = lex.docs(t, word)
+                    if len(local):
+                        parts.append(local + offset)
+            got = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+            if len(self._docs) >= DOC_CACHE:
+                self._docs.clear()
+            self._docs[(word, texts)] = got
+        return got
+
+
+def build_table(searcher: Any) -> PinyinTable:
+    """The PinyinTable of a searcher's index version (for IndexHandle.shared)."""
+    from indexer.store.lexicon import word_index
+
+    return PinyinTable(word_index(searcher))
+
+
+def _reads_as(text: str, letters: str, kind: str) -> bool:
+    """Whether the characters of `text` read as exactly `letters` (full pinyin or initials)."""
+    if kind == "initials":
+        if len(text) != len(letters):
+            return False
+        return all(any(r[0] == l for r in char_readings(c)) for c, l in zip(text, letters))
+    ends = {0}
+    for c in text:
+        nxt = {e + len(r) for e in ends for r in char_readings(c) if letters.startswith(r, e)}
+        if not nxt:
+            return False
+        ends = nxt
+    return len(letters) in ends
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a pinyin query was read as: `text` (Hanzi), found in `count` articles; `others`:
+    the next best readings (text, count), offered beside it."""
+
+    letters: str
+    kind: str  # "full" | "initials"
+    text: str
+    count: int
+    others: tuple[tuple[str, int], ...] = ()
+
+
+def candidates(table: PinyinTable, net: Net, letters: str, kind: str) -> list[tuple[str, float]]:
+    """Hanzi strings that read as `letters`, with a prior (document frequency or phrase
+    occurrences), best first: whole words, then a word + what follows it in the archive."""
+    prior: dict[str, float] = {}
+    for w, n in table.words(letters, kind)[:MAX_CANDIDATES]:
+        prior[w] = max(prior.get(w, 0.0), float(n))
+    # a first word reading as a prefix of the letters, then what follows it in the net
+    for cut in range(2, len(letters) - (0 if kind == "initials" else 1)):
+        rest = letters[cut:]
+        extend = len(rest) if kind == "initials" else min(MAX_WORD, len(rest))
+        for w, _n in table.words(letters[:cut], kind)[: FIRST_INITIALS if kind == "initials" else FIRST_WORDS]:
+            for phrase, c in continuations(net, w, extend=extend, words=0, sample=FOLLOW_SAMPLE).items():
+                if _reads_as(phrase[len(w) :], rest, kind):
+                    prior[phrase] = prior.get(phrase, 0.0) + float(c)
+    return sorted(prior.items(), key=lambda pc: (-pc[1], pc[0]))
+
+
+def _pieces(table: PinyinTable, parts: list[str], kind: str) -> list[tuple[str, ...]]:
+    """Every way of cutting each space-separated part of the letters into keys of the table
+    (a word's full pinyin or initials), MAX_PARTS pieces at most in all, two at least."""
+    keys_of = [p for p in (t[0] if kind == "full" else t[1] for t in table.parts)]
+
+    def is_key(k: str) -> bool:
+        return any(k in keys for keys in keys_of)
+
+    def cuts(letters: str, room: int) -> list[tuple[str, ...]]:
+        if not letters:
+            return [()]
+        if room == 0:
+            return []
+        out = []
+        shortest = 2 if kind == "initials" else 2  # a word's key has at least two letters
+        for end in range(shortest, len(letters) + 1):
+            head = letters[:end]
+            if is_key(head):
+                out += [(head, *rest) for rest in cuts(letters[end:], room - 1)]
+        return out
+
+    ways: list[tuple[str, ...]] = [()]
+    for part in parts:
+        ways = [w + c for w in ways for c in cuts(part, MAX_PARTS - len(w))]
+    return [w for w in ways if len(w) >= 2]
+
+
+def words_reading(table: PinyinTable, live: Any, parts: list[str], kind: str,
+                  single: bool = False) -> tuple[tuple[str, ...], int] | None:
+    """The letters read as several words of the archive (zhiyuan huaian → 志愿 淮安, zyha):
+    of every way of cutting them into words' keys, the words (the PART_CANDIDATES most
+    frequent of each piece) that the most live articles hold together, and how many.
+    Words read apart are chosen by what the archive holds together, not each by its own
+    frequency (a frequent word that never goes with the others is a poor reading)."""
+    for texts in dict.fromkeys((TOGETHER_IN[kind], TEXTS)):
+        best = _together(table, live, parts, kind, texts, single)
+        if best is not None:
+            return best
+    return None
+
+
+def _together(table: PinyinTable, live: Any, parts: list[str], kind: str,
+              texts: tuple[str, ...], single: bool = False) -> tuple[tuple[str, ...], int] | None:
+    import numpy as np
+
+    best: tuple[tuple[str, ...], int] | None = None
+    ways = _pieces(table, parts, kind)
+    if single:  # (one word allowed: the letters stand beside other words of the query)
+        ways = [tuple(parts)] + ways
+    for pieces in ways[:MAX_WAYS]:
+        per = [[w for w, _n in table.words(p, kind)[:PART_CANDIDATES]] for p in pieces]
+        if not all(per):
+            continue
+        beam: list[tuple[tuple[str, ...], Any]] = [((), None)]
+        for cands in per:
+            grown = []
+            for words, docs in beam:
+                for w in cands:
+                    if w in words:
+                        continue
+                    d = table.docs(w, texts)
+                    d = d[live[d]] if docs is None else np.intersect1d(docs, d, assume_unique=True)
+                    if len(d):
+                        grown.append(((*words, w), d))
+            grown.sort(key=lambda wd: -len(wd[1]))
+            beam = grown[:BEAM]
+            if not beam:
+                break
+        if beam and (best is None or len(beam[0][1]) > best[1]):
+            best = (beam[0][0], len(beam[0][1]))
+    return best
+
+
+def reading(table: PinyinTable, net: Net, live: Any, query: str) -> Reading | None:
+    """The Hanzi a pinyin query stands for, or None when the query is not pinyin or nothing
+    reads as it. Full pinyin is tried before initials; for each, the string of the archive
+    reading as the whole (the candidate found in most live articles: 垃圾分类) and the words
+    read apart (`words_reading`: 志愿 淮安). The whole string is taken when it is found in
+    at least WHOLE_SHARE of the articles that hold the words apart."""
+    letters = normalize_query(query)
+    if letters is None:
+        return None
+    parts = [p for p in (normalize_query(x) for x in query.split()) if p]
+    for kind in kinds_of(letters):
+        found = count_candidates(net, live, candidates(table, net, letters, kind)[:MAX_CANDIDATES])
+        apart = words_reading(table, live, parts if len(parts) > 1 else [letters], kind)
+        if found and (apart is None or found[0][1] >= WHOLE_SHARE * apart[1]):
+            (text, n), *rest = found
+            others = tuple((t, m) for t, m in rest if m >= ALT_RATIO * n)[:ALTERNATIVES]
+            return Reading(letters, kind, text, n, others)
+        if apart is not None:
+            others = tuple(found[:1]) if found else ()
+            return Reading(letters, kind, " ".join(apart[0]), apart[1], others)
+    return None
+
+
+def count_candidates(net: Net, live: Any, cands: list[tuple[str, float]]) -> list[tuple[str, int]]:
+    """The candidates found in live articles, with how many, most first."""
+    out = []
+    for text, _p in cands:
+        docs = net.find(text).docs
+        n = int(live[docs].sum()) if len(docs) else 0
+        if n:
+            out.append((text, n))
+    return sorted(out, key=lambda tn: -tn[1])
+
+
+def same_sound(table: PinyinTable, net: Net, live: Any, text: str) -> list[tuple[str, int]]:
+    """Strings of the archive of `text`'s length that read as it does (its characters' first
+    readings): 旅游赤醑 → 旅游持续. For typos made with a pinyin keyboard."""
+    per = [char_readings(c)[:1] for c in text]
+    if not all(per):
+        return []
+    letters = "".join(p[0] for p in per)
+    cands = [(c, p) for c, p in candidates(table, net, letters, "full") if len(c) == len(text) and c != text]
+    return count_candidates(net, live, cands[:MAX_CANDIDATES])

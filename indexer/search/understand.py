@@ -1,0 +1,208 @@
+"""The glue between one search (indexer.search.engine) and the readings of a query it may need:
+other names of a short or full name (indexer.search.aliases) and pinyin (indexer.search.pinyin).
+
+Each is one small function of the index version's shared tables, so that the
+search path calls it from one marked place (and a staged query pipeline can
+call it as one stage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from indexer.search import query as q
+from indexer.search.aliases import AliasTable, build_aliases
+from indexer.search.evaluate import Evaluator
+from indexer.search.pinyin import PinyinTable, Reading, build_table, reading, same_sound
+from indexer.search.rank import best_of, relevance
+from indexer.search.stages import QUESTION_WORDS
+from indexer.store.substring import Net
+
+_OPERATORS = {"and", "or", "not"}
+TWO_MIN_LEN = 4  # characters: a shorter term with two of them wrong is another word
+# An article found only through another name of a term scores this share of what it would
+# for the name typed (0: every literal match first, as before). Chosen on the dev part of
+# bench/querysets.py (alias kind, sample 300: MRR@20 0.77 at 0.01, 0.78 at 0.5, 0.83 at 0.7 and 1.0).
+ALIAS_WEIGHT = 0.7
+
+
+@dataclass
+class Expansion:
+    """The query's name terms OR'd with their other names, and what that found."""
+
+    tree: q.Node
+    names: dict[str, tuple[str, ...]]  # term as typed -> the other names searched
+    found: np.ndarray  # bool per docnum: documents the expanded query matches
+    ev: Evaluator  # the evaluator of the expanded tree (its matches rank the extras)
+    extra: int  # live documents found only through another name
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"names": {k: list(v) for k, v in self.names.items()}, "extra": self.extra}
+
+    def notice(self) -> str:
+        shown = "；".join(f"“{t}”也检索了{'、'.join(f'“{n}”' for n in ns)}" for t, ns in self.names.items())
+        return f"{shown}（同一名称的简称或全称，排在原词的结果之后）"
+
+
+def aliases(handle: Any, net: Net) -> AliasTable:
+    """The alias table of the handle's index version (curated + mined), built once."""
+    return handle.shared("aliases", lambda s: build_aliases(s, net))  # type: ignore[no-any-return]
+
+
+def _expand(node: q.Node, table: AliasTable, names: dict[str, tuple[str, ...]]) -> q.Node:
+    if isinstance(node, q.Term):
+        if node.phrase or node.field not in (None, "title", "text"):
+            return node
+        others = table.expansions(node.text)
+        if not others:
+            return node
+        names[node.text] = others
+        return q.Or((node, *(q.Term(o, field=node.field) for o in others)))
+    if isinstance(node, q.Not):
+        return node  # a name left out is left out literally
+    kids = tuple(_expand(c, table, names) for c in node.children)
+    return type(node)(kids)
+
+
+def alias_expansion(handle: Any, s: Any, snap: Any, net: Net, tree: q.Node | None) -> Expansion | None:
+    """The expansion of `tree` by the alias table, or None when no term is a known name or
+    the other names find nothing more."""
+    if tree is None:
+        return None
+    names: dict[str, tuple[str, ...]] = {}
+    wide = _expand(tree, aliases(handle, net), names)
+    if not names:
+        return None
+    ev = Evaluator(s, snap.live, net)
+    found = ev.evaluate(wide)
+    return Expansion(wide, names, found, ev, 0)
+
+
+def typed_names(handle: Any, s: Any, snap: Any, net: Net, parsed: q.Parsed, allowed: np.ndarray) -> Expansion | None:
+    """When the stages cut a query into words: the query as typed with its names' other names
+    (冬季奥林匹克运动会 → 冬奥会 as one name, not 冬季 奥林匹克 运动会), if that finds anything
+    within `allowed`. A name typed whole is more precise than its words."""
+    wide = alias_expansion(handle, s, snap, net, parsed.tree)
+    if wide is None or not np.any(wide.found & allowed):
+        return None
+    return wide
+
+
+def literal_first(net: Net, snap: Any, ev: Evaluator, wide: Expansion, literal: np.ndarray,
+                  matched: np.ndarray, k: int) -> list[int]:
+    """The `k` best of the expanded query: every match scored by the expanded query (any name
+    counts as the name typed), those found only through another name at ALIAS_WEIGHT of
+    their score. So the literal form ranks first where the matches are alike, and an article
+    about the thing under its other name (in its title) ranks above one that only mentions
+    the literal form in passing."""
+    docs = np.flatnonzero(matched)
+    if not len(docs):
+        return []
+    score = relevance(net, snap, wide.ev, docs)
+    score = np.where(literal[docs], score, ALIAS_WEIGHT * score)
+    return best_of(docs, score, snap, k)
+
+
+def pinyin_table(handle: Any) -> PinyinTable:
+    return handle.shared("pinyin", build_table)  # type: ignore[no-any-return]
+
+
+def may_be_pinyin(query: str) -> bool:
+    """Whether the query, or one of its space-separated parts, is letters only, with no
+    operator (what `pinyin_reading` may read)."""
+    from indexer.search.pinyin import normalize_query
+
+    parts = query.split()
+    return any(normalize_query(p) is not None for p in parts) and not any(w.lower() in _OPERATORS for w in parts)
+
+
+def _mixed_reading(table: PinyinTable, net: Net, live: Any, query: str) -> Reading | None:
+    """A query of Hanzi and pinyin parts (huaian 志愿服务): each letters-only part found nowhere
+    as typed is read as the words that stand together with the Hanzi parts (words_reading
+    within the articles holding them all)."""
+    from indexer.store.analysis import unit_string
+    from indexer.search.pinyin import kinds_of, normalize_query, words_reading
+
+    parts = query.split()
+    within = live.copy()
+    letters: list[int] = []
+    for i, p in enumerate(parts):
+        docs = net.find(unit_string(p)).docs
+        if normalize_query(p) is not None and not len(docs):
+            letters.append(i)
+            continue
+        mask = np.zeros(len(live), dtype=bool)
+        mask[docs] = True
+        within &= mask
+    if not letters or len(letters) == len(parts) or not within.any():
+        return None
+    out = list(parts)
+    for i in letters:
+        ls = normalize_query(parts[i]) or ""
+        got = next((r for kind in kinds_of(ls) if (r := words_reading(table, within, [ls], kind, single=True))), None)
+        if got is None:
+            return None
+        out[i] = " ".join(got[0])
+    text = " ".join(out)
+    return Reading("".join(normalize_query(parts[i]) or "" for i in letters), "full", text, 0)
+
+
+def pinyin_reading(handle: Any, s: Any, snap: Any, net: Net, query: str, live: Any = None) -> Reading | None:
+    """What a pinyin query reads as in this archive (None: not pinyin, or nothing reads so);
+    a query of several space-separated parts that does not read as a whole is read part by
+    part (zhiyuan huaian → 志愿 淮安). Readings are counted over `live` (default: every live
+    article; a reader's visible articles under access rules, issue 21)."""
+    from indexer.search.pinyin import normalize_query
+
+    if not may_be_pinyin(query):
+        return None  # not letters only, or letters with operators (APEC or AI): searched as written
+    table = pinyin_table(handle)
+    live = snap.live if live is None else live
+    if normalize_query(query) is None:
+        return _mixed_reading(table, net, live, query)
+    whole = reading(table, net, live, query)
+    parts = query.split()
+    if whole is not None or len(parts) < 2:
+        return whole
+    each = [reading(table, net, live, p) for p in parts]
+    if any(r is None for r in each):
+        return None
+    text = " ".join(r.text for r in each if r is not None)
+    count = min(r.count for r in each if r is not None)
+    kind = "initials" if all(r is not None and r.kind == "initials" for r in each) else "full"
+    return Reading("".join(r.letters for r in each if r is not None), kind, text, count)
+
+
+def pinyin_notice(query: str, read: Reading) -> str:
+    kind = "拼音首字母" if read.kind == "initials" else "拼音"
+    return f"按{kind}“{query.strip()}”检索：{read.text}"
+
+
+def two_characters(handle: Any, lex: Any, snap: Any, net: Net) -> Callable[[Any, str], list[tuple[str, float]]]:
+    """Two-character corrections of a term (for search.corrections, when no one-character
+    correction finds anything): strings of the archive that read as the term does (a pinyin
+    keyboard's typos: 旅游赤醑 → 旅游持续) and differ in at most two characters, then
+    indexer.search.suggest's two changes (a sound-alike and a look-alike). Only for a term of
+    TWO_MIN_LEN characters or more that the archive holds nowhere."""
+    from indexer.search.suggest import MAX_TERM, TWO_WEIGHT
+
+    def cands(s: Any, term: str) -> list[tuple[str, float]]:
+        out: dict[str, float] = {}
+        if not TWO_MIN_LEN <= len(term) <= MAX_TERM or not all("\u4e00" <= c <= "\u9fff" for c in term):
+            return []
+        if len(net.find(term).docs):  # in the archive (only not within the filters): no typo of two
+            return []
+        if any(w in term for w in QUESTION_WORDS):  # a question (大美中国怎么样) is no typo of one string
+            return []
+        for c, _n in same_sound(pinyin_table(handle), net, snap.live, term):
+            if sum(a != b for a, b in zip(c, term)) <= 2:
+                out.setdefault(c, TWO_WEIGHT)
+        if not out:  # a sound-alike and a look-alike together (the dearer search)
+            out.update(lex.candidates2(s, term))
+        return list(out.items())
+
+    return cands

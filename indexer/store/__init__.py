@@ -1,0 +1,1 @@
+"""The on-disk format and its readers: the only package that imports Whoosh."""
