@@ -585,12 +585,8 @@ def build_index(
         demoted: set[str] = set()
 
         def decide(parsed: list[Parsed]) -> set[str]:
-            by_issue: dict[str, list[originals.Candidate]] = {}
-            for relpath, bid, reason in sorted(parsed):
-                if reason is not None or bid is None:
-                    report.rejected.append(Rejected(relpath, reason or "unreadable"))
-                else:
-                    by_issue.setdefault(bid, []).append(candidates[relpath])
+            by_issue, failed = originals.by_issue(parsed, candidates)
+            report.rejected += [Rejected(relpath, reason) for relpath, reason in failed]
             with ix.searcher() as s:
                 pinned: set[str] = set()
                 if any(not c.keyed for files in by_issue.values() for c in files):  # known by name only

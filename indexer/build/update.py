@@ -89,12 +89,8 @@ def add_files(
             it is another original of that issue (indexer.store.originals), the preferred one indexed,
             or rejected when its text differs (a file written and then not accepted here has its
             articles marked deleted)."""
-            by_issue: dict[str, list[originals.Candidate]] = {}
-            for relpath, bid, reason in sorted(parsed):
-                if reason is not None or bid is None:
-                    report.rejected.append(Rejected(relpath, reason or "unreadable"))
-                else:
-                    by_issue.setdefault(bid, []).append(candidates[relpath])
+            by_issue, failed = originals.by_issue(parsed, candidates)
+            report.rejected += [Rejected(relpath, reason) for relpath, reason in failed]
             with ix.searcher() as s:
                 pinned: set[str] = set()
                 if any(not c.keyed for files in by_issue.values() for c in files):  # known by name only

@@ -118,6 +118,20 @@ def key_of(b: Any) -> bool:
         or b.date is not None
 
 
+def by_issue(parsed: list[tuple[str, str | None, str | None]], candidates: dict[str, Candidate],
+             ) -> tuple[dict[str, list[Candidate]], list[tuple[str, str]]]:
+    """The parsed files — (relpath, issue id, reason it failed) — as candidates by issue id,
+    and the (relpath, reason) of those that failed or have no issue id."""
+    issues: dict[str, list[Candidate]] = {}
+    failed: list[tuple[str, str]] = []
+    for relpath, bid, reason in sorted(parsed):
+        if reason is not None or bid is None:
+            failed.append((relpath, reason or "unreadable"))
+        else:
+            issues.setdefault(bid, []).append(candidates[relpath])
+    return issues, failed
+
+
 def regroup(by_issue: dict[str, list[Candidate]], indexed: dict[str, Candidate]) -> tuple[dict[str, list[Candidate]], set[str]]:
     """Files whose id came from their name (`keyed` False) joined to the issue their text is:
     an indexed issue in `indexed` (bid → its indexed file; it stays indexed: the returned
