@@ -19,11 +19,10 @@ from typing import Any
 from archive.labels import issue_label
 from indexer.search import compiler, dateq
 from indexer.search import query as q
-from indexer.store.documents import read_article
 from indexer.search.evaluate import Filters
 from indexer.search.keyfacets import region_facet
-from indexer.search.results import ISSUE_FACET_LIMIT, _by_count
-from indexer.search.snippets import mark, snippet, term_regex
+from indexer.search.results import ISSUE_FACET_LIMIT, _by_count, record_hit
+from indexer.search.snippets import term_regex
 
 SORTS = ("relevance", "date")
 
@@ -32,23 +31,6 @@ def _label(r: dict[str, Any]) -> str:
     from archive.labels import iso_from_yyyymmdd
 
     return issue_label(r.get("series"), r.get("year"), r.get("issue"), iso_from_yyyymmdd(r.get("date")) or None)
-
-
-def _hit(record: dict[str, Any], rx: Any) -> dict[str, Any]:
-    """One hit in indexer.search.results.hit's shape, from a stored record."""
-    a = read_article(record)
-    meta = record.get("meta") or {}
-    a["issuer"] = record.get("issuer")
-    a["serial"] = meta.get("serial") if meta.get("kind") == "公文" else None
-    text = a.pop("text")
-    head = a.pop("head") or ""
-    del a["body"]
-    a["title_html"] = mark(a["title"], rx)
-    a["label"] = _label(record)
-    a["snippet"] = snippet(text, rx)
-    if head and "<mark>" not in a["snippet"] and rx is not None and rx.search(head):
-        a["snippet"] = snippet(f"{head}\n{text}", rx)
-    return a
 
 
 def _units(node: q.Node | None) -> list[tuple[str, ...]]:
@@ -81,7 +63,7 @@ def search(backend: Any, query: str, filters: Filters = Filters(), sort: str = "
     ordered = backend.ranked(tree, m, k, "date" if tree is None else sort) if m.total else []
     shown = ordered[(page - 1) * per_page : k]
     rx = term_regex(_units(tree))
-    hits = [_hit(r, rx) for r in backend.records(shown)]
+    hits = [record_hit(r, _label(r), rx) for r in backend.records(shown)]
     counts = backend.facet_counts(m)
     issues = counts["bulletin"].most_common(ISSUE_FACET_LIMIT)
     facets = {

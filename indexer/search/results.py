@@ -51,6 +51,11 @@ def hit(s: Searcher, snap: Snapshot, docnum: int, rx: Any) -> dict[str, Any]:
     """One hit of the page: the article (without its text and body), its title and snippet
     marked, its issuer (发文机关 / 编发单位) and a 公文's 发文字号."""
     stored = s.stored_fields(int(docnum))
+    return record_hit(stored, snap.issues.get(stored.get("bulletin_id"), {}).get("label", stored.get("series")), rx)
+
+
+def record_hit(stored: dict[str, Any], label: str | None, rx: Any) -> dict[str, Any]:
+    """`hit`'s dict from a stored record and its issue's label (any backend's records)."""
     a = read_article(stored)
     meta = stored.get("meta") or {}
     a["issuer"] = stored.get("issuer")
@@ -59,7 +64,7 @@ def hit(s: Searcher, snap: Snapshot, docnum: int, rx: Any) -> dict[str, Any]:
     head = a.pop("head") or ""
     del a["body"]
     a["title_html"] = mark(a["title"], rx)
-    a["label"] = snap.issues.get(a["bulletin_id"], {}).get("label", a["series"])
+    a["label"] = label
     a["snippet"] = snippet(text, rx)
     if head and "<mark>" not in a["snippet"] and rx is not None and rx.search(head):
         a["snippet"] = snippet(f"{head}\n{text}", rx)  # matched in the header (文号, 发文机关 …)
