@@ -24,10 +24,10 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from webui.sqlite_file import SqliteFile
 
 DB_NAME = "access.sqlite3"
 ROLES = {"reader": "读者", "editor": "编辑", "admin": "管理员"}
@@ -139,28 +139,13 @@ def group_from_recipients(recipients: list[str] | tuple[str, ...]) -> str | None
     return name if len(name) <= MAX_GROUP_NAME else name[:MAX_GROUP_NAME - 1] + "…"
 
 
-class AccessStore:
+class AccessStore(SqliteFile):
     """The SQLite store at `folder/access.sqlite3` (created on first use)."""
 
     def __init__(self, folder: Path) -> None:
-        self.path = Path(folder) / DB_NAME
-        self._ready = False  # the tables exist (made once per store object)
+        super().__init__(Path(folder) / DB_NAME, _SCHEMA, timeout=10)
         self._cache: tuple[int, int, Rules, dict[str, User]] | None = None
         self._local = threading.local()  # each thread's connection for the version check
-
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        if not self._ready:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.path, timeout=10)
-        try:
-            if not self._ready:
-                con.executescript(_SCHEMA)
-                self._ready = True
-            with con:
-                yield con
-        finally:
-            con.close()
 
     def _bump(self, con: sqlite3.Connection) -> None:
         """A change of users, groups or rules: every cached mask is made again."""

@@ -16,12 +16,12 @@ A run that fails to send keeps the watermark, so the same articles go next time.
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from webui.sqlite_file import SqliteFile
 
 DB_NAME = "alerts.sqlite3"
 MAX_PER_ADDRESS = 20  # subscriptions one address may hold
@@ -54,33 +54,16 @@ class Subscription:
     last_error: str | None = None
 
 
-class AlertsStore:
+class AlertsStore(SqliteFile):
     """Subscriptions and the ledger, in `folder`/alerts.sqlite3."""
 
     def __init__(self, folder: Path) -> None:
-        self.path = Path(folder) / DB_NAME
-        self._lock = threading.Lock()
-        self._ready = False
+        super().__init__(Path(folder) / DB_NAME, _SCHEMA, timeout=30)
 
     @staticmethod
     def exists(folder: Path) -> bool:
         """Whether any subscription was ever made here (the index run skips everything otherwise)."""
         return (Path(folder) / DB_NAME).is_file()
-
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        if not self._ready:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.path, timeout=30)
-        try:
-            if not self._ready:
-                with self._lock:
-                    con.executescript(_SCHEMA)
-                    self._ready = True
-            with con:
-                yield con
-        finally:
-            con.close()
 
     # -- the ledger ---------------------------------------------------------------------------
 
