@@ -10,6 +10,10 @@ build machine they are in `../shared/corpora/realdocs-gh/`; anywhere else
 brings each from the repository at that commit (from a local git mirror
 when one is given, else from raw.githubusercontent.com) and keeps it only if
 its sha256 matches. Tests and benchmarks that need them skip when absent.
+
+Where the shared folder is read-only or elsewhere, set `BULLETINS_REALDOCS`
+to the folder the documents were fetched into (`fetch --dest` writes there
+too when `--dest` is not given); every test and benchmark reads `root()`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import urllib.request
@@ -29,6 +34,7 @@ SOURCES = REPO / "tests" / "realdocs" / "sources.json"
 # Where the build machine keeps them when the worktree's ../shared is not beside it.
 FALLBACK_ROOT = Path("/work/shared/corpora/realdocs-gh")
 FETCH_TIMEOUT_S = 60
+ROOT_ENV = "BULLETINS_REALDOCS"  # overrides where the fetched documents live
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,9 @@ def load_sources(path: Path = SOURCES) -> list[Source]:
 
 
 def root() -> Path:
-    """The folder the fetched documents live in (it may not exist)."""
+    """The folder the fetched documents live in (it may not exist): $BULLETINS_REALDOCS, else the shared one."""
+    if os.environ.get(ROOT_ENV):
+        return Path(os.environ[ROOT_ENV]).expanduser().resolve()
     rel = json.loads(SOURCES.read_text("utf-8"))["root"]
     here = (REPO / rel).resolve()
     return here if here.is_dir() else FALLBACK_ROOT
@@ -122,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="how many documents are present with the right sha256")
     args = ap.parse_args(argv)
     if args.cmd == "fetch":
-        dest = args.dest or (REPO / json.loads(SOURCES.read_text("utf-8"))["root"]).resolve()
+        dest = args.dest or (root() if os.environ.get(ROOT_ENV) else (REPO / json.loads(SOURCES.read_text("utf-8"))["root"]).resolve())
         res = fetch(dest, args.mirror)
         print(f"已获取 {res['fetched']} 份，已有 {res['already']} 份，失败 {res['failed']} 份：{dest}")
         return 1 if res["failed"] else 0
