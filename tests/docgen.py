@@ -553,6 +553,47 @@ def write_raw_pdf(path: Path, pages: int = 1, *, encrypted: bool = False) -> Pat
     return path
 
 
+def write_wps_pdf(lines: list[tuple[str, float, float]], path: Path, *, font_scale: float = 0.05) -> Path:
+    """A one-page PDF laid out the way Kingsoft WPS Office exports one: every line's glyphs at a font
+    size 1/`font_scale` times its point size, in a text matrix scaled by `font_scale` (WPS writes 三号
+    as `/F 319 Tf` with `0.05 0 0 0.05 x y Tm`). `lines` are (text, size in pt, x in pt), top to bottom,
+    1.75 lines apart; the text is in the non-embedded Adobe-GB1 font STSong-Light (UniGB-UCS2-H), which
+    PDFium maps back to Unicode. `font_scale=1` writes the same page the usual way."""
+    ops = ["BT"]
+    y = 842 - 72.0
+    for text, size, x in lines:
+        y -= size
+        hexed = text.encode("utf-16-be").hex()
+        ops.append(f"/F1 {size / font_scale:.2f} Tf {font_scale} 0 0 {font_scale} {x:.2f} {y:.2f} Tm <{hexed}> Tj")
+        y -= size * 0.75
+    ops.append("ET")
+    stream = "\n".join(ops).encode()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        f"<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0"
+        b" /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for k, body in enumerate(objs, 1):
+        offsets.append(out.tell())
+        out.write(f"{k} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
+    for off in offsets:
+        out.write(f"{off:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    path.write_bytes(out.getvalue())
+    return path
+
+
 def png_header(width: int, height: int) -> bytes:
     """A PNG that claims `width`×`height` pixels (a decompression bomb's header) with one tiny IDAT."""
     import struct

@@ -20,6 +20,7 @@ import pytest
 from archive.explain import explain, lost
 from archive.parse import parse_file, parse_text
 from archive.readers import read_document
+from bench.realdocs import root as realdocs_root
 from tests import docgen
 
 JOINT = """关于做好2013年高校毕业生就业工作的通知
@@ -66,9 +67,7 @@ GLUED_FOOTER = """乡村振兴工作简报
 
 
 ROOT = Path(__file__).resolve().parent.parent
-FETCHED = ROOT.parent / "shared" / "corpora" / "realdocs-gh"
-if not FETCHED.is_dir():
-    FETCHED = Path("/work/shared/corpora/realdocs-gh")
+FETCHED = realdocs_root()
 
 
 def _fetched(name: str) -> Path:

@@ -18,6 +18,7 @@ import pytest
 from archive.errors import BulletinError
 from archive.explain import TOC_ONLY, explain, lost
 from archive.readers import read_document
+from bench.realdocs import root as realdocs_root
 
 ROOT = Path(__file__).resolve().parent.parent
 XINWEN = ROOT.parent / "shared" / "corpora" / "xinwen-lianbo"
@@ -80,9 +81,7 @@ def test_no_body_text_lost_in_the_xinwen_issues() -> None:
     assert len(files) >= 1423 and toc_only < 1000
 
 
-FETCHED = ROOT.parent / "shared" / "corpora" / "realdocs-gh"
-if not FETCHED.is_dir():
-    FETCHED = Path("/work/shared/corpora/realdocs-gh")
+FETCHED = realdocs_root()
 # What the fetched documents still lose, with why.
 FETCHED_KNOWN = {
     "lawref-3090ba9dfd.md": "its title ends in 安排, no 文种: read as a Markdown 简报, whose parser drops the lines under the # title",

@@ -4,7 +4,7 @@
 repositories (kept in ../shared/corpora/realdocs-gh on the build machine, not
 in git); `tests/realdocs/fields.json` holds what a careful reader reads off
 them and off the saved-page texts beside it. The floor (`floor.json`) is the
-dev half's score on the parser of main b13a1c6: a parser change may raise it,
+dev half's score on the parser of main 01f2f60 (fetched corpus present): a parser change may raise it,
 never lower it. The eval half is scored in bench/ only (never tuned on).
 """
 
@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from bench import fields
+from bench import fields, realdocs
 from bench.realdocs import SOURCES, load_sources, present, root
 
 pytestmark = pytest.mark.corpus
@@ -86,3 +88,60 @@ def test_the_dev_half_nothing_dropped_share_does_not_fall(tmp_path: Path) -> Non
     floor_found, floor_total = FLOOR["dev"]["phrases"]
     assert total == floor_total, "the dev phrases changed: measure again and store the new floor"
     assert found >= floor_found, "\n".join(misses)
+
+
+def _git_repo_with(folder: Path, files: dict[str, bytes]) -> str:
+    """A git repository in `folder` holding `files` in one commit; the commit's sha."""
+    def git(*args: str) -> str:
+        run = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=True)
+        return run.stdout.strip()
+
+    folder.mkdir(parents=True)
+    git("init", "-q")
+    for rel, data in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data)
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "docs")
+    return git("rev-parse", "HEAD")
+
+
+def test_add_lists_a_mirrored_document_with_its_hash_format_and_seeded_half(tmp_path: Path) -> None:
+    """A real saved page put in a mirror (owner+name/repo, as the fetch tool lays them out) is listed, then fetched."""
+    page = (REALDOCS / "dev" / "zhenba-2024-zhengfa-7-guize.txt").read_bytes()
+    commit = _git_repo_with(tmp_path / "mirrors" / "someone+policy-pages" / "repo", {"陕西/镇巴/规则.txt": page})
+    listing = tmp_path / "sources.json"
+    listing.write_text(json.dumps(json.loads(SOURCES.read_text("utf-8")) | {"documents": {}}), "utf-8")
+    office = "镇巴县人民政府"
+    name = realdocs.add(tmp_path / "mirrors", "someone/policy-pages", "陕西/镇巴/规则.txt", office, "规范性文件",
+                        sources=listing)
+    entry = json.loads(listing.read_text("utf-8"))["documents"][name]
+    even = int(hashlib.sha256((SPLIT_SEED + office).encode()).hexdigest()[:2], 16) % 2 == 0
+    assert entry["half"] == ("dev" if even else "eval")
+    assert (entry["commit"], entry["sha256"], entry["format"]) == (commit, hashlib.sha256(page).hexdigest(), "text")
+    assert name == f"policypages-{entry['sha256'][:10]}.txt"
+    with pytest.raises(ValueError, match="字节相同"):
+        realdocs.add(tmp_path / "mirrors", "someone/policy-pages", "陕西/镇巴/规则.txt", office, "x", sources=listing)
+    got = realdocs.fetch(tmp_path / "got", tmp_path / "mirrors", sources=listing)
+    assert got["failed"] == 0 and (tmp_path / "got" / name).read_bytes() == page
+
+
+def test_add_refuses_the_repository_kept_aside_and_no_listed_document_comes_from_it(tmp_path: Path) -> None:
+    _git_repo_with(tmp_path / "m", {"a.txt": "关于印发的通知".encode()})
+    listing = tmp_path / "sources.json"
+    listing.write_text(SOURCES.read_text("utf-8"), "utf-8")
+    with pytest.raises(ValueError, match="留作检验"):
+        realdocs.add(tmp_path / "m", "Geek-Plus/mirror-CN", "a.txt", "某局", "x", sources=listing)
+    assert listing.read_text("utf-8") == SOURCES.read_text("utf-8")
+    assert not [s.name for s in load_sources() if s.repo.lower() in realdocs.OFF_LIMITS]
+
+
+def test_a_listed_document_s_address_is_ascii_so_fetching_it_does_not_crash() -> None:
+    """LawRefBook's paths are Chinese: the raw address quotes them (the old one raised UnicodeEncodeError in urlopen)."""
+    s = next(s for s in load_sources() if not s.path.isascii())
+    assert s.url.isascii() and s.url.endswith(urllib.parse.quote(s.path))
+
+
+def test_the_folder_of_the_fetched_documents_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(realdocs.ROOT_ENV, str(tmp_path))
+    assert realdocs.root() == tmp_path.resolve() and present() == {}

@@ -3,7 +3,8 @@
 Every page-description format gives lines, not paragraphs. A line starts a new
 paragraph when it is indented (a first-line indent), centred, in another font
 size/weight/colour, far below the one before, or when the line before stopped
-short of the right margin. A paragraph runs on across a page break when the
+short of the right margin, or was set far right (a 署名 or a 成文日期, GB/T 9704's
+date right-indented four characters) and this one starts left of it. A paragraph runs on across a page break when the
 last line of the page is full and the next page's first line is not indented.
 A short line of just a number at the top or foot of a page (`- 2 -`, `2`,
 `第 2 页`) is set aside as a "page-number" paragraph.
@@ -24,6 +25,7 @@ __all__ = ["Char", "Line", "collapse_spaces", "line_text", "paragraphs_from_line
 _CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _CJK_RE = re.compile(f"[{_CJK}]")
 _ALNUM_RE = re.compile(r"[0-9A-Za-z%.]")
+RIGHT_SET_EMS = 4.0  # a line starting this many ems right of the margin is set right (署名, 成文日期), not indented
 _PAGE_NUMBER = re.compile(r"^[-—–－~·\s]*(?:第\s*)?[0-9]{1,4}(?:\s*页)?(?:\s*/\s*(?:共\s*)?[0-9]{1,4}\s*页?)?[-—–－~·\s]*$")
 
 
@@ -230,6 +232,8 @@ def _starts_paragraph(prev: Line, ln: Line, frames: dict[int, _Page], size_toler
     if ln.x0 - f.left > 1.2 * size:  # indented
         return True
     if pf.right - prev.x1 > 1.6 * size:  # the line before stopped short
+        return True
+    if prev.x0 - pf.left > RIGHT_SET_EMS * size and ln.x0 < prev.x0 - size:  # the line before was set right
         return True
     if ln.page != prev.page:
         return False  # a full line at the foot of the page, an unindented one at the head of the next
