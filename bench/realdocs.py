@@ -44,8 +44,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = REPO / "tests" / "realdocs" / "sources.json"
-# Where the build machine keeps them when the worktree's ../shared is not beside it.
-FALLBACK_ROOT = Path("/work/shared/corpora/realdocs-gh")
+# Where `fetch` puts them when ../shared holds none (it may be read-only): ignored by git.
+FALLBACK_ROOT = REPO / "var" / "realdocs-gh"
 FETCH_TIMEOUT_S = 60
 ROOT_ENV = "BULLETINS_REALDOCS"  # overrides where the fetched documents live
 # Sources kept aside to check the work (issue 19): never a document of the list.
