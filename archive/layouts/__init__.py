@@ -99,7 +99,7 @@ def gongwen_close_calls(lines: list[Line], params: LayoutParams = PARAMS) -> lis
         if window:
             _feats, decoded = label_lines(window, params)
             same = [d if {d.label, d.second} != _SAME_FIELD else dataclasses.replace(d, second=None) for d in decoded]
-            out += close_calls(same, [ln.number for ln in window], [ln.text for ln in window], params.close_call, gongwen_model.NAMES, gongwen_model.WATCH)
+            out += close_calls(same, [ln.number for ln in window], [ln.text for ln in window], params.close_call, gongwen_model.NAMES, gongwen_model.WATCH, params.doubt)
     return out
 
 
@@ -128,11 +128,8 @@ def choose_layout(lines: list[Line], meta: Mapping[str, str]) -> Layout:
 def label_lines(lines: list[Line], params: LayoutParams = PARAMS) -> tuple[list[Features], list[Decoded]]:
     """Every line's features and its label under the 公文 grammar."""
     feats = line_features(lines, params)
-
-    def score(i: int, label: str) -> float:
-        return gongwen_model.score(feats[i], feats[i - 1] if i else None, label, params)
-
-    return feats, decode(len(lines), gongwen_model.GRAMMAR, score, params.close_call)
+    table = [gongwen_model.scores(f, feats[i - 1] if i else None, params) for i, f in enumerate(feats)]
+    return feats, decode(len(lines), gongwen_model.GRAMMAR, lambda i, label: table[i][label], params.close_call)
 
 
 @dataclass
@@ -174,8 +171,12 @@ def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams =
     pending_key: str | None = None
     for i in range(prefix):
         ln, label = lines[i], decoded[i].label
-        if decoded[i].score <= 0:  # the path went through it, but nothing says it is the page's
-            kept_titles.append(ln)
+        if decoded[i].score < params.weak_label:  # the path went through it, but nothing says it is the page's,
+            core = title_core(ln.key)
+            if len(core) >= params.repeat_min // 2 and core in later:  # unless it is a copy of what the document prints below
+                page.removed.append((ln, RULES["page_title"]))
+            else:
+                kept_titles.append(ln)
             continue
         if label == "meta":
             pairs = meta_pairs(ln.key)
@@ -207,7 +208,7 @@ def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams =
     kept = [ln for ln in kept_titles if ln not in titles[:-1]]
     page.lines = kept + list(lines[prefix:suffix])
     page.removed.sort(key=lambda pair: pair[0].number)
-    page.warnings = close_calls(decoded[: prefix + params.head_lines], [ln.number for ln in lines], [ln.text for ln in lines], params.close_call, gongwen_model.NAMES, gongwen_model.WATCH)
+    page.warnings = close_calls(decoded[: prefix + params.head_lines], [ln.number for ln in lines], [ln.text for ln in lines], params.close_call, gongwen_model.NAMES, gongwen_model.WATCH, params.doubt)
     return page
 
 
