@@ -46,6 +46,7 @@ class LayoutParams:
     tail_lines: int = 12  # site chrome after the document is looked for in the last lines only
     suspect_lines: int = 12  # a page is decoded only when its first or last lines show chrome
     tail_search: int = 60  # a 署名 and 成文日期 the last lines lack are looked for this far after the 版头
+    tail_window: int = 40  # the 署名, 成文日期, 附注, attachments and 版记 are decoded in the last lines
     title_join_max: int = 50  # a 简报 title over two lines is at most this long in all
     wrap_min: int = 20  # a line this long with a next line as long is a paragraph wrapped at that width
 
@@ -85,7 +86,7 @@ _NOTE = re.compile(r"^[（(](?P<n>[^（）()]{2,40})[）)]$")
 _ATTACH_LINE = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?\s*$")
 _ATTACH_NOTE = re.compile(r"^附\s*件\s*[0-9０-９]*\s*[:：]")
 _CC = re.compile(r"^(?:抄\s*送|抄\s*报|分\s*送|报\s*送|报|送|发)\s*[:：]")
-_PRINTED = re.compile(r"印\s*发$|共印\s*[0-9０-９〇零一二三四五六七八九十百]+\s*份")
+_PRINTED = re.compile(r"印\s*发$|[日号]\s*印$|共印\s*[0-9０-９〇零一二三四五六七八九十百]+\s*份")
 _MARK = re.compile(r"^(?:(?:绝密|机密|秘密)(?:\s*★\s*\S{1,8})?|特急|加急|特提|平急|急件|\d{6})(?:\s+(?:(?:绝密|机密|秘密)(?:\s*★\s*\S{1,8})?|特急|加急|\d{6}))*$")
 _SIGNER_LINE = re.compile(r"^\s*签\s*发\s*人\s*[:：]")
 _SENTENCE_PUNCT = re.compile(r"[。！？；]")
@@ -240,7 +241,7 @@ def line_feature(ln: Line, i: int, size: float | None, params: LayoutParams = PA
         date_only=bool(_DATE_ONLY.match(compact)) or (len(parts) > 1 and bool(_DATE_ONLY.match(parts[-1].replace(" ", "")))),
         has_date=find_date(k) is not None,
         masthead=bool(_MASTHEAD.search(compact)) and len(compact) <= params.heading_max and not re.search(r"[，。：:《]", k),
-        org=is_org_like(compact) and not doc_type_of(compact),
+        org=is_org_like(compact) and not doc_type_of(compact) and "关于" not in compact,  # 国务院、中央军委关于同意武警总部: a title's line
         doc_type=doc_type_of(title_core(plain)) is not None,
         guanyu="关于" in compact[:40] or "關於" in compact[:40] or "關于" in compact[:40],
         addressee=bool(re.search(r"[:：]$", compact)) and 2 <= len(compact) <= params.addressee_max and not _SENTENCE_PUNCT.search(compact) and meta is None and not NOT_ADDRESSEE.search(compact),
@@ -270,7 +271,9 @@ def _org_parts(parts: list[str], params: LayoutParams) -> bool:
     from archive.textparse import issuer_name
 
     names = parts[:-1] if len(parts) > 1 and _DATE_ONLY.match(parts[-1].replace(" ", "")) else parts
-    return bool(names) and all(len(p) <= params.heading_max and issuer_name(p, p) == p for p in names)
+    if len(names) == 1 and " " in names[0]:  # 国务院办公厅 中央军委办公厅: single spaces between organisations
+        names = names[0].split()
+    return bool(names) and all(len(p) <= params.heading_max and "关于" not in p and issuer_name(p, p) == p for p in names)
 
 
 def _with_repeats(lines: list[Line], out: list[Features], params: LayoutParams) -> list[Features]:

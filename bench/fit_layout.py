@@ -62,7 +62,7 @@ def align(lines: list[Line], sample: list[tuple[str, str]]) -> list[str | None]:
     at = 0
     for ln in lines:
         k = _squash(ln.text)
-        hit = next((j for j in range(at, min(len(keys), at + 6)) if k and (keys[j] == k or keys[j].startswith(k) or k.startswith(keys[j]))), None)
+        hit = next((j for j in range(at, min(len(keys), at + 6)) if k and (keys[j] == k or keys[j].startswith(k) or k.startswith(keys[j]) or (len(k) >= 4 and k in keys[j]))), None)
         if hit is None:
             out.append(None)
             continue

@@ -804,7 +804,7 @@ def gongwen_sample(seed: int) -> list[tuple[str, str]]:
         out += [(f"{year}年{topic}工作要点", "attachment")]
         out += [(rng.choice(_POINTS[:3]), "attachment"), ("".join(rng.sample(_SENTENCES, 2)), "attachment")]
     if rng.random() < 0.35:
-        out.append((f"抄送：{city}委办公室，{city}人大常委会办公室，{city}政协办公室。", "colophon"))
+        out.append((f"抄送：{city}委办公室，{city}人大常委会办公室，" + ("\n" if rng.random() < 0.2 else "") + f"{city}政协办公室。", "colophon"))
         out.append((f"{top}{rng.choice(['人民政府办公室', '政府办公室', organ])}  {year}年{month}月{min(28, day + 2)}日印发", "colophon"))
     if page and rng.random() < 0.7:
         for _ in range(rng.randint(1, 2)):

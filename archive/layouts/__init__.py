@@ -21,10 +21,10 @@ from archive.features import PARAMS, Features, LayoutParams, line_features, meta
 from archive.layout import Line
 from archive.layouts import gongwen as gongwen_model
 from archive.layouts import jianbao as jianbao_model
-from archive.layouts.decode import Decoded, Grammar, close_calls, decode
+from archive.layouts.decode import NEG, Decoded, Grammar, close_calls, decode
 from archive.model import Bulletin
 
-__all__ = ["GRAMMAR_NAMES", "LAYOUTS", "Layout", "Page", "choose_layout", "label_lines", "read_page"]
+__all__ = ["GRAMMAR_NAMES", "LAYOUTS", "Layout", "Page", "choose_layout", "label_lines", "label_window", "read_page"]
 
 # A saved page's metadata keys → the Document.meta fields the parsers read.
 _META_MAP = {
@@ -130,6 +130,22 @@ def label_lines(lines: list[Line], params: LayoutParams = PARAMS) -> tuple[list[
     feats = line_features(lines, params)
     table = [gongwen_model.scores(f, feats[i - 1] if i else None, params) for i, f in enumerate(feats)]
     return feats, decode(len(lines), gongwen_model.GRAMMAR, lambda i, label: table[i][label], params.close_call)
+
+
+def label_window(lines: list[Line], start: int, stop: int, allowed: frozenset[str], params: LayoutParams = PARAMS) -> list[Decoded]:
+    """The labels of lines[start:stop] under the 公文 grammar, each line's features taken at its place
+    in the whole document, only the `allowed` labels (the end of a document: 正文 on)."""
+    from archive.features import line_feature
+    from archive.layout import body_size
+
+    size = body_size(lines)
+    feats = [line_feature(lines[i], i, size, params) for i in range(start, stop)]
+    table = [gongwen_model.scores(f, feats[k - 1] if k else None, params) for k, f in enumerate(feats)]
+    for row in table:
+        for label in row:
+            if label not in allowed:
+                row[label] = NEG
+    return decode(stop - start, gongwen_model.GRAMMAR, lambda i, label: table[i][label], params.close_call)
 
 
 @dataclass

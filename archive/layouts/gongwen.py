@@ -56,6 +56,8 @@ GRAMMAR = Grammar(
     },
     repeat=frozenset({"chrome", "meta", "page_title", "mark", "masthead", "serial", "title", "adoption", "body", "signature", "attachment", "colophon", "tail_chrome"}),
 )
+# The labels of a document's end: what `label_window` allows there (archive/gongwen._parse_tail).
+TAIL_LABELS = frozenset({"body", "signature", "date", "note", "attachment", "colophon"})
 # Labels whose close calls are worth a warning: the ones that become fields.
 WATCH = frozenset({"page_title", "title", "addressee", "serial", "signature", "date"})
 
@@ -74,7 +76,7 @@ EVIDENCE = (
     "red", "red_short", "org_short", "org_parts", "serial_only", "serial_short", "doc_type", "guanyu", "heading",
     "centred", "sentence", "addressee", "attach_note", "attach_line", "date_only", "has_date", "note", "colophon",
     "adoption", "in_head", "long", "short", "first", "prev_titleish", "prev_org", "prev_date", "prev_addressee",
-    "prev_sentence", "prev_serial", "prev_masthead", "prev_page", "title_alone", "org_head", "org_tail", "signer",
+    "prev_sentence", "prev_serial", "prev_masthead", "prev_page", "title_alone", "org_head", "org_tail", "signer", "prev_colophon",
 )
 WEIGHTS_FILE = "data/gongwen_weights.json"
 # The evidence a class needs: a line with none of it scores `UNSUPPORTED` for the class, in the fit
@@ -94,7 +96,7 @@ SUPPORT = {
     "date": frozenset({"date_only"}),
     "note": frozenset({"note"}),
     "attach_head": frozenset({"attach_line"}),
-    "colophon": frozenset({"colophon"}),
+    "colophon": frozenset({"colophon", "prev_colophon"}),
 }
 UNSUPPORTED = -8.0
 
@@ -153,6 +155,7 @@ def evidence(f: Features, prev: Features | None, params: LayoutParams) -> list[s
         "org_head": (f.org_parts or f.org) and f.in_head,
         "org_tail": (f.org_parts or f.org) and not f.in_head,
         "signer": f.signer,
+        "prev_colophon": prev is not None and prev.colophon,
     }
     return [name for name in EVIDENCE if on[name]]
 
