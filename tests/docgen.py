@@ -707,6 +707,9 @@ def gongwen_sample(seed: int) -> list[tuple[str, str]]:
     topic = rng.choice(_TOPICS)
     title = f"{issuer if rng.random() < 0.5 else ''}关于{topic}的{kind}"
     out: list[tuple[str, str]] = []
+    layout = rng.choice(["red", "red", "web", "serial_in_title", "bare", "regulation"])
+    if layout == "regulation":
+        title = f"{city}{topic[2:] if topic.startswith('做好') else topic}{rng.choice(['条例', '办法', '规定'])}"
     page = rng.random() < 0.3
     if page:
         for _ in range(rng.randint(1, 3)):
@@ -736,10 +739,8 @@ def gongwen_sample(seed: int) -> list[tuple[str, str]]:
     if not page and rng.random() < 0.3:
         marks = [m for m in (f"{rng.randint(0, 999999):06d}", rng.choice(["机密★1年", "秘密", ""]), rng.choice(["特急", "加急", ""])) if m]
         out.append(("  ".join(marks), "mark"))
-    layout = rng.choice(["red", "red", "web", "serial_in_title", "bare", "regulation"])
     if layout == "regulation":  # a local regulation: its name, the 题注 under it, chapters and articles
-        name = f"{city}{topic[2:] if topic.startswith('做好') else topic}{rng.choice(['条例', '办法', '规定'])}"
-        out.append((name, "title"))
+        out.append((title, "title"))
         out.append((f"（{year}年{month}月{day}日{city}第{_cn_small(rng.randint(10, 16))}届人民代表大会常务委员会"
                     f"第{_cn_small(rng.randint(2, 40))}次会议通过）", "adoption"))
         if rng.random() < 0.5:

@@ -57,8 +57,8 @@ _ISSUE_LINE = ISSUE_SPAN  # a 简报 issue line (archive/dates.py)
 
 def _gongwen_detect(lines: list[Line], meta: Mapping[str, str], params: LayoutParams = PARAMS) -> bool:
     """The 公文 layout: the old signs (archive/gongwen.looks_like_gongwen), or the decode
-    finds a title heading the document, its 主送机关 under it, and a 发文字号 or a
-    署名 and 成文日期 after the 正文 — and no 简报 issue line (第N期) in the head."""
+    finds a title heading the document, its 主送机关 under it, and a 发文字号 (on its own
+    line or after the title) or a 成文日期 after the 正文 — and no 简报 issue line (第N期) in the head."""
     from archive.gongwen import looks_like_gongwen
 
     if looks_like_gongwen(lines, meta):
@@ -78,7 +78,8 @@ def _gongwen_detect(lines: list[Line], meta: Mapping[str, str], params: LayoutPa
         k += 1
     if k >= len(labels) or labels[k] != "addressee":
         return False
-    return "serial" in labels or bool(meta.get("发文字号")) or ("signature" in labels and "date" in labels)
+    # … and a 发文字号 (its own line, or in brackets after the title) or a 成文日期 after the 正文
+    return "serial" in labels or bool(meta.get("发文字号")) or "date" in labels or any(f.title_serial for f in _feats[first:k])
 
 
 def _gongwen_assemble(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...]) -> Bulletin:

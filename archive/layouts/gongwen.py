@@ -76,7 +76,7 @@ EVIDENCE = (
     "red", "red_short", "org_short", "org_parts", "serial_only", "serial_short", "doc_type", "guanyu", "heading",
     "centred", "sentence", "addressee", "attach_note", "attach_line", "date_only", "has_date", "note", "colophon",
     "adoption", "in_head", "long", "short", "first", "prev_titleish", "prev_org", "prev_date", "prev_addressee",
-    "prev_sentence", "prev_serial", "prev_masthead", "prev_page", "title_alone", "org_head", "org_tail", "signer", "prev_colophon",
+    "prev_sentence", "prev_serial", "prev_masthead", "prev_page", "title_alone", "org_head", "org_tail", "signer", "prev_colophon", "plain_short",
 )
 WEIGHTS_FILE = "data/gongwen_weights.json"
 # The evidence a class needs: a line with none of it scores `UNSUPPORTED` for the class, in the fit
@@ -89,7 +89,7 @@ SUPPORT = {
     "mark": frozenset({"mark_head"}),
     "masthead": frozenset({"masthead", "red_short", "org_short", "org_parts"}),
     "serial": frozenset({"serial_only", "serial_short", "signer"}),
-    "title": frozenset({"titleish", "serial_doc"}),
+    "title": frozenset({"titleish", "serial_doc", "plain_short"}),
     "adoption": frozenset({"adoption"}),
     "addressee": frozenset({"addressee"}),
     "signature": frozenset({"org_short", "org_parts"}),
@@ -156,6 +156,7 @@ def evidence(f: Features, prev: Features | None, params: LayoutParams) -> list[s
         "org_tail": (f.org_parts or f.org) and not f.in_head,
         "signer": f.signer,
         "prev_colophon": prev is not None and prev.colophon,
+        "plain_short": short and not f.sentence and not f.addressee and not f.date_only and not f.serial_inside,
     }
     return [name for name in EVIDENCE if on[name]]
 
