@@ -39,7 +39,6 @@ class LayoutParams:
     size_step: float = 1.5  # points above the body size that make a heading
     close_call: float = 1.0  # best and second-best label scores (log-probabilities) closer than this: a warning
     doubt: float = -2.0  # a field's label below this log-probability (0.14) is a warning too, whatever the runner-up
-    weak_label: float = -1.6  # a label the classifier gives less than this log-probability (0.2): nothing says it
     chrome_prefix_max: int = 40  # site chrome is looked for in the first lines only
     repeat_min: int = 8  # a repeated title is at least this long
     repeat_window: int = 6  # … and stands again within this many lines
@@ -63,7 +62,7 @@ _MASTHEAD = re.compile(r"文件$")
 # Site chrome: navigation, page tools, counters, a printed page's URL line.
 _CHROME_WORDS = re.compile(
     r"设为首页|加入收藏|返回顶部|打印本页|打印此页|关闭窗口|关闭本页|【打印】|【关闭】|视力保护色|浏览量|浏览次数|阅读量|阅读次数|"
-    r"人看过|人看過|分享到|【\s*字体|网站标识码|ICP备|扫一扫|无障碍|繁体版|简体版|English|字号[:：]?\s*[【\[]?\s*(?:大|中|小)?|"
+    r"人看过|人看過|分享到|^【?\s*字体\s*[:：]|网站标识码|ICP备|扫一扫|无障碍|繁体版|简体版|English|字号[:：]?\s*[【\[]?\s*(?:大|中|小)?|"
     r"^第[一二三四五六七八九十]+篇\s*[:：]|当前位置|您的位置|您当前的位置|所在位置|下载本文|写写帮|文库小编|归档时间|信息浏览|^首页\s*[>＞›]|^>"
 )
 # A site's own words, whatever the line's length: a document-sharing site's blurb or notice.

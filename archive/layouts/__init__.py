@@ -188,7 +188,8 @@ def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams =
     pending_key: str | None = None
     for i in range(prefix):
         ln, label = lines[i], decoded[i].label
-        if decoded[i].score < params.weak_label:  # the path went through it, but nothing says it is the page's,
+        if not gongwen_model.supported(feats[i], feats[i - 1] if i else None, label, params):  # the path went through it,
+            # but the line shows none of its label's evidence: nothing says it is the page's,
             core = title_core(ln.key)
             if len(core) >= params.repeat_min // 2 and core in later:  # unless it is a copy of what the document prints below
                 page.removed.append((ln, RULES["page_title"]))

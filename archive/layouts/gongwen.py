@@ -185,6 +185,12 @@ def scores(f: Features, prev: Features | None, params: LayoutParams) -> dict[str
     return out
 
 
+def supported(f: Features, prev: Features | None, label: str, params: LayoutParams) -> bool:
+    """Whether a line shows any of the evidence its label needs (`SUPPORT`; tail_chrome as chrome)."""
+    need = SUPPORT.get({"tail_chrome": "chrome", "attachment": "body"}.get(label, label))
+    return need is None or bool(need & set(evidence(f, prev, params)))
+
+
 def score(f: Features, prev: Features | None, label: str, params: LayoutParams) -> float:
     """The score of `label` for a line with features `f` (after `prev`)."""
     return scores(f, prev, params)[label]
