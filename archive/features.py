@@ -244,7 +244,7 @@ def line_feature(ln: Line, i: int, size: float | None, params: LayoutParams = PA
         doc_type=doc_type_of(title_core(plain)) is not None,
         guanyu="关于" in compact[:40] or "關於" in compact[:40] or "關于" in compact[:40],
         addressee=bool(re.search(r"[:：]$", compact)) and 2 <= len(compact) <= params.addressee_max and not _SENTENCE_PUNCT.search(compact) and meta is None and not NOT_ADDRESSEE.search(compact),
-        sentence=ends_paragraph(plain),
+        sentence=ends_paragraph(re.sub(r"[（(][^（）()]{1,6}[）)]$", "", plain)),  # …规范（试行） is no sentence
         title_serial=trailing,
         heading=ln.hinted_heading(size),
         red=ln.red,

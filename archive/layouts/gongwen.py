@@ -156,7 +156,7 @@ def evidence(f: Features, prev: Features | None, params: LayoutParams) -> list[s
         "org_tail": (f.org_parts or f.org) and not f.in_head,
         "signer": f.signer,
         "prev_colophon": prev is not None and prev.colophon,
-        "plain_short": short and not f.sentence and not f.addressee and not f.date_only and not f.serial_inside,
+        "plain_short": short and not f.sentence and not f.addressee and not f.has_date and not f.serial_inside,
     }
     return [name for name in EVIDENCE if on[name]]
 
