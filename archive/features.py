@@ -37,13 +37,15 @@ class LayoutParams:
     chrome_max: int = 60  # a site-chrome line is short
     meta_value_max: int = 60  # the value of a metadata field on its own line
     size_step: float = 1.5  # points above the body size that make a heading
-    close_call: float = 1.0  # best and second-best label scores closer than this: a warning
+    close_call: float = 1.0  # best and second-best label scores (log-probabilities) closer than this: a warning
+    doubt: float = -2.0  # a field's label below this log-probability (0.14) is a warning too, whatever the runner-up
     chrome_prefix_max: int = 40  # site chrome is looked for in the first lines only
     repeat_min: int = 8  # a repeated title is at least this long
     repeat_window: int = 6  # … and stands again within this many lines
     tail_lines: int = 12  # site chrome after the document is looked for in the last lines only
     suspect_lines: int = 12  # a page is decoded only when its first or last lines show chrome
     tail_search: int = 60  # a 署名 and 成文日期 the last lines lack are looked for this far after the 版头
+    tail_window: int = 40  # the 署名, 成文日期, 附注, attachments and 版记 are decoded in the last lines
     title_join_max: int = 50  # a 简报 title over two lines is at most this long in all
     wrap_min: int = 20  # a line this long with a next line as long is a paragraph wrapped at that width
 
@@ -60,7 +62,7 @@ _MASTHEAD = re.compile(r"文件$")
 # Site chrome: navigation, page tools, counters, a printed page's URL line.
 _CHROME_WORDS = re.compile(
     r"设为首页|加入收藏|返回顶部|打印本页|打印此页|关闭窗口|关闭本页|【打印】|【关闭】|视力保护色|浏览量|浏览次数|阅读量|阅读次数|"
-    r"人看过|人看過|分享到|扫一扫|无障碍|繁体版|简体版|English|字号[:：]?\s*[【\[]?\s*(?:大|中|小)?|"
+    r"人看过|人看過|分享到|^【?\s*字体\s*[:：]|网站标识码|ICP备|扫一扫|无障碍|繁体版|简体版|English|字号[:：]?\s*[【\[]?\s*(?:大|中|小)?|"
     r"^第[一二三四五六七八九十]+篇\s*[:：]|当前位置|您的位置|您当前的位置|所在位置|下载本文|写写帮|文库小编|归档时间|信息浏览|^首页\s*[>＞›]|^>"
 )
 # A site's own words, whatever the line's length: a document-sharing site's blurb or notice.
@@ -83,8 +85,9 @@ _NOTE = re.compile(r"^[（(](?P<n>[^（）()]{2,40})[）)]$")
 _ATTACH_LINE = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?\s*$")
 _ATTACH_NOTE = re.compile(r"^附\s*件\s*[0-9０-９]*\s*[:：]")
 _CC = re.compile(r"^(?:抄\s*送|抄\s*报|分\s*送|报\s*送|报|送|发)\s*[:：]")
-_PRINTED = re.compile(r"印\s*发$|共印\s*[0-9０-９〇零一二三四五六七八九十百]+\s*份")
+_PRINTED = re.compile(r"印\s*发$|[日号]\s*印$|共印\s*[0-9０-９〇零一二三四五六七八九十百]+\s*份")
 _MARK = re.compile(r"^(?:(?:绝密|机密|秘密)(?:\s*★\s*\S{1,8})?|特急|加急|特提|平急|急件|\d{6})(?:\s+(?:(?:绝密|机密|秘密)(?:\s*★\s*\S{1,8})?|特急|加急|\d{6}))*$")
+_SIGNER_LINE = re.compile(r"^\s*签\s*发\s*人\s*[:：]")
 _SENTENCE_PUNCT = re.compile(r"[。！？；]")
 # A regulation's 题注 under its title: 2018年12月29日 嘉兴市第八届人民代表大会常务委员会第十五次会议通过.
 ADOPTION = re.compile(
@@ -198,6 +201,8 @@ class Features:
     mark: bool  # 份号, 密级, 紧急程度 only
     adoption: bool  # a regulation's 题注: a date, an organ, 通过 / 公布 / 施行
     in_head: bool  # within the first `head_lines`
+    signer: bool = False  # `签发人：…` on a line of its own
+    org_parts: bool = False  # every part set apart by gaps names an organisation (a 署名 line, joint ones too)
     repeats_next: bool = False  # the same title stands again in one of the next lines (a page's heading)
 
 
@@ -235,11 +240,11 @@ def line_feature(ln: Line, i: int, size: float | None, params: LayoutParams = PA
         date_only=bool(_DATE_ONLY.match(compact)) or (len(parts) > 1 and bool(_DATE_ONLY.match(parts[-1].replace(" ", "")))),
         has_date=find_date(k) is not None,
         masthead=bool(_MASTHEAD.search(compact)) and len(compact) <= params.heading_max and not re.search(r"[，。：:《]", k),
-        org=is_org_like(compact) and not doc_type_of(compact),
+        org=is_org_like(compact) and not doc_type_of(compact) and "关于" not in compact,  # 国务院、中央军委关于同意武警总部: a title's line
         doc_type=doc_type_of(title_core(plain)) is not None,
         guanyu="关于" in compact[:40] or "關於" in compact[:40] or "關于" in compact[:40],
         addressee=bool(re.search(r"[:：]$", compact)) and 2 <= len(compact) <= params.addressee_max and not _SENTENCE_PUNCT.search(compact) and meta is None and not NOT_ADDRESSEE.search(compact),
-        sentence=ends_paragraph(plain),
+        sentence=ends_paragraph(re.sub(r"[（(][^（）()]{1,6}[）)]$", "", plain)),  # …规范（试行） is no sentence
         title_serial=trailing,
         heading=ln.hinted_heading(size),
         red=ln.red,
@@ -255,7 +260,19 @@ def line_feature(ln: Line, i: int, size: float | None, params: LayoutParams = PA
         mark=bool(_MARK.match(k.strip())),
         adoption=len(compact) <= params.addressee_max and ADOPTION.match(compact) is not None,
         in_head=i < params.head_lines,
+        org_parts=_org_parts(parts, params),
+        signer=bool(_SIGNER_LINE.match(k)),
     )
+
+
+def _org_parts(parts: list[str], params: LayoutParams) -> bool:
+    """Whether a line's parts (a trailing date aside) all name organisations: 北京市教育委员会  北京市财政局."""
+    from archive.textparse import issuer_name
+
+    names = parts[:-1] if len(parts) > 1 and _DATE_ONLY.match(parts[-1].replace(" ", "")) else parts
+    if len(names) == 1 and " " in names[0]:  # 国务院办公厅 中央军委办公厅: single spaces between organisations
+        names = names[0].split()
+    return bool(names) and all(len(p) <= params.heading_max and "关于" not in p and issuer_name(p, p) == p for p in names)
 
 
 def _with_repeats(lines: list[Line], out: list[Features], params: LayoutParams) -> list[Features]:

@@ -287,93 +287,83 @@ def _printed(lines: list[Line], j: int) -> tuple[re.Match[str], str] | None:
 
 
 def _parse_tail(lines: list[Line], lo: int) -> _Tail:
+    """署名, 成文日期, 附注, the attachments and the 版记 where the layout model's decode of the
+    last lines puts them (archive/layouts/gongwen.py), assembled by `assemble_tail`; when those
+    lines hold no 成文日期 (a 印发…的通知 whose attached text follows its date), the decode of the
+    lines after the 版头 is read for a 署名 and its date."""
+    from archive.layouts import label_window
+    from archive.layouts.gongwen import TAIL_LABELS
+
     n = len(lines)
-    # 版记: 抄送 and the 印发 line, at the very end.
-    colophon = n
-    for j in range(n - 1, max(lo, n - 10) - 1, -1):
-        k = lines[j].key
-        if _CC.match(k) or _printed(lines, j):
-            colophon = j
-        elif colophon < n and not (lines[j].rule_after and j + 1 == colophon):
-            if colophon - j > 1 or not k:
-                break
-    t = _Tail(start=colophon, colophon_at=colophon if colophon < n else None)
-    skip = False
-    for j in range(colophon, n):
-        if skip:
-            skip = False
-            continue
-        k, text = lines[j].key, lines[j].text
-        if m := _CC.match(k):
-            t.cc.append(f"{text[: m.end('key')].replace(' ', '')}：{text[m.start('rest') :]}".rstrip("："))
-        elif printed := _printed(lines, j):
-            m, text = printed
-            t.print_org = text[: m.end("org")].strip()
-            t.print_date = find_date(m["date"])
-            skip = not _PRINTED.match(k)  # the wrapped 发 was read with it
-        elif t.cc:
-            t.cc[-1] += text
-    # The attachments: a line `附件` / `附件1` alone, after the 正文.
-    end = colophon
-    for j in range(lo, colophon):
-        if _ATTACH_LINE.match(lines[j].key):
-            t.attachments_at = end = j
-            break
-    # 成文日期: the last date-only line before the attachments, with the 署名 above it.
-    for j in range(end - 1, max(lo, end - 12) - 1, -1):
-        line = lines[j]
-        k = line.key
-        parts = [p for p in re.split(r"\s{2,}", k) if p]
-        if not parts:
-            continue
-        if _DATE_ONLY.match(parts[-1]) and all(issuer_name(p, p) for p in parts[:-1]):
-            t.date = find_date(parts[-1])
-            t.start = t.date_at = j
-            t.issuer = _signature_parts(line.text)[:-1] if len(parts) > 1 else []
-            # 署名 lines above the date (a joint document has several).
-            s = j - 1
-            while s >= lo and len(lines[s].key) <= 40 and all(issuer_name(p, p) for p in re.split(r"\s{2,}", lines[s].key)):
-                t.issuer[0:0] = _signature_parts(lines[s].text)
-                t.start = s
-                s -= 1
-                if len(t.issuer) >= 3:
-                    break
-            _note_after(lines, t, j, end)
-            break
+    start = max(lo, n - PARAMS.tail_window)
+    t = _assemble_tail(lines, start, label_window(lines, start, n, TAIL_LABELS), lo)
+    if t.date is None and start > lo:
+        reach = min(n, lo + PARAMS.tail_search)
+        early = _assemble_tail(lines, lo, label_window(lines, lo, reach, TAIL_LABELS), lo, signed=True)
+        if early.date is not None:
+            early.cc, early.print_org, early.print_date, early.colophon_at = t.cc, t.print_org, t.print_date, t.colophon_at
+            if early.attachments_at is None or (t.attachments_at is not None and t.attachments_at > early.date_at):
+                early.attachments_at = t.attachments_at
+            return early
     return t
 
 
-def _note_after(lines: list[Line], t: _Tail, j: int, end: int) -> None:
-    """The 附注 (（此件公开发布）) after the 成文日期 at `j`."""
-    for k in range(j + 1, end):
-        k2 = lines[k].key
-        if (m := _NOTE.match(k2)) and not _SEAL.match(k2):
-            t.annotation = lines[k].text.strip()[1:-1]
-            t.note_at = k
-            break
-
-
-def _tail_by_labels(lines: list[Line], lo: int, t: _Tail) -> None:
-    """署名 and 成文日期 where the decode of the layout model puts them, when the last
-    lines hold none (a 印发…的通知 whose attached text follows its date)."""
-    from archive.layouts import label_lines
-
-    reach = min(t.start, lo + PARAMS.tail_search)
-    _feats, decoded = label_lines(lines[:reach])
+def _assemble_tail(lines: list[Line], start: int, decoded: list, lo: int, signed: bool = False) -> _Tail:  # noqa: C901 - one pass over the labels
+    """A _Tail from the labels of lines[start:]: the 版记 from the colophon lines, the date from the
+    date line (the 署名 on it or on the signature lines just above it), the 附注 after it, the
+    attachments from the first `附件` line. With `signed`, a date counts only under a 署名."""
     labels = [d.label for d in decoded]
-    for j in range(lo + 1, reach):
-        if labels[j] != "date" or labels[j - 1] != "signature":
-            continue
-        date = find_date(lines[j].key)
-        if date is None:
-            return
-        s = j - 1
-        while s - 1 >= lo and labels[s - 1] == "signature" and j - s < 3:
-            s -= 1
-        t.date, t.date_at, t.start = date, j, s
-        t.issuer = [p for ln in lines[s:j] for p in _signature_parts(ln.text)]
-        _note_after(lines, t, j, min(j + 3, t.attachments_at if t.attachments_at is not None else len(lines)))
-        return
+    stop = start + len(labels)
+    t = _Tail(start=stop)
+    date_at = next((start + k for k, lab in enumerate(labels) if lab == "date"), None)
+    if date_at is not None and signed and (date_at == start or labels[date_at - start - 1] != "signature"):
+        date_at = None
+    colophon = next((start + k for k, lab in enumerate(labels) if lab == "colophon"), None)
+    if colophon is not None:
+        t.start = t.colophon_at = colophon
+        skip = False
+        for j in range(colophon, stop):
+            if skip:
+                skip = False
+                continue
+            k, text = lines[j].key, lines[j].text
+            if m := _CC.match(k):
+                t.cc.append(f"{text[: m.end('key')].replace(' ', '')}：{text[m.start('rest') :]}".rstrip("："))
+            elif printed := _printed(lines, j):
+                m, text = printed
+                t.print_org = text[: m.end("org")].strip()
+                t.print_date = find_date(m["date"])
+                skip = not _PRINTED.match(k)  # the wrapped 发 was read with it
+            elif t.cc:
+                t.cc[-1] += text
+    end = colophon if colophon is not None else stop
+    for j in range(max(start, date_at or start), end):
+        if labels[j - start] == "attachment" and _ATTACH_LINE.match(lines[j].key):
+            t.attachments_at = end = j  # the attachments: a line `附件` / `附件1` alone
+            break
+    if date_at is None or date_at >= end:
+        return t
+    line = lines[date_at]
+    parts = [p for p in re.split(r"\s{2,}", line.key) if p]
+    t.date = find_date(parts[-1]) if parts else None
+    if t.date is None:
+        return t
+    t.start = t.date_at = date_at
+    t.issuer = [p for p in _signature_parts(line.text)[:-1] if issuer_name(p, to_simplified(p))] if len(parts) > 1 else []
+    s = date_at - 1
+    while s >= max(start, lo) and labels[s - start] == "signature" and len(t.issuer) < 3:  # 署名 lines above the date
+        names = [p for p in _signature_parts(lines[s].text) if issuer_name(p, to_simplified(p))]
+        if not names:
+            break
+        t.issuer[0:0] = names
+        t.start = s
+        s -= 1
+    for j in range(date_at + 1, end):  # the 附注 after the date
+        if labels[j - start] == "note" and not _SEAL.match(lines[j].key):
+            t.annotation = lines[j].text.strip()[1:-1]
+            t.note_at = j
+            break
+    return t
 
 
 def _model_fields(lines: list[Line]):  # noqa: ANN202 - archive.layouts.gongwen.Fields (imported late: the registry imports this module)
@@ -405,12 +395,10 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     warnings: list[str] = []
     head = _parse_head(lines)
     tail = _parse_tail(lines, head.end)
-    if tail.date is None and tail.start > head.end:
-        _tail_by_labels(lines, head.end, tail)
     body = lines[head.end : tail.start]
     # The head's fields the layout model assembles from its decoded labels (archive/layouts/gongwen.py)
-    # win; the rules above still cut the 正文 and read 署名, 成文日期 (with the decode's help where
-    # the last lines hold none), marks and 版记, and stand in where no line took the label.
+    # win, and its 署名, 成文日期, 附注 and 版记 come from the decode of the last lines (`_parse_tail`);
+    # the head rules still cut the 正文 and read the marks, and stand in where no line took a label.
     model = _model_fields(lines)
     addressee = model.addressee or head.addressee
     head.title = model.title or head.title

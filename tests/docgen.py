@@ -681,3 +681,212 @@ def add_ole2_stream(data: bytes, name: str) -> bytes:
             break
         node = nxt
     return bytes(buf)
+
+
+# -- 公文 with known labels (the layout model's training and check data) --------------
+
+_PLACES = ("江苏省", "浙江省", "安徽省", "河南省", "四川省", "湖北省", "广东省", "陕西省", "山东省", "福建省")
+_CITIES = ("南京市", "杭州市", "合肥市", "郑州市", "成都市", "武汉市", "广州市", "西安市", "济南市", "厦门市",
+           "镇江市", "绍兴市", "芜湖市", "洛阳市", "绵阳市", "宜昌市", "佛山市", "宝鸡市", "淄博市", "泉州市")
+_COUNTIES = ("江宁区", "余杭区", "肥东县", "新郑市", "双流区", "黄陂区", "番禺区", "长安区", "章丘区", "晋江市")
+_ORGANS = ("人民政府", "人民政府办公室", "教育局", "财政局", "卫生健康委员会", "人力资源和社会保障局", "发展和改革委员会",
+           "自然资源和规划局", "住房和城乡建设局", "农业农村局", "生态环境局", "民政局", "文化和旅游局", "应急管理局")
+_SHORT = {"人民政府": "政", "人民政府办公室": "政办", "教育局": "教", "财政局": "财", "卫生健康委员会": "卫健",
+          "人力资源和社会保障局": "人社", "发展和改革委员会": "发改", "自然资源和规划局": "自然资源",
+          "住房和城乡建设局": "建", "农业农村局": "农", "生态环境局": "环", "民政局": "民", "文化和旅游局": "文旅",
+          "应急管理局": "应急"}
+_TOPICS = ("做好2024年春季学期学校安全工作", "加强农村人居环境整治", "开展安全生产大检查", "推进政务公开工作",
+           "做好高校毕业生就业工作", "进一步规范行政执法行为", "加快推进数字政府建设", "做好防汛抗旱工作",
+           "开展城乡环境卫生整治行动", "加强食品安全监管", "推进基本医疗卫生服务均等化", "做好冬春季森林防火工作")
+_KINDS = ("通知", "意见", "通报", "决定", "批复", "函", "实施方案")
+_SENTENCES = (
+    "为认真贯彻落实上级有关部署要求，进一步加强和改进相关工作，结合本地实际，现就有关事项通知如下。",
+    "各地各部门要高度重视，切实加强组织领导，明确责任分工，确保各项任务落到实处。",
+    "要坚持问题导向，聚焦重点领域和关键环节，扎实开展排查整治，及时消除各类隐患。",
+    "要加强统筹协调，建立健全工作机制，形成上下联动、齐抓共管的工作格局。",
+    "各单位要于2024年6月30日前将工作开展情况书面报送我局，联系人：张三，电话：12345678。",
+    "要加大宣传力度，充分利用广播、电视、网络等媒体，营造良好的社会氛围。",
+    "对工作不力、造成严重后果的，将依法依规严肃追究有关单位和人员的责任。",
+    "本通知自印发之日起施行，由相关主管部门负责解释。",
+)
+_POINTS = ("一、提高思想认识", "二、明确工作任务", "三、强化督促检查", "（一）加强组织领导", "（二）落实工作责任")
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _cn_year(year: int, zero: str) -> str:
+    return "".join(zero if d == "0" else _CN_DIGITS[int(d)] for d in str(year))
+
+
+def _cn_small(n: int) -> str:
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def gongwen_sample(seed: int) -> list[tuple[str, str]]:
+    """A 公文 in one of many seeded layouts, as (line, label) pairs with the labels of the 公文
+    grammar (archive/layouts/gongwen.py): page chrome and a metadata block or not, marks, a
+    发文机关标志 or none, the 发文字号 before or after the title or in brackets after it, a title on
+    one or two lines, a 主送 or none, 署名 one or several to a line or none, a date in Arabic or
+    Chinese numerals, 附注, an attachment marked or not, 版记 and a site's closing lines."""
+    rng = random.Random(seed)  # a private generator: the global one is never seeded
+    place = rng.choice(_PLACES)
+    city = rng.choice(_CITIES)
+    top = rng.choice([place, city, city + rng.choice(_COUNTIES)])
+    organ = rng.choice(_ORGANS)
+    issuer = top + organ
+    joint = [issuer] + ([top + o for o in rng.sample([o for o in _ORGANS if o != organ], rng.randint(1, 3))] if rng.random() < 0.25 else [])
+    year = rng.randint(1998, 2025)
+    month, day = rng.randint(1, 12), rng.randint(1, 28)
+    kind = rng.choice(_KINDS)
+    code = top[:1] + _SHORT[organ] + rng.choice(["发", "函", "字", ""])
+    code = code if code[-1] in "发函字" else code + "发"
+    no = rng.randint(1, 180)
+    br = rng.choice(["〔〕", "〔〕", "[]", "（）", "()"])
+    serial = f"{code}{br[0]}{year}{br[1]}{no}号"
+    topic = rng.choice(_TOPICS)
+    title = f"{issuer if rng.random() < 0.5 else ''}关于{topic}的{kind}"
+    out: list[tuple[str, str]] = []
+    layout = rng.choice(["red", "red", "web", "serial_in_title", "bare", "regulation"])
+    if layout == "regulation":
+        title = f"{city}{topic[2:] if topic.startswith('做好') else topic}{rng.choice(['条例', '办法', '规定'])}"
+    page = rng.random() < 0.3
+    if page:
+        for _ in range(rng.randint(1, 3)):
+            out.append((rng.choice(["首页 > 政务公开 > 政策文件", "当前位置：首页 > 信息公开 > 通知公告", "设为首页 | 加入收藏 | 无障碍",
+                                    "返回顶部", "您的位置：首页 > 政府信息公开", "【字体：大 中 小】", "打印本页 关闭窗口",
+                                    "首页 | 政务公开 | 办事服务 | 互动交流 |", "繁体版 | English"]), "chrome"))
+        if rng.random() < 0.4:
+            out.append((title, "page_title"))
+        style = rng.choice(["inline", "bullets", "pairs", "none"])
+        stamp = f"{year}年{month:02d}月{day:02d}日 {rng.randint(8, 18)}:{rng.randint(10, 59)}"
+        fields = [("索引号", f"{rng.randint(10**9, 10**10)}/{year}-{no:05d}"), ("主题分类", rng.choice(["综合政务", "教育", "通知"])),
+                  (rng.choice(["发布机构", "发文机关", "发文机构"]), issuer), (rng.choice(["文号", "发文字号"]), serial),
+                  (rng.choice(["成文日期", "发文日期"]), rng.choice([f"{year}-{month:02d}-{day:02d}", stamp])), ("发布日期", stamp)]
+        fields = rng.sample(fields, rng.randint(2, len(fields)))
+        if style == "inline":
+            out += [(f"{k}：{v}", "meta") for k, v in fields]
+        elif style == "bullets":
+            for k, v in fields:
+                out += [(f"• {k}:", "meta"), (v, "meta")]
+        elif style == "pairs":
+            for a in range(0, len(fields), 2):
+                out.append(("  ".join(f"{k}: {v}" for k, v in fields[a : a + 2]), "meta"))
+        if rng.random() < 0.4:
+            out.append((f"发布时间：{year}-{month:02d}-{day:02d}  浏览次数：{rng.randint(10, 9999)}", "meta"))
+        if rng.random() < 0.5:
+            out.append((title, "page_title"))
+    if not page and rng.random() < 0.3:
+        marks = [m for m in (f"{rng.randint(0, 999999):06d}", rng.choice(["机密★1年", "秘密", ""]), rng.choice(["特急", "加急", ""])) if m]
+        out.append(("  ".join(marks), "mark"))
+    if layout == "regulation":  # a local regulation: its name, the 题注 under it, chapters and articles
+        out.append((title, "title"))
+        out.append((f"（{year}年{month}月{day}日{city}第{_cn_small(rng.randint(10, 16))}届人民代表大会常务委员会"
+                    f"第{_cn_small(rng.randint(2, 40))}次会议通过）", "adoption"))
+        if rng.random() < 0.5:
+            out.append((f"（{year + 1}年{month}月{day}日{place}第{_cn_small(rng.randint(10, 14))}届人民代表大会常务委员会"
+                        f"第{_cn_small(rng.randint(2, 40))}次会议批准）", "adoption"))
+        for ch in range(1, rng.randint(2, 4)):
+            out.append((f"第{_cn_small(ch)}章  {rng.choice(['总则', '监督管理', '法律责任', '附则'])}", "body"))
+            for art in range(rng.randint(1, 3)):
+                out.append((f"第{_cn_small(ch * 3 + art)}条  {rng.choice(_SENTENCES)}", "body"))
+        return out
+    if layout == "red":
+        for name in joint[: rng.choice([1, len(joint)])]:
+            out.append((f"{name}文件" if len(joint) == 1 else name, "masthead"))
+        if len(joint) > 1 and out[-1][1] == "masthead" and not out[-1][0].endswith("文件"):
+            out.append(("文件", "masthead"))
+        signer = f"签发人：{rng.choice(['王明', '李华', '张建国'])}"
+        together = rng.random()
+        out.append((serial + (f"  {signer}" if together < 0.15 else ""), "serial"))
+        if together > 0.9:  # 签发人 on a line of its own
+            out.append((signer, "serial"))
+    title_lines = [title]
+    if len(title) > 24 and rng.random() < 0.5:
+        cut = title.index("关于") + 2 if rng.random() < 0.5 and "关于" in title[2:] else len(title) // 2
+        title_lines = [title[:cut], title[cut:]]
+    if layout == "serial_in_title":
+        title_lines[-1] += f"（{serial}）"
+    for t in title_lines:
+        out.append((t, "title"))
+    if layout == "web":
+        out.append((serial, "serial"))
+    if rng.random() < 0.85:
+        out.append((rng.choice(["各乡镇人民政府，各街道办事处，区政府各部门：", "各中小学：", "各县（市、区）人民政府，市政府各部门、各直属机构：",
+                                "各有关单位：", f"{city}各区教育局："]), "addressee"))
+    n_par = rng.randint(2, 7)
+    for k in range(n_par):
+        if rng.random() < 0.3:
+            out.append((rng.choice(_POINTS), "body"))
+        out.append(("".join(rng.sample(_SENTENCES, rng.randint(1, 3))), "body"))
+    attach_named = rng.random() < 0.3
+    if attach_named:
+        out.append((f"附件：{rng.choice(['1.', ''])}{topic}工作方案", "body"))
+    zero = rng.choice(["〇", "○", "零", "O", "0"])
+    chinese = rng.random() < 0.35
+    date = (f"{_cn_year(year, zero)}年{_cn_small(month)}月{_cn_small(day)}日" if chinese else f"{year}年{month}月{day}日")
+    sig = rng.choice(["lines", "lines", "pairs", "none", "same_line"]) if layout != "bare" or rng.random() < 0.8 else "none"
+    if sig == "lines":
+        out += [(name, "signature") for name in joint]
+    elif sig == "pairs":
+        for a in range(0, len(joint), 2):
+            out.append(("    ".join(joint[a : a + 2]), "signature"))
+    if sig == "same_line":
+        out.append((f"{joint[0]}    {date}", "date"))
+    else:
+        out.append((date, "date"))
+    if rng.random() < 0.3:
+        out.append((rng.choice(["（此件公开发布）", "（此件主动公开）", "（联系人：王芳，电话：87654321）"]), "note"))
+    tail = rng.choice(["none", "none", "marked", "unmarked"])
+    if tail == "marked":
+        out += [("附件", "attachment"), (f"{topic}工作方案", "attachment")]
+        out += [("".join(rng.sample(_SENTENCES, 2)), "attachment") for _ in range(rng.randint(1, 4))]
+    elif tail == "unmarked":
+        out += [(f"{year}年{topic}工作要点", "attachment")]
+        out += [(rng.choice(_POINTS[:3]), "attachment"), ("".join(rng.sample(_SENTENCES, 2)), "attachment")]
+    if rng.random() < 0.35:
+        out.append((f"抄送：{city}委办公室，{city}人大常委会办公室，" + ("\n" if rng.random() < 0.2 else "") + f"{city}政协办公室。", "colophon"))
+        out.append((f"{top}{rng.choice(['人民政府办公室', '政府办公室', organ])}  {year}年{month}月{min(28, day + 2)}日印发", "colophon"))
+    if page and rng.random() < 0.7:
+        for _ in range(rng.randint(1, 2)):
+            out.append((rng.choice(["【打印本页】 【关闭窗口】", "分享到：微信 微博", "扫一扫在手机打开当前页", "返回顶部",
+                                    "主办单位：某某市人民政府办公室 | 网站标识码：1234567890"]), "tail_chrome"))
+    return out
+
+
+def write_gongwen_docx(sample: list[tuple[str, str]], path: Path) -> Path:
+    """A labelled 公文 (gongwen_sample) as the .docx an office writes: a red, large 发文机关标志,
+    the 发文字号 centred over a red rule, a large centred title, the 署名 and date to the right,
+    the 版记 small between rules."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.shared import Pt, RGBColor
+
+    d = docx.Document()
+    d.styles["Normal"].font.size = Pt(16)
+    for text, label in sample:
+        p = d.add_paragraph()
+        r = p.add_run(text)
+        if label == "mark":
+            r.bold = True
+        elif label == "masthead":
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            r.bold, r.font.size, r.font.color.rgb = True, Pt(30), RGBColor(0xFF, 0, 0)
+        elif label in ("serial", "title", "page_title"):
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            if label != "serial":
+                r.bold, r.font.size = True, Pt(22)
+            else:
+                p._p.get_or_add_pPr().append(parse_xml(
+                    f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="12" w:space="1" w:color="FF0000"/></w:pBdr>'))
+        elif label in ("signature", "date"):
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        elif label == "colophon":
+            r.font.size = Pt(14)
+        elif label == "body":
+            p.paragraph_format.first_line_indent = Pt(32)
+    d.save(str(path))
+    return path

@@ -196,3 +196,33 @@ def test_a_close_call_in_the_head_of_a_gongwen_is_a_warning_naming_the_line() ->
     text = "某政发〔2020〕3号\n某某县人民政府\n关于加强安全生产工作的通知\n各乡镇人民政府：\n为加强安全生产工作，现通知如下。\n某某县人民政府\n2020年3月1日\n"
     b = parse_text(text, "x.txt")
     assert any(w.startswith("line 2 「某某县人民政府」") for w in b.warnings)
+
+
+def test_kind2_no_masthead_the_serial_after_the_title_and_the_issuer_on_the_date_line() -> None:
+    """Title with its 发文字号 in brackets, 主送, text, `署名  日期` on one line, an unmarked attachment: no
+    发文机关标志 and no 发文字号 line. Fails on the old code: read as a 简报, every field empty."""
+    text = (
+        "厦门市思明区财政局关于进一步规范行政执法行为的通知（厦思财函(2017)81号）\n厦门市各区教育局：\n"
+        "本通知自印发之日起施行，由相关主管部门负责解释。\n对工作不力、造成严重后果的，将依法依规严肃追究有关单位和人员的责任。\n"
+        "厦门市思明区财政局    2017年6月21日\n（此件公开发布）\n2017年进一步规范行政执法行为工作要点\n"
+        "要加强统筹协调，建立健全工作机制，形成上下联动、齐抓共管的工作格局。\n"
+    )
+    b = parse_text(text, "x.txt")
+    assert (b.kind, b.serial, b.issuer, b.date) == ("公文", "厦思财函〔2017〕81号", "厦门市思明区财政局", dt.date(2017, 6, 21))
+    assert b.articles[0].title == "厦门市思明区财政局关于进一步规范行政执法行为的通知"
+    assert b.addressee == "厦门市各区教育局：" and b.annotation == "此件公开发布"
+    assert "形成上下联动、齐抓共管的工作格局" in b.articles[0].text
+
+
+def test_kind1_a_font_size_toolbar_before_a_regulation_on_a_saved_page() -> None:
+    """`【字体：大 中 小】` is a page's toolbar. Fails on the old code: the toolbar stays, the title is wrong."""
+    text = (
+        "【字体：大 中 小】\n设为首页 | 加入收藏 | 无障碍\n淄博市城市绿化管理办法\n"
+        "发布机构: 淄博市人民政府  发文字号: 淄政发(2011)19号\n淄博市城市绿化管理办法\n"
+        "（2011年2月8日淄博市第十届人民代表大会常务委员会第三十一次会议通过）\n第一章  总则\n"
+        "第一条  为加强城市绿化管理，改善生态环境，根据有关法律法规，结合本市实际，制定本办法。\n"
+    )
+    b = parse_text(text, "x.txt")
+    assert (b.kind, b.articles[0].title) == ("公文", "淄博市城市绿化管理办法")
+    assert b.date == dt.date(2011, 2, 8)
+    assert not any("字体" in p for p in b.articles[0].paragraphs)

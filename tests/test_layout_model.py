@@ -103,3 +103,43 @@ def test_the_decode_follows_the_order_and_reports_a_close_call() -> None:
     labels = {ln.number: d.label for ln, d in zip(lines, decoded)}
     assert labels[2] == "chrome" and labels[14] == "signature" and labels[18] == "date" and labels[22] == "attachment"
     assert GRAMMAR_NAMES["date"] == "成文日期"
+
+
+def test_the_shipped_weights_are_fitted_for_this_model() -> None:
+    """archive/data/gongwen_weights.json (python -m bench.fit_layout) has a weight for every class and
+    piece of evidence the model scores, and was fitted on generated and real development lines."""
+    import json
+    from importlib import resources
+
+    from archive.layouts import gongwen
+
+    data = json.loads(resources.files("archive").joinpath(gongwen.WEIGHTS_FILE).read_text("utf-8"))
+    assert data["classes"] == list(gongwen.CLASSES) and data["evidence"] == list(gongwen.EVIDENCE)
+    assert len(data["weights"]) == len(gongwen.CLASSES) and all(len(row) == len(gongwen.EVIDENCE) for row in data["weights"])
+    assert data["trained_on"]["generated_lines"] > 1000 and data["trained_on"]["real_dev_lines"] > 0
+    assert data["line_accuracy"]["generated"] >= 0.95
+    assert set(gongwen.weights()) == set(gongwen.CLASSES)
+
+
+def test_the_tail_is_read_from_the_labels() -> None:
+    """署名 (two to a line), 成文日期, 附注, an unmarked attachment and the 版记 with a wrapped 抄送 line
+    come from the decode of the last lines."""
+    from archive.layout import document_lines
+    from archive.layouts import label_window
+    from archive.layouts.gongwen import TAIL_LABELS
+    from archive.parse import parse_text, text_document
+
+    text = (
+        "关于做好防汛抗旱工作的通知\n各乡镇人民政府：\n为做好今年防汛抗旱工作，现将有关事项通知如下。\n"
+        "某某县水利局    某某县应急管理局\n二〇二三年五月六日\n（此件公开发布）\n2023年防汛抗旱工作要点\n"
+        "一、压实防汛责任。各乡镇要落实防汛责任制，明确责任人。\n抄送：县委办公室，县人大常委会办公室，\n县政协办公室。\n"
+        "某某县水利局办公室  2023年5月8日印发\n"
+    )
+    lines = document_lines(text_document(text, "x.txt"))
+    labels = [d.label for d in label_window(lines, 2, len(lines), TAIL_LABELS)]
+    assert labels == ["body", "signature", "date", "note", "attachment", "attachment", "colophon", "colophon", "colophon"]
+    b = parse_text(text, "x.txt")
+    assert (b.issuer, str(b.date), b.annotation) == ("某某县水利局、某某县应急管理局", "2023-05-06", "此件公开发布")
+    assert b.recipients == ("抄送：县委办公室，县人大常委会办公室，县政协办公室。",)
+    assert (b.print_org, str(b.print_date)) == ("某某县水利局办公室", "2023-05-08")
+    assert "压实防汛责任" in b.articles[0].text

@@ -21,10 +21,10 @@ from archive.features import PARAMS, Features, LayoutParams, line_features, meta
 from archive.layout import Line
 from archive.layouts import gongwen as gongwen_model
 from archive.layouts import jianbao as jianbao_model
-from archive.layouts.decode import Decoded, Grammar, close_calls, decode
+from archive.layouts.decode import NEG, Decoded, Grammar, close_calls, decode
 from archive.model import Bulletin
 
-__all__ = ["GRAMMAR_NAMES", "LAYOUTS", "Layout", "Page", "choose_layout", "label_lines", "read_page"]
+__all__ = ["GRAMMAR_NAMES", "LAYOUTS", "Layout", "Page", "choose_layout", "label_lines", "label_window", "read_page"]
 
 # A saved page's metadata keys → the Document.meta fields the parsers read.
 _META_MAP = {
@@ -57,8 +57,8 @@ _ISSUE_LINE = ISSUE_SPAN  # a 简报 issue line (archive/dates.py)
 
 def _gongwen_detect(lines: list[Line], meta: Mapping[str, str], params: LayoutParams = PARAMS) -> bool:
     """The 公文 layout: the old signs (archive/gongwen.looks_like_gongwen), or the decode
-    finds a title heading the document, its 主送机关 under it, and a 发文字号 or a
-    署名 and 成文日期 after the 正文 — and no 简报 issue line (第N期) in the head."""
+    finds a title heading the document, its 主送机关 under it, and a 发文字号 (on its own
+    line or after the title) or a 成文日期 after the 正文 — and no 简报 issue line (第N期) in the head."""
     from archive.gongwen import looks_like_gongwen
 
     if looks_like_gongwen(lines, meta):
@@ -78,7 +78,8 @@ def _gongwen_detect(lines: list[Line], meta: Mapping[str, str], params: LayoutPa
         k += 1
     if k >= len(labels) or labels[k] != "addressee":
         return False
-    return "serial" in labels or bool(meta.get("发文字号")) or ("signature" in labels and "date" in labels)
+    # … and a 发文字号 (its own line, or in brackets after the title) or a 成文日期 after the 正文
+    return "serial" in labels or bool(meta.get("发文字号")) or "date" in labels or any(f.title_serial for f in _feats[first:k])
 
 
 def _gongwen_assemble(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...]) -> Bulletin:
@@ -99,7 +100,7 @@ def gongwen_close_calls(lines: list[Line], params: LayoutParams = PARAMS) -> lis
         if window:
             _feats, decoded = label_lines(window, params)
             same = [d if {d.label, d.second} != _SAME_FIELD else dataclasses.replace(d, second=None) for d in decoded]
-            out += close_calls(same, [ln.number for ln in window], [ln.text for ln in window], params.close_call, gongwen_model.NAMES, gongwen_model.WATCH)
+            out += close_calls(same, [ln.number for ln in window], [ln.text for ln in window], params.close_call, gongwen_model.NAMES, gongwen_model.WATCH, params.doubt)
     return out
 
 
@@ -128,11 +129,24 @@ def choose_layout(lines: list[Line], meta: Mapping[str, str]) -> Layout:
 def label_lines(lines: list[Line], params: LayoutParams = PARAMS) -> tuple[list[Features], list[Decoded]]:
     """Every line's features and its label under the 公文 grammar."""
     feats = line_features(lines, params)
+    table = [gongwen_model.scores(f, feats[i - 1] if i else None, params) for i, f in enumerate(feats)]
+    return feats, decode(len(lines), gongwen_model.GRAMMAR, lambda i, label: table[i][label], params.close_call)
 
-    def score(i: int, label: str) -> float:
-        return gongwen_model.score(feats[i], feats[i - 1] if i else None, label, params)
 
-    return feats, decode(len(lines), gongwen_model.GRAMMAR, score, params.close_call)
+def label_window(lines: list[Line], start: int, stop: int, allowed: frozenset[str], params: LayoutParams = PARAMS) -> list[Decoded]:
+    """The labels of lines[start:stop] under the 公文 grammar, each line's features taken at its place
+    in the whole document, only the `allowed` labels (the end of a document: 正文 on)."""
+    from archive.features import line_feature
+    from archive.layout import body_size
+
+    size = body_size(lines)
+    feats = [line_feature(lines[i], i, size, params) for i in range(start, stop)]
+    table = [gongwen_model.scores(f, feats[k - 1] if k else None, params) for k, f in enumerate(feats)]
+    for row in table:
+        for label in row:
+            if label not in allowed:
+                row[label] = NEG
+    return decode(stop - start, gongwen_model.GRAMMAR, lambda i, label: table[i][label], params.close_call)
 
 
 @dataclass
@@ -174,8 +188,13 @@ def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams =
     pending_key: str | None = None
     for i in range(prefix):
         ln, label = lines[i], decoded[i].label
-        if decoded[i].score <= 0:  # the path went through it, but nothing says it is the page's
-            kept_titles.append(ln)
+        if not gongwen_model.supported(feats[i], feats[i - 1] if i else None, label, params):  # the path went through it,
+            # but the line shows none of its label's evidence: nothing says it is the page's,
+            core = title_core(ln.key)
+            if len(core) >= params.repeat_min // 2 and core in later:  # unless it is a copy of what the document prints below
+                page.removed.append((ln, RULES["page_title"]))
+            else:
+                kept_titles.append(ln)
             continue
         if label == "meta":
             pairs = meta_pairs(ln.key)
@@ -207,7 +226,7 @@ def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams =
     kept = [ln for ln in kept_titles if ln not in titles[:-1]]
     page.lines = kept + list(lines[prefix:suffix])
     page.removed.sort(key=lambda pair: pair[0].number)
-    page.warnings = close_calls(decoded[: prefix + params.head_lines], [ln.number for ln in lines], [ln.text for ln in lines], params.close_call, gongwen_model.NAMES, gongwen_model.WATCH)
+    page.warnings = close_calls(decoded[: prefix + params.head_lines], [ln.number for ln in lines], [ln.text for ln in lines], params.close_call, gongwen_model.NAMES, gongwen_model.WATCH, params.doubt)
     return page
 
 

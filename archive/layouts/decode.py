@@ -124,11 +124,14 @@ def _ordered_step(grammar: Grammar) -> Callable[[list[float]], list[int]]:
     return step
 
 
-def close_calls(decoded: Sequence[Decoded], numbers: Sequence[int], texts: Sequence[str], close_call: float, names: dict[str, str], watch: frozenset[str]) -> list[str]:
-    """Warnings for the lines whose label was a close call (only labels in `watch`)."""
+def close_calls(
+    decoded: Sequence[Decoded], numbers: Sequence[int], texts: Sequence[str], close_call: float, names: dict[str, str], watch: frozenset[str], doubt: float = NEG
+) -> list[str]:
+    """Warnings for the lines whose label was a close call (only labels in `watch`): the runner-up
+    within `close_call` of it, or the label itself scored below `doubt` (the line fits no element well)."""
     out = []
     for d, number, text in zip(decoded, numbers, texts):
-        if d.second is not None and d.margin < close_call and (d.label in watch or d.second in watch):
+        if d.second is not None and (d.margin < close_call or d.score < doubt) and (d.label in watch or d.second in watch):
             short = text if len(text) <= 20 else text[:20] + "…"
             out.append(f"line {number} 「{short}」: {names.get(d.label, d.label)} or {names.get(d.second, d.second)}? (margin {d.margin:.1f})")
     return out

@@ -17,15 +17,20 @@ around them:
     colophon                   版记: 抄送, 印发机关和印发日期
     tail_chrome                the page after the document
 
-The weights are set by hand so that the decode agrees with the rules the
-parser had before (archive/gongwen.py); `WEIGHTS` names each one.
+Each line's label scores come from a classifier whose weights were fitted on
+labelled lines (`CLASSES`, `EVIDENCE`, `scores`); the decode
+(archive/layouts/decode.py) takes the best sequence in the standard's order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 
 from archive.dates import find_date
 from archive.features import Features, LayoutParams
@@ -51,88 +56,144 @@ GRAMMAR = Grammar(
     },
     repeat=frozenset({"chrome", "meta", "page_title", "mark", "masthead", "serial", "title", "adoption", "body", "signature", "attachment", "colophon", "tail_chrome"}),
 )
+# The labels of a document's end: what `label_window` allows there (archive/gongwen._parse_tail).
+TAIL_LABELS = frozenset({"body", "signature", "date", "note", "attachment", "colophon"})
 # Labels whose close calls are worth a warning: the ones that become fields.
 WATCH = frozenset({"page_title", "title", "addressee", "serial", "signature", "date"})
 
-# Hand weights: (label, evidence) → score. A label without its evidence scores `absent`.
-WEIGHTS = {
-    "chrome": 6.0,  # a chrome line (menu, breadcrumb, counter, URL, timestamp)
-    "meta": 6.0,  # a metadata field, or the value under a key-only field
-    "page_title": 2.5,  # a title-like line before the page's chrome ends
-    "repeated": 3.0,  # the same title again in the next lines: the first is the page's heading
-    "mark": 6.0,
-    "masthead": 4.0,
-    "masthead_red": 2.0,
-    "serial": 6.0,  # a line that is a 发文字号
-    "serial_inside_short": 3.0,  # a short line holding one (`（皖政[2001]85号）`)
-    "title": 3.0,  # a title-like line (文种 ending, 关于, heading hints)
-    "title_doc_type": 1.0,
-    "adoption": 6.0,  # a 题注 line (date, organ, 通过/公布)
-    "addressee": 4.0,
-    "body": 0.0,  # the default: everything is text unless something says otherwise
-    "signature": 3.0,
-    "date": 5.0,
-    "note": 3.0,
-    "attachment": 0.0,  # text after the date scores as body does
-    "attach_line": 2.0,
-    "colophon": 6.0,
-    "tail_chrome": 6.0,
-    "absent": -6.0,
-    "late_head": -4.0,  # a 版头 element far from the top
+# The line classifier: a multinomial logistic regression over the named evidence of `evidence`
+# (the rules as features), its weights fitted on labelled lines (`python -m bench.fit_layout`,
+# seeded and deterministic) and shipped in archive/data/gongwen_weights.json. Its classes are the
+# grammar's labels, with the site's closing lines scored as its opening ones (`tail_chrome` as
+# `chrome`: only their place tells them apart, and the grammar knows it) and the attachments as
+# text or as the `附件` line that opens them (`attach_head`).
+CLASSES = (
+    "chrome", "meta", "page_title", "mark", "masthead", "serial", "title", "adoption", "addressee", "body",
+    "signature", "date", "note", "attach_head", "colophon",
+)
+EVIDENCE = (
+    "bias", "chrome", "rule", "meta", "after_key", "repeats_next", "titleish", "serial_doc", "mark_head", "masthead",
+    "red", "red_short", "org_short", "org_parts", "serial_only", "serial_short", "doc_type", "guanyu", "heading",
+    "centred", "sentence", "addressee", "attach_note", "attach_line", "date_only", "has_date", "note", "colophon",
+    "adoption", "in_head", "long", "short", "first", "prev_titleish", "prev_org", "prev_date", "prev_addressee",
+    "prev_sentence", "prev_serial", "prev_masthead", "prev_page", "title_alone", "org_head", "org_tail", "signer", "prev_colophon", "plain_short",
+)
+WEIGHTS_FILE = "data/gongwen_weights.json"
+# The evidence a class needs: a line with none of it scores `UNSUPPORTED` for the class, in the fit
+# as at run time (the rules as features: a 发文字号 label needs a 发文字号 in the line). Classes not
+# named here (正文 above all) stand anywhere.
+SUPPORT = {
+    "chrome": frozenset({"chrome", "rule"}),
+    "meta": frozenset({"meta", "after_key"}),
+    "page_title": frozenset({"titleish", "serial_doc", "repeats_next"}),
+    "mark": frozenset({"mark_head"}),
+    "masthead": frozenset({"masthead", "red_short", "org_short", "org_parts"}),
+    "serial": frozenset({"serial_only", "serial_short", "signer"}),
+    "title": frozenset({"titleish", "serial_doc", "plain_short"}),
+    "adoption": frozenset({"adoption"}),
+    "addressee": frozenset({"addressee"}),
+    "signature": frozenset({"org_short", "org_parts"}),
+    "date": frozenset({"date_only"}),
+    "note": frozenset({"note"}),
+    "attach_head": frozenset({"attach_line"}),
+    "colophon": frozenset({"colophon", "prev_colophon"}),
 }
+UNSUPPORTED = -8.0
 
 
 def _titleish(f: Features, params: LayoutParams) -> bool:
     return (f.doc_type or f.guanyu or f.heading) and f.chars <= params.title_max and not f.sentence and not f.addressee and not f.date_only and not f.serial_only
 
 
-def score(f: Features, prev: Features | None, label: str, params: LayoutParams) -> float:
-    """The hand-weighted score of `label` for a line with features `f` (after `prev`)."""
-    w = WEIGHTS
+def evidence(f: Features, prev: Features | None, params: LayoutParams) -> list[str]:
+    """The names of the evidence a line shows (after `prev`): the classifier's binary inputs."""
     after_key = prev is not None and prev.meta_key_only and f.chars <= params.meta_value_max and not f.meta
-    if label == "chrome":
-        return w["chrome"] if f.chrome or f.rule else w["absent"]
-    if label == "tail_chrome":
-        return w["tail_chrome"] if f.chrome else w["absent"]
-    if label == "meta":
-        return w["meta"] if f.meta or after_key else w["absent"]
-    if label == "page_title":
-        if f.repeats_next:
-            return w["page_title"] + w["repeated"]
-        return w["page_title"] if _titleish(f, params) or (f.serial_inside and f.doc_type) else w["absent"]
-    if label == "mark":
-        return w["mark"] if f.mark and f.in_head else NEG
-    if label == "masthead":
-        if not (f.masthead or (f.red and f.chars <= params.heading_max) or (f.org and f.chars <= params.heading_max)):
-            return w["absent"]
-        return w["masthead"] + (w["masthead_red"] if f.red else 0.0)
-    if label == "serial":
-        if f.serial_only:
-            return w["serial"]
-        if f.serial_inside and f.chars <= 30 and not f.sentence:
-            return w["serial_inside_short"]
-        return w["absent"]
-    if label == "title":
-        if not _titleish(f, params):
-            return w["absent"]
-        return w["title"] + (w["title_doc_type"] if f.doc_type else 0.0) - (w["repeated"] if f.repeats_next else 0.0)
-    if label == "adoption":
-        return w["adoption"] if f.adoption else w["absent"]
-    if label == "addressee":
-        return w["addressee"] if f.addressee and not f.attach_note else w["absent"]
-    if label == "body":
-        return w["body"] - (1.0 if f.chrome or f.meta else 0.0)
-    if label == "signature":
-        return w["signature"] if f.org and f.chars <= params.heading_max else w["absent"]
-    if label == "date":
-        return w["date"] if f.date_only else w["absent"]
-    if label == "note":
-        return w["note"] if f.note else w["absent"]
-    if label == "attachment":
-        return w["attachment"] + (w["attach_line"] if f.attach_line else 0.0)
-    if label == "colophon":
-        return w["colophon"] if f.colophon else w["absent"]
-    raise KeyError(label)
+    short = f.chars <= params.heading_max
+    on = {
+        "bias": True,
+        "chrome": f.chrome,
+        "rule": f.rule,
+        "meta": f.meta,
+        "after_key": after_key,
+        "repeats_next": f.repeats_next,
+        "titleish": _titleish(f, params),
+        "serial_doc": f.serial_inside and f.doc_type,
+        "mark_head": f.mark and f.in_head,
+        "masthead": f.masthead,
+        "red": f.red,
+        "red_short": f.red and short,
+        "org_short": f.org and short,
+        "org_parts": f.org_parts,
+        "serial_only": f.serial_only,
+        "serial_short": f.serial_inside and f.chars <= 30 and not f.sentence,
+        "doc_type": f.doc_type,
+        "guanyu": f.guanyu,
+        "heading": f.heading,
+        "centred": f.centred,
+        "sentence": f.sentence,
+        "addressee": f.addressee and not f.attach_note,
+        "attach_note": f.attach_note,
+        "attach_line": f.attach_line,
+        "date_only": f.date_only,
+        "has_date": f.has_date,
+        "note": f.note,
+        "colophon": f.colophon,
+        "adoption": f.adoption,
+        "in_head": f.in_head,
+        "long": f.chars > params.title_max,
+        "short": short,
+        "first": prev is None,
+        "prev_titleish": prev is not None and _titleish(prev, params),
+        "prev_org": prev is not None and (prev.org_parts or (prev.org and prev.chars <= params.heading_max)),
+        "prev_date": prev is not None and prev.date_only,
+        "prev_addressee": prev is not None and prev.addressee,
+        "prev_sentence": prev is not None and prev.sentence,
+        "prev_serial": prev is not None and prev.serial_only,
+        "prev_masthead": prev is not None and prev.masthead,
+        "prev_page": prev is not None and (prev.chrome or prev.meta),
+        "title_alone": _titleish(f, params) and not f.repeats_next,
+        "org_head": (f.org_parts or f.org) and f.in_head,
+        "org_tail": (f.org_parts or f.org) and not f.in_head,
+        "signer": f.signer,
+        "prev_colophon": prev is not None and prev.colophon,
+        "plain_short": short and not f.sentence and not f.addressee and not f.has_date and not f.serial_inside,
+    }
+    return [name for name in EVIDENCE if on[name]]
+
+
+@functools.lru_cache(maxsize=1)
+def weights() -> dict[str, dict[str, float]]:
+    """The fitted weights: class → evidence → weight (archive/data/gongwen_weights.json)."""
+    data = json.loads(resources.files("archive").joinpath(WEIGHTS_FILE).read_text("utf-8"))
+    return {c: dict(zip(data["evidence"], row)) for c, row in zip(data["classes"], data["weights"])}
+
+
+def scores(f: Features, prev: Features | None, params: LayoutParams) -> dict[str, float]:
+    """Every grammar label's score for a line: the classifier's log-probability of its class
+    (the marks only in the head: elsewhere NEG)."""
+    on = evidence(f, prev, params)
+    w = weights()
+    have = set(on)
+    logits = {c: sum(w[c].get(e, 0.0) for e in on) + (UNSUPPORTED if c in SUPPORT and not SUPPORT[c] & have else 0.0) for c in CLASSES}
+    top = max(logits.values())
+    norm = top + math.log(sum(math.exp(v - top) for v in logits.values()))
+    out = {c: v - norm for c, v in logits.items()}
+    out["tail_chrome"] = out["chrome"]
+    out["attachment"] = max(out["body"], out.pop("attach_head"))
+    if not f.in_head:
+        out["mark"] = NEG
+    return out
+
+
+def supported(f: Features, prev: Features | None, label: str, params: LayoutParams) -> bool:
+    """Whether a line shows any of the evidence its label needs (`SUPPORT`; tail_chrome as chrome)."""
+    need = SUPPORT.get({"tail_chrome": "chrome", "attachment": "body"}.get(label, label))
+    return need is None or bool(need & set(evidence(f, prev, params)))
+
+
+def score(f: Features, prev: Features | None, label: str, params: LayoutParams) -> float:
+    """The score of `label` for a line with features `f` (after `prev`)."""
+    return scores(f, prev, params)[label]
 
 
 @dataclass
