@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from html import escape
 from pathlib import Path
 
@@ -59,3 +61,26 @@ def test_a_real_document_in_a_site_page_reads_as_its_text(name: str, body_as: st
     for site_line in (*RELATED, "网站首页", "联系我们", "版权所有", "115112345/2019-00042"):
         assert site_line not in text
     assert doc.meta["索引号"] == "115112345/2019-00042" and doc.meta["发布日期"] == "2019-02-01"
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium to print a page to PDF")
+def test_a_printed_page_s_browser_header_and_footer_are_not_body_text(tmp_path: Path) -> None:
+    """The page printed with the browser's date-time/title header and URL/`1/2` footer reads as the
+    same body as printed without them; those lines are kept as header/footer paragraphs."""
+    name = "dev/taihu-2019-guize-tongzhi.txt"
+    page = tmp_path / "page.html"
+    page.write_text(site_page((REALDOCS / name).read_text("utf-8").splitlines(), "div"), "utf-8")
+    bodies, furniture = [], []
+    for extra in ([], ["--no-pdf-header-footer"]):
+        pdf = tmp_path / f"printed{len(extra)}.pdf"
+        subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={pdf}", *extra,
+                        page.as_uri()], capture_output=True, timeout=120, check=False)
+        doc = read_document(pdf)
+        bodies.append([p.text for p in doc.paragraphs if p.kind == "body"])
+        furniture.append([p.text for p in doc.paragraphs if p.kind in ("header", "footer")])
+    assert bodies[0] == bodies[1] and len(bodies[0]) > 10
+    assert furniture[1] == [] and any(page.as_uri() in t for t in furniture[0])
+    assert not any("file://" in t for t in bodies[0])
