@@ -257,8 +257,12 @@ def _extracted(text: str, root: lxml.html.HtmlElement) -> tuple[list[Paragraph],
     if not theirs:
         return None
     kept = {_squash(p.text) for p in theirs}
-    ours = [p for p in _paragraphs(root.find("body") if root.find("body") is not None else root) if _squash(p.text) in kept]
-    matched = sum(len(_squash(p.text)) for p in ours)
+    page = _paragraphs(root.find("body") if root.find("body") is not None else root)
+    hits = [k for k, p in enumerate(page) if _squash(p.text) in kept]
+    # the document runs from the first paragraph the extractor kept to the last: what it left out
+    # between them is the document's too (nothing dropped without a reason)
+    ours = page[hits[0]:hits[-1] + 1] if hits else []
+    matched = sum(len(_squash(page[k].text)) for k in hits)
     total = sum(len(k) for k in kept)
     body = found.find("body")
     source = "".join(lxml.html.tostring(c, encoding="unicode", method="html") for c in (body if body is not None else found))
