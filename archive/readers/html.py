@@ -247,12 +247,15 @@ def _extracted(text: str, root: lxml.html.HtmlElement) -> tuple[list[Paragraph],
     it finds nothing."""
     _drop_link_groups(root)
     text = lxml.html.tostring(root, encoding="unicode", method="html")
-    html = trafilatura.extract(text, output_format="html", include_tables=True, include_formatting=True,
-                               favor_precision=True, deduplicate=False, include_comments=False,
-                               include_links=False, include_images=False, with_metadata=False)
-    if not html:
+    try:
+        html = trafilatura.extract(text, output_format="html", include_tables=True, include_formatting=True,
+                                   favor_precision=True, deduplicate=False, include_comments=False,
+                                   include_links=False, include_images=False, with_metadata=False)
+        found = lxml.html.document_fromstring(html) if html else None
+    except (lxml.etree.ParserError, ValueError):
         return None
-    found = lxml.html.document_fromstring(html)
+    if found is None:
+        return None
     theirs = _paragraphs(found)
     if not theirs:
         return None
