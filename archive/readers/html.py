@@ -1,9 +1,12 @@
 """Saved web pages (.html/.htm): the document's body without the site's chrome, and gov.cn's metadata table.
 
 The body is the page's known content container (gov.cn's #UCAP-CONTENT,
-.pages_content, TRS editors' .TRS_Editor, …) or else the block holding the most
-paragraph text. Its block elements become paragraphs, with alignment and
-bold hints. The labelled cells gov.cn policy pages carry above the body —
+.pages_content, TRS editors' .TRS_Editor, …); on any other site template it
+is what trafilatura, a main-content extractor made for the job, keeps of the
+page: menus, breadcrumbs, related-link lists, footers and counters go whatever
+their words. The page's own block elements whose text trafilatura kept become
+the paragraphs, with their alignment and bold hints. Only when trafilatura
+finds nothing is the block holding the most paragraph text taken. The labelled cells gov.cn policy pages carry above the body —
 索引号, 主题分类, 发文机关, 成文日期, 标题, 发文字号, 发布日期 — go into
 Document.meta. `source` is the body's HTML, for the web app to sanitise.
 """
@@ -15,6 +18,7 @@ import unicodedata
 
 import lxml.etree
 import lxml.html
+import trafilatura
 
 from archive.document import Document, Paragraph
 from archive.errors import BulletinReadError
@@ -33,6 +37,13 @@ _DROP = ("script", "style", "noscript", "template", "nav", "header", "footer", "
          "select", "input", "textarea", "object", "embed", "svg")
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "table", "section", "article",
           "blockquote", "pre", "center", "dd", "dt", "ul", "ol", "hr", "figure", "figcaption", "br"}
+LINK_GROUP_MIN = 2  # a block made only of this many links or more is navigation (a menu, a related-links list)
+MATCHED_MIN = 0.8
+# Labels of a page's own metadata block (its 索引号 table, <dl> or <ul>): such a block is read as
+# fields and is not the document's text.
+META_BLOCK_KEYS = frozenset(META_LABELS) | {
+    "发布机构", "发文机构", "发文单位", "组配分类", "体裁分类", "信息分类", "文号", "生成日期", "发文日期",
+    "生效时间", "生效日期", "废止时间", "有效性", "信息来源", "公开方式", "公开范围", "时效", "主题词", "关键词"}  # share of the extractor's text found in the page's own blocks to keep their hints
 _ALIGN = re.compile(r"text-align\s*:\s*(left|right|center|justify)", re.I)
 _LABEL_CLEAN = re.compile(r"[\s:：\u3000]+")
 
@@ -58,11 +69,17 @@ def _meta_table(root: lxml.html.HtmlElement) -> dict[str, str]:
     return meta
 
 
-def _content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+def _known_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The page's known content container (gov.cn, TRS editors, …), or None."""
     for xpath in _CONTENT_SELECTORS:
         found = [el for el in root.xpath(xpath) if len(_text(el)) >= 20]
         if found:
             return max(found, key=lambda el: len(_text(el)))
+    return None
+
+
+def _densest(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The block holding the most paragraph text (when the extractor finds nothing)."""
     body = root.find("body")
     body = body if body is not None else root
     best, best_score = body, 0
@@ -160,6 +177,101 @@ def html_figures(source: str) -> list[tuple[str | None, str, str]]:
     return out
 
 
+def _paragraphs(el: lxml.html.HtmlElement) -> list[Paragraph]:
+    walker = _Walker()
+    walker.walk(el)
+    walker.flush()
+    return [p for p in walker.out if p.text]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _block_pairs(block: lxml.html.HtmlElement) -> tuple[list[tuple[str, str]], int]:
+    """(label, value) pairs of a table (label and value cells side by side), a <dl> (dt, dd) or a
+    <ul>/<ol> (`label：value` items), and the number of rows or items they came from."""
+    pairs: list[tuple[str, str]] = []
+    if block.tag == "table":
+        rows = block.xpath("./tr|./thead/tr|./tbody/tr")
+        for tr in rows:
+            cells = tr.xpath("./td|./th")
+            pairs += [(_LABEL_CLEAN.sub("", cells[i].text_content() or ""), _text(cells[i + 1]))
+                      for i in range(0, len(cells) - 1, 2)]
+        return pairs, len(rows)
+    if block.tag == "dl":
+        terms = block.findall("dt")
+        for dt in terms:
+            dd = dt.getnext()
+            if dd is not None and dd.tag == "dd":
+                pairs.append((_LABEL_CLEAN.sub("", dt.text_content() or ""), _text(dd)))
+        return pairs, len(terms)
+    items = block.findall("li")
+    for li in items:
+        label, _, value = _text(li).replace(":", "：").partition("：")
+        pairs.append((_LABEL_CLEAN.sub("", label), value.strip()))
+    return pairs, len(items)
+
+
+def _take_meta_blocks(root: lxml.html.HtmlElement, meta: dict[str, str]) -> None:
+    """Read a page's metadata blocks (two or more 索引号/发布机构/… pairs, at least half its rows)
+    into `meta` and take them out of the text."""
+    for block in list(root.iter("table", "dl", "ul", "ol")):
+        pairs, rows = _block_pairs(block)
+        known = [(k, v) for k, v in pairs if k in META_BLOCK_KEYS]
+        if len(known) >= 2 and len(known) * 2 >= rows:
+            for k, v in known:
+                if k in META_LABELS and v and k not in meta:
+                    meta[k] = v
+            block.drop_tree()
+
+
+def _drop_link_groups(root: lxml.html.HtmlElement) -> None:
+    """Take off every block whose whole text is the text of two or more links: menus, related-link
+    lists and link rows of any site, whatever their words (a document's own lines are not links)."""
+    for el in list(root.iter("ul", "ol", "dl", "table", "tr", "td", "div", "p", "span")):
+        if el.getparent() is None:
+            continue
+        links = el.findall(".//a")
+        if len(links) < LINK_GROUP_MIN:
+            continue
+        all_text = _squash(el.text_content() or "")
+        link_text = "".join(_squash(a.text_content() or "") for a in links)
+        if all_text and all_text == link_text:
+            el.drop_tree()
+
+
+def _extracted(text: str, root: lxml.html.HtmlElement) -> tuple[list[Paragraph], str] | None:
+    """The main content trafilatura finds in the page, as the page's own paragraphs (with their
+    alignment and bold hints) where they match its text, else as its own; and its HTML. None when
+    it finds nothing."""
+    _drop_link_groups(root)
+    text = lxml.html.tostring(root, encoding="unicode", method="html")
+    try:
+        html = trafilatura.extract(text, output_format="html", include_tables=True, include_formatting=True,
+                                   favor_precision=True, deduplicate=False, include_comments=False,
+                                   include_links=False, include_images=False, with_metadata=False)
+        found = lxml.html.document_fromstring(html) if html else None
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    if found is None:
+        return None
+    theirs = _paragraphs(found)
+    if not theirs:
+        return None
+    kept = {_squash(p.text) for p in theirs}
+    page = _paragraphs(root.find("body") if root.find("body") is not None else root)
+    hits = [k for k, p in enumerate(page) if _squash(p.text) in kept]
+    # the document runs from the first paragraph the extractor kept to the last: what it left out
+    # between them is the document's too (nothing dropped without a reason)
+    ours = page[hits[0]:hits[-1] + 1] if hits else []
+    matched = sum(len(_squash(page[k].text)) for k in hits)
+    total = sum(len(k) for k in kept)
+    body = found.find("body")
+    source = "".join(lxml.html.tostring(c, encoding="unicode", method="html") for c in (body if body is not None else found))
+    return (ours if matched >= MATCHED_MIN * total else theirs), source
+
+
 def read_html(data: bytes, name: str) -> Document:
     """A saved web page's body paragraphs, with gov.cn metadata in meta and the body HTML as source."""
     text = decode_bytes(data, name)
@@ -175,12 +287,16 @@ def read_html(data: bytes, name: str) -> Document:
         title = tidy_spaces(re.split(r"[_|｜]", title)[0])
         if title:
             meta["标题"] = title
-    content = _content(root)
-    walker = _Walker()
-    walker.walk(content)
-    walker.flush()
-    paragraphs = [p for p in walker.out if p.text]
+    content = _known_content(root)
+    if content is None:
+        _take_meta_blocks(root, meta)
+    got = _extracted(text, root) if content is None else None
+    if got is not None:
+        paragraphs, source = got
+    else:
+        content = content if content is not None else _densest(root)
+        paragraphs = _paragraphs(content)
+        source = lxml.html.tostring(content, encoding="unicode", method="html")
     if not paragraphs:
         raise BulletinReadError(name, "web page without body text")
-    source = lxml.html.tostring(content, encoding="unicode", method="html")
     return Document(name=name, format="html", paragraphs=tuple(paragraphs), source=source, meta=meta)

@@ -20,16 +20,21 @@ import math
 import re
 from collections import Counter
 
-from archive.document import Document
+from archive.document import Document, Paragraph
 from archive.errors import BulletinReadError
 from archive.readers.budget import produce
-from archive.readers.layout import Char, Line, line_text, paragraphs_from_lines
+from archive.readers.layout import Char, Line, collapse_spaces as tidy_spaces, line_text, paragraphs_from_lines
 from archive.readers.limits import Limits
 
 __all__ = ["open_pdf", "read_pdf"]
 
 log = logging.getLogger(__name__)
 _MIN_CHARS_PER_PAGE = 10  # fewer on every page: an image-only (scanned) PDF
+RUNNING_EDGE = 2  # a page's running header / footer lines are among its first and last this many lines
+RUNNING_SHARE = 0.6  # … and stand again on at least this share of the pages (two at least)
+# The shape of a browser's print furniture: a URL, a `1/3` page counter at the end, a date-time at the start.
+_PRINT_FURNITURE = re.compile(
+    r"^(?:[a-z]+://\S+|.*\s\d{1,3}\s*/\s*\d{1,3}|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?(?:\s.*)?)$")
 _SKIP = {0x0A, 0x0D, 0xFFFE, 0x02}
 _FORCE_BOLD = 1 << 18  # PDF font descriptor flag 19
 _BOLD_NAME = re.compile(rb"bold|heavy|black|semibold|demi|hei", re.I)  # names are ASCII (SimHei, …)
@@ -130,6 +135,36 @@ def _page_lines(page, number: int) -> list[Line]:  # type: ignore[no-untyped-def
     return lines
 
 
+def running_lines(lines: list[Line], pages: int) -> dict[int, str]:
+    """The pages' running headers and footers, as {id(line): "header" | "footer"}: a line among a
+    page's first or last RUNNING_EDGE that stands again, word for word, at the edge of most pages,
+    or that has the shape of a printed page's URL, page counter or date-time line."""
+    by_page: dict[int, list[Line]] = {}
+    for ln in lines:
+        by_page.setdefault(ln.page, []).append(ln)
+    side = {id(ln): "footer" for page in by_page.values() for ln in page[-RUNNING_EDGE:]}
+    side |= {id(ln): "header" for page in by_page.values() for ln in page[:RUNNING_EDGE]}
+    exact = lambda ln: re.sub(r"\s+", "", ln.text)  # noqa: E731
+    same = Counter(k for k, _p in {(exact(ln), ln.page) for ln in lines if id(ln) in side})
+    need = max(2, RUNNING_SHARE * pages)
+    return {id(ln): side[id(ln)] for ln in lines if id(ln) in side
+            and (same[exact(ln)] >= need or _PRINT_FURNITURE.match(ln.text.strip()))}
+
+
+def with_running_lines(lines: list[Line], pages: int) -> list[Paragraph]:
+    """Paragraphs of the body lines, with the running headers and footers as paragraphs of their
+    kind at the start and end of their page (kept, not body text)."""
+    furniture = running_lines(lines, pages)
+    body = paragraphs_from_lines([ln for ln in lines if id(ln) not in furniture])
+    if not furniture:
+        return body
+    order = [((p.page or 0), 1, k, p) for k, p in enumerate(body)]
+    order += [(ln.page, 0 if furniture[id(ln)] == "header" else 2, k,
+               Paragraph(text=tidy_spaces(ln.text), page=ln.page, size=ln.size, kind=furniture[id(ln)]))  # type: ignore[arg-type]
+              for k, ln in enumerate(lines) if id(ln) in furniture]
+    return [p for *_key, p in sorted(order, key=lambda t: t[:3])]
+
+
 def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
     """A PDF's paragraphs from its text layer, or from OCR when its pages are images."""
     import pypdfium2 as pdfium
@@ -160,4 +195,4 @@ def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
 
         log.info("%s: no text layer on %d page(s): OCR", name, pages)
         return ocr_pdf(data, name, limits, pages, meta)
-    return Document(name=name, format="pdf", paragraphs=tuple(paragraphs_from_lines(lines)), meta=meta)
+    return Document(name=name, format="pdf", paragraphs=tuple(with_running_lines(lines, pages)), meta=meta)
