@@ -222,8 +222,11 @@ def _cut_tree(node: q.Node, drop: bool, cut: dict[str, list[str]], dropped: list
         ws = list(dict.fromkeys(ws))
         terms = tuple(_word_term(w, node.field) for w in ws)
         return terms[0] if len(terms) == 1 else q.And(terms)
-    if isinstance(node, q.Not) or q.is_number_or(node):
-        return node  # what is excluded stays exact; a figure and its other form stay whole
+    if isinstance(node, q.Not):
+        return node  # what is excluded stays exact
+    if q.is_number_or(node):  # a figure and its other form stay whole; a longer run is cut as typed
+        first = node.children[0]  # type: ignore[union-attr]
+        return node if not _splittable(first) else _cut_tree(first, drop, cut, dropped, fine, frame)
     kids = [k for k in (_cut_tree(c, drop, cut, dropped, fine, frame) for c in node.children) if k is not None]
     if not kids:
         return None
