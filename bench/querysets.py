@@ -41,6 +41,18 @@ scored, never tuned on): ``mixed`` (one word in pinyin beside Hanzi: huaian
 ``punctuated`` (two title words joined by 、，；/ -, or a 《…》 of the title, or a
 question mark), ``reversed`` (place + topic with the topic first: 志愿服务 淮安).
 
+How the office staff type, never named either (``STAFF_KINDS``; the block "kinds of the
+office's own typing"): ``numerals`` (a title's figure in the other writing: 9次 for 第九次,
+百分之十, 二〇二三年), ``date_words`` (2023年3月份, 2023年度, 二〇二三年三月, 2023.03, 23年3月,
+上半年), ``mixed_script`` (one word traditional, one simplified), ``pasted_title`` (a title with
+spaces, line breaks, punctuation), ``sentence_typo`` (a body clause with a homophone typo),
+``long_paste`` (150–260 characters of the body), ``quoted`` (a word in “”「」《》‘’), ``province``
+(江苏 for an article of 南京 that never names 江苏), ``honorific`` (李强总理, 张三同志),
+``wrapped`` (请问…有哪些相关报道？), ``stopwords`` (关于的…), ``operator_cn`` (A和B, A或B,
+A不含B), ``cn_field`` (标题：…, 城市：淮安 …), ``over_specified`` (three title words and one
+the article lacks), ``place_typo`` (淮按 志愿服务), ``series_issue`` (《创文简报》第11期).
+`--kinds a,b` scores only those kinds.
+
 The split into a development part and an evaluation part is by source: a
 case belongs to the part of the issue (bulletin id) its article comes from
 (`part_of`). Tune on dev; score eval only when a change is done.
