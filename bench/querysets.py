@@ -41,6 +41,18 @@ scored, never tuned on): ``mixed`` (one word in pinyin beside Hanzi: huaian
 ``punctuated`` (two title words joined by 、，；/ -, or a 《…》 of the title, or a
 question mark), ``reversed`` (place + topic with the topic first: 志愿服务 淮安).
 
+How the office staff type, never named either (``STAFF_KINDS``; the block "kinds of the
+office's own typing"): ``numerals`` (a title's figure in the other writing: 9次 for 第九次,
+百分之十, 二〇二三年), ``date_words`` (2023年3月份, 2023年度, 二〇二三年三月, 2023.03, 23年3月,
+上半年), ``mixed_script`` (one word traditional, one simplified), ``pasted_title`` (a title with
+spaces, line breaks, punctuation), ``sentence_typo`` (a body clause with a homophone typo),
+``long_paste`` (150–260 characters of the body), ``quoted`` (a word in “”「」《》‘’), ``province``
+(江苏 for an article of 南京 that never names 江苏), ``honorific`` (李强总理, 张三同志),
+``wrapped`` (请问…有哪些相关报道？), ``stopwords`` (关于的…), ``operator_cn`` (A和B, A或B,
+A不含B), ``cn_field`` (标题：…, 城市：淮安 …), ``over_specified`` (three title words and one
+the article lacks), ``place_typo`` (淮按 志愿服务), ``series_issue`` (《创文简报》第11期).
+`--kinds a,b` scores only those kinds.
+
 The split into a development part and an evaluation part is by source: a
 case belongs to the part of the issue (bulletin id) its article comes from
 (`part_of`). Tune on dev; score eval only when a change is done.
@@ -81,7 +93,11 @@ NEW_KINDS = ("unspaced", "question", "pinyin", "initials", "alias", "typo2", "oc
              "traditional", "place_topic", "issue")
 # Kinds issue 24 never named, drawn as a reviewer might try them (scored, never tuned on).
 UNNAMED_KINDS = ("mixed", "acronym", "fullwidth", "punctuated", "reversed")
-KINDS = R.KINDS + NEW_KINDS + UNNAMED_KINDS
+# How office staff type, never named by issue 24 (the block "kinds of the office's own typing").
+STAFF_KINDS = ("numerals", "date_words", "mixed_script", "pasted_title", "sentence_typo", "long_paste", "quoted",
+               "province", "honorific", "wrapped", "stopwords", "operator_cn", "cn_field", "over_specified",
+               "place_typo", "series_issue")
+KINDS = R.KINDS + NEW_KINDS + UNNAMED_KINDS + STAFF_KINDS
 METRICS = ("success@1", "success@10", "mrr@20", "zero")
 
 QUESTION_FORMS = ("关于{}的情况", "{}有哪些", "如何{}", "{}是什么", "怎么{}", "{}的情况", "有关{}的问题", "{}怎么样")
@@ -616,6 +632,444 @@ MAKERS: dict[str, Callable[[Draw, random.Random, int], list[QCase]]] = {
 }
 
 
+# -- kinds of the office's own typing (never named to us; scored, never tuned on eval) ------------
+# How the staff of a 文明办 or a government office type into a search box: numbers written the
+# other way, dates in other words, a title or a sentence pasted, quotes and book-title marks, a
+# place at another level, a person with a title, requests wrapped around the words, Chinese
+# operators and field names, one word too many, a misspelled place, a series and its issue.
+
+_CN_DIGITS = "〇一二三四五六七八九"
+_NUM_IN_TITLE = re.compile(r"(?<![0-9.])([1-9][0-9]{0,3})(万|亿|余|多|个|人|项|家|件|年|%|名|次|天|所|条|户)")
+_CN_NUM_IN_TITLE = re.compile(r"(?<![〇零一二三四五六七八九十百千万0-9])([一二三四五六七八九十百千]{1,5})(万|亿|个|人|项|家|件|名|次|天|所|条|户)")
+HONORIFICS = ("同志", "书记", "总书记", "主席", "总理", "部长", "市长", "省长", "县长", "局长", "主任", "先生", "女士")
+WRAPS = ("请问{}有哪些相关报道？", "我想查一下{}的情况", "帮我找一下{}相关的文章", "有没有关于{}的简报",
+         "{}相关信息", "查询{}方面的内容", "关于{}的有关情况汇报", "请问一下{}怎么做的")
+STOP_FRAMES = ("关于{}的", "有关{}的情况", "{}的相关内容", "关于的{}", "{}方面的问题")
+PROVINCE_SUFFIX = re.compile(r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)$")
+
+
+def _cn_of(n: int) -> str:
+    """1–9999 in the usual Chinese form (十五, 一百零五, 两千 is written 二千 here)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    out = ""
+    for value, name in ((1000, "千"), (100, "百"), (10, "十")):
+        k, n = divmod(n, value)
+        if k:
+            out += ("" if (value == 10 and k == 1 and not out) else _CN_DIGITS[k]) + name
+        elif out and n and not out.endswith("零"):
+            out += "零"
+    return out + (_CN_DIGITS[n] if n else "")
+
+
+def numerals_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """A number of a title typed the other way (15万 → 十五万, 2023年 → 二〇二三年, 10% → 百分之十,
+    三万人 → 3万人) beside another title word; answers: titles holding the number as written and the word."""
+    from archive.dates import cn_number
+
+    pool = [d for d in dr.docs if (_NUM_IN_TITLE.search(d.flat_title) or _CN_NUM_IN_TITLE.search(d.flat_title))
+            and dr.good_words(d, 1)]
+    rng.shuffle(pool)
+    out: list[QCase] = []
+    seen: set[str] = set()
+    for d in pool:
+        m = _NUM_IN_TITLE.search(d.flat_title) or _CN_NUM_IN_TITLE.search(d.flat_title)
+        assert m is not None
+        num, unit = m.group(1), m.group(2)
+        if num.isdigit():
+            v = int(num)
+            if unit == "%":
+                typed = f"百分之{_cn_of(v)}"
+            elif unit == "年" and v >= 1900:
+                typed = "".join(_CN_DIGITS[int(c)] for c in num) + "年"
+            else:
+                typed = _cn_of(v) + unit
+        else:
+            v2 = cn_number(num)
+            if v2 is None:
+                continue
+            typed = f"{v2}{unit}"
+        ws = [w for w in dr.good_words(d, 1) if num not in w and w not in m.group(0)]
+        if not ws:
+            continue
+        w = rng.choice(ws)
+        q = f"{typed} {w}" if rng.random() < 0.5 else f"{w}{typed}"
+        answers = dr.titles_with([m.group(0), w], 30)
+        if q in seen or not answers or len(answers) > 30:
+            continue
+        seen.add(q)
+        out.append(QCase("numerals", q, frozenset(answers), d.bulletin, m.group(0)))
+        if len(out) >= n:
+            break
+    return out
+
+
+def _date_words(d: QDoc, rng: random.Random) -> tuple[str, Callable[[Any], bool]] | None:
+    """A date of the article in another wording than date_topic's (3月份, 年度, 二〇二三年三月,
+    2023.03, 2023年03月, 上半年, 23年3月)."""
+    day = d.date
+    if day is None:
+        return None
+    y, m = day.year, day.month
+    same_month = lambda x: x is not None and (x.year, x.month) == (y, m)  # noqa: E731
+    form = rng.choice(("份", "年度", "cn", "dot", "zero", "half", "short"))
+    if form == "份":
+        return f"{y}年{m}月份", same_month
+    if form == "年度":
+        return f"{y}年度", lambda x: x is not None and x.year == y
+    if form == "cn":
+        return "".join(_CN_DIGITS[int(c)] for c in str(y)) + f"年{_cn_of(m)}月", same_month
+    if form == "dot":
+        return f"{y}.{m:02d}", same_month
+    if form == "zero":
+        return f"{y}年{m:02d}月", same_month
+    if form == "half":
+        h = m <= 6
+        return f"{y}年{'上' if h else '下'}半年", lambda x: x is not None and x.year == y and (x.month <= 6) == h
+    return f"{y % 100:02d}年{m}月", same_month
+
+
+def date_words_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    pool = [d for d in dr.docs if d.date is not None and dr.good_words(d)]
+    rng.shuffle(pool)
+    out: list[QCase] = []
+    for d in pool:
+        made = _date_words(d, rng)
+        if made is None:
+            continue
+        phrase, when = made
+        w = rng.choice(dr.good_words(d))
+        answers = [x.id for x in dr.docs if w in x.flat_title and when(x.date)]
+        if len(answers) > 30:
+            continue
+        q = f"{phrase} {w}" if rng.random() < 0.7 else f"{w} {phrase}"
+        out.append(QCase("date_words", q, frozenset(answers), d.bulletin, phrase))
+        if len(out) >= n:
+            break
+    return out
+
+
+def mixed_script_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """Two title words, one in traditional script, one in simplified (as a phone's IME mixes them)."""
+    import opencc
+
+    conv = opencc.OpenCC("s2t")
+
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        k = rng.randrange(2)
+        t = [conv.convert(w) if i == k else w for i, w in enumerate(ws)]
+        if t == ws:
+            return None
+        return rng.choice((" ", "")).join(t), " ".join(ws)
+
+    return _pairs(dr, rng, n, make, "mixed_script")
+
+
+def pasted_title_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """A whole title pasted with extra spaces, a line break, full-width spaces or other
+    punctuation around or inside it; answers: the articles of that title."""
+    by_title: dict[str, list[str]] = defaultdict(list)
+    for d in dr.docs:
+        by_title[d.flat_title].append(d.id)
+    pool = [d for d in dr.docs if 8 <= len(d.flat_title) <= 40 and len(by_title[d.flat_title]) <= 5]
+    rng.shuffle(pool)
+    out: list[QCase] = []
+    for d in pool[:n]:
+        t = list(d.title.strip())
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(1, len(t))
+            t.insert(at, rng.choice((" ", "  ", "\n", "\u3000", "，", "——", "：")))
+        q = rng.choice(("", " ", "【", "“")) + "".join(t) + rng.choice(("", " ", "\n", "。", "】", "”"))
+        out.append(QCase("pasted_title", q, frozenset(by_title[d.flat_title]), d.bulletin, d.title))
+    return out
+
+
+def _clauses(text: str, lo: int, hi: int) -> list[str]:
+    return [c for c in re.split(r"[。！？；\n]", text) if lo <= len(c.strip()) <= hi]
+
+
+def sentence_typo_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """A clause of the body (12–40 characters) pasted with one character replaced by a homophone;
+    answers: the articles holding the clause as written."""
+    from pypinyin import Style, lazy_pinyin
+
+    sounds = _homophones(dr)
+    pool = list(dr.docs)
+    rng.shuffle(pool)
+    out: list[QCase] = []
+    for d in pool:
+        cs = _clauses(d.text, 12, 40)
+        if not cs:
+            continue
+        c = rng.choice(cs).strip()
+        spots = [i for i, ch in enumerate(c) if _HAN.fullmatch(ch)]
+        if len(spots) < 8:
+            continue
+        i = rng.choice(spots[2:-2])
+        alts = [a for a in sounds.get(lazy_pinyin(c[i], style=Style.NORMAL)[0], [])[:8] if a != c[i]]
+        if not alts:
+            continue
+        typed = c[:i] + rng.choice(alts) + c[i + 1:]
+        if dr.containing(R.flat(typed), 1):
+            continue
+        answers = dr.containing(R.flat(c), 31)
+        if not answers or len(answers) > 30:
+            continue
+        out.append(QCase("sentence_typo", typed, frozenset(answers), d.bulletin, c))
+        if len(out) >= n:
+            break
+    return out
+
+
+def long_paste_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """A long stretch of the body (150–260 characters, line breaks and all) pasted into the box;
+    answers: the articles holding its first 60 characters."""
+    pool = [d for d in dr.docs if len(d.text) >= 400]
+    rng.shuffle(pool)
+    out: list[QCase] = []
+    for d in pool:
+        at = rng.randrange(0, len(d.text) - 300)
+        piece = d.text[at: at + rng.randint(150, 260)]
+        head = R.flat(piece)[:60]
+        if len(head) < 40:
+            continue
+        answers = dr.containing(head, 31)
+        if not answers or len(answers) > 30:
+            continue
+        out.append(QCase("long_paste", piece, frozenset(answers), d.bulletin, head))
+        if len(out) >= n:
+            break
+    return out
+
+
+def quoted_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """One title word in quotes or book-title marks (“…”, 「…」, 《…》, ‘…’, "…") beside another."""
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        k = rng.randrange(2)
+        a, b = rng.choice((("“", "”"), ("「", "」"), ("《", "》"), ("‘", "’"), ('"', '"')))
+        t = [f"{a}{w}{b}" if i == k else w for i, w in enumerate(ws)]
+        return rng.choice((" ", "")).join(t), " ".join(ws)
+
+    return _pairs(dr, rng, n, make, "quoted")
+
+
+def _province_of(name: str | None) -> str | None:
+    from archive import gazetteer
+
+    if not name:
+        return None
+    us = gazetteer.units_of(name)
+    provinces = {u[0] for u in us}
+    return provinces.pop() if len(provinces) == 1 else None
+
+
+def province_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """The province (江苏, 江苏省) of an article whose place is a city or county of it, with a title
+    word, the article not naming the province; answers: articles of that province (by their
+    place, or naming it) whose title holds the word."""
+    pool = [d for d in dr.docs if d.city and dr.good_words(d)]
+    rng.shuffle(pool)
+    out: list[QCase] = []
+    seen: set[str] = set()
+    for d in pool:
+        prov = _province_of(d.city)
+        if prov is None or prov == d.city:
+            continue
+        short = PROVINCE_SUFFIX.sub("", prov)
+        if len(short) < 2 or short in d.flat:
+            continue
+        w = rng.choice(dr.good_words(d))
+        answers = [x.id for x in dr.docs if w in x.flat_title
+                   and (short in x.flat or _province_of(x.city) == prov)]
+        typed = rng.choice((short, prov))
+        q = f"{typed} {w}" if rng.random() < 0.6 else f"{typed}{w}"
+        if q in seen or not answers or len(answers) > 30:
+            continue
+        seen.add(q)
+        out.append(QCase("province", q, frozenset(answers), d.bulletin, d.city or ""))
+        if len(out) >= n:
+            break
+    return out
+
+
+def honorific_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """A person of a title typed with a title or form of address (马善民同志, 李强总理) and,
+    half the time, another title word; answers: titles holding the name (and the word)."""
+    names = R._person_names(dr.docs, rng)  # type: ignore[arg-type]
+    rng.shuffle(names)
+    out: list[QCase] = []
+    for name in names:
+        holders = [d for d in dr.docs if name in d.flat_title]
+        if not holders or len(holders) > 30:
+            continue
+        d = rng.choice(holders)
+        ws = [w for w in dr.good_words(d) if name not in w and w not in name]
+        h = rng.choice(HONORIFICS)
+        q = f"{name}{h}"
+        words = [name]
+        if ws and rng.random() < 0.5:
+            w = rng.choice(ws)
+            q += rng.choice((" ", "")) + w
+            words.append(w)
+        if dr.containing(R.flat(q), 1):
+            continue  # the string as typed is there: no test of the form of address
+        answers = dr.titles_with(words, 30)
+        if not answers or len(answers) > 30:
+            continue
+        out.append(QCase("honorific", q, frozenset(answers), d.bulletin, name))
+        if len(out) >= n:
+            break
+    return out
+
+
+def wrapped_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """Two title words wrapped in a request at both ends (请问…有哪些相关报道？, 我想查一下…的情况)."""
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        return rng.choice(WRAPS).format(rng.choice(("", "的", " ")).join(ws)), " ".join(ws)
+
+    return _pairs(dr, rng, n, make, "wrapped")
+
+
+def stopwords_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """One title word inside function words only (有关垃圾分类的情况, 关于的垃圾分类)."""
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        return rng.choice(STOP_FRAMES).format(ws[0]), ws[0]
+
+    return _pairs(dr, rng, n, make, "stopwords", k=1)
+
+
+def operator_cn_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """Operators typed as Chinese words: A和B, A与B, A及B (both), A或B, A或者B (either),
+    A不含B, A 不包括 B (A without B)."""
+    pool = [d for d in dr.docs if len(dr.good_words(d)) >= 2]
+    rng.shuffle(pool)
+    out: list[QCase] = []
+    seen: set[str] = set()
+    for d in pool:
+        a, b = rng.sample(dr.good_words(d), 2)
+        form = rng.choice(("and", "and", "or", "not"))
+        if form == "and":
+            q = f"{a}{rng.choice(('和', '与', '及', ' 和 '))}{b}"
+            answers = dr.titles_with([a, b], 30)
+        elif form == "or":
+            if dr.title_df[a] + dr.title_df[b] > 25:
+                continue
+            q = f"{a}{rng.choice(('或', '或者', ' 或 '))}{b}"
+            answers = [x.id for x in dr.docs if a in x.flat_title or b in x.flat_title]
+        else:
+            # b: a word of another title holding a, so that leaving it out matters
+            others = [x for x in dr.docs if a in x.flat_title and x.id != d.id]
+            if not others:
+                continue
+            bs = [w for w in dr.good_words(rng.choice(others)) if w != a and w not in d.flat]
+            if not bs:
+                continue
+            b = rng.choice(bs)
+            q = f"{a}{rng.choice(('不含', ' 不包括', '，不要'))}{b}"
+            answers = [x.id for x in dr.docs if a in x.flat_title and b not in x.flat]
+        if q in seen or not answers or len(answers) > 30 or dr.containing(R.flat(q), 1):
+            continue
+        seen.add(q)
+        out.append(QCase("operator_cn", q, frozenset(answers), d.bulletin, form))
+        if len(out) >= n:
+            break
+    return out
+
+
+def cn_field_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """A field typed in Chinese with either colon (标题：垃圾分类, 标题:淮安 志愿, 城市：淮安 志愿服务)."""
+    pool = [d for d in dr.docs if dr.good_words(d)]
+    rng.shuffle(pool)
+    out: list[QCase] = []
+    seen: set[str] = set()
+    for d in pool:
+        w = rng.choice(dr.good_words(d))
+        colon = rng.choice(("：", ":", "： "))
+        if d.city and rng.random() < 0.4:
+            short = re.sub(r"(市|地区|自治州|盟)$", "", d.city)
+            if len(short) < 2:
+                continue
+            q = f"城市{colon}{short} {w}"
+            answers = [x.id for x in dr.docs if w in x.flat_title and x.city == d.city]
+        else:
+            q = f"标题{colon}{w}"
+            answers = dr.titles_with([w], 30)
+        if q in seen or not answers or len(answers) > 30:
+            continue
+        seen.add(q)
+        out.append(QCase("cn_field", q, frozenset(answers), d.bulletin, w))
+        if len(out) >= n:
+            break
+    return out
+
+
+def over_specified_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """Three title words and one more the article does not hold (as remembered wrongly);
+    answers: the titles holding the three."""
+    vocab = sorted(w for w, k in dr.title_df.items() if 20 <= k <= 300)
+
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        extra = [w for w in rng.sample(vocab, min(20, len(vocab))) if w not in d.flat]
+        if not extra:
+            return None
+        t = list(ws)
+        t.insert(rng.randrange(len(t) + 1), extra[0])
+        return " ".join(t), " ".join(ws)
+
+    return _pairs(dr, rng, n, make, "over_specified", k=3)
+
+
+def place_typo_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """place_topic's cases with one character of the place replaced by a homophone (淮按 志愿服务)."""
+    from pypinyin import Style, lazy_pinyin
+
+    sounds = _homophones(dr)
+    out = []
+    for c in place_topic_cases(dr, rng, 3 * n):
+        place = re.sub(r"(省|市|自治区|区|县)$", "", c.note) if len(c.note) > 2 else c.note
+        i = rng.randrange(len(place))
+        alts = [a for a in sounds.get(lazy_pinyin(place[i], style=Style.NORMAL)[0], [])[:8] if a != place[i]]
+        if not alts:
+            continue
+        bad = place[:i] + rng.choice(alts) + place[i + 1:]
+        if dr.containing(bad, 1):
+            continue
+        out.append(QCase("place_typo", c.query.replace(place, bad, 1), c.answers, c.source, c.note))
+        if len(out) >= n:
+            break
+    return out
+
+
+def series_issue_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """A 简报's series with its issue as staff cite it (《创文简报》第11期, 创文简报2022年第十一期,
+    创文简报 第11期); answers: the articles of that issue."""
+    by_issue: dict[str, list[QDoc]] = defaultdict(list)
+    for d in dr.docs:
+        if d.kind == "简报" and d.issue and d.year and d.series and _HAN.search(d.series):
+            by_issue[d.bulletin].append(d)
+    keys = sorted(by_issue)
+    rng.shuffle(keys)
+    out: list[QCase] = []
+    for key in keys[:n]:
+        d = by_issue[key][0]
+        num = rng.choice((f"第{d.issue}期", f"第{_cn_issue(d.issue or 0)}期", f"{d.year}年第{d.issue}期"))
+        series = rng.choice((d.series, f"《{d.series}》"))
+        q = f"{series}{rng.choice(('', ' '))}{num}"
+        answers = [x.id for b, xs in by_issue.items() for x in xs if x.series == d.series and x.issue == d.issue
+                   and ("年" not in num or x.year == d.year)]
+        out.append(QCase("series_issue", q, frozenset(answers), d.bulletin, d.series))
+    return out
+
+
+MAKERS.update({
+    "numerals": numerals_cases, "date_words": date_words_cases, "mixed_script": mixed_script_cases,
+    "pasted_title": pasted_title_cases, "sentence_typo": sentence_typo_cases, "long_paste": long_paste_cases,
+    "quoted": quoted_cases, "province": province_cases, "honorific": honorific_cases, "wrapped": wrapped_cases,
+    "stopwords": stopwords_cases, "operator_cn": operator_cn_cases, "cn_field": cn_field_cases,
+    "over_specified": over_specified_cases, "place_typo": place_typo_cases, "series_issue": series_issue_cases,
+})
+
+
 def known_answers(docs: Sequence[QDoc], seed: int = 1, per_kind: int = 40,
                   kinds: Sequence[str] = KINDS) -> list[QCase]:
     """Every kind's cases, drawn with `random.Random(f"{seed}-{kind}")`."""
@@ -764,14 +1218,15 @@ def table(result: dict[str, Any], part: str) -> str:
 
 
 def run(sample: int | None, seed: int, per_kind: int, refs: bool, parts: Sequence[str], workdir: Path,
-        rebuild: bool = False, misses: str | None = None, generated: int = GENERATED) -> dict[str, Any]:
-    """Build (or reuse) the index, draw the cases, score them."""
+        rebuild: bool = False, misses: str | None = None, generated: int = GENERATED,
+        kinds: Sequence[str] = KINDS) -> dict[str, Any]:
+    """Build (or reuse) the index, draw the cases (of `kinds`), score them."""
     files = source_files(sample, seed, workdir, generated)
     t0 = time.perf_counter()
     index = build_index(files, workdir, rebuild)
     t_index = time.perf_counter() - t0
     docs = load_docs(files)
-    cases = known_answers(docs, seed, per_kind)
+    cases = known_answers(docs, seed, per_kind, kinds)
     systems = {"project": project_search(index)}
     if refs:
         systems.update(Tantivy(docs).systems())
@@ -842,6 +1297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--part", choices=("dev", "eval", "both"), default="dev")
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--show-misses", metavar="KIND", default=None)
+    ap.add_argument("--kinds", default=None, help="only these kinds (comma-separated; default all)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--write", type=Path, default=None, help="also write the result to this JSON file")
     ap.add_argument("--slices", action="store_true",
@@ -864,7 +1320,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     parts = ("dev", "eval") if args.part == "both" else (args.part,)
     workdir = WORKDIR if args.sample is None else WORKDIR.with_name(f"querysets-{args.sample}-s{args.seed}")
-    result = run(args.sample, args.seed, args.per_kind, args.refs, parts, workdir, args.rebuild, args.show_misses)
+    kinds = tuple(args.kinds.split(",")) if args.kinds else KINDS
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        ap.error(f"unknown kinds: {', '.join(unknown)}")
+    result = run(args.sample, args.seed, args.per_kind, args.refs, parts, workdir, args.rebuild, args.show_misses,
+                 kinds=kinds)
     if args.write:
         args.write.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if args.json:

@@ -21,6 +21,9 @@ from indexer.store.records import FieldQuery
 from indexer.store.schema import TEXTS
 
 
+SERIES_MIN_CHARS = 4  # a text term this long may name a series (江苏精神文明建设简报): its articles match too
+
+
 @dataclass(frozen=True)
 class Compiled:
     match: FieldQuery | None  # documents matching a keyword/number term (or the issue number)
@@ -83,6 +86,9 @@ def compile_term(t: Term) -> Compiled:
     fields = tuple(TEXTS) if t.field is None else (t.field,)
     ref = issue_ref(value) if t.field is None else None
     match: FieldQuery | None = None
+    name = normalize(value).strip("《》〈〉 ")
+    if t.field is None and len(name) >= SERIES_MIN_CHARS:  # a 简报's name (《创文简报》): its issues too
+        match = records.term("series", name)
     if ref is not None:  # 第十一期: the articles of issue 11 (of that year: 2022年第11期), or the text
         match = records.number("issue", ref[0])
         if ref[1] is not None:

@@ -55,9 +55,21 @@ def _month_end(y: int, m: int) -> dt.date:
     return dt.date(y, m, calendar.monthrange(y, m)[1])
 
 
+# Other wordings of the same periods: 3月份 is 3月, 2023年度 is 2023年, and a two-digit year with
+# a month (23年3月) is of this century.
+_WORDINGS = ((re.compile(r"月份"), "月"), (re.compile(r"年度"), "年"),
+             (re.compile(r"^([0-9]{2})年(?=[0-9]{1,2}月)"), r"20\1年"))
+
+
+def _reworded(t: str) -> str:
+    for rx, to in _WORDINGS:
+        t = rx.sub(to, t)
+    return t
+
+
 def period_of(text: str) -> Period | None:
     """The period `text` names, whole (see the module doc), or None."""
-    t = normalize(text.strip()).replace(" ", "")
+    t = _reworded(normalize(text.strip()).replace(" ", ""))
     if _DAY.match(t):
         day = find_date(t)
         return Period(text, day, day) if day else None
@@ -103,7 +115,8 @@ def period_of(text: str) -> Period | None:
     return Period(text, dt.date(y, 1, 1), dt.date(y, 12, 31))
 
 
-_LEAD = re.compile(r"^((?:19|20)[0-9]{2}年(?:[0-9]{1,2}月(?:[0-9]{1,2}[日号]|上旬|中旬|下旬)?|[一二三四1-4]季度)?)")
+_LEAD = re.compile(r"^((?:(?:19|20)[0-9]{2}年度?|[0-9]{2}年(?=[0-9]{1,2}月))"
+                   r"(?:[0-9]{1,2}月份?(?:[0-9]{1,2}[日号]|上旬|中旬|下旬)?|[一二三四1-4]季度|[上下]半年)?)")
 
 
 def _split(t: q.Term) -> tuple[Period, str] | None:
@@ -125,8 +138,11 @@ def apply(parsed: q.Parsed) -> tuple[q.Parsed, Period | None]:
     """The parsed query without its first period term, and that period — when the query is
     an AND of terms (or one term) and something else is left to search; else (parsed, None)."""
     tree = parsed.tree
-    parts = list(tree.children) if isinstance(tree, q.And) else [tree] if isinstance(tree, q.Term) else []
+    parts = list(tree.children) if isinstance(tree, q.And) else \
+        [tree] if tree is not None and (isinstance(tree, q.Term) or q.is_number_or(tree)) else []
     for i, p in enumerate(parts):
+        if q.is_number_or(p):
+            p = p.children[0]  # type: ignore[union-attr]  # 二〇二三年九月 OR 2023年9月: the date as typed
         if not isinstance(p, q.Term) or p.field is not None or p.phrase:
             continue
         got = _split(p)

@@ -85,6 +85,11 @@ class Parsed:
 # Full-width operators read as their ASCII forms (（ ） and “ ” are handled by the lexer).
 _FULLWIDTH = str.maketrans({"－": "-", "＋": "+", "＂": '"', "＆": "&", "｜": "|"})
 OPERATORS = {"AND": "and", "&&": "and", "OR": "or", "||": "or", "NOT": "not"}
+# Operators typed as Chinese words, standing alone between two words (南京 或 苏州, 治理 不含 社区):
+# read as operators with a notice (quote them to search the word itself). Run together with
+# other words (南京或苏州) they are read by the staged query (indexer.search.stages.CN_OPERATORS).
+CN_OPERATORS = {"或": "or", "或者": "or", "和": "and", "与": "and", "并且": "and", "不含": "not", "不包括": "not",
+                "不包含": "not", "排除": "not", "除了": "not", "除去": "not"}
 
 _TOKEN_RE = re.compile(
     r'\s*(?:(?P<fquote>(?P<fname>[^\s()（）"“”:：]+)[:：](?P<fq>"[^"]*"|“[^”]*”))'
@@ -167,6 +172,9 @@ def _lex(s: str, notes: list[str]) -> list[tuple[str, str]]:
             w = m.group("word")
             if w in OPERATORS:
                 out.append((OPERATORS[w], w))
+            elif w in CN_OPERATORS and out and out[-1][0] in ("word", "phrase", "fphrase", ")"):
+                out.append((CN_OPERATORS[w], w))
+                notes.append(f"已把“{w}”当作运算符 {CN_OPERATORS[w].upper()}；要搜索这个词，请加引号：\"{w}\"")
             elif w.upper() in ("AND", "OR", "NOT"):
                 # lower-case (or mixed-case) and/or/not: operators too, with a notice
                 out.append((w.lower(), w))
@@ -181,6 +189,10 @@ def _lex(s: str, notes: list[str]) -> list[tuple[str, str]]:
             else:
                 out.append(("word", w))
         s_rest = s[pos:]
+        if not s_rest.strip() and out and out[-1][0] in ("and", "or", "not") and out[-1][1] in CN_OPERATORS:
+            w = out.pop()[1]  # 南京 或: a word at the end, not an operator
+            out.append(("word", w))
+            notes[:] = [n for n in notes if not n.startswith(f"已把“{w}”")]
         if s_rest.startswith('"') and s_rest.count('"') == 1:
             raise _QUOTE
         if s_rest.startswith("“") and "”" not in s_rest:
@@ -310,6 +322,12 @@ def _prune(node: Node | None, dropped: list[str]) -> Node | None:
 
 
 _CN_NUM = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
+# Counters and units after a number: a single numeral before one of them (九次, 3万人) is a
+# number, and the Arabic and Chinese forms of such a figure are searched together.
+COUNTERS = "次个人名位项家件届条所户天年月日倍元岁批场轮级万亿%％"  # (期: 第11期 names an issue)
+_CN_DIGIT = "〇一二三四五六七八九"
+_AR_FIGURE = re.compile(rf"(?<![0-9.])([0-9]{{1,4}})(?=[{COUNTERS}])")
+_CN_LEAD = re.compile(rf"^[零〇一二两三四五六七八九十百千]+(?=[{COUNTERS}])")
 
 
 def arabic_form(text: str) -> str | None:
@@ -323,8 +341,12 @@ def arabic_form(text: str) -> str | None:
         tail = ""
         if run[-1] in "万亿" and len(run) > 1:
             run, tail = run[:-1], run[-1]
-        if len(run) < 2 and run not in ("十", "百", "千"):
-            return m.group()
+        if len(run) < 2 and run not in ("十", "百", "千") and not (
+                run in _CN_DIGIT[1:] + "两" and text[m.end():m.end() + 1] in COUNTERS and text[m.end():m.end() + 1]):
+            return m.group()  # 一 of 统一 is no number; 九 of 九次 is
+        if run == "两":
+            changed = True
+            return "2" + tail
         n: int | float | None = plain_cn_number(run)  # the usual forms, without cn2an
         if n is None:
             import cn2an  # here, not at the top: its import takes ~0.3 s (server start, CLI)
@@ -343,13 +365,66 @@ def arabic_form(text: str) -> str | None:
     return out if changed and out != text else None
 
 
+def _cn_of(n: int) -> str:
+    """1–9999 in the usual Chinese form (十五, 一百零五, 三千二百)."""
+    if n < 10:
+        return _CN_DIGIT[n]
+    out = ""
+    for value, name in ((1000, "千"), (100, "百"), (10, "十")):
+        k, n = divmod(n, value)
+        if k:
+            out += ("" if value == 10 and k == 1 and not out else _CN_DIGIT[k]) + name
+        elif out and n and not out.endswith("零"):
+            out += "零"
+    return out + (_CN_DIGIT[n] if n else "")
+
+
+def chinese_form(text: str) -> str | None:
+    """9次 → 九次, 15万 → 十五万, 2023年 → 二〇二三年, 10% → 百分之十: the Chinese form of the
+    figures (a number of at most 4 digits before a counter or unit, COUNTERS) of `text`; None
+    when it has none."""
+    if not _AR_FIGURE.search(text):
+        return None
+
+    def conv(m: re.Match[str]) -> str:
+        digits = m.group(1)
+        unit = text[m.end():m.end() + 1]
+        if unit == "年" and len(digits) == 4:
+            return "".join(_CN_DIGIT[int(c)] for c in digits)  # 2023年 → 二〇二三年
+        if len(digits) > 1 and digits[0] == "0":
+            return digits
+        return _cn_of(int(digits))
+
+    out = _AR_FIGURE.sub(conv, text)
+    out = re.sub(r"([零〇一二三四五六七八九十百千]+)[%％]", r"百分之\1", out)
+    return out if out != text else None
+
+
+FIGURE_REST = 3  # a term with at most this many characters besides its digits is a figure (9次, 3万人, 2023年)
+
+
+def other_form(text: str) -> str | None:
+    """The other way of writing the figures of `text` (十五万 ↔ 15万; 9次 → 九次 only for a
+    figure, FIGURE_REST: a long run is cut into words, and each figure among them gets it)."""
+    alt = arabic_form(text)
+    if alt is None and len(re.sub(r"[0-9]", "", text)) <= FIGURE_REST:
+        alt = chinese_form(text)
+    return alt
+
+
+def is_number_or(node: Node) -> bool:
+    """An OR the parser made of a term and its figures written the other way (十五万 OR 15万)."""
+    return isinstance(node, Or) and len(node.children) == 2 and all(isinstance(c, Term) for c in node.children) \
+        and other_form(node.children[0].text) == node.children[1].text  # type: ignore[union-attr]
+
+
 def _numbers(node: Node | None) -> Node | None:
-    """Each text term with a Chinese number also matches its Arabic form: 十五万 OR 15万."""
+    """Each text term with a number also matches its other form: 十五万 OR 15万, 9次 OR 九次."""
     if node is None:
         return None
     if isinstance(node, Term):
         if node.field in (None, "title", "text"):
-            alt = arabic_form(node.text)
+            alt = other_form(node.text)
             if alt:
                 return Or((node, Term(alt, node.field, node.phrase)))
         return node
@@ -398,7 +473,8 @@ def parse_query(raw: str) -> Parsed:
     plain = True
     try:
         toks = _lex(s, warnings)
-        plain = not any(kind in ("and", "or", "not", "(", ")", "fphrase") for kind, _v in toks)
+        # brackets around plain words only (a pasted sentence's （11月21日）) keep the query plain
+        plain = not any(kind in ("and", "or", "not", "fphrase") for kind, _v in toks)
         tree = _Parser(toks).parse()
         plain = plain and not _has_field(tree)
     except (_Malformed, IndexError, RecursionError) as exc:
@@ -465,11 +541,14 @@ def number_pattern(text: str) -> re.Pattern[str] | None:
     nor in 15万亿 (a number ends at its unit).
     None for other terms. Units may be separated by punctuation or space, as in search."""
     us = units(text)
-    if not us or not (us[0][0].isdigit() or us[-1][0].isdigit()):
+    cn_lead = bool(_CN_LEAD.match(normalize(text)))  # 九次 is not in 十九次
+    if not us or not (us[0][0].isdigit() or us[-1][0].isdigit() or cn_lead):
         return None
     sep = r"[\W_]*"
     body = sep.join(re.escape(u.strip()) for u in us)
     head = r"(?<![0-9])(?<![0-9][.,])" if us[0][0].isdigit() else ""
+    if cn_lead:
+        head = "(?<![零〇一二两三四五六七八九十百千0-9])"
     tail = r"(?![0-9])(?![.,][0-9])" if us[-1][0].isdigit() else ""
     if len(us) >= 2 and us[-2][0].isdigit() and us[-1] in MAGNITUDES:
         tail = f"(?![{MAGNITUDES}])"  # 15万 ends at its unit: not the start of 15万亿
