@@ -32,7 +32,14 @@ def search_data(params: SearchParams) -> dict[str, Any]:
     `/api/search` returns and the search page renders."""
     backend = get_backend()  # another search backend (indexer.search.backend), when configured
     if backend is not None:
-        return search_page(backend, params, current_app.config["PER_PAGE"])  # type: ignore[arg-type]
+        from indexer.store.handles import IndexCorruptError, IndexUnavailableError
+
+        try:  # the embedded index beside the backend: its words for the stages and corrections
+            mask, index = allowed_docs(), get_index()
+        except (IndexUnavailableError, IndexCorruptError):  # searched without them (no corrections)
+            mask, index = None, None
+        # access: the backend itself is restricted to the reader (webui.db.get_backend)
+        return search_page(backend, params, current_app.config["PER_PAGE"], mask, index=index)  # type: ignore[arg-type]
     return search_page(get_index(), params, current_app.config["PER_PAGE"], allowed_docs())  # access (issue 21)
 
 

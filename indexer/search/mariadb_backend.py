@@ -160,6 +160,8 @@ class MariaDBBackend:
         self.replica = replica
         self._conn: Any = None
         self._read: Any = None
+        self.visible: Any = None  # indexer.search.visibility.Visibility: what the reader may see (None: all)
+        self.within_ids: set[str] | None = None  # only these articles (None: no such limit)
 
     @classmethod
     def from_url(cls, url: str) -> "MariaDBBackend":
@@ -172,6 +174,18 @@ class MariaDBBackend:
         replica = _node(qs["replica"][0], "副本") if qs.get("replica") else None
         return cls(Node(u.hostname, u.port or 3306, "主服务器"), unquote(u.username or "root"),
                    unquote(u.password or ""), u.path.strip("/"), shards, replica)
+
+    def restrict(self, visible: Any) -> "MariaDBBackend":
+        """Every read from now on (sets, counts, facets, records, ranking) only within what
+        `visible` (indexer.search.visibility.Visibility; None: everything) lets the reader see."""
+        self.visible = visible
+        return self
+
+    def within(self, ids: Iterable[str] | None) -> "MariaDBBackend":
+        """Every read from now on only among the articles `ids` (None: no such limit): a set the
+        archive computes itself, such as the 效力 filter (indexer.search.citegraph)."""
+        self.within_ids = None if ids is None else set(ids)
+        return self
 
     # -- connections -------------------------------------------------------
 
@@ -340,6 +354,11 @@ class MariaDBBackend:
         """The WHERE clause of a parsed query and the filters."""
         parts = [] if tree is None else [self._node(tree)]
         parts += self._filters(filters)
+        if self.visible is not None:  # access (issue 21): the reader's rules, in the SQL of every query
+            parts.append(SQL(*self.visible.sql()))
+        if self.within_ids is not None:  # a set the archive decided (the 效力 filter, as the reader sees it)
+            ids = sorted(self.within_ids)
+            parts.append(SQL(f"article_id IN ({', '.join(['%s'] * len(ids))})", ids) if ids else SQL("FALSE"))
         if not parts:
             return SQL("TRUE")
         return SQL(" AND ".join(f"({p.text})" for p in parts), [x for p in parts for x in p.params])
@@ -441,8 +460,9 @@ class MariaDBBackend:
         ids = list(ids)
         if not ids:
             return []
-        rows = self._run(f"SELECT article_id, record FROM {TABLE} WHERE article_id IN ({', '.join(['%s'] * len(ids))})",
-                         ids)
+        where = self.compile(None)  # access (issue 21): a record the reader may not see is not read
+        rows = self._run(f"SELECT article_id, record FROM {TABLE} WHERE article_id IN ({', '.join(['%s'] * len(ids))})"
+                         f" AND {where.text}", [*ids, *where.params])
         by = {a: json.loads(r) for a, r in rows}
         return [by[i] for i in ids if i in by]
 
