@@ -27,20 +27,26 @@ def parse_or_400(args: MultiArgs) -> SearchParams:
         abort(400, str(exc))
 
 
-def search_data(params: SearchParams) -> dict[str, Any]:
-    """The one result dict (indexer.present.page.search_page) on the app's index: what
-    `/api/search` returns and the search page renders."""
+def search_source() -> tuple[Any, Any, Any]:
+    """What this request searches: (the backend or the embedded index, the reader's mask over the
+    embedded index, the embedded index as the backend's vocabulary or None). With a backend
+    (indexer.search.backend), it is already restricted to the reader (webui.db.get_backend)."""
     backend = get_backend()  # another search backend (indexer.search.backend), when configured
-    if backend is not None:
-        from indexer.store.handles import IndexCorruptError, IndexUnavailableError
+    if backend is None:
+        return get_index(), allowed_docs(), None  # access (issue 21)
+    from indexer.store.handles import IndexCorruptError, IndexUnavailableError
 
-        try:  # the embedded index beside the backend: its words for the stages and corrections
-            mask, index = allowed_docs(), get_index()
-        except (IndexUnavailableError, IndexCorruptError):  # searched without them (no corrections)
-            mask, index = None, None
-        # access: the backend itself is restricted to the reader (webui.db.get_backend)
-        return search_page(backend, params, current_app.config["PER_PAGE"], mask, index=index)  # type: ignore[arg-type]
-    return search_page(get_index(), params, current_app.config["PER_PAGE"], allowed_docs())  # access (issue 21)
+    try:  # the embedded index beside the backend: its words for the stages and corrections
+        return backend, allowed_docs(), get_index()
+    except (IndexUnavailableError, IndexCorruptError):  # searched without them (no corrections)
+        return backend, None, None
+
+
+def search_data(params: SearchParams) -> dict[str, Any]:
+    """The one result dict (indexer.present.page.search_page) on the app's index or backend: what
+    `/api/search` returns and the search page renders."""
+    source, mask, index = search_source()
+    return search_page(source, params, current_app.config["PER_PAGE"], mask, index=index)
 
 
 def suggest_data(prefix: str | None) -> dict[str, Any]:

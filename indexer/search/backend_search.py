@@ -178,11 +178,12 @@ def _search(backend: Any, query: str, filters: Filters = Filters(), sort: str = 
             h["words_held"] = {"words": held, "count": len(held), "of": len(plan.any_words)}
     counts = backend.facet_counts(m)
     issues = counts["bulletin"].most_common(ISSUE_FACET_LIMIT)
+    labels = backend.issue_labels([v for v, _n in issues])  # 简报 第5期 (2023-…), as the embedded facet
     facets = {
         "city": _by_count(counts["city"]),
         "year": [{"value": v, "count": n} for v, n in sorted(counts["year"].items(), reverse=True)],
         "month": [{"value": v, "count": n} for v, n in sorted(counts["month"].items())],
-        "issue": [{"value": v, "label": v, "count": n} for v, n in issues],
+        "issue": [{"value": v, "label": labels.get(v, v), "count": n} for v, n in issues],
         "region": region_facet(counts["region"], filters.region),
         "doc_type": [{"value": v, "count": n} for v, n in counts["doc_type"].most_common()],
         "series": _by_count(counts["series"]),

@@ -497,6 +497,18 @@ class MariaDBBackend:
         own = sorted(top, key=lambda r: (-_score(terms, r[1], r[2], avg), -(r[3] or 0), r[0]))
         return [r[0] for r in [*own, *rows[RERANK_DEPTH:]]][:k]
 
+    def issue_labels(self, bulletin_ids: Iterable[str]) -> dict[str, str]:
+        """Each issue's label (archive.labels.issue_label: series, year, number, date), from one
+        of its articles."""
+        from archive.labels import issue_label, iso_from_yyyymmdd
+
+        ids = list(bulletin_ids)
+        if not ids:
+            return {}
+        rows = self._run(f"SELECT bulletin_id, MIN(series), MIN(year), MIN(issue), MIN(date) FROM {TABLE} "
+                         f"WHERE bulletin_id IN ({', '.join(['%s'] * len(ids))}) GROUP BY bulletin_id", ids)
+        return {b: issue_label(s, y, i, iso_from_yyyymmdd(d) or None) for b, s, y, i, d in rows}
+
     def all_ids(self) -> Iterator[str]:
         for (a,) in self._run(f"SELECT article_id FROM {TABLE}"):
             yield a
