@@ -326,3 +326,75 @@ def test_bad_or_unreachable_backend_is_one_chinese_line(spec: str, says: str, tm
     r = CliRunner().invoke(cli, ["search", "志愿服务", "--index", str(tmp_path), "--backend", spec.format(port=port)])
     assert r.exit_code == 1, r.output
     assert says.format(port=port) in r.output and "Traceback" not in r.output
+
+
+# Query stages and understanding (issue 23): the string as typed found nowhere (its words, without
+# the question's words, any of them), did-you-mean, pinyin, a short name, a date typed with a topic.
+UNDERSTANDING = [
+    "淮安志愿服务", "关于淮安市志愿服务的情况", "如何推进志愿服务", "志原服务", "zhiyuanfuwu", "zyfw",
+    "zhiyuan fuwu", "发改委", "2023年4月 志愿服务", "2022年 疫情防控", "南京志愿服务会见总统", "志愿服务激励鲲鹏",
+    "南京志愿服务", "志愿者疫情防控", "苏州志愿服务常态化",
+]
+SAME_KEYS = ("total", "stage", "warnings", "corrected", "pinyin", "suggestions", "expanded", "date_applied", "rewrite")
+SAME_FACETS = ("city", "year", "month", "series", "issue", "doc_type")
+
+
+def _understood(result: dict[str, Any]) -> dict[str, Any]:
+    """What a reader sees of a search besides the order: notices, stage, readings, corrections,
+    the set of hits with the words each holds, the facet counts."""
+    return {
+        **{k: result.get(k) for k in SAME_KEYS},
+        "hits": sorted((h["article_id"], str(h.get("words_held"))) for h in result["hits"]),
+        "facets": {k: sorted((str(v["value"]), v.get("label"), v["count"]) for v in result["facets"][k])
+                   for k in SAME_FACETS},
+    }
+
+
+@pytest.mark.parametrize("query", UNDERSTANDING)
+def test_stages_and_understanding_equal_embedded(backend: Any, embedded: EmbeddedBackend, index: Path,
+                                                 query: str) -> None:
+    """The query stages, did-you-mean, pinyin, aliases and a typed date: the same notices, stage,
+    readings, suggestions, hits and facet counts through the seam as the embedded index's search."""
+    from indexer.search.backend_search import search as backend_search
+    from indexer.search.engine import search
+
+    if backend is embedded:
+        pytest.skip("the embedded index is the reference (indexer.search.engine.search)")
+    embedded.open()
+    want = search(embedded.handle, query, per_page=2000)
+    got = backend_search(backend, query, per_page=2000, index=embedded.handle)
+    mine, theirs = _understood(got), _understood(want)
+    for k in SAME_FACETS:
+        assert mine["facets"][k] == theirs["facets"][k], (query, k)
+    assert mine == theirs, query
+    expect = UNDERSTOOD.get(query)  # what the case is there to show (so it cannot pass vacuously)
+    if expect is not None and XINWEN.is_dir():
+        assert expect(got), (query, got["stage"], got["warnings"])
+
+
+UNDERSTOOD = {
+    "淮安志愿服务": lambda r: r["stage"] == "any" and r["total"] > 0,
+    "南京志愿服务": lambda r: r["stage"] == "words" and "按词检索：南京 志愿服务" in r["warnings"],
+    "关于淮安市志愿服务的情况": lambda r: "以下结果未包含：关于、的、情况" in r["warnings"],
+    "如何推进志愿服务": lambda r: "以下结果未包含：如何" in r["warnings"],
+    "志原服务": lambda r: r["corrected"] == {"from": "志原服务", "to": "志愿服务"} and r["total"] > 0,
+    "zhiyuanfuwu": lambda r: r["pinyin"] == {"from": "zhiyuanfuwu", "to": "志愿服务", "kind": "full"},
+    "zyfw": lambda r: r["pinyin"]["kind"] == "initials" and r["total"] > 0,
+    "发改委": lambda r: "国家发展改革委" in r["expanded"]["names"]["发改委"] and r["expanded"]["extra"] > 0,
+    "2023年4月 志愿服务": lambda r: r["date_applied"]["from"] == "2023-04-01" and 0 < r["total"] < 20,
+    "南京志愿服务会见总统": lambda r: all(h["words_held"]["of"] == 4 for h in r["hits"]),
+}
+
+
+def test_a_filtered_search_shows_only_what_it_counts(backend: Any, embedded: EmbeddedBackend) -> None:
+    """The hits of a search with a filter, by relevance, are those of the filtered set (the
+    backend's ranking once ordered the unfiltered set: a month's search showed other months)."""
+    from indexer.search.backend_search import search as backend_search
+
+    if backend is embedded:
+        pytest.skip("the embedded index is the reference")
+    for filters in FILTERS:
+        want = set(embedded.article_ids(embedded.evaluate(q.Term("志愿服务"), filters)))
+        got = backend_search(backend, "志愿服务", filters, per_page=50)
+        ids = [h["article_id"] for h in got["hits"]]
+        assert got["total"] == len(want) and len(ids) == min(50, len(want)) and set(ids) <= want, filters

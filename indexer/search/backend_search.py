@@ -34,7 +34,7 @@ SORTS = ("relevance", "date")
 def _label(r: dict[str, Any]) -> str:
     from archive.labels import iso_from_yyyymmdd
 
-    return issue_label(r.get("series"), r.get("year"), r.get("issue"), iso_from_yyyymmdd(r.get("date")) or None)
+    return issue_label(r.get("series"), r.get("year"), r.get("issue") or None, iso_from_yyyymmdd(r.get("date")) or None)
 
 
 def _units(node: q.Node | None) -> list[tuple[str, ...]]:
@@ -168,7 +168,7 @@ def _search(backend: Any, query: str, filters: Filters = Filters(), sort: str = 
         tree = q.Term("\x00")  # finds nothing, as the embedded index
     m = backend.evaluate(tree, filters)
     k = page * per_page
-    ordered = backend.ranked(tree, m, k, "date" if tree is None else sort) if m.total else []
+    ordered = backend.ranked(tree, m, k, "date" if tree is None else sort, filters) if m.total else []
     shown = ordered[(page - 1) * per_page : k]
     rx = term_regex(_units(tree))
     hits = [record_hit(r, _label(r), rx) for r in backend.records(shown)]

@@ -477,14 +477,16 @@ class MariaDBBackend:
             out[name] = Counter(v.strip() for r in matches.docs if r[i] for v in r[i].split(",") if v.strip())
         return out
 
-    def ranked(self, tree: q.Node | None, matches: Matches, k: int, sort: str = "relevance") -> list[str]:
-        """The first `k` article ids of the set: by date (newest first), or by relevance —
-        the engine's order, its first RERANK_DEPTH re-ranked by the archive's features."""
+    def ranked(self, tree: q.Node | None, matches: Matches, k: int, sort: str = "relevance",
+               filters: Filters = Filters()) -> list[str]:
+        """The first `k` article ids of the set (`tree` within `filters`, as evaluated): by date
+        (newest first), or by relevance — the engine's order, its first RERANK_DEPTH re-ranked
+        by the archive's features."""
         dated = sorted(matches.docs, key=lambda r: (-(r[-1] or 0), r[0]))
         terms = _positive_forms(tree)
         if sort == "date" or not terms:
             return [r[0] for r in dated[:k]]
-        where = self.compile(tree)
+        where = self.compile(tree, filters)  # the filters too: the order is of the set found, nothing else
         if not matches.total:
             return []
         against = " ".join(f'"{" ".join(t.split())}"' for t in terms)
@@ -500,14 +502,14 @@ class MariaDBBackend:
     def issue_labels(self, bulletin_ids: Iterable[str]) -> dict[str, str]:
         """Each issue's label (archive.labels.issue_label: series, year, number, date), from one
         of its articles."""
-        from archive.labels import issue_label, iso_from_yyyymmdd
+        from archive.labels import issue_label
 
         ids = list(bulletin_ids)
         if not ids:
             return {}
         rows = self._run(f"SELECT bulletin_id, MIN(series), MIN(year), MIN(issue), MIN(date) FROM {TABLE} "
                          f"WHERE bulletin_id IN ({', '.join(['%s'] * len(ids))}) GROUP BY bulletin_id", ids)
-        return {b: issue_label(s, y, i, iso_from_yyyymmdd(d) or None) for b, s, y, i, d in rows}
+        return {b: issue_label(s, y, i or None, d or None) for b, s, y, i, d in rows}  # as indexer.store.columns
 
     def all_ids(self) -> Iterator[str]:
         for (a,) in self._run(f"SELECT article_id FROM {TABLE}"):
