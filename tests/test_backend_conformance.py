@@ -398,3 +398,72 @@ def test_a_filtered_search_shows_only_what_it_counts(backend: Any, embedded: Emb
         got = backend_search(backend, "志愿服务", filters, per_page=50)
         ids = [h["article_id"] for h in got["hits"]]
         assert got["total"] == len(want) and len(ids) == min(50, len(want)) and set(ids) <= want, filters
+
+
+def _visibility(embedded: EmbeddedBackend) -> Any:
+    """Access decisions at every level (indexer.search.visibility): a closed series, an issue of an
+    open series closed, an issue of the closed series opened, one article of a closed issue opened."""
+    from indexer.search.visibility import Visibility
+
+    ids = embedded.article_ids(embedded.evaluate(q.Term("志愿服务")))
+    recs = embedded.records(ids)
+    by_series: dict[str, list[str]] = {}
+    for r in recs:
+        by_series.setdefault(r.get("series") or "", []).append(r["bulletin_id"])
+    closed = "志愿服务测试简报"
+    other = next(s for s in sorted(by_series) if s and s != closed)
+    shut = by_series[other][0]
+    doc = next(r["article_id"] for r in recs if r["bulletin_id"] == shut)
+    return Visibility(frozenset({closed}), ((by_series[closed][0], True), (shut, False)), ((doc, True),), "test")
+
+
+@pytest.mark.parametrize("query", ["", "志愿服务", "南京 OR 习近平", "淮安志愿服务", "志原服务"])
+def test_access_rules_equal_embedded(backend: Any, embedded: EmbeddedBackend, query: str) -> None:
+    """One reader's access decisions: the same sets and facet counts on every backend, in SQL on
+    MariaDB (the series, issue and document levels all decided), and fewer than without them."""
+    vis = _visibility(embedded)
+    tree = q.parse_query(query).tree
+    everything = embedded.evaluate(tree).total
+    reference = EmbeddedBackend(embedded.root).restrict(vis)
+    try:
+        want = reference.evaluate(tree)
+        backend.restrict(vis)
+        got = backend.evaluate(tree)
+        assert backend.article_ids(got) == reference.article_ids(want), query
+        assert _facets(backend, got) == _facets(reference, want), query
+        assert {r["article_id"] for r in backend.records(embedded.article_ids(embedded.evaluate(tree)))} == \
+            set(reference.article_ids(want))  # a record the reader may not see is not read either
+        if everything:
+            assert 0 < want.total < everything, query
+    finally:
+        backend.restrict(None)
+        reference.close()
+
+
+def test_bulletin_view_equals_embedded(backend: Any, embedded: EmbeddedBackend) -> None:
+    """The bulletin view read from the backend (indexer.present.bulletin.backend_bulletin): the same
+    dict as the embedded index's, page by page, for every reader's access decisions."""
+    from indexer.present.bulletin import backend_bulletin, get_bulletin
+    from indexer.search.engine import snapshot
+
+    if backend is embedded:
+        pytest.skip("the embedded index is the reference (indexer.present.bulletin.get_bulletin)")
+    embedded.open()
+    h = embedded.handle
+    snap = snapshot(h)
+    issues = sorted(snap.issues)
+    sample = issues[:: max(1, len(issues) // 15)]
+    vis = _visibility(embedded)
+    for visible in (None, vis):
+        mask = None if visible is None else visible.mask(h.searcher(), snap)
+        backend.restrict(visible)
+        try:
+            shown = 0
+            for bid in [*sample, *(b for b, _ok in vis.issues)]:
+                for page, per in ((1, 50), (2, 2)):
+                    want = get_bulletin(h, bid, page, per, allowed_docs=mask)
+                    assert backend_bulletin(backend, bid, page, per, index=h, allowed_docs=mask) == want, (bid, page)
+                    shown += want is not None
+            assert shown > 10
+        finally:
+            backend.restrict(None)

@@ -7,7 +7,7 @@ from typing import Any
 from flask import abort, current_app, request
 
 from indexer.present import links
-from indexer.present.bulletin import get_bulletin
+from indexer.present.bulletin import backend_bulletin, get_bulletin
 from indexer.present.page import search_page
 from indexer.present.params import (
     BadParam, MultiArgs, SearchParams, is_bulletin_id, parse_page, parse_query, parse_search_args,
@@ -66,7 +66,11 @@ def bulletin_data(bulletin_id: str, args: MultiArgs | None = None, whole: bool =
     except BadParam as exc:
         abort(400, str(exc))
     mask = allowed_docs()
-    bulletin = get_bulletin(get_index(), bulletin_id, page=page, allowed_docs=mask)  # access (issue 21)
+    backend = None if whole else get_backend()  # (the original file and its pictures are this machine's)
+    if backend is not None:  # read from the backend, restricted to the reader (webui.db.get_backend)
+        bulletin = backend_bulletin(backend, bulletin_id, page=page, index=get_index(), allowed_docs=mask)
+    else:
+        bulletin = get_bulletin(get_index(), bulletin_id, page=page, allowed_docs=mask)  # access (issue 21)
     if bulletin is not None and whole and mask is not None:
         docs = snapshot(get_index()).live_docs_with("bulletin", bulletin_id)
         bulletin = bulletin if bool(mask[docs].all()) else None

@@ -511,6 +511,21 @@ class MariaDBBackend:
                          f"WHERE bulletin_id IN ({', '.join(['%s'] * len(ids))}) GROUP BY bulletin_id", ids)
         return {b: issue_label(s, y, i or None, d or None) for b, s, y, i, d in rows}  # as indexer.store.columns
 
+    def issue_articles(self, bulletin_id: str) -> list[str]:
+        """The article ids of one issue that the reader may see, in the issue's order."""
+        where = self.compile(None, Filters(bulletin=(bulletin_id,)))
+        rows = self._run(f"SELECT article_id, CAST(JSON_VALUE(record, '$.order') AS INT) FROM {TABLE} "
+                         f"WHERE {where.text}", where.params)
+        return [a for a, _o in sorted(rows, key=lambda r: (r[1] or 0, r[0]))]
+
+    def series_issues(self, series: str) -> list[str]:
+        """The issues of a series that the reader may see (any of their articles), in the
+        series' order: by date (else year), issue number and id (as indexer.store.columns)."""
+        where = self.compile(None, Filters(series=(series,)))
+        rows = self._run(f"SELECT bulletin_id, MIN(date), MIN(year), MIN(issue) FROM {TABLE} WHERE {where.text} "
+                         f"GROUP BY bulletin_id", where.params)
+        return [b for b, d, y, i in sorted(rows, key=lambda r: (r[1] or (r[2] or 0) * 10000, r[3] or 0, r[0]))]
+
     def all_ids(self) -> Iterator[str]:
         for (a,) in self._run(f"SELECT article_id FROM {TABLE}"):
             yield a
