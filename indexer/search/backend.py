@@ -14,6 +14,10 @@ its parser, notices, facet semantics and ranking.
 - `open()` / `close()` / `health()`: `health` raises BackendUnavailableError naming what is down;
 - `restrict(visible)`: every read after it only within what one reader may see (access rules,
   indexer.search.visibility.Visibility): sets, counts, facets and records alike.
+
+The search through the seam (indexer.search.backend_search) and the bulletin view
+(indexer.present.bulletin.backend_bulletin) also ask a database backend for `count`, `ranked`,
+`within`, `issue_labels`, `issue_articles` and `series_issues` (indexer.search.mariadb_backend).
 """
 
 from __future__ import annotations

@@ -2,12 +2,15 @@
 dict as indexer.search.engine.search(), for a backend other than the embedded index (MariaDB).
 
 What it keeps of the archive: the parser and its notices (indexer.search.query), the date typed
-with other words applied as the date filter (indexer.search.dateq), the exact result set and the
-facet counts over all of it, the hits' shape, marks and snippets (indexer.search.results,
-indexer.search.snippets). The engine finds the set; the order is the backend's `ranked` (the
-archive's features on the top of the engine's order). Not here (the embedded index's
-search has them): the query stages, did-you-mean, alias and pinyin expansion, related
-articles and access rules; the 地区 facet is counted over the matches with its filter.
+with other words applied as the date filter (indexer.search.dateq), the query stages
+(indexer.search.stages: their counts are the backend's), did-you-mean (indexer.search.engine
+.corrections, counting through the backend), short and full names and pinyin readings
+(indexer.search.understand), the 效力 facet and filter (indexer.search.citegraph), the exact
+result set and the facet counts over all of it, the hits' shape, marks and snippets. The
+candidates those draw on are the embedded index's vocabulary (`index`); the order is the
+backend's `ranked`. Access rules are the backend's own restriction (`restrict`). Not here:
+the issue offers of a query naming an issue (第十一期); the 地区 facet is counted over the
+matches with its filter.
 """
 
 from __future__ import annotations

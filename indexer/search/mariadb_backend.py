@@ -21,6 +21,10 @@ the first RERANK_DEPTH of that order with its own features (indexer.search.rank'
 occurrences, saturated and length-normalised term frequency, a title that is the query);
 beyond RERANK_DEPTH a reader sees the engine's order. Sorting by date is exact at any depth.
 
+Access rules: `restrict(visibility)` (indexer.search.visibility) adds the reader's decisions
+(document, else issue, else series) to the WHERE of every query, records and the bulletin
+view's reads included, so no set, count or facet holds what the reader may not see.
+
 Sharding: with `?shards=host:port,…` in the URL, `articles` on the given server is a Spider
 table partitioned by KEY(article_id) over the data nodes, each holding a Mroonga
 `articles`. Replicas are MariaDB's binlog replication (`?replica=host:port` reads from one).
