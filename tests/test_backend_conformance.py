@@ -367,6 +367,9 @@ def test_stages_and_understanding_equal_embedded(backend: Any, embedded: Embedde
     for k in SAME_FACETS:
         assert mine["facets"][k] == theirs["facets"][k], (query, k)
     assert mine == theirs, query
+    # the ``any`` stage: articles holding more of the words first, at every depth, as the embedded index
+    assert [h["words_held"]["count"] for h in got["hits"] if "words_held" in h] == \
+        [h["words_held"]["count"] for h in want["hits"] if "words_held" in h], query
     expect = UNDERSTOOD.get(query)  # what the case is there to show (so it cannot pass vacuously)
     if expect is not None and XINWEN.is_dir():
         assert expect(got), (query, got["stage"], got["warnings"])

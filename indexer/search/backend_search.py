@@ -171,7 +171,8 @@ def _search(backend: Any, query: str, filters: Filters = Filters(), sort: str = 
         tree = q.Term("\x00")  # finds nothing, as the embedded index
     m = backend.evaluate(tree, filters)
     k = page * per_page
-    ordered = backend.ranked(tree, m, k, "date" if tree is None else sort, filters) if m.total else []
+    ordered = backend.ranked(tree, m, k, "date" if tree is None else sort, filters, runs=plan.runs,
+                             held=plan.any_words) if m.total else []
     shown = ordered[(page - 1) * per_page : k]
     rx = term_regex(_units(tree))
     hits = [record_hit(r, _label(r), rx) for r in backend.records(shown)]

@@ -490,10 +490,14 @@ class MariaDBBackend:
         return out
 
     def ranked(self, tree: q.Node | None, matches: Matches, k: int, sort: str = "relevance",
-               filters: Filters = Filters()) -> list[str]:
+               filters: Filters = Filters(), runs: Iterable[str] = (), held: Iterable[str] = ()) -> list[str]:
         """The first `k` article ids of the set (`tree` within `filters`, as evaluated): by date
         (newest first), or by relevance — the engine's order, its first RERANK_DEPTH re-ranked
-        by the archive's features."""
+        by the archive's features.
+
+        For a query the stages rewrote (indexer.search.stages.Plan), at any depth: articles
+        holding more of the words `held` first (the ``any`` stage), then those holding one of
+        the strings as typed (`runs`), as the embedded index ranks them."""
         dated = sorted(matches.docs, key=lambda r: (-(r[-1] or 0), r[0]))
         terms = _positive_forms(tree)
         if sort == "date" or not terms:
@@ -502,13 +506,19 @@ class MariaDBBackend:
         if not matches.total:
             return []
         against = " ".join(f'"{" ".join(t.split())}"' for t in terms)
+        holds, holds_params = _holding([search_form(w) for w in held])
+        typed, typed_params = _holding([search_form(w) for w in runs], any_of=True)
+        held_on, typed_on = bool(holds_params), bool(typed_params)
         rows = self._run(
             f"SELECT article_id, title_s, text_s, date, MATCH(title_s) AGAINST(%s IN BOOLEAN MODE) * {TITLE_BOOST} "
-            f"+ MATCH(text_s) AGAINST(%s IN BOOLEAN MODE) AS score FROM {TABLE} WHERE {where.text} "
-            f"ORDER BY score DESC, date DESC LIMIT %s", [against, against, *where.params, max(k, RERANK_DEPTH)])
+            f"+ MATCH(text_s) AGAINST(%s IN BOOLEAN MODE) AS score, {holds} AS held, {typed} AS typed "
+            f"FROM {TABLE} WHERE {where.text} ORDER BY "  # (Spider: no constant in ORDER BY)
+            f"{''.join(o for o, used in (('held DESC, ', held_on), ('typed DESC, ', typed_on)) if used)}"
+            f"score DESC, date DESC LIMIT %s",
+            [against, against, *holds_params, *typed_params, *where.params, max(k, RERANK_DEPTH)])
         top = rows[:RERANK_DEPTH]
         avg = sum(len(r[2]) for r in top) / max(1, len(top)) or 1.0
-        own = sorted(top, key=lambda r: (-_score(terms, r[1], r[2], avg), -(r[3] or 0), r[0]))
+        own = sorted(top, key=lambda r: (-int(r[5]), -int(r[6]), -_score(terms, r[1], r[2], avg), -(r[3] or 0), r[0]))
         return [r[0] for r in [*own, *rows[RERANK_DEPTH:]]][:k]
 
     def issue_labels(self, bulletin_ids: Iterable[str]) -> dict[str, str]:
@@ -584,6 +594,17 @@ def _positive_forms(node: q.Node | None) -> list[str]:
         c = compiler.compile_term(node)
         return [units_string(c.units).replace(RUN_MARK, " ")] if c.units else []
     return list(dict.fromkeys(f for ch in node.children for f in _positive_forms(ch)))
+
+
+def _holding(forms: list[str], any_of: bool = False) -> tuple[str, list[Any]]:
+    """SQL counting how many of the search `forms` an article holds (title or text), or with
+    `any_of` whether it holds one; "0" for none."""
+    forms = [f for f in dict.fromkeys(forms) if f.strip()]
+    if not forms:
+        return "0", []
+    each = ["((title_s LIKE %s) OR (text_s LIKE %s))"] * len(forms)
+    sql = f"({' OR '.join(each)})" if any_of else f"({' + '.join(each)})"
+    return sql, [p for f in forms for p in (f"%{f}%", f"%{f}%")]
 
 
 def _score(terms: list[str], title: str, text: str, avg: float) -> float:
