@@ -105,12 +105,14 @@ def export_records(
     filters = filters_for(params)
     sort = params.effective_sort
     dates = not params.literal_dates
-    find: Any = search
-    if backend is not None:
+
+    def find(h: IndexHandle, q: str, f: Any, **kw: Any) -> dict[str, Any]:  # the index's search, or the backend's
+        if backend is None:
+            return search(h, q, f, **kw)
         from indexer.search.backend_search import search as backend_search
 
-        def find(_h: Any, q: str, f: Any, **kw: Any) -> dict[str, Any]:  # the backend's search, same arguments
-            return backend_search(backend, q, f, index=handle, **kw)
+        return backend_search(backend, q, f, index=h, **kw)
+
     first = find(handle, params.q, filters, sort=sort, page=1, per_page=1, allowed_docs=allowed_docs,  # access
                    apply_dates=dates, expand=params.expand)
     total = first["total"]
