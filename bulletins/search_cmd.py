@@ -106,10 +106,12 @@ def search(page: int, per_page: int, as_json: bool, index: Path, backend: str | 
 
         with backend_errors():
             b = open_backend(backend, index)
+            vocab = IndexHandle(index)  # the words the stages and corrections draw on (when it is there)
             try:
-                result = search_page(b, params, per_page)  # type: ignore[arg-type]
+                result = search_page(b, params, per_page, index=vocab)  # type: ignore[arg-type]
             finally:
                 b.close()
+                vocab.close()
         _print(result, page, per_page, as_json)
         return
     handle = IndexHandle(index)

@@ -69,10 +69,7 @@ def serve(host: str, port: int, threads: int, corpus: Path, index: Path, open_ne
             app.config[key] = str(value)  # given on the command line or in the environment
     index = Path(app.config["INDEX_DIR"])
     if backend and backend != "embedded":  # search from that backend (webui.db.get_backend); 503 while it is down
-        if app.config.get("ACCOUNTS"):  # the backend does not apply access rules (webui.access) yet
-            raise click.ClickException(_("accounts are on, and the {backend} backend does not apply access rules yet: "
-                                         "serve this archive from the embedded index").format(backend="MariaDB"))
-        app.config["BACKEND"] = backend
+        app.config["BACKEND"] = backend  # it applies each reader's access rules in its SQL (webui.auth.reader_visibility)
     try:
         server = create_server(app, host=host, port=port, threads=threads)
     except OSError as ex:

@@ -312,19 +312,3 @@ def test_an_admin_reindexes_from_the_admin_page(tmp_path: Path, instance: Path) 
     assert "新增 1" in page
     assert reader.get("/api/search", query_string={"series": EXTRA_SERIES}).get_json()["total"] == 5
     assert any(r["event"] == "reindex" and r["who"] == "root" for r in _audit(instance))
-
-
-def test_an_external_backend_is_never_searched_with_accounts_on(accounts_app: Any, index_dir: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """The MariaDB backend applies no access rules yet: with accounts on, a signed-in reader's search
-    is a 503 naming why (never the backend's unmasked results), and `serve --backend` refuses to start."""
-    accounts_app.config["BACKEND"] = "mariadb://reader@127.0.0.1:1/archive"
-    client = accounts_app.test_client()
-    assert _login(client, "alice", "alice-secret-pw").status_code == 302
-    r = client.get("/api/search?q=志愿服务")
-    assert r.status_code == 503 and "访问规则" in r.get_data(as_text=True)
-    assert "志愿服务" not in r.get_data(as_text=True).replace("q=志愿服务", "")
-    monkeypatch.setenv("BULLETINS_ACCOUNTS", "on")
-    out = CliRunner().invoke(cli, ["serve", "--index", str(index_dir), "--port", "0",
-                                   "--backend", "mariadb://reader@127.0.0.1:1/archive"])
-    assert out.exit_code != 0 and "access rules" in out.output

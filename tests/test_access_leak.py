@@ -104,7 +104,39 @@ def _index(corpus: Path, index: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def mariadb(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One MariaDB + Mroonga server on loopback (tests/mariadb_cluster.py), stopped by PID."""
+    from tests import mariadb_cluster as mc
+
+    why = mc.missing()
+    if why:
+        pytest.skip(why)
+    server = mc.start_server(tmp_path_factory.mktemp("leak-mariadb"), 1)
+    yield server
+    server.stop()
+
+
+def _on_mariadb(server: Any, index: Path, database: str) -> str:
+    """The index's records in `database` on the server (as `bulletins index --backend`): its URL."""
+    from indexer.search.backend import EmbeddedBackend
+    from indexer.search.mariadb_backend import MariaDBBackend, fill_from
+    from tests import mariadb_cluster as mc
+
+    url = server.url.replace(f"/{mc.DATABASE}", f"/{database}")
+    embedded, backend = EmbeddedBackend(index), MariaDBBackend.from_url(url)
+    try:
+        fill_from(embedded, backend, replace=True)
+    finally:
+        embedded.close()
+        backend.close()
+    return url
+
+
+# Each app searches the embedded index, or the same records in MariaDB (issue 23: the backend
+# applies the reader's access rules in its SQL; the bulletin page, autocomplete and related
+# articles read the embedded index beside it).
+@pytest.fixture(scope="module", params=["embedded", "mariadb"])
+def worlds(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Index A (public + restricted) with accounts on, index B (public only) as the reference."""
     from webui import create_app
     from webui.access_store import AccessStore
@@ -137,6 +169,10 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     app_a = create_app({"TESTING": True, "INDEX_DIR": str(base / "indexA"), "CORPUS_DIR": str(out["corpusA"]),
                         "ACCOUNTS": True, "ACCESS_DIR": str(instance)})
     app_b = create_app({"TESTING": True, "INDEX_DIR": str(base / "indexB"), "CORPUS_DIR": str(out["corpusB"])})
+    if request.param == "mariadb":  # both archives searched on MariaDB, each in its own database
+        server = request.getfixturevalue("mariadb")
+        app_a.config["BACKEND"] = _on_mariadb(server, base / "indexA", "leak_a")
+        app_b.config["BACKEND"] = _on_mariadb(server, base / "indexB", "leak_b")
     ids = _ids(app_a.test_client(), st, app_a)
     st.set_default(SECRET_SERIES, "受限")
     st.set_default(SECRET_GONGWEN_SERIES, "受限")
@@ -144,7 +180,7 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     st.grant("series", SECRET_SERIES, "group:办公室")
     st.grant("issue", ids["secret_issue6"], "group:办公室")
     st.grant("document", ids["secret_doc"], "user:granted")
-    out.update(app=app_a, ref=app_b, store=st, ids=ids, instance=instance)
+    out.update(app=app_a, ref=app_b, store=st, ids=ids, instance=instance, backend=request.param)
     return out
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer.store import records
+from indexer.search.visibility import Visibility
 from indexer.search.engine import snapshot
 from indexer.store.handles import IndexHandle
 from webui.access_store import EVERYONE, Rules, User
@@ -34,43 +34,24 @@ def _decide(grants: frozenset[str] | None, principals: frozenset[str]) -> bool |
     return bool(grants & principals) or EVERYONE in grants
 
 
+def visibility(rules: Rules, user: User | None) -> Visibility:
+    """The rules decided for `user` (None: a visitor, who only gets what `*` is granted and open
+    series), as indexer.search.visibility.Visibility: what every backend applies."""
+    principals = user.principals if user is not None else frozenset({EVERYONE})
+    closed = set()
+    for name in {t for (scope, t) in rules.grants if scope == "series"} | set(rules.defaults):
+        decided = _decide(rules.grants.get(("series", name)), principals)
+        if not (decided if decided is not None else rules.defaults.get(name, "open") == "open"):
+            closed.add(name)
+    decide = {scope: tuple((t, bool(_decide(g, principals))) for (sc, t), g in sorted(rules.grants.items()) if sc == scope)
+              for scope in ("issue", "document")}
+    return Visibility(frozenset(closed), decide["issue"], decide["document"], mask_key(rules, user))
+
+
 def build_mask(handle: IndexHandle, rules: Rules, user: User | None) -> np.ndarray:
     """The live documents `user` may read (None user: a visitor, who only gets what `*` is granted
     and open series)."""
-    s = handle.searcher()
-    snap = snapshot(handle)
-    principals = user.principals if user is not None else frozenset({EVERYONE})
-    series_codes, series_values = snap.coded["series"]
-    bulletin_codes, bulletin_values = snap.coded["bulletin"]
-    # series level: its rules, else its default
-    series_ok = np.ones(len(series_values) + 1, dtype=bool)  # index -1 (no series): open
-    for i, name in enumerate(series_values):
-        decided = _decide(rules.grants.get(("series", name)), principals)
-        series_ok[i] = decided if decided is not None else rules.defaults.get(name, "open") == "open"
-    mask = series_ok[series_codes]
-    # issue level overrides
-    issue_rules = {t: g for (scope, t), g in rules.grants.items() if scope == "issue"}
-    if issue_rules:
-        index = snap.index("bulletin")
-        decided_codes, ok_codes = [], []
-        for bid, grants in issue_rules.items():
-            code = index.get(bid)
-            if code is not None:
-                decided_codes.append(code)
-                ok_codes.append(bool(_decide(grants, principals)))
-        if decided_codes:
-            lut_decided = np.zeros(len(bulletin_values) + 1, dtype=bool)
-            lut_ok = np.zeros(len(bulletin_values) + 1, dtype=bool)
-            lut_decided[decided_codes] = True
-            lut_ok[decided_codes] = ok_codes
-            mask = np.where(lut_decided[bulletin_codes], lut_ok[bulletin_codes], mask)
-    # document level overrides
-    for (scope, target), grants in rules.grants.items():
-        if scope == "document":
-            docs = np.fromiter(records.docs(s, records.term("article_id", target)), dtype=np.int64)
-            docs = docs[docs < snap.n]
-            mask[docs] = bool(_decide(grants, principals))
-    return mask & snap.live
+    return visibility(rules, user).mask(handle.searcher(), snapshot(handle))
 
 
 class _Masks:

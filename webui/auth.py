@@ -129,6 +129,19 @@ def allowed_docs() -> Any:
     return g.allowed_docs
 
 
+def reader_visibility() -> Any:
+    """This request's reader's access decisions (indexer.search.visibility.Visibility) for a search
+    backend, which applies them itself (in its SQL), or None (accounts off, or an administrator)."""
+    if not current_app.config.get("ACCOUNTS"):
+        return None
+    user = current_user()
+    if user is not None and user.role == "admin":
+        return None
+    from webui.access import visibility
+
+    return visibility(rules(), user)
+
+
 def feed_token_args() -> list[tuple[str, str]]:
     """[("token", …)] of the signed-in user, for the feed links of their searches ([] with accounts off)."""
     user = current_user()

@@ -7,7 +7,7 @@ from typing import Any
 from flask import abort, current_app, request
 
 from indexer.present import links
-from indexer.present.bulletin import get_bulletin
+from indexer.present.bulletin import backend_bulletin, get_bulletin
 from indexer.present.page import search_page
 from indexer.present.params import (
     BadParam, MultiArgs, SearchParams, is_bulletin_id, parse_page, parse_query, parse_search_args,
@@ -27,13 +27,26 @@ def parse_or_400(args: MultiArgs) -> SearchParams:
         abort(400, str(exc))
 
 
-def search_data(params: SearchParams) -> dict[str, Any]:
-    """The one result dict (indexer.present.page.search_page) on the app's index: what
-    `/api/search` returns and the search page renders."""
+def search_source() -> tuple[Any, Any, Any]:
+    """What this request searches: (the backend or the embedded index, the reader's mask over the
+    embedded index, the embedded index as the backend's vocabulary or None). With a backend
+    (indexer.search.backend), it is already restricted to the reader (webui.db.get_backend)."""
     backend = get_backend()  # another search backend (indexer.search.backend), when configured
-    if backend is not None:
-        return search_page(backend, params, current_app.config["PER_PAGE"])  # type: ignore[arg-type]
-    return search_page(get_index(), params, current_app.config["PER_PAGE"], allowed_docs())  # access (issue 21)
+    if backend is None:
+        return get_index(), allowed_docs(), None  # access (issue 21)
+    from indexer.store.handles import IndexCorruptError, IndexUnavailableError
+
+    try:  # the embedded index beside the backend: its words for the stages and corrections
+        return backend, allowed_docs(), get_index()
+    except (IndexUnavailableError, IndexCorruptError):  # searched without them (no corrections)
+        return backend, None, None
+
+
+def search_data(params: SearchParams) -> dict[str, Any]:
+    """The one result dict (indexer.present.page.search_page) on the app's index or backend: what
+    `/api/search` returns and the search page renders."""
+    source, mask, index = search_source()
+    return search_page(source, params, current_app.config["PER_PAGE"], mask, index=index)
 
 
 def suggest_data(prefix: str | None) -> dict[str, Any]:
@@ -53,7 +66,11 @@ def bulletin_data(bulletin_id: str, args: MultiArgs | None = None, whole: bool =
     except BadParam as exc:
         abort(400, str(exc))
     mask = allowed_docs()
-    bulletin = get_bulletin(get_index(), bulletin_id, page=page, allowed_docs=mask)  # access (issue 21)
+    backend = None if whole else get_backend()  # (the original file and its pictures are this machine's)
+    if backend is not None:  # read from the backend, restricted to the reader (webui.db.get_backend)
+        bulletin = backend_bulletin(backend, bulletin_id, page=page, index=get_index(), allowed_docs=mask)
+    else:
+        bulletin = get_bulletin(get_index(), bulletin_id, page=page, allowed_docs=mask)  # access (issue 21)
     if bulletin is not None and whole and mask is not None:
         docs = snapshot(get_index()).live_docs_with("bulletin", bulletin_id)
         bulletin = bulletin if bool(mask[docs].all()) else None

@@ -63,12 +63,11 @@ def get_backend() -> object | None:
     if not spec or spec == "embedded":
         return None
     if "backend" not in g:
-        from indexer.search.backend import BackendUnavailableError, open_backend
+        from indexer.search.backend import open_backend
+        from webui.auth import reader_visibility
 
-        if current_app.config.get("ACCOUNTS"):  # it applies no access rules: never serve from it then
-            raise BackendUnavailableError("已启用账号，而外部检索后端尚不执行访问规则：请从内置索引提供服务")
-
-        g.backend = open_backend(spec, Path(current_app.config["INDEX_DIR"]))
+        # access (issue 21): the reader's rules go into every query of the backend (its SQL)
+        g.backend = open_backend(spec, Path(current_app.config["INDEX_DIR"])).restrict(reader_visibility())
     return g.backend
 
 

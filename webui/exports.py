@@ -9,9 +9,8 @@ from flask import Blueprint, Response, abort, current_app, request, stream_with_
 from indexer.present.export import CONTENT_TYPES, EXPORT_FORMATS, RENDERERS, ExportTooLarge, export_filename, export_records
 from indexer.present.feed import render_feed
 from indexer.present.links import state_url
-from webui.auth import allowed_docs, feed_token_args
-from webui.data import base_url, parse_or_400
-from webui.db import get_index
+from webui.auth import feed_token_args
+from webui.data import base_url, parse_or_400, search_source
 
 bp = Blueprint("exports", __name__)
 
@@ -34,7 +33,9 @@ def export() -> Response:
         abort(400, f"导出格式无效：{fmt[:20]}（只能是 " + "、".join(EXPORT_FORMATS) + "）")
     params = parse_or_400(request.args)
     try:
-        data = export_records(get_index(), params, base_url(), current_app.config["EXPORT_LIMIT"], allowed_docs())
+        source, mask, index = search_source()  # the backend when configured (restricted to the reader)
+        data = export_records(index or source, params, base_url(), current_app.config["EXPORT_LIMIT"], mask,
+                              backend=source if index is not None else None)
     except ExportTooLarge as exc:
         abort(400, str(exc))
     body = RENDERERS[fmt](data)
@@ -52,5 +53,6 @@ def feed() -> Response:
     params = parse_or_400(request.args)
     self_url = request.url
     page_url = base_url().rstrip("/") + state_url(params, page=1)
-    body = render_feed(get_index(), params, base_url(), self_url, page_url, allowed_docs())  # access (issue 21)
+    source, mask, index = search_source()  # access (issue 21): the backend is restricted to the reader
+    body = render_feed(source, params, base_url(), self_url, page_url, mask, index=index)
     return Response(body, content_type="application/atom+xml; charset=utf-8")

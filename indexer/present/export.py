@@ -96,18 +96,29 @@ class Export:
 
 def export_records(
     handle: IndexHandle, params: SearchParams, base_url: str, limit: int = EXPORT_LIMIT, allowed_docs: Any = None,
+    backend: Any = None,
 ) -> Export:
     """Every article matching `params` in the search's order; raises ExportTooLarge beyond `limit`.
-    `allowed_docs`: the reader's documents (issue 21), passed on to the search."""
+    `allowed_docs`: the reader's documents (issue 21), passed on to the search. `backend`: another
+    search backend (indexer.search.backend, restricted to the reader) that finds them; their
+    articles are read from the index `handle`."""
     filters = filters_for(params)
     sort = params.effective_sort
     dates = not params.literal_dates
-    first = search(handle, params.q, filters, sort=sort, page=1, per_page=1, allowed_docs=allowed_docs,  # access
+
+    def find(h: IndexHandle, q: str, f: Any, **kw: Any) -> dict[str, Any]:  # the index's search, or the backend's
+        if backend is None:
+            return search(h, q, f, **kw)
+        from indexer.search.backend_search import search as backend_search
+
+        return backend_search(backend, q, f, index=h, **kw)
+
+    first = find(handle, params.q, filters, sort=sort, page=1, per_page=1, allowed_docs=allowed_docs,  # access
                    apply_dates=dates, expand=params.expand)
     total = first["total"]
     if total > limit:
         raise ExportTooLarge(total, limit)
-    hits = search(handle, params.q, filters, sort=sort, page=1, per_page=max(1, total),
+    hits = find(handle, params.q, filters, sort=sort, page=1, per_page=max(1, total),
                   allowed_docs=allowed_docs, apply_dates=dates, expand=params.expand)["hits"] if total else []  # access (issue 21)
     issues: dict[tuple[str, int], dict[str, Any] | None] = {}
     records: list[Record] = []

@@ -36,11 +36,13 @@ def feed_title(params: SearchParams) -> str:
 
 def render_feed(
     handle: IndexHandle, params: SearchParams, base_url: str, self_url: str, page_url: str, allowed_docs: Any = None,
+    index: IndexHandle | None = None,
 ) -> bytes:
     """The Atom document of the newest FEED_ENTRIES articles matching `params` (among
-    `allowed_docs`, the subscriber's documents, issue 21)."""
+    `allowed_docs`, the subscriber's documents, issue 21). `handle` may be another backend
+    (with `index`, as indexer.present.page.search_page)."""
     newest = dataclasses.replace(params, sort="date", sort_given=True, page=1)
-    data = search_page(handle, newest, FEED_ENTRIES, allowed_docs)
+    data = search_page(handle, newest, FEED_ENTRIES, allowed_docs, index=index)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")

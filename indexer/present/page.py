@@ -42,14 +42,18 @@ def filters_for(params: SearchParams) -> Filters:
 
 def search_page(
     handle: IndexHandle, params: SearchParams, per_page: int | None = None, allowed_docs: Any = None,
+    index: IndexHandle | None = None,
 ) -> dict[str, Any]:
     """search()'s dict for `params`, its facets as link dicts (what the page renders);
-    `allowed_docs`: the reader's documents (issue 21)."""
+    `allowed_docs`: the reader's documents (issue 21). `handle` may be another backend
+    (indexer.search.backend), restricted to the reader; `index` is then the embedded index
+    whose vocabulary its query stages, corrections and readings use."""
     if not isinstance(handle, IndexHandle):  # another backend behind the seam (indexer.search.backend)
         from indexer.search.backend_search import search as backend_search
 
         result = backend_search(handle, params.q, filters_for(params), sort=params.effective_sort, page=params.page,
-                                per_page=per_page or PER_PAGE.number(), apply_dates=not params.literal_dates)
+                                per_page=per_page or PER_PAGE.number(), apply_dates=not params.literal_dates,
+                                index=index, allowed_docs=allowed_docs, expand=params.expand)
     else:
         result = search(
         handle,

@@ -11,7 +11,13 @@ its parser, notices, facet semantics and ranking.
 - `records(ids)`: the stored records (the shape indexer.store.documents.read_article reads);
 - `facet_counts(matches)`: counts per FACETS value over the set;
 - `add(records)` / `delete(ids)`: write documents;
-- `open()` / `close()` / `health()`: `health` raises BackendUnavailableError naming what is down.
+- `open()` / `close()` / `health()`: `health` raises BackendUnavailableError naming what is down;
+- `restrict(visible)`: every read after it only within what one reader may see (access rules,
+  indexer.search.visibility.Visibility): sets, counts, facets and records alike.
+
+The search through the seam (indexer.search.backend_search) and the bulletin view
+(indexer.present.bulletin.backend_bulletin) also ask a database backend for `count`, `ranked`,
+`within`, `issue_labels`, `issue_articles` and `series_issues` (indexer.search.mariadb_backend).
 """
 
 from __future__ import annotations
@@ -59,6 +65,8 @@ class Backend(Protocol):
 
     def evaluate(self, tree: q.Node | None, filters: Filters = Filters()) -> Matches: ...
 
+    def restrict(self, visible: Any) -> "Backend": ...
+
     def article_ids(self, matches: Matches) -> list[str]: ...
 
     def records(self, ids: Iterable[str]) -> list[dict[str, Any]]: ...
@@ -81,6 +89,18 @@ class EmbeddedBackend:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.handle: Any = None
+        self.visible: Any = None  # indexer.search.visibility.Visibility (None: everything)
+
+    def restrict(self, visible: Any) -> "EmbeddedBackend":
+        """Every read from now on only within what `visible` lets the reader see (its mask)."""
+        self.visible = visible
+        return self
+
+    def _visible_mask(self) -> Any:
+        if self.visible is None:
+            return None
+        s, snap, _net, _kf = self._parts()
+        return self.visible.mask(s, snap)
 
     def open(self) -> None:
         from indexer.store.handles import IndexHandle
@@ -114,7 +134,9 @@ class EmbeddedBackend:
         """indexer.search.evaluate's exact set within indexer.search.evaluate.filter_set (as indexer.search.engine)."""
         s, snap, net, kf = self._parts()
         found = snap.live if tree is None else Evaluator(s, snap.live, net).evaluate(tree)
-        docs = np.flatnonzero(found & filter_set(s, snap, filters, kf))
+        found = found & filter_set(s, snap, filters, kf)
+        mask = self._visible_mask()
+        docs = np.flatnonzero(found if mask is None else found & mask)
         return Matches(len(docs), docs)
 
     def article_ids(self, matches: Matches) -> list[str]:
@@ -123,10 +145,11 @@ class EmbeddedBackend:
 
     def records(self, ids: Iterable[str]) -> list[dict[str, Any]]:
         s = self._parts()[0]
+        mask = self._visible_mask()
         out = []
         for i in ids:
             d = s.document_number(article_id=i)
-            if d is not None:
+            if d is not None and (mask is None or mask[d]):
                 out.append(dict(s.stored_fields(d)))
         return out
 

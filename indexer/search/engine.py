@@ -301,13 +301,18 @@ def _plain_terms(node: q.Node | None) -> list[q.Term]:
 
 @names_damage
 def corrections(
-    handle: IndexHandle, query: str, filters: Filters = Filters(), allowed_docs: np.ndarray | None = None
+    handle: IndexHandle, query: str, filters: Filters = Filters(), allowed_docs: np.ndarray | None = None,
+    count: Any = None,
 ) -> list[dict[str, Any]]:
     """Did-you-mean: the query with one term corrected (or every term that finds few),
     with how many articles the corrected query finds within `filters`. Each weak term's
     corrections are ranked by how many articles hold the corrected string, those of the
     same length (a character replaced or two swapped) before those with one dropped;
-    only corrections finding more than the query itself are offered."""
+    only corrections finding more than the query itself are offered.
+
+    `count` (a parsed tree → articles, within the filters and the reader's access): where the
+    counts come from when another backend searches (indexer.search.backend_search); the
+    candidates are always the index's own words."""
     s = handle.searcher()
     snap = snapshot(handle)
     net = substring_net(handle)
@@ -321,6 +326,8 @@ def corrections(
         tree = q.parse_query(text).tree
         if tree is None:
             return 0
+        if count is not None:  # another backend's counts (issue 23)
+            return int(count(tree))
         return int(np.count_nonzero(Evaluator(s, snap.live, net).docs(tree) & allowed))
 
     terms = list(dict.fromkeys(_plain_terms(q.parse_query(query).tree)))
@@ -341,7 +348,9 @@ def corrections(
         # [understand] two characters when one replaced finds nothing (one dropped is a poorer guess)
         for cands in (lex.candidates, uh.two_characters(handle, lex, snap, net)):
             for cand, weight in cands(s, t.text):
-                n = int(np.count_nonzero(Evaluator(s, snap.live, net).docs(q.Term(cand, field=t.field)) & allowed))
+                cand_tree = q.Term(cand, field=t.field)
+                n = int(count(cand_tree)) if count is not None else \
+                    int(np.count_nonzero(Evaluator(s, snap.live, net).docs(cand_tree) & allowed))
                 if n:
                     ranked.append((weight, n, cand))
             if any(w >= 1.0 for w, _n, _c in ranked):

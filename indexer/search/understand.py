@@ -206,3 +206,16 @@ def two_characters(handle: Any, lex: Any, snap: Any, net: Net) -> Callable[[Any,
         return list(out.items())
 
     return cands
+
+
+def expand_names(handle: Any, tree: q.Node | None) -> tuple[q.Node, dict[str, tuple[str, ...]]] | None:
+    """`tree` with each name term OR'd with its other names (the alias table of the handle's
+    index), and those names; None when no term is a known name. For a backend that evaluates
+    the tree itself (indexer.search.backend_search)."""
+    if tree is None:
+        return None
+    from indexer.search.engine import substring_net
+
+    names: dict[str, tuple[str, ...]] = {}
+    wide = _expand(tree, aliases(handle, substring_net(handle)), names)
+    return (wide, names) if names else None
