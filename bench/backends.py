@@ -149,8 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="in-process passes over the queries")
     ap.add_argument("--http", type=int, default=300, help="HTTP requests per layout")
     ap.add_argument("--seed", type=int, default=1, help="generator seed (bench.run's)")
+    ap.add_argument("--results", type=Path, default=ROOT / "bench" / "results",
+                    help="where the corpora, indexes, MariaDB data folders and the JSON go (e.g. under /tmp)")
     args = ap.parse_args(argv)
-    results = ROOT / "bench" / "results"
+    results = args.results
     results.mkdir(parents=True, exist_ok=True)
     res: dict[str, Any] = {"machine": machine(), "argv": sys.argv, "corpora": {}}
     for name in args.corpora.split(","):
