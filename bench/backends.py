@@ -69,6 +69,23 @@ def _backend_runner(url: str) -> tuple[Callable[[BenchQuery], Any], Callable[[],
     return (lambda q: search(b, q.q, Filters(**q.filters_kwargs()), sort=q.sort or "relevance", page=q.page)), b.close
 
 
+def build_embedded(corpus: Path, index: Path, reuse: bool = False) -> dict[str, Any]:
+    """`bulletins index --rebuild` of `corpus` into `index` in a child process: wall time, peak
+    RSS, articles; kept beside the index (`<index>.build.json`) so that `reuse` takes a finished
+    build and its figures instead of building again."""
+    stamp = index.with_name(index.name + ".build.json")
+    if reuse and stamp.exists() and index.is_dir():
+        return json.loads(stamp.read_text())
+    run = run_child([str(BIN / "bulletins"), "index", "--corpus", str(corpus), "--index", str(index), "--rebuild",
+                     "--json"], timeout=7200)
+    if run.returncode != 0:
+        raise SystemExit(f"the embedded build of {corpus} failed: {(run.stderr or run.stdout)[-500:]}")
+    built = {"seconds": run.seconds, "max_rss_mb": run.max_rss_mb, "at": time.strftime("%Y-%m-%d %H:%M:%S"),
+             "articles": json.loads(run.stdout.strip().splitlines()[-1])["articles"]}
+    stamp.write_text(json.dumps(built))
+    return built
+
+
 def bench_corpus(name: str, args: argparse.Namespace, results: Path) -> dict[str, Any]:
     from indexer.search.backend import EmbeddedBackend
     from indexer.search.mariadb_backend import MariaDBBackend, fill_from
@@ -79,12 +96,10 @@ def bench_corpus(name: str, args: argparse.Namespace, results: Path) -> dict[str
         return {"corpus": info}
     out: dict[str, Any] = {"corpus": info, "layouts": {}}
     index = results / "indexes" / f"backends-{name}"
-    run = run_child([str(BIN / "bulletins"), "index", "--corpus", str(corpus), "--index", str(index), "--rebuild",
-                     "--json"], timeout=7200)
-    articles = json.loads(run.stdout.strip().splitlines()[-1])["articles"] if run.returncode == 0 else None
-    out["articles"] = articles
-    out["layouts"]["embedded"] = lay = {"load_s": run.seconds, "load_rss_mb": run.max_rss_mb,
-                                         "size_mb": dir_size(index) / 1e6}
+    built = build_embedded(corpus, index, args.reuse)
+    out["articles"] = built["articles"]
+    out["layouts"]["embedded"] = lay = {"load_s": built["seconds"], "load_rss_mb": built["max_rss_mb"],
+                                         "size_mb": dir_size(index) / 1e6, "built_at": built["at"]}
     q, close = _embedded_runner(index)
     lay["query"] = _time_queries(q, args.repeat)
     close()
@@ -149,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="in-process passes over the queries")
     ap.add_argument("--http", type=int, default=300, help="HTTP requests per layout")
     ap.add_argument("--seed", type=int, default=1, help="generator seed (bench.run's)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="take an embedded index this command built before (and its build figures)")
     ap.add_argument("--results", type=Path, default=ROOT / "bench" / "results",
                     help="where the corpora, indexes, MariaDB data folders and the JSON go (e.g. under /tmp)")
     args = ap.parse_args(argv)

@@ -14,7 +14,8 @@ another exactly when its search form is a substring of the other's, so:
 - AND / OR / NOT, field:, keyword and number fields, the date and facet filters are SQL
   around those; a number term (15万) is checked whole as the embedded index does
   (indexer.search.query.number_bounded) on its candidates;
-- the engine returns the exact set with its facet columns; the counts are taken over it.
+- the engine returns the count of the set and its facet counts (GROUP BY on each data node);
+  only the top rows the page and the re-ranking need are read.
 
 Ranking: the engine orders the set by Mroonga's score (title ×3), and the archive re-ranks
 the first RERANK_DEPTH of that order with its own features (indexer.search.rank's constants: title
@@ -76,11 +77,19 @@ COLUMNS: dict[str, str] = {
     "record": "LONGTEXT NOT NULL",
 }
 TEXT_COLUMNS = {"title": "title_s", "text": "text_s"}
+# One index over both texts: the query's candidates (see `candidates`), one MATCH the optimizer
+# can read the index for — a MATCH under OR or COALESCE makes it read every row instead.
+CANDIDATE_INDEX = "ft_all"
+CANDIDATE_COLUMNS = ("title_s", "text_s")
 # Whoosh fields of indexer.store.schema → how a term of one is matched here
 EQUAL_FIELDS = {"bulletin_id", "series", "month", "city", "place", "section", "doc_type"}
 LIST_FIELDS = {"places", "region", "organ", "topic", "serial"}  # comma-separated keyword fields
 NUMBER_FIELDS = {"issue", "year", "date"}
 FACET_COLUMNS = {"bulletin": "bulletin_id"}  # facet name → column, where they differ
+FACET_NAMES = {c: n for n, c in FACET_COLUMNS.items()}
+# The facet columns, grouped together in one GROUP BY (`MariaDBBackend._grouped`)
+GROUP_COLUMNS = ("bulletin_id", "city", "year", "month", "series", "doc_type", "organ", "topic", "region")
+TOTAL = "_total"
 
 
 def search_form(text: str) -> str:
@@ -92,7 +101,8 @@ def _table_sql(engine: str, extra: str = "") -> str:
     cols = ",\n  ".join(f"`{c}` {t}" for c, t in COLUMNS.items())
     return (f"CREATE TABLE {TABLE} (\n  {cols},\n  PRIMARY KEY (article_id),\n"
             f"  FULLTEXT INDEX ft_title (title_s) COMMENT '{TOKENIZER}',\n"
-            f"  FULLTEXT INDEX ft_text (text_s) COMMENT '{TOKENIZER}'\n"
+            f"  FULLTEXT INDEX ft_text (text_s) COMMENT '{TOKENIZER}',\n"
+            f"  FULLTEXT INDEX {CANDIDATE_INDEX} ({', '.join(CANDIDATE_COLUMNS)}) COMMENT '{TOKENIZER}'\n"
             f") ENGINE={engine} DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin{extra}")
 
 
@@ -145,6 +155,27 @@ class SQL:
     params: list[Any] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Found:
+    """A query's matching set as the engine holds it (Matches.docs of this backend): its WHERE,
+    the tree, and the facet counts the engine took over it."""
+
+    where: SQL
+    tree: q.Node | None
+    counts: dict[str, Counter[Any]]
+
+
+def _tally(counter: Counter[Any], value: Any, n: int, is_list: bool) -> None:
+    """Add a group's count `n` to its value (a list column: to each of its values, as the
+    embedded facets count them)."""
+    if is_list:
+        for v in (value or "").split(","):
+            if v.strip():
+                counter[v.strip()] += n
+    elif value not in (None, ""):
+        counter[value] += n
+
+
 class MariaDBBackend:
     """The archive's articles in MariaDB + Mroonga (see the module doc)."""
 
@@ -160,6 +191,8 @@ class MariaDBBackend:
         self.replica = replica
         self._conn: Any = None
         self._read: Any = None
+        self._shard_conns: dict[Node, Any] = {}  # reads sent to each data node (`_gather`)
+        self._pool: Any = None
 
     @classmethod
     def from_url(cls, url: str) -> "MariaDBBackend":
@@ -221,13 +254,17 @@ class MariaDBBackend:
             raise BackendUnavailableError(f"检索后端不可用：{self.replica}没有在复制主服务器（{err}）")
 
     def close(self) -> None:
-        for c in (self._conn, self._read):
+        for c in (self._conn, self._read, *self._shard_conns.values()):
             if c is not None:
                 try:
                     c.close()
                 except Exception:
                     pass
         self._conn = self._read = None
+        self._shard_conns = {}
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def health(self) -> None:
         """Raises BackendUnavailableError naming the first server, shard or replica that does
@@ -281,6 +318,8 @@ class MariaDBBackend:
                 c.execute(f"SHOW TABLES LIKE '{TABLE}'")
                 if not c.fetchall():
                     c.execute(_table_sql("Mroonga"))
+                else:
+                    _add_candidate_index(c)
             conn.close()
         if not self.shards:
             return
@@ -297,7 +336,9 @@ class MariaDBBackend:
                           f"(HOST %s, PORT {s.port}, USER %s, PASSWORD %s, DATABASE %s)",
                           (s.host, self.user, self.password, self.database))
             c.execute(f"SHOW TABLES LIKE '{TABLE}'")
-            if not c.fetchall():
+            if c.fetchall():
+                _add_candidate_index(c)
+            else:
                 parts = ", ".join(f"PARTITION p{i + 1} COMMENT = 'srv \"shard{i + 1}\"'" for i in range(len(self.shards)))
                 c.execute(_table_sql("SPIDER", f" COMMENT='wrapper \"mysql\", table \"{TABLE}\"'"
                                                f" PARTITION BY KEY (article_id) ({parts})"))
@@ -337,8 +378,13 @@ class MariaDBBackend:
     # -- reading -----------------------------------------------------------
 
     def compile(self, tree: q.Node | None, filters: Filters = Filters()) -> SQL:
-        """The WHERE clause of a parsed query and the filters."""
+        """The WHERE clause of a parsed query and the filters: the exact condition, after the
+        MATCH of its candidates (`candidates`) when the tree has one, which the engine answers
+        from the index instead of reading every row."""
         parts = [] if tree is None else [self._node(tree)]
+        cand = candidates(tree)
+        if cand:
+            parts.insert(0, SQL(f"MATCH({', '.join(CANDIDATE_COLUMNS)}) AGAINST(%s IN BOOLEAN MODE)", [cand]))
         parts += self._filters(filters)
         if not parts:
             return SQL("TRUE")
@@ -405,37 +451,83 @@ class MariaDBBackend:
             out.append(SQL("date <> 0 AND date BETWEEN %s AND %s", [lo, hi]))
         return out
 
-    FACET_SELECT = ("article_id", "city", "year", "month", "series", "bulletin_id", "region", "doc_type", "organ",
-                    "topic", "date")
-    _INT_AT = (2, 10)  # year, date: numbers
-
     def evaluate(self, tree: q.Node | None, filters: Filters = Filters()) -> Matches:
-        """The exact set: each matching article's facet columns (rows), counted.
-
-        The columns travel as one string a row (PyMySQL decodes each value in Python: eleven
-        a row cost ~3x the time); a value holding the separator makes the rows come as columns."""
+        """The exact set as the engine holds it (`Found`: its WHERE), with its facet counts
+        taken there: one GROUP BY on each data node, only the counts travel (`_grouped`)."""
         where = self.compile(tree, filters)
-        joined = ", ".join(f"COALESCE({c}, CHAR(30))" for c in self.FACET_SELECT)
-        packed = self._run(f"SELECT CONCAT_WS(CHAR(31), {joined}) FROM {TABLE} WHERE {where.text}", where.params)
-        width = len(self.FACET_SELECT)
+        counts = self._grouped(where)
+        return Matches(sum(counts.pop(TOTAL).values()), Found(where, tree, counts))
+
+    def _grouped(self, where: SQL) -> dict[str, Counter[Any]]:
+        """The facet counts over the rows `where` selects, by one GROUP BY on each data node
+        over all the facet columns (one pass over the matches: Mroonga's cost is reading each
+        matching row's columns, and a GROUP BY a facet would read them again), so that what
+        travels is a count per distinct combination, not a row per article. A list column's
+        values are then counted in Python (split on ",", as the embedded index stores them),
+        each once per article holding it (times the group's count).
+
+        The combination travels as one string (PyMySQL decodes each value in Python); a value
+        holding the separator makes the groups come as columns."""
+        cols = ", ".join(GROUP_COLUMNS)
+        packed = ", ".join(f"COALESCE({c}, CHAR(30))" for c in GROUP_COLUMNS)
         rows: list[tuple[Any, ...]] = []
-        for (line,) in packed:
-            parts = line.split("\x1f")
-            if len(parts) != width:
-                rows = self._run(f"SELECT {', '.join(self.FACET_SELECT)} FROM {TABLE} WHERE {where.text}", where.params)
+        for key, n in self._gather(f"SELECT CONCAT_WS(CHAR(31), {packed}) AS k, COUNT(*) FROM {TABLE} "
+                                   f"WHERE {where.text} GROUP BY k", where.params):
+            parts = key.split("\x1f")
+            if len(parts) != len(GROUP_COLUMNS):
+                rows = self._gather(f"SELECT {cols}, COUNT(*) FROM {TABLE} WHERE {where.text} GROUP BY {cols}",
+                                    where.params)
                 break
-            vals: list[Any] = [None if v == "\x1e" else v for v in parts]
-            for i in self._INT_AT:
-                vals[i] = None if vals[i] is None else int(vals[i])
-            rows.append(tuple(vals))
-        return Matches(len(rows), rows)
+            rows.append((*(None if v == "\x1e" else v for v in parts), n))
+        out: dict[str, Counter[Any]] = {n: Counter() for n in (TOTAL, *COLUMN_FACETS, *KEY_FACETS)}
+        named = [(FACET_NAMES.get(c, c), c in LIST_FIELDS, c in NUMBER_FIELDS) for c in GROUP_COLUMNS]
+        for row in rows:
+            n = int(row[-1])
+            out[TOTAL][0] += n
+            for (name, is_list, number), v in zip(named, row):
+                _tally(out[name], int(v) if number and v is not None else v, n, is_list)
+        return out
+
+    def _gather(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        """Rows of `sql` from every server holding data: each shard directly (in parallel; the
+        rows are summed by the caller, a shard holds its partition only), else the head or
+        its replica. Spider itself would not do it: its group-by handler takes one partition
+        only, and its per-partition aggregate also reads MIN(title_s), MIN(text_s) a group."""
+        if not self.shards or self.replica is not None:
+            return self._run(sql, params)
+        from concurrent.futures import ThreadPoolExecutor
+
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(len(self.shards), thread_name_prefix="shard")
+        parts = list(self._pool.map(lambda node: self._on(node, sql, params), self.shards))
+        return [r for p in parts for r in p]
+
+    def _on(self, node: Node, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        """Run a read on one data node over its own connection; a failure names the node."""
+        import pymysql
+
+        conn = self._shard_conns.get(node)
+        if conn is None:
+            conn = self._shard_conns[node] = self._connect(node, self.database)
+        try:
+            with conn.cursor() as c:
+                c.execute(sql, tuple(params) or None)
+                return list(c.fetchall())
+        except pymysql.MySQLError as ex:
+            self._shard_conns.pop(node, None)
+            try:
+                conn.close()
+            except Exception:
+                pass
+            raise BackendUnavailableError(f"检索后端不可用：{node}没有应答（{_reason(ex)}）") from None
 
     def count(self, tree: q.Node | None, filters: Filters = Filters()) -> int:
         where = self.compile(tree, filters)
-        return int(self._run(f"SELECT COUNT(*) FROM {TABLE} WHERE {where.text}", where.params)[0][0])
+        return sum(int(n) for (n,) in self._gather(f"SELECT COUNT(*) FROM {TABLE} WHERE {where.text}", where.params))
 
     def article_ids(self, matches: Matches) -> list[str]:
-        return sorted(r[0] for r in matches.docs)
+        w = matches.docs.where
+        return sorted(a for (a,) in self._run(f"SELECT article_id FROM {TABLE} WHERE {w.text}", w.params))
 
     def records(self, ids: Iterable[str]) -> list[dict[str, Any]]:
         ids = list(ids)
@@ -447,31 +539,25 @@ class MariaDBBackend:
         return [by[i] for i in ids if i in by]
 
     def facet_counts(self, matches: Matches) -> dict[str, Counter[Any]]:
-        at = {c: i for i, c in enumerate(self.FACET_SELECT)}
-        out: dict[str, Counter[Any]] = {}
-        for name in COLUMN_FACETS:
-            i = at[FACET_COLUMNS.get(name, name)]
-            out[name] = Counter(r[i] for r in matches.docs if r[i] not in (None, ""))
-        for name in KEY_FACETS:
-            i = at[name]
-            out[name] = Counter(v.strip() for r in matches.docs if r[i] for v in r[i].split(",") if v.strip())
-        return out
+        return {n: Counter(c) for n, c in matches.docs.counts.items()}
 
     def ranked(self, tree: q.Node | None, matches: Matches, k: int, sort: str = "relevance") -> list[str]:
-        """The first `k` article ids of the set: by date (newest first), or by relevance —
-        the engine's order, its first RERANK_DEPTH re-ranked by the archive's features."""
-        dated = sorted(matches.docs, key=lambda r: (-(r[-1] or 0), r[0]))
+        """The first `k` article ids of the set: by date (newest first, then by id), or by
+        relevance — the engine's order, its first RERANK_DEPTH re-ranked by the archive's
+        features. Only those rows are read: the engine sorts and cuts (ORDER BY … LIMIT)."""
+        if not matches.total or k <= 0:
+            return []
+        where = matches.docs.where
         terms = _positive_forms(tree)
         if sort == "date" or not terms:
-            return [r[0] for r in dated[:k]]
-        where = self.compile(tree)
-        if not matches.total:
-            return []
+            rows = self._run(f"SELECT article_id FROM {TABLE} WHERE {where.text} "
+                             f"ORDER BY COALESCE(date, 0) DESC, article_id LIMIT %s", [*where.params, k])
+            return [a for (a,) in rows]
         against = " ".join(f'"{" ".join(t.split())}"' for t in terms)
         rows = self._run(
             f"SELECT article_id, title_s, text_s, date, MATCH(title_s) AGAINST(%s IN BOOLEAN MODE) * {TITLE_BOOST} "
             f"+ MATCH(text_s) AGAINST(%s IN BOOLEAN MODE) AS score FROM {TABLE} WHERE {where.text} "
-            f"ORDER BY score DESC, date DESC LIMIT %s", [against, against, *where.params, max(k, RERANK_DEPTH)])
+            f"ORDER BY score DESC, date DESC, article_id LIMIT %s", [against, against, *where.params, max(k, RERANK_DEPTH)])
         top = rows[:RERANK_DEPTH]
         avg = sum(len(r[2]) for r in top) / max(1, len(top)) or 1.0
         own = sorted(top, key=lambda r: (-_score(terms, r[1], r[2], avg), -(r[3] or 0), r[0]))
@@ -513,6 +599,33 @@ def fill_from(embedded: Any, backend: MariaDBBackend, replace: bool = False) -> 
     gone = [a for a in have if a not in seen]
     backend.delete(gone)
     return written, len(gone)
+
+
+def candidates(node: q.Node | None) -> str | None:
+    """A boolean-mode expression over both texts (the index CANDIDATE_INDEX) that every article
+    the tree matches satisfies — a superset, which the exact condition then narrows: a text
+    term is its phrase, AND needs each constrained child, OR any child (None when one child is
+    unconstrained); NOT, keyword and number terms constrain nothing (None)."""
+    if node is None or isinstance(node, q.Not):
+        return None
+    if isinstance(node, q.Term):
+        c = compiler.compile_term(node)
+        if not c.units or c.match is not None:
+            return None
+        return '"' + " ".join(units_string(c.units).replace(RUN_MARK, " ").split()) + '"'
+    kids = [candidates(ch) for ch in node.children]
+    if isinstance(node, q.Or):
+        return None if not kids or None in kids else "(" + " ".join(kids) + ")"  # type: ignore[arg-type]
+    need = [k for k in kids if k]
+    return "(" + " ".join(f"+{k}" for k in need) + ")" if need else None
+
+
+def _add_candidate_index(cursor: Any) -> None:
+    """Give a table made before CANDIDATE_INDEX existed that index (once)."""
+    cursor.execute(f"SHOW INDEX FROM {TABLE} WHERE Key_name = %s", (CANDIDATE_INDEX,))
+    if not cursor.fetchall():
+        cursor.execute(f"ALTER TABLE {TABLE} ADD FULLTEXT INDEX {CANDIDATE_INDEX} ({', '.join(CANDIDATE_COLUMNS)}) "
+                       f"COMMENT '{TOKENIZER}'")
 
 
 def _positive_forms(node: q.Node | None) -> list[str]:
