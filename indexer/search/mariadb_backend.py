@@ -165,17 +165,6 @@ class Found:
     counts: dict[str, Counter[Any]]
 
 
-def _tally(counter: Counter[Any], value: Any, n: int, is_list: bool) -> None:
-    """Add a group's count `n` to its value (a list column: to each of its values, as the
-    embedded facets count them)."""
-    if is_list:
-        for v in (value or "").split(","):
-            if v.strip():
-                counter[v.strip()] += n
-    elif value not in (None, ""):
-        counter[value] += n
-
-
 class MariaDBBackend:
     """The archive's articles in MariaDB + Mroonga (see the module doc)."""
 
@@ -480,12 +469,23 @@ class MariaDBBackend:
                 break
             rows.append((*(None if v == "\x1e" else v for v in parts), n))
         out: dict[str, Counter[Any]] = {n: Counter() for n in (TOTAL, *COLUMN_FACETS, *KEY_FACETS)}
-        named = [(FACET_NAMES.get(c, c), c in LIST_FIELDS, c in NUMBER_FIELDS) for c in GROUP_COLUMNS]
-        for row in rows:
-            n = int(row[-1])
-            out[TOTAL][0] += n
-            for (name, is_list, number), v in zip(named, row):
-                _tally(out[name], int(v) if number and v is not None else v, n, is_list)
+        counts = [int(r[-1]) for r in rows]
+        out[TOTAL][0] = sum(counts)
+        for i, c in enumerate(GROUP_COLUMNS):
+            tally = out[FACET_NAMES.get(c, c)]
+            if c in LIST_FIELDS:  # each value of the list, once per article holding it
+                for r, n in zip(rows, counts):
+                    if r[i]:
+                        for v in r[i].split(","):
+                            v = v.strip()
+                            if v:
+                                tally[v] += n
+            else:
+                number = c in NUMBER_FIELDS
+                for r, n in zip(rows, counts):
+                    v = r[i]
+                    if v is not None and v != "":
+                        tally[int(v) if number else v] += n
         return out
 
     def _gather(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
