@@ -11,11 +11,15 @@ another exactly when its search form is a substring of the other's, so:
   candidates: every article holding the form, and a few more (a run of letters is matched
   by its prefix: "cov" finds "covid") — `AND col LIKE '%form%'`, which keeps exactly those
   holding it (the column's collation is binary; a search form has no % or _);
+- the query's candidates come first: one MATCH over both texts (the index `ft_all`, see
+  `candidates`), which the engine answers from the index — a MATCH under OR or COALESCE
+  would make it read every row;
 - AND / OR / NOT, field:, keyword and number fields, the date and facet filters are SQL
   around those; a number term (15万) is checked whole as the embedded index does
   (indexer.search.query.number_bounded) on its candidates;
-- the engine returns the count of the set and its facet counts (GROUP BY on each data node);
-  only the top rows the page and the re-ranking need are read.
+- the engine returns the size of the set and its facet counts (one GROUP BY on each data
+  node: only a count per distinct combination of facet values travels), and only the rows
+  a page and the re-ranking need (ORDER BY … LIMIT).
 
 Ranking: the engine orders the set by Mroonga's score (title ×3), and the archive re-ranks
 the first RERANK_DEPTH of that order with its own features (indexer.search.rank's constants: title
