@@ -465,10 +465,10 @@ class MariaDBBackend:
         packed = ", ".join(f"COALESCE({c}, CHAR(30))" for c in GROUP_COLUMNS)
         rows: list[tuple[Any, ...]] = []
         for key, n in self._gather(f"SELECT CONCAT_WS(CHAR(31), {packed}) AS k, COUNT(*) FROM {TABLE} "
-                                   f"WHERE {where.text} GROUP BY k", where.params):
+                                   f"WHERE {where.text} GROUP BY k ORDER BY NULL", where.params):  # NULL: no sort
             parts = key.split("\x1f")
             if len(parts) != len(GROUP_COLUMNS):
-                rows = self._gather(f"SELECT {cols}, COUNT(*) FROM {TABLE} WHERE {where.text} GROUP BY {cols}",
+                rows = self._gather(f"SELECT {cols}, COUNT(*) FROM {TABLE} WHERE {where.text} GROUP BY {cols} ORDER BY NULL",
                                     where.params)
                 break
             rows.append((*(None if v == "\x1e" else v for v in parts), n))
