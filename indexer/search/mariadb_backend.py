@@ -370,12 +370,12 @@ class MariaDBBackend:
 
     # -- reading -----------------------------------------------------------
 
-    def compile(self, tree: q.Node | None, filters: Filters = Filters()) -> SQL:
+    def compile(self, tree: q.Node | None, filters: Filters = Filters(), index: bool = True) -> SQL:
         """The WHERE clause of a parsed query and the filters: the exact condition, after the
-        MATCH of its candidates (`candidates`) when the tree has one, which the engine answers
-        from the index instead of reading every row."""
+        MATCH of its candidates (`candidates`) when the tree has one and `index`, which the
+        engine answers from the index instead of reading every row."""
         parts = [] if tree is None else [self._node(tree)]
-        cand = candidates(tree)
+        cand = candidates(tree) if index else None
         if cand:
             parts.insert(0, SQL(f"MATCH({', '.join(CANDIDATE_COLUMNS)}) AGAINST(%s IN BOOLEAN MODE)", [cand]))
         parts += self._filters(filters)
@@ -449,7 +449,10 @@ class MariaDBBackend:
         taken there: one GROUP BY on each data node, only the counts travel (`_grouped`)."""
         where = self.compile(tree, filters)
         counts = self._grouped(where)
-        return Matches(sum(counts.pop(TOTAL).values()), Found(where, tree, counts))
+        # Through the Spider head, no candidate MATCH: its full-text read path (ha_spider::ft_read)
+        # crashed the head (SIGSEGV in spider_db_set_names_internal) once a shard had restarted.
+        head = self.compile(tree, filters, index=False) if self.shards else where
+        return Matches(sum(counts.pop(TOTAL).values()), Found(head, tree, counts))
 
     def _grouped(self, where: SQL) -> dict[str, Counter[Any]]:
         """The facet counts over the rows `where` selects, by one GROUP BY on each data node
@@ -494,10 +497,10 @@ class MariaDBBackend:
 
     def _gather(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         """Rows of `sql` from every server holding data: each shard directly (in parallel; the
-        rows are summed by the caller, a shard holds its partition only), else the head or
-        its replica. Spider itself would not do it: its group-by handler takes one partition
+        rows are summed by the caller, a shard holds its partition only), else the server (or
+        its replica). Spider itself would not do it: its group-by handler takes one partition
         only, and its per-partition aggregate also reads MIN(title_s), MIN(text_s) a group."""
-        if not self.shards or self.replica is not None:
+        if not self.shards:
             return self._run(sql, params)
         from concurrent.futures import ThreadPoolExecutor
 
@@ -526,7 +529,7 @@ class MariaDBBackend:
             raise BackendUnavailableError(f"检索后端不可用：{node}没有应答（{_reason(ex)}）") from None
 
     def count(self, tree: q.Node | None, filters: Filters = Filters()) -> int:
-        where = self.compile(tree, filters)
+        where = self.compile(tree, filters)  # `_gather`: never through the Spider head
         return sum(int(n) for (n,) in self._gather(f"SELECT COUNT(*) FROM {TABLE} WHERE {where.text}", where.params))
 
     def article_ids(self, matches: Matches) -> list[str]:
