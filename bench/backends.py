@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -69,7 +70,25 @@ def _backend_runner(url: str) -> tuple[Callable[[BenchQuery], Any], Callable[[],
     return (lambda q: search(b, q.q, Filters(**q.filters_kwargs()), sort=q.sort or "relevance", page=q.page)), b.close
 
 
-def bench_corpus(name: str, args: argparse.Namespace, results: Path) -> dict[str, Any]:
+def build_embedded(corpus: Path, index: Path, reuse: bool = False) -> dict[str, Any]:
+    """`bulletins index --rebuild` of `corpus` into `index` in a child process: wall time, peak
+    RSS, articles; kept beside the index (`<index>.build.json`) so that `reuse` takes a finished
+    build and its figures instead of building again."""
+    stamp = index.with_name(index.name + ".build.json")
+    if reuse and stamp.exists() and index.is_dir():
+        return json.loads(stamp.read_text())
+    run = run_child([str(BIN / "bulletins"), "index", "--corpus", str(corpus), "--index", str(index), "--rebuild",
+                     "--json"], timeout=7200)
+    if run.returncode != 0:
+        raise SystemExit(f"the embedded build of {corpus} failed: {(run.stderr or run.stdout)[-500:]}")
+    built = {"seconds": run.seconds, "max_rss_mb": run.max_rss_mb, "at": time.strftime("%Y-%m-%d %H:%M:%S"),
+             "articles": json.loads(run.stdout.strip().splitlines()[-1])["articles"]}
+    stamp.write_text(json.dumps(built))
+    return built
+
+
+def bench_corpus(name: str, args: argparse.Namespace, results: Path,
+                 saved: Callable[[dict[str, Any]], None] = lambda out: None) -> dict[str, Any]:
     from indexer.search.backend import EmbeddedBackend
     from indexer.search.mariadb_backend import MariaDBBackend, fill_from
     from tests import mariadb_cluster as mc
@@ -79,16 +98,15 @@ def bench_corpus(name: str, args: argparse.Namespace, results: Path) -> dict[str
         return {"corpus": info}
     out: dict[str, Any] = {"corpus": info, "layouts": {}}
     index = results / "indexes" / f"backends-{name}"
-    run = run_child([str(BIN / "bulletins"), "index", "--corpus", str(corpus), "--index", str(index), "--rebuild",
-                     "--json"], timeout=7200)
-    articles = json.loads(run.stdout.strip().splitlines()[-1])["articles"] if run.returncode == 0 else None
-    out["articles"] = articles
-    out["layouts"]["embedded"] = lay = {"load_s": run.seconds, "load_rss_mb": run.max_rss_mb,
-                                         "size_mb": dir_size(index) / 1e6}
+    built = build_embedded(corpus, index, args.reuse)
+    out["articles"] = built["articles"]
+    out["layouts"]["embedded"] = lay = {"load_s": built["seconds"], "load_rss_mb": built["max_rss_mb"],
+                                         "size_mb": dir_size(index) / 1e6, "built_at": built["at"]}
     q, close = _embedded_runner(index)
     lay["query"] = _time_queries(q, args.repeat)
     close()
     lay["http"] = bench_http(BIN / "bulletins", index, QUERIES, total=args.http)
+    saved(out)
     why = mc.missing()
     if why:
         out["skipped"] = why
@@ -100,6 +118,8 @@ def bench_corpus(name: str, args: argparse.Namespace, results: Path) -> dict[str
     with mc.cluster(data, shards=2) as c:
         urls = {"mroonga-1": c.head.url.replace(f"/{mc.DATABASE}", "/single"), "spider-2": c.url}
         for layout, url in urls.items():
+            if layout not in args.layouts:
+                continue
             emb = EmbeddedBackend(index)
             b = MariaDBBackend.from_url(url)
             t = time.perf_counter()
@@ -120,6 +140,7 @@ def bench_corpus(name: str, args: argparse.Namespace, results: Path) -> dict[str
                       for k, v in lay["query"]["totals"].items()
                       if v != out["layouts"]["embedded"]["query"]["totals"].get(k)}
             lay["totals_differ_from_embedded"] = differ
+            saved(out)
     return out
 
 
@@ -149,14 +170,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="in-process passes over the queries")
     ap.add_argument("--http", type=int, default=300, help="HTTP requests per layout")
     ap.add_argument("--seed", type=int, default=1, help="generator seed (bench.run's)")
+    ap.add_argument("--layouts", default=",".join(LAYOUTS[1:]), type=lambda v: tuple(v.split(",")),
+                    help="the MariaDB layouts to measure: mroonga-1, spider-2")
+    ap.add_argument("--reuse", action="store_true",
+                    help="take an embedded index this command built before (and its build figures)")
+    ap.add_argument("--results", type=Path, default=ROOT / "bench" / "results",
+                    help="where the corpora, indexes, MariaDB data folders and the JSON go (e.g. under /tmp)")
     args = ap.parse_args(argv)
-    results = ROOT / "bench" / "results"
+    results = args.results
     results.mkdir(parents=True, exist_ok=True)
     res: dict[str, Any] = {"machine": machine(), "argv": sys.argv, "corpora": {}}
-    for name in args.corpora.split(","):
-        res["corpora"][name] = bench_corpus(name.strip(), args, results)
     path = results / f"backends-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(res, ensure_ascii=False, indent=1, default=str))
+
+    def save() -> None:  # after each layout: a run cut short keeps what it measured
+        res["load_average"] = res.get("load_average", []) + [list(os.getloadavg())]
+        path.write_text(json.dumps(res, ensure_ascii=False, indent=1, default=str))
+
+    for name in args.corpora.split(","):
+        name = name.strip()
+        res["corpora"][name] = bench_corpus(name, args, results,
+                                            lambda out, name=name: (res["corpora"].__setitem__(name, out), save()))
+    save()
     print(table(res))
     print(f"written {path}")
     return 0

@@ -95,6 +95,7 @@ def _args(folder: Path, port: int, server_id: int) -> list[str]:
         str(MARIADBD), "--no-defaults", f"--datadir={folder / 'data'}", f"--socket={folder / 'sock'}",
         f"--port={port}", "--bind-address=127.0.0.1", f"--pid-file={folder / 'pid'}",
         f"--log-error={folder / 'error.log'}", f"--server-id={server_id}",
+        f"--tmpdir={folder / 'tmp'}",  # its own: on-disk temporary tables in a shared /tmp were deleted under it
         "--plugin-load-add=ha_mroonga", "--plugin-load-add=ha_spider",
         f"--innodb-buffer-pool-size={BUFFER_POOL}", "--skip-name-resolve", "--performance-schema=OFF",
         "--character-set-server=utf8mb4", "--collation-server=utf8mb4_bin",
@@ -119,6 +120,7 @@ def start_server(folder: Path, server_id: int = 1, port: int | None = None) -> S
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     port = port or free_port()
     srv = Server(folder, port, server_id)
+    (folder / "tmp").mkdir(exist_ok=True)
     srv.proc = subprocess.Popen(_args(folder, port, server_id), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + START_SECONDS
     while True:

@@ -481,3 +481,44 @@ def test_counts_equal_sets(backend: Any, embedded: EmbeddedBackend, query: str) 
     tree = q.parse_query(query).tree
     assert backend.count(tree) == embedded.evaluate(tree).total > 0, query
     assert backend.count(tree, Filters(year=(2022,))) == embedded.evaluate(tree, Filters(year=(2022,))).total
+@pytest.mark.parametrize("layout", ["mroonga", "spider"])
+def test_filtered_pages_hold_only_the_filtered_set(layout: str, embedded: EmbeddedBackend,
+                                                   cluster: mc.Cluster) -> None:
+    """A query with a facet filter, by relevance and by date: the page's hits are all inside
+    the filter and the total and the facet counts are the embedded index's (the top rows are
+    read from the engine, ORDER BY … LIMIT over the filtered set)."""
+    from indexer.search.backend_search import search
+
+    url = cluster.url if layout == "spider" else cluster.head.url.replace(f"/{mc.DATABASE}", "/single")
+    b = _filled(url, embedded)
+    try:
+        f = Filters(city=("苏州市",))
+        want = embedded.evaluate(q.parse_query("志愿服务").tree, f)
+        assert want.total > 0
+        for sort in ("relevance", "date"):
+            got = search(b, "志愿服务", f, sort=sort, per_page=50)
+            assert got["total"] == want.total
+            assert got["hits"] and all(h["city"] == "苏州市" for h in got["hits"]), sort
+            assert {x["value"]: x["count"] for x in got["facets"]["city"]} == {"苏州市": want.total}
+        dated = search(b, "志愿服务", f, sort="date", per_page=50)["hits"]
+        keys = [h.get("date") or "" for h in dated]
+        assert keys == sorted(keys, reverse=True)
+    finally:
+        b.close()
+
+
+def test_text_terms_are_found_through_the_index(cluster: mc.Cluster, embedded: EmbeddedBackend) -> None:
+    """A text query reads its candidates from the full-text index (one MATCH over both texts),
+    not every row: EXPLAIN names the index, for AND, OR and a field; NOT alone has none."""
+    from indexer.search.mariadb_backend import CANDIDATE_INDEX, TABLE
+
+    b = _filled(cluster.head.url.replace(f"/{mc.DATABASE}", "/single"), embedded)
+    try:
+        for query in ("志愿服务", "南京 志愿", "南京 OR 苏州", "title:志愿服务", "志愿服务 NOT 南京"):
+            w = b.compile(q.parse_query(query).tree)
+            plan = b._run(f"EXPLAIN SELECT COUNT(*) FROM {TABLE} WHERE {w.text}", w.params)
+            assert plan[0][5] == CANDIDATE_INDEX and plan[0][3] == "fulltext", (query, plan)
+        w = b.compile(q.parse_query("NOT 南京").tree)
+        assert "MATCH(title_s, text_s)" not in w.text
+    finally:
+        b.close()

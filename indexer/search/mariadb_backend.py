@@ -11,10 +11,15 @@ another exactly when its search form is a substring of the other's, so:
   candidates: every article holding the form, and a few more (a run of letters is matched
   by its prefix: "cov" finds "covid") — `AND col LIKE '%form%'`, which keeps exactly those
   holding it (the column's collation is binary; a search form has no % or _);
+- the query's candidates come first: one MATCH over both texts (the index `ft_all`, see
+  `candidates`), which the engine answers from the index — a MATCH under OR or COALESCE
+  would make it read every row;
 - AND / OR / NOT, field:, keyword and number fields, the date and facet filters are SQL
   around those; a number term (15万) is checked whole as the embedded index does
   (indexer.search.query.number_bounded) on its candidates;
-- the engine returns the exact set with its facet columns; the counts are taken over it.
+- the engine returns the size of the set and its facet counts (one GROUP BY on each data
+  node: only a count per distinct combination of facet values travels), and only the rows
+  a page and the re-ranking need (ORDER BY … LIMIT).
 
 Ranking: the engine orders the set by Mroonga's score (title ×3), and the archive re-ranks
 the first RERANK_DEPTH of that order with its own features (indexer.search.rank's constants: title
@@ -80,11 +85,19 @@ COLUMNS: dict[str, str] = {
     "record": "LONGTEXT NOT NULL",
 }
 TEXT_COLUMNS = {"title": "title_s", "text": "text_s"}
+# One index over both texts: the query's candidates (see `candidates`), one MATCH the optimizer
+# can read the index for — a MATCH under OR or COALESCE makes it read every row instead.
+CANDIDATE_INDEX = "ft_all"
+CANDIDATE_COLUMNS = ("title_s", "text_s")
 # Whoosh fields of indexer.store.schema → how a term of one is matched here
 EQUAL_FIELDS = {"bulletin_id", "series", "month", "city", "place", "section", "doc_type"}
 LIST_FIELDS = {"places", "region", "organ", "topic", "serial"}  # comma-separated keyword fields
 NUMBER_FIELDS = {"issue", "year", "date"}
 FACET_COLUMNS = {"bulletin": "bulletin_id"}  # facet name → column, where they differ
+FACET_NAMES = {c: n for n, c in FACET_COLUMNS.items()}
+# The facet columns, grouped together in one GROUP BY (`MariaDBBackend._grouped`)
+GROUP_COLUMNS = ("bulletin_id", "city", "year", "month", "series", "doc_type", "organ", "topic", "region")
+TOTAL = "_total"
 
 
 def search_form(text: str) -> str:
@@ -96,7 +109,8 @@ def _table_sql(engine: str, extra: str = "") -> str:
     cols = ",\n  ".join(f"`{c}` {t}" for c, t in COLUMNS.items())
     return (f"CREATE TABLE {TABLE} (\n  {cols},\n  PRIMARY KEY (article_id),\n"
             f"  FULLTEXT INDEX ft_title (title_s) COMMENT '{TOKENIZER}',\n"
-            f"  FULLTEXT INDEX ft_text (text_s) COMMENT '{TOKENIZER}'\n"
+            f"  FULLTEXT INDEX ft_text (text_s) COMMENT '{TOKENIZER}',\n"
+            f"  FULLTEXT INDEX {CANDIDATE_INDEX} ({', '.join(CANDIDATE_COLUMNS)}) COMMENT '{TOKENIZER}'\n"
             f") ENGINE={engine} DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin{extra}")
 
 
@@ -149,6 +163,16 @@ class SQL:
     params: list[Any] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Found:
+    """A query's matching set as the engine holds it (Matches.docs of this backend): its WHERE,
+    the tree, and the facet counts the engine took over it."""
+
+    where: SQL
+    tree: q.Node | None
+    counts: dict[str, Counter[Any]]
+
+
 class MariaDBBackend:
     """The archive's articles in MariaDB + Mroonga (see the module doc)."""
 
@@ -166,6 +190,8 @@ class MariaDBBackend:
         self._read: Any = None
         self.visible: Any = None  # indexer.search.visibility.Visibility: what the reader may see (None: all)
         self.within_ids: set[str] | None = None  # only these articles (None: no such limit)
+        self._shard_conns: dict[Node, Any] = {}  # reads sent to each data node (`_gather`)
+        self._pool: Any = None
 
     @classmethod
     def from_url(cls, url: str) -> "MariaDBBackend":
@@ -239,13 +265,17 @@ class MariaDBBackend:
             raise BackendUnavailableError(f"检索后端不可用：{self.replica}没有在复制主服务器（{err}）")
 
     def close(self) -> None:
-        for c in (self._conn, self._read):
+        for c in (self._conn, self._read, *self._shard_conns.values()):
             if c is not None:
                 try:
                     c.close()
                 except Exception:
                     pass
         self._conn = self._read = None
+        self._shard_conns = {}
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def health(self) -> None:
         """Raises BackendUnavailableError naming the first server, shard or replica that does
@@ -299,6 +329,8 @@ class MariaDBBackend:
                 c.execute(f"SHOW TABLES LIKE '{TABLE}'")
                 if not c.fetchall():
                     c.execute(_table_sql("Mroonga"))
+                else:
+                    _add_candidate_index(c)
             conn.close()
         if not self.shards:
             return
@@ -315,7 +347,9 @@ class MariaDBBackend:
                           f"(HOST %s, PORT {s.port}, USER %s, PASSWORD %s, DATABASE %s)",
                           (s.host, self.user, self.password, self.database))
             c.execute(f"SHOW TABLES LIKE '{TABLE}'")
-            if not c.fetchall():
+            if c.fetchall():
+                _add_candidate_index(c)
+            else:
                 parts = ", ".join(f"PARTITION p{i + 1} COMMENT = 'srv \"shard{i + 1}\"'" for i in range(len(self.shards)))
                 c.execute(_table_sql("SPIDER", f" COMMENT='wrapper \"mysql\", table \"{TABLE}\"'"
                                                f" PARTITION BY KEY (article_id) ({parts})"))
@@ -354,9 +388,14 @@ class MariaDBBackend:
 
     # -- reading -----------------------------------------------------------
 
-    def compile(self, tree: q.Node | None, filters: Filters = Filters()) -> SQL:
-        """The WHERE clause of a parsed query and the filters."""
+    def compile(self, tree: q.Node | None, filters: Filters = Filters(), index: bool = True) -> SQL:
+        """The WHERE clause of a parsed query and the filters: the exact condition, after the
+        MATCH of its candidates (`candidates`) when the tree has one and `index`, which the
+        engine answers from the index instead of reading every row."""
         parts = [] if tree is None else [self._node(tree)]
+        cand = candidates(tree) if index else None
+        if cand:
+            parts.insert(0, SQL(f"MATCH({', '.join(CANDIDATE_COLUMNS)}) AGAINST(%s IN BOOLEAN MODE)", [cand]))
         parts += self._filters(filters)
         if self.visible is not None:  # access (issue 21): the reader's rules, in the SQL of every query
             parts.append(SQL(*self.visible.sql()))
@@ -428,45 +467,103 @@ class MariaDBBackend:
             out.append(SQL("date <> 0 AND date BETWEEN %s AND %s", [lo, hi]))
         return out
 
-    FACET_SELECT = ("article_id", "city", "year", "month", "series", "bulletin_id", "region", "doc_type", "organ",
-                    "topic", "date")
-    _INT_AT = (2, 10)  # year, date: numbers
-
     def evaluate(self, tree: q.Node | None, filters: Filters = Filters()) -> Matches:
-        """The exact set: each matching article's facet columns (rows), counted.
-
-        The columns travel as one string a row (PyMySQL decodes each value in Python: eleven
-        a row cost ~3x the time); a value holding the separator makes the rows come as columns."""
+        """The exact set as the engine holds it (`Found`: its WHERE), with its facet counts
+        taken there: one GROUP BY on each data node, only the counts travel (`_grouped`)."""
         where = self.compile(tree, filters)
-        joined = ", ".join(f"COALESCE({c}, CHAR(30))" for c in self.FACET_SELECT)
-        packed = self._run(f"SELECT CONCAT_WS(CHAR(31), {joined}) FROM {TABLE} WHERE {where.text}", where.params)
-        width = len(self.FACET_SELECT)
+        counts = self._grouped(where)
+        # Through the Spider head, no candidate MATCH: its full-text read path (ha_spider::ft_read)
+        # crashed the head (SIGSEGV in spider_db_set_names_internal) once a shard had restarted.
+        head = self.compile(tree, filters, index=False) if self.shards else where
+        return Matches(sum(counts.pop(TOTAL).values()), Found(head, tree, counts))
+
+    def _grouped(self, where: SQL) -> dict[str, Counter[Any]]:
+        """The facet counts over the rows `where` selects, by one GROUP BY on each data node
+        over all the facet columns (one pass over the matches: Mroonga's cost is reading each
+        matching row's columns, and a GROUP BY a facet would read them again), so that what
+        travels is a count per distinct combination, not a row per article. A list column's
+        values are then counted in Python (split on ",", as the embedded index stores them),
+        each once per article holding it (times the group's count).
+
+        The combination travels as one string (PyMySQL decodes each value in Python); a value
+        holding the separator makes the groups come as columns."""
+        cols = ", ".join(GROUP_COLUMNS)
+        packed = ", ".join(f"COALESCE({c}, CHAR(30))" for c in GROUP_COLUMNS)
         rows: list[tuple[Any, ...]] = []
-        for (line,) in packed:
-            parts = line.split("\x1f")
-            if len(parts) != width:
-                rows = self._run(f"SELECT {', '.join(self.FACET_SELECT)} FROM {TABLE} WHERE {where.text}", where.params)
+        for key, n in self._gather(f"SELECT CONCAT_WS(CHAR(31), {packed}) AS k, COUNT(*) FROM {TABLE} "
+                                   f"WHERE {where.text} GROUP BY k ORDER BY NULL", where.params):  # NULL: no sort
+            parts = key.split("\x1f")
+            if len(parts) != len(GROUP_COLUMNS):
+                rows = self._gather(f"SELECT {cols}, COUNT(*) FROM {TABLE} WHERE {where.text} GROUP BY {cols} ORDER BY NULL",
+                                    where.params)
                 break
-            vals: list[Any] = [None if v == "\x1e" else v for v in parts]
-            for i in self._INT_AT:
-                vals[i] = None if vals[i] is None else int(vals[i])
-            rows.append(tuple(vals))
-        return Matches(len(rows), rows)
+            rows.append((*(None if v == "\x1e" else v for v in parts), n))
+        out: dict[str, Counter[Any]] = {n: Counter() for n in (TOTAL, *COLUMN_FACETS, *KEY_FACETS)}
+        counts = [int(r[-1]) for r in rows]
+        out[TOTAL][0] = sum(counts)
+        for i, c in enumerate(GROUP_COLUMNS):
+            tally = out[FACET_NAMES.get(c, c)]
+            if c in LIST_FIELDS:  # each value of the list, once per article holding it
+                for r, n in zip(rows, counts):
+                    if r[i]:
+                        for v in r[i].split(","):
+                            v = v.strip()
+                            if v:
+                                tally[v] += n
+            else:
+                number = c in NUMBER_FIELDS
+                for r, n in zip(rows, counts):
+                    v = r[i]
+                    if v is not None and v != "":
+                        tally[int(v) if number else v] += n
+        return out
+
+    def _gather(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        """Rows of `sql` from every server holding data: each shard directly (in parallel; the
+        rows are summed by the caller, a shard holds its partition only), else the server (or
+        its replica). Spider itself would not do it: its group-by handler takes one partition
+        only, and its per-partition aggregate also reads MIN(title_s), MIN(text_s) a group."""
+        if not self.shards:
+            return self._run(sql, params)
+        from concurrent.futures import ThreadPoolExecutor
+
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(len(self.shards), thread_name_prefix="shard")
+        parts = list(self._pool.map(lambda node: self._on(node, sql, params), self.shards))
+        return [r for p in parts for r in p]
+
+    def _on(self, node: Node, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        """Run a read on one data node over its own connection; a failure names the node."""
+        import pymysql
+
+        conn = self._shard_conns.get(node)
+        if conn is None:
+            conn = self._shard_conns[node] = self._connect(node, self.database)
+        try:
+            with conn.cursor() as c:
+                c.execute(sql, tuple(params) or None)
+                return list(c.fetchall())
+        except pymysql.MySQLError as ex:
+            self._shard_conns.pop(node, None)
+            try:
+                conn.close()
+            except Exception:
+                pass
+            raise BackendUnavailableError(f"检索后端不可用：{node}没有应答（{_reason(ex)}）") from None
 
     def count(self, tree: q.Node | None, filters: Filters = Filters()) -> int:
         """How many articles the tree finds within the filters (and the reader's access).
 
-        Through Spider the rows are counted here: an aggregate (COUNT(*), COUNT(col), SUM(1),
-        over a derived table too) of an OR of MATCH conditions comes back wrong from the shards
-        (推进 OR 志愿服务: 0 for 175 rows; 推进 OR 南京: 58 for 153 — MariaDB 10.11's Spider),
-        while the rows themselves are exact (tests/test_backend_conformance.py)."""
+        Counted on each data node and added up (`_gather`), never through the Spider head: an
+        aggregate of an OR of MATCH conditions comes back wrong from the head (推进 OR 志愿服务:
+        0 for 175 rows; 推进 OR 南京: 58 for 153 — MariaDB 10.11's Spider), while each shard's own
+        count is exact (tests/test_backend_conformance.py::test_counts_equal_sets)."""
         where = self.compile(tree, filters)
-        if self.shards:
-            return len(self._run(f"SELECT article_id FROM {TABLE} WHERE {where.text}", where.params))
-        return int(self._run(f"SELECT COUNT(*) FROM {TABLE} WHERE {where.text}", where.params)[0][0])
+        return sum(int(n) for (n,) in self._gather(f"SELECT COUNT(*) FROM {TABLE} WHERE {where.text}", where.params))
 
     def article_ids(self, matches: Matches) -> list[str]:
-        return sorted(r[0] for r in matches.docs)
+        w = matches.docs.where
+        return sorted(a for (a,) in self._run(f"SELECT article_id FROM {TABLE} WHERE {w.text}", w.params))
 
     def records(self, ids: Iterable[str]) -> list[dict[str, Any]]:
         ids = list(ids)
@@ -479,32 +576,26 @@ class MariaDBBackend:
         return [by[i] for i in ids if i in by]
 
     def facet_counts(self, matches: Matches) -> dict[str, Counter[Any]]:
-        at = {c: i for i, c in enumerate(self.FACET_SELECT)}
-        out: dict[str, Counter[Any]] = {}
-        for name in COLUMN_FACETS:
-            i = at[FACET_COLUMNS.get(name, name)]
-            out[name] = Counter(r[i] for r in matches.docs if r[i] not in (None, ""))
-        for name in KEY_FACETS:
-            i = at[name]
-            out[name] = Counter(v.strip() for r in matches.docs if r[i] for v in r[i].split(",") if v.strip())
-        return out
+        return {n: Counter(c) for n, c in matches.docs.counts.items()}
 
     def ranked(self, tree: q.Node | None, matches: Matches, k: int, sort: str = "relevance",
                filters: Filters = Filters(), runs: Iterable[str] = (), held: Iterable[str] = ()) -> list[str]:
-        """The first `k` article ids of the set (`tree` within `filters`, as evaluated): by date
-        (newest first), or by relevance — the engine's order, its first RERANK_DEPTH re-ranked
-        by the archive's features.
+        """The first `k` article ids of the set (`tree` within `filters`, as evaluated: its WHERE):
+        by date (newest first, then by id), or by relevance — the engine's order, its first
+        RERANK_DEPTH re-ranked by the archive's features. Only those rows are read: the engine
+        sorts and cuts (ORDER BY … LIMIT).
 
         For a query the stages rewrote (indexer.search.stages.Plan), at any depth: articles
         holding more of the words `held` first (the ``any`` stage), then those holding one of
         the strings as typed (`runs`), as the embedded index ranks them."""
-        dated = sorted(matches.docs, key=lambda r: (-(r[-1] or 0), r[0]))
+        if not matches.total or k <= 0:
+            return []
+        where = matches.docs.where  # the filters and the reader's access too: the order is of the set found
         terms = _positive_forms(tree)
         if sort == "date" or not terms:
-            return [r[0] for r in dated[:k]]
-        where = self.compile(tree, filters)  # the filters too: the order is of the set found, nothing else
-        if not matches.total:
-            return []
+            rows = self._run(f"SELECT article_id FROM {TABLE} WHERE {where.text} "
+                             f"ORDER BY COALESCE(date, 0) DESC, article_id LIMIT %s", [*where.params, k])
+            return [a for (a,) in rows]
         against = " ".join(f'"{" ".join(t.split())}"' for t in terms)
         holds, holds_params = _holding([search_form(w) for w in held])
         typed, typed_params = _holding([search_form(w) for w in runs], any_of=True)
@@ -514,7 +605,7 @@ class MariaDBBackend:
             f"+ MATCH(text_s) AGAINST(%s IN BOOLEAN MODE) AS score, {holds} AS held, {typed} AS typed "
             f"FROM {TABLE} WHERE {where.text} ORDER BY "  # (Spider: no constant in ORDER BY)
             f"{''.join(o for o, used in (('held DESC, ', held_on), ('typed DESC, ', typed_on)) if used)}"
-            f"score DESC, date DESC LIMIT %s",
+            f"score DESC, date DESC, article_id LIMIT %s",
             [against, against, *holds_params, *typed_params, *where.params, max(k, RERANK_DEPTH)])
         top = rows[:RERANK_DEPTH]
         avg = sum(len(r[2]) for r in top) / max(1, len(top)) or 1.0
@@ -584,6 +675,33 @@ def fill_from(embedded: Any, backend: MariaDBBackend, replace: bool = False) -> 
     gone = [a for a in have if a not in seen]
     backend.delete(gone)
     return written, len(gone)
+
+
+def candidates(node: q.Node | None) -> str | None:
+    """A boolean-mode expression over both texts (the index CANDIDATE_INDEX) that every article
+    the tree matches satisfies — a superset, which the exact condition then narrows: a text
+    term is its phrase, AND needs each constrained child, OR any child (None when one child is
+    unconstrained); NOT, keyword and number terms constrain nothing (None)."""
+    if node is None or isinstance(node, q.Not):
+        return None
+    if isinstance(node, q.Term):
+        c = compiler.compile_term(node)
+        if not c.units or c.match is not None:
+            return None
+        return '"' + " ".join(units_string(c.units).replace(RUN_MARK, " ").split()) + '"'
+    kids = [candidates(ch) for ch in node.children]
+    if isinstance(node, q.Or):
+        return None if not kids or None in kids else "(" + " ".join(kids) + ")"  # type: ignore[arg-type]
+    need = [k for k in kids if k]
+    return "(" + " ".join(f"+{k}" for k in need) + ")" if need else None
+
+
+def _add_candidate_index(cursor: Any) -> None:
+    """Give a table made before CANDIDATE_INDEX existed that index (once)."""
+    cursor.execute(f"SHOW INDEX FROM {TABLE} WHERE Key_name = %s", (CANDIDATE_INDEX,))
+    if not cursor.fetchall():
+        cursor.execute(f"ALTER TABLE {TABLE} ADD FULLTEXT INDEX {CANDIDATE_INDEX} ({', '.join(CANDIDATE_COLUMNS)}) "
+                       f"COMMENT '{TOKENIZER}'")
 
 
 def _positive_forms(node: q.Node | None) -> list[str]:
