@@ -59,6 +59,8 @@ RARER_READING = 0.1
 # 0.38 when the whole was counted in titles and texts against the words in titles; counted alike,
 # 0.66 at 0.25, 0.69 at 0.5, 0.63 at 1.0 and 2.0.
 WHOLE_SHARE = 0.5
+SOUND_WORDS = 6  # words of each piece's reading tried when a typed string is spelled anew (same_sound)
+SPELL_LIMIT = 400  # strings spelled anew, at most
 DOC_CACHE = 4096  # words whose documents a table keeps
 # Where words read apart must stand together: initials are far more ambiguous (zxjs is 中心
 # 建设, 主席 建设 …), so their words are chosen by the titles that hold them all (then by the
@@ -289,14 +291,18 @@ class Reading:
     others: tuple[tuple[str, int], ...] = ()
 
 
-def candidates(table: PinyinTable, net: Net, letters: str, kind: str) -> list[tuple[str, float]]:
+def candidates(table: PinyinTable, net: Net, letters: str, kind: str,
+               bounds: frozenset[int] | None = None) -> list[tuple[str, float]]:
     """Hanzi strings that read as `letters`, with a prior (document frequency or phrase
-    occurrences), best first: whole words, then a word + what follows it in the archive."""
+    occurrences), best first: whole words, then a word + what follows it in the archive
+    (a first word ending at one of `bounds` only, when given: the letters' syllable edges)."""
     prior: dict[str, float] = {}
     for w, n in table.words(letters, kind)[:MAX_CANDIDATES]:
         prior[w] = max(prior.get(w, 0.0), float(n))
     # a first word reading as a prefix of the letters, then what follows it in the net
     for cut in range(2, len(letters) - (0 if kind == "initials" else 1)):
+        if bounds is not None and cut not in bounds:
+            continue
         rest = letters[cut:]
         extend = len(rest) if kind == "initials" else min(MAX_WORD, len(rest))
         for w, _n in table.words(letters[:cut], kind)[: FIRST_INITIALS if kind == "initials" else FIRST_WORDS]:
@@ -417,12 +423,51 @@ def count_candidates(net: Net, live: Any, cands: list[tuple[str, float]],
     return sorted(out, key=lambda tn: -tn[1])
 
 
-def same_sound(table: PinyinTable, net: Net, live: Any, text: str) -> list[tuple[str, int]]:
+def _spelled(table: PinyinTable, per: list[str], text: str, changes: int) -> list[tuple[str, float]]:
+    """Strings that read as `text` (its characters' readings `per`) spelled anew from words of
+    the index, piece by piece (a word of two characters or more reading as the piece, the
+    SOUND_WORDS most frequent; or a character kept as typed), changing at most `changes`
+    characters; the prior is the least frequent word's frequency. Dictionary look-ups only."""
+    out: dict[str, float] = {}
+    n = len(text)
+
+    def grow(i: int, made: str, prior: float, changed: int) -> None:
+        if len(out) >= SPELL_LIMIT:
+            return
+        if i == n:
+            if changed:
+                out[made] = max(out.get(made, 0.0), prior)
+            return
+        grow(i + 1, made + text[i], prior, changed)
+        for j in range(i + 2, n + 1):
+            key = "".join(per[i:j])
+            for w, c in [wc for wc in table.words(key, "full") if len(wc[0]) == j - i][:SOUND_WORDS]:
+                diff = changed + sum(a != b for a, b in zip(w, text[i:j]))
+                if diff <= changes:
+                    grow(j, made + w, min(prior, c), diff)
+
+    grow(0, "", float("inf"), 0)
+    return sorted(out.items(), key=lambda tp: (-tp[1], tp[0]))
+
+
+def same_sound(table: PinyinTable, net: Net, live: Any, text: str, changes: int = 2,
+               deadline: float | None = None) -> list[tuple[str, int]]:
     """Strings of the archive of `text`'s length that read as it does (its characters' first
-    readings): 旅游赤醑 → 旅游持续. For typos made with a pinyin keyboard."""
+    readings) and differ from it in at most `changes` characters: 旅游赤醑 → 旅游持续. For
+    typos made with a pinyin keyboard. First spelled from the index's words (`_spelled`); when
+    that finds nothing in the archive, and `deadline` (time.thread_time) has not passed, a word
+    and what follows it in the archive (`candidates`, the dearer search)."""
+    import time
+
     per = [char_readings(c)[:1] for c in text]
     if not all(per):
         return []
-    letters = "".join(p[0] for p in per)
-    cands = [(c, p) for c, p in candidates(table, net, letters, "full") if len(c) == len(text) and c != text]
+    readings = [p[0] for p in per]
+    found = count_candidates(net, live, _spelled(table, readings, text, changes)[:MAX_CANDIDATES])
+    if found or (deadline is not None and time.thread_time() > deadline):
+        return found
+    letters = "".join(readings)
+    ends = frozenset(sum(len(r) for r in readings[:k]) for k in range(2, len(readings)))  # character edges
+    cands = [(c, p) for c, p in candidates(table, net, letters, "full", ends)
+             if len(c) == len(text) and c != text and sum(a != b for a, b in zip(c, text)) <= changes]
     return count_candidates(net, live, cands[:MAX_CANDIDATES])
