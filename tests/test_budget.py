@@ -277,3 +277,76 @@ def test_a_run_killed_during_ocr_leaves_no_process_and_its_pages_go_at_the_next_
     r = _bulletins(["check", str(SEED)], tmp)
     assert r.returncode == 0
     assert not any(tmp.rglob("page-*.png"))  # … the next start removes
+
+
+# -- the long-lived reading worker (a fork per file made a 10,000-file build crawl) ---------------
+
+
+def _busy(seconds: float) -> int:
+    """CPU for `seconds`, then the worker's pid."""
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+    return os.getpid()
+
+
+def _hold(megabytes: int) -> int:
+    block = bytearray(megabytes * 1024 * 1024)
+    block[::4096] = b"x" * len(block[::4096])
+    return os.getpid()
+
+
+def _issue_file(folder: Path, issue: int) -> Path:
+    """The seed bulletin as issue `issue`."""
+    path = folder / f"江苏精神文明建设简报-2022-第{issue}期.txt"
+    path.write_text(SEED.read_text(encoding="utf-8").replace("第11期", f"第{issue}期"), encoding="utf-8")
+    return path
+
+
+def test_files_are_read_by_one_worker_forked_once(tmp_path, monkeypatch):
+    files = [_issue_file(tmp_path, i) for i in range(1, 6)]
+    budget.stop_readers()
+    forks = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    issues = [budget.parse_within_budget(p).issue for p in files]
+    assert issues == [1, 2, 3, 4, 5]
+    assert len(forks) == 1  # one worker for five files (a fork per file before)
+
+
+def test_each_file_gets_the_whole_budget_in_a_worker_that_lives_on():
+    reader = budget._Reader()
+    try:
+        limits = Limits(cpu_seconds=1, memory_bytes=256 * 1024 * 1024, wall_seconds=30)
+        pids = {reader.read(_busy, (0.6,), f"f{i}.txt", limits) for i in range(4)}  # 2.4 s in all
+        pids |= {reader.read(_hold, (200,), f"m{i}.txt", limits) for i in range(3)}  # 600 MB in all
+        assert pids == {reader.pid}
+        with pytest.raises(BulletinReadError, match="超出 CPU 预算：读取用时超过 1 秒 CPU"):
+            reader.read(_busy, (5.0,), "spin.txt", limits)
+        assert not reader.ready()  # a worker that passed a budget is not used again
+    finally:
+        reader.stop()
+    reader = budget._Reader()
+    try:
+        with pytest.raises(BulletinReadError, match="超出内存预算"):
+            reader.read(_hold, (400,), "hog.txt", limits)
+        assert not reader.ready()
+    finally:
+        reader.stop()
+
+
+def test_a_worker_killed_while_idle_is_replaced_and_the_next_file_is_not_blamed(tmp_path):
+    good = _issue_file(tmp_path, 7)
+    assert budget.parse_within_budget(good).issue == 7
+    reader = budget._thread_reader()
+    os.kill(reader.pid, 9)
+    time.sleep(0.2)
+    assert budget.parse_within_budget(good).issue == 7
+    assert budget._thread_reader().pid != reader.pid
