@@ -187,3 +187,15 @@ def test_a_heteronyms_rarer_reading_weighs_less(initials_handle: IndexHandle) ->
     words = [w for w, _n in pinyin_table(initials_handle).words("jd", "initials")]
     assert words.index("监督") < words.index("强调")
     assert pinyin_table(initials_handle).words("qd", "initials")[0][0] == "强调"
+
+
+def test_a_phrase_is_spelled_from_the_index_words_first(handle: IndexHandle, monkeypatch: Any) -> None:
+    import indexer.search.pinyin as py
+
+    def dear(*_a: Any, **_k: Any) -> Any:
+        raise AssertionError("the continuation search ran")
+
+    # 垃圾分类 is 垃圾 + 分类 of the index's words: found without reading what follows 垃圾
+    monkeypatch.setattr(py, "continuations", dear)
+    assert search(handle, "lajifenlei")["pinyin"]["to"] == "垃圾分类"
+    assert search(handle, "ljfl")["pinyin"]["to"] == "垃圾分类"

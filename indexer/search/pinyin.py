@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import sys
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,7 +41,7 @@ MAX_WORD = 8  # characters: longer words are not keyed
 MAX_LETTERS = 40  # a longer query is not read as pinyin
 FIRST_WORDS = 12  # first-word candidates (full pinyin) extended through the net, for a phrase
 FIRST_INITIALS = 40  # … for initials (far more words share them: lj is 累计, 了解 … 垃圾)
-FOLLOW_SAMPLE = 1000  # occurrences of a first word read per segment
+FOLLOW_SAMPLE = 300  # occurrences of a first word read per segment
 MAX_CANDIDATES = 12  # candidates counted exactly in the net
 MIN_INITIALS = 2  # initials shorter than this are not read (a lone letter is too ambiguous)
 MAX_INITIALS = 8  # … nor longer (a Latin word, more likely)
@@ -61,6 +62,11 @@ RARER_READING = 0.1
 WHOLE_SHARE = 0.5
 SOUND_WORDS = 6  # words of each piece's reading tried when a typed string is spelled anew (same_sound)
 SPELL_LIMIT = 400  # strings spelled anew, at most
+SPELL_COUNT = 24  # strings spelled from the index's words counted exactly in the net
+# CPU seconds (of the searching thread) the search for a word and what follows it may take for one
+# reading (when no string spelled from the index's words is found); past it no further first word
+# is tried, and the candidates found so far are weighed.
+READING_BUDGET = 0.008
 DOC_CACHE = 4096  # words whose documents a table keeps
 # Where words read apart must stand together: initials are far more ambiguous (zxjs is 中心
 # 建设, 主席 建设 …), so their words are chosen by the titles that hold them all (then by the
@@ -292,10 +298,13 @@ class Reading:
 
 
 def candidates(table: PinyinTable, net: Net, letters: str, kind: str,
-               bounds: frozenset[int] | None = None) -> list[tuple[str, float]]:
+               bounds: frozenset[int] | None = None, deadline: float | None = None) -> list[tuple[str, float]]:
     """Hanzi strings that read as `letters`, with a prior (document frequency or phrase
     occurrences), best first: whole words, then a word + what follows it in the archive
-    (a first word ending at one of `bounds` only, when given: the letters' syllable edges)."""
+    (a first word ending at one of `bounds` only, when given: the letters' syllable edges;
+    no further first word once `deadline`, a time.thread_time, has passed)."""
+    import time
+
     prior: dict[str, float] = {}
     for w, n in table.words(letters, kind)[:MAX_CANDIDATES]:
         prior[w] = max(prior.get(w, 0.0), float(n))
@@ -306,6 +315,8 @@ def candidates(table: PinyinTable, net: Net, letters: str, kind: str,
         rest = letters[cut:]
         extend = len(rest) if kind == "initials" else min(MAX_WORD, len(rest))
         for w, _n in table.words(letters[:cut], kind)[: FIRST_INITIALS if kind == "initials" else FIRST_WORDS]:
+            if deadline is not None and time.thread_time() > deadline:
+                break
             for phrase, c in continuations(net, w, extend=extend, words=0, sample=FOLLOW_SAMPLE).items():
                 if _reads_as(phrase[len(w) :], rest, kind):
                     prior[phrase] = prior.get(phrase, 0.0) + float(c)
@@ -385,19 +396,25 @@ def _together(table: PinyinTable, live: Any, parts: list[str], kind: str,
     return best
 
 
-def reading(table: PinyinTable, net: Net, live: Any, query: str) -> Reading | None:
+def reading(table: PinyinTable, net: Net, live: Any, query: str, deadline: float | None = None) -> Reading | None:
     """The Hanzi a pinyin query stands for, or None when the query is not pinyin or nothing
     reads as it. Full pinyin is tried before initials; for each, the string of the archive
     reading as the whole (the candidate found in most live articles: 垃圾分类) and the words
     read apart (`words_reading`: 志愿 淮安), both counted in the same texts (TOGETHER_IN: the
     titles for initials, then titles and texts). The whole string is taken when it is found in
-    at least WHOLE_SHARE of the articles that hold the words apart."""
+    at least WHOLE_SHARE of the articles that hold the words apart. The dearer search for
+    candidates stops at `deadline` (time.thread_time; default READING_BUDGET from now)."""
+    deadline = time.thread_time() + READING_BUDGET if deadline is None else deadline
     letters = normalize_query(query)
     if letters is None:
         return None
     parts = [p for p in (normalize_query(x) for x in query.split()) if p]
     for kind in kinds_of(letters):
-        cands = candidates(table, net, letters, kind)[:MAX_CANDIDATES]
+        # words of the index spelling the letters (look-ups only); a word and what follows it in
+        # the archive (the dearer search) only when none of them is found
+        cands = spelled(table, letters, kind)[:SPELL_COUNT]
+        if not count_candidates(net, live, cands):
+            cands = candidates(table, net, letters, kind, deadline=deadline)[:MAX_CANDIDATES]
         for texts in dict.fromkeys((TOGETHER_IN[kind], TEXTS)):
             found = count_candidates(net, live, cands, texts)
             apart = _together(table, live, parts if len(parts) > 1 else [letters], kind, texts)
@@ -409,6 +426,21 @@ def reading(table: PinyinTable, net: Net, live: Any, query: str) -> Reading | No
                 others = tuple(found[:1]) if found else ()
                 return Reading(letters, kind, " ".join(apart[0]), apart[1], others)
     return None
+
+
+def spelled(table: PinyinTable, letters: str, kind: str) -> list[tuple[str, float]]:
+    """Strings reading as `letters` made of words of the index: a word reading as the whole,
+    then every way of cutting the letters into words' keys (`_pieces`) with the SOUND_WORDS most
+    frequent words of each piece, joined; the prior is the least frequent word's frequency."""
+    prior: dict[str, float] = {w: float(n) for w, n in table.words(letters, kind)[:MAX_CANDIDATES]}
+    for pieces in _pieces(table, [letters], kind)[:MAX_WAYS]:
+        made: list[tuple[str, float]] = [("", float("inf"))]
+        for piece in pieces:
+            ws = table.words(piece, kind)[:SOUND_WORDS]
+            made = [(m + w, min(p, n)) for m, p in made for w, n in ws][:SPELL_LIMIT]
+        for text, p in made:
+            prior[text] = max(prior.get(text, 0.0), p)
+    return sorted(prior.items(), key=lambda tp: (-tp[1], tp[0]))
 
 
 def count_candidates(net: Net, live: Any, cands: list[tuple[str, float]],

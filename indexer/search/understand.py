@@ -18,7 +18,7 @@ import numpy as np
 from indexer.search import query as q
 from indexer.search.aliases import AliasTable, build_aliases
 from indexer.search.evaluate import Evaluator
-from indexer.search.pinyin import PinyinTable, Reading, build_table, reading, same_sound
+from indexer.search.pinyin import READING_BUDGET, PinyinTable, Reading, build_table, reading, same_sound
 from indexer.search.rank import best_of, relevance
 from indexer.search.stages import QUESTION_WORDS, looks_mistyped
 from indexer.store.substring import Net
@@ -175,11 +175,12 @@ def pinyin_reading(handle: Any, s: Any, snap: Any, net: Net, query: str, live: A
     live = snap.live if live is None else live
     if normalize_query(query) is None:
         return _mixed_reading(table, net, live, query)
-    whole = reading(table, net, live, query)
+    deadline = time.thread_time() + READING_BUDGET  # one budget for the whole and its parts
+    whole = reading(table, net, live, query, deadline)
     parts = query.split()
     if whole is not None or len(parts) < 2:
         return whole
-    each = [reading(table, net, live, p) for p in parts]
+    each = [reading(table, net, live, p, deadline) for p in parts]
     if any(r is None for r in each):
         return None
     text = " ".join(r.text for r in each if r is not None)
