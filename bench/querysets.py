@@ -120,6 +120,7 @@ OCR_CONFUSIONS = {
     "戊": "戌", "戌": "戊", "土": "士", "士": "土", "人": "入", "入": "人", "干": "千", "千": "干", "天": "夭",
     "王": "玉", "玉": "王", "刀": "力", "力": "刀", "大": "太", "太": "大", "今": "令", "令": "今",
 }
+_BRACKETED = re.compile(r"[（(]\s*(?:以下)?(?:简称)?\s*[“\"「]?([\u4e00-\u9fff]{2,8})[”\"」]?\s*[）)]")
 _ALIAS_RE = re.compile(r"[（(]\s*(?:以下)?简称\s*[“\"「]?([\u4e00-\u9fff]{2,8})[”\"」]?\s*[）)]")
 SOURCE_SHARE = 3  # with cases only from some issues (split s2), this many times as many are drawn first
 _DECADES = ("上旬", "中旬", "下旬")
@@ -344,15 +345,17 @@ def initials_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
     return _pairs(dr, rng, n, make, "initials")
 
 
-def mined_aliases(docs: Sequence[QDoc], limit: int = 400) -> list[tuple[str, str]]:
-    """(short, full) pairs from （以下简称“…”）: the full name is the shortest stretch before
-    the bracket, within its clause, that starts with the short form's first character and
-    holds its characters in order."""
+def mined_aliases(docs: Sequence[QDoc], limit: int = 400, brackets: bool = False) -> list[tuple[str, str]]:
+    """(short, full) pairs from （以下简称“…”） (and with `brackets`, any bracket right after a
+    name: 阿拉伯国家联盟（阿盟）): the full name is the shortest stretch before the bracket,
+    within its clause, that starts with the short form's first character and holds its
+    characters in order."""
     out: dict[tuple[str, str], None] = {}
     for d in docs:
-        for m in _ALIAS_RE.finditer(d.text):
+        for m in (_BRACKETED if brackets else _ALIAS_RE).finditer(d.text):
             short = m.group(1)
-            clause = re.split(r"[，。；：、“”《》\s]", d.text[max(0, m.start() - 30) : m.start()])[-1]
+            cut = r"[，。；：、“”《》（）()0-9A-Za-z\s]" if brackets else r"[，。；：、“”《》\s]"
+            clause = re.split(cut, d.text[max(0, m.start() - 30) : m.start()])[-1]
             best = None
             for i in range(len(clause) - len(short), -1, -1):
                 if clause[i] != short[0]:
@@ -361,6 +364,8 @@ def mined_aliases(docs: Sequence[QDoc], limit: int = 400) -> list[tuple[str, str
                 if all(c in it for c in short):
                     best = clause[i:]
                     break
+            if brackets and best and len(best) > 3 * len(short) + 4:  # (a clause, not a name)
+                best = None
             if best and best != short and len(best) > len(short):
                 out[(short, best)] = None
                 if len(out) >= limit:
@@ -381,7 +386,7 @@ def alias_cases(dr: Draw, rng: random.Random, n: int, mined_only: bool = False) 
     """Short ↔ full names (see the module doc); with `mined_only`, only pairs mined from the
     texts that no shipped table holds."""
     if mined_only:
-        pairs = [p for p in dict.fromkeys(mined_aliases(dr.docs)) if not shipped_pair(*p)]
+        pairs = [p for p in dict.fromkeys(mined_aliases(dr.docs, brackets=True)) if not shipped_pair(*p)]
     else:
         pairs = list(dict.fromkeys([*CURATED_ALIASES, *mined_aliases(dr.docs)]))
     holders: dict[str, list[QDoc]] = defaultdict(list)
