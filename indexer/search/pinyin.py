@@ -41,7 +41,8 @@ MAX_WORD = 8  # characters: longer words are not keyed
 MAX_LETTERS = 40  # a longer query is not read as pinyin
 FIRST_WORDS = 12  # first-word candidates (full pinyin) extended through the net, for a phrase
 FIRST_INITIALS = 40  # … for initials (far more words share them: lj is 累计, 了解 … 垃圾)
-FOLLOW_SAMPLE = 300  # occurrences of a first word read per segment
+FOLLOW_SAMPLE = 300  # occurrences of a first word read in the index (shared among its segments) …
+MIN_FOLLOW = 30  # … but at least this many per segment
 MAX_CANDIDATES = 12  # candidates counted exactly in the net
 MIN_INITIALS = 2  # initials shorter than this are not read (a lone letter is too ambiguous)
 MAX_INITIALS = 8  # … nor longer (a Latin word, more likely)
@@ -309,6 +310,8 @@ def candidates(table: PinyinTable, net: Net, letters: str, kind: str,
     for w, n in table.words(letters, kind)[:MAX_CANDIDATES]:
         prior[w] = max(prior.get(w, 0.0), float(n))
     # a first word reading as a prefix of the letters, then what follows it in the net
+    # (FOLLOW_SAMPLE occurrences over the whole index, shared among its segments)
+    per_segment = max(MIN_FOLLOW, FOLLOW_SAMPLE // max(1, len(net.parts)))
     for cut in range(2, len(letters) - (0 if kind == "initials" else 1)):
         if bounds is not None and cut not in bounds:
             continue
@@ -317,7 +320,7 @@ def candidates(table: PinyinTable, net: Net, letters: str, kind: str,
         for w, _n in table.words(letters[:cut], kind)[: FIRST_INITIALS if kind == "initials" else FIRST_WORDS]:
             if deadline is not None and time.thread_time() > deadline:
                 break
-            for phrase, c in continuations(net, w, extend=extend, words=0, sample=FOLLOW_SAMPLE).items():
+            for phrase, c in continuations(net, w, extend=extend, words=0, sample=per_segment).items():
                 if _reads_as(phrase[len(w) :], rest, kind):
                     prior[phrase] = prior.get(phrase, 0.0) + float(c)
     return sorted(prior.items(), key=lambda pc: (-pc[1], pc[0]))
