@@ -1,11 +1,17 @@
 """CPU time of `indexer.search.engine.search` over bench/queries.py's queries on a built index.
 
     python -m bench.querycpu INDEX [--repeat 3] [--profile]
+    python -m bench.querycpu INDEX --kinds CORPUS [--files 300] [--per-kind 20] [--repeat 3]
 
 CPU time (`time.process_time`) instead of wall time, so that a machine shared
 with other work still gives comparable figures; the first query of the process
 (opening the index version) is reported apart. `--profile` prints a
 pyinstrument profile of the timed queries instead.
+
+With `--kinds CORPUS` (the folder the index was built from), the queries are
+bench/querysets.py's cases of every kind instead, drawn (seed 1) from the first
+`--files` files of CORPUS in name order: CPU per query p50 / p95 / max per kind
+(issue 24: every kind's p95 within 20 ms at gen10k).
 """
 
 from __future__ import annotations
@@ -31,9 +37,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("index", type=Path)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--kinds", type=Path, default=None, metavar="CORPUS",
+                    help="time bench/querysets.py's kinds drawn from this corpus folder")
+    ap.add_argument("--files", type=int, default=300)
+    ap.add_argument("--per-kind", type=int, default=20)
     args = ap.parse_args(argv)
     from indexer.search.engine import Filters, search
     from indexer.store.handles import IndexHandle
+
+    if args.kinds is not None:
+        return kinds(args.index, args.kinds, args.files, args.per_kind, args.repeat)
 
     handle = IndexHandle(args.index)
     c0, w0 = time.process_time(), time.perf_counter()
@@ -69,6 +82,48 @@ def main(argv: list[str] | None = None) -> int:
     p50, p95 = every[len(every) // 2], every[min(len(every) - 1, int(len(every) * 0.95))]
     print(f"CPU per query over {len(every)}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {every[-1]:.1f} ms; "
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    handle.close()
+    return 0
+
+
+def _cut(ms: list[float]) -> tuple[float, float, float]:
+    ms = sorted(ms)
+    return ms[len(ms) // 2], ms[min(len(ms) - 1, int(len(ms) * 0.95))], ms[-1]
+
+
+def kinds(index: Path, corpus: Path, files: int, per_kind: int, repeat: int) -> int:
+    """CPU per query of each kind of bench/querysets.py (cases drawn from `files` of `corpus`)."""
+    from bench import querysets as Q
+    from indexer.search.engine import search
+    from indexer.store.handles import IndexHandle
+
+    docs = Q.load_docs(sorted(p for p in corpus.iterdir() if p.is_file())[:files])
+    cases = Q.known_answers(docs, 1, per_kind)
+    handle = IndexHandle(index)
+    c0 = time.process_time()
+    search(handle, "志愿服务")
+    print(f"first query: {time.process_time() - c0:.3f} s CPU; {len(cases)} cases from {files} files of {corpus.name}")
+    for c in cases:  # warm-up, one each (each index version's tables are made once)
+        search(handle, c.query)
+    by: dict[str, list[float]] = {}
+    slow: list[tuple[float, str, str]] = []
+    for c in cases:
+        ms = []
+        for _ in range(repeat):
+            t = time.process_time()
+            search(handle, c.query)
+            ms.append((time.process_time() - t) * 1000)
+        by.setdefault(c.kind, []).extend(ms)
+        slow.append((sorted(ms)[len(ms) // 2], c.kind, c.query))
+    every = [m for ms in by.values() for m in ms]
+    for kind in Q.KINDS:
+        if kind in by:
+            p50, p95, top = _cut(by[kind])
+            print(f"{kind:12s} n={len(by[kind]) // repeat:3d}  p50 {p50:6.1f}  p95 {p95:6.1f}  max {top:6.1f} ms CPU")
+    p50, p95, top = _cut(every)
+    print(f"all kinds: p50 {p50:.1f}, p95 {p95:.1f}, max {top:.1f} ms CPU; slowest (median of {repeat}):")
+    for t, kind, q in sorted(slow, reverse=True)[:8]:
+        print(f"{t:7.1f} ms  {kind}  {q}")
     handle.close()
     return 0
 

@@ -1,6 +1,6 @@
 """Known-answer query sets of the kinds people type (issue 24), scored against tantivy.
 
-    python -m bench.querysets [--sample N] [--per-kind 40] [--seed 1] [--refs] [--part dev|eval|both]
+    python -m bench.querysets [--sample N] [--per-kind 40] [--seed 1] [--refs] [--part dev|eval|both] [--split s1|s2]
                               [--json] [--write FILE] [--show-misses KIND]
 
 The documents are xinwen-lianbo (read in place; skipped when absent), the seed
@@ -56,6 +56,20 @@ the article lacks), ``place_typo`` (淮按 志愿服务), ``series_issue`` (《�
 The split into a development part and an evaluation part is by source: a
 case belongs to the part of the issue (bulletin id) its article comes from
 (`part_of`). Tune on dev; score eval only when a change is done.
+
+Two splits (`--split`):
+
+- ``s1`` (the default, and the regression test's): the xinwen sample drawn with
+  `--seed`, its issues halved by a hash of their ids. Tuned on until 2026-12-05,
+  and its eval part was looked at (question, initials, alias), so it is no longer
+  held out.
+- ``s2`` (2026-12-05): a split nothing has been tuned on. Its xinwen issues are
+  drawn with S2_SEED from those outside every sample tuned on before
+  (TUNED_SAMPLES); its cases come from those issues only (the seed, tests/public
+  and the generated issues stay in the index as distractors) and are drawn with
+  S2_SEED; its parts are halves by a salted hash; its alias pairs are only those
+  mined from the texts that no shipped table holds (neither
+  indexer/data/aliases.tsv nor CURATED_ALIASES). Tune on its dev part only.
 
 Per kind and part: success@1, success@10, MRR@20 and the zero-hit share of
 `indexer.search.engine.search` (a corrected search counts with the hits it shows);
@@ -122,7 +136,9 @@ OCR_CONFUSIONS = {
     "戊": "戌", "戌": "戊", "土": "士", "士": "土", "人": "入", "入": "人", "干": "千", "千": "干", "天": "夭",
     "王": "玉", "玉": "王", "刀": "力", "力": "刀", "大": "太", "太": "大", "今": "令", "令": "今",
 }
+_BRACKETED = re.compile(r"[（(]\s*(?:以下)?(?:简称)?\s*[“\"「]?([\u4e00-\u9fff]{2,8})[”\"」]?\s*[）)]")
 _ALIAS_RE = re.compile(r"[（(]\s*(?:以下)?简称\s*[“\"「]?([\u4e00-\u9fff]{2,8})[”\"」]?\s*[）)]")
+SOURCE_SHARE = 3  # with cases only from some issues (split s2), this many times as many are drawn first
 _DECADES = ("上旬", "中旬", "下旬")
 _QUARTERS = "一二三四"
 _CN = "〇一二三四五六七八九"
@@ -174,9 +190,24 @@ class Score(R.KindScore):
         return {**super().to_dict(), "zero": round(self.zero / (self.n or 1), 3)}
 
 
-def part_of(bulletin_id: str) -> str:
-    """"dev" or "eval": a stable half of the issues, by a hash of the issue's id."""
-    return "eval" if hashlib.sha1(bulletin_id.encode("utf-8")).digest()[0] & 1 else "dev"
+SPLITS = ("s1", "s2")
+S2_SEED = 2  # the s2 split's sample and cases
+TUNED_SAMPLES = ((300, 1), (150, 1), (1000, 1))  # (sample, seed) of the xinwen samples tuned on before s2
+
+
+def part_of(bulletin_id: str, split: str = "s1") -> str:
+    """"dev" or "eval": a stable half of the issues, by a hash of the issue's id (salted by
+    the split's name for any split but s1)."""
+    key = bulletin_id if split == "s1" else f"{split}:{bulletin_id}"
+    return "eval" if hashlib.sha1(key.encode("utf-8")).digest()[0] & 1 else "dev"
+
+
+def fresh_xinwen(sample: int, seed: int = S2_SEED) -> list[Path]:
+    """`sample` xinwen issues drawn with `seed` from those in no sample of TUNED_SAMPLES."""
+    every = sorted(p for p in R.XINWEN.iterdir() if p.suffix == ".md")
+    tuned = {p.name for n, sd in TUNED_SAMPLES for p in R.corpus_files(n, sd)}
+    rest = [p for p in every if p.name not in tuned]
+    return sorted(random.Random(seed).sample(rest, min(sample, len(rest))))
 
 
 # ---------------------------------------------------------------- documents
@@ -201,11 +232,13 @@ def generated_files(n: int, seed: int, workdir: Path) -> list[Path]:
     return sorted(out.iterdir())
 
 
-def source_files(sample: int | None, seed: int, workdir: Path, generated: int = GENERATED) -> list[Path]:
-    """xinwen (all, a seeded sample, or none when absent), the seed, tests/public, generated issues."""
+def source_files(sample: int | None, seed: int, workdir: Path, generated: int = GENERATED,
+                 split: str = "s1") -> list[Path]:
+    """xinwen (all, a seeded sample, or none when absent; for s2 a sample of the issues never
+    tuned on), the seed, tests/public, generated issues."""
     files: list[Path] = []
     if R.XINWEN.is_dir() and sample != 0:
-        files += R.corpus_files(sample, seed)[:-1]
+        files += fresh_xinwen(sample or 300) if split == "s2" else R.corpus_files(sample, seed)[:-1]
     files.append(R.SEED)
     files += public_files()
     if generated:
@@ -328,15 +361,17 @@ def initials_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
     return _pairs(dr, rng, n, make, "initials")
 
 
-def mined_aliases(docs: Sequence[QDoc], limit: int = 400) -> list[tuple[str, str]]:
-    """(short, full) pairs from （以下简称“…”）: the full name is the shortest stretch before
-    the bracket, within its clause, that starts with the short form's first character and
-    holds its characters in order."""
+def mined_aliases(docs: Sequence[QDoc], limit: int = 400, brackets: bool = False) -> list[tuple[str, str]]:
+    """(short, full) pairs from （以下简称“…”） (and with `brackets`, any bracket right after a
+    name: 阿拉伯国家联盟（阿盟）): the full name is the shortest stretch before the bracket,
+    within its clause, that starts with the short form's first character and holds its
+    characters in order."""
     out: dict[tuple[str, str], None] = {}
     for d in docs:
-        for m in _ALIAS_RE.finditer(d.text):
+        for m in (_BRACKETED if brackets else _ALIAS_RE).finditer(d.text):
             short = m.group(1)
-            clause = re.split(r"[，。；：、“”《》\s]", d.text[max(0, m.start() - 30) : m.start()])[-1]
+            cut = r"[，。；：、“”《》（）()0-9A-Za-z\s]" if brackets else r"[，。；：、“”《》\s]"
+            clause = re.split(cut, d.text[max(0, m.start() - 30) : m.start()])[-1]
             best = None
             for i in range(len(clause) - len(short), -1, -1):
                 if clause[i] != short[0]:
@@ -345,6 +380,8 @@ def mined_aliases(docs: Sequence[QDoc], limit: int = 400) -> list[tuple[str, str
                 if all(c in it for c in short):
                     best = clause[i:]
                     break
+            if brackets and best and len(best) > 3 * len(short) + 4:  # (a clause, not a name)
+                best = None
             if best and best != short and len(best) > len(short):
                 out[(short, best)] = None
                 if len(out) >= limit:
@@ -352,8 +389,22 @@ def mined_aliases(docs: Sequence[QDoc], limit: int = 400) -> list[tuple[str, str
     return list(out)
 
 
-def alias_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
-    pairs = list(dict.fromkeys([*CURATED_ALIASES, *mined_aliases(dr.docs)]))
+def shipped_pair(a: str, b: str) -> bool:
+    """Whether a table shipped or written by hand (indexer/data/aliases.tsv, CURATED_ALIASES)
+    holds the two names together (tuning on them would not be held out)."""
+    from indexer.search.aliases import curated
+
+    groups = [set(g) for g in curated()] + [set(p) for p in CURATED_ALIASES]
+    return any(a in g and b in g for g in groups)
+
+
+def alias_cases(dr: Draw, rng: random.Random, n: int, mined_only: bool = False) -> list[QCase]:
+    """Short ↔ full names (see the module doc); with `mined_only`, only pairs mined from the
+    texts that no shipped table holds."""
+    if mined_only:
+        pairs = [p for p in dict.fromkeys(mined_aliases(dr.docs, brackets=True)) if not shipped_pair(*p)]
+    else:
+        pairs = list(dict.fromkeys([*CURATED_ALIASES, *mined_aliases(dr.docs)]))
     holders: dict[str, list[QDoc]] = defaultdict(list)
     forms = {f for p in pairs for f in p}
     for d in dr.docs:
@@ -1071,21 +1122,36 @@ MAKERS.update({
 
 
 def known_answers(docs: Sequence[QDoc], seed: int = 1, per_kind: int = 40,
-                  kinds: Sequence[str] = KINDS) -> list[QCase]:
-    """Every kind's cases, drawn with `random.Random(f"{seed}-{kind}")`."""
+                  kinds: Sequence[str] = KINDS, sources: set[str] | None = None,
+                  mined_only: bool = False) -> list[QCase]:
+    """Every kind's cases, drawn with `random.Random(f"{seed}-{kind}")`; with `sources`, only
+    cases made from those issues (bulletin ids), `per_kind` at most of each kind; with
+    `mined_only`, alias pairs only from those mined that no shipped table holds."""
     by_id = {d.id: d for d in docs}
     out: list[QCase] = []
+    draw = per_kind if sources is None else per_kind * SOURCE_SHARE
     old = [k for k in kinds if k in R.KINDS]
     if old:
         rdocs = [R.Doc(d.id, d.title, d.text, d.flat_title, d.flat) for d in docs]
-        for c in R.known_answers(rdocs, seed, per_kind):
+        for c in R.known_answers(rdocs, seed, draw):
             if c.kind in old:
                 out.append(QCase(c.kind, c.query, c.answers, by_id[min(c.answers)].bulletin, c.note))
     dr = Draw(docs)
     for kind in kinds:
-        if kind in MAKERS:
-            out += MAKERS[kind](dr, random.Random(f"{seed}-{kind}"), per_kind)
-    return out
+        rng = random.Random(f"{seed}-{kind}")
+        if kind == "alias":
+            out += alias_cases(dr, rng, draw, mined_only)
+        elif kind in MAKERS:
+            out += MAKERS[kind](dr, rng, draw)
+    if sources is None:
+        return out
+    kept: list[QCase] = []
+    per: Counter[str] = Counter()
+    for c in out:
+        if c.source in sources and per[c.kind] < per_kind:
+            kept.append(c)
+            per[c.kind] += 1
+    return kept
 
 
 # ---------------------------------------------------------------- systems
@@ -1173,12 +1239,12 @@ class Tantivy:
 
 
 def score(systems: dict[str, Callable[[str], tuple[list[str], int]]], cases: Sequence[QCase],
-          parts: Sequence[str] = ("dev", "eval"), misses: str | None = None) -> dict[str, Any]:
+          parts: Sequence[str] = ("dev", "eval"), misses: str | None = None, split: str = "s1") -> dict[str, Any]:
     """{part: {system: {kind: figures}}} over `cases` (and `misses` of one kind, kept)."""
     out: dict[str, Any] = {}
     kept: list[dict[str, Any]] = []
     for part in parts:
-        mine = [c for c in cases if part_of(c.source) == part]
+        mine = [c for c in cases if part_of(c.source, split) == part]
         out[part] = {}
         for name, run in systems.items():
             by_kind: dict[str, Score] = {}
@@ -1219,20 +1285,26 @@ def table(result: dict[str, Any], part: str) -> str:
 
 def run(sample: int | None, seed: int, per_kind: int, refs: bool, parts: Sequence[str], workdir: Path,
         rebuild: bool = False, misses: str | None = None, generated: int = GENERATED,
-        kinds: Sequence[str] = KINDS) -> dict[str, Any]:
-    """Build (or reuse) the index, draw the cases (of `kinds`), score them."""
-    files = source_files(sample, seed, workdir, generated)
+        kinds: Sequence[str] = KINDS, split: str = "s1") -> dict[str, Any]:
+    """Build (or reuse) the index, draw the cases (of `kinds`), score them (split s2: see the module doc)."""
+    seed = S2_SEED if split == "s2" else seed
+    files = source_files(sample, seed, workdir, generated, split)
     t0 = time.perf_counter()
     index = build_index(files, workdir, rebuild)
     t_index = time.perf_counter() - t0
     docs = load_docs(files)
-    cases = known_answers(docs, seed, per_kind, kinds)
+    if split == "s2":
+        fresh = {p.name for p in fresh_xinwen(sample or 300)}
+        sources = {d.bulletin for d in load_docs([p for p in files if p.name in fresh])}
+        cases = known_answers(docs, seed, per_kind, kinds, sources=sources, mined_only=True)
+    else:
+        cases = known_answers(docs, seed, per_kind, kinds)
     systems = {"project": project_search(index)}
     if refs:
         systems.update(Tantivy(docs).systems())
     t1 = time.perf_counter()
-    result = score(systems, cases, parts, misses)
-    result["meta"] = {"sample": sample, "seed": seed, "per_kind": per_kind, "files": len(files),
+    result = score(systems, cases, parts, misses, split)
+    result["meta"] = {"split": split, "sample": sample, "seed": seed, "per_kind": per_kind, "files": len(files),
                       "articles": len(docs), "cases": len(cases), "index_s": round(t_index, 1),
                       "score_s": round(time.perf_counter() - t1, 1), "xinwen": R.XINWEN.is_dir()}
     return result
@@ -1295,6 +1367,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--per-kind", type=int, default=40)
     ap.add_argument("--refs", action="store_true", help="also score the tantivy references")
     ap.add_argument("--part", choices=("dev", "eval", "both"), default="dev")
+    ap.add_argument("--split", choices=SPLITS, default="s1",
+                    help="s1: the sample of --seed (tuned on); s2: issues never tuned on (see the module doc)")
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--show-misses", metavar="KIND", default=None)
     ap.add_argument("--kinds", default=None, help="only these kinds (comma-separated; default all)")
@@ -1324,8 +1398,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         ap.error(f"unknown kinds: {', '.join(unknown)}")
+    if args.split != "s1":
+        workdir = WORKDIR.with_name(f"querysets-{args.sample or 300}-{args.split}")
     result = run(args.sample, args.seed, args.per_kind, args.refs, parts, workdir, args.rebuild, args.show_misses,
-                 kinds=kinds)
+                 kinds=kinds, split=args.split)
     if args.write:
         args.write.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if args.json:

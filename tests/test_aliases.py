@@ -44,6 +44,10 @@ ISSUES = {
         ("煤矿安全检查", "检查组再次检查了杏儿沟煤业有限责任公司的北风井。"),
         ("证监会检查上市公司", "市证监会检查上市公司信息披露。"),
     ]),
+    "经济工作测试简报-2024-第3期.txt": _issue(3, [
+        ("南美客商来我市考察", "南方共同市场（南共市）企业代表团来我市考察。"),
+        ("南共市经贸洽谈会举行", "南共市成员国企业参加洽谈。"),
+    ]),
 }
 
 
@@ -73,6 +77,20 @@ def test_mined_from_a_real_document() -> None:
     assert mine([_plain(PUBLIC / "gov-cn-2018-guobanhan-74-tongzhi.html")]) == []
     assert mine(["本办法（以下简称“本办法”）"]) == []
     assert full_name("推动长江三角洲", "长三角") == "长江三角洲"
+
+
+def test_a_short_form_in_brackets_after_a_name_is_mined() -> None:
+    assert mine(["阿拉伯国家联盟（阿盟）秘书长", "会见世界粮食计划署(世粮署)执行干事"]) == [
+        ("阿拉伯国家联盟", "阿盟"), ("世界粮食计划署", "世粮署")]
+    # a bracket that is no short form of the name before it (not its characters in order, or
+    # a part of it as written) is not a name
+    assert mine(["江苏省南京市（南京）", "在北京（首都）", "习近平（中）会见", "会议（视频）举行"]) == []
+
+
+def test_names_mined_from_brackets_in_the_archive(handle: IndexHandle) -> None:
+    r = search(handle, "南方共同市场")
+    assert search(handle, "南方共同市场", expand=False)["total"] == 1 and r["total"] == 2
+    assert r["expanded"]["names"]["南方共同市场"] == ["南共市"]
 
 
 def test_short_name_finds_the_full_one_after_the_literal(handle: IndexHandle) -> None:

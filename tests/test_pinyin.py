@@ -129,3 +129,73 @@ def test_a_reading_apart_counts_only_what_the_reader_may_see(handle: IndexHandle
     for typed in ("lajishequ", "shequ 垃圾分类", "ljsq"):
         r = search(handle, typed, allowed_docs=none)
         assert r["total"] == 0 and not r["hits"] and r.get("pinyin") is None, typed
+
+
+INITIALS_ISSUE = """工作资料 注意保存
+
+城乡建设测试简报
+
+第2期
+
+江苏省城乡建设测试办公室
+
+2024年2月10日
+
+无锡市:社区为老人服务
+
+无锡市新吴区的社区今天起上门为老人办事。
+
+常州市:会议强调安全生产
+
+会议强调,由社区发文通知居民做好安全生产检查。
+
+镇江市:会议强调防汛准备
+
+会议强调,由社区发文通知居民做好防汛准备。
+
+扬州市:会议强调文明出行
+
+会议强调,各街道做好文明出行宣传。
+
+泰州市:监督检查开展
+
+泰州市开展监督检查。
+
+报:省文明办
+
+(苏城测字2号 共印100份)
+"""
+
+
+@pytest.fixture(scope="module")
+def initials_handle(tmp_path_factory: pytest.TempPathFactory) -> IndexHandle:
+    return seed_index(tmp_path_factory, "initials", {"城乡建设测试简报-2024-第2期.txt": INITIALS_ISSUE})
+
+
+def test_initials_weigh_the_whole_string_and_the_words_in_the_same_texts(initials_handle: IndexHandle) -> None:
+    # 社区发文 (sqfw) runs across words in two texts; 社区 and 服务 stand in one title. The old code
+    # counted the string in titles and texts against the words in titles, and read 社区发文.
+    r = search(initials_handle, "sqfw")
+    assert r["pinyin"]["to"] == "社区 服务"
+    assert "社区为老人服务" in r["hits"][0]["title"]
+
+
+def test_a_heteronyms_rarer_reading_weighs_less(initials_handle: IndexHandle) -> None:
+    from indexer.search.understand import pinyin_table
+
+    # 强调 (three articles) reads jd only by 强's rarer reading jiang; 监督 (one) by its first
+    words = [w for w, _n in pinyin_table(initials_handle).words("jd", "initials")]
+    assert words.index("监督") < words.index("强调")
+    assert pinyin_table(initials_handle).words("qd", "initials")[0][0] == "强调"
+
+
+def test_a_phrase_is_spelled_from_the_index_words_first(handle: IndexHandle, monkeypatch: Any) -> None:
+    import indexer.search.pinyin as py
+
+    def dear(*_a: Any, **_k: Any) -> Any:
+        raise AssertionError("the continuation search ran")
+
+    # 垃圾分类 is 垃圾 + 分类 of the index's words: found without reading what follows 垃圾
+    monkeypatch.setattr(py, "continuations", dear)
+    assert search(handle, "lajifenlei")["pinyin"]["to"] == "垃圾分类"
+    assert search(handle, "ljfl")["pinyin"]["to"] == "垃圾分类"

@@ -253,3 +253,39 @@ def test_autocomplete_collapses_near_duplicate_titles(handle: IndexHandle) -> No
     titles = [s for s in suggest(handle, "习近平举行") if s["kind"] == "title"]
     assert len(titles) == 1 and titles[0]["text"].startswith("习近平举行仪式欢迎")
     assert titles[0]["count"] == 3
+
+
+# -- the cost of did-you-mean (issue 24: every kind's p95 within 20 ms) ------------
+
+
+def test_a_correction_must_make_a_word_pair_with_a_neighbour(handle: IndexHandle) -> None:
+    from indexer.search.engine import lexicon
+
+    s = handle.searcher()
+    follows = lexicon(handle).follows(s)
+    assert "圾" in follows["垃"] and "类" in follows["分"]  # 垃圾, 分类: pairs inside index words
+    # the cheap test keeps every correction the word look-ups would find
+    assert lexicon(handle).candidates(s, "立圾分类")[0][0] == "垃圾分类"
+
+
+def test_same_sound_corrections_are_spelled_from_the_index_words(handle: IndexHandle, monkeypatch: Any) -> None:
+    import indexer.search.pinyin as py
+    from indexer.search.engine import snapshot, substring_net
+    from indexer.search.understand import pinyin_table
+
+    def dear(*_a: Any, **_k: Any) -> Any:
+        raise AssertionError("the continuation search ran")
+
+    monkeypatch.setattr(py, "continuations", dear)
+    net = substring_net(handle)
+    got = py.same_sound(pinyin_table(handle), net, snapshot(handle).live, "拉鸡分类")
+    assert got and got[0][0] == "垃圾分类"
+
+
+def test_two_character_search_stops_at_its_budget(handle: IndexHandle, monkeypatch: Any) -> None:
+    import indexer.search.understand as uh
+
+    assert corrections(handle, "立及分类")[0]["query"] == "垃圾分类"
+    monkeypatch.setattr(uh, "TWO_BUDGET", -1.0)  # the budget is spent before the dearer search
+    assert all(o["query"] != "垃圾分类" for o in corrections(handle, "立及分类"))
+    assert corrections(handle, "拉鸡分类")[0]["query"] == "垃圾分类"  # … the same-sound ones still are

@@ -33,10 +33,20 @@ MIN_PART = 4  # characters: a shorter part of a name is not read as the name
 MAX_FULL = 24  # characters: a longer "full name" before （简称…） is cut to its last words
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 # 国家发展和改革委员会（以下简称“发改委”）, 长江三角洲（简称长三角）
+# (the bracket is found first and the name before it read back: a pattern starting with the name
+# would be tried at every character)
 _SHORT_RE = re.compile(
-    r"([\u4e00-\u9fff]{2,60})\s*[（(]\s*(?:以下|下文)?(?:简称|称)[为：:]?\s*[“\"「『]?"
+    r"[（(]\s*(?:以下|下文)?(?:简称|称)[为：:]?\s*[“\"「『]?"
     r"([\u4e00-\u9fffA-Za-z0-9]{2,12})[”\"」』]?\s*[）)]")
 _NOT_A_NAME = ("本", "该", "我", "此", "上述", "以下")  # 简称“本办法”: a reference, not a name
+# 阿拉伯国家联盟（阿盟）, 世界粮食计划署（世粮署）: a name and, in brackets right after it, a short
+# form of it (its first character first, its characters in order, not a part of it as written)
+_BRACKET_RE = re.compile(r"[（(]\s*([\u4e00-\u9fff]{2,8})\s*[）)]")
+_HAN_TAIL = re.compile(r"[\u4e00-\u9fff]{2,}\s*$")
+# The words whose articles are read for bracketed short forms (the names of bodies end so), at most
+# BRACKET_DOCS articles of each: the substring net drops brackets, so it cannot find them itself.
+ORG_WORDS = ("组织", "联盟", "共同体", "委员会", "计划署", "办公室", "协会", "联合会", "市场", "阵线", "银行")
+BRACKET_DOCS = 300
 
 
 def _groups_from(text: str) -> list[tuple[str, ...]]:
@@ -78,16 +88,28 @@ def full_name(before: str, short: str) -> str | None:
 
 
 def mine(texts: Iterable[str]) -> list[tuple[str, str]]:
-    """(full, short) pairs stated in the texts: （以下简称“…”）, （简称…）."""
+    """(full, short) pairs stated in the texts: （以下简称“…”）, （简称…）, and a name with a
+    short form of it in brackets right after it (阿拉伯国家联盟（阿盟）)."""
     out: dict[tuple[str, str], None] = {}
+
+    def add(before: str, short: str) -> None:
+        if short.startswith(_NOT_A_NAME) or not _HAN.match(short):
+            return
+        full = full_name(before, short)
+        if full and short not in full and full not in short:
+            out[(normalize(full), short)] = None
+
     for text in texts:
         for m in _SHORT_RE.finditer(text):
-            before, short = m.group(1), normalize(m.group(2))
-            if short.startswith(_NOT_A_NAME) or not _HAN.match(short):
-                continue
-            full = full_name(before, short)
-            if full and short not in full and full not in short:
-                out[(normalize(full), short)] = None
+            tail = _HAN_TAIL.search(text, max(0, m.start() - 60), m.start())
+            if tail:
+                add(tail.group().rstrip(), normalize(m.group(1)))
+        for m in _BRACKET_RE.finditer(text):
+            tail = _HAN_TAIL.search(text, max(0, m.start() - 2 * MAX_FULL), m.start())
+            short = normalize(m.group(1))
+            # (the cheap test first: short's characters in order in the name before the bracket)
+            if tail and short not in tail.group() and _is_subsequence(short, tail.group()):
+                add(tail.group().rstrip(), short)
     return list(out)
 
 
@@ -128,10 +150,14 @@ class AliasTable:
 
 def build_aliases(searcher: Any, net: Any) -> AliasTable:
     """The curated groups plus those mined from the articles of this index version that
-    mention 简称 (at most MINE_DOCS of them)."""
+    mention 简称 (at most MINE_DOCS of them) or a word names of bodies end with (ORG_WORDS, the
+    newest BRACKET_DOCS of each)."""
     from indexer.store.analysis import unit_string
 
     docs = net.find(unit_string("简称")).docs[:MINE_DOCS].tolist()
+    for word in ORG_WORDS:  # (bracketed short forms: see _BRACKET_RE)
+        docs += net.find(unit_string(word)).docs[-BRACKET_DOCS:].tolist()
+    docs = sorted(set(docs))
     texts = []
     for d in docs:
         fields = searcher.stored_fields(int(d)) or {}

@@ -337,6 +337,8 @@ def corrections(
     for t in terms:
         if q.issue_ref(t.text) is not None:  # [understand] 第十一期 names an issue: no typo to correct
             continue
+        if uh.known_name(handle, net, t.text):  # [understand] a name of the alias table is no typo
+            continue
         n = found(f'"{t.text}"' if t.field is None else f"{t.field}:{t.text}")
         if n == 0 or (n <= FEW_HITS and len(t.text) <= FEW_HITS_TERM):
             weak.append(t)

@@ -380,15 +380,19 @@ def _number_or(node: q.Node) -> bool:
 
 
 def _looks_mistyped(ctx: Context) -> bool:
-    """Whether a plain term's words hold a piece that is no word of the dictionary (立圾),
+    """Whether a plain term looks mistyped (see `looks_mistyped`)."""
+    return any(looks_mistyped(t.text) for t in _plain_terms(ctx.parsed.tree))
+
+
+def looks_mistyped(text: str) -> bool:
+    """Whether the words of `text` hold a piece that is no word of the dictionary (立圾),
     or a single character that is no function word: the signs of a typo, not of words run together."""
     tok = jieba_tokenizer()
-    for t in _plain_terms(ctx.parsed.tree):
-        for w in query_words(t.text):
-            if w in FUNCTION_WORDS or not "\u4e00" <= w[0] <= "\u9fff":
-                continue
-            if len(w) == 1 or not tok.has_word(w):
-                return True
+    for w in query_words(text):
+        if w in FUNCTION_WORDS or not "\u4e00" <= w[0] <= "\u9fff":
+            continue
+        if len(w) == 1 or not tok.has_word(w):
+            return True
     return False
 
 

@@ -21,6 +21,8 @@ other (立/垃), or both end in the same component beside another (圾/级).
 from __future__ import annotations
 
 import re
+import threading
+import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -158,6 +160,28 @@ def _covering(text: str, lo: int, hi: int) -> Iterator[str]:
             yield text[a:b]
 
 
+_pairs_lock = threading.Lock()
+_segment_pairs: dict[Any, dict[str, frozenset[str]]] = {}
+
+
+def _pairs_of(lex: Any) -> dict[str, frozenset[str]]:
+    """Which characters follow each character inside a word of one segment's lexicon (title
+    and text words): made once per segment and process (a segment never changes)."""
+    with _pairs_lock:
+        got = _segment_pairs.get(lex.path)
+    if got is not None:
+        return got
+    follows: dict[str, set[str]] = defaultdict(set)
+    for f in WORD_FIELDS:
+        for w in lex.all_words(f):
+            for a, b in zip(w, w[1:]):
+                follows[a].add(b)
+    table = {a: frozenset(bs) for a, bs in follows.items()}
+    with _pairs_lock:
+        _segment_pairs[lex.path] = table
+    return table
+
+
 class Lexicon:
     """The words of one index version, looked up in its word fields (document frequencies
     cached); shared by all threads: each call passes its own thread's searcher."""
@@ -165,9 +189,31 @@ class Lexicon:
     def __init__(self, searcher: Searcher | None = None) -> None:
         self._df: dict[str, int] = {}
         self._words = word_index(searcher) if searcher is not None else None
+        self._follows: dict[str, frozenset[str]] | None = None
 
     def _index(self, s: Searcher) -> WordIndex:
         return self._words if self._words is not None else word_index(s)
+
+    def follows(self, s: Searcher) -> dict[str, frozenset[str]]:
+        """Which characters follow each character inside a word of the index (the union of its
+        segments' tables, made once per index version): a correction must make such a pair
+        with a neighbour, or no word of the index can hold it (`candidates`' cheap test)."""
+        if self._follows is None:
+            parts = [_pairs_of(lex) for lex, _o, _r in self._index(s).parts]
+            if len(parts) == 1:
+                self._follows = parts[0]
+            else:
+                merged: dict[str, set[str]] = defaultdict(set)
+                for table in parts:
+                    for a, bs in table.items():
+                        merged[a] |= bs
+                self._follows = {a: frozenset(bs) for a, bs in merged.items()}
+        return self._follows
+
+    def _joins(self, follows: dict[str, frozenset[str]], text: str, i: int, ch: str) -> bool:
+        """Whether `ch` at position i of `text` makes a pair of an index word with a neighbour."""
+        return (i > 0 and ch in follows.get(text[i - 1], ())) or \
+            (i + 1 < len(text) and text[i + 1] in follows.get(ch, ()))
 
     def df(self, s: Searcher, word: str) -> int:
         """In how many articles `word` is a jieba word (title or text; an upper bound)."""
@@ -204,12 +250,15 @@ class Lexicon:
             return []
         offers: list[tuple[str, int, int, float]] = []  # (candidate, lo, hi, weight), in the order tried
         only = set(range(len(term)) if positions is None else positions)
+        follows = self.follows(s)
         for i, ch in enumerate(term):
             if i not in only:
                 continue
             ocr = ocr_alike(ch)
             for c in alike(ch):
-                offers.append((term[:i] + c + term[i + 1 :], i, i + 1, OCR_WEIGHT if c in ocr else 1.0))
+                # (a word over the changed character holds it beside a neighbour: the cheap test first)
+                if self._joins(follows, term, i, c):
+                    offers.append((term[:i] + c + term[i + 1 :], i, i + 1, OCR_WEIGHT if c in ocr else 1.0))
         for i in range(len(term)) if positions is None else ():
             if len(term) > 2:
                 offers.append((term[:i] + term[i + 1 :], max(0, i - 1), min(i + 1, len(term) - 1), DROP_WEIGHT))
@@ -227,14 +276,18 @@ class Lexicon:
         best = sorted(scored, key=lambda c: (-scored[c][1], -scored[c][0], c))[:PRECHECK]
         return [(c, scored[c][1]) for c in best]
 
-    def candidates2(self, s: Searcher, term: str) -> list[tuple[str, float]]:
+    def candidates2(self, s: Searcher, term: str, deadline: float | None = None) -> list[tuple[str, float]]:
         """Corrections of two characters (each replaced by an alike one, or a swap), for a
         term no one-character correction finds: every second change of the best one-character
-        candidates, best guesses (the frequency of the words over both changes) first."""
+        candidates, best guesses (the frequency of the words over both changes) first. Past
+        `deadline` (time.thread_time) no further change is tried: what was found is returned."""
         if not 2 <= len(term) <= MAX_TERM or not _HAN.match(term):
             return []
+        late = (lambda: False) if deadline is None else (lambda: time.thread_time() > deadline)
         scored: dict[str, float] = {}
         for c1, w1 in self.candidates(s, term)[:TWO_FIRST]:
+            if late():
+                break
             if w1 < 1.0 or len(c1) != len(term):
                 continue
             changed = next(i for i, (a, b) in enumerate(zip(term, c1)) if a != b)
@@ -245,7 +298,7 @@ class Lexicon:
                 if len(c2) != len(term) or len(diff) > 2:
                     continue
                 scored[c2] = min(self.covering_df(s, c2, i, i + 1) for i in diff)
-        for cand, n in self._adjacent_pairs(s, term).items():
+        for cand, n in ({} if late() else self._adjacent_pairs(s, term)).items():
             scored[cand] = max(scored.get(cand, 0), n)
         best = sorted(scored, key=lambda c: (-scored[c], c))[:TWO_PRECHECK]
         return [(c, TWO_WEIGHT) for c in best if scored[c]]
@@ -261,10 +314,13 @@ class Lexicon:
             return list(dict.fromkeys([*ocr_alike(ch), *shapes.get(ch, "")[:PAIR_ALTS], *sound]))
 
         offers = []
+        follows = self.follows(s)
         for i in range(len(term) - 1):
             for a in near(term[i]):
+                after = follows.get(a, frozenset())  # (the pair itself must be inside a word)
                 for b in near(term[i + 1]):
-                    offers.append((term[:i] + a + b + term[i + 2 :], i))
+                    if b in after:
+                        offers.append((term[:i] + a + b + term[i + 2 :], i))
         self.prefetch(s, (w for cand, i in offers for w in _covering(cand, i, i + 2)))
         scored: dict[str, float] = {}
         for cand, i in offers:

@@ -8,6 +8,7 @@ call it as one stage).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,13 +18,17 @@ import numpy as np
 from indexer.search import query as q
 from indexer.search.aliases import AliasTable, build_aliases
 from indexer.search.evaluate import Evaluator
-from indexer.search.pinyin import PinyinTable, Reading, build_table, reading, same_sound
+from indexer.search.pinyin import READING_BUDGET, PinyinTable, Reading, build_table, reading, same_sound
 from indexer.search.rank import best_of, relevance
-from indexer.search.stages import QUESTION_WORDS
+from indexer.search.stages import QUESTION_WORDS, looks_mistyped
 from indexer.store.substring import Net
 
 _OPERATORS = {"and", "or", "not"}
 TWO_MIN_LEN = 4  # characters: a shorter term with two of them wrong is another word
+# CPU seconds (of the searching thread) the two-character corrections of one term may take; past
+# it the search for a sound-alike and a look-alike together stops and what it found so far is
+# offered (the same-sound corrections always are): the tail of did-you-mean stays bounded.
+TWO_BUDGET = 0.015
 # An article found only through another name of a term scores this share of what it would
 # for the name typed (0: every literal match first, as before). Chosen on the dev part of
 # bench/querysets.py (alias kind, sample 300: MRR@20 0.77 at 0.01, 0.78 at 0.5, 0.83 at 0.7 and 1.0).
@@ -51,6 +56,12 @@ class Expansion:
 def aliases(handle: Any, net: Net) -> AliasTable:
     """The alias table of the handle's index version (curated + mined), built once."""
     return handle.shared("aliases", lambda s: build_aliases(s, net))  # type: ignore[no-any-return]
+
+
+def known_name(handle: Any, net: Net, text: str) -> bool:
+    """Whether `text` is a name of the alias table with other names (第十四个五年规划 / 十四五):
+    a name found nowhere as typed is searched by its other names, not corrected as a typo."""
+    return bool(aliases(handle, net).expansions(text))
 
 
 def _expand(node: q.Node, table: AliasTable, names: dict[str, tuple[str, ...]]) -> q.Node:
@@ -164,11 +175,12 @@ def pinyin_reading(handle: Any, s: Any, snap: Any, net: Net, query: str, live: A
     live = snap.live if live is None else live
     if normalize_query(query) is None:
         return _mixed_reading(table, net, live, query)
-    whole = reading(table, net, live, query)
+    deadline = time.thread_time() + READING_BUDGET  # one budget for the whole and its parts
+    whole = reading(table, net, live, query, deadline)
     parts = query.split()
     if whole is not None or len(parts) < 2:
         return whole
-    each = [reading(table, net, live, p) for p in parts]
+    each = [reading(table, net, live, p, deadline) for p in parts]
     if any(r is None for r in each):
         return None
     text = " ".join(r.text for r in each if r is not None)
@@ -198,11 +210,15 @@ def two_characters(handle: Any, lex: Any, snap: Any, net: Net) -> Callable[[Any,
             return []
         if any(w in term for w in QUESTION_WORDS):  # a question (大美中国怎么样) is no typo of one string
             return []
-        for c, _n in same_sound(pinyin_table(handle), net, snap.live, term):
-            if sum(a != b for a, b in zip(c, term)) <= 2:
-                out.setdefault(c, TWO_WEIGHT)
-        if not out:  # a sound-alike and a look-alike together (the dearer search)
-            out.update(lex.candidates2(s, term))
+        if not looks_mistyped(term):  # dictionary words only (第十四个五年规划): words, not a typo
+            return []
+        table = pinyin_table(handle)
+        lex.follows(s)  # (the index version's tables are made before the budget starts)
+        deadline = time.thread_time() + TWO_BUDGET
+        for c, _n in same_sound(table, net, snap.live, term, 2, deadline):
+            out.setdefault(c, TWO_WEIGHT)
+        if not out:  # a sound-alike and a look-alike together (the dearer search, within the budget)
+            out.update(lex.candidates2(s, term, deadline))
         return list(out.items())
 
     return cands
