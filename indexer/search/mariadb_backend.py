@@ -41,9 +41,10 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import parse_qs, unquote, urlparse
 
 from indexer.search import compiler
@@ -88,6 +89,7 @@ TEXT_COLUMNS = {"title": "title_s", "text": "text_s"}
 # One index over both texts: the query's candidates (see `candidates`), one MATCH the optimizer
 # can read the index for — a MATCH under OR or COALESCE makes it read every row instead.
 CANDIDATE_INDEX = "ft_all"
+SERIES_TTL_S = 60.0  # how long a process trusts its list of the series names (another may add one)
 CANDIDATE_COLUMNS = ("title_s", "text_s")
 # Whoosh fields of indexer.store.schema → how a term of one is matched here
 EQUAL_FIELDS = {"bulletin_id", "series", "month", "city", "place", "section", "doc_type"}
@@ -190,6 +192,7 @@ class MariaDBBackend:
         self._read: Any = None
         self.visible: Any = None  # indexer.search.visibility.Visibility: what the reader may see (None: all)
         self.within_ids: set[str] | None = None  # only these articles (None: no such limit)
+        self._series: tuple[float, set[str]] | None = None  # when read, the series the table holds
         self._shard_conns: dict[Node, Any] = {}  # reads sent to each data node (`_gather`)
         self._pool: Any = None
 
@@ -372,6 +375,7 @@ class MariaDBBackend:
         if batch:
             self._run(sql, batch, read=False, many=True)
             n += len(batch)
+        self._series = None
         return n
 
     def delete(self, ids: Iterable[str]) -> int:
@@ -393,7 +397,7 @@ class MariaDBBackend:
         MATCH of its candidates (`candidates`) when the tree has one and `index`, which the
         engine answers from the index instead of reading every row."""
         parts = [] if tree is None else [self._node(tree)]
-        cand = candidates(tree) if index else None
+        cand = candidates(tree, self._names_no_series) if index else None
         if cand:
             parts.insert(0, SQL(f"MATCH({', '.join(CANDIDATE_COLUMNS)}) AGAINST(%s IN BOOLEAN MODE)", [cand]))
         parts += self._filters(filters)
@@ -429,11 +433,23 @@ class MariaDBBackend:
             if c.bounded is not None:  # 15万: whole, as the embedded index checks it
                 text = self._bounded(c, text)
             alts.append(text)
-        if c.match is not None:
+        if c.match is not None and not self._names_no_series(c.match):
             alts.append(_field_sql(c.match))
         if not alts:
             return SQL("FALSE")
         return SQL(" OR ".join(f"COALESCE(({a.text}), FALSE)" for a in alts), [x for a in alts for x in a.params])
+
+    def _names_no_series(self, match: Any) -> bool:
+        """Whether `match` is a text term's series alternative (a 4+ character term may name a
+        简报) naming no series the archive holds: left out, so that the term's candidates still
+        come from the full-text index (an OR with `series = …` would read every row)."""
+        plain = records.describe(match)
+        if plain[0] != "term" or plain[1] != "series":
+            return False
+        now = time.monotonic()
+        if self._series is None or now - self._series[0] > SERIES_TTL_S:
+            self._series = (now, {s for (s,) in self._run(f"SELECT DISTINCT series FROM {TABLE}", []) if s})
+        return plain[2] not in self._series[1]
 
     def _bounded(self, c: compiler.Compiled, text: SQL) -> SQL:
         rows = self._run(f"SELECT article_id, record FROM {TABLE} WHERE {text.text}", text.params)
@@ -677,19 +693,21 @@ def fill_from(embedded: Any, backend: MariaDBBackend, replace: bool = False) -> 
     return written, len(gone)
 
 
-def candidates(node: q.Node | None) -> str | None:
+def candidates(node: q.Node | None, dropped: Callable[[Any], bool] = lambda match: False) -> str | None:
     """A boolean-mode expression over both texts (the index CANDIDATE_INDEX) that every article
     the tree matches satisfies — a superset, which the exact condition then narrows: a text
     term is its phrase, AND needs each constrained child, OR any child (None when one child is
-    unconstrained); NOT, keyword and number terms constrain nothing (None)."""
+    unconstrained); NOT, keyword and number terms constrain nothing (None), nor does a text term
+    that may also match a field (a series, an issue number) unless `dropped(match)` says the
+    compiled condition leaves that alternative out."""
     if node is None or isinstance(node, q.Not):
         return None
     if isinstance(node, q.Term):
         c = compiler.compile_term(node)
-        if not c.units or c.match is not None:
+        if not c.units or (c.match is not None and not dropped(c.match)):
             return None
         return '"' + " ".join(units_string(c.units).replace(RUN_MARK, " ").split()) + '"'
-    kids = [candidates(ch) for ch in node.children]
+    kids = [candidates(ch, dropped) for ch in node.children]
     if isinstance(node, q.Or):
         return None if not kids or None in kids else "(" + " ".join(kids) + ")"  # type: ignore[arg-type]
     need = [k for k in kids if k]
