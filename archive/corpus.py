@@ -137,7 +137,7 @@ def scan_corpus(corpus: Path) -> Scan:
 
     def on_error(ex: OSError) -> None:
         where = rel(ex.filename) if ex.filename else "?"
-        scan.unreadable[where + "/"] = f"cannot read this folder ({ex.strerror or ex}): its articles were kept"
+        scan.unreadable[where + "/"] = f"无法读取此文件夹（{ex.strerror or ex}）：其文章已保留"
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
         keep = []
@@ -145,7 +145,7 @@ def scan_corpus(corpus: Path) -> Scan:
             if d.startswith("."):
                 continue
             if os.path.islink(os.path.join(dirpath, d)):
-                scan.warnings.append(f"{rel(os.path.join(dirpath, d))}: a link to a folder, not followed")
+                scan.warnings.append(f"{rel(os.path.join(dirpath, d))}: 指向文件夹的链接，不跟随")
                 continue
             keep.append(d)
         dirnames[:] = keep
@@ -157,10 +157,10 @@ def scan_corpus(corpus: Path) -> Scan:
             if os.path.islink(path):
                 target = os.path.realpath(path)
                 if not os.path.exists(target):
-                    scan.warnings.append(f"{relpath}: a broken link, skipped")
+                    scan.warnings.append(f"{relpath}: 断开的链接，已跳过")
                     continue
                 if not _within(target, root):
-                    scan.warnings.append(f"{relpath}: a link to a file outside the corpus, skipped (never read)")
+                    scan.warnings.append(f"{relpath}: 指向文库之外文件的链接，已跳过（从不读取）")
                     continue
                 path = target
             try:
@@ -171,17 +171,17 @@ def scan_corpus(corpus: Path) -> Scan:
                     scan.warnings.append(f"{relpath}: 不是普通文件（{file_kind(mode)}），只读取普通文件：已跳过")
                     continue
             except OSError as ex:
-                scan.unreadable[relpath] = f"cannot read: {ex.strerror or ex}"
+                scan.unreadable[relpath] = f"无法读取：{ex.strerror or ex}"
                 continue
             if why := folder_note(Path(path), name):
                 scan.warnings.append(f"{relpath}: {why}")
                 continue
             if relpath in scan.files:  # two undecodable names that read the same
-                scan.warnings.append(f"{relpath}: another file already has this name once decoded, skipped")
+                scan.warnings.append(f"{relpath}: 文件名解码后与另一个文件同名，已跳过")
                 continue
             if relpath != os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/"):
                 scan.warnings.append(
-                    f"{relpath}: the file name is not valid UTF-8; indexed under this name (rename the file to fix)"
+                    f"{relpath}: 文件名不是有效的 UTF-8，已按此名称编入索引（重命名该文件即可修正）"
                 )
             scan.files[relpath] = Path(path)
     _drop_pictures(scan)
@@ -201,12 +201,12 @@ def folder_note(path: Path, name: str) -> str | None:
     try:
         b = parse_within_budget(path)
     except BulletinError as ex:
-        return f"named {word}, a folder's own notes, and not a bulletin ({ex.reason}): skipped"
+        return f"名为 {word}，是文件夹的说明文件而不是简报（{ex.reason}）：已跳过"
     except OSError:
         return None  # unreadable: reported by the run like any other file
     if b.kind == "公文" or b.issue is not None or b.date is not None:
         return None
-    return f"named {word} and reads as a folder's own notes (no issue number, date or 发文字号): skipped, not indexed"
+    return f"名为 {word}，读来是文件夹的说明文件（没有期号、日期或发文字号）：已跳过，未编入索引"
 
 
 def image_refs(text: str) -> list[str]:
@@ -243,7 +243,7 @@ def _drop_pictures(scan: Scan) -> None:
                 shown.setdefault(target, relpath)
     for target, doc in sorted(shown.items()):
         del scan.files[target]
-        scan.warnings.append(f"{target}: a picture in {doc}, shown with it on the bulletin page: not indexed as a scan")
+        scan.warnings.append(f"{target}: 是 {doc} 中的图片，随其显示在简报页面上：不作为扫描件编入索引")
 
 
 def corpus_file(corpus: Path, relpath: str) -> Path | None:

@@ -34,10 +34,10 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 def _looks_binary(text: str) -> str | None:
     """Why `text` is binary rather than a bulletin, or None."""
     if "\x00" in text:
-        return "binary file (NUL bytes)"
+        return "二进制文件（含 NUL 字节）"
     controls = len(_CONTROL_RE.findall(text))
     if controls > max(1, len(text) * _CONTROL_SHARE):
-        return f"binary file ({controls} control characters)"
+        return f"二进制文件（含 {controls} 个控制字符）"
     return None
 
 
@@ -82,7 +82,7 @@ def decode_bytes(data: bytes, name: str) -> str:
     Raises BulletinReadError(name, reason) for an empty, binary or undecodable file.
     """
     if not data.strip():
-        raise BulletinReadError(name, "empty file")
+        raise BulletinReadError(name, "空文件")
     text: str | None = None
     try:
         text = data.decode("utf-8")
@@ -92,24 +92,24 @@ def decode_bytes(data: bytes, name: str) -> str:
                 try:
                     text = data.decode(encoding)
                 except UnicodeDecodeError as exc:
-                    raise BulletinReadError(name, f"invalid {encoding} after its byte-order mark: {exc.reason}") from None
+                    raise BulletinReadError(name, f"有字节顺序标记却不是有效的 {encoding}：{exc.reason}") from None
                 break
     if text is None:
         if b"\x00" in data:
-            raise BulletinReadError(name, "binary file (NUL bytes, no byte-order mark)")
+            raise BulletinReadError(name, "二进制文件（含 NUL 字节，没有字节顺序标记）")
         encoding = _detect(data)
         if encoding is None:
-            raise BulletinReadError(name, "unknown text encoding (not UTF-8, UTF-16 or GB18030)")
+            raise BulletinReadError(name, "无法识别的文本编码（不是 UTF-8、UTF-16 或 GB18030）")
         try:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
-            raise BulletinReadError(name, f"cannot decode as {encoding}: {exc}") from None
+            raise BulletinReadError(name, f"无法按 {encoding} 解码：{exc}") from None
     reason = _looks_binary(text)
     if reason:
         raise BulletinReadError(name, reason)
     text = normalise_text(text)
     if not text.strip():
-        raise BulletinReadError(name, "empty file (only whitespace)")
+        raise BulletinReadError(name, "空文件（只有空白）")
     return text
 
 

@@ -94,14 +94,14 @@ class _Reader:
     def xml(self, part: str) -> ET.Element:
         self.parts_read += 1
         if self.parts_read > 4 * self.limits.max_pages + 100:
-            raise BulletinReadError(self.name, "OFD refers to too many parts")
+            raise BulletinReadError(self.name, "OFD 引用的部件过多，已拒绝")
         return parse_xml(self.zf.read(part), self.name, part)
 
     def resolve(self, base_dir: str, loc: str) -> str:
         loc = loc.strip().replace("\\", "/")
         path = posixpath.normpath(loc.lstrip("/") if loc.startswith("/") else posixpath.join(base_dir, loc))
         if path.startswith("../") or path == "..":
-            raise BulletinReadError(self.name, f"OFD part path {loc!r} points outside the container")
+            raise BulletinReadError(self.name, f"OFD 部件路径 {loc!r} 指向容器之外，已拒绝")
         return path
 
     def load_res(self, doc_dir: str, common: ET.Element) -> None:
@@ -279,15 +279,15 @@ def _ocr_scanned(zf: SafeZip, name: str, limits: Limits, page_images: list[str |
                     warnings.simplefilter("ignore", UserWarning)
                     img = Image.open(io.BytesIO(zf.read(part)))
                     if img.width * img.height > limits.max_pixels:
-                        raise BulletinReadError(name, f"page {k} image of {img.width}×{img.height} pixels "
-                                                      f"(limit {limits.max_pixels:,}): refused as a decompression bomb")
+                        raise BulletinReadError(name, f"第 {k} 页图像有 {img.width}×{img.height} 像素"
+                                                      f"（上限 {limits.max_pixels:,}）：按解压炸弹拒绝")
                     img.convert("L").save(out)
                     check_temp(Path(tmp), name, limits)
                     if k == 1:
                         dpi = float(img.info.get("dpi", (dpi, dpi))[0] or dpi)
             except (Image.DecompressionBombError, Image.DecompressionBombWarning, UnidentifiedImageError, OSError,
                     SyntaxError, ValueError) as exc:
-                raise BulletinReadError(name, f"cannot decode the image of page {k} ({exc})") from None
+                raise BulletinReadError(name, f"第 {k} 页图像无法解码（{exc}）") from None
         doc = ocr_pages(Path(tmp), len(page_images), name, "ofd-ocr", limits, dpi, meta)
     return doc
 
@@ -298,12 +298,12 @@ def read_ofd(data: bytes, name: str, limits: Limits) -> Document:
     reader = _Reader(zf, name, limits)
     root_part = zf.find("OFD.xml")
     if root_part is None:
-        raise BulletinReadError(name, "not an OFD file (no OFD.xml in the zip)")
+        raise BulletinReadError(name, "不是 OFD 文件（zip 中没有 OFD.xml）")
     ofd = reader.xml(root_part)
     body = _child(ofd, "DocBody")
     doc_root = _child(body, "DocRoot") if body is not None else None
     if doc_root is None or not (doc_root.text or "").strip():
-        raise BulletinReadError(name, "OFD.xml names no DocRoot")
+        raise BulletinReadError(name, "OFD.xml 没有指明 DocRoot")
     meta: dict[str, str] = {}
     info = _child(body, "DocInfo") if body is not None else None
     if info is not None:
@@ -323,9 +323,9 @@ def read_ofd(data: bytes, name: str, limits: Limits) -> Document:
     pages_el = _child(document, "Pages")
     pages = _children(pages_el, "Page") if pages_el is not None else []
     if not pages:
-        raise BulletinReadError(name, "OFD document without pages")
+        raise BulletinReadError(name, "OFD 文档没有页面")
     if len(pages) > limits.max_pages:
-        raise BulletinReadError(name, f"OFD of {len(pages):,} pages (limit {limits.max_pages:,})")
+        raise BulletinReadError(name, f"OFD 有 {len(pages):,} 页（上限 {limits.max_pages:,}），已拒绝")
     lines: list[Line] = []
     page_images: list[str | None] = []  # per page, the image covering most of it (a scanned page)
     area = _page_area(document, None)
@@ -352,7 +352,7 @@ def read_ofd(data: bytes, name: str, limits: Limits) -> Document:
     if not any(p.text for p in paragraphs):
         if any(page_images):
             return _ocr_scanned(zf, name, limits, page_images, meta)
-        raise BulletinReadError(name, "OFD without text (its pages hold neither text nor a scanned page image)")
+        raise BulletinReadError(name, "OFD 没有文字（页面上既没有文字也没有扫描页图像）")
     text = "".join(p.text for p in paragraphs)
     private = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff")
     warnings = (f"{private} of {len(text)} characters are private-use codes (a font without a Unicode map): "

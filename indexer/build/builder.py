@@ -189,7 +189,7 @@ class _Work:
         except BulletinError as ex:
             return None, (relpath, None, ex.reason)
         except Exception as ex:  # a parser bug must not stop the run
-            return None, (relpath, None, f"parser failed: {type(ex).__name__}: {ex}")
+            return None, (relpath, None, f"无法解析（解析器出错）：{type(ex).__name__}: {ex}")
         return b, (relpath, b.id, None)
 
     def run(self, gen_dir: str, send: Callable[[str, Any], None]) -> None:
@@ -554,7 +554,7 @@ def build_index(
                 sizes[relpath] = path.stat().st_size
             except OSError as ex:
                 scan.unreadable[relpath] = f"cannot read: {ex.strerror or ex}"
-                report.rejected.append(Rejected(relpath, f"cannot read: {ex.strerror or ex}; its articles were kept"))
+                report.rejected.append(Rejected(relpath, f"无法读取：{ex.strerror or ex}；其文章已保留"))
         # What would go: files no longer in the corpus, never those that could not be read.
         # A fresh build drops what the serving generation holds and this corpus does not give.
         before = old if not fresh else _previous_manifest(root)
