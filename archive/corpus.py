@@ -119,15 +119,15 @@ def scan_corpus(corpus: Path) -> Scan:
             pass
     except FileNotFoundError:
         raise CorpusUnavailableError(
-            f"the corpus folder {corpus} does not exist: check --corpus or BULLETINS_CORPUS "
-            "(a typo, the wrong working folder, a share not mounted?); the index was left as it is"
+            f"语料文件夹 {corpus} 不存在：请检查 --corpus 或 BULLETINS_CORPUS"
+            "（拼写错误、工作文件夹不对、共享盘未挂载？）；索引保持原样"
         ) from None
     except NotADirectoryError:
-        raise CorpusUnavailableError(f"the corpus {corpus} is not a folder; the index was left as it is") from None
+        raise CorpusUnavailableError(f"语料 {corpus} 不是文件夹；索引保持原样") from None
     except OSError as ex:
         raise CorpusUnavailableError(
-            f"the corpus folder {corpus} cannot be read ({ex.strerror or ex}): "
-            "fix its permissions; the index was left as it is"
+            f"语料文件夹 {corpus} 无法读取（{ex.strerror or ex}）："
+            "请修正其权限；索引保持原样"
         ) from None
 
     scan = Scan()
@@ -403,13 +403,13 @@ def place_in_corpus(src: Path, b: Bulletin, corpus: Path) -> Placed:
     try:
         corpus.mkdir(parents=True, exist_ok=True)
     except OSError as ex:
-        raise CorpusWriteError(f"cannot create the corpus folder {corpus} ({ex.strerror or ex})") from None
+        raise CorpusWriteError(f"无法创建语料文件夹 {corpus}（{ex.strerror or ex}）") from None
     dest = corpus / corpus_name(b, src.suffix)
     if dest.exists():
         if _sha(dest) == _sha(src):
             return Placed(dest, "same")
         return Placed(
-            dest, "conflict", f"the corpus already has a different file {dest.name} for this issue; left it as it is"
+            dest, "conflict", f"语料中这一期已有另一个不同的文件 {dest.name}；保持原样"
         )
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
     try:
@@ -417,11 +417,11 @@ def place_in_corpus(src: Path, b: Bulletin, corpus: Path) -> Placed:
         # link() fails if dest appeared meanwhile: still never overwrites
         os.link(tmp, dest)
     except FileExistsError:
-        return Placed(dest, "conflict", f"{dest.name} appeared in the corpus meanwhile; left it as it is")
+        return Placed(dest, "conflict", f"{dest.name} 在此期间已出现在语料中；保持原样")
     except OSError as ex:
-        hint = "free some space" if ex.errno == errno.ENOSPC else "check the folder's permissions"
+        hint = "请腾出磁盘空间" if ex.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else "请检查文件夹的权限"
         raise CorpusWriteError(
-            f"cannot copy {src.name} into the corpus folder {corpus} ({ex.strerror or ex}): {hint} and run again"
+            f"无法将 {src.name} 复制到语料文件夹 {corpus}（{ex.strerror or ex}）：{hint}后再运行"
         ) from None
     finally:
         tmp.unlink(missing_ok=True)

@@ -44,7 +44,7 @@ READ_SECONDS = 20  # the per-file wall budget for the scoring runs
 HANG_GUARD = 60.0  # seconds: a stall, not a timing
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TRACEBACK = ("Traceback (most recent call last)", "File \"/", "Werkzeug Debugger")
-MARKUP = ("<script>alert", "onerror=alert", "<svg onload", "<img src=x", "javascript:alert(1)\"")
+MARKUP = ("<script>alert", "<svg onload", "<img src=x", "<b>")  # markup sent in a request, found unescaped
 SEED_TERM = "志愿服务"  # in the seed issue and in every good issue of the site
 CLI_ENV = {"LANGUAGE": "zh_CN", "BULLETINS_READ_SECONDS": str(READ_SECONDS), "BULLETINS_READ_CPU_SECONDS": str(READ_SECONDS)}
 

@@ -824,8 +824,9 @@ def folder_disk_full_add(rng: random.Random, site: dict[str, Path]) -> CliRun:
 
 def folder_search_missing_index(rng: random.Random, site: dict[str, Path]) -> CliRun:
     name = f"no-index-{rng.randrange(10**6)}"
-    return CliRun([rng.choice(["search", "verify", "report", "export"]), *(["志愿服务"] if rng.random() < 0.5 else []),
-                   "--index", str(site["root"] / name)], name)
+    cmd = rng.choice(["search", "verify", "report", "export"])
+    extra = {"search": ["志愿服务"], "export": ["志愿服务", "-o", str(site["root"] / "out.csv")]}.get(cmd, [])
+    return CliRun([cmd, *extra, "--index", str(site["root"] / name)], name)
 
 
 def folder_add_missing_file(rng: random.Random, site: dict[str, Path]) -> CliRun:
