@@ -274,7 +274,10 @@ def judge_request(req: Request, apps: dict[str, Any], allow_503: bool = False) -
     except Exception as ex:  # noqa: BLE001 — an exception out of the app is a 500 with a traceback
         return f"{req.method} {req.path[:60]}: uncaught {type(ex).__name__}: {str(ex)[:120]}"
     secs = time.monotonic() - t0
-    body = r.get_data(as_text=True) if r.status_code != 206 and "image" not in (r.content_type or "") else ""
+    try:
+        body = r.get_data(as_text=True) if r.status_code != 206 and "image" not in (r.content_type or "") else ""
+    finally:
+        r.close()  # a file sent by the response is closed with it
     where = f"{req.method} {req.path[:60]}"
     if r.status_code >= 500 and not (allow_503 and r.status_code == 503):
         return f"{where}: {r.status_code} {body[:160]!r}"
