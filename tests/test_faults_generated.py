@@ -112,3 +112,33 @@ def test_a_multipart_body_cut_inside_a_file_closes_its_spool(site: dict[str, Any
     req = Request("POST", "/upload", user="editor", content_type="multipart/form-data; boundary=xx",
                         data=b'--xx\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n\r\nabc')
     assert judge.judge_request(req, _apps(site)) == ""
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_file_name_cannot_forge_a_line_of_output(bases: Bases, tmp_path: Path, site: dict[str, Any], seed: int) -> None:
+    """A bad file named with a line break or a terminal escape: `check`, `add` and `index` name it
+    escaped on one line (it could print a forged `rejected …` line, or clear the screen)."""
+    path = BY_NAME["hostile-file-name"].make(random.Random(seed), tmp_path, bases)
+    assert judge.judge_check(path) == ""
+    copy = judge.copy_site(site, tmp_path / "site")
+    assert judge.judge_add(path, copy) == ""
+    verdicts = judge.judge_index_batch([(BY_NAME["hostile-file-name"], seed, path)], copy)
+    assert verdicts == {("hostile-file-name", seed): ""}
+
+
+@pytest.mark.parametrize("args,said", [
+    (["check", "{folder}"], "是文件夹，不是文件"),
+    (["search", "志愿服务", "--page", "abc"], "不是有效的数值"),
+    (["search", "志愿服务", "--pag", "2"], "没有这个选项：'--pag'。是不是"),
+    (["nocmd"], "没有这个命令"),
+    (["export", "志愿服务"], "缺少选项 '-o'"),
+])
+def test_a_bad_command_line_is_told_in_chinese(tmp_path: Path, args: list[str], said: str) -> None:
+    """click's own usage errors were English in the Chinese CLI ("Error: Invalid value for …")."""
+    from click.testing import CliRunner
+
+    from bulletins.cli import cli
+
+    r = CliRunner().invoke(cli, [a.format(folder=tmp_path) for a in args], env={"LANGUAGE": "zh_CN"})
+    assert r.exit_code == 2, r.output
+    assert said in r.output and "错误：" in r.output and "Error" not in r.output, r.output

@@ -23,6 +23,7 @@ READ_SECONDS wall seconds (BULLETINS_READ_SECONDS), so a run stays short.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import random
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.faults.kinds import Bases, CliRun, Kind, Request, kinds
+from archive.errors import shown
 from tests.fuzz import CRASH_MARKS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -125,21 +127,29 @@ def hits(index: Path, q: str = SEED_TERM) -> int:
     return int(r.get_json().get("total", -1)) if r.status_code == 200 else -1
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def _clean_output(out: str, exc: BaseException | None, where: str) -> str:
-    """Why a CLI output is not a clean one ("" when it is)."""
+    """Why a CLI output is not a clean one ("" when it is): an exception, a traceback, or control
+    characters (a terminal escape or a line break from a file name can forge what the operator reads)."""
     if exc is not None:
         return f"{where}: uncaught {type(exc).__name__}: {str(exc)[:120]}"
     if any(t in out for t in TRACEBACK):
         return f"{where}: traceback in output"
+    bad = CONTROL.search(out)
+    if bad:
+        return f"{where}: control character {bad.group()!r} in output: {out[max(0, bad.start() - 60):bad.start() + 20]!r}"
     return ""
 
 
 def _named_refusal(out: str, path: Path, where: str) -> str:
     """Why the lines about `path` in `out` are not a Chinese refusal naming it ("" when they are)."""
-    lines = [ln for ln in out.splitlines() if path.name in ln]
+    name = shown(path.name)  # as the CLI shows a name: control characters escaped
+    lines = [ln for ln in out.splitlines() if name in ln]
     if not lines:
-        return f"{where}: no line names {path.name}"
-    if not any(CJK.search(ln.split(path.name, 1)[-1]) for ln in lines):
+        return f"{where}: no line names {name}"
+    if not any(CJK.search(ln.split(name, 1)[-1]) for ln in lines):
         return f"{where}: reason not in Chinese: {lines[0][:160]}"
     if any(m in ln for ln in lines for m in CRASH_MARKS):
         return f"{where}: a crash, not a refusal: {lines[0][:160]}"
@@ -218,8 +228,8 @@ def judge_index_batch(faults: list[tuple[Kind, int, Path]], site: dict[str, Any]
         if run_why:
             verdicts[key] = run_why
             continue
-        rel = str(target.relative_to(corpus))
-        named = [ln for ln in out.splitlines() if target.name in ln or rel in ln]
+        rel = shown(target.relative_to(corpus))
+        named = [ln for ln in out.splitlines() if shown(target.name) in ln or rel in ln]
         rejected = any(("拒绝" in ln or "rejected" in ln or "跳过" in ln or "警告" in ln or "不能" in ln) for ln in named)
         verdicts[key] = "" if (not named or rejected or not any(m in ln for ln in named for m in CRASH_MARKS)) else \
             f"index: {named[0][:160]}"
@@ -228,6 +238,17 @@ def judge_index_batch(faults: list[tuple[Kind, int, Path]], site: dict[str, Any]
         elif named and not any(CJK.search(ln.replace(rel, "")) for ln in named):
             verdicts[key] = f"index: not in Chinese: {named[0][:160]}"
     return verdicts
+
+
+def judge_upload(path: Path, apps: dict[str, Any]) -> str:
+    """The file sent through the browser's upload (an editor): read as `add` reads it, the page
+    names it and the reason, and shows no traceback or server path."""
+    if path.is_symlink() or not path.is_file():
+        return ""  # a browser sends bytes, not a FIFO or a link
+    data = path.read_bytes()
+    req = Request("POST", "/upload", data={"files": [(io.BytesIO(data), path.name)]}, user="editor",
+                  content_type="multipart/form-data")
+    return judge_request(req, apps, names=path.name)
 
 
 # -- web faults -------------------------------------------------------------------------------------
@@ -259,7 +280,7 @@ def web_apps(site: dict[str, Any]) -> dict[str, Any]:
     return {"public": public, "accounts": accounts, "bid": bid, "paths": [str(site["root"]), str(REPO), "/tmp/", "/work/"]}
 
 
-def judge_request(req: Request, apps: dict[str, Any], allow_503: bool = False) -> str:
+def judge_request(req: Request, apps: dict[str, Any], allow_503: bool = False, names: str = "") -> str:
     app = apps["accounts"] if req.user else apps["public"]
     client = app.test_client()
     data = req.data
@@ -291,6 +312,8 @@ def judge_request(req: Request, apps: dict[str, Any], allow_503: bool = False) -
         return f"{where}: reflects markup unescaped"
     if secs > HANG_GUARD:
         return f"{where}: {secs:.0f} s"
+    if names and r.status_code < 300 and "不能入库" in body and not CJK.search(body.split("不能入库", 1)[1][:300]):
+        return f"{where}: the refusal of {names} is not in Chinese"
     return ""
 
 
@@ -362,6 +385,7 @@ def score(split: str, seeds: list[int], work: Path, only: str = "", heavy: bool 
 
     n = 0
     file_faults: list[tuple[Kind, int, Path]] = []
+    upload_apps = web_apps(copy_site(base, work / "upload")) if any(k.entry == "file" for k in chosen) else None
     for kind in [k for k in chosen if k.entry == "file"]:
         for seed in seeds:
             n += 1
@@ -374,6 +398,8 @@ def score(split: str, seeds: list[int], work: Path, only: str = "", heavy: bool 
                 note(Verdict(kind.name, kind.split, "file", seed, True, f"not made: {ex}"))
                 continue
             why = judge_check(path)
+            if not why and upload_apps is not None:
+                why = judge_upload(path, upload_apps)
             if not why:
                 site = copy_site(base, work / f"add-{n}")
                 why = judge_add(path, site)

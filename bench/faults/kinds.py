@@ -392,6 +392,12 @@ def zip_archive(rng: random.Random, folder: Path, b: Bases) -> Path:
     return _write(folder, rng.choice(["nested.zip", "nested.docx"]), data)
 
 
+def hostile_file_name(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """A bad file whose name carries a line break, a terminal escape or a carriage return."""
+    name = rng.choice(["a\nrejected seed.txt: 伪造的一行", "\x1b[2J\x1b[31m红字", "回车\r覆盖", "tab\there"]) + ".txt"
+    return _write(folder, name, b"\x00\x01\x02 binary")
+
+
 # -- file faults: eval (held out) -----------------------------------------------------------------
 
 def docx_quadratic_blowup(rng: random.Random, folder: Path, b: Bases) -> Path:
@@ -531,6 +537,12 @@ def socket_file(rng: random.Random, folder: Path, b: Bases) -> Path:
     s.bind(str(path))
     s.close()
     return path
+
+
+def bidi_file_name(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """A bad file whose name holds a right-to-left override or a zero-width joiner."""
+    name = rng.choice(["报告\u202etxt.exe", "零\u200d宽", "行\u2028分隔"]) + rng.choice([".pdf", ".docx"])
+    return _write(folder, name, b"not a document at all")
 
 
 def wps_ole_garbage(rng: random.Random, folder: Path, b: Bases) -> Path:
@@ -864,6 +876,46 @@ def folder_disk_full_export(rng: random.Random, site: dict[str, Path]) -> CliRun
     return CliRun(["export", "志愿服务", "-o", str(out), "--index", str(site["index"])], "", fsize=rng.randint(10, 200))
 
 
+def folder_check_a_folder(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    """`bulletins check` given a folder (or `add` given the corpus itself)."""
+    sub = site["root"] / f"a-folder-{rng.randrange(10**6)}"
+    sub.mkdir()
+    return CliRun(["check", str(sub)], sub.name)
+
+
+def folder_cli_hostile_query(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    """`bulletins search` with a hostile query: deep parentheses, control characters, thousands of ORs."""
+    q = rng.choice(["(" * 5000 + "志愿", "\x1b[31m志愿\x07", " OR ".join(f"词{k}" for k in range(3000)), "\\" * 1000, "\ud800"])
+    return CliRun(["search", q, "--index", str(site["index"])], "", expect_exit=(0, 1, 2))
+
+
+def folder_index_inside_corpus(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    """The index folder placed inside the corpus folder (its files would be read as documents)."""
+    return CliRun(["index", "--corpus", str(site["corpus"]), "--index", str(site["corpus"] / "index")], "",
+                  expect_exit=(0, 1, 2))
+
+
+def folder_add_a_folder(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    sub = site["root"] / f"add-folder-{rng.randrange(10**6)}"
+    sub.mkdir()
+    (sub / "x.txt").write_text(docgen.SEED.read_text("utf-8"), encoding="utf-8")
+    return CliRun(["add", str(sub), "--corpus", str(site["corpus"]), "--index", str(site["index"])], sub.name)
+
+
+def folder_export_to_folder(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    target = rng.choice([site["root"], site["root"] / "no-such-folder" / "out.csv"])
+    return CliRun(["export", "志愿服务", "-o", str(target), "--index", str(site["index"])], target.name)
+
+
+def folder_corpus_is_index(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    return CliRun(["index", "--corpus", str(site["index"]), "--index", str(site["index"])], "", expect_exit=(0, 1, 2))
+
+
+def folder_cli_bad_numbers(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    opt = rng.choice([["--page", "-1"], ["--page", "99999999999999999999"], ["--limit", "0"], ["--per-page", "1e9"]])
+    return CliRun(["search", "志愿服务", *opt, "--index", str(site["index"])], "", expect_exit=(0, 1, 2))
+
+
 # -- the table ------------------------------------------------------------------------------------
 
 def _file(name: str, split: str, make: Callable[..., Path], heavy: bool = False) -> Kind:
@@ -912,6 +964,7 @@ KINDS: tuple[Kind, ...] = (
     _file("doc-truncated", "dev", doc_truncated, heavy=True),
     _file("changing-file", "dev", changing_file),
     _file("zip-archive-nested", "dev", zip_archive),
+    _file("hostile-file-name", "dev", hostile_file_name),
     # dev: web
     _web("q-huge", "dev", web_huge_query),
     _web("q-nested-parens", "dev", web_nested_parens),
@@ -939,6 +992,9 @@ KINDS: tuple[Kind, ...] = (
     _folder("disk-full-index", "dev", folder_disk_full_index, heavy=True),
     _folder("disk-full-add", "dev", folder_disk_full_add, heavy=True),
     _folder("search-missing-index", "dev", folder_search_missing_index),
+    _folder("check-a-folder", "dev", folder_check_a_folder),
+    _folder("cli-hostile-query", "dev", folder_cli_hostile_query),
+    _folder("index-inside-corpus", "dev", folder_index_inside_corpus),
     # eval: files
     _file("docx-quadratic-blowup", "eval", docx_quadratic_blowup),
     _file("ofd-deep-xml", "eval", ofd_deep_xml),
@@ -958,6 +1014,7 @@ KINDS: tuple[Kind, ...] = (
     _file("folder-named-like-file", "eval", folder_named_like_file),
     _file("socket", "eval", socket_file),
     _file("wps-ole-garbage", "eval", wps_ole_garbage, heavy=True),
+    _file("bidi-file-name", "eval", bidi_file_name),
     # eval: web
     _web("q-regex-like", "eval", web_regex_like),
     _web("q-not-and-fields", "eval", web_many_not_and_fields),
@@ -986,6 +1043,10 @@ KINDS: tuple[Kind, ...] = (
     _folder("add-to-missing-corpus", "eval", folder_add_to_missing_corpus),
     _folder("lock-is-folder", "eval", folder_index_file_locked),
     _folder("disk-full-export", "eval", folder_disk_full_export, heavy=True),
+    _folder("add-a-folder", "eval", folder_add_a_folder),
+    _folder("export-to-folder", "eval", folder_export_to_folder),
+    _folder("corpus-is-index", "eval", folder_corpus_is_index),
+    _folder("cli-bad-numbers", "eval", folder_cli_bad_numbers),
 )
 
 
