@@ -142,3 +142,13 @@ def test_a_bad_command_line_is_told_in_chinese(tmp_path: Path, args: list[str], 
     r = CliRunner().invoke(cli, [a.format(folder=tmp_path) for a in args], env={"LANGUAGE": "zh_CN"})
     assert r.exit_code == 2, r.output
     assert said in r.output and "错误：" in r.output and "Error" not in r.output, r.output
+
+
+def test_many_placements_of_a_big_composite_unit_are_priced_before_any_is_expanded(bases: Bases, tmp_path: Path) -> None:
+    """Nine placements of a unit of 531,441 text objects: refused for objects before the first is
+    expanded (each placement was priced only as it came, so three were made first: ~20 s)."""
+    from archive.readers import Limits
+
+    path = BY_NAME["ofd-composite-bomb"].make(random.Random(1), tmp_path, bases)  # 6 levels, 9 a level
+    with pytest.raises(BulletinError, match="超出对象预算"):
+        parse_within_budget(path, Limits(wall_seconds=8, cpu_seconds=8))

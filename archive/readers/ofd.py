@@ -137,7 +137,14 @@ class _Reader:
             return 0
         if uid in stack:  # a unit that places itself: endless
             return self.limits.max_objects + 1
-        total, todo = 0, [unit[0]]
+        total = self.content_cost(unit[0], depth, stack | {uid})
+        self.costs[uid] = total
+        return total
+
+    def content_cost(self, root: ET.Element, depth: int = 0, stack: frozenset[str] = frozenset()) -> int:
+        """Objects that reading `root` (a page's content, a unit's) produces, every composite unit it
+        places multiplied out; counting stops past the objects budget."""
+        total, todo = 0, [root]
         while todo and total <= self.limits.max_objects:
             el = todo.pop()
             total += len(el)
@@ -146,16 +153,17 @@ class _Reader:
                 if tag in ("Layer", "PageBlock", "Content"):
                     todo.append(obj)
                 elif tag == "CompositeObject":
-                    total += self.unit_cost(obj.get("ResourceID", ""), depth + 1, stack | {uid})
-        self.costs[uid] = total
+                    total += self.unit_cost(obj.get("ResourceID", ""), depth + 1, stack)
         return total
 
     def objects(self, el: ET.Element, ox: float, oy: float, out: list[_Glyphs], depth: int = 0,
                 priced: bool = False) -> None:
         if depth > _MAX_DEPTH:
             return
-        if not priced:  # counted as placed: what a unit places is priced when the unit is
-            produce(len(el), self.name, self.limits, "OFD 图元")
+        if not priced:  # the whole of `el` priced before any of it is expanded: nine placements of a
+            # unit of 500,000 objects are refused at once, not after three of them are made
+            produce(self.content_cost(el), self.name, self.limits, "OFD 图元（复合图元展开后）")
+            priced = True
         for obj in el:
             tag = _local(obj.tag)
             if tag in ("Layer", "PageBlock", "Content"):
@@ -165,8 +173,6 @@ class _Reader:
                 rid = obj.get("ResourceID", "")
                 unit = self.composites.get(rid)
                 if unit is not None and len(box) >= 2:
-                    if not priced:
-                        produce(self.unit_cost(rid), self.name, self.limits, "OFD 图元（复合图元展开后）")
                     self.objects(unit[0], ox + box[0], oy + box[1], out, depth + 1, True)
             elif tag == "TextObject":
                 self.text_object(obj, ox, oy, out)
