@@ -344,6 +344,9 @@ def judge_store(kind: Kind, seed: int, site: dict[str, Any]) -> str:
         return f"{what}: {why}"
     code, out, exc, _ = cli(["index", "--corpus", str(site["corpus"]), "--index", str(site["index"])])
     why = _clean_output(out, exc, "index") or ("" if code == 0 else f"index: exit {code}: {out.strip()[-200:]}")
+    warned = [ln for ln in out.splitlines() if ln.startswith(("警告", "warning"))]
+    if not why and any(not CJK.search(ln.split("：", 1)[-1].split(": ", 1)[-1]) for ln in warned):
+        why = f"index: a warning not in Chinese: {warned[0][:160]}"
     if not why and hits(site["index"]) < 1:
         why = "index: the archive was not made whole again"
     return f"{what}: {why}" if why else ""
