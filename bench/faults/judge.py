@@ -300,7 +300,8 @@ def judge_request(req: Request, apps: dict[str, Any], allow_503: bool = False, n
         return f"{req.method} {req.path[:60]}: uncaught {type(ex).__name__}: {str(ex)[:120]}"
     secs = time.monotonic() - t0
     try:
-        body = r.get_data(as_text=True) if r.status_code != 206 and "image" not in (r.content_type or "") else ""
+        raw = r.get_data() if r.status_code != 206 and "image" not in (r.content_type or "") else b""
+        body = raw.decode("utf-8", "replace")  # an export may be binary (xlsx, docx)
     finally:
         r.close()  # a file sent by the response is closed with it
     where = f"{req.method} {req.path[:60]}"
@@ -379,9 +380,9 @@ def judge_folder(kind: Kind, seed: int, site: dict[str, Any]) -> str:
 # -- scoring ----------------------------------------------------------------------------------------
 
 def score(split: str, seeds: list[int], work: Path, only: str = "", heavy: bool = True,
-          log: Any = None) -> list[Verdict]:
-    """Generate every fault of `split` for each seed, drive it, and judge it."""
-    chosen = kinds(split, only, heavy)
+          log: Any = None, entries: str = "file,web,store,folder") -> list[Verdict]:
+    """Generate every fault of `split` (of the entry points in `entries`) for each seed, drive it, and judge it."""
+    chosen = [k for k in kinds(split, only, heavy) if k.entry in entries.split(",")]
     base = make_site(work / "site")
     bases = Bases(work / "bases")
     verdicts: list[Verdict] = []
@@ -464,11 +465,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="", help="only the kinds whose name contains this")
     ap.add_argument("--light", action="store_true", help="leave out the heavy kinds (conversions, subprocesses)")
     ap.add_argument("--out", type=Path, default=None, help="work folder, kept")
+    ap.add_argument("--entries", default="file,web,store,folder", help="the entry points to score (comma-separated)")
     args = ap.parse_args(argv)
     first = args.seed if args.seed or args.split != "eval" else 1000  # eval faults come from other seeds
     work = args.out or Path(tempfile.mkdtemp(prefix="bench-faults-score-"))
     try:
-        verdicts = score(args.split, list(range(first, first + args.seeds)), work, args.only, not args.light, sys.stdout)
+        verdicts = score(args.split, list(range(first, first + args.seeds)), work, args.only, not args.light, sys.stdout,
+                         args.entries)
         print(json.dumps(summary(verdicts), ensure_ascii=False, indent=1))
     finally:
         if args.out is None:
