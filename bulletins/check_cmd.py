@@ -42,7 +42,7 @@ def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
         where = f" [{a.city}]" if a.city else ""
         section = f"【{a.section}】 " if a.section else ""
         lines.append(f"  {a.order:3d}. {section}{a.heading}{where} — " + _("{n} chars").format(n=len(a.text)))
-    return "\n".join(lines)
+    return "\n".join(shown(line) for line in lines)  # a document's control characters never reach the terminal
 
 
 @click.command(help=_("Parse FILES (text, Markdown, .docx, .doc, .wps, .pdf, scans, .ofd, .html) and print what was "

@@ -152,3 +152,17 @@ def test_many_placements_of_a_big_composite_unit_are_priced_before_any_is_expand
     path = BY_NAME["ofd-composite-bomb"].make(random.Random(1), tmp_path, bases)  # 6 levels, 9 a level
     with pytest.raises(BulletinError, match="超出对象预算"):
         parse_within_budget(path, Limits(wall_seconds=8, cpu_seconds=8))
+
+
+def test_control_characters_in_a_documents_text_never_reach_the_terminal(tmp_path: Path) -> None:
+    """`check` prints what it read; DEL, escapes and bidi marks in the text are shown escaped
+    (found by the eval group's text-control-chars kind, fixed after it was scored)."""
+    from click.testing import CliRunner
+
+    from bulletins.cli import cli
+
+    path = tmp_path / "controls.txt"
+    path.write_text(docgen.SEED.read_text("utf-8").replace("文明", "文\x7f明").replace("志愿", "\x1b[2J志愿"), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["check", str(path)])
+    assert r.exit_code == 0, r.output
+    assert "\x7f" not in r.output and "\x1b" not in r.output and "\\x7f" in r.output
