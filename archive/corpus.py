@@ -119,15 +119,15 @@ def scan_corpus(corpus: Path) -> Scan:
             pass
     except FileNotFoundError:
         raise CorpusUnavailableError(
-            f"the corpus folder {corpus} does not exist: check --corpus or BULLETINS_CORPUS "
-            "(a typo, the wrong working folder, a share not mounted?); the index was left as it is"
+            f"语料文件夹 {corpus} 不存在：请检查 --corpus 或 BULLETINS_CORPUS"
+            "（拼写错误、工作文件夹不对、共享盘未挂载？）；索引保持原样"
         ) from None
     except NotADirectoryError:
-        raise CorpusUnavailableError(f"the corpus {corpus} is not a folder; the index was left as it is") from None
+        raise CorpusUnavailableError(f"语料 {corpus} 不是文件夹；索引保持原样") from None
     except OSError as ex:
         raise CorpusUnavailableError(
-            f"the corpus folder {corpus} cannot be read ({ex.strerror or ex}): "
-            "fix its permissions; the index was left as it is"
+            f"语料文件夹 {corpus} 无法读取（{ex.strerror or ex}）："
+            "请修正其权限；索引保持原样"
         ) from None
 
     scan = Scan()
@@ -137,7 +137,7 @@ def scan_corpus(corpus: Path) -> Scan:
 
     def on_error(ex: OSError) -> None:
         where = rel(ex.filename) if ex.filename else "?"
-        scan.unreadable[where + "/"] = f"cannot read this folder ({ex.strerror or ex}): its articles were kept"
+        scan.unreadable[where + "/"] = f"无法读取此文件夹（{ex.strerror or ex}）：其文章已保留"
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
         keep = []
@@ -145,7 +145,7 @@ def scan_corpus(corpus: Path) -> Scan:
             if d.startswith("."):
                 continue
             if os.path.islink(os.path.join(dirpath, d)):
-                scan.warnings.append(f"{rel(os.path.join(dirpath, d))}: a link to a folder, not followed")
+                scan.warnings.append(f"{rel(os.path.join(dirpath, d))}: 指向文件夹的链接，不跟随")
                 continue
             keep.append(d)
         dirnames[:] = keep
@@ -157,10 +157,10 @@ def scan_corpus(corpus: Path) -> Scan:
             if os.path.islink(path):
                 target = os.path.realpath(path)
                 if not os.path.exists(target):
-                    scan.warnings.append(f"{relpath}: a broken link, skipped")
+                    scan.warnings.append(f"{relpath}: 断开的链接，已跳过")
                     continue
                 if not _within(target, root):
-                    scan.warnings.append(f"{relpath}: a link to a file outside the corpus, skipped (never read)")
+                    scan.warnings.append(f"{relpath}: 指向文库之外文件的链接，已跳过（从不读取）")
                     continue
                 path = target
             try:
@@ -171,17 +171,17 @@ def scan_corpus(corpus: Path) -> Scan:
                     scan.warnings.append(f"{relpath}: 不是普通文件（{file_kind(mode)}），只读取普通文件：已跳过")
                     continue
             except OSError as ex:
-                scan.unreadable[relpath] = f"cannot read: {ex.strerror or ex}"
+                scan.unreadable[relpath] = f"无法读取：{ex.strerror or ex}"
                 continue
             if why := folder_note(Path(path), name):
                 scan.warnings.append(f"{relpath}: {why}")
                 continue
             if relpath in scan.files:  # two undecodable names that read the same
-                scan.warnings.append(f"{relpath}: another file already has this name once decoded, skipped")
+                scan.warnings.append(f"{relpath}: 文件名解码后与另一个文件同名，已跳过")
                 continue
             if relpath != os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/"):
                 scan.warnings.append(
-                    f"{relpath}: the file name is not valid UTF-8; indexed under this name (rename the file to fix)"
+                    f"{relpath}: 文件名不是有效的 UTF-8，已按此名称编入索引（重命名该文件即可修正）"
                 )
             scan.files[relpath] = Path(path)
     _drop_pictures(scan)
@@ -201,12 +201,12 @@ def folder_note(path: Path, name: str) -> str | None:
     try:
         b = parse_within_budget(path)
     except BulletinError as ex:
-        return f"named {word}, a folder's own notes, and not a bulletin ({ex.reason}): skipped"
+        return f"名为 {word}，是文件夹的说明文件而不是简报（{ex.reason}）：已跳过"
     except OSError:
         return None  # unreadable: reported by the run like any other file
     if b.kind == "公文" or b.issue is not None or b.date is not None:
         return None
-    return f"named {word} and reads as a folder's own notes (no issue number, date or 发文字号): skipped, not indexed"
+    return f"名为 {word}，读来是文件夹的说明文件（没有期号、日期或发文字号）：已跳过，未编入索引"
 
 
 def image_refs(text: str) -> list[str]:
@@ -243,7 +243,7 @@ def _drop_pictures(scan: Scan) -> None:
                 shown.setdefault(target, relpath)
     for target, doc in sorted(shown.items()):
         del scan.files[target]
-        scan.warnings.append(f"{target}: a picture in {doc}, shown with it on the bulletin page: not indexed as a scan")
+        scan.warnings.append(f"{target}: 是 {doc} 中的图片，随其显示在简报页面上：不作为扫描件编入索引")
 
 
 def corpus_file(corpus: Path, relpath: str) -> Path | None:
@@ -403,13 +403,13 @@ def place_in_corpus(src: Path, b: Bulletin, corpus: Path) -> Placed:
     try:
         corpus.mkdir(parents=True, exist_ok=True)
     except OSError as ex:
-        raise CorpusWriteError(f"cannot create the corpus folder {corpus} ({ex.strerror or ex})") from None
+        raise CorpusWriteError(f"无法创建语料文件夹 {corpus}（{ex.strerror or ex}）") from None
     dest = corpus / corpus_name(b, src.suffix)
     if dest.exists():
         if _sha(dest) == _sha(src):
             return Placed(dest, "same")
         return Placed(
-            dest, "conflict", f"the corpus already has a different file {dest.name} for this issue; left it as it is"
+            dest, "conflict", f"语料中这一期已有另一个不同的文件 {dest.name}；保持原样"
         )
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
     try:
@@ -417,11 +417,11 @@ def place_in_corpus(src: Path, b: Bulletin, corpus: Path) -> Placed:
         # link() fails if dest appeared meanwhile: still never overwrites
         os.link(tmp, dest)
     except FileExistsError:
-        return Placed(dest, "conflict", f"{dest.name} appeared in the corpus meanwhile; left it as it is")
+        return Placed(dest, "conflict", f"{dest.name} 在此期间已出现在语料中；保持原样")
     except OSError as ex:
-        hint = "free some space" if ex.errno == errno.ENOSPC else "check the folder's permissions"
+        hint = "请腾出磁盘空间" if ex.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else "请检查文件夹的权限"
         raise CorpusWriteError(
-            f"cannot copy {src.name} into the corpus folder {corpus} ({ex.strerror or ex}): {hint} and run again"
+            f"无法将 {src.name} 复制到语料文件夹 {corpus}（{ex.strerror or ex}）：{hint}后再运行"
         ) from None
     finally:
         tmp.unlink(missing_ok=True)

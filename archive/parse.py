@@ -65,7 +65,7 @@ def parse_document(doc: Document) -> Bulletin:
     try:
         if doc.format == "markdown":
             if not (doc.source or "").strip():
-                raise BulletinParseError(path, "no text")
+                raise BulletinParseError(path, "没有文字")
             source = doc.source or ""
             titled = _gongwen_md_title(source)
             plain = markdown_lines(source) if doc.meta.get("发文字号") or titled or _GONGWEN_HINT.search(source[:3000]) else []
@@ -78,7 +78,7 @@ def parse_document(doc: Document) -> Bulletin:
     except BulletinError:
         raise
     except (ValueError, IndexError, KeyError, TypeError, AttributeError, RecursionError) as exc:  # a parser bug: name the file
-        raise BulletinParseError(path, f"cannot parse: {type(exc).__name__}: {exc}") from exc
+        raise BulletinParseError(path, f"无法解析（解析器出错）：{type(exc).__name__}: {exc}") from exc
     if doc.format == "html" and doc.source and "<img" in doc.source:
         b = _with_figures(b, doc.source)
     if doc.warnings:
@@ -93,10 +93,10 @@ def parse_lines(doc: Document) -> tuple[Bulletin, Page]:
     own chrome took off, with their rules): the layout registry picks the parser."""
     lines = document_lines(doc)
     if not lines:
-        raise BulletinParseError(doc.name, "no text")
+        raise BulletinParseError(doc.name, "没有文字")
     page = read_page(lines, doc.meta)
     if not page.lines:
-        raise BulletinParseError(doc.name, "no text")
+        raise BulletinParseError(doc.name, "没有文字")
     layout = choose_layout(page.lines, page.meta)
     b = layout.assemble(page.lines, doc.name, doc.format, page.meta, doc.ocr)
     if page.warnings:
@@ -142,7 +142,7 @@ def parse_text(text: str, path: str) -> Bulletin:
     """
     text = normalise_text(text)
     if not text.strip():
-        raise BulletinParseError(path, "no text")
+        raise BulletinParseError(path, "没有文字")
     return parse_document(text_document(text, path))
 
 

@@ -9,7 +9,7 @@ import click
 
 from archive.confidence import LOW_CONFIDENCE, low_confidence_pages
 from archive.corpus import folder_note
-from archive.errors import BulletinError
+from archive.errors import BulletinError, shown
 from archive.model import Bulletin
 from bulletins.i18n import _
 from bulletins.options import budget_option
@@ -17,7 +17,7 @@ from bulletins.options import budget_option
 
 def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
     lines = [
-        f"{b.path}: {b.label} [{b.format}]",
+        f"{shown(b.path)}: {b.label} [{b.format}]",
         "  " + _("series {series} | issue {issue} | total {total} | year {year} | date {date}").format(
             series=b.series, issue=b.issue, total=b.issue_total, year=b.year, date=b.date.isoformat() if b.date else None),
         "  " + _("issuer {issuer} | serial {serial} | copies {copies}").format(
@@ -36,13 +36,13 @@ def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
                       page=k, confidence=f"{b.ocr[k - 1]:.2f}", threshold=f"{threshold:.2f}")
                   for k in low_confidence_pages(b.ocr, threshold)]
     lines += ["  " + _("recipient {name}").format(name=r) for r in b.recipients]
-    lines += ["  " + _("warning: {warning}").format(warning=w) for w in b.warnings]
+    lines += ["  " + _("warning: {warning}").format(warning=shown(w)) for w in b.warnings]
     lines.append("  " + _("{n} article(s)").format(n=len(b.articles)))
     for a in b.articles:
         where = f" [{a.city}]" if a.city else ""
         section = f"【{a.section}】 " if a.section else ""
         lines.append(f"  {a.order:3d}. {section}{a.heading}{where} — " + _("{n} chars").format(n=len(a.text)))
-    return "\n".join(lines)
+    return "\n".join(shown(line) for line in lines)  # a document's control characters never reach the terminal
 
 
 @click.command(help=_("Parse FILES (text, Markdown, .docx, .doc, .wps, .pdf, scans, .ofd, .html) and print what was "
@@ -67,7 +67,7 @@ def check(files: tuple[Path, ...], as_json: bool, min_confidence: float, explain
             bulletin = parse_within_budget(path)  # as `add` and `index` read it: one budget per file
         except BulletinError as exc:
             rejected += 1
-            click.echo(_("rejected {path}: {reason}").format(path=exc.path, reason=exc.reason), err=True)
+            click.echo(_("rejected {path}: {reason}").format(path=shown(exc.path), reason=exc.reason), err=True)
             continue
         skipped = folder_note(path, path.name)  # what `bulletins index` would make of it in a corpus
         if as_json:
@@ -97,9 +97,9 @@ def _explain_files(files: tuple[Path, ...]) -> None:
             b, placements = run_within_budget(lambda path=path: explain(read_document(path)), str(path))
         except BulletinError as exc:
             bad += 1
-            click.echo(_("rejected {path}: {reason}").format(path=exc.path, reason=exc.reason), err=True)
+            click.echo(_("rejected {path}: {reason}").format(path=shown(exc.path), reason=exc.reason), err=True)
             continue
-        click.echo(f"{path}: {b.label} [{b.format}]")
+        click.echo(f"{shown(path)}: {b.label} [{b.format}]")
         for p in placements:
             text = p.text if len(p.text) <= 40 else p.text[:40] + "…"
             click.echo(f"  {p.number:4d}  {p.place}  | {text}")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import sys
+from typing import Any
 
 import click
 
-from bulletins.i18n import Context, _, localize
+from bulletins.i18n import Context, _, language, localize, show_click_error
 
 # Each command's module is imported when that command runs (click's "lazily loading
 # subcommands" pattern): `bulletins add` must not pay for the search and export stacks.
@@ -29,6 +31,21 @@ class LazyGroup(click.Group):
     """A group whose subcommands are named here and imported on first use."""
 
     context_class = Context
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        """click's main; in Chinese, a bad command line (and any ClickException) is shown in Chinese."""
+        if not standalone_mode or language() == "en":
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as exc:
+            show_click_error(exc)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("已中止。", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)

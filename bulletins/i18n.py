@@ -135,3 +135,52 @@ def localize(command: click.Command) -> click.Command:
         for sub in command.commands.values():
             localize(sub)
     return command
+
+
+# -- click's own errors (a bad command line) in Chinese ------------------------------------------
+# click words them in English through the process-wide gettext domain; in Chinese the group's
+# main (bulletins.cli.LazyGroup) shows them through this table instead: each of click's
+# templates, matched whole, and its Chinese (the quoted parts are click's, kept as they are).
+CLICK_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"Invalid value for (?P<p>.+?): (?P<m>.*)", "参数 {p} 的值无效：{m}"),
+    (r"(?P<k>File|Path|Directory) (?P<n>'.*') is a directory\.", "{n} 是文件夹，不是文件。"),
+    (r"(?P<k>File|Path|Directory) (?P<n>'.*') is a file\.", "{n} 是文件，不是文件夹。"),
+    (r"(?P<k>File|Path|Directory) (?P<n>'.*') does not exist\.", "{n} 不存在。"),
+    (r"(?P<k>File|Path|Directory) (?P<n>'.*') is not (?P<what>readable|writable)\.", "{n} 没有读写权限。"),
+    (r"(?P<n>'.*') is not a valid (?P<t>integer|float|boolean|UUID)( range)?\.", "{n} 不是有效的数值。"),
+    (r"(?P<n>.+) is not in the range (?P<r>.+)\.", "{n} 不在允许的范围 {r} 内。"),
+    (r"(?P<n>'.*') is not (one of )?(?P<c>.+)\.", "{n} 不是可选的值（{c}）。"),
+    (r"Missing option (?P<o>.+?)\.?(?P<rest>\s.*)?", "缺少选项 {o}。"),
+    (r"Missing argument (?P<a>.+?)\.?", "缺少参数 {a}。"),
+    (r"Missing parameter: (?P<a>.+)", "缺少参数 {a}。"),
+    (r"No such option:? (?P<o>'?[^\s']+'?)\.?\s*\(?(?:Did you mean(?: one of:)? (?P<d>.+?)\?\)?)?", "没有这个选项：{o}。{d}"),
+    (r"No such command (?P<c>.+?)\.", "没有这个命令：{c}。"),
+    (r"Got unexpected extra arguments? \((?P<a>.*)\)", "多余的参数：{a}。"),
+    (r"Option (?P<o>.+?) requires (an argument|\d+ arguments)\.", "选项 {o} 需要一个值。"),
+    (r"Option (?P<o>.+?) does not take a value\.", "选项 {o} 不带值。"),
+)
+
+
+def click_message(message: str) -> str:
+    """click's English `message` (one of CLICK_MESSAGES' templates, perhaps nested) in Chinese;
+    as it is when no template matches."""
+    for pattern, chinese in CLICK_MESSAGES:
+        m = re.fullmatch(pattern, message.strip(), re.S)
+        if m is not None:
+            parts = {k: (v or "") for k, v in m.groupdict().items()}
+            if parts.get("d"):
+                parts["d"] = f"是不是 {parts['d']}？"
+            if "m" in parts:
+                parts["m"] = click_message(parts["m"])
+            return chinese.format(**parts)
+    return message
+
+
+def show_click_error(exc: click.ClickException) -> None:
+    """`exc` as click shows it, in Chinese: the usage and a hint for a usage error, then 错误：…"""
+    if isinstance(exc, click.UsageError) and exc.ctx is not None:
+        click.echo(exc.ctx.get_usage(), err=True)
+        if exc.ctx.command.get_help_option(exc.ctx) is not None:
+            click.echo(f"运行 “{exc.ctx.command_path} --help” 查看帮助。", err=True)
+        click.echo(err=True)
+    click.echo(f"错误：{click_message(exc.format_message())}", err=True)

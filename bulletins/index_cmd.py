@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from archive.errors import shown
 from bulletins.i18n import _
 from bulletins.options import (
     backend_errors, backend_option, budget_option, corpus_option, index_option, setting_option, workers_option,
@@ -38,12 +39,12 @@ def _print_report(report: IndexReport, seconds: float, as_json: bool, per_file: 
            if d["repaired"] else "")
     )
     for w in d["warnings"]:
-        click.echo(_("warning: {warning}").format(warning=w), err=True)
+        click.echo(_("warning: {warning}").format(warning=shown(w)), err=True)
     for o in d["originals"] if per_file else ():
         click.echo(_("{path}: another original of the issue of {indexed} (one issue, two originals; "
-                     "searched by the text of {indexed})").format(path=o["path"], indexed=o["indexed"]), err=True)
+                     "searched by the text of {indexed})").format(path=shown(o["path"]), indexed=shown(o["indexed"])), err=True)
     for r in d["rejected"] if per_file else ():
-        click.echo(_("rejected {path}: {reason}").format(path=r["path"], reason=r["reason"]), err=True)
+        click.echo(_("rejected {path}: {reason}").format(path=shown(r["path"]), reason=r["reason"]), err=True)
 
 
 def use_reader_cache(index: Path) -> None:
@@ -223,19 +224,19 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, worke
             raise click.ClickException(_("{error}; the corpus and the index are unchanged").format(error=ex)) from None
         early = done.rejected
         for w in done.warnings:
-            click.echo(_("warning: {warning}").format(warning=w), err=True)
+            click.echo(_("warning: {warning}").format(warning=shown(w)), err=True)
     # Every file is checked (in its budgeted worker) before any is placed: a bad file, whatever
     # its failure, is a rejection, and never leaves another half-added.
     checked = []
     for path in files:
         if str(path) in early:
-            click.echo(_("rejected {path}: {reason}").format(path=path, reason=early[str(path)]), err=True)
+            click.echo(_("rejected {path}: {reason}").format(path=shown(path), reason=early[str(path)]), err=True)
             failed = True
             continue
         try:
             checked.append((path, parse_within_budget(path)))
         except BulletinError as ex:
-            click.echo(_("rejected {path}: {reason}").format(path=path, reason=ex.reason), err=True)
+            click.echo(_("rejected {path}: {reason}").format(path=shown(path), reason=ex.reason), err=True)
             failed = True
     # Each file is placed, then indexed; its verdict is printed once, after the index has
     # decided (another original of an archived issue, or a conflict with it). A file the
@@ -249,7 +250,7 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, worke
             failed = True
             continue
         if placed.status == "conflict":
-            click.echo(_("rejected {path}: {reason}").format(path=path, reason=placed.reason), err=True)
+            click.echo(_("rejected {path}: {reason}").format(path=shown(path), reason=placed.reason), err=True)
             failed = True
         else:
             placed_names.append(placed.dest.name)
@@ -272,7 +273,7 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, worke
                          "searched by the text of {indexed})").format(
                 path=path, dest=placed.dest, label=b.label, indexed=others[name]), err=True)
         elif placed.status == "same":
-            click.echo(_("{path}: already in the corpus as {name}").format(path=path, name=name), err=True)
+            click.echo(_("{path}: already in the corpus as {name}").format(path=shown(path), name=name), err=True)
         else:
             also = [o for o, indexed in others.items() if indexed == name]
             click.echo(_("{path} → {dest} ({label}, {n} articles)").format(

@@ -3,8 +3,8 @@
 A file is read and parsed as `bulletins check/add/index` read it
 (`archive.readers.budget.parse_within_budget`), under a tight budget. Any
 outcome is fine except a crash: a reader or parser bug (an exception that is
-not a BulletinError, named `读取失败：…` by the worker or `cannot parse: …` by
-the parser) or the worker's abnormal death. A rejection for a budget is the
+not a BulletinError, named `读取失败：…` by the worker or `无法解析（解析器出错）：…`
+by the parser) or the worker's abnormal death. A rejection for a budget is the
 budget doing its work. Each crash input is kept under tests/fuzz_regressions/
 (`<format>-<sha256[:12]>.<suffix>`), and `tests/test_fuzz_readers.py` replays
 them all in `make test`.
@@ -30,7 +30,7 @@ PUBLIC = HERE / "public"
 FUZZ_LIMITS = Limits(wall_seconds=20, cpu_seconds=15, memory_bytes=768 * 1024 * 1024, temp_bytes=64 * 1024 * 1024,
                      max_objects=200_000, ocr_pages=2, ocr_min_seconds=20, ocr_seconds_per_page=10,
                      convert_seconds=30)
-CRASH_MARKS = ("读取失败：", "读取进程异常", "cannot parse:", "parser failed:")
+CRASH_MARKS = ("读取失败：", "读取进程异常", "无法解析（解析器出错）：")
 
 
 @dataclass(frozen=True)

@@ -50,12 +50,12 @@ def test_nfc():
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (b"", "empty file"),
-        (b" \n\r\n\t", "empty file"),
-        ("\ufeff\n".encode("utf-8"), "empty file"),
-        (b"abc\x00def", "binary"),
-        (bytes(range(256)) * 4, "binary"),
-        (b"\x01\x02\x03\x04\x05\x06text\x07\x08", "binary"),
+        (b"", "空文件"),
+        (b" \n\r\n\t", "空文件"),
+        ("\ufeff\n".encode("utf-8"), "空文件"),
+        (b"abc\x00def", "二进制"),
+        (bytes(range(256)) * 4, "二进制"),
+        (b"\x01\x02\x03\x04\x05\x06text\x07\x08", "二进制"),
         (codecs.BOM_UTF16_LE + b"\x00", "utf-16"),
     ],
     ids=["empty", "blank", "bom-only", "nul", "all-bytes", "controls", "bad-utf16"],
@@ -72,7 +72,7 @@ def test_read_text_names_the_file(tmp_path: Path):
     with pytest.raises(BulletinReadError) as info:
         read_text(tmp_path / "missing.txt")
     assert "missing.txt" in info.value.path
-    assert "cannot read" in info.value.reason
+    assert "无法读取" in info.value.reason
     f = tmp_path / "ok.txt"
     f.write_bytes(TEXT.encode("utf-16"))
     assert read_text(f) == TEXT

@@ -51,7 +51,7 @@ def test_json_one_object_per_file(runner):
 
 @pytest.mark.parametrize(
     ("content", "reason"),
-    [(b"", "empty file"), (b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00", "binary file")],
+    [(b"", "空文件"), (b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00", "二进制文件")],
     ids=["empty", "binary"],
 )
 def test_rejected_file_named_with_reason_others_still_print(runner, tmp_path, content, reason):

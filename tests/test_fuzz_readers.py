@@ -51,7 +51,7 @@ def test_a_crash_is_told_from_a_rejection():
     assert fuzz.Outcome(False, "读取失败：KeyError: 'x'（ofd.py:12）").crash
     assert fuzz.Outcome(False, "读取进程异常终止（SIGSEGV），可能超出内存预算 768 MB，已拒绝").crash
     assert not fuzz.Outcome(False, "超出对象预算：读取时生成的对象（字形）已超过 200,000 个").crash
-    assert not fuzz.Outcome(False, "corrupt or truncated PDF (Failed to load document)").crash
+    assert not fuzz.Outcome(False, "PDF 损坏或不完整（Failed to load document）").crash
 
 
 @pytest.mark.stress

@@ -197,7 +197,7 @@ def test_add_copies_under_telling_name_and_never_overwrites(corpus: Path, tmp_pa
     other = tmp_path / "other.txt"
     other.write_text(issue(7, "另一个版本"), encoding="utf-8")
     r = CliRunner().invoke(cli, ["add", str(other), "--corpus", str(corpus), "--index", str(root)])
-    assert r.exit_code == 1 and "left it as it is" in r.output
+    assert r.exit_code == 1 and "保持原样" in r.output
     assert dest.read_bytes() == new.read_bytes()
 
     bad = tmp_path / "bad.txt"
@@ -290,7 +290,7 @@ def test_a_duplicate_issue_in_another_process_share_is_rejected_and_not_searchab
         root = tmp_path / f"i{procs}"
         reports[procs] = r = build_index(corpus, root, procs=procs)
         assert [x.path for x in r.rejected] == [copy.name]
-        assert f"the same issue is already archived from {first.name}" in r.rejected[0].reason
+        assert f"同一期已由 {first.name} 入库" in r.rejected[0].reason
         assert search(IndexHandle(root), "另一个版本")["total"] == 0
     assert reports[1].articles == reports[2].articles
     assert stored_by_id(tmp_path / "i1") == stored_by_id(tmp_path / "i2")

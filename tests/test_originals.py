@@ -228,5 +228,5 @@ def test_an_upload_the_index_rejects_leaves_the_corpus_as_it_was(tmp_path: Path)
                        content_type="multipart/form-data").get_data(as_text=True)
     batch = re.search(r'name="batch" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     done = client.post("/upload/confirm", data={"csrf_token": _csrf(page), "batch": batch, "action": "add"})
-    assert "未入库" in done.get_data(as_text=True) and "different text" in done.get_data(as_text=True)
+    assert "未入库" in done.get_data(as_text=True) and "文字不同" in done.get_data(as_text=True)
     assert listing(corpus) == before

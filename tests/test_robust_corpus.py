@@ -63,7 +63,7 @@ def test_missing_corpus_is_a_named_error_and_the_index_stays(archive: tuple[Path
         r = run("index", "--corpus", str(given), "--index", str(index), *extra)
         assert r.exit_code == 1, r.output
         assert str(given) in r.output and "Traceback" not in r.output
-        assert "left as it is" in r.output
+        assert "索引保持原样" in r.output
         assert total(index) == ARTICLES
 
 
@@ -72,7 +72,7 @@ def test_corpus_that_is_a_file_is_a_named_error(tmp_path: Path) -> None:
 
     given = tmp_path / "not-a-folder.txt"
     given.write_text("x", encoding="utf-8")
-    with pytest.raises(CorpusUnavailableError, match="is not a folder"):
+    with pytest.raises(CorpusUnavailableError, match="不是文件夹"):
         scan_corpus(given)
 
 
@@ -140,7 +140,7 @@ def test_unreadable_subfolder_never_counts_as_deleted(
         for extra in ([], ["--allow-removal"]):
             r = run("index", "--corpus", str(corpus), "--index", str(index), *extra)
             assert r.exit_code == 1, r.output  # reported …
-            assert "2023/" in r.output and "cannot read" in r.output
+            assert "2023/" in r.output and "无法读取" in r.output
             assert total(index) == ARTICLES  # … and nothing removed
             assert total(index, "第4期第1篇") == 1
         r = run("index", "--corpus", str(corpus), "--index", str(index), "--rebuild")
@@ -155,7 +155,7 @@ def test_unreadable_corpus_root_is_a_named_error(archive: tuple[Path, Path], mon
     _deny_listing(monkeypatch, corpus)
     try:
         r = run("index", "--corpus", str(corpus), "--index", str(index))
-        assert r.exit_code == 1 and "cannot be read" in r.output and str(corpus) in r.output, r.output
+        assert r.exit_code == 1 and "无法读取" in r.output and str(corpus) in r.output, r.output
         assert total(index) == ARTICLES
     finally:
         corpus.chmod(0o755)
@@ -176,11 +176,11 @@ def test_links_out_of_the_corpus_are_never_read(archive: tuple[Path, Path], tmp_
     assert "leak.txt" not in scan.files and not any(k.startswith("leakdir") for k in scan.files)
     assert all(str(p).startswith(os.path.realpath(corpus)) for p in scan.files.values())
     r = run("index", "--corpus", str(corpus), "--index", str(index))
-    assert "leak.txt: a link to a file outside the corpus" in r.output, r.output
-    assert "leakdir: a link to a folder, not followed" in r.output
-    assert "broken.txt: a broken link" in r.output
+    assert "leak.txt: 指向文库之外文件的链接" in r.output, r.output
+    assert "leakdir: 指向文件夹的链接，不跟随" in r.output
+    assert "broken.txt: 断开的链接" in r.output
     # the link inside the corpus is read: the same issue twice, so it is rejected by name
-    assert "inside.txt" in r.output and "already archived from vol-1.txt" in r.output
+    assert "inside.txt" in r.output and "同一期已由 vol-1.txt 入库" in r.output
     assert total(index, "绝密口令") == 0 and total(index) == ARTICLES
 
 
@@ -196,7 +196,7 @@ def test_undecodable_file_name_is_indexed_under_a_safe_name(archive: tuple[Path,
         r = run("index", "--corpus", str(corpus), "--index", str(index), "--json")
         assert r.exit_code == 0, r.output
         assert "Traceback" not in r.output
-    assert "南京简报第6期.txt: the file name is not valid UTF-8" in r.output
+    assert "南京简报第6期.txt: 文件名不是有效的 UTF-8" in r.output
     assert total(index) == ARTICLES + 10
     assert total(index, "第6期第1篇") == 1 and total(index, "第7期第1篇") == 1
     names = set(scan_corpus(corpus).files)
@@ -236,7 +236,7 @@ def test_disk_full_during_add_leaves_no_part_file(
     monkeypatch.setattr(shutil, "copyfile", full)
     r = run("add", str(src), "--corpus", str(corpus), "--index", str(index))
     assert r.exit_code == 1, r.output
-    assert "No space left on device" in r.output and "free some space" in r.output
+    assert "No space left on device" in r.output and "腾出磁盘空间" in r.output
     assert "Traceback" not in r.output
     assert sorted(p.name for p in corpus.iterdir() if p.name.startswith(".")) == []
     assert total(index) == ARTICLES
@@ -264,7 +264,7 @@ def test_current_as_a_real_folder_and_lock_as_a_folder(archive: tuple[Path, Path
     shutil.copytree(gen, index / "current")  # a backup restored without its link
     gens = sorted(p.name for p in index.iterdir())
     r = run("index", "--corpus", str(corpus), "--index", str(index))
-    assert r.exit_code == 1 and "is a real folder" in r.output and "mv " in r.output, r.output
+    assert r.exit_code == 1 and "是真实的文件夹" in r.output and "mv " in r.output, r.output
     assert sorted(p.name for p in index.iterdir()) == gens  # no new generation left behind
     assert total(index) == ARTICLES  # still served from the restored folder
     shutil.rmtree(index / "current")
@@ -273,7 +273,7 @@ def test_current_as_a_real_folder_and_lock_as_a_folder(archive: tuple[Path, Path
     (index / ".lock").unlink(missing_ok=True)
     (index / ".lock").mkdir()
     r = run("index", "--corpus", str(corpus), "--index", str(index))
-    assert r.exit_code == 1 and ".lock is a folder" in r.output and "Traceback" not in r.output, r.output
+    assert r.exit_code == 1 and ".lock 是文件夹" in r.output and "Traceback" not in r.output, r.output
 
 
 def test_index_not_writable_is_one_line(archive: tuple[Path, Path], tmp_path: Path) -> None:
@@ -281,7 +281,7 @@ def test_index_not_writable_is_one_line(archive: tuple[Path, Path], tmp_path: Pa
     blocker = tmp_path / "blocker"
     blocker.write_text("a file where the index folder's parent should be", encoding="utf-8")
     r = run("index", "--corpus", str(corpus), "--index", str(blocker / "index"))
-    assert r.exit_code == 1 and "cannot create the index folder" in r.output, r.output
+    assert r.exit_code == 1 and "无法创建索引文件夹" in r.output, r.output
     assert "Traceback" not in r.output
 
 
@@ -310,7 +310,7 @@ def test_corpus_not_writable_during_add_is_one_line(
 
     monkeypatch.setattr(shutil, "copyfile", denied)
     r = run("add", str(src), "--corpus", str(corpus), "--index", str(index))
-    assert r.exit_code == 1 and "Permission denied" in r.output and "permissions" in r.output, r.output
+    assert r.exit_code == 1 and "Permission denied" in r.output and "权限" in r.output, r.output
     assert "Traceback" not in r.output and not [p for p in corpus.iterdir() if p.name.startswith(".")]
     assert total(index) == ARTICLES
 
@@ -326,7 +326,7 @@ def test_read_only_index_folder_is_one_line(archive: tuple[Path, Path], monkeypa
 
     monkeypatch.setattr(os, "open", read_only)
     r = run("index", "--corpus", str(corpus), "--index", str(index))
-    assert r.exit_code == 1 and f"cannot write the index folder {index}" in r.output, r.output
+    assert r.exit_code == 1 and f"无法写入索引文件夹 {index}" in r.output, r.output
     assert "Traceback" not in r.output
     monkeypatch.undo()
     assert total(index) == ARTICLES
@@ -347,16 +347,16 @@ def test_readme_and_notice_names_are_skipped_only_when_they_are_a_folders_notes(
     assert result.exit_code == 0, result.output
     assert "2 added, 0 updated, 0 removed, 0 unchanged, 0 rejected" in result.stdout, result.stdout
     err = result.stderr
-    assert "warning: README.md: named README and reads as a folder's own notes (no issue number, date or 发文字号): skipped" in err
-    assert "warning: LICENSE: named LICENSE" in err and "warning: sub/COPYING.txt: named COPYING" in err
+    assert "warning: README.md: 名为 README，读来是文件夹的说明文件（没有期号、日期或发文字号）：已跳过" in err
+    assert "warning: LICENSE: 名为 LICENSE" in err and "warning: sub/COPYING.txt: 名为 COPYING" in err
     assert "NOTICE.txt" not in err and "sub/README.md" not in err
     assert total(tmp_path / "index", "部分节假日安排") == 1 and total(tmp_path / "index", "口罩行动") == 1
 
     checked = run("check", str(corpus / "README.md"), str(corpus / "NOTICE.txt"))
     assert checked.exit_code == 0, checked.output
     notes = [ln for ln in checked.stdout.splitlines() if "note:" in ln]
-    assert notes == ["  note: in a corpus, `bulletins index` skips this file: named README and reads as a folder's "
-                     "own notes (no issue number, date or 发文字号): skipped, not indexed"]
+    assert notes == ["  note: in a corpus, `bulletins index` skips this file: 名为 README，读来是文件夹的说明文件"
+                     "（没有期号、日期或发文字号）：已跳过，未编入索引"]
 
 
 def test_a_document_format_named_notice_is_always_read(tmp_path: Path) -> None:
@@ -367,7 +367,7 @@ def test_a_document_format_named_notice_is_always_read(tmp_path: Path) -> None:
     assert folder_note(tmp_path / "NOTICE-2024.pdf", "NOTICE-2024.pdf") is None
     assert folder_note(tmp_path / "readme.docx", "readme.docx") is None
     (tmp_path / "README").write_bytes(b"\x00\x01binary")
-    assert "not a bulletin" in folder_note(tmp_path / "README", "README")
+    assert "而不是简报" in folder_note(tmp_path / "README", "README")
 
 
 def test_original_of_a_file_indexed_under_a_safe_name_is_served(archive: tuple[Path, Path]) -> None:

@@ -112,6 +112,6 @@ def test_add_indexes_only_the_new_file_in_a_segment_of_its_own(tmp_path: Path) -
     rival = tmp_path / "rival.txt"
     rival.write_text(extra_issue(4).replace("便民服务", "另一份"), encoding="utf-8")
     r = CliRunner().invoke(cli, ["add", str(rival), "--corpus", str(corpus), "--index", str(root)])
-    assert r.exit_code == 1 and "already archived from 手工放入.txt" in r.output, r.output
+    assert r.exit_code == 1 and "同一期已由 手工放入.txt 入库" in r.output, r.output
     with IndexHandle(root) as h:
         assert search(h, "另一份")["total"] == 0

@@ -94,10 +94,10 @@ def test_pictures_a_document_shows_are_not_indexed_as_scans(site):
     report = json.loads(site["report"].strip().splitlines()[-1])
     assert report["added"] == 2 and report["rejected"] == []  # the issue and the page: no picture was read by OCR
     warnings = "\n".join(report["warnings"])
-    assert "2024/images/现场.png: a picture in 2024/issue.md" in warnings
-    assert "shared/logo.jpg: a picture in 2024/issue.md" in warnings
-    assert "2024/images/link.png: a link to a file outside the corpus, skipped" in warnings
-    assert "pages/seed_files/现场.png: a picture in pages/seed.html" in warnings
+    assert "2024/images/现场.png: 是 2024/issue.md 中的图片" in warnings
+    assert "shared/logo.jpg: 是 2024/issue.md 中的图片" in warnings
+    assert "2024/images/link.png: 指向文库之外文件的链接，已跳过" in warnings
+    assert "pages/seed_files/现场.png: 是 pages/seed.html 中的图片" in warnings
 
 
 def test_the_page_points_relative_pictures_at_the_archive_and_remote_ones_become_links(site):

@@ -243,7 +243,7 @@ def test_add_reads_on_the_workers_and_rejects_by_name(corpus: Path, cluster: Clu
     r = runner.invoke(cli, ["add", str(corpus / "issue-3.docx"), str(corpus / "locked.pdf"),
                             "--corpus", str(mine), "--index", str(index)])
     assert r.exit_code == 1, r.output
-    assert f"rejected {corpus / 'locked.pdf'}: encrypted PDF" in r.output
+    assert f"rejected {corpus / 'locked.pdf'}: PDF 已加密" in r.output
     assert "分布式读取：2/2 个文件已读" in r.output and "1 added" in r.output
     # the .docx was read by a worker: its Document is in the cache beside the index, under its bytes' hash
     digest = cache.key((corpus / "issue-3.docx").read_bytes())
@@ -283,4 +283,4 @@ def test_the_run_limits_travel_to_the_workers(corpus: Path, cluster: Cluster, tm
     monkeypatch.setattr(distribute, "run_limits", lambda: Limits(ocr_seconds_per_page=0.01, ocr_min_seconds=0.01))
     done = read_on_workers(cluster.address, [("scan-4.pdf", corpus / "scan-4.pdf")])
     assert list(done.rejected) == ["scan-4.pdf"] and not done.cached
-    assert "budget" in done.rejected["scan-4.pdf"] and "0.01 s" in done.rejected["scan-4.pdf"]
+    assert "预算" in done.rejected["scan-4.pdf"] and "0.01 秒" in done.rejected["scan-4.pdf"]

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, jsonify, redirect, render_template, request
+from flask import Flask, Request, Response, abort, jsonify, redirect, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import RequestRedirect
@@ -120,9 +120,27 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+class ClosingRequest(Request):
+    """A request that closes every upload spool it opened, also those of a multipart body cut
+    off inside a file part (Werkzeug's parser drops them unclosed)."""
+
+    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
+                         filename: str | None = None, content_length: int | None = None) -> Any:
+        stream = super()._get_file_stream(total_content_length, content_type, filename, content_length)
+        self.__dict__.setdefault("_spools", []).append(stream)
+        return stream
+
+    def close(self) -> None:
+        super().close()
+        for stream in self.__dict__.pop("_spools", []):
+            stream.close()
+
+
 class RelativeRedirectFlask(Flask):
     """Flask whose routing redirects (`//x` → `/x`, a missing trailing slash) carry a
     relative Location, so no answer ever reflects the client's Host header."""
+
+    request_class = ClosingRequest
 
     def raise_routing_exception(self, request: Any) -> Any:
         exc = request.routing_exception

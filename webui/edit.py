@@ -21,6 +21,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 
 from archive import corrections
 from archive.corpus import corpus_file
+from indexer.store.originals import SAME_ISSUE
 from webui import audit
 from webui.auth import require, store
 from webui.data import bulletin_data
@@ -65,8 +66,8 @@ def _reindex(corpus: Path, index: Path, relpath: str) -> str | None:
         return "这个文件无法单独重新索引，请运行 bulletins index --rebuild。"
     if report.rejected:
         reason = report.rejected[0].reason
-        if reason.startswith("the same issue is already archived from"):
-            return f"更正后与文库中已有的一期相同（{reason.rsplit(' ', 1)[-1]}），未更正。"
+        if reason.startswith(SAME_ISSUE):
+            return f"更正后与文库中已有的一期相同（{reason.removeprefix(SAME_ISSUE).split(' ', 1)[0]}），未更正。"
         return f"更正后无法入库：{reason}"
     return None
 

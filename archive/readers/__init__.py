@@ -38,7 +38,7 @@ __all__ = ["SUFFIXES", "Limits", "detect_format", "file_kind", "read_bytes", "re
 SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", *BINARY_SUFFIXES)
 _CACHED = {"docx", "doc", "wps", "pdf", "image", "ofd", "html"}
 _NAMES = {"docx": ".docx (zip)", "ofd": ".ofd (zip)", "pdf": "PDF", "doc": ".doc (Word 97)", "wps": ".wps (Word 97)",
-          "image": "image"}
+          "image": "图像"}
 
 
 def _read(data: bytes, name: str, fmt: str, limits: Limits) -> Document:
@@ -71,25 +71,25 @@ def _read(data: bytes, name: str, fmt: str, limits: Limits) -> Document:
 
         return read_ofd(data, name, limits)
     if fmt == "corrupt-zip":
-        raise BulletinReadError(name, "corrupt or truncated zip container (.docx/.ofd): cannot list its parts")
+        raise BulletinReadError(name, "zip 容器损坏或不完整（.docx/.ofd）：无法列出其部件")
     if fmt == "zip":
-        raise BulletinReadError(name, "a zip archive that is neither a .docx nor an .ofd document")
+        raise BulletinReadError(name, "zip 压缩包，既不是 .docx 也不是 .ofd 文档：不读取压缩包，请解压后再加入")
     if fmt == "ole2":
-        raise BulletinReadError(name, "an OLE2 (Office 97) file that is not a Word document (no WordDocument stream)")
-    raise BulletinReadError(name, f"unknown format {fmt}")
+        raise BulletinReadError(name, "OLE2（Office 97）文件，但不是 Word 文档（没有 WordDocument 流）")
+    raise BulletinReadError(name, f"未知格式 {fmt}")
 
 
 def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS, use_cache: bool = True) -> Document:
     """The Document of a file's bytes; `name` names it in errors (and its suffix breaks ties)."""
     if len(data) > limits.max_file_bytes:
-        raise BulletinReadError(name, f"file of {len(data):,} bytes (limit {limits.max_file_bytes:,})")
+        raise BulletinReadError(name, f"文件有 {len(data):,} 字节（上限 {limits.max_file_bytes:,}），已拒绝")
     budget.reset(limits)
     fmt = detect_format(data, name)
     suffix = PurePath(name).suffix.lower()
     expected = BINARY_SUFFIXES.get(suffix)
     if fmt == "text" and expected is not None:
         kind = _NAMES.get(expected, expected)
-        raise BulletinReadError(name, f"named {suffix} but its bytes are not a {kind} file: corrupt or mislabelled")
+        raise BulletinReadError(name, f"扩展名是 {suffix}，但内容不是 {kind} 文件：已损坏或扩展名不符")
     root = cache.cache_dir() if use_cache and fmt in _CACHED else None
     digest = cache.key(data) if root is not None else ""
     hit = cache.load(root, digest, name)
@@ -123,7 +123,7 @@ def read_file_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise BulletinReadError(name, f"cannot read file: {exc.strerror or exc}") from None
+        raise BulletinReadError(name, f"无法读取文件：{exc.strerror or exc}") from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
@@ -137,10 +137,10 @@ def read_file_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
             if size > limits.max_file_bytes:
-                raise BulletinReadError(name, f"file of more than {limits.max_file_bytes:,} bytes "
-                                              f"(limit {limits.max_file_bytes:,})")
+                raise BulletinReadError(name, f"文件超过 {limits.max_file_bytes:,} 字节"
+                                              f"（上限 {limits.max_file_bytes:,}），已拒绝")
     except OSError as exc:
-        raise BulletinReadError(name, f"cannot read file: {exc.strerror or exc}") from None
+        raise BulletinReadError(name, f"无法读取文件：{exc.strerror or exc}") from None
     finally:
         os.close(fd)
     return b"".join(chunks)

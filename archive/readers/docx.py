@@ -265,11 +265,11 @@ def read_docx(data: bytes, name: str, limits: Limits, fmt: str = "docx") -> Docu
     """A .docx file's paragraphs in reading order: body (text boxes once), then headers and footers."""
     zf = SafeZip(data, name, limits)
     if not zf.has("word/document.xml"):
-        raise BulletinReadError(name, "not a Word document (no word/document.xml in the zip)")
+        raise BulletinReadError(name, "不是 Word 文档（zip 中没有 word/document.xml）")
     root = parse_xml(zf.read("word/document.xml"), name, "word/document.xml")
     body = root.find(W + "body")
     if body is None:
-        raise BulletinReadError(name, "word/document.xml has no body")
+        raise BulletinReadError(name, "word/document.xml 没有正文（body）")
     reader = _Reader(zf, name, limits)
     reader.block(body)
     reader.parts("header")

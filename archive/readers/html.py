@@ -278,7 +278,7 @@ def read_html(data: bytes, name: str) -> Document:
     try:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
-        raise BulletinReadError(name, f"cannot parse the HTML ({exc})") from None
+        raise BulletinReadError(name, f"无法解析 HTML（{exc}）") from None
     for el in root.xpath("//*[self::" + " or self::".join(_DROP) + "]"):
         el.drop_tree()
     meta = _meta_table(root)
@@ -298,5 +298,5 @@ def read_html(data: bytes, name: str) -> Document:
         paragraphs = _paragraphs(content)
         source = lxml.html.tostring(content, encoding="unicode", method="html")
     if not paragraphs:
-        raise BulletinReadError(name, "web page without body text")
+        raise BulletinReadError(name, "网页没有正文文字")
     return Document(name=name, format="html", paragraphs=tuple(paragraphs), source=source, meta=meta)

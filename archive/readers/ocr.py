@@ -139,7 +139,7 @@ def ocr_pages(folder: Path, pages: int, name: str, fmt: str, limits: Limits, dpi
     grant(budget)  # the reading worker's wall time grows by the OCR's own budget
     env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "2"), PYTHONWARNINGS="ignore")
     run_lines([sys.executable, "-m", "archive.readers.ocr_worker", str(folder), str(pages)], name,
-              f"OCR of {pages} page(s)", budget, on_line, env=env)
+              f"{pages} 页的 OCR", budget, on_line, env=env)
     unit = 72 / dpi  # pixels → points
     lines: list[Line] = []
     confidences: list[float] = []
@@ -147,14 +147,14 @@ def ocr_pages(folder: Path, pages: int, name: str, fmt: str, limits: Limits, dpi
     for k in range(1, pages + 1):
         page = results.get(k)
         if page is None:
-            raise BulletinReadError(name, f"OCR gave no result for page {k}")
+            raise BulletinReadError(name, f"OCR 未能识别第 {k} 页（识别进程没有结果）")
         lines += _group_lines(page["items"], k, unit)
         confidences.append(round(page["confidence"], 3))
         if not page["items"]:
             warnings_out.append(f"OCR found no text on page {k}")
     paragraphs = paragraphs_from_lines(lines, size_tolerance=0.35)  # box heights vary with the glyphs
     if not any(p.text for p in paragraphs):
-        raise BulletinReadError(name, f"OCR found no text on {pages} page(s)")
+        raise BulletinReadError(name, f"OCR 在 {pages} 页上都没有找到文字（空白页或不是文字的扫描件）")
     return Document(name=name, format=fmt, paragraphs=tuple(paragraphs), meta=meta or {},
                     ocr=tuple(confidences), warnings=tuple(warnings_out),
                     scan=tuple(ScanPage.from_ocr(k, results[k]) for k in range(1, pages + 1)))
@@ -174,8 +174,8 @@ def ocr_pdf(data: bytes, name: str, limits: Limits, pages: int, meta: dict[str, 
                 page = doc[k]
                 w, h = page.get_size()
                 if w * h * scale * scale > limits.max_pixels:
-                    raise BulletinReadError(name, f"page {k + 1} would render to {int(w * scale)}×{int(h * scale)} "
-                                                  f"pixels (limit {limits.max_pixels:,})")
+                    raise BulletinReadError(name, f"第 {k + 1} 页渲染后将有 {int(w * scale)}×{int(h * scale)} "
+                                                  f"像素（上限 {limits.max_pixels:,}），已拒绝")
                 page.render(scale=scale, grayscale=True).to_pil().save(Path(tmp) / f"page-{k + 1:04d}.png")
                 page.close()
                 check_temp(Path(tmp), name, limits)  # one page at a time, within the temp budget
@@ -197,11 +197,11 @@ def read_image(data: bytes, name: str, limits: Limits, progress: Progress | None
             img = Image.open(io.BytesIO(data))
             w, h = img.size
             if w * h > limits.max_pixels:
-                raise BulletinReadError(name, f"image of {w}×{h} pixels (limit {limits.max_pixels:,}): "
-                                              "refused as a decompression bomb")
+                raise BulletinReadError(name, f"图像有 {w}×{h} 像素（上限 {limits.max_pixels:,}）："
+                                              "按解压炸弹拒绝")
             frames = getattr(img, "n_frames", 1)
             if frames > limits.max_pages:
-                raise BulletinReadError(name, f"image of {frames} frames (limit {limits.max_pages})")
+                raise BulletinReadError(name, f"图像有 {frames} 帧（上限 {limits.max_pages}），已拒绝")
             check_ocr_pages(frames, name, limits)
             dpi = img.info.get("dpi", (limits.ocr_dpi, limits.ocr_dpi))[0] or limits.ocr_dpi
             with tempfile.TemporaryDirectory(prefix="bulletin-ocr-") as tmp:
@@ -209,13 +209,13 @@ def read_image(data: bytes, name: str, limits: Limits, progress: Progress | None
                     img.seek(k)
                     fw, fh = img.size
                     if fw * fh > limits.max_pixels:
-                        raise BulletinReadError(name, f"frame {k + 1} of {fw}×{fh} pixels (limit {limits.max_pixels:,})")
+                        raise BulletinReadError(name, f"第 {k + 1} 帧有 {fw}×{fh} 像素（上限 {limits.max_pixels:,}），已拒绝")
                     img.convert("L").save(Path(tmp) / f"page-{k + 1:04d}.png")
                     check_temp(Path(tmp), name, limits)
                 return ocr_pages(Path(tmp), frames, name, "image", limits, float(dpi), {}, progress)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise BulletinReadError(name, f"image refused as a decompression bomb ({exc})") from None
+        raise BulletinReadError(name, f"图像按解压炸弹拒绝（{exc}）") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise BulletinReadError(name, f"cannot decode the image ({exc})") from None
+        raise BulletinReadError(name, f"图像无法解码，文件可能损坏或不完整（{exc}）") from None
 
 

@@ -94,14 +94,14 @@ class _Reader:
     def xml(self, part: str) -> ET.Element:
         self.parts_read += 1
         if self.parts_read > 4 * self.limits.max_pages + 100:
-            raise BulletinReadError(self.name, "OFD refers to too many parts")
+            raise BulletinReadError(self.name, "OFD 引用的部件过多，已拒绝")
         return parse_xml(self.zf.read(part), self.name, part)
 
     def resolve(self, base_dir: str, loc: str) -> str:
         loc = loc.strip().replace("\\", "/")
         path = posixpath.normpath(loc.lstrip("/") if loc.startswith("/") else posixpath.join(base_dir, loc))
         if path.startswith("../") or path == "..":
-            raise BulletinReadError(self.name, f"OFD part path {loc!r} points outside the container")
+            raise BulletinReadError(self.name, f"OFD 部件路径 {loc!r} 指向容器之外，已拒绝")
         return path
 
     def load_res(self, doc_dir: str, common: ET.Element) -> None:
@@ -137,7 +137,14 @@ class _Reader:
             return 0
         if uid in stack:  # a unit that places itself: endless
             return self.limits.max_objects + 1
-        total, todo = 0, [unit[0]]
+        total = self.content_cost(unit[0], depth, stack | {uid})
+        self.costs[uid] = total
+        return total
+
+    def content_cost(self, root: ET.Element, depth: int = 0, stack: frozenset[str] = frozenset()) -> int:
+        """Objects that reading `root` (a page's content, a unit's) produces, every composite unit it
+        places multiplied out; counting stops past the objects budget."""
+        total, todo = 0, [root]
         while todo and total <= self.limits.max_objects:
             el = todo.pop()
             total += len(el)
@@ -146,16 +153,17 @@ class _Reader:
                 if tag in ("Layer", "PageBlock", "Content"):
                     todo.append(obj)
                 elif tag == "CompositeObject":
-                    total += self.unit_cost(obj.get("ResourceID", ""), depth + 1, stack | {uid})
-        self.costs[uid] = total
+                    total += self.unit_cost(obj.get("ResourceID", ""), depth + 1, stack)
         return total
 
     def objects(self, el: ET.Element, ox: float, oy: float, out: list[_Glyphs], depth: int = 0,
                 priced: bool = False) -> None:
         if depth > _MAX_DEPTH:
             return
-        if not priced:  # counted as placed: what a unit places is priced when the unit is
-            produce(len(el), self.name, self.limits, "OFD 图元")
+        if not priced:  # the whole of `el` priced before any of it is expanded: nine placements of a
+            # unit of 500,000 objects are refused at once, not after three of them are made
+            produce(self.content_cost(el), self.name, self.limits, "OFD 图元（复合图元展开后）")
+            priced = True
         for obj in el:
             tag = _local(obj.tag)
             if tag in ("Layer", "PageBlock", "Content"):
@@ -165,8 +173,6 @@ class _Reader:
                 rid = obj.get("ResourceID", "")
                 unit = self.composites.get(rid)
                 if unit is not None and len(box) >= 2:
-                    if not priced:
-                        produce(self.unit_cost(rid), self.name, self.limits, "OFD 图元（复合图元展开后）")
                     self.objects(unit[0], ox + box[0], oy + box[1], out, depth + 1, True)
             elif tag == "TextObject":
                 self.text_object(obj, ox, oy, out)
@@ -279,15 +285,15 @@ def _ocr_scanned(zf: SafeZip, name: str, limits: Limits, page_images: list[str |
                     warnings.simplefilter("ignore", UserWarning)
                     img = Image.open(io.BytesIO(zf.read(part)))
                     if img.width * img.height > limits.max_pixels:
-                        raise BulletinReadError(name, f"page {k} image of {img.width}×{img.height} pixels "
-                                                      f"(limit {limits.max_pixels:,}): refused as a decompression bomb")
+                        raise BulletinReadError(name, f"第 {k} 页图像有 {img.width}×{img.height} 像素"
+                                                      f"（上限 {limits.max_pixels:,}）：按解压炸弹拒绝")
                     img.convert("L").save(out)
                     check_temp(Path(tmp), name, limits)
                     if k == 1:
                         dpi = float(img.info.get("dpi", (dpi, dpi))[0] or dpi)
             except (Image.DecompressionBombError, Image.DecompressionBombWarning, UnidentifiedImageError, OSError,
                     SyntaxError, ValueError) as exc:
-                raise BulletinReadError(name, f"cannot decode the image of page {k} ({exc})") from None
+                raise BulletinReadError(name, f"第 {k} 页图像无法解码（{exc}）") from None
         doc = ocr_pages(Path(tmp), len(page_images), name, "ofd-ocr", limits, dpi, meta)
     return doc
 
@@ -298,12 +304,12 @@ def read_ofd(data: bytes, name: str, limits: Limits) -> Document:
     reader = _Reader(zf, name, limits)
     root_part = zf.find("OFD.xml")
     if root_part is None:
-        raise BulletinReadError(name, "not an OFD file (no OFD.xml in the zip)")
+        raise BulletinReadError(name, "不是 OFD 文件（zip 中没有 OFD.xml）")
     ofd = reader.xml(root_part)
     body = _child(ofd, "DocBody")
     doc_root = _child(body, "DocRoot") if body is not None else None
     if doc_root is None or not (doc_root.text or "").strip():
-        raise BulletinReadError(name, "OFD.xml names no DocRoot")
+        raise BulletinReadError(name, "OFD.xml 没有指明 DocRoot")
     meta: dict[str, str] = {}
     info = _child(body, "DocInfo") if body is not None else None
     if info is not None:
@@ -323,9 +329,9 @@ def read_ofd(data: bytes, name: str, limits: Limits) -> Document:
     pages_el = _child(document, "Pages")
     pages = _children(pages_el, "Page") if pages_el is not None else []
     if not pages:
-        raise BulletinReadError(name, "OFD document without pages")
+        raise BulletinReadError(name, "OFD 文档没有页面")
     if len(pages) > limits.max_pages:
-        raise BulletinReadError(name, f"OFD of {len(pages):,} pages (limit {limits.max_pages:,})")
+        raise BulletinReadError(name, f"OFD 有 {len(pages):,} 页（上限 {limits.max_pages:,}），已拒绝")
     lines: list[Line] = []
     page_images: list[str | None] = []  # per page, the image covering most of it (a scanned page)
     area = _page_area(document, None)
@@ -352,7 +358,7 @@ def read_ofd(data: bytes, name: str, limits: Limits) -> Document:
     if not any(p.text for p in paragraphs):
         if any(page_images):
             return _ocr_scanned(zf, name, limits, page_images, meta)
-        raise BulletinReadError(name, "OFD without text (its pages hold neither text nor a scanned page image)")
+        raise BulletinReadError(name, "OFD 没有文字（页面上既没有文字也没有扫描页图像）")
     text = "".join(p.text for p in paragraphs)
     private = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff")
     warnings = (f"{private} of {len(text)} characters are private-use codes (a font without a Unicode map): "

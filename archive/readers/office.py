@@ -30,7 +30,7 @@ def convert_to_docx(data: bytes, name: str, fmt: str, limits: Limits) -> bytes:
     """The .docx LibreOffice makes of a .doc/.wps file's bytes."""
     exe = soffice_path()
     if exe is None:
-        raise BulletinReadError(name, f"reading .{fmt} needs LibreOffice (Debian: libreoffice-writer-nogui), not installed")
+        raise BulletinReadError(name, f"读取 .{fmt} 需要 LibreOffice（Debian：libreoffice-writer-nogui），未安装")
     with tempfile.TemporaryDirectory(prefix="bulletin-lo-") as tmp:
         src = Path(tmp) / f"source.{fmt}"
         src.write_bytes(data)
@@ -39,13 +39,13 @@ def convert_to_docx(data: bytes, name: str, fmt: str, limits: Limits) -> bytes:
         result = run_budgeted(
             [exe, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore", "--nologo",
              "--nolockcheck", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(src)],
-            name, f"converting .{fmt} to .docx with LibreOffice", limits.convert_seconds,
+            name, f"用 LibreOffice 将 .{fmt} 转换为 .docx", limits.convert_seconds,
             env={"HOME": tmp, "PATH": "/usr/bin:/bin:/usr/local/bin", "LANG": "C.UTF-8"},
         )
         made = out / "source.docx"
         if not made.exists():
             err = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-            raise BulletinReadError(name, f"LibreOffice could not convert this .{fmt} file ({err[0][:200]})")
+            raise BulletinReadError(name, f"LibreOffice 无法转换此 .{fmt} 文件，文件可能损坏（{err[0][:200]}）")
         return made.read_bytes()
 
 

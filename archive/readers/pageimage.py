@@ -31,10 +31,10 @@ def render_page_png(path: Path, fmt: str, page: int, angle: float = 0.0, width: 
         try:
             doc = pdfium.PdfDocument(str(path))
         except pdfium.PdfiumError as exc:
-            raise BulletinReadError(name, f"cannot open the PDF ({exc})") from None
+            raise BulletinReadError(name, f"无法打开 PDF（{exc}）") from None
         try:
             if not 1 <= page <= len(doc):
-                raise BulletinReadError(name, f"no page {page} (the PDF has {len(doc)})")
+                raise BulletinReadError(name, f"没有第 {page} 页（PDF 共 {len(doc)} 页）")
             pg = doc[page - 1]
             w, _h = pg.get_size()
             img = pg.render(scale=width / w, grayscale=True).to_pil()
@@ -45,16 +45,16 @@ def render_page_png(path: Path, fmt: str, page: int, angle: float = 0.0, width: 
         try:
             src = Image.open(path)
             if src.width * src.height > limits.max_pixels:
-                raise BulletinReadError(name, f"image of {src.width}×{src.height} pixels (limit {limits.max_pixels:,})")
+                raise BulletinReadError(name, f"图像有 {src.width}×{src.height} 像素（上限 {limits.max_pixels:,}），已拒绝")
             if not 1 <= page <= getattr(src, "n_frames", 1):
-                raise BulletinReadError(name, f"no page {page}")
+                raise BulletinReadError(name, f"没有第 {page} 页")
             src.seek(page - 1)
             img = src.convert("L")
             img = img.resize((width, max(1, round(img.height * width / img.width))), Image.LANCZOS)
         except (OSError, ValueError, Image.DecompressionBombError) as exc:
-            raise BulletinReadError(name, f"cannot decode the image ({exc})") from None
+            raise BulletinReadError(name, f"图像无法解码（{exc}）") from None
     else:
-        raise BulletinReadError(name, f"the scan view renders PDF scans and page images, not {fmt}")
+        raise BulletinReadError(name, f"扫描件视图只显示 PDF 扫描件和页面图像，不显示 {fmt}")
     if abs(angle) >= 0.05:  # as the OCR worker turned it (archive.readers.ocr_worker), so the boxes fit
         img = img.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
     out = io.BytesIO()

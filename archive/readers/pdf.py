@@ -49,15 +49,15 @@ def open_pdf(data: bytes, name: str, limits: Limits):  # type: ignore[no-untyped
     except pdfium.PdfiumError as exc:
         msg = str(exc)
         if "password" in msg.lower():
-            raise BulletinReadError(name, "encrypted PDF (a password is needed to open it)") from None
-        raise BulletinReadError(name, f"corrupt or truncated PDF ({msg})") from None
+            raise BulletinReadError(name, "PDF 已加密（需要密码才能打开），无法读取") from None
+        raise BulletinReadError(name, f"PDF 损坏或不完整（{msg}）") from None
     pages = len(doc)
     if pages == 0:
         doc.close()
-        raise BulletinReadError(name, "PDF without pages")
+        raise BulletinReadError(name, "PDF 没有页面")
     if pages > limits.max_pages:
         doc.close()
-        raise BulletinReadError(name, f"PDF of {pages:,} pages (limit {limits.max_pages:,})")
+        raise BulletinReadError(name, f"PDF 有 {pages:,} 页（上限 {limits.max_pages:,}），已拒绝")
     return doc, pages
 
 
@@ -187,7 +187,7 @@ def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
             finally:
                 page.close()
     except pdfium.PdfiumError as exc:
-        raise BulletinReadError(name, f"cannot read the PDF ({exc})") from None
+        raise BulletinReadError(name, f"无法读取 PDF（{exc}）") from None
     finally:
         doc.close()
     if sum(len(ln.text) for ln in lines) < _MIN_CHARS_PER_PAGE * pages:

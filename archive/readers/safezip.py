@@ -22,21 +22,21 @@ class SafeZip:
             self.zf = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zf.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-            raise BulletinReadError(name, f"corrupt or truncated zip container ({exc})") from None
+            raise BulletinReadError(name, f"zip 容器损坏或不完整（{exc}）") from None
         total = 0
         for info in infos:
             total += info.file_size
             if info.file_size > limits.max_part_bytes:
                 raise BulletinReadError(
-                    name, f"zip part {info.filename} would inflate to {info.file_size:,} bytes "
-                    f"(limit {limits.max_part_bytes:,}): refused as a zip bomb")
+                    name, f"zip 部件 {info.filename} 解压后将有 {info.file_size:,} 字节"
+                    f"（上限 {limits.max_part_bytes:,}）：按 zip 炸弹拒绝")
             if info.file_size > 1024 * 1024 and info.file_size > limits.max_ratio * max(1, info.compress_size):
                 raise BulletinReadError(
-                    name, f"zip part {info.filename} inflates {info.file_size // max(1, info.compress_size):,}-fold: "
-                    "refused as a zip bomb")
+                    name, f"zip 部件 {info.filename} 解压后膨胀 {info.file_size // max(1, info.compress_size):,} 倍："
+                    "按 zip 炸弹拒绝")
         if total > limits.max_total_bytes:
             raise BulletinReadError(
-                name, f"zip parts would inflate to {total:,} bytes (limit {limits.max_total_bytes:,}): refused as a zip bomb")
+                name, f"zip 各部件解压后共 {total:,} 字节（上限 {limits.max_total_bytes:,}）：按 zip 炸弹拒绝")
         self._names = {info.filename for info in infos}
         self._read_total = 0
 
@@ -57,18 +57,18 @@ class SafeZip:
         """The inflated bytes of one part, never more than the limits allow."""
         stored = self.find(part)
         if stored is None:
-            raise BulletinReadError(self.name, f"the container has no part {part}")
+            raise BulletinReadError(self.name, f"容器中没有部件 {part}")
         cap = self.limits.max_part_bytes
         try:
             with self.zf.open(stored) as fh:
                 data = fh.read(cap + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError) as exc:
-            raise BulletinReadError(self.name, f"corrupt zip part {stored} ({exc})") from None
+            raise BulletinReadError(self.name, f"zip 部件 {stored} 已损坏（{exc}）") from None
         except RuntimeError as exc:  # zipfile's "encrypted, password required"
-            raise BulletinReadError(self.name, f"zip part {stored} is encrypted ({exc})") from None
+            raise BulletinReadError(self.name, f"zip 部件 {stored} 已加密，无法读取（{exc}）") from None
         if len(data) > cap:
-            raise BulletinReadError(self.name, f"zip part {stored} inflates past {cap:,} bytes: refused as a zip bomb")
+            raise BulletinReadError(self.name, f"zip 部件 {stored} 解压后超过 {cap:,} 字节：按 zip 炸弹拒绝")
         self._read_total += len(data)
         if self._read_total > self.limits.max_total_bytes:
-            raise BulletinReadError(self.name, "zip parts inflate past the total limit: refused as a zip bomb")
+            raise BulletinReadError(self.name, "zip 各部件解压后超过总上限：按 zip 炸弹拒绝")
         return data

@@ -35,12 +35,12 @@ def run_budgeted(cmd: Sequence[str], name: str, what: str, seconds: float, env: 
                                 start_new_session=True, env=env, cwd=cwd,
                                 preexec_fn=helper_preexec())
     except OSError as exc:
-        raise BulletinReadError(name, f"{what}: cannot start {cmd[0]} ({exc.strerror or exc})") from None
+        raise BulletinReadError(name, f"{what}：无法启动 {cmd[0]}（{exc.strerror or exc}）") from None
     try:
         out, err = proc.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
         _kill(proc)
-        raise BulletinReadError(name, f"{what} ran past its time budget of {seconds:g} s: killed") from None
+        raise BulletinReadError(name, f"{what} 超出时间预算 {seconds:g} 秒，已终止") from None
     finally:
         if proc.poll() is None:
             _kill(proc)
@@ -57,7 +57,7 @@ def run_lines(cmd: Sequence[str], name: str, what: str, seconds: float,
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                                 start_new_session=True, env=env, preexec_fn=helper_preexec())
     except OSError as exc:
-        raise BulletinReadError(name, f"{what}: cannot start {cmd[0]} ({exc.strerror or exc})") from None
+        raise BulletinReadError(name, f"{what}：无法启动 {cmd[0]}（{exc.strerror or exc}）") from None
     deadline = time.monotonic() + seconds
     err = bytearray()
     buf = bytearray()
@@ -70,7 +70,7 @@ def run_lines(cmd: Sequence[str], name: str, what: str, seconds: float,
         while open_streams:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise BulletinReadError(name, f"{what} ran past its time budget of {seconds:g} s: killed")
+                raise BulletinReadError(name, f"{what} 超出时间预算 {seconds:g} 秒，已终止")
             for key, _ in sel.select(timeout=min(left, 1.0)):
                 chunk = os.read(key.fileobj.fileno(), 65536)  # type: ignore[union-attr]
                 if not chunk:
@@ -89,7 +89,7 @@ def run_lines(cmd: Sequence[str], name: str, what: str, seconds: float,
         try:
             proc.wait(timeout=left)
         except subprocess.TimeoutExpired:
-            raise BulletinReadError(name, f"{what} ran past its time budget of {seconds:g} s: killed") from None
+            raise BulletinReadError(name, f"{what} 超出时间预算 {seconds:g} 秒，已终止") from None
     finally:
         sel.close()
         if proc.poll() is None:
@@ -98,7 +98,7 @@ def run_lines(cmd: Sequence[str], name: str, what: str, seconds: float,
         proc.stderr.close()
     if proc.returncode != 0:
         tail = bytes(err).decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
-        raise BulletinReadError(name, f"{what} failed: {tail[0][:200]}")
+        raise BulletinReadError(name, f"{what} 失败：{tail[0][:200]}")
     return bytes(err).decode("utf-8", "replace")
 
 

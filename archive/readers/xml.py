@@ -17,6 +17,6 @@ def parse_xml(data: bytes, name: str, part: str) -> ET.Element:
     try:
         return DET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except defusedxml.DefusedXmlException as exc:
-        raise BulletinReadError(name, f"{part}: XML with a DTD or entity declarations refused ({type(exc).__name__})") from None
+        raise BulletinReadError(name, f"{part}：XML 含 DTD 或实体声明，已拒绝（{type(exc).__name__}）") from None
     except ET.ParseError as exc:
-        raise BulletinReadError(name, f"{part}: malformed XML ({exc})") from None
+        raise BulletinReadError(name, f"{part}：XML 格式错误（{exc}）") from None

@@ -189,7 +189,7 @@ class _Work:
         except BulletinError as ex:
             return None, (relpath, None, ex.reason)
         except Exception as ex:  # a parser bug must not stop the run
-            return None, (relpath, None, f"parser failed: {type(ex).__name__}: {ex}")
+            return None, (relpath, None, f"无法解析（解析器出错）：{type(ex).__name__}: {ex}")
         return b, (relpath, b.id, None)
 
     def run(self, gen_dir: str, send: Callable[[str, Any], None]) -> None:
@@ -518,30 +518,30 @@ def build_index(
         store.remove_stale(root)
         ix = None if rebuild else store.open_writable(root)
         if ix is None and not rebuild and store.current_dir(root) is not None:
-            report.warnings.append("the index could not be opened or is of an older format: rebuilt it from the corpus")
+            report.warnings.append("索引无法打开或是旧格式（older format）：已从语料重建")
         old: dict[str, tuple[str, str]] = {}
         drop: list[str] = []  # damaged segments: left out of the commit, their files re-made
         remade: set[str] = set()
         if ix is not None:
             found = integrity.check(Path(ix.storage.folder), store.live_segments(ix), full=True)
             if found.damage and len(found.damaged_segments) == found.segments:
-                report.warnings.append(f"{store.damage_message(found.damage)}: every segment is damaged, "
-                                       "rebuilt the index from the corpus")
+                report.warnings.append(f"{store.damage_message(found.damage)}：每个段都已损坏，"
+                                       "已从语料重建索引")
                 ix = None
             elif found.damage:
                 drop = found.damaged_segments
                 remade = set(integrity.sources_of(Path(ix.storage.folder), drop))
                 report.warnings.append(
-                    f"damaged segment{'s' if len(drop) > 1 else ''} {', '.join(drop)} "
-                    f"({'; '.join(str(d) for d in found.damage[:5])}): re-made its {len(remade)} files "
-                    "from the corpus; the other segments were kept"
+                    f"受损的段 {', '.join(drop)}"
+                    f"（{'；'.join(str(d) for d in found.damage[:5])}）：已从语料重新生成其 {len(remade)} 个文件，"
+                    "其他段保留"
                 )
         if ix is not None:
             try:
                 old = manifest(ix, skip=set(drop))
             except Exception as ex:  # a damaged segment: the corpus is the source of truth
                 report.warnings.append(
-                    f"the index could not be read ({type(ex).__name__}: {ex}): rebuilt it from the corpus"
+                    f"索引无法读取（{type(ex).__name__}: {ex}）：已从语料重建"
                 )
                 ix = None
         fresh = ix is None
@@ -555,7 +555,7 @@ def build_index(
                 sizes[relpath] = path.stat().st_size
             except OSError as ex:
                 scan.unreadable[relpath] = f"cannot read: {ex.strerror or ex}"
-                report.rejected.append(Rejected(relpath, f"cannot read: {ex.strerror or ex}; its articles were kept"))
+                report.rejected.append(Rejected(relpath, f"无法读取：{ex.strerror or ex}；其文章已保留"))
         # What would go: files no longer in the corpus, never those that could not be read.
         # A fresh build drops what the serving generation holds and this corpus does not give.
         before = old if not fresh else _previous_manifest(root)
@@ -656,8 +656,8 @@ def build_index(
         try:
             store.record_manifest(gen)
         except OSError as ex:  # committed all the same: the next run records what is missing
-            report.warnings.append(f"could not record the index's checksums ({ex.strerror or ex}): "
-                                   "the next `bulletins index` records them")
+            report.warnings.append(f"无法记录索引的校验和（{ex.strerror or ex}）："
+                                   "下次 `bulletins index` 时记录")
         if fresh:
             try:
                 store.publish(root, gen)

@@ -163,7 +163,7 @@ def read_remote(name: str, data: bytes, version: str, limits: Limits = DEFAULT_L
     except BulletinError as ex:
         reason = ex.reason
     except Exception as ex:  # a reader bug must not stop the run (as indexer.build.builder's _parse)
-        reason = f"parser failed: {type(ex).__name__}: {ex}"
+        reason = f"无法解析（解析器出错）：{type(ex).__name__}: {ex}"
     return Outcome(doc, reason, worker, time.perf_counter() - t0, _cpu() - c0, mine)
 
 
@@ -360,7 +360,7 @@ def _take(fut: Any, job: _Job, root: Path, result: Prefetched) -> None:
     st.cpu += out.cpu
     if out.doc is None:
         for name in job.names:
-            result.rejected[name] = out.reason or "unreadable"
+            result.rejected[name] = out.reason or "无法读取"
             result.digests[name] = job.digest
         return
     st.pages += len(out.doc.ocr)

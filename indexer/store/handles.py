@@ -127,9 +127,9 @@ def check_layout(root: Path) -> None:
     link = root / CURRENT
     if (link.exists() or link.is_symlink()) and not link.is_symlink():
         raise IndexLayoutError(
-            f"{link} is a real folder, not a link to a generation (a restored backup?): "
-            f"move it aside (mv {link} {root / 'restored-backup'}) and run `bulletins index`, "
-            "which rebuilds the index from the corpus"
+            f"{link} 是真实的文件夹，而不是指向某一代索引的链接（恢复的备份？）："
+            f"请把它移开（mv {link} {root / 'restored-backup'}）再运行 `bulletins index`，"
+            "它会从语料重建索引"
         )
 
 
@@ -306,15 +306,15 @@ def run_lock(root: Path, wait: float = 0.0, on_wait: object = None) -> Iterator[
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as ex:
-        raise IndexLayoutError(f"cannot create the index folder {root} ({ex.strerror or ex}): check --index") from None
+        raise IndexLayoutError(f"无法创建索引文件夹 {root}（{ex.strerror or ex}）：请检查 --index") from None
     if (root / LOCK).is_dir():
-        raise IndexLayoutError(f"{root / LOCK} is a folder: remove it (rmdir {root / LOCK}); it is only a lock file")
+        raise IndexLayoutError(f"{root / LOCK} 是文件夹：请删除它（rmdir {root / LOCK}），它只应是一个锁文件")
     lock = filelock.FileLock(str(root / LOCK))
     try:
         lock.acquire(timeout=0)
     except (PermissionError, IsADirectoryError) as ex:
         raise IndexLayoutError(
-            f"cannot write the index folder {root} ({ex.strerror or ex}): fix its permissions or choose another --index"
+            f"无法写入索引文件夹 {root}（{ex.strerror or ex}）：请修正其权限或另选 --index"
         ) from None
     except filelock.Timeout:
         if callable(on_wait):
@@ -351,7 +351,7 @@ class IndexHandle:
         cur = current_dir(self.root)
         if cur is None:
             raise IndexUnavailableError(
-                f"no index at {self.root}: run `bulletins index` to build it from the corpus"
+                f"{self.root} 下没有索引：运行 `bulletins index` 从语料建立"
             )
         try:
             version = (cur / "SCHEMA_VERSION").read_text().strip()
@@ -359,7 +359,7 @@ class IndexHandle:
             version = None
         if version != str(SCHEMA_VERSION):
             raise IndexUnavailableError(
-                f"the index at {cur} is of an older format: run `bulletins index` to rebuild it from the corpus"
+                f"{cur} 的索引是旧格式（older format）：运行 `bulletins index` 从语料重建"
             )
         fd = hold_reader(cur)  # before opening: a run cannot remove it under us from here on
         try:
@@ -378,8 +378,8 @@ class IndexHandle:
             if fd is not None:
                 os.close(fd)
             raise IndexUnavailableError(
-                f"the index at {cur} cannot be read ({type(ex).__name__}: {ex}); "
-                "run `bulletins index --rebuild` to rebuild it from the corpus"
+                f"{cur} 的索引无法读取（{type(ex).__name__}: {ex}）；"
+                "运行 `bulletins index --rebuild` 从语料重建"
             ) from ex
         if fd is not None:
             with self._lock:

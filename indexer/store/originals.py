@@ -28,6 +28,8 @@ from archive.originals import Sketch, fingerprint_text, rank, same_issue, simila
 from indexer.store import records
 from indexer.store.records import Searcher
 
+SAME_ISSUE = "同一期已由 "  # how a rejection for an issue already archived from another file begins
+
 FILE = "originals.json"
 
 # {relpath: {"sha": …, "bid": …, "format": …}}
@@ -97,11 +99,11 @@ def choose(files: list[Candidate], holder: Candidate | None, pinned: bool = Fals
         if c is ref:
             same.append(c)
         elif not same_issue(c.sketch, ref.sketch):
-            out.rejected.append((c.relpath, f"the same issue is already archived from {ref.relpath}, with a "
-                                 f"different text (similarity {similarity(c.sketch, ref.sketch):.2f}): "
-                                 "not another original of it"))
+            out.rejected.append((c.relpath, f"{SAME_ISSUE}{ref.relpath} 入库，且文字不同"
+                                 f"（相似度 {similarity(c.sketch, ref.sketch):.2f}）："
+                                 "不是它的另一份原件"))
         elif twin is not None:  # a second copy in the same format: a duplicate file, not another original
-            out.rejected.append((c.relpath, f"the same issue is already archived from {twin.relpath}"))
+            out.rejected.append((c.relpath, f"{SAME_ISSUE}{twin.relpath} 入库"))
         else:
             same.append(c)
     same.sort(key=lambda c: (not (pinned and c is holder), rank(c.format, c.relpath)))
