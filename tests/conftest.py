@@ -205,6 +205,16 @@ def generated_corpus(out: Path, issues: int, seed: int = 7) -> list[Path]:
     return sorted(out.iterdir())
 
 
+def seed_shaped_issue(series: str, n: int, date: str, articles: list[tuple[str, str]]) -> str:
+    """A raw-text issue of `series` in the seed's shape: 报头, a 目录, the articles, the 报尾."""
+    parts = ["工作资料 注意保存", series, f"第{n}期", "江苏省新闻测试办公室", date, "【工作交流】"]
+    parts += [h for h, _t in articles]
+    for heading, text in articles:
+        parts += [heading, text]
+    parts += ["报:省文明办", "发:各设区市文明办", f"(苏新测字{n}号 共印100份)"]
+    return "\n\n".join(parts) + "\n"
+
+
 def seed_index(tmp_path_factory: pytest.TempPathFactory, label: str, issues: dict[str, str]) -> Any:
     """An IndexHandle over the seed issue and `issues` (file name → text), built by
     `bulletins index` (the query-case and suggestion tests' index)."""

@@ -127,7 +127,7 @@ def test_only_regular_files_are_read_and_the_bytes_read_are_capped(tmp_path):
     big = tmp_path / "big.txt"
     big.write_bytes(SEED.read_bytes() * 4)
     limit = len(SEED.read_bytes())
-    with pytest.raises(BulletinReadError, match=f"file of more than {limit:,} bytes"):
+    with pytest.raises(BulletinReadError, match=f"文件超过 {limit:,} 字节"):
         read_file_bytes(big, Limits(max_file_bytes=limit))
     assert read_file_bytes(SEED) == SEED.read_bytes()
     with pytest.raises(BulletinReadError, match="不是普通文件（文件夹）"):

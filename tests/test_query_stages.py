@@ -9,19 +9,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import seed_index
+from tests.conftest import seed_index, seed_shaped_issue
 
 NEWS = "新闻测试简报"
 
 
 def _issue(n: int, date: str, articles: list[tuple[str, str]]) -> str:
-    """A raw-text issue in the seed's shape."""
-    parts = ["工作资料 注意保存", NEWS, f"第{n}期", "江苏省新闻测试办公室", date, "【工作交流】"]
-    parts += [h for h, _t in articles]
-    for heading, text in articles:
-        parts += [heading, text]
-    parts += ["报:省文明办", "发:各设区市文明办", f"(苏新测字{n}号 共印100份)"]
-    return "\n\n".join(parts) + "\n"
+    return seed_shaped_issue(NEWS, n, date, articles)
 
 
 ISSUES = {

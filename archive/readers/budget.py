@@ -50,7 +50,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from archive.errors import BulletinError, BulletinParseError, BulletinReadError
 from archive.readers.limits import Limits
@@ -252,14 +252,23 @@ def _outcome(fn: Callable[[], Any], limits: Limits) -> tuple[bytes, bool]:
 
 def _child(fn: Callable[[], Any], wfd: int, folder: Path, limits: Limits, base: int) -> None:
     """A worker for one call: limits set, then fn(); the result (or the named error) goes to the parent."""
-    code = 0
-    try:
+    def body() -> None:
         gc.disable()  # short-lived: a collection would only copy the parent's pages (refcounting frees the rest)
         _setup_worker(wfd, folder)
         own = resource.getrusage(resource.RUSAGE_SELF)
         _set_file_limits(limits, base, own.ru_utime + own.ru_stime, _soft_caps())
         payload, _ = _outcome(fn, limits)
         _send(wfd, b"r", payload)
+
+    _exit_after(body)
+
+
+def _exit_after(body: Callable[[], None]) -> NoReturn:
+    """Run a worker's `body`, then end the process: exit code 3 after a MemoryError, 4 after any
+    other failure (the parent names the reason)."""
+    code = 0
+    try:
+        body()
     except MemoryError:
         code = 3
     except BaseException:
@@ -558,8 +567,7 @@ _local = threading.local()
 
 def _serve(req: int, wfd: int, folder: Path) -> None:
     """The long-lived worker: reads requests until its pipe closes; each under the per-file budget."""
-    code = 0
-    try:
+    def body() -> None:
         gc.freeze()  # what the parent made stays shared: never scanned, so never copied
         _setup_worker(wfd, folder)
         caps = _soft_caps()
@@ -579,12 +587,8 @@ def _serve(req: int, wfd: int, folder: Path) -> None:
             _send(wfd, b"r" if sound else b"R", payload)
             if not sound:
                 break
-    except MemoryError:
-        code = 3
-    except BaseException:
-        code = 4
-    finally:
-        os._exit(code)
+
+    _exit_after(body)
 
 
 def _receive(fd: int) -> Any:
