@@ -523,6 +523,23 @@ def gongwen_text(title: str, serial: str, paragraphs: list[str], issuer: str, da
 
 # -- hostile files -------------------------------------------------------------
 
+def _write_pdf_objects(path: Path, objs: list[bytes], trailer_extra: str = "") -> Path:
+    """A PDF of the numbered objects `objs` (object 1 the catalogue), with its xref table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for k, body in enumerate(objs, 1):
+        offsets.append(out.tell())
+        out.write(f"{k} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
+    for off in offsets:
+        out.write(f"{off:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R{trailer_extra} >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    path.write_bytes(out.getvalue())
+    return path
+
+
 def write_raw_pdf(path: Path, pages: int = 1, *, encrypted: bool = False) -> Path:
     """A hand-written PDF: `pages` empty A4 pages; `encrypted` adds a standard security handler
     (RC4, revision 2) whose user password is not empty, so no reader can open it without one."""
@@ -538,19 +555,7 @@ def write_raw_pdf(path: Path, pages: int = 1, *, encrypted: bool = False) -> Pat
         u = "".join(f"{(b * 7 + 3) % 256:02x}" for b in range(32))
         objs.append(f"<< /Filter /Standard /V 1 /R 2 /O <{o}> /U <{u}> /P -44 >>".encode())
         encrypt_ref = f" /Encrypt {len(objs)} 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>]"
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for k, body in enumerate(objs, 1):
-        offsets.append(out.tell())
-        out.write(f"{k} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
-    for off in offsets:
-        out.write(f"{off:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R{encrypt_ref} >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    path.write_bytes(out.getvalue())
-    return path
+    return _write_pdf_objects(path, objs, encrypt_ref)
 
 
 def write_wps_pdf(lines: list[tuple[str, float, float]], path: Path, *, font_scale: float = 0.05) -> Path:
@@ -579,19 +584,7 @@ def write_wps_pdf(lines: list[tuple[str, float, float]], path: Path, *, font_sca
         b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0"
         b" /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
     ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for k, body in enumerate(objs, 1):
-        offsets.append(out.tell())
-        out.write(f"{k} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
-    for off in offsets:
-        out.write(f"{off:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    path.write_bytes(out.getvalue())
-    return path
+    return _write_pdf_objects(path, objs)
 
 
 def png_header(width: int, height: int) -> bytes:
