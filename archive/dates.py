@@ -75,6 +75,18 @@ def cn_number(text: str) -> int | None:
     return int(value)
 
 
+def cn_numeral(n: int) -> str:
+    """`n` in the usual Chinese form (十五, 一百零五, 三千二百, 十五万), by cn2an."""
+    import cn2an  # here, not at the top: its import takes ~0.3 s
+
+    return str(cn2an.an2cn(n))
+
+
+def cn_digits(n: int | str) -> str:
+    """`n` written digit by digit, as years are (2023 → 二〇二三)."""
+    return "".join("〇一二三四五六七八九"[int(c)] for c in str(n))
+
+
 def _make_date(y: str, m: str, d: str) -> dt.date | None:
     year, month, day = cn_number(y), cn_number(m), cn_number(d)
     if year is None or month is None or day is None:

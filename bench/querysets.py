@@ -94,6 +94,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive.dates import cn_digits, cn_numeral
 from bench import relevance as R
 
 ROOT = R.ROOT
@@ -689,7 +690,6 @@ MAKERS: dict[str, Callable[[Draw, random.Random, int], list[QCase]]] = {
 # place at another level, a person with a title, requests wrapped around the words, Chinese
 # operators and field names, one word too many, a misspelled place, a series and its issue.
 
-_CN_DIGITS = "〇一二三四五六七八九"
 _NUM_IN_TITLE = re.compile(r"(?<![0-9.])([1-9][0-9]{0,3})(万|亿|余|多|个|人|项|家|件|年|%|名|次|天|所|条|户)")
 _CN_NUM_IN_TITLE = re.compile(r"(?<![〇零一二三四五六七八九十百千万0-9])([一二三四五六七八九十百千]{1,5})(万|亿|个|人|项|家|件|名|次|天|所|条|户)")
 HONORIFICS = ("同志", "书记", "总书记", "主席", "总理", "部长", "市长", "省长", "县长", "局长", "主任", "先生", "女士")
@@ -697,20 +697,6 @@ WRAPS = ("请问{}有哪些相关报道？", "我想查一下{}的情况", "帮�
          "{}相关信息", "查询{}方面的内容", "关于{}的有关情况汇报", "请问一下{}怎么做的")
 STOP_FRAMES = ("关于{}的", "有关{}的情况", "{}的相关内容", "关于的{}", "{}方面的问题")
 PROVINCE_SUFFIX = re.compile(r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)$")
-
-
-def _cn_of(n: int) -> str:
-    """1–9999 in the usual Chinese form (十五, 一百零五, 两千 is written 二千 here)."""
-    if n < 10:
-        return _CN_DIGITS[n]
-    out = ""
-    for value, name in ((1000, "千"), (100, "百"), (10, "十")):
-        k, n = divmod(n, value)
-        if k:
-            out += ("" if (value == 10 and k == 1 and not out) else _CN_DIGITS[k]) + name
-        elif out and n and not out.endswith("零"):
-            out += "零"
-    return out + (_CN_DIGITS[n] if n else "")
 
 
 def numerals_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
@@ -730,11 +716,11 @@ def numerals_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
         if num.isdigit():
             v = int(num)
             if unit == "%":
-                typed = f"百分之{_cn_of(v)}"
+                typed = f"百分之{cn_numeral(v)}"
             elif unit == "年" and v >= 1900:
-                typed = "".join(_CN_DIGITS[int(c)] for c in num) + "年"
+                typed = cn_digits(num) + "年"
             else:
-                typed = _cn_of(v) + unit
+                typed = cn_numeral(v) + unit
         else:
             v2 = cn_number(num)
             if v2 is None:
@@ -769,7 +755,7 @@ def _date_words(d: QDoc, rng: random.Random) -> tuple[str, Callable[[Any], bool]
     if form == "年度":
         return f"{y}年度", lambda x: x is not None and x.year == y
     if form == "cn":
-        return "".join(_CN_DIGITS[int(c)] for c in str(y)) + f"年{_cn_of(m)}月", same_month
+        return cn_digits(y) + f"年{cn_numeral(m)}月", same_month
     if form == "dot":
         return f"{y}.{m:02d}", same_month
     if form == "zero":

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
-from archive.dates import plain_cn_number
+from archive.dates import cn_digits, cn_numeral, plain_cn_number
 from archive.dates import issue_number as _issue_number
 from indexer.store.analysis import normalize, units
 
@@ -365,20 +365,6 @@ def arabic_form(text: str) -> str | None:
     return out if changed and out != text else None
 
 
-def _cn_of(n: int) -> str:
-    """1–9999 in the usual Chinese form (十五, 一百零五, 三千二百)."""
-    if n < 10:
-        return _CN_DIGIT[n]
-    out = ""
-    for value, name in ((1000, "千"), (100, "百"), (10, "十")):
-        k, n = divmod(n, value)
-        if k:
-            out += ("" if value == 10 and k == 1 and not out else _CN_DIGIT[k]) + name
-        elif out and n and not out.endswith("零"):
-            out += "零"
-    return out + (_CN_DIGIT[n] if n else "")
-
-
 def chinese_form(text: str) -> str | None:
     """9次 → 九次, 15万 → 十五万, 2023年 → 二〇二三年, 10% → 百分之十: the Chinese form of the
     figures (a number of at most 4 digits before a counter or unit, COUNTERS) of `text`; None
@@ -390,10 +376,10 @@ def chinese_form(text: str) -> str | None:
         digits = m.group(1)
         unit = text[m.end():m.end() + 1]
         if unit == "年" and len(digits) == 4:
-            return "".join(_CN_DIGIT[int(c)] for c in digits)  # 2023年 → 二〇二三年
+            return cn_digits(digits)  # 2023年 → 二〇二三年
         if len(digits) > 1 and digits[0] == "0":
             return digits
-        return _cn_of(int(digits))
+        return cn_numeral(int(digits))
 
     out = _AR_FIGURE.sub(conv, text)
     out = re.sub(r"([零〇一二三四五六七八九十百千]+)[%％]", r"百分之\1", out)
