@@ -99,20 +99,9 @@ def _within(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def scan_corpus(corpus: Path) -> Scan:
-    """Every candidate source file under `corpus`, by corpus-relative name.
-
-    Hidden files and folders and a folder's own documents (README, LICENSE, …)
-    are skipped; anything else is offered to the parser, which rejects what is
-    not a bulletin with a reason. Symbolic links: a link to a file inside the
-    corpus is read (as the file it points to); a link that leads outside the
-    corpus, a broken link and a link to a folder are skipped with a warning,
-    so nothing outside the corpus is ever read. A folder or file that cannot be
-    read is listed in `unreadable`, never treated as deleted.
-
-    Raises CorpusUnavailableError when `corpus` itself is missing, not a folder
-    or cannot be listed.
-    """
+def require_corpus(corpus: Path) -> str:
+    """The real path of the corpus folder; CorpusUnavailableError, naming the folder and the
+    reason, when it is missing, not a folder or cannot be listed."""
     try:
         root = os.path.realpath(corpus)
         with os.scandir(root):
@@ -130,6 +119,24 @@ def scan_corpus(corpus: Path) -> Scan:
             "请修正其权限；索引保持原样"
         ) from None
 
+    return root
+
+
+def scan_corpus(corpus: Path) -> Scan:
+    """Every candidate source file under `corpus`, by corpus-relative name.
+
+    Hidden files and folders and a folder's own documents (README, LICENSE, …)
+    are skipped; anything else is offered to the parser, which rejects what is
+    not a bulletin with a reason. Symbolic links: a link to a file inside the
+    corpus is read (as the file it points to); a link that leads outside the
+    corpus, a broken link and a link to a folder are skipped with a warning,
+    so nothing outside the corpus is ever read. A folder or file that cannot be
+    read is listed in `unreadable`, never treated as deleted.
+
+    Raises CorpusUnavailableError when `corpus` itself is missing, not a folder
+    or cannot be listed.
+    """
+    root = require_corpus(corpus)
     scan = Scan()
 
     def rel(path: str) -> str:

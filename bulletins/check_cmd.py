@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from archive.confidence import LOW_CONFIDENCE, low_confidence_pages
-from archive.corpus import folder_note
+from archive.corpus import CorpusUnavailableError, folder_note, scan_corpus
 from archive.errors import BulletinError, shown
 from archive.model import Bulletin
 from bulletins.i18n import _
@@ -46,8 +46,9 @@ def _summary(b: Bulletin, threshold: float = LOW_CONFIDENCE) -> str:
 
 
 @click.command(help=_("Parse FILES (text, Markdown, .docx, .doc, .wps, .pdf, scans, .ofd, .html) and print what was "
-                      "extracted, with each file's format; exit 1 if any file is rejected."))
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+                      "extracted, with each file's format; a folder stands for the files `bulletins index` would read in it; "
+                      "exit 1 if any file is rejected."))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help=_("One JSON object per file per line."))
 @click.option("--explain", "explain_lines", is_flag=True,
               help=_("Line by line: where each paragraph went (a field, an article, an attachment, the 版记, or removed and why)."))
@@ -58,10 +59,10 @@ def check(files: tuple[Path, ...], as_json: bool, min_confidence: float, explain
     """`bulletins check` (its help is the catalogue's, bulletins.i18n)."""
     from archive.readers.budget import parse_within_budget  # here: the other commands (serve) need no parser
 
+    files, rejected = _expand(files)
     if explain_lines:
-        _explain_files(files)
+        _explain_files(files, rejected)
         return
-    rejected = 0
     for path in files:
         try:
             bulletin = parse_within_budget(path)  # as `add` and `index` read it: one budget per file
@@ -84,14 +85,38 @@ def check(files: tuple[Path, ...], as_json: bool, min_confidence: float, explain
         raise SystemExit(1)
 
 
-def _explain_files(files: tuple[Path, ...]) -> None:
+def _expand(given: tuple[Path, ...]) -> tuple[tuple[Path, ...], int]:
+    """The files to check: a folder stands for the files `bulletins index` would read in it
+    (scan_corpus: hidden files and a folder's own README are skipped, as in a corpus); with
+    the number of folders that could not be read, each named on stderr."""
+    files: list[Path] = []
+    bad = 0
+    for path in given:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        try:
+            scan = scan_corpus(path)
+        except CorpusUnavailableError as ex:
+            bad += 1
+            click.echo(_("error: {error}").format(error=shown(str(ex))), err=True)
+            continue
+        for warning in scan.warnings:
+            click.echo(_("warning: {warning}").format(warning=shown(warning)), err=True)
+        for relpath, reason in sorted(scan.unreadable.items()):
+            bad += 1
+            click.echo(_("rejected {path}: {reason}").format(path=shown(str(path / relpath)), reason=reason), err=True)
+        files += [scan.files[r] for r in sorted(scan.files)]
+    return tuple(files), bad
+
+
+def _explain_files(files: tuple[Path, ...], bad: int = 0) -> None:
     """`check --explain`: each paragraph's number, where it went, and its text; exit 1 if
     a file is rejected or a paragraph went nowhere."""
     from archive.explain import explain, lost
     from archive.readers import read_document
     from archive.readers.budget import run_within_budget
 
-    bad = 0
     for path in files:
         try:  # read as `add` and `index` read it: one budget per file
             b, placements = run_within_budget(lambda path=path: explain(read_document(path)), str(path))

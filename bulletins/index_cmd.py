@@ -206,10 +206,14 @@ def index(
 def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, workers: str | None,
         backend: str | None = None) -> None:
     """`bulletins add` (its help is the catalogue's, bulletins.i18n)."""
-    from archive.corpus import CorpusWriteError, place_in_corpus
+    from archive.corpus import CorpusUnavailableError, CorpusWriteError, place_in_corpus, require_corpus
     from archive.errors import BulletinError
     from archive.readers.budget import parse_within_budget
 
+    try:  # a mistyped --corpus is an error, not a new folder beside the real corpus
+        require_corpus(corpus)
+    except CorpusUnavailableError as ex:
+        raise click.ClickException(str(ex)) from None
     use_reader_cache(index)  # what add reads now, the index run after it reads from the cache
     failed = False
     placed_names: list[str] = []

@@ -74,3 +74,22 @@ def test_missing_file_is_a_usage_error_or_rejection(runner, tmp_path):
 def test_needs_a_file(runner):
     result = runner.invoke(cli, ["check"])
     assert result.exit_code == 2
+
+
+def test_a_folder_stands_for_the_files_index_would_read_in_it(runner, tmp_path):
+    folder = tmp_path / "incoming"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / SEED.name).write_bytes(SEED.read_bytes())
+    (folder / "README.md").write_text("# 说明\n这个文件夹放新简报。\n", encoding="utf-8")  # a folder's own document
+    (folder / ".hidden.txt").write_text("隐藏", encoding="utf-8")
+    result = runner.invoke(cli, ["check", "--json", str(folder)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["series"] for r in rows] == ["江苏精神文明建设简报"] and rows[0]["issue"] == 11
+
+
+def test_a_missing_folder_is_named(runner, tmp_path):
+    missing = tmp_path / "nowhere" / ""
+    result = runner.invoke(cli, ["check", str(missing), str(SEED)])
+    assert result.exit_code == 1
+    assert "nowhere" in result.stderr and "江苏精神文明建设简报 2022年第11期" in result.stdout

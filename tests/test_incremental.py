@@ -207,6 +207,19 @@ def test_add_copies_under_telling_name_and_never_overwrites(corpus: Path, tmp_pa
     assert r.exit_code == 1 and "rejected" in r.output and sorted(os.listdir(corpus)) == listing
 
 
+def test_add_to_a_mistyped_corpus_folder_is_refused_and_creates_nothing(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    build_index(corpus, root)
+    before = search(IndexHandle(root), "网络文明")["total"]
+    new = tmp_path / "incoming.txt"
+    new.write_text(issue(8, "网络文明"), encoding="utf-8")
+    typo = tmp_path / "corpsu"
+    r = CliRunner().invoke(cli, ["add", str(new), "--corpus", str(typo), "--index", str(root)])
+    assert r.exit_code == 1 and "语料文件夹" in r.output and "不存在" in r.output and str(typo) in r.output
+    assert not typo.exists()
+    assert search(IndexHandle(root), "网络文明")["total"] == before
+
+
 def test_index_reports_progress_when_not_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from bench.generate import generate_corpus
 
