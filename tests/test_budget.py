@@ -379,3 +379,28 @@ def test_the_worker_reads_with_the_environment_of_each_call(tmp_path, monkeypatc
     monkeypatch.setenv(reader_cache.CACHE_ENV, str(tmp_path / "cache"))
     assert reading_worker.thread_reader().read(_env, (reader_cache.CACHE_ENV,), "env.txt",
                                                Limits()) == str(tmp_path / "cache")
+
+
+def test_a_file_is_read_while_the_caller_holds_over_1024_descriptors(tmp_path):
+    """A server with 1,000 connections: the worker's pipes are past select()'s limit of 1,024
+    (select raised ValueError: filedescriptor out of range)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = 1200
+    if hard != resource.RLIM_INFINITY and hard < want:
+        pytest.skip(f"RLIMIT_NOFILE hard limit {hard} < {want}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, want), hard))
+    held = []
+    try:
+        null = os.open(os.devnull, os.O_RDONLY)
+        held.append(null)
+        while held[-1] < 1100:
+            held.append(os.dup(null))
+        budget.stop_readers()
+        assert budget.parse_within_budget(_issue_file(tmp_path, 12)).issue == 12
+        assert min(reading_worker.thread_reader().req, reading_worker.thread_reader().res) > 1024
+        assert budget.run_within_budget(os.getpid, "pid.txt") != os.getpid()  # the fork per call too
+    finally:
+        budget.stop_readers()
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

@@ -27,7 +27,6 @@ import atexit
 import os
 import pickle
 import resource
-import select
 import shutil
 import subprocess
 import sys
@@ -88,8 +87,7 @@ class Reader:
         """Whether the worker said it is ready within START_SECONDS."""
         deadline = time.monotonic() + START_SECONDS
         while (left := deadline - time.monotonic()) > 0:
-            ready, _, _ = select.select([self.res], [], [], min(left, 1.0))
-            if ready:
+            if budget._readable(self.res, min(left, 1.0)):
                 head = _read_exactly(self.res, budget._HEADER.size)
                 return head is not None and budget._HEADER.unpack(head)[0] == _READY
         return False
