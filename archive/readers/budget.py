@@ -1,14 +1,15 @@
 """One budget for every file: each file is read and parsed in a worker process.
 
-`parse_within_budget(path)` sends the file to this thread's reading worker, a
-process forked at the first file that reads one file after another (a fork per
-file cost 40–100 ms in a large process such as a build's, more than reading a
-small file). `run_within_budget(fn, name, limits)` forks a worker for one call
-of any `fn()`. Either sends its result back through a pipe, and reads each file
-under the per-file budget of `Limits` whatever the format, so that the next
-bomb shape is caught too:
+`parse_within_budget(path)` sends the file to this thread's reading worker
+(archive/readers/reading_worker.py): a fresh interpreter started at the
+thread's first file that reads one file after another (a fork per file cost
+40–100 ms in a large process such as a build's, more than reading a small
+file). `run_within_budget(fn, name, limits)` forks a worker for one call of any
+`fn()` (a closure cannot be sent to another interpreter). Either sends its
+result back through a pipe, and reads each file under the per-file budget of
+`Limits` whatever the format, so that the next bomb shape is caught too:
 
-- address space: RLIMIT_AS at what the worker starts with plus `memory_bytes`
+- address space: RLIMIT_AS at the worker's size when the file is sent plus `memory_bytes`
   (a MemoryError, or the worker's death, is the named rejection);
 - CPU: RLIMIT_CPU at what the worker has used plus `cpu_seconds` (SIGXCPU kills it);
 - wall time: the parent kills the worker's process group past `wall_seconds`,
@@ -24,14 +25,13 @@ bomb shape is caught too:
 A helper program (LibreOffice, the OCR worker) gets its own address space and
 is killed with the worker (PR_SET_PDEATHSIG), and the worker with the thread
 that started it. A worker that was killed, ran out of memory, hit a reader bug
-or read `READER_FILES` files is replaced by a fresh one, so no file is read in
+or read `reading_worker.READER_FILES` files is replaced by a fresh one, so no file is read in
 a worker whose state is in doubt. `parse_within_budget(path)` is the one entry
 `bulletins check`, `add` and `index` read files through.
 """
 
 from __future__ import annotations
 
-import atexit
 import ctypes
 import gc
 import itertools
@@ -44,7 +44,6 @@ import signal
 import struct
 import sys
 import tempfile
-import threading
 import time
 import traceback
 from collections.abc import Callable
