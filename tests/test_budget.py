@@ -297,6 +297,11 @@ def _hold(megabytes: int) -> int:
     return os.getpid()
 
 
+def _bug() -> None:
+    """A reader bug."""
+    raise ValueError("坏的读取器")
+
+
 def _env(name: str) -> str | None:
     """The worker's environment variable `name`."""
     return os.environ.get(name)
@@ -390,12 +395,12 @@ def test_a_file_is_read_while_the_caller_holds_over_1024_descriptors(tmp_path):
         pytest.skip(f"RLIMIT_NOFILE hard limit {hard} < {want}")
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, want), hard))
     held = []
+    budget.stop_readers()  # (its pipes' descriptors free first: all below 1,100 are taken next)
     try:
         null = os.open(os.devnull, os.O_RDONLY)
         held.append(null)
         while held[-1] < 1100:
             held.append(os.dup(null))
-        budget.stop_readers()
         assert budget.parse_within_budget(_issue_file(tmp_path, 12)).issue == 12
         assert min(reading_worker.thread_reader().req, reading_worker.thread_reader().res) > 1024
         assert budget.run_within_budget(os.getpid, "pid.txt") != os.getpid()  # the fork per call too
@@ -404,3 +409,13 @@ def test_a_file_is_read_while_the_caller_holds_over_1024_descriptors(tmp_path):
         for fd in held:
             os.close(fd)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_a_reader_bug_names_the_file_and_the_next_file_gets_a_fresh_worker(tmp_path):
+    first = reading_worker.thread_reader()
+    with pytest.raises(BulletinReadError, match="读取失败：ValueError: 坏的读取器") as caught:
+        first.read(_bug, (), "bug.txt", Limits())
+    assert caught.value.path == "bug.txt"
+    assert not first.ready()  # its state is in doubt: not used again
+    assert budget.parse_within_budget(_issue_file(tmp_path, 13)).issue == 13
+    assert reading_worker.thread_reader().pid != first.pid

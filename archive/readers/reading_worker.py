@@ -194,6 +194,7 @@ def main(argv: list[str]) -> None:
             return
         folder = Path(first)
         budget._setup_worker(wfd, folder)  # own group, killed with the caller's thread, its TMPDIR
+        path = os.environ.get("PYTHONPATH", "")
         if os.getppid() != caller:  # the caller died before the death signal was set
             return
         for module in PRELOAD:
@@ -207,10 +208,9 @@ def main(argv: list[str]) -> None:
             if message is None:
                 break
             func, args, limits, relay, env = message
-            if env is not None:
+            if env is not None:  # the caller's, but where this worker (and its helpers) import from
                 os.environ.clear()
-                os.environ.update(env)
-                os.environ["TMPDIR"] = str(folder)
+                os.environ.update(env, TMPDIR=str(folder), PYTHONPATH=path)
             own = resource.getrusage(resource.RUSAGE_SELF)
             budget._set_file_limits(limits, budget._vm_size(), own.ru_utime + own.ru_stime, caps)
             fn = (lambda: func(*args))
