@@ -1,6 +1,7 @@
 """What one file can cost under the per-file budget, and what one bomb adds to an index run.
 
     python -m bench.budget [--files 1000] [--skip-index] [--json]
+    python -m bench.budget --rate 200 [--held-mb 300]
 
 Part 1 reads each case — the seed issue as text, .docx, .ofd and .pdf, a
 one-page scan (OCR), and issue 18's bombs: an OFD of nested composite units
@@ -17,6 +18,12 @@ Part 2 indexes `--files` generated issues (bench.generate) alone, with the OFD
 bomb added, and with the bomb under a lifted object budget and a 10 s wall
 budget, each from scratch with the reader cache off: the growth over the good
 files alone is what one bomb costs a run, and must stay within the budget.
+
+`--rate N` reads N generated issues in a process holding `--held-mb` MB of
+small objects (as a build or the web app does), three ways, alternating by
+round: through the long-lived reading worker (`parse_within_budget`, what the
+archive does), with a fork per file (`run_within_budget`, what it did before),
+and in process with no budget (the floor); ms a file and files a second each.
 """
 
 from __future__ import annotations
@@ -139,6 +146,49 @@ def index_growth(folder: Path, files: int) -> dict:
     return out
 
 
+def _hold(megabytes: int) -> list:
+    """Small objects until this process's resident size reaches `megabytes` (a build's state)."""
+    from bench.measure import vm_rss_mb
+
+    held: list = []
+    while (vm_rss_mb(os.getpid()) or megabytes) < megabytes:
+        held.extend((i, str(i)) for i in range(len(held), len(held) + 100_000))
+    return held
+
+
+def read_rate(folder: Path, files: int, held_mb: int, rounds: int = 3) -> dict:
+    """ms a file and files a second reading `files` generated issues three ways (see the module doc)."""
+    from archive.parse import parse_file
+    from archive.readers.budget import parse_within_budget, run_within_budget, stop_readers
+    from archive.readers.limits import Limits
+    from bench.generate import generate_corpus
+    from bench.measure import vm_rss_mb
+
+    generate_corpus(files, 1, folder)
+    paths = sorted(folder.iterdir())
+    limits = Limits.from_env()
+    held = _hold(held_mb)
+    ways = {
+        "long-lived worker": lambda p: parse_within_budget(p, limits),
+        "fork per file": lambda p: run_within_budget(lambda: parse_file(p, limits), str(p), limits),
+        "in process": lambda p: parse_file(p, limits),
+    }
+    parse_within_budget(paths[0], limits)  # the worker's start (once per thread) is not a file's cost
+    seconds = {way: 0.0 for way in ways}
+    for _ in range(rounds):
+        for way, read in ways.items():
+            t0 = time.perf_counter()
+            for p in paths:
+                read(p)
+            seconds[way] += time.perf_counter() - t0
+    out = {"files": files, "rounds": rounds, "held_mb": round(vm_rss_mb(os.getpid()) or 0), "held_objects": len(held)}
+    for way, s in seconds.items():
+        n = files * rounds
+        out[way] = {"ms_per_file": round(1000 * s / n, 1), "files_per_second": round(n / s, 1)}
+    stop_readers()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--one", help=argparse.SUPPRESS)
@@ -146,9 +196,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-index", action="store_true", help="only the per-file costs")
     ap.add_argument("--skip-files", action="store_true", help="only the index comparison")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    ap.add_argument("--rate", type=int, metavar="N", help="only the read rate of N issues (see the module doc)")
+    ap.add_argument("--held-mb", type=int, default=300, help="MB the reading process holds for --rate")
     args = ap.parse_args(argv)
     if args.one:
         return _one(args.one)
+    if args.rate:
+        with tempfile.TemporaryDirectory(prefix="bench-budget-") as tmp:
+            print(json.dumps(read_rate(Path(tmp), args.rate, args.held_mb), ensure_ascii=False, indent=1))
+        return 0
     with tempfile.TemporaryDirectory(prefix="bench-budget-") as tmp:
         files = Path(tmp) / "files"
         files.mkdir()

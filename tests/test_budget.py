@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import select
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ from click.testing import CliRunner
 
 from archive.errors import BulletinReadError
 from archive.readers import Limits, read_file_bytes
-from archive.readers import budget
+from archive.readers import budget, reading_worker
 from archive.readers.limits import BUDGET_SETTINGS, BudgetSettingError, budget_table
 from bulletins.cli import cli
 from tests import bombs, docgen
@@ -277,3 +278,144 @@ def test_a_run_killed_during_ocr_leaves_no_process_and_its_pages_go_at_the_next_
     r = _bulletins(["check", str(SEED)], tmp)
     assert r.returncode == 0
     assert not any(tmp.rglob("page-*.png"))  # … the next start removes
+
+
+# -- the long-lived reading worker (a fork per file made a 10,000-file build crawl) ---------------
+
+
+def _busy(seconds: float) -> int:
+    """CPU for `seconds`, then the worker's pid."""
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+    return os.getpid()
+
+
+def _hold(megabytes: int) -> int:
+    block = bytearray(megabytes * 1024 * 1024)
+    block[::4096] = b"x" * len(block[::4096])
+    return os.getpid()
+
+
+def _bug() -> None:
+    """A reader bug."""
+    raise ValueError("坏的读取器")
+
+
+def _env(name: str) -> str | None:
+    """The worker's environment variable `name`."""
+    return os.environ.get(name)
+
+
+def _issue_file(folder: Path, issue: int) -> Path:
+    """The seed bulletin as issue `issue`."""
+    path = folder / f"江苏精神文明建设简报-2022-第{issue}期.txt"
+    path.write_text(SEED.read_text(encoding="utf-8").replace("第11期", f"第{issue}期"), encoding="utf-8")
+    return path
+
+
+def test_files_are_read_by_one_worker_started_once(tmp_path):
+    files = [_issue_file(tmp_path, i) for i in range(1, 6)]
+    budget.stop_readers()
+    issues = [budget.parse_within_budget(p).issue for p in files]
+    assert issues == [1, 2, 3, 4, 5]
+    assert len(reading_worker._readers) == 1  # one worker for five files (a fork per file before)
+    reader = reading_worker.thread_reader()
+    assert reader.pid != os.getpid() and reader.proc.poll() is None
+
+
+def test_each_file_gets_the_whole_budget_in_a_worker_that_lives_on():
+    reader = reading_worker.Reader()
+    try:
+        limits = Limits(cpu_seconds=1, memory_bytes=256 * 1024 * 1024, wall_seconds=30)
+        pids = {reader.read(_busy, (0.6,), f"f{i}.txt", limits) for i in range(4)}  # 2.4 s in all
+        pids |= {reader.read(_hold, (200,), f"m{i}.txt", limits) for i in range(3)}  # 600 MB in all
+        assert pids == {reader.pid}
+        with pytest.raises(BulletinReadError, match="超出 CPU 预算：读取用时超过 1 秒 CPU"):
+            reader.read(_busy, (5.0,), "spin.txt", limits)
+        assert not reader.ready()  # a worker that passed a budget is not used again
+    finally:
+        reader.stop()
+    reader = reading_worker.Reader()
+    try:
+        with pytest.raises(BulletinReadError, match="超出内存预算"):
+            reader.read(_hold, (400,), "hog.txt", limits)
+        assert not reader.ready()
+    finally:
+        reader.stop()
+
+
+def test_a_worker_killed_while_idle_is_replaced_and_the_next_file_is_not_blamed(tmp_path):
+    good = _issue_file(tmp_path, 7)
+    assert budget.parse_within_budget(good).issue == 7
+    reader = reading_worker.thread_reader()
+    os.kill(reader.pid, 9)
+    time.sleep(0.2)
+    assert budget.parse_within_budget(good).issue == 7
+    assert reading_worker.thread_reader().pid != reader.pid
+
+
+def test_the_reading_worker_holds_none_of_the_callers_descriptors(tmp_path):
+    """A worker forked from the caller kept its descriptors open after the caller closed them:
+    a browser driver's stdin pipe (the driver never saw EOF: the browser upload test hung at
+    teardown), a server's sockets, an index's write lock."""
+    budget.stop_readers()
+    r, w = os.pipe()
+    os.set_inheritable(w, True)  # even one the caller would hand to its children
+    try:
+        assert budget.parse_within_budget(_issue_file(tmp_path, 8)).issue == 8
+        pid = reading_worker.thread_reader().pid
+        held = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+        assert f"pipe:[{os.fstat(w).st_ino}]" not in held
+        os.close(w)
+        assert select.select([r], [], [], 5)[0] and os.read(r, 1) == b""  # EOF: no one else holds it
+    finally:
+        os.close(r)
+
+
+def test_the_worker_reads_with_the_environment_of_each_call(tmp_path, monkeypatch):
+    """The reader cache is named by an environment variable the web app sets after start-up:
+    the long-lived worker reads each file with the caller's environment at that call."""
+    from archive.readers import cache as reader_cache
+
+    good = _issue_file(tmp_path, 9)
+    budget.stop_readers()
+    assert budget.parse_within_budget(good).issue == 9  # the worker started without the variable
+    monkeypatch.setenv(reader_cache.CACHE_ENV, str(tmp_path / "cache"))
+    assert reading_worker.thread_reader().read(_env, (reader_cache.CACHE_ENV,), "env.txt",
+                                               Limits()) == str(tmp_path / "cache")
+
+
+def test_a_file_is_read_while_the_caller_holds_over_1024_descriptors(tmp_path):
+    """A server with 1,000 connections: the worker's pipes are past select()'s limit of 1,024
+    (select raised ValueError: filedescriptor out of range)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = 1200
+    if hard != resource.RLIM_INFINITY and hard < want:
+        pytest.skip(f"RLIMIT_NOFILE hard limit {hard} < {want}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, want), hard))
+    held = []
+    budget.stop_readers()  # (its pipes' descriptors free first: all below 1,100 are taken next)
+    try:
+        null = os.open(os.devnull, os.O_RDONLY)
+        held.append(null)
+        while held[-1] < 1100:
+            held.append(os.dup(null))
+        assert budget.parse_within_budget(_issue_file(tmp_path, 12)).issue == 12
+        assert min(reading_worker.thread_reader().req, reading_worker.thread_reader().res) > 1024
+        assert budget.run_within_budget(os.getpid, "pid.txt") != os.getpid()  # the fork per call too
+    finally:
+        budget.stop_readers()
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_a_reader_bug_names_the_file_and_the_next_file_gets_a_fresh_worker(tmp_path):
+    first = reading_worker.thread_reader()
+    with pytest.raises(BulletinReadError, match="读取失败：ValueError: 坏的读取器") as caught:
+        first.read(_bug, (), "bug.txt", Limits())
+    assert caught.value.path == "bug.txt"
+    assert not first.ready()  # its state is in doubt: not used again
+    assert budget.parse_within_budget(_issue_file(tmp_path, 13)).issue == 13
+    assert reading_worker.thread_reader().pid != first.pid

@@ -1,12 +1,17 @@
-"""One budget for every file: each file is read and parsed in a forked worker process.
+"""One budget for every file: each file is read and parsed in a worker process.
 
-`run_within_budget(fn, name, limits)` forks a worker that runs `fn()` and sends
-its result back through a pipe. The worker runs under the per-file budget of
+`parse_within_budget(path)` sends the file to this thread's reading worker
+(archive/readers/reading_worker.py): a fresh interpreter started at the
+thread's first file that reads one file after another (a fork per file cost
+40–100 ms in a large process such as a build's, more than reading a small
+file). `run_within_budget(fn, name, limits)` forks a worker for one call of any
+`fn()` (a closure cannot be sent to another interpreter). Either sends its
+result back through a pipe, and reads each file under the per-file budget of
 `Limits` whatever the format, so that the next bomb shape is caught too:
 
-- address space: RLIMIT_AS at what the worker starts with plus `memory_bytes`
+- address space: RLIMIT_AS at the worker's size when the file is sent plus `memory_bytes`
   (a MemoryError, or the worker's death, is the named rejection);
-- CPU: RLIMIT_CPU of `cpu_seconds` (SIGXCPU kills it);
+- CPU: RLIMIT_CPU at what the worker has used plus `cpu_seconds` (SIGXCPU kills it);
 - wall time: the parent kills the worker's process group past `wall_seconds`,
   plus the budget a conversion or OCR asks for (`grant`), never more;
 - temporary disk: the worker's own folder (its TMPDIR), of at most `temp_bytes`
@@ -18,15 +23,18 @@ its result back through a pipe. The worker runs under the per-file budget of
   units) is stopped by what it produces, not by its depth.
 
 A helper program (LibreOffice, the OCR worker) gets its own address space and
-is killed with the worker (PR_SET_PDEATHSIG). `parse_within_budget(path)` is
-the one entry `bulletins check`, `add` and `index` read files through.
+is killed with the worker (PR_SET_PDEATHSIG), and the worker with the thread
+that started it. A worker that was killed, ran out of memory, hit a reader bug
+or read `reading_worker.READER_FILES` files is replaced by a fresh one, so no file is read in
+a worker whose state is in doubt. `parse_within_budget(path)` is the one entry
+`bulletins check`, `add` and `index` read files through.
 """
 
 from __future__ import annotations
 
-import atexit
 import ctypes
 import gc
+import itertools
 import os
 import pickle
 import resource
@@ -39,8 +47,9 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from archive.errors import BulletinError, BulletinParseError, BulletinReadError
 from archive.readers.limits import Limits
@@ -49,7 +58,7 @@ if TYPE_CHECKING:
     from archive.model import Bulletin
 
 __all__ = ["check_temp", "grant", "helper_preexec", "parse_within_budget", "produce", "reset", "run_within_budget",
-           "temp_root"]
+           "stop_readers", "temp_root"]
 
 T = TypeVar("T")
 
@@ -172,15 +181,6 @@ def _reporting_through(fn: Callable[[], T], wfd: int) -> Callable[[], T]:
     return run
 
 
-def _lower(which: int, soft: int) -> None:
-    """Set the soft limit `which` to `soft`, never above the soft and hard limits already in force."""
-    cur, hard = resource.getrlimit(which)
-    for bound in (cur, hard):
-        if bound != resource.RLIM_INFINITY:
-            soft = min(soft, bound)
-    resource.setrlimit(which, (soft, hard))
-
-
 def _vm_size() -> int:
     try:
         with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
@@ -192,43 +192,82 @@ def _vm_size() -> int:
     return 0
 
 
-def _child(fn: Callable[[], Any], wfd: int, folder: Path, name: str, limits: Limits, base: int) -> None:
-    """The worker: limits set, then fn(); the result (or the named error) goes to the parent."""
-    global _channel, _limits
+def _setup_worker(wfd: int, folder: Path) -> None:
+    """What a reading worker does once, after the fork: its own process group, killed with the
+    thread that started it, default signals, and its temporary folder."""
+    global _channel
+    _channel = wfd
+    os.setpgid(0, 0)
+    _prctl_deathsig()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGXFSZ, signal.SIG_DFL)  # Python ignores it: past RLIMIT_FSIZE the worker dies
+    tempfile.tempdir = str(folder)
+    os.environ["TMPDIR"] = str(folder)
+
+
+def _set_file_limits(limits: Limits, base: int, cpu_used: float, caps: dict[int, int]) -> None:
+    """The per-file budget from here on: `cpu_seconds` more CPU than `cpu_used`, `memory_bytes`
+    more address space than `base`, files of at most `temp_bytes`; never above `caps`, the soft
+    limits the worker started with (an operator's ulimit, a full-disk test)."""
+    def bounded(which: int, soft: int) -> None:
+        cap = caps.get(which, resource.RLIM_INFINITY)
+        _, hard = resource.getrlimit(which)
+        for bound in (cap, hard):
+            if bound != resource.RLIM_INFINITY:
+                soft = min(soft, bound)
+        resource.setrlimit(which, (soft, hard))
+
+    bounded(resource.RLIMIT_CPU, max(1, int(cpu_used + limits.cpu_seconds + 0.999)))
+    bounded(resource.RLIMIT_FSIZE, max(_MB, limits.temp_bytes))
+    if base:
+        bounded(resource.RLIMIT_AS, base + limits.memory_bytes)
+
+
+def _soft_caps() -> dict[int, int]:
+    return {which: resource.getrlimit(which)[0]
+            for which in (resource.RLIMIT_CPU, resource.RLIMIT_FSIZE, resource.RLIMIT_AS)}
+
+
+def _outcome(fn: Callable[[], Any], limits: Limits) -> tuple[bytes, bool]:
+    """fn() as the pickled message for the parent: its result, or the named error; and whether
+    the worker is still sound (False after a memory, recursion or unexpected failure)."""
+    reset(limits)
+    try:
+        result = fn()
+        return pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL), True
+    except BulletinError as ex:
+        return pickle.dumps(("error", type(ex).__name__, ex.reason)), True
+    except MemoryError:
+        return pickle.dumps(("error", "BulletinReadError", _memory_reason(limits))), False
+    except RecursionError:
+        return pickle.dumps(("error", "BulletinReadError",
+                             f"文档结构嵌套过深：读取时递归超过 {sys.getrecursionlimit():,} 层，已拒绝")), False
+    except Exception as ex:  # a reader or parser bug: named, never a traceback
+        where = traceback.extract_tb(ex.__traceback__)[-1:]
+        at = f"（{Path(where[0].filename).name}:{where[0].lineno}）" if where else ""
+        return pickle.dumps(("error", "BulletinReadError", f"读取失败：{type(ex).__name__}: {ex}{at}"[:500])), False
+
+
+def _child(fn: Callable[[], Any], wfd: int, folder: Path, limits: Limits, base: int) -> None:
+    """A worker for one call: limits set, then fn(); the result (or the named error) goes to the parent."""
+    def body() -> None:
+        gc.disable()  # short-lived: a collection would only copy the parent's pages (refcounting frees the rest)
+        _setup_worker(wfd, folder)
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        _set_file_limits(limits, base, own.ru_utime + own.ru_stime, _soft_caps())
+        payload, _ = _outcome(fn, limits)
+        _send(wfd, b"r", payload)
+
+    _exit_after(body)
+
+
+def _exit_after(body: Callable[[], None]) -> NoReturn:
+    """Run a worker's `body`, then end the process: exit code 3 after a MemoryError, 4 after any
+    other failure (the parent names the reason)."""
     code = 0
     try:
-        gc.disable()  # short-lived: a collection would only copy the parent's pages (refcounting frees the rest)
-        _channel, _limits = wfd, limits
-        os.setpgid(0, 0)
-        _prctl_deathsig()
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGXFSZ, signal.SIG_DFL)  # Python ignores it: past RLIMIT_FSIZE the worker dies
-        tempfile.tempdir = str(folder)
-        os.environ["TMPDIR"] = str(folder)
-        cpu = max(1, int(limits.cpu_seconds + 0.999))
-        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu if hard == resource.RLIM_INFINITY else min(cpu, hard), hard))
-        # a limit the caller already set lower (an operator's ulimit, a full-disk test) is kept
-        _lower(resource.RLIMIT_FSIZE, max(_MB, limits.temp_bytes))
-        if base:
-            _lower(resource.RLIMIT_AS, base + limits.memory_bytes)
-        reset(limits)
-        try:
-            result = fn()
-            payload = pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL)
-        except BulletinError as ex:
-            payload = pickle.dumps(("error", type(ex).__name__, ex.reason))
-        except MemoryError:
-            payload = pickle.dumps(("error", "BulletinReadError", _memory_reason(limits)))
-        except RecursionError:
-            payload = pickle.dumps(("error", "BulletinReadError",
-                                    f"文档结构嵌套过深：读取时递归超过 {sys.getrecursionlimit():,} 层，已拒绝"))
-        except Exception as ex:  # a reader or parser bug: named, never a traceback
-            where = traceback.extract_tb(ex.__traceback__)[-1:]
-            at = f"（{Path(where[0].filename).name}:{where[0].lineno}）" if where else ""
-            payload = pickle.dumps(("error", "BulletinReadError", f"读取失败：{type(ex).__name__}: {ex}{at}"[:500]))
-        _send(wfd, b"r", payload)
+        body()
     except MemoryError:
         code = 3
     except BaseException:
@@ -276,31 +315,31 @@ def remove_stale_temp() -> list[Path]:
     return removed
 
 
-_folder: tuple[int, Path] | None = None
+_folders = itertools.count()
 
 
-def _worker_folder() -> Path:
-    """This process's folder for its workers' temporary files (`<pid>-0`), made once (stale ones
-    of ended runs removed first); it is empty whenever no worker runs."""
-    global _cleaned, _folder
+def _new_folder() -> Path:
+    """A new folder for one worker's temporary files (`<pid>-<n>` under temp_root(); stale ones of
+    ended runs removed first), removed when this process exits."""
+    global _cleaned
     root = temp_root()
-    if _folder is not None and _folder[0] == os.getpid() and _folder[1].parent == root and _folder[1].is_dir():
-        return _folder[1]
     if _cleaned != root:
         remove_stale_temp()
         _cleaned = root
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    folder = root / f"{os.getpid()}-0"
+    folder = root / f"{os.getpid()}-{next(_folders)}"
     shutil.rmtree(folder, ignore_errors=True)  # left by an earlier process of the same pid
     folder.mkdir(mode=0o700)
-    _folder = (os.getpid(), folder)
-    atexit.register(shutil.rmtree, folder, True)
     return folder
 
 
 def _empty(folder: Path) -> None:
     """Remove whatever a worker left in `folder` (a killed worker's page images)."""
-    with os.scandir(folder) as it:
+    try:
+        it = os.scandir(folder)
+    except OSError:
+        return
+    with it:
         for entry in it:
             if entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path, ignore_errors=True)
@@ -336,15 +375,84 @@ def _death_reason(status: int, limits: Limits) -> str:
     return f"读取进程异常退出（退出码 {code}），已拒绝"
 
 
+@dataclass
+class _Answer:
+    """What the parent heard from a worker about one file."""
+
+    result: tuple | None = None  # ("ok", value) or ("error", kind, reason); None: no answer
+    sound: bool = True  # the worker may read another file
+    timed_out: bool = False
+    allowed: float = 0.0  # the wall time it was given, grants included
+
+
+def _await(rfd: int, limits: Limits, relay: Callable[..., None] | None) -> _Answer:
+    """Read the worker's messages until its answer, its end or the wall-time budget."""
+    answer = _Answer(allowed=limits.wall_seconds)
+    deadline = time.monotonic() + limits.wall_seconds
+    buf = bytearray()
+    while answer.result is None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            answer.timed_out = True
+            break
+        if not _readable(rfd, min(left, 1.0)):
+            continue
+        chunk = os.read(rfd, 1 << 20)
+        if not chunk:
+            break
+        buf += chunk
+        while len(buf) >= _HEADER.size:
+            kind, size = _HEADER.unpack_from(buf)
+            if len(buf) < _HEADER.size + size:
+                break
+            payload = bytes(buf[_HEADER.size:_HEADER.size + size])
+            del buf[:_HEADER.size + size]
+            if kind == b"g":
+                extra = max(0.0, float(pickle.loads(payload)))
+                deadline += extra
+                answer.allowed += extra
+            elif kind in (b"r", b"R"):
+                answer.result = pickle.loads(payload)
+                answer.sound = kind == b"r"
+            elif kind == b"p" and relay is not None:
+                relay(*pickle.loads(payload))
+    return answer
+
+
+def _readable(fd: int, seconds: float) -> bool:
+    """Whether `fd` has data (or its end) within `seconds`; poll, not select: a server holding
+    1,000 connections has descriptors past select's limit of 1,024."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(max(0, int(seconds * 1000))))
+
+
+def _verdict(answer: _Answer, status: int, name: str, limits: Limits) -> Any:
+    """The worker's value, or its error raised as a BulletinError naming `name` and the budget."""
+    if answer.timed_out:
+        raise BulletinReadError(
+            name, f"超出时间预算：读取超过 {answer.allowed:g} 秒（wall_seconds {limits.wall_seconds:g} 秒"
+                  f"{'，含转换或 OCR 的预算' if answer.allowed > limits.wall_seconds else ''}，"
+                  "可用 BULLETINS_READ_SECONDS 调高），已终止")
+    if answer.result is None:
+        raise BulletinReadError(name, _death_reason(status, limits))
+    if answer.result[0] == "ok":
+        return answer.result[1]
+    _, kind, reason = answer.result
+    raise (BulletinParseError if kind == "BulletinParseError" else BulletinReadError)(name, reason)
+
+
 def run_within_budget(fn: Callable[[], T], name: str, limits: Limits | None = None) -> T:
-    """`fn()` run in a forked worker under the per-file budget of `limits` (default: Limits.from_env()).
+    """`fn()` run in a worker forked for it, under the per-file budget of `limits` (default:
+    Limits.from_env()). For any callable; files are read through `parse_within_budget`, whose
+    worker lives on from file to file.
 
     Raises the worker's BulletinError as it was, and BulletinReadError(name, reason) naming
     the budget that was passed, or the worker's failure; its temporary folder is removed."""
     limits = limits or Limits.from_env()
     relay = _caller_progress()  # the caller's OCR progress (ocr.reporting_to): relayed from the worker
     _load_libc()
-    folder = _worker_folder()
+    folder = _new_folder()
     base = _vm_size()  # the worker starts with the parent's address space (read here: cheaper than in it)
     rfd, wfd = os.pipe()
     sys.stdout.flush()
@@ -352,73 +460,44 @@ def run_within_budget(fn: Callable[[], T], name: str, limits: Limits | None = No
     pid = os.fork()
     if pid == 0:  # the worker
         os.close(rfd)
-        _child(fn if relay is None else _reporting_through(fn, wfd), wfd, folder, name, limits, base)
+        _child(fn if relay is None else _reporting_through(fn, wfd), wfd, folder, limits, base)
     os.close(wfd)
     try:
         os.setpgid(pid, pid)
     except OSError:
         pass
-    deadline = time.monotonic() + limits.wall_seconds
-    allowed = limits.wall_seconds
-    buf = bytearray()
-    result: tuple | None = None
-    timed_out = False
     status = 0
+    answer = _Answer()
     try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                timed_out = True
-                break
-            ready, _, _ = select.select([rfd], [], [], min(left, 1.0))
-            if not ready:
-                continue
-            chunk = os.read(rfd, 1 << 20)
-            if not chunk:
-                break
-            buf += chunk
-            while len(buf) >= _HEADER.size:
-                kind, size = _HEADER.unpack_from(buf)
-                if len(buf) < _HEADER.size + size:
-                    break
-                payload = bytes(buf[_HEADER.size:_HEADER.size + size])
-                del buf[:_HEADER.size + size]
-                if kind == b"g":
-                    extra = max(0.0, float(pickle.loads(payload)))
-                    deadline += extra
-                    allowed += extra
-                elif kind == b"r":
-                    result = pickle.loads(payload)
-                elif kind == b"p" and relay is not None:
-                    relay(*pickle.loads(payload))
+        answer = _await(rfd, limits, relay)
     finally:
         os.close(rfd)
-        if timed_out or result is None:
+        if answer.timed_out or answer.result is None:
             _kill_group(pid)
         try:
             _, status = os.waitpid(pid, 0)
         except ChildProcessError:
             status = 0
         _kill_group(pid)  # anything the worker left in its group
-        _empty(folder)
-    if timed_out:
-        raise BulletinReadError(
-            name, f"超出时间预算：读取超过 {allowed:g} 秒（wall_seconds {limits.wall_seconds:g} 秒"
-                  f"{'，含转换或 OCR 的预算' if allowed > limits.wall_seconds else ''}，"
-                  "可用 BULLETINS_READ_SECONDS 调高），已终止")
-    if result is None:
-        raise BulletinReadError(name, _death_reason(status, limits))
-    if result[0] == "ok":
-        return result[1]
-    _, kind, reason = result
-    raise (BulletinParseError if kind == "BulletinParseError" else BulletinReadError)(name, reason)
+        shutil.rmtree(folder, ignore_errors=True)
+    return _verdict(answer, status, name, limits)
+
+
+def stop_readers() -> None:
+    """Stop this process's reading workers (archive.readers.reading_worker)."""
+    from archive.readers.reading_worker import stop_readers as stop
+
+    stop()
 
 
 def parse_within_budget(path: Path, limits: Limits | None = None) -> Bulletin:
     """Read and parse the file at `path` (archive.parse) in a worker under the per-file budget.
 
+    The worker is this thread's long-lived reading worker (archive.readers.reading_worker), a
+    fresh interpreter started once, not a fork per file.
     Raises BulletinReadError or BulletinParseError naming the file and the reason."""
     from archive.parse import parse_file  # the one way a file is parsed (with its corrections)
+    from archive.readers.reading_worker import thread_reader
 
     limits = limits or Limits.from_env()
-    return run_within_budget(lambda: parse_file(Path(path), limits), str(path), limits)
+    return thread_reader().read(parse_file, (Path(path), limits), str(path), limits)

@@ -28,7 +28,7 @@ import numpy as np
 from archive.corpus import file_sha256, readable_name, scan_corpus
 from archive.errors import BulletinError
 from archive.model import Bulletin
-from archive.readers.budget import parse_within_budget
+from archive.readers.budget import parse_within_budget, stop_readers
 from archive.originals import fingerprint
 from indexer.store import (
     fastwrite,
@@ -245,6 +245,7 @@ def _worker(conn: Connection, work: _Work, gen_dir: str) -> None:
         except Exception:
             pass
     finally:
+        stop_readers()  # this forked process ends with os._exit: its reading worker goes now
         conn.close()
 
 
