@@ -1,0 +1,109 @@
+"""Saved pages: nothing of the document dropped at its head or tail, the page's chrome known by its
+features (issue 19, failure kinds 1 and 9; the pages lane of session 7).
+
+The documents are real: the text of tests/realdocs/dev's saved pages, wrapped in a page of an old
+table-laid site whose document stands in <div> lines — the shape where the main-content extractor
+(trafilatura, favor_precision) keeps the body and drops the short closing lines (署名, date).
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from pathlib import Path
+
+import pytest
+
+from archive.features import is_chrome
+from archive.parse import parse_document
+from archive.readers import read_document
+from bench.fields import REALDOCS
+
+TRUTH = json.loads((REALDOCS / "fields.json").read_text("utf-8"))
+
+
+def table_site(lines: list[str]) -> str:
+    """An old county site: a table with the nav bar, a breadcrumb, the document as <div> lines in a
+    cell beside a column of hot links, page tools and a footer."""
+    body = "\n".join(f"<div>{escape(ln.strip())}</div>" for ln in lines if ln.strip())
+    hot = "<br>".join(f'· <a href="/r{i}.htm">关于做好第{i}批项目申报工作的通知</a>' for i in range(5))
+    return f"""<html><head><meta charset="utf-8"><title>某市人民政府</title></head><body>
+<table width="1000"><tr><td colspan="2">欢迎访问某市政府网站 <a href="#">设为首页</a> <a href="#">加入收藏</a></td></tr>
+<tr><td colspan="2"><a href="/a">网站首页</a> | <a href="/b">信息公开</a> | <a href="/c">政务服务</a></td></tr>
+<tr><td colspan="2">您现在的位置：网站首页 → 信息公开 → 正文</td></tr>
+<tr><td width="700" valign="top"><div id="textarea">
+{body}
+</div>
+<p>【字体：大 中 小】 点击数：315 【收藏】 【返回列表】</p></td>
+<td width="300" valign="top"><b>热点信息</b><br>{hot}</td></tr>
+<tr><td colspan="2">版权所有：某市人民政府 备案序号：某ICP备12345678号</td></tr></table></body></html>"""
+
+
+def _notice(name: str, last: str) -> list[str]:
+    """A real saved page's text up to its closing date line (the notice without what follows)."""
+    lines = (REALDOCS / name).read_text("utf-8").splitlines()
+    end = next(i for i, ln in enumerate(lines) if ln.strip() == last)
+    return lines[: end + 1]
+
+
+@pytest.mark.parametrize(
+    ("name", "last"),
+    [("dev/huzhou-2023-huweijianfa-1-tongzhi.txt", "2023年4月26日"), ("dev/yueyang-2017-yuebanfa-2-tongzhi.txt", "2017年1月10日")],
+)
+def test_the_closing_lines_the_extractor_drops_stay_in_the_document(tmp_path: Path, name: str, last: str) -> None:
+    want = TRUTH[name]
+    page = tmp_path / (Path(name).stem + ".html")
+    page.write_text(table_site(_notice(name, last)), "utf-8")
+    doc = read_document(page)
+    texts = [p.text for p in doc.paragraphs]
+    assert last in texts  # the closing date, a short line the extractor left out
+    b = parse_document(doc)
+    assert b.date is not None and b.date.isoformat() == want["date"]
+    assert b.issuer == want["issuer"] or (b.issuer or "").replace("、", "") == want["issuer"].replace("、", "")
+
+
+def test_a_breadcrumb_is_not_glued_to_the_title_under_it(tmp_path: Path) -> None:
+    """dev/yueyang-…: `当前位置: 首页 > … > 政策法规` then the title, each a <p> of a page: the breadcrumb
+    (42 characters, no final punctuation) was joined to the title as one paragraph that runs on."""
+    name = "dev/yueyang-2017-yuebanfa-2-tongzhi.txt"
+    lines = (REALDOCS / name).read_text("utf-8").splitlines()
+    body = "\n".join(f"<p>{escape(ln.strip())}</p>" for ln in lines if ln.strip())
+    page = tmp_path / "yueyang.html"
+    page.write_text(f'<html><body><div class="article-content">{body}</div></body></html>', "utf-8")
+    b = parse_document(read_document(page))
+    assert b.articles[0].title == TRUTH[name]["title"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "热门站点| 世界资料网 | 专利资料网 | 世界资料网论坛",  # an aggregator's bar of its sites
+        "收藏本站| 设为首页| 首页",
+        "作者: 时间: 浏览: 来源:",  # the page's own fields, left empty
+        "作者:某某网 时间:2024-07-22 07:20:29 浏览:9863 来源:某某网",
+        "下载地址: 点击此处下载",
+        "位置：走进本区 - 领导信箱 - 新闻中心",  # a breadcrumb with spaced hyphens
+        "您现在的位置：网站首页 → 信息公开 → 正文",
+        "您当前的位置: 首页 > 法规草案征求意见 > 关于《某某条例(草案修改二稿 征求意见稿)》公开征求意见的公告",
+        "【字体：大 中 小】 点击数：315 【收藏】 【返回列表】",
+        "上一篇：关于做好春季农业生产工作的通知",
+    ],
+)
+def test_page_chrome_is_known_by_its_features(line: str) -> None:
+    assert is_chrome(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [  # a document's own lines (tests/realdocs and tests/public)
+        "各区人民政府,市政府各委、办、局,各市属机构:",
+        "联系人：张三 电话：12345",
+        "抄送：市委办公室，市人大常委会办公室。",
+        "附件：1.名单",
+        "北京市人民政府办公厅",
+        "2016年5月28日",
+        "中共岳阳市委办公室岳阳市人民政府办公室印发《关于全面推进政务公开工作的实施意见》的通知(岳办发〔2017〕2号)",
+    ],
+)
+def test_a_document_line_is_not_chrome(line: str) -> None:
+    assert not is_chrome(line)
