@@ -38,6 +38,7 @@ class LayoutParams:
     bar_parts: int = 3  # a bar of links set apart by | has at least this many parts …
     bar_part_max: int = 10  # … each at most this long
     empty_fields: int = 2  # a row of this many page fields left empty (作者: 时间: 浏览:) is chrome
+    tag_max: int = 4  # a page's tag or column word in its chrome (政策, 學校) is at most this long
     page_keys: int = 2  # … and so is a row of this many of the page's own fields (作者:… 时间:… 浏览:…)
     meta_value_max: int = 60  # the value of a metadata field on its own line
     size_step: float = 1.5  # points above the body size that make a heading
@@ -65,7 +66,8 @@ _MASTHEAD = re.compile(r"文件$")
 _CHROME_WORDS = re.compile(
     r"设为首页|加入收藏|返回顶部|打印本页|打印此页|关闭窗口|关闭本页|【打印】|【关闭】|视力保护色|浏览量|浏览次数|阅读量|阅读次数|"
     r"人看过|人看過|分享到|^【?\s*字体\s*[:：]|网站标识码|ICP备|扫一扫|无障碍|繁体版|简体版|English|字号[:：]?\s*[【\[]?\s*(?:大|中|小)?|"
-    r"^第[一二三四五六七八九十]+篇\s*[:：]|当前位置|您的位置|您当前的位置|所在位置|下载本文|写写帮|文库小编|归档时间|信息浏览|^首页\s*[>＞›]|^>"
+    r"^第[一二三四五六七八九十]+篇\s*[:：]|当前位置|您的位置|您当前的位置|所在位置|下载本文|写写帮|文库小编|归档时间|信息浏览|^首页\s*[>＞›]|^>|"
+    r"^今天是|下载文档|继续阅读|文档共\s*\d+\s*页|^朗读$"
 )
 # A site's own words, whatever the line's length: a document-sharing site's blurb or notice.
 _SITE_TEXT = re.compile(r"小编|文库|下载本文|本站|网友投稿|版权归属|如有侵权|如侵权|转载请注明")
@@ -195,6 +197,7 @@ def meta_pairs(key: str) -> list[tuple[str, str]]:
     return out
 
 
+_TRAILING_COUNT = re.compile(r"(?<=[\u4e00-\u9fff》」）)])\d{1,3}$")
 _KEY_MARK = re.compile(r"[:：\]］】]")  # a metadata key is followed by one of these
 
 
@@ -335,6 +338,7 @@ def _with_repeats(lines: list[Line], out: list[Features], params: LayoutParams) 
 def title_core(text: str) -> str:
     """A title line as compared with another: no spaces, no 《》 around it, no 发文字号 before or after it."""
     c = re.sub(r"\s+", "", text).rstrip("|｜")
+    c = _TRAILING_COUNT.sub("", c)  # …的通知0: a page's counter glued to its copy of the title
     m = serial_in(c)
     if m is not None and (m.start() == 0 or re.fullmatch(r"[（(]?", c[: m.start()][-1:] or "") is not None):
         if m.start() <= 1:

@@ -107,3 +107,27 @@ def test_page_chrome_is_known_by_its_features(line: str) -> None:
 )
 def test_a_document_line_is_not_chrome(line: str) -> None:
     assert not is_chrome(line)
+
+
+def test_a_page_copy_of_the_title_with_a_counter_and_a_tag_word_are_the_page_s() -> None:
+    """dev/xuzhou-… (an aggregator's page, batch 5): `…的通知0` (its copy of the title with a counter glued
+    on) and `政策` (its tag) above the 发布部门 lines: both were glued into the title."""
+    from archive.explain import explain
+
+    name = "dev/xuzhou-2019-xuzhengbanfa-107-yuan-tongzhi.txt"
+    b, placements = explain(read_document(REALDOCS / name))
+    assert b.articles[0].title == TRUTH[name]["title"]
+    places = {p.text: p.place for p in placements}
+    assert places["政策"].startswith("已去除")
+    assert places["市政府办公室关于印发徐州市生活必需品市场供应应急预案的通知0"].startswith("已去除")
+
+
+def test_the_batch_5_pages_are_split_by_office_with_the_seeded_rule() -> None:
+    """Batch 5 (30 saved pages of 30 offices): each in the half its office's seeded hash gives."""
+    from bench.realdocs import half_of
+
+    batch = {k: v for k, v in TRUTH.items() if isinstance(v, dict) and v.get("batch") == 5}
+    assert len(batch) >= 30 and len({v["office"] for v in batch.values()}) >= 15
+    for key, want in batch.items():
+        assert key.split("/", 1)[0] == half_of(want["office"]), key
+        assert (REALDOCS / key).is_file() and want["source"].startswith("http")
