@@ -38,7 +38,6 @@ class LayoutParams:
     bar_parts: int = 3  # a bar of links set apart by | has at least this many parts …
     bar_part_max: int = 10  # … each at most this long
     empty_fields: int = 2  # a row of this many page fields left empty (作者: 时间: 浏览:) is chrome
-    tag_max: int = 4  # a page's tag or column word in its chrome (政策, 學校) is at most this long
     page_keys: int = 2  # … and so is a row of this many of the page's own fields (作者:… 时间:… 浏览:…)
     meta_value_max: int = 60  # the value of a metadata field on its own line
     size_step: float = 1.5  # points above the body size that make a heading
@@ -67,7 +66,7 @@ _CHROME_WORDS = re.compile(
     r"设为首页|加入收藏|返回顶部|打印本页|打印此页|关闭窗口|关闭本页|【打印】|【关闭】|视力保护色|浏览量|浏览次数|阅读量|阅读次数|"
     r"人看过|人看過|分享到|^【?\s*字体\s*[:：]|网站标识码|ICP备|扫一扫|无障碍|繁体版|简体版|English|字号[:：]?\s*[【\[]?\s*(?:大|中|小)?|"
     r"^第[一二三四五六七八九十]+篇\s*[:：]|当前位置|您的位置|您当前的位置|所在位置|下载本文|写写帮|文库小编|归档时间|信息浏览|^首页\s*[>＞›]|^>|"
-    r"^今天是|下载文档|继续阅读|文档共\s*\d+\s*页|^朗读$"
+    r"^今天是|下载文档|继续阅读|文档共\s*\d+\s*页"
 )
 # A site's own words, whatever the line's length: a document-sharing site's blurb or notice.
 _SITE_TEXT = re.compile(r"小编|文库|下载本文|本站|网友投稿|版权归属|如有侵权|如侵权|转载请注明")

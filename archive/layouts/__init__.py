@@ -38,7 +38,6 @@ RULES = {
     "meta": "页面元数据（读作字段）",
     "page_title": "页面上重复的标题",
     "tail_chrome": "页面导航或工具栏",
-    "tag": "页面的栏目或标签词",
 }
 
 
@@ -192,11 +191,8 @@ def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams =
         if not gongwen_model.supported(feats[i], feats[i - 1] if i else None, label, params):  # the path went through it,
             # but the line shows none of its label's evidence: nothing says it is the page's,
             core = title_core(ln.key)
-            f = feats[i]
             if len(core) >= params.repeat_min // 2 and core in later:  # unless it is a copy of what the document prints below
                 page.removed.append((ln, RULES["page_title"]))
-            elif label == "chrome" and f.chars <= params.tag_max and not (f.org or f.doc_type or f.serial_inside or f.has_date):
-                page.removed.append((ln, RULES["tag"]))  # a page's tag or column word (政策, 學校) among its chrome
             else:
                 kept_titles.append(ln)
             continue
