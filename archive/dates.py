@@ -7,11 +7,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["ISSUE_SPAN", "IssueNumber", "cn_number", "find_date", "issue_number", "parse_issue"]
+__all__ = ["DATE_TEXT", "ISSUE_SPAN", "IssueNumber", "cn_number", "find_date", "issue_number", "parse_issue", "year_number"]
 
 _CN_DIGITS = "〇零○Ｏ一二三四五六七八九十百千两"
 _NUM = rf"[0-9０-９{_CN_DIGITS}]+"
-_YEAR = rf"(?:[0-9０-９]{{4}}|[{_CN_DIGITS}]{{4}})"
+# A year in Chinese numerals whose 〇 is typed with a look-alike: the letter O (二OO六) or the
+# digit 0 (二00一) among the Chinese digits.
+_ZERO_LIKE = "0０OoＯ○〇零"
+_YEAR = rf"(?:[0-9０-９]{{4}}|[{_CN_DIGITS}]{{4}}|[一二][{_ZERO_LIKE}一二三四五六七八九]{{3}})"
+_DAY = rf"[0-9０-９{_CN_DIGITS}]{{1,3}}"
+# A date as a line writes it, for the layout features' patterns (one home for how a date is written).
+DATE_TEXT = rf"{_YEAR}\s*年\s*{_DAY}\s*月\s*{_DAY}\s*[日号]"
 
 _DATE_PATTERNS = (
     re.compile(rf"(?P<y>{_YEAR})\s*年\s*(?P<m>{_NUM})\s*月\s*(?P<d>{_NUM})\s*[日号]"),
@@ -85,10 +91,19 @@ def cn_numeral(n: int) -> str:
 def cn_digits(n: int | str) -> str:
     """`n` written digit by digit, as years are (2023 → 二〇二三)."""
     return "".join("〇一二三四五六七八九"[int(c)] for c in str(n))
+_YEAR_DIGITS = str.maketrans({**{c: "〇" for c in _ZERO_LIKE}, **{str(i): "〇一二三四五六七八九"[i] for i in range(10)},
+                             **{chr(0xFF10 + i): "〇一二三四五六七八九"[i] for i in range(10)}})
+
+
+def year_number(text: str) -> int | None:
+    """A year as written: 2001, 二〇〇一, and 二OO六 / 二00一 with a look-alike for 〇."""
+    if not text.isascii() and any(c in "一二三四五六七八九" for c in text):
+        text = text.translate(_YEAR_DIGITS)
+    return cn_number(text)
 
 
 def _make_date(y: str, m: str, d: str) -> dt.date | None:
-    year, month, day = cn_number(y), cn_number(m), cn_number(d)
+    year, month, day = year_number(y), cn_number(m), cn_number(d)
     if year is None or month is None or day is None:
         return None
     try:
@@ -134,7 +149,7 @@ def parse_issue(line: str) -> IssueNumber | None:
     if total is None:
         t = _TOTAL.search(line, m.end())
         total = cn_number(t["t"]) if t else None
-    year = cn_number(m["y"]) if m["y"] else None
+    year = year_number(m["y"]) if m["y"] else None
     if year is not None and not 1900 <= year <= 2100:
         year = None
     return IssueNumber(issue, total, year)

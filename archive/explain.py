@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archive.dates import find_date
+from archive.dates import DATE_TEXT, find_date
 from archive.document import Document
 from archive.layout import Line, document_lines, is_page_number, is_typed_rule
 from archive.features import serial_in
@@ -105,6 +105,8 @@ def _header_place(text: str, b: Bulletin, fields: list[tuple[str, str]]) -> str 
         names.append("日期")
     if re.search(r"共印\s*[0-9０-９〇零一二三四五六七八九十百]+\s*份", text) and b.copies:
         names.append("印数")
+    if date is not None:
+        rest = re.sub(DATE_TEXT, "", rest)  # 二OO六年二月二十日 as well
     rest = _FILLER.sub("", rest)
     if date is not None:
         rest = re.sub(r"[0-9〇零○Ｏ一二三四五六七八九十]+[月日号]", "", rest)

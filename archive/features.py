@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archive.dates import find_date
+from archive.dates import DATE_TEXT, find_date
 from archive.doctypes import doc_type_of
 from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.paragraphs import ends_paragraph
 
-__all__ = ["ADOPTION", "NOT_ADDRESSEE", "PARAMS", "Features", "LayoutParams", "line_feature", "line_features", "meta_field", "meta_pairs", "page_suspect", "serial_in", "title_core"]
+__all__ = ["ADOPTION", "NOT_ADDRESSEE", "PARAMS", "Features", "LayoutParams", "is_chrome", "line_feature", "line_features", "meta_field", "meta_pairs", "page_suspect", "serial_in", "title_core"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,10 @@ class LayoutParams:
     heading_max: int = 40  # a heading-like line (masthead, 署名 line, page title)
     addressee_max: int = 150  # 主送机关 line
     chrome_max: int = 60  # a site-chrome line is short
+    bar_parts: int = 3  # a bar of links set apart by | has at least this many parts …
+    bar_part_max: int = 10  # … each at most this long
+    empty_fields: int = 2  # a row of this many page fields left empty (作者: 时间: 浏览:) is chrome
+    page_keys: int = 2  # … and so is a row of this many of the page's own fields (作者:… 时间:… 浏览:…)
     meta_value_max: int = 60  # the value of a metadata field on its own line
     size_step: float = 1.5  # points above the body size that make a heading
     close_call: float = 1.0  # best and second-best label scores (log-probabilities) closer than this: a warning
@@ -55,20 +59,66 @@ PARAMS = LayoutParams()
 _YEAR_BRACKET = r"[〔\[［(（【﹝]\s*(?P<y>(?:19|20)\d{2})\s*[〕\]］)）】﹞]"
 # A 发文字号 anywhere in a line: 武劳社〔2004〕135号, 京政发[2016]43号, 皖政(2001)85号, 第12号 after an org.
 _SERIAL = re.compile(rf"(?P<org>[\u4e00-\u9fff]{{1,12}}?)\s*{_YEAR_BRACKET}\s*第?\s*(?P<n>\d{{1,5}})\s*[号號]")
-_DATE_ONLY = re.compile(
-    r"^(?:[0-9〇零○Ｏ〇一二三四五六七八九十]{4}\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2})$"
-)
+_DATE_ONLY = re.compile(rf"^(?:{DATE_TEXT}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})$")
 _MASTHEAD = re.compile(r"文件$")
 # Site chrome: navigation, page tools, counters, a printed page's URL line.
 _CHROME_WORDS = re.compile(
     r"设为首页|加入收藏|返回顶部|打印本页|打印此页|关闭窗口|关闭本页|【打印】|【关闭】|视力保护色|浏览量|浏览次数|阅读量|阅读次数|"
     r"人看过|人看過|分享到|^【?\s*字体\s*[:：]|网站标识码|ICP备|扫一扫|无障碍|繁体版|简体版|English|字号[:：]?\s*[【\[]?\s*(?:大|中|小)?|"
-    r"^第[一二三四五六七八九十]+篇\s*[:：]|当前位置|您的位置|您当前的位置|所在位置|下载本文|写写帮|文库小编|归档时间|信息浏览|^首页\s*[>＞›]|^>"
+    r"^第[一二三四五六七八九十]+篇\s*[:：]|当前位置|您的位置|您当前的位置|所在位置|下载本文|写写帮|文库小编|归档时间|信息浏览|^首页\s*[>＞›]|^>|"
+    r"^今天是|下载文档|继续阅读|文档共\s*\d+\s*页"
 )
 # A site's own words, whatever the line's length: a document-sharing site's blurb or notice.
 _SITE_TEXT = re.compile(r"小编|文库|下载本文|本站|网友投稿|版权归属|如有侵权|如侵权|转载请注明")
 _BREADCRUMB = re.compile(r"(?:[>＞›»]\s*[^>＞›»]{1,16}){2,}")
+# A breadcrumb that names itself (位置： / 当前位置 / 您现在的位置 …), with any separator (> → - /),
+# whatever its length: its last step is often the page's own title.
+_POSITION = re.compile(r"^[【\[]?\s*(?:当前|您的|您当前的|您现在的|现在|所在)?\s*位置\s*[:：】\]]")
+_STEP_SEP = re.compile(r"\s*(?:[>＞›»→]+|\s[-—/]\s)\s*")
+# A bar of links set apart by | (a site list, 收藏本站| 设为首页| 首页): every part short, no sentence.
+_BAR_SEP = re.compile(r"\s*[|｜]\s*")
+# A row of a page's own fields left empty or short (作者: 时间: 浏览: 来源:), the page's tools
+# (字体：大 中 小, 【收藏】, 上一篇 / 下一篇), a download link.
+_PAGE_FIELDS = re.compile(r"^(?:[\u4e00-\u9fff]{1,4}\s*[:：][^:：，。；]{0,20}?(?:\s+|$)){2,}$")
+_EMPTY_FIELD = re.compile(r"^[\u4e00-\u9fff]{1,4}\s*[:：]$")
+# The fields a page prints about itself (not the document's): who posted it, when, how often read.
+_PAGE_KEY = re.compile(r"(?:^|\s)(?:作者|来源|时间|发布时间|更新时间|浏览|浏览量|点击|阅读|编辑|责任编辑|字号|访问量)\s*[:：]")
+_PAGE_TOOLS = re.compile(
+    r"字体\s*[:：]?\s*[【\[]?\s*大\s*中\s*小|【\s*(?:收藏|返回列表|返回|打印|关闭|顶部)\s*】|^(?:上一篇|下一篇|上一条|下一条)\s*[:：]|"
+    r"点击此处下载|点此下载|^下载地址\s*[:：]|点击数\s*[:：]|点击量|点击次数|访问次数|访问量"
+)
 _URL = re.compile(r"^(?:https?://|www\.)\S+$")
+
+
+def _link_bar(k: str, params: "LayoutParams") -> bool:
+    parts = [p for p in _BAR_SEP.split(k.strip()) if p]
+    return len(parts) >= params.bar_parts and all(len(p) <= params.bar_part_max and not _SENTENCE_PUNCT.search(p) for p in parts)
+
+
+def is_chrome(key: str, params: "LayoutParams | None" = None) -> bool:
+    """Whether a line is a page's own navigation or tools, by its features, not its site: a
+    breadcrumb, a bar of short links set apart by |, page tools and counters, a row of the page's
+    empty fields, a URL or a timestamp; or a site's own words (小编, 本站, 如有侵权 …)."""
+    params = params or PARAMS
+    k = key.strip()
+    if len(k) > params.addressee_max:
+        return False
+    if _POSITION.match(k) or _SITE_TEXT.search(k):
+        return True
+    if len(k) <= params.chrome_max and (
+        _CHROME_WORDS.search(k) or _BREADCRUMB.search(k) or _URL.match(k) or _TIMESTAMP.match(k) or _PAGE_TOOLS.search(k)
+        or (k.startswith("首页") and len(_STEP_SEP.findall(k)) >= 1)
+    ):
+        return True
+    if len(k) <= params.title_max and ("".join(k.split()).endswith(("|", "｜")) or _link_bar(k, params)):
+        return True
+    if len(k) > params.title_max or _SENTENCE_PUNCT.search(k):
+        return False
+    if len(_PAGE_KEY.findall(k)) >= params.page_keys:  # the page's own fields: 作者:… 时间:… 浏览:…
+        return True
+    if len(k) <= params.chrome_max and _PAGE_FIELDS.match(k) and meta_field(k) is None:  # fields left empty
+        return sum(bool(_EMPTY_FIELD.match(t)) for t in re.sub(r"\s+(?=[:：])", "", k).split()) >= params.empty_fields
+    return False
 _TIMESTAMP = re.compile(r"^(?:时间|日期|发布时间|发布日期|来源|作者)?\s*[:：]?\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 # A saved page's metadata fields (索引号/发布机构/发文字号/成文日期/主题分类 …), bulleted or bracketed.
 META_KEYS = (
@@ -91,7 +141,7 @@ _SIGNER_LINE = re.compile(r"^\s*签\s*发\s*人\s*[:：]")
 _SENTENCE_PUNCT = re.compile(r"[。！？；]")
 # A regulation's 题注 under its title: 2018年12月29日 嘉兴市第八届人民代表大会常务委员会第十五次会议通过.
 ADOPTION = re.compile(
-    r"^[（(]?\s*(?P<date>[0-9〇零○Ｏ一二三四五六七八九十]{4}\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*日)\s*"
+    rf"^[（(]?\s*(?P<date>{DATE_TEXT})\s*"
     r"(?P<org>[^，。；、\s]{0,40}?)(?:第\s*[0-9一二三四五六七八九十百]+\s*次(?:全体)?会议|常务会议|全体会议|会议|公告|(?P<order>令\s*第\s*[0-9]+\s*号))?"
     r"(?:修订|修正)?(?:通过|批准|公布|发布|施行|修正|修订)[）)。]?"
 )
@@ -146,6 +196,7 @@ def meta_pairs(key: str) -> list[tuple[str, str]]:
     return out
 
 
+_TRAILING_COUNT = re.compile(r"(?<=[\u4e00-\u9fff》」）)])\d{1,3}$")
 _KEY_MARK = re.compile(r"[:：\]］】]")  # a metadata key is followed by one of these
 
 
@@ -158,9 +209,7 @@ def page_suspect(lines: list[Line], params: LayoutParams = PARAMS) -> bool:
     for ln in window:
         k = ln.key
         if len(k) <= params.addressee_max and (
-            (len(k) <= params.chrome_max and (_CHROME_WORDS.search(k) or _BREADCRUMB.search(k) or _URL.match(k) or _TIMESTAMP.match(k)))
-            or _SITE_TEXT.search(k)
-            or k.rstrip().endswith(("|", "｜"))
+            is_chrome(k, params)
             or (_KEY_MARK.search(k[:16]) is not None and meta_field(k) is not None)
         ):
             return True
@@ -221,11 +270,7 @@ def line_feature(ln: Line, i: int, size: float | None, params: LayoutParams = PA
     rest = (k[: sm.start()] + k[sm.end() :]).strip() if sm else k
     rest = re.sub(r"签\s*发\s*人\s*[:：].*$", "", rest).strip()
     meta = meta_field(k)
-    chrome = (
-        bool(len(k) <= params.chrome_max and (_CHROME_WORDS.search(k) or _BREADCRUMB.search(k) or _URL.match(k) or _TIMESTAMP.match(k)))
-        or (compact.endswith("|") and len(k) <= params.title_max)
-        or bool(_SITE_TEXT.search(k) and len(k) <= params.addressee_max)
-    )
+    chrome = is_chrome(k, params)
     parts = [p for p in re.split(r"\s{2,}", k) if p]
     # A title with its 发文字号 after it in brackets: …的通知（武劳社〔2004〕135号）.
     trailing = bool(
@@ -292,6 +337,7 @@ def _with_repeats(lines: list[Line], out: list[Features], params: LayoutParams) 
 def title_core(text: str) -> str:
     """A title line as compared with another: no spaces, no 《》 around it, no 发文字号 before or after it."""
     c = re.sub(r"\s+", "", text).rstrip("|｜")
+    c = _TRAILING_COUNT.sub("", c)  # …的通知0: a page's counter glued to its copy of the title
     m = serial_in(c)
     if m is not None and (m.start() == 0 or re.fullmatch(r"[（(]?", c[: m.start()][-1:] or "") is not None):
         if m.start() <= 1:

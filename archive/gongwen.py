@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from archive.articles import make_article
 from archive.chinese import to_simplified
-from archive.dates import ISSUE_SPAN, find_date
+from archive.dates import DATE_TEXT, ISSUE_SPAN, find_date
 from archive.doctypes import doc_type_of
 from archive.features import NOT_ADDRESSEE, PARAMS, Features, line_feature, serial_in
 from archive.headings import is_org_like
@@ -50,8 +50,8 @@ _ATTACH_LINE = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九�
 _ATTACH_ITEM = re.compile(r"^(?:[0-9０-９]{1,2}\s*[.．、]\s*)?(?P<t>\S.*)$")
 _NOTE = re.compile(r"^[（(](?P<n>[^（）()]{2,40})[）)]$")
 _CC = re.compile(r"^(?P<key>抄\s*送|抄\s*报|分\s*送|报\s*送)\s*[:：]\s*(?P<rest>.*)$")
-_PRINTED = re.compile(r"^(?P<org>\S.*?)\s*(?P<date>(?:[0-9〇零○一二三四五六七八九]{4})\s*年.*?[日号])\s*印\s*发$")
-_DATE_ONLY = re.compile(r"^(?:[0-9〇零○Ｏ一二三四五六七八九十]{4}\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2})$")
+_PRINTED = re.compile(rf"^(?P<org>\S.*?)\s*(?P<date>{DATE_TEXT})\s*印\s*发$")
+_DATE_ONLY = re.compile(rf"^(?:{DATE_TEXT}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})$")
 _ISSUE_LINE = ISSUE_SPAN  # a 简报 issue line (archive/dates.py)
 _SEAL = re.compile(r"^[（(]\s*(?:印章|盖章|加盖印章|签章|公章)\s*[）)]$")
 HEADER_LINES = 14

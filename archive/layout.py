@@ -23,6 +23,7 @@ import statistics
 from dataclasses import dataclass
 
 from archive.chinese import to_simplified
+from archive.dates import DATE_TEXT
 from archive.document import Document, Paragraph
 from archive.doctypes import doc_type_of
 from archive.paragraphs import ends_paragraph, starts_item
@@ -35,7 +36,7 @@ _PAGE_NUMBER = re.compile(
 _WIDE_SPACE = re.compile(r"[ \t\u3000]*[\t\u3000][ \t\u3000]*| {2,}")  # a gap between parts of a line
 _SPACE = re.compile(r"[\u00a0\u2002\u2003\u2009]")
 # A line that starts a 公文 element: 发文字号, a date alone, 主送机关 (ends with ：).
-_HEAD_ELEMENT = re.compile(r"^.{0,20}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d+\s*号|^[0-9〇零○一二三四五六七八九十]{4}\s*年[^，。]{1,8}[日号]$|[:：]$")
+_HEAD_ELEMENT = re.compile(rf"^.{{0,20}}[〔\[［(（]\s*(?:19|20)\d{{2}}\s*[〕\]］)）]\s*\d+\s*号|^{DATE_TEXT}$|[:：]$")
 _LETTER_SPACED = re.compile(r"(?:[\u4e00-\u9fff][ \t\u3000]{1,3}){2,}[\u4e00-\u9fff]")
 _RULE_CHARS = frozenset("-—–─━═=_~～")
 # A typed rule, with a star or other ornament in its middle as a 红头's rule has (━━━━★━━━━).
@@ -190,9 +191,13 @@ def _split_paragraph(prev: Line, line: Line, size: float | None) -> bool:
         return False
     if prev.hinted_heading(size) or line.hinted_heading(size) or ends_paragraph(prev.text):
         return False
+    from archive.features import is_chrome  # here: archive.features reads this module's Line
+
+    if is_chrome(prev.key) or is_chrome(line.key):  # a page's breadcrumb or tool bar is no paragraph's part
+        return False
     if prev.text.endswith(("，", "、", ",")):
         return True
-    if _HEAD_ELEMENT.search(line.key) or doc_type_of(prev.key):
+    if _HEAD_ELEMENT.search(line.key) or doc_type_of(prev.key) or doc_type_of(prev.key.rstrip("》〉」』")):
         return False  # a long 公文 title, then its 发文字号, 主送机关 or date
     if len(prev.text) > 40:
         return True  # a sentence that runs on (a heading is short)

@@ -48,3 +48,27 @@ def test_parse_issue(line, expected):
 @pytest.mark.parametrize(("text", "n"), [("11", 11), ("十一", 11), ("二百", 200), ("１１", 11), ("x", None), ("", None)])
 def test_cn_number(text, n):
     assert cn_number(text) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        # a closing date with the letter O for 〇, as a 2006 临沧 notice prints it (tests/realdocs)
+        ("二OO六年二月二十日", dt.date(2006, 2, 20)),
+        # the digit 0 for 〇, as a 2001 河北 government order prints it (tests/realdocs)
+        ("二00一年二月十四日", dt.date(2001, 2, 14)),
+        ("二零零三年三月一日", dt.date(2003, 3, 1)),
+        ("二○○九年七月十六日", dt.date(2009, 7, 16)),
+        ("ＯＯ六年二月二十日", None),  # no leading 一/二: not a year
+    ],
+)
+def test_find_date_reads_look_alike_zeros_in_a_chinese_year(text, date):
+    assert find_date(text) == date
+
+
+def test_a_date_line_with_look_alike_zeros_is_a_date_line_for_the_layout():
+    from archive.features import line_feature
+    from archive.layout import Line
+
+    f = line_feature(Line("二OO六年二月二十日", "二OO六年二月二十日", 1), 30, None)
+    assert f.date_only and f.has_date

@@ -108,6 +108,8 @@ class _Walker:
         self.align: str | None = None
         self.cell: tuple[int, int, int] | None = None
         self.tables = 0
+        self.owners: list[lxml.html.HtmlElement | None] = []  # the innermost block element of each paragraph
+        self.block: lxml.html.HtmlElement | None = None
 
     def flush(self) -> None:
         text = tidy_spaces("".join(t for t, _ in self.buf).replace("\n", " "))
@@ -116,6 +118,7 @@ class _Walker:
             bold = sum(len(t.strip()) for t, b in self.buf if b)
             self.out.append(Paragraph(text=text, bold=chars > 0 and bold * 2 > chars,
                                       align=self.align, cell=self.cell))  # type: ignore[arg-type]
+            self.owners.append(self.block)
         self.buf = []
 
     def walk(self, el: lxml.html.HtmlElement, bold: bool = False) -> None:
@@ -132,7 +135,10 @@ class _Walker:
             for r, tr in enumerate(el.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")):
                 for c, td in enumerate(tr.xpath("./td|./th")):
                     self.cell = (t, r, c)
+                    outer_block, self.block = self.block, td
                     self.walk(td, bold)
+                    self.flush()
+                    self.block = outer_block
                     self.flush()
             self.cell = outer
             if el.tail:
@@ -141,8 +147,10 @@ class _Walker:
         block = tag in _BLOCK
         if block:
             self.flush()
-            saved = self.align
+            saved, saved_block = self.align, self.block
             self.align = _align(el) or self.align
+            if tag != "br":
+                self.block = el
         b = bold or tag in ("b", "strong") or "font-weight:bold" in (el.get("style") or "").replace(" ", "").lower()
         if el.text:
             self.buf.append((el.text, b))
@@ -150,7 +158,7 @@ class _Walker:
             self.walk(child, b)
         if block:
             self.flush()
-            self.align = saved
+            self.align, self.block = saved, saved_block
         if el.tail:
             self.buf.append((el.tail, bold))
 
@@ -178,10 +186,41 @@ def html_figures(source: str) -> list[tuple[str | None, str, str]]:
 
 
 def _paragraphs(el: lxml.html.HtmlElement) -> list[Paragraph]:
+    return _owned_paragraphs(el)[0]
+
+
+def _owned_paragraphs(el: lxml.html.HtmlElement) -> tuple[list[Paragraph], list[lxml.html.HtmlElement | None]]:
+    """The paragraphs of `el`, and the innermost block element each came from."""
     walker = _Walker()
+    walker.block = el
     walker.walk(el)
     walker.flush()
-    return [p for p in walker.out if p.text]
+    return walker.out, walker.owners
+
+
+def _common_box(owners: list[lxml.html.HtmlElement | None]) -> lxml.html.HtmlElement | None:
+    """The smallest element that holds every one of `owners`."""
+    chains = [[o, *o.iterancestors()] for o in owners if o is not None]
+    if not chains:
+        return None
+    common = set(map(id, chains[0]))
+    for chain in chains[1:]:
+        common &= set(map(id, chain))
+    return next((el for el in chains[0] if id(el) in common), None)
+
+
+def _document_span(hits: list[int], owners: list[lxml.html.HtmlElement | None]) -> tuple[int, int]:
+    """The paragraphs of the document, from the ones the extractor kept (`hits`): the whole of the
+    smallest page element holding them all — what the extractor dropped at its head or tail inside
+    it (a short date, 署名 or 主送 line it judged too short to be content) is the document's too;
+    the page's own lines left in it are the line classifier's to take off. Not widened to the
+    whole page (a `body` or `html` box), where the hits' own span is kept."""
+    lo, hi = hits[0], hits[-1]
+    box = _common_box([owners[k] for k in hits])
+    if box is None or box.tag in ("body", "html"):
+        return lo, hi
+    inside = [k for k, o in enumerate(owners) if o is not None and (o is box or any(a is box for a in o.iterancestors()))]
+    return (min(lo, inside[0]), max(hi, inside[-1])) if inside else (lo, hi)
 
 
 def _squash(text: str) -> str:
@@ -260,11 +299,13 @@ def _extracted(text: str, root: lxml.html.HtmlElement) -> tuple[list[Paragraph],
     if not theirs:
         return None
     kept = {_squash(p.text) for p in theirs}
-    page = _paragraphs(root.find("body") if root.find("body") is not None else root)
+    page, owners = _owned_paragraphs(root.find("body") if root.find("body") is not None else root)
     hits = [k for k, p in enumerate(page) if _squash(p.text) in kept]
-    # the document runs from the first paragraph the extractor kept to the last: what it left out
-    # between them is the document's too (nothing dropped without a reason)
-    ours = page[hits[0]:hits[-1] + 1] if hits else []
+    # the document runs from the first paragraph the extractor kept to the last, widened to the
+    # page element that holds them: what it left out between and around them is the document's
+    # too (nothing dropped without a reason)
+    lo, hi = _document_span(hits, owners) if hits else (0, -1)
+    ours = page[lo:hi + 1]
     matched = sum(len(_squash(page[k].text)) for k in hits)
     total = sum(len(k) for k in kept)
     body = found.find("body")
