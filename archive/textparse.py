@@ -173,9 +173,14 @@ def _parse_header(lines: list[Line]) -> _Header:
         for text, part in parts:
             # Take the issue and the date out of the part; what is left (set apart
             # by two spaces) may be the series or the issuer: 创文简报 第9期 2023年5月6日.
-            if len(part) <= 40 and (m := _ISSUE_SPAN.search(part)) and (iss := parse_issue(m.group())) and _take_issue(h, iss):
-                used = True
-                text, part = _cut(text, part, m.start(), m.end())
+            # Every issue span of the part: 第9期 总第250期 (one space between, as a PDF's text has it).
+            at = 0
+            while len(part) <= 40 and (m := _ISSUE_SPAN.search(part, at)) is not None:
+                at = m.end()
+                if (iss := parse_issue(m.group())) is not None and _take_issue(h, iss):
+                    used = True
+                    text, part = _cut(text, part, m.start(), m.end())
+                    at = m.start() + 2
             if (m := _DATE_TEXT.search(part)) and (date := find_date(m.group())) is not None and h.date is None:
                 h.date, used = date, True
                 text, part = _cut(text, part, m.start(), m.end())
@@ -244,7 +249,7 @@ def parse_footer(lines: list[Line], lo: int) -> Footer:
                 for extra in (_COPIES.search(pk), _SERIAL.search(pk)):
                     if extra is not None and extra.start() > 0:
                         pt, pk = pt[: extra.start()], pk[: extra.start()]
-                pt, pk = pt.rstrip(" （(）)"), pk.rstrip(" （(）)")
+                pt, pk = _strip_open(pt, pk)
                 if (pm := _FOOTER_KEY.match(pk)) is not None:
                     f.recipients.append(f"{pt[: pm.end('key')]}：{pt[pm.start('rest') :]}".rstrip("："))
         elif serial or copies or _COLOPHON.match(k):
@@ -255,6 +260,16 @@ def parse_footer(lines: list[Line], lo: int) -> Footer:
     if not (f.recipients or f.serial or f.copies):
         return Footer(len(lines))  # only 联系人/电话 lines: the last article's own text
     return f
+
+
+def _strip_open(text: str, key: str) -> tuple[str, str]:
+    """A recipient entry without the white space and the stray brackets of a print run cut off
+    after it (…各乡镇（共印200份） → …各乡镇), its own closed bracket kept (发：各村（社区）)."""
+    while key and key[-1] in " （(）)":
+        if key[-1] in "）)" and key.count("（") + key.count("(") >= key.count("）") + key.count(")"):
+            break  # the entry's own bracket closes here
+        text, key = text[:-1], key[:-1]
+    return text, key
 
 
 def paragraphs_of(lines: list[Line]) -> tuple[str, ...]:
@@ -340,7 +355,15 @@ def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
     # A table of contents: short lines that repeat a later line (headings listed first).
     keys = [_heading_key(ln.key) if len(ln.key) <= 50 and (not ends_paragraph(ln.key) or _TOC_LEADER.search(ln.key)) else None for ln in lines]
     last = {key: k for k, key in enumerate(keys) if key}
-    toc = {k for k, key in enumerate(keys) if key and kinds[k][0] not in ("section", "attachment") and last[key] > k}
+    repeats = [bool(key) and kinds[k][0] not in ("section", "attachment") and last[key] > k for k, key in enumerate(keys)]
+    # … listed together: a line that repeats a later one is an entry only in a run of such lines or
+    # under a 目录 title (a title's second line that recurs, 各项指标稳中有进, is not a table of contents).
+    toc = {
+        k
+        for k in range(len(lines))
+        if repeats[k]
+        and ((k > 0 and (repeats[k - 1] or kinds[k - 1][0] == "toc-title")) or (k + 1 < len(lines) and repeats[k + 1]))
+    }
     toc |= {k for k, ln in enumerate(lines) if _TOC_LEADER.search(ln.key) and len(ln.key) <= 60}  # "…………3"
 
     # The model labels the rest: which lines start an article, which carry on its title (archive/layouts/jianbao.py).

@@ -57,6 +57,7 @@ WEIGHTS = {
     "ordinal": 0.8,  # 一、… at the top level
     "question": 0.8,  # a short line ending in ？ (below `close_call`: the title is reported as a close call)
     "cont": 1.5,  # a second title line under the first
+    "pair": 2.0,  # in a document spaced by blank lines: two short lines standing together between blank lines, text after them
     "full_width": -2.0,  # as long as the document's wrapped lines: a line of a paragraph
     "body": 0.0,
 }
@@ -143,6 +144,18 @@ def label_body(
         s = shapes[k]
         return s.chars <= params.heading_max and (not s.final or s.question) and not s.inner and not s.item and not s.note
 
+    def paired(k: int) -> bool:  # lines k and k+1 stand together between blank lines: one title over two lines
+        if k + 2 >= n or fixed[k + 1] or lines[k].whole or not lines[k].blank_before or lines[k].blank_after:
+            return False
+        second, after = shapes[k + 1], shapes[k + 2]
+        return (
+            titleish(k + 1)
+            and not second.ordinal
+            and lines[k + 1].blank_after
+            and shapes[k].chars + second.chars <= params.title_join_max
+            and (after.final or after.chars > params.wrap_min)
+        )
+
     def score(k: int, label: str) -> float:
         if fixed[k]:
             return 0.0 if label == "fixed" else NEG
@@ -156,11 +169,13 @@ def label_body(
                 return w["old"]
             if k + 1 >= n or not titleish(k) or mid(k):
                 return NEG
+            pair = spaced and not s.question and paired(k)
             new = (s.ordinal and top_ordinals) or (s.question and s.chars >= 6)
-            if spaced:  # a title still stands between blank lines; only the new evidence counts
-                if not (new and lines[k].blank_before and lines[k].blank_after):
+            if spaced:  # a title still stands between blank lines (alone, or with its second line); only the new evidence counts
+                if not ((new and lines[k].blank_before and lines[k].blank_after) or pair):
                     return NEG
             total = (w["short"] if not s.final else 0.0) + (w["ordinal"] if s.ordinal and top_ordinals else 0.0) + (w["question"] if s.question else 0.0)
+            total += w["pair"] if pair else 0.0
             if s.ordinal and not top_ordinals:
                 return NEG  # a numbered point inside an article
             if full_width(k):
