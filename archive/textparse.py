@@ -158,9 +158,14 @@ def _parse_header(lines: list[Line]) -> _Header:
         key = line.key
         if i > 0 and lines[i - 1].rule_after and (h.series or h.issue) and (h.date or h.issuer):
             break  # the red rule closes the 报头
-        if _EDITOR_PREFIX.match(key) and h.issuer is None and (org := issuer_name(line.text, key)):
-            h.issuer, h.end = org, i + 1  # 主办：XX / 编印单位：XX
-            continue
+        if _EDITOR_PREFIX.match(key) and h.issuer is None:
+            text, pkey = line.text, key
+            if (m := _DATE_TEXT.search(pkey)) and (date := find_date(m.group())) is not None:  # 主办：XX  2024年5月6日
+                text, pkey = text[: m.start()].rstrip(), pkey[: m.start()].rstrip()
+                h.date = h.date or date
+            if org := issuer_name(text, pkey):
+                h.issuer, h.end = org, i + 1  # 主办：XX / 编印单位：XX
+                continue
         if _section(key) is not None or split_heading(key) is not None or len(key) > 60:
             break
         if is_confidential_mark(key):
