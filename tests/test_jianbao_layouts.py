@@ -1,0 +1,114 @@
+"""简报 in layouts the parser's first tests did not use (issue 19, items 2 and failure kinds 8, 10, 11).
+
+Each shape was found by bench/jianbao_gen.py's layout families and is written
+here as an office writes it: the text, and for the families, the .docx and PDF
+the generator renders (python-docx; a PDF whose lines are placed one by one).
+Every test fails on the code before the fix it names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from archive.parse import parse_file, parse_text
+from bench import jianbao_gen
+
+# A title over two lines standing together between blank lines (the issue's paragraphs are spaced):
+# before, both lines were read as body text and the two articles were merged into the 编者按.
+SPACED_TWO_LINE = """政务公开工作动态
+2016年第16期
+某某市文明办编印  2016-05-15
+
+编者按：现将有关单位的经验做法予以刊发，供各地各部门学习借鉴。
+
+某某乡助力企业纾困解难
+受到上级充分肯定
+
+下一步，将继续完善长效机制，加强督促检查，及时总结推广经验，确保各项任务落地见效。
+
+某某镇优化政务服务流程
+各项指标稳中有进
+
+截至目前，已累计投入资金1200余万元，惠及群众5000余户，相关做法得到广泛认可。
+
+报：市文明委各成员单位
+
+发：各村（社区）
+
+共印200份
+"""
+
+# A row of asterisks under the 报头 and above the 报尾; 主办：… and the date on one line;
+# 第9期 总第250期 set apart by one space (as a PDF's text has it).
+STARS_HOST = """安全生产简报
+第9期 总第250期
+主办：某某县安全生产委员会办公室  2018年5月3日
+
+＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊
+
+某某乡开展安全生产专项整治
+
+今年以来，该乡坚持问题导向，细化工作措施，压实工作责任，各项工作取得积极进展。
+
+如何让群众少跑腿？
+
+活动期间，共组织专题培训6场次，开展实地督导23次，发现并整改问题41个。
+
+＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊
+
+报：县委、县政府主要领导
+
+抄送：县直有关部门
+
+（共印80份）
+"""
+
+
+def test_title_over_two_lines_between_blank_lines():
+    """Failure kind 8 in a spaced text: two articles, each title whole; a recipient's own bracket kept."""
+    b = parse_text(SPACED_TWO_LINE, "spaced.txt")
+    titles = [a.title for a in b.articles if a.title != "编者按"]
+    assert titles == ["某某乡助力企业纾困解难受到上级充分肯定", "某某镇优化政务服务流程各项指标稳中有进"]
+    assert b.articles[-1].text.startswith("截至目前")
+    assert list(b.recipients) == ["报：市文明委各成员单位", "发：各村（社区）"]
+    assert b.copies == 200
+
+
+def test_recurring_second_title_line_is_not_a_table_of_contents(tmp_path: Path):
+    """Two titles sharing their second line (各项指标稳中有进): before, the first was taken for a 目录
+    entry of the second and dropped from the title."""
+    text = SPACED_TWO_LINE.replace("受到上级充分肯定", "各项指标稳中有进")
+    b = parse_text(text, "recurring.txt")
+    titles = [a.title for a in b.articles if a.title != "编者按"]
+    assert titles == ["某某乡助力企业纾困解难各项指标稳中有进", "某某镇优化政务服务流程各项指标稳中有进"]
+
+
+def test_asterisk_rule_host_line_and_total_after_one_space():
+    """Failure kind 11's typed rule as ＊＊＊＊: not an article; 主办：X with its date; 总第N期 after one space."""
+    b = parse_text(STARS_HOST, "stars.txt")
+    assert (b.series, b.issue, b.issue_total) == ("安全生产简报", 9, 250)
+    assert (b.issuer, b.date) == ("某某县安全生产委员会办公室", dt.date(2018, 5, 3))
+    assert [a.title for a in b.articles] == ["某某乡开展安全生产专项整治", "如何让群众少跑腿？"]
+    assert list(b.recipients) == ["报：县委、县政府主要领导", "抄送：县直有关部门"]
+    assert b.copies == 80
+
+
+@pytest.mark.parametrize("fmt", ["text", "docx", "pdf"])
+@pytest.mark.parametrize("family", jianbao_gen.DEV)
+def test_generated_dev_family_reads_right(family: str, fmt: str, tmp_path: Path):
+    """One issue of every development family, in each format, reads with every field right."""
+    index = [f.name for f in jianbao_gen.FAMILIES].index(family)
+    s = jianbao_gen.sample(jianbao_gen.FAMILIES[index], jianbao_gen.SEED_BASE + 1000 * index + 5)
+    mine = jianbao_gen.got(jianbao_gen.render(s, fmt, tmp_path))
+    wrong = {f: (s.truth[f], mine[f]) for f, ok in jianbao_gen.score(s.truth, mine).items() if not ok}
+    assert wrong == {}
+
+
+def test_generated_pdf_is_read_as_a_pdf(tmp_path: Path):
+    """The generator's PDF is a real PDF the reader takes apart line by line (not a text file)."""
+    s = jianbao_gen.sample(jianbao_gen.FAMILIES[0], jianbao_gen.SEED_BASE)
+    b = parse_file(jianbao_gen.render(s, "pdf", tmp_path))
+    assert b.format == "pdf" and b.series == s.truth["series"]
