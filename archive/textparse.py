@@ -36,7 +36,10 @@ HEADER_LINES = 15  # the header is within this many non-blank lines
 FOOTER_LINES = 20  # the footer is within this many last non-blank lines
 _CONFIDENTIAL = re.compile(r"^(?:工作资料|内部资料|内部刊物|内部材料|注意保存|秘密|机密|绝密|内部|密级|此件|内部交流|请勿外传|仅供参考)")
 _SERIES = re.compile(r"(?:简报|通报|动态|快报|信息|专报|要情|参考|通讯|周报|月报|旬报|专刊|特刊|增刊|摘报|简讯|内参|情况反映|工作交流|督查通报)(?:\s*[（(][^）)]{1,12}[）)])?$")
-_SECTION = re.compile(r"^(?:【\s*(?P<a>[^】]{1,20}?)\s*】|〔\s*(?P<b>[^〕]{1,20}?)\s*〕|［\s*(?P<c>[^］]{1,20}?)\s*］)$")
+_SECTION = re.compile(
+    r"^(?:【\s*(?P<a>[^】]{1,20}?)\s*】|〔\s*(?P<b>[^〕]{1,20}?)\s*〕|［\s*(?P<c>[^］]{1,20}?)\s*］"
+    r"|[★☆■□◆◇▲●◎]\s*(?P<d>[\u4e00-\u9fff]{2,10})\s*[★☆■□◆◇▲●◎]?)$"  # ★工作动态, ■ 基层经验
+)
 _ORG_END = re.compile(
     r"(?:办公室|委员会|指挥部|领导小组|工作组|办|委|部|厅|局|政府|中心|会|社|院|处|室|组|站|所|队|馆|街道|公司|集团)"
     r"(?:编印|编制|编|主办|印发|编发|制)?$"
@@ -84,7 +87,7 @@ def _section(key: str) -> tuple[int, int] | None:
     m = _SECTION.match(key)
     if m is None:
         return None
-    g = "a" if m["a"] is not None else "b" if m["b"] is not None else "c"
+    g = next(g for g in "abcd" if m[g] is not None)
     return m.span(g)
 
 

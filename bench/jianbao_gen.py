@@ -83,6 +83,8 @@ class Family:
     footer: tuple[str, ...] = ("lines",)  # "lines" (报/送/发 one a line, 共印 below), "one_line", "bracket" (（共印N份）)
     traditional: bool = False
     chaoso: bool = False  # the 报尾 says 抄送 instead of 送
+    section_style: tuple[str, ...] = ("【】",)  # how a 栏目 heading is marked: "【】", "★", "■"
+    source: bool = False  # each article ends with its source in brackets: （某某镇供稿）
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -110,10 +112,13 @@ FAMILIES: tuple[Family, ...] = (
            toc=True, sections=True, titles=("two_line", "plain"), footer=("one_line", "lines"), traditional=True),
     Family("plain-ordinal-compact", ("cn", "total_below"), ("plain",), ("ymd", "cn"), ("one_line",), ("none", "＊"), note=True,
            titles=("ordinal",), blank=False, footer=("lines", "bracket")),
+    # --- dev, added after the sealed families (a family's seeds follow its place in this list) ---
+    Family("star-sections-sources", ("year", "n_total"), ("mark", "bian"), ("ymd", "cn"), ("one_line",), ("━", "none"), sections=True,
+           section_style=("★", "■"), source=True, titles=("plain", "two_line")),
 )
-DEV = tuple(f.name for f in FAMILIES[:5])
+DEV = tuple(f.name for f in (*FAMILIES[:5], FAMILIES[13]))
 EVAL = tuple(f.name for f in FAMILIES[5:10])
-SEALED = tuple(f.name for f in FAMILIES[10:])
+SEALED = tuple(f.name for f in FAMILIES[10:13])
 
 
 @dataclass
@@ -230,13 +235,17 @@ def sample(family: Family, seed: int) -> Sample:
     if family.note:
         add((_NOTE, "note"))
     sections = rng.sample(_SECTIONS, 2) if family.sections else []
+    mark = rng.choice(family.section_style)
     for k, t in enumerate(titles):
         if sections and k in (0, len(titles) // 2 + (len(titles) > 2)):
-            add((f"【{sections[0 if k == 0 else 1]}】", "section"))
+            name = sections[0 if k == 0 else 1]
+            add((f"【{name}】" if mark == "【】" else f"{mark}{name}", "section"))
         for part in t:
             add((part, "title"))
         for para in rng.sample(_TEXT, rng.randint(1, 3)):
             add((para, "body"))
+        if family.source:
+            add((f"（{rng.choice(_PLACES)}供稿）", "body"))
     # the 报尾
     up, side, down = rng.choice(_UP), rng.choice(_SIDE), rng.choice(_DOWN)
     send = "抄送" if family.chaoso else "送"
@@ -288,6 +297,12 @@ def write_docx(s: Sample, path: Path) -> Path:
     d = docx.Document()
     d.styles["Normal"].font.size = Pt(12)
     for line, role in s.lines:
+        if role == "issuer" and "  " in line:  # the issuer left, the date right: a 1×2 table, as offices set it
+            cells = d.add_table(rows=1, cols=2).rows[0].cells
+            for cell, part in zip(cells, line.split("  ", 1)):
+                cell.paragraphs[0].add_run(part.strip())
+            cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            continue
         p = d.add_paragraph()
         run = p.add_run(line)
         if role == "series":

@@ -112,3 +112,35 @@ def test_generated_pdf_is_read_as_a_pdf(tmp_path: Path):
     s = jianbao_gen.sample(jianbao_gen.FAMILIES[0], jianbao_gen.SEED_BASE)
     b = parse_file(jianbao_gen.render(s, "pdf", tmp_path))
     assert b.format == "pdf" and b.series == s.truth["series"]
+
+
+STAR_SECTIONS = """城乡建设工作简报
+2024年第7期
+某某县住房和城乡建设局编印  2024年7月8日
+
+★工作动态
+
+某某镇扎实推进老旧小区改造
+
+今年以来，该镇坚持问题导向，细化工作措施，各项工作取得积极进展。
+
+（某某镇供稿）
+
+■ 基层经验
+
+某某街道推进垃圾分类工作
+
+截至目前，已累计投入资金1200余万元，惠及群众5000余户。
+
+（某某街道供稿）
+"""
+
+
+def test_star_marked_section_heading_is_a_section_not_an_article():
+    """A 栏目 marked ★工作动态 / ■ 基层经验: before, each became an article of its own, with no text."""
+    b = parse_text(STAR_SECTIONS, "star.txt")
+    assert [(a.section, a.title) for a in b.articles] == [
+        ("工作动态", "某某镇扎实推进老旧小区改造"),
+        ("基层经验", "某某街道推进垃圾分类工作"),
+    ]
+    assert b.articles[0].text.endswith("（某某镇供稿）")
