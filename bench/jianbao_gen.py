@@ -12,7 +12,8 @@ seed of a layout it was). `SEALED` (three families more) was written after the
 first change had been scored on `EVAL` and its failures read there, so that one
 half stays unseen: it is scored once, at the end.
 
-Each issue is rendered as text, as .docx (python-docx: series red and large,
+Each issue is rendered as text, as Markdown (a Word issue saved as Markdown:
+the series a `#` heading, titles in bold, every paragraph a block), as .docx (python-docx: series red and large,
 headings bold, body justified, the 报尾 small) and as PDF (one page, every
 line placed by its own text operator, body paragraphs hard-wrapped at the
 page's width, as a PDF's text comes out), and read through
@@ -20,7 +21,7 @@ page's width, as a PDF's text comes out), and read through
 header's series / 期号 / 总期号 / 编发单位 / 日期, the article count, the article
 titles in order, the 报尾's recipients and copies.
 
-    .venv/bin/python -m bench.jianbao_gen [--half dev|eval|sealed|both] [--n 6] [--formats text,docx,pdf] [--json OUT] [-v]
+    .venv/bin/python -m bench.jianbao_gen [--half dev|eval|sealed|both] [--n 6] [--formats text,markdown,docx,pdf] [--json OUT] [-v]
 """
 
 from __future__ import annotations
@@ -345,13 +346,33 @@ def write_pdf(s: Sample, path: Path) -> Path:
     return write_wps_pdf([(t, sz * scale, x) for t, sz, x in placed], path, font_scale=1)
 
 
+def markdown_text(s: Sample) -> str:
+    """The issue as a Word 简报 saved as Markdown (pandoc, Typora): the series a `#` heading, every
+    paragraph a block of its own, titles and 栏目 in bold, a rule a thematic break."""
+    blocks = []
+    for line, role in s.lines:
+        if role == "series":
+            blocks.append(f"# {line}")
+        elif role == "rule":
+            blocks.append("---")
+        elif role in ("title", "section"):
+            blocks.append(f"**{line}**")
+        else:
+            blocks.append(line)
+    return "\n\n".join(blocks) + "\n"
+
+
 def render(s: Sample, fmt: str, tmp: Path) -> Path:
-    """The issue written in `fmt` ("text", "docx", "pdf") under `tmp`."""
+    """The issue written in `fmt` ("text", "markdown", "docx", "pdf") under `tmp`."""
     family = next(f for f in FAMILIES if f.name == s.family)
     stem = tmp / f"{s.family}-{s.seed}"
     if fmt == "text":
         path = stem.with_suffix(".txt")
         path.write_text(s.text(family.blank), "utf-8")
+        return path
+    if fmt == "markdown":
+        path = stem.with_suffix(".md")
+        path.write_text(markdown_text(s), "utf-8")
         return path
     if fmt == "docx":
         return write_docx(s, stem.with_suffix(".docx"))
@@ -417,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--half", choices=("dev", "eval", "sealed", "both"), default="dev")
     ap.add_argument("--n", type=int, default=6, help="issues per family")
-    ap.add_argument("--formats", default="text,docx,pdf")
+    ap.add_argument("--formats", default="text,markdown,docx,pdf")
     ap.add_argument("--json", type=Path)
     ap.add_argument("-v", "--verbose", action="store_true", help="print every field that is wrong")
     args = ap.parse_args(argv)

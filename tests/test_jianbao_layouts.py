@@ -144,3 +144,46 @@ def test_star_marked_section_heading_is_a_section_not_an_article():
         ("基层经验", "某某街道推进垃圾分类工作"),
     ]
     assert b.articles[0].text.endswith("（某某镇供稿）")
+
+
+MARKDOWN_BOLD_TITLES = """# 乡村振兴工作简报
+
+第5期
+
+某某县乡村振兴局编印  2024年3月15日
+
+---
+
+**某某镇多措并举推进农村人居环境整治**
+
+今年以来，某某镇以农村人居环境整治为抓手，累计清理垃圾2000余吨，改造农村户厕500余座。
+
+**如何让群众少跑腿？**
+
+县政务服务中心推行“一窗受理”，办事时间平均缩短一半。
+
+---
+
+报：县委、县政府主要领导
+
+送：县直有关部门
+
+共印120份
+"""
+
+
+def test_markdown_jianbao_with_bold_titles_goes_through_the_grammar():
+    """A Word 简报 saved as Markdown (titles bold, no `##`): before, one article holding everything."""
+    b = parse_text(MARKDOWN_BOLD_TITLES, "jianbao.md")
+    assert b.format == "markdown"
+    assert (b.series, b.issue, b.issuer, b.date) == ("乡村振兴工作简报", 5, "某某县乡村振兴局", dt.date(2024, 3, 15))
+    assert [a.title for a in b.articles] == ["某某镇多措并举推进农村人居环境整治", "如何让群众少跑腿？"]
+    assert list(b.recipients) == ["报：县委、县政府主要领导", "送：县直有关部门"] and b.copies == 120
+
+
+def test_generated_markdown_issue_reads_right(tmp_path: Path):
+    """The generator's Markdown rendering of a two-line-title family reads with every field right."""
+    index = [f.name for f in jianbao_gen.FAMILIES].index("twoline-question")
+    s = jianbao_gen.sample(jianbao_gen.FAMILIES[index], jianbao_gen.SEED_BASE + 1000 * index + 5)
+    mine = jianbao_gen.got(jianbao_gen.render(s, "markdown", tmp_path))
+    assert {f for f, ok in jianbao_gen.score(s.truth, mine).items() if not ok} == set()
