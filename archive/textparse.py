@@ -32,8 +32,9 @@ from archive.paragraphs import clean_spaces, clean_title, ends_paragraph, join_l
 
 __all__ = ["Footer", "glued_footer_at", "is_confidential_mark", "issuer_name", "paragraphs_of", "parse_bulletin_lines", "parse_footer"]
 
-HEADER_LINES = 15  # the header is within this many non-blank lines
-FOOTER_LINES = 20  # the footer is within this many last non-blank lines
+P = body_model.JIANBAO  # the named thresholds (archive/layouts/jianbao.py)
+HEADER_LINES = P.header_lines  # the header is within this many non-blank lines
+FOOTER_LINES = P.footer_lines  # the footer is within this many last non-blank lines
 _CONFIDENTIAL = re.compile(r"^(?:工作资料|内部资料|内部刊物|内部材料|注意保存|秘密|机密|绝密|内部|密级|此件|内部交流|请勿外传|仅供参考)")
 _SERIES = re.compile(r"(?:简报|通报|动态|快报|信息|专报|要情|参考|通讯|周报|月报|旬报|专刊|特刊|增刊|摘报|简讯|内参|情况反映|工作交流|督查通报)(?:\s*[（(][^）)]{1,12}[）)])?$")
 _SECTION = re.compile(
@@ -98,7 +99,7 @@ def _parts(line: Line) -> list[tuple[str, str]]:
 
 def is_confidential_mark(key: str) -> bool:
     """A 简报 header's handling mark (工作资料 注意保存, 内部资料): read, not archived."""
-    return bool(_CONFIDENTIAL.match(key)) and len(key) <= 24
+    return bool(_CONFIDENTIAL.match(key)) and len(key) <= P.mark_max
 
 
 def issuer_name(text: str, key: str) -> str | None:
@@ -111,7 +112,7 @@ def issuer_name(text: str, key: str) -> str | None:
     tail = len(key) - len(key.rstrip(" ()（）"))
     if tail:
         text, key = text[:-tail], key[:-tail]
-    if 2 <= len(key) <= 30 and _ORG_END.search(key) and not re.search(r"[，。,；;！？]", key):
+    if 2 <= len(key) <= P.issuer_max and _ORG_END.search(key) and not re.search(r"[，。,；;！？]", key):
         mark = _EDITOR_MARK.search(key)
         if mark and len(key) - (mark.end() - mark.start()) >= 2 and _ORG_END.search(key[: mark.start()]):
             text = text[: mark.start()]
@@ -169,7 +170,7 @@ def _parse_header(lines: list[Line]) -> _Header:
             if org := issuer_name(text, pkey):
                 h.issuer, h.end = org, i + 1  # 主办：XX / 编印单位：XX
                 continue
-        if _section(key) is not None or split_heading(key) is not None or len(key) > 60:
+        if _section(key) is not None or split_heading(key) is not None or len(key) > P.header_line_max:
             break
         if is_confidential_mark(key):
             h.end = i + 1
@@ -183,7 +184,7 @@ def _parse_header(lines: list[Line]) -> _Header:
             # by two spaces) may be the series or the issuer: 创文简报 第9期 2023年5月6日.
             # Every issue span of the part: 第9期 总第250期 (one space between, as a PDF's text has it).
             at = 0
-            while len(part) <= 40 and (m := _ISSUE_SPAN.search(part, at)) is not None:
+            while len(part) <= P.issue_part_max and (m := _ISSUE_SPAN.search(part, at)) is not None:
                 at = m.end()
                 if (iss := parse_issue(m.group())) is not None and _take_issue(h, iss):
                     used = True
@@ -193,7 +194,7 @@ def _parse_header(lines: list[Line]) -> _Header:
                 h.date, used = date, True
                 text, part = _cut(text, part, m.start(), m.end())
             for piece_text, piece in _pieces(text, part):
-                if h.series is None and len(piece) <= 30 and "期" not in piece and (_SERIES.search(piece) or (big and h.issue is None)):
+                if h.series is None and len(piece) <= P.series_max and "期" not in piece and (_SERIES.search(piece) or (big and h.issue is None)):
                     h.series, used = piece_text, True
                 elif h.issuer is None and (h.issue or h.series or h.date or issue_line) and (org := issuer_name(piece_text, piece)):
                     h.issuer, used = org, True
@@ -238,7 +239,7 @@ def parse_footer(lines: list[Line], lo: int) -> Footer:
     start = len(lines)
     for j in range(max(lo, len(lines) - FOOTER_LINES), len(lines)):
         k = lines[j].key
-        if _FOOTER_KEY.match(k) or _COLOPHON.match(k) or (len(k) <= 60 and (_SERIAL.search(k) or _COPIES.search(k))):
+        if _FOOTER_KEY.match(k) or _COLOPHON.match(k) or (len(k) <= P.footer_line_max and (_SERIAL.search(k) or _COPIES.search(k))):
             start = j
             break
     f = Footer(start)
@@ -321,7 +322,7 @@ def _heading_key(text: str) -> str:
 
 def _heading_title_ok(title: str) -> bool:
     """A heading's title is short and not a sentence (南京市：今年以来…。 is body text)."""
-    return len(title) <= 40 and not title.endswith(("。", "！", "？", "；", "，", ",", ";"))
+    return len(title) <= P.heading_max and not title.endswith(("。", "！", "？", "；", "，", ",", ";"))
 
 
 def _is_plain_heading(lines: list[Line], k: int, mid_paragraph: bool, size: float | None) -> bool:
@@ -329,18 +330,18 @@ def _is_plain_heading(lines: list[Line], k: int, mid_paragraph: bool, size: floa
     (or a paragraph the format's hints mark as a heading)."""
     line = lines[k]
     t = line.key
-    if mid_paragraph or len(t) > 40 or ends_paragraph(t) or starts_item(t) or _EDITOR_NOTE.match(t):
+    if mid_paragraph or len(t) > P.heading_max or ends_paragraph(t) or starts_item(t) or _EDITOR_NOTE.match(t):
         return False
     if k + 1 >= len(lines):
         return False
     nxt = lines[k + 1]
     if line.whole and line.hinted_heading(size) and not nxt.hinted_heading(size):
         return True
-    if len(t) > 30 or re.search(r"[，。,；;！？!?]", t) or not (line.blank_before and line.blank_after):
+    if len(t) > P.plain_heading_max or re.search(r"[，。,；;！？!?]", t) or not (line.blank_before and line.blank_after):
         return False
     if line.whole and size is not None and line.size is not None and line.size < size:
         return False  # smaller than the body: a caption or a by-line
-    return ends_paragraph(nxt.key) or len(nxt.key) > 30
+    return ends_paragraph(nxt.key) or len(nxt.key) > P.body_after_heading
 
 
 def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
@@ -361,7 +362,7 @@ def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
         else:
             kinds.append(("text", (None, "")))
     # A table of contents: short lines that repeat a later line (headings listed first).
-    keys = [_heading_key(ln.key) if len(ln.key) <= 50 and (not ends_paragraph(ln.key) or _TOC_LEADER.search(ln.key)) else None for ln in lines]
+    keys = [_heading_key(ln.key) if len(ln.key) <= P.toc_entry_max and (not ends_paragraph(ln.key) or _TOC_LEADER.search(ln.key)) else None for ln in lines]
     last = {key: k for k, key in enumerate(keys) if key}
     repeats = [bool(key) and kinds[k][0] not in ("section", "attachment") and last[key] > k for k, key in enumerate(keys)]
     # … listed together: a line that repeats a later one is an entry only in a run of such lines or
@@ -372,14 +373,14 @@ def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
         if repeats[k]
         and ((k > 0 and (repeats[k - 1] or kinds[k - 1][0] == "toc-title")) or (k + 1 < len(lines) and repeats[k + 1]))
     }
-    toc |= {k for k, ln in enumerate(lines) if _TOC_LEADER.search(ln.key) and len(ln.key) <= 60}  # "…………3"
+    toc |= {k for k, ln in enumerate(lines) if _TOC_LEADER.search(ln.key) and len(ln.key) <= P.leader_line_max}  # "…………3"
 
     # The model labels the rest: which lines start an article, which carry on its title (archive/layouts/jianbao.py).
     seq = [k for k in range(len(lines)) if k not in toc and kinds[k][0] != "toc-title"]
     attach_title = {
         k + 1
         for k in seq
-        if kinds[k][0] == "attachment" and k + 1 < len(lines) and kinds[k + 1][0] == "text" and len(lines[k + 1].text) <= 40 and not ends_paragraph(lines[k + 1].text)
+        if kinds[k][0] == "attachment" and k + 1 < len(lines) and kinds[k + 1][0] == "text" and len(lines[k + 1].text) <= P.heading_max and not ends_paragraph(lines[k + 1].text)
     }
     fixed = [kinds[k][0] != "text" or k in attach_title for k in seq]
     old = []
@@ -424,10 +425,10 @@ def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
         note = _EDITOR_NOTE.match(orphan[0].key)
         if note:  # an editor's note to the whole issue
             lead = _Draft(orphan[0].text[: len(note.group().rstrip(":： "))], None, None, orphan)
-        elif len(first) <= 40 and not ends_paragraph(first) and len(orphan) > 1:
+        elif len(first) <= P.heading_max and not ends_paragraph(first) and len(orphan) > 1:
             lead = _Draft(first, None, None, orphan[1:])
         else:
-            lead = _Draft(first if len(first) <= 30 else first[:30] + "…", None, None, orphan)
+            lead = _Draft(first if len(first) <= P.lead_title_max else first[: P.lead_title_max] + "…", None, None, orphan)
         drafts.insert(0, lead)
     return drafts
 
@@ -442,7 +443,7 @@ def parse_bulletin_lines(
     headerless = header.series is None and header.issue is None
     if headerless:
         series = lines[0].text if lines else path
-        series = series if len(series) <= 60 else series[:60] + "…"
+        series = series if len(series) <= P.series_fallback_max else series[: P.series_fallback_max] + "…"
         header = _Header(series=series, end=0)  # the first line also titles the first article
         warnings.append("no bulletin header (series title, issue number) found: title from the first line")
     elif header.series is None:
