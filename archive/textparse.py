@@ -364,6 +364,11 @@ def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
     # A table of contents: short lines that repeat a later line (headings listed first).
     keys = [_heading_key(ln.key) if len(ln.key) <= P.toc_entry_max and (not ends_paragraph(ln.key) or _TOC_LEADER.search(ln.key)) else None for ln in lines]
     last = {key: k for k, key in enumerate(keys) if key}
+    for k in range(len(keys) - 1):  # a title over two lines is listed on one: 某某镇…改造各项指标稳中有进
+        a, b = keys[k], keys[k + 1]
+        if a and b and not lines[k].rule_after:
+            last.setdefault(a + b, k)
+            last[a + b] = max(last[a + b], k)
     repeats = [bool(key) and kinds[k][0] not in ("section", "attachment") and last[key] > k for k, key in enumerate(keys)]
     # … listed together: a line that repeats a later one is an entry only in a run of such lines or
     # under a 目录 title (a title's second line that recurs, 各项指标稳中有进, is not a table of contents).

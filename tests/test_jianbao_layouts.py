@@ -187,3 +187,31 @@ def test_generated_markdown_issue_reads_right(tmp_path: Path):
     s = jianbao_gen.sample(jianbao_gen.FAMILIES[index], jianbao_gen.SEED_BASE + 1000 * index + 5)
     mine = jianbao_gen.got(jianbao_gen.render(s, "markdown", tmp_path))
     assert {f for f, ok in jianbao_gen.score(s.truth, mine).items() if not ok} == set()
+
+
+TOC_TWO_LINE = """營商環境快報
+第3期  總第45期
+某某縣發展和改革局編  2023-04-06
+
+本期目錄
+
+縣人社局優化政務服務流程各項指標穩中有進
+
+某某鄉創新基層治理模式
+
+縣人社局優化政務服務流程
+各項指標穩中有進
+
+今年以來，該局堅持問題導向，細化工作措施，各項工作取得積極進展。
+
+某某鄉創新基層治理模式
+
+截至目前，已累計投入資金1200余萬元，惠及群眾5000余戶。
+"""
+
+
+def test_table_of_contents_lists_a_two_line_title_on_one_line():
+    """A 目录 entry is the two lines of a title joined: before, it stayed in the body as an article."""
+    b = parse_text(TOC_TWO_LINE, "toc.txt")
+    assert [a.title for a in b.articles] == ["縣人社局優化政務服務流程各項指標穩中有進", "某某鄉創新基層治理模式"]
+    assert b.issue_total == 45
