@@ -86,6 +86,8 @@ class Family:
     chaoso: bool = False  # the 报尾 says 抄送 instead of 送
     section_style: tuple[str, ...] = ("【】",)  # how a 栏目 heading is marked: "【】", "★", "■"
     source: bool = False  # each article ends with its source in brackets: （某某镇供稿）
+    colophon: bool = False  # 责任编辑：…  签发：… above the 报尾
+    long_recipients: bool = False  # a 报 line long enough to wrap onto a second line (the break after a 、)
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -116,8 +118,10 @@ FAMILIES: tuple[Family, ...] = (
     # --- dev, added after the sealed families (a family's seeds follow its place in this list) ---
     Family("star-sections-sources", ("year", "n_total"), ("mark", "bian"), ("ymd", "cn"), ("one_line",), ("━", "none"), sections=True,
            section_style=("★", "■"), source=True, titles=("plain", "two_line")),
+    Family("colophon-long-recipients", ("year_total", "cn"), ("mark",), ("ymd",), ("two_lines", "one_line"), ("━",), colophon=True,
+           long_recipients=True, titles=("plain", "question"), blank=False, footer=("lines",)),
 )
-DEV = tuple(f.name for f in (*FAMILIES[:5], FAMILIES[13]))
+DEV = tuple(f.name for f in (*FAMILIES[:5], *FAMILIES[13:]))
 EVAL = tuple(f.name for f in FAMILIES[5:10])
 SEALED = tuple(f.name for f in FAMILIES[10:13])
 
@@ -250,8 +254,15 @@ def sample(family: Family, seed: int) -> Sample:
     # the 报尾
     up, side, down = rng.choice(_UP), rng.choice(_SIDE), rng.choice(_DOWN)
     send = "抄送" if family.chaoso else "送"
+    wrapped: tuple[str, str] | None = None
+    if family.long_recipients:  # 报：A、B、C、 / D、E: one entry printed over two lines
+        more = rng.sample([u for u in _UP if u != up], 2)
+        wrapped = (f"{up}、{more[0]}、", f"{more[1]}")
+        up = wrapped[0] + wrapped[1]
     recipients = [f"报：{up}", f"{send}：{side}"] + ([f"发：{down}"] if rng.random() < 0.6 else [])
     copies = rng.choice([50, 80, 120, 200, 300])
+    if family.colophon:
+        add((f"责任编辑：{rng.choice(['张伟', '李娜', '王芳'])}  签发：{rng.choice(['刘洋', '陈静'])}", "footer"))
     if rule != "none":
         add((rule * 20, "rule"))
     style = rng.choice(family.footer)
@@ -259,6 +270,10 @@ def sample(family: Family, seed: int) -> Sample:
         add(("  ".join(recipients) + f"  共印{copies}份", "footer"))
     else:
         for r in recipients:
+            if wrapped is not None and r.startswith("报："):
+                add((f"报：{wrapped[0]}", "footer"))
+                add((wrapped[1], "footer"))
+                continue
             add((r, "footer"))
         add((f"（共印{copies}份）" if style == "bracket" else f"共印{copies}份", "footer"))
     s.truth = {
