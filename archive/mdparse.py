@@ -167,7 +167,7 @@ def markdown_layout_lines(text: str) -> list[Line]:
         head = _ATX.match(block[0]) if len(block) == 1 else None
         bold = all(_BOLD_BLOCK.match(b.strip()) for b in block)
         for para in markdown_paragraphs(joined, title=True):
-            if is_typed_rule(para) or _RULE_LINE.match(joined):
+            if is_typed_rule(para):
                 if out:
                     out[-1].rule_after = True
                 continue
@@ -178,10 +178,11 @@ def markdown_layout_lines(text: str) -> list[Line]:
 
     for i, line in enumerate(raw):
         if not line.strip() or _ATX.match(line) or _RULE_LINE.match(line):
-            flush()
-            if _RULE_LINE.match(line) and out:
-                out[-1].rule_after = True
-            elif line.strip():
+            flush()  # a blank line, a heading or a thematic break ends the block before it
+            if _RULE_LINE.match(line):
+                if out:
+                    out[-1].rule_after = True
+            elif line.strip():  # a heading: a block of its own
                 start = i
                 block.append(line)
                 flush()
