@@ -38,9 +38,10 @@ _SPACE = re.compile(r"[\u00a0\u2002\u2003\u2009]")
 # A line that starts a 公文 element: 发文字号, a date alone, 主送机关 (ends with ：).
 _HEAD_ELEMENT = re.compile(rf"^.{{0,20}}[〔\[［(（]\s*(?:19|20)\d{{2}}\s*[〕\]］)）]\s*\d+\s*号|^{DATE_TEXT}$|[:：]$")
 _LETTER_SPACED = re.compile(r"(?:[\u4e00-\u9fff][ \t\u3000]{1,3}){2,}[\u4e00-\u9fff]")
-_RULE_CHARS = frozenset("-—–─━═=_~～")
-# A typed rule, with a star or other ornament in its middle as a 红头's rule has (━━━━★━━━━).
-_TYPED_RULE = re.compile(r"^[-—–─━═=_~～]{3,}(?:[★☆◆◇●○※]{1,3}[-—–─━═=_~～]{3,})?$")
+_RULE_CHARS = frozenset("-—–─━═=_~～*＊")
+# A typed rule, with a star or other ornament in its middle as a 红头's rule has (━━━━★━━━━),
+# or a row of asterisks (＊＊＊＊, ****) as a 简报 sets its articles or its 报尾 apart.
+_TYPED_RULE = re.compile(r"^(?:[-—–─━═=_~～]{3,}(?:[★☆◆◇●○※]{1,3}[-—–─━═=_~～]{3,})?|[*＊]{3,})$")
 _HEX = re.compile(r"^#?([0-9a-fA-F]{2})([0-9a-fA-F]{2})([0-9a-fA-F]{2})$")
 
 

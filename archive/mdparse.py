@@ -20,11 +20,11 @@ from archive.dates import IssueNumber, find_date, parse_issue
 from archive.headings import is_org_like, split_heading
 from archive.htmltext import markdown_paragraphs
 from archive.paragraphs import ends_paragraph
-from archive.layout import Line, is_page_number
+from archive.layout import Line, is_page_number, is_typed_rule
 from archive.model import Bulletin, make_bulletin_id
 from archive.textparse import FOOTER_LINES, Footer, issuer_name, parse_footer
 
-__all__ = ["markdown_lines", "parse_markdown"]
+__all__ = ["markdown_layout_lines", "markdown_lines", "parse_markdown"]
 
 _ATX = re.compile(r"^\s{0,3}(?P<hashes>#{1,6})(?:\s+(?P<text>.*?))?\s*#*\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -146,11 +146,73 @@ def _split_footer(lines: list[str]) -> tuple[list[str], Footer | None]:
     return lines[: idx[footer.start]], footer
 
 
+HEADING_SIZE = 22.0  # the size hint a `#` heading's line gets (a series title: large)
+BODY_SIZE = 12.0  # … and every other paragraph
+_BOLD_BLOCK = re.compile(r"^(?:\*\*[^*\n]+\*\*|__[^_\n]+__)\s*$")
+
+
+def markdown_layout_lines(text: str) -> list[Line]:
+    """A Markdown 简报's blocks as the lines the 简报 grammar reads (archive/textparse.py): each
+    paragraph a whole line; a `#` heading large, a paragraph all in bold (`**…**` on every line)
+    bold; a thematic break or a typed rule (━━━, ＊＊＊) a rule between its neighbours."""
+    raw = _drop_page_numbers(text.split("\n"))
+    out: list[Line] = []
+    block: list[str] = []
+    start = 0
+
+    def flush() -> None:
+        if not block:
+            return
+        joined = "\n".join(block)
+        head = _ATX.match(block[0]) if len(block) == 1 else None
+        bold = all(_BOLD_BLOCK.match(b.strip()) for b in block)
+        for para in markdown_paragraphs(joined, title=True):
+            if is_typed_rule(para):
+                if out:
+                    out[-1].rule_after = True
+                continue
+            size = HEADING_SIZE if head is not None and len(head["hashes"]) == 1 else BODY_SIZE
+            out.append(Line(text=para, key=to_simplified(para), number=start + 1, whole=True, size=size,
+                            bold=bold or head is not None, rule_before=bool(out and out[-1].rule_after)))
+        block.clear()
+
+    for i, line in enumerate(raw):
+        if not line.strip() or _ATX.match(line) or _RULE_LINE.match(line):
+            flush()  # a blank line, a heading or a thematic break ends the block before it
+            if _RULE_LINE.match(line):
+                if out:
+                    out[-1].rule_after = True
+            elif line.strip():  # a heading: a block of its own
+                start = i
+                block.append(line)
+                flush()
+            continue
+        if not block:
+            start = i
+        block.append(line)
+    flush()
+    return out
+
+
+_RULE_LINE = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$")
+
+
 def parse_markdown(text: str, path: str) -> Bulletin:
-    """A Bulletin from a Markdown issue (see the module docstring)."""
+    """A Bulletin from a Markdown issue (see the module docstring). An issue that marks no
+    article with a heading (`##`…) — a Word 简报 saved as Markdown, its titles bold or plain
+    paragraphs — is read as lines by the 简报 grammar, as a text or Word issue is, when the
+    grammar finds its 报头 (an issue number)."""
     lines = _drop_page_numbers(text.split("\n"))
     warnings: list[str] = []
     heads = _headings(lines)
+    if not any(h.level > 1 for h in heads):
+        from archive.textparse import parse_bulletin_lines
+
+        grammar_lines = markdown_layout_lines(text)
+        if len(grammar_lines) > 1:
+            b = parse_bulletin_lines(grammar_lines, path, "markdown")
+            if b.issue is not None:  # the grammar read a 报头 (第N期): a 简报; else the heading rules below
+                return b
     title_head = next((h for h in heads if h.level == 1), None)
     if title_head is not None:
         title = _plain_heading(title_head.text)

@@ -32,11 +32,15 @@ from archive.paragraphs import clean_spaces, clean_title, ends_paragraph, join_l
 
 __all__ = ["Footer", "glued_footer_at", "is_confidential_mark", "issuer_name", "paragraphs_of", "parse_bulletin_lines", "parse_footer"]
 
-HEADER_LINES = 15  # the header is within this many non-blank lines
-FOOTER_LINES = 20  # the footer is within this many last non-blank lines
+P = body_model.JIANBAO  # the named thresholds (archive/layouts/jianbao.py)
+HEADER_LINES = P.header_lines  # the header is within this many non-blank lines
+FOOTER_LINES = P.footer_lines  # the footer is within this many last non-blank lines
 _CONFIDENTIAL = re.compile(r"^(?:工作资料|内部资料|内部刊物|内部材料|注意保存|秘密|机密|绝密|内部|密级|此件|内部交流|请勿外传|仅供参考)")
 _SERIES = re.compile(r"(?:简报|通报|动态|快报|信息|专报|要情|参考|通讯|周报|月报|旬报|专刊|特刊|增刊|摘报|简讯|内参|情况反映|工作交流|督查通报)(?:\s*[（(][^）)]{1,12}[）)])?$")
-_SECTION = re.compile(r"^(?:【\s*(?P<a>[^】]{1,20}?)\s*】|〔\s*(?P<b>[^〕]{1,20}?)\s*〕|［\s*(?P<c>[^］]{1,20}?)\s*］)$")
+_SECTION = re.compile(
+    r"^(?:【\s*(?P<a>[^】]{1,20}?)\s*】|〔\s*(?P<b>[^〕]{1,20}?)\s*〕|［\s*(?P<c>[^］]{1,20}?)\s*］"
+    r"|[★☆■□◆◇▲●◎]\s*(?P<d>[\u4e00-\u9fff]{2,10})\s*[★☆■□◆◇▲●◎]?)$"  # ★工作动态, ■ 基层经验
+)
 _ORG_END = re.compile(
     r"(?:办公室|委员会|指挥部|领导小组|工作组|办|委|部|厅|局|政府|中心|会|社|院|处|室|组|站|所|队|馆|街道|公司|集团)"
     r"(?:编印|编制|编|主办|印发|编发|制)?$"
@@ -84,7 +88,7 @@ def _section(key: str) -> tuple[int, int] | None:
     m = _SECTION.match(key)
     if m is None:
         return None
-    g = "a" if m["a"] is not None else "b" if m["b"] is not None else "c"
+    g = next(g for g in "abcd" if m[g] is not None)
     return m.span(g)
 
 
@@ -95,7 +99,7 @@ def _parts(line: Line) -> list[tuple[str, str]]:
 
 def is_confidential_mark(key: str) -> bool:
     """A 简报 header's handling mark (工作资料 注意保存, 内部资料): read, not archived."""
-    return bool(_CONFIDENTIAL.match(key)) and len(key) <= 24
+    return bool(_CONFIDENTIAL.match(key)) and len(key) <= P.mark_max
 
 
 def issuer_name(text: str, key: str) -> str | None:
@@ -108,7 +112,7 @@ def issuer_name(text: str, key: str) -> str | None:
     tail = len(key) - len(key.rstrip(" ()（）"))
     if tail:
         text, key = text[:-tail], key[:-tail]
-    if 2 <= len(key) <= 30 and _ORG_END.search(key) and not re.search(r"[，。,；;！？]", key):
+    if 2 <= len(key) <= P.issuer_max and _ORG_END.search(key) and not re.search(r"[，。,；;！？]", key):
         mark = _EDITOR_MARK.search(key)
         if mark and len(key) - (mark.end() - mark.start()) >= 2 and _ORG_END.search(key[: mark.start()]):
             text = text[: mark.start()]
@@ -158,10 +162,15 @@ def _parse_header(lines: list[Line]) -> _Header:
         key = line.key
         if i > 0 and lines[i - 1].rule_after and (h.series or h.issue) and (h.date or h.issuer):
             break  # the red rule closes the 报头
-        if _EDITOR_PREFIX.match(key) and h.issuer is None and (org := issuer_name(line.text, key)):
-            h.issuer, h.end = org, i + 1  # 主办：XX / 编印单位：XX
-            continue
-        if _section(key) is not None or split_heading(key) is not None or len(key) > 60:
+        if _EDITOR_PREFIX.match(key) and h.issuer is None:
+            text, pkey = line.text, key
+            if (m := _DATE_TEXT.search(pkey)) and (date := find_date(m.group())) is not None:  # 主办：XX  2024年5月6日
+                text, pkey = text[: m.start()].rstrip(), pkey[: m.start()].rstrip()
+                h.date = h.date or date
+            if org := issuer_name(text, pkey):
+                h.issuer, h.end = org, i + 1  # 主办：XX / 编印单位：XX
+                continue
+        if _section(key) is not None or split_heading(key) is not None or len(key) > P.header_line_max:
             break
         if is_confidential_mark(key):
             h.end = i + 1
@@ -173,14 +182,19 @@ def _parse_header(lines: list[Line]) -> _Header:
         for text, part in parts:
             # Take the issue and the date out of the part; what is left (set apart
             # by two spaces) may be the series or the issuer: 创文简报 第9期 2023年5月6日.
-            if len(part) <= 40 and (m := _ISSUE_SPAN.search(part)) and (iss := parse_issue(m.group())) and _take_issue(h, iss):
-                used = True
-                text, part = _cut(text, part, m.start(), m.end())
+            # Every issue span of the part: 第9期 总第250期 (one space between, as a PDF's text has it).
+            at = 0
+            while len(part) <= P.issue_part_max and (m := _ISSUE_SPAN.search(part, at)) is not None:
+                at = m.end()
+                if (iss := parse_issue(m.group())) is not None and _take_issue(h, iss):
+                    used = True
+                    text, part = _cut(text, part, m.start(), m.end())
+                    at = m.start() + 2
             if (m := _DATE_TEXT.search(part)) and (date := find_date(m.group())) is not None and h.date is None:
                 h.date, used = date, True
                 text, part = _cut(text, part, m.start(), m.end())
             for piece_text, piece in _pieces(text, part):
-                if h.series is None and len(piece) <= 30 and "期" not in piece and (_SERIES.search(piece) or (big and h.issue is None)):
+                if h.series is None and len(piece) <= P.series_max and "期" not in piece and (_SERIES.search(piece) or (big and h.issue is None)):
                     h.series, used = piece_text, True
                 elif h.issuer is None and (h.issue or h.series or h.date or issue_line) and (org := issuer_name(piece_text, piece)):
                     h.issuer, used = org, True
@@ -225,7 +239,7 @@ def parse_footer(lines: list[Line], lo: int) -> Footer:
     start = len(lines)
     for j in range(max(lo, len(lines) - FOOTER_LINES), len(lines)):
         k = lines[j].key
-        if _FOOTER_KEY.match(k) or _COLOPHON.match(k) or (len(k) <= 60 and (_SERIAL.search(k) or _COPIES.search(k))):
+        if _FOOTER_KEY.match(k) or _COLOPHON.match(k) or (len(k) <= P.footer_line_max and (_SERIAL.search(k) or _COPIES.search(k))):
             start = j
             break
     f = Footer(start)
@@ -244,7 +258,7 @@ def parse_footer(lines: list[Line], lo: int) -> Footer:
                 for extra in (_COPIES.search(pk), _SERIAL.search(pk)):
                     if extra is not None and extra.start() > 0:
                         pt, pk = pt[: extra.start()], pk[: extra.start()]
-                pt, pk = pt.rstrip(" （(）)"), pk.rstrip(" （(）)")
+                pt, pk = _strip_open(pt, pk)
                 if (pm := _FOOTER_KEY.match(pk)) is not None:
                     f.recipients.append(f"{pt[: pm.end('key')]}：{pt[pm.start('rest') :]}".rstrip("："))
         elif serial or copies or _COLOPHON.match(k):
@@ -255,6 +269,16 @@ def parse_footer(lines: list[Line], lo: int) -> Footer:
     if not (f.recipients or f.serial or f.copies):
         return Footer(len(lines))  # only 联系人/电话 lines: the last article's own text
     return f
+
+
+def _strip_open(text: str, key: str) -> tuple[str, str]:
+    """A recipient entry without the white space and the stray brackets of a print run cut off
+    after it (…各乡镇（共印200份） → …各乡镇), its own closed bracket kept (发：各村（社区）)."""
+    while key and key[-1] in " （(）)":
+        if key[-1] in "）)" and key.count("（") + key.count("(") >= key.count("）") + key.count(")"):
+            break  # the entry's own bracket closes here
+        text, key = text[:-1], key[:-1]
+    return text, key
 
 
 def paragraphs_of(lines: list[Line]) -> tuple[str, ...]:
@@ -298,7 +322,7 @@ def _heading_key(text: str) -> str:
 
 def _heading_title_ok(title: str) -> bool:
     """A heading's title is short and not a sentence (南京市：今年以来…。 is body text)."""
-    return len(title) <= 40 and not title.endswith(("。", "！", "？", "；", "，", ",", ";"))
+    return len(title) <= P.heading_max and not title.endswith(("。", "！", "？", "；", "，", ",", ";"))
 
 
 def _is_plain_heading(lines: list[Line], k: int, mid_paragraph: bool, size: float | None) -> bool:
@@ -306,18 +330,18 @@ def _is_plain_heading(lines: list[Line], k: int, mid_paragraph: bool, size: floa
     (or a paragraph the format's hints mark as a heading)."""
     line = lines[k]
     t = line.key
-    if mid_paragraph or len(t) > 40 or ends_paragraph(t) or starts_item(t) or _EDITOR_NOTE.match(t):
+    if mid_paragraph or len(t) > P.heading_max or ends_paragraph(t) or starts_item(t) or _EDITOR_NOTE.match(t):
         return False
     if k + 1 >= len(lines):
         return False
     nxt = lines[k + 1]
     if line.whole and line.hinted_heading(size) and not nxt.hinted_heading(size):
         return True
-    if len(t) > 30 or re.search(r"[，。,；;！？!?]", t) or not (line.blank_before and line.blank_after):
+    if len(t) > P.plain_heading_max or re.search(r"[，。,；;！？!?]", t) or not (line.blank_before and line.blank_after):
         return False
     if line.whole and size is not None and line.size is not None and line.size < size:
         return False  # smaller than the body: a caption or a by-line
-    return ends_paragraph(nxt.key) or len(nxt.key) > 30
+    return ends_paragraph(nxt.key) or len(nxt.key) > P.body_after_heading
 
 
 def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
@@ -338,17 +362,30 @@ def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
         else:
             kinds.append(("text", (None, "")))
     # A table of contents: short lines that repeat a later line (headings listed first).
-    keys = [_heading_key(ln.key) if len(ln.key) <= 50 and (not ends_paragraph(ln.key) or _TOC_LEADER.search(ln.key)) else None for ln in lines]
+    keys = [_heading_key(ln.key) if len(ln.key) <= P.toc_entry_max and (not ends_paragraph(ln.key) or _TOC_LEADER.search(ln.key)) else None for ln in lines]
     last = {key: k for k, key in enumerate(keys) if key}
-    toc = {k for k, key in enumerate(keys) if key and kinds[k][0] not in ("section", "attachment") and last[key] > k}
-    toc |= {k for k, ln in enumerate(lines) if _TOC_LEADER.search(ln.key) and len(ln.key) <= 60}  # "…………3"
+    for k in range(len(keys) - 1):  # a title over two lines is listed on one: 某某镇…改造各项指标稳中有进
+        a, b = keys[k], keys[k + 1]
+        if a and b and not lines[k].rule_after:
+            last.setdefault(a + b, k)
+            last[a + b] = max(last[a + b], k)
+    repeats = [bool(key) and kinds[k][0] not in ("section", "attachment") and last[key] > k for k, key in enumerate(keys)]
+    # … listed together: a line that repeats a later one is an entry only in a run of such lines or
+    # under a 目录 title (a title's second line that recurs, 各项指标稳中有进, is not a table of contents).
+    toc = {
+        k
+        for k in range(len(lines))
+        if repeats[k]
+        and ((k > 0 and (repeats[k - 1] or kinds[k - 1][0] == "toc-title")) or (k + 1 < len(lines) and repeats[k + 1]))
+    }
+    toc |= {k for k, ln in enumerate(lines) if _TOC_LEADER.search(ln.key) and len(ln.key) <= P.leader_line_max}  # "…………3"
 
     # The model labels the rest: which lines start an article, which carry on its title (archive/layouts/jianbao.py).
     seq = [k for k in range(len(lines)) if k not in toc and kinds[k][0] != "toc-title"]
     attach_title = {
         k + 1
         for k in seq
-        if kinds[k][0] == "attachment" and k + 1 < len(lines) and kinds[k + 1][0] == "text" and len(lines[k + 1].text) <= 40 and not ends_paragraph(lines[k + 1].text)
+        if kinds[k][0] == "attachment" and k + 1 < len(lines) and kinds[k + 1][0] == "text" and len(lines[k + 1].text) <= P.heading_max and not ends_paragraph(lines[k + 1].text)
     }
     fixed = [kinds[k][0] != "text" or k in attach_title for k in seq]
     old = []
@@ -393,10 +430,10 @@ def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
         note = _EDITOR_NOTE.match(orphan[0].key)
         if note:  # an editor's note to the whole issue
             lead = _Draft(orphan[0].text[: len(note.group().rstrip(":： "))], None, None, orphan)
-        elif len(first) <= 40 and not ends_paragraph(first) and len(orphan) > 1:
+        elif len(first) <= P.heading_max and not ends_paragraph(first) and len(orphan) > 1:
             lead = _Draft(first, None, None, orphan[1:])
         else:
-            lead = _Draft(first if len(first) <= 30 else first[:30] + "…", None, None, orphan)
+            lead = _Draft(first if len(first) <= P.lead_title_max else first[: P.lead_title_max] + "…", None, None, orphan)
         drafts.insert(0, lead)
     return drafts
 
@@ -411,7 +448,7 @@ def parse_bulletin_lines(
     headerless = header.series is None and header.issue is None
     if headerless:
         series = lines[0].text if lines else path
-        series = series if len(series) <= 60 else series[:60] + "…"
+        series = series if len(series) <= P.series_fallback_max else series[: P.series_fallback_max] + "…"
         header = _Header(series=series, end=0)  # the first line also titles the first article
         warnings.append("no bulletin header (series title, issue number) found: title from the first line")
     elif header.series is None:

@@ -36,7 +36,7 @@ from archive.layout import Line
 from archive.layouts.decode import NEG, Decoded, Grammar, decode
 from archive.paragraphs import ends_paragraph, starts_item
 
-__all__ = ["GRAMMAR", "LABELS", "NAMES", "WEIGHTS", "close_calls", "label_body"]
+__all__ = ["GRAMMAR", "JIANBAO", "LABELS", "NAMES", "WEIGHTS", "JianbaoParams", "close_calls", "label_body"]
 
 LABELS = ("fixed", "title", "cont", "body")
 NAMES = {"fixed": "栏目/小标题", "title": "文章标题", "cont": "标题续行", "body": "正文"}
@@ -57,9 +57,35 @@ WEIGHTS = {
     "ordinal": 0.8,  # 一、… at the issue's top level
     "question": 0.8,  # a short line ending in ？ (below `close_call`: the title is reported as a close call)
     "cont": 1.5,  # a second title line under the first
+    "pair": 2.0,  # in a document spaced by blank lines: two short lines standing together between blank lines, text after them
     "full_width": -2.0,  # as long as the document's wrapped lines: a line of a paragraph
     "body": 0.0,
 }
+
+
+@dataclass(frozen=True)
+class JianbaoParams:
+    """The 简报 layout's named thresholds (lengths are characters), one object for the 报头,
+    body and 报尾 readers of archive/textparse.py."""
+
+    header_lines: int = 15  # the 报头 is within this many first lines
+    footer_lines: int = 20  # the 报尾 within this many last lines
+    mark_max: int = 24  # a handling mark (工作资料 注意保存)
+    header_line_max: int = 60  # a longer line ends the 报头
+    issue_part_max: int = 40  # a part of a 报头 line searched for its 期号
+    series_max: int = 30  # a series title (…简报)
+    issuer_max: int = 30  # an issuer (编发单位)
+    heading_max: int = 40  # an article title; a place heading's title
+    plain_heading_max: int = 30  # a bare title line standing alone (the old rule)
+    body_after_heading: int = 30  # a line this long after a short one is text, so the short one a title
+    toc_entry_max: int = 50  # a 目录 entry
+    leader_line_max: int = 60  # a 目录 entry with a dot leader (……3)
+    footer_line_max: int = 60  # a 报尾 line carrying only a serial or a print run
+    lead_title_max: int = 30  # the first words of an untitled lead text, as its title
+    series_fallback_max: int = 60  # a headerless issue's first line, as its series
+
+
+JIANBAO = JianbaoParams()
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]{1,3}、")
 _INNER_PUNCT = re.compile(r"[，。,；;！!：:]")
 _EDITOR_NOTE = re.compile(r"^(?:编者按|编者的话|编者|按语|编后|编后语)")
@@ -143,6 +169,18 @@ def label_body(
         s = shapes[k]
         return s.chars <= params.heading_max and (not s.final or s.question) and not s.inner and not s.item and not s.note
 
+    def paired(k: int) -> bool:  # lines k and k+1 stand together between blank lines: one title over two lines
+        if k + 2 >= n or fixed[k + 1] or lines[k].whole or not lines[k].blank_before or lines[k].blank_after:
+            return False
+        second, after = shapes[k + 1], shapes[k + 2]
+        return (
+            titleish(k + 1)
+            and not second.ordinal
+            and lines[k + 1].blank_after
+            and shapes[k].chars + second.chars <= params.title_join_max
+            and (after.final or after.chars > params.wrap_min)
+        )
+
     def score(k: int, label: str) -> float:
         if fixed[k]:
             return 0.0 if label == "fixed" else NEG
@@ -156,11 +194,13 @@ def label_body(
                 return w["old"]
             if k + 1 >= n or not titleish(k) or mid(k):
                 return NEG
+            pair = spaced and not s.question and paired(k)
             new = (s.ordinal and top_ordinals) or (s.question and s.chars >= 6)
-            if spaced:  # a title still stands between blank lines; only the new evidence counts
-                if not (new and lines[k].blank_before and lines[k].blank_after):
+            if spaced:  # a title still stands between blank lines (alone, or with its second line); only the new evidence counts
+                if not ((new and lines[k].blank_before and lines[k].blank_after) or pair):
                     return NEG
             total = (w["short"] if not s.final else 0.0) + (w["ordinal"] if s.ordinal and top_ordinals else 0.0) + (w["question"] if s.question else 0.0)
+            total += w["pair"] if pair else 0.0
             if s.ordinal and not top_ordinals:
                 return NEG  # a numbered point inside an article
             if full_width(k):
