@@ -210,10 +210,13 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, worke
     from archive.errors import BulletinError
     from archive.readers.budget import parse_within_budget
 
-    try:  # a mistyped --corpus is an error, not a new folder beside the real corpus
-        require_corpus(corpus)
-    except CorpusUnavailableError as ex:
-        raise click.ClickException(str(ex)) from None
+    # A new archive (no index yet) starts its corpus folder; beside an index, a corpus folder
+    # that does not exist is a mistyped --corpus: an error, not a new folder beside the real one.
+    if index.is_dir() and any(index.iterdir()):
+        try:
+            require_corpus(corpus)
+        except CorpusUnavailableError as ex:
+            raise click.ClickException(str(ex)) from None
     use_reader_cache(index)  # what add reads now, the index run after it reads from the cache
     failed = False
     placed_names: list[str] = []
