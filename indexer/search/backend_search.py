@@ -86,16 +86,17 @@ def search(backend: Any, query: str, filters: Filters = Filters(), sort: str = "
 
     vocab = _vocabulary(index)
     statuses = _statuses(vocab, allowed_docs)
+    statused = set().union(*statuses.values())  # only these of a set are read back (`_ids`)
     chosen = set().union(*(statuses.get(v, set()) for v in filters.status)) if filters.status else None
     backend.within(chosen)
     try:
         out = _search(backend, query, filters, sort, page, per_page, apply_dates, index, allowed_docs, correct,
-                      expand, stages)
+                      expand, stages, statused)
         if chosen is not None:  # the facet counts without its own filter (OR), as the embedded index's
             backend.within(None)
             plain = out.get("pinyin", {}).get("to") or (out.get("corrected") or {}).get("to") or query
             unstatused = set(_search(backend, plain, filters, sort, 1, 1, apply_dates, index, allowed_docs,
-                                     False, expand, stages)["_ids"])
+                                     False, expand, stages, statused)["_ids"])
         else:
             unstatused = set(out["_ids"])
     finally:
@@ -110,7 +111,8 @@ def search(backend: Any, query: str, filters: Filters = Filters(), sort: str = "
 
 def _search(backend: Any, query: str, filters: Filters = Filters(), sort: str = "relevance", page: int = 1,
             per_page: int = 20, apply_dates: bool = True, index: Any = None, allowed_docs: Any = None,
-            correct: bool = True, expand: bool = True, stages: bool = True) -> dict[str, Any]:
+            correct: bool = True, expand: bool = True, stages: bool = True,
+            statused: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
     """indexer.search.engine.search()'s dict over `backend` (see the module doc). Raises
     BackendUnavailableError (indexer.search.backend) when a server, shard or replica is down.
 
@@ -205,7 +207,8 @@ def _search(backend: Any, query: str, filters: Filters = Filters(), sort: str = 
         "date_applied": {"term": period.term, "from": period.start.isoformat(), "to": period.end.isoformat()}
         if period else None,
         "backend": backend.name,
-        "_ids": backend.article_ids(m) if m.total else [],  # the matched article ids (for the 效力 facet; not returned)
+        # the matched article ids that have a 效力 (for its facet; not returned): only those are read
+        "_ids": backend.article_ids(m, among=statused) if m.total and statused else [],
     }
     if expanded is not None:
         names = expanded["names"]
@@ -215,7 +218,7 @@ def _search(backend: Any, query: str, filters: Filters = Filters(), sort: str = 
     if not correct or vocab is None:
         return out
     again = dict(index=index, allowed_docs=allowed_docs, correct=False, expand=expand, stages=stages,
-                 apply_dates=apply_dates)
+                 apply_dates=apply_dates, statused=statused)
     if plan.corrected:
         out["suggestions"] = offer()
         return out

@@ -91,6 +91,12 @@ TEXT_COLUMNS = {"title": "title_s", "text": "text_s"}
 CANDIDATE_INDEX = "ft_all"
 SERIES_TTL_S = 60.0  # how long a process trusts its list of the series names (another may add one)
 CANDIDATE_COLUMNS = ("title_s", "text_s")
+# The engine's score over CANDIDATE_INDEX: Mroonga's per-column weights (1-based: title, text), the
+# same title ×TITLE_BOOST as MATCH(title_s) * TITLE_BOOST + MATCH(text_s)
+WEIGHTS = f"*W1:{TITLE_BOOST:g},2:1 "
+# A search form of Chinese characters only: Mroonga's TokenBigram phrase match finds exactly the
+# articles holding it (no prefix match of a letter run), so no LIKE is needed after it
+_HAN_ONLY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 # Whoosh fields of indexer.store.schema → how a term of one is matched here
 EQUAL_FIELDS = {"bulletin_id", "series", "month", "city", "place", "section", "doc_type"}
 LIST_FIELDS = {"places", "region", "organ", "topic", "serial"}  # comma-separated keyword fields
@@ -100,6 +106,7 @@ FACET_NAMES = {c: n for n, c in FACET_COLUMNS.items()}
 # The facet columns, grouped together in one GROUP BY (`MariaDBBackend._grouped`)
 GROUP_COLUMNS = ("bulletin_id", "city", "year", "month", "series", "doc_type", "organ", "topic", "region")
 TOTAL = "_total"
+MATCH_ALL = f"MATCH({', '.join(CANDIDATE_COLUMNS)}) AGAINST(%s IN BOOLEAN MODE)"
 
 
 def search_form(text: str) -> str:
@@ -396,10 +403,14 @@ class MariaDBBackend:
         """The WHERE clause of a parsed query and the filters: the exact condition, after the
         MATCH of its candidates (`candidates`) when the tree has one and `index`, which the
         engine answers from the index instead of reading every row."""
-        parts = [] if tree is None else [self._node(tree)]
-        cand = candidates(tree, self._names_no_series) if index else None
-        if cand:
-            parts.insert(0, SQL(f"MATCH({', '.join(CANDIDATE_COLUMNS)}) AGAINST(%s IN BOOLEAN MODE)", [cand]))
+        whole = exact_match(tree, self._names_no_series) if index else None
+        if whole is not None:  # the tree is one MATCH: the engine answers it from its index alone
+            parts = [SQL(MATCH_ALL, [WEIGHTS + whole])]
+        else:
+            parts = [] if tree is None else [self._node(tree)]
+            cand = candidates(tree, self._names_no_series) if index else None
+            if cand:
+                parts.insert(0, SQL(MATCH_ALL, [cand]))
         parts += self._filters(filters)
         if self.visible is not None:  # access (issue 21): the reader's rules, in the SQL of every query
             parts.append(SQL(*self.visible.sql()))
@@ -427,8 +438,16 @@ class MariaDBBackend:
             form = units_string(c.units).replace(RUN_MARK, " ")
             against = '"' + " ".join(form.split()) + '"'
             # LIKE, not LOCATE: Spider pushes LOCATE down to the shards wrongly (it finds nothing)
-            per = [SQL(f"(MATCH({TEXT_COLUMNS[f]}) AGAINST(%s IN BOOLEAN MODE) AND {TEXT_COLUMNS[f]} LIKE %s)",
-                       [against, f"%{form}%"]) for f in c.fields]
+            if exact_form(form):  # the index's phrase match is exact: no row's text is read
+                cols = [TEXT_COLUMNS[f] for f in c.fields]
+                per = [SQL(MATCH_ALL if set(cols) == set(CANDIDATE_COLUMNS)
+                           else f"MATCH({cols[0]}) AGAINST(%s IN BOOLEAN MODE)", [against])] if len(cols) in (1, 2) \
+                    else []
+            else:
+                per = []
+            if not per:
+                per = [SQL(f"(MATCH({TEXT_COLUMNS[f]}) AGAINST(%s IN BOOLEAN MODE) AND {TEXT_COLUMNS[f]} LIKE %s)",
+                           [against, f"%{form}%"]) for f in c.fields]
             text = SQL(" OR ".join(p.text for p in per), [x for p in per for x in p.params])
             if c.bounded is not None:  # 15万: whole, as the embedded index checks it
                 text = self._bounded(c, text)
@@ -437,6 +456,8 @@ class MariaDBBackend:
             alts.append(_field_sql(c.match))
         if not alts:
             return SQL("FALSE")
+        if len(alts) == 1 and c.match is None:  # a text condition is never NULL (NOT NULL columns)
+            return alts[0]
         return SQL(" OR ".join(f"COALESCE(({a.text}), FALSE)" for a in alts), [x for a in alts for x in a.params])
 
     def _names_no_series(self, match: Any) -> bool:
@@ -452,7 +473,7 @@ class MariaDBBackend:
         return plain[2] not in self._series[1]
 
     def _bounded(self, c: compiler.Compiled, text: SQL) -> SQL:
-        rows = self._run(f"SELECT article_id, record FROM {TABLE} WHERE {text.text}", text.params)
+        rows = self._gather(f"SELECT article_id, record FROM {TABLE} WHERE {text.text}", text.params)
         keep = []
         for aid, rec in rows:
             r = json.loads(rec)
@@ -488,10 +509,11 @@ class MariaDBBackend:
         taken there: one GROUP BY on each data node, only the counts travel (`_grouped`)."""
         where = self.compile(tree, filters)
         counts = self._grouped(where)
-        # Through the Spider head, no candidate MATCH: its full-text read path (ha_spider::ft_read)
-        # crashed the head (SIGSEGV in spider_db_set_names_internal) once a shard had restarted.
-        head = self.compile(tree, filters, index=False) if self.shards else where
-        return Matches(sum(counts.pop(TOTAL).values()), Found(head, tree, counts))
+        # Every read of the set goes to the data nodes (`_gather`), never through the Spider
+        # head: its full-text read path (ha_spider::ft_read) crashed the head (SIGSEGV in
+        # spider_db_set_names_internal) once a shard had restarted, and without the index it
+        # reads every row.
+        return Matches(sum(counts.pop(TOTAL).values()), Found(where, tree, counts))
 
     def _grouped(self, where: SQL) -> dict[str, Counter[Any]]:
         """The facet counts over the rows `where` selects, by one GROUP BY on each data node
@@ -577,9 +599,16 @@ class MariaDBBackend:
         where = self.compile(tree, filters)
         return sum(int(n) for (n,) in self._gather(f"SELECT COUNT(*) FROM {TABLE} WHERE {where.text}", where.params))
 
-    def article_ids(self, matches: Matches) -> list[str]:
+    def article_ids(self, matches: Matches, among: Iterable[str] | None = None) -> list[str]:
+        """The set's article ids, sorted; with `among`, only those of them (a short list: the
+        engine reads only those rows)."""
         w = matches.docs.where
-        return sorted(a for (a,) in self._run(f"SELECT article_id FROM {TABLE} WHERE {w.text}", w.params))
+        if among is not None:
+            ids = sorted(set(among))
+            if not ids:
+                return []
+            w = SQL(f"article_id IN ({', '.join(['%s'] * len(ids))}) AND ({w.text})", [*ids, *w.params])
+        return sorted(a for (a,) in self._gather(f"SELECT article_id FROM {TABLE} WHERE {w.text}", w.params))
 
     def records(self, ids: Iterable[str]) -> list[dict[str, Any]]:
         ids = list(ids)
@@ -609,24 +638,47 @@ class MariaDBBackend:
         where = matches.docs.where  # the filters and the reader's access too: the order is of the set found
         terms = _positive_forms(tree)
         if sort == "date" or not terms:
-            rows = self._run(f"SELECT article_id FROM {TABLE} WHERE {where.text} "
-                             f"ORDER BY COALESCE(date, 0) DESC, article_id LIMIT %s", [*where.params, k])
-            return [a for (a,) in rows]
-        against = " ".join(f'"{" ".join(t.split())}"' for t in terms)
+            rows = self._gather(f"SELECT article_id, COALESCE(date, 0) AS d FROM {TABLE} WHERE {where.text} "
+                                f"ORDER BY d DESC, article_id LIMIT %s", [*where.params, k])
+            return [a for a, _d in sorted(rows, key=lambda r: (-int(r[1]), r[0]))][:k]
+        against = WEIGHTS + " ".join(f'"{" ".join(t.split())}"' for t in terms)
         holds, holds_params = _holding([search_form(w) for w in held])
         typed, typed_params = _holding([search_form(w) for w in runs], any_of=True)
-        held_on, typed_on = bool(holds_params), bool(typed_params)
-        rows = self._run(
-            f"SELECT article_id, title_s, text_s, date, MATCH(title_s) AGAINST(%s IN BOOLEAN MODE) * {TITLE_BOOST} "
-            f"+ MATCH(text_s) AGAINST(%s IN BOOLEAN MODE) AS score, {holds} AS held, {typed} AS typed "
-            f"FROM {TABLE} WHERE {where.text} ORDER BY "  # (Spider: no constant in ORDER BY)
-            f"{''.join(o for o, used in (('held DESC, ', held_on), ('typed DESC, ', typed_on)) if used)}"
-            f"score DESC, date DESC, article_id LIMIT %s",
-            [against, against, *holds_params, *typed_params, *where.params, max(k, RERANK_DEPTH)])
+        first = [o for o, used in (("held", bool(holds_params)), ("typed", bool(typed_params))) if used]
+        # Only ids and the order's keys travel; with the whole query one MATCH and nothing
+        # before the score, the engine takes the first rows from its index (Mroonga's
+        # ORDER BY MATCH … LIMIT) — secondary keys would make it sort every match.
+        fast = not first and where.text == MATCH_ALL  # (its expression scores as `against` does on its matches)
+        against = where.params[0] if fast else against
+        order = "score DESC" if fast else f"{''.join(f'{o} DESC, ' for o in first)}score DESC, date DESC, article_id"
+        rows = self._gather(
+            f"SELECT article_id, COALESCE(date, 0) AS date, {MATCH_ALL} AS score, {holds} AS held, {typed} AS typed "
+            f"FROM {TABLE} WHERE {where.text} ORDER BY {order} LIMIT %s",
+            [against, *holds_params, *typed_params, *where.params, max(k, RERANK_DEPTH)])
+        rows.sort(key=lambda r: (-int(r[3]), -int(r[4]), -float(r[2]), -int(r[1]), r[0]))  # the data nodes' merged
+        rows = rows[: max(k, RERANK_DEPTH)]
         top = rows[:RERANK_DEPTH]
-        avg = sum(len(r[2]) for r in top) / max(1, len(top)) or 1.0
-        own = sorted(top, key=lambda r: (-int(r[5]), -int(r[6]), -_score(terms, r[1], r[2], avg), -(r[3] or 0), r[0]))
+        feats = self._features([r[0] for r in top], terms)
+        avg = sum(f[0] for f in feats.values()) / max(1, len(feats)) or 1.0
+        own = sorted(top, key=lambda r: (-int(r[3]), -int(r[4]), -_score(feats.get(r[0], (0,)), avg), -int(r[1]), r[0]))
         return [r[0] for r in [*own, *rows[RERANK_DEPTH:]]][:k]
+
+    def _features(self, ids: list[str], terms: list[str]) -> dict[str, tuple[Any, ...]]:
+        """The re-ranking's features of each article, computed by the engine (only numbers
+        travel, not the texts): the text's length, then for each term its occurrences in the
+        title and in the text, and whether the title is the term."""
+        if not ids:
+            return {}
+        cols = ["CHAR_LENGTH(text_s)"]
+        params: list[Any] = []
+        for t in terms:
+            cols += ["(CHAR_LENGTH(title_s) - CHAR_LENGTH(REPLACE(title_s, %s, ''))) DIV CHAR_LENGTH(%s)",
+                     "(CHAR_LENGTH(text_s) - CHAR_LENGTH(REPLACE(text_s, %s, ''))) DIV CHAR_LENGTH(%s)",
+                     "title_s = %s"]
+            params += [t, t, t, t, t]
+        rows = self._gather(f"SELECT article_id, {', '.join(cols)} FROM {TABLE} "
+                            f"WHERE article_id IN ({', '.join(['%s'] * len(ids))})", [*params, *ids])
+        return {r[0]: tuple(int(x) for x in r[1:]) for r in rows}
 
     def issue_labels(self, bulletin_ids: Iterable[str]) -> dict[str, str]:
         """Each issue's label (archive.labels.issue_label: series, year, number, date), from one
@@ -714,6 +766,47 @@ def candidates(node: q.Node | None, dropped: Callable[[Any], bool] = lambda matc
     return "(" + " ".join(f"+{k}" for k in need) + ")" if need else None
 
 
+def exact_form(form: str) -> bool:
+    """Whether Mroonga's phrase match of a search form finds exactly the articles holding it:
+    Chinese characters only (a run of letters or digits is matched by its prefix)."""
+    return _HAN_ONLY.fullmatch(form) is not None
+
+
+def exact_match(node: q.Node | None, dropped: Callable[[Any], bool] = lambda match: False) -> str | None:
+    """The tree as one boolean-mode expression over both texts (CANDIDATE_INDEX) that finds
+    exactly its set, or None: a term of Chinese characters searched in title and text, an AND
+    of such terms and NOTs of them (at least one positive), or an OR of such terms. Then the
+    engine answers the whole query from its index (counts, the first rows by score) and no
+    row's text is read."""
+    def phrase(n: q.Node) -> str | None:
+        if not isinstance(n, q.Term):
+            return None
+        c = compiler.compile_term(n)
+        if not c.units or c.bounded is not None or set(c.fields) != set(TEXT_COLUMNS):
+            return None
+        if c.match is not None and not dropped(c.match):
+            return None
+        form = units_string(c.units).replace(RUN_MARK, " ")
+        return f'"{form}"' if exact_form(form) else None
+
+    if node is None:
+        return None
+    if isinstance(node, q.Term):
+        return phrase(node)
+    if isinstance(node, q.Or):
+        kids = [phrase(ch) for ch in node.children]
+        return None if not kids or None in kids else " ".join(kids)  # type: ignore[arg-type]
+    if isinstance(node, q.And):
+        out = []
+        for ch in node.children:
+            k = phrase(ch.child if isinstance(ch, q.Not) else ch)
+            if k is None:
+                return None
+            out.append(("-" if isinstance(ch, q.Not) else "+") + k)
+        return " ".join(out) if any(o.startswith("+") for o in out) else None
+    return None
+
+
 def _add_candidate_index(cursor: Any) -> None:
     """Give a table made before CANDIDATE_INDEX existed that index (once)."""
     cursor.execute(f"SHOW INDEX FROM {TABLE} WHERE Key_name = %s", (CANDIDATE_INDEX,))
@@ -743,15 +836,18 @@ def _holding(forms: list[str], any_of: bool = False) -> tuple[str, list[Any]]:
     return sql, [p for f in forms for p in (f"%{f}%", f"%{f}%")]
 
 
-def _score(terms: list[str], title: str, text: str, avg: float) -> float:
-    """The archive's features of one article for the re-ranking (indexer.search.rank's constants)."""
+def _score(features: tuple[int, ...], avg: float) -> float:
+    """The archive's score of one article for the re-ranking (indexer.search.rank's constants),
+    from its features (`MariaDBBackend._features`: the text's length, then per term its
+    occurrences in the title and the text and whether the title is the term)."""
     s = 0.0
-    for t in terms:
-        in_title = title.count(t)
-        tf = TITLE_BOOST * in_title + text.count(t)
-        norm = K1 * (1.0 - B + B * len(text) / avg)
+    length = features[0]
+    norm = K1 * (1.0 - B + B * length / avg)
+    for i in range(1, len(features), 3):
+        in_title, in_text, is_title = features[i : i + 3]
+        tf = TITLE_BOOST * in_title + in_text
         s += QUALITY * (TITLE_QUALITY["title"] if in_title else 1.0) + tf * (K1 + 1.0) / (tf + norm)
-        s += EXACT_TITLE * (title == t)
+        s += EXACT_TITLE * bool(is_title)
     return s
 
 
