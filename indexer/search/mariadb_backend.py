@@ -60,6 +60,7 @@ READ_SECONDS = 60  # … or does not answer a query in this time
 BATCH = 200  # rows per INSERT
 RERANK_DEPTH = 200  # the first this many of the engine's order are re-ranked by the archive's features
 TOKENIZER = 'tokenizer "TokenBigram", normalizer "NormalizerAuto"'
+VALUE_CHARS = 191  # the longest value of a list facet its vector column holds (the key of `<name>_values`)
 TABLE = "articles"
 
 # column → SQL type; the order of the INSERT
@@ -81,6 +82,11 @@ COLUMNS: dict[str, str] = {
     "organ": "TEXT",
     "topic": "TEXT",
     "serial": "TEXT",
+    # the list facets again as Groonga vector columns, one element per value, which its drilldown
+    # counts value by value (`_drilldown`); NULL for a list with a value it cannot hold (a space,
+    # or longer than VALUE_CHARS), and `keys_whole` 0 then (that query's counts come from SQL)
+    **{f"{k}_v": f"TEXT COMMENT 'flags \"COLUMN_VECTOR\", type \"{k}_values\"'" for k in ("region", "organ", "topic")},
+    "keys_whole": "TINYINT NOT NULL DEFAULT 0",
     "title_s": "LONGTEXT NOT NULL",
     "text_s": "LONGTEXT NOT NULL",
     "record": "LONGTEXT NOT NULL",
@@ -103,6 +109,13 @@ LIST_FIELDS = {"places", "region", "organ", "topic", "serial"}  # comma-separate
 NUMBER_FIELDS = {"issue", "year", "date"}
 FACET_COLUMNS = {"bulletin": "bulletin_id"}  # facet name → column, where they differ
 FACET_NAMES = {c: n for n, c in FACET_COLUMNS.items()}
+# Groonga's drilldown (`MariaDBBackend._drilldown`): facet column → the column it groups
+DRILL_KEYS = {"bulletin_id": "bulletin_id", "city": "city", "year": "year", "month": "month", "series": "series",
+              "doc_type": "doc_type", "organ": "organ_v", "topic": "topic_v", "region": "region_v"}
+KEY_COLUMNS = ("region", "organ", "topic")  # the list facets with a vector column (`<name>_v`)
+# Filters Groonga's script can say: Filters field → column (the list facets' FIND_IN_SET cannot)
+DRILL_FILTERS = {"city": "city", "year": "year", "month": "month", "bulletin": "bulletin_id", "series": "series",
+                 "doc_type": "doc_type"}
 # The facet columns, grouped together in one GROUP BY (`MariaDBBackend._grouped`)
 GROUP_COLUMNS = ("bulletin_id", "city", "year", "month", "series", "doc_type", "organ", "topic", "region")
 TOTAL = "_total"
@@ -115,7 +128,8 @@ def search_form(text: str) -> str:
 
 
 def _table_sql(engine: str, extra: str = "") -> str:
-    cols = ",\n  ".join(f"`{c}` {t}" for c, t in COLUMNS.items())
+    # (a Spider table's columns are plain: Mroonga's column comments are for the data nodes)
+    cols = ",\n  ".join(f"`{c}` {t if engine == 'Mroonga' else t.split(' COMMENT ')[0]}" for c, t in COLUMNS.items())
     return (f"CREATE TABLE {TABLE} (\n  {cols},\n  PRIMARY KEY (article_id),\n"
             f"  FULLTEXT INDEX ft_title (title_s) COMMENT '{TOKENIZER}',\n"
             f"  FULLTEXT INDEX ft_text (text_s) COMMENT '{TOKENIZER}',\n"
@@ -142,6 +156,12 @@ def row_of(record: dict[str, Any], organ: str | None = None, topic: str | None =
         "text_s": search_form(f"{head}\n{text}" if head else text),  # as article_doc's text region
         "record": json.dumps(record, ensure_ascii=False, default=str),
     }
+    whole = True
+    for c in KEY_COLUMNS:
+        vector = _vector(values[c])
+        values[f"{c}_v"] = vector
+        whole = whole and (vector is not None or not values[c])
+    values["keys_whole"] = int(whole)
     return tuple(values[c] for c in COLUMNS)
 
 
@@ -202,6 +222,7 @@ class MariaDBBackend:
         self._series: tuple[float, set[str]] | None = None  # when read, the series the table holds
         self._shard_conns: dict[Node, Any] = {}  # reads sent to each data node (`_gather`)
         self._pool: Any = None
+        self._drill: bool | None = None  # whether Groonga's drilldown answers (None: not tried yet)
 
     @classmethod
     def from_url(cls, url: str) -> "MariaDBBackend":
@@ -338,9 +359,15 @@ class MariaDBBackend:
                     c.execute(f"DROP TABLE IF EXISTS {TABLE}")
                 c.execute(f"SHOW TABLES LIKE '{TABLE}'")
                 if not c.fetchall():
+                    _value_tables(c)
                     c.execute(_table_sql("Mroonga"))
                 else:
                     _add_candidate_index(c)
+                    _add_key_columns(c)
+                try:  # Groonga's drilldown from SQL (`_drilldown`); without it the counts are SQL's
+                    c.execute("CREATE FUNCTION IF NOT EXISTS mroonga_command RETURNS STRING SONAME 'ha_mroonga.so'")
+                except Exception:
+                    pass
             conn.close()
         if not self.shards:
             return
@@ -357,9 +384,10 @@ class MariaDBBackend:
                           f"(HOST %s, PORT {s.port}, USER %s, PASSWORD %s, DATABASE %s)",
                           (s.host, self.user, self.password, self.database))
             c.execute(f"SHOW TABLES LIKE '{TABLE}'")
-            if c.fetchall():
+            if c.fetchall() and not _lacks_key_columns(c):
                 _add_candidate_index(c)
-            else:
+            else:  # (a Spider table holds no rows: one made before the key columns is made again)
+                c.execute(f"DROP TABLE IF EXISTS {TABLE}")
                 parts = ", ".join(f"PARTITION p{i + 1} COMMENT = 'srv \"shard{i + 1}\"'" for i in range(len(self.shards)))
                 c.execute(_table_sql("SPIDER", f" COMMENT='wrapper \"mysql\", table \"{TABLE}\"'"
                                                f" PARTITION BY KEY (article_id) ({parts})"))
@@ -383,6 +411,7 @@ class MariaDBBackend:
             self._run(sql, batch, read=False, many=True)
             n += len(batch)
         self._series = None
+        _SERIES.pop((self.head, self.database), None)
         return n
 
     def delete(self, ids: Iterable[str]) -> int:
@@ -468,9 +497,13 @@ class MariaDBBackend:
         if plain[0] != "term" or plain[1] != "series":
             return False
         now = time.monotonic()
-        if self._series is None or now - self._series[0] > SERIES_TTL_S:
-            self._series = (now, {s for (s,) in self._run(f"SELECT DISTINCT series FROM {TABLE}", []) if s})
-        return plain[2] not in self._series[1]
+        key = (self.head, self.database)
+        known = self._series or _SERIES.get(key)
+        if known is None or now - known[0] > SERIES_TTL_S:  # (each data node's own: a group per series)
+            known = (now, {s for (s,) in self._gather(f"SELECT series FROM {TABLE} GROUP BY series", []) if s})
+            _SERIES[key] = known
+        self._series = known
+        return plain[2] not in known[1]
 
     def _bounded(self, c: compiler.Compiled, text: SQL) -> SQL:
         rows = self._gather(f"SELECT article_id, record FROM {TABLE} WHERE {text.text}", text.params)
@@ -508,7 +541,9 @@ class MariaDBBackend:
         """The exact set as the engine holds it (`Found`: its WHERE), with its facet counts
         taken there: one GROUP BY on each data node, only the counts travel (`_grouped`)."""
         where = self.compile(tree, filters)
-        counts = self._grouped(where)
+        counts = self._drilldown(tree, filters)
+        if counts is None:
+            counts = self._grouped(where)
         # Every read of the set goes to the data nodes (`_gather`), never through the Spider
         # head: its full-text read path (ha_spider::ft_read) crashed the head (SIGSEGV in
         # spider_db_set_names_internal) once a shard had restarted, and without the index it
@@ -555,6 +590,71 @@ class MariaDBBackend:
                     if v is not None and v != "":
                         tally[int(v) if number else v] += n
         return out
+
+    def _drilldown(self, tree: q.Node | None, filters: Filters) -> dict[str, Counter[Any]] | None:
+        """The facet counts (and the total) from Groonga's own drilldown on each data node
+        (Mroonga's `mroonga_command`: a `select` of the table with `--drilldown` over the facet
+        columns), when Groonga's script can say the query exactly (`groonga_filter`) and no
+        reader's access rules or archive-computed set apply; else None (the SQL GROUP BY).
+        Groonga groups the matches in the engine: what travels is a count per facet value.
+        The list facets are grouped by their key columns (`<name>_k`) and split here; when a
+        matching article's list was too long for its key (`keys_whole` 0), None."""
+        if self.visible is not None or self.within_ids is not None:
+            return None
+        script = groonga_filter(tree, filters, self._names_no_series)
+        if script is None:
+            return None
+        if self._drill is None:
+            self._drill = self._has_drilldown()
+        if not self._drill:
+            return None
+        from urllib.parse import urlencode
+
+        keys = [*DRILL_KEYS.values(), "keys_whole"]
+        args = {"table": TABLE, "limit": 0, "output_columns": "_id", "drilldown": ",".join(keys),
+                "drilldown_limit": -1, "cache": "no"}
+        if script:
+            args["filter"] = script
+        try:
+            answers = self._gather("SELECT mroonga_command(%s)", [f"/d/select?{urlencode(args)}"])
+        except BackendUnavailableError:
+            self.health()  # raises, naming the server that is down; else Groonga refused: the SQL
+            return None
+        out: dict[str, Counter[Any]] = {n: Counter() for n in (TOTAL, *COLUMN_FACETS, *KEY_FACETS)}
+        for (answer,) in answers:
+            if answer is None:
+                return None
+            parts = json.loads(answer)
+            out[TOTAL][0] += int(parts[0][0][0])
+            for col, groups in zip(keys, parts[1:]):
+                if col == "keys_whole":
+                    if any(int(k) == 0 and int(n) for k, n in groups[2:]):
+                        return None
+                    continue
+                tally = out[FACET_NAMES.get(col, col.removesuffix("_v"))]
+                for k, n in groups[2:]:
+                    if k not in ("", 0, None):
+                        tally[k] += int(n)
+        return out
+
+    def _has_drilldown(self) -> bool:
+        """Whether every data node has Mroonga's `mroonga_command` function (`create` makes it)."""
+        import pymysql
+
+        for node in self.shards or [None]:
+            try:
+                if node is None:
+                    self.open()
+                    conn = self._read if self._read is not None else self._conn
+                else:
+                    conn = self._shard_conns.get(node) or self._connect(node, self.database)
+                    self._shard_conns[node] = conn
+                with conn.cursor() as c:
+                    c.execute("SELECT mroonga_command('status')")
+                    c.fetchall()
+            except pymysql.MySQLError:
+                return False
+        return True
 
     def _gather(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         """Rows of `sql` from every server holding data: each shard directly (in parallel; the
@@ -648,7 +748,7 @@ class MariaDBBackend:
         # Only ids and the order's keys travel; with the whole query one MATCH and nothing
         # before the score, the engine takes the first rows from its index (Mroonga's
         # ORDER BY MATCH … LIMIT) — secondary keys would make it sort every match.
-        fast = not first and where.text == MATCH_ALL  # (its expression scores as `against` does on its matches)
+        fast = not first and where.text == f"({MATCH_ALL})"  # (its expression scores as `against` does on its matches)
         against = where.params[0] if fast else against
         order = "score DESC" if fast else f"{''.join(f'{o} DESC, ' for o in first)}score DESC, date DESC, article_id"
         rows = self._gather(
@@ -679,6 +779,22 @@ class MariaDBBackend:
         rows = self._gather(f"SELECT article_id, {', '.join(cols)} FROM {TABLE} "
                             f"WHERE article_id IN ({', '.join(['%s'] * len(ids))})", [*params, *ids])
         return {r[0]: tuple(int(x) for x in r[1:]) for r in rows}
+
+    def issue_offers(self, matches: Matches, number: int, year: int | None, k: int) -> list[tuple[str, int]]:
+        """The `k` issues numbered `number` (of `year`) holding most of the set, ties to the newer
+        issue (as indexer.store.columns.Snapshot.top_issues): (bulletin id, how many), counted
+        on the data nodes — what a query naming an issue (第十一期) offers as filters."""
+        w = matches.docs.where
+        cond = "issue = %s" + (" AND year = %s" if year is not None else "")
+        rows = self._gather(f"SELECT bulletin_id, COUNT(*), MAX(COALESCE(date, 0)) FROM {TABLE} "
+                            f"WHERE ({w.text}) AND {cond} GROUP BY bulletin_id ORDER BY NULL",
+                            [*w.params, number, *([year] if year is not None else [])])
+        count: Counter[str] = Counter()
+        date: dict[str, int] = {}
+        for b, n, d in rows:  # (an issue's articles may be on several data nodes)
+            count[b] += int(n)
+            date[b] = max(date.get(b, 0), int(d or 0))
+        return sorted(count.items(), key=lambda bn: (-bn[1], -date[bn[0]], bn[0]))[:k]
 
     def issue_labels(self, bulletin_ids: Iterable[str]) -> dict[str, str]:
         """Each issue's label (archive.labels.issue_label: series, year, number, date), from one
@@ -807,6 +923,100 @@ def exact_match(node: q.Node | None, dropped: Callable[[Any], bool] = lambda mat
     return None
 
 
+def _vector(values: str | None) -> str | None:
+    """A comma-joined list as its vector column's value (space-separated), or None when a value
+    holds a space or is longer than VALUE_CHARS (or the list is empty)."""
+    items = [v.strip() for v in (values or "").split(",") if v.strip()]
+    if not items or any(len(v) > VALUE_CHARS or any(ch.isspace() for ch in v) for v in items):
+        return None
+    return " ".join(items)
+
+
+def _lacks_key_columns(cursor: Any) -> bool:
+    cursor.execute(f"SHOW COLUMNS FROM {TABLE} LIKE '{KEY_COLUMNS[0]}_v'")
+    return not cursor.fetchall()
+
+
+def _add_key_columns(cursor: Any) -> None:
+    """Give a table made before the drilldown key columns (`<list>_k`, `keys_whole`) them, filled
+    from its list columns (once)."""
+    if not _lacks_key_columns(cursor):
+        return
+    _value_tables(cursor)
+    adds = ", ".join(f"ADD COLUMN `{c}` {COLUMNS[c]}" for c in (*(f"{k}_v" for k in KEY_COLUMNS), "keys_whole"))
+    cursor.execute(f"ALTER TABLE {TABLE} {adds}")
+    cursor.execute(f"SELECT article_id, {', '.join(KEY_COLUMNS)} FROM {TABLE}")
+    rows = cursor.fetchall()
+    for i in range(0, len(rows), BATCH):
+        sets = []
+        for aid, *lists in rows[i : i + BATCH]:
+            vectors = [_vector(v) for v in lists]
+            whole = all(v is not None or not raw for v, raw in zip(vectors, lists))
+            sets.append((*vectors, int(whole), aid))
+        cursor.executemany(f"UPDATE {TABLE} SET {', '.join(f'{k}_v = %s' for k in KEY_COLUMNS)}, keys_whole = %s "
+                           f"WHERE article_id = %s", sets)
+
+
+def _value_tables(cursor: Any) -> None:
+    """The Groonga tables the vector columns' elements are keys of (`<name>_values`): their
+    tokenizer (TokenDelimit) is what splits a vector column's value into its elements, at spaces."""
+    for k in KEY_COLUMNS:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {k}_values (name VARCHAR({VALUE_CHARS}) PRIMARY KEY) ENGINE=Mroonga "
+                       f"DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin COMMENT='default_tokenizer \"TokenDelimit\"'")
+
+
+def groonga_filter(tree: q.Node | None, filters: Filters,
+                   dropped: Callable[[Any], bool] = lambda match: False) -> str | None:
+    """The query and the filters in Groonga's script syntax (its `select --filter`), finding
+    exactly the set `MariaDBBackend.compile` finds, or None when it cannot be said there: the
+    tree must be `exact_match`'s (Chinese terms in title and text, AND / NOT / OR of them),
+    the filters those of DRILL_FILTERS, the issue number, the place and the dates. "" is every
+    article."""
+    parts: list[str] = []
+    if tree is not None:
+        if exact_match(tree, dropped) is None:
+            return None
+
+        def phrase(n: q.Node) -> str:
+            form = units_string(compiler.compile_term(n).units)  # (Chinese only: no run marks)
+            return f"({' || '.join(f'{col} @ {_gstr(form)}' for col in CANDIDATE_COLUMNS)})"
+
+        if isinstance(tree, q.Term):
+            parts.append(phrase(tree))
+        elif isinstance(tree, q.Or):
+            parts.append("(" + " || ".join(phrase(ch) for ch in tree.children) + ")")
+        else:
+            pos = [phrase(ch) for ch in tree.children if not isinstance(ch, q.Not)]
+            neg = [phrase(ch.child) for ch in tree.children if isinstance(ch, q.Not)]
+            parts.append("(" + " && ".join(pos) + ")" + (f" &! ({' || '.join(neg)})" if neg else ""))
+    if filters.region or filters.issuer or filters.topic or filters.status:
+        return None
+    for name, col in DRILL_FILTERS.items():
+        values = getattr(filters, name)
+        if values:
+            parts.append(f"in_values({col}, {', '.join(_gvalue(v) for v in values)})")
+    if filters.issue is not None:
+        parts.append(f"issue == {int(filters.issue)}")
+    if filters.place:
+        parts.append(f"place == {_gstr(filters.place)}")
+    if filters.date_from or filters.date_to:
+        from archive.labels import to_yyyymmdd
+
+        lo = to_yyyymmdd(filters.date_from) or 0
+        hi = to_yyyymmdd(filters.date_to) or 99999999
+        parts.append(f"(date != 0 && date >= {int(lo)} && date <= {int(hi)})")
+    return " && ".join(f"({p})" for p in parts)
+
+
+def _gstr(value: str) -> str:
+    """A string literal of Groonga's script."""
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _gvalue(value: Any) -> str:
+    return str(int(value)) if isinstance(value, int) and not isinstance(value, bool) else _gstr(str(value))
+
+
 def _add_candidate_index(cursor: Any) -> None:
     """Give a table made before CANDIDATE_INDEX existed that index (once)."""
     cursor.execute(f"SHOW INDEX FROM {TABLE} WHERE Key_name = %s", (CANDIDATE_INDEX,))
@@ -888,6 +1098,9 @@ def _loopback(host: str) -> bool:
 
 
 _ERR_RE = re.compile(r"\s+")
+# The series each database holds, when read (`MariaDBBackend._names_no_series`): shared by the
+# backends a process opens (the web app opens one a request), trusted for SERIES_TTL_S
+_SERIES: dict[tuple[Node, str], tuple[float, set[str]]] = {}
 
 
 def _reason(ex: BaseException) -> str:
