@@ -11,15 +11,25 @@ another exactly when its search form is a substring of the other's, so:
   candidates: every article holding the form, and a few more (a run of letters is matched
   by its prefix: "cov" finds "covid") — `AND col LIKE '%form%'`, which keeps exactly those
   holding it (the column's collation is binary; a search form has no % or _);
-- the query's candidates come first: one MATCH over both texts (the index `ft_all`, see
+- a form of Chinese characters only needs no LIKE: TokenBigram's phrase match of it is exact
+  (`exact_form`), and a query made of such terms (AND / NOT / OR of them) is one MATCH over
+  both texts (`exact_match`), answered from the index alone: no row's text is read, counts
+  come from the index and the first rows by score from its order (Mroonga's ORDER BY MATCH
+  … LIMIT);
+- else the query's candidates come first: one MATCH over both texts (the index `ft_all`, see
   `candidates`), which the engine answers from the index — a MATCH under OR or COALESCE
   would make it read every row;
 - AND / OR / NOT, field:, keyword and number fields, the date and facet filters are SQL
   around those; a number term (15万) is checked whole as the embedded index does
   (indexer.search.query.number_bounded) on its candidates;
-- the engine returns the size of the set and its facet counts (one GROUP BY on each data
-  node: only a count per distinct combination of facet values travels), and only the rows
-  a page and the re-ranking need (ORDER BY … LIMIT).
+- the engine returns the size of the set and its facet counts — Groonga's own drilldown on
+  each data node (`mroonga_command`; the list facets as vector columns, counted value by
+  value) where Groonga's script can say the query (`groonga_filter`), else one SQL GROUP BY
+  on each data node — and only the ids a page and the re-ranking need (ORDER BY … LIMIT),
+  the re-ranking's features computed by the engine (`_features`).
+
+Every read of a set goes to each data node directly (`_gather`) and is merged here: the
+Spider head takes the writes and the reads by article id.
 
 Ranking: the engine orders the set by Mroonga's score (title ×3), and the archive re-ranks
 the first RERANK_DEPTH of that order with its own features (indexer.search.rank's constants: title
