@@ -748,9 +748,11 @@ class MariaDBBackend:
         where = matches.docs.where  # the filters and the reader's access too: the order is of the set found
         terms = _positive_forms(tree)
         if sort == "date" or not terms:
-            rows = self._gather(f"SELECT article_id, COALESCE(date, 0) AS d FROM {TABLE} WHERE {where.text} "
-                                f"ORDER BY d DESC, article_id LIMIT %s", [*where.params, k])
-            return [a for a, _d in sorted(rows, key=lambda r: (-int(r[1]), r[0]))][:k]
+            # (ORDER BY the column: Mroonga's ORDER BY … LIMIT of a single MATCH sorted an expression
+            # such as COALESCE(date, 0) wrongly; a NULL date sorts last either way)
+            rows = self._gather(f"SELECT article_id, date FROM {TABLE} WHERE {where.text} "
+                                f"ORDER BY date DESC, article_id LIMIT %s", [*where.params, k])
+            return [a for a, _d in sorted(rows, key=lambda r: (-int(r[1] or 0), r[0]))][:k]
         against = WEIGHTS + " ".join(f'"{" ".join(t.split())}"' for t in terms)
         holds, holds_params = _holding([search_form(w) for w in held])
         typed, typed_params = _holding([search_form(w) for w in runs], any_of=True)
