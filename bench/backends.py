@@ -114,7 +114,8 @@ def bench_corpus(name: str, args: argparse.Namespace, results: Path,
     data = results / "mariadb" / name
     import shutil
 
-    shutil.rmtree(data, ignore_errors=True)
+    if not args.keep_data:
+        shutil.rmtree(data, ignore_errors=True)
     with mc.cluster(data, shards=2) as c:
         urls = {"mroonga-1": c.head.url.replace(f"/{mc.DATABASE}", "/single"), "spider-2": c.url}
         for layout, url in urls.items():
@@ -123,14 +124,14 @@ def bench_corpus(name: str, args: argparse.Namespace, results: Path,
             emb = EmbeddedBackend(index)
             b = MariaDBBackend.from_url(url)
             t = time.perf_counter()
-            written, _ = fill_from(emb, b, replace=True)
+            written, _ = fill_from(emb, b, replace=not args.keep_data)  # kept: brought in step (and up to date)
             load = time.perf_counter() - t
             b.close()
             emb.close()
             nodes = [(c.head, "single")] if layout == "mroonga-1" else [(s, mc.DATABASE) for s in c.shards]
             per_node = [db_size(s.folder / "data", db) / 1e6 for s, db in nodes]
             lay = out["layouts"][layout] = {"load_s": load, "written": written, "size_mb": sum(per_node),
-                                            "per_node_mb": per_node}
+                                            "per_node_mb": per_node, "kept_data": args.keep_data}
             q, close = _backend_runner(url)
             lay["query"] = _time_queries(q, args.repeat)
             close()
@@ -154,7 +155,7 @@ def table(res: dict[str, Any]) -> str:
             rss = lay.get("http", {}).get("rss_mb_after")
             maria = lay.get("mariadbd_rss_mb")
             lines.append("| " + " | ".join([
-                name, str(r.get("articles")), layout, f"{lay['load_s']:.1f}", f"{lay['size_mb']:.0f}",
+                name, str(r.get("articles")), layout, f"{lay['load_s']:.1f}{' (kept)' if lay.get('kept_data') else ''}", f"{lay['size_mb']:.0f}",
                 f"{ql['p50_ms']:.0f} / {ql['p95_ms']:.0f}",
                 f"{hl.get('p50_ms', float('nan')):.0f} / {hl.get('p95_ms', float('nan')):.0f}",
                 f"{rss:.0f}" if rss else "—",
@@ -174,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="the MariaDB layouts to measure: mroonga-1, spider-2")
     ap.add_argument("--reuse", action="store_true",
                     help="take an embedded index this command built before (and its build figures)")
+    ap.add_argument("--keep-data", action="store_true",
+                    help="take the MariaDB data folders a run left under --results, brought in step with the "
+                         "embedded index (their schema too), instead of filling them anew")
     ap.add_argument("--results", type=Path, default=ROOT / "bench" / "results",
                     help="where the corpora, indexes, MariaDB data folders and the JSON go (e.g. under /tmp)")
     args = ap.parse_args(argv)

@@ -509,7 +509,8 @@ def test_filtered_pages_hold_only_the_filtered_set(layout: str, embedded: Embedd
 
 def test_text_terms_are_found_through_the_index(cluster: mc.Cluster, embedded: EmbeddedBackend) -> None:
     """A text query reads its candidates from the full-text index (one MATCH over both texts),
-    not every row: EXPLAIN names the index, for AND, OR and a field; NOT alone has none."""
+    not every row: EXPLAIN names the index, for AND, OR and a field (a Chinese term in the title
+    alone: the title's own index, ft_title, which then finds it exactly); NOT alone has none."""
     from indexer.search.mariadb_backend import CANDIDATE_INDEX, TABLE
 
     b = _filled(cluster.head.url.replace(f"/{mc.DATABASE}", "/single"), embedded)
@@ -517,8 +518,152 @@ def test_text_terms_are_found_through_the_index(cluster: mc.Cluster, embedded: E
         for query in ("志愿服务", "南京 志愿", "南京 OR 苏州", "title:志愿服务", "志愿服务 NOT 南京"):
             w = b.compile(q.parse_query(query).tree)
             plan = b._run(f"EXPLAIN SELECT COUNT(*) FROM {TABLE} WHERE {w.text}", w.params)
-            assert plan[0][5] == CANDIDATE_INDEX and plan[0][3] == "fulltext", (query, plan)
-        w = b.compile(q.parse_query("NOT 南京").tree)
-        assert "MATCH(title_s, text_s)" not in w.text
+            want = "ft_title" if query.startswith("title:") else CANDIDATE_INDEX
+            assert plan[0][5] == want and plan[0][3] == "fulltext", (query, plan)
+        w = b.compile(q.parse_query("NOT 南京").tree)  # (every row but the index's: no candidates)
+        plan = b._run(f"EXPLAIN SELECT COUNT(*) FROM {TABLE} WHERE {w.text}", w.params)
+        assert plan[0][3] == "ALL", plan
     finally:
         b.close()
+
+
+def _single(cluster: mc.Cluster) -> str:
+    return cluster.head.url.replace(f"/{mc.DATABASE}", "/single")
+
+
+def _nonzero(counts: dict[str, Counter[Any]]) -> dict[str, Counter[Any]]:
+    return {n: Counter({k: v for k, v in c.items() if v}) for n, c in counts.items() if n in FACETS}
+
+
+def test_chinese_queries_are_answered_from_the_index_alone(cluster: mc.Cluster, embedded: EmbeddedBackend) -> None:
+    """A query of Chinese terms (and AND / NOT / OR of them) is one MATCH over both texts: no
+    row's text is read (no LIKE), its set is the embedded index's, and a page by relevance takes
+    its first rows from the index (Mroonga's ORDER BY MATCH … LIMIT, counted by
+    Mroonga_fast_order_limit). A run of letters or a field keeps the exact check."""
+    from indexer.search.mariadb_backend import MATCH_ALL
+
+    b = _filled(_single(cluster), embedded)
+
+    def fast() -> int:
+        return int(b._run("SHOW GLOBAL STATUS LIKE 'Mroonga_fast_order_limit'")[0][1])
+
+    try:
+        for query in ("志愿服务", "南京 志愿", "南京 OR 苏州", "志愿服务 NOT 南京", "淮"):
+            tree = q.parse_query(query).tree
+            w = b.compile(tree)
+            assert w.text == f"({MATCH_ALL})" and len(w.params) == 1, (query, w.text)
+            m = b.evaluate(tree)
+            assert b.article_ids(m) == embedded.article_ids(embedded.evaluate(tree)), query
+            before = fast()
+            assert len(b.ranked(tree, m, 20)) == min(20, m.total)
+            assert fast() > before, query
+        for query in ("covid", "5G", "title:志愿服务 南京"):
+            assert b.compile(q.parse_query(query).tree).text != f"({MATCH_ALL})", query
+    finally:
+        b.close()
+
+
+@pytest.mark.parametrize("layout", ["mroonga", "spider"])
+def test_facet_counts_are_groonga_drilldowns(layout: str, cluster: mc.Cluster, embedded: EmbeddedBackend) -> None:
+    """The facet counts of a query Groonga's script can say come from its drilldown on each data
+    node, the 地区 / 发文机关 lists value by value (vector columns): the SQL GROUP BY's and the
+    embedded index's counts. A list value holding a space (which a vector column would split)
+    makes that query's counts SQL's — still exact; so does a list facet filter."""
+    from indexer.search.mariadb_backend import TOTAL
+
+    b = _filled(cluster.url if layout == "spider" else _single(cluster), embedded)
+    import datetime as dt
+
+    cases = [("志愿服务", Filters()), ("", Filters(year=(2023,))), ("南京 OR 苏州", Filters(city=("南京市", "苏州市"))),
+             ("志愿服务 NOT 南京", Filters(date_from=dt.date(2023, 3, 1), date_to=dt.date(2023, 8, 31))),
+             ("习近平", Filters(month=("2023-04",))), ("", Filters())]
+    try:
+        for query, f in cases:
+            tree = q.parse_query(query).tree
+            drilled = b._drilldown(tree, f)
+            assert drilled is not None, query
+            assert sum(drilled[TOTAL].values()) == embedded.evaluate(tree, f).total
+            assert _nonzero(drilled) == _nonzero(b._grouped(b.compile(tree, f))), query
+            assert _nonzero(drilled) == _nonzero(embedded.facet_counts(embedded.evaluate(tree, f))), query
+        assert b._drilldown(q.Term("志愿服务"), Filters(region=("江苏省",))) is None
+        assert b._drilldown(q.Term("covid"), Filters()) is None
+        rec = dict(embedded.records(embedded.article_ids(embedded.evaluate(q.Term("志愿服务")))[:1])[0])
+        rec.update(article_id="0000000000000000-001", bulletin_id="0000000000000000", issuer="南京市 文明办")
+        b.add([rec])
+        try:
+            tree = q.Term("志愿服务")
+            assert b._drilldown(tree, Filters()) is None
+            counts = b.facet_counts(b.evaluate(tree))
+            assert counts["organ"]["南京市 文明办"] == 1
+            assert counts["city"] == embedded.facet_counts(embedded.evaluate(tree))["city"] + Counter([rec["city"]])
+        finally:
+            b.delete([rec["article_id"]])
+    finally:
+        b.close()
+
+
+def test_sets_are_read_on_the_shards_not_through_the_spider_head(cluster: mc.Cluster,
+                                                                 embedded: EmbeddedBackend) -> None:
+    """Every read of a set (count, facets, a page by relevance or date, ids, the series names)
+    goes to the data nodes with the index; the Spider head reads no row of it (without the
+    index it read every row, and its full-text read crashed it once a shard had restarted)."""
+    from indexer.search.backend_search import search
+
+    b = _filled(cluster.url, embedded)
+    head = cluster.head.connect()
+
+    def rows_read() -> int:
+        with head.cursor() as c:  # type: ignore[attr-defined]
+            c.execute("SHOW GLOBAL STATUS LIKE 'Handler_read_rnd_next'")
+            return int(c.fetchone()[1])
+
+    try:
+        everything = embedded.evaluate(None).total
+        before = rows_read()
+        for sort in ("relevance", "date"):
+            r = search(b, "志愿服务", sort=sort)
+            assert r["total"] == embedded.evaluate(q.Term("志愿服务")).total and r["hits"]
+        b.article_ids(b.evaluate(q.parse_query("南京 OR 苏州").tree))
+        assert rows_read() - before < everything  # (the pages' records and labels, by id: not one whole read)
+    finally:
+        head.close()  # type: ignore[attr-defined]
+        b.close()
+
+
+@pytest.mark.parametrize("query", ["第十一期", "2022年第11期", "第3期 志愿"])
+def test_issue_offers_equal_embedded(backend: Any, embedded: EmbeddedBackend, index: Path, query: str) -> None:
+    """A query naming an issue (第十一期) offers the issues of that number among its matches as
+    filters, on the backend as on the embedded index (labels and counts, in order)."""
+    from indexer.search.backend_search import search as backend_search
+    from indexer.search.engine import search
+
+    embedded.open()
+    want = search(embedded.handle, query)["issue_offers"]
+    if backend is embedded:
+        assert want or query == "第3期 志愿"
+        return
+    got = backend_search(backend, query, index=embedded.handle)["issue_offers"]
+    assert got == want, query
+
+
+def test_ids_among_a_short_list(backend: Any, embedded: EmbeddedBackend) -> None:
+    """`article_ids(m, among=…)`: only those of the set (the 效力 facet reads no other row)."""
+    tree = q.parse_query("南京 OR 习近平").tree
+    ids = embedded.article_ids(embedded.evaluate(tree))
+    others = embedded.article_ids(embedded.evaluate(q.parse_query("NOT (南京 OR 习近平)").tree))
+    among = [*ids[::3], *others[:5], "nonexistent-001"]
+    assert backend.article_ids(backend.evaluate(tree), among=among) == sorted(ids[::3])
+    assert backend.article_ids(backend.evaluate(tree), among=[]) == []
+
+
+@pytest.mark.parametrize("query", ["志愿服务", "南京 OR 苏州", "title:志愿"])
+def test_date_order_is_exact(backend: Any, embedded: EmbeddedBackend, query: str) -> None:
+    """A page by date is the set's newest articles (then by id) whatever plan the engine takes:
+    Mroonga's ORDER BY … LIMIT for a query that is one MATCH sorted COALESCE(date, 0) wrongly."""
+    if backend is embedded:
+        pytest.skip("the embedded index orders by its own columns")
+    tree = q.parse_query(query).tree
+    ids = embedded.article_ids(embedded.evaluate(tree))
+    dates = {r["article_id"]: r.get("date") or 0 for r in embedded.records(ids)}
+    want = sorted(ids, key=lambda a: (-int(dates[a]), a))[:30]
+    assert want and backend.ranked(tree, backend.evaluate(tree), 30, sort="date") == want, query

@@ -7,7 +7,8 @@ Both take the tree of the archive's own parser (indexer.search.query) and the fa
 its parser, notices, facet semantics and ranking.
 
 - `evaluate(tree, filters)` → `Matches`: the exact matching set (None: browse, every article);
-- `article_ids(matches)`: the set as article ids (sorted), the one currency both backends share;
+- `article_ids(matches, among=None)`: the set as article ids (sorted), the one currency both
+  backends share; with `among`, only those of them (what a short list, such as the 效力 sets, holds);
 - `records(ids)`: the stored records (the shape indexer.store.documents.read_article reads);
 - `facet_counts(matches)`: counts per FACETS value over the set;
 - `add(records)` / `delete(ids)`: write documents;
@@ -67,7 +68,7 @@ class Backend(Protocol):
 
     def restrict(self, visible: Any) -> "Backend": ...
 
-    def article_ids(self, matches: Matches) -> list[str]: ...
+    def article_ids(self, matches: Matches, among: Iterable[str] | None = None) -> list[str]: ...
 
     def records(self, ids: Iterable[str]) -> list[dict[str, Any]]: ...
 
@@ -139,9 +140,13 @@ class EmbeddedBackend:
         docs = np.flatnonzero(found if mask is None else found & mask)
         return Matches(len(docs), docs)
 
-    def article_ids(self, matches: Matches) -> list[str]:
+    def article_ids(self, matches: Matches, among: Iterable[str] | None = None) -> list[str]:
         s = self._parts()[0]
-        return sorted(s.stored_fields(int(d))["article_id"] for d in matches.docs)
+        ids = sorted(s.stored_fields(int(d))["article_id"] for d in matches.docs)
+        if among is None:
+            return ids
+        keep = set(among)
+        return [i for i in ids if i in keep]
 
     def records(self, ids: Iterable[str]) -> list[dict[str, Any]]:
         s = self._parts()[0]

@@ -6,11 +6,11 @@ with other words applied as the date filter (indexer.search.dateq), the query st
 (indexer.search.stages: their counts are the backend's), did-you-mean (indexer.search.engine
 .corrections, counting through the backend), short and full names and pinyin readings
 (indexer.search.understand), the 效力 facet and filter (indexer.search.citegraph), the exact
-result set and the facet counts over all of it, the hits' shape, marks and snippets. The
+result set and the facet counts over all of it, the issues a query naming one (第十一期) offers
+as filters, the hits' shape, marks and snippets. The
 candidates those draw on are the embedded index's vocabulary (`index`); the order is the
 backend's `ranked`. Access rules are the backend's own restriction (`restrict`). Not here:
-the issue offers of a query naming an issue (第十一期); the 地区 facet is counted over the
-matches with its filter.
+the 地区 facet is counted over the matches with its filter.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from indexer.search import compiler, dateq
 from indexer.search import query as q
 from indexer.search import stages as st
 from indexer.search import understand as uh
-from indexer.search.engine import FEW_HITS
+from indexer.search.engine import FEW_HITS, MAX_ISSUE_OFFERS
 from indexer.store.analysis import unit_string, units, units_string
 from indexer.search.evaluate import Filters
 from indexer.search.keyfacets import region_facet
@@ -86,16 +86,17 @@ def search(backend: Any, query: str, filters: Filters = Filters(), sort: str = "
 
     vocab = _vocabulary(index)
     statuses = _statuses(vocab, allowed_docs)
+    statused = set().union(*statuses.values())  # only these of a set are read back (`_ids`)
     chosen = set().union(*(statuses.get(v, set()) for v in filters.status)) if filters.status else None
     backend.within(chosen)
     try:
         out = _search(backend, query, filters, sort, page, per_page, apply_dates, index, allowed_docs, correct,
-                      expand, stages)
+                      expand, stages, statused)
         if chosen is not None:  # the facet counts without its own filter (OR), as the embedded index's
             backend.within(None)
             plain = out.get("pinyin", {}).get("to") or (out.get("corrected") or {}).get("to") or query
             unstatused = set(_search(backend, plain, filters, sort, 1, 1, apply_dates, index, allowed_docs,
-                                     False, expand, stages)["_ids"])
+                                     False, expand, stages, statused)["_ids"])
         else:
             unstatused = set(out["_ids"])
     finally:
@@ -110,7 +111,8 @@ def search(backend: Any, query: str, filters: Filters = Filters(), sort: str = "
 
 def _search(backend: Any, query: str, filters: Filters = Filters(), sort: str = "relevance", page: int = 1,
             per_page: int = 20, apply_dates: bool = True, index: Any = None, allowed_docs: Any = None,
-            correct: bool = True, expand: bool = True, stages: bool = True) -> dict[str, Any]:
+            correct: bool = True, expand: bool = True, stages: bool = True,
+            statused: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
     """indexer.search.engine.search()'s dict over `backend` (see the module doc). Raises
     BackendUnavailableError (indexer.search.backend) when a server, shard or replica is down.
 
@@ -182,7 +184,9 @@ def _search(backend: Any, query: str, filters: Filters = Filters(), sort: str = 
             h["words_held"] = {"words": held, "count": len(held), "of": len(plan.any_words)}
     counts = backend.facet_counts(m)
     issues = counts["bulletin"].most_common(ISSUE_FACET_LIMIT)
-    labels = backend.issue_labels([v for v, _n in issues])  # 简报 第5期 (2023-…), as the embedded facet
+    named = _issue_named(tree) if m.total else None  # 第十一期: the issues of that number among the matches
+    offers = backend.issue_offers(m, named[0], named[1], MAX_ISSUE_OFFERS) if named else []
+    labels = backend.issue_labels([v for v, _n in [*issues, *offers]])  # 简报 第5期 (2023-…), as the embedded facet
     facets = {
         "city": _by_count(counts["city"]),
         "year": [{"value": v, "count": n} for v, n in sorted(counts["year"].items(), reverse=True)],
@@ -201,11 +205,13 @@ def _search(backend: Any, query: str, filters: Filters = Filters(), sort: str = 
                                                               *plan.notices, *parsed.warnings],
         "suggestions": [], "corrected": {"from": plan.corrected[0], "to": plan.corrected[1]} if plan.corrected else None,
         "date_filters": [{"field": f, "value": v, "term": t} for f, v, t in parsed.dates],
-        "stage": plan.stage, "rewrite": plan.info or None, "issue_offers": [],
+        "stage": plan.stage, "rewrite": plan.info or None,
+        "issue_offers": [{"value": v, "label": labels.get(v, v), "count": n} for v, n in offers],
         "date_applied": {"term": period.term, "from": period.start.isoformat(), "to": period.end.isoformat()}
         if period else None,
         "backend": backend.name,
-        "_ids": backend.article_ids(m) if m.total else [],  # the matched article ids (for the 效力 facet; not returned)
+        # the matched article ids that have a 效力 (for its facet; not returned): only those are read
+        "_ids": backend.article_ids(m, among=statused) if m.total and statused else [],
     }
     if expanded is not None:
         names = expanded["names"]
@@ -215,7 +221,7 @@ def _search(backend: Any, query: str, filters: Filters = Filters(), sort: str = 
     if not correct or vocab is None:
         return out
     again = dict(index=index, allowed_docs=allowed_docs, correct=False, expand=expand, stages=stages,
-                 apply_dates=apply_dates)
+                 apply_dates=apply_dates, statused=statused)
     if plan.corrected:
         out["suggestions"] = offer()
         return out
@@ -252,6 +258,20 @@ def _search(backend: Any, query: str, filters: Filters = Filters(), sort: str = 
         return result
     out["suggestions"] = offer()
     return out
+
+
+def _issue_named(node: q.Node | None) -> tuple[int, int | None] | None:
+    """The first issue a positive term of the tree names (第十一期, 2022年第11期): (number, year
+    or None), as indexer.search.evaluate.Evaluator.issues holds them."""
+    if node is None or isinstance(node, q.Not):
+        return None
+    if isinstance(node, q.Term):
+        return compiler.compile_term(node).issue
+    for ch in node.children:
+        found = _issue_named(ch)
+        if found is not None:
+            return found
+    return None
 
 
 def _holds(record: dict[str, Any], word: str) -> bool:

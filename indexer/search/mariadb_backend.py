@@ -11,15 +11,25 @@ another exactly when its search form is a substring of the other's, so:
   candidates: every article holding the form, and a few more (a run of letters is matched
   by its prefix: "cov" finds "covid") — `AND col LIKE '%form%'`, which keeps exactly those
   holding it (the column's collation is binary; a search form has no % or _);
-- the query's candidates come first: one MATCH over both texts (the index `ft_all`, see
+- a form of Chinese characters only needs no LIKE: TokenBigram's phrase match of it is exact
+  (`exact_form`), and a query made of such terms (AND / NOT / OR of them) is one MATCH over
+  both texts (`exact_match`), answered from the index alone: no row's text is read, counts
+  come from the index and the first rows by score from its order (Mroonga's ORDER BY MATCH
+  … LIMIT);
+- else the query's candidates come first: one MATCH over both texts (the index `ft_all`, see
   `candidates`), which the engine answers from the index — a MATCH under OR or COALESCE
   would make it read every row;
 - AND / OR / NOT, field:, keyword and number fields, the date and facet filters are SQL
   around those; a number term (15万) is checked whole as the embedded index does
   (indexer.search.query.number_bounded) on its candidates;
-- the engine returns the size of the set and its facet counts (one GROUP BY on each data
-  node: only a count per distinct combination of facet values travels), and only the rows
-  a page and the re-ranking need (ORDER BY … LIMIT).
+- the engine returns the size of the set and its facet counts — Groonga's own drilldown on
+  each data node (`mroonga_command`; the list facets as vector columns, counted value by
+  value) where Groonga's script can say the query (`groonga_filter`), else one SQL GROUP BY
+  on each data node — and only the ids a page and the re-ranking need (ORDER BY … LIMIT),
+  the re-ranking's features computed by the engine (`_features`).
+
+Every read of a set goes to each data node directly (`_gather`) and is merged here: the
+Spider head takes the writes and the reads by article id.
 
 Ranking: the engine orders the set by Mroonga's score (title ×3), and the archive re-ranks
 the first RERANK_DEPTH of that order with its own features (indexer.search.rank's constants: title
@@ -60,6 +70,7 @@ READ_SECONDS = 60  # … or does not answer a query in this time
 BATCH = 200  # rows per INSERT
 RERANK_DEPTH = 200  # the first this many of the engine's order are re-ranked by the archive's features
 TOKENIZER = 'tokenizer "TokenBigram", normalizer "NormalizerAuto"'
+VALUE_CHARS = 191  # the longest value of a list facet its vector column holds (the key of `<name>_values`)
 TABLE = "articles"
 
 # column → SQL type; the order of the INSERT
@@ -81,6 +92,11 @@ COLUMNS: dict[str, str] = {
     "organ": "TEXT",
     "topic": "TEXT",
     "serial": "TEXT",
+    # the list facets again as Groonga vector columns, one element per value, which its drilldown
+    # counts value by value (`_drilldown`); NULL for a list with a value it cannot hold (a space,
+    # or longer than VALUE_CHARS), and `keys_whole` 0 then (that query's counts come from SQL)
+    **{f"{k}_v": f"TEXT COMMENT 'flags \"COLUMN_VECTOR\", type \"{k}_values\"'" for k in ("region", "organ", "topic")},
+    "keys_whole": "TINYINT NOT NULL DEFAULT 0",
     "title_s": "LONGTEXT NOT NULL",
     "text_s": "LONGTEXT NOT NULL",
     "record": "LONGTEXT NOT NULL",
@@ -91,15 +107,29 @@ TEXT_COLUMNS = {"title": "title_s", "text": "text_s"}
 CANDIDATE_INDEX = "ft_all"
 SERIES_TTL_S = 60.0  # how long a process trusts its list of the series names (another may add one)
 CANDIDATE_COLUMNS = ("title_s", "text_s")
+# The engine's score over CANDIDATE_INDEX: Mroonga's per-column weights (1-based: title, text), the
+# same title ×TITLE_BOOST as MATCH(title_s) * TITLE_BOOST + MATCH(text_s)
+WEIGHTS = f"*W1:{TITLE_BOOST:g},2:1 "
+# A search form of Chinese characters only: Mroonga's TokenBigram phrase match finds exactly the
+# articles holding it (no prefix match of a letter run), so no LIKE is needed after it
+_HAN_ONLY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 # Whoosh fields of indexer.store.schema → how a term of one is matched here
 EQUAL_FIELDS = {"bulletin_id", "series", "month", "city", "place", "section", "doc_type"}
 LIST_FIELDS = {"places", "region", "organ", "topic", "serial"}  # comma-separated keyword fields
 NUMBER_FIELDS = {"issue", "year", "date"}
 FACET_COLUMNS = {"bulletin": "bulletin_id"}  # facet name → column, where they differ
 FACET_NAMES = {c: n for n, c in FACET_COLUMNS.items()}
+# Groonga's drilldown (`MariaDBBackend._drilldown`): facet column → the column it groups
+DRILL_KEYS = {"bulletin_id": "bulletin_id", "city": "city", "year": "year", "month": "month", "series": "series",
+              "doc_type": "doc_type", "organ": "organ_v", "topic": "topic_v", "region": "region_v"}
+KEY_COLUMNS = ("region", "organ", "topic")  # the list facets with a vector column (`<name>_v`)
+# Filters Groonga's script can say: Filters field → column (the list facets' FIND_IN_SET cannot)
+DRILL_FILTERS = {"city": "city", "year": "year", "month": "month", "bulletin": "bulletin_id", "series": "series",
+                 "doc_type": "doc_type"}
 # The facet columns, grouped together in one GROUP BY (`MariaDBBackend._grouped`)
 GROUP_COLUMNS = ("bulletin_id", "city", "year", "month", "series", "doc_type", "organ", "topic", "region")
 TOTAL = "_total"
+MATCH_ALL = f"MATCH({', '.join(CANDIDATE_COLUMNS)}) AGAINST(%s IN BOOLEAN MODE)"
 
 
 def search_form(text: str) -> str:
@@ -108,7 +138,8 @@ def search_form(text: str) -> str:
 
 
 def _table_sql(engine: str, extra: str = "") -> str:
-    cols = ",\n  ".join(f"`{c}` {t}" for c, t in COLUMNS.items())
+    # (a Spider table's columns are plain: Mroonga's column comments are for the data nodes)
+    cols = ",\n  ".join(f"`{c}` {t if engine == 'Mroonga' else t.split(' COMMENT ')[0]}" for c, t in COLUMNS.items())
     return (f"CREATE TABLE {TABLE} (\n  {cols},\n  PRIMARY KEY (article_id),\n"
             f"  FULLTEXT INDEX ft_title (title_s) COMMENT '{TOKENIZER}',\n"
             f"  FULLTEXT INDEX ft_text (text_s) COMMENT '{TOKENIZER}',\n"
@@ -135,6 +166,12 @@ def row_of(record: dict[str, Any], organ: str | None = None, topic: str | None =
         "text_s": search_form(f"{head}\n{text}" if head else text),  # as article_doc's text region
         "record": json.dumps(record, ensure_ascii=False, default=str),
     }
+    whole = True
+    for c in KEY_COLUMNS:
+        vector = _vector(values[c])
+        values[f"{c}_v"] = vector
+        whole = whole and (vector is not None or not values[c])
+    values["keys_whole"] = int(whole)
     return tuple(values[c] for c in COLUMNS)
 
 
@@ -195,6 +232,7 @@ class MariaDBBackend:
         self._series: tuple[float, set[str]] | None = None  # when read, the series the table holds
         self._shard_conns: dict[Node, Any] = {}  # reads sent to each data node (`_gather`)
         self._pool: Any = None
+        self._drill: bool | None = None  # whether Groonga's drilldown answers (None: not tried yet)
 
     @classmethod
     def from_url(cls, url: str) -> "MariaDBBackend":
@@ -331,9 +369,15 @@ class MariaDBBackend:
                     c.execute(f"DROP TABLE IF EXISTS {TABLE}")
                 c.execute(f"SHOW TABLES LIKE '{TABLE}'")
                 if not c.fetchall():
+                    _value_tables(c)
                     c.execute(_table_sql("Mroonga"))
                 else:
                     _add_candidate_index(c)
+                    _add_key_columns(c)
+                try:  # Groonga's drilldown from SQL (`_drilldown`); without it the counts are SQL's
+                    c.execute("CREATE FUNCTION IF NOT EXISTS mroonga_command RETURNS STRING SONAME 'ha_mroonga.so'")
+                except Exception:
+                    pass
             conn.close()
         if not self.shards:
             return
@@ -350,9 +394,10 @@ class MariaDBBackend:
                           f"(HOST %s, PORT {s.port}, USER %s, PASSWORD %s, DATABASE %s)",
                           (s.host, self.user, self.password, self.database))
             c.execute(f"SHOW TABLES LIKE '{TABLE}'")
-            if c.fetchall():
+            if c.fetchall() and not _lacks_key_columns(c):
                 _add_candidate_index(c)
-            else:
+            else:  # (a Spider table holds no rows: one made before the key columns is made again)
+                c.execute(f"DROP TABLE IF EXISTS {TABLE}")
                 parts = ", ".join(f"PARTITION p{i + 1} COMMENT = 'srv \"shard{i + 1}\"'" for i in range(len(self.shards)))
                 c.execute(_table_sql("SPIDER", f" COMMENT='wrapper \"mysql\", table \"{TABLE}\"'"
                                                f" PARTITION BY KEY (article_id) ({parts})"))
@@ -376,6 +421,7 @@ class MariaDBBackend:
             self._run(sql, batch, read=False, many=True)
             n += len(batch)
         self._series = None
+        _SERIES.pop((self.head, self.database), None)
         return n
 
     def delete(self, ids: Iterable[str]) -> int:
@@ -396,10 +442,14 @@ class MariaDBBackend:
         """The WHERE clause of a parsed query and the filters: the exact condition, after the
         MATCH of its candidates (`candidates`) when the tree has one and `index`, which the
         engine answers from the index instead of reading every row."""
-        parts = [] if tree is None else [self._node(tree)]
-        cand = candidates(tree, self._names_no_series) if index else None
-        if cand:
-            parts.insert(0, SQL(f"MATCH({', '.join(CANDIDATE_COLUMNS)}) AGAINST(%s IN BOOLEAN MODE)", [cand]))
+        whole = exact_match(tree, self._names_no_series) if index else None
+        if whole is not None:  # the tree is one MATCH: the engine answers it from its index alone
+            parts = [SQL(MATCH_ALL, [WEIGHTS + whole])]
+        else:
+            parts = [] if tree is None else [self._node(tree)]
+            cand = candidates(tree, self._names_no_series) if index else None
+            if cand:
+                parts.insert(0, SQL(MATCH_ALL, [cand]))
         parts += self._filters(filters)
         if self.visible is not None:  # access (issue 21): the reader's rules, in the SQL of every query
             parts.append(SQL(*self.visible.sql()))
@@ -427,8 +477,16 @@ class MariaDBBackend:
             form = units_string(c.units).replace(RUN_MARK, " ")
             against = '"' + " ".join(form.split()) + '"'
             # LIKE, not LOCATE: Spider pushes LOCATE down to the shards wrongly (it finds nothing)
-            per = [SQL(f"(MATCH({TEXT_COLUMNS[f]}) AGAINST(%s IN BOOLEAN MODE) AND {TEXT_COLUMNS[f]} LIKE %s)",
-                       [against, f"%{form}%"]) for f in c.fields]
+            if exact_form(form):  # the index's phrase match is exact: no row's text is read
+                cols = [TEXT_COLUMNS[f] for f in c.fields]
+                per = [SQL(MATCH_ALL if set(cols) == set(CANDIDATE_COLUMNS)
+                           else f"MATCH({cols[0]}) AGAINST(%s IN BOOLEAN MODE)", [against])] if len(cols) in (1, 2) \
+                    else []
+            else:
+                per = []
+            if not per:
+                per = [SQL(f"(MATCH({TEXT_COLUMNS[f]}) AGAINST(%s IN BOOLEAN MODE) AND {TEXT_COLUMNS[f]} LIKE %s)",
+                           [against, f"%{form}%"]) for f in c.fields]
             text = SQL(" OR ".join(p.text for p in per), [x for p in per for x in p.params])
             if c.bounded is not None:  # 15万: whole, as the embedded index checks it
                 text = self._bounded(c, text)
@@ -437,6 +495,8 @@ class MariaDBBackend:
             alts.append(_field_sql(c.match))
         if not alts:
             return SQL("FALSE")
+        if len(alts) == 1 and c.match is None:  # a text condition is never NULL (NOT NULL columns)
+            return alts[0]
         return SQL(" OR ".join(f"COALESCE(({a.text}), FALSE)" for a in alts), [x for a in alts for x in a.params])
 
     def _names_no_series(self, match: Any) -> bool:
@@ -447,12 +507,16 @@ class MariaDBBackend:
         if plain[0] != "term" or plain[1] != "series":
             return False
         now = time.monotonic()
-        if self._series is None or now - self._series[0] > SERIES_TTL_S:
-            self._series = (now, {s for (s,) in self._run(f"SELECT DISTINCT series FROM {TABLE}", []) if s})
-        return plain[2] not in self._series[1]
+        key = (self.head, self.database)
+        known = self._series or _SERIES.get(key)
+        if known is None or now - known[0] > SERIES_TTL_S:  # (each data node's own: a group per series)
+            known = (now, {s for (s,) in self._gather(f"SELECT series FROM {TABLE} GROUP BY series", []) if s})
+            _SERIES[key] = known
+        self._series = known
+        return plain[2] not in known[1]
 
     def _bounded(self, c: compiler.Compiled, text: SQL) -> SQL:
-        rows = self._run(f"SELECT article_id, record FROM {TABLE} WHERE {text.text}", text.params)
+        rows = self._gather(f"SELECT article_id, record FROM {TABLE} WHERE {text.text}", text.params)
         keep = []
         for aid, rec in rows:
             r = json.loads(rec)
@@ -487,11 +551,14 @@ class MariaDBBackend:
         """The exact set as the engine holds it (`Found`: its WHERE), with its facet counts
         taken there: one GROUP BY on each data node, only the counts travel (`_grouped`)."""
         where = self.compile(tree, filters)
-        counts = self._grouped(where)
-        # Through the Spider head, no candidate MATCH: its full-text read path (ha_spider::ft_read)
-        # crashed the head (SIGSEGV in spider_db_set_names_internal) once a shard had restarted.
-        head = self.compile(tree, filters, index=False) if self.shards else where
-        return Matches(sum(counts.pop(TOTAL).values()), Found(head, tree, counts))
+        counts = self._drilldown(tree, filters)
+        if counts is None:
+            counts = self._grouped(where)
+        # Every read of the set goes to the data nodes (`_gather`), never through the Spider
+        # head: its full-text read path (ha_spider::ft_read) crashed the head (SIGSEGV in
+        # spider_db_set_names_internal) once a shard had restarted, and without the index it
+        # reads every row.
+        return Matches(sum(counts.pop(TOTAL).values()), Found(where, tree, counts))
 
     def _grouped(self, where: SQL) -> dict[str, Counter[Any]]:
         """The facet counts over the rows `where` selects, by one GROUP BY on each data node
@@ -533,6 +600,71 @@ class MariaDBBackend:
                     if v is not None and v != "":
                         tally[int(v) if number else v] += n
         return out
+
+    def _drilldown(self, tree: q.Node | None, filters: Filters) -> dict[str, Counter[Any]] | None:
+        """The facet counts (and the total) from Groonga's own drilldown on each data node
+        (Mroonga's `mroonga_command`: a `select` of the table with `--drilldown` over the facet
+        columns), when Groonga's script can say the query exactly (`groonga_filter`) and no
+        reader's access rules or archive-computed set apply; else None (the SQL GROUP BY).
+        Groonga groups the matches in the engine: what travels is a count per facet value.
+        The list facets are grouped by their key columns (`<name>_k`) and split here; when a
+        matching article's list was too long for its key (`keys_whole` 0), None."""
+        if self.visible is not None or self.within_ids is not None:
+            return None
+        script = groonga_filter(tree, filters, self._names_no_series)
+        if script is None:
+            return None
+        if self._drill is None:
+            self._drill = self._has_drilldown()
+        if not self._drill:
+            return None
+        from urllib.parse import urlencode
+
+        keys = [*DRILL_KEYS.values(), "keys_whole"]
+        args = {"table": TABLE, "limit": 0, "output_columns": "_id", "drilldown": ",".join(keys),
+                "drilldown_limit": -1, "cache": "no"}
+        if script:
+            args["filter"] = script
+        try:
+            answers = self._gather("SELECT mroonga_command(%s)", [f"/d/select?{urlencode(args)}"])
+        except BackendUnavailableError:
+            self.health()  # raises, naming the server that is down; else Groonga refused: the SQL
+            return None
+        out: dict[str, Counter[Any]] = {n: Counter() for n in (TOTAL, *COLUMN_FACETS, *KEY_FACETS)}
+        for (answer,) in answers:
+            if answer is None:
+                return None
+            parts = json.loads(answer)
+            out[TOTAL][0] += int(parts[0][0][0])
+            for col, groups in zip(keys, parts[1:]):
+                if col == "keys_whole":
+                    if any(int(k) == 0 and int(n) for k, n in groups[2:]):
+                        return None
+                    continue
+                tally = out[FACET_NAMES.get(col, col.removesuffix("_v"))]
+                for k, n in groups[2:]:
+                    if k not in ("", 0, None):
+                        tally[k] += int(n)
+        return out
+
+    def _has_drilldown(self) -> bool:
+        """Whether every data node has Mroonga's `mroonga_command` function (`create` makes it)."""
+        import pymysql
+
+        for node in self.shards or [None]:
+            try:
+                if node is None:
+                    self.open()
+                    conn = self._read if self._read is not None else self._conn
+                else:
+                    conn = self._shard_conns.get(node) or self._connect(node, self.database)
+                    self._shard_conns[node] = conn
+                with conn.cursor() as c:
+                    c.execute("SELECT mroonga_command('status')")
+                    c.fetchall()
+            except pymysql.MySQLError:
+                return False
+        return True
 
     def _gather(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         """Rows of `sql` from every server holding data: each shard directly (in parallel; the
@@ -577,9 +709,16 @@ class MariaDBBackend:
         where = self.compile(tree, filters)
         return sum(int(n) for (n,) in self._gather(f"SELECT COUNT(*) FROM {TABLE} WHERE {where.text}", where.params))
 
-    def article_ids(self, matches: Matches) -> list[str]:
+    def article_ids(self, matches: Matches, among: Iterable[str] | None = None) -> list[str]:
+        """The set's article ids, sorted; with `among`, only those of them (a short list: the
+        engine reads only those rows)."""
         w = matches.docs.where
-        return sorted(a for (a,) in self._run(f"SELECT article_id FROM {TABLE} WHERE {w.text}", w.params))
+        if among is not None:
+            ids = sorted(set(among))
+            if not ids:
+                return []
+            w = SQL(f"article_id IN ({', '.join(['%s'] * len(ids))}) AND ({w.text})", [*ids, *w.params])
+        return sorted(a for (a,) in self._gather(f"SELECT article_id FROM {TABLE} WHERE {w.text}", w.params))
 
     def records(self, ids: Iterable[str]) -> list[dict[str, Any]]:
         ids = list(ids)
@@ -609,24 +748,60 @@ class MariaDBBackend:
         where = matches.docs.where  # the filters and the reader's access too: the order is of the set found
         terms = _positive_forms(tree)
         if sort == "date" or not terms:
-            rows = self._run(f"SELECT article_id FROM {TABLE} WHERE {where.text} "
-                             f"ORDER BY COALESCE(date, 0) DESC, article_id LIMIT %s", [*where.params, k])
-            return [a for (a,) in rows]
-        against = " ".join(f'"{" ".join(t.split())}"' for t in terms)
+            # (ORDER BY the column: Mroonga's ORDER BY … LIMIT of a single MATCH sorted an expression
+            # such as COALESCE(date, 0) wrongly; a NULL date sorts last either way)
+            rows = self._gather(f"SELECT article_id, date FROM {TABLE} WHERE {where.text} "
+                                f"ORDER BY date DESC, article_id LIMIT %s", [*where.params, k])
+            return [a for a, _d in sorted(rows, key=lambda r: (-int(r[1] or 0), r[0]))][:k]
+        against = WEIGHTS + " ".join(f'"{" ".join(t.split())}"' for t in terms)
         holds, holds_params = _holding([search_form(w) for w in held])
         typed, typed_params = _holding([search_form(w) for w in runs], any_of=True)
-        held_on, typed_on = bool(holds_params), bool(typed_params)
-        rows = self._run(
-            f"SELECT article_id, title_s, text_s, date, MATCH(title_s) AGAINST(%s IN BOOLEAN MODE) * {TITLE_BOOST} "
-            f"+ MATCH(text_s) AGAINST(%s IN BOOLEAN MODE) AS score, {holds} AS held, {typed} AS typed "
-            f"FROM {TABLE} WHERE {where.text} ORDER BY "  # (Spider: no constant in ORDER BY)
-            f"{''.join(o for o, used in (('held DESC, ', held_on), ('typed DESC, ', typed_on)) if used)}"
-            f"score DESC, date DESC, article_id LIMIT %s",
-            [against, against, *holds_params, *typed_params, *where.params, max(k, RERANK_DEPTH)])
+        first = [o for o, used in (("held", bool(holds_params)), ("typed", bool(typed_params))) if used]
+        # Only ids and the order's keys travel; with the whole query one MATCH and nothing
+        # before the score, the engine takes the first rows from its index (Mroonga's
+        # ORDER BY MATCH … LIMIT) — secondary keys would make it sort every match.
+        fast = not first and where.text == f"({MATCH_ALL})"  # (its expression scores as `against` does on its matches)
+        against = where.params[0] if fast else against
+        order = "score DESC" if fast else f"{''.join(f'{o} DESC, ' for o in first)}score DESC, date DESC, article_id"
+        rows = self._gather(
+            f"SELECT article_id, COALESCE(date, 0) AS date, {MATCH_ALL} AS score, {holds} AS held, {typed} AS typed "
+            f"FROM {TABLE} WHERE {where.text} ORDER BY {order} LIMIT %s",
+            [against, *holds_params, *typed_params, *where.params, max(k, RERANK_DEPTH)])
+        rows.sort(key=lambda r: (-int(r[3]), -int(r[4]), -float(r[2]), -int(r[1]), r[0]))  # the data nodes' merged
+        rows = rows[: max(k, RERANK_DEPTH)]
         top = rows[:RERANK_DEPTH]
-        avg = sum(len(r[2]) for r in top) / max(1, len(top)) or 1.0
-        own = sorted(top, key=lambda r: (-int(r[5]), -int(r[6]), -_score(terms, r[1], r[2], avg), -(r[3] or 0), r[0]))
+        feats = self._features([r[0] for r in top], terms)
+        avg = sum(f[0] for f in feats.values()) / max(1, len(feats)) or 1.0
+        own = sorted(top, key=lambda r: (-int(r[3]), -int(r[4]), -_score(feats.get(r[0], (0,)), avg), -int(r[1]), r[0]))
         return [r[0] for r in [*own, *rows[RERANK_DEPTH:]]][:k]
+
+    def _features(self, ids: list[str], terms: list[str]) -> dict[str, tuple[int, ...]]:
+        """The re-ranking's features of each article: the text's length, then for each term its
+        occurrences in the title and in the text, and whether the title is the term. Read by id
+        after the order (whose query then reads no text); counting them in SQL (REPLACE over
+        each text) was measured slower than reading the texts of these few rows."""
+        if not ids:
+            return {}
+        rows = self._gather(f"SELECT article_id, title_s, text_s FROM {TABLE} "
+                            f"WHERE article_id IN ({', '.join(['%s'] * len(ids))})", ids)
+        return {a: (len(text), *(x for t in terms for x in (title.count(t), text.count(t), int(title == t))))
+                for a, title, text in rows}
+
+    def issue_offers(self, matches: Matches, number: int, year: int | None, k: int) -> list[tuple[str, int]]:
+        """The `k` issues numbered `number` (of `year`) holding most of the set, ties to the newer
+        issue (as indexer.store.columns.Snapshot.top_issues): (bulletin id, how many), counted
+        on the data nodes — what a query naming an issue (第十一期) offers as filters."""
+        w = matches.docs.where
+        cond = "issue = %s" + (" AND year = %s" if year is not None else "")
+        rows = self._gather(f"SELECT bulletin_id, COUNT(*), MAX(COALESCE(date, 0)) FROM {TABLE} "
+                            f"WHERE ({w.text}) AND {cond} GROUP BY bulletin_id ORDER BY NULL",
+                            [*w.params, number, *([year] if year is not None else [])])
+        count: Counter[str] = Counter()
+        date: dict[str, int] = {}
+        for b, n, d in rows:  # (an issue's articles may be on several data nodes)
+            count[b] += int(n)
+            date[b] = max(date.get(b, 0), int(d or 0))
+        return sorted(count.items(), key=lambda bn: (-bn[1], -date[bn[0]], bn[0]))[:k]
 
     def issue_labels(self, bulletin_ids: Iterable[str]) -> dict[str, str]:
         """Each issue's label (archive.labels.issue_label: series, year, number, date), from one
@@ -714,6 +889,141 @@ def candidates(node: q.Node | None, dropped: Callable[[Any], bool] = lambda matc
     return "(" + " ".join(f"+{k}" for k in need) + ")" if need else None
 
 
+def exact_form(form: str) -> bool:
+    """Whether Mroonga's phrase match of a search form finds exactly the articles holding it:
+    Chinese characters only (a run of letters or digits is matched by its prefix)."""
+    return _HAN_ONLY.fullmatch(form) is not None
+
+
+def exact_match(node: q.Node | None, dropped: Callable[[Any], bool] = lambda match: False) -> str | None:
+    """The tree as one boolean-mode expression over both texts (CANDIDATE_INDEX) that finds
+    exactly its set, or None: a term of Chinese characters searched in title and text, an AND
+    of such terms and NOTs of them (at least one positive), or an OR of such terms. Then the
+    engine answers the whole query from its index (counts, the first rows by score) and no
+    row's text is read."""
+    def phrase(n: q.Node) -> str | None:
+        if not isinstance(n, q.Term):
+            return None
+        c = compiler.compile_term(n)
+        if not c.units or c.bounded is not None or set(c.fields) != set(TEXT_COLUMNS):
+            return None
+        if c.match is not None and not dropped(c.match):
+            return None
+        form = units_string(c.units).replace(RUN_MARK, " ")
+        return f'"{form}"' if exact_form(form) else None
+
+    if node is None:
+        return None
+    if isinstance(node, q.Term):
+        return phrase(node)
+    if isinstance(node, q.Or):
+        kids = [phrase(ch) for ch in node.children]
+        return None if not kids or None in kids else " ".join(kids)  # type: ignore[arg-type]
+    if isinstance(node, q.And):
+        out = []
+        for ch in node.children:
+            k = phrase(ch.child if isinstance(ch, q.Not) else ch)
+            if k is None:
+                return None
+            out.append(("-" if isinstance(ch, q.Not) else "+") + k)
+        return " ".join(out) if any(o.startswith("+") for o in out) else None
+    return None
+
+
+def _vector(values: str | None) -> str | None:
+    """A comma-joined list as its vector column's value (space-separated), or None when a value
+    holds a space or is longer than VALUE_CHARS (or the list is empty)."""
+    items = [v.strip() for v in (values or "").split(",") if v.strip()]
+    if not items or any(len(v) > VALUE_CHARS or any(ch.isspace() for ch in v) for v in items):
+        return None
+    return " ".join(items)
+
+
+def _lacks_key_columns(cursor: Any) -> bool:
+    cursor.execute(f"SHOW COLUMNS FROM {TABLE} LIKE '{KEY_COLUMNS[0]}_v'")
+    return not cursor.fetchall()
+
+
+def _add_key_columns(cursor: Any) -> None:
+    """Give a table made before the drilldown key columns (`<list>_k`, `keys_whole`) them, filled
+    from its list columns (once)."""
+    if not _lacks_key_columns(cursor):
+        return
+    _value_tables(cursor)
+    adds = ", ".join(f"ADD COLUMN `{c}` {COLUMNS[c]}" for c in (*(f"{k}_v" for k in KEY_COLUMNS), "keys_whole"))
+    cursor.execute(f"ALTER TABLE {TABLE} {adds}")
+    cursor.execute(f"SELECT article_id, {', '.join(KEY_COLUMNS)} FROM {TABLE}")
+    rows = cursor.fetchall()
+    for i in range(0, len(rows), BATCH):
+        sets = []
+        for aid, *lists in rows[i : i + BATCH]:
+            vectors = [_vector(v) for v in lists]
+            whole = all(v is not None or not raw for v, raw in zip(vectors, lists))
+            sets.append((*vectors, int(whole), aid))
+        cursor.executemany(f"UPDATE {TABLE} SET {', '.join(f'{k}_v = %s' for k in KEY_COLUMNS)}, keys_whole = %s "
+                           f"WHERE article_id = %s", sets)
+
+
+def _value_tables(cursor: Any) -> None:
+    """The Groonga tables the vector columns' elements are keys of (`<name>_values`): their
+    tokenizer (TokenDelimit) is what splits a vector column's value into its elements, at spaces."""
+    for k in KEY_COLUMNS:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {k}_values (name VARCHAR({VALUE_CHARS}) PRIMARY KEY) ENGINE=Mroonga "
+                       f"DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin COMMENT='default_tokenizer \"TokenDelimit\"'")
+
+
+def groonga_filter(tree: q.Node | None, filters: Filters,
+                   dropped: Callable[[Any], bool] = lambda match: False) -> str | None:
+    """The query and the filters in Groonga's script syntax (its `select --filter`), finding
+    exactly the set `MariaDBBackend.compile` finds, or None when it cannot be said there: the
+    tree must be `exact_match`'s (Chinese terms in title and text, AND / NOT / OR of them),
+    the filters those of DRILL_FILTERS, the issue number, the place and the dates. "" is every
+    article."""
+    parts: list[str] = []
+    if tree is not None:
+        if exact_match(tree, dropped) is None:
+            return None
+
+        def phrase(n: q.Node) -> str:
+            form = units_string(compiler.compile_term(n).units)  # (Chinese only: no run marks)
+            return f"({' || '.join(f'{col} @ {_gstr(form)}' for col in CANDIDATE_COLUMNS)})"
+
+        if isinstance(tree, q.Term):
+            parts.append(phrase(tree))
+        elif isinstance(tree, q.Or):
+            parts.append("(" + " || ".join(phrase(ch) for ch in tree.children) + ")")
+        else:
+            pos = [phrase(ch) for ch in tree.children if not isinstance(ch, q.Not)]
+            neg = [phrase(ch.child) for ch in tree.children if isinstance(ch, q.Not)]
+            parts.append("(" + " && ".join(pos) + ")" + (f" &! ({' || '.join(neg)})" if neg else ""))
+    if filters.region or filters.issuer or filters.topic or filters.status:
+        return None
+    for name, col in DRILL_FILTERS.items():
+        values = getattr(filters, name)
+        if values:
+            parts.append(f"in_values({col}, {', '.join(_gvalue(v) for v in values)})")
+    if filters.issue is not None:
+        parts.append(f"issue == {int(filters.issue)}")
+    if filters.place:
+        parts.append(f"place == {_gstr(filters.place)}")
+    if filters.date_from or filters.date_to:
+        from archive.labels import to_yyyymmdd
+
+        lo = to_yyyymmdd(filters.date_from) or 0
+        hi = to_yyyymmdd(filters.date_to) or 99999999
+        parts.append(f"(date != 0 && date >= {int(lo)} && date <= {int(hi)})")
+    return " && ".join(f"({p})" for p in parts)
+
+
+def _gstr(value: str) -> str:
+    """A string literal of Groonga's script."""
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _gvalue(value: Any) -> str:
+    return str(int(value)) if isinstance(value, int) and not isinstance(value, bool) else _gstr(str(value))
+
+
 def _add_candidate_index(cursor: Any) -> None:
     """Give a table made before CANDIDATE_INDEX existed that index (once)."""
     cursor.execute(f"SHOW INDEX FROM {TABLE} WHERE Key_name = %s", (CANDIDATE_INDEX,))
@@ -743,15 +1053,18 @@ def _holding(forms: list[str], any_of: bool = False) -> tuple[str, list[Any]]:
     return sql, [p for f in forms for p in (f"%{f}%", f"%{f}%")]
 
 
-def _score(terms: list[str], title: str, text: str, avg: float) -> float:
-    """The archive's features of one article for the re-ranking (indexer.search.rank's constants)."""
+def _score(features: tuple[int, ...], avg: float) -> float:
+    """The archive's score of one article for the re-ranking (indexer.search.rank's constants),
+    from its features (`MariaDBBackend._features`: the text's length, then per term its
+    occurrences in the title and the text and whether the title is the term)."""
     s = 0.0
-    for t in terms:
-        in_title = title.count(t)
-        tf = TITLE_BOOST * in_title + text.count(t)
-        norm = K1 * (1.0 - B + B * len(text) / avg)
+    length = features[0]
+    norm = K1 * (1.0 - B + B * length / avg)
+    for i in range(1, len(features), 3):
+        in_title, in_text, is_title = features[i : i + 3]
+        tf = TITLE_BOOST * in_title + in_text
         s += QUALITY * (TITLE_QUALITY["title"] if in_title else 1.0) + tf * (K1 + 1.0) / (tf + norm)
-        s += EXACT_TITLE * (title == t)
+        s += EXACT_TITLE * bool(is_title)
     return s
 
 
@@ -792,6 +1105,9 @@ def _loopback(host: str) -> bool:
 
 
 _ERR_RE = re.compile(r"\s+")
+# The series each database holds, when read (`MariaDBBackend._names_no_series`): shared by the
+# backends a process opens (the web app opens one a request), trusted for SERIES_TTL_S
+_SERIES: dict[tuple[Node, str], tuple[float, set[str]]] = {}
 
 
 def _reason(ex: BaseException) -> str:
