@@ -41,14 +41,17 @@ class Budget:
     def __init__(self, seconds: float = QUERY_CPU_SECONDS) -> None:
         self.seconds = seconds
         self.start = time.thread_time()
+        self.wall = time.perf_counter()
         self.spent = False  # set once a check found it used up: the result carries NOTICE
 
     def used(self) -> float:
         return time.thread_time() - self.start
 
     def check(self) -> None:
-        """Raise Spent when the budget is used up (and from then on)."""
-        if self.spent or self.used() > self.seconds:
+        """Raise Spent when the budget is used up (and from then on). The thread's CPU clock
+        is read only once as much wall time has passed (a thread's CPU time never runs ahead
+        of the wall clock; reading it costs ~30 µs in a process with the index mapped)."""
+        if self.spent or (time.perf_counter() - self.wall > self.seconds and self.used() > self.seconds):
             self.spent = True
             raise Spent
 
