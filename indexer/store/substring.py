@@ -24,7 +24,13 @@ from indexer.store import segfiles, sufarray
 from indexer.store.analysis import RUN_MARK
 from indexer.store.schema import TEXTS
 
-CACHE_STRINGS = 256
+# Strings whose matches the net keeps (least recently used let go). A query of the understood kinds
+# looks up tens of strings (its words, pinyin readings, names, did-you-mean candidates): with 256,
+# 566 queries asked in turn found most of theirs gone, and finding one again (the suffix array's
+# pages, each occurrence's weights) was their p95 at gen10k — unspaced 53 → 30 ms, initials
+# 129 → 36, alias 62 → 21, ocr 67 → 31 with 4096 (bench/README, s7-querycost). The bytes below
+# stay the bound.
+CACHE_STRINGS = 4096
 # … and at most this much of their arrays (~38 bytes per matching article). 256 MB keeps the common
 # strings of a 260k-article archive (~10 MB each; finding one again costs 0.2–0.7 s there): with 64 MB,
 # 36 queries asked in turn over HTTP had p95 485 ms at 100k issues (bench/README, growth).
