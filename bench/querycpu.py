@@ -11,7 +11,8 @@ pyinstrument profile of the timed queries instead.
 With `--kinds CORPUS` (the folder the index was built from), the queries are
 bench/querysets.py's cases of every kind instead, drawn (seed 1) from the first
 `--files` files of CORPUS in name order: CPU per query p50 / p95 / max per kind
-(issue 24: every kind's p95 within 20 ms at gen10k).
+(issue 24: every kind's p95 within 20 ms at gen10k); a kind with queries that ran out of
+their CPU budget (indexer.search.budget) says how many.
 """
 
 from __future__ import annotations
@@ -106,20 +107,23 @@ def kinds(index: Path, corpus: Path, files: int, per_kind: int, repeat: int) -> 
     for c in cases:  # warm-up, one each (each index version's tables are made once)
         search(handle, c.query)
     by: dict[str, list[float]] = {}
+    stopped: dict[str, int] = {}  # queries that ran out of their CPU budget (indexer.search.budget)
     slow: list[tuple[float, str, str]] = []
     for c in cases:
         ms = []
         for _ in range(repeat):
             t = time.process_time()
-            search(handle, c.query)
+            r = search(handle, c.query)
             ms.append((time.process_time() - t) * 1000)
+            stopped[c.kind] = stopped.get(c.kind, 0) + bool(r.get("stopped"))
         by.setdefault(c.kind, []).extend(ms)
         slow.append((sorted(ms)[len(ms) // 2], c.kind, c.query))
     every = [m for ms in by.values() for m in ms]
     for kind in Q.KINDS:
         if kind in by:
             p50, p95, top = _cut(by[kind])
-            print(f"{kind:12s} n={len(by[kind]) // repeat:3d}  p50 {p50:6.1f}  p95 {p95:6.1f}  max {top:6.1f} ms CPU")
+            print(f"{kind:12s} n={len(by[kind]) // repeat:3d}  p50 {p50:6.1f}  p95 {p95:6.1f}  max {top:6.1f} ms CPU"
+                  + (f"  stopped early {stopped[kind]}/{len(by[kind])}" if stopped.get(kind) else ""))
     p50, p95, top = _cut(every)
     print(f"all kinds: p50 {p50:.1f}, p95 {p95:.1f}, max {top:.1f} ms CPU; slowest (median of {repeat}):")
     for t, kind, q in sorted(slow, reverse=True)[:8]:

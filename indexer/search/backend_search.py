@@ -24,7 +24,8 @@ from indexer.search import compiler, dateq
 from indexer.search import query as q
 from indexer.search import stages as st
 from indexer.search import understand as uh
-from indexer.search.engine import FEW_HITS, MAX_ISSUE_OFFERS
+from indexer.search import budget
+from indexer.search.engine import FEW_HITS, MAX_ISSUE_OFFERS, stopped
 from indexer.store.analysis import unit_string, units, units_string
 from indexer.search.evaluate import Filters
 from indexer.search.keyfacets import region_facet
@@ -89,9 +90,13 @@ def search(backend: Any, query: str, filters: Filters = Filters(), sort: str = "
     statused = set().union(*statuses.values())  # only these of a set are read back (`_ids`)
     chosen = set().union(*(statuses.get(v, set()) for v in filters.status)) if filters.status else None
     backend.within(chosen)
+    outer = budget.current() is None
     try:
-        out = _search(backend, query, filters, sort, page, per_page, apply_dates, index, allowed_docs, correct,
-                      expand, stages, statused)
+        with budget.query() as spent:  # the same CPU budget as the embedded index's (indexer.search.budget)
+            out = _search(backend, query, filters, sort, page, per_page, apply_dates, index, allowed_docs, correct,
+                          expand, stages, statused)
+        if outer:
+            stopped(out, spent)
         if chosen is not None:  # the facet counts without its own filter (OR), as the embedded index's
             backend.within(None)
             plain = out.get("pinyin", {}).get("to") or (out.get("corrected") or {}).get("to") or query
@@ -228,13 +233,14 @@ def _search(backend: Any, query: str, filters: Filters = Filters(), sort: str = 
     total = m.total
     few = total <= FEW_HITS or (exact_n is not None and 0 < exact_n <= FEW_HITS)
     absent = exact_n == 0 and uh.may_be_pinyin(query)
-    if parsed.tree is None or not (few or absent):
+    if parsed.tree is None or not (few or absent) or budget.exhausted():
         return out
     from indexer.search.engine import snapshot, substring_net
 
     snap = snapshot(vocab)
     visible = snap.live if allowed_docs is None else snap.live & allowed_docs  # access (issue 21)
-    read = uh.pinyin_reading(vocab, vocab.searcher(), snap, substring_net(vocab), query, visible)
+    read = budget.attempt(lambda: uh.pinyin_reading(vocab, vocab.searcher(), snap, substring_net(vocab), query,
+                                                    visible), None)
     if read is not None:  # the backend's counts (within the filters) of the readings
         read_n = count(q.parse_query(read.text).tree) if q.parse_query(read.text).tree is not None else 0
         others = [{"query": t, "count": n} for t, _n in read.others

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from indexer.search import budget
 from indexer.search import query as q
 from indexer.search import dateq
 from indexer.search import stages as st
@@ -75,7 +76,40 @@ def search(
     stages: bool = True,
     apply_dates: bool = True,
 ) -> dict[str, Any]:
-    """Search the archive; see the module doc. Raises only for bad page/per_page/sort
+    """Search the archive; see the module doc and `_search`. The whole query — its stages,
+    did-you-mean, pinyin and names — spends at most budget.QUERY_CPU_SECONDS of CPU on finding
+    what it means (indexer.search.budget); past it the search returns what it found, with
+    `stopped` true and budget.NOTICE first among the warnings."""
+    outer = budget.current() is None
+    with budget.query() as b:
+        out = _search(handle, query, filters, sort, page, per_page, correct, allowed_docs, expand, stages,
+                      apply_dates)
+    if outer:
+        stopped(out, b)
+    return out
+
+
+def stopped(out: dict[str, Any], b: budget.Budget) -> None:
+    """Mark a result whose query ran out of its CPU budget: `stopped` and the notice."""
+    out["stopped"] = b.spent
+    if b.spent and budget.NOTICE not in out["warnings"]:
+        out["warnings"].insert(0, budget.NOTICE)
+
+
+def _search(
+    handle: IndexHandle,
+    query: str,
+    filters: Filters,
+    sort: str,
+    page: int,
+    per_page: int,
+    correct: bool,
+    allowed_docs: np.ndarray | None,
+    expand: bool,
+    stages: bool,
+    apply_dates: bool,
+) -> dict[str, Any]:
+    """Search the archive within the current query budget; see the module doc. Raises only for bad page/per_page/sort
     values and IndexUnavailableError; a malformed query is searched as plain words.
 
     A query that finds FEW_HITS articles or fewer (or whose string as typed does) gets
@@ -137,18 +171,18 @@ def search(
         found = np.zeros(snap.n, dtype=bool) if parsed.nothing else snap.live
     elif not stages:
         ev = Evaluator(s, snap.live, net)
-        found = ev.evaluate(parsed.tree)
+        found = budget.attempt(lambda: ev.evaluate(parsed.tree), np.zeros(snap.n, dtype=bool))
     else:
         plan, ev, found, ctx = _staged(s, snap, net, parsed, query, allowed, offer if correct else lambda: [])
         exact_n = ctx.counts.get("exact")
     # [understand] short and full names: the literal form OR its other names (indexer.search.aliases)
     wide = None
     if expand and plan.stage not in ("exact", "correction"):
-        wide = uh.typed_names(handle, s, snap, net, parsed, allowed)  # names before words
+        wide = budget.attempt(lambda: uh.typed_names(handle, s, snap, net, parsed, allowed), None)  # names first
         if wide is not None:
             plan, ev, found = st.Plan("exact", parsed.tree), wide.ev, np.zeros(snap.n, dtype=bool)
     if expand and wide is None:
-        wide = uh.alias_expansion(handle, s, snap, net, plan.tree)
+        wide = budget.attempt(lambda: uh.alias_expansion(handle, s, snap, net, plan.tree), None)
     literal = found
     if wide is not None:
         found = found | wide.found
@@ -226,10 +260,10 @@ def search(
     # [understand] letters found nowhere as typed: their pinyin reading comes before what the
     # word stages made of them (zǒnglǐ yìzhǎng is no words of the archive)
     absent = exact_n == 0 and uh.may_be_pinyin(query)
-    if correct and parsed.tree is not None and (few or absent):
+    if correct and parsed.tree is not None and (few or absent) and not budget.exhausted():
         # [understand] pinyin read as Hanzi: searched instead when the letters find nothing
         visible = snap.live if allowed_docs is None else snap.live & allowed_docs  # access (issue 21)
-        read = uh.pinyin_reading(handle, s, snap, net, query, visible)
+        read = budget.attempt(lambda: uh.pinyin_reading(handle, s, snap, net, query, visible), None)
         if read is not None and (read.count > total or absent):
             if total == 0 or absent:
                 result = search(handle, read.text, given, sort, page, per_page, correct=False, stages=stages,
@@ -242,7 +276,7 @@ def search(
             return out
         if not few:
             return out
-        if total == 0 and offer():
+        if total == 0 and offer() and not budget.exhausted():
             to = offer()[0]["query"]
             result = search(handle, to, given, sort, page, per_page, correct=False, stages=stages,
                             apply_dates=apply_dates, expand=expand, allowed_docs=allowed_docs)
@@ -274,7 +308,9 @@ def _staged(s: Any, snap: Snapshot, net: Net, parsed: q.Parsed, query: str, allo
 
     ctx = st.Context(query, parsed, count, correction)
     plan, _n = st.run(ctx)
-    ev, found = evaluate(plan.tree) if plan.tree is not None else (Evaluator(s, snap.live, net), np.zeros(snap.n, bool))
+    nothing = (Evaluator(s, snap.live, net), np.zeros(snap.n, bool))
+    # (the plan's tree was counted, so evaluated, unless the budget ran out on the first stage)
+    ev, found = budget.attempt(lambda: evaluate(plan.tree), nothing) if plan.tree is not None else nothing
     return plan, ev, found, ctx
 
 
@@ -312,7 +348,16 @@ def corrections(
 
     `count` (a parsed tree → articles, within the filters and the reader's access): where the
     counts come from when another backend searches (indexer.search.backend_search); the
-    candidates are always the index's own words."""
+    candidates are always the index's own words.
+
+    Within the query's CPU budget (indexer.search.budget): when it runs out, the corrections
+    counted so far are offered."""
+    with budget.query():
+        return _corrections(handle, query, filters, allowed_docs, count)
+
+
+def _corrections(handle: IndexHandle, query: str, filters: Filters, allowed_docs: np.ndarray | None,
+                 count: Any) -> list[dict[str, Any]]:
     s = handle.searcher()
     snap = snapshot(handle)
     net = substring_net(handle)
@@ -330,6 +375,22 @@ def corrections(
             return int(count(tree))
         return int(np.count_nonzero(Evaluator(s, snap.live, net).docs(tree) & allowed))
 
+    options: dict[str, int] = {}
+    weights: dict[str, float] = {}  # [understand] each option's edit weight (suggest.plausible)
+    try:
+        own = _options(handle, s, snap, net, lex, query, allowed, count, found, options, weights)
+    except budget.Spent:  # the corrections counted so far
+        own = 0
+    order = {fq: i for i, fq in enumerate(options)}  # the best-weighted corrections were offered first
+    ranked_opts = sorted(((n, fq) for fq, n in options.items() if n > own), key=lambda nq: order[nq[1]])
+    offered = [{"query": fq, "count": n, "weight": weights.get(fq, 1.0)} for n, fq in ranked_opts]
+    return plausible(offered)[:MAX_CORRECTIONS]  # [understand] no nonsense second choice
+
+
+def _options(handle: IndexHandle, s: Any, snap: Snapshot, net: Net, lex: Lexicon, query: str, allowed: np.ndarray,
+             count: Any, found: Any, options: dict[str, int], weights: dict[str, float]) -> int:
+    """Fill `options` (each corrected query → what it finds) and `weights`; what the query
+    itself finds (a correction must find more)."""
     terms = list(dict.fromkeys(_plain_terms(q.parse_query(query).tree)))
     # a term that finds nothing is corrected; one that finds a few only when it is short
     # (a word's typo): a long phrase that finds one article found what it was after
@@ -342,14 +403,13 @@ def corrections(
         n = found(f'"{t.text}"' if t.field is None else f"{t.field}:{t.text}")
         if n == 0 or (n <= FEW_HITS and len(t.text) <= FEW_HITS_TERM):
             weak.append(t)
-    options: dict[str, int] = {}
-    weights: dict[str, float] = {}  # [understand] each option's edit weight (suggest.plausible)
     best_each: list[tuple[str, str]] = []
     for t in weak:
         ranked = []
         # [understand] two characters when one replaced finds nothing (one dropped is a poorer guess)
         for cands in (lex.candidates, uh.two_characters(handle, lex, snap, net)):
             for cand, weight in cands(s, t.text):
+                budget.check()
                 cand_tree = q.Term(cand, field=t.field)
                 n = int(count(cand_tree)) if count is not None else \
                     int(np.count_nonzero(Evaluator(s, snap.live, net).docs(cand_tree) & allowed))
@@ -372,11 +432,7 @@ def corrections(
         for old, new in best_each:
             fixed = fixed.replace(old, new, 1)
         options.setdefault(fixed, found(fixed))
-    order = {fq: i for i, fq in enumerate(options)}  # the best-weighted corrections were offered first
-    own = found(query)  # a correction must find more than the query itself
-    ranked_opts = sorted(((n, fq) for fq, n in options.items() if n > own), key=lambda nq: order[nq[1]])
-    offered = [{"query": fq, "count": n, "weight": weights.get(fq, 1.0)} for n, fq in ranked_opts]
-    return plausible(offered)[:MAX_CORRECTIONS]  # [understand] no nonsense second choice
+    return found(query)  # a correction must find more than the query itself
 
 
 @names_damage

@@ -11,19 +11,24 @@ kept with their matches, for ranking (indexer.search.rank) and marking (indexer.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from archive.labels import to_yyyymmdd
-from indexer.search import compiler
+from indexer.search import budget, compiler
 from indexer.store import records
 from indexer.search import query as q
 from indexer.store.analysis import units_string
 from indexer.store.columns import Snapshot
 from indexer.search.keyfacets import KeyFacets
 from indexer.store.records import Searcher
+from indexer.store.schema import TEXTS
 from indexer.store.substring import Found, Net
 
 DocSet = np.ndarray  # bool per global docnum
@@ -161,6 +166,7 @@ class Evaluator:
         return f"{f.get('title', '')}\n{f.get('head') or ''}\n{f.get('text', '')}"
 
     def _term(self, node: q.Term, positive: bool) -> DocSet:
+        budget.check()  # (indexer.search.budget: a pasted page stops here, not minutes later)
         c = compiler.compile_term(node)
         n = len(self.live)
         out = np.zeros(n, dtype=bool)
@@ -168,11 +174,9 @@ class Evaluator:
             us = units_string(c.units)
             found = self.net.find(us)
             docs = found.docs_in(c.fields)
-            if c.bounded is not None:  # 15万: not inside 9.15万 or 1115万
+            if c.bounded is not None:  # 15万: not inside 9.15万 or 1115万, nor the start of 15万亿
                 within = getattr(self, "_within", None)  # (in an AND: the articles the other terms left)
-                if within is not None and isinstance(node, q.Term):
-                    docs = docs[within[docs]]
-                docs = np.array([d for d in docs.tolist() if compiler.number_bounded(c, self._text(d))], dtype=np.int64)
+                docs = _bounded(self.net, c, us, within, self._text)
             out[docs] = True
             out &= self.live
             if positive:
@@ -194,3 +198,116 @@ def _has_number(node: q.Node) -> bool:
     if isinstance(node, q.Not):
         return False
     return any(_has_number(c) for c in node.children)
+
+
+# -- a number's boundaries, from the substring net --------------------------------
+
+# What lay between a number and its neighbour (never units, so not in the net): with a word edge
+# between them, nothing, space or punctuation — the patterns of query.number_pattern look at most
+# at one such character ([.,] of 9.15万), so these four cover every verdict they can give; in one
+# jieba word, nothing (万亿), or between two runs what jieba keeps inside a word (96.5, 2023-08).
+_APART = ("", " ", ".", ",")
+_IN_WORD = ("",)
+_IN_RUNS = (".", "-")
+BOUNDED_CACHE = 4096  # (number, pattern, texts) whose split each index version keeps (~small arrays each)
+# Stored texts one evaluation of a number term reads to settle the documents the net leaves open
+# (9?15万). A bare 8 of a pasted sentence leaves 6,044 of gen10k's 26k articles open (96.5%,
+# 68.8万): read at ~1.5 ms each, a query took seconds. Past this many, the rest count as not
+# holding the number whole — what the net leaves open is nearly always a decimal (96.5 for 96,
+# 68.8 for 8) — until a later query reads them (what is read is remembered per index version).
+BOUNDARY_READS = 200
+
+
+@dataclass
+class _Split:
+    """A number's documents by what the net says of their occurrences: `sure` holds one whole
+    (15万 followed by 人); `maybe` only where what lay between decides (9?15万: 9.15万 or 9、15万),
+    read in the stored text when asked, and remembered in `read`."""
+
+    sure: np.ndarray
+    maybe: np.ndarray
+    read: dict[int, bool] = field(default_factory=dict)
+
+
+_splits: weakref.WeakKeyDictionary[Net, OrderedDict[tuple[str, str, tuple[str, ...]], _Split]] = \
+    weakref.WeakKeyDictionary()
+_splits_lock = threading.Lock()
+
+
+def _verdicts(c: compiler.Compiled, body: str, codes: np.ndarray, joined: np.ndarray, runs: np.ndarray,
+              head: bool) -> tuple[np.ndarray, np.ndarray]:
+    """For each occurrence's neighbour on one side: whether the number is whole on that side
+    whatever lay between (yes), and whether it is broken whatever lay between (no)."""
+    assert c.bounded is not None
+    edge_run = c.units[0 if head else -1].endswith(" ")  # the number's own unit on that side is a run
+    kind = np.where(joined, np.where(runs & edge_run, 2, 1), 0)  # 0 apart, 1 in one word, 2 two runs in one
+    uniq, inv = np.unique(np.stack([codes, kind]), axis=1, return_inverse=True)
+    yes = np.zeros(uniq.shape[1], dtype=bool)
+    no = np.zeros(uniq.shape[1], dtype=bool)
+    for i, (cp, k) in enumerate(uniq.T.tolist()):
+        got = set()
+        for sep in (_APART, _IN_WORD, _IN_RUNS)[k]:
+            if head:
+                lead = (chr(cp) if cp else "") + (sep if cp else "")
+                got.add(c.bounded.match(lead + body, len(lead)) is not None)
+            else:
+                got.add(c.bounded.match(body + ((sep + chr(cp)) if cp else "")) is not None)
+        yes[i], no[i] = got == {True}, got == {False}
+    return yes[inv], no[inv]
+
+
+def _split(net: Net, c: compiler.Compiled, us: str) -> _Split:
+    """The documents holding the number `us` in the term's texts, split by the net (see _Split)."""
+    assert c.bounded is not None
+    key = (us, c.bounded.pattern, c.fields)
+    with _splits_lock:
+        per = _splits.setdefault(net, OrderedDict())
+        got = per.get(key)
+        if got is not None:
+            per.move_to_end(key)
+            return got
+    sides = net.sides(us)
+    keep = np.isin(sides.texts, [TEXTS[t] for t in c.fields])
+    docs = sides.docs[keep]
+    body = ""  # the term as it may stand in a text (two runs apart: 15 5万 is one run otherwise)
+    for i, u in enumerate(c.units):
+        body += (" " if i and u.endswith(" ") and c.units[i - 1].endswith(" ") else "") + u.strip()
+    head_yes, head_no = _verdicts(c, body, sides.before[keep], sides.joined_before[keep], sides.run_before[keep],
+                                  head=True)
+    tail_yes, tail_no = _verdicts(c, body, sides.after[keep], sides.joined_after[keep], sides.run_after[keep],
+                                  head=False)
+    sure = np.unique(docs[head_yes & tail_yes])
+    maybe = np.setdiff1d(np.unique(docs[~(head_yes & tail_yes) & ~head_no & ~tail_no]), sure, assume_unique=True)
+    got = _Split(sure, maybe)
+    with _splits_lock:
+        per = _splits.setdefault(net, OrderedDict())
+        per[key] = got
+        while len(per) > BOUNDED_CACHE:
+            per.popitem(last=False)
+    return got
+
+
+def _bounded(net: Net, c: compiler.Compiled, us: str, within: DocSet | None,
+             text: Callable[[int], str]) -> np.ndarray:
+    """The documents (ascending) holding the number term `c` whole (compiler.number_bounded),
+    from the units either side of each occurrence in the net; only a document whose every
+    occurrence depends on a character the net does not keep (9?15万) is read, only among
+    `within` (the articles the other terms of an AND left), at most BOUNDARY_READS at a time."""
+    sp = _split(net, c, us)
+    maybe = sp.maybe if within is None else sp.maybe[within[sp.maybe]]
+    whole = []
+    reads = 0
+    for d in maybe.tolist():
+        verdict = sp.read.get(d)
+        if verdict is None:
+            if reads >= BOUNDARY_READS:
+                continue  # (see BOUNDARY_READS)
+            if reads % 16 == 0:
+                budget.check()
+            reads += 1
+            verdict = sp.read[d] = compiler.number_bounded(c, text(d))
+        if verdict:
+            whole.append(d)
+    if not whole:
+        return sp.sure
+    return np.union1d(sp.sure, np.array(whole, dtype=np.int64))

@@ -43,6 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from indexer.search import budget
 from indexer.search import query as q
 from indexer.store.analysis import PIECE_RE, jieba_tokenizer, normalize, units
 from indexer.search.dateq import period_of
@@ -427,15 +428,20 @@ register("any", any_stage)
 
 def run(ctx: Context, enough: int | None = None) -> tuple[Plan, int]:
     """The first stage whose plan finds `enough` (ENOUGH) articles, and its count; when
-    none does, the first that finds any (else the exact plan, finding nothing)."""
+    none does, the first that finds any (else the exact plan, finding nothing). When the
+    query's CPU budget runs out (indexer.search.budget), the same among the stages tried."""
     enough = ENOUGH if enough is None else enough
     first: tuple[Plan, int] | None = None
     exact: tuple[Plan, int] | None = None
     for name, stage in STAGES:
-        plan = stage(ctx)
-        if plan is None or plan.tree is None or q.count_terms(plan.tree) > q.MAX_TERMS:
-            continue  # (a rewrite is held to the query's own limit of terms)
-        n = ctx.count(plan.tree)
+        try:  # the query's CPU budget (indexer.search.budget): when it runs out, what was found so far
+            budget.check()
+            plan = stage(ctx)
+            if plan is None or plan.tree is None or q.count_terms(plan.tree) > q.MAX_TERMS:
+                continue  # (a rewrite is held to the query's own limit of terms)
+            n = ctx.count(plan.tree)
+        except budget.Spent:
+            break
         ctx.counts[name] = n
         if exact is None:
             exact = (plan, n)

@@ -10,6 +10,7 @@ and the text's length. Deleted documents are left to the caller's live set.
 
 from __future__ import annotations
 
+import dataclasses
 import mmap
 import threading
 from collections import OrderedDict
@@ -20,9 +21,16 @@ from typing import Any
 import numpy as np
 
 from indexer.store import segfiles, sufarray
+from indexer.store.analysis import RUN_MARK
 from indexer.store.schema import TEXTS
 
-CACHE_STRINGS = 256
+# Strings whose matches the net keeps (least recently used let go). A query of the understood kinds
+# looks up tens of strings (its words, pinyin readings, names, did-you-mean candidates): with 256,
+# 566 queries asked in turn found most of theirs gone, and finding one again (the suffix array's
+# pages, each occurrence's weights) was their p95 at gen10k — unspaced 53 → 30 ms, initials
+# 129 → 36, alias 62 → 21, ocr 67 → 31 with 4096 (bench/README, s7-querycost). The bytes below
+# stay the bound.
+CACHE_STRINGS = 4096
 # … and at most this much of their arrays (~38 bytes per matching article). 256 MB keeps the common
 # strings of a 260k-article archive (~10 MB each; finding one again costs 0.2–0.7 s there): with 64 MB,
 # 36 queries asked in turn over HTTP had p95 485 ms at 100k issues (bench/README, growth).
@@ -117,6 +125,61 @@ def _find_in(net: sufarray.SegmentNet, us: str) -> tuple[np.ndarray, ...]:
     return ureg, counts, wsum, best, ex, lengths
 
 
+_RUN_MARK = ord(RUN_MARK)
+
+
+@dataclass
+class Sides:
+    """Every occurrence of a unit string (in no particular order): its document (global
+    docnum), its text (the value of schema.TEXTS), and the character of the unit just
+    before and just after it, as code points — a run's nearest letter or digit (its last
+    before, its first after); 0 at the start or end of a text. What lay between (space,
+    punctuation: never units) is not known, only whether the neighbour was in the same jieba
+    word (`joined_*`: no word edge between; jieba keeps no space or punctuation inside a word
+    but . - _ + # & % between letters and digits, as in 96.5 or 2023-08-01) and whether it was
+    a run of letters or digits (`run_*`)."""
+
+    docs: np.ndarray  # int64
+    texts: np.ndarray  # int8
+    before: np.ndarray  # int64 code points
+    after: np.ndarray  # int64 code points
+    joined_before: np.ndarray  # bool
+    joined_after: np.ndarray  # bool
+    run_before: np.ndarray  # bool
+    run_after: np.ndarray  # bool
+
+
+def _no_sides() -> Sides:
+    b = np.zeros(0, dtype=bool)
+    return Sides(_EMPTY, np.zeros(0, np.int8), _EMPTY, _EMPTY, b, b, b, b)
+
+
+def _sides_in(net: sufarray.SegmentNet, us: str, offset: int) -> Sides:
+    pos = net.positions(us)
+    if not len(pos):
+        return _no_sides()
+    regions = net.regions.astype(np.int64)
+    reg = np.searchsorted(regions, pos, side="right") - 1
+    alphabet = net.alphabet.astype(np.int64)
+    chars = net.chars
+    last = len(chars) - 1
+
+    def code(at: np.ndarray) -> np.ndarray:
+        return alphabet[chars[np.clip(at, 0, last)].astype(np.int64)]
+
+    start, end = regions[reg], regions[reg + 1] - 1  # end: the region's SEP
+    before = np.where(pos > start, code(pos - 1), 0)
+    run_before = before == _RUN_MARK
+    before = np.where(run_before, code(pos - 2), before)  # a run's last character
+    at = pos + len(us)
+    after = np.where(at < end, code(at), 0)
+    run_after = after == _RUN_MARK
+    after = np.where(run_after, code(at + 1), after)  # a run's first character
+    # (an edge lands before the opening RUN_MARK of a run it starts: at `pos` and at `at`)
+    return Sides((reg >> 1) + offset, (reg & 1).astype(np.int8), before, after, (before != 0) & ~net.edge(pos),
+                 (after != 0) & ~net.edge(np.minimum(at, end)), run_before, run_after)
+
+
 class Net:
     """The substring net of one index version, shared by the threads searching it."""
 
@@ -164,6 +227,16 @@ class Net:
                 net.release_pages()
             # growth elsewhere (libraries, Whoosh's files) is not let go: count from here
             self._mapped_at_start = _shared_bytes()
+
+    def sides(self, us: str) -> Sides:
+        """Each occurrence of unit string `us` with the units either side of it (see `Sides`):
+        what a number's boundaries are checked on (15万 is not the start of 15万亿) without
+        reading any stored text."""
+        parts = [_sides_in(net, us, offset) for net, offset in self.parts]
+        parts = [p for p in parts if len(p.docs)]
+        if not parts:
+            return _no_sides()
+        return Sides(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in dataclasses.fields(Sides)))
 
     def _find(self, us: str) -> Found:
         per: list[tuple[np.ndarray, ...]] = []
