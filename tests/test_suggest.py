@@ -136,10 +136,14 @@ def test_no_correction_for_what_is_found_or_nonsense(handle: IndexHandle) -> Non
 
 def test_api_and_page_show_the_correction(client: Any) -> None:
     data = client.get("/api/search", query_string={"q": "立圾分类"}).get_json()
-    assert data["corrected"] == {"from": "立圾分类", "to": "垃圾分类"} and data["hits"]
+    assert data["corrected"] == {"from": "立圾分类", "to": "垃圾分类", "undo": "/?q=%E7%AB%8B%E5%9C%BE%E5%88%86%E7%B1%BB&typed=1"}
+    assert data["hits"]
     html = client.get("/", query_string={"q": "立圾分类"}).get_data(as_text=True)
     assert "没有找到“立圾分类”，以下是“垃圾分类”的结果" in html
-    assert "“垃圾分类”的检索结果" in html
+    assert "“垃圾分类”的检索结果" in html and "仍按“立圾分类”检索" in html
+    # one click: what was typed, uncorrected
+    data = client.get("/api/search", query_string={"q": "立圾分类", "typed": "1"}).get_json()
+    assert data["corrected"] is None and data["stage"] not in ("correction", "fixed")
 
 
 def test_few_hits_offer_one_click_corrections(client: Any, handle: IndexHandle) -> None:

@@ -114,12 +114,12 @@ def export_records(
         return backend_search(backend, q, f, index=h, **kw)
 
     first = find(handle, params.q, filters, sort=sort, page=1, per_page=1, allowed_docs=allowed_docs,  # access
-                   apply_dates=dates, expand=params.expand)
+                   apply_dates=dates, expand=params.expand, correct=not params.as_typed)
     total = first["total"]
     if total > limit:
         raise ExportTooLarge(total, limit)
     hits = find(handle, params.q, filters, sort=sort, page=1, per_page=max(1, total),
-                  allowed_docs=allowed_docs, apply_dates=dates, expand=params.expand)["hits"] if total else []  # access (issue 21)
+                  allowed_docs=allowed_docs, apply_dates=dates, expand=params.expand, correct=not params.as_typed)["hits"] if total else []  # access (issue 21)
     issues: dict[tuple[str, int], dict[str, Any] | None] = {}
     records: list[Record] = []
     for hit in hits:

@@ -53,7 +53,8 @@ def search_page(
 
         result = backend_search(handle, params.q, filters_for(params), sort=params.effective_sort, page=params.page,
                                 per_page=per_page or PER_PAGE.number(), apply_dates=not params.literal_dates,
-                                index=index, allowed_docs=allowed_docs, expand=params.expand)
+                                index=index, allowed_docs=allowed_docs, expand=params.expand,
+                                correct=not params.as_typed)
     else:
         result = search(
         handle,
@@ -65,10 +66,13 @@ def search_page(
         allowed_docs=allowed_docs,
         expand=params.expand,
         apply_dates=not params.literal_dates,
+        correct=not params.as_typed,
         )
     data = dict(result)
     if data.get("expanded"):  # one click searches the literal form only
         data["expanded"] = {**data["expanded"], "off_url": state_url(params, expand=False)}
+    if data.get("corrected"):  # one click searches what was typed, uncorrected
+        data["corrected"] = {**data["corrected"], "undo": state_url(params, as_typed=True)}
     data["facets"] = build_facets(params, result.get("facets", {}))
     data["warnings"] = list(params.notices) + list(result.get("warnings", []))
     data["issue_offers"] = [{**o, "url": state_url(params, bulletin=(o["value"],))}

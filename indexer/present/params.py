@@ -107,6 +107,7 @@ class SearchParams:
     sort_given: bool = False  # whether the URL chose the sort explicitly
     page: int = 1
     expand: bool = True  # `expand=0`: no other names of a short or full name (indexer.search.aliases)
+    as_typed: bool = False  # `typed=1`: no correction of a word found nowhere (searched as typed)
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -172,6 +173,8 @@ class SearchParams:
             args.append(("page", str(page)))
         if not get("expand", me.expand):
             args.append(("expand", "0"))
+        if get("as_typed", me.as_typed):
+            args.append(("typed", "1"))
         return args
 
 
@@ -346,6 +349,7 @@ def parse_search_args(args: MultiArgs, sorts: tuple[str, ...] = SORTS) -> Search
         date_to=date_to,
         sort=raw_sort or "relevance",
         literal_dates=_single(args, "dates") == "text",
+        as_typed=_single(args, "typed") == "1",
         sort_given=raw_sort is not None,
         page=page,
         expand=expand,

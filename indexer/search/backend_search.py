@@ -156,7 +156,10 @@ def _search(backend: Any, query: str, filters: Filters = Filters(), sort: str = 
     plan = st.Plan("exact", parsed.tree)
     exact_n: int | None = None
     if parsed.tree is not None and stages and not parsed.nothing:
-        ctx = st.Context(query, parsed, count, lambda: (offer()[0]["query"] if correct and offer() else None))
+        from indexer.search.engine import word_fixer
+
+        ctx = st.Context(query, parsed, count, lambda: (offer()[0]["query"] if correct and offer() else None),
+                         word_fixer(vocab, count) if correct and vocab is not None else None)
         plan, _n = st.run(ctx)
         exact_n = ctx.counts.get("exact")
     tree = plan.tree

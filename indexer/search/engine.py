@@ -173,7 +173,8 @@ def _search(
         ev = Evaluator(s, snap.live, net)
         found = budget.attempt(lambda: ev.evaluate(parsed.tree), np.zeros(snap.n, dtype=bool))
     else:
-        plan, ev, found, ctx = _staged(s, snap, net, parsed, query, allowed, offer if correct else lambda: [])
+        plan, ev, found, ctx = _staged(s, snap, net, parsed, query, allowed, offer if correct else lambda: [],
+                                       handle if correct else None)
         exact_n = ctx.counts.get("exact")
     # [understand] short and full names: the literal form OR its other names (indexer.search.aliases)
     wide = None
@@ -288,9 +289,10 @@ def _search(
 
 
 def _staged(s: Any, snap: Snapshot, net: Net, parsed: q.Parsed, query: str, allowed: np.ndarray,
-            offer: Any) -> tuple[st.Plan, Evaluator, np.ndarray, st.Context]:
+            offer: Any, fixer: IndexHandle | None = None) -> tuple[st.Plan, Evaluator, np.ndarray, st.Context]:
     """Run the stages (indexer.search.stages) on the parsed query: the plan searched, its evaluator
-    (its matches, for ranking and marking), the documents it finds, and the context."""
+    (its matches, for ranking and marking), the documents it finds, and the context. `fixer` (the index
+    whose words correct a word found nowhere, the ``fixed`` stage; None: no such corrections)."""
     tried: dict[Any, tuple[Evaluator, np.ndarray]] = {}
 
     def evaluate(tree: q.Node) -> tuple[Evaluator, np.ndarray]:
@@ -306,12 +308,31 @@ def _staged(s: Any, snap: Snapshot, net: Net, parsed: q.Parsed, query: str, allo
         got = offer()
         return got[0]["query"] if got else None
 
-    ctx = st.Context(query, parsed, count, correction)
+    ctx = st.Context(query, parsed, count, correction, word_fixer(fixer, count) if fixer is not None else None)
     plan, _n = st.run(ctx)
     nothing = (Evaluator(s, snap.live, net), np.zeros(snap.n, bool))
     # (the plan's tree was counted, so evaluated, unless the budget ran out on the first stage)
     ev, found = budget.attempt(lambda: evaluate(plan.tree), nothing) if plan.tree is not None else nothing
     return plan, ev, found, ctx
+
+
+def word_fixer(handle: IndexHandle, count: Any) -> Any:
+    """For the ``fixed`` stage: (a word found nowhere, the query's other words) → the word's
+    one-character correction (Lexicon.replacements: the index's own pairs of characters) that
+    `count` (a tree → articles, any backend) finds in the most articles with the other words,
+    a sound-alike weighted before a look-alike; None when none is found with them."""
+
+    def fix(word: str, others: list[str]) -> str | None:
+        rest = tuple(q.Term(o) for o in others)
+        best: tuple[float, str] | None = None
+        for cand, weight in lexicon(handle).replacements(handle.searcher(), word):
+            node = st.word_node(count, cand)
+            n = int(count(q.And((node, *rest)) if rest else node))
+            if n and (best is None or n * weight > best[0]):
+                best = (n * weight, cand)
+        return best[1] if best else None
+
+    return fix
 
 
 def _holds(ev: Evaluator, word: str, docnum: int) -> bool:

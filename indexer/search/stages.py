@@ -100,6 +100,8 @@ class Context:
     parsed: q.Parsed
     count: Callable[[q.Node], int]  # articles the tree finds within the filters
     correction: Callable[[], str | None]  # did-you-mean's best correction (computed once, on demand)
+    # a word found nowhere, with the query's other words → its correction, or None (``fixed``)
+    fix_word: Callable[[str, list[str]], str | None] | None = None
     counts: dict[str, int] = field(default_factory=dict)  # what each stage tried found
 
 
@@ -417,9 +419,80 @@ def correction_stage(ctx: Context) -> Plan | None:
                 enough=1)
 
 
+def _join_singles(words: list[str]) -> list[str]:
+    """Neighbouring single characters joined again (淮 按 → 淮按): jieba cuts a run it does not
+    know into characters, and a slip of one character (淮按 for 淮安) is such a run."""
+    out: list[str] = []
+    run = ""
+    for w in [*words, ""]:
+        if len(w) == 1 and "\u4e00" <= w <= "\u9fff" and w not in FUNCTION_WORDS:
+            run += w
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        if w:
+            out.append(w)
+    return out
+
+
+def word_node(count: Callable[[q.Node], int], word: str, field: str | None = None) -> q.Node:
+    """A (corrected) word as searched: the string, or, when the string is in no article and
+    cuts into words (虎丘之花 → 虎丘 之花), each of its words required."""
+    whole = _word_term(word, field)
+    if len(word) < 4 or count(whole):
+        return whole
+    ws = [w for w in query_words(word) if w not in FUNCTION_WORDS]
+    return whole if len(ws) < 2 else q.And(tuple(_word_term(w, field) for w in ws))
+
+
+def fixed_stage(ctx: Context) -> Plan | None:
+    """Typed words of which some are in no article (甜宁营造: 甜宁 is a slip for 天宁): each such
+    word replaced by the one-character correction found most often with the other words
+    (ctx.fix_word), then all required, as the ``words`` stage requires them. The notice names
+    each fix, and `corrected` offers the query as typed (one click undoes it)."""
+    tree = ctx.parsed.tree
+    if ctx.fix_word is None or tree is None or not ctx.parsed.plain or not _looks_mistyped(ctx):
+        return None
+    parts = list(tree.children) if isinstance(tree, q.And) else [tree]
+    words: list[tuple[str, str | None]] = []  # (word, its term's field)
+    kept: list[q.Node] = []
+    for p in parts:
+        if isinstance(p, q.Term) and _splittable(p):
+            ws = [w for w in query_words(p.text) if w not in FUNCTION_WORDS] or query_words(p.text)
+            words += [(w, p.field) for w in _join_singles(ws)]
+        else:
+            kept.append(p)
+    words = list(dict.fromkeys(words))
+    absent = [w for w, f in words if len(w) >= MIN_SPLIT_PIECE and "\u4e00" <= w[0] <= "\u9fff"
+              and ctx.count(_word_term(w, f)) == 0]
+    if not absent:
+        return None
+    fixes: dict[str, str] = {}
+    for w in absent:
+        fix = ctx.fix_word(w, [x for x, _f in words if x not in absent])
+        if fix is None:
+            return None  # a word no one-character change finds: the later stages relax it
+        fixes[w] = fix
+    nodes = [word_node(ctx.count, fixes[w], f) if w in fixes else _word_term(w, f) for w, f in words]
+    flat: list[q.Node] = []
+    for n in [*nodes, *kept]:
+        flat += list(n.children) if isinstance(n, q.And) else [n]
+    fixed_words = [fixes.get(w, w) for w, _f in words]
+    to = ctx.query
+    for old, new in fixes.items():
+        to = to.replace(old, new, 1)
+    shown = "、".join(f"“{old}”→“{new}”" for old, new in fixes.items())
+    return Plan("fixed", flat[0] if len(flat) == 1 else q.And(tuple(flat)),
+                (f"按词检索：{' '.join(fixed_words)}（已更正{shown}）",), sequences=(tuple(fixed_words),),
+                corrected=(ctx.query, to) if to != ctx.query else None,
+                info={"words": fixed_words, "fixed": fixes}, enough=1)
+
+
 register("exact", exact_stage)
 register("operators", operators_stage)
 register("correction", correction_stage)
+register("fixed", fixed_stage)
 register("words", words_stage)
 register("content", content_stage)
 register("pieces", pieces_stage)

@@ -42,6 +42,8 @@ SOUND_ALTS = 150  # sound-alikes tried per character, common ones (GB2312 level 
 PREFIX_SCAN = 5000  # words read per field for one autocomplete prefix
 SHAPE_ALTS = 40
 PRECHECK = 8  # candidates counted exactly per term
+FIX_CANDIDATES = 40  # replacements of one character counted per word found nowhere (Lexicon.replacements)
+SHAPE_WEIGHT = 0.4  # a look-alike that does not sound alike: a person typing seldom makes that slip
 SUGGEST_LIMIT = 10
 PHRASES = 4  # multi-word phrases offered by autocomplete
 MIN_PHRASE = 3  # occurrences a phrase needs to be offered
@@ -275,6 +277,27 @@ class Lexicon:
                 scored[cand] = (n * weight, weight)
         best = sorted(scored, key=lambda c: (-scored[c][1], -scored[c][0], c))[:PRECHECK]
         return [(c, scored[c][1]) for c in best]
+
+    def replacements(self, s: Searcher, word: str, limit: int = FIX_CANDIDATES) -> list[tuple[str, float]]:
+        """One character of `word` replaced by a character that sounds like it (weight 1), that
+        OCR confuses with it (OCR_WEIGHT) or that looks like it (SHAPE_WEIGHT), where the new
+        character makes a pair of some word of the index with a neighbour (天宁 for 甜宁: 天宁区);
+        at most `limit`, sound-alikes first. Unlike `candidates`, the result need not be a jieba
+        word itself: the caller counts each in the substring net."""
+        if not 2 <= len(word) <= MAX_TERM or not _HAN.fullmatch(word):
+            return []
+        follows = self.follows(s)
+        by_weight: dict[str, float] = {}
+        for i, ch in enumerate(word):
+            ocr = ocr_alike(ch)
+            heard = set(sounds(ch))
+            for c in alike(ch):
+                if c == ch or not self._joins(follows, word, i, c):
+                    continue
+                weight = OCR_WEIGHT if c in ocr else 1.0 if heard & set(sounds(c)) else SHAPE_WEIGHT
+                cand = word[:i] + c + word[i + 1:]
+                by_weight[cand] = max(by_weight.get(cand, 0.0), weight)
+        return sorted(by_weight.items(), key=lambda cw: -cw[1])[:limit]  # (stable: first characters first)
 
     def candidates2(self, s: Searcher, term: str, deadline: float | None = None) -> list[tuple[str, float]]:
         """Corrections of two characters (each replaced by an alike one, or a swap), for a
