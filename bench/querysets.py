@@ -1368,7 +1368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.compare:
         before, after = (json.loads(p.read_text(encoding="utf-8")) for p in args.compare)
         for p in ("dev", "eval"):
-            print(compare(before, after, p))
+            if p in before and p in after:  # (a run of one --part has only that part)
+                print(compare(before, after, p))
         return 0
     if args.slices:
         figures = {name: slice_figures(name, WORKDIR.with_name(f"querysets-slice-{name}")) for name in SLICES}

@@ -19,6 +19,7 @@ ISSUES = {
         ("常州市:文明交通劝导", "常州市志愿者在路口劝导市民文明出行，营造安全有序的交通环境。"),
         ("泰州市姜堰区:乡村文明实践", "泰州市姜堰区推进新时代文明实践，乡村文明程度持续提升。"),
         ("成都市:都江堰景区文明旅游", "成都市都江堰景区开展文明旅游宣传，游客文明出游。"),
+        ("无锡市:完善指标体系", "无锡市完善测评指标体系，营造比学赶超氛围。"),
     ]),
 }
 
@@ -70,3 +71,17 @@ def test_the_page_offers_the_search_as_typed(handle: Any) -> None:
     page = client.get("/", query_string={"q": "甜宁营造", "typed": "1"}).get_data(as_text=True)
     assert "仍按“甜宁营造”检索" not in page and "“甜宁营造”的检索结果" in page
 
+
+
+def test_a_dictionary_word_the_archive_lacks_is_no_slip(handle: Any) -> None:
+    # 标题 is in no article, and 标体 (of 指标体系) is found with 营造 and 氛: but 标题 is a word, not a slip
+    r = _search(handle, "标题 营造 氛")
+    assert r["stage"] != "fixed" and not r["corrected"], (r["stage"], r["warnings"])
+
+
+def test_a_field_name_with_a_space_after_its_colon_names_the_field() -> None:
+    from indexer.search import query as q
+
+    assert q.parse_query("标题： 迈上").tree == q.Term("迈上", field="title")
+    assert q.parse_query('title: "乡村 振兴"').tree == q.Term("乡村 振兴", field="title", phrase=True)
+    assert q.parse_query("标题：").warnings  # a field with nothing after it is still named

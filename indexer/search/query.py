@@ -256,10 +256,24 @@ class _Parser:
             name, _, value = self.take()[1].partition(":")
             return Term(value, field=name, phrase=True)
         if kind == "word":
-            return _field_term(self.take()[1])
+            word = self.take()[1]
+            name = _bare_field(word)
+            if name is not None and self.peek() in ("word", "phrase"):  # 标题： 迈上 (a space after the colon)
+                nxt_kind, value = self.take()[:2]
+                return Term(value.strip('"“”'), field=name, phrase=nxt_kind == "phrase")
+            return _field_term(word)
         if kind is None or kind in ("and", "or"):
             raise _DANGLING
         raise _PAREN
+
+
+def _bare_field(word: str) -> str | None:
+    """The field a word names when it is only a field and its colon (标题：, title:), else None."""
+    for sep in (":", "："):
+        if word.endswith(sep) and sep not in word[:-1]:
+            name = FIELD_ALIASES.get(word[:-1], word[:-1]).lower()
+            return name if name in FIELDS else None
+    return None
 
 
 def _field_term(word: str) -> Term:
