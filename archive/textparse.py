@@ -370,13 +370,15 @@ def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
             last.setdefault(a + b, k)
             last[a + b] = max(last[a + b], k)
     repeats = [bool(key) and kinds[k][0] not in ("section", "attachment") and last[key] > k for k, key in enumerate(keys)]
-    # … listed together: a line that repeats a later one is an entry only in a run of such lines or
-    # under a 目录 title (a title's second line that recurs, 各项指标稳中有进, is not a table of contents).
+    # … listed together: a line that repeats a later one is an entry only in a run of such lines, or
+    # alone where a 目录 stands — first in the body, or under a 目录 title or a 栏目 line (【工作交流】 and
+    # the one title of the issue) — (a title's second line that recurs, 各项指标稳中有进, is not a table
+    # of contents).
     toc = {
         k
         for k in range(len(lines))
         if repeats[k]
-        and ((k > 0 and (repeats[k - 1] or kinds[k - 1][0] == "toc-title")) or (k + 1 < len(lines) and repeats[k + 1]))
+        and (k == 0 or repeats[k - 1] or kinds[k - 1][0] in ("toc-title", "section") or (k + 1 < len(lines) and repeats[k + 1]))
     }
     toc |= {k for k, ln in enumerate(lines) if _TOC_LEADER.search(ln.key) and len(ln.key) <= P.leader_line_max}  # "…………3"
 

@@ -215,3 +215,14 @@ def test_table_of_contents_lists_a_two_line_title_on_one_line():
     b = parse_text(TOC_TWO_LINE, "toc.txt")
     assert [a.title for a in b.articles] == ["縣人社局優化政務服務流程各項指標穩中有進", "某某鄉創新基層治理模式"]
     assert b.issue_total == 45
+
+
+def test_a_table_of_contents_of_one_entry_under_its_section_line():
+    """An issue of one article whose 目录 lists it under 【工作交流】 (the leak test's public issue):
+    with the rule for a title's recurring line, the entry became an empty article of its own."""
+    text = "\n\n".join(["工作资料 注意保存", "公开测试简报", "第1期", "测试办公室", "2023年5月8日", "【工作交流】",
+                        "南京市:公开文章 社区议事会", "南京市:公开文章 社区议事会",
+                        "南京市社区议事会每月召开一次,居民踊跃参加。", "议事会讨论停车和绿化。",
+                        "报:省文明办", "发:各设区市文明办", "(测字1号 共印100份)"]) + "\n"
+    b = parse_text(text, "one.txt")
+    assert [(a.title, a.text[:12]) for a in b.articles] == [("公开文章 社区议事会", "南京市社区议事会每月召开")]
