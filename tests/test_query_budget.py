@@ -135,3 +135,25 @@ def test_did_you_mean_keeps_what_it_counted_when_the_budget_runs_out(handle: Any
     assert corrections(handle, "乡村振新")[0]["query"] == "乡村振兴"
     monkeypatch.setattr(budget, "QUERY_CPU_SECONDS", -1.0)
     assert corrections(handle, "乡村振新") == []  # stopped before the first candidate, no error
+
+
+def _burn(seconds: float) -> None:
+    import time
+
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
+def test_what_a_version_builds_once_is_not_the_querys_cost(handle: Any) -> None:
+    # The first query after a start or a commit builds the lexicon, the net, the pinyin table …
+    # (before, a cold `bulletins search 韩正商务` ran out of its budget on them and found nothing)
+    from indexer.search import budget
+
+    with budget.query(seconds=0.05) as b:
+        handle.shared("test-burn", lambda _s: _burn(0.3))  # a shared value made once per version
+        budget.check()  # not spent: the build is left out
+        _burn(0.1)  # the query's own work is counted
+        with pytest.raises(budget.Spent):
+            budget.check()
+    assert b.spent

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
+from indexer.store.handles import build_cpu
+
 # The CPU time (seconds, of the searching thread) a query may spend before it stops trying more
 # rewrites and candidates. The 41 standard queries take ≤ 20 ms at gen10k and the slowest kinds
 # of bench/querysets.py well under 0.3 s (bench/README, query CPU), so only a pasted page or a
@@ -41,11 +43,14 @@ class Budget:
     def __init__(self, seconds: float = QUERY_CPU_SECONDS) -> None:
         self.seconds = seconds
         self.start = time.thread_time()
+        self.built = build_cpu()
         self.wall = time.perf_counter()
         self.spent = False  # set once a check found it used up: the result carries NOTICE
 
     def used(self) -> float:
-        return time.thread_time() - self.start
+        """The CPU this query spent, without what it spent building the index version's shared
+        values (the first query after a start or a commit pays for them: not its own cost)."""
+        return time.thread_time() - self.start - (build_cpu() - self.built)
 
     def check(self) -> None:
         """Raise Spent when the budget is used up (and from then on). The thread's CPU clock

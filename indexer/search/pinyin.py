@@ -32,6 +32,7 @@ from functools import lru_cache
 from itertools import islice, product
 from typing import Any
 
+from indexer.store.handles import once
 from indexer.store.lexicon import WordIndex
 from indexer.search.phrases import continuations
 from indexer.store.substring import Net
@@ -88,7 +89,7 @@ def _toneless(syllable: str) -> str:
     return "".join(c for c in s if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=1)
+@once
 def _char_table() -> dict[str, tuple[str, ...]]:
     from pypinyin.pinyin_dict import pinyin_dict
 
@@ -98,7 +99,7 @@ def _char_table() -> dict[str, tuple[str, ...]]:
     return out
 
 
-@lru_cache(maxsize=1)
+@once
 def syllables() -> frozenset[str]:
     """Every toneless syllable of pypinyin's character table (ü as v)."""
     return frozenset(r for rs in _char_table().values() for r in rs if r.isalpha())
@@ -114,7 +115,7 @@ def char_readings(ch: str) -> tuple[str, ...]:
 HETERONYMS = set("行长重还发调都和乐数地得为着了会传藏便参差朝处干好间将降角觉卡空量率没难宁片强曲切省少识属说体提通相吐削校兴血应与曾种重转作")
 
 
-@lru_cache(maxsize=1)
+@once
 def _first_readings() -> dict[str, str]:
     return {ch: rs[0] for ch, rs in _char_table().items() if rs}
 

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from indexer.store.handles import building, once
 from indexer.store.lexicon import WordIndex, word_index
 from indexer.store.records import Searcher
 
@@ -100,7 +101,7 @@ def fuzzy_readings(ch: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(fuzzy(_toneless(p)) for p in readings.split(",") if p))
 
 
-@lru_cache(maxsize=1)
+@once
 def _table() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, str]]:
     """indexer/data/alike.tsv: readings by character, characters by reading (in the table's
     order: common first), look-alikes by character."""
@@ -125,7 +126,7 @@ def sounds(ch: str) -> tuple[str, ...]:
     return _table()[0].get(ch, ())
 
 
-@lru_cache(maxsize=1)
+@once
 def _ocr() -> dict[str, str]:
     out: dict[str, str] = defaultdict(str)  # type: ignore[assignment]
     for group in OCR_CONFUSIONS:
@@ -201,16 +202,19 @@ class Lexicon:
         segments' tables, made once per index version): a correction must make such a pair
         with a neighbour, or no word of the index can hold it (`candidates`' cheap test)."""
         if self._follows is None:
-            parts = [_pairs_of(lex) for lex, _o, _r in self._index(s).parts]
-            if len(parts) == 1:
-                self._follows = parts[0]
-            else:
-                merged: dict[str, set[str]] = defaultdict(set)
-                for table in parts:
-                    for a, bs in table.items():
-                        merged[a] |= bs
-                self._follows = {a: frozenset(bs) for a, bs in merged.items()}
+            with building():  # once per index version (store.handles.build_cpu)
+                self._follows = self._merged_follows(s)
         return self._follows
+
+    def _merged_follows(self, s: Searcher) -> dict[str, frozenset[str]]:
+        parts = [_pairs_of(lex) for lex, _o, _r in self._index(s).parts]
+        if len(parts) == 1:
+            return parts[0]
+        merged: dict[str, set[str]] = defaultdict(set)
+        for table in parts:
+            for a, bs in table.items():
+                merged[a] |= bs
+        return {a: frozenset(bs) for a, bs in merged.items()}
 
     def _joins(self, follows: dict[str, frozenset[str]], text: str, i: int, ch: str) -> bool:
         """Whether `ch` at position i of `text` makes a pair of an index word with a neighbour."""

@@ -331,6 +331,58 @@ def run_lock(root: Path, wait: float = 0.0, on_wait: object = None) -> Iterator[
         lock.release()
 
 
+_builds = threading.local()  # this thread's CPU spent building shared values, and its nesting
+
+
+def build_cpu() -> float:
+    """The CPU seconds this thread has spent building values shared per index version
+    (IndexHandle.shared: the lexicon, the substring net, the facet columns …), including a build
+    under way: paid once per version by whichever query comes first, so a query's CPU budget
+    leaves it out."""
+    done = float(getattr(_builds, "cpu", 0.0))
+    if getattr(_builds, "depth", 0):
+        done += time.thread_time() - _builds.start
+    return done
+
+
+@contextmanager
+def building() -> Iterator[None]:
+    """Count what runs inside as building (build_cpu): work done once per index version or per
+    process (a shared value, a table read on first use), not by the query that happens to need
+    it first."""
+    depth = getattr(_builds, "depth", 0)
+    if depth == 0:
+        _builds.start = time.thread_time()
+    _builds.depth = depth + 1
+    try:
+        yield
+    finally:
+        _builds.depth = depth
+        if depth == 0:  # (building inside building is counted once, by the outer one)
+            _builds.cpu = float(getattr(_builds, "cpu", 0.0)) + time.thread_time() - _builds.start
+
+
+def once(fn: Callable[[], T]) -> Callable[[], T]:
+    """A process-wide value made on first use (as functools.lru_cache(maxsize=1)), its making
+    counted as building."""
+    cached = functools.lru_cache(maxsize=1)(fn)
+
+    @functools.wraps(fn)
+    def get() -> T:
+        if cached.cache_info().currsize:
+            return cached()
+        with building():
+            return cached()
+
+    get.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return get
+
+
+def _timed_build(build: Callable[[Searcher], T], s: Searcher) -> T:
+    with building():
+        return build(s)
+
+
 class IndexHandle:
     """Read-only access to the serving index for a process (the CLI or the web app).
 
@@ -440,7 +492,7 @@ class IndexHandle:
             with self._lock:
                 if full in self._shared:
                     return cast(T, self._shared[full])
-            value = build(s)
+            value = _timed_build(build, s)
             with self._lock:
                 # keep only the newest version of each shared value
                 for k in [k for k in self._shared if k[0].startswith(f"{name}|")]:
