@@ -511,12 +511,15 @@ def _date_phrase(d: QDoc, rng: random.Random) -> tuple[str, Callable[[Any], bool
     return f"{y}年{lo}月至{hi}月", lambda x: x is not None and x.year == y and lo <= x.month <= hi
 
 
-def date_topic_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+def _dated_cases(dr: Draw, rng: random.Random, n: int, kind: str,
+                 make: Callable[[QDoc, random.Random], tuple[str, Callable[[Any], bool]] | None]) -> list[QCase]:
+    """A date of an article written by `make` (the phrase and which dates it covers) beside a word
+    of its title; answers: the articles of that period whose title holds the word."""
     pool = [d for d in dr.docs if d.date is not None and dr.good_words(d)]
     rng.shuffle(pool)
     out: list[QCase] = []
     for d in pool:
-        made = _date_phrase(d, rng)
+        made = make(d, rng)
         if made is None:
             continue
         phrase, when = made
@@ -525,10 +528,14 @@ def date_topic_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
         if len(answers) > 30:
             continue
         q = f"{phrase} {w}" if rng.random() < 0.7 else f"{w} {phrase}"
-        out.append(QCase("date_topic", q, frozenset(answers), d.bulletin, phrase))
+        out.append(QCase(kind, q, frozenset(answers), d.bulletin, phrase))
         if len(out) >= n:
             break
     return out
+
+
+def date_topic_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    return _dated_cases(dr, rng, n, "date_topic", _date_phrase)
 
 
 def traditional_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
@@ -767,23 +774,7 @@ def _date_words(d: QDoc, rng: random.Random) -> tuple[str, Callable[[Any], bool]
 
 
 def date_words_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
-    pool = [d for d in dr.docs if d.date is not None and dr.good_words(d)]
-    rng.shuffle(pool)
-    out: list[QCase] = []
-    for d in pool:
-        made = _date_words(d, rng)
-        if made is None:
-            continue
-        phrase, when = made
-        w = rng.choice(dr.good_words(d))
-        answers = [x.id for x in dr.docs if w in x.flat_title and when(x.date)]
-        if len(answers) > 30:
-            continue
-        q = f"{phrase} {w}" if rng.random() < 0.7 else f"{w} {phrase}"
-        out.append(QCase("date_words", q, frozenset(answers), d.bulletin, phrase))
-        if len(out) >= n:
-            break
-    return out
+    return _dated_cases(dr, rng, n, "date_words", _date_words)
 
 
 def mixed_script_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
