@@ -267,26 +267,28 @@ class _Parser:
         raise _PAREN
 
 
-def _bare_field(word: str) -> str | None:
-    """The field a word names when it is only a field and its colon (标题：, title:), else None."""
-    for sep in (":", "："):
-        if word.endswith(sep) and sep not in word[:-1]:
-            name = FIELD_ALIASES.get(word[:-1], word[:-1]).lower()
-            return name if name in FIELDS else None
-    return None
-
-
-def _field_term(word: str) -> Term:
+def _field_split(word: str) -> tuple[str | None, str]:
+    """(the field a word names before its colon — title:, 标题： — or None, what follows it)."""
     name, sep, value = word.partition(":")
     if not sep:
         name, sep, value = word.partition("：")
     name = FIELD_ALIASES.get(name, name).lower()
-    if sep and name in FIELDS:
-        if not value:
-            raise _Malformed(f"“{word}”后缺少检索内容", f"请在冒号后写上内容，例如 {name}:碳达峰")
-        value = value.strip('"“”')
-        return Term(value, field=name)
-    return Term(word)
+    return (name, value) if sep and name in FIELDS else (None, word)
+
+
+def _bare_field(word: str) -> str | None:
+    """The field a word names when it is only a field and its colon (标题：, title:), else None."""
+    name, value = _field_split(word)
+    return name if name is not None and not value else None
+
+
+def _field_term(word: str) -> Term:
+    name, value = _field_split(word)
+    if name is None:
+        return Term(word)
+    if not value:
+        raise _Malformed(f"“{word}”后缺少检索内容", f"请在冒号后写上内容，例如 {name}:碳达峰")
+    return Term(value.strip('"“”'), field=name)
 
 
 def _fallback(s: str) -> Node | None:

@@ -286,7 +286,7 @@ class Lexicon:
         """One character of `word` replaced by a character that sounds like it (weight 1), that
         OCR confuses with it (OCR_WEIGHT) or that looks like it (SHAPE_WEIGHT), where the new
         character makes a pair of some word of the index with a neighbour (天宁 for 甜宁: 天宁区);
-        at most `limit`, sound-alikes first. Unlike `candidates`, the result need not be a jieba
+        at most `limit`, the heaviest first. Unlike `candidates`, the result need not be a jieba
         word itself: the caller counts each in the substring net."""
         if not 2 <= len(word) <= MAX_TERM or not _HAN.fullmatch(word):
             return []

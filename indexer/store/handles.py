@@ -378,11 +378,6 @@ def once(fn: Callable[[], T]) -> Callable[[], T]:
     return get
 
 
-def _timed_build(build: Callable[[Searcher], T], s: Searcher) -> T:
-    with building():
-        return build(s)
-
-
 class IndexHandle:
     """Read-only access to the serving index for a process (the CLI or the web app).
 
@@ -487,12 +482,13 @@ class IndexHandle:
         with self._lock:
             if full in self._shared:
                 return cast(T, self._shared[full])  # stored under this name by this builder
-            building = self._building.setdefault(full, threading.Lock())
-        with building:  # one build per value: a second thread waits for it instead of building it again
+            one = self._building.setdefault(full, threading.Lock())
+        with one:  # one build per value: a second thread waits for it instead of building it again
             with self._lock:
                 if full in self._shared:
                     return cast(T, self._shared[full])
-            value = _timed_build(build, s)
+            with building():  # (not this query's cost: see build_cpu)
+                value = build(s)
             with self._lock:
                 # keep only the newest version of each shared value
                 for k in [k for k in self._shared if k[0].startswith(f"{name}|")]:
