@@ -146,6 +146,12 @@ def query_words(text: str, fine: bool = False) -> list[str]:
     return _figures([w for w in out if units(w)])
 
 
+def content_words(text: str) -> list[str]:
+    """The words of a typed string without FUNCTION_WORDS (all of them when that leaves none)."""
+    ws = query_words(text)
+    return [w for w in ws if w not in FUNCTION_WORDS] or ws
+
+
 def _figures(words: list[str]) -> list[str]:
     """Words with each figure made whole again: a number and its counter (1 次 → 1次, 5 个 → 5个)
     and an issue (第 1 期 → 第1期), as the parser reads them (query.COUNTERS, query.issue_ref)."""
@@ -354,7 +360,7 @@ def any_stage(ctx: Context) -> Plan | None:
         if q.is_number_or(p):
             p = p.children[0]  # type: ignore[union-attr]  # a figure (9次 OR 九次): one of the words
         if isinstance(p, q.Term) and _splittable(p):
-            words += [w for w in query_words(p.text) if w not in FUNCTION_WORDS] or query_words(p.text)
+            words += content_words(p.text)
         elif isinstance(p, q.Term) and not p.phrase and p.field in (None, "title", "text") \
                 and q.number_pattern(p.text) is not None and period_of(p.text) is None and q.issue_ref(p.text) is None:
             words.append(p.text)  # a figure (9次, 15万人次) is one of the words, not required
@@ -459,8 +465,7 @@ def fixed_stage(ctx: Context) -> Plan | None:
     kept: list[q.Node] = []
     for p in parts:
         if isinstance(p, q.Term) and _splittable(p):
-            ws = [w for w in query_words(p.text) if w not in FUNCTION_WORDS] or query_words(p.text)
-            words += [(w, p.field) for w in _join_singles(ws)]
+            words += [(w, p.field) for w in _join_singles(content_words(p.text))]
         else:
             kept.append(p)
     words = list(dict.fromkeys(words))
