@@ -47,6 +47,8 @@ def export(fmt: str, output: Path, force: bool, base_url: str, index: Path, **op
         raise click.ClickException(str(ex)) from None
     finally:
         handle.close()
+    for notice in data.notices:  # what the search did (the cover of .xlsx/.docx holds them too; .csv has none)
+        click.echo(notice, err=True)
     body = RENDERERS[fmt](data)
     chunks = [body] if isinstance(body, bytes) else body
     if to_stdout:

@@ -117,6 +117,23 @@ def test_every_entry_point_shows_the_notice(handle: Any, spent_after_exact: None
     assert api["stopped"] is True and budget.NOTICE in api["warnings"]
     page = client.get("/", query_string={"q": query}).get_data(as_text=True)
     assert budget.NOTICE in page and "Traceback" not in page
+    # the feed and the exports say it too: a partial set is never passed on as a whole one
+    import feedparser
+
+    feed = feedparser.parse(client.get("/feed", query_string={"q": query}).get_data())
+    assert budget.NOTICE in feed.feed.get("subtitle", "")
+    assert feed.entries and "淮安" in feed.entries[0].title
+    docx = client.get("/api/export", query_string={"q": query, "format": "docx"})
+    assert docx.status_code == 200
+    from docx import Document
+    import io
+
+    cover = [[c.text for c in row.cells] for row in Document(io.BytesIO(docx.data)).tables[0].rows]
+    assert ["检索说明", budget.NOTICE] in cover
+    csv_out = handle.root.parent / "stopped.csv"
+    cli_export = CliRunner().invoke(cli, ["export", query, "--format", "csv", "-o", str(csv_out),
+                                          "--index", str(handle.root)])
+    assert cli_export.exit_code == 0 and budget.NOTICE in cli_export.output  # the CSV has no cover
 
 
 def test_a_query_within_its_budget_has_no_notice(handle: Any) -> None:

@@ -92,6 +92,7 @@ class Export:
     made: dt.datetime
     total: int
     records: list[Record]
+    notices: tuple[str, ...] = ()  # what the search did or could not do (stages, budget), as the page says it
 
 
 def export_records(
@@ -118,8 +119,10 @@ def export_records(
     total = first["total"]
     if total > limit:
         raise ExportTooLarge(total, limit)
-    hits = find(handle, params.q, filters, sort=sort, page=1, per_page=max(1, total),
-                  allowed_docs=allowed_docs, apply_dates=dates, expand=params.expand, correct=not params.as_typed)["hits"] if total else []  # access (issue 21)
+    found = find(handle, params.q, filters, sort=sort, page=1, per_page=max(1, total),
+                 allowed_docs=allowed_docs, apply_dates=dates, expand=params.expand,
+                 correct=not params.as_typed) if total else first  # access (issue 21)
+    hits = found["hits"] if total else []
     issues: dict[tuple[str, int], dict[str, Any] | None] = {}
     records: list[Record] = []
     for hit in hits:
@@ -157,6 +160,7 @@ def export_records(
         made=dt.datetime.now().replace(microsecond=0),
         total=len(records),
         records=records,
+        notices=(*params.notices, *found.get("warnings", ())),
     )
 
 
@@ -253,6 +257,7 @@ def _cover_lines(export: Export) -> list[tuple[str, str]]:
         ("排序", {"relevance": "按相关度", "date": "按日期（新→旧）", "oldest": "按日期（旧→新）"}.get(export.sort, export.sort)),
         ("导出时间", export.made.strftime("%Y-%m-%d %H:%M")),
         ("文章数", f"{export.total} 篇"),
+        *(("检索说明", n) for n in export.notices),
     ]
 
 

@@ -48,6 +48,9 @@ def render_feed(
     feed = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(feed, f"{{{ATOM}}}id").text = xml_text(self_url)
     ET.SubElement(feed, f"{{{ATOM}}}title").text = xml_text(feed_title(params))
+    notices = data.get("warnings") or []  # what the search did or could not do, as the page says it
+    if notices:
+        ET.SubElement(feed, f"{{{ATOM}}}subtitle", type="text").text = xml_text("；".join(notices))
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml", href=xml_text(self_url))
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=xml_text(page_url))
     hits: list[dict[str, Any]] = data["hits"]
