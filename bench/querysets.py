@@ -51,6 +51,12 @@ spaces, line breaks, punctuation), ``sentence_typo`` (a body clause with a homop
 ``wrapped`` (请问…有哪些相关报道？), ``stopwords`` (关于的…), ``operator_cn`` (A和B, A或B,
 A不含B), ``cn_field`` (标题：…, 城市：淮安 …), ``over_specified`` (three title words and one
 the article lacks), ``place_typo`` (淮按 志愿服务), ``series_issue`` (《创文简报》第11期).
+Slips of the keyboard (``SLIP_KINDS``, written 2026-12-06 and scored before anything was
+changed for them): ``dropped`` (a character left out: 志愿务), ``swapped`` (two neighbours
+the other way round: 志服愿务), ``doubled`` (a character typed twice), ``split_word`` (a
+space inside a word where no word ends: 志 愿服务), ``pinyin_caps`` (Huaian Zhiyuanfuwu,
+HuaiAn, HUAIAN), ``half_pinyin`` (a word's end left in pinyin: 垃圾fenlei); each beside
+another word of the title, answers the titles holding both.
 `--kinds a,b` scores only those kinds.
 
 The split into a development part and an evaluation part is by source: a
@@ -112,7 +118,10 @@ UNNAMED_KINDS = ("mixed", "acronym", "fullwidth", "punctuated", "reversed")
 STAFF_KINDS = ("numerals", "date_words", "mixed_script", "pasted_title", "sentence_typo", "long_paste", "quoted",
                "province", "honorific", "wrapped", "stopwords", "operator_cn", "cn_field", "over_specified",
                "place_typo", "series_issue")
-KINDS = R.KINDS + NEW_KINDS + UNNAMED_KINDS + STAFF_KINDS
+# Kinds written 2026-12-06 and scored before any change was made for them (the block "slips of
+# the keyboard"): the typing errors that are not a wrong character, and pinyin typed loosely.
+SLIP_KINDS = ("dropped", "swapped", "doubled", "split_word", "pinyin_caps", "half_pinyin")
+KINDS = R.KINDS + NEW_KINDS + UNNAMED_KINDS + STAFF_KINDS + SLIP_KINDS
 METRICS = ("success@1", "success@10", "mrr@20", "zero")
 
 QUESTION_FORMS = ("关于{}的情况", "{}有哪些", "如何{}", "{}是什么", "怎么{}", "{}的情况", "有关{}的问题", "{}怎么样")
@@ -1087,6 +1096,112 @@ def series_issue_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
                    and ("年" not in num or x.year == d.year)]
         out.append(QCase("series_issue", q, frozenset(answers), d.bulletin, d.series))
     return out
+
+
+# ---------------------------------------------------------------- slips of the keyboard
+
+
+def _slipped(dr: Draw, rng: random.Random, n: int, kind: str,
+             slip: Callable[[str], str | None], shortest: int = 3) -> list[QCase]:
+    """Two title words, one of them (of `shortest` characters or more) typed with `slip`
+    (the result found nowhere in the archive); answers: the titles holding both words."""
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        spots = [k for k, w in enumerate(ws) if len(w) >= shortest]
+        if not spots:
+            return None
+        k = rng.choice(spots)
+        bad = slip(ws[k])
+        if not bad or bad == ws[k] or (_HAN.fullmatch(bad) and dr.containing(bad, 1)):
+            return None
+        typed = list(ws)
+        typed[k] = bad
+        return " ".join(typed), " ".join(ws)
+
+    return _pairs(dr, rng, n, make, kind)
+
+
+def dropped_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """A character left out of a word (志愿务 for 志愿服务)."""
+    def slip(w: str) -> str:
+        i = rng.randrange(len(w))
+        return w[:i] + w[i + 1:]
+
+    return _slipped(dr, rng, n, "dropped", slip)
+
+
+def swapped_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """Two neighbouring characters of a word typed the other way round (志服愿务)."""
+    def slip(w: str) -> str:
+        i = rng.randrange(len(w) - 1)
+        return w[:i] + w[i + 1] + w[i] + w[i + 2:]
+
+    return _slipped(dr, rng, n, "swapped", slip, shortest=2)
+
+
+def doubled_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """A character typed twice (志愿愿服务), as an input method repeats one."""
+    def slip(w: str) -> str:
+        i = rng.randrange(len(w))
+        return w[: i + 1] + w[i] + w[i + 1:]
+
+    return _slipped(dr, rng, n, "doubled", slip, shortest=2)
+
+
+def split_word_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """A space typed inside a word, where no word ends (志 愿服务)."""
+    from indexer.store.analysis import word_list
+
+    def slip(w: str) -> str | None:
+        ends = set()
+        pos = 0
+        for part in word_list(w):
+            pos += len(part)
+            ends.add(pos)
+        cuts = [i for i in range(1, len(w)) if i not in ends]
+        if not cuts:
+            return None
+        i = rng.choice(cuts)
+        return w[:i] + " " + w[i:]
+
+    return _slipped(dr, rng, n, "split_word", slip)
+
+
+def pinyin_caps_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """Both words in pinyin as a phone capitalises it: Huaian Zhiyuanfuwu, HuaiAn, HUAIAN."""
+    from pypinyin import Style, lazy_pinyin
+
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        style = rng.choice(("first", "each", "upper"))
+        out = []
+        for w in ws:
+            syl = [x.replace("ü", "v") for x in lazy_pinyin(w, style=Style.NORMAL, v_to_u=False)]
+            if style == "each":
+                out.append("".join(x.capitalize() for x in syl))
+            elif style == "upper":
+                out.append("".join(syl).upper())
+            else:
+                out.append("".join(syl).capitalize())
+        return " ".join(out), " ".join(ws)
+
+    return _pairs(dr, rng, n, make, "pinyin_caps")
+
+
+def half_pinyin_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """A word whose last characters were left in pinyin when the input method was cut
+    short (垃圾fenlei), beside another title word."""
+    from pypinyin import Style, lazy_pinyin
+
+    def slip(w: str) -> str:
+        i = rng.randrange(1, len(w))
+        return w[:i] + "".join(lazy_pinyin(w[i:], style=Style.NORMAL, v_to_u=False)).replace("ü", "v")
+
+    return _slipped(dr, rng, n, "half_pinyin", slip)
+
+
+MAKERS.update({
+    "dropped": dropped_cases, "swapped": swapped_cases, "doubled": doubled_cases, "split_word": split_word_cases,
+    "pinyin_caps": pinyin_caps_cases, "half_pinyin": half_pinyin_cases,
+})
 
 
 MAKERS.update({

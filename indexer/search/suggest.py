@@ -51,6 +51,13 @@ MIN_PHRASE = 3  # occurrences a phrase needs to be offered
 NEAR_TITLE = 0.5  # titles sharing this share of the shorter one's start are one suggestion
 MIN_PHRASE_PREFIX = 2  # characters typed before phrases are offered (one is the words' business)
 DROP_WEIGHT = 0.25  # a dropped character: tried after the same-length corrections
+STUTTER_WEIGHT = 1.1  # a character typed twice in a row: its second copy dropped before other changes
+# A character left out (志愿务 → 志愿服务, 重要话 → 重要讲话): as common a slip as a wrong one, so
+# tried beside the same-length corrections; only characters that make word pairs of the index
+# with both neighbours (at an end, with the one), ranked by how often those words occur.
+INSERT_WEIGHT = 1.0
+INSERT_ALTS = 12  # characters tried at one place a character may be missing (the commonest pairs)
+INSERT_FIX = 3  # … per place for the fixed stage, which counts each candidate with the other words
 ALLOWED_RECOUNT = 200  # with access rules (issue 21): the most frequent words recounted over the reader's documents
 OCR_WEIGHT = 1.2  # a character OCR confuses with the typed one: tried first (己致 → 已致, not 一致)
 TWO_WEIGHT = 0.5  # two characters replaced (or swapped): tried when one finds nothing
@@ -193,6 +200,7 @@ class Lexicon:
         self._df: dict[str, int] = {}
         self._words = word_index(searcher) if searcher is not None else None
         self._follows: dict[str, frozenset[str]] | None = None
+        self._precedes: dict[str, frozenset[str]] | None = None
 
     def _index(self, s: Searcher) -> WordIndex:
         return self._words if self._words is not None else word_index(s)
@@ -215,6 +223,41 @@ class Lexicon:
             for a, bs in table.items():
                 merged[a] |= bs
         return {a: frozenset(bs) for a, bs in merged.items()}
+
+    def precedes(self, s: Searcher) -> dict[str, frozenset[str]]:
+        """Which characters come before each character inside a word of the index (`follows`
+        the other way round, made once per index version)."""
+        if self._precedes is None:
+            with building():
+                back: dict[str, set[str]] = defaultdict(set)
+                for a, bs in self.follows(s).items():
+                    for b in bs:
+                        back[b].add(a)
+                self._precedes = {b: frozenset(a) for b, a in back.items()}
+        return self._precedes
+
+    def insertions(self, s: Searcher, term: str, per_place: int = INSERT_ALTS) -> list[tuple[str, int]]:
+        """`term` with one character put back between two typed ones, where one may have been
+        left out (志愿务 → 志愿服务): (the candidate, how often the commonest index word of 3–4
+        characters holding the new character and both its neighbours occurs). Only characters
+        that make word pairs of the index with both neighbours are tried, at most `per_place`
+        per place (commonest pairs first); the candidates with such a word, commonest first. Not
+        at the ends: a word typed without its first or last character is still found as typed."""
+        follows, precedes = self.follows(s), self.precedes(s)
+        out: list[tuple[str, int]] = []
+        for i in range(1, len(term)):
+            fits = follows.get(term[i - 1], frozenset()) & precedes.get(term[i], frozenset())
+            if not fits:
+                continue
+            pairs = {c: (term[i - 1] + c, c + term[i]) for c in fits}
+            self.prefetch(s, (p for ps in pairs.values() for p in ps))
+            ranked = sorted(fits, key=lambda c: (-max(self._df.get(p, 0) for p in pairs[c]), c))[:per_place]
+            cands = [term[:i] + c + term[i:] for c in ranked]
+            spans = {cand: [cand[x:y] for x in range(max(0, i - 2), i) for y in range(i + 2, min(len(cand), x + 4) + 1)]
+                     for cand in cands}
+            self.prefetch(s, (w for ws in spans.values() for w in ws))
+            out += [(cand, n) for cand in cands if (n := max((self._df.get(w, 0) for w in spans[cand]), default=0))]
+        return sorted(out, key=lambda o: (-o[1], o[0]))
 
     def _joins(self, follows: dict[str, frozenset[str]], text: str, i: int, ch: str) -> bool:
         """Whether `ch` at position i of `text` makes a pair of an index word with a neighbour."""
@@ -266,15 +309,18 @@ class Lexicon:
                 if self._joins(follows, term, i, c):
                     offers.append((term[:i] + c + term[i + 1 :], i, i + 1, OCR_WEIGHT if c in ocr else 1.0))
         for i in range(len(term)) if positions is None else ():
-            if len(term) > 2:
-                offers.append((term[:i] + term[i + 1 :], max(0, i - 1), min(i + 1, len(term) - 1), DROP_WEIGHT))
+            if len(term) > 2:  # a character typed twice (常常态) is the likeliest one to drop
+                weight = STUTTER_WEIGHT if i and term[i] == term[i - 1] else DROP_WEIGHT
+                offers.append((term[:i] + term[i + 1 :], max(0, i - 1), min(i + 1, len(term) - 1), weight))
             if i + 1 < len(term):
                 offers.append((term[:i] + term[i + 1] + term[i] + term[i + 2 :], i, i + 2, 1.0))
         offers = [o for o in offers if o[0] != term and len(o[0]) >= 2]
         self.prefetch(s, (w for cand, lo, hi, _w in offers for w in _covering(cand, lo, hi)))
         scored: dict[str, tuple[float, float]] = {}
+        if positions is None and len(term) < MAX_TERM:  # a character left out, put back
+            scored.update((cand, (n * INSERT_WEIGHT, INSERT_WEIGHT)) for cand, n in self.insertions(s, term))
         for cand, lo, hi, weight in offers:
-            if cand in scored:
+            if cand in scored and scored[cand][1] >= weight:  # (the same string by two changes: the likelier)
                 continue
             n = self.covering_df(s, cand, lo, hi)
             if n:
@@ -301,7 +347,11 @@ class Lexicon:
                 weight = OCR_WEIGHT if c in ocr else 1.0 if heard & set(sounds(c)) else SHAPE_WEIGHT
                 cand = word[:i] + c + word[i + 1:]
                 by_weight[cand] = max(by_weight.get(cand, 0.0), weight)
-        return sorted(by_weight.items(), key=lambda cw: -cw[1])[:limit]  # (stable: first characters first)
+        put_back = [c for c, _n in self.insertions(s, word, INSERT_FIX)][:limit // 4] \
+            if len(word) < MAX_TERM else []
+        changed = sorted(by_weight.items(), key=lambda cw: -cw[1])[:limit - len(put_back)]
+        return sorted(changed + [(c, INSERT_WEIGHT) for c in put_back if c not in by_weight],
+                      key=lambda cw: -cw[1])  # (stable: first characters first, then the put-back ones)
 
     def candidates2(self, s: Searcher, term: str, deadline: float | None = None) -> list[tuple[str, float]]:
         """Corrections of two characters (each replaced by an alike one, or a swap), for a

@@ -8,6 +8,7 @@ call it as one stage).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -122,13 +123,45 @@ def pinyin_table(handle: Any) -> PinyinTable:
     return handle.shared("pinyin", build_table)  # type: ignore[no-any-return]
 
 
+_LATIN = "A-Za-zāáǎàōóǒòēéěèīíǐìūúǔùǖǘǚǜüÜ"
+_SCRIPT_SEAM = re.compile(rf"(?<=[\u4e00-\u9fff])(?=[{_LATIN}])|(?<=[{_LATIN}])(?=[\u4e00-\u9fff])")
+
+
+def script_parts(query: str) -> list[str]:
+    """The query's space-separated parts, each also cut where Hanzi and Latin letters meet
+    (垃圾fenlei → 垃圾 fenlei: an input method left the end of a word in pinyin)."""
+    return _SCRIPT_SEAM.sub(" ", query).split()
+
+
 def may_be_pinyin(query: str) -> bool:
-    """Whether the query, or one of its space-separated parts, is letters only, with no
+    """Whether the query, or one of its parts (`script_parts`), is letters only, with no
     operator (what `pinyin_reading` may read)."""
     from indexer.search.pinyin import normalize_query
 
-    parts = query.split()
+    parts = script_parts(query)
     return any(normalize_query(p) is not None for p in parts) and not any(w.lower() in _OPERATORS for w in parts)
+
+
+_HEAD_THEN_LETTERS = re.compile(rf"([\u4e00-\u9fff]{{1,6}})([{_LATIN}]{{2,}}\d?)")
+
+
+def _word_ended_in_pinyin(table: PinyinTable, net: Net, live: Any, part: str) -> str:
+    """A part typed as Hanzi whose end was left in pinyin (恢fuxing, 垃圾fenlei) read as one
+    string of the archive that starts with those Hanzi and reads as the whole (恢复性); else
+    the part cut where the scripts meet (`script_parts`)."""
+    from pypinyin import Style, lazy_pinyin
+
+    m = _HEAD_THEN_LETTERS.fullmatch(part)
+    if m is None:
+        return " ".join(script_parts(part))
+    head, tail = m.groups()
+    letters = "".join(lazy_pinyin(head, style=Style.NORMAL)) + tail
+    read = reading(table, net, live, letters)
+    for text in ([read.text, *(t for t, _n in read.others)] if read is not None else []):
+        joined = text.replace(" ", "")
+        if joined.startswith(head) and len(joined) > len(head):
+            return joined
+    return " ".join(script_parts(part))
 
 
 def _mixed_reading(table: PinyinTable, net: Net, live: Any, query: str) -> Reading | None:
@@ -138,7 +171,12 @@ def _mixed_reading(table: PinyinTable, net: Net, live: Any, query: str) -> Readi
     from indexer.store.analysis import unit_string
     from indexer.search.pinyin import kinds_of, normalize_query, words_reading
 
-    parts = query.split()
+    parts, ended = [], []  # (ended: the parts typed half in pinyin that read as one string)
+    for p in query.split():
+        read = _word_ended_in_pinyin(table, net, live, p)
+        if read != p and " " not in read:
+            ended.append(p)
+        parts += read.split()
     within = live.copy()
     letters: list[int] = []
     for i, p in enumerate(parts):
@@ -149,6 +187,9 @@ def _mixed_reading(table: PinyinTable, net: Net, live: Any, query: str) -> Readi
         mask = np.zeros(len(live), dtype=bool)
         mask[docs] = True
         within &= mask
+    if ended and not letters:
+        return Reading("".join(normalize_query(_HEAD_THEN_LETTERS.fullmatch(p).group(2)) or ""  # type: ignore[union-attr]
+                               for p in ended), "full", " ".join(parts), 0)
     if not letters or len(letters) == len(parts) or not within.any():
         return None
     out = list(parts)
