@@ -18,6 +18,9 @@ one half of the issues (bench.querysets.part_of: tune on dev, time eval when a
 change is done). `--results FILE` writes what each query found (its total, the ids
 of its first 20 hits, its stage) as JSON lines, one per query (the standard
 queries too), so that a change made for speed can be shown to find the same.
+`--cold` (with `--part dev|eval`) warms up on the other part's cases and times
+each case once: the cost of a query searched for the first time in a running
+process, which per-index-version caches cannot hide.
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-kind", type=int, default=20)
     ap.add_argument("--part", choices=("dev", "eval", "both"), default="both",
                     help="with --kinds: the cases of one half of the issues (bench.querysets.part_of)")
+    ap.add_argument("--cold", action="store_true",
+                    help="with --kinds and --part dev|eval: warm up on the other part's cases, time each case once")
     ap.add_argument("--results", type=Path, default=None, metavar="FILE",
                     help="write each query's total, first 20 hit ids and stage as JSON lines")
     args = ap.parse_args(argv)
@@ -57,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     from indexer.store.handles import IndexHandle
 
     if args.kinds is not None:
-        return kinds(args.index, args.kinds, args.files, args.per_kind, args.repeat, args.part, args.results)
+        return kinds(args.index, args.kinds, args.files, args.per_kind, args.repeat, args.part, args.results,
+                     args.cold)
 
     handle = IndexHandle(args.index)
     c0, w0 = time.process_time(), time.perf_counter()
@@ -118,7 +124,7 @@ def _cut(ms: list[float]) -> tuple[float, float, float]:
 
 
 def kinds(index: Path, corpus: Path, files: int, per_kind: int, repeat: int, part: str = "both",
-          results: Path | None = None) -> int:
+          results: Path | None = None, cold: bool = False) -> int:
     """CPU per query of each kind of bench/querysets.py (cases drawn from `files` of `corpus`;
     `part`: only those of the dev or eval half of the issues); `results`: see the module doc."""
     from bench import querysets as Q
@@ -127,14 +133,18 @@ def kinds(index: Path, corpus: Path, files: int, per_kind: int, repeat: int, par
 
     docs = Q.load_docs(sorted(p for p in corpus.iterdir() if p.is_file())[:files])
     cases = Q.known_answers(docs, 1, per_kind)
+    other = [c for c in cases if Q.part_of(c.source) != part]
     if part != "both":
         cases = [c for c in cases if Q.part_of(c.source) == part]
     handle = IndexHandle(index)
     c0 = time.process_time()
     search(handle, "志愿服务")
     print(f"first query: {time.process_time() - c0:.3f} s CPU; {len(cases)} cases from {files} files of {corpus.name}")
-    for c in cases:  # warm-up, one each (each index version's tables are made once)
+    # warm-up, one each (each index version's tables are made once); cold: on the other part's
+    # cases instead, so that each timed query runs once, the first time it is searched
+    for c in other if cold else cases:
         search(handle, c.query)
+    repeat = 1 if cold else repeat
     by: dict[str, list[float]] = {}
     stopped: dict[str, int] = {}  # queries that ran out of their CPU budget (indexer.search.budget)
     slow: list[tuple[float, str, str]] = []

@@ -81,7 +81,7 @@ def search(
     what it means (indexer.search.budget); past it the search returns what it found, with
     `stopped` true and budget.NOTICE first among the warnings."""
     outer = budget.current() is None
-    with budget.query() as b:
+    with budget.query() as b, handle.pinned():
         out = _search(handle, query, filters, sort, page, per_page, correct, allowed_docs, expand, stages,
                       apply_dates)
     if outer:
@@ -382,7 +382,7 @@ def corrections(
 
     Within the query's CPU budget (indexer.search.budget): when it runs out, the corrections
     counted so far are offered."""
-    with budget.query():
+    with budget.query(), handle.pinned():
         return _corrections(handle, query, filters, allowed_docs, count)
 
 

@@ -442,8 +442,10 @@ class IndexHandle:
                 pass
 
     def searcher(self) -> Searcher:
-        """This thread's Searcher on the newest generation."""
+        """This thread's Searcher on the newest generation (within `pinned`: the one it began with)."""
         s: Searcher | None = getattr(self._local, "searcher", None)
+        if s is not None and getattr(self._local, "pinned", 0):
+            return s
         if s is not None:
             cur = current_dir(self.root)
             try:
@@ -459,6 +461,19 @@ class IndexHandle:
             self._all.append(s)
         self._local.searcher, self._local.key = s, key
         return s
+
+    @contextmanager
+    def pinned(self) -> Iterator[Searcher]:
+        """One query's searcher: checked for a newer generation once, at the start, and then
+        `searcher()` gives the same one until the block ends (each step of a query asked
+        again, reading the generation's directory each time; and a query never mixes two
+        versions). Blocks nest: the outermost one checks."""
+        s = self.searcher()
+        self._local.pinned = getattr(self._local, "pinned", 0) + 1
+        try:
+            yield s
+        finally:
+            self._local.pinned -= 1
 
     def _forget(self, s: Searcher) -> None:
         with self._lock:
