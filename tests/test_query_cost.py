@@ -91,3 +91,18 @@ def test_a_series_lookup_is_made_once_per_index_version(handle: Any, monkeypatch
     lookups = _counting(monkeypatch, records, "docs")
     again = Evaluator(s, snap.live, net).docs(term)
     assert not lookups and np.array_equal(first, again) and not (want & snap.live & ~again).any()
+
+
+def test_querycpu_writes_what_each_query_found(handle: Any, tmp_path: Any) -> None:
+    import json
+
+    from bench.queries import QUERIES
+    from bench.querycpu import main
+
+    out = tmp_path / "found.jsonl"
+    assert main([str(handle.root), "--repeat", "1", "--results", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["query"] for r in rows] == [qq.q for qq in QUERIES]
+    mine = next(r for r in rows if r["total"])
+    r = engine.search(handle, mine["query"])
+    assert (r["total"], [h["article_id"] for h in r["hits"][:20]]) == (mine["total"], mine["ids"])
