@@ -66,10 +66,13 @@ def test_one_query_checks_for_a_newer_index_version_once(handle: Any, monkeypatc
 
 
 def test_a_pinned_searcher_is_the_same_until_the_block_ends(handle: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    handle.searcher()
     checks = _counting(monkeypatch, handles, "current_dir")
-    with handle.pinned() as s:
-        with handle.pinned() as inner:  # nested: the outer one's
-            assert inner is s and handle.searcher() is s
+    with handle.pinned():
+        s = handle.searcher()
+        with handle.pinned():  # nested: the outer one's
+            assert handle.searcher() is s
+        assert handle.searcher() is s
     assert len(checks) == 1
     assert handle.searcher() is s and len(checks) == 2
 
