@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from archive import gazetteer
+from indexer.search import memo
 from indexer.store import records
 from indexer.store.analysis import normalize, units
 from indexer.search.query import (KEYWORD_FIELDS, NUMBER_FIELDS, PLACE_FIELDS, Term, issue_number, issue_ref,
@@ -55,6 +56,7 @@ def place_query(field: str, name: str) -> FieldQuery:
     return records.any_of(parts)
 
 
+@memo.pure
 def compile_term(t: Term) -> Compiled:
     """What evaluates one term (see the module doc)."""
     value = t.text

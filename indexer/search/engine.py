@@ -81,7 +81,7 @@ def search(
     what it means (indexer.search.budget); past it the search returns what it found, with
     `stopped` true and budget.NOTICE first among the warnings."""
     outer = budget.current() is None
-    with budget.query() as b:
+    with budget.query() as b, handle.pinned():
         out = _search(handle, query, filters, sort, page, per_page, correct, allowed_docs, expand, stages,
                       apply_dates)
     if outer:
@@ -215,14 +215,24 @@ def _search(
     else:
         ordered = by_relevance(net, snap, ev, docs, k, plan)
         ordered = serial_first(s, query, matched, ordered)  # staff: a query that is a 发文字号
-    rx = term_regex(ev.highlight + (wide.ev.highlight if wide is not None else []))
     total = len(docs)
-    hits = [hit(s, snap, d, rx) for d in ordered[(page - 1) * per_page : k]]
-    cg.label_hits(handle, hits, ordered[(page - 1) * per_page : k], allowed_docs)  # [citations] 效力
-    if plan.any_words:  # the ranked OR: how many of the words each article holds
-        for h, d in zip(hits, ordered[(page - 1) * per_page : k]):
-            held = [w for w in plan.any_words if _holds(ev, w, d)]
-            h["words_held"] = {"words": held, "count": len(held), "of": len(plan.any_words)}
+
+    def shown(out: dict[str, Any]) -> dict[str, Any]:
+        """`out` with its page (the hits: stored records read, snippets made) and its facet
+        counts: made only for the result returned, never for one given up for the results of a
+        pinyin reading or a correction (each search of those makes its own)."""
+        rx = term_regex(ev.highlight + (wide.ev.highlight if wide is not None else []))
+        hits = [hit(s, snap, d, rx) for d in ordered[(page - 1) * per_page : k]]
+        cg.label_hits(handle, hits, ordered[(page - 1) * per_page : k], allowed_docs)  # [citations] 效力
+        if plan.any_words:  # the ranked OR: how many of the words each article holds
+            for h, d in zip(hits, ordered[(page - 1) * per_page : k]):
+                held = [w for w in plan.any_words if _holds(ev, w, d)]
+                h["words_held"] = {"words": held, "count": len(held), "of": len(plan.any_words)}
+        out["hits"] = hits
+        out["facets"] = {**facets(snap, docs, matched, kf, filters, unregioned),
+                         "status": cg.status_facet(handle, found & unstatused, allowed_docs)}  # [citations]
+        return out
+
     out = {
         "query": query,
         "total": total,
@@ -231,9 +241,8 @@ def _search(
         "per_page": per_page,
         "sort": sort,
         "filters": given.to_dict(),
-        "hits": hits,
-        "facets": {**facets(snap, docs, matched, kf, filters, unregioned),
-                   "status": cg.status_facet(handle, found & unstatused, allowed_docs)},  # [citations]
+        "hits": [],  # the page and the facets: made by `shown` for the result returned
+        "facets": {},
         "terms": ev.terms,
         "warnings": [*([dateq.notice(period)] if period else []), *plan.notices, *parsed.warnings],
         "suggestions": [],
@@ -254,7 +263,7 @@ def _search(
         out["warnings"].append(wide.notice())
     if correct and plan.corrected:
         out["suggestions"] = offer()
-        return out
+        return shown(out)
     # A string found a few times as typed (垃圾分累) is offered its correction even when the
     # stages went on to find more by its words.
     few = total <= FEW_HITS or (exact_n is not None and 0 < exact_n <= FEW_HITS)
@@ -274,9 +283,9 @@ def _search(
                 result["warnings"] = [uh.pinyin_notice(query, read), *result["warnings"]]
                 return result
             out["suggestions"] = [{"query": t, "count": n} for t, n in ((read.text, read.count), *read.others)]
-            return out
+            return shown(out)
         if not few:
-            return out
+            return shown(out)
         if total == 0 and offer() and not budget.exhausted():
             to = offer()[0]["query"]
             result = search(handle, to, given, sort, page, per_page, correct=False, stages=stages,
@@ -285,7 +294,7 @@ def _search(
             result["warnings"] = [f"没有找到“{query}”，以下是“{to}”的结果", *result["warnings"]]
             return result
         out["suggestions"] = offer()
-    return out
+    return shown(out)
 
 
 def _staged(s: Any, snap: Snapshot, net: Net, parsed: q.Parsed, query: str, allowed: np.ndarray,
@@ -373,7 +382,7 @@ def corrections(
 
     Within the query's CPU budget (indexer.search.budget): when it runs out, the corrections
     counted so far are offered."""
-    with budget.query():
+    with budget.query(), handle.pinned():
         return _corrections(handle, query, filters, allowed_docs, count)
 
 

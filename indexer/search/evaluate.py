@@ -185,10 +185,42 @@ class Evaluator:
                 self.highlight.append(c.units)
                 self.terms.append(node.text)
         if c.match is not None:
-            out |= _mask(n, records.docs(self.s, c.match))
+            ids = field_docs(self.net, self.s, c.match)
+            out[ids[ids < n]] = True
         if positive and c.issue is not None:
             self.issues.append(c.issue)
         return out
+
+
+# -- keyword and number terms, per index version ------------------------------------
+
+FIELD_DOCS_CACHE = 4096  # the keyword/number queries whose documents each index version keeps
+FIELD_DOCS_BYTES = 32 << 20  # … and at most this many bytes of them
+_field_docs: weakref.WeakKeyDictionary[Net, OrderedDict[Any, np.ndarray]] = weakref.WeakKeyDictionary()
+_field_bytes: weakref.WeakKeyDictionary[Net, int] = weakref.WeakKeyDictionary()
+
+
+def field_docs(net: Net, s: Searcher, match: Any) -> np.ndarray:
+    """The docnums (ascending) that a keyword or number query of the
+    record store matches, remembered per index version (`net` is the version's): a text term of
+    four characters or more also asks whether it names a series (indexer.search.compiler), a
+    lookup in every segment, and each stage and did-you-mean candidate asks again."""
+    with _splits_lock:
+        per = _field_docs.setdefault(net, OrderedDict())
+        got = per.get(match)
+        if got is not None:
+            per.move_to_end(match)
+            return got
+    got = np.fromiter(records.docs(s, match), dtype=np.int64)
+    with _splits_lock:
+        per = _field_docs.setdefault(net, OrderedDict())
+        if match not in per:
+            per[match] = got
+            _field_bytes[net] = _field_bytes.get(net, 0) + got.nbytes
+        while per and (len(per) > FIELD_DOCS_CACHE or _field_bytes.get(net, 0) > FIELD_DOCS_BYTES):
+            _q, old = per.popitem(last=False)
+            _field_bytes[net] -= old.nbytes
+    return got
 
 
 def _has_number(node: q.Node) -> bool:

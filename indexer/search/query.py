@@ -27,6 +27,7 @@ from typing import Union
 
 from archive.dates import cn_digits, cn_numeral, plain_cn_number
 from archive.dates import issue_number as _issue_number
+from indexer.search import memo
 from indexer.store.analysis import normalize, units
 
 MAX_QUERY_CHARS = 200  # one limit for the web page, the API and the CLI
@@ -405,6 +406,7 @@ def chinese_form(text: str) -> str | None:
 FIGURE_REST = 3  # a term with at most this many characters besides its digits is a figure (9次, 3万人, 2023年)
 
 
+@memo.pure
 def other_form(text: str) -> str | None:
     """The other way of writing the figures of `text` (十五万 ↔ 15万; 9次 → 九次 only for a
     figure, FIGURE_REST: a long run is cut into words, and each figure among them gets it)."""
@@ -537,6 +539,7 @@ def issue_ref(text: str) -> tuple[int, int | None] | None:
 MAGNITUDES = "十百千万亿兆"  # a number's unit that a larger one may follow (15万亿)
 
 
+@memo.pure
 def number_pattern(text: str) -> re.Pattern[str] | None:
     """For a term that starts or ends with a number (15万, 2.5, 第15): a pattern that finds
     it in normalised text only where the number is whole — 15万 is not in 9.15万 or 1115万,

@@ -43,7 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from indexer.search import budget
+from indexer.search import budget, memo
 from indexer.search import query as q
 from indexer.store.analysis import PIECE_RE, jieba_tokenizer, normalize, units
 from indexer.search.dateq import period_of
@@ -127,6 +127,7 @@ def register(name: str, stage: Stage, before: str | None = None, after: str | No
 _BOOK_TITLE = re.compile(r"《([^《》]{2,40})》")
 
 
+@memo.pure
 def query_words(text: str, fine: bool = False) -> list[str]:
     """The words of a typed string: jieba's precise words (runs of letters or digits are
     words of their own); with `fine`, each word replaced by the shortest search-mode pieces
@@ -187,6 +188,7 @@ def _pieces(word: str, tok: Any) -> list[str]:
 # -- the stages -------------------------------------------------------------------
 
 
+@memo.pure
 def _splittable(t: q.Term) -> bool:
     """A plain term (not quoted, no field but title/text, not a date, an issue or a figure
     such as 115万 or 15万人次): one that may be cut."""

@@ -94,11 +94,14 @@ def normalize(text: str) -> str:
         codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
     except UnicodeEncodeError:  # a lone surrogate
         return text.translate(_TABLE)
-    idx = np.minimum(codes, 0xFFFF)
-    for cp in np.unique(idx[~known[idx]]).tolist():
-        lut[cp] = ord(_TABLE[cp])
-        known[cp] = True  # after the character: a reader that sees True sees it
-    out = np.where(codes < 0x10000, lut[idx], codes)
+    bmp = int(codes.max(initial=0)) < 0x10000  # (nearly always: then the code points index the map as they are)
+    idx = codes if bmp else np.minimum(codes, 0xFFFF)
+    seen = known[idx]
+    if not seen.all():  # (once the process has met a text's characters, no pass over them is needed)
+        for cp in np.unique(idx[~seen]).tolist():
+            lut[cp] = ord(_TABLE[cp])
+            known[cp] = True  # after the character: a reader that sees True sees it
+    out = lut[idx] if bmp else np.where(codes < 0x10000, lut[idx], codes)
     return out.astype("<u4").tobytes().decode("utf-32-le")
 
 

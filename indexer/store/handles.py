@@ -442,8 +442,11 @@ class IndexHandle:
                 pass
 
     def searcher(self) -> Searcher:
-        """This thread's Searcher on the newest generation."""
+        """This thread's Searcher on the newest generation (within `pinned`: the one it began with)."""
         s: Searcher | None = getattr(self._local, "searcher", None)
+        pinned = getattr(self._local, "pinned", 0)
+        if s is not None and pinned and self._local.checked:
+            return s
         if s is not None:
             cur = current_dir(self.root)
             try:
@@ -451,6 +454,7 @@ class IndexHandle:
             except Exception:
                 fresh = False
             if fresh:
+                self._local.checked = bool(pinned)
                 return s
             self._forget(s)
             self._local.searcher = None
@@ -458,7 +462,23 @@ class IndexHandle:
         with self._lock:
             self._all.append(s)
         self._local.searcher, self._local.key = s, key
+        self._local.checked = bool(pinned)
         return s
+
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """One query's searcher: within the block, the first `searcher()` checks for a newer
+        generation and the next ones give the same searcher without checking again (each step
+        of a query asked again, reading the generation's folder each time; and a query never
+        mixes two versions). Blocks nest: the outermost one's searcher is kept."""
+        depth = getattr(self._local, "pinned", 0)
+        if not depth:
+            self._local.checked = False
+        self._local.pinned = depth + 1
+        try:
+            yield
+        finally:
+            self._local.pinned = depth
 
     def _forget(self, s: Searcher) -> None:
         with self._lock:
