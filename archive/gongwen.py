@@ -22,6 +22,7 @@ printed file fall in one series, apart from the office's 简报 — else `公文
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -31,7 +32,7 @@ from archive.articles import make_article
 from archive.chinese import to_simplified
 from archive.dates import DATE_TEXT, ISSUE_SPAN, find_date
 from archive.doctypes import doc_type_of
-from archive.features import NOT_ADDRESSEE, PARAMS, Features, line_feature, serial_in
+from archive.features import GARBLED_SERIAL, NOT_ADDRESSEE, PARAMS, Features, gap_parts, line_feature, serial_in
 from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.model import Bulletin, make_bulletin_id
@@ -75,7 +76,7 @@ class _Head:
 
 def normalise_serial(text: str) -> str:
     """雄安发[2021]5号 / 雄安发（2021）5号 / 雄安发〔2021〕 5 号 → 雄安发〔2021〕5号."""
-    m = _DOCNO.search(text)
+    m = _DOCNO.search(text) or GARBLED_SERIAL.search(text)
     if m is None:
         return re.sub(r"\s+", "", text)
     return f"{m['org']}〔{m['y']}〕{int(m['n'])}号"
@@ -122,6 +123,12 @@ def looks_like_gongwen(lines: list[Line], meta: Mapping[str, str], strict: bool 
         return True
     # A title that is only a 文种-ended name (…常务会议纪要, …工作方案) heading a document.
     return bool(lines) and len(lines) > 1 and doc_type_of(lines[0].key) is not None and len(lines[0].key) <= 40 and not ends_paragraph(lines[0].key)
+
+
+def _title_shape(key: str) -> bool:
+    """Whether a line has a 公文 title's shape whatever its length: `…关于…` ending with a 文种, no sentence."""
+    core = "".join(key.split())
+    return "关于" in to_simplified(core)[:60] and doc_type_of(core) is not None and not ends_paragraph(core) and not core.endswith(("：", ":"))
 
 
 def _titled(f: Features) -> bool:
@@ -200,7 +207,7 @@ def _parse_head(lines: list[Line]) -> _Head:
         return cache[j]
 
     def addressee_at(j: int) -> bool:
-        if j < len(lines) and _ADDRESSEE.match(lines[j].key) and not _ATTACH_NOTE.match(lines[j].key) and not NOT_ADDRESSEE.search(lines[j].key) and h.addressee is None:
+        if j < len(lines) and (_ADDRESSEE.match(lines[j].key) or feat(j).addressee) and not _ATTACH_NOTE.match(lines[j].key) and not NOT_ADDRESSEE.search(lines[j].key) and h.addressee is None:
             h.addressee = lines[j].text
             return True
         return False
@@ -344,14 +351,16 @@ def _assemble_tail(lines: list[Line], start: int, decoded: list, lo: int, signed
     if date_at is None or date_at >= end:
         return t
     line = lines[date_at]
-    parts = [p for p in re.split(r"\s{2,}", line.key) if p]
+    parts = gap_parts(line.key)
     t.date = find_date(parts[-1]) if parts else None
     if t.date is None:
         return t
     t.start = t.date_at = date_at
     t.issuer = [p for p in _signature_parts(line.text)[:-1] if issuer_name(p, to_simplified(p))] if len(parts) > 1 else []
+    if len(parts) == 2 and not t.issuer and line.key.strip().startswith(parts[0]):  # 江苏省教育厅 2025年3月13日
+        t.issuer = [line.text.strip()[: len(parts[0])]]
     s = date_at - 1
-    while s >= max(start, lo) and labels[s - start] == "signature" and len(t.issuer) < 3:  # 署名 lines above the date
+    while s >= max(start, lo) and labels[s - start] == "signature" and date_at - s <= PARAMS.signature_lines:  # 署名 lines above the date
         names = [p for p in _signature_parts(lines[s].text) if issuer_name(p, to_simplified(p))]
         if not names:
             break
@@ -407,10 +416,14 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
 
     if head.title is None and meta.get("标题"):
         head.title = clean_title(meta["标题"])
+    printed = head.title is not None
     if head.title is None:
         first = next((ln for ln in lines if not _docno_line(ln.key)), lines[0])
-        head.title = clean_title(first.text[:60])
-        warnings.append(f"no 公文 title found: title from line {first.number}")
+        if _title_shape(first.key):  # a title of the 公文's shape, only longer than a title line is
+            head.title, printed = clean_title(first.text), True
+        else:
+            head.title = clean_title(first.text[:60])
+            warnings.append(f"no 公文 title found: title from line {first.number}")
     # 附件说明 (附件：1. … / 2. …) closing the 正文.
     attachments: list[str] = []
     for k, line in enumerate(body):
@@ -442,7 +455,7 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     if issuer is None and (o := _ORDER_TITLE.search(head.title)) and head.serial and head.serial.startswith(head.title):
         before = head.title[: o.start()]  # 北京市人民政府令 → 北京市人民政府
         issuer = issuer_name(before, to_simplified(before))
-    if issuer is None and "关于" in head.title[1:]:  # 国务院办公厅关于…的通知
+    if issuer is None and printed and "关于" in head.title[1:]:  # 国务院办公厅关于…的通知
         before = head.title[: head.title.index("关于", 1)]
         issuer = issuer_name(before, to_simplified(before))
     date = tail.date or adopted_on or (find_date(meta["成文日期"]) if meta.get("成文日期") else None)
@@ -481,6 +494,8 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
         warnings.append("the 公文 has no text")
     title = head.title
     article = make_article(bid, 1, title, None, None, paragraphs, "\n\n".join(paragraphs))
+    if not printed:
+        article = dataclasses.replace(article, printed_title=False)
     return Bulletin(
         id=bid,
         path=path,
@@ -497,7 +512,7 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
         articles=(article,),
         warnings=tuple(warnings),
         kind="公文",
-        doc_type=doc_type_of(title),
+        doc_type=doc_type_of(title) if printed else None,
         ocr=ocr,
         copy_no=head.copy_no,
         secrecy=head.secrecy,

@@ -16,7 +16,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from archive.chinese import to_simplified
 from archive.dates import ISSUE_SPAN
+from archive.doctypes import doc_type_of
 from archive.features import PARAMS, Features, LayoutParams, line_features, meta_pairs, page_suspect, serial_in, title_core
 from archive.layout import Line
 from archive.layouts import gongwen as gongwen_model
@@ -38,6 +40,8 @@ RULES = {
     "meta": "页面元数据（读作字段）",
     "page_title": "页面上重复的标题",
     "tail_chrome": "页面导航或工具栏",
+    "page_text": "文件标题前的页面文字（栏目名、页面标题、导语）",
+    "page_field": "页面字段（标题与主送之间）",
 }
 
 
@@ -71,6 +75,10 @@ def _gongwen_detect(lines: list[Line], meta: Mapping[str, str], params: LayoutPa
     _feats, decoded = label_lines(lines[: params.head_lines + 30], params)
     labels = [d.label for d in decoded]
     first = next((k for k, lab in enumerate(labels) if lab not in ("chrome", "meta", "page_title", "mark", "masthead", "serial")), None)
+    if first is not None and labels[first] == "addressee" and first <= 1:
+        # no title printed (a page that gives it elsewhere): the 主送 heads the text, and the text closes
+        # with a 成文日期 (a 署名 above it or not)
+        return _closes_like_gongwen(lines, params)
     if first is None or labels[first] != "title" or first > 3:
         return False
     k = first
@@ -78,8 +86,36 @@ def _gongwen_detect(lines: list[Line], meta: Mapping[str, str], params: LayoutPa
         k += 1
     if k >= len(labels) or labels[k] != "addressee":
         return False
-    # … and a 发文字号 (its own line, or in brackets after the title) or a 成文日期 after the 正文
-    return "serial" in labels or bool(meta.get("发文字号")) or "date" in labels or any(f.title_serial for f in _feats[first:k])
+    # … and a 发文字号 (its own line, or in brackets after the title) or a 成文日期 after the 正文, or a
+    # title of the 公文's own shape (关于…的通知, a 发文字号 before or after it aside)
+    title = "".join(title_core(ln.key) for ln in lines[first:k])
+    return (
+        "serial" in labels or bool(meta.get("发文字号")) or "date" in labels or any(f.title_serial or f.serial_inside for f in _feats[first:k])
+        or ("关于" in to_simplified(title) and doc_type_of(title) is not None)
+    )
+
+
+def _closes_like_gongwen(lines: list[Line], params: LayoutParams = PARAMS) -> bool:
+    """Whether a text with no 公文 head still ends as one: its last lines, decoded with the labels
+    of a document's end, hold a 成文日期 (a date alone on its line) no further than `closing_reach`
+    content lines from the end (a 附注, the page's chrome or an attachment after it aside)."""
+    n = len(lines)
+    start = max(0, n - params.tail_window)
+    decoded = label_window(lines, start, n, gongwen_model.TAIL_LABELS, params)
+    dates = [start + k for k, d in enumerate(decoded) if d.label == "date"]
+    if not dates:
+        return False
+    at = dates[0]
+    after = [d.label for d in decoded[at - start + 1 :] if d.label not in ("note",)]
+    return len(after) <= params.closing_reach or all(lab == "attachment" for lab in after)
+
+
+def _untitled_gongwen(lines: list[Line], meta: Mapping[str, str], params: LayoutParams = PARAMS) -> bool:
+    """A 公文 that prints no title and no 主送 (a page gives them elsewhere): no 简报 issue line in
+    its head, and it closes with a 署名 over a 成文日期, or a 成文日期 alone as its last line."""
+    if any(_ISSUE_LINE.search(ln.key) and len(ln.key) <= params.heading_max for ln in lines[: params.head_lines]):
+        return False
+    return _closes_like_gongwen(lines, params)
 
 
 def _gongwen_assemble(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...]) -> Bulletin:
@@ -115,6 +151,8 @@ def _jianbao_assemble(lines: list[Line], path: str, fmt: str, meta: Mapping[str,
 
 LAYOUTS: tuple[Layout, ...] = (
     Layout("公文", gongwen_model.LABELS, gongwen_model.GRAMMAR, _gongwen_detect, _gongwen_assemble),
+    # A 公文 whose page prints neither its title nor its 主送: told by how it closes.
+    Layout("无标题公文", gongwen_model.LABELS, gongwen_model.GRAMMAR, _untitled_gongwen, _gongwen_assemble),
     # The fallback. Its body (title / second title line / text) is decoded with jianbao's grammar;
     # its 报头 and 报尾 are still read by archive/textparse.py's rules.
     Layout("简报", jianbao_model.LABELS, jianbao_model.GRAMMAR, lambda lines, meta: True, _jianbao_assemble),
@@ -161,6 +199,12 @@ class Page:
 
 def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams = PARAMS) -> Page:
     """Take a page's chrome, metadata block and repeated title off the document's lines."""
+    page = _read_page(lines, meta, params)
+    _document_start(page, params)
+    return page
+
+
+def _read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams) -> Page:
     page = Page(lines=list(lines), meta=dict(meta))
     if not lines or not page_suspect(lines, params):
         return page
@@ -196,6 +240,8 @@ def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams =
             else:
                 kept_titles.append(ln)
             continue
+        if label == "page_title" and feats[i].meta:
+            label = "meta"  # 标题: | 盘政发〔2010〕22号 盘锦市人民政府关于…: a metadata row, read as fields
         if label == "meta":
             pairs = meta_pairs(ln.key)
             if pairs:
@@ -239,3 +285,65 @@ def _org_value(value: str) -> bool:
     from archive.textparse import issuer_name
 
     return issuer_name(value, to_simplified(value)) == value and not re.search(r"(?:网站|网|门户|平台)$", value)
+
+
+# A field row of the page between the title and the 主送 (类别:C): one short `key: value`.
+_PAGE_FIELD = re.compile(r"^[\u4e00-\u9fff]{1,4}\s*[:：]\s*[^\s:：，。；,]{1,20}$")
+TITLE_LINES_MAX = 3  # a title stands on at most this many lines
+
+
+_STATE_ORGAN = re.compile(r"^(?:中共|中国|中华人民共和国|国务院|中央|全国)")
+
+
+def _head_element(f: Features, line: Line) -> bool:
+    """Whether a line above a 公文's title is one of its 版头 elements (份号, 密级, 紧急程度, 发文机关标志 —
+    an organ named with its place or as a state organ —, 发文字号, 签发人, the rule under them) rather
+    than the page's (a column such as 服务中心 is organ-shaped but names no place)."""
+    if f.mark or f.masthead or f.serial_only or f.signer or f.rule or (f.serial_inside and f.chars <= 30):
+        return True
+    if not (f.org or f.org_parts):
+        return False
+    from archive import gazetteer
+
+    name = to_simplified("".join(line.key.split()))
+    return bool(_STATE_ORGAN.match(name) or gazetteer.find_mentions(name))
+
+
+def _document_start(page: Page, params: LayoutParams = PARAMS) -> None:
+    """Take off the page's own text above a 公文's title: a column name (行政事务), a site's words, a news
+    headline or lead that reports the document (…发出紧急通知：…), spam. The title is found by its
+    features where GB/T 9704 puts it — the lines just above the 主送机关 (or the 发文字号 under the
+    title), a `关于…` line down to the line that ends with the 文种 — and every line above it that is
+    not a 版头 element is the page's; so are the page's field rows between the title and the 主送."""
+    lines = page.lines
+    n = min(len(lines), params.head_lines)
+    if n < 2 or any(_ISSUE_LINE.search(ln.key) and len(ln.key) <= params.heading_max for ln in lines[:n]):
+        return  # a 简报's head
+    feats = line_features(lines[: n + 1], params)
+    for a in range(1, n):
+        fa = feats[a]
+        if not (fa.addressee or (fa.serial_only and not feats[a - 1].serial_only)):
+            continue
+        between: list[int] = []
+        e = a - 1
+        while e >= 0 and (feats[e].chrome or feats[e].meta or feats[e].serial_only or feats[e].note or _PAGE_FIELD.match(lines[e].key.strip())):
+            if not (feats[e].serial_only or feats[e].note):
+                between.append(e)
+            e -= 1
+        if e < 0 or not _title_end(feats[e], params):
+            return
+        g = next((j for j in range(e, max(-1, e - TITLE_LINES_MAX), -1) if feats[j].guanyu), None)
+        if g is None or any(feats[j].sentence or feats[j].chars > params.title_max for j in range(g, e + 1)):
+            return
+        above = [j for j in range(g) if not _head_element(feats[j], lines[j])]
+        if not above and not between:
+            return
+        gone = set(above) | set(between)
+        page.removed += [(lines[j], RULES["page_text"] if j < g else RULES["page_field"]) for j in sorted(gone)]
+        page.removed.sort(key=lambda pair: pair[0].number)
+        page.lines = [ln for j, ln in enumerate(lines) if j not in gone]
+        return
+
+
+def _title_end(f: Features, params: LayoutParams) -> bool:
+    return f.doc_type and not f.sentence and not f.addressee and f.chars <= params.title_max
