@@ -56,6 +56,7 @@ class LayoutParams:
     title_join_max: int = 50  # a 简报 title over two lines is at most this long in all
     wrap_min: int = 20  # a line this long with a next line as long is a paragraph wrapped at that width
     signature_lines: int = 8  # a joint 署名 stands on at most this many lines above its date
+    flat_min: int = 200  # a line this long may be a whole notice flattened into one (layouts.unflatten)
     closing_reach: int = 2  # a 成文日期 closes a text with no 公文 head when at most this many lines follow it
 
 

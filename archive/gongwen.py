@@ -57,7 +57,9 @@ _ISSUE_LINE = ISSUE_SPAN  # a 简报 issue line (archive/dates.py)
 _SEAL = re.compile(r"^[（(]\s*(?:印章|盖章|加盖印章|签章|公章)\s*[）)]$")
 HEADER_LINES = 14
 _ORDER_NO = re.compile(r"^[(（]?\s*第\s*[0-9０-９〇零○一二三四五六七八九十百千]+\s*号\s*[)）]?$")
-_ORDER_TITLE = re.compile(r"(?:令|公告|通告)$")  # the 文种 numbered 第N号 under their name
+_ORDER_TITLE = re.compile(r"(?:令|公告|通告)$")
+# The verb after a title's owner: XX关于…, XX转发…, XX印发…, XX批转… (the owner is the issuer when none signs).
+_TITLE_VERB = re.compile(r"关于|转发|印发|批转")  # the 文种 numbered 第N号 under their name
 
 
 @dataclass
@@ -123,6 +125,25 @@ def looks_like_gongwen(lines: list[Line], meta: Mapping[str, str], strict: bool 
         return True
     # A title that is only a 文种-ended name (…常务会议纪要, …工作方案) heading a document.
     return bool(lines) and len(lines) > 1 and doc_type_of(lines[0].key) is not None and len(lines[0].key) <= 40 and not ends_paragraph(lines[0].key)
+
+
+def printed_lead(h: _Head) -> str | None:
+    """The 份号, 密级 and 紧急程度 of a head, as one string to look lines up in."""
+    marks = " ".join(x for x in (h.copy_no, h.secrecy, h.urgency) if x)
+    return marks or None
+
+
+def _passed_over(head_lines: list[Line], fields: list[str | None]) -> list[str]:
+    """The head's lines whose text no head field holds (the head rules passed over them)."""
+    held = "".join(re.sub(r"\s+", "", f) for f in fields if f)
+    held_serial = {normalise_serial(f) for f in fields if f and serial_in(f)}
+    out = []
+    for ln in head_lines:
+        k = re.sub(r"\s+", "", ln.text)
+        if not k or k in held or (serial_in(k) is not None and normalise_serial(k) in held_serial):
+            continue
+        out.append(ln.text)
+    return out
 
 
 def _title_shape(key: str) -> bool:
@@ -444,7 +465,9 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
         warnings.append("no 发文字号 found")
     masthead = " ".join(head.masthead) if head.masthead else None  # a joint 发文机关标志 stands on two lines
     signature = [s for s in tail.issuer if not _SEAL.match(s)]
-    issuer = ("、".join(signature) if signature else None) or meta.get("发文机关")
+    # What the document prints first (its 署名, 题注, 发文机关标志, its title's `XX关于`); a saved page's
+    # metadata (发布机构, often an abbreviation: 盘锦市政府, 地区行署) only where it prints none.
+    issuer = "、".join(signature) if signature else None
     adopted_by, adopted_on = adoption_fields(model.adopted[0]) if model.adopted else (None, None)
     if serial is None and model.adopted and (order := adoption_serial(model.adopted[0])) is not None:
         serial = order  # a 规章 issued as 公安部令第127号
@@ -455,9 +478,10 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     if issuer is None and (o := _ORDER_TITLE.search(head.title)) and head.serial and head.serial.startswith(head.title):
         before = head.title[: o.start()]  # 北京市人民政府令 → 北京市人民政府
         issuer = issuer_name(before, to_simplified(before))
-    if issuer is None and printed and "关于" in head.title[1:]:  # 国务院办公厅关于…的通知
-        before = head.title[: head.title.index("关于", 1)]
+    if issuer is None and printed and (o := _TITLE_VERB.search(to_simplified(head.title), 2)) is not None:
+        before = head.title[: o.start()].strip()  # 国务院办公厅关于…的通知, 瑞安市人民政府办公室转发…的通知
         issuer = issuer_name(before, to_simplified(before))
+    issuer = issuer or meta.get("发文机关")
     date = tail.date or adopted_on or (find_date(meta["成文日期"]) if meta.get("成文日期") else None)
     if date is None:
         warnings.append("no 成文日期 found")
@@ -490,6 +514,9 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
         paragraphs = (*paragraphs, *lead, *paragraphs_of(rest))
     if head.addressee:
         paragraphs = (head.addressee, *paragraphs)
+    passed = _passed_over(lines[: head.end], [head.title, addressee, head.addressee, serial, head.signer, *head.masthead, printed_lead(head)])
+    if passed:  # lines of the head that are no 版头 element (渝府令第 121 号 under a stand-in title): kept as text
+        paragraphs = (*passed, *paragraphs)
     if not paragraphs:
         warnings.append("the 公文 has no text")
     title = head.title

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from archive.chinese import to_simplified
-from archive.dates import ISSUE_SPAN
+from archive.dates import DATE_TEXT, ISSUE_SPAN
 from archive.doctypes import doc_type_of
 from archive.features import PARAMS, Features, LayoutParams, line_features, meta_pairs, page_suspect, serial_in, title_core
 from archive.layout import Line
@@ -199,9 +199,58 @@ class Page:
 
 def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams = PARAMS) -> Page:
     """Take a page's chrome, metadata block and repeated title off the document's lines."""
+    lines = unflatten(lines, params)
     page = _read_page(lines, meta, params)
     _document_start(page, params)
     return page
+
+
+# Where a notice flattened into one line (a document-sharing site's copy) is cut back into its elements.
+_FLAT_SIGNED = re.compile(rf"(?:^|\s)(?P<org>[^\s，。；：:,]{{2,30}})\s+(?P<date>{DATE_TEXT})(?=\s|$)")
+_FLAT_CUTS = re.compile(
+    r"(?<=[号號])\s+(?=\S)"  # after a 发文字号
+    r"|(?<=[:：])\s+(?=\S)"  # after a 主送机关
+    r"|(?<=[。！？])\s+(?=\S)"  # after a paragraph's last sentence
+    r"|\s+(?=附\s*件\s*[0-9０-９]*\s*[:：])"  # before an 附件说明
+    r"|\s+(?=[-—－]\s*\d{1,3}\s*[-—－](?:\s|$))|(?<=[-—－])(?<=\d[-—－])\s+"  # around a page number -1-
+)
+
+
+def unflatten(lines: list[Line], params: LayoutParams = PARAMS) -> list[Line]:
+    """Cut a line that holds a whole 公文 flattened (its line breaks turned into spaces) back into its
+    elements: after a 发文字号, after a 主送机关's colon and before its first organ, after a sentence that
+    ends a paragraph, before 附件：, and around a 署名 with its 成文日期 (邵东市双凤乡人民政府 2022 年 2 月 27 日).
+    Only a line at least `flat_min` long that shows a signed date and a 主送 or 发文字号 is cut; each
+    piece keeps the line's number."""
+    out: list[Line] = []
+    for ln in lines:
+        out += _cut_flat(ln, params) if len(ln.key) >= params.flat_min else [ln]
+    return out
+
+
+def _cut_flat(ln: Line, params: LayoutParams) -> list[Line]:
+    from archive.textparse import issuer_name
+
+    key = ln.key
+    signed = [m for m in _FLAT_SIGNED.finditer(key) if issuer_name(m["org"], m["org"]) == m["org"]]
+    colon = [m for m in re.finditer(r"[:：]\s", key)]
+    if not signed or not (colon or serial_in(key[: signed[0].start()])):
+        return [ln]
+    cuts = {m.start() for m in _FLAT_CUTS.finditer(key)} | {m.end() for m in _FLAT_CUTS.finditer(key)}
+    for m in signed:
+        cuts |= {m.start("org"), m.end("date")}
+    for m in colon:  # the 主送 begins after the last gap before its colon
+        gap = key.rfind(" ", 0, m.start())
+        if gap > 0 and m.start() - gap <= params.addressee_max:
+            cuts.add(gap)
+    pieces, at = [], 0
+    for c in sorted(cuts | {len(key)}):
+        if c > at and key[at:c].strip():
+            pieces.append((at, c))
+        at = c
+    if len(pieces) < 2:
+        return [ln]
+    return [dataclasses.replace(ln, text=ln.text[a:b].strip(), key=key[a:b].strip(), whole=True) for a, b in pieces]
 
 
 def _read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams) -> Page:
@@ -331,9 +380,9 @@ def _document_start(page: Page, params: LayoutParams = PARAMS) -> None:
                 between.append(e)
             e -= 1
         if e < 0 or not _title_end(feats[e], params):
-            return
+            continue  # no title over this 发文字号 or 主送: another may follow (a 发文字号 over the title)
         g = next((j for j in range(e, max(-1, e - TITLE_LINES_MAX), -1) if feats[j].guanyu), None)
-        if g is None or any(feats[j].sentence or feats[j].chars > params.title_max for j in range(g, e + 1)):
+        if g is None or any(feats[j].sentence or feats[j].chars > params.title_long_max for j in range(g, e + 1)):
             return
         above = [j for j in range(g) if not _head_element(feats[j], lines[j])]
         if not above and not between:
