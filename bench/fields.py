@@ -129,7 +129,7 @@ def groups() -> dict[str, list[Doc]]:
             if path.is_file():
                 out[src.half].append(Doc(path, want, REAL_FIELDS, f"{src.repo} {src.group}"))
         else:
-            out[name.split("/", 1)[0]].append(Doc(REALDOCS / name, want, REAL_FIELDS, "saved page text"))
+            out[name.split("/", 1)[0]].append(Doc(REALDOCS / name, want, REAL_FIELDS, f"saved page text, batch {want.get('batch', 1)}"))
     return out
 
 
