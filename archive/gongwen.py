@@ -127,6 +127,19 @@ def looks_like_gongwen(lines: list[Line], meta: Mapping[str, str], strict: bool 
     return bool(lines) and len(lines) > 1 and doc_type_of(lines[0].key) is not None and len(lines[0].key) <= 40 and not ends_paragraph(lines[0].key)
 
 
+_SITE_SUFFIX = re.compile(r"\s*[-—–]\s*[^-—–]{2,30}$")
+
+
+def _page_title(title: str) -> str | None:
+    """A page's title (its <title> or its metadata's 标题) as the document's, when it reads as one: it
+    ends with a 文种, the site's name after a dash taken off (…的通知-某县人民政府); a page titled with
+    the document's first line (各县市人民政府，…：) or its site's name gives none."""
+    for t in (title.strip(), _SITE_SUFFIX.sub("", title.strip())):
+        if doc_type_of(t) is not None and not ends_paragraph(t) and not t.endswith(("：", ":")):
+            return t
+    return None
+
+
 def printed_lead(h: _Head) -> str | None:
     """The 份号, 密级 and 紧急程度 of a head, as one string to look lines up in."""
     marks = " ".join(x for x in (h.copy_no, h.secrecy, h.urgency) if x)
@@ -435,8 +448,8 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     if model.serial is not None:
         head.serial, head.serial_year = model.serial, int(serial_parts(model.serial)[1]) if serial_parts(model.serial) else head.serial_year
 
-    if head.title is None and meta.get("标题"):
-        head.title = clean_title(meta["标题"])
+    if head.title is None and meta.get("标题") and (page_title := _page_title(meta["标题"])):
+        head.title = clean_title(page_title)
     printed = head.title is not None
     if head.title is None:
         first = next((ln for ln in lines if not _docno_line(ln.key)), lines[0])
