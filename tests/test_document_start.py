@@ -157,3 +157,10 @@ def test_the_batch_6_pages_are_split_by_site_with_the_seeded_rule() -> None:
     for key, want in pages.items():
         assert key.split("/", 1)[0] == half_of(want["site"]), key
         assert (REALDOCS / key).is_file() and want["source"].startswith("http")
+
+
+def test_a_joint_title_s_issuers_on_lines_of_their_own_stay_in_the_title() -> None:
+    """laisu: 中共…来苏镇委员会 / …来苏镇人民政府 / 关于印发…的通知 under a metadata block whose 标题 names one of
+    them: the two lines are the title's, not the page's copies of it (the 署名 repeats them)."""
+    b = parse_file(DEV / "laisu-2021-laisuweifa-68-tongzhi.txt")
+    assert "".join(b.articles[0].title.split()) == "中共重庆市永川区来苏镇委员会重庆市永川区来苏镇人民政府关于印发《来苏镇第十一届村民委员会换届选举工作方案》的通知"

@@ -278,6 +278,7 @@ def _read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams)
         return page  # title-like lines alone are not a page's chrome, unless the title stands again below
     later = "".join(title_core(ln.key) for ln in lines[prefix : prefix + params.head_lines])
     kept_titles: list[Line] = []
+    leads: list[Line] = []
     pending_key: str | None = None
     for i in range(prefix):
         ln, label = lines[i], decoded[i].label
@@ -307,7 +308,10 @@ def _read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams)
             page.removed.append((ln, RULES["meta"]))
         elif label == "page_title":
             core = title_core(ln.key)
-            if core and core in later:
+            if _title_lead(lines, feats, i, prefix):
+                leads.append(ln)  # 中共…委员会 / …人民政府 / 关于…: the title's issuers, on lines of their own
+                kept_titles.append(ln)
+            elif core and core in later:
                 page.removed.append((ln, RULES["page_title"]))
             else:
                 kept_titles.append(ln)
@@ -315,7 +319,7 @@ def _read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams)
             page.removed.append((ln, RULES["chrome"]))
     for ln in lines[suffix:]:
         page.removed.append((ln, RULES["tail_chrome"]))
-    titles = [ln for ln in kept_titles if decoded[lines.index(ln)].label == "page_title"]
+    titles = [ln for ln in kept_titles if decoded[lines.index(ln)].label == "page_title" and ln not in leads]
     for ln in titles[:-1]:  # the page's title is the document's: keep the last copy
         page.removed.append((ln, RULES["page_title"]))
     kept = [ln for ln in kept_titles if ln not in titles[:-1]]
@@ -339,6 +343,15 @@ def _org_value(value: str) -> bool:
 # A field row of the page between the title and the 主送 (类别:C): one short `key: value`.
 _PAGE_FIELD = re.compile(r"^[\u4e00-\u9fff]{1,4}\s*[:：]\s*[^\s:：，。；,]{1,20}$")
 TITLE_LINES_MAX = 3  # a title stands on at most this many lines
+
+
+def _title_lead(lines: list[Line], feats: list[Features], i: int, prefix: int) -> bool:
+    """Whether line `i` names an issuer on a line of its own right above a `关于…` line (or above another
+    such issuer line): the first line of a joint title, not a page's copy of one."""
+    j = i
+    while j < len(lines) and j < len(feats) and feats[j] is not None and (feats[j].org or feats[j].org_parts) and not feats[j].guanyu:
+        j += 1
+    return j > i and j < len(feats) and feats[j] is not None and feats[j].guanyu and j >= prefix
 
 
 _STATE_ORGAN = re.compile(r"^(?:中共|中国|中华人民共和国|国务院|中央|全国)")
