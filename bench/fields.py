@@ -64,7 +64,7 @@ def got_fields(path: Path) -> dict[str, Any]:
     except BulletinError as exc:
         return {"error": str(exc)}
     d = b.to_dict()
-    titles = [a.title if a.printed_title else None for a in b.articles]  # a stand-in title is no field
+    titles = [a.title if getattr(a, "printed_title", True) else None for a in b.articles]  # a stand-in title is no field
     return {f: d.get(f) for f in PUBLIC_FIELDS} | {
         "title": titles[0] if titles else None,
         "titles": titles,
