@@ -164,3 +164,17 @@ def test_a_joint_title_s_issuers_on_lines_of_their_own_stay_in_the_title() -> No
     them: the two lines are the title's, not the page's copies of it (the 署名 repeats them)."""
     b = parse_file(DEV / "laisu-2021-laisuweifa-68-tongzhi.txt")
     assert "".join(b.articles[0].title.split()) == "中共重庆市永川区来苏镇委员会重庆市永川区来苏镇人民政府关于印发《来苏镇第十一届村民委员会换届选举工作方案》的通知"
+
+
+def test_a_page_titled_with_the_notice_s_first_line_gives_no_title(tmp_path: Path) -> None:
+    """A saved page of the untitled boertala notice whose <title> is its 主送 line with the site's name after a
+    dash: not a title (no 文种 ending); a <title> that reads as one still is."""
+    lines = (DEV / "boertala-2024-zhou-zhengfu-gongzuo-guize.txt").read_text("utf-8").splitlines()
+    body = "".join(f"<p>{ln}</p>" for ln in lines if ln.strip())
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><head><title>{lines[0]}-某县人民政府</title></head><body><div>{body}</div></body></html>", "utf-8")
+    b = parse_file(page)
+    assert b.kind == "公文" and b.articles[0].printed_title is False and b.doc_type is None
+    page.write_text(f"<html><head><title>关于印发自治州人民政府工作规则的通知-某县人民政府</title></head><body><div>{body}</div></body></html>", "utf-8")
+    b = parse_file(page)
+    assert (b.articles[0].title, b.articles[0].printed_title, b.doc_type) == ("关于印发自治州人民政府工作规则的通知", True, "通知")
