@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from archive.chinese import to_simplified
 from archive.paragraphs import clean_title
 
 __all__ = ["DOC_TYPES", "doc_type_of"]
@@ -19,8 +20,10 @@ _TRAILING_PAREN = re.compile(r"[（(][^（）()]{1,20}[）)]$")
 
 
 def doc_type_of(title: str) -> str | None:
-    """The 文种 a title ends with (…的通知 → 通知; …办法（试行） → 办法), or None."""
-    t = clean_title(title).rstrip("。 ")
+    """The 文种 a title ends with (…的通知 → 通知; …办法（试行） → 办法), or None; read with the
+    spaces a typeset title puts between its last characters (…的 通 知) taken out and its
+    traditional characters folded (…的決定 → 决定)."""
+    t = to_simplified(re.sub(r"\s+", "", clean_title(title))).rstrip("。 ")
     t = _TRAILING_PAREN.sub("", t).strip()
     m = _TYPE_RE.search(t)
     if m is None:

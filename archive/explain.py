@@ -153,7 +153,7 @@ def explain(doc: Document) -> tuple[Bulletin, list[Placement]]:
     from archive.mdparse import markdown_lines
     from archive.parse import parse_document, parse_lines
 
-    removed: dict[int, str] = {}
+    removed: dict[tuple[int, str], str] = {}
     labels: dict[int, str] = {}
     if doc.format == "markdown":
         b = parse_document(doc)
@@ -161,8 +161,10 @@ def explain(doc: Document) -> tuple[Bulletin, list[Placement]]:
     else:
         b, page = parse_lines(doc)
         b = parse_document(doc) if doc.format == "html" else b  # the pictures a saved page adds
-        lines = document_lines(doc)
-        removed = {ln.number: rule for ln, rule in page.removed}
+        from archive.layouts import unflatten
+
+        lines = unflatten(document_lines(doc))  # a notice flattened into one line: its pieces, placed one by one
+        removed = {(ln.number, ln.key): rule for ln, rule in page.removed}
         if b.kind == "公文":
             from archive.layouts import label_lines
 
@@ -188,8 +190,8 @@ def explain(doc: Document) -> tuple[Bulletin, list[Placement]]:
             else:
                 out.append(Placement(ln.number, ln.text, _toc_place(ln.text, key, b, titles, bodies, fields)))
                 continue
-        if ln.number in removed:
-            place = "已去除：" + removed[ln.number]
+        if (ln.number, ln.key) in removed:
+            place = "已去除：" + removed[ln.number, ln.key]
         elif b.kind == "简报" and is_confidential_mark(ln.key):
             place = "已去除：报头的内部资料标注"
         elif (glued := _glued_place(ln, b, bodies)) is not None:
@@ -238,10 +240,12 @@ def _raw_units(doc: Document, lines: list[Line]) -> list[Line | Placement]:
     out: list[Line | Placement] = []
     units = doc.source.split("\n") if doc.format == "text" and doc.source is not None else [p.text for p in doc.paragraphs]
     kinds = ["body"] * len(units) if doc.format == "text" and doc.source is not None else [p.kind for p in doc.paragraphs]
-    by_number = {ln.number: ln for ln in lines}
+    by_number: dict[int, list[Line]] = {}
+    for ln in lines:
+        by_number.setdefault(ln.number, []).append(ln)
     for number, (text, kind) in enumerate(zip(units, kinds), 1):
         if number in by_number:
-            out.append(by_number[number])
+            out += by_number[number]
         elif number in seen or not text.strip():
             continue
         elif kind == "rule" or is_typed_rule(text):

@@ -22,7 +22,7 @@ from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.paragraphs import ends_paragraph
 
-__all__ = ["ADOPTION", "NOT_ADDRESSEE", "PARAMS", "Features", "LayoutParams", "is_chrome", "line_feature", "line_features", "meta_field", "meta_pairs", "page_suspect", "serial_in", "title_core"]
+__all__ = ["ADOPTION", "gap_parts", "NOT_ADDRESSEE", "PARAMS", "Features", "LayoutParams", "is_chrome", "line_feature", "line_features", "meta_field", "meta_pairs", "page_suspect", "serial_in", "title_core"]
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,11 @@ class LayoutParams:
     head_lines: int = 14  # the 版头 lies within the first lines
     head_reach: int = 30  # the head's fields are assembled from the decode of this many lines more
     title_max: int = 80  # a title line is at most this long
+    title_long_max: int = 160  # … unless it has a title's shape (关于 and a 文种 ending): then at most this long
     heading_max: int = 40  # a heading-like line (masthead, 署名 line, page title)
     addressee_max: int = 150  # 主送机关 line
+    addressee_list_max: int = 300  # … or longer, up to this, when it lists organs …
+    addressee_list_seps: int = 8  # … set apart by at least this many 、 or ，
     chrome_max: int = 60  # a site-chrome line is short
     bar_parts: int = 3  # a bar of links set apart by | has at least this many parts …
     bar_part_max: int = 10  # … each at most this long
@@ -52,6 +55,9 @@ class LayoutParams:
     tail_window: int = 40  # the 署名, 成文日期, 附注, attachments and 版记 are decoded in the last lines
     title_join_max: int = 50  # a 简报 title over two lines is at most this long in all
     wrap_min: int = 20  # a line this long with a next line as long is a paragraph wrapped at that width
+    signature_lines: int = 8  # a joint 署名 stands on at most this many lines above its date
+    flat_min: int = 200  # a line this long may be a whole notice flattened into one (layouts.unflatten)
+    closing_reach: int = 2  # a 成文日期 closes a text with no 公文 head when at most this many lines follow it
 
 
 PARAMS = LayoutParams()
@@ -100,7 +106,7 @@ def is_chrome(key: str, params: "LayoutParams | None" = None) -> bool:
     breadcrumb, a bar of short links set apart by |, page tools and counters, a row of the page's
     empty fields, a URL or a timestamp; or a site's own words (小编, 本站, 如有侵权 …)."""
     params = params or PARAMS
-    k = key.strip()
+    k = key.strip().lstrip("•·*").strip()  # a bulleted row of the page's (• 2020-11-13 14:42)
     if len(k) > params.addressee_max:
         return False
     if _POSITION.match(k) or _SITE_TEXT.search(k):
@@ -152,12 +158,29 @@ NOT_ADDRESSEE = re.compile(r"如下\s*[:：]$|^(?:为了|为|根据|按照|依�
 _YEAR_IN_BRACKETS = re.compile(_YEAR_BRACKET)
 
 
+# A 发文字号 a page's copy garbled at the end of a line: its closing bracket and 号 lost, the number run
+# into the year (广安区府办发〔202026, 牟政办发〔201746).
+GARBLED_SERIAL = re.compile(r"(?P<org>[\u4e00-\u9fff]{2,12}?)\s*[〔\[［【﹝]\s*(?P<y>(?:19|20)\d{2})(?P<n>\d{1,4})\s*$")
+
+
 def serial_in(text: str) -> re.Match[str] | None:
-    """A 发文字号 written anywhere in `text` (〔〕, [], (), 【】, 第N号)."""
+    """A 发文字号 written anywhere in `text` (〔〕, [], (), 【】, 第N号), or garbled at its end (`GARBLED_SERIAL`)."""
     y = _YEAR_IN_BRACKETS.search(text)
     if y is None:  # the quick test: no bracketed year, no 发文字号
-        return None
+        return _garbled_serial(text) if re.search(r"[〔\[［【﹝]", text) else None
     return _SERIAL.search(text, max(0, y.start() - 14))
+
+
+def _garbled_serial(text: str) -> re.Match[str] | None:
+    """A garbled 发文字号 at the end of `text`; glued to a title (…的通知牟政办发〔201746) it starts
+    after the title's 文种."""
+    m = GARBLED_SERIAL.search(text)
+    if m is None:
+        return None
+    from archive.doctypes import DOC_TYPES
+
+    ends = [t.end() for t in re.finditer("|".join(DOC_TYPES), text[: m.start("y")]) if t.end() < m.start("y") - 1]
+    return GARBLED_SERIAL.search(text, ends[-1]) if ends and ends[-1] > m.start() else m
 
 
 def meta_field(key: str) -> tuple[str, str] | None:
@@ -185,6 +208,8 @@ def meta_pairs(key: str) -> list[tuple[str, str]]:
         return []
     k = _KEY_SPACES.sub("", key.strip())
     k = re.sub(r"^(索)\s+(引)\s+(号)", r"\1\2\3", k)
+    if _CELL_SEP.search(k):
+        return _cell_pairs(k)
     starts = list(_PAIR_KEY.finditer(k))
     if not starts:
         got = meta_field(key)
@@ -193,6 +218,31 @@ def meta_pairs(key: str) -> list[tuple[str, str]]:
     for m, nxt in zip(starts, [*starts[1:], None]):
         value = k[m.end() : nxt.start() if nxt else len(k)].strip().strip("[]［］【】").strip()
         out.append((m[1], value))
+    return out
+
+
+_CELL_SEP = re.compile(r"[|｜]")
+_CELL_KEY = re.compile(r"^(?P<key>" + "|".join(sorted((re.escape(k) for k in META_KEYS), key=len, reverse=True)) + r")\s*[:：]?\s*(?P<value>.*)$")
+
+
+def _cell_pairs(row: str) -> list[tuple[str, str]]:
+    """The `key: value` pairs of a table row copied with its cells set apart by | (`发文机关: | 盘锦市政府 |
+    成文日期: | |`): a key cell takes the next cell as its value unless that is a key too (left empty)."""
+    cells = [re.sub(r"\s+", "", c) for c in _CELL_SEP.split(row)]
+    cells = [c for c in cells if c]
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(cells):
+        m = _CELL_KEY.match(cells[i])
+        if m is None:
+            i += 1
+            continue
+        value = m["value"]
+        if not value and i + 1 < len(cells) and _CELL_KEY.match(cells[i + 1]) is None:
+            value = cells[i + 1]
+            i += 1
+        out.append((m["key"], value))
+        i += 1
     return out
 
 
@@ -271,7 +321,7 @@ def line_feature(ln: Line, i: int, size: float | None, params: LayoutParams = PA
     rest = re.sub(r"签\s*发\s*人\s*[:：].*$", "", rest).strip()
     meta = meta_field(k)
     chrome = is_chrome(k, params)
-    parts = [p for p in re.split(r"\s{2,}", k) if p]
+    parts = gap_parts(k)
     # A title with its 发文字号 after it in brackets: …的通知（武劳社〔2004〕135号）.
     trailing = bool(
         sm and sm.start() > 8 and re.search(r"[（(]\s*$", k[: sm.start()]) and re.fullmatch(r"\s*[）)]\s*", k[sm.end() :])
@@ -288,7 +338,7 @@ def line_feature(ln: Line, i: int, size: float | None, params: LayoutParams = PA
         org=is_org_like(compact) and not doc_type_of(compact) and "关于" not in compact,  # 国务院、中央军委关于同意武警总部: a title's line
         doc_type=doc_type_of(title_core(plain)) is not None,
         guanyu="关于" in compact[:40] or "關於" in compact[:40] or "關于" in compact[:40],
-        addressee=bool(re.search(r"[:：]$", compact)) and 2 <= len(compact) <= params.addressee_max and not _SENTENCE_PUNCT.search(compact) and meta is None and not NOT_ADDRESSEE.search(compact),
+        addressee=_addressee_shape(compact, params) and meta is None,
         sentence=ends_paragraph(re.sub(r"[（(][^（）()]{1,6}[）)]$", "", plain)),  # …规范（试行） is no sentence
         title_serial=trailing,
         heading=ln.hinted_heading(size),
@@ -308,6 +358,48 @@ def line_feature(ln: Line, i: int, size: float | None, params: LayoutParams = PA
         org_parts=_org_parts(parts, params),
         signer=bool(_SIGNER_LINE.match(k)),
     )
+
+
+_SIGNED_DATE = re.compile(rf"^(?P<org>\S.*?)\s+(?P<date>{DATE_TEXT})$")
+
+
+def gap_parts(key: str) -> list[str]:
+    """A line's parts set apart by gaps (two spaces or more); a 署名 and its 成文日期 set apart by one
+    space (江苏省教育厅 2025年3月13日) are two parts too."""
+    parts = [p for p in re.split(r"\s{2,}", key) if p]
+    if len(parts) == 1 and (m := _SIGNED_DATE.match(parts[0].strip())) is not None:
+        from archive.chinese import to_simplified
+        from archive.textparse import issuer_name
+
+        org = m["org"].strip()
+        if issuer_name(org, to_simplified(org)) == org:
+            return [org, m["date"]]
+    return parts
+
+
+_LIST_SEP = re.compile(r"[，,、]")
+
+
+def _addressee_shape(compact: str, params: LayoutParams) -> bool:
+    """A 主送机关 line: organs (or a person) ending with `：`, no sentence; a long list of organs up to
+    `addressee_list_max`; or, with its colon lost, a list of organs that starts with 各 (各街道办事处，区级
+    各部门，官盛新区管委会). A word of three characters or fewer that names no organ (热度：, 主题：) is a
+    page's field label, not a 主送."""
+    from archive.chinese import to_simplified
+    from archive.textparse import issuer_name
+
+    if _SENTENCE_PUNCT.search(compact) or NOT_ADDRESSEE.search(compact) or len(compact) < 2:
+        return False
+    seps = len(_LIST_SEP.findall(compact))
+    if len(compact) > params.addressee_max and not (len(compact) <= params.addressee_list_max and seps >= params.addressee_list_seps):
+        return False
+    if compact.endswith(("：", ":")):
+        word = compact[:-1]
+        return len(word) > 3 or word.startswith("各") or issuer_name(word, to_simplified(word)) is not None
+    if not compact.startswith("各") or seps == 0 or re.search(r"[:：]", compact):
+        return False
+    last = _LIST_SEP.split(compact)[-1]
+    return issuer_name(last, to_simplified(last)) is not None
 
 
 def _org_parts(parts: list[str], params: LayoutParams) -> bool:

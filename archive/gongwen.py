@@ -22,6 +22,7 @@ printed file fall in one series, apart from the office's 简报 — else `公文
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -31,7 +32,7 @@ from archive.articles import make_article
 from archive.chinese import to_simplified
 from archive.dates import DATE_TEXT, ISSUE_SPAN, find_date
 from archive.doctypes import doc_type_of
-from archive.features import NOT_ADDRESSEE, PARAMS, Features, line_feature, serial_in
+from archive.features import GARBLED_SERIAL, NOT_ADDRESSEE, PARAMS, Features, gap_parts, line_feature, serial_in
 from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.model import Bulletin, make_bulletin_id
@@ -56,7 +57,9 @@ _ISSUE_LINE = ISSUE_SPAN  # a 简报 issue line (archive/dates.py)
 _SEAL = re.compile(r"^[（(]\s*(?:印章|盖章|加盖印章|签章|公章)\s*[）)]$")
 HEADER_LINES = 14
 _ORDER_NO = re.compile(r"^[(（]?\s*第\s*[0-9０-９〇零○一二三四五六七八九十百千]+\s*号\s*[)）]?$")
-_ORDER_TITLE = re.compile(r"(?:令|公告|通告)$")  # the 文种 numbered 第N号 under their name
+_ORDER_TITLE = re.compile(r"(?:令|公告|通告)$")
+# The verb after a title's owner: XX关于…, XX转发…, XX印发…, XX批转… (the owner is the issuer when none signs).
+_TITLE_VERB = re.compile(r"关于|转发|印发|批转")  # the 文种 numbered 第N号 under their name
 
 
 @dataclass
@@ -75,7 +78,7 @@ class _Head:
 
 def normalise_serial(text: str) -> str:
     """雄安发[2021]5号 / 雄安发（2021）5号 / 雄安发〔2021〕 5 号 → 雄安发〔2021〕5号."""
-    m = _DOCNO.search(text)
+    m = _DOCNO.search(text) or GARBLED_SERIAL.search(text)
     if m is None:
         return re.sub(r"\s+", "", text)
     return f"{m['org']}〔{m['y']}〕{int(m['n'])}号"
@@ -122,6 +125,44 @@ def looks_like_gongwen(lines: list[Line], meta: Mapping[str, str], strict: bool 
         return True
     # A title that is only a 文种-ended name (…常务会议纪要, …工作方案) heading a document.
     return bool(lines) and len(lines) > 1 and doc_type_of(lines[0].key) is not None and len(lines[0].key) <= 40 and not ends_paragraph(lines[0].key)
+
+
+_SITE_SUFFIX = re.compile(r"\s*[-—–]\s*[^-—–]{2,30}$")
+
+
+def _page_title(title: str) -> str | None:
+    """A page's title (its <title> or its metadata's 标题) as the document's, when it reads as one: it
+    ends with a 文种, the site's name after a dash taken off (…的通知-某县人民政府); a page titled with
+    the document's first line (各县市人民政府，…：) or its site's name gives none."""
+    for t in (title.strip(), _SITE_SUFFIX.sub("", title.strip())):
+        if doc_type_of(t) is not None and not ends_paragraph(t) and not t.endswith(("：", ":")):
+            return t
+    return None
+
+
+def printed_lead(h: _Head) -> str | None:
+    """The 份号, 密级 and 紧急程度 of a head, as one string to look lines up in."""
+    marks = " ".join(x for x in (h.copy_no, h.secrecy, h.urgency) if x)
+    return marks or None
+
+
+def _passed_over(head_lines: list[Line], fields: list[str | None]) -> list[str]:
+    """The head's lines whose text no head field holds (the head rules passed over them)."""
+    held = "".join(re.sub(r"\s+", "", f) for f in fields if f)
+    held_serial = {normalise_serial(f) for f in fields if f and serial_in(f)}
+    out = []
+    for ln in head_lines:
+        k = re.sub(r"\s+", "", ln.text)
+        if not k or k in held or (serial_in(k) is not None and normalise_serial(k) in held_serial):
+            continue
+        out.append(ln.text)
+    return out
+
+
+def _title_shape(key: str) -> bool:
+    """Whether a line has a 公文 title's shape whatever its length: `…关于…` ending with a 文种, no sentence."""
+    core = "".join(key.split())
+    return "关于" in to_simplified(core)[:60] and doc_type_of(core) is not None and not ends_paragraph(core) and not core.endswith(("：", ":"))
 
 
 def _titled(f: Features) -> bool:
@@ -200,7 +241,7 @@ def _parse_head(lines: list[Line]) -> _Head:
         return cache[j]
 
     def addressee_at(j: int) -> bool:
-        if j < len(lines) and _ADDRESSEE.match(lines[j].key) and not _ATTACH_NOTE.match(lines[j].key) and not NOT_ADDRESSEE.search(lines[j].key) and h.addressee is None:
+        if j < len(lines) and (_ADDRESSEE.match(lines[j].key) or feat(j).addressee) and not _ATTACH_NOTE.match(lines[j].key) and not NOT_ADDRESSEE.search(lines[j].key) and h.addressee is None:
             h.addressee = lines[j].text
             return True
         return False
@@ -344,14 +385,16 @@ def _assemble_tail(lines: list[Line], start: int, decoded: list, lo: int, signed
     if date_at is None or date_at >= end:
         return t
     line = lines[date_at]
-    parts = [p for p in re.split(r"\s{2,}", line.key) if p]
+    parts = gap_parts(line.key)
     t.date = find_date(parts[-1]) if parts else None
     if t.date is None:
         return t
     t.start = t.date_at = date_at
     t.issuer = [p for p in _signature_parts(line.text)[:-1] if issuer_name(p, to_simplified(p))] if len(parts) > 1 else []
+    if len(parts) == 2 and not t.issuer and line.key.strip().startswith(parts[0]):  # 江苏省教育厅 2025年3月13日
+        t.issuer = [line.text.strip()[: len(parts[0])]]
     s = date_at - 1
-    while s >= max(start, lo) and labels[s - start] == "signature" and len(t.issuer) < 3:  # 署名 lines above the date
+    while s >= max(start, lo) and labels[s - start] == "signature" and date_at - s <= PARAMS.signature_lines:  # 署名 lines above the date
         names = [p for p in _signature_parts(lines[s].text) if issuer_name(p, to_simplified(p))]
         if not names:
             break
@@ -405,12 +448,16 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     if model.serial is not None:
         head.serial, head.serial_year = model.serial, int(serial_parts(model.serial)[1]) if serial_parts(model.serial) else head.serial_year
 
-    if head.title is None and meta.get("标题"):
-        head.title = clean_title(meta["标题"])
+    if head.title is None and meta.get("标题") and (page_title := _page_title(meta["标题"])):
+        head.title = clean_title(page_title)
+    printed = head.title is not None
     if head.title is None:
         first = next((ln for ln in lines if not _docno_line(ln.key)), lines[0])
-        head.title = clean_title(first.text[:60])
-        warnings.append(f"no 公文 title found: title from line {first.number}")
+        if _title_shape(first.key):  # a title of the 公文's shape, only longer than a title line is
+            head.title, printed = clean_title(first.text), True
+        else:
+            head.title = clean_title(first.text[:60])
+            warnings.append(f"no 公文 title found: title from line {first.number}")
     # 附件说明 (附件：1. … / 2. …) closing the 正文.
     attachments: list[str] = []
     for k, line in enumerate(body):
@@ -431,7 +478,9 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
         warnings.append("no 发文字号 found")
     masthead = " ".join(head.masthead) if head.masthead else None  # a joint 发文机关标志 stands on two lines
     signature = [s for s in tail.issuer if not _SEAL.match(s)]
-    issuer = ("、".join(signature) if signature else None) or meta.get("发文机关")
+    # What the document prints first (its 署名, 题注, 发文机关标志, its title's `XX关于`); a saved page's
+    # metadata (发布机构, often an abbreviation: 盘锦市政府, 地区行署) only where it prints none.
+    issuer = "、".join(signature) if signature else None
     adopted_by, adopted_on = adoption_fields(model.adopted[0]) if model.adopted else (None, None)
     if serial is None and model.adopted and (order := adoption_serial(model.adopted[0])) is not None:
         serial = order  # a 规章 issued as 公安部令第127号
@@ -442,9 +491,10 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     if issuer is None and (o := _ORDER_TITLE.search(head.title)) and head.serial and head.serial.startswith(head.title):
         before = head.title[: o.start()]  # 北京市人民政府令 → 北京市人民政府
         issuer = issuer_name(before, to_simplified(before))
-    if issuer is None and "关于" in head.title[1:]:  # 国务院办公厅关于…的通知
-        before = head.title[: head.title.index("关于", 1)]
+    if issuer is None and printed and (o := _TITLE_VERB.search(to_simplified(head.title), 2)) is not None:
+        before = head.title[: o.start()].strip()  # 国务院办公厅关于…的通知, 瑞安市人民政府办公室转发…的通知
         issuer = issuer_name(before, to_simplified(before))
+    issuer = issuer or meta.get("发文机关")
     date = tail.date or adopted_on or (find_date(meta["成文日期"]) if meta.get("成文日期") else None)
     if date is None:
         warnings.append("no 成文日期 found")
@@ -477,10 +527,15 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
         paragraphs = (*paragraphs, *lead, *paragraphs_of(rest))
     if head.addressee:
         paragraphs = (head.addressee, *paragraphs)
+    passed = _passed_over(lines[: head.end], [head.title, addressee, head.addressee, serial, head.signer, *head.masthead, printed_lead(head)])
+    if passed:  # lines of the head that are no 版头 element (渝府令第 121 号 under a stand-in title): kept as text
+        paragraphs = (*passed, *paragraphs)
     if not paragraphs:
         warnings.append("the 公文 has no text")
     title = head.title
     article = make_article(bid, 1, title, None, None, paragraphs, "\n\n".join(paragraphs))
+    if not printed:
+        article = dataclasses.replace(article, printed_title=False)
     return Bulletin(
         id=bid,
         path=path,
@@ -497,7 +552,7 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
         articles=(article,),
         warnings=tuple(warnings),
         kind="公文",
-        doc_type=doc_type_of(title),
+        doc_type=doc_type_of(title) if printed else None,
         ocr=ocr,
         copy_no=head.copy_no,
         secrecy=head.secrecy,

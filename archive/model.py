@@ -60,6 +60,9 @@ class Article:
     body: str  # source markup for display (Markdown; may hold raw HTML: sanitise!)
     # the units the heading and text mention, resolved by the gazetteer: "江苏省/南京市/鼓楼区"
     regions: tuple[str, ...] = ()
+    # False when the document prints no title (a page that gives it elsewhere): `title` is then a
+    # stand-in taken from its first line, for lists and links, and not a field the document has
+    printed_title: bool = True
 
     @property
     def text(self) -> str:
@@ -72,7 +75,7 @@ class Article:
         return f"{self.place}：{self.title}" if self.place else self.title
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.id,
             "order": self.order,
             "place": self.place,
@@ -83,6 +86,9 @@ class Article:
             "regions": list(self.regions),
             "text": self.text,
         }
+        if not self.printed_title:
+            out["printed_title"] = False
+        return out
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def got_fields(path: Path) -> dict[str, Any]:
     except BulletinError as exc:
         return {"error": str(exc)}
     d = b.to_dict()
-    titles = [a.title for a in b.articles]
+    titles = [a.title if getattr(a, "printed_title", True) else None for a in b.articles]  # a stand-in title is no field
     return {f: d.get(f) for f in PUBLIC_FIELDS} | {
         "title": titles[0] if titles else None,
         "titles": titles,
@@ -129,7 +129,7 @@ def groups() -> dict[str, list[Doc]]:
             if path.is_file():
                 out[src.half].append(Doc(path, want, REAL_FIELDS, f"{src.repo} {src.group}"))
         else:
-            out[name.split("/", 1)[0]].append(Doc(REALDOCS / name, want, REAL_FIELDS, "saved page text"))
+            out[name.split("/", 1)[0]].append(Doc(REALDOCS / name, want, REAL_FIELDS, f"saved page text, batch {want.get('batch', 1)}"))
     return out
 
 

@@ -16,7 +16,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from archive.dates import ISSUE_SPAN
+from archive.chinese import to_simplified
+from archive.dates import DATE_TEXT, ISSUE_SPAN
+from archive.doctypes import doc_type_of
 from archive.features import PARAMS, Features, LayoutParams, line_features, meta_pairs, page_suspect, serial_in, title_core
 from archive.layout import Line
 from archive.layouts import gongwen as gongwen_model
@@ -38,6 +40,8 @@ RULES = {
     "meta": "页面元数据（读作字段）",
     "page_title": "页面上重复的标题",
     "tail_chrome": "页面导航或工具栏",
+    "page_text": "文件标题前的页面文字（栏目名、页面标题、导语）",
+    "page_field": "页面字段（标题与主送之间）",
 }
 
 
@@ -71,6 +75,10 @@ def _gongwen_detect(lines: list[Line], meta: Mapping[str, str], params: LayoutPa
     _feats, decoded = label_lines(lines[: params.head_lines + 30], params)
     labels = [d.label for d in decoded]
     first = next((k for k, lab in enumerate(labels) if lab not in ("chrome", "meta", "page_title", "mark", "masthead", "serial")), None)
+    if first is not None and labels[first] == "addressee" and first <= 1:
+        # no title printed (a page that gives it elsewhere): the 主送 heads the text, and the text closes
+        # with a 成文日期 (a 署名 above it or not)
+        return _closes_like_gongwen(lines, params)
     if first is None or labels[first] != "title" or first > 3:
         return False
     k = first
@@ -78,8 +86,36 @@ def _gongwen_detect(lines: list[Line], meta: Mapping[str, str], params: LayoutPa
         k += 1
     if k >= len(labels) or labels[k] != "addressee":
         return False
-    # … and a 发文字号 (its own line, or in brackets after the title) or a 成文日期 after the 正文
-    return "serial" in labels or bool(meta.get("发文字号")) or "date" in labels or any(f.title_serial for f in _feats[first:k])
+    # … and a 发文字号 (its own line, or in brackets after the title) or a 成文日期 after the 正文, or a
+    # title of the 公文's own shape (关于…的通知, a 发文字号 before or after it aside)
+    title = "".join(title_core(ln.key) for ln in lines[first:k])
+    return (
+        "serial" in labels or bool(meta.get("发文字号")) or "date" in labels or any(f.title_serial or f.serial_inside for f in _feats[first:k])
+        or ("关于" in to_simplified(title) and doc_type_of(title) is not None)
+    )
+
+
+def _closes_like_gongwen(lines: list[Line], params: LayoutParams = PARAMS) -> bool:
+    """Whether a text with no 公文 head still ends as one: its last lines, decoded with the labels
+    of a document's end, hold a 成文日期 (a date alone on its line) no further than `closing_reach`
+    content lines from the end (a 附注, the page's chrome or an attachment after it aside)."""
+    n = len(lines)
+    start = max(0, n - params.tail_window)
+    decoded = label_window(lines, start, n, gongwen_model.TAIL_LABELS, params)
+    dates = [start + k for k, d in enumerate(decoded) if d.label == "date"]
+    if not dates:
+        return False
+    at = dates[0]
+    after = [d.label for d in decoded[at - start + 1 :] if d.label not in ("note",)]
+    return len(after) <= params.closing_reach or all(lab == "attachment" for lab in after)
+
+
+def _untitled_gongwen(lines: list[Line], meta: Mapping[str, str], params: LayoutParams = PARAMS) -> bool:
+    """A 公文 that prints no title and no 主送 (a page gives them elsewhere): no 简报 issue line in
+    its head, and it closes with a 署名 over a 成文日期, or a 成文日期 alone as its last line."""
+    if any(_ISSUE_LINE.search(ln.key) and len(ln.key) <= params.heading_max for ln in lines[: params.head_lines]):
+        return False
+    return _closes_like_gongwen(lines, params)
 
 
 def _gongwen_assemble(lines: list[Line], path: str, fmt: str, meta: Mapping[str, str], ocr: tuple[float, ...]) -> Bulletin:
@@ -115,6 +151,8 @@ def _jianbao_assemble(lines: list[Line], path: str, fmt: str, meta: Mapping[str,
 
 LAYOUTS: tuple[Layout, ...] = (
     Layout("公文", gongwen_model.LABELS, gongwen_model.GRAMMAR, _gongwen_detect, _gongwen_assemble),
+    # A 公文 whose page prints neither its title nor its 主送: told by how it closes.
+    Layout("无标题公文", gongwen_model.LABELS, gongwen_model.GRAMMAR, _untitled_gongwen, _gongwen_assemble),
     # The fallback. Its body (title / second title line / text) is decoded with jianbao's grammar;
     # its 报头 and 报尾 are still read by archive/textparse.py's rules.
     Layout("简报", jianbao_model.LABELS, jianbao_model.GRAMMAR, lambda lines, meta: True, _jianbao_assemble),
@@ -161,6 +199,61 @@ class Page:
 
 def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams = PARAMS) -> Page:
     """Take a page's chrome, metadata block and repeated title off the document's lines."""
+    lines = unflatten(lines, params)
+    page = _read_page(lines, meta, params)
+    _document_start(page, params)
+    return page
+
+
+# Where a notice flattened into one line (a document-sharing site's copy) is cut back into its elements.
+_FLAT_SIGNED = re.compile(rf"(?:^|\s)(?P<org>[^\s，。；：:,]{{2,30}})\s+(?P<date>{DATE_TEXT})(?=\s|$)")
+_FLAT_CUTS = re.compile(
+    r"(?<=[号號])\s+(?=\S)"  # after a 发文字号
+    r"|(?<=[:：])\s+(?=\S)"  # after a 主送机关
+    r"|(?<=[。！？])\s+(?=\S)"  # after a paragraph's last sentence
+    r"|\s+(?=附\s*件\s*[0-9０-９]*\s*[:：])"  # before an 附件说明
+    r"|\s+(?=[-—－]\s*\d{1,3}\s*[-—－](?:\s|$))|(?<=[-—－])(?<=\d[-—－])\s+"  # around a page number -1-
+)
+
+
+def unflatten(lines: list[Line], params: LayoutParams = PARAMS) -> list[Line]:
+    """Cut a line that holds a whole 公文 flattened (its line breaks turned into spaces) back into its
+    elements: after a 发文字号, after a 主送机关's colon and before its first organ, after a sentence that
+    ends a paragraph, before 附件：, and around a 署名 with its 成文日期 (邵东市双凤乡人民政府 2022 年 2 月 27 日).
+    Only a line at least `flat_min` long that shows a signed date and a 主送 or 发文字号 is cut; each
+    piece keeps the line's number."""
+    out: list[Line] = []
+    for ln in lines:
+        out += _cut_flat(ln, params) if len(ln.key) >= params.flat_min else [ln]
+    return out
+
+
+def _cut_flat(ln: Line, params: LayoutParams) -> list[Line]:
+    from archive.textparse import issuer_name
+
+    key = ln.key
+    signed = [m for m in _FLAT_SIGNED.finditer(key) if issuer_name(m["org"], m["org"]) == m["org"]]
+    colon = [m for m in re.finditer(r"[:：]\s", key)]
+    if not signed or not (colon or serial_in(key[: signed[0].start()])):
+        return [ln]
+    cuts = {m.start() for m in _FLAT_CUTS.finditer(key)} | {m.end() for m in _FLAT_CUTS.finditer(key)}
+    for m in signed:
+        cuts |= {m.start("org"), m.end("date")}
+    for m in colon:  # the 主送 begins after the last gap before its colon
+        gap = key.rfind(" ", 0, m.start())
+        if gap > 0 and m.start() - gap <= params.addressee_max:
+            cuts.add(gap)
+    pieces, at = [], 0
+    for c in sorted(cuts | {len(key)}):
+        if c > at and key[at:c].strip():
+            pieces.append((at, c))
+        at = c
+    if len(pieces) < 2:
+        return [ln]
+    return [dataclasses.replace(ln, text=ln.text[a:b].strip(), key=key[a:b].strip(), whole=True) for a, b in pieces]
+
+
+def _read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams) -> Page:
     page = Page(lines=list(lines), meta=dict(meta))
     if not lines or not page_suspect(lines, params):
         return page
@@ -185,6 +278,7 @@ def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams =
         return page  # title-like lines alone are not a page's chrome, unless the title stands again below
     later = "".join(title_core(ln.key) for ln in lines[prefix : prefix + params.head_lines])
     kept_titles: list[Line] = []
+    leads: list[Line] = []
     pending_key: str | None = None
     for i in range(prefix):
         ln, label = lines[i], decoded[i].label
@@ -196,6 +290,8 @@ def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams =
             else:
                 kept_titles.append(ln)
             continue
+        if label == "page_title" and feats[i].meta:
+            label = "meta"  # 标题: | 盘政发〔2010〕22号 盘锦市人民政府关于…: a metadata row, read as fields
         if label == "meta":
             pairs = meta_pairs(ln.key)
             if pairs:
@@ -212,7 +308,10 @@ def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams =
             page.removed.append((ln, RULES["meta"]))
         elif label == "page_title":
             core = title_core(ln.key)
-            if core and core in later:
+            if _title_lead(lines, feats, i, prefix):
+                leads.append(ln)  # 中共…委员会 / …人民政府 / 关于…: the title's issuers, on lines of their own
+                kept_titles.append(ln)
+            elif core and core in later:
                 page.removed.append((ln, RULES["page_title"]))
             else:
                 kept_titles.append(ln)
@@ -220,7 +319,7 @@ def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams =
             page.removed.append((ln, RULES["chrome"]))
     for ln in lines[suffix:]:
         page.removed.append((ln, RULES["tail_chrome"]))
-    titles = [ln for ln in kept_titles if decoded[lines.index(ln)].label == "page_title"]
+    titles = [ln for ln in kept_titles if decoded[lines.index(ln)].label == "page_title" and ln not in leads]
     for ln in titles[:-1]:  # the page's title is the document's: keep the last copy
         page.removed.append((ln, RULES["page_title"]))
     kept = [ln for ln in kept_titles if ln not in titles[:-1]]
@@ -239,3 +338,74 @@ def _org_value(value: str) -> bool:
     from archive.textparse import issuer_name
 
     return issuer_name(value, to_simplified(value)) == value and not re.search(r"(?:网站|网|门户|平台)$", value)
+
+
+# A field row of the page between the title and the 主送 (类别:C): one short `key: value`.
+_PAGE_FIELD = re.compile(r"^[\u4e00-\u9fff]{1,4}\s*[:：]\s*[^\s:：，。；,]{1,20}$")
+TITLE_LINES_MAX = 3  # a title stands on at most this many lines
+
+
+def _title_lead(lines: list[Line], feats: list[Features], i: int, prefix: int) -> bool:
+    """Whether line `i` names an issuer on a line of its own right above a `关于…` line (or above another
+    such issuer line): the first line of a joint title, not a page's copy of one."""
+    j = i
+    while j < len(lines) and j < len(feats) and feats[j] is not None and (feats[j].org or feats[j].org_parts) and not feats[j].guanyu:
+        j += 1
+    return j > i and j < len(feats) and feats[j] is not None and feats[j].guanyu and j >= prefix
+
+
+_STATE_ORGAN = re.compile(r"^(?:中共|中国|中华人民共和国|国务院|中央|全国)")
+
+
+def _head_element(f: Features, line: Line) -> bool:
+    """Whether a line above a 公文's title is one of its 版头 elements (份号, 密级, 紧急程度, 发文机关标志 —
+    an organ named with its place or as a state organ —, 发文字号, 签发人, the rule under them) rather
+    than the page's (a column such as 服务中心 is organ-shaped but names no place)."""
+    if f.mark or f.masthead or f.serial_only or f.signer or f.rule or (f.serial_inside and f.chars <= 30):
+        return True
+    if not (f.org or f.org_parts):
+        return False
+    from archive import gazetteer
+
+    name = to_simplified("".join(line.key.split()))
+    return bool(_STATE_ORGAN.match(name) or gazetteer.find_mentions(name))
+
+
+def _document_start(page: Page, params: LayoutParams = PARAMS) -> None:
+    """Take off the page's own text above a 公文's title: a column name (行政事务), a site's words, a news
+    headline or lead that reports the document (…发出紧急通知：…), spam. The title is found by its
+    features where GB/T 9704 puts it — the lines just above the 主送机关 (or the 发文字号 under the
+    title), a `关于…` line down to the line that ends with the 文种 — and every line above it that is
+    not a 版头 element is the page's; so are the page's field rows between the title and the 主送."""
+    lines = page.lines
+    n = min(len(lines), params.head_lines)
+    if n < 2 or any(_ISSUE_LINE.search(ln.key) and len(ln.key) <= params.heading_max for ln in lines[:n]):
+        return  # a 简报's head
+    feats = line_features(lines[: n + 1], params)
+    for a in range(1, n):
+        fa = feats[a]
+        if not (fa.addressee or (fa.serial_only and not feats[a - 1].serial_only)):
+            continue
+        between: list[int] = []
+        e = a - 1
+        while e >= 0 and (feats[e].chrome or feats[e].meta or feats[e].serial_only or feats[e].note or _PAGE_FIELD.match(lines[e].key.strip())):
+            if not (feats[e].serial_only or feats[e].note):
+                between.append(e)
+            e -= 1
+        if e < 0 or not _title_end(feats[e], params):
+            continue  # no title over this 发文字号 or 主送: another may follow (a 发文字号 over the title)
+        g = next((j for j in range(e, max(-1, e - TITLE_LINES_MAX), -1) if feats[j].guanyu), None)
+        if g is None or any(feats[j].sentence or feats[j].chars > params.title_long_max for j in range(g, e + 1)):
+            return
+        above = [j for j in range(g) if not _head_element(feats[j], lines[j])]
+        if not above and not between:
+            return
+        gone = set(above) | set(between)
+        page.removed += [(lines[j], RULES["page_text"] if j < g else RULES["page_field"]) for j in sorted(gone)]
+        page.removed.sort(key=lambda pair: pair[0].number)
+        page.lines = [ln for j, ln in enumerate(lines) if j not in gone]
+        return
+
+
+def _title_end(f: Features, params: LayoutParams) -> bool:
+    return f.doc_type and not f.sentence and not f.addressee and f.chars <= params.title_max

@@ -102,7 +102,9 @@ UNSUPPORTED = -8.0
 
 
 def _titleish(f: Features, params: LayoutParams) -> bool:
-    return (f.doc_type or f.guanyu or f.heading) and f.chars <= params.title_max and not f.sentence and not f.addressee and not f.date_only and not f.serial_only
+    """A title line: a 文种 ending, 关于 or a heading's look, short; or, up to `title_long_max`, both 关于 and a 文种."""
+    fits = f.chars <= params.title_max or (f.guanyu and f.doc_type and f.chars <= params.title_long_max)
+    return (f.doc_type or f.guanyu or f.heading) and fits and not f.sentence and not f.addressee and not f.date_only and not f.serial_only
 
 
 def evidence(f: Features, prev: Features | None, params: LayoutParams) -> list[str]:
@@ -270,6 +272,11 @@ def _title_and_serial(title: str, serial: str | None) -> tuple[str, str | None]:
     from archive.gongwen import normalise_serial
 
     m = serial_in(title)
+    if m is not None and m.start() == 0 and len(title) - m.end() > 8:
+        # 盘政发〔2010〕22号 盘锦市人民政府关于…的决定: a page's copy with the 发文字号 glued before the title
+        serial = serial or normalise_serial(title[: m.end()])
+        title = title[m.end() :].strip()
+        m = serial_in(title)
     if m is not None and m.start() > 8 and re.search(r"[（(]\s*$", title[: m.start()]) and re.fullmatch(r"\s*[）)]\s*", title[m.end() :]):
         serial = serial or normalise_serial(title[m.start() : m.end()])
         title = re.sub(r"\s*[（(]\s*$", "", title[: m.start()])
