@@ -5,7 +5,9 @@ tree finds at least ENOUGH articles (within the filters) is searched (when none
 does, the first that finds any), with
 notices saying what was done:
 
-- ``exact``: the tree as typed (each term an exact substring, as always);
+- ``exact``: the tree as typed (each term an exact substring, as always); found at all, it is
+  what was meant, except a run of a few words found as typed in fewer than RARE_RUN articles,
+  which goes on to ``words`` (its exact hits first, counted in ``info["exact"]``: `widened`);
 - ``correction``: did-you-mean's best correction (indexer.search.engine.corrections),
   when the string is found nowhere and its words look like a typo (a piece
   jieba could not make a word of);
@@ -297,15 +299,21 @@ def exact_stage(ctx: Context) -> Plan | None:
 
 
 # A plain query holding a run of MIN_RUN_WORDS to MAX_RUN_WORDS words typed together (jieba's
-# words of the domain dictionary, function words not counted) that the archive holds as typed in
+# words of the domain dictionary, RUN_SKIPS not counted) that the archive holds as typed in
 # fewer than RARE_RUN articles is also searched by its words, each required (the ``words``
-# stage, then ``content``): the articles holding the run as typed rank first, their number is
-# shown as the exact count, and the rest follow. A longer run (a pasted phrase or sentence) found
-# at all is what was meant. Chosen on the dev parts of bench/querysets.py (s1 and s2).
-RARE_RUN = 3
+# stage, then ``content``; RARE_RUN_THEN): the articles holding the run as typed rank first,
+# their number is shown as the exact count, and the rest follow. A longer run (a pasted phrase or
+# sentence) found at all is what was meant. Chosen on the dev parts of bench/querysets.py
+# (s1: 1,477 files; s2: 300 fresh issues), unspaced MRR@20: s2 0.93 → 0.96 at RARE_RUN 2, 3, 5
+# and 10 alike; s1 0.89 → 0.913 at 3, 0.917 at 11 (one case more, at rank 11, for widening runs
+# found ten times), so the stages' own ENOUGH. MAX_RUN_WORDS 4 and 8 gave the same figures on s2
+# (4: a pasted phrase stays exact); counting function words too (RUN_SKIPS = QUESTION_WORDS) moved
+# one s1 punctuated case (相关，销售额, whose words stage drops 相关 anyway) and nothing else.
+RARE_RUN = ENOUGH
 MIN_RUN_WORDS = 2
 MAX_RUN_WORDS = 4
 RARE_RUN_THEN = ("words", "content")
+RUN_SKIPS = FUNCTION_WORDS  # the words a run's length does not count
 
 
 def rare_runs(parsed: q.Parsed) -> list[str]:
@@ -316,7 +324,7 @@ def rare_runs(parsed: q.Parsed) -> list[str]:
         return []
     out = []
     for t in _plain_terms(parsed.tree):
-        ws = [w for w in query_words(t.text) if w not in FUNCTION_WORDS]
+        ws = [w for w in query_words(t.text) if w not in RUN_SKIPS]
         if MIN_RUN_WORDS <= len(ws) <= MAX_RUN_WORDS:
             out.append(t.text)
     return out
