@@ -71,6 +71,9 @@ def search_page(
     data = dict(result)
     if data.get("expanded"):  # one click searches the literal form only
         data["expanded"] = {**data["expanded"], "off_url": state_url(params, expand=False)}
+    exact = (data.get("rewrite") or {}).get("exact")
+    if exact:  # a rare run widened to its words: one click searches it as typed only (quoted)
+        data["rewrite"] = {**data["rewrite"], "exact": {**exact, "url": state_url(params, q=exact["query"])}}
     if data.get("corrected"):  # one click searches what was typed, uncorrected
         data["corrected"] = {**data["corrected"], "undo": state_url(params, as_typed=True)}
     data["facets"] = build_facets(params, result.get("facets", {}))
