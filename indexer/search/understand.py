@@ -68,7 +68,7 @@ def aliases(handle: Any, net: Net) -> AliasTable:
 def known_name(handle: Any, net: Net, text: str) -> bool:
     """Whether `text` is a name of the alias table with other names (第十四个五年规划 / 十四五):
     a name found nowhere as typed is searched by its other names, not corrected as a typo."""
-    return bool(aliases(handle, net).expansions(text))
+    return bool(aliases(handle, net).expansions(text, held=False))  # (a typo may sit beside a name)
 
 
 def _expand(node: q.Node, table: AliasTable, names: dict[str, tuple[str, ...]]) -> q.Node:
