@@ -158,10 +158,14 @@ class AliasTable:
         国家国家发展改革委; 新型冠状病毒肺炎疫情)."""
         if not _HAN.match(name):
             return ()
-        inner = max((k for k in self._others if MIN_HELD <= len(k) < len(name) and k in name), key=len, default=None)
+        inner, at = None, 0
+        for size in range(len(name) - 1, MIN_HELD - 1, -1):  # the longest first
+            at = next((i for i in range(len(name) - size + 1) if name[i : i + size] in self._others), -1)
+            if at >= 0:
+                inner = name[at : at + size]
+                break
         if inner is None:
             return ()
-        at = name.index(inner)
         before, after = name[:at], name[at + len(inner) :]
         out: dict[str, None] = {}
         for o in self._others[inner]:

@@ -38,7 +38,7 @@ from indexer.search.phrases import continuations
 from indexer.store.substring import Net
 
 MAX_COMBOS = 8  # readings kept per word (heteronyms multiply)
-MAX_WORD = 8  # characters: longer words are not keyed
+MAX_WORD = 12  # characters: longer words are not keyed (未成年人思想道德建设 is 10)
 MAX_LETTERS = 40  # a longer query is not read as pinyin
 FIRST_WORDS = 12  # first-word candidates (full pinyin) extended through the net, for a phrase
 FIRST_INITIALS = 40  # … for initials (far more words share them: lj is 累计, 了解 … 垃圾)
@@ -46,7 +46,7 @@ FOLLOW_SAMPLE = 300  # occurrences of a first word read in the index (shared amo
 MIN_FOLLOW = 30  # … but at least this many per segment
 MAX_CANDIDATES = 12  # candidates counted exactly in the net
 MIN_INITIALS = 2  # initials shorter than this are not read (a lone letter is too ambiguous)
-MAX_INITIALS = 8  # … nor longer (a Latin word, more likely)
+MAX_INITIALS = 12  # … nor longer (a Latin word, more likely; wcnrsxddjsxf is 未成年人思想道德建设 新风)
 ALTERNATIVES = 3  # other readings offered beside the one searched …
 ALT_RATIO = 0.02  # … found in at least this share of its articles
 MAX_PARTS = 3  # words a pinyin query is read as, at most (zhiyuan huaian → 志愿 淮安)
@@ -400,11 +400,17 @@ def _together(table: PinyinTable, live: Any, parts: list[str], kind: str,
         if not all(per):
             continue
         beam: list[tuple[tuple[str, ...], Any]] = [((), None)]
+        mark = np.zeros(len(live), dtype=bool)  # (a beam entry's documents, set and cleared in turn)
         for cands in per:
             posting, label = _postings(table, cands, texts)
             counted: list[tuple[int, int, int]] = []  # (articles, beam entry, candidate)
             for b, (words, docs) in enumerate(beam):
-                held = live[posting] if docs is None else np.isin(posting, docs, assume_unique=False)
+                if docs is None:
+                    held = live[posting]
+                else:
+                    mark[docs] = True
+                    held = mark[posting]
+                    mark[docs] = False
                 n = np.bincount(label[held], minlength=len(cands))
                 counted += [(int(n[j]), b, j) for j in np.flatnonzero(n) if cands[j] not in words]
             counted.sort(key=lambda c: -c[0])
