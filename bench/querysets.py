@@ -19,8 +19,10 @@ below). Kinds:
 - ``pinyin``: the words in pinyin, with or without spaces, with tone marks or
   digits, ü as v — and ``initials`` (zyfw);
 - ``alias``: a short or full name where the article has the other form
-  (新冠肺炎 / 新型冠状病毒肺炎), beside a word of its title; pairs mined from the
-  text (（以下简称“…”）) and a curated list (CURATED_ALIASES);
+  (新冠肺炎 / 新型冠状病毒肺炎), beside a word of its title; the pairs mined from the
+  text (（以下简称“…”）) that no shipped table holds, then the groups of the shipped tables
+  (indexer/data/aliases.tsv, CURATED_ALIASES), at most PER_NAME cases a name typed
+  (`alias_groups`; until 2026-12-06 s2 drew only mined pairs: 3 cases);
 - ``typo2``: two characters of a word replaced by homophones;
 - ``ocr``: a character of a title word replaced by its OCR look-alike (己/已/巳, 曰/日 …);
 - ``date_topic``: a date of the article typed with a word of its title
@@ -67,9 +69,10 @@ Two splits (`--split`):
   drawn with S2_SEED from those outside every sample tuned on before
   (TUNED_SAMPLES); its cases come from those issues only (the seed, tests/public
   and the generated issues stay in the index as distractors) and are drawn with
-  S2_SEED; its parts are halves by a salted hash; its alias pairs are only those
-  mined from the texts that no shipped table holds (neither
-  indexer/data/aliases.tsv nor CURATED_ALIASES). Tune on its dev part only.
+  S2_SEED; its parts are halves by a salted hash; its alias cases come first from the
+  pairs mined from the texts (any bracket after a name too) that no shipped table holds
+  (neither indexer/data/aliases.tsv nor CURATED_ALIASES), then from the shipped groups
+  (those measure the expansion and its ranking, not the table's reach). Tune on its dev part only.
 
 Per kind and part: success@1, success@10, MRR@20 and the zero-hit share of
 `indexer.search.engine.search` (a corrected search counts with the hits it shows);
