@@ -196,23 +196,41 @@ def pinyin_reading(handle: Any, s: Any, snap: Any, net: Net, query: str, live: A
     return Reading("".join(r.letters for r in each if r is not None), kind, text, count)
 
 
+def readings_to_blend(read: Reading) -> list[str]:
+    """The next readings of letters read more than one way (xbjx: 宣布 举行, or 宣布 降息?) whose best
+    article the first page shows: those found in at least BLEND_RATIO of the best one's articles,
+    BLEND_READINGS at most."""
+    return [t for t, n in read.others if n >= BLEND_RATIO * read.count][:BLEND_READINGS]
+
+
+def splice_blended(result: dict[str, Any], blended: list[dict[str, Any]]) -> None:
+    """Put the other readings' best articles (hits marked with `reading`) right after the first
+    BLEND_AFTER hits of the best reading, named in a notice; the best reading's own hits all follow
+    (the page is longer by those)."""
+    if not blended:
+        return
+    hits = result["hits"]
+    result["hits"] = [*hits[:BLEND_AFTER], *blended, *hits[BLEND_AFTER:]]
+    names = "、".join(h["reading"] for h in blended)
+    result["warnings"].append(f"也可能是：{names}（各列出最相关的一篇，排在第{BLEND_AFTER + 1}位起）")
+    result["blended"] = [{"reading": h["reading"], "article_id": h["article_id"]} for h in blended]
+
+
 def blend_readings(s: Any, snap: Any, net: Net, result: dict[str, Any], read: Reading,
                    allowed: np.ndarray) -> None:
-    """Letters read more than one way (xbjx: 宣布 举行, or 宣布 降息?): the first page of the best
-    reading's results gets, right after its first hit, the best article (within `allowed`) of each
-    next reading found in at least BLEND_RATIO of the best one's articles, marked with the reading
-    (`reading` in the hit) and named in a notice, so the person sees each likely meaning at once.
-    The best reading's own hits follow, none left out (the page is longer by those)."""
+    """Letters read more than one way: the first page of the best reading's results gets the best
+    article (within `allowed`, not shown already) of each next reading (`readings_to_blend`), so the
+    person sees each likely meaning at once (`splice_blended`)."""
     from indexer.search.rank import by_relevance
     from indexer.search.results import hit
     from indexer.search.snippets import term_regex
 
-    others = [(t, n) for t, n in read.others if n >= BLEND_RATIO * read.count][:BLEND_READINGS]
+    others = readings_to_blend(read)
     if not others or not result.get("hits"):
         return
     shown = {h["article_id"] for h in result["hits"]}
     blended: list[dict[str, Any]] = []
-    for text, _n in others:
+    for text in others:
         tree = q.parse_query(text).tree
         if tree is None:
             continue
@@ -224,13 +242,7 @@ def blend_readings(s: Any, snap: Any, net: Net, result: dict[str, Any], read: Re
                 shown.add(h["article_id"])
                 blended.append({**h, "reading": text})
                 break
-    if not blended:
-        return
-    hits = result["hits"]
-    result["hits"] = [*hits[:BLEND_AFTER], *blended, *hits[BLEND_AFTER:]]
-    names = "、".join(h["reading"] for h in blended)
-    result["warnings"].append(f"也可能是：{names}（各列出最相关的一篇，排在第{BLEND_AFTER + 1}位起）")
-    result["blended"] = [{"reading": h["reading"], "article_id": h["article_id"]} for h in blended]
+    splice_blended(result, blended)
 
 
 def pinyin_notice(query: str, read: Reading) -> str:
