@@ -19,8 +19,10 @@ below). Kinds:
 - ``pinyin``: the words in pinyin, with or without spaces, with tone marks or
   digits, ü as v — and ``initials`` (zyfw);
 - ``alias``: a short or full name where the article has the other form
-  (新冠肺炎 / 新型冠状病毒肺炎), beside a word of its title; pairs mined from the
-  text (（以下简称“…”）) and a curated list (CURATED_ALIASES);
+  (新冠肺炎 / 新型冠状病毒肺炎), beside a word of its title; the pairs mined from the
+  text (（以下简称“…”）) that no shipped table holds, then the groups of the shipped tables
+  (indexer/data/aliases.tsv, CURATED_ALIASES), at most PER_NAME cases a name typed
+  (`alias_groups`; until 2026-12-06 s2 drew only mined pairs: 3 cases);
 - ``typo2``: two characters of a word replaced by homophones;
 - ``ocr``: a character of a title word replaced by its OCR look-alike (己/已/巳, 曰/日 …);
 - ``date_topic``: a date of the article typed with a word of its title
@@ -73,9 +75,10 @@ Two splits (`--split`):
   drawn with S2_SEED from those outside every sample tuned on before
   (TUNED_SAMPLES); its cases come from those issues only (the seed, tests/public
   and the generated issues stay in the index as distractors) and are drawn with
-  S2_SEED; its parts are halves by a salted hash; its alias pairs are only those
-  mined from the texts that no shipped table holds (neither
-  indexer/data/aliases.tsv nor CURATED_ALIASES). Tune on its dev part only.
+  S2_SEED; its parts are halves by a salted hash; its alias cases come first from the
+  pairs mined from the texts (any bracket after a name too) that no shipped table holds
+  (neither indexer/data/aliases.tsv nor CURATED_ALIASES), then from the shipped groups
+  (those measure the expansion and its ranking, not the table's reach). Tune on its dev part only.
 
 Per kind and part: success@1, success@10, MRR@20 and the zero-hit share of
 `indexer.search.engine.search` (a corrected search counts with the hits it shows);
@@ -148,6 +151,7 @@ OCR_CONFUSIONS = {
 }
 _BRACKETED = re.compile(r"[（(]\s*(?:以下)?(?:简称)?\s*[“\"「]?([\u4e00-\u9fff]{2,8})[”\"」]?\s*[）)]")
 _ALIAS_RE = re.compile(r"[（(]\s*(?:以下)?简称\s*[“\"「]?([\u4e00-\u9fff]{2,8})[”\"」]?\s*[）)]")
+PER_NAME = 3  # alias cases of one name typed, at most
 SOURCE_SHARE = 3  # with cases only from some issues (split s2), this many times as many are drawn first
 _DECADES = ("上旬", "中旬", "下旬")
 _QUARTERS = "一二三四"
@@ -408,40 +412,56 @@ def shipped_pair(a: str, b: str) -> bool:
     return any(a in g and b in g for g in groups)
 
 
+def alias_groups(docs: Sequence[QDoc], mined_only: bool = False) -> list[tuple[str, ...]]:
+    """The groups of names the alias cases are drawn from: the pairs mined from the texts
+    (（以下简称“…”）, and with `mined_only` any bracket after a name) that no shipped table holds,
+    then the shipped tables' groups (indexer/data/aliases.tsv and CURATED_ALIASES; a group of
+    three names gives three pairs). xinwen states few aliases (about ten pairs in all its 1,423
+    issues), so the mined pairs alone make only a handful of cases: the shipped groups measure the
+    expansion and its ranking on text the tables were not written from."""
+    from indexer.search.aliases import curated
+
+    mined = [p for p in dict.fromkeys(mined_aliases(docs, brackets=mined_only)) if not shipped_pair(*p)]
+    groups = [tuple(p) for p in mined]
+    groups += [tuple(g) for g in curated() if len(g) >= 2]
+    groups += [tuple(p) for p in CURATED_ALIASES]
+    return list(dict.fromkeys(groups))
+
+
 def alias_cases(dr: Draw, rng: random.Random, n: int, mined_only: bool = False) -> list[QCase]:
-    """Short ↔ full names (see the module doc); with `mined_only`, only pairs mined from the
-    texts that no shipped table holds."""
-    if mined_only:
-        pairs = [p for p in dict.fromkeys(mined_aliases(dr.docs, brackets=True)) if not shipped_pair(*p)]
-    else:
-        pairs = list(dict.fromkeys([*CURATED_ALIASES, *mined_aliases(dr.docs)]))
+    """Short ↔ full names (see the module doc and `alias_groups`): one name of a group typed with
+    a word of the title of an article that holds another name of the group and never the one typed;
+    answers: the articles holding a name of the group other than the one typed whose title holds
+    the word. At most PER_NAME cases a name typed."""
+    groups = alias_groups(dr.docs, mined_only)
     holders: dict[str, list[QDoc]] = defaultdict(list)
-    forms = {f for p in pairs for f in p}
+    forms = {f for g in groups for f in g}
     for d in dr.docs:
         for f in forms:
             if f in d.flat:
                 holders[f].append(d)
-    options: list[tuple[str, str]] = []  # (typed, present)
-    for short, full in pairs:
-        options += [(short, full), (full, short)]
+    options: list[tuple[str, str, tuple[str, ...]]] = []  # (typed, present, group)
+    for g in groups:
+        options += [(a, b, g) for a in g for b in g if a != b]
     rng.shuffle(options)
     out: list[QCase] = []
-    per_pair: Counter[str] = Counter()
-    for typed, present in options:
+    per_name: Counter[str] = Counter()
+    for typed, present, group in options:
         if typed in present:  # 两会 in 全国两会: the literal already finds it
             continue
         docs = [d for d in holders.get(present, []) if typed not in d.flat]
         rng.shuffle(docs)
+        others = [f for f in group if f != typed and typed not in f]
         for d in docs[:6]:
-            ws = [w for w in dr.good_words(d) if w not in present and w not in typed]
-            if not ws or per_pair[typed] >= 3:
+            ws = [w for w in dr.good_words(d) if not any(w in f or f in w for f in group)]
+            if not ws or per_name[typed] >= PER_NAME:
                 continue
             w = rng.choice(ws)
-            answers = [x.id for x in holders[present] if w in x.flat_title]
             if any(typed in x.flat and w in x.flat_title for x in dr.docs):
                 continue
+            answers = {x.id for f in others for x in holders.get(f, []) if w in x.flat_title and typed not in x.flat}
             out.append(QCase("alias", f"{typed} {w}", frozenset(answers), d.bulletin, f"{present} {w}"))
-            per_pair[typed] += 1
+            per_name[typed] += 1
             if len(out) >= n:
                 return out
     return out

@@ -158,3 +158,16 @@ def test_names_before_words_see_only_what_the_reader_may_see(handle: IndexHandle
     none = np.zeros(snapshot(handle).n, dtype=bool)  # access rules (issue 21)
     r = search(handle, "证券监督管理委员会 检查", allowed_docs=none)
     assert r["total"] == 0 and not r["hits"] and "expanded" not in r
+
+
+def test_a_name_with_words_around_it_is_searched_by_its_other_names(handle: IndexHandle) -> None:
+    # 国家发改委 is no name of the table but holds one (发改委) after 国家: its other names are
+    # searched with 国家 where they lack it. The old code had no other name for the term and cut it
+    # into 国家 + 发改委 (names: 发改委).
+    table = AliasTable(curated())
+    assert table.expansions("国家发改委")[:2] == ("国家发展和改革委员会", "国家发展改革委")
+    assert table.expansions("新冠肺炎疫情") == ("新型冠状病毒肺炎疫情",)
+    assert table.expansions("国家发改委", held=False) == ()  # (a typo beside a name is still a typo)
+    r = search(handle, "国家发改委 调研")
+    assert r["expanded"]["names"]["国家发改委"][0] == "国家发展和改革委员会"
+    assert r["hits"][0]["title"] == "国家发展和改革委员会调研我市"

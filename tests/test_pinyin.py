@@ -199,3 +199,60 @@ def test_a_phrase_is_spelled_from_the_index_words_first(handle: IndexHandle, mon
     monkeypatch.setattr(py, "continuations", dear)
     assert search(handle, "lajifenlei")["pinyin"]["to"] == "垃圾分类"
     assert search(handle, "ljfl")["pinyin"]["to"] == "垃圾分类"
+
+
+BLEND_ISSUE = """工作资料 注意保存
+
+城乡建设测试简报
+
+第3期
+
+江苏省城乡建设测试办公室
+
+2024年3月10日
+
+南京市:市政府宣布举行防汛演练
+
+市政府宣布举行全市防汛演练,各区参加。
+
+苏州市:宣布举行文明城市创建推进会
+
+会上宣布举行文明城市创建推进活动。
+
+无锡市:宣布举行招商大会
+
+无锡市宣布举行今年的招商大会。
+
+常州市:人民银行宣布降息
+
+人民银行常州分行宣布降息后,企业贷款成本下降。
+
+报:省文明办
+
+(苏城测字3号 共印100份)
+"""
+
+
+@pytest.fixture(scope="module")
+def blend_handle(tmp_path_factory: pytest.TempPathFactory) -> IndexHandle:
+    return seed_index(tmp_path_factory, "blend", {"城乡建设测试简报-2024-第3期.txt": BLEND_ISSUE})
+
+
+def test_letters_read_two_ways_show_the_other_reading_second(blend_handle: IndexHandle) -> None:
+    # xbjx is 宣布举行 (three titles) or 宣布降息 (one): the old code showed only the first
+    # reading's three articles; the 降息 article now comes second, marked with its reading.
+    r = search(blend_handle, "xbjx")
+    assert r["pinyin"]["to"] == "宣布举行" and r["pinyin"]["kind"] == "initials"
+    assert "宣布举行" in r["hits"][0]["title"] and "reading" not in r["hits"][0]
+    assert "降息" in r["hits"][1]["title"] and r["hits"][1]["reading"] == "宣布降息"
+    assert sum("降息" in h["title"] for h in r["hits"]) == 1
+    assert any(w.startswith("也可能是：宣布降息") for w in r["warnings"])
+    assert [b["reading"] for b in r["blended"]] == ["宣布降息"]
+    # the best reading's own hits are all there, in their order, after it
+    assert [h["title"] for h in r["hits"] if "reading" not in h] == [
+        h["title"] for h in search(blend_handle, "宣布举行")["hits"]]
+
+
+def test_a_second_page_and_a_date_sort_are_not_blended(blend_handle: IndexHandle) -> None:
+    assert "blended" not in search(blend_handle, "xbjx", sort="date")
+    assert all("降息" not in h["title"] for h in search(blend_handle, "xbjx", sort="date")["hits"])

@@ -29,6 +29,7 @@ from indexer.store.analysis import normalize, word_list
 MAX_EXPANSIONS = 4  # other names added to one term
 MINE_DOCS = 3000  # articles mentioning 简称 read for mined aliases (per index version)
 MIN_CONTAINED = 3  # characters: a name inside the typed one is searched too only from this length
+MIN_HELD = 2  # characters: a name held inside a longer term, at least
 MIN_PART = 4  # characters: a shorter part of a name is not read as the name
 MAX_FULL = 24  # characters: a longer "full name" before （简称…） is cut to its last words
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -130,11 +131,12 @@ class AliasTable:
     def __len__(self) -> int:
         return len(self._others)
 
-    def expansions(self, name: str) -> tuple[str, ...]:
+    def expansions(self, name: str, held: bool = True) -> tuple[str, ...]:
         """The other names of `name` (the whole term), curated first; () for none. A term that
         is no name but part of one (证券监督管理委员会 of 中国证券监督管理委员会) gets the
         names of that group which abbreviate it (证监会: shorter, its first character first,
-        its characters in order)."""
+        its characters in order). With `held`, a term holding a name with words around it gets the
+        other names with those words (`_held`: 国家发改委 → 国家发展改革委)."""
         name = normalize(name)
         got = self._others.get(name)
         if got is None and len(name) >= MIN_PART and _HAN.match(name):
@@ -145,7 +147,32 @@ class AliasTable:
                         if len(o) < len(name) and o[0] == name[0] and _is_subsequence(o, name):
                             part[o] = None
             got = tuple(part)
+        if not got and held:
+            got = self._held(name)
         return (got or ())[:MAX_EXPANSIONS]
+
+    def _held(self, name: str) -> tuple[str, ...]:
+        """A term that holds a name with words around it (国家发改委 = 国家 + 发改委, 新冠肺炎疫情 =
+        新冠肺炎 + 疫情): the other names of the longest name it holds (of MIN_HELD characters or
+        more), each with those words around it unless it holds them already (国家发展改革委, not
+        国家国家发展改革委; 新型冠状病毒肺炎疫情)."""
+        if not _HAN.match(name):
+            return ()
+        inner, at = None, 0
+        for size in range(len(name) - 1, MIN_HELD - 1, -1):  # the longest first
+            at = next((i for i in range(len(name) - size + 1) if name[i : i + size] in self._others), -1)
+            if at >= 0:
+                inner = name[at : at + size]
+                break
+        if inner is None:
+            return ()
+        before, after = name[:at], name[at + len(inner) :]
+        out: dict[str, None] = {}
+        for o in self._others[inner]:
+            full = (before if before not in o else "") + o + (after if after not in o else "")
+            if full != name and name not in full:
+                out[full] = None
+        return tuple(out)
 
 
 def build_aliases(searcher: Any, net: Any) -> AliasTable:

@@ -254,6 +254,16 @@ def _search(backend: Any, query: str, filters: Filters = Filters(), sort: str = 
                 result.update(query=query, pinyin={"from": query, "to": read.text, "kind": read.kind},
                               suggestions=others)
                 result["warnings"] = [uh.pinyin_notice(query, read), *result["warnings"]]
+                if page == 1 and sort == "relevance" and result["hits"]:  # each likely reading on page 1
+                    shown = {h["article_id"] for h in result["hits"]}
+                    blended = []
+                    for t in uh.readings_to_blend(read):
+                        top = _search(backend, t, given, sort, 1, uh.BLEND_READINGS + 1, **again)["hits"]
+                        h = next((h for h in top if h["article_id"] not in shown), None)
+                        if h is not None:
+                            shown.add(h["article_id"])
+                            blended.append({**h, "reading": t})
+                    uh.splice_blended(result, blended)
                 return result
             out["suggestions"] = [{"query": read.text, "count": read_n}, *others]
             return out

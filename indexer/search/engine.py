@@ -281,6 +281,8 @@ def _search(
                 result.update(query=query, pinyin={"from": query, "to": read.text, "kind": read.kind},
                               suggestions=[{"query": t, "count": n} for t, n in read.others])
                 result["warnings"] = [uh.pinyin_notice(query, read), *result["warnings"]]
+                if page == 1 and sort == "relevance":  # [understand] each likely reading on the first page
+                    budget.attempt(lambda: uh.blend_readings(s, snap, net, result, read, allowed), None)
                 return result
             out["suggestions"] = [{"query": t, "count": n} for t, n in ((read.text, read.count), *read.others)]
             return shown(out)

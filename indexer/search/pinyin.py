@@ -38,7 +38,7 @@ from indexer.search.phrases import continuations
 from indexer.store.substring import Net
 
 MAX_COMBOS = 8  # readings kept per word (heteronyms multiply)
-MAX_WORD = 8  # characters: longer words are not keyed
+MAX_WORD = 12  # characters: longer words are not keyed (未成年人思想道德建设 is 10)
 MAX_LETTERS = 40  # a longer query is not read as pinyin
 FIRST_WORDS = 12  # first-word candidates (full pinyin) extended through the net, for a phrase
 FIRST_INITIALS = 40  # … for initials (far more words share them: lj is 累计, 了解 … 垃圾)
@@ -46,12 +46,14 @@ FOLLOW_SAMPLE = 300  # occurrences of a first word read in the index (shared amo
 MIN_FOLLOW = 30  # … but at least this many per segment
 MAX_CANDIDATES = 12  # candidates counted exactly in the net
 MIN_INITIALS = 2  # initials shorter than this are not read (a lone letter is too ambiguous)
-MAX_INITIALS = 8  # … nor longer (a Latin word, more likely)
+MAX_INITIALS = 12  # … nor longer (a Latin word, more likely; wcnrsxddjsxf is 未成年人思想道德建设 新风)
 ALTERNATIVES = 3  # other readings offered beside the one searched …
 ALT_RATIO = 0.02  # … found in at least this share of its articles
 MAX_PARTS = 3  # words a pinyin query is read as, at most (zhiyuan huaian → 志愿 淮安)
 MAX_WAYS = 24  # ways of cutting the letters into words' keys tried
-PART_CANDIDATES = 12  # words of each piece's key tried (most frequent first) …
+# words of each piece's key tried (most frequent first) … Initials share a key with far more
+# words (cg: 成果, 成功, 出国 … 采购 the 4th, jl: 经理 the 20th): dev initials MRR@20 (s2, sample 300)
+PART_CANDIDATES = {"full": 12, "initials": 40}
 BEAM = 24  # … and combinations kept from one piece to the next (most articles holding them first)
 # A word read only by a heteronym's rarer reading (强调 as jd, 参观 as sg) counts this share of
 # its frequency against the words reading so by their first readings. Dev part of bench/querysets.py
@@ -62,6 +64,9 @@ RARER_READING = 0.1
 # 0.38 when the whole was counted in titles and texts against the words in titles; counted alike,
 # 0.66 at 0.25, 0.69 at 0.5, 0.63 at 1.0 and 2.0.
 WHOLE_SHARE = 0.5
+# A reading of the letters as more words than the fewest any reading has counts this share of its
+# articles per word beyond (see _together).
+EXTRA_WORD = 0.5
 SOUND_WORDS = 6  # words of each piece's reading tried when a typed string is spelled anew (same_sound)
 SPELL_LIMIT = 400  # strings spelled anew, at most
 SPELL_COUNT = 24  # strings spelled from the index's words counted exactly in the net
@@ -357,47 +362,74 @@ def _pieces(table: PinyinTable, parts: list[str], kind: str) -> list[tuple[str, 
 def words_reading(table: PinyinTable, live: Any, parts: list[str], kind: str,
                   single: bool = False) -> tuple[tuple[str, ...], int] | None:
     """The letters read as several words of the archive (zhiyuan huaian → 志愿 淮安, zyha):
-    of every way of cutting them into words' keys, the words (the PART_CANDIDATES most
-    frequent of each piece) that the most live articles hold together, and how many.
+    of every way of cutting them into words' keys, the words (the most frequent of each
+    piece, PART_CANDIDATES) that the most live articles hold together, and how many.
     Words read apart are chosen by what the archive holds together, not each by its own
     frequency (a frequent word that never goes with the others is a poor reading)."""
     for texts in dict.fromkeys((TOGETHER_IN[kind], TEXTS)):
-        best = _together(table, live, parts, kind, texts, single)
-        if best is not None:
-            return best
+        ranked = _together(table, live, parts, kind, texts, single)
+        if ranked:
+            return ranked[0]
     return None
 
 
-def _together(table: PinyinTable, live: Any, parts: list[str], kind: str,
-              texts: tuple[str, ...], single: bool = False) -> tuple[tuple[str, ...], int] | None:
+def _postings(table: PinyinTable, words: list[str], texts: tuple[str, ...]) -> tuple[Any, Any]:
+    """The documents of `words` (one of `texts`) concatenated, and which word each came from."""
     import numpy as np
 
-    best: tuple[tuple[str, ...], int] | None = None
+    docs = [table.docs(w, texts) for w in words]
+    labels = np.repeat(np.arange(len(words)), [len(d) for d in docs])
+    return (np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)), labels
+
+
+def _together(table: PinyinTable, live: Any, parts: list[str], kind: str,
+              texts: tuple[str, ...], single: bool = False) -> list[tuple[tuple[str, ...], int]]:
+    """Every reading of the letters as words held together (see `words_reading`), best first:
+    by how many live articles hold them all, a reading of more words counting EXTRA_WORD of
+    that per word beyond the fewest (more pieces, more chance that frequent words meet by
+    accident: wnrlzc is 委内瑞拉 致辞, not 五年 热烈 征程). At most ALTERNATIVES + 1."""
+    import numpy as np
+
+    found: dict[tuple[str, ...], int] = {}
     ways = _pieces(table, parts, kind)
     if single:  # (one word allowed: the letters stand beside other words of the query)
         ways = [tuple(parts)] + ways
+    depth = PART_CANDIDATES[kind]
     for pieces in ways[:MAX_WAYS]:
-        per = [[w for w, _n in table.words(p, kind)[:PART_CANDIDATES]] for p in pieces]
+        per = [[w for w, _n in table.words(p, kind)[:depth]] for p in pieces]
         if not all(per):
             continue
         beam: list[tuple[tuple[str, ...], Any]] = [((), None)]
+        mark = np.zeros(len(live), dtype=bool)  # (a beam entry's documents, set and cleared in turn)
         for cands in per:
+            posting, label = _postings(table, cands, texts)
+            counted: list[tuple[int, int, int]] = []  # (articles, beam entry, candidate)
+            for b, (words, docs) in enumerate(beam):
+                if docs is None:
+                    held = live[posting]
+                else:
+                    mark[docs] = True
+                    held = mark[posting]
+                    mark[docs] = False
+                n = np.bincount(label[held], minlength=len(cands))
+                counted += [(int(n[j]), b, j) for j in np.flatnonzero(n) if cands[j] not in words]
+            counted.sort(key=lambda c: -c[0])
             grown = []
-            for words, docs in beam:
-                for w in cands:
-                    if w in words:
-                        continue
-                    d = table.docs(w, texts)
-                    d = d[live[d]] if docs is None else np.intersect1d(docs, d, assume_unique=True)
-                    if len(d):
-                        grown.append(((*words, w), d))
-            grown.sort(key=lambda wd: -len(wd[1]))
-            beam = grown[:BEAM]
+            for _n, b, j in counted[:BEAM]:
+                words, docs = beam[b]
+                d = table.docs(cands[j], texts)
+                d = d[live[d]] if docs is None else np.intersect1d(docs, d, assume_unique=True)
+                grown.append(((*words, cands[j]), d))
+            beam = grown
             if not beam:
                 break
-        if beam and (best is None or len(beam[0][1]) > best[1]):
-            best = (beam[0][0], len(beam[0][1]))
-    return best
+        for words, docs in beam:
+            found[words] = max(found.get(words, 0), len(docs))
+    if not found:
+        return []
+    fewest = min(len(w) for w in found)
+    ranked = sorted(found.items(), key=lambda wn: (-wn[1] * EXTRA_WORD ** (len(wn[0]) - fewest), wn[0]))
+    return ranked[: ALTERNATIVES + 1]
 
 
 def reading(table: PinyinTable, net: Net, live: Any, query: str, deadline: float | None = None) -> Reading | None:
@@ -422,14 +454,26 @@ def reading(table: PinyinTable, net: Net, live: Any, query: str, deadline: float
         for texts in dict.fromkeys((TOGETHER_IN[kind], TEXTS)):
             found = count_candidates(net, live, cands, texts)
             apart = _together(table, live, parts if len(parts) > 1 else [letters], kind, texts)
-            if found and (apart is None or found[0][1] >= WHOLE_SHARE * apart[1]):
-                (text, n), *rest = found
+            ranked = _ranked(found, apart)
+            if ranked:
+                (text, n), *rest = ranked
                 others = tuple((t, m) for t, m in rest if m >= ALT_RATIO * n)[:ALTERNATIVES]
                 return Reading(letters, kind, text, n, others)
-            if apart is not None:
-                others = tuple(found[:1]) if found else ()
-                return Reading(letters, kind, " ".join(apart[0]), apart[1], others)
     return None
+
+
+def _ranked(found: list[tuple[str, int]], apart: list[tuple[tuple[str, ...], int]]) -> list[tuple[str, int]]:
+    """The readings of one kind, best first: strings reading as the whole (`found`, with their
+    articles) weighed against words held together (`apart`) — a string counts as 1 / WHOLE_SHARE
+    times its articles (it wins when found in WHOLE_SHARE of the articles holding the words apart).
+    A reading of words that spells a string already ranked is left out."""
+    scored = [(n / WHOLE_SHARE, 0, t, n) for t, n in found]
+    scored += [(float(n), 1, " ".join(ws), n) for ws, n in apart]
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    out: dict[str, tuple[str, int]] = {}
+    for _s, _w, text, n in scored:
+        out.setdefault(text.replace(" ", ""), (text, n))
+    return list(out.values())
 
 
 def spelled(table: PinyinTable, letters: str, kind: str) -> list[tuple[str, float]]:

@@ -34,6 +34,13 @@ TWO_BUDGET = 0.015
 # for the name typed (0: every literal match first, as before). Chosen on the dev part of
 # bench/querysets.py (alias kind, sample 300: MRR@20 0.77 at 0.01, 0.78 at 0.5, 0.83 at 0.7 and 1.0).
 ALIAS_WEIGHT = 0.7
+# Letters read more than one way (initials above all): the best article of each of the next
+# BLEND_READINGS readings found in at least BLEND_RATIO of the best one's articles is placed after
+# the first BLEND_AFTER hits of the best one (blend_readings). Chosen on the dev parts of
+# bench/querysets.py (initials, s1 and s2).
+BLEND_READINGS = 3
+BLEND_RATIO = 0.02
+BLEND_AFTER = 1
 
 
 @dataclass
@@ -62,7 +69,7 @@ def aliases(handle: Any, net: Net) -> AliasTable:
 def known_name(handle: Any, net: Net, text: str) -> bool:
     """Whether `text` is a name of the alias table with other names (第十四个五年规划 / 十四五):
     a name found nowhere as typed is searched by its other names, not corrected as a typo."""
-    return bool(aliases(handle, net).expansions(text))
+    return bool(aliases(handle, net).expansions(text, held=False))  # (a typo may sit beside a name)
 
 
 def _expand(node: q.Node, table: AliasTable, names: dict[str, tuple[str, ...]]) -> q.Node:
@@ -228,6 +235,55 @@ def pinyin_reading(handle: Any, s: Any, snap: Any, net: Net, query: str, live: A
     count = min(r.count for r in each if r is not None)
     kind = "initials" if all(r is not None and r.kind == "initials" for r in each) else "full"
     return Reading("".join(r.letters for r in each if r is not None), kind, text, count)
+
+
+def readings_to_blend(read: Reading) -> list[str]:
+    """The next readings of letters read more than one way (xbjx: 宣布 举行, or 宣布 降息?) whose best
+    article the first page shows: those found in at least BLEND_RATIO of the best one's articles,
+    BLEND_READINGS at most."""
+    return [t for t, n in read.others if n >= BLEND_RATIO * read.count][:BLEND_READINGS]
+
+
+def splice_blended(result: dict[str, Any], blended: list[dict[str, Any]]) -> None:
+    """Put the other readings' best articles (hits marked with `reading`) right after the first
+    BLEND_AFTER hits of the best reading, named in a notice; the best reading's own hits all follow
+    (the page is longer by those)."""
+    if not blended:
+        return
+    hits = result["hits"]
+    result["hits"] = [*hits[:BLEND_AFTER], *blended, *hits[BLEND_AFTER:]]
+    names = "、".join(h["reading"] for h in blended)
+    result["warnings"].append(f"也可能是：{names}（各列出最相关的一篇，排在第{BLEND_AFTER + 1}位起）")
+    result["blended"] = [{"reading": h["reading"], "article_id": h["article_id"]} for h in blended]
+
+
+def blend_readings(s: Any, snap: Any, net: Net, result: dict[str, Any], read: Reading,
+                   allowed: np.ndarray) -> None:
+    """Letters read more than one way: the first page of the best reading's results gets the best
+    article (within `allowed`, not shown already) of each next reading (`readings_to_blend`), so the
+    person sees each likely meaning at once (`splice_blended`)."""
+    from indexer.search.rank import by_relevance
+    from indexer.search.results import hit
+    from indexer.search.snippets import term_regex
+
+    others = readings_to_blend(read)
+    if not others or not result.get("hits"):
+        return
+    shown = {h["article_id"] for h in result["hits"]}
+    blended: list[dict[str, Any]] = []
+    for text in others:
+        tree = q.parse_query(text).tree
+        if tree is None:
+            continue
+        ev = Evaluator(s, snap.live, net)
+        docs = np.flatnonzero(ev.evaluate(tree) & allowed)
+        for d in by_relevance(net, snap, ev, docs, BLEND_READINGS + 1):
+            h = hit(s, snap, d, term_regex(ev.highlight))
+            if h["article_id"] not in shown:
+                shown.add(h["article_id"])
+                blended.append({**h, "reading": text})
+                break
+    splice_blended(result, blended)
 
 
 def pinyin_notice(query: str, read: Reading) -> str:
