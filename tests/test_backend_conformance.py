@@ -277,6 +277,52 @@ def test_dead_shard_is_a_named_error(cluster: mc.Cluster, embedded: EmbeddedBack
         cluster.shards[1] = mc.start_server(victim.folder, victim.server_id, victim.port)
 
 
+def _connections(server: mc.Server) -> int:
+    """How many connections `server` has accepted since it started (its `Connections` status;
+    the root connection that asks is one of them)."""
+    conn = server.connect(root=True, db=None)
+    try:
+        with conn.cursor() as c:  # type: ignore[attr-defined]
+            c.execute("SHOW GLOBAL STATUS LIKE 'Connections'")
+            return int(c.fetchone()[1])
+    finally:
+        conn.close()  # type: ignore[attr-defined]
+
+
+def test_web_requests_reuse_connections_and_reconnect_to_a_restarted_shard(
+        cluster: mc.Cluster, embedded: EmbeddedBackend, tmp_path: Path) -> None:
+    """The web app's requests take pooled connections (not one new connection per request and
+    server); a shard that dies is a 503 naming it, and once it is back the next request answers
+    — the pooled connections to the dead server are dropped and made again."""
+    from webui import create_app
+
+    _filled(cluster.url, embedded).close()
+    want = embedded.evaluate(q.Term("志愿服务")).total
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path), "BACKEND": cluster.url})
+    client = app.test_client()
+
+    def ask() -> Any:
+        return client.get("/api/search", query_string={"q": "志愿服务"})
+
+    assert ask().status_code == 200  # (the first request may open them)
+    before = [_connections(s) for s in (cluster.head, *cluster.shards)]
+    for _ in range(5):
+        resp = ask()
+        assert resp.status_code == 200 and resp.get_json()["total"] == want
+    opened = [_connections(s) - n - 1 for s, n in zip((cluster.head, *cluster.shards), before)]
+    assert opened == [0, 0, 0], opened  # five requests, no new connection to any server
+    victim = cluster.shards[0]
+    victim.kill()
+    try:
+        resp = ask()
+        assert resp.status_code == 503 and resp.get_json()["code"] == "backend_unavailable"
+        assert "分片 1" in resp.get_json()["error"] and str(victim.port) not in resp.get_json()["error"]
+    finally:
+        cluster.shards[0] = mc.start_server(victim.folder, victim.server_id, victim.port)
+    resp = ask()
+    assert resp.status_code == 200 and resp.get_json()["total"] == want
+
+
 def test_replica_reads_and_a_dead_replica_is_a_named_error(cluster: mc.Cluster, embedded: EmbeddedBackend,
                                                             tmp_path: Path) -> None:
     """A binlog replica of the head serves the same sets; stopped or dead, it is named, never stale."""

@@ -28,8 +28,11 @@ another exactly when its search form is a substring of the other's, so:
   on each data node — and only the ids a page and the re-ranking need (ORDER BY … LIMIT),
   the re-ranking's features computed by the engine (`_features`).
 
-Every read of a set goes to each data node directly (`_gather`) and is merged here: the
-Spider head takes the writes and the reads by article id.
+Every read goes to each data node directly (`_gather`) and is merged here — sets, counts,
+facets, and the reads by article id or issue too (through the head, Spider opened a new
+connection to every shard for each statement): the Spider head takes the writes only.
+Connections are pooled per process (indexer.search.mariadb_pool): a web request takes one
+per server and gives it back at its end.
 
 Ranking: the engine orders the set by Mroonga's score (title ×3), and the archive re-ranks
 the first RERANK_DEPTH of that order with its own features (indexer.search.rank's constants: title
@@ -51,13 +54,14 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import parse_qs, unquote, urlparse
 
-from indexer.search import compiler
+from indexer.search import compiler, mariadb_pool
 from indexer.store import records
 from indexer.search import query as q
 from indexer.store.analysis import RUN_MARK, unit_string, units_string
@@ -225,14 +229,11 @@ class MariaDBBackend:
         self.database = database
         self.shards = shards or []
         self.replica = replica
-        self._conn: Any = None
-        self._read: Any = None
+        self._held: dict[Node, tuple[Any, bool]] = {}  # connection taken from the pool, reused or new
+        self._replica_checked = False  # whether this backend checked that the replica replicates
         self.visible: Any = None  # indexer.search.visibility.Visibility: what the reader may see (None: all)
         self.within_ids: set[str] | None = None  # only these articles (None: no such limit)
         self._series: tuple[float, set[str]] | None = None  # when read, the series the table holds
-        self._shard_conns: dict[Node, Any] = {}  # reads sent to each data node (`_gather`)
-        self._pool: Any = None
-        self._drill: bool | None = None  # whether Groonga's drilldown answers (None: not tried yet)
 
     @classmethod
     def from_url(cls, url: str) -> "MariaDBBackend":
@@ -260,31 +261,64 @@ class MariaDBBackend:
 
     # -- connections -------------------------------------------------------
 
-    def _connect(self, node: Node, database: str | None = None) -> Any:
-        import pymysql
+    def _pool(self, node: Node) -> Any:
+        """The process's pool of connections to `node` (indexer.search.mariadb_pool): the Spider
+        head's connections of a sharded table write nothing to its binlog (`_no_binlog`)."""
+        quiet = bool(self.shards) and node == self.head
+        key = (node, self.user, self.password, self.database, quiet)
+        user, password, database = self.user, self.password, self.database
 
+        def connect() -> Any:
+            conn = _connect(node, user, password, database)
+            if quiet:
+                MariaDBBackend._no_binlog(conn)
+            return conn
+
+        return mariadb_pool.pool(key, connect)
+
+    def _session(self, node: Node) -> Any:
+        """This backend's connection to `node`: taken from the pool on first use, given back at
+        `close`. Raises BackendUnavailableError naming the node when it cannot connect."""
+        held = self._held.get(node)
+        if held is None:
+            held = self._held[node] = self._pool(node).take()
+        return held[0]
+
+    def _use(self, node: Node, work: Callable[[Any], Any]) -> Any:
+        """`work(connection)` on this backend's connection to `node`. A pooled connection whose
+        server restarted since it was given back (a lost-connection error) is dropped with the
+        other idle ones and the work done once more on a new connection, which answers (the
+        server is back) or cannot connect (BackendUnavailableError naming the node). Any other
+        failure drops the connection (its state is unknown) and is raised."""
+        conn = self._session(node)
+        reused = self._held[node][1]
         try:
-            # TLS as PyMySQL prefers it, except on loopback: its default context costs ~250 ms a connection
-            return pymysql.connect(host=node.host, port=node.port, user=self.user, password=self.password,
-                                   database=database, charset="utf8mb4", autocommit=True,
-                                   ssl_disabled=True if _loopback(node.host) else None,
-                                   connect_timeout=CONNECT_SECONDS, read_timeout=READ_SECONDS,
-                                   write_timeout=READ_SECONDS)
-        except pymysql.MySQLError as ex:
-            raise BackendUnavailableError(f"检索后端不可用：{node}无法连接（{_reason(ex)}）") from None
+            return work(conn)
+        except BaseException as ex:
+            self._held.pop(node, None)
+            if not (reused and mariadb_pool.lost(ex)):
+                mariadb_pool._close(conn)
+                raise
+            self._pool(node).drop(conn)
+        conn = self._session(node)
+        try:
+            return work(conn)
+        except BaseException:
+            self._held.pop(node, None)
+            mariadb_pool._close(conn)
+            raise
+
+    def _connect(self, node: Node, database: str | None = None) -> Any:
+        """A new connection of its own (not pooled): schema changes, health checks."""
+        return _connect(node, self.user, self.password, database)
 
     def open(self) -> None:
-        if self._conn is None:
-            self._conn = self._connect(self.head, self.database)
-            if self.shards:  # the head holds no data: its Spider writes stay out of its binlog
-                self._no_binlog(self._conn)
-        if self.replica is not None and self._read is None:
-            try:
-                self._read = self._connect(self.replica, self.database)
-            except BackendUnavailableError:
-                self.close()
-                raise
-            self._replicating(self._read)  # a replica that stopped replicating would answer stale
+        """Take a connection to the head (raises, naming it, when it cannot connect) and, with a
+        replica, check once that it replicates."""
+        self._session(self.head)
+        if self.replica is not None and not self._replica_checked:
+            self._use(self.replica, self._replicating)  # a replica that stopped replicating would answer stale
+            self._replica_checked = True
 
     @staticmethod
     def _no_binlog(conn: Any) -> None:
@@ -306,17 +340,11 @@ class MariaDBBackend:
             raise BackendUnavailableError(f"检索后端不可用：{self.replica}没有在复制主服务器（{err}）")
 
     def close(self) -> None:
-        for c in (self._conn, self._read, *self._shard_conns.values()):
-            if c is not None:
-                try:
-                    c.close()
-                except Exception:
-                    pass
-        self._conn = self._read = None
-        self._shard_conns = {}
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
+        """Give this backend's connections back to their pools (the next backend reuses them)."""
+        held, self._held = self._held, {}
+        for node, (conn, _reused) in held.items():
+            self._pool(node).give(conn)
+        self._replica_checked = False
 
     def health(self) -> None:
         """Raises BackendUnavailableError naming the first server, shard or replica that does
@@ -341,14 +369,18 @@ class MariaDBBackend:
         import pymysql
 
         self.open()
-        conn = self._read if read and self._read is not None else self._conn
-        try:
+        node = self.replica if read and self.replica is not None else self.head
+
+        def work(conn: Any) -> list[tuple[Any, ...]]:
             with conn.cursor() as c:
                 if many:
                     c.executemany(sql, list(params))
                     return []
                 c.execute(sql, tuple(params) or None)
                 return list(c.fetchall())
+
+        try:
+            return self._use(node, work)
         except pymysql.MySQLError as ex:
             self.close()
             self.health()  # raises, naming the server, shard or replica that is down
@@ -359,6 +391,7 @@ class MariaDBBackend:
     def create(self, replace: bool = False) -> None:
         """Create the database and `articles` (on each shard and the Spider table on the
         head, when sharded); with `replace`, drop them first."""
+        _DRILL.clear()  # (it makes `mroonga_command`: asked again)
         nodes = self.shards or [self.head]
         for node in nodes:
             conn = self._connect(node)
@@ -614,9 +647,10 @@ class MariaDBBackend:
         script = groonga_filter(tree, filters, self._names_no_series)
         if script is None:
             return None
-        if self._drill is None:
-            self._drill = self._has_drilldown()
-        if not self._drill:
+        drill_key = (self.shards and tuple(self.shards) or self.replica or self.head, self.database)
+        if drill_key not in _DRILL:
+            _DRILL[drill_key] = self._has_drilldown()
+        if not _DRILL[drill_key]:
             return None
         from urllib.parse import urlencode
 
@@ -651,17 +685,15 @@ class MariaDBBackend:
         """Whether every data node has Mroonga's `mroonga_command` function (`create` makes it)."""
         import pymysql
 
-        for node in self.shards or [None]:
+        def work(conn: Any) -> None:
+            with conn.cursor() as c:
+                c.execute("SELECT mroonga_command('status')")
+                c.fetchall()
+
+        self.open()
+        for node in self.shards or [self.replica or self.head]:
             try:
-                if node is None:
-                    self.open()
-                    conn = self._read if self._read is not None else self._conn
-                else:
-                    conn = self._shard_conns.get(node) or self._connect(node, self.database)
-                    self._shard_conns[node] = conn
-                with conn.cursor() as c:
-                    c.execute("SELECT mroonga_command('status')")
-                    c.fetchall()
+                self._use(node, work)
             except pymysql.MySQLError:
                 return False
         return True
@@ -673,30 +705,21 @@ class MariaDBBackend:
         only, and its per-partition aggregate also reads MIN(title_s), MIN(text_s) a group."""
         if not self.shards:
             return self._run(sql, params)
-        from concurrent.futures import ThreadPoolExecutor
-
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(len(self.shards), thread_name_prefix="shard")
-        parts = list(self._pool.map(lambda node: self._on(node, sql, params), self.shards))
+        parts = list(_fanout().map(lambda node: self._on(node, sql, params), self.shards))
         return [r for p in parts for r in p]
 
     def _on(self, node: Node, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         """Run a read on one data node over its own connection; a failure names the node."""
         import pymysql
 
-        conn = self._shard_conns.get(node)
-        if conn is None:
-            conn = self._shard_conns[node] = self._connect(node, self.database)
-        try:
+        def work(conn: Any) -> list[tuple[Any, ...]]:
             with conn.cursor() as c:
                 c.execute(sql, tuple(params) or None)
                 return list(c.fetchall())
+
+        try:
+            return self._use(node, work)
         except pymysql.MySQLError as ex:
-            self._shard_conns.pop(node, None)
-            try:
-                conn.close()
-            except Exception:
-                pass
             raise BackendUnavailableError(f"检索后端不可用：{node}没有应答（{_reason(ex)}）") from None
 
     def count(self, tree: q.Node | None, filters: Filters = Filters()) -> int:
@@ -725,7 +748,8 @@ class MariaDBBackend:
         if not ids:
             return []
         where = self.compile(None)  # access (issue 21): a record the reader may not see is not read
-        rows = self._run(f"SELECT article_id, record FROM {TABLE} WHERE article_id IN ({', '.join(['%s'] * len(ids))})"
+        # (on the data nodes, as every read: each holds its own of the ids)
+        rows = self._gather(f"SELECT article_id, record FROM {TABLE} WHERE article_id IN ({', '.join(['%s'] * len(ids))})"
                          f" AND {where.text}", [*ids, *where.params])
         by = {a: json.loads(r) for a, r in rows}
         return [by[i] for i in ids if i in by]
@@ -811,14 +835,14 @@ class MariaDBBackend:
         ids = list(bulletin_ids)
         if not ids:
             return {}
-        rows = self._run(f"SELECT bulletin_id, MIN(series), MIN(year), MIN(issue), MIN(date) FROM {TABLE} "
-                         f"WHERE bulletin_id IN ({', '.join(['%s'] * len(ids))}) GROUP BY bulletin_id", ids)
+        rows = _least(self._gather(f"SELECT bulletin_id, MIN(series), MIN(year), MIN(issue), MIN(date) FROM {TABLE} "
+                                   f"WHERE bulletin_id IN ({', '.join(['%s'] * len(ids))}) GROUP BY bulletin_id", ids))
         return {b: issue_label(s, y, i or None, d or None) for b, s, y, i, d in rows}  # as indexer.store.columns
 
     def issue_articles(self, bulletin_id: str) -> list[str]:
         """The article ids of one issue that the reader may see, in the issue's order."""
         where = self.compile(None, Filters(bulletin=(bulletin_id,)))
-        rows = self._run(f"SELECT article_id, CAST(JSON_VALUE(record, '$.order') AS INT) FROM {TABLE} "
+        rows = self._gather(f"SELECT article_id, CAST(JSON_VALUE(record, '$.order') AS INT) FROM {TABLE} "
                          f"WHERE {where.text}", where.params)
         return [a for a, _o in sorted(rows, key=lambda r: (r[1] or 0, r[0]))]
 
@@ -826,13 +850,25 @@ class MariaDBBackend:
         """The issues of a series that the reader may see (any of their articles), in the
         series' order: by date (else year), issue number and id (as indexer.store.columns)."""
         where = self.compile(None, Filters(series=(series,)))
-        rows = self._run(f"SELECT bulletin_id, MIN(date), MIN(year), MIN(issue) FROM {TABLE} WHERE {where.text} "
-                         f"GROUP BY bulletin_id", where.params)
+        rows = _least(self._gather(f"SELECT bulletin_id, MIN(date), MIN(year), MIN(issue) FROM {TABLE} "
+                                   f"WHERE {where.text} GROUP BY bulletin_id", where.params))
         return [b for b, d, y, i in sorted(rows, key=lambda r: (r[1] or (r[2] or 0) * 10000, r[3] or 0, r[0]))]
 
     def all_ids(self) -> Iterator[str]:
-        for (a,) in self._run(f"SELECT article_id FROM {TABLE}"):
+        for (a,) in self._gather(f"SELECT article_id FROM {TABLE}", []):
             yield a
+
+
+def _least(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows of (key, MIN(a), MIN(b), …) from several data nodes merged into one a key: the least
+    of each column's values that are not NULL (as MIN over all the rows)."""
+    by: dict[Any, list[Any]] = {}
+    for key, *vals in rows:
+        have = by.setdefault(key, list(vals))
+        for i, v in enumerate(vals):
+            if v is not None and (have[i] is None or v < have[i]):
+                have[i] = v
+    return [(k, *v) for k, v in by.items()]
 
 
 def fill_from(embedded: Any, backend: MariaDBBackend, replace: bool = False) -> tuple[int, int]:
@@ -1105,6 +1141,38 @@ def _loopback(host: str) -> bool:
 
 
 _ERR_RE = re.compile(r"\s+")
+FANOUT_THREADS = 8  # threads sending a read to the data nodes, shared by the backends of a process
+_FANOUT: Any = None
+_FANOUT_LOCK = threading.Lock()
+# Whether each set of data nodes has Mroonga's `mroonga_command` (`MariaDBBackend._has_drilldown`),
+# asked once a process (`create` forgets it: it makes the function)
+_DRILL: dict[Any, bool] = {}
+
+
+def _fanout() -> Any:
+    """The process's threads for the reads sent to every data node at once (`_gather`)."""
+    global _FANOUT
+    with _FANOUT_LOCK:
+        if _FANOUT is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _FANOUT = ThreadPoolExecutor(FANOUT_THREADS, thread_name_prefix="shard")
+        return _FANOUT
+
+
+def _connect(node: Node, user: str, password: str, database: str | None = None) -> Any:
+    """A new connection to `node`; one that cannot be made is BackendUnavailableError naming it."""
+    import pymysql
+
+    try:
+        # TLS as PyMySQL prefers it, except on loopback: its default context costs ~250 ms a connection
+        return pymysql.connect(host=node.host, port=node.port, user=user, password=password,
+                               database=database, charset="utf8mb4", autocommit=True,
+                               ssl_disabled=True if _loopback(node.host) else None,
+                               connect_timeout=CONNECT_SECONDS, read_timeout=READ_SECONDS,
+                               write_timeout=READ_SECONDS)
+    except pymysql.MySQLError as ex:
+        raise BackendUnavailableError(f"检索后端不可用：{node}无法连接（{_reason(ex)}）") from None
 # The series each database holds, when read (`MariaDBBackend._names_no_series`): shared by the
 # backends a process opens (the web app opens one a request), trusted for SERIES_TTL_S
 _SERIES: dict[tuple[Node, str], tuple[float, set[str]]] = {}
