@@ -713,3 +713,25 @@ def test_date_order_is_exact(backend: Any, embedded: EmbeddedBackend, query: str
     dates = {r["article_id"]: r.get("date") or 0 for r in embedded.records(ids)}
     want = sorted(ids, key=lambda a: (-int(dates[a]), a))[:30]
     assert want and backend.ranked(tree, backend.evaluate(tree), 30, sort="date") == want, query
+
+
+@pytest.mark.parametrize("query", ["志愿服务", "淮", "5G", "covid OR 疫情", "南京 OR 苏州"])
+def test_reranking_features_counted_on_the_engine_equal_python(backend: Any, query: str) -> None:
+    """The re-ranking's features the data nodes count (text length, each term's occurrences in
+    title and text, a title that is the term) are the numbers Python counts from the texts."""
+    from indexer.search import mariadb_backend as mb
+
+    if backend.name != "mariadb":
+        pytest.skip("the embedded index ranks from its own postings")
+    tree = q.parse_query(query).tree
+    m = backend.evaluate(tree)
+    ids = backend.ranked(tree, m, 50)
+    terms = mb._positive_forms(tree)
+    assert ids and terms
+    engine = backend._features(ids, terms)
+    try:
+        mb.FEATURES_ON_ENGINE = False
+        texts = backend._features(ids, terms)
+    finally:
+        mb.FEATURES_ON_ENGINE = True
+    assert engine == texts and len(engine) == len(ids), query

@@ -73,6 +73,7 @@ CONNECT_SECONDS = 5  # a server that does not accept a connection in this time i
 READ_SECONDS = 60  # … or does not answer a query in this time
 BATCH = 200  # rows per INSERT
 RERANK_DEPTH = 200  # the first this many of the engine's order are re-ranked by the archive's features
+FEATURES_ON_ENGINE = True  # the re-ranking's features counted by the data nodes (False: their texts read here)
 TOKENIZER = 'tokenizer "TokenBigram", normalizer "NormalizerAuto"'
 VALUE_CHARS = 191  # the longest value of a list facet its vector column holds (the key of `<name>_values`)
 TABLE = "articles"
@@ -802,12 +803,18 @@ class MariaDBBackend:
     def _features(self, ids: list[str], terms: list[str]) -> dict[str, tuple[int, ...]]:
         """The re-ranking's features of each article: the text's length, then for each term its
         occurrences in the title and in the text, and whether the title is the term. Read by id
-        after the order (whose query then reads no text); counting them in SQL (REPLACE over
-        each text) was measured slower than reading the texts of these few rows."""
+        after the order (whose query then reads no text). With FEATURES_ON_ENGINE the data nodes
+        count them (`feature_sql`: the same numbers, as str.count and ==) and only the numbers
+        travel; else the texts of these rows travel and are counted here."""
         if not ids:
             return {}
-        rows = self._gather(f"SELECT article_id, title_s, text_s FROM {TABLE} "
-                            f"WHERE article_id IN ({', '.join(['%s'] * len(ids))})", ids)
+        marks = ", ".join(["%s"] * len(ids))
+        if FEATURES_ON_ENGINE:
+            cols, params = feature_sql(terms)
+            rows = self._gather(f"SELECT article_id, {cols} FROM {TABLE} WHERE article_id IN ({marks})",
+                                [*params, *ids])
+            return {a: tuple(int(x or 0) for x in rest) for a, *rest in rows}
+        rows = self._gather(f"SELECT article_id, title_s, text_s FROM {TABLE} WHERE article_id IN ({marks})", ids)
         return {a: (len(text), *(x for t in terms for x in (title.count(t), text.count(t), int(title == t))))
                 for a, title, text in rows}
 
@@ -857,6 +864,23 @@ class MariaDBBackend:
     def all_ids(self) -> Iterator[str]:
         for (a,) in self._gather(f"SELECT article_id FROM {TABLE}", []):
             yield a
+
+
+def feature_sql(terms: list[str]) -> tuple[str, list[Any]]:
+    """The re-ranking's features (`MariaDBBackend._features`) as SQL over a row: CHAR_LENGTH of the
+    text; per term its non-overlapping occurrences in the title and the text (what REPLACE removes,
+    as Python's str.count finds them: the collation is binary) and whether the title is the term
+    (its length too: the collation pads trailing spaces)."""
+    cols = ["CHAR_LENGTH(text_s)"]
+    params: list[Any] = []
+    for t in terms:
+        n = max(1, len(t))
+        for col in ("title_s", "text_s"):
+            cols.append(f"(CHAR_LENGTH({col}) - CHAR_LENGTH(REPLACE({col}, %s, ''))) DIV {n}")
+            params.append(t)
+        cols.append("(title_s = %s AND CHAR_LENGTH(title_s) = %s)")
+        params += [t, len(t)]
+    return ", ".join(cols), params
 
 
 def _least(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
