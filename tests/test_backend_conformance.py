@@ -735,3 +735,30 @@ def test_reranking_features_counted_on_the_engine_equal_python(backend: Any, que
     finally:
         mb.FEATURES_ON_ENGINE = True
     assert engine == texts and len(engine) == len(ids), query
+
+
+@pytest.mark.parametrize("query, filters", [
+    ("志愿服务", Filters()), ("志愿服务", "city"), ("南京 OR 苏州", Filters(year=(2023,))),
+    ("志愿服务 NOT 南京", Filters()), ("", Filters(month=("2023-04",))),
+])
+def test_a_small_set_is_ranked_as_the_engine_orders_it(backend: Any, query: str, filters: Any) -> None:
+    """A set of at most RERANK_DEPTH articles comes whole from Groonga's select with its counts
+    (Found.small); its pages, by relevance and by date, are those of the engine's ORDER BY."""
+    import dataclasses
+
+    from indexer.search import mariadb_backend as mb
+    from indexer.search.backend import Matches
+
+    if backend.name != "mariadb":
+        pytest.skip("the embedded index has no engine order")
+    tree = q.parse_query(query).tree
+    if filters == "city":  # the city of one of the query's articles
+        first = backend.records(backend.ranked(tree, backend.evaluate(tree), 1))[0]
+        filters = Filters(city=(first["city"],))
+    m = backend.evaluate(tree, filters)
+    assert 0 < m.total <= mb.RERANK_DEPTH and m.docs.small is not None, (query, m.total)
+    assert sorted(a for a, _d in m.docs.small) == backend.article_ids(m)
+    whole = Matches(m.total, dataclasses.replace(m.docs, small=None))
+    for sort in ("relevance", "date"):
+        assert backend.ranked(tree, m, 30, sort, filters) == backend.ranked(tree, whole, 30, sort, filters), sort
+    assert backend.count(tree, filters) == m.total

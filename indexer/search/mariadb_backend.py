@@ -215,6 +215,9 @@ class Found:
     where: SQL
     tree: q.Node | None
     counts: dict[str, Counter[Any]]
+    # the whole set as (article id, date) when it is small (at most RERANK_DEPTH: every article
+    # of it is re-ranked, so the engine's order is not needed) and Groonga's select gave it
+    small: tuple[tuple[str, int], ...] | None = None
 
 
 class MariaDBBackend:
@@ -585,14 +588,17 @@ class MariaDBBackend:
         """The exact set as the engine holds it (`Found`: its WHERE), with its facet counts
         taken there: one GROUP BY on each data node, only the counts travel (`_grouped`)."""
         where = self.compile(tree, filters)
-        counts = self._drilldown(tree, filters)
-        if counts is None:
+        small = None
+        drilled = self._drilldown(tree, filters)
+        if drilled is None:
             counts = self._grouped(where)
+        else:
+            counts, small = drilled
         # Every read of the set goes to the data nodes (`_gather`), never through the Spider
         # head: its full-text read path (ha_spider::ft_read) crashed the head (SIGSEGV in
         # spider_db_set_names_internal) once a shard had restarted, and without the index it
         # reads every row.
-        return Matches(sum(counts.pop(TOTAL).values()), Found(where, tree, counts))
+        return Matches(sum(counts.pop(TOTAL).values()), Found(where, tree, counts, small))
 
     def _grouped(self, where: SQL) -> dict[str, Counter[Any]]:
         """The facet counts over the rows `where` selects, by one GROUP BY on each data node
@@ -635,7 +641,40 @@ class MariaDBBackend:
                         tally[int(v) if number else v] += n
         return out
 
-    def _drilldown(self, tree: q.Node | None, filters: Filters) -> dict[str, Counter[Any]] | None:
+    def _groonga(self, tree: q.Node | None, filters: Filters) -> str | None:
+        """The query and filters as Groonga's script (`groonga_filter`) when its `select` can
+        answer them on every data node (no reader's rules or archive-computed set, and Mroonga's
+        `mroonga_command` there); else None (SQL)."""
+        if self.visible is not None or self.within_ids is not None:
+            return None
+        script = groonga_filter(tree, filters, self._names_no_series)
+        if script is None or not self._can_select():
+            return None
+        return script
+
+    def _can_select(self) -> bool:
+        key = (self.shards and tuple(self.shards) or self.replica or self.head, self.database)
+        if key not in _DRILL:
+            _DRILL[key] = self._has_drilldown()
+        return _DRILL[key]
+
+    def _select(self, **args: Any) -> list[Any] | None:
+        """Groonga's `select` of the table with `args` on each data node: their answers (JSON), or
+        None when one refused (a node that is down is named: BackendUnavailableError)."""
+        from urllib.parse import urlencode
+
+        args = {"table": TABLE, "cache": "no", **{k: v for k, v in args.items() if v != ""}}
+        try:
+            answers = self._gather("SELECT mroonga_command(%s)", [f"/d/select?{urlencode(args)}"])
+        except BackendUnavailableError:
+            self.health()  # raises, naming the server that is down; else Groonga refused: the SQL
+            return None
+        if any(a is None for (a,) in answers):
+            return None
+        return [json.loads(a) for (a,) in answers]
+
+    def _drilldown(self, tree: q.Node | None,
+                   filters: Filters) -> tuple[dict[str, Counter[Any]], tuple[tuple[str, int], ...] | None] | None:
         """The facet counts (and the total) from Groonga's own drilldown on each data node
         (Mroonga's `mroonga_command`: a `select` of the table with `--drilldown` over the facet
         columns), when Groonga's script can say the query exactly (`groonga_filter`) and no
@@ -643,34 +682,20 @@ class MariaDBBackend:
         Groonga groups the matches in the engine: what travels is a count per facet value.
         The list facets are grouped by their key columns (`<name>_k`) and split here; when a
         matching article's list was too long for its key (`keys_whole` 0), None."""
-        if self.visible is not None or self.within_ids is not None:
-            return None
-        script = groonga_filter(tree, filters, self._names_no_series)
+        script = self._groonga(tree, filters)
         if script is None:
             return None
-        drill_key = (self.shards and tuple(self.shards) or self.replica or self.head, self.database)
-        if drill_key not in _DRILL:
-            _DRILL[drill_key] = self._has_drilldown()
-        if not _DRILL[drill_key]:
-            return None
-        from urllib.parse import urlencode
-
         keys = [*DRILL_KEYS.values(), "keys_whole"]
-        args = {"table": TABLE, "limit": 0, "output_columns": "_id", "drilldown": ",".join(keys),
-                "drilldown_limit": -1, "cache": "no"}
-        if script:
-            args["filter"] = script
-        try:
-            answers = self._gather("SELECT mroonga_command(%s)", [f"/d/select?{urlencode(args)}"])
-        except BackendUnavailableError:
-            self.health()  # raises, naming the server that is down; else Groonga refused: the SQL
+        # (the first RERANK_DEPTH rows' ids and dates too: the whole set when it is that small)
+        answers = self._select(filter=script, limit=RERANK_DEPTH, output_columns="article_id,date",
+                               drilldown=",".join(keys), drilldown_limit=-1)
+        if answers is None:
             return None
         out: dict[str, Counter[Any]] = {n: Counter() for n in (TOTAL, *COLUMN_FACETS, *KEY_FACETS)}
-        for (answer,) in answers:
-            if answer is None:
-                return None
-            parts = json.loads(answer)
+        rows: list[tuple[str, int]] = []
+        for parts in answers:
             out[TOTAL][0] += int(parts[0][0][0])
+            rows += [(str(a), int(d or 0)) for a, d in parts[0][2:]]
             for col, groups in zip(keys, parts[1:]):
                 if col == "keys_whole":
                     if any(int(k) == 0 and int(n) for k, n in groups[2:]):
@@ -680,7 +705,7 @@ class MariaDBBackend:
                 for k, n in groups[2:]:
                     if k not in ("", 0, None):
                         tally[k] += int(n)
-        return out
+        return out, tuple(rows) if len(rows) == out[TOTAL][0] else None
 
     def _has_drilldown(self) -> bool:
         """Whether every data node has Mroonga's `mroonga_command` function (`create` makes it)."""
@@ -730,6 +755,10 @@ class MariaDBBackend:
         aggregate of an OR of MATCH conditions comes back wrong from the head (推进 OR 志愿服务:
         0 for 175 rows; 推进 OR 南京: 58 for 153 — MariaDB 10.11's Spider), while each shard's own
         count is exact (tests/test_backend_conformance.py::test_counts_equal_sets)."""
+        script = self._groonga(tree, filters)  # Groonga's select counts without reading a row through SQL
+        answers = self._select(filter=script, limit=0, output_columns="_id") if script is not None else None
+        if answers is not None:
+            return sum(int(a[0][0][0]) for a in answers)
         where = self.compile(tree, filters)
         return sum(int(n) for (n,) in self._gather(f"SELECT COUNT(*) FROM {TABLE} WHERE {where.text}", where.params))
 
@@ -772,6 +801,8 @@ class MariaDBBackend:
             return []
         where = matches.docs.where  # the filters and the reader's access too: the order is of the set found
         terms = _positive_forms(tree)
+        if matches.docs.small is not None:
+            return self._ranked_small(matches.docs.small, k, sort, terms, runs, held)
         if sort == "date" or not terms:
             # (ORDER BY the column: Mroonga's ORDER BY … LIMIT of a single MATCH sorted an expression
             # such as COALESCE(date, 0) wrongly; a NULL date sorts last either way)
@@ -799,6 +830,28 @@ class MariaDBBackend:
         avg = sum(f[0] for f in feats.values()) / max(1, len(feats)) or 1.0
         own = sorted(top, key=lambda r: (-int(r[3]), -int(r[4]), -_score(feats.get(r[0], (0,)), avg), -int(r[1]), r[0]))
         return [r[0] for r in [*own, *rows[RERANK_DEPTH:]]][:k]
+
+    def _ranked_small(self, small: tuple[tuple[str, int], ...], k: int, sort: str, terms: list[str],
+                      runs: Iterable[str], held: Iterable[str]) -> list[str]:
+        """`ranked` of a set Groonga gave whole (Found.small, at most RERANK_DEPTH articles): by
+        date from its dates; by relevance every article re-ranked by the archive's features, read
+        by id — the order `ranked` gives, without asking the engine to order (and read) the set."""
+        date = dict(small)
+        if sort == "date" or not terms:
+            return [a for a, _d in sorted(small, key=lambda r: (-r[1], r[0]))][:k]
+        ids = sorted(date)
+        holds, holds_params = _holding([search_form(w) for w in held])
+        typed, typed_params = _holding([search_form(w) for w in runs], any_of=True)
+        first: dict[str, tuple[int, int]] = {a: (0, 0) for a in ids}
+        if holds_params or typed_params:
+            rows = self._gather(f"SELECT article_id, {holds}, {typed} FROM {TABLE} "
+                                f"WHERE article_id IN ({', '.join(['%s'] * len(ids))})",
+                                [*holds_params, *typed_params, *ids])
+            first.update({a: (int(h), int(t)) for a, h, t in rows})
+        feats = self._features(ids, terms)
+        avg = sum(f[0] for f in feats.values()) / max(1, len(feats)) or 1.0
+        return sorted(ids, key=lambda a: (-first[a][0], -first[a][1], -_score(feats.get(a, (0,)), avg),
+                                          -date[a], a))[:k]
 
     def _features(self, ids: list[str], terms: list[str]) -> dict[str, tuple[int, ...]]:
         """The re-ranking's features of each article: the text's length, then for each term its
@@ -842,6 +895,13 @@ class MariaDBBackend:
         ids = list(bulletin_ids)
         if not ids:
             return {}
+        if self._can_select():  # Groonga filters the column in the engine (SQL reads every row: no index on it)
+            answers = self._select(filter=f"in_values(bulletin_id, {', '.join(_gstr(b) for b in ids)})", limit=-1,
+                                   output_columns="bulletin_id,series,year,issue,date")
+            if answers is not None:
+                rows = _least([(b, *(v if v not in ("", 0) else None for v in rest))
+                               for a in answers for b, *rest in a[0][2:]])
+                return {b: issue_label(s, y, i or None, d or None) for b, s, y, i, d in rows}
         rows = _least(self._gather(f"SELECT bulletin_id, MIN(series), MIN(year), MIN(issue), MIN(date) FROM {TABLE} "
                                    f"WHERE bulletin_id IN ({', '.join(['%s'] * len(ids))}) GROUP BY bulletin_id", ids))
         return {b: issue_label(s, y, i or None, d or None) for b, s, y, i, d in rows}  # as indexer.store.columns
