@@ -762,3 +762,28 @@ def test_a_small_set_is_ranked_as_the_engine_orders_it(backend: Any, query: str,
     for sort in ("relevance", "date"):
         assert backend.ranked(tree, m, 30, sort, filters) == backend.ranked(tree, whole, 30, sort, filters), sort
     assert backend.count(tree, filters) == m.total
+
+
+def test_reads_by_issue_use_the_issue_index(cluster: mc.Cluster, embedded: EmbeddedBackend) -> None:
+    """An issue's articles are read through the index on bulletin_id (its label for the issue
+    facet, the bulletin view), not by reading every row; a table made without that index gets it
+    from the next `create` (`index --backend`)."""
+    from indexer.search import mariadb_backend as mb
+
+    url = _single(cluster)
+    b = _filled(url, embedded)
+    conn = cluster.head.connect(db="single")
+    try:
+        with conn.cursor() as c:  # type: ignore[attr-defined]
+            c.execute(f"ALTER TABLE {mb.TABLE} DROP INDEX {mb.ISSUE_INDEX}")
+        b.create()
+        issue = embedded.records(embedded.article_ids(embedded.evaluate(q.Term("志愿服务")))[:1])[0]["bulletin_id"]
+        with conn.cursor() as c:  # type: ignore[attr-defined]
+            c.execute(f"EXPLAIN SELECT bulletin_id, MIN(series) FROM {mb.TABLE} WHERE bulletin_id IN (%s) "
+                      f"GROUP BY bulletin_id", (issue,))
+            plan = c.fetchall()
+        assert plan[0][5] == mb.ISSUE_INDEX, plan
+        assert b.issue_labels([issue])[issue]
+    finally:
+        conn.close()  # type: ignore[attr-defined]
+        b.close()
