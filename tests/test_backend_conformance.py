@@ -736,12 +736,14 @@ def test_reranking_features_counted_on_the_engine_equal_python(backend: Any, que
     ids = backend.ranked(tree, m, 50)
     terms = mb._positive_forms(tree)
     assert ids and terms
-    engine = backend._features(ids, terms)
+    kept = mb.FEATURES_ON_ENGINE
     try:
+        mb.FEATURES_ON_ENGINE = True
+        engine = backend._features(ids, terms)
         mb.FEATURES_ON_ENGINE = False
         texts = backend._features(ids, terms)
     finally:
-        mb.FEATURES_ON_ENGINE = True
+        mb.FEATURES_ON_ENGINE = kept
     assert engine == texts and len(engine) == len(ids), query
 
 
