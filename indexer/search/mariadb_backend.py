@@ -313,7 +313,7 @@ class MariaDBBackend:
         except BaseException as ex:
             self._held.pop(node, None)
             if not (reused and mariadb_pool.lost(ex)):
-                mariadb_pool._close(conn)
+                mariadb_pool.close_quietly(conn)
                 raise
             self._pool(node).drop(conn)
         conn = self._session(node)
@@ -321,7 +321,7 @@ class MariaDBBackend:
             return work(conn)
         except BaseException:
             self._held.pop(node, None)
-            mariadb_pool._close(conn)
+            mariadb_pool.close_quietly(conn)
             raise
 
     def _connect(self, node: Node, database: str | None = None) -> Any:
@@ -352,7 +352,6 @@ class MariaDBBackend:
         status = dict(zip(names, row)) if row else {}
         if status.get("Slave_IO_Running") != "Yes" or status.get("Slave_SQL_Running") != "Yes":
             err = _ERR_RE.sub(" ", status.get("Last_IO_Error") or status.get("Last_SQL_Error") or "复制未运行")[:200]
-            self.close()
             raise BackendUnavailableError(f"检索后端不可用：{self.replica}没有在复制主服务器（{err}）")
 
     def close(self) -> None:

@@ -63,7 +63,7 @@ class Pool:
             if len(self.idle) < self.limit:
                 self.idle.append(conn)
                 return
-        _close(conn)
+        close_quietly(conn)
 
     def drop(self, conn: Any | None = None) -> None:
         """Close `conn` (broken) and every idle connection: a server that dropped one has most
@@ -72,7 +72,7 @@ class Pool:
             idle, self.idle = self.idle, []
         for c in (conn, *idle):
             if c is not None:
-                _close(c)
+                close_quietly(c)
 
     def close(self) -> None:
         self.drop()
@@ -101,7 +101,8 @@ def close_all() -> None:
         p.close()
 
 
-def _close(conn: Any) -> None:
+def close_quietly(conn: Any) -> None:
+    """Close a connection that may be broken already (what is left of it)."""
     try:
         conn.close()
     except Exception:  # noqa: BLE001 - a connection already broken closes as it can
