@@ -102,10 +102,11 @@ def bench_corpus(name: str, args: argparse.Namespace, results: Path,
     out["articles"] = built["articles"]
     out["layouts"]["embedded"] = lay = {"load_s": built["seconds"], "load_rss_mb": built["max_rss_mb"],
                                          "size_mb": dir_size(index) / 1e6, "built_at": built["at"]}
-    q, close = _embedded_runner(index)
-    lay["query"] = _time_queries(q, args.repeat)
-    close()
-    lay["http"] = bench_http(BIN / "bulletins", index, QUERIES, total=args.http)
+    if not args.load_only:
+        q, close = _embedded_runner(index)
+        lay["query"] = _time_queries(q, args.repeat)
+        close()
+        lay["http"] = bench_http(BIN / "bulletins", index, QUERIES, total=args.http)
     saved(out)
     why = mc.missing()
     if why:
@@ -132,14 +133,17 @@ def bench_corpus(name: str, args: argparse.Namespace, results: Path,
             per_node = [db_size(s.folder / "data", db) / 1e6 for s, db in nodes]
             lay = out["layouts"][layout] = {"load_s": load, "written": written, "size_mb": sum(per_node),
                                             "per_node_mb": per_node, "kept_data": args.keep_data}
+            lay["mariadbd_rss_mb"] = {s.folder.name: vm_rss_mb(s.pid) for s in c.servers() if s.pid}
+            if args.load_only:
+                saved(out)
+                continue
             q, close = _backend_runner(url)
             lay["query"] = _time_queries(q, args.repeat)
             close()
             lay["http"] = bench_http(BIN / "bulletins", index, QUERIES, total=args.http, extra=["--backend", url])
             lay["mariadbd_rss_mb"] = {s.folder.name: vm_rss_mb(s.pid) for s in c.servers() if s.pid}
-            differ = {k: (v, out["layouts"]["embedded"]["query"]["totals"].get(k))
-                      for k, v in lay["query"]["totals"].items()
-                      if v != out["layouts"]["embedded"]["query"]["totals"].get(k)}
+            mine = out["layouts"]["embedded"].get("query", {}).get("totals", {})
+            differ = {k: (v, mine.get(k)) for k, v in lay["query"]["totals"].items() if v != mine.get(k)}
             lay["totals_differ_from_embedded"] = differ
             saved(out)
     return out
@@ -151,12 +155,12 @@ def table(res: dict[str, Any]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, r in res["corpora"].items():
         for layout, lay in r.get("layouts", {}).items():
-            ql, hl = lay["query"]["latency"], lay.get("http", {}).get("latency", {})
+            ql, hl = lay.get("query", {}).get("latency", {}), lay.get("http", {}).get("latency", {})
             rss = lay.get("http", {}).get("rss_mb_after")
             maria = lay.get("mariadbd_rss_mb")
             lines.append("| " + " | ".join([
                 name, str(r.get("articles")), layout, f"{lay['load_s']:.1f}{' (kept)' if lay.get('kept_data') else ''}", f"{lay['size_mb']:.0f}",
-                f"{ql['p50_ms']:.0f} / {ql['p95_ms']:.0f}",
+                f"{ql.get('p50_ms', float('nan')):.0f} / {ql.get('p95_ms', float('nan')):.0f}",
                 f"{hl.get('p50_ms', float('nan')):.0f} / {hl.get('p95_ms', float('nan')):.0f}",
                 f"{rss:.0f}" if rss else "—",
                 " + ".join(f"{v:.0f}" for v in maria.values()) if maria else "—",
@@ -178,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep-data", action="store_true",
                     help="take the MariaDB data folders a run left under --results, brought in step with the "
                          "embedded index (their schema too), instead of filling them anew")
+    ap.add_argument("--load-only", action="store_true",
+                    help="build and fill only (time, size, memory), no queries: a large corpus loaded "
+                         "niced in the background, measured by a later run with --reuse --keep-data")
     ap.add_argument("--results", type=Path, default=ROOT / "bench" / "results",
                     help="where the corpora, indexes, MariaDB data folders and the JSON go (e.g. under /tmp)")
     args = ap.parse_args(argv)

@@ -26,7 +26,7 @@ from bench.tokenise import bench_tokenise
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 XINWEN = ROOT.parent / "shared" / "corpora" / "xinwen-lianbo"
-GENERATED = {"quick": 30, "gen1k": 1_000, "gen10k": 10_000, "gen100k": 100_000}
+GENERATED = {"quick": 30, "gen1k": 1_000, "gen10k": 10_000, "gen30k": 30_000, "gen100k": 100_000}
 
 
 # ---------------------------------------------------------------- corpora

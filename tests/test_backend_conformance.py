@@ -277,6 +277,52 @@ def test_dead_shard_is_a_named_error(cluster: mc.Cluster, embedded: EmbeddedBack
         cluster.shards[1] = mc.start_server(victim.folder, victim.server_id, victim.port)
 
 
+def _connections(server: mc.Server) -> int:
+    """How many connections `server` has accepted since it started (its `Connections` status;
+    the root connection that asks is one of them)."""
+    conn = server.connect(root=True, db=None)
+    try:
+        with conn.cursor() as c:  # type: ignore[attr-defined]
+            c.execute("SHOW GLOBAL STATUS LIKE 'Connections'")
+            return int(c.fetchone()[1])
+    finally:
+        conn.close()  # type: ignore[attr-defined]
+
+
+def test_web_requests_reuse_connections_and_reconnect_to_a_restarted_shard(
+        cluster: mc.Cluster, embedded: EmbeddedBackend, tmp_path: Path) -> None:
+    """The web app's requests take pooled connections (not one new connection per request and
+    server); a shard that dies is a 503 naming it, and once it is back the next request answers
+    — the pooled connections to the dead server are dropped and made again."""
+    from webui import create_app
+
+    _filled(cluster.url, embedded).close()
+    want = embedded.evaluate(q.Term("志愿服务")).total
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path), "BACKEND": cluster.url})
+    client = app.test_client()
+
+    def ask() -> Any:
+        return client.get("/api/search", query_string={"q": "志愿服务"})
+
+    assert ask().status_code == 200  # (the first request may open them)
+    before = [_connections(s) for s in (cluster.head, *cluster.shards)]
+    for _ in range(5):
+        resp = ask()
+        assert resp.status_code == 200 and resp.get_json()["total"] == want
+    opened = [_connections(s) - n - 1 for s, n in zip((cluster.head, *cluster.shards), before)]
+    assert opened == [0, 0, 0], opened  # five requests, no new connection to any server
+    victim = cluster.shards[0]
+    victim.kill()
+    try:
+        resp = ask()
+        assert resp.status_code == 503 and resp.get_json()["code"] == "backend_unavailable"
+        assert "分片 1" in resp.get_json()["error"] and str(victim.port) not in resp.get_json()["error"]
+    finally:
+        cluster.shards[0] = mc.start_server(victim.folder, victim.server_id, victim.port)
+    resp = ask()
+    assert resp.status_code == 200 and resp.get_json()["total"] == want
+
+
 def test_replica_reads_and_a_dead_replica_is_a_named_error(cluster: mc.Cluster, embedded: EmbeddedBackend,
                                                             tmp_path: Path) -> None:
     """A binlog replica of the head serves the same sets; stopped or dead, it is named, never stale."""
@@ -540,6 +586,9 @@ def test_chinese_queries_are_answered_from_the_index_alone(cluster: mc.Cluster, 
     row's text is read (no LIKE), its set is the embedded index's, and a page by relevance takes
     its first rows from the index (Mroonga's ORDER BY MATCH … LIMIT, counted by
     Mroonga_fast_order_limit). A run of letters or a field keeps the exact check."""
+    import dataclasses
+
+    from indexer.search.backend import Matches
     from indexer.search.mariadb_backend import MATCH_ALL
 
     b = _filled(_single(cluster), embedded)
@@ -556,6 +605,10 @@ def test_chinese_queries_are_answered_from_the_index_alone(cluster: mc.Cluster, 
             assert b.article_ids(m) == embedded.article_ids(embedded.evaluate(tree)), query
             before = fast()
             assert len(b.ranked(tree, m, 20)) == min(20, m.total)
+            if m.docs.small is not None:  # a small set is ranked whole by the archive: no engine order asked
+                assert fast() == before, query
+                m = Matches(m.total, dataclasses.replace(m.docs, small=None))  # as a large set's page
+                assert len(b.ranked(tree, m, 20)) == min(20, m.total)
             assert fast() > before, query
         for query in ("covid", "5G", "title:志愿服务 南京"):
             assert b.compile(q.parse_query(query).tree).text != f"({MATCH_ALL})", query
@@ -580,8 +633,9 @@ def test_facet_counts_are_groonga_drilldowns(layout: str, cluster: mc.Cluster, e
     try:
         for query, f in cases:
             tree = q.parse_query(query).tree
-            drilled = b._drilldown(tree, f)
-            assert drilled is not None, query
+            answer = b._drilldown(tree, f)
+            assert answer is not None, query
+            drilled = answer[0]  # (the counts; then the set's ids when it is small)
             assert sum(drilled[TOTAL].values()) == embedded.evaluate(tree, f).total
             assert _nonzero(drilled) == _nonzero(b._grouped(b.compile(tree, f))), query
             assert _nonzero(drilled) == _nonzero(embedded.facet_counts(embedded.evaluate(tree, f))), query
@@ -667,3 +721,79 @@ def test_date_order_is_exact(backend: Any, embedded: EmbeddedBackend, query: str
     dates = {r["article_id"]: r.get("date") or 0 for r in embedded.records(ids)}
     want = sorted(ids, key=lambda a: (-int(dates[a]), a))[:30]
     assert want and backend.ranked(tree, backend.evaluate(tree), 30, sort="date") == want, query
+
+
+@pytest.mark.parametrize("query", ["志愿服务", "淮", "5G", "covid OR 疫情", "南京 OR 苏州"])
+def test_reranking_features_counted_on_the_engine_equal_python(backend: Any, query: str) -> None:
+    """The re-ranking's features the data nodes count (text length, each term's occurrences in
+    title and text, a title that is the term) are the numbers Python counts from the texts."""
+    from indexer.search import mariadb_backend as mb
+
+    if backend.name != "mariadb":
+        pytest.skip("the embedded index ranks from its own postings")
+    tree = q.parse_query(query).tree
+    m = backend.evaluate(tree)
+    ids = backend.ranked(tree, m, 50)
+    terms = mb._positive_forms(tree)
+    assert ids and terms
+    kept = mb.FEATURES_ON_ENGINE
+    try:
+        mb.FEATURES_ON_ENGINE = True
+        engine = backend._features(ids, terms)
+        mb.FEATURES_ON_ENGINE = False
+        texts = backend._features(ids, terms)
+    finally:
+        mb.FEATURES_ON_ENGINE = kept
+    assert engine == texts and len(engine) == len(ids), query
+
+
+@pytest.mark.parametrize("query, filters", [
+    ("志愿服务", Filters()), ("志愿服务", "city"), ("南京 OR 苏州", Filters(year=(2023,))),
+    ("志愿服务 NOT 南京", Filters()), ("", Filters(month=("2023-04",))),
+])
+def test_a_small_set_is_ranked_as_the_engine_orders_it(backend: Any, query: str, filters: Any) -> None:
+    """A set of at most RERANK_DEPTH articles comes whole from Groonga's select with its counts
+    (Found.small); its pages, by relevance and by date, are those of the engine's ORDER BY."""
+    import dataclasses
+
+    from indexer.search import mariadb_backend as mb
+    from indexer.search.backend import Matches
+
+    if backend.name != "mariadb":
+        pytest.skip("the embedded index has no engine order")
+    tree = q.parse_query(query).tree
+    if filters == "city":  # the city of one of the query's articles
+        first = backend.records(backend.ranked(tree, backend.evaluate(tree), 1))[0]
+        filters = Filters(city=(first["city"],))
+    m = backend.evaluate(tree, filters)
+    assert 0 < m.total <= mb.RERANK_DEPTH and m.docs.small is not None, (query, m.total)
+    assert sorted(a for a, _d in m.docs.small) == backend.article_ids(m)
+    whole = Matches(m.total, dataclasses.replace(m.docs, small=None))
+    for sort in ("relevance", "date"):
+        assert backend.ranked(tree, m, 30, sort, filters) == backend.ranked(tree, whole, 30, sort, filters), sort
+    assert backend.count(tree, filters) == m.total
+
+
+def test_reads_by_issue_use_the_issue_index(cluster: mc.Cluster, embedded: EmbeddedBackend) -> None:
+    """An issue's articles are read through the index on bulletin_id (its label for the issue
+    facet, the bulletin view), not by reading every row; a table made without that index gets it
+    from the next `create` (`index --backend`)."""
+    from indexer.search import mariadb_backend as mb
+
+    url = _single(cluster)
+    b = _filled(url, embedded)
+    conn = cluster.head.connect(db="single")
+    try:
+        with conn.cursor() as c:  # type: ignore[attr-defined]
+            c.execute(f"ALTER TABLE {mb.TABLE} DROP INDEX {mb.ISSUE_INDEX}")
+        b.create()
+        issue = embedded.records(embedded.article_ids(embedded.evaluate(q.Term("志愿服务")))[:1])[0]["bulletin_id"]
+        with conn.cursor() as c:  # type: ignore[attr-defined]
+            c.execute(f"EXPLAIN SELECT bulletin_id, MIN(series) FROM {mb.TABLE} WHERE bulletin_id IN (%s) "
+                      f"GROUP BY bulletin_id", (issue,))
+            plan = c.fetchall()
+        assert plan[0][5] == mb.ISSUE_INDEX, plan
+        assert b.issue_labels([issue])[issue]
+    finally:
+        conn.close()  # type: ignore[attr-defined]
+        b.close()

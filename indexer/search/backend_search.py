@@ -136,10 +136,15 @@ def _search(backend: Any, query: str, filters: Filters = Filters(), sort: str = 
             filters = dataclasses.replace(filters, date_from=max(period.start, filters.date_from or period.start),
                                           date_to=min(period.end, filters.date_to or period.end))
     tried: dict[Any, int] = {}
+    found: dict[Any, Any] = {}  # the sets evaluated whole (total and facet counts), by tree
 
     def count(tree: q.Node) -> int:  # within the filters and the reader's access (the backend's SQL)
         if tree not in tried:
-            tried[tree] = backend.count(tree, filters)
+            if tree == parsed.tree:  # the query as typed: most often the set shown, evaluated once for both
+                found[tree] = backend.evaluate(tree, filters)
+                tried[tree] = found[tree].total
+            else:
+                tried[tree] = backend.count(tree, filters)
         return tried[tree]
 
     offered: list[dict[str, Any]] | None = None
@@ -179,15 +184,16 @@ def _search(backend: Any, query: str, filters: Filters = Filters(), sort: str = 
                     tree, expanded = wide[0], {"names": wide[1], "extra": extra}
     if parsed.nothing or tree is None and parsed.tree is not None:
         tree = q.Term("\x00")  # finds nothing, as the embedded index
-    m = backend.evaluate(tree, filters)
+    m = found[tree] if tree in found else backend.evaluate(tree, filters)
     k = page * per_page
     ordered = backend.ranked(tree, m, k, "date" if tree is None else sort, filters, runs=plan.runs,
                              held=plan.any_words) if m.total else []
     shown = ordered[(page - 1) * per_page : k]
     rx = term_regex(_units(tree))
-    hits = [record_hit(r, _label(r), rx) for r in backend.records(shown)]
+    shown_records = backend.records(shown)
+    hits = [record_hit(r, _label(r), rx) for r in shown_records]
     if plan.any_words:  # the ranked OR: how many of the words each article holds
-        for h, r in zip(hits, backend.records(shown)):
+        for h, r in zip(hits, shown_records):
             held = [w for w in plan.any_words if _holds(r, w)]
             h["words_held"] = {"words": held, "count": len(held), "of": len(plan.any_words)}
     counts = backend.facet_counts(m)

@@ -28,8 +28,11 @@ another exactly when its search form is a substring of the other's, so:
   on each data node — and only the ids a page and the re-ranking need (ORDER BY … LIMIT),
   the re-ranking's features computed by the engine (`_features`).
 
-Every read of a set goes to each data node directly (`_gather`) and is merged here: the
-Spider head takes the writes and the reads by article id.
+Every read goes to each data node directly (`_gather`) and is merged here — sets, counts,
+facets, and the reads by article id or issue too (through the head, Spider opened a new
+connection to every shard for each statement): the Spider head takes the writes only.
+Connections are pooled per process (indexer.search.mariadb_pool): a web request takes one
+per server and gives it back at its end.
 
 Ranking: the engine orders the set by Mroonga's score (title ×3), and the archive re-ranks
 the first RERANK_DEPTH of that order with its own features (indexer.search.rank's constants: title
@@ -51,13 +54,14 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import parse_qs, unquote, urlparse
 
-from indexer.search import compiler
+from indexer.search import compiler, mariadb_pool
 from indexer.store import records
 from indexer.search import query as q
 from indexer.store.analysis import RUN_MARK, unit_string, units_string
@@ -69,6 +73,7 @@ CONNECT_SECONDS = 5  # a server that does not accept a connection in this time i
 READ_SECONDS = 60  # … or does not answer a query in this time
 BATCH = 200  # rows per INSERT
 RERANK_DEPTH = 200  # the first this many of the engine's order are re-ranked by the archive's features
+FEATURES_ON_ENGINE = False  # the re-ranking's features counted by the data nodes (measured slower, gen10k: 49–87 vs 36–59 ms)
 TOKENIZER = 'tokenizer "TokenBigram", normalizer "NormalizerAuto"'
 VALUE_CHARS = 191  # the longest value of a list facet its vector column holds (the key of `<name>_values`)
 TABLE = "articles"
@@ -97,6 +102,10 @@ COLUMNS: dict[str, str] = {
     # or longer than VALUE_CHARS), and `keys_whole` 0 then (that query's counts come from SQL)
     **{f"{k}_v": f"TEXT COMMENT 'flags \"COLUMN_VECTOR\", type \"{k}_values\"'" for k in ("region", "organ", "topic")},
     "keys_whole": "TINYINT NOT NULL DEFAULT 0",
+    # the scalar facets again as Groonga references (a key of `<name>_keys`): its drilldown groups
+    # record ids instead of each matching row's string (gen10k, 文明, over the filter's own ~32 ms:
+    # the issue facet's 10k groups 123 → 104 ms, city 36 → 21, month 27 → 23)
+    **{f"{k}_r": f"VARCHAR(191) COMMENT 'type \"{k}_keys\"'" for k in ("bulletin_id", "city", "month", "series", "doc_type")},
     "title_s": "LONGTEXT NOT NULL",
     "text_s": "LONGTEXT NOT NULL",
     "record": "LONGTEXT NOT NULL",
@@ -105,6 +114,9 @@ TEXT_COLUMNS = {"title": "title_s", "text": "text_s"}
 # One index over both texts: the query's candidates (see `candidates`), one MATCH the optimizer
 # can read the index for — a MATCH under OR or COALESCE makes it read every row instead.
 CANDIDATE_INDEX = "ft_all"
+# An issue's articles by its id (its label, the bulletin view, the issue filter): without it each
+# such read went over every row (gen10k: 300 ms for the labels of a page's issue facet, 4 ms with it)
+ISSUE_INDEX = "bulletin"
 SERIES_TTL_S = 60.0  # how long a process trusts its list of the series names (another may add one)
 CANDIDATE_COLUMNS = ("title_s", "text_s")
 # The engine's score over CANDIDATE_INDEX: Mroonga's per-column weights (1-based: title, text), the
@@ -120,8 +132,10 @@ NUMBER_FIELDS = {"issue", "year", "date"}
 FACET_COLUMNS = {"bulletin": "bulletin_id"}  # facet name → column, where they differ
 FACET_NAMES = {c: n for n, c in FACET_COLUMNS.items()}
 # Groonga's drilldown (`MariaDBBackend._drilldown`): facet column → the column it groups
-DRILL_KEYS = {"bulletin_id": "bulletin_id", "city": "city", "year": "year", "month": "month", "series": "series",
-              "doc_type": "doc_type", "organ": "organ_v", "topic": "topic_v", "region": "region_v"}
+DRILL_KEYS = {"bulletin_id": "bulletin_id_r", "city": "city_r", "year": "year", "month": "month_r",
+              "series": "series_r", "doc_type": "doc_type_r", "organ": "organ_v", "topic": "topic_v",
+              "region": "region_v"}
+REF_COLUMNS = ("bulletin_id", "city", "month", "series", "doc_type")  # with a reference column (`<name>_r`)
 KEY_COLUMNS = ("region", "organ", "topic")  # the list facets with a vector column (`<name>_v`)
 # Filters Groonga's script can say: Filters field → column (the list facets' FIND_IN_SET cannot)
 DRILL_FILTERS = {"city": "city", "year": "year", "month": "month", "bulletin": "bulletin_id", "series": "series",
@@ -141,6 +155,7 @@ def _table_sql(engine: str, extra: str = "") -> str:
     # (a Spider table's columns are plain: Mroonga's column comments are for the data nodes)
     cols = ",\n  ".join(f"`{c}` {t if engine == 'Mroonga' else t.split(' COMMENT ')[0]}" for c, t in COLUMNS.items())
     return (f"CREATE TABLE {TABLE} (\n  {cols},\n  PRIMARY KEY (article_id),\n"
+            f"  INDEX {ISSUE_INDEX} (bulletin_id),\n"
             f"  FULLTEXT INDEX ft_title (title_s) COMMENT '{TOKENIZER}',\n"
             f"  FULLTEXT INDEX ft_text (text_s) COMMENT '{TOKENIZER}',\n"
             f"  FULLTEXT INDEX {CANDIDATE_INDEX} ({', '.join(CANDIDATE_COLUMNS)}) COMMENT '{TOKENIZER}'\n"
@@ -172,6 +187,8 @@ def row_of(record: dict[str, Any], organ: str | None = None, topic: str | None =
         values[f"{c}_v"] = vector
         whole = whole and (vector is not None or not values[c])
     values["keys_whole"] = int(whole)
+    for c in REF_COLUMNS:
+        values[f"{c}_r"] = values[c] if values[c] not in (None, "") else None
     return tuple(values[c] for c in COLUMNS)
 
 
@@ -210,6 +227,9 @@ class Found:
     where: SQL
     tree: q.Node | None
     counts: dict[str, Counter[Any]]
+    # the whole set as (article id, date) when it is small (at most RERANK_DEPTH: every article
+    # of it is re-ranked, so the engine's order is not needed) and Groonga's select gave it
+    small: tuple[tuple[str, int], ...] | None = None
 
 
 class MariaDBBackend:
@@ -225,14 +245,11 @@ class MariaDBBackend:
         self.database = database
         self.shards = shards or []
         self.replica = replica
-        self._conn: Any = None
-        self._read: Any = None
+        self._held: dict[Node, tuple[Any, bool]] = {}  # connection taken from the pool, reused or new
+        self._replica_checked = False  # whether this backend checked that the replica replicates
         self.visible: Any = None  # indexer.search.visibility.Visibility: what the reader may see (None: all)
         self.within_ids: set[str] | None = None  # only these articles (None: no such limit)
         self._series: tuple[float, set[str]] | None = None  # when read, the series the table holds
-        self._shard_conns: dict[Node, Any] = {}  # reads sent to each data node (`_gather`)
-        self._pool: Any = None
-        self._drill: bool | None = None  # whether Groonga's drilldown answers (None: not tried yet)
 
     @classmethod
     def from_url(cls, url: str) -> "MariaDBBackend":
@@ -260,31 +277,64 @@ class MariaDBBackend:
 
     # -- connections -------------------------------------------------------
 
-    def _connect(self, node: Node, database: str | None = None) -> Any:
-        import pymysql
+    def _pool(self, node: Node) -> Any:
+        """The process's pool of connections to `node` (indexer.search.mariadb_pool): the Spider
+        head's connections of a sharded table write nothing to its binlog (`_no_binlog`)."""
+        quiet = bool(self.shards) and node == self.head
+        key = (node, self.user, self.password, self.database, quiet)
+        user, password, database = self.user, self.password, self.database
 
+        def connect() -> Any:
+            conn = _connect(node, user, password, database)
+            if quiet:
+                MariaDBBackend._no_binlog(conn)
+            return conn
+
+        return mariadb_pool.pool(key, connect)
+
+    def _session(self, node: Node) -> Any:
+        """This backend's connection to `node`: taken from the pool on first use, given back at
+        `close`. Raises BackendUnavailableError naming the node when it cannot connect."""
+        held = self._held.get(node)
+        if held is None:
+            held = self._held[node] = self._pool(node).take()
+        return held[0]
+
+    def _use(self, node: Node, work: Callable[[Any], Any]) -> Any:
+        """`work(connection)` on this backend's connection to `node`. A pooled connection whose
+        server restarted since it was given back (a lost-connection error) is dropped with the
+        other idle ones and the work done once more on a new connection, which answers (the
+        server is back) or cannot connect (BackendUnavailableError naming the node). Any other
+        failure drops the connection (its state is unknown) and is raised."""
+        conn = self._session(node)
+        reused = self._held[node][1]
         try:
-            # TLS as PyMySQL prefers it, except on loopback: its default context costs ~250 ms a connection
-            return pymysql.connect(host=node.host, port=node.port, user=self.user, password=self.password,
-                                   database=database, charset="utf8mb4", autocommit=True,
-                                   ssl_disabled=True if _loopback(node.host) else None,
-                                   connect_timeout=CONNECT_SECONDS, read_timeout=READ_SECONDS,
-                                   write_timeout=READ_SECONDS)
-        except pymysql.MySQLError as ex:
-            raise BackendUnavailableError(f"检索后端不可用：{node}无法连接（{_reason(ex)}）") from None
+            return work(conn)
+        except BaseException as ex:
+            self._held.pop(node, None)
+            if not (reused and mariadb_pool.lost(ex)):
+                mariadb_pool.close_quietly(conn)
+                raise
+            self._pool(node).drop(conn)
+        conn = self._session(node)
+        try:
+            return work(conn)
+        except BaseException:
+            self._held.pop(node, None)
+            mariadb_pool.close_quietly(conn)
+            raise
+
+    def _connect(self, node: Node, database: str | None = None) -> Any:
+        """A new connection of its own (not pooled): schema changes, health checks."""
+        return _connect(node, self.user, self.password, database)
 
     def open(self) -> None:
-        if self._conn is None:
-            self._conn = self._connect(self.head, self.database)
-            if self.shards:  # the head holds no data: its Spider writes stay out of its binlog
-                self._no_binlog(self._conn)
-        if self.replica is not None and self._read is None:
-            try:
-                self._read = self._connect(self.replica, self.database)
-            except BackendUnavailableError:
-                self.close()
-                raise
-            self._replicating(self._read)  # a replica that stopped replicating would answer stale
+        """Take a connection to the head (raises, naming it, when it cannot connect) and, with a
+        replica, check once that it replicates."""
+        self._session(self.head)
+        if self.replica is not None and not self._replica_checked:
+            self._use(self.replica, self._replicating)  # a replica that stopped replicating would answer stale
+            self._replica_checked = True
 
     @staticmethod
     def _no_binlog(conn: Any) -> None:
@@ -302,21 +352,14 @@ class MariaDBBackend:
         status = dict(zip(names, row)) if row else {}
         if status.get("Slave_IO_Running") != "Yes" or status.get("Slave_SQL_Running") != "Yes":
             err = _ERR_RE.sub(" ", status.get("Last_IO_Error") or status.get("Last_SQL_Error") or "复制未运行")[:200]
-            self.close()
             raise BackendUnavailableError(f"检索后端不可用：{self.replica}没有在复制主服务器（{err}）")
 
     def close(self) -> None:
-        for c in (self._conn, self._read, *self._shard_conns.values()):
-            if c is not None:
-                try:
-                    c.close()
-                except Exception:
-                    pass
-        self._conn = self._read = None
-        self._shard_conns = {}
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
+        """Give this backend's connections back to their pools (the next backend reuses them)."""
+        held, self._held = self._held, {}
+        for node, (conn, _reused) in held.items():
+            self._pool(node).give(conn)
+        self._replica_checked = False
 
     def health(self) -> None:
         """Raises BackendUnavailableError naming the first server, shard or replica that does
@@ -341,14 +384,18 @@ class MariaDBBackend:
         import pymysql
 
         self.open()
-        conn = self._read if read and self._read is not None else self._conn
-        try:
+        node = self.replica if read and self.replica is not None else self.head
+
+        def work(conn: Any) -> list[tuple[Any, ...]]:
             with conn.cursor() as c:
                 if many:
                     c.executemany(sql, list(params))
                     return []
                 c.execute(sql, tuple(params) or None)
                 return list(c.fetchall())
+
+        try:
+            return self._use(node, work)
         except pymysql.MySQLError as ex:
             self.close()
             self.health()  # raises, naming the server, shard or replica that is down
@@ -359,6 +406,7 @@ class MariaDBBackend:
     def create(self, replace: bool = False) -> None:
         """Create the database and `articles` (on each shard and the Spider table on the
         head, when sharded); with `replace`, drop them first."""
+        _DRILL.clear()  # (it makes `mroonga_command`: asked again)
         nodes = self.shards or [self.head]
         for node in nodes:
             conn = self._connect(node)
@@ -370,10 +418,13 @@ class MariaDBBackend:
                 c.execute(f"SHOW TABLES LIKE '{TABLE}'")
                 if not c.fetchall():
                     _value_tables(c)
+                    _ref_tables(c)
                     c.execute(_table_sql("Mroonga"))
                 else:
                     _add_candidate_index(c)
+                    _add_issue_index(c)
                     _add_key_columns(c)
+                    _add_ref_columns(c)
                 try:  # Groonga's drilldown from SQL (`_drilldown`); without it the counts are SQL's
                     c.execute("CREATE FUNCTION IF NOT EXISTS mroonga_command RETURNS STRING SONAME 'ha_mroonga.so'")
                 except Exception:
@@ -394,7 +445,7 @@ class MariaDBBackend:
                           f"(HOST %s, PORT {s.port}, USER %s, PASSWORD %s, DATABASE %s)",
                           (s.host, self.user, self.password, self.database))
             c.execute(f"SHOW TABLES LIKE '{TABLE}'")
-            if c.fetchall() and not _lacks_key_columns(c):
+            if c.fetchall() and not _lacks_key_columns(c) and not _lacks_ref_columns(c):
                 _add_candidate_index(c)
             else:  # (a Spider table holds no rows: one made before the key columns is made again)
                 c.execute(f"DROP TABLE IF EXISTS {TABLE}")
@@ -551,14 +602,17 @@ class MariaDBBackend:
         """The exact set as the engine holds it (`Found`: its WHERE), with its facet counts
         taken there: one GROUP BY on each data node, only the counts travel (`_grouped`)."""
         where = self.compile(tree, filters)
-        counts = self._drilldown(tree, filters)
-        if counts is None:
+        small = None
+        drilled = self._drilldown(tree, filters)
+        if drilled is None:
             counts = self._grouped(where)
+        else:
+            counts, small = drilled
         # Every read of the set goes to the data nodes (`_gather`), never through the Spider
         # head: its full-text read path (ha_spider::ft_read) crashed the head (SIGSEGV in
         # spider_db_set_names_internal) once a shard had restarted, and without the index it
         # reads every row.
-        return Matches(sum(counts.pop(TOTAL).values()), Found(where, tree, counts))
+        return Matches(sum(counts.pop(TOTAL).values()), Found(where, tree, counts, small))
 
     def _grouped(self, where: SQL) -> dict[str, Counter[Any]]:
         """The facet counts over the rows `where` selects, by one GROUP BY on each data node
@@ -601,7 +655,40 @@ class MariaDBBackend:
                         tally[int(v) if number else v] += n
         return out
 
-    def _drilldown(self, tree: q.Node | None, filters: Filters) -> dict[str, Counter[Any]] | None:
+    def _groonga(self, tree: q.Node | None, filters: Filters) -> str | None:
+        """The query and filters as Groonga's script (`groonga_filter`) when its `select` can
+        answer them on every data node (no reader's rules or archive-computed set, and Mroonga's
+        `mroonga_command` there); else None (SQL)."""
+        if self.visible is not None or self.within_ids is not None:
+            return None
+        script = groonga_filter(tree, filters, self._names_no_series)
+        if script is None or not self._can_select():
+            return None
+        return script
+
+    def _can_select(self) -> bool:
+        key = (self.shards and tuple(self.shards) or self.replica or self.head, self.database)
+        if key not in _DRILL:
+            _DRILL[key] = self._has_drilldown()
+        return _DRILL[key]
+
+    def _select(self, **args: Any) -> list[Any] | None:
+        """Groonga's `select` of the table with `args` on each data node: their answers (JSON), or
+        None when one refused (a node that is down is named: BackendUnavailableError)."""
+        from urllib.parse import urlencode
+
+        args = {"table": TABLE, "cache": "no", **{k: v for k, v in args.items() if v != ""}}
+        try:
+            answers = self._gather("SELECT mroonga_command(%s)", [f"/d/select?{urlencode(args)}"])
+        except BackendUnavailableError:
+            self.health()  # raises, naming the server that is down; else Groonga refused: the SQL
+            return None
+        if any(a is None for (a,) in answers):
+            return None
+        return [json.loads(a) for (a,) in answers]
+
+    def _drilldown(self, tree: q.Node | None,
+                   filters: Filters) -> tuple[dict[str, Counter[Any]], tuple[tuple[str, int], ...] | None] | None:
         """The facet counts (and the total) from Groonga's own drilldown on each data node
         (Mroonga's `mroonga_command`: a `select` of the table with `--drilldown` over the facet
         columns), when Groonga's script can say the query exactly (`groonga_filter`) and no
@@ -609,59 +696,45 @@ class MariaDBBackend:
         Groonga groups the matches in the engine: what travels is a count per facet value.
         The list facets are grouped by their key columns (`<name>_k`) and split here; when a
         matching article's list was too long for its key (`keys_whole` 0), None."""
-        if self.visible is not None or self.within_ids is not None:
-            return None
-        script = groonga_filter(tree, filters, self._names_no_series)
+        script = self._groonga(tree, filters)
         if script is None:
             return None
-        if self._drill is None:
-            self._drill = self._has_drilldown()
-        if not self._drill:
-            return None
-        from urllib.parse import urlencode
-
         keys = [*DRILL_KEYS.values(), "keys_whole"]
-        args = {"table": TABLE, "limit": 0, "output_columns": "_id", "drilldown": ",".join(keys),
-                "drilldown_limit": -1, "cache": "no"}
-        if script:
-            args["filter"] = script
-        try:
-            answers = self._gather("SELECT mroonga_command(%s)", [f"/d/select?{urlencode(args)}"])
-        except BackendUnavailableError:
-            self.health()  # raises, naming the server that is down; else Groonga refused: the SQL
+        # (the first RERANK_DEPTH rows' ids and dates too: the whole set when it is that small)
+        answers = self._select(filter=script, limit=RERANK_DEPTH, output_columns="article_id,date",
+                               drilldown=",".join(keys), drilldown_limit=-1)
+        if answers is None:
             return None
         out: dict[str, Counter[Any]] = {n: Counter() for n in (TOTAL, *COLUMN_FACETS, *KEY_FACETS)}
-        for (answer,) in answers:
-            if answer is None:
-                return None
-            parts = json.loads(answer)
+        rows: list[tuple[str, int]] = []
+        for parts in answers:
             out[TOTAL][0] += int(parts[0][0][0])
+            rows += [(str(a), int(d or 0)) for a, d in parts[0][2:]]
             for col, groups in zip(keys, parts[1:]):
                 if col == "keys_whole":
                     if any(int(k) == 0 and int(n) for k, n in groups[2:]):
                         return None
                     continue
-                tally = out[FACET_NAMES.get(col, col.removesuffix("_v"))]
+                facet = next(f for f, d in DRILL_KEYS.items() if d == col)
+                tally = out[FACET_NAMES.get(facet, facet)]
                 for k, n in groups[2:]:
                     if k not in ("", 0, None):
                         tally[k] += int(n)
-        return out
+        return out, tuple(rows) if len(rows) == out[TOTAL][0] else None
 
     def _has_drilldown(self) -> bool:
         """Whether every data node has Mroonga's `mroonga_command` function (`create` makes it)."""
         import pymysql
 
-        for node in self.shards or [None]:
+        def work(conn: Any) -> None:
+            with conn.cursor() as c:
+                c.execute("SELECT mroonga_command('status')")
+                c.fetchall()
+
+        self.open()
+        for node in self.shards or [self.replica or self.head]:
             try:
-                if node is None:
-                    self.open()
-                    conn = self._read if self._read is not None else self._conn
-                else:
-                    conn = self._shard_conns.get(node) or self._connect(node, self.database)
-                    self._shard_conns[node] = conn
-                with conn.cursor() as c:
-                    c.execute("SELECT mroonga_command('status')")
-                    c.fetchall()
+                self._use(node, work)
             except pymysql.MySQLError:
                 return False
         return True
@@ -673,30 +746,21 @@ class MariaDBBackend:
         only, and its per-partition aggregate also reads MIN(title_s), MIN(text_s) a group."""
         if not self.shards:
             return self._run(sql, params)
-        from concurrent.futures import ThreadPoolExecutor
-
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(len(self.shards), thread_name_prefix="shard")
-        parts = list(self._pool.map(lambda node: self._on(node, sql, params), self.shards))
+        parts = list(_fanout().map(lambda node: self._on(node, sql, params), self.shards))
         return [r for p in parts for r in p]
 
     def _on(self, node: Node, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         """Run a read on one data node over its own connection; a failure names the node."""
         import pymysql
 
-        conn = self._shard_conns.get(node)
-        if conn is None:
-            conn = self._shard_conns[node] = self._connect(node, self.database)
-        try:
+        def work(conn: Any) -> list[tuple[Any, ...]]:
             with conn.cursor() as c:
                 c.execute(sql, tuple(params) or None)
                 return list(c.fetchall())
+
+        try:
+            return self._use(node, work)
         except pymysql.MySQLError as ex:
-            self._shard_conns.pop(node, None)
-            try:
-                conn.close()
-            except Exception:
-                pass
             raise BackendUnavailableError(f"检索后端不可用：{node}没有应答（{_reason(ex)}）") from None
 
     def count(self, tree: q.Node | None, filters: Filters = Filters()) -> int:
@@ -706,6 +770,10 @@ class MariaDBBackend:
         aggregate of an OR of MATCH conditions comes back wrong from the head (推进 OR 志愿服务:
         0 for 175 rows; 推进 OR 南京: 58 for 153 — MariaDB 10.11's Spider), while each shard's own
         count is exact (tests/test_backend_conformance.py::test_counts_equal_sets)."""
+        script = self._groonga(tree, filters)  # Groonga's select counts without reading a row through SQL
+        answers = self._select(filter=script, limit=0, output_columns="_id") if script is not None else None
+        if answers is not None:
+            return sum(int(a[0][0][0]) for a in answers)
         where = self.compile(tree, filters)
         return sum(int(n) for (n,) in self._gather(f"SELECT COUNT(*) FROM {TABLE} WHERE {where.text}", where.params))
 
@@ -725,7 +793,8 @@ class MariaDBBackend:
         if not ids:
             return []
         where = self.compile(None)  # access (issue 21): a record the reader may not see is not read
-        rows = self._run(f"SELECT article_id, record FROM {TABLE} WHERE article_id IN ({', '.join(['%s'] * len(ids))})"
+        # (on the data nodes, as every read: each holds its own of the ids)
+        rows = self._gather(f"SELECT article_id, record FROM {TABLE} WHERE article_id IN ({', '.join(['%s'] * len(ids))})"
                          f" AND {where.text}", [*ids, *where.params])
         by = {a: json.loads(r) for a, r in rows}
         return [by[i] for i in ids if i in by]
@@ -747,6 +816,8 @@ class MariaDBBackend:
             return []
         where = matches.docs.where  # the filters and the reader's access too: the order is of the set found
         terms = _positive_forms(tree)
+        if matches.docs.small is not None:
+            return self._ranked_small(matches.docs.small, k, sort, terms, runs, held)
         if sort == "date" or not terms:
             # (ORDER BY the column: Mroonga's ORDER BY … LIMIT of a single MATCH sorted an expression
             # such as COALESCE(date, 0) wrongly; a NULL date sorts last either way)
@@ -775,15 +846,43 @@ class MariaDBBackend:
         own = sorted(top, key=lambda r: (-int(r[3]), -int(r[4]), -_score(feats.get(r[0], (0,)), avg), -int(r[1]), r[0]))
         return [r[0] for r in [*own, *rows[RERANK_DEPTH:]]][:k]
 
+    def _ranked_small(self, small: tuple[tuple[str, int], ...], k: int, sort: str, terms: list[str],
+                      runs: Iterable[str], held: Iterable[str]) -> list[str]:
+        """`ranked` of a set Groonga gave whole (Found.small, at most RERANK_DEPTH articles): by
+        date from its dates; by relevance every article re-ranked by the archive's features, read
+        by id — the order `ranked` gives, without asking the engine to order (and read) the set."""
+        date = dict(small)
+        if sort == "date" or not terms:
+            return [a for a, _d in sorted(small, key=lambda r: (-r[1], r[0]))][:k]
+        ids = sorted(date)
+        holds, holds_params = _holding([search_form(w) for w in held])
+        typed, typed_params = _holding([search_form(w) for w in runs], any_of=True)
+        first: dict[str, tuple[int, int]] = {a: (0, 0) for a in ids}
+        if holds_params or typed_params:
+            rows = self._gather(f"SELECT article_id, {holds}, {typed} FROM {TABLE} "
+                                f"WHERE article_id IN ({', '.join(['%s'] * len(ids))})",
+                                [*holds_params, *typed_params, *ids])
+            first.update({a: (int(h), int(t)) for a, h, t in rows})
+        feats = self._features(ids, terms)
+        avg = sum(f[0] for f in feats.values()) / max(1, len(feats)) or 1.0
+        return sorted(ids, key=lambda a: (-first[a][0], -first[a][1], -_score(feats.get(a, (0,)), avg),
+                                          -date[a], a))[:k]
+
     def _features(self, ids: list[str], terms: list[str]) -> dict[str, tuple[int, ...]]:
         """The re-ranking's features of each article: the text's length, then for each term its
         occurrences in the title and in the text, and whether the title is the term. Read by id
-        after the order (whose query then reads no text); counting them in SQL (REPLACE over
-        each text) was measured slower than reading the texts of these few rows."""
+        after the order (whose query then reads no text). With FEATURES_ON_ENGINE the data nodes
+        count them (`feature_sql`: the same numbers, as str.count and ==) and only the numbers
+        travel; else the texts of these rows travel and are counted here."""
         if not ids:
             return {}
-        rows = self._gather(f"SELECT article_id, title_s, text_s FROM {TABLE} "
-                            f"WHERE article_id IN ({', '.join(['%s'] * len(ids))})", ids)
+        marks = ", ".join(["%s"] * len(ids))
+        if FEATURES_ON_ENGINE:
+            cols, params = feature_sql(terms)
+            rows = self._gather(f"SELECT article_id, {cols} FROM {TABLE} WHERE article_id IN ({marks})",
+                                [*params, *ids])
+            return {a: tuple(int(x or 0) for x in rest) for a, *rest in rows}
+        rows = self._gather(f"SELECT article_id, title_s, text_s FROM {TABLE} WHERE article_id IN ({marks})", ids)
         return {a: (len(text), *(x for t in terms for x in (title.count(t), text.count(t), int(title == t))))
                 for a, title, text in rows}
 
@@ -811,14 +910,14 @@ class MariaDBBackend:
         ids = list(bulletin_ids)
         if not ids:
             return {}
-        rows = self._run(f"SELECT bulletin_id, MIN(series), MIN(year), MIN(issue), MIN(date) FROM {TABLE} "
-                         f"WHERE bulletin_id IN ({', '.join(['%s'] * len(ids))}) GROUP BY bulletin_id", ids)
+        rows = _least(self._gather(f"SELECT bulletin_id, MIN(series), MIN(year), MIN(issue), MIN(date) FROM {TABLE} "
+                                   f"WHERE bulletin_id IN ({', '.join(['%s'] * len(ids))}) GROUP BY bulletin_id", ids))
         return {b: issue_label(s, y, i or None, d or None) for b, s, y, i, d in rows}  # as indexer.store.columns
 
     def issue_articles(self, bulletin_id: str) -> list[str]:
         """The article ids of one issue that the reader may see, in the issue's order."""
         where = self.compile(None, Filters(bulletin=(bulletin_id,)))
-        rows = self._run(f"SELECT article_id, CAST(JSON_VALUE(record, '$.order') AS INT) FROM {TABLE} "
+        rows = self._gather(f"SELECT article_id, CAST(JSON_VALUE(record, '$.order') AS INT) FROM {TABLE} "
                          f"WHERE {where.text}", where.params)
         return [a for a, _o in sorted(rows, key=lambda r: (r[1] or 0, r[0]))]
 
@@ -826,13 +925,42 @@ class MariaDBBackend:
         """The issues of a series that the reader may see (any of their articles), in the
         series' order: by date (else year), issue number and id (as indexer.store.columns)."""
         where = self.compile(None, Filters(series=(series,)))
-        rows = self._run(f"SELECT bulletin_id, MIN(date), MIN(year), MIN(issue) FROM {TABLE} WHERE {where.text} "
-                         f"GROUP BY bulletin_id", where.params)
+        rows = _least(self._gather(f"SELECT bulletin_id, MIN(date), MIN(year), MIN(issue) FROM {TABLE} "
+                                   f"WHERE {where.text} GROUP BY bulletin_id", where.params))
         return [b for b, d, y, i in sorted(rows, key=lambda r: (r[1] or (r[2] or 0) * 10000, r[3] or 0, r[0]))]
 
     def all_ids(self) -> Iterator[str]:
-        for (a,) in self._run(f"SELECT article_id FROM {TABLE}"):
+        for (a,) in self._gather(f"SELECT article_id FROM {TABLE}", []):
             yield a
+
+
+def feature_sql(terms: list[str]) -> tuple[str, list[Any]]:
+    """The re-ranking's features (`MariaDBBackend._features`) as SQL over a row: CHAR_LENGTH of the
+    text; per term its non-overlapping occurrences in the title and the text (what REPLACE removes,
+    as Python's str.count finds them: the collation is binary) and whether the title is the term
+    (its length too: the collation pads trailing spaces)."""
+    cols = ["CHAR_LENGTH(text_s)"]
+    params: list[Any] = []
+    for t in terms:
+        n = max(1, len(t))
+        for col in ("title_s", "text_s"):
+            cols.append(f"(CHAR_LENGTH({col}) - CHAR_LENGTH(REPLACE({col}, %s, ''))) DIV {n}")
+            params.append(t)
+        cols.append("(title_s = %s AND CHAR_LENGTH(title_s) = %s)")
+        params += [t, len(t)]
+    return ", ".join(cols), params
+
+
+def _least(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows of (key, MIN(a), MIN(b), …) from several data nodes merged into one a key: the least
+    of each column's values that are not NULL (as MIN over all the rows)."""
+    by: dict[Any, list[Any]] = {}
+    for key, *vals in rows:
+        have = by.setdefault(key, list(vals))
+        for i, v in enumerate(vals):
+            if v is not None and (have[i] is None or v < have[i]):
+                have[i] = v
+    return [(k, *v) for k, v in by.items()]
 
 
 def fill_from(embedded: Any, backend: MariaDBBackend, replace: bool = False) -> tuple[int, int]:
@@ -939,6 +1067,28 @@ def _vector(values: str | None) -> str | None:
     return " ".join(items)
 
 
+def _lacks_ref_columns(cursor: Any) -> bool:
+    cursor.execute(f"SHOW COLUMNS FROM {TABLE} LIKE '{REF_COLUMNS[0]}_r'")
+    return not cursor.fetchall()
+
+
+def _ref_tables(cursor: Any) -> None:
+    """The Groonga tables the reference columns' values are keys of (`<name>_keys`)."""
+    for k in REF_COLUMNS:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {k}_keys (name VARCHAR(191) PRIMARY KEY) ENGINE=Mroonga "
+                       f"DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin")
+
+
+def _add_ref_columns(cursor: Any) -> None:
+    """Give a table made before the reference columns (`<name>_r`) them, filled from their
+    columns in one UPDATE (once)."""
+    if not _lacks_ref_columns(cursor):
+        return
+    _ref_tables(cursor)
+    cursor.execute(f"ALTER TABLE {TABLE} " + ", ".join(f"ADD COLUMN `{k}_r` {COLUMNS[f'{k}_r']}" for k in REF_COLUMNS))
+    cursor.execute(f"UPDATE {TABLE} SET " + ", ".join(f"{k}_r = NULLIF({k}, '')" for k in REF_COLUMNS))
+
+
 def _lacks_key_columns(cursor: Any) -> bool:
     cursor.execute(f"SHOW COLUMNS FROM {TABLE} LIKE '{KEY_COLUMNS[0]}_v'")
     return not cursor.fetchall()
@@ -1032,6 +1182,13 @@ def _add_candidate_index(cursor: Any) -> None:
                        f"COMMENT '{TOKENIZER}'")
 
 
+def _add_issue_index(cursor: Any) -> None:
+    """Give a table made before ISSUE_INDEX existed that index (once; Mroonga adds it in place)."""
+    cursor.execute(f"SHOW INDEX FROM {TABLE} WHERE Key_name = %s", (ISSUE_INDEX,))
+    if not cursor.fetchall():
+        cursor.execute(f"ALTER TABLE {TABLE} ADD INDEX {ISSUE_INDEX} (bulletin_id)")
+
+
 def _positive_forms(node: q.Node | None) -> list[str]:
     """The search forms of the positive text terms of a tree."""
     if node is None or isinstance(node, q.Not):
@@ -1105,6 +1262,38 @@ def _loopback(host: str) -> bool:
 
 
 _ERR_RE = re.compile(r"\s+")
+FANOUT_THREADS = 8  # threads sending a read to the data nodes, shared by the backends of a process
+_FANOUT: Any = None
+_FANOUT_LOCK = threading.Lock()
+# Whether each set of data nodes has Mroonga's `mroonga_command` (`MariaDBBackend._has_drilldown`),
+# asked once a process (`create` forgets it: it makes the function)
+_DRILL: dict[Any, bool] = {}
+
+
+def _fanout() -> Any:
+    """The process's threads for the reads sent to every data node at once (`_gather`)."""
+    global _FANOUT
+    with _FANOUT_LOCK:
+        if _FANOUT is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _FANOUT = ThreadPoolExecutor(FANOUT_THREADS, thread_name_prefix="shard")
+        return _FANOUT
+
+
+def _connect(node: Node, user: str, password: str, database: str | None = None) -> Any:
+    """A new connection to `node`; one that cannot be made is BackendUnavailableError naming it."""
+    import pymysql
+
+    try:
+        # TLS as PyMySQL prefers it, except on loopback: its default context costs ~250 ms a connection
+        return pymysql.connect(host=node.host, port=node.port, user=user, password=password,
+                               database=database, charset="utf8mb4", autocommit=True,
+                               ssl_disabled=True if _loopback(node.host) else None,
+                               connect_timeout=CONNECT_SECONDS, read_timeout=READ_SECONDS,
+                               write_timeout=READ_SECONDS)
+    except pymysql.MySQLError as ex:
+        raise BackendUnavailableError(f"检索后端不可用：{node}无法连接（{_reason(ex)}）") from None
 # The series each database holds, when read (`MariaDBBackend._names_no_series`): shared by the
 # backends a process opens (the web app opens one a request), trusted for SERIES_TTL_S
 _SERIES: dict[tuple[Node, str], tuple[float, set[str]]] = {}
