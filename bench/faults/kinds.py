@@ -922,6 +922,342 @@ def folder_cli_bad_numbers(rng: random.Random, site: dict[str, Path]) -> CliRun:
     return CliRun(["search", "志愿服务", *opt, "--index", str(site["index"])], "", expect_exit=(0, 1, 2))
 
 
+# -- session 8, dev: more of every class (fixed against) ---------------------------------------
+
+def docx_nested_zip(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """A .docx holding docx-in-docx embeddings several levels deep, or whose document.xml is itself a zip."""
+    if rng.random() < 0.5:
+        return _write(folder, "zipinside.docx", docgen.rezip(b.docx, {"word/document.xml": _zip({"document.xml": b.docx})}))
+    inner = b.docx
+    for k in range(rng.randint(3, 8)):
+        inner = docgen.rezip(b.docx, {}, {f"word/embeddings/level{k}.docx": inner})
+    return _write(folder, "embedded.docx", inner)
+
+
+def docx_lying_sizes(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """A .docx whose zip directory gives document.xml a size (or CRC) it does not have."""
+    data = bytearray(b.docx)
+    name = b"word/document.xml"
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        n = struct.unpack_from("<H", data, at + 28)[0]
+        if bytes(data[at + 46:at + 46 + n]) == name:
+            field_at = rng.choice([16, 24])  # CRC or uncompressed size
+            struct.pack_into("<I", data, at + field_at, rng.choice([0, 1, 10, 0xFFFFFFFE]))
+            break
+        at = data.find(b"PK\x01\x02", at + 4)
+    return _write(folder, "lying.docx", bytes(data))
+
+
+def ofd_external_entity(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """An OFD page whose text is an external entity pointing at a file outside the corpus."""
+    secret = _outside_secret(folder)
+    xml = (f'<?xml version="1.0"?><!DOCTYPE ofd:Page [<!ENTITY x SYSTEM "{secret.as_uri()}">]><ofd:Page xmlns:ofd="{OFD_NS}">'
+           '<ofd:Content><ofd:Layer ID="1"><ofd:TextObject ID="9" Boundary="0 0 100 10" Font="1" Size="3">'
+           "<ofd:TextCode X=\"0\" Y=\"3\">&x;</ofd:TextCode></ofd:TextObject></ofd:Layer></ofd:Content></ofd:Page>").encode()
+    return _write(folder, "xxe.ofd", docgen.rezip(b.ofd, {_ofd_page_name(b): xml}))
+
+
+def ofd_many_page_refs(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """An OFD whose Document.xml lists hundreds of thousands of pages, all the same page file."""
+    with zipfile.ZipFile(io.BytesIO(b.ofd)) as zf:
+        doc_name = next(n for n in zf.namelist() if n.endswith("Document.xml"))
+        doc = zf.read(doc_name).decode("utf-8")
+    page = _ofd_page_name(b).split("/", 1)[1]
+    n = rng.randint(100_000, 400_000)
+    pages = "".join(f'<ofd:Page ID="{1000 + k}" BaseLoc="{page}"/>' for k in range(n))
+    start, end = doc.find("<ofd:Pages>"), doc.find("</ofd:Pages>")
+    if start >= 0 and end > start:
+        doc = doc[:start] + "<ofd:Pages>" + pages + doc[end:]
+    return _write(folder, "manypages.ofd", docgen.rezip(b.ofd, {doc_name: doc.encode()}))
+
+
+def pdf_recursive_xobject(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """A PDF page drawing a form XObject that draws itself (or two that draw each other)."""
+    draw = b"q /X1 Do Q " * rng.randint(1, 4)
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /XObject << /X1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(draw) + draw + b"\nendstream",
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << /X1 5 0 R /X2 6 0 R >> >> /Length %d >>\nstream\n"
+            % len(draw + b"/X2 Do") + draw + b"/X2 Do\nendstream",
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << /X1 5 0 R >> >> /Length 7 >>\nstream\n/X1 Do\nendstream"]
+    return docgen._write_pdf_objects(folder / "recursive.pdf", objs)
+
+
+def pdf_flate_bomb(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """A PDF whose page content stream inflates from a few hundred KB to hundreds of MB."""
+    comp = zlib.compressobj(9)
+    chunk = b"0 0 m 1 1 l S\n" * 4096
+    body = bytearray()
+    for _ in range(rng.randint(300, 900) * (1 << 20) // len(chunk)):
+        body += comp.compress(chunk)
+    body += comp.flush()
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + bytes(body) + b"\nendstream"]
+    return docgen._write_pdf_objects(folder / "flatebomb.pdf", objs)
+
+
+def image_idat_bomb(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """A real PNG of one colour whose pixels (tens of millions) compress to kilobytes."""
+    w, h = rng.choice([(7_000, 8_000), (12_000, 12_000), (3_000, 19_000)])
+    raw = zlib.compressobj(9)
+    row = b"\x00" + b"\xff" * w
+    idat = bytearray()
+    for _ in range(h):
+        idat += raw.compress(row)
+    idat += raw.flush()
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)) + chunk(b"IDAT", bytes(idat)) + chunk(b"IEND", b"")
+    return _write(folder, "blank.png", png)
+
+
+def text_legacy_encodings(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """The seed in Big5 (traditional), UTF-32, or UTF-8 with a BOM over GB18030 bytes."""
+    how = rng.choice(["big5", "utf-32", "bom-lies", "utf-16-odd"])
+    if how == "big5":
+        import opencc
+
+        data = opencc.OpenCC("s2t").convert(b.text).encode("big5", "replace")
+    elif how == "utf-32":
+        data = b.text.encode(rng.choice(["utf-32", "utf-32-le"]))
+    elif how == "bom-lies":
+        data = b"\xef\xbb\xbf" + b.text.encode("gb18030")
+    else:
+        data = b.text.encode("utf-16-le")[:-1]
+    return _write(folder, f"{how}{rng.choice(['.txt', '.md'])}", data)
+
+
+def html_active_content(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """A saved page of an issue whose text carries script, handlers, javascript: links, iframes and forms."""
+    bad = rng.sample(['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<a href="javascript:alert(1)">点此</a>',
+                      '<iframe src="https://example.com/x"></iframe>', '<svg onload=alert(1)></svg>',
+                      '<form action="https://example.com/p"><input name=p></form>', '<style>body{display:none}</style>'], 4)
+    paras = "".join(f"<p>{MARK}志愿服务第{k}段。{x}</p>" for k, x in enumerate(bad, 1))
+    page = (f"<html><head><meta charset='utf-8'><title>{MARK}简报 第3期</title></head><body><h1>{MARK}简报</h1>"
+            f"<p>第3期</p><p>2022年3月1日</p><h2>{MARK}的文章</h2>{paras}</body></html>")
+    return _write(folder, "active.html", page.encode())
+
+
+def text_active_content(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """A plain-text (or .docx) issue whose title and text are HTML: a script, an image with a handler."""
+    bad = rng.choice(['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<svg onload=alert(1)>'])
+    text = b.text.replace("志愿服务", f"志愿服务{MARK}{bad}", 3)
+    if rng.random() < 0.5:
+        return _write(folder, "active.txt", text.encode())
+    return docgen.write_docx(text, folder / "active.docx")
+
+
+def name_not_utf8(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """A good issue whose file name is bytes that are no UTF-8 (a zip made on Windows: GBK, or junk)."""
+    raw = rng.choice(["志愿服务".encode("gbk"), b"\xff\xfe\xfd", "简报".encode("big5", "replace") + b"\x80"]) + b".txt"
+    path = Path(os.fsdecode(os.fsencode(str(folder)) + b"/" + raw))
+    path.write_bytes(b.text.replace("第11期", f"第{rng.randint(30, 60)}期").encode())
+    return path
+
+
+def sparse_huge_file(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """A sparse file of 0.3–2 GB (holes: no disk) named like a document."""
+    path = folder / f"sparse{rng.choice(['.txt', '.pdf', '.docx', '.md'])}"
+    with path.open("wb") as f:
+        f.write(b.text.encode()[:200])
+        f.truncate(rng.randint(300, 2048) * (1 << 20))
+    return path
+
+
+def xlsx_file(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """A spreadsheet (.xlsx), named as one or as a .docx."""
+    import xlsxwriter
+
+    path = folder / rng.choice(["sheet.xlsx", "sheet.docx", "sheet.xls"])
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    for r, line in enumerate(b.text.splitlines()[:40]):
+        ws.write(r, 0, line)
+    wb.close()
+    return path
+
+
+def web_role_lacking(rng: random.Random, ctx: dict[str, str]) -> Request:
+    """A page or form of a higher role, asked without it: no session, or an editor at the admin pages."""
+    return rng.choice([
+        Request("GET", "/admin/", user="editor", deny=True),
+        Request("GET", "/admin/audit", user="editor", deny=True),
+        Request("POST", "/admin/", data={"action": "add_user", "name": "x", "role": "管理员"}, user="editor", deny=True),
+        Request("GET", "/upload", user="anonymous", deny=True),
+        Request("GET", "/upload/" + "A" * 22, user="anonymous", deny=True),
+        Request("POST", f"/bulletin/{ctx['bid']}/edit", data={"series": "匿名更正"}, user="anonymous", deny=True),
+    ])
+
+
+def web_edit_hostile_fields(rng: random.Random, ctx: dict[str, str]) -> Request:
+    """The 更正 form with hostile values: huge, control characters, markup, impossible dates and numbers."""
+    key = rng.choice(["series", "issue", "date", "issuer", "title-1", "title-999"])
+    value = rng.choice(["志" * 100_000, "\x00\x1b[31m", "<script>alert(1)</script>", "9999-99-99", "-1", "1e400", "../../etc",
+                        "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace"), " "])
+    return Request("POST", f"/bulletin/{ctx['bid']}/edit", data={key: value}, user="editor")
+
+
+def web_upload_many_parts(rng: random.Random, ctx: dict[str, str]) -> Request:
+    """An upload of more files than allowed, of empty names, or one part with thousands of headers."""
+    how = rng.choice(["many", "names", "headers"])
+    if how == "many":
+        files = [(io.BytesIO(b"x"), f"f{k}.txt") for k in range(rng.randint(21, 400))]
+        return Request("POST", "/upload", data={"files": files}, user="editor", content_type="multipart/form-data")
+    if how == "names":
+        files = [(io.BytesIO(b"x"), n) for n in ["\x00", "\r\n", "\u202e", "a" * 300 + ".txt", "\\\\server\\share\\x.txt"]]
+        return Request("POST", "/upload", data={"files": files}, user="editor", content_type="multipart/form-data")
+    head = "".join(f"X-H{k}: v\r\n" for k in range(rng.randint(1_000, 5_000)))
+    body = (f'--xx\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n{head}\r\nabc\r\n--xx--\r\n').encode()
+    return Request("POST", "/upload", data=body, user="editor", content_type="multipart/form-data; boundary=xx")
+
+
+def web_field_storm(rng: random.Random, ctx: dict[str, str]) -> Request:
+    """Queries of unknown or repeated fields and empty field values: `foo:bar`, `title:` × many, `:::`."""
+    parts = [rng.choice(["title:", "foo:bar", ":::", "标题：", "series:series:", "date:", "issue:-1", "year:abc", "kind:*"])
+             for _ in range(rng.randint(50, 3_000))]
+    return Request("GET", rng.choice(["/", "/api/search", "/api/export", "/feed", "/api/suggest"]), [("q", " ".join(parts))])
+
+
+def web_host_and_path(rng: random.Random, ctx: dict[str, str]) -> Request:
+    """A hostile Host or forwarding header, or a path of thousands of segments and dots."""
+    if rng.random() < 0.5:
+        return Request("GET", rng.choice(["/", "/feed", "/api/search"]), [("q", _q(rng))],
+                       headers={rng.choice(["Host", "X-Forwarded-Host", "X-Forwarded-Proto"]):
+                                rng.choice(["evil.example", "a" * 5000, "[::1", "x:99999", "\u4e00.example"])})
+    return Request("GET", "/" + "/".join(rng.choice(["..", ".", "%2e%2e", "a", "%00"]) for _ in range(rng.randint(500, 4000))))
+
+
+def store_lock_odd(rng: random.Random, index: Path) -> str:
+    """The run lock replaced by a FIFO, a link to /dev/zero, a dangling link or a huge file."""
+    lock = index / ".lock"
+    if lock.is_dir():
+        shutil.rmtree(lock)
+    else:
+        lock.unlink(missing_ok=True)
+    how = rng.choice(["fifo", "dev-zero", "dangling", "huge"])
+    if how == "fifo":
+        os.mkfifo(lock)
+    elif how == "dev-zero":
+        lock.symlink_to("/dev/zero")
+    elif how == "dangling":
+        lock.symlink_to(f"gone-{rng.randrange(10**6)}/lock")
+    else:
+        with lock.open("wb") as f:
+            f.truncate(rng.randint(1, 4) << 30)
+    return f"lock: {how}"
+
+
+def store_reader_cache(rng: random.Random, index: Path) -> str:
+    """The reader cache beside the index poisoned (wrong types, junk), its documents' files touched to be read again."""
+    from archive.readers.cache import CACHE_ENV
+
+    roots = {index.parent / "cache"} | ({Path(os.environ[CACHE_ENV])} if os.environ.get(CACHE_ENV) else set())
+    n = 0
+    for root in roots:
+        for entry in root.rglob("*.json") if root.is_dir() else []:
+            entry.write_text(rng.choice(['{"paragraphs": [{"text": 5}], "format": 7}', "[]", '{"paragraphs": "x"}',
+                                         '{"format": "txt", "paragraphs": [{"text": null}]}', "\x00" * 40]), encoding="utf-8")
+            n += 1
+    corpus = index.parent / "corpus"
+    for f in corpus.rglob("*.txt") if corpus.is_dir() else []:
+        f.write_text(f.read_text("utf-8") + "\n", encoding="utf-8")  # changed: read again (through the cache)
+    return f"reader cache: {n} entries poisoned" if n else "no cache entries; corpus touched"
+
+
+def store_segment_gone(rng: random.Random, index: Path) -> str:
+    """Every file of one segment removed (the TOC still naming it)."""
+    gen = (index / "current").resolve()
+    names = sorted({p.name.split(".")[0] for p in gen.glob("MAIN_*.*")})
+    if not names:
+        return "no segment"
+    seg = rng.choice(names)
+    for p in gen.glob(seg + ".*"):
+        p.unlink()
+    return f"segment {seg} gone"
+
+
+def folder_lock_held(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    """`index` or `add` while another process holds the index's run lock (a long run going on)."""
+    import subprocess
+    import sys
+
+    lock = site["index"] / ".lock"
+    code = ("import filelock,sys,time; l=filelock.FileLock(sys.argv[1]); l.acquire(); print('held', flush=True); "
+            "time.sleep(float(sys.argv[2]))")
+    p = subprocess.Popen([sys.executable, "-c", code, str(lock), "40"], stdout=subprocess.PIPE)
+    assert p.stdout is not None
+    p.stdout.readline()
+    if rng.random() < 0.5:
+        return CliRun(["index", "--corpus", str(site["corpus"]), "--index", str(site["index"])], "", expect_exit=(1,))
+    src = site["root"] / "held.txt"
+    src.write_text(good_issue_text(rng.randint(40, 80)), encoding="utf-8")
+    return CliRun(["add", str(src), "--corpus", str(site["corpus"]), "--index", str(site["index"])], "", expect_exit=(1,))
+
+
+def folder_deep_corpus(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    """A corpus subfolder nested hundreds deep (its paths past PATH_MAX), a good issue at the bottom."""
+    parts = [f"层{k:03d}" * 3 for k in range(rng.randint(300, 900))]  # 15 bytes a level: past PATH_MAX
+    fd = os.open(site["corpus"], os.O_RDONLY)
+    try:
+        for part in parts:
+            os.mkdir(part, dir_fd=fd)
+            nfd = os.open(part, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = nfd
+        wfd = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, dir_fd=fd)
+        os.write(wfd, good_issue_text(77).encode())
+        os.close(wfd)
+    finally:
+        os.close(fd)
+    return CliRun(["index", "--corpus", str(site["corpus"]), "--index", str(site["index"])], "", expect_exit=(0, 1))
+
+
+def folder_non_utf8_subfolder(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    """A corpus subfolder whose name is no UTF-8 (GBK bytes), holding a good issue; `index` then `check` of it."""
+    raw = rng.choice(["简报".encode("gbk"), b"\xff\xfe", b"ok\x80"])
+    sub = Path(os.fsdecode(os.fsencode(str(site["corpus"])) + b"/" + raw))
+    sub.mkdir()
+    (sub / "issue.txt").write_text(good_issue_text(rng.randint(50, 70)), encoding="utf-8")
+    if rng.random() < 0.5:
+        return CliRun(["check", str(sub)], "", expect_exit=(0, 1))
+    return CliRun(["index", "--corpus", str(site["corpus"]), "--index", str(site["index"])], "", expect_exit=(0, 1))
+
+
+def folder_bad_tmpdir(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    """TMPDIR a missing folder, a file or /dev/null when a file is checked or added."""
+    f = site["root"] / "tmp-is-a-file"
+    f.write_text("x")
+    tmp = rng.choice([str(site["root"] / "no-such-tmp"), str(f), "/dev/null"])
+    src = site["root"] / "tmpcase.txt"
+    src.write_text(good_issue_text(rng.randint(81, 90)), encoding="utf-8")
+    args = rng.choice([["check", str(src)], ["add", str(src), "--corpus", str(site["corpus"]), "--index", str(site["index"])]])
+    return CliRun(args, "", expect_exit=(0, 1), env={"TMPDIR": tmp}, stdout="pipe")
+
+
+def folder_output_to_full_device(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    """A command whose output is sent to a full device (`> /dev/full`)."""
+    cmd = rng.choice([["search", "志愿服务"], ["report"], ["verify"]])
+    return CliRun([*cmd, "--index", str(site["index"])], "", stdout="/dev/full", expect_exit=(0, 1, 2))
+
+
+def folder_add_read_only_corpus(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    """`add` by a user who may read but not write the corpus folder."""
+    import stat
+
+    for p in [site["root"], site["corpus"], *site["corpus"].rglob("*"), site["index"], *site["index"].rglob("*")]:
+        if not p.is_symlink():
+            p.chmod(p.stat().st_mode | stat.S_IROTH | (stat.S_IXOTH if p.is_dir() else 0))
+    src = site["root"] / f"ro-{rng.randrange(1000)}.txt"
+    src.write_text(good_issue_text(rng.randint(91, 99)), encoding="utf-8")
+    src.chmod(0o644)
+    return CliRun(["add", str(src), "--corpus", str(site["corpus"]), "--index", str(site["index"])], "", uid=65534)
+
+
 # -- sealed (session 8): written before the fixes, not looked at while fixing ------------------
 
 MARK = "恶意标记"  # the word a hostile document carries, to find its page after it is archived
@@ -1249,6 +1585,35 @@ KINDS: tuple[Kind, ...] = (
     _folder("export-to-folder", "eval", folder_export_to_folder),
     _folder("corpus-is-index", "eval", folder_corpus_is_index),
     _folder("cli-bad-numbers", "eval", folder_cli_bad_numbers),
+    # dev (session 8)
+    _file("docx-nested-zip", "dev", docx_nested_zip),
+    _file("docx-lying-sizes", "dev", docx_lying_sizes),
+    _file("ofd-external-entity", "dev", ofd_external_entity),
+    _file("ofd-many-page-refs", "dev", ofd_many_page_refs),
+    _file("pdf-recursive-xobject", "dev", pdf_recursive_xobject),
+    _file("pdf-flate-bomb", "dev", pdf_flate_bomb),
+    _file("image-idat-bomb", "dev", image_idat_bomb),
+    _file("text-legacy-encodings", "dev", text_legacy_encodings),
+    _file("html-active-content", "dev", html_active_content),
+    _file("text-active-content", "dev", text_active_content),
+    _file("name-not-utf8", "dev", name_not_utf8),
+    _file("sparse-huge-file", "dev", sparse_huge_file),
+    _file("xlsx-file", "dev", xlsx_file),
+    _web("role-lacking", "dev", web_role_lacking),
+    _web("edit-hostile-fields", "dev", web_edit_hostile_fields),
+    _web("upload-many-parts", "dev", web_upload_many_parts),
+    _web("q-field-storm", "dev", web_field_storm),
+    _web("host-and-path", "dev", web_host_and_path),
+    _store("lock-odd", "dev", store_lock_odd),
+    _store("reader-cache-poisoned", "dev", store_reader_cache),
+    _store("segment-gone", "dev", store_segment_gone),
+    *[_store(f"{sfx}-{how}", "dev", _store_kind(sfx, how)) for sfx, how in (("vps", "truncate"), ("vps", "zero"), ("trm", "delete"))],
+    _folder("lock-held", "dev", folder_lock_held),
+    _folder("deep-corpus", "dev", folder_deep_corpus),
+    _folder("non-utf8-subfolder", "dev", folder_non_utf8_subfolder),
+    _folder("bad-tmpdir", "dev", folder_bad_tmpdir, heavy=True),
+    _folder("output-to-full-device", "dev", folder_output_to_full_device, heavy=True),
+    _folder("add-read-only-corpus", "dev", folder_add_read_only_corpus, heavy=True),
     # sealed (session 8): written before its fixes, scored once at the end
     _file("docx-external-entity", "sealed", sealed_docx_xxe),
     _file("ofd-docroot-traversal", "sealed", sealed_ofd_docroot_traversal),
