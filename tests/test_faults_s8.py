@@ -69,3 +69,19 @@ def test_a_busy_worker_does_not_end_idle(tmp_path: Path) -> None:
         assert pids == {reader.pid} and reader.ready()
     finally:
         reader.stop()
+
+
+def test_the_cli_speaks_the_language_of_each_run_not_of_the_first(tmp_path: Path) -> None:
+    """The language was fixed at the process's first message: a run asked for in Chinese after
+    an English one (a test runner's LANGUAGE=en, the fault judge's zh_CN runs) spoke English."""
+    from click.testing import CliRunner
+
+    from bulletins.cli import cli
+
+    bad = tmp_path / "empty.txt"
+    bad.write_text("", encoding="utf-8")
+    en = CliRunner().invoke(cli, ["check", str(bad)], env={"LANGUAGE": "en"})
+    zh = CliRunner().invoke(cli, ["check", str(bad)], env={"LANGUAGE": "zh_CN"})
+    assert en.exit_code == zh.exit_code == 1
+    assert "rejected" in en.output and "已拒绝" not in en.output, en.output
+    assert "已拒绝" in zh.output and "rejected" not in zh.output, zh.output
