@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from archive.errors import os_reason
 from bulletins.i18n import _
 from bulletins.options import index_option, setting_option
 from bulletins.search_cmd import empty_archive_note, open_index_errors, parse_options, search_options
@@ -64,7 +65,7 @@ def export(fmt: str, output: Path, force: bool, base_url: str, index: Path, **op
     except FileExistsError:
         raise click.ClickException(EXISTS.format(output=output)) from None
     except OSError as ex:
-        raise click.ClickException(_("cannot write {output}: {error}").format(output=output, error=ex.strerror or ex)) from None
+        raise click.ClickException(_("cannot write {output}: {error}").format(output=output, error=os_reason(ex))) from None
     click.echo(_("{n} articles written to {output}").format(n=data.total, output=output))
 
 

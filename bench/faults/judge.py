@@ -23,6 +23,7 @@ READ_SECONDS wall seconds (BULLETINS_READ_SECONDS), so a run stays short.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -151,6 +152,11 @@ def hits(index: Path, q: str = SEED_TERM) -> int:
     return int(r.get_json().get("total", -1)) if r.status_code == 200 else -1
 
 
+def _part_files(corpus: Path) -> list[str]:
+    """The half-written `.…part` files left in the corpus (folders past PATH_MAX are passed over)."""
+    return [f for _, _, files in os.walk(corpus) for f in files if f.startswith(".") and f.endswith("part")]
+
+
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
@@ -200,7 +206,7 @@ def judge_add(path: Path, site: dict[str, Any]) -> str:
         why = _named_refusal(out, path, "add")
     if not why and hits(site["index"]) < before:
         why = "add: archived articles lost"
-    if not why and list(site["corpus"].rglob(".*part")):
+    if not why and _part_files(site["corpus"]):
         why = "add: a part file left in the corpus"
     if not why and hits(site["index"], OUTSIDE) > 0:
         why = "add: a file outside the corpus was read"
@@ -211,8 +217,9 @@ def judge_add(path: Path, site: dict[str, Any]) -> str:
     return why
 
 
-ACTIVE = ("<script>alert", "onerror=alert", "onload=alert", "javascript:alert", "<iframe", "<form action=\"https://example",
-          "<style>body{display:none}")  # a hostile document's active content, found in a page as markup
+# a hostile document's active content, found in a page as markup (escaped, each starts `&lt;` or `&#34;`)
+ACTIVE = ("<script>alert", "<img src=x onerror", "<svg onload", 'href="javascript:', "<iframe", '<form action="https://example',
+          "<style>body{display:none}")
 
 
 def judge_rendered(site: dict[str, Any]) -> str:
@@ -421,12 +428,30 @@ def judge_store(kind: Kind, seed: int, site: dict[str, Any]) -> str:
 
 # -- folder faults ----------------------------------------------------------------------------------
 
+@contextlib.contextmanager
+def _nobody_writes(root: Path | None) -> Any:
+    """A run as a user who may write nothing under `root` (CliRun.uid): `root` bind-mounted
+    read-only for the run (root itself cannot be kept out by permissions, and the interpreter
+    may not be another user's to run)."""
+    if root is None:
+        yield
+        return
+    mounted = subprocess.run(["mount", "--bind", str(root), str(root)], capture_output=True).returncode == 0 and \
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(root)], capture_output=True).returncode == 0
+    try:
+        yield
+    finally:
+        if mounted or os.path.ismount(root):
+            subprocess.run(["umount", "-l", str(root)], capture_output=True)
+
+
 def judge_folder(kind: Kind, seed: int, site: dict[str, Any]) -> str:
     run: CliRun = kind.make(random.Random(seed), site)
     before = hits(site["index"])
     child = run.fsize is not None or run.stdout is not None or run.uid is not None
-    code, out, exc, _ = (cli_subprocess(run.args, run.fsize, run.stdout, run.uid, run.env) if child
-                         else cli(run.args, run.env))
+    with _nobody_writes(site["root"] if run.uid is not None else None):
+        code, out, exc, _ = (cli_subprocess(run.args, run.fsize, run.stdout, None, run.env) if child
+                             else cli(run.args, run.env))
     where = run.args[0]
     why = _clean_output(out, exc, where)
     if not why and run.stdout not in (None, "pipe") and ("Exception ignored" in out or "Error" in out):
@@ -442,7 +467,7 @@ def judge_folder(kind: Kind, seed: int, site: dict[str, Any]) -> str:
         why = f"{where}: {len(out.splitlines())} lines, not one"
     if not why and before > 0 and hits(site["index"]) < before:
         why = f"{where}: archived articles lost"
-    if not why and list(site["corpus"].rglob(".*part")):
+    if not why and _part_files(site["corpus"]):
         why = f"{where}: a part file left in the corpus"
     return why
 
