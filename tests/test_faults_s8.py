@@ -85,3 +85,91 @@ def test_the_cli_speaks_the_language_of_each_run_not_of_the_first(tmp_path: Path
     assert en.exit_code == zh.exit_code == 1
     assert "rejected" in en.output and "已拒绝" not in en.output, en.output
     assert "已拒绝" in zh.output and "rejected" not in zh.output, zh.output
+
+
+def _indexed(tmp_path: Path) -> tuple[Path, Path]:
+    from click.testing import CliRunner
+
+    from bulletins.cli import cli
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    _issue_file(corpus, 3)
+    r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)])
+    assert r.exit_code == 0, r.output
+    return corpus, index
+
+
+def test_an_export_to_a_full_disk_says_so_in_chinese(tmp_path: Path) -> None:
+    """The system's English words (No space left on device) were the reason; one Chinese reason now."""
+    from click.testing import CliRunner
+
+    from bulletins.cli import cli
+
+    _, index = _indexed(tmp_path)
+    r = CliRunner().invoke(cli, ["export", "志愿服务", "-o", "/dev/full", "--force", "--index", str(index)],
+                           env={"LANGUAGE": "zh_CN"})
+    assert r.exit_code == 1 and r.exception is None or isinstance(r.exception, SystemExit), r.output
+    assert "磁盘空间已满（ENOSPC）" in r.output and "No space" not in r.output, r.output
+
+
+@pytest.mark.parametrize("sink", ["full", "closed"])
+def test_output_to_a_full_device_or_a_closed_pipe_is_no_traceback(tmp_path: Path, sink: str) -> None:
+    """`bulletins search … > /dev/full` ended in a traceback; `| head -0` in "Exception ignored"."""
+    import subprocess
+    import sys
+
+    _, index = _indexed(tmp_path)
+    argv = [sys.executable, "-c", "from bulletins.cli import cli; cli()", "search", "志愿服务", "--index", str(index)]
+    env = {**os.environ, "LANGUAGE": "zh_CN"}
+    if sink == "full":
+        with open("/dev/full", "wb") as out:
+            p = subprocess.run(argv, stdout=out, stderr=subprocess.PIPE, env=env, timeout=120)
+        err = p.stderr.decode()
+        assert p.returncode == 1 and "磁盘空间已满" in err, err
+    else:
+        q = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        assert q.stdout is not None and q.stderr is not None
+        q.stdout.close()
+        with q.stderr:
+            err = q.stderr.read().decode()
+        q.wait(timeout=120)
+        assert err.strip() == "", err
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+
+
+def test_a_folder_holding_a_name_that_is_no_utf8_is_checked_and_named_escaped(tmp_path: Path) -> None:
+    """A GBK-named file in a folder given to `check`: UnicodeEncodeError (surrogates not allowed)."""
+    from click.testing import CliRunner
+
+    from bulletins.cli import cli
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    raw = os.fsencode(str(folder)) + b"/" + "志愿服务".encode("gbk") + b".txt"
+    Path(os.fsdecode(raw)).write_bytes(SEED.read_bytes())
+    r = CliRunner().invoke(cli, ["check", str(folder)])
+    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
+    assert r.exit_code == 0 and "\\xb7\\xfe" in r.output, r.output
+
+
+@pytest.mark.parametrize("odd", ["dev-zero", "dangling", "fifo"])
+def test_a_run_lock_that_is_no_regular_file_is_replaced(tmp_path: Path, odd: str) -> None:
+    """`.lock` a link to /dev/zero: index refused (Too many levels of symbolic links) for ever."""
+    from click.testing import CliRunner
+
+    from bulletins.cli import cli
+
+    corpus, index = _indexed(tmp_path)
+    lock = index / ".lock"
+    lock.unlink(missing_ok=True)
+    if odd == "dev-zero":
+        lock.symlink_to("/dev/zero")
+    elif odd == "dangling":
+        lock.symlink_to("gone/lock")
+    else:
+        os.mkfifo(lock)
+    _issue_file(corpus, 4)
+    r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)])
+    assert r.exit_code == 0, r.output
+    assert lock.is_file() and not lock.is_symlink()

@@ -310,9 +310,10 @@ def judge_upload(path: Path, apps: dict[str, Any]) -> str:
     if path.stat().st_size > UPLOAD_BYTES:
         return ""  # refused by its length before it is read (the server's body limit)
     data = path.read_bytes()
-    req = Request("POST", "/upload", data={"files": [(io.BytesIO(data), path.name)]}, user="editor",
+    name = os.fsencode(path.name).decode("utf-8", "replace")  # a browser sends a name it could read: UTF-8
+    req = Request("POST", "/upload", data={"files": [(io.BytesIO(data), name)]}, user="editor",
                   content_type="multipart/form-data")
-    return judge_request(req, apps, names=path.name)
+    return judge_request(req, apps, names=name)
 
 
 # -- web faults -------------------------------------------------------------------------------------
@@ -344,6 +345,20 @@ def web_apps(site: dict[str, Any]) -> dict[str, Any]:
     return {"public": public, "accounts": accounts, "bid": bid, "paths": [str(site["root"]), str(REPO), "/tmp/", "/work/"]}
 
 
+def _multipart(data: dict[str, Any]) -> tuple[bytes, str]:
+    """A form's body encoded in memory, as a browser sends it (the test client spools a body over
+    500 KB to a temporary file it never closes: a ResourceWarning that is the client's, not the app's)."""
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    items: MultiDict[str, Any] = MultiDict()
+    for key, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            items.add(key, FileStorage(stream=item[0], filename=item[1]) if isinstance(item, tuple) else item)
+    boundary, body = encode_multipart(items)
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
 def judge_request(req: Request, apps: dict[str, Any], allow_503: bool = False, names: str = "") -> str:
     app = apps["accounts"] if req.user else apps["public"]
     client = app.test_client()
@@ -354,10 +369,13 @@ def judge_request(req: Request, apps: dict[str, Any], allow_503: bool = False, n
             data = {**data, "csrf_token": token}
     for name, value in req.cookies.items():
         client.set_cookie(name, value)
+    content_type = req.content_type
+    if isinstance(data, dict) and (content_type or "").startswith("multipart/form-data"):
+        data, content_type = _multipart(data)
     t0 = time.monotonic()
     try:
         r = client.open(req.path, method=req.method, query_string=req.query or None, data=data, headers=req.headers,
-                        content_type=req.content_type)
+                        content_type=content_type)
     except Exception as ex:  # noqa: BLE001 — an exception out of the app is a 500 with a traceback
         return f"{req.method} {req.path[:60]}: uncaught {type(ex).__name__}: {str(ex)[:120]}"
     secs = time.monotonic() - t0
