@@ -173,3 +173,16 @@ def test_a_run_lock_that_is_no_regular_file_is_replaced(tmp_path: Path, odd: str
     r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)])
     assert r.exit_code == 0, r.output
     assert lock.is_file() and not lock.is_symlink()
+
+
+def test_a_blank_image_of_tens_of_millions_of_pixels_is_refused_before_ocr(tmp_path: Path) -> None:
+    """A one-colour PNG under the pixel cap (a blank 'scan' compressing to kilobytes) was OCRed
+    for a minute and more; nothing on it can be read: refused at once, saying so."""
+    from PIL import Image
+
+    from archive.errors import BulletinError
+
+    path = tmp_path / "blank.png"
+    Image.new("L", (6_000, 9_000), 255).save(path)
+    with pytest.raises(BulletinError, match="一片空白"):
+        budget.parse_within_budget(path)
