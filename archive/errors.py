@@ -48,7 +48,7 @@ def _escaped(m: re.Match[str]) -> str:
 # The reason of an operating-system error in Chinese: the system's own words (strerror) are
 # English whatever the user's language; the errno is shown beside them for the operator.
 _OS_REASONS = {
-    errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "超出磁盘配额", errno.EFBIG: "文件超过允许的大小（文件大小限制）",
+    errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "超出磁盘配额", errno.EFBIG: "文件超过允许的大小",
     errno.EACCES: "没有权限", errno.EPERM: "不允许此操作", errno.EROFS: "文件系统是只读的",
     errno.ENOENT: "文件或文件夹不存在", errno.ENOTDIR: "路径中的某一部分不是文件夹", errno.EISDIR: "是文件夹，不是文件",
     errno.ELOOP: "符号链接层数过多（链接成环）", errno.ENAMETOOLONG: "文件名或路径过长", errno.EIO: "输入输出错误（磁盘或设备故障）",
