@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.errors import os_reason
 from archive.model import Bulletin
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
@@ -115,7 +116,7 @@ def require_corpus(corpus: Path) -> str:
         raise CorpusUnavailableError(f"语料 {corpus} 不是文件夹；索引保持原样") from None
     except OSError as ex:
         raise CorpusUnavailableError(
-            f"语料文件夹 {corpus} 无法读取（{ex.strerror or ex}）："
+            f"语料文件夹 {corpus} 无法读取（{os_reason(ex)}）："
             "请修正其权限；索引保持原样"
         ) from None
 
@@ -144,7 +145,7 @@ def scan_corpus(corpus: Path) -> Scan:
 
     def on_error(ex: OSError) -> None:
         where = rel(ex.filename) if ex.filename else "?"
-        scan.unreadable[where + "/"] = f"无法读取此文件夹（{ex.strerror or ex}）：其文章已保留"
+        scan.unreadable[where + "/"] = f"无法读取此文件夹（{os_reason(ex)}）：其文章已保留"
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
         keep = []
@@ -178,7 +179,7 @@ def scan_corpus(corpus: Path) -> Scan:
                     scan.warnings.append(f"{relpath}: 不是普通文件（{file_kind(mode)}），只读取普通文件：已跳过")
                     continue
             except OSError as ex:
-                scan.unreadable[relpath] = f"无法读取：{ex.strerror or ex}"
+                scan.unreadable[relpath] = f"无法读取：{os_reason(ex)}"
                 continue
             if why := folder_note(Path(path), name):
                 scan.warnings.append(f"{relpath}: {why}")
@@ -310,7 +311,7 @@ def document_asset(corpus: Path, doc_relpath: str, ref: str) -> Path:
     except FileNotFoundError:
         raise AssetError(f"no such file: {ref[:80]!r}") from None
     except OSError as ex:
-        raise AssetError(f"cannot read {ref[:80]!r} ({ex.strerror or ex})") from None
+        raise AssetError(f"cannot read {ref[:80]!r} ({os_reason(ex)})") from None
     return Path(target)
 
 
@@ -410,7 +411,7 @@ def place_in_corpus(src: Path, b: Bulletin, corpus: Path) -> Placed:
     try:
         corpus.mkdir(parents=True, exist_ok=True)
     except OSError as ex:
-        raise CorpusWriteError(f"无法创建语料文件夹 {corpus}（{ex.strerror or ex}）") from None
+        raise CorpusWriteError(f"无法创建语料文件夹 {corpus}（{os_reason(ex)}）") from None
     dest = corpus / corpus_name(b, src.suffix)
     if dest.exists():
         if _sha(dest) == _sha(src):
@@ -428,7 +429,7 @@ def place_in_corpus(src: Path, b: Bulletin, corpus: Path) -> Placed:
     except OSError as ex:
         hint = "请腾出磁盘空间" if ex.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else "请检查文件夹的权限"
         raise CorpusWriteError(
-            f"无法将 {src.name} 复制到语料文件夹 {corpus}（{ex.strerror or ex}）：{hint}后再运行"
+            f"无法将 {src.name} 复制到语料文件夹 {corpus}（{os_reason(ex)}）：{hint}后再运行"
         ) from None
     finally:
         tmp.unlink(missing_ok=True)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
+import io
+import os
 import sys
 from typing import Any
 
 import click
 
+from archive.errors import os_reason, shown
 from bulletins.i18n import Context, _, language, localize, show_click_error
 
 # Each command's module is imported when that command runs (click's "lazily loading
@@ -27,6 +31,24 @@ COMMANDS = {
 }
 
 
+def _os_error_out(ex: OSError) -> None:
+    """End the run after an OSError no command caught: its reason in one line (nothing when the
+    reader of the output went away), and no more output to fail at the interpreter's exit."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
+    if ex.errno != errno.EPIPE:
+        error = f"{shown(ex.filename)}：{os_reason(ex)}" if ex.filename else os_reason(ex)
+        try:
+            click.echo(_("error: {error}").format(error=error), err=True)
+        except OSError:
+            pass
+    sys.exit(1)
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands are named here and imported on first use."""
 
@@ -34,7 +56,19 @@ class LazyGroup(click.Group):
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
-        """click's main; in Chinese, a bad command line (and any ClickException) is shown in Chinese."""
+        """click's main; in Chinese, a bad command line (and any ClickException) is shown in Chinese;
+        an operating-system error no command caught (its output sent to a full disk, to a pipe
+        whose reader went away) is one line, never a traceback."""
+        try:
+            try:
+                return self._main(args, prog_name, complete_var, standalone_mode, **extra)
+            finally:
+                sys.stdout.flush()  # output still buffered fails here, not at the interpreter's exit
+        except OSError as ex:
+            _os_error_out(ex)
+
+    def _main(self, args: Any, prog_name: str | None, complete_var: str | None, standalone_mode: bool,
+              **extra: Any) -> Any:
         if not standalone_mode or language() == "en":
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:

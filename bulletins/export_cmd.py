@@ -9,13 +9,14 @@ from typing import Any
 
 import click
 
-from bulletins.i18n import _
+from archive.errors import os_reason
+from bulletins.i18n import N_, _
 from bulletins.options import index_option, setting_option
 from bulletins.search_cmd import empty_archive_note, open_index_errors, parse_options, search_options
 from indexer.present.settings import BASE_URL
 
 CLI_BASE_URL = "http://127.0.0.1:8000/"
-EXISTS = _("{output} exists and was not written: choose another file name, or add --force to replace it")
+EXISTS = N_("{output} exists and was not written: choose another file name, or add --force to replace it")
 
 
 @click.command(help=_("Export every article matching QUERY and the filters (at most 10,000) to a file."))
@@ -36,7 +37,7 @@ def export(fmt: str, output: Path, force: bool, base_url: str, index: Path, **op
     params = parse_options(opts)
     to_stdout = str(output) == "-"
     if not to_stdout and not force and (output.exists() or output.is_symlink()):
-        raise click.ClickException(EXISTS.format(output=output))
+        raise click.ClickException(_(EXISTS).format(output=output))
     handle = IndexHandle(index)
     try:
         with open_index_errors(index):
@@ -64,9 +65,9 @@ def export(fmt: str, output: Path, force: bool, base_url: str, index: Path, **op
             for chunk in chunks:
                 f.write(chunk)
     except FileExistsError:
-        raise click.ClickException(EXISTS.format(output=output)) from None
+        raise click.ClickException(_(EXISTS).format(output=output)) from None
     except OSError as ex:
-        raise click.ClickException(_("cannot write {output}: {error}").format(output=output, error=ex.strerror or ex)) from None
+        raise click.ClickException(_("cannot write {output}: {error}").format(output=output, error=os_reason(ex))) from None
     click.echo(_("{n} articles written to {output}").format(n=data.total, output=output))
 
 

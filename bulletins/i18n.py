@@ -73,12 +73,13 @@ def translations(lang: str | None = None) -> gettext.NullTranslations:
 
 
 def _(message: str) -> str:
-    """`message` in the user's language."""
-    return translations().gettext(message)
+    """`message` in the user's language, as the environment names it now (not at the first
+    message: a process that runs the CLI for another locale, a test runner's, speaks its language)."""
+    return translations(language()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return translations().ngettext(singular, plural, n)
+    return translations(language()).ngettext(singular, plural, n)
 
 
 # -- click's own words in the help pages --------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from archive.errors import os_reason
 from archive.errors import shown
 from bulletins.i18n import _
 from bulletins.options import (
@@ -126,7 +127,7 @@ def _run(
             errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else _("check the permissions of the corpus and index folders")
         raise click.ClickException(
             _("cannot write {where} ({error}): {hint} and run again; the served index is unchanged").format(
-                where=where, error=ex.strerror or ex, hint=hint)
+                where=where, error=os_reason(ex), hint=hint)
         ) from None
     _print_report(report, time.perf_counter() - t0, as_json, per_file=report_out is None)
     if report_out is not None:  # the caller says what became of each rejected file

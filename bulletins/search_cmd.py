@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import click
 
-from bulletins.i18n import _
+from bulletins.i18n import N_, _
 from bulletins.options import backend_errors, backend_option, index_option, setting_option
 from indexer.search.engine import MAX_PAGE
 from indexer.present.settings import PER_PAGE
@@ -55,14 +55,14 @@ def parse_options(opts: dict[str, Any], page: int = 1) -> Any:
         raise click.BadParameter(str(ex), param_hint=f"--{ex.name}" if ex.name != "q" else "QUERY") from None
 
 
-EMPTY_ARCHIVE = _("The archive holds no article yet: put bulletin files in the corpus folder (--corpus) and run "
+EMPTY_ARCHIVE = N_("The archive holds no article yet: put bulletin files in the corpus folder (--corpus) and run "
                   "`bulletins index`, or add them with `bulletins add FILE`")
 
 
 def empty_archive_note(handle: Any) -> None:
     """Say so on stderr when the index holds no article yet (a new deployment)."""
     if handle.searcher().doc_count() == 0:
-        click.echo(EMPTY_ARCHIVE, err=True)
+        click.echo(_(EMPTY_ARCHIVE), err=True)
 
 
 def open_index_errors(index: Path) -> Any:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from archive.errors import os_reason
 from bulletins.i18n import _
 from bulletins.options import backend_option, corpus_option, index_option, setting_option
 from indexer.present.settings import HOST, PORT, THREADS, SettingError
@@ -79,7 +80,7 @@ def serve(host: str, port: int, threads: int, corpus: Path, index: Path, open_ne
                   "stop it, or choose another port with --port").format(port=port, host=host)
             ) from None
         raise click.ClickException(_("cannot listen on {host}:{port} ({error})").format(
-            host=host, port=port, error=ex.strerror or ex)) from None
+            host=host, port=port, error=os_reason(ex))) from None
     url = f"http://{host}:{server.effective_port}/"
     warm(app)  # the first visitor should not wait for the shared tables
     if not (index / "current").exists():

@@ -241,7 +241,7 @@ def test_a_failed_rebuild_leaves_no_generation_behind(archive: tuple[Path, Path]
     r = subprocess.run([str(bulletins), "index", "--rebuild", "--procs", "1", "--corpus", str(corpus),
                         "--index", str(index)], preexec_fn=limited, capture_output=True, text=True,
                        env={**os.environ, "BULLETINS_CACHE": str(tmp_path / "cache")}, timeout=300)
-    assert r.returncode == 1 and "File too large" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert r.returncode == 1 and "文件超过允许的大小（EFBIG）" in r.stderr and "Traceback" not in r.stderr, r.stderr
     # the half-made generation is gone at once, the serving one kept
     assert sorted(p.name for p in index.iterdir() if p.name.startswith("gen-")) == serving
     new = tmp_path / "new.txt"

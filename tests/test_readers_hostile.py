@@ -174,10 +174,12 @@ def test_conversion_past_its_budget_is_killed(made):
 
 
 def test_ocr_past_its_budget_is_killed(tmp_path):
-    from PIL import Image
+    from PIL import Image, ImageDraw
 
     path = tmp_path / "page.png"
-    Image.new("L", (800, 600), 255).save(path)
+    img = Image.new("L", (800, 600), 255)
+    ImageDraw.Draw(img).rectangle((100, 280, 700, 300), fill=0)  # ink: a blank page is refused before OCR
+    img.save(path)
     started = time.monotonic()
     reason = _refused(path, Limits(ocr_min_seconds=0.3, ocr_seconds_per_page=0.1))
     assert time.monotonic() - started < 30

@@ -236,7 +236,7 @@ def test_disk_full_during_add_leaves_no_part_file(
     monkeypatch.setattr(shutil, "copyfile", full)
     r = run("add", str(src), "--corpus", str(corpus), "--index", str(index))
     assert r.exit_code == 1, r.output
-    assert "No space left on device" in r.output and "腾出磁盘空间" in r.output
+    assert "磁盘空间已满（ENOSPC）" in r.output and "腾出磁盘空间" in r.output
     assert "Traceback" not in r.output
     assert sorted(p.name for p in corpus.iterdir() if p.name.startswith(".")) == []
     assert total(index) == ARTICLES
@@ -252,7 +252,7 @@ def test_disk_full_during_index_is_one_line(archive: tuple[Path, Path], monkeypa
 
     monkeypatch.setattr(fastwrite, "commit", full)
     r = run("index", "--corpus", str(corpus), "--index", str(index))
-    assert r.exit_code == 1 and "No space left on device" in r.output and "free some space" in r.output, r.output
+    assert r.exit_code == 1 and "磁盘空间已满（ENOSPC）" in r.output and "free some space" in r.output, r.output
     assert r.output.count("\n") == 1 and "Traceback" not in r.output
     assert total(index) == ARTICLES
 
@@ -310,7 +310,7 @@ def test_corpus_not_writable_during_add_is_one_line(
 
     monkeypatch.setattr(shutil, "copyfile", denied)
     r = run("add", str(src), "--corpus", str(corpus), "--index", str(index))
-    assert r.exit_code == 1 and "Permission denied" in r.output and "权限" in r.output, r.output
+    assert r.exit_code == 1 and "没有权限（EACCES）" in r.output and "权限" in r.output, r.output
     assert "Traceback" not in r.output and not [p for p in corpus.iterdir() if p.name.startswith(".")]
     assert total(index) == ARTICLES
 

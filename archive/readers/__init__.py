@@ -27,7 +27,7 @@ import stat
 from pathlib import Path, PurePath
 
 from archive.document import Document
-from archive.errors import BulletinReadError
+from archive.errors import BulletinReadError, os_reason
 from archive.readers import budget, cache
 from archive.readers.detect import BINARY_SUFFIXES, detect_format
 from archive.readers.limits import DEFAULT_LIMITS, Limits
@@ -123,7 +123,7 @@ def read_file_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise BulletinReadError(name, f"无法读取文件：{exc.strerror or exc}") from None
+        raise BulletinReadError(name, f"无法读取文件：{os_reason(exc)}") from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
@@ -140,7 +140,7 @@ def read_file_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
                 raise BulletinReadError(name, f"文件超过 {limits.max_file_bytes:,} 字节"
                                               f"（上限 {limits.max_file_bytes:,}），已拒绝")
     except OSError as exc:
-        raise BulletinReadError(name, f"无法读取文件：{exc.strerror or exc}") from None
+        raise BulletinReadError(name, f"无法读取文件：{os_reason(exc)}") from None
     finally:
         os.close(fd)
     return b"".join(chunks)

@@ -497,7 +497,7 @@ def parse_within_budget(path: Path, limits: Limits | None = None) -> Bulletin:
     fresh interpreter started once, not a fork per file.
     Raises BulletinReadError or BulletinParseError naming the file and the reason."""
     from archive.parse import parse_file  # the one way a file is parsed (with its corrections)
-    from archive.readers.reading_worker import thread_reader
+    from archive.readers.reading_worker import read_file
 
     limits = limits or Limits.from_env()
-    return thread_reader().read(parse_file, (Path(path), limits), str(path), limits)
+    return read_file(parse_file, (Path(path), limits), str(path), limits)

@@ -205,13 +205,19 @@ def read_image(data: bytes, name: str, limits: Limits, progress: Progress | None
             check_ocr_pages(frames, name, limits)
             dpi = img.info.get("dpi", (limits.ocr_dpi, limits.ocr_dpi))[0] or limits.ocr_dpi
             with tempfile.TemporaryDirectory(prefix="bulletin-ocr-") as tmp:
+                inked = False
                 for k in range(frames):
                     img.seek(k)
                     fw, fh = img.size
                     if fw * fh > limits.max_pixels:
                         raise BulletinReadError(name, f"第 {k + 1} 帧有 {fw}×{fh} 像素（上限 {limits.max_pixels:,}），已拒绝")
-                    img.convert("L").save(Path(tmp) / f"page-{k + 1:04d}.png")
+                    gray = img.convert("L")
+                    low, high = gray.getextrema()
+                    inked = inked or low != high
+                    gray.save(Path(tmp) / f"page-{k + 1:04d}.png")
                     check_temp(Path(tmp), name, limits)
+                if not inked:  # one colour on every page: nothing for OCR to read (a blank image of any size)
+                    raise BulletinReadError(name, f"图像是一片空白（{frames} 帧都只有一种颜色），没有可读的文字，已拒绝")
                 return ocr_pages(Path(tmp), frames, name, "image", limits, float(dpi), {}, progress)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise BulletinReadError(name, f"图像按解压炸弹拒绝（{exc}）") from None

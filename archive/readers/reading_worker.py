@@ -19,6 +19,12 @@ reset per file) and wall time (the caller kills its process group). A worker
 that passed a budget, was killed, hit a reader bug or read `READER_FILES`
 files is replaced by a fresh one; the file is refused with the named reason
 and the run goes on.
+
+A worker left waiting `IDLE_SECONDS` for its next file ends by itself (a web
+server's reading threads would otherwise keep one interpreter each, ~37 MB,
+for ever); the thread's next file starts a fresh one. A file sent just as an
+idle worker ended is never refused for it: the worker ends only when no file
+is waiting, with its own exit code, and the file is sent again to a fresh one.
 """
 
 from __future__ import annotations
@@ -41,23 +47,29 @@ from archive.errors import BulletinReadError
 from archive.readers import budget
 from archive.readers.limits import Limits
 
-__all__ = ["READER_FILES", "READER_GROWTH_BYTES", "START_SECONDS", "Reader", "main", "stop_readers",
-           "thread_reader"]
+__all__ = ["IDLE_SECONDS", "READER_FILES", "READER_GROWTH_BYTES", "START_SECONDS", "Reader", "main", "read_file",
+           "stop_readers", "thread_reader"]
 
 T = TypeVar("T")
 
 READER_FILES = 2000  # files one reading worker reads before a fresh one is started
 READER_GROWTH_BYTES = 1024 * budget._MB  # … or once its address space has grown by this much
 START_SECONDS = 120.0  # a new worker must be ready (its interpreter and readers imported) within this
+IDLE_SECONDS = 300.0  # a worker waiting this long for its next file ends (the next file starts a fresh one)
+IDLE_EXIT = 5  # the exit code of a worker that ended idle (no file was waiting: one sent then is sent again)
 PRELOAD = ("archive.parse",)  # imported before the worker says it is ready (not counted in a file's budget)
 _READY = b"k"
 _PROJECT = str(Path(archive.__file__).resolve().parent.parent)  # where the worker imports `archive` from
 
 
+class _EndedIdle(Exception):
+    """The worker had ended idle before it took the file: send it to a fresh one."""
+
+
 class Reader:
     """One long-lived reading worker (a fresh interpreter) and the caller's ends of its pipes."""
 
-    def __init__(self) -> None:
+    def __init__(self, idle_seconds: float | None = None) -> None:
         self.owner = os.getpid()
         self.folder = budget._new_folder()
         req_r, self.req = os.pipe()
@@ -68,7 +80,8 @@ class Reader:
         code = "import sys; from archive.readers.reading_worker import main; main(sys.argv[1:])"
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-c", code, str(req_r), str(res_w), str(os.getpid())],
+                [sys.executable, "-c", code, str(req_r), str(res_w), str(os.getpid()),
+                 repr(float(IDLE_SECONDS if idle_seconds is None else idle_seconds))],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env, close_fds=True,
                 pass_fds=(req_r, res_w), process_group=0)
         finally:
@@ -115,6 +128,9 @@ class Reader:
                 status = self.stop()
             else:
                 budget._empty(self.folder)
+        if answer.result is None and not answer.timed_out and os.WIFEXITED(status) \
+                and os.WEXITSTATUS(status) == IDLE_EXIT:
+            raise _EndedIdle(name)
         return budget._verdict(answer, status, name, limits)
 
     def ready(self) -> bool:
@@ -160,6 +176,16 @@ def thread_reader() -> Reader:
     return reader
 
 
+def read_file(func: Callable[..., T], args: tuple, name: str, limits: Limits) -> T:
+    """`func(*args)` in this thread's reading worker under the per-file budget (Reader.read); sent
+    again to a fresh worker when the thread's had just ended idle."""
+    try:
+        return thread_reader().read(func, args, name, limits)
+    except _EndedIdle:
+        _local.reader = None
+        return thread_reader().read(func, args, name, limits)
+
+
 def stop_readers() -> None:
     """Stop this process's reading workers (at exit; a forked process that ends with os._exit calls it)."""
     for reader in list(_readers):
@@ -187,6 +213,7 @@ os.register_at_fork(after_in_child=_forget_readers)
 def main(argv: list[str]) -> None:
     """The worker's life: say it is ready, then read requests until the caller's pipe closes."""
     req, wfd, caller = int(argv[0]), int(argv[1]), int(argv[2])
+    idle = float(argv[3]) if len(argv) > 3 else IDLE_SECONDS
 
     def body() -> None:
         first = _receive(req)
@@ -204,6 +231,8 @@ def main(argv: list[str]) -> None:
         budget._send(wfd, _READY, b"")
         files = 0
         while True:
+            if not budget._readable(req, idle):
+                os._exit(IDLE_EXIT)  # nothing waiting: end idle (the caller sends a file after this to a fresh worker)
             message = _receive(req)
             if message is None:
                 break

@@ -9,7 +9,7 @@ import subprocess
 import time
 from collections.abc import Callable, Sequence
 
-from archive.errors import BulletinReadError
+from archive.errors import BulletinReadError, os_reason
 from archive.readers.budget import helper_preexec
 
 __all__ = ["run_lines", "run_budgeted"]
@@ -35,7 +35,7 @@ def run_budgeted(cmd: Sequence[str], name: str, what: str, seconds: float, env: 
                                 start_new_session=True, env=env, cwd=cwd,
                                 preexec_fn=helper_preexec())
     except OSError as exc:
-        raise BulletinReadError(name, f"{what}：无法启动 {cmd[0]}（{exc.strerror or exc}）") from None
+        raise BulletinReadError(name, f"{what}：无法启动 {cmd[0]}（{os_reason(exc)}）") from None
     try:
         out, err = proc.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
@@ -57,7 +57,7 @@ def run_lines(cmd: Sequence[str], name: str, what: str, seconds: float,
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                                 start_new_session=True, env=env, preexec_fn=helper_preexec())
     except OSError as exc:
-        raise BulletinReadError(name, f"{what}：无法启动 {cmd[0]}（{exc.strerror or exc}）") from None
+        raise BulletinReadError(name, f"{what}：无法启动 {cmd[0]}（{os_reason(exc)}）") from None
     deadline = time.monotonic() + seconds
     err = bytearray()
     buf = bytearray()

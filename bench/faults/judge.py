@@ -1,6 +1,6 @@
 """Drive each generated fault through its entry points and judge whether the archive held.
 
-    python -m bench.faults score [--split dev|eval|all] [--seeds 2] [--seed 0] [--only TEXT] [--light]
+    python -m bench.faults score [--split dev|eval|sealed|all] [--seeds 2] [--seed 0] [--only TEXT] [--light]
 
 The archive holds a fault when:
 
@@ -23,6 +23,7 @@ READ_SECONDS wall seconds (BULLETINS_READ_SECONDS), so a run stays short.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -37,7 +38,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.faults.kinds import Bases, CliRun, Kind, Request, kinds
+from bench.faults.kinds import MARK, OUTSIDE, Bases, CliRun, Kind, Request, kinds
 try:
     from archive.errors import shown
 except ImportError:  # scoring a version from before archive.errors.shown: names as they are
@@ -48,6 +49,7 @@ from tests.fuzz import CRASH_MARKS
 REPO = Path(__file__).resolve().parents[2]
 READ_SECONDS = 20  # the per-file wall budget for the scoring runs
 HANG_GUARD = 60.0  # seconds: a stall, not a timing
+UPLOAD_BYTES = 64 * 1024 * 1024  # a bigger file is not sent through the upload page (its body limit refuses it)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TRACEBACK = ("Traceback (most recent call last)", "File \"/", "Werkzeug Debugger")
 MARKUP = ("<script>alert", "<svg onload", "<img src=x", "<b>")  # markup sent in a request, found unescaped
@@ -91,18 +93,37 @@ def cli(args: list[str], env: dict[str, str] | None = None) -> tuple[int, str, B
     return r.exit_code, out, exc, time.monotonic() - t0
 
 
-def cli_subprocess(args: list[str], fsize: int | None) -> tuple[int, str, BaseException | None, float]:
-    """`bulletins ARGS` in a child whose written files may not grow past `fsize` bytes (a full disk)."""
+def cli_subprocess(args: list[str], fsize: int | None, stdout: str | None = None, uid: int | None = None,
+                   env: dict[str, str] | None = None) -> tuple[int, str, BaseException | None, float]:
+    """`bulletins ARGS` in a child whose written files may not grow past `fsize` bytes (a full disk),
+    whose output goes to a pipe its reader closed (`stdout="closed"`), run as user `uid`."""
     import resource
 
     def limit() -> None:
         if fsize is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+        if uid is not None:
+            os.setgid(uid)
+            os.setuid(uid)
 
     t0 = time.monotonic()
-    p = subprocess.run([sys.executable, "-c", "from bulletins.cli import cli; cli()", *args], capture_output=True, text=True,
-                       env={**os.environ, **CLI_ENV}, preexec_fn=limit, timeout=600, cwd=REPO)
-    return p.returncode, p.stdout + p.stderr, None, time.monotonic() - t0
+    full_env = {**os.environ, **CLI_ENV, **(env or {})}
+    if uid is not None:
+        full_env["HOME"] = "/nonexistent"
+    argv = [sys.executable, "-c", "from bulletins.cli import cli; cli()", *args]
+    if stdout == "closed":
+        p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env, preexec_fn=limit, cwd=REPO)
+        assert p.stdout is not None and p.stderr is not None
+        p.stdout.close()  # the reader went away (`| head -0`)
+        err = p.stderr.read().decode("utf-8", "replace")
+        p.wait(timeout=600)
+        return p.returncode, err, None, time.monotonic() - t0
+    if stdout not in (None, "pipe"):  # a file or device (`> /dev/full`): what is said is on stderr
+        with open(stdout, "wb") as sink:
+            p3 = subprocess.run(argv, stdout=sink, stderr=subprocess.PIPE, env=full_env, preexec_fn=limit, timeout=600, cwd=REPO)
+        return p3.returncode, p3.stderr.decode("utf-8", "replace"), None, time.monotonic() - t0
+    p2 = subprocess.run(argv, capture_output=True, text=True, env=full_env, preexec_fn=limit, timeout=600, cwd=REPO)
+    return p2.returncode, p2.stdout + p2.stderr, None, time.monotonic() - t0
 
 
 def make_site(root: Path) -> dict[str, Any]:
@@ -129,6 +150,11 @@ def hits(index: Path, q: str = SEED_TERM) -> int:
 
     r = create_app({"TESTING": True, "INDEX_DIR": str(index)}).test_client().get("/api/search", query_string={"q": q})
     return int(r.get_json().get("total", -1)) if r.status_code == 200 else -1
+
+
+def _part_files(corpus: Path) -> list[str]:
+    """The half-written `.…part` files left in the corpus (folders past PATH_MAX are passed over)."""
+    return [f for _, _, files in os.walk(corpus) for f in files if f.startswith(".") and f.endswith("part")]
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -180,11 +206,40 @@ def judge_add(path: Path, site: dict[str, Any]) -> str:
         why = _named_refusal(out, path, "add")
     if not why and hits(site["index"]) < before:
         why = "add: archived articles lost"
-    if not why and list(site["corpus"].rglob(".*part")):
+    if not why and _part_files(site["corpus"]):
         why = "add: a part file left in the corpus"
+    if not why and hits(site["index"], OUTSIDE) > 0:
+        why = "add: a file outside the corpus was read"
+    if not why and code == 0:
+        why = judge_rendered(site)
     if not why and secs > HANG_GUARD:
         why = f"add: {secs:.0f} s"
     return why
+
+
+# a hostile document's active content, found in a page as markup (escaped, each starts `&lt;` or `&#34;`)
+ACTIVE = ("<script>alert", "<img src=x onerror", "<svg onload", 'href="javascript:', "<iframe", '<form action="https://example',
+          "<style>body{display:none}")
+
+
+def judge_rendered(site: dict[str, Any]) -> str:
+    """Why a page of an archived hostile document (one carrying MARK) is not safe: its active
+    content rendered as markup ("" when every page of it shows it as text or not at all)."""
+    from webui import create_app
+
+    client = create_app({"TESTING": True, "INDEX_DIR": str(site["index"]), "CORPUS_DIR": str(site["corpus"])}).test_client()
+    r = client.get("/api/search", query_string={"q": MARK})
+    found = r.get_json().get("hits", []) if r.status_code == 200 else []
+    for bid in sorted({h.get("bulletin_id") for h in found if h.get("bulletin_id")}):
+        for url in (f"/bulletin/{bid}", f"/?q={MARK}"):
+            page = client.get(url)
+            body = page.get_data(as_text=True)
+            if page.status_code >= 500 or any(t in body for t in TRACEBACK):
+                return f"page {url[:60]}: {page.status_code}"
+            bad = [m for m in ACTIVE if m in body]
+            if bad:
+                return f"page {url[:60]}: renders the document's {bad[0]!r} as markup"
+    return ""
 
 
 def judge_index_batch(faults: list[tuple[Kind, int, Path]], site: dict[str, Any]) -> dict[tuple[str, int], str]:
@@ -217,7 +272,10 @@ def judge_index_batch(faults: list[tuple[Kind, int, Path]], site: dict[str, Any]
         elif path.is_dir():
             shutil.copytree(path, target)
         else:
-            shutil.copy(path, target)
+            try:
+                os.link(path, target)  # a sparse file keeps its holes
+            except OSError:
+                shutil.copy(path, target)
         placed[(kind.name, seed)] = target
     code, out, exc, secs = cli(["index", "--corpus", str(corpus), "--index", str(site["index"])])
     run_why = _clean_output(out, exc, "index") or ("" if code in (0, 1) else f"index: exit {code}")
@@ -225,7 +283,7 @@ def judge_index_batch(faults: list[tuple[Kind, int, Path]], site: dict[str, Any]
         after, new = hits(site["index"]), hits(site["index"], "第3期第1篇")
         if after < before or new < 1:
             run_why = f"index: the run did not go on (hits {before} → {after}, new issue {new})"
-    if not run_why and hits(site["index"], "外部文件") > 0:
+    if not run_why and hits(site["index"], OUTSIDE) > 0:
         run_why = "index: a file outside the corpus was read"
     verdicts: dict[tuple[str, int], str] = {}
     for key, target in placed.items():
@@ -249,10 +307,13 @@ def judge_upload(path: Path, apps: dict[str, Any]) -> str:
     names it and the reason, and shows no traceback or server path."""
     if path.is_symlink() or not path.is_file():
         return ""  # a browser sends bytes, not a FIFO or a link
+    if path.stat().st_size > UPLOAD_BYTES:
+        return ""  # refused by its length before it is read (the server's body limit)
     data = path.read_bytes()
-    req = Request("POST", "/upload", data={"files": [(io.BytesIO(data), path.name)]}, user="editor",
+    name = os.fsencode(path.name).decode("utf-8", "replace")  # a browser sends a name it could read: UTF-8
+    req = Request("POST", "/upload", data={"files": [(io.BytesIO(data), name)]}, user="editor",
                   content_type="multipart/form-data")
-    return judge_request(req, apps, names=path.name)
+    return judge_request(req, apps, names=name)
 
 
 # -- web faults -------------------------------------------------------------------------------------
@@ -284,18 +345,37 @@ def web_apps(site: dict[str, Any]) -> dict[str, Any]:
     return {"public": public, "accounts": accounts, "bid": bid, "paths": [str(site["root"]), str(REPO), "/tmp/", "/work/"]}
 
 
+def _multipart(data: dict[str, Any]) -> tuple[bytes, str]:
+    """A form's body encoded in memory, as a browser sends it (the test client spools a body over
+    500 KB to a temporary file it never closes: a ResourceWarning that is the client's, not the app's)."""
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    items: MultiDict[str, Any] = MultiDict()
+    for key, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            items.add(key, FileStorage(stream=item[0], filename=item[1]) if isinstance(item, tuple) else item)
+    boundary, body = encode_multipart(items)
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
 def judge_request(req: Request, apps: dict[str, Any], allow_503: bool = False, names: str = "") -> str:
     app = apps["accounts"] if req.user else apps["public"]
     client = app.test_client()
     data = req.data
-    if req.user:
+    if req.user and req.user != "anonymous":
         token = _login(client)
         if isinstance(data, dict) and req.csrf:
             data = {**data, "csrf_token": token}
+    for name, value in req.cookies.items():
+        client.set_cookie(name, value)
+    content_type = req.content_type
+    if isinstance(data, dict) and (content_type or "").startswith("multipart/form-data"):
+        data, content_type = _multipart(data)
     t0 = time.monotonic()
     try:
         r = client.open(req.path, method=req.method, query_string=req.query or None, data=data, headers=req.headers,
-                        content_type=req.content_type)
+                        content_type=content_type)
     except Exception as ex:  # noqa: BLE001 — an exception out of the app is a 500 with a traceback
         return f"{req.method} {req.path[:60]}: uncaught {type(ex).__name__}: {str(ex)[:120]}"
     secs = time.monotonic() - t0
@@ -317,6 +397,10 @@ def judge_request(req: Request, apps: dict[str, Any], allow_503: bool = False, n
         return f"{where}: reflects markup unescaped"
     if secs > HANG_GUARD:
         return f"{where}: {secs:.0f} s"
+    if req.deny and r.status_code < 300:
+        return f"{where}: {r.status_code}, not refused"
+    if req.deny and r.status_code < 400 and "/login" not in (r.headers.get("Location") or ""):
+        return f"{where}: {r.status_code} to {r.headers.get('Location')}, not refused"
     if names and r.status_code < 300 and "不能入库" in body and not CJK.search(body.split("不能入库", 1)[1][:300]):
         return f"{where}: the refusal of {names} is not in Chinese"
     return ""
@@ -343,6 +427,13 @@ def judge_store(kind: Kind, seed: int, site: dict[str, Any]) -> str:
         why = f"search: not in Chinese: {out[:160]}"
     if why:
         return f"{what}: {why}"
+    for args in (["verify"], ["export", SEED_TERM, "-o", str(site["root"] / "export.csv"), "--force"]):
+        code, out, exc, _ = cli([*args, "--index", str(site["index"])])
+        why = _clean_output(out, exc, args[0]) or ("" if code in (0, 1) else f"{args[0]}: exit {code}")
+        if not why and code == 1 and not CJK.search(out):
+            why = f"{args[0]}: not in Chinese: {out[:160]}"
+        if why:
+            return f"{what}: {why}"
     code, out, exc, _ = cli(["index", "--corpus", str(site["corpus"]), "--index", str(site["index"])])
     why = _clean_output(out, exc, "index") or ("" if code == 0 else f"index: exit {code}: {out.strip()[-200:]}")
     warned = [ln for ln in out.splitlines() if ln.startswith(("警告", "warning"))]
@@ -355,12 +446,34 @@ def judge_store(kind: Kind, seed: int, site: dict[str, Any]) -> str:
 
 # -- folder faults ----------------------------------------------------------------------------------
 
+@contextlib.contextmanager
+def _nobody_writes(root: Path | None) -> Any:
+    """A run as a user who may write nothing under `root` (CliRun.uid): `root` bind-mounted
+    read-only for the run (root itself cannot be kept out by permissions, and the interpreter
+    may not be another user's to run)."""
+    if root is None:
+        yield
+        return
+    mounted = subprocess.run(["mount", "--bind", str(root), str(root)], capture_output=True).returncode == 0 and \
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(root)], capture_output=True).returncode == 0
+    try:
+        yield
+    finally:
+        if mounted or os.path.ismount(root):
+            subprocess.run(["umount", "-l", str(root)], capture_output=True)
+
+
 def judge_folder(kind: Kind, seed: int, site: dict[str, Any]) -> str:
     run: CliRun = kind.make(random.Random(seed), site)
     before = hits(site["index"])
-    code, out, exc, _ = cli_subprocess(run.args, run.fsize) if run.fsize is not None else cli(run.args)
+    child = run.fsize is not None or run.stdout is not None or run.uid is not None
+    with _nobody_writes(site["root"] if run.uid is not None else None):
+        code, out, exc, _ = (cli_subprocess(run.args, run.fsize, run.stdout, None, run.env) if child
+                             else cli(run.args, run.env))
     where = run.args[0]
     why = _clean_output(out, exc, where)
+    if not why and run.stdout not in (None, "pipe") and ("Exception ignored" in out or "Error" in out):
+        why = f"{where}: to a closed pipe: {out.strip()[-200:]}"
     if not why and code not in run.expect_exit and not (run.fsize is not None and code == 0):
         why = f"{where}: exit {code}: {out.strip()[-200:]}"
     last = (out.strip().splitlines() or [""])[-1]  # the error is the last line (after click's usage)
@@ -372,7 +485,7 @@ def judge_folder(kind: Kind, seed: int, site: dict[str, Any]) -> str:
         why = f"{where}: {len(out.splitlines())} lines, not one"
     if not why and before > 0 and hits(site["index"]) < before:
         why = f"{where}: archived articles lost"
-    if not why and list(site["corpus"].rglob(".*part")):
+    if not why and _part_files(site["corpus"]):
         why = f"{where}: a part file left in the corpus"
     return why
 
@@ -459,7 +572,7 @@ def summary(verdicts: list[Verdict]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.faults score", description=__doc__.splitlines()[0])
-    ap.add_argument("--split", default="dev", choices=["dev", "eval", "all"])
+    ap.add_argument("--split", default="dev", choices=["dev", "eval", "sealed", "all"])
     ap.add_argument("--seeds", type=int, default=2, help="faults per kind")
     ap.add_argument("--seed", type=int, default=0, help="the first seed (eval uses its own range by default)")
     ap.add_argument("--only", default="", help="only the kinds whose name contains this")
@@ -467,7 +580,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None, help="work folder, kept")
     ap.add_argument("--entries", default="file,web,store,folder", help="the entry points to score (comma-separated)")
     args = ap.parse_args(argv)
-    first = args.seed if args.seed or args.split != "eval" else 1000  # eval faults come from other seeds
+    # eval and sealed faults come from other seeds
+    first = args.seed if args.seed or args.split not in ("eval", "sealed") else {"eval": 1000, "sealed": 2000}[args.split]
     work = args.out or Path(tempfile.mkdtemp(prefix="bench-faults-score-"))
     try:
         verdicts = score(args.split, list(range(first, first + args.seeds)), work, args.only, not args.light, sys.stdout,

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from archive.corpus import file_sha256, readable_name, scan_corpus
-from archive.errors import BulletinError
+from archive.errors import BulletinError, os_reason
 from archive.model import Bulletin
 from archive.readers.budget import parse_within_budget, stop_readers
 from archive.originals import fingerprint
@@ -554,8 +554,8 @@ def build_index(
                 current[relpath] = file_sha256(path)
                 sizes[relpath] = path.stat().st_size
             except OSError as ex:
-                scan.unreadable[relpath] = f"cannot read: {ex.strerror or ex}"
-                report.rejected.append(Rejected(relpath, f"无法读取：{ex.strerror or ex}；其文章已保留"))
+                scan.unreadable[relpath] = f"cannot read: {os_reason(ex)}"
+                report.rejected.append(Rejected(relpath, f"无法读取：{os_reason(ex)}；其文章已保留"))
         # What would go: files no longer in the corpus, never those that could not be read.
         # A fresh build drops what the serving generation holds and this corpus does not give.
         before = old if not fresh else _previous_manifest(root)
@@ -656,7 +656,7 @@ def build_index(
         try:
             store.record_manifest(gen)
         except OSError as ex:  # committed all the same: the next run records what is missing
-            report.warnings.append(f"无法记录索引的校验和（{ex.strerror or ex}）："
+            report.warnings.append(f"无法记录索引的校验和（{os_reason(ex)}）："
                                    "下次 `bulletins index` 时记录")
         if fresh:
             try:

@@ -23,6 +23,7 @@ import functools
 import os
 import secrets
 import shutil
+import stat
 import struct
 import threading
 import time
@@ -36,6 +37,7 @@ from typing import Any, TypeVar, cast
 import fcntl
 
 import filelock
+from archive.errors import os_reason
 from indexer.store import integrity
 from indexer.store.records import Index, Searcher, create_generation, open_generation
 from indexer.store.schema import SCHEMA_VERSION
@@ -296,6 +298,20 @@ def open_writable(root: Path) -> Index | None:
         return None
 
 
+def _replace_odd_lock(path: Path) -> None:
+    """Remove a lock that is no regular file (a link, a FIFO, a device: never a lock a run holds,
+    which is a regular file `filelock` made); it holds no data, and the run makes a new one."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return
+    if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+        try:
+            os.unlink(path)
+        except OSError as ex:
+            raise IndexLayoutError(f"{path} 不是普通的锁文件，且无法删除（{os_reason(ex)}）：请删除它后重新运行") from None
+
+
 @contextmanager
 def run_lock(root: Path, wait: float = 0.0, on_wait: object = None) -> Iterator[None]:
     """Hold the index root's run lock; wait up to `wait` seconds for another run.
@@ -306,15 +322,16 @@ def run_lock(root: Path, wait: float = 0.0, on_wait: object = None) -> Iterator[
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as ex:
-        raise IndexLayoutError(f"无法创建索引文件夹 {root}（{ex.strerror or ex}）：请检查 --index") from None
+        raise IndexLayoutError(f"无法创建索引文件夹 {root}（{os_reason(ex)}）：请检查 --index") from None
     if (root / LOCK).is_dir():
         raise IndexLayoutError(f"{root / LOCK} 是文件夹：请删除它（rmdir {root / LOCK}），它只应是一个锁文件")
+    _replace_odd_lock(root / LOCK)
     lock = filelock.FileLock(str(root / LOCK))
     try:
         lock.acquire(timeout=0)
     except (PermissionError, IsADirectoryError) as ex:
         raise IndexLayoutError(
-            f"无法写入索引文件夹 {root}（{ex.strerror or ex}）：请修正其权限或另选 --index"
+            f"无法写入索引文件夹 {root}（{os_reason(ex)}）：请修正其权限或另选 --index"
         ) from None
     except filelock.Timeout:
         if callable(on_wait):

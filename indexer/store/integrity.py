@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive.errors import os_reason
 from indexer.store import arrayfile, segfiles
 
 MANIFEST = "MANIFEST.json"
@@ -179,7 +180,7 @@ def _digest_and_compare(path: Path, sid: str, name: str, expected: str, size: in
     try:
         got = digest(path)
     except OSError as ex:
-        out.damage.append(Damage(sid, name, f"无法读取（{ex.strerror or ex}）"))
+        out.damage.append(Damage(sid, name, f"无法读取（{os_reason(ex)}）"))
         return
     out.bytes += size
     if got != expected:
