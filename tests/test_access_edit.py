@@ -153,3 +153,28 @@ def test_a_reader_searching_across_an_add_gets_the_new_version_mask(site: dict[s
     page = reader.get(f"/bulletin/{_bid(reader, '梧桐书屋')}")
     assert page.status_code == 200 and "梧桐书屋" in page.get_data(as_text=True)
     assert reader.get(f"/bulletin/{seed}").status_code == 200
+
+
+def test_a_file_that_breaks_between_the_index_and_the_check_is_no_server_error(
+        site: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    # the edit is saved and indexed; reading the file again (for the new id) then fails,
+    # as when another process rewrote it meanwhile: a notice, not a 500 (was an uncaught error)
+    from archive.errors import BulletinReadError
+    from archive.readers import budget
+
+    client = _client(site["app"], "editor")
+    bid = _bid(client)
+    page = client.get(f"/bulletin/{bid}").get_data(as_text=True)
+
+    def broken(path: Any, limits: Any = None) -> Any:
+        raise BulletinReadError(path, "文件已被改动")
+
+    monkeypatch.setattr(budget, "parse_within_budget", broken)
+    r = client.post(f"/bulletin/{bid}/edit", data={"csrf_token": _csrf(page), "issuer": "上传测试宣传处"})
+    assert r.status_code == 303
+    shown = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "已更正并重新索引" in shown and NAME in shown and str(site["corpus"]) not in shown
+    body = client.get("/api/search", query_string={"q": "湖畔书屋"}).get_json()
+    assert [f["value"] for f in body["facets"]["issuer"]] == ["上传测试宣传处"]  # the edit stands
+    (rec,) = _audit(site, "edit")
+    assert rec["unconfirmed"] is True and json.loads(rec["changes"])["issuer"][1] == "上传测试宣传处"

@@ -21,6 +21,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 
 from archive import corrections
 from archive.corpus import corpus_file
+from archive.errors import BulletinError
 from indexer.store.originals import SAME_ISSUE
 from webui import audit
 from webui.auth import require, store
@@ -105,12 +106,18 @@ def edit(bulletin_id: str) -> Any:
         corrections.write(target, kept)  # the index still holds the issue as it was
         flash(refused)
         return redirect(back, 303)
-    new_id = parse_within_budget(target).id  # read again as the index just read it (from the cache)
-    moved = store().retarget_issue(bulletin_id, new_id)
     now = _current(data)
     titles = {a["order"]: a.get("title") or "" for a in data.get("articles", [])}
     what = {k: [now[k], str(fixed.get(k, ""))] for k in corrections.FIELDS if k in asked}
     what.update({f"title-{o}": [titles.get(int(o), ""), t] for o, t in asked.get(corrections.TITLES, {}).items()})
+    try:
+        new_id = parse_within_budget(target).id  # read again as the index just read it (from the cache)
+    except BulletinError:  # the file changed or broke between the index's read and this one
+        audit.record("edit", bulletin=bulletin_id, file=relpath, changes=json.dumps(what, ensure_ascii=False),
+                     unconfirmed=True)
+        flash(f"已更正并重新索引，但再次读取 {relpath} 时出错，未能确认本期的编号；请在检索中查找本期")
+        return redirect(url_for("web.index"), 303)
+    moved = store().retarget_issue(bulletin_id, new_id)
     audit.record("edit", bulletin=bulletin_id, new_id=new_id if new_id != bulletin_id else None, file=relpath,
                  changes=json.dumps(what, ensure_ascii=False), rules_moved=moved or None)
     named = {k: LABELS.get(k) or f"第 {k.split('-')[1]} 篇标题" for k in what}
