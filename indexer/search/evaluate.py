@@ -11,9 +11,6 @@ kept with their matches, for ranking (indexer.search.rank) and marking (indexer.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import weakref
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from archive.labels import to_yyyymmdd
-from indexer.search import budget, compiler
+from indexer.search import budget, compiler, memo
 from indexer.store import records
 from indexer.search import query as q
 from indexer.store.analysis import units_string
@@ -196,8 +193,7 @@ class Evaluator:
 
 FIELD_DOCS_CACHE = 4096  # the keyword/number queries whose documents each index version keeps
 FIELD_DOCS_BYTES = 32 << 20  # … and at most this many bytes of them
-_field_docs: weakref.WeakKeyDictionary[Net, OrderedDict[Any, np.ndarray]] = weakref.WeakKeyDictionary()
-_field_bytes: weakref.WeakKeyDictionary[Net, int] = weakref.WeakKeyDictionary()
+_field_docs: memo.PerVersion[np.ndarray] = memo.PerVersion(FIELD_DOCS_CACHE, FIELD_DOCS_BYTES, lambda a: a.nbytes)
 
 
 def field_docs(net: Net, s: Searcher, match: Any) -> np.ndarray:
@@ -205,22 +201,7 @@ def field_docs(net: Net, s: Searcher, match: Any) -> np.ndarray:
     record store matches, remembered per index version (`net` is the version's): a text term of
     four characters or more also asks whether it names a series (indexer.search.compiler), a
     lookup in every segment, and each stage and did-you-mean candidate asks again."""
-    with _splits_lock:
-        per = _field_docs.setdefault(net, OrderedDict())
-        got = per.get(match)
-        if got is not None:
-            per.move_to_end(match)
-            return got
-    got = np.fromiter(records.docs(s, match), dtype=np.int64)
-    with _splits_lock:
-        per = _field_docs.setdefault(net, OrderedDict())
-        if match not in per:
-            per[match] = got
-            _field_bytes[net] = _field_bytes.get(net, 0) + got.nbytes
-        while per and (len(per) > FIELD_DOCS_CACHE or _field_bytes.get(net, 0) > FIELD_DOCS_BYTES):
-            _q, old = per.popitem(last=False)
-            _field_bytes[net] -= old.nbytes
-    return got
+    return _field_docs.remember(net, match, lambda: np.fromiter(records.docs(s, match), dtype=np.int64))
 
 
 def _has_number(node: q.Node) -> bool:
@@ -261,9 +242,7 @@ class _Split:
     read: dict[int, bool] = field(default_factory=dict)
 
 
-_splits: weakref.WeakKeyDictionary[Net, OrderedDict[tuple[str, str, tuple[str, ...]], _Split]] = \
-    weakref.WeakKeyDictionary()
-_splits_lock = threading.Lock()
+_splits: memo.PerVersion[_Split] = memo.PerVersion(BOUNDED_CACHE)
 
 
 def _verdicts(c: compiler.Compiled, body: str, codes: np.ndarray, joined: np.ndarray, runs: np.ndarray,
@@ -291,13 +270,11 @@ def _verdicts(c: compiler.Compiled, body: str, codes: np.ndarray, joined: np.nda
 def _split(net: Net, c: compiler.Compiled, us: str) -> _Split:
     """The documents holding the number `us` in the term's texts, split by the net (see _Split)."""
     assert c.bounded is not None
-    key = (us, c.bounded.pattern, c.fields)
-    with _splits_lock:
-        per = _splits.setdefault(net, OrderedDict())
-        got = per.get(key)
-        if got is not None:
-            per.move_to_end(key)
-            return got
+    return _splits.remember(net, (us, c.bounded.pattern, c.fields), lambda: _split_now(net, c, us))
+
+
+def _split_now(net: Net, c: compiler.Compiled, us: str) -> _Split:
+    assert c.bounded is not None
     sides = net.sides(us)
     keep = np.isin(sides.texts, [TEXTS[t] for t in c.fields])
     docs = sides.docs[keep]
@@ -310,13 +287,7 @@ def _split(net: Net, c: compiler.Compiled, us: str) -> _Split:
                                   head=False)
     sure = np.unique(docs[head_yes & tail_yes])
     maybe = np.setdiff1d(np.unique(docs[~(head_yes & tail_yes) & ~head_no & ~tail_no]), sure, assume_unique=True)
-    got = _Split(sure, maybe)
-    with _splits_lock:
-        per = _splits.setdefault(net, OrderedDict())
-        per[key] = got
-        while len(per) > BOUNDED_CACHE:
-            per.popitem(last=False)
-    return got
+    return _Split(sure, maybe)
 
 
 def _bounded(net: Net, c: compiler.Compiled, us: str, within: DocSet | None,

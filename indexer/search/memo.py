@@ -12,10 +12,14 @@ computed (indexer.search.evaluate, indexer.store.substring).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
+V = TypeVar("V")
 
 # Results each pure step keeps (least recently used first out): a typed query makes a few
 # dozen calls of each, so this holds the words and terms of the last few hundred queries.
@@ -44,3 +48,50 @@ class _Frozen(tuple):  # type: ignore[type-arg]
 
 def _frozen(got: Any) -> Any:
     return _Frozen(got) if isinstance(got, list) else got
+
+
+class PerVersion(Generic[V]):
+    """What each index version remembers of one dear computation, keyed by the version's
+    object (its substring net) and forgotten with it: at most `entries` results per version,
+    and at most `max_bytes` of them by `size`, the least recently used let go first."""
+
+    def __init__(self, entries: int, max_bytes: int | None = None, size: Callable[[V], int] = lambda _v: 0) -> None:
+        self.entries = entries
+        self.max_bytes = max_bytes
+        self._size = size
+        self._per: weakref.WeakKeyDictionary[Any, OrderedDict[Hashable, V]] = weakref.WeakKeyDictionary()
+        self._bytes: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def get(self, version: Any, key: Hashable) -> V | None:
+        with self._lock:
+            per = self._per.get(version)
+            got = per.get(key) if per is not None else None
+            if got is not None:
+                per.move_to_end(key)  # type: ignore[union-attr]
+            return got
+
+    def put(self, version: Any, key: Hashable, value: V) -> None:
+        with self._lock:
+            per = self._per.setdefault(version, OrderedDict())
+            if key in per:
+                return
+            per[key] = value
+            self._bytes[version] = self._bytes.get(version, 0) + self._size(value)
+            while per and (len(per) > self.entries
+                           or (self.max_bytes is not None and self._bytes[version] > self.max_bytes)):
+                _k, old = per.popitem(last=False)
+                self._bytes[version] -= self._size(old)
+
+    def remember(self, version: Any, key: Hashable, make: Callable[[], V]) -> V:
+        """The result for `key`, made by `make()` (outside the lock) the first time."""
+        got = self.get(version, key)
+        if got is None:
+            got = make()
+            self.put(version, key, got)
+        return got
+
+    def clear(self) -> None:
+        with self._lock:
+            self._per.clear()
+            self._bytes.clear()
