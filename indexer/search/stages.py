@@ -326,10 +326,17 @@ def rare_runs(parsed: q.Parsed) -> list[str]:
         return []
     out = []
     for t in _plain_terms(parsed.tree):
+        if _FIGURE.search(t.text):  # a label or amount (第4期第1篇, 15万元): copied to be found as typed
+            continue
         ws = [w for w in query_words(t.text) if w not in RUN_SKIPS]
         if MIN_RUN_WORDS <= len(ws) <= MAX_RUN_WORDS:
             out.append(t.text)
     return out
+
+
+# A run holding a figure (a number in digits, or 第…期/届/次/号 in Chinese numerals) is not widened:
+# staff copy issue labels, document numbers and amounts to find them as written.
+_FIGURE = re.compile(r"[0-9０-９]|第[〇零一二三四五六七八九十百千]+[期届次号篇条批]")
 
 
 def exact_only(query: str, runs: list[str]) -> str:
