@@ -195,7 +195,9 @@ def test_a_title_holding_all_words_but_one_ranks_above_the_words_scattered(scatt
     r = _search(scattered, "铁路 列车 运行图 春节")
     assert r["hits"][0]["title"].endswith("全国铁路今起实行第四季度列车运行图")
     assert {h["title"].split(":")[-1] for h in r["hits"][1:4]} == {"节日出行服务保障", "站点服务提质", "交通运输保障有力"}
-    assert r["total"] > 3
+    assert r["total"] > 3 and r["stage"] == "any"
+    assert "含全部词的 3 篇文章均不在标题中含全部词，以下也列出含部分词的文章" in r["warnings"]
+    assert r["rewrite"]["exact"]["count"] == 3
     # a title holding every word stays the AND's: nothing widened
     exact = _search(scattered, "铁路 列车 运行图")
     assert exact["hits"][0]["title"].endswith("全国铁路今起实行第四季度列车运行图")
