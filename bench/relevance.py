@@ -48,6 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from indexer.store.names import SURNAMES  # a name must start with one (jieba's `nr` also tags 迎宾馆)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -70,16 +72,6 @@ KINDS = ("title", "phrase", "name", "topic", "typo")
 FIXED_TYPOS = (("立圾分类", "垃圾分类"), ("习进平", "习近平"), ("乡村振新", "乡村振兴"), ("马善明", "马善民"))
 FIXED_NAMES = (("善民", "马善民"),)
 PHRASE_LEN = 12
-# Common single-character surnames (百家姓's most frequent today): jieba's `nr` also tags
-# words like 迎宾馆 or 立法法, so a name must start with one of these.
-SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
-    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
-    "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌"
-    "毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦"
-    "麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩"
-    "明佘池查麻苑迟邝"
-)
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 

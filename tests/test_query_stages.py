@@ -167,3 +167,37 @@ def test_question_words_are_not_required_by_the_words_stage() -> None:
         plan = st.words_stage(ctx)
         assert plan is not None and not set(gone) & set(plan.info["words"]), plan.info
         assert set(gone) & set(plan.info["dropped"]) and any(n.startswith("以下结果未包含") for n in plan.notices)
+
+
+# Words typed apart, one of them remembered wrongly (春节): three articles hold all four scattered in
+# their text, none in its title; the one sought has the other three in its title (a real xinwen title).
+SCATTERED = {
+    f"{NEWS}-2023-第7期.txt": _issue(7, "2023年9月28日", [
+        ("国家铁路局:全国铁路今起实行第四季度列车运行图",
+         "今天零时起，全国铁路实行第四季度列车运行图，优化客货运输组织，增开旅客列车。"),
+        ("南京市:节日出行服务保障", "春节前后，南京站加开临时列车，铁路部门调整运行图，保障旅客出行。"),
+        ("苏州市:站点服务提质", "铁路苏州站春节期间增开列车，按新运行图组织客流，服务返乡旅客。"),
+    ]),
+    f"{NEWS}-2023-第8期.txt": _issue(8, "2023年10月9日", [
+        ("无锡市:交通运输保障有力", "春节运输期间，无锡铁路部门增开列车，运行图调整后运力充足。"),
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def scattered(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return seed_index(tmp_path_factory, "scattered", SCATTERED)
+
+
+def test_a_title_holding_all_words_but_one_ranks_above_the_words_scattered(scattered: Any) -> None:
+    """No title holds all four words: the ranked OR competes with the AND, and the title
+    holding three of them comes first, above the articles holding all four in their text."""
+    r = _search(scattered, "铁路 列车 运行图 春节")
+    assert r["hits"][0]["title"].endswith("全国铁路今起实行第四季度列车运行图")
+    assert {h["title"].split(":")[-1] for h in r["hits"][1:4]} == {"节日出行服务保障", "站点服务提质", "交通运输保障有力"}
+    assert r["total"] > 3 and r["stage"] == "any"
+    assert "含全部词的 3 篇文章均不在标题中含全部词，以下也列出含部分词的文章" in r["warnings"]
+    assert r["rewrite"]["exact"]["count"] == 3
+    # a title holding every word stays the AND's: nothing widened
+    exact = _search(scattered, "铁路 列车 运行图")
+    assert exact["hits"][0]["title"].endswith("全国铁路今起实行第四季度列车运行图")

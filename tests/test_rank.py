@@ -68,3 +68,29 @@ def test_every_hit_is_ordered_by_score_not_by_a_word_tier(handle: IndexHandle) -
     assert r["total"] == 3
     assert r["hits"][0]["title"] == "持续改善民生 增进人民福祉"
     assert search(handle, "改善民生", sort="date")["facets"] == r["facets"]
+
+
+# Real xinwen sentences: a rare name jieba cuts wrongly (张福|生案) beside its given name inside a
+# common word (幸福生活), once in a title.
+NAME_CUT_WRONGLY = [
+    ("牢记嘱托 为幸福生活努力奋斗", "大家表示，要牢记总书记的殷切嘱托，在新的一年里共同努力，把幸福生活过得更好。"),
+    ("电视专题片今晚播出第一集", "通过原应急管理部消防救援局党委委员、副局长张福生案，吉林省政协原副主席张晓霈案，揭示问题。"),
+    ("以人民为中心 持续增进民生福祉", "兜底线、织密网，稳稳托起人民幸福生活。"),
+]
+
+
+@pytest.fixture(scope="module")
+def names_handle(tmp_path_factory: pytest.TempPathFactory) -> IndexHandle:
+    d = tmp_path_factory.mktemp("rank-names")
+    for n, (title, text) in enumerate(NAME_CUT_WRONGLY, 1):
+        (d / f"nj-{n}.txt").write_text(_issue(n, title, text), encoding="utf-8")
+    root = tmp_path_factory.mktemp("rank-names-index") / "index"
+    build_index(d, root, procs=1)
+    return IndexHandle(root)
+
+
+def test_a_given_name_cut_wrongly_ranks_above_the_same_characters_in_a_title_word(names_handle: IndexHandle) -> None:
+    """福生 glued to the surname 张 (张福|生案) is a name: it ranks above 幸福生活, even in a title."""
+    r = search(names_handle, "福生")
+    assert r["total"] == 3
+    assert "张福生" in r["hits"][0]["snippet"].replace("<mark>", "").replace("</mark>", "")

@@ -22,7 +22,9 @@ When the query was searched by its words (indexer.search.stages), tiers come bef
 all of that (`stage_scores`): an article holding a run as typed (淮安志愿服务)
 gets RUN_TIER and the score that run's matches would have had, one holding the words side by side in order gets up to
 PAIR_TIER (the share of adjacent pairs it holds), and in the ranked OR each
-word held counts COVER_TIER, so that articles holding more of the words come first.
+word held counts COVER_TIER, so that articles holding more of the words come first;
+a title holding all of the words but one counts TITLE_NEARLY_ALL more (a word
+may be misremembered: the title outranks the words scattered in a text).
 
 The articles of an issue the query names (第十一期, 2022年第11期) get
 ISSUE_TIER: the 简报's own issue ranks above text that quotes the phrase.
@@ -56,6 +58,12 @@ BOOSTS = {"title": TITLE_BOOST, "text": 1.0}
 RUN_TIER = 1_000.0  # the article holds a cut term as it was typed
 PAIR_TIER = 300.0  # × the share of the cut terms' adjacent word pairs it holds, in order
 COVER_TIER = 10_000.0  # × the words of a ranked OR it holds
+# … and this many COVER_TIERs more when its title holds all of them but one (at least
+# NEARLY_ALL_WORDS words typed): a title holding three of four words ranks above an article holding
+# the four scattered in its text (one word may be misremembered), not above one holding two more.
+# Chosen on the dev parts of bench/querysets.py (over_specified kind).
+TITLE_NEARLY_ALL = 1.5
+NEARLY_ALL_WORDS = 3
 ISSUE_TIER = 2_000.0  # the article is of the issue the query names (第十一期, 2022年第11期)
 
 
@@ -145,6 +153,7 @@ def stage_scores(net: Net, plan: "Any", docs: np.ndarray, ev: Evaluator | None =
     """The tiers of a staged query (see the module doc) for each of `docs` (sorted docnums);
     the words the evaluator `ev` has already found are not looked up again."""
     held: dict[str, np.ndarray] = {}
+    titled: dict[str, np.ndarray] = {}
     if ev is not None and plan is not None and plan.any_words:
         for term, m in ev.by_term.items():
             found = m.found.docs_in(m.texts)
@@ -153,6 +162,8 @@ def stage_scores(net: Net, plan: "Any", docs: np.ndarray, ev: Evaluator | None =
                 held[term.text] = (found[idx] == docs).astype(np.float64)
             else:
                 held[term.text] = np.zeros(len(docs), dtype=np.float64)
+            if "title" in m.texts:
+                titled[term.text] = np.maximum(titled.get(term.text, 0.0), _in_title(m.found, docs))
     out = np.zeros(len(docs), dtype=np.float64)
     if plan is None:
         return out
@@ -164,6 +175,9 @@ def stage_scores(net: Net, plan: "Any", docs: np.ndarray, ev: Evaluator | None =
         out += PAIR_TIER * sum(_holding(net, p, docs) for p in pairs) / len(pairs)
     for w in plan.any_words:
         out += COVER_TIER * (held[w] if held and w in held else _holding(net, w, docs))
+    if len(plan.any_words) >= NEARLY_ALL_WORDS and titled:
+        in_title = sum(titled.get(w, 0.0) for w in plan.any_words)
+        out += COVER_TIER * TITLE_NEARLY_ALL * (in_title >= len(plan.any_words) - 1)
     return out
 
 

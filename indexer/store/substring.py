@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from indexer.store import segfiles, sufarray
-from indexer.store.analysis import RUN_MARK
+from indexer.store.analysis import RUN_MARK, jieba_tokenizer
+from indexer.store.names import SURNAME_CODES
 from indexer.store.schema import TEXTS
 
 # Strings whose matches the net keeps (least recently used let go). A query of the understood kinds
@@ -48,6 +49,11 @@ WORDS = 0.8  # a run of whole words (志愿服务队伍)
 PART = 0.6  # the start or end of a word (合水 in 合水县, 善民 in 马善民)
 INSIDE = 0.4  # inside one word (安市 in 淮安市清江浦 is an end: PART)
 ACROSS = 0.15  # straddles a word edge without lining up (善民 in 改善|民生)
+# A match of this many characters glued to a common surname that begins a word (福生 in 张福|生案,
+# a rare name jieba cut wrongly) is a given name, weighed GIVEN_NAME_WEIGHT (when it was less).
+GIVEN_NAME = (2,)
+GIVEN_NAME_WEIGHT = WHOLE
+NAME_WORD = 3  # … whose surname begins a word of at most this many units (张福, not 张福生案)
 
 
 @dataclass
@@ -95,11 +101,40 @@ def _weights(net: sufarray.SegmentNet, pos: np.ndarray, n: int) -> np.ndarray:
     for k in range(1, min(n, EDGE_CHECK + 1)):
         inner |= net.edge(pos + k)
     both = start & end
-    return np.where(
+    w = np.where(
         inner,
         np.where(both, WORDS, ACROSS),
         np.where(both, WHOLE, np.where(start | end, PART, INSIDE)),
     ).astype(np.float32)
+    if n in GIVEN_NAME:
+        low = np.flatnonzero((w < GIVEN_NAME_WEIGHT) & (pos > 0))
+        if len(low):
+            w[low[_after_surname(net, pos[low])]] = GIVEN_NAME_WEIGHT
+    return w
+
+
+def _after_surname(net: sufarray.SegmentNet, pos: np.ndarray) -> np.ndarray:
+    """Whether the unit before each position is a common surname (indexer.store.names) that
+    begins a word standing alone (张|福生) or a word of at most NAME_WORD units that jieba's
+    dictionary lacks (张福|生案, not 文化|工作): what makes the match a given name."""
+    before = pos - 1
+    code = net.alphabet[net.chars[before].astype(np.int64)].astype(np.int64)
+    keep = np.flatnonzero(np.isin(code, _SURNAME_CODES) & net.edge(before))
+    out = np.zeros(len(pos), dtype=bool)
+    if not len(keep):
+        return out
+    at = before[keep]
+    size = np.zeros(len(at), dtype=np.int64)  # the surname's word's length (0: longer than NAME_WORD)
+    for k in range(NAME_WORD, 0, -1):
+        size = np.where(net.edge(at + k), k, size)
+    last = len(net.chars) - 1
+    grams = np.stack([net.alphabet[net.chars[np.minimum(at + k, last)].astype(np.int64)].astype(np.int64)
+                      * (k < size) for k in range(NAME_WORD)], axis=1)
+    words, inverse = np.unique(grams, axis=0, return_inverse=True)
+    tok = jieba_tokenizer()
+    unknown = np.array([not tok.has_word("".join(chr(c) for c in w if c)) for w in words], dtype=bool)
+    out[keep] = (size == 1) | ((size > 1) & unknown[inverse.reshape(-1)])
+    return out
 
 
 def _find_in(net: sufarray.SegmentNet, us: str) -> tuple[np.ndarray, ...]:
@@ -126,6 +161,7 @@ def _find_in(net: sufarray.SegmentNet, us: str) -> tuple[np.ndarray, ...]:
 
 
 _RUN_MARK = ord(RUN_MARK)
+_SURNAME_CODES = np.array(sorted(SURNAME_CODES), dtype=np.int64)
 
 
 @dataclass
