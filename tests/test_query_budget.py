@@ -69,17 +69,20 @@ def test_a_number_read_once_is_remembered_across_stages_and_queries(handle: Any,
 
 @pytest.fixture()
 def spent_after_exact(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A stage after the exact one that uses up the query's CPU budget (as a slow stage would)."""
+    """Every stage after the exact one uses up the query's CPU budget before it starts (as a slow
+    stage would), whichever stages the exact plan lets follow it (`Plan.then`)."""
     from indexer.search import budget, stages
 
-    def hog(ctx: Any) -> None:
-        b = budget.current()
-        assert b is not None
-        b.seconds = -1.0
-        return None
+    def hogging(stage: Any) -> Any:
+        def hog(ctx: Any) -> Any:
+            b = budget.current()
+            assert b is not None
+            b.seconds = -1.0
+            return stage(ctx)
 
-    monkeypatch.setattr(stages, "STAGES", list(stages.STAGES))
-    stages.register("hog", hog, after="exact")
+        return hog
+
+    monkeypatch.setattr(stages, "STAGES", [(n, s if n == "exact" else hogging(s)) for n, s in stages.STAGES])
 
 
 def _paste() -> str:
