@@ -53,8 +53,8 @@ MIN_PHRASE_PREFIX = 2  # characters typed before phrases are offered (one is the
 DROP_WEIGHT = 0.25  # a dropped character: tried after the same-length corrections
 STUTTER_WEIGHT = 1.1  # a character typed twice in a row: its second copy dropped before other changes
 # A character left out (志愿务 → 志愿服务, 重要话 → 重要讲话): as common a slip as a wrong one, so
-# tried beside the same-length corrections; only characters that make word pairs of the index
-# with both neighbours (at an end, with the one), ranked by how often those words occur.
+# tried beside the same-length corrections; only between two typed characters, and only
+# characters that make word pairs of the index with both (Lexicon.insertions).
 INSERT_WEIGHT = 1.0
 INSERT_ALTS = 12  # characters tried at one place a character may be missing (the commonest pairs)
 INSERT_FIX = 3  # … per place for the fixed stage, which counts each candidate with the other words

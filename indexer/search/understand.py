@@ -152,23 +152,23 @@ def may_be_pinyin(query: str) -> bool:
 _HEAD_THEN_LETTERS = re.compile(rf"([\u4e00-\u9fff]{{1,6}})([{_LATIN}]{{2,}}\d?)")
 
 
-def _word_ended_in_pinyin(table: PinyinTable, net: Net, live: Any, part: str) -> str:
+def _word_ended_in_pinyin(table: PinyinTable, net: Net, live: Any, part: str) -> tuple[list[str], str | None]:
     """A part typed as Hanzi whose end was left in pinyin (恢fuxing, 垃圾fenlei) read as one
-    string of the archive that starts with those Hanzi and reads as the whole (恢复性); else
-    the part cut where the scripts meet (`script_parts`)."""
+    string of the archive that starts with those Hanzi and reads as the whole (恢复性), with the
+    letters so read; else the part cut where the scripts meet (`script_parts`), and None."""
     from pypinyin import Style, lazy_pinyin
 
+    from indexer.search.pinyin import normalize_query
+
     m = _HEAD_THEN_LETTERS.fullmatch(part)
-    if m is None:
-        return " ".join(script_parts(part))
-    head, tail = m.groups()
-    letters = "".join(lazy_pinyin(head, style=Style.NORMAL)) + tail
-    read = reading(table, net, live, letters)
-    for text in ([read.text, *(t for t, _n in read.others)] if read is not None else []):
-        joined = text.replace(" ", "")
-        if joined.startswith(head) and len(joined) > len(head):
-            return joined
-    return " ".join(script_parts(part))
+    if m is not None:
+        head, tail = m.groups()
+        read = reading(table, net, live, "".join(lazy_pinyin(head, style=Style.NORMAL)) + tail)
+        for text in ([read.text, *(t for t, _n in read.others)] if read is not None else []):
+            joined = text.replace(" ", "")
+            if joined.startswith(head) and len(joined) > len(head):
+                return [joined], normalize_query(tail) or tail
+    return script_parts(part), None
 
 
 def _mixed_reading(table: PinyinTable, net: Net, live: Any, query: str) -> Reading | None:
@@ -178,12 +178,12 @@ def _mixed_reading(table: PinyinTable, net: Net, live: Any, query: str) -> Readi
     from indexer.store.analysis import unit_string
     from indexer.search.pinyin import kinds_of, normalize_query, words_reading
 
-    parts, ended = [], []  # (ended: the parts typed half in pinyin that read as one string)
+    parts: list[str] = []
+    ended = ""  # the letters of the parts typed half in pinyin that read as one string
     for p in query.split():
-        read = _word_ended_in_pinyin(table, net, live, p)
-        if read != p and " " not in read:
-            ended.append(p)
-        parts += read.split()
+        pieces, read = _word_ended_in_pinyin(table, net, live, p)
+        parts += pieces
+        ended += read or ""
     within = live.copy()
     letters: list[int] = []
     for i, p in enumerate(parts):
@@ -195,8 +195,7 @@ def _mixed_reading(table: PinyinTable, net: Net, live: Any, query: str) -> Readi
         mask[docs] = True
         within &= mask
     if ended and not letters:
-        return Reading("".join(normalize_query(_HEAD_THEN_LETTERS.fullmatch(p).group(2)) or ""  # type: ignore[union-attr]
-                               for p in ended), "full", " ".join(parts), 0)
+        return Reading(ended, "full", " ".join(parts), 0)
     if not letters or len(letters) == len(parts) or not within.any():
         return None
     out = list(parts)
