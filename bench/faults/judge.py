@@ -481,7 +481,7 @@ def judge_folder(kind: Kind, seed: int, site: dict[str, Any]) -> str:
         why = f"{where}: not in Chinese: {last[-160:]}"
     if not why and code != 0 and run.names and run.names not in out:
         why = f"{where}: does not name {run.names}: {out.strip()[-160:]}"
-    if not why and code != 0 and len([ln for ln in out.strip().splitlines() if ln.strip()]) > 6:
+    if not why and code != 0 and len([ln for ln in out.strip().splitlines() if ln.strip()]) > getattr(run, "lines", 6):
         why = f"{where}: {len(out.splitlines())} lines, not one"
     if not why and before > 0 and hits(site["index"]) < before:
         why = f"{where}: archived articles lost"

@@ -79,6 +79,7 @@ class CliRun:
     stdout: str | None = None  # a subprocess whose output goes to "closed" (a pipe nobody reads) or a file
     uid: int | None = None  # a subprocess run as this user (a folder it may not write, as root cannot be kept out)
     env: dict[str, str] = field(default_factory=dict)  # more environment for the run
+    lines: int = 6  # at most this many lines on a failure (a folder added says a line per file)
 
 
 # -- the good documents every file fault starts from ----------------------------------------------
@@ -1437,6 +1438,116 @@ def sealed_folder_output_closed(rng: random.Random, site: dict[str, Path]) -> Cl
     return CliRun([*cmd, "--index", str(site["index"])], "", stdout="closed", expect_exit=(0, 1, 2))
 
 
+# -- dev (session 9): new classes, written before their fixes -------------------------------------
+
+def s9_ofd_many_tiny_parts(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """An OFD (or .docx) holding tens of thousands of tiny parts beside its real ones."""
+    extra = {f"Doc_0/Res/tiny{k:06d}.xml": b"<a/>" for k in range(rng.randint(20_000, 60_000))}
+    base, suffix = rng.choice([(b.ofd, ".ofd"), (b.docx, ".docx")])
+    return _write(folder, f"tinyparts{suffix}", docgen.rezip(base, extra))
+
+
+def s9_pdf_form_fanout(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """A PDF page drawing a form that draws another many times, levels deep (no loop: millions of drawings)."""
+    depth, fan = rng.randint(6, 9), rng.randint(8, 14)
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /XObject << /F0 5 0 R >> >> >>",
+            b"<< /Length 10 >>\nstream\nq /F0 Do Q\nendstream"]
+    for level in range(depth):
+        me, kid = 5 + level, 6 + level
+        draw = (b"q 0.5 0 0 0.5 1 1 cm /F%d Do Q " % (level + 1)) * fan if level + 1 < depth else b"0 0 m 1 1 l S"
+        res = b" /Resources << /XObject << /F%d %d 0 R >> >>" % (level + 1, kid) if level + 1 < depth else b""
+        objs.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842]%s /Length %d >>\nstream\n" % (res, len(draw))
+                    + draw + b"\nendstream")
+    return docgen._write_pdf_objects(folder / "fanout.pdf", objs)
+
+
+def s9_pdf_content_array_bomb(rng: random.Random, folder: Path, b: Bases) -> Path:
+    """A PDF page whose /Contents is an array of streams, each modest, together hundreds of MB inflated."""
+    comp = zlib.compressobj(9)
+    chunk = b"0 0 m 1 1 l S\n" * 4096
+    body = bytearray()
+    for _ in range(rng.randint(20, 28) * (1 << 20) // len(chunk)):
+        body += comp.compress(chunk)
+    body += comp.flush()
+    n = rng.randint(12, 30)
+    refs = " ".join(f"{4 + k} 0 R" for k in range(n)).encode()
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [" + refs + b"] >>"]
+    objs += [b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + bytes(body) + b"\nendstream"] * n
+    return docgen._write_pdf_objects(folder / "contentarray.pdf", objs)
+
+
+def s9_web_session_other_secret(rng: random.Random, ctx: dict[str, str]) -> Request:
+    """A well-formed session cookie naming an editor (or admin), signed with another secret key."""
+    import time
+
+    from flask import Flask
+
+    other = Flask("forger")
+    other.secret_key = rng.choice(["dev", "secret", "changeme", rng.randbytes(16).hex()])
+    signer = other.session_interface.get_signing_serializer(other)  # type: ignore[attr-defined]
+    value = signer.dumps({"user": rng.choice(["editor", "admin"]), "seen": time.time()})
+    return Request("GET", rng.choice(["/upload", "/admin/", "/account", "/subscriptions"]),
+                   cookies={"session": value}, user="anonymous", deny=True)
+
+
+def _s9_folder(site: dict[str, Path], rng: random.Random) -> tuple[Path, Path]:
+    """A folder beside the corpus of new good issues, a bad file, a duplicate of an archived issue,
+    a link out of it, a link loop, a hidden file and a FIFO; the bad file's path."""
+    sub = site["root"] / f"to-add-{rng.randrange(10**6)}"
+    (sub / "inner").mkdir(parents=True)
+    for k in range(rng.randint(2, 4)):
+        (sub / ("inner" if k % 2 else ".") / f"issue-{k}.txt").write_text(good_issue_text(300 + k), encoding="utf-8")
+    bad = sub / f"坏文件-{rng.randrange(100)}{rng.choice(['.pdf', '.docx', '.ofd'])}"
+    bad.write_bytes(rng.randbytes(rng.randint(10, 3000)))
+    shutil.copy(site["corpus"] / "江苏精神文明建设简报-2022-第11期.txt", sub / "dup.txt")
+    (sub / "out.txt").symlink_to(_outside_secret(sub))
+    (sub / "loop").symlink_to(".")
+    (sub / ".hidden.txt").write_text(good_issue_text(399), encoding="utf-8")
+    os.mkfifo(sub / "pipe.txt")
+    return sub, bad
+
+
+def s9_folder_add_folder_mixed(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    """`add FOLDER` of good issues, a bad file, a duplicate, links out and in a loop, a FIFO: each named, the run goes on."""
+    sub, bad = _s9_folder(site, rng)
+    return CliRun(["add", str(sub), "--corpus", str(site["corpus"]), "--index", str(site["index"])], bad.name,
+                  expect_exit=(1,), lines=20)
+
+
+def s9_folder_add_folder_disk_full(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    """`add FOLDER` when the disk fills for real mid-run (RLIMIT_FSIZE: a write past it fails with EFBIG)."""
+    sub, _bad = _s9_folder(site, rng)
+    return CliRun(["add", str(sub), "--corpus", str(site["corpus"]), "--index", str(site["index"])], "",
+                  fsize=rng.randint(500, 40_000), lines=20)
+
+
+def s9_folder_clock_skew(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    """Corpus files dated far in the future, before 1970 or at the epoch (clock skew), then `index` or `add`."""
+    when = rng.choice([0, -10**9, 2**33, 4 * 10**11, 2**31 - 1])
+    changed = site["corpus"] / "sub" / "good-1.txt"
+    changed.write_text(good_issue_text(rng.randint(400, 450)), encoding="utf-8")
+    for p in [*site["corpus"].rglob("*"), site["corpus"]]:
+        try:
+            os.utime(p, (when, when), follow_symlinks=False)
+        except (OSError, OverflowError):
+            pass
+    if rng.random() < 0.5:
+        return CliRun(["index", "--corpus", str(site["corpus"]), "--index", str(site["index"])], "", expect_exit=(0, 1))
+    src = site["root"] / "skewed.txt"
+    src.write_text(good_issue_text(rng.randint(451, 499)), encoding="utf-8")
+    os.utime(src, (when, when))
+    return CliRun(["add", str(src), "--corpus", str(site["corpus"]), "--index", str(site["index"])], "", expect_exit=(0, 1))
+
+
+def s9_folder_output_closed_midway(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    """A long listing (`search --limit`, `check` of a folder) whose reader closes the pipe at once."""
+    cmd = rng.choice([["search", "志愿服务", "--limit", "200", "--index", str(site["index"])],
+                      ["check", str(site["corpus"])], ["check", str(site["corpus"]), "--json"]])
+    return CliRun(cmd, "", stdout="closed", expect_exit=(0, 1, 2))
+
+
 # -- the table ------------------------------------------------------------------------------------
 
 def _file(name: str, split: str, make: Callable[..., Path], heavy: bool = False) -> Kind:
@@ -1613,6 +1724,15 @@ KINDS: tuple[Kind, ...] = (
     _folder("export-disk-full", "sealed", sealed_folder_export_disk_full),
     _folder("read-only-index", "sealed", sealed_folder_read_only_index, heavy=True),
     _folder("output-closed", "sealed", sealed_folder_output_closed, heavy=True),
+    # dev (session 9): new classes, written before their fixes
+    _file("ofd-many-tiny-parts", "dev", s9_ofd_many_tiny_parts),
+    _file("pdf-form-fanout", "dev", s9_pdf_form_fanout),
+    _file("pdf-content-array-bomb", "dev", s9_pdf_content_array_bomb),
+    _web("session-other-secret", "dev", s9_web_session_other_secret),
+    _folder("add-folder-mixed", "dev", s9_folder_add_folder_mixed),
+    _folder("add-folder-disk-full", "dev", s9_folder_add_folder_disk_full, heavy=True),
+    _folder("clock-skew", "dev", s9_folder_clock_skew),
+    _folder("output-closed-listing", "dev", s9_folder_output_closed_midway, heavy=True),
 )
 
 
