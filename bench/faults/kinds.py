@@ -1548,6 +1548,27 @@ def s9_folder_output_closed_midway(rng: random.Random, site: dict[str, Path]) ->
     return CliRun(cmd, "", stdout="closed", expect_exit=(0, 1, 2))
 
 
+def s9_folder_vanishes_mid_run(rng: random.Random, site: dict[str, Path]) -> CliRun:
+    """A corpus subfolder (or the corpus itself) moved away while `index` runs (a share unmounted mid-run)."""
+    import threading
+    import time
+
+    (site["corpus"] / "sub" / "good-1.txt").write_text(good_issue_text(rng.randint(500, 599)), encoding="utf-8")
+    victim = rng.choice([site["corpus"] / "sub", site["corpus"]])
+    delay = rng.uniform(0.0, 1.5)
+
+    def vanish() -> None:
+        time.sleep(delay)
+        try:
+            victim.rename(site["root"] / f"moved-away-{victim.name}")
+        except OSError:
+            pass
+
+    threading.Thread(target=vanish, daemon=True).start()
+    return CliRun(["index", *(["--rebuild"] if rng.random() < 0.5 else []), "--corpus", str(site["corpus"]),
+                   "--index", str(site["index"])], "", expect_exit=(0, 1))
+
+
 # -- the table ------------------------------------------------------------------------------------
 
 def _file(name: str, split: str, make: Callable[..., Path], heavy: bool = False) -> Kind:
@@ -1733,6 +1754,7 @@ KINDS: tuple[Kind, ...] = (
     _folder("add-folder-disk-full", "dev", s9_folder_add_folder_disk_full, heavy=True),
     _folder("clock-skew", "dev", s9_folder_clock_skew),
     _folder("output-closed-listing", "dev", s9_folder_output_closed_midway, heavy=True),
+    _folder("corpus-vanishes-mid-run", "dev", s9_folder_vanishes_mid_run),
 )
 
 
