@@ -434,3 +434,72 @@ def place_in_corpus(src: Path, b: Bulletin, corpus: Path) -> Placed:
     finally:
         tmp.unlink(missing_ok=True)
     return Placed(dest, "added")
+
+
+MAX_FOLDER_FILES = 10_000  # files one folder given to `bulletins add` may hold; a bigger one is an `index` run
+
+
+@dataclass
+class Sources:
+    """The files a list of paths given to `bulletins add` stands for: a file for itself, a folder
+    for the candidate files under it (walked as the corpus is: `scan_corpus`).
+
+    `files` are (the path as shown, the file to read), each file once; `refused` are (a path, the
+    Chinese reason) for what cannot be added (an unreadable folder or file, an empty folder);
+    `warnings` say what was passed over and why (a link leading out of the folder, a FIFO …)."""
+
+    files: list[tuple[Path, Path]] = field(default_factory=list)
+    refused: list[tuple[Path, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def sources_to_add(paths: list[Path], corpus: Path | None = None, skip: tuple[Path, ...] = (),
+                   max_files: int = MAX_FOLDER_FILES) -> Sources:
+    """Expand `paths` (files and folders) into the files to add; files of a folder that lie under
+    `skip` (the index) are left out, those already in `corpus` are passed over with a warning
+    (`bulletins index` reads them where they are). A folder is walked with `scan_corpus`'s rules, so nothing a link leads to
+    outside that folder is read, a link to a folder is not followed (no loop), a FIFO or device
+    is never opened; the same file given twice (a folder and a file in it) is added once."""
+    out = Sources()
+    seen: set[str] = set()
+    skipped = [os.path.realpath(s) for s in skip]
+    home = os.path.realpath(corpus) if corpus is not None else None
+
+    def take(shown_as: Path, path: Path) -> None:
+        real = os.path.realpath(path)
+        if real in seen:
+            return
+        seen.add(real)
+        out.files.append((shown_as, path))
+
+    for given in paths:
+        if not os.path.isdir(given):
+            take(given, given)  # a file, a link, a FIFO, a missing name: the reader says what it is
+            continue
+        try:
+            scan = scan_corpus(given)
+        except CorpusUnavailableError as ex:
+            out.refused.append((given, str(ex).replace("语料文件夹", "文件夹").split("；索引保持原样")[0]))
+            continue
+        out.warnings += [f"{given}/{w}" for w in scan.warnings]
+        for relpath, reason in scan.unreadable.items():
+            out.refused.append((given / relpath.rstrip("/"), reason.split("：其文章已保留")[0]))
+        chosen = [(given / rel, p) for rel, p in scan.files.items()
+                  if not any(_within(os.path.realpath(p), s) for s in skipped)]
+        if home is not None:
+            inside = [c for c in chosen if _within(os.path.realpath(c[1]), home)]
+            if inside:
+                out.warnings.append(f"{given}: {len(inside)} 个文件已在语料文件夹中，不再复制"
+                                    "（`bulletins index` 就地读取它们）")
+                chosen = [c for c in chosen if c not in inside]
+                if not chosen:
+                    continue
+        if not chosen and not scan.unreadable:
+            out.refused.append((given, "文件夹中没有可添加的文件（隐藏文件、说明文件和链接不算）"))
+        if len(chosen) > max_files:
+            out.refused.append((given, f"文件夹中有 {len(chosen):,} 个文件（上限 {max_files:,}）："
+                                       "请把它作为语料文件夹运行 `bulletins index`"))
+            continue
+        for shown_as, path in chosen:
+            take(shown_as, path)
+    return out

@@ -32,20 +32,23 @@ COMMANDS = {
 
 
 def _os_error_out(ex: OSError) -> None:
-    """End the run after an OSError no command caught: its reason in one line (nothing when the
-    reader of the output went away), and no more output to fail at the interpreter's exit."""
+    """End the run after an OSError no command caught: its reason in one line on stderr (also when
+    the reader of the output went away), and no more output to fail at the interpreter's exit."""
     try:
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, sys.stdout.fileno())
         os.close(null)
     except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
         pass
-    if ex.errno != errno.EPIPE:
+    if ex.errno == errno.EPIPE:  # as GNU tools say it when SIGPIPE is ignored (Python ignores it): one line, exit 1
+        line = _("error: the output pipe was closed (the program reading it went away); the rest of the output was not written")
+    else:
         error = f"{shown(ex.filename)}：{os_reason(ex)}" if ex.filename else os_reason(ex)
-        try:
-            click.echo(_("error: {error}").format(error=error), err=True)
-        except OSError:
-            pass
+        line = _("error: {error}").format(error=error)
+    try:
+        click.echo(line, err=True)
+    except OSError:  # stderr gone too: nothing more can be said
+        pass
     sys.exit(1)
 
 
@@ -80,6 +83,16 @@ class LazyGroup(click.Group):
             click.echo("已中止。", err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """The command; a write to a pipe whose reader went away is said here (click's own main
+        would end the run on it silently)."""
+        try:
+            return super().invoke(ctx)
+        except OSError as ex:
+            if ex.errno != errno.EPIPE:
+                raise
+            _os_error_out(ex)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)

@@ -194,10 +194,12 @@ def index(
 
 @click.command(help=_(
     "Check FILES, copy the good ones into the corpus under telling names, and index them.\n\n"
+    "A folder stands for the files under it (walked as the corpus is: hidden files, links leading out of it "
+    "and links to folders are passed over). "
     "A rejected file changes nothing; a different file already in the corpus is never overwritten. "
     "Only these files are indexed (other changes to the corpus wait for the next `bulletins index`). "
     "Saved searches with new matches are then e-mailed."))
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @corpus_option
 @index_option
 @click.option("--json", "as_json", is_flag=True, help=_("Print the index summary as JSON."))
@@ -207,7 +209,7 @@ def index(
 def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, workers: str | None,
         backend: str | None = None) -> None:
     """`bulletins add` (its help is the catalogue's, bulletins.i18n)."""
-    from archive.corpus import CorpusUnavailableError, CorpusWriteError, place_in_corpus, require_corpus
+    from archive.corpus import CorpusUnavailableError, CorpusWriteError, place_in_corpus, require_corpus, sources_to_add
     from archive.errors import BulletinError
     from archive.readers.budget import parse_within_budget
 
@@ -220,13 +222,21 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, worke
             raise click.ClickException(str(ex)) from None
     use_reader_cache(index)  # what add reads now, the index run after it reads from the cache
     failed = False
+    sources = sources_to_add(list(files), corpus, skip=(index,))  # a folder: the files under it
+    for w in sources.warnings:
+        click.echo(_("warning: {warning}").format(warning=shown(w)), err=True)
+    for path, reason in sources.refused:
+        click.echo(_("rejected {path}: {reason}").format(path=shown(path), reason=reason), err=True)
+        failed = True
+    files = tuple(shown_as for shown_as, _read in sources.files)
+    reading = {shown_as: read for shown_as, read in sources.files}
     placed_names: list[str] = []
     early: dict[str, str] = {}
     if workers:  # a large scan: read (OCR) on the workers into the cache, then checked here as usual
         from indexer.build.distribute import DistributeError, read_on_workers
 
         try:
-            done = read_on_workers(workers, [(str(p), p) for p in files],
+            done = read_on_workers(workers, [(str(p), reading[p]) for p in files],
                                    None if as_json else lambda line: click.echo(line, err=True))
         except DistributeError as ex:
             raise click.ClickException(_("{error}; the corpus and the index are unchanged").format(error=ex)) from None
@@ -242,7 +252,7 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, worke
             failed = True
             continue
         try:
-            checked.append((path, parse_within_budget(path)))
+            checked.append((path, parse_within_budget(reading[path])))
         except BulletinError as ex:
             click.echo(_("rejected {path}: {reason}").format(path=shown(path), reason=ex.reason), err=True)
             failed = True
@@ -252,7 +262,7 @@ def add(files: tuple[Path, ...], corpus: Path, index: Path, as_json: bool, worke
     verdicts: list[tuple[Path, Any, Any]] = []  # (the file given, Placed, its Bulletin)
     for path, b in checked:
         try:
-            placed = place_in_corpus(path, b, corpus)
+            placed = place_in_corpus(reading[path], b, corpus)
         except CorpusWriteError as ex:
             click.echo(_("error: {error}").format(error=ex), err=True)
             failed = True

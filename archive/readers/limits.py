@@ -32,6 +32,7 @@ class Limits:
     max_total_bytes: int = 256 * _MB  # all parts of one zip after inflating
     max_ratio: int = 200  # inflated / compressed size of one zip part (a zip bomb is far past it)
     max_pages: int = 1000  # pages of a PDF or OFD
+    max_stream_bytes: int = 32 * _MB  # one PDF content stream or form after inflating (checked before PDFium)
     max_pixels: int = 60_000_000  # one image (Pillow's bomb limit); a 20,000 × 20,000 scan is refused
     convert_seconds: float = 120.0  # one LibreOffice conversion (.doc/.wps → .docx), killed past it
     ocr_seconds_per_page: float = 60.0  # OCR budget per page (with a floor for model start-up) …

@@ -44,6 +44,9 @@ def open_pdf(data: bytes, name: str, limits: Limits):  # type: ignore[no-untyped
     """The PDFium document and its page count; BulletinReadError for an encrypted, corrupt or too long file."""
     import pypdfium2 as pdfium
 
+    from archive.readers.pdfscan import check_pdf_work
+
+    check_pdf_work(data, name, limits)  # a flate bomb, a form drawing itself: refused before PDFium
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
