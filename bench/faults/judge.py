@@ -52,6 +52,7 @@ HANG_GUARD = 60.0  # seconds: a stall, not a timing
 UPLOAD_BYTES = 64 * 1024 * 1024  # a bigger file is not sent through the upload page (its body limit refuses it)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TRACEBACK = ("Traceback (most recent call last)", "File \"/", "Werkzeug Debugger")
+BIDI = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2066-\u2069]")  # marks that reorder or hide what a page shows
 MARKUP = ("<script>alert", "<svg onload", "<img src=x", "<b>")  # markup sent in a request, found unescaped
 SEED_TERM = "志愿服务"  # in the seed issue and in every good issue of the site
 CLI_ENV = {"LANGUAGE": "zh_CN", "BULLETINS_READ_SECONDS": str(READ_SECONDS), "BULLETINS_READ_CPU_SECONDS": str(READ_SECONDS)}
@@ -397,6 +398,8 @@ def judge_request(req: Request, apps: dict[str, Any], allow_503: bool = False, n
         return f"{where}: reflects markup unescaped"
     if secs > HANG_GUARD:
         return f"{where}: {secs:.0f} s"
+    if getattr(req, "plain_names", False) and BIDI.search(body):
+        return f"{where}: shows a bidirectional or zero-width mark of a name as it is: {BIDI.search(body).group()!r}"
     if req.deny and r.status_code < 300:
         return f"{where}: {r.status_code}, not refused"
     if req.deny and r.status_code < 400 and "/login" not in (r.headers.get("Location") or ""):

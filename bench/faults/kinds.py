@@ -66,6 +66,7 @@ class Request:
     content_type: str | None = None
     deny: bool = False  # the request must be refused (a forged form, a role or session it lacks): no 2xx
     cookies: dict[str, str] = field(default_factory=dict)  # sent as they are (a forged session)
+    plain_names: bool = False  # the answer must show no bidirectional, zero-width or line-separator mark (a name sent)
 
 
 @dataclass(frozen=True)
@@ -1569,6 +1570,15 @@ def s9_folder_vanishes_mid_run(rng: random.Random, site: dict[str, Path]) -> Cli
                    "--index", str(site["index"])], "", expect_exit=(0, 1))
 
 
+def s9_web_upload_bidi_name(rng: random.Random, ctx: dict[str, str]) -> Request:
+    """A good issue uploaded under a name holding a right-to-left override, an isolate, a zero-width
+    mark or a line separator (spoofing what the page shows): the page shows the marks as text or not at all."""
+    name = rng.choice(["简报\u202etxt.exe", "第11期\u2066伪\u2069", "志愿\u200b服务\u200d", "报告\u2028第二行", "\u202dabc\u202c"])
+    body = docgen.SEED.read_text("utf-8").replace("第11期", f"第{rng.randint(600, 699)}期").encode()
+    return Request("POST", "/upload", data={"files": [(io.BytesIO(body), name + rng.choice([".txt", ".md"]))]},
+                   user="editor", content_type="multipart/form-data", plain_names=True)
+
+
 # -- the table ------------------------------------------------------------------------------------
 
 def _file(name: str, split: str, make: Callable[..., Path], heavy: bool = False) -> Kind:
@@ -1755,6 +1765,7 @@ KINDS: tuple[Kind, ...] = (
     _folder("clock-skew", "dev", s9_folder_clock_skew),
     _folder("output-closed-listing", "dev", s9_folder_output_closed_midway, heavy=True),
     _folder("corpus-vanishes-mid-run", "dev", s9_folder_vanishes_mid_run),
+    _web("upload-bidi-name", "dev", s9_web_upload_bidi_name),
 )
 
 
