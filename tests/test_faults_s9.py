@@ -160,3 +160,17 @@ def test_a_good_pdf_passes_the_scan(tmp_path: Path) -> None:
     pdf = docgen.convert(docx, "pdf", tmp_path)
     check_pdf_work(pdf.read_bytes(), pdf.name, Limits())
     assert parse_within_budget(pdf).issue == 11
+
+
+def test_an_uploaded_name_keeps_no_mark_that_reorders_or_hides_it(tmp_path: Path) -> None:
+    """A name with a right-to-left override, an isolate, a zero-width mark or a line separator was
+    kept and shown as it was on the upload page (`简报‮txt.exe.md` reads as `简报dm.exe.txt`)."""
+    from bench.faults.judge import judge_request, make_site, web_apps
+    from bench.faults.kinds import s9_web_upload_bidi_name
+    from webui.upload import _safe_name
+
+    assert _safe_name("简报\u202etxt.exe.md", 1) == "简报_txt.exe.md"
+    apps = web_apps(make_site(tmp_path / "site"))
+    for seed in range(6):
+        req = s9_web_upload_bidi_name(random.Random(seed), {})
+        assert judge_request(req, apps) == "", req.data["files"][0][1]

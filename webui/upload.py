@@ -51,9 +51,11 @@ def _uploads() -> Path:
 
 
 def _safe_name(name: str, n: int) -> str:
-    """A file name to keep the upload under: its own (Chinese kept), without any folder."""
+    """A file name to keep the upload under: its own (Chinese kept), without any folder, and without
+    the marks that reorder, hide or break what a page shows of it (a right-to-left override, an
+    isolate, a zero-width mark, a line separator: `archive.errors.shown`'s set), each an `_`."""
     base = Path(name.replace("\\", "/")).name.strip().lstrip(".")
-    base = re.sub(r"[\x00-\x1f/:*?\"<>|]", "_", base)[:120]
+    base = re.sub(r"[\x00-\x1f/:*?\"<>|\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]", "_", base)[:120]
     return base or secure_filename(name) or f"file{n}"
 
 
