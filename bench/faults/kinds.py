@@ -1579,6 +1579,43 @@ def s9_web_upload_bidi_name(rng: random.Random, ctx: dict[str, str]) -> Request:
                    user="editor", content_type="multipart/form-data", plain_names=True)
 
 
+def s9_store_segfile_link(rng: random.Random, index: Path) -> str:
+    """A per-segment file (any kind of indexer/store/segfiles.py's table) replaced by a link: to
+    /dev/zero, to a file outside the index, to itself, or dangling."""
+    suffix = rng.choice(["trm", "pst", "sub", "lex", "fac", "col"])
+    files = _segment_files(index, suffix)
+    if not files:
+        return f"no .{suffix} file"
+    path = rng.choice(files)
+    outside = index.parent / "outside.bin"
+    outside.write_bytes(rng.randbytes(rng.randint(0, 5000)))
+    target = rng.choice(["/dev/zero", str(outside), path.name, "no-such-file"])
+    path.unlink()
+    path.symlink_to(target)
+    return f"{path.name} → {target}"
+
+
+def s9_store_generation_markers(rng: random.Random, index: Path) -> str:
+    """A generation's own marker files (SCHEMA_VERSION, PUBLISHED, READERS) garbled, emptied, made a folder or deleted."""
+    gen = (index / "current").resolve()
+    name = rng.choice(["SCHEMA_VERSION", "PUBLISHED", "READERS"])
+    path = gen / name
+    how = rng.choice(["garbage", "empty", "folder", "delete", "huge-number"])
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+    if how == "garbage":
+        path.write_bytes(rng.randbytes(rng.randint(1, 300)))
+    elif how == "empty":
+        path.write_bytes(b"")
+    elif how == "folder":
+        path.mkdir()
+    elif how == "huge-number":
+        path.write_text("9" * rng.randint(20, 5000))
+    return f"{name}: {how}"
+
+
 # -- the table ------------------------------------------------------------------------------------
 
 def _file(name: str, split: str, make: Callable[..., Path], heavy: bool = False) -> Kind:
@@ -1766,6 +1803,8 @@ KINDS: tuple[Kind, ...] = (
     _folder("output-closed-listing", "dev", s9_folder_output_closed_midway, heavy=True),
     _folder("corpus-vanishes-mid-run", "dev", s9_folder_vanishes_mid_run),
     _web("upload-bidi-name", "dev", s9_web_upload_bidi_name),
+    _store("segfile-link", "dev", s9_store_segfile_link),
+    _store("generation-markers", "dev", s9_store_generation_markers),
 )
 
 
