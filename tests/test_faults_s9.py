@@ -174,3 +174,16 @@ def test_an_uploaded_name_keeps_no_mark_that_reorders_or_hides_it(tmp_path: Path
     for seed in range(6):
         req = s9_web_upload_bidi_name(random.Random(seed), {})
         assert judge_request(req, apps) == "", req.data["files"][0][1]
+
+
+def test_a_garbled_schema_version_is_a_503_and_index_makes_it_whole(site: dict[str, Path]) -> None:
+    """SCHEMA_VERSION of bytes that are no text made every page a 500 (UnicodeDecodeError)."""
+    from webui import create_app
+
+    (site["index"] / "current").resolve().joinpath("SCHEMA_VERSION").write_bytes(b"\xe3\x80\xff\x00garbled")
+    client = create_app({"TESTING": True, "INDEX_DIR": str(site["index"])}).test_client()
+    r = client.get("/api/search", query_string={"q": "志愿服务"})
+    assert r.status_code == 503 and r.get_json()["code"] == "index_unavailable"
+    r = CliRunner().invoke(cli, ["index", "--corpus", str(site["corpus"]), "--index", str(site["index"])])
+    assert r.exit_code == 0, r.output
+    assert _hits(site["index"], "志愿服务") >= 1

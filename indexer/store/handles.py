@@ -291,7 +291,7 @@ def open_writable(root: Path) -> Index | None:
     if cur is None:
         return None
     try:
-        if (cur / "SCHEMA_VERSION").read_text().strip() != str(SCHEMA_VERSION):
+        if (cur / "SCHEMA_VERSION").read_text("ascii").strip() != str(SCHEMA_VERSION):
             return None
         return open_generation(cur)
     except Exception:  # damaged: the caller rebuilds from the corpus
@@ -418,9 +418,11 @@ class IndexHandle:
                 f"{self.root} 下没有索引：运行 `bulletins index` 从语料建立"
             )
         try:
-            version = (cur / "SCHEMA_VERSION").read_text().strip()
-        except OSError:
-            version = None
+            version = (cur / "SCHEMA_VERSION").read_text("ascii").strip()
+        except (OSError, ValueError):  # missing, a folder, or bytes that are no version (garbled)
+            raise IndexUnavailableError(
+                f"{cur} 的索引版本文件 SCHEMA_VERSION 缺失或已损坏：运行 `bulletins index` 从语料重建"
+            ) from None
         if version != str(SCHEMA_VERSION):
             raise IndexUnavailableError(
                 f"{cur} 的索引是旧格式（older format）：运行 `bulletins index` 从语料重建"
