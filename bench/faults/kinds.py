@@ -1616,6 +1616,17 @@ def s9_store_generation_markers(rng: random.Random, index: Path) -> str:
     return f"{name}: {how}"
 
 
+def s9_web_glob_storm(rng: random.Random, ctx: dict[str, str]) -> Request:
+    """Wildcards and fuzzy terms in every field at once: leading `*`, `?*?*`, `*x*y*z*`, `~` on long words, many of them."""
+    parts = []
+    for _ in range(rng.randint(20, 400)):
+        field_ = rng.choice(["", "title:", "series:", "issuer:", "text:", "city:"])
+        term = rng.choice(["*志*愿*", "?*?*?*", "*" + "a" * rng.randint(1, 50), "志*" * rng.randint(1, 20),
+                           "服务~" + str(rng.randint(1, 9)), "[* TO *]", "*", "**", "??", "a*b*c*d*e*f*g*"])
+        parts.append(field_ + term)
+    return Request("GET", rng.choice(["/", "/api/search", "/api/suggest", "/feed", "/api/export"]), [("q", " ".join(parts))])
+
+
 # -- the table ------------------------------------------------------------------------------------
 
 def _file(name: str, split: str, make: Callable[..., Path], heavy: bool = False) -> Kind:
@@ -1804,6 +1815,7 @@ KINDS: tuple[Kind, ...] = (
     _folder("corpus-vanishes-mid-run", "dev", s9_folder_vanishes_mid_run),
     _web("upload-bidi-name", "dev", s9_web_upload_bidi_name),
     _store("segfile-link", "dev", s9_store_segfile_link),
+    _web("q-glob-storm", "dev", s9_web_glob_storm),
     _store("generation-markers", "dev", s9_store_generation_markers),
 )
 
