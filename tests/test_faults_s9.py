@@ -164,7 +164,7 @@ def test_a_good_pdf_passes_the_scan(tmp_path: Path) -> None:
 
 def test_an_uploaded_name_keeps_no_mark_that_reorders_or_hides_it(tmp_path: Path) -> None:
     """A name with a right-to-left override, an isolate, a zero-width mark or a line separator was
-    kept and shown as it was on the upload page (`简报‮txt.exe.md` reads as `简报dm.exe.txt`)."""
+    kept and shown as it was on the upload page (`简报\u202etxt.exe.md` reads as `简报dm.exe.txt`)."""
     from bench.faults.judge import judge_request, make_site, web_apps
     from bench.faults.kinds import s9_web_upload_bidi_name
     from webui.upload import _safe_name
