@@ -187,3 +187,52 @@ def test_a_garbled_schema_version_is_a_503_and_index_makes_it_whole(site: dict[s
     r = CliRunner().invoke(cli, ["index", "--corpus", str(site["corpus"]), "--index", str(site["index"])])
     assert r.exit_code == 0, r.output
     assert _hits(site["index"], "志愿服务") >= 1
+
+
+def test_a_file_gone_between_the_scan_and_its_read_keeps_its_articles_on_a_rebuild(
+        site: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A corpus subfolder moved away mid-run (a share unmounted): the rebuild found its files, hashed
+    them, failed to read them, and swapped in a generation without their articles."""
+    from indexer.build import builder
+
+    (site["corpus"] / "sub").mkdir()
+    _issue(site["corpus"] / "sub", "b.txt", 12)
+    r = CliRunner().invoke(cli, ["index", "--corpus", str(site["corpus"]), "--index", str(site["index"])])
+    assert r.exit_code == 0 and _hits(site["index"], "第12期") >= 1, r.output
+    hashed = builder.file_sha256
+
+    def hash_then_vanish(path: Path) -> str:
+        sha = hashed(path)
+        if path.name == "b.txt":
+            (site["corpus"] / "sub").rename(site["root"] / "moved-away")
+        return sha
+
+    monkeypatch.setattr(builder, "file_sha256", hash_then_vanish)
+    r = CliRunner().invoke(cli, ["index", "--rebuild", "--corpus", str(site["corpus"]), "--index", str(site["index"])])
+    assert r.exit_code == 1, r.output
+    assert "cannot read (sub/b.txt)" in r.output
+    assert _hits(site["index"], "第12期") >= 1
+
+
+def test_a_file_gone_after_its_hash_before_its_read_keeps_its_articles_on_a_rebuild(
+        site: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same, moved away after the files were hashed and before they were read: the reader's
+    "无法读取文件" rejection let the rebuild drop the articles (6 → 2 hits in the fault's run)."""
+    from indexer.build import builder
+
+    (site["corpus"] / "sub").mkdir()
+    _issue(site["corpus"] / "sub", "b.txt", 12)
+    r = CliRunner().invoke(cli, ["index", "--corpus", str(site["corpus"]), "--index", str(site["index"])])
+    assert r.exit_code == 0, r.output
+    checked = builder._check_removal
+
+    def check_then_vanish(*args: object, **kw: object) -> None:
+        checked(*args, **kw)  # type: ignore[arg-type]
+        if (site["corpus"] / "sub").exists():
+            (site["corpus"] / "sub").rename(site["root"] / "moved-away")
+
+    monkeypatch.setattr(builder, "_check_removal", check_then_vanish)
+    r = CliRunner().invoke(cli, ["index", "--rebuild", "--corpus", str(site["corpus"]), "--index", str(site["index"])])
+    assert r.exit_code == 1, r.output
+    assert "cannot read (sub/b.txt)" in r.output
+    assert _hits(site["index"], "第12期") >= 1

@@ -442,6 +442,9 @@ def _remove_scratch(gen: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+READ_FAILED = "无法读取"  # how a reason begins when the file could not be read (archive.readers, the hashing above)
+
+
 def _previous_manifest(root: Path) -> dict[str, tuple[str, str]]:
     """The serving generation's manifest, read-only (what a rebuild would replace), or {}."""
     cur = store.current_dir(root)
@@ -550,9 +553,9 @@ def build_index(
         current: dict[str, str] = {}
         sizes: dict[str, int] = {}
         for relpath, path in paths.items():
-            try:
-                current[relpath] = file_sha256(path)
-                sizes[relpath] = path.stat().st_size
+            try:  # both or neither (a file gone between the two was indexed with no size: KeyError)
+                sha, size = file_sha256(path), path.stat().st_size
+                current[relpath], sizes[relpath] = sha, size
             except OSError as ex:
                 scan.unreadable[relpath] = f"cannot read: {os_reason(ex)}"
                 report.rejected.append(Rejected(relpath, f"无法读取：{os_reason(ex)}；其文章已保留"))
@@ -660,6 +663,10 @@ def build_index(
                                    "下次 `bulletins index` 时记录")
         if fresh:
             try:
+                # A file the serving generation holds that could not be read after the scan found it
+                # (moved away, unmounted mid-run): its articles are not dropped by a rebuild either.
+                unread = sorted({r.path for r in report.rejected if r.reason.startswith(READ_FAILED)} & set(before))
+                _check_removal(before, unread, len(current), allow_removal, True, set(unread))
                 store.publish(root, gen)
             except BaseException:
                 store.discard_unpublished(root, gen)
