@@ -127,7 +127,7 @@ def test_a_file_name_cannot_forge_a_line_of_output(bases: Bases, tmp_path: Path,
 
 
 @pytest.mark.parametrize("args,said", [
-    (["add", "{folder}"], "是文件夹，不是文件"),  # (check takes a folder: the files index would read in it)
+    (["add"], "缺少参数 'FILES...'"),  # (add and check take a folder: the files in it)
     (["search", "志愿服务", "--page", "abc"], "不是有效的数值"),
     (["search", "志愿服务", "--pag", "2"], "没有这个选项：'--pag'。是不是"),
     (["nocmd"], "没有这个命令"),
