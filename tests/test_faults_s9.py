@@ -236,3 +236,13 @@ def test_a_file_gone_after_its_hash_before_its_read_keeps_its_articles_on_a_rebu
     assert r.exit_code == 1, r.output
     assert "cannot read (sub/b.txt)" in r.output
     assert _hits(site["index"], "第12期") >= 1
+
+
+def test_the_pdf_scan_stops_at_the_files_total(tmp_path: Path) -> None:
+    """Many pages' streams, each within the bound, together past max_total_bytes: refused without
+    inflating them all (the scan's own work is bounded)."""
+    from archive.readers.pdfscan import check_pdf_work
+
+    path = _bomb_pdf(tmp_path, 3, pieces=6)
+    with pytest.raises(BulletinError, match="内容流和表单合计解压后超过 8 MB"):
+        check_pdf_work(path.read_bytes(), path.name, Limits(max_stream_bytes=64 << 20, max_total_bytes=8 << 20))

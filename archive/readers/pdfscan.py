@@ -7,7 +7,8 @@ error but in PDFium's allocator aborting the worker (SIGABRT), or in the CPU bud
 one depends on the load. This scan makes the outcome one named refusal, decided before
 PDFium runs, from the file's bytes alone:
 
-* a page's content stream or a form XObject that inflates past `Limits.max_stream_bytes`;
+* a page's content stream or a form XObject that inflates past `Limits.max_stream_bytes`, a page
+  whose streams together do, or all of them past `Limits.max_total_bytes`;
 * a form XObject that draws itself, directly or through others, or whose drawings expand
   past `MAX_FORM_DRAWS` (forms drawing forms drawing forms…).
 
@@ -125,15 +126,21 @@ def check_pdf_work(data: bytes, name: str, limits: Limits, max_draws: int = MAX_
     size: dict[int, int] = {}
     forms: dict[int, list[bytes]] = {}
     mb = cap // (1 << 20)
+    total = 0
     for num, obj in objs.items():
         if obj.data is None or _IMAGE.search(obj.head):
             continue
         drawn = num in contents or _FORM.search(obj.head) is not None  # what PDFium parses as drawing (not fonts)
         if drawn:
-            size[num] = _inflated(obj.data, cap) if _FLATE.search(obj.head) else len(obj.data)
+            room = min(cap, limits.max_total_bytes - total)  # the scan's own work is bounded too
+            size[num] = _inflated(obj.data, room) if _FLATE.search(obj.head) else len(obj.data)
+            total += size[num]
             if size[num] > cap:
                 raise BulletinReadError(name, f"PDF 的对象 {num} 解压后超过 {mb} MB（max_stream_bytes），"
                                               "可能是解压炸弹，已拒绝（未交给 PDFium）")
+            if total > limits.max_total_bytes:
+                raise BulletinReadError(name, f"PDF 的内容流和表单合计解压后超过 {limits.max_total_bytes // (1 << 20)} MB"
+                                              "（max_total_bytes），已拒绝（未交给 PDFium）")
         if _FORM.search(obj.head):
             obj.names = _xobject_names(obj, objs)
             forms[num] = _DO.findall(_content(obj, cap))
