@@ -711,13 +711,19 @@ def test_chinese_queries_are_answered_from_the_index_alone(cluster: mc.Cluster, 
         b.close()
 
 
+@pytest.mark.parametrize("composite", [False, True])
 @pytest.mark.parametrize("layout", ["mroonga", "spider"])
-def test_facet_counts_are_groonga_drilldowns(layout: str, cluster: mc.Cluster, embedded: EmbeddedBackend) -> None:
+def test_facet_counts_are_groonga_drilldowns(layout: str, composite: bool, cluster: mc.Cluster,
+                                             embedded: EmbeddedBackend, monkeypatch: pytest.MonkeyPatch) -> None:
     """The facet counts of a query Groonga's script can say come from its drilldown on each data
     node, the 地区 / 发文机关 lists value by value (vector columns): the SQL GROUP BY's and the
-    embedded index's counts. A list value holding a space (which a vector column would split)
+    embedded index's counts — one drilldown a facet, or the scalar facets grouped together
+    (COMPOSITE_DRILLDOWN). A list value holding a space (which a vector column would split)
     makes that query's counts SQL's — still exact; so does a list facet filter."""
+    from indexer.search import mariadb_backend as mb
     from indexer.search.mariadb_backend import TOTAL
+
+    monkeypatch.setattr(mb, "COMPOSITE_DRILLDOWN", composite)
 
     b = _filled(cluster.url if layout == "spider" else _single(cluster), embedded)
     import datetime as dt
