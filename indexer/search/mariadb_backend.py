@@ -81,6 +81,11 @@ BATCH = 200  # rows per INSERT
 # rows of 1.5k characters, three TokenBigram indexes: 67 → 24 s, load ~6)
 BULK_FILL_MIN = 1000
 RERANK_DEPTH = 200  # the first this many of the engine's order are re-ranked by the archive's features
+# On one server, the texts of the first rows of an order taken from the index (Mroonga's ORDER BY
+# MATCH … LIMIT) come in its statement, for the re-ranking's features: one round trip less than
+# reading them by id (gen1k, one server, whole search: 文明 149 → 96 ms, 南京 OR 苏州 104 → 84; on two
+# shards, each sending its first RERANK_DEPTH texts, slower: 志愿服务 93 → 203 — not there)
+TEXTS_WITH_ORDER = True
 FEATURES_ON_ENGINE = False  # the re-ranking's features counted by the data nodes (measured slower, gen10k: 49–87 vs 36–59 ms)
 TOKENIZER = 'tokenizer "TokenBigram", normalizer "NormalizerAuto"'
 VALUE_CHARS = 191  # the longest value of a list facet its vector column holds (the key of `<name>_values`)
@@ -987,14 +992,18 @@ class MariaDBBackend:
         fast = not first and where.text == f"({MATCH_ALL})"  # (its expression scores as `against` does on its matches)
         against = where.params[0] if fast else against
         order = "score DESC" if fast else f"{''.join(f'{o} DESC, ' for o in first)}score DESC, date DESC, article_id"
+        # (the first rows taken from the index on one server: their texts in the same statement, one
+        # round trip less; from shards each would send RERANK_DEPTH texts, measured slower)
+        texts = fast and k <= RERANK_DEPTH and TEXTS_WITH_ORDER and not FEATURES_ON_ENGINE and not self.shards
         rows = self._gather(
-            f"SELECT article_id, COALESCE(date, 0) AS date, {MATCH_ALL} AS score, {holds} AS held, {typed} AS typed "
-            f"FROM {TABLE} WHERE {where.text} ORDER BY {order} LIMIT %s",
+            f"SELECT article_id, COALESCE(date, 0) AS date, {MATCH_ALL} AS score, {holds} AS held, {typed} AS typed"
+            f"{', title_s, text_s' if texts else ''} FROM {TABLE} WHERE {where.text} ORDER BY {order} LIMIT %s",
             [against, *holds_params, *typed_params, *where.params, max(k, RERANK_DEPTH)])
         rows.sort(key=lambda r: (-int(r[3]), -int(r[4]), -float(r[2]), -int(r[1]), r[0]))  # the data nodes' merged
         rows = rows[: max(k, RERANK_DEPTH)]
         top = rows[:RERANK_DEPTH]
-        feats = self._features([r[0] for r in top], terms)
+        feats = _counted([(r[0], r[5], r[6]) for r in top], terms) if texts else \
+            self._features([r[0] for r in top], terms)
         avg = sum(f[0] for f in feats.values()) / max(1, len(feats)) or 1.0
         own = sorted(top, key=lambda r: (-int(r[3]), -int(r[4]), -_score(feats.get(r[0], (0,)), avg), -int(r[1]), r[0]))
         return [r[0] for r in [*own, *rows[RERANK_DEPTH:]]][:k]
@@ -1035,9 +1044,8 @@ class MariaDBBackend:
             rows = self._gather(f"SELECT article_id, {cols} FROM {TABLE} WHERE article_id IN ({marks})",
                                 [*params, *ids])
             return {a: tuple(int(x or 0) for x in rest) for a, *rest in rows}
-        rows = self._gather(f"SELECT article_id, title_s, text_s FROM {TABLE} WHERE article_id IN ({marks})", ids)
-        return {a: (len(text), *(x for t in terms for x in (title.count(t), text.count(t), int(title == t))))
-                for a, title, text in rows}
+        return _counted(self._gather(f"SELECT article_id, title_s, text_s FROM {TABLE} WHERE article_id IN ({marks})",
+                                     ids), terms)
 
     def issue_offers(self, matches: Matches, number: int, year: int | None, k: int) -> list[tuple[str, int]]:
         """The `k` issues numbered `number` (of `year`) holding most of the set, ties to the newer
@@ -1085,6 +1093,12 @@ class MariaDBBackend:
     def all_ids(self) -> Iterator[str]:
         for (a,) in self._gather(f"SELECT article_id FROM {TABLE}", []):
             yield a
+
+
+def _counted(rows: Iterable[tuple[str, str, str]], terms: list[str]) -> dict[str, tuple[int, ...]]:
+    """The re-ranking's features (`MariaDBBackend._features`) of rows (article id, title, text)."""
+    return {a: (len(text), *(x for t in terms for x in (title.count(t), text.count(t), int(title == t))))
+            for a, title, text in rows}
 
 
 def feature_sql(terms: list[str]) -> tuple[str, list[Any]]:
