@@ -10,7 +10,8 @@ in-process query p50/p95 (indexer.search.engine.search for the embedded index,
 indexer.search.backend_search.search for the others, the same dict), the same over HTTP
 (`bulletins serve [--backend …]`), and memory (the serving process's RSS; each mariadbd's
 RSS). The MariaDB servers are started on loopback ports with their own data folders under
-the results folder (tests/mariadb_cluster.py) and stopped by PID. Writes
+the results folder (tests/mariadb_cluster.py) and stopped by PID. `--fill-compare` also times a
+fill row by row against one with the indexes built at its end (`compare_fills`). Writes
 bench/results/backends-<timestamp>.json and prints a Markdown table.
 """
 
@@ -134,6 +135,8 @@ def bench_corpus(name: str, args: argparse.Namespace, results: Path,
             lay = out["layouts"][layout] = {"load_s": load, "written": written, "size_mb": sum(per_node),
                                             "per_node_mb": per_node, "kept_data": args.keep_data}
             lay["mariadbd_rss_mb"] = {s.folder.name: vm_rss_mb(s.pid) for s in c.servers() if s.pid}
+            if args.fill_compare and layout == "mroonga-1":
+                lay["fill_compare"] = compare_fills(index, c.head.url)
             if args.load_only:
                 saved(out)
                 continue
@@ -146,6 +149,33 @@ def bench_corpus(name: str, args: argparse.Namespace, results: Path,
             differ = {k: (v, mine.get(k)) for k, v in lay["query"]["totals"].items() if v != mine.get(k)}
             lay["totals_differ_from_embedded"] = differ
             saved(out)
+    return out
+
+
+def compare_fills(index: Path, head_url: str) -> dict[str, Any]:
+    """A fill of fresh databases on one server from the embedded index, row by row (the indexes
+    updated by each INSERT) and then in bulk (indexes disabled, built at the end: BULK_FILL_MIN):
+    seconds and articles a second of each, back to back on the same server."""
+    from indexer.search import mariadb_backend as mb
+    from indexer.search.backend import EmbeddedBackend
+
+    out: dict[str, Any] = {}
+    keep = mb.BULK_FILL_MIN
+    try:
+        for name, minimum in (("rows", 10**12), ("bulk", 0)):
+            mb.BULK_FILL_MIN = minimum
+            emb = EmbeddedBackend(index)
+            b = mb.MariaDBBackend.from_url(head_url.rsplit("/", 1)[0] + f"/fill_{name}")
+            t = time.perf_counter()
+            written, _ = mb.fill_from(emb, b, replace=True)
+            seconds = time.perf_counter() - t
+            out[name] = {"seconds": seconds, "articles": written, "per_s": written / seconds,
+                         "count": b.count(None), "load": list(os.getloadavg())}
+            print(f"fill {name}: {written} articles in {seconds:.1f} s ({written / seconds:.1f}/s)", flush=True)
+            b.close()
+            emb.close()
+    finally:
+        mb.BULK_FILL_MIN = keep
     return out
 
 
@@ -185,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--load-only", action="store_true",
                     help="build and fill only (time, size, memory), no queries: a large corpus loaded "
                          "niced in the background, measured by a later run with --reuse --keep-data")
+    ap.add_argument("--fill-compare", action="store_true",
+                    help="also fill two fresh databases on the one-server layout's server, row by row "
+                         "and with the indexes built at the end (BULK_FILL_MIN), and time each")
     ap.add_argument("--results", type=Path, default=ROOT / "bench" / "results",
                     help="where the corpora, indexes, MariaDB data folders and the JSON go (e.g. under /tmp)")
     args = ap.parse_args(argv)

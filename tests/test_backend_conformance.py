@@ -323,40 +323,92 @@ def test_web_requests_reuse_connections_and_reconnect_to_a_restarted_shard(
     assert resp.status_code == 200 and resp.get_json()["total"] == want
 
 
-def test_replica_reads_and_a_dead_replica_is_a_named_error(cluster: mc.Cluster, embedded: EmbeddedBackend,
-                                                            tmp_path: Path) -> None:
-    """A binlog replica of the head serves the same sets; stopped or dead, it is named, never stale."""
+def _caught_up(b: Any, tree: Any, want: list[str], reader: Any) -> None:
+    """Wait (60 s at most) until `b` reads `want` from `reader` (replication catches up)."""
     import time
 
-    from indexer.search.mariadb_backend import MariaDBBackend
-
-    url = cluster.head.url.replace(f"/{mc.DATABASE}", "/replicated")
-    primary = _filled(url, embedded)
-    primary.close()
-    rep = mc.replica_of(cluster.head, tmp_path / "replica", 30)
-    cluster.replicas.append(rep)
-    b = MariaDBBackend.from_url(f"{url}?replica=127.0.0.1:{rep.port}")
-    tree = q.parse_query("志愿服务 OR 习近平").tree
-    want = embedded.article_ids(embedded.evaluate(tree))
     deadline = time.monotonic() + 60
-    while True:  # replication catches up
+    while True:
+        b.close()
         try:
-            if b.article_ids(b.evaluate(tree)) == want:
-                break
+            b.open()
+            if b._reader == reader and b.article_ids(b.evaluate(tree)) == want:
+                b.close()
+                return
         except BackendUnavailableError:
-            b.close()
+            pass
         assert time.monotonic() < deadline, "the replica did not catch up in 60 s"
         time.sleep(0.5)
-    b.close()
-    conn = rep.connect(root=True, db=None)
-    with conn.cursor() as c:  # type: ignore[attr-defined]
-        c.execute("STOP SLAVE")
-    conn.close()  # type: ignore[attr-defined]
-    with pytest.raises(BackendUnavailableError, match="副本.*没有在复制"):
-        MariaDBBackend.from_url(f"{url}?replica=127.0.0.1:{rep.port}").evaluate(tree)
-    rep.kill()
-    with pytest.raises(BackendUnavailableError, match=f"副本（127.0.0.1:{rep.port}）无法连接"):
-        MariaDBBackend.from_url(f"{url}?replica=127.0.0.1:{rep.port}").evaluate(tree)
+
+
+def test_reads_fail_over_between_a_primary_and_its_replica(embedded: EmbeddedBackend, tmp_path: Path) -> None:
+    """A primary and its binlog replica on loopback (their own servers, stopped by PID): reads go
+    to the replica while it replicates; a replica that stops replicating, or dies (before or
+    during a request), sends them to the primary; a dead primary sends them to the replica; with
+    both dead, a named 503 (the web app) naming both — and every answer given is the embedded
+    index's set."""
+    from indexer.search.mariadb_backend import MariaDBBackend
+    from webui import create_app
+
+    if mc.missing():
+        pytest.skip(mc.missing())
+    primary = mc.start_server(tmp_path / "primary", 40)
+    rep = None
+    try:
+        _filled(primary.url, embedded).close()
+        rep = mc.replica_of(primary, tmp_path / "replica", 41)
+        url = f"{primary.url}?replica=127.0.0.1:{rep.port}"
+        b = MariaDBBackend.from_url(url)
+        tree = q.parse_query("志愿服务 OR 习近平").tree
+        want = embedded.article_ids(embedded.evaluate(tree))
+        _caught_up(b, tree, want, b.replica)  # reads go to the replica
+
+        def answer(backend: Any) -> list[str]:
+            try:
+                return backend.article_ids(backend.evaluate(tree))
+            finally:
+                backend.close()
+
+        conn = rep.connect(root=True, db=None)
+        with conn.cursor() as c:  # type: ignore[attr-defined]
+            c.execute("STOP SLAVE")  # stale from now on: never read
+        b.open()
+        assert b._reader == b.head
+        assert answer(b) == want
+        with conn.cursor() as c:  # type: ignore[attr-defined]
+            c.execute("START SLAVE")
+        conn.close()  # type: ignore[attr-defined]
+        _caught_up(b, tree, want, b.replica)
+
+        b.open()  # the replica chosen, then it dies during the request
+        assert b._reader == b.replica
+        rep.kill()
+        assert answer(b) == want
+        assert answer(MariaDBBackend.from_url(url)) == want  # the next request: on the primary
+
+        rep = mc.start_server(rep.folder, 41, rep.port)  # back: it replicates again (its relay state kept)
+        _caught_up(b, tree, want, b.replica)
+        primary.kill()  # the primary dies: the replica answers, as of the last change it applied
+        fresh = MariaDBBackend.from_url(url)
+        assert answer(fresh) == want
+        (tmp_path / "index").mkdir()
+        app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index"), "BACKEND": url})
+        resp = app.test_client().get("/api/search", query_string={"q": "志愿服务 OR 习近平", "per_page": 1})
+        assert resp.status_code == 200 and resp.get_json()["total"] == len(want)
+        with pytest.raises(BackendUnavailableError, match="主服务器（127.0.0.1:\\d+）无法连接"):
+            fresh.delete(["x"])  # writes go to the primary only: named
+
+        rep.kill()  # none is left: a named error naming both, a 503 on the web
+        with pytest.raises(BackendUnavailableError, match=f"副本（127.0.0.1:{rep.port}）.*主服务器（127.0.0.1:{primary.port}）"):
+            answer(MariaDBBackend.from_url(url))
+        resp = app.test_client().get("/api/search", query_string={"q": "志愿服务"})
+        body = resp.get_json()
+        assert resp.status_code == 503 and body["code"] == "backend_unavailable"
+        assert "副本" in body["error"] and "主服务器" in body["error"] and str(rep.port) not in body["error"]
+    finally:
+        for server in (rep, primary):
+            if server is not None:
+                server.stop()
 
 
 @pytest.mark.parametrize("spec, says", [
@@ -527,6 +579,49 @@ def test_counts_equal_sets(backend: Any, embedded: EmbeddedBackend, query: str) 
     tree = q.parse_query(query).tree
     assert backend.count(tree) == embedded.evaluate(tree).total > 0, query
     assert backend.count(tree, Filters(year=(2022,))) == embedded.evaluate(tree, Filters(year=(2022,))).total
+
+
+@pytest.mark.parametrize("layout", ["mroonga", "spider"])
+def test_a_bulk_fill_builds_the_indexes_at_its_end(layout: str, embedded: EmbeddedBackend, cluster: mc.Cluster,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fill of an empty table writes with the indexes disabled on each data node and builds them
+    at its end (BULK_FILL_MIN): the same sets and facet counts as the embedded index, the indexes
+    enabled again (a MATCH answered from them), and a later fill (an `add`) indexes row by row."""
+    from indexer.search import mariadb_backend as mb
+
+    monkeypatch.setattr(mb, "BULK_FILL_MIN", 1)
+    bulk: list[int] = []
+    monkeypatch.setattr(mb.MariaDBBackend, "bulk", _counting(mb.MariaDBBackend.bulk, bulk))
+    url = cluster.url.replace(f"/{mc.DATABASE}", "/bulkfill") if layout == "spider" else \
+        cluster.head.url.replace(f"/{mc.DATABASE}", "/bulkfill1")
+    b = _filled(url, embedded)
+    try:
+        assert bulk == [1]
+        for query in ("志愿服务", "淮", "南京 OR 苏州", "志愿服务 NOT 南京", "covid"):
+            tree = q.parse_query(query).tree
+            assert b.article_ids(b.evaluate(tree)) == embedded.article_ids(embedded.evaluate(tree)), query
+            assert _nonzero(b.facet_counts(b.evaluate(tree))) == \
+                _nonzero(embedded.facet_counts(embedded.evaluate(tree))), query
+        for node in cluster.shards if layout == "spider" else [cluster.head]:
+            conn = node.connect(db=url.rsplit("/", 1)[1].split("?")[0])
+            with conn.cursor() as c:  # type: ignore[attr-defined]
+                c.execute(f"SHOW INDEX FROM {mb.TABLE}")
+                comments = {r[2]: r[11] for r in c.fetchall()}  # (Key_name, Comment)
+            conn.close()  # type: ignore[attr-defined]
+            assert comments and not any("disabled" in (v or "") for v in comments.values()), comments
+        mb.fill_from(embedded, b)  # nothing changed: no bulk (the table is not empty)
+        assert bulk == [1]
+    finally:
+        b.close()
+
+
+def _counting(method: Any, calls: list[int]) -> Any:
+    def counted(self: Any) -> Any:
+        calls.append(1)
+        return method(self)
+    return counted
+
+
 @pytest.mark.parametrize("layout", ["mroonga", "spider"])
 def test_filtered_pages_hold_only_the_filtered_set(layout: str, embedded: EmbeddedBackend,
                                                    cluster: mc.Cluster) -> None:
@@ -616,13 +711,19 @@ def test_chinese_queries_are_answered_from_the_index_alone(cluster: mc.Cluster, 
         b.close()
 
 
+@pytest.mark.parametrize("composite", [False, True])
 @pytest.mark.parametrize("layout", ["mroonga", "spider"])
-def test_facet_counts_are_groonga_drilldowns(layout: str, cluster: mc.Cluster, embedded: EmbeddedBackend) -> None:
+def test_facet_counts_are_groonga_drilldowns(layout: str, composite: bool, cluster: mc.Cluster,
+                                             embedded: EmbeddedBackend, monkeypatch: pytest.MonkeyPatch) -> None:
     """The facet counts of a query Groonga's script can say come from its drilldown on each data
     node, the 地区 / 发文机关 lists value by value (vector columns): the SQL GROUP BY's and the
-    embedded index's counts. A list value holding a space (which a vector column would split)
+    embedded index's counts — one drilldown a facet, or the scalar facets grouped together
+    (COMPOSITE_DRILLDOWN). A list value holding a space (which a vector column would split)
     makes that query's counts SQL's — still exact; so does a list facet filter."""
+    from indexer.search import mariadb_backend as mb
     from indexer.search.mariadb_backend import TOTAL
+
+    monkeypatch.setattr(mb, "COMPOSITE_DRILLDOWN", composite)
 
     b = _filled(cluster.url if layout == "spider" else _single(cluster), embedded)
     import datetime as dt

@@ -45,13 +45,16 @@ view's reads included, so no set, count or facet holds what the reader may not s
 
 Sharding: with `?shards=host:port,…` in the URL, `articles` on the given server is a Spider
 table partitioned by KEY(article_id) over the data nodes, each holding a Mroonga
-`articles`. Replicas are MariaDB's binlog replication (`?replica=host:port` reads from one).
-A server, shard or replica that does not answer gives BackendUnavailableError naming it:
-never a partial or wrong answer.
+`articles`. Replicas are MariaDB's binlog replication (`?replica=host:port` reads from one):
+reads go to the replica while it replicates, else to the primary, and with the primary down
+to the replica as of the last change it applied (`_choose_reader`); writes go to the primary.
+A server or shard that does not answer gives BackendUnavailableError naming it (a primary and
+its replica: both, when neither answers): never a partial or wrong answer.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -72,7 +75,17 @@ from indexer.search.rank import B, EXACT_TITLE, K1, QUALITY, TITLE_BOOST, TITLE_
 CONNECT_SECONDS = 5  # a server that does not accept a connection in this time is down
 READ_SECONDS = 60  # … or does not answer a query in this time
 BATCH = 200  # rows per INSERT
+# A fill of an empty table with at least this many articles writes them with the indexes disabled
+# on each data node (ALTER TABLE … DISABLE KEYS) and builds them once at its end (ENABLE KEYS:
+# Groonga's offline index construction) — measured 2.8× faster than indexing row by row (6,000
+# rows of 1.5k characters, three TokenBigram indexes: 67 → 24 s, load ~6)
+BULK_FILL_MIN = 1000
 RERANK_DEPTH = 200  # the first this many of the engine's order are re-ranked by the archive's features
+# On one server, the texts of the first rows of an order taken from the index (Mroonga's ORDER BY
+# MATCH … LIMIT) come in its statement, for the re-ranking's features: one round trip less than
+# reading them by id (gen1k, one server, whole search: 文明 149 → 96 ms, 南京 OR 苏州 104 → 84; on two
+# shards, each sending its first RERANK_DEPTH texts, slower: 志愿服务 93 → 203 — not there)
+TEXTS_WITH_ORDER = True
 FEATURES_ON_ENGINE = False  # the re-ranking's features counted by the data nodes (measured slower, gen10k: 49–87 vs 36–59 ms)
 TOKENIZER = 'tokenizer "TokenBigram", normalizer "NormalizerAuto"'
 VALUE_CHARS = 191  # the longest value of a list facet its vector column holds (the key of `<name>_values`)
@@ -136,6 +149,12 @@ DRILL_KEYS = {"bulletin_id": "bulletin_id_r", "city": "city_r", "year": "year", 
               "series": "series_r", "doc_type": "doc_type_r", "organ": "organ_v", "topic": "topic_v",
               "region": "region_v"}
 REF_COLUMNS = ("bulletin_id", "city", "month", "series", "doc_type")  # with a reference column (`<name>_r`)
+# The scalar facets grouped together in one drilldown, a combination of their values a group
+# (`MariaDBBackend._drilldown_composite`), with COMPOSITE_DRILLDOWN: one pass over the matches
+# instead of one a facet, the same counts — and measured 1.3–4× slower (Groonga's grouping by
+# several keys; gen1k, 文明: 34 → 130 ms): off, one drilldown a facet
+SCALAR_DRILL = ("bulletin_id", "city", "year", "month", "series", "doc_type")
+COMPOSITE_DRILLDOWN = False
 KEY_COLUMNS = ("region", "organ", "topic")  # the list facets with a vector column (`<name>_v`)
 # Filters Groonga's script can say: Filters field → column (the list facets' FIND_IN_SET cannot)
 DRILL_FILTERS = {"city": "city", "year": "year", "month": "month", "bulletin": "bulletin_id", "series": "series",
@@ -246,7 +265,7 @@ class MariaDBBackend:
         self.shards = shards or []
         self.replica = replica
         self._held: dict[Node, tuple[Any, bool]] = {}  # connection taken from the pool, reused or new
-        self._replica_checked = False  # whether this backend checked that the replica replicates
+        self._reader: Node | None = None  # the server this backend reads from (`open` chooses it)
         self.visible: Any = None  # indexer.search.visibility.Visibility: what the reader may see (None: all)
         self.within_ids: set[str] | None = None  # only these articles (None: no such limit)
         self._series: tuple[float, set[str]] | None = None  # when read, the series the table holds
@@ -329,12 +348,57 @@ class MariaDBBackend:
         return _connect(node, self.user, self.password, database)
 
     def open(self) -> None:
-        """Take a connection to the head (raises, naming it, when it cannot connect) and, with a
-        replica, check once that it replicates."""
-        self._session(self.head)
-        if self.replica is not None and not self._replica_checked:
-            self._use(self.replica, self._replicating)  # a replica that stopped replicating would answer stale
-            self._replica_checked = True
+        """Take a connection to the server reads go to (raises, naming it, when it cannot connect).
+        With a replica, choose it (`_choose_reader`): the replica while it replicates, else the
+        primary, else — the primary down — the replica as of the last change it applied."""
+        if self._reader is not None:
+            return
+        if self.replica is None:
+            self._session(self.head)
+            self._reader = self.head
+            return
+        self._reader = self._choose_reader()
+
+    def _choose_reader(self, failed: Node | None = None) -> Node:
+        """The server a backend with a replica reads from: the replica while it replicates (its
+        I/O and SQL threads running), else the primary; with the primary down too, the replica
+        whose SQL thread applied all it received (its I/O thread cannot reach the primary: it
+        answers as of the primary's last change it received). Neither: BackendUnavailableError
+        naming both. A server that failed within DOWN_SECONDS (or `failed`) is tried last."""
+        assert self.replica is not None
+        why: dict[Node, str] = {}
+        applied = False  # the replica's SQL thread runs: it holds what the primary sent it
+        order = sorted((self.replica, self.head), key=lambda n: n == failed or _down_recently(n))
+        for node in order:
+            try:
+                if node == self.replica:
+                    status = self._use(node, _replication)
+                    applied = status.get("Slave_SQL_Running") == "Yes"
+                    if status.get("Slave_IO_Running") != "Yes" or not applied:
+                        err = status.get("Last_IO_Error") or status.get("Last_SQL_Error") or "复制未运行"
+                        raise BackendUnavailableError(
+                            f"{self.replica}没有在复制主服务器（{_ERR_RE.sub(' ', err)[:200]}）")
+                else:
+                    self._use(node, lambda conn: conn.ping(reconnect=False))
+                _DOWN.pop(node, None)
+                return node
+            except Exception as ex:
+                if node == self.replica and applied and isinstance(ex, BackendUnavailableError):
+                    why[node] = str(ex)  # replicating no more, but consistent: the last resort
+                    continue
+                self._release(node)
+                _DOWN[node] = time.monotonic()
+                why[node] = _unprefixed(str(ex)) if isinstance(ex, BackendUnavailableError) \
+                    else f"{node}没有应答（{_reason(ex)}）"
+        if applied:
+            return self.replica  # the primary is down: the replica, as of the last change it applied
+        raise BackendUnavailableError("检索后端不可用：" + "；".join(_unprefixed(why[n]) for n in (self.replica, self.head)))
+
+    def _release(self, node: Node) -> None:
+        """Forget (and close) this backend's connection to `node`, if any."""
+        held = self._held.pop(node, None)
+        if held is not None:
+            mariadb_pool.close_quietly(held[0])
 
     @staticmethod
     def _no_binlog(conn: Any) -> None:
@@ -345,11 +409,7 @@ class MariaDBBackend:
 
     def _replicating(self, conn: Any) -> None:
         """Raises BackendUnavailableError when the replica on `conn` is not replicating."""
-        with conn.cursor() as c:
-            c.execute("SHOW SLAVE STATUS")
-            row = c.fetchone()
-            names = [d[0] for d in c.description or ()]
-        status = dict(zip(names, row)) if row else {}
+        status = _replication(conn)
         if status.get("Slave_IO_Running") != "Yes" or status.get("Slave_SQL_Running") != "Yes":
             err = _ERR_RE.sub(" ", status.get("Last_IO_Error") or status.get("Last_SQL_Error") or "复制未运行")[:200]
             raise BackendUnavailableError(f"检索后端不可用：{self.replica}没有在复制主服务器（{err}）")
@@ -359,7 +419,7 @@ class MariaDBBackend:
         held, self._held = self._held, {}
         for node, (conn, _reused) in held.items():
             self._pool(node).give(conn)
-        self._replica_checked = False
+        self._reader = None
 
     def health(self) -> None:
         """Raises BackendUnavailableError naming the first server, shard or replica that does
@@ -379,12 +439,11 @@ class MariaDBBackend:
                 conn.close()
 
     def _run(self, sql: str, params: Iterable[Any] = (), read: bool = True, many: bool = False) -> list[tuple[Any, ...]]:
-        """Execute on the head (or the replica, for reads); a failure names the server or
-        shard that is down (health), never a partial answer."""
+        """Execute on the head (writes) or the server `open` chose for reads; a failure names the
+        server or shard that is down (health), never a partial answer. A read on a primary with a
+        replica that fails because its server went down is made again on the other one
+        (`_choose_reader`), which names both when neither answers."""
         import pymysql
-
-        self.open()
-        node = self.replica if read and self.replica is not None else self.head
 
         def work(conn: Any) -> list[tuple[Any, ...]]:
             with conn.cursor() as c:
@@ -394,12 +453,45 @@ class MariaDBBackend:
                 c.execute(sql, tuple(params) or None)
                 return list(c.fetchall())
 
+        if not read:
+            self._session(self.head)  # (writes go to the primary: named when it is down)
+        else:
+            self.open()
+        pair = read and self.replica is not None and not self.shards  # a primary and its replica
+        node = self._reader if read and self._reader is not None else self.head
+        for attempt in range(2):
+            try:
+                return self._use(node, work)
+            except (pymysql.MySQLError, BackendUnavailableError) as ex:
+                if pair and attempt == 0 and not self._answers(node):
+                    _DOWN[node] = time.monotonic()
+                    self._release(node)
+                    node = self._reader = self._choose_reader(failed=node)  # raises, naming both, when none is left
+                    continue
+                if isinstance(ex, BackendUnavailableError):
+                    raise
+                self.close()
+                if not pair:
+                    self.health()  # raises, naming the server, shard or replica that is down
+                elif not self._answers(node):
+                    raise BackendUnavailableError(f"检索后端不可用：{node}没有应答（{_reason(ex)}）") from None
+                raise QueryError(f"检索后端出错：{_reason(ex)}") from None
+        raise AssertionError("unreachable")
+
+    def _answers(self, node: Node) -> bool:
+        """Whether `node` answers a new connection's SELECT 1 (a query failed: was it the server?)."""
         try:
-            return self._use(node, work)
-        except pymysql.MySQLError as ex:
-            self.close()
-            self.health()  # raises, naming the server, shard or replica that is down
-            raise BackendUnavailableError(f"检索后端出错：{_reason(ex)}") from None
+            conn = self._connect(node, self.database)
+        except BackendUnavailableError:
+            return False
+        try:
+            with conn.cursor() as c:
+                c.execute("SELECT 1")
+            return True
+        except Exception:
+            return False
+        finally:
+            mariadb_pool.close_quietly(conn)
 
     # -- schema and writing ------------------------------------------------
 
@@ -474,6 +566,26 @@ class MariaDBBackend:
         self._series = None
         _SERIES.pop((self.head, self.database), None)
         return n
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Writes within it go to the table with its indexes disabled on each data node, built
+        once at its end (even when the writing fails). Searches see no index until then: for a
+        fill of an empty table only (`fill_from`)."""
+        nodes = self.shards or [self.head]
+        conns = []
+        try:
+            for node in nodes:
+                conn = self._connect(node, self.database)
+                conns.append(conn)
+                with conn.cursor() as c:
+                    c.execute(f"ALTER TABLE {TABLE} DISABLE KEYS")
+            yield
+        finally:
+            for conn in conns:
+                with conn.cursor() as c:
+                    c.execute(f"ALTER TABLE {TABLE} ENABLE KEYS")
+                conn.close()
 
     def delete(self, ids: Iterable[str]) -> int:
         ids = list(ids)
@@ -667,7 +779,8 @@ class MariaDBBackend:
         return script
 
     def _can_select(self) -> bool:
-        key = (self.shards and tuple(self.shards) or self.replica or self.head, self.database)
+        self.open()
+        key = (self.shards and tuple(self.shards) or self._reader or self.head, self.database)
         if key not in _DRILL:
             _DRILL[key] = self._has_drilldown()
         return _DRILL[key]
@@ -680,7 +793,11 @@ class MariaDBBackend:
         args = {"table": TABLE, "cache": "no", **{k: v for k, v in args.items() if v != ""}}
         try:
             answers = self._gather("SELECT mroonga_command(%s)", [f"/d/select?{urlencode(args)}"])
+        except QueryError:
+            return None  # Groonga refused (every server answers): the SQL
         except BackendUnavailableError:
+            if self.replica is not None and not self.shards:
+                raise  # (`_run` went to the other server already: none is left)
             self.health()  # raises, naming the server that is down; else Groonga refused: the SQL
             return None
         if any(a is None for (a,) in answers):
@@ -699,8 +816,9 @@ class MariaDBBackend:
         script = self._groonga(tree, filters)
         if script is None:
             return None
+        if COMPOSITE_DRILLDOWN:
+            return self._drilldown_composite(script)
         keys = [*DRILL_KEYS.values(), "keys_whole"]
-        # (the first RERANK_DEPTH rows' ids and dates too: the whole set when it is that small)
         answers = self._select(filter=script, limit=RERANK_DEPTH, output_columns="article_id,date",
                                drilldown=",".join(keys), drilldown_limit=-1)
         if answers is None:
@@ -722,6 +840,46 @@ class MariaDBBackend:
                         tally[k] += int(n)
         return out, tuple(rows) if len(rows) == out[TOTAL][0] else None
 
+    def _drilldown_composite(self, script: str) -> tuple[dict[str, Counter[Any]], tuple[tuple[str, int], ...] | None] | None:
+        """`_drilldown` with the scalar facets grouped together (COMPOSITE_DRILLDOWN, measured slower)."""
+        # one grouping of the scalar facets together (a group per combination of their values:
+        # Groonga passes over the matches once instead of once a facet), and one per list facet
+        # (a vector column groups element by element); the counts are summed here per facet
+        scalar = [*(DRILL_KEYS[c] for c in SCALAR_DRILL), "keys_whole"]
+        args: dict[str, Any] = {
+            "drilldowns[s].keys": ",".join(scalar), "drilldowns[s].limit": -1,
+            "drilldowns[s].output_columns": ",".join([*(f"_value.{k}" for k in scalar), "_nsubrecs"]),
+        }
+        for c in KEY_COLUMNS:
+            args.update({f"drilldowns[{c}].keys": DRILL_KEYS[c], f"drilldowns[{c}].limit": -1,
+                         f"drilldowns[{c}].output_columns": "_key,_nsubrecs"})
+        # (the first RERANK_DEPTH rows' ids and dates too: the whole set when it is that small)
+        answers = self._select(filter=script, limit=RERANK_DEPTH, output_columns="article_id,date", **args)
+        if answers is None:
+            return None
+        out: dict[str, Counter[Any]] = {n: Counter() for n in (TOTAL, *COLUMN_FACETS, *KEY_FACETS)}
+        rows: list[tuple[str, int]] = []
+        tallies = [out[FACET_NAMES.get(c, c)] for c in SCALAR_DRILL]
+        for parts in answers:
+            hits, drilled = parts[0], parts[1]
+            out[TOTAL][0] += int(hits[0][0])
+            rows += [(str(a), int(d or 0)) for a, d in hits[2:]]
+            for *values, whole, n in drilled["s"][2:]:
+                n = int(n)
+                if not n:
+                    continue
+                if int(whole or 0) == 0:
+                    return None  # a matching article's list a vector column cannot hold: SQL's counts
+                for tally, v in zip(tallies, values):
+                    if v not in ("", 0, None):
+                        tally[v] += n
+            for c in KEY_COLUMNS:
+                tally = out[FACET_NAMES.get(c, c)]
+                for k, n in drilled[c][2:]:
+                    if k not in ("", 0, None):
+                        tally[k] += int(n)
+        return out, tuple(rows) if len(rows) == out[TOTAL][0] else None
+
     def _has_drilldown(self) -> bool:
         """Whether every data node has Mroonga's `mroonga_command` function (`create` makes it)."""
         import pymysql
@@ -732,7 +890,7 @@ class MariaDBBackend:
                 c.fetchall()
 
         self.open()
-        for node in self.shards or [self.replica or self.head]:
+        for node in self.shards or [self._reader or self.head]:
             try:
                 self._use(node, work)
             except pymysql.MySQLError:
@@ -834,14 +992,18 @@ class MariaDBBackend:
         fast = not first and where.text == f"({MATCH_ALL})"  # (its expression scores as `against` does on its matches)
         against = where.params[0] if fast else against
         order = "score DESC" if fast else f"{''.join(f'{o} DESC, ' for o in first)}score DESC, date DESC, article_id"
+        # (the first rows taken from the index on one server: their texts in the same statement, one
+        # round trip less; from shards each would send RERANK_DEPTH texts, measured slower)
+        texts = fast and k <= RERANK_DEPTH and TEXTS_WITH_ORDER and not FEATURES_ON_ENGINE and not self.shards
         rows = self._gather(
-            f"SELECT article_id, COALESCE(date, 0) AS date, {MATCH_ALL} AS score, {holds} AS held, {typed} AS typed "
-            f"FROM {TABLE} WHERE {where.text} ORDER BY {order} LIMIT %s",
+            f"SELECT article_id, COALESCE(date, 0) AS date, {MATCH_ALL} AS score, {holds} AS held, {typed} AS typed"
+            f"{', title_s, text_s' if texts else ''} FROM {TABLE} WHERE {where.text} ORDER BY {order} LIMIT %s",
             [against, *holds_params, *typed_params, *where.params, max(k, RERANK_DEPTH)])
         rows.sort(key=lambda r: (-int(r[3]), -int(r[4]), -float(r[2]), -int(r[1]), r[0]))  # the data nodes' merged
         rows = rows[: max(k, RERANK_DEPTH)]
         top = rows[:RERANK_DEPTH]
-        feats = self._features([r[0] for r in top], terms)
+        feats = _counted([(r[0], r[5], r[6]) for r in top], terms) if texts else \
+            self._features([r[0] for r in top], terms)
         avg = sum(f[0] for f in feats.values()) / max(1, len(feats)) or 1.0
         own = sorted(top, key=lambda r: (-int(r[3]), -int(r[4]), -_score(feats.get(r[0], (0,)), avg), -int(r[1]), r[0]))
         return [r[0] for r in [*own, *rows[RERANK_DEPTH:]]][:k]
@@ -882,9 +1044,8 @@ class MariaDBBackend:
             rows = self._gather(f"SELECT article_id, {cols} FROM {TABLE} WHERE article_id IN ({marks})",
                                 [*params, *ids])
             return {a: tuple(int(x or 0) for x in rest) for a, *rest in rows}
-        rows = self._gather(f"SELECT article_id, title_s, text_s FROM {TABLE} WHERE article_id IN ({marks})", ids)
-        return {a: (len(text), *(x for t in terms for x in (title.count(t), text.count(t), int(title == t))))
-                for a, title, text in rows}
+        return _counted(self._gather(f"SELECT article_id, title_s, text_s FROM {TABLE} WHERE article_id IN ({marks})",
+                                     ids), terms)
 
     def issue_offers(self, matches: Matches, number: int, year: int | None, k: int) -> list[tuple[str, int]]:
         """The `k` issues numbered `number` (of `year`) holding most of the set, ties to the newer
@@ -932,6 +1093,12 @@ class MariaDBBackend:
     def all_ids(self) -> Iterator[str]:
         for (a,) in self._gather(f"SELECT article_id FROM {TABLE}", []):
             yield a
+
+
+def _counted(rows: Iterable[tuple[str, str, str]], terms: list[str]) -> dict[str, tuple[int, ...]]:
+    """The re-ranking's features (`MariaDBBackend._features`) of rows (article id, title, text)."""
+    return {a: (len(text), *(x for t in terms for x in (title.count(t), text.count(t), int(title == t))))
+            for a, title, text in rows}
 
 
 def feature_sql(terms: list[str]) -> tuple[str, list[Any]]:
@@ -990,7 +1157,11 @@ def fill_from(embedded: Any, backend: MariaDBBackend, replace: bool = False) -> 
             r["_facets"] = {n: ",".join(keyvals[n].get(d, [])) for n in keyvals}
             yield r
 
-    written = backend.add(changed())
+    if not have and reader.doc_count() >= BULK_FILL_MIN:  # an empty table: indexes built once at the end
+        with backend.bulk():
+            written = backend.add(changed())
+    else:
+        written = backend.add(changed())
     gone = [a for a in have if a not in seen]
     backend.delete(gone)
     return written, len(gone)
@@ -1262,6 +1433,30 @@ def _loopback(host: str) -> bool:
 
 
 _ERR_RE = re.compile(r"\s+")
+DOWN_SECONDS = 10.0  # a primary or replica that failed is tried after the other one for this long
+_DOWN: dict[Node, float] = {}  # when a server of a primary/replica pair last failed (this process)
+
+
+class QueryError(BackendUnavailableError):
+    """A statement failed on a server that answers (not one that is down)."""
+
+
+def _down_recently(node: Node) -> bool:
+    t = _DOWN.get(node)
+    return t is not None and time.monotonic() - t < DOWN_SECONDS
+
+
+def _unprefixed(message: str) -> str:
+    return message.removeprefix("检索后端不可用：")
+
+
+def _replication(conn: Any) -> dict[str, Any]:
+    """SHOW SLAVE STATUS on `conn` as a dict ({} when the server replicates nothing)."""
+    with conn.cursor() as c:
+        c.execute("SHOW SLAVE STATUS")
+        row = c.fetchone()
+        names = [d[0] for d in c.description or ()]
+    return dict(zip(names, row)) if row else {}
 FANOUT_THREADS = 8  # threads sending a read to the data nodes, shared by the backends of a process
 _FANOUT: Any = None
 _FANOUT_LOCK = threading.Lock()
