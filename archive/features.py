@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archive.dates import DATE_TEXT, find_date
+from archive.dates import DATE_TEXT, find_date, squeezed_date
 from archive.doctypes import doc_type_of
 from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.paragraphs import ends_paragraph
 
-__all__ = ["ADOPTION", "gap_parts", "NOT_ADDRESSEE", "PARAMS", "Features", "LayoutParams", "is_chrome", "line_feature", "line_features", "meta_field", "meta_pairs", "page_suspect", "serial_in", "title_core"]
+__all__ = ["ADOPTION", "gap_parts", "joint_organs", "NOT_ADDRESSEE", "PARAMS", "Features", "LayoutParams", "is_chrome", "line_feature", "line_features", "meta_field", "meta_pairs", "page_suspect", "serial_in", "title_core"]
 
 
 @dataclass(frozen=True)
@@ -332,7 +332,8 @@ def line_feature(ln: Line, i: int, size: float | None, params: LayoutParams = PA
         chars=len(compact),
         serial_only=bool(sm) and len(rest) <= 2 and len(k) <= 60,
         serial_inside=bool(sm),
-        date_only=bool(_DATE_ONLY.match(compact)) or (len(parts) > 1 and bool(_DATE_ONLY.match(parts[-1].replace(" ", "")))),
+        date_only=bool(_DATE_ONLY.match(compact)) or (len(parts) > 1 and bool(_DATE_ONLY.match(parts[-1].replace(" ", ""))))
+        or (len(compact) <= 12 and squeezed_date(k) is not None),  # 2020226: a 成文日期 whose 年月日 a copy lost
         has_date=find_date(k) is not None,
         masthead=bool(_MASTHEAD.search(compact)) and len(compact) <= params.heading_max and not re.search(r"[，。：:《]", k),
         org=is_org_like(compact) and not doc_type_of(compact) and "关于" not in compact,  # 国务院、中央军委关于同意武警总部: a title's line
@@ -400,6 +401,37 @@ def _addressee_shape(compact: str, params: LayoutParams) -> bool:
         return False
     last = _LIST_SEP.split(compact)[-1]
     return issuer_name(last, to_simplified(last)) is not None
+
+
+# The start of an organ's name that is no place name: a party or state organ.
+_ORGAN_START = re.compile(r"^(?:中共|中国共产党|中华人民共和国|国务院|中央|全国|最高人民|共青团|政协)")
+PLACE_PREFIX_MAX = 8  # a place name that starts an organ's name is at most this long (新疆维吾尔自治区)
+
+
+def joint_organs(name: str) -> list[str]:
+    """The organs of an issuer written as one run: glued (山东省农业农村厅山东省财政厅, 中共宿州市委宿州市人民政府)
+    or set apart by spaces (遂宁市财政局 遂宁市卫生健康委员会). A cut is made only where an organ's name ends
+    and the rest is an organ itself that starts with a party or state organ or with a place the first
+    one names too (not a unit under it: 宁波市公安局江北分局); one organ (湖南省人民政府办公厅) stays whole."""
+    from archive import gazetteer
+    from archive.chinese import to_simplified
+    from archive.textparse import issuer_name
+
+    name = name.strip()
+    words = name.split()
+    if len(words) > 1:
+        if all(issuer_name(w, to_simplified(w)) == w for w in words):
+            return [p for w in words for p in joint_organs(w)]
+        return [name]
+    key = to_simplified(name)
+    for cut in range(4, len(key) - 3):
+        head, rest = key[:cut], key[cut:]
+        if issuer_name(head, head) != head or issuer_name(rest, rest) != rest:
+            continue
+        places = [rest[:n] for n in range(2, min(PLACE_PREFIX_MAX, len(rest) - 2) + 1) if gazetteer.is_place(rest[:n])]
+        if _ORGAN_START.match(rest) or any(p in head for p in places):  # 江北分局 after 宁波市公安局: a unit of it
+            return [name[:cut], *joint_organs(name[cut:])]
+    return [name]
 
 
 def _org_parts(parts: list[str], params: LayoutParams) -> bool:

@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 
 from archive.articles import make_article
 from archive.chinese import to_simplified
-from archive.dates import DATE_TEXT, ISSUE_SPAN, find_date
+from archive.dates import DATE_TEXT, ISSUE_SPAN, date_line, find_date
 from archive.doctypes import doc_type_of
-from archive.features import GARBLED_SERIAL, NOT_ADDRESSEE, PARAMS, Features, gap_parts, line_feature, serial_in
+from archive.features import GARBLED_SERIAL, NOT_ADDRESSEE, PARAMS, Features, gap_parts, joint_organs, line_feature, serial_in
 from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.model import Bulletin, make_bulletin_id
@@ -386,7 +386,7 @@ def _assemble_tail(lines: list[Line], start: int, decoded: list, lo: int, signed
         return t
     line = lines[date_at]
     parts = gap_parts(line.key)
-    t.date = find_date(parts[-1]) if parts else None
+    t.date = date_line(parts[-1]) if parts else None
     if t.date is None:
         return t
     t.start = t.date_at = date_at
@@ -480,7 +480,7 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     signature = [s for s in tail.issuer if not _SEAL.match(s)]
     # What the document prints first (its 署名, 题注, 发文机关标志, its title's `XX关于`); a saved page's
     # metadata (发布机构, often an abbreviation: 盘锦市政府, 地区行署) only where it prints none.
-    issuer = "、".join(signature) if signature else None
+    issuer = "、".join(o for s in signature for o in joint_organs(s)) if signature else None
     adopted_by, adopted_on = adoption_fields(model.adopted[0]) if model.adopted else (None, None)
     if serial is None and model.adopted and (order := adoption_serial(model.adopted[0])) is not None:
         serial = order  # a 规章 issued as 公安部令第127号
@@ -494,6 +494,7 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     if issuer is None and printed and (o := _TITLE_VERB.search(to_simplified(head.title), 2)) is not None:
         before = head.title[: o.start()].strip()  # 国务院办公厅关于…的通知, 瑞安市人民政府办公室转发…的通知
         issuer = issuer_name(before, to_simplified(before))
+        issuer = "、".join(joint_organs(issuer)) if issuer else None  # 中共宿州市委宿州市人民政府关于…
     issuer = issuer or meta.get("发文机关")
     date = tail.date or adopted_on or (find_date(meta["成文日期"]) if meta.get("成文日期") else None)
     if date is None:

@@ -55,6 +55,9 @@ GRAMMAR = Grammar(
         "tail_chrome": 11,
     },
     repeat=frozenset({"chrome", "meta", "page_title", "mark", "masthead", "serial", "title", "adoption", "body", "signature", "attachment", "colophon", "tail_chrome"}),
+    # A 署名 stands right above its 成文日期 (joint ones on several lines): a list of organs in the 正文
+    # (the units a 决定 commends) followed by more 正文 is no 署名.
+    leads_to={"signature": frozenset({"signature", "date"})},
 )
 # The labels of a document's end: what `label_window` allows there (archive/gongwen._parse_tail).
 TAIL_LABELS = frozenset({"body", "signature", "date", "note", "attachment", "colophon"})

@@ -1,0 +1,53 @@
+"""公文 fields on batch 7's development pages (tests/realdocs/dev, issue 19): the failure kinds they showed,
+each read by a general mechanism (a date line that lost its 年月日, the grammar's 署名 right above its 成文日期,
+joint issuers run together), tested on the real pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from archive.parse import parse_file
+
+DEV = Path(__file__).parent / "realdocs" / "dev"
+
+
+def test_a_date_line_that_lost_its_separators_is_the_date() -> None:
+    """东宁 `2018525` under the 署名, 遂宁 `2020226` under two joint issuers set apart by spaces, 芜湖 `2024327`
+    alone: each the 成文日期, read the one way its digits make a date."""
+    assert parse_file(DEV / "dongning-2018-ganhan-zaihai-yuan-tongzhi.txt").date == dt.date(2018, 5, 25)
+    b = parse_file(DEV / "suining-2020-jiben-gonggong-weisheng-zijin-tongzhi.txt")
+    assert (b.date, b.issuer) == (dt.date(2020, 2, 26), "遂宁市财政局、遂宁市卫生健康委员会")
+    assert parse_file(DEV / "wuhu-jiaoyuju-2024-gongzuo-yaodian-tongzhi.txt").date == dt.date(2024, 3, 27)
+
+
+def test_a_squeezed_date_is_read_only_when_its_digits_allow_one_date() -> None:
+    from archive.dates import squeezed_date
+
+    assert squeezed_date("2017 6 23") == dt.date(2017, 6, 23) and squeezed_date("20171116") == dt.date(2017, 11, 16)
+    assert squeezed_date("2020111") is None  # 1-11 or 11-1
+    assert squeezed_date("20163") is None and squeezed_date("13805102273") is None and squeezed_date("2019") is None
+
+
+def test_a_list_of_organs_in_the_body_is_no_signature() -> None:
+    """南阳's 决定 lists the commended 县人民政府 one to a line, then a paragraph, then 二○一一年二月二十三日 with no
+    署名: the list is 正文 (a 署名 stands right above its date), the Chinese-numeral date is the 成文日期."""
+    b = parse_file(DEV / "nanyang-2011-wanzheng-7-tongdabei-biaozhang-jueding.txt")
+    assert b.date == dt.date(2011, 2, 23) and b.issuer is None
+    assert "邓州市人民政府" in b.articles[0].body
+
+
+def test_joint_issuers_run_together_are_each_named() -> None:
+    """山东省农业农村厅山东省财政厅 glued on the 署名 line; 中共宿州市委宿州市人民政府 at the head of a title the copy
+    signs nowhere; traditional 中共吉林省委辦公廳吉林省人民政府辦公廳 likewise."""
+    b = parse_file(DEV / "shandong-nongye-caizheng-2021-lunongfaguizi-24-chanyeyuan-mingdan-tongzhi.txt")
+    assert b.issuer == "山东省农业农村厅、山东省财政厅"
+    assert parse_file(DEV / "suzhou-ah-2023-sufa-11-wenlv-ronghe-yijian.txt").issuer == "中共宿州市委、宿州市人民政府"
+    assert parse_file(DEV / "jilin-2017-jibanfa-49-xiangzhen-fuwu-nengli-yijian-tongzhi.txt").issuer == "中共吉林省委辦公廳、吉林省人民政府辦公廳"
+
+
+def test_one_organ_and_its_units_stay_whole() -> None:
+    from archive.features import joint_organs
+
+    for name in ("湖南省人民政府办公厅", "北京市东城区教育委员会", "宁波市公安局江北分局", "安康市公安局交通警察支队", "中共湖州市委组织部"):
+        assert joint_organs(name) == [name]
