@@ -164,9 +164,10 @@ def explain(doc: Document) -> tuple[Bulletin, list[Placement]]:
     else:
         b, page = parse_lines(doc)
         b = parse_document(doc) if doc.format == "html" else b  # the pictures a saved page adds
-        from archive.layouts import unflatten
+        from archive.layouts import unflatten, without_jammer
 
-        lines = unflatten(document_lines(doc))  # a notice flattened into one line: its pieces, placed one by one
+        kept, noise = without_jammer(document_lines(doc))  # a jammer's runs cut off the lines they were glued to
+        lines = unflatten(sorted([*kept, *(ln for ln, _rule in noise)], key=lambda ln: ln.number))  # a notice flattened into one line: its pieces, placed one by one
         removed = {(ln.number, ln.key): rule for ln, rule in page.removed}
         if b.kind == "公文":
             from archive.layouts import label_lines

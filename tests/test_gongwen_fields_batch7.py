@@ -51,3 +51,22 @@ def test_one_organ_and_its_units_stay_whole() -> None:
 
     for name in ("湖南省人民政府办公厅", "北京市东城区教育委员会", "宁波市公安局江北分局", "安康市公安局交通警察支队", "中共湖州市委组织部"):
         assert joint_organs(name) == [name]
+
+
+def test_a_forum_s_anti_scraping_filler_is_taken_off_and_the_title_is_whole() -> None:
+    """A forum's copy of an 应急管理部 函: jammer lines (`6 ^$ {- Q H& …`) inside the title and one glued before the
+    主送. They go as removed chrome with their rule; the title, the 主送 and the 署名 (a ministry's 司) are read."""
+    from archive.explain import explain
+    from archive.readers import read_document
+
+    path = DEV / "yingjibu-jichusi-2019-kuangshan-fengxian-zhinan-zhengqiu-han.txt"
+    b = parse_file(path)
+    assert b.articles[0].title == "关于征求《金属非金属矿山企业安全风险分级管控工作指南》意见的函" and b.doc_type == "函"
+    assert b.addressee.startswith("各省、自治区、直辖市应急管理厅") and b.issuer == "应急管理部安全生产基础司"
+    places = explain(read_document(path))[1]
+    assert sum(p.place == "已去除：论坛防采集乱码" for p in places) == 4 and not any(p.lost for p in places)
+
+
+def test_a_law_site_s_promulgation_date_stands_in_for_a_missing_date() -> None:
+    """定西's 意见 under a law site's `颁布单位:… | 文号: |` / `颁布日期:2012-05-21 |` rows, with no 署名 or date in the copy."""
+    assert parse_file(DEV / "dingxi-2012-jiaqiang-huanjing-baohu-yijian.txt").date == dt.date(2012, 5, 21)
