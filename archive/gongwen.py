@@ -394,6 +394,9 @@ def _assemble_tail(lines: list[Line], start: int, decoded: list, lo: int, signed
     if len(parts) == 2 and not t.issuer and line.key.strip().startswith(parts[0]):  # 江苏省教育厅 2025年3月13日
         t.issuer = [line.text.strip()[: len(parts[0])]]
     s = date_at - 1
+    if s > max(start, lo) and labels[s - start] == "note" and labels[s - start - 1] == "signature" and _NOTE.match(lines[s].key.strip()):
+        t.annotation, t.note_at = lines[s].text.strip()[1:-1], s  # a copy that puts the 附注 (此件公开发布) between the 署名 and its date
+        s -= 1
     while s >= max(start, lo) and labels[s - start] == "signature" and date_at - s <= PARAMS.signature_lines:  # 署名 lines above the date
         names = [p for p in _signature_parts(lines[s].text) if issuer_name(p, to_simplified(p))]
         if not names:
@@ -402,6 +405,8 @@ def _assemble_tail(lines: list[Line], start: int, decoded: list, lo: int, signed
         t.start = s
         s -= 1
     for j in range(date_at + 1, end):  # the 附注 after the date
+        if t.note_at is not None:
+            break
         if labels[j - start] == "note" and not _SEAL.match(lines[j].key):
             t.annotation = lines[j].text.strip()[1:-1]
             t.note_at = j

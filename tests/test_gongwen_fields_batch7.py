@@ -70,3 +70,18 @@ def test_a_forum_s_anti_scraping_filler_is_taken_off_and_the_title_is_whole() ->
 def test_a_law_site_s_promulgation_date_stands_in_for_a_missing_date() -> None:
     """定西's 意见 under a law site's `颁布单位:… | 文号: |` / `颁布日期:2012-05-21 |` rows, with no 署名 or date in the copy."""
     assert parse_file(DEV / "dingxi-2012-jiaqiang-huanjing-baohu-yijian.txt").date == dt.date(2012, 5, 21)
+
+
+def test_a_law_site_s_fields_glued_to_their_values_are_metadata_and_the_addressee_follows() -> None:
+    """安徽省交通运输厅党组's notice under `发文机关中共…` / `时效性现行有效` / `施行日期2021年12月21日` rows (no colon):
+    all the page's fields, so the 主送 under them is read, and the page prints no title of the notice."""
+    b = parse_file(DEV / "anhui-jiaotong-dangzu-2021-wanjiaofa-63-fazhi-zhengfu-yijian-tongzhi.txt")
+    assert b.addressee.rstrip(":：") == "厅直各单位,驻厅纪检监察组,厅机关各处室"
+    assert (b.serial, b.date) == ("皖交发〔2021〕63号", dt.date(2021, 12, 21)) and not b.articles[0].printed_title
+
+
+def test_a_note_between_the_signature_and_its_date_keeps_both() -> None:
+    """牟定: 署名, （此件公开发布）, then the date the copy garbled (`{ 2017 6 23`): the date under the 署名 is the
+    成文日期 (not the page's posting day 2017年06月28日), the note its 附注."""
+    b = parse_file(DEV / "mouding-2017-moubanfa-46-yuan-tongzhi.txt")
+    assert (b.date, b.issuer, b.annotation) == (dt.date(2017, 6, 23), "牟定县人民政府办公室", "此件公开发布")
