@@ -22,7 +22,7 @@ from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.paragraphs import ends_paragraph
 
-__all__ = ["ADOPTION", "gap_parts", "joint_organs", "NOT_ADDRESSEE", "PARAMS", "Features", "LayoutParams", "is_chrome", "line_feature", "line_features", "meta_field", "meta_pairs", "page_suspect", "serial_in", "title_core"]
+__all__ = ["ADOPTION", "gap_parts", "joint_organs", "key_row", "table_serial", "NOT_ADDRESSEE", "PARAMS", "Features", "LayoutParams", "is_chrome", "line_feature", "line_features", "meta_field", "meta_pairs", "page_suspect", "serial_in", "title_core"]
 
 
 @dataclass(frozen=True)
@@ -245,6 +245,38 @@ def _cell_pairs(row: str) -> list[tuple[str, str]]:
         out.append((m["key"], value))
         i += 1
     return out
+
+
+KEY_ROW_MIN = 3  # a row of a page's field names (索引号 文号 发布机构 …) names at least this many
+TABLE_VALUE_ROWS = 3  # … and its values stand on at most this many lines under it
+
+
+def key_row(key: str) -> list[str] | None:
+    """The field names of a table's header row copied without its cells (`索  引  号 文   号 发布机构 发布日期
+    公开范围 公开方式`): every word a metadata key once the spaces inside a name are closed up."""
+    words = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff](?: |$))", "", re.sub(r" {2,}", " ", key.strip())).split()
+    names: list[str] = []
+    for w in words:
+        while w:
+            k = next((k for k in sorted(META_KEYS, key=len, reverse=True) if w.startswith(k)), None)
+            if k is None:
+                return None
+            names.append(k)
+            w = w[len(k) :]
+    return names if len(names) >= KEY_ROW_MIN else None
+
+
+def table_serial(keys: list[str]) -> str | None:
+    """The 发文字号 a page's field table holds where the document prints none: the value rows under a header
+    row (`key_row`) that names 文号 or 发文字号 (N001-2011-000627 宛政〔2011〕7号)."""
+    for i, k in enumerate(keys):
+        names = key_row(k)
+        if names is None or not {"文号", "发文字号"} & set(names):
+            continue
+        for v in keys[i + 1 : i + 1 + TABLE_VALUE_ROWS]:
+            if (m := serial_in(v)) is not None:
+                return m.group()
+    return None
 
 
 _TRAILING_COUNT = re.compile(r"(?<=[\u4e00-\u9fff》」）)])\d{1,3}$")

@@ -32,7 +32,7 @@ from archive.articles import make_article
 from archive.chinese import to_simplified
 from archive.dates import DATE_TEXT, ISSUE_SPAN, date_line, find_date
 from archive.doctypes import doc_type_of
-from archive.features import GARBLED_SERIAL, NOT_ADDRESSEE, PARAMS, Features, gap_parts, joint_organs, line_feature, serial_in
+from archive.features import GARBLED_SERIAL, NOT_ADDRESSEE, PARAMS, Features, gap_parts, joint_organs, line_feature, serial_in, table_serial
 from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.model import Bulletin, make_bulletin_id
@@ -479,6 +479,8 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
 
     # The document's own text first; a saved page's metadata fills what it lacks.
     serial = head.serial or (normalise_serial(meta["发文字号"]) if meta.get("发文字号") else None)
+    if serial is None and tail.date_at is not None and (found := table_serial([ln.key for ln in lines[tail.date_at + 1 :]])):
+        serial = normalise_serial(found)  # a page's field table after the document: 索引号 文号 … / … 宛政〔2011〕7号
     if serial is None:
         warnings.append("no 发文字号 found")
     masthead = " ".join(head.masthead) if head.masthead else None  # a joint 发文机关标志 stands on two lines

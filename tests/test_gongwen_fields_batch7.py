@@ -85,3 +85,12 @@ def test_a_note_between_the_signature_and_its_date_keeps_both() -> None:
     成文日期 (not the page's posting day 2017年06月28日), the note its 附注."""
     b = parse_file(DEV / "mouding-2017-moubanfa-46-yuan-tongzhi.txt")
     assert (b.date, b.issuer, b.annotation) == (dt.date(2017, 6, 23), "牟定县人民政府办公室", "此件公开发布")
+
+
+def test_a_serial_in_a_page_s_field_table_after_the_document_is_read() -> None:
+    """南阳's 决定 prints no 发文字号; the page's table after it does, its header row copied without cells
+    (`索  引  号 文  号 发布机构 …`) and the values on the next lines (`N001-2011-000627 宛政〔2011〕7号`)."""
+    from archive.features import key_row
+
+    assert parse_file(DEV / "nanyang-2011-wanzheng-7-tongdabei-biaozhang-jueding.txt").serial == "宛政〔2011〕7号"
+    assert key_row("主题词:农村公路 通达杯 表彰 决定") is None
