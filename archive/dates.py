@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["DATE_TEXT", "ISSUE_SPAN", "IssueNumber", "cn_number", "find_date", "issue_number", "parse_issue", "year_number"]
+__all__ = ["DATE_TEXT", "ISSUE_SPAN", "IssueNumber", "cn_number", "date_line", "find_date", "issue_number", "parse_issue", "squeezed_date", "year_number"]
 
 _CN_DIGITS = "〇零○Ｏ一二三四五六七八九十百千两"
 _NUM = rf"[0-9０-９{_CN_DIGITS}]+"
@@ -123,6 +123,44 @@ def find_date(text: str) -> dt.date | None:
                     best = (m.start(), date)
                 break
     return best[1] if best else None
+
+
+# A date line a page's copy lost its 年/月/日 from: the digits run together (2020226, 20171116) or set apart
+# by spaces ({ 2017 6 23), with at most a stray bracket or two around them.
+_SQUEEZED = re.compile(r"^[^\w\u4e00-\u9fff]{0,2}\s*(?P<y>(?:19|20)[0-9]{2})\s*(?P<md>[0-9]{2,4}|[0-9]{1,2}\s+[0-9]{1,2})\s*[^\w\u4e00-\u9fff]{0,2}$")
+SQUEEZED_YEARS = (1949, 2099)  # the years a squeezed date line may name
+
+
+def squeezed_date(text: str) -> dt.date | None:
+    """The date of a line that is nothing but a date whose 年/月/日 were lost: `2020226` (one reading
+    only: 2020-02-26, as 22 is no month), `20171116`, `2017 6 23`; None when the digits allow no
+    valid date or more than one (2020111: 1-11 or 11-1)."""
+    m = _SQUEEZED.match(text.strip())
+    if m is None:
+        return None
+    year = int(m["y"])
+    if not SQUEEZED_YEARS[0] <= year <= SQUEEZED_YEARS[1]:
+        return None
+    md = m["md"]
+    if " " in md:
+        splits = [tuple(md.split())]
+    else:
+        splits = [(md[:k], md[k:]) for k in (1, 2) if 1 <= len(md) - k <= 2]
+    found = set()
+    for mo, d in splits:
+        if mo.startswith("0") and len(mo) == 1 or d.startswith("0") and len(d) == 1:
+            continue
+        try:
+            found.add(dt.date(year, int(mo), int(d)))
+        except ValueError:
+            continue
+    return found.pop() if len(found) == 1 else None
+
+
+def date_line(text: str) -> dt.date | None:
+    """The date a 成文日期 line gives: one written out (2022年4月2日, 二〇二二年…, 2022-04-02), or one whose
+    separators a copy lost (`squeezed_date`)."""
+    return find_date(text) or squeezed_date(text)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archive.dates import DATE_TEXT, find_date
+from archive.dates import DATE_TEXT, find_date, squeezed_date
 from archive.document import Document
 from archive.layout import Line, document_lines, is_page_number, is_typed_rule
 from archive.features import serial_in
@@ -99,6 +99,9 @@ def _header_place(text: str, b: Bulletin, fields: list[tuple[str, str]]) -> str 
     if date is not None and date in (b.date, b.print_date):
         names.append("日期")
         rest = re.sub(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}", "", rest)  # 2022-04-02, (2023-05-06)
+    if date is None and b.date is not None and squeezed_date(text) == b.date:  # 2020226: a 成文日期 that lost its 年月日
+        names.append("日期")
+        rest = ""
     if b.date is not None and b.date.strftime("%Y%m%d") in rest:  # 《新闻联播》 (20221003)
         rest = rest.replace(b.date.strftime("%Y%m%d"), "")
         rest = re.sub(r"\d{1,2}[:：]\d{2}", "", rest)
@@ -161,9 +164,10 @@ def explain(doc: Document) -> tuple[Bulletin, list[Placement]]:
     else:
         b, page = parse_lines(doc)
         b = parse_document(doc) if doc.format == "html" else b  # the pictures a saved page adds
-        from archive.layouts import unflatten
+        from archive.layouts import unflatten, without_jammer
 
-        lines = unflatten(document_lines(doc))  # a notice flattened into one line: its pieces, placed one by one
+        kept, noise = without_jammer(document_lines(doc))  # a jammer's runs cut off the lines they were glued to
+        lines = unflatten(sorted([*kept, *(ln for ln, _rule in noise)], key=lambda ln: ln.number))  # a notice flattened into one line: its pieces, placed one by one
         removed = {(ln.number, ln.key): rule for ln, rule in page.removed}
         if b.kind == "公文":
             from archive.layouts import label_lines

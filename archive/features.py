@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archive.dates import DATE_TEXT, find_date
+from archive.dates import DATE_TEXT, find_date, squeezed_date
 from archive.doctypes import doc_type_of
 from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.paragraphs import ends_paragraph
 
-__all__ = ["ADOPTION", "gap_parts", "NOT_ADDRESSEE", "PARAMS", "Features", "LayoutParams", "is_chrome", "line_feature", "line_features", "meta_field", "meta_pairs", "page_suspect", "serial_in", "title_core"]
+__all__ = ["ADOPTION", "gap_parts", "joint_organs", "key_row", "table_serial", "NOT_ADDRESSEE", "PARAMS", "Features", "LayoutParams", "is_chrome", "line_feature", "line_features", "meta_field", "meta_pairs", "page_suspect", "serial_in", "title_core"]
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,7 @@ META_KEYS = (
     "索引号", "主题分类", "体裁分类", "组配分类", "信息分类", "发布机构", "发文机构", "发文机关", "发文单位", "来源",
     "信息来源", "发文字号", "文号", "成文日期", "发文日期", "发布日期", "生成日期", "生效时间", "废止时间", "有效性",
     "名称", "标题", "关键词", "主题词", "内容概述", "浏览次数", "公开方式", "公开范围", "时效", "发布", "时间",
+    "颁布单位", "颁布日期", "效力级别", "时效性", "施行日期",  # a law site's fields
 )
 _META = re.compile(
     r"^[•·\-\*\s]*[\[［【]?\s*(?P<key>" + "|".join(sorted((re.escape(k) for k in META_KEYS), key=len, reverse=True)) + r")\s*[\]］】]?\s*[:：]?\s*(?P<value>.*)$"
@@ -246,6 +247,38 @@ def _cell_pairs(row: str) -> list[tuple[str, str]]:
     return out
 
 
+KEY_ROW_MIN = 3  # a row of a page's field names (索引号 文号 发布机构 …) names at least this many
+TABLE_VALUE_ROWS = 3  # … and its values stand on at most this many lines under it
+
+
+def key_row(key: str) -> list[str] | None:
+    """The field names of a table's header row copied without its cells (`索  引  号 文   号 发布机构 发布日期
+    公开范围 公开方式`): every word a metadata key once the spaces inside a name are closed up."""
+    words = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff](?: |$))", "", re.sub(r" {2,}", " ", key.strip())).split()
+    names: list[str] = []
+    for w in words:
+        while w:
+            k = next((k for k in sorted(META_KEYS, key=len, reverse=True) if w.startswith(k)), None)
+            if k is None:
+                return None
+            names.append(k)
+            w = w[len(k) :]
+    return names if len(names) >= KEY_ROW_MIN else None
+
+
+def table_serial(keys: list[str]) -> str | None:
+    """The 发文字号 a page's field table holds where the document prints none: the value rows under a header
+    row (`key_row`) that names 文号 or 发文字号 (N001-2011-000627 宛政〔2011〕7号)."""
+    for i, k in enumerate(keys):
+        names = key_row(k)
+        if names is None or not {"文号", "发文字号"} & set(names):
+            continue
+        for v in keys[i + 1 : i + 1 + TABLE_VALUE_ROWS]:
+            if (m := serial_in(v)) is not None:
+                return m.group()
+    return None
+
+
 _TRAILING_COUNT = re.compile(r"(?<=[\u4e00-\u9fff》」）)])\d{1,3}$")
 _KEY_MARK = re.compile(r"[:：\]］】]")  # a metadata key is followed by one of these
 
@@ -332,7 +365,8 @@ def line_feature(ln: Line, i: int, size: float | None, params: LayoutParams = PA
         chars=len(compact),
         serial_only=bool(sm) and len(rest) <= 2 and len(k) <= 60,
         serial_inside=bool(sm),
-        date_only=bool(_DATE_ONLY.match(compact)) or (len(parts) > 1 and bool(_DATE_ONLY.match(parts[-1].replace(" ", "")))),
+        date_only=bool(_DATE_ONLY.match(compact)) or (len(parts) > 1 and bool(_DATE_ONLY.match(parts[-1].replace(" ", ""))))
+        or (len(compact) <= 12 and squeezed_date(k) is not None),  # 2020226: a 成文日期 whose 年月日 a copy lost
         has_date=find_date(k) is not None,
         masthead=bool(_MASTHEAD.search(compact)) and len(compact) <= params.heading_max and not re.search(r"[，。：:《]", k),
         org=is_org_like(compact) and not doc_type_of(compact) and "关于" not in compact,  # 国务院、中央军委关于同意武警总部: a title's line
@@ -400,6 +434,37 @@ def _addressee_shape(compact: str, params: LayoutParams) -> bool:
         return False
     last = _LIST_SEP.split(compact)[-1]
     return issuer_name(last, to_simplified(last)) is not None
+
+
+# The start of an organ's name that is no place name: a party or state organ.
+_ORGAN_START = re.compile(r"^(?:中共|中国共产党|中华人民共和国|国务院|中央|全国|最高人民|共青团|政协)")
+PLACE_PREFIX_MAX = 8  # a place name that starts an organ's name is at most this long (新疆维吾尔自治区)
+
+
+def joint_organs(name: str) -> list[str]:
+    """The organs of an issuer written as one run: glued (山东省农业农村厅山东省财政厅, 中共宿州市委宿州市人民政府)
+    or set apart by spaces (遂宁市财政局 遂宁市卫生健康委员会). A cut is made only where an organ's name ends
+    and the rest is an organ itself that starts with a party or state organ or with a place the first
+    one names too (not a unit under it: 宁波市公安局江北分局); one organ (湖南省人民政府办公厅) stays whole."""
+    from archive import gazetteer
+    from archive.chinese import to_simplified
+    from archive.textparse import issuer_name
+
+    name = name.strip()
+    words = name.split()
+    if len(words) > 1:
+        if all(issuer_name(w, to_simplified(w)) == w for w in words):
+            return [p for w in words for p in joint_organs(w)]
+        return [name]
+    key = to_simplified(name)
+    for cut in range(4, len(key) - 3):
+        head, rest = key[:cut], key[cut:]
+        if issuer_name(head, head) != head or issuer_name(rest, rest) != rest:
+            continue
+        places = [rest[:n] for n in range(2, min(PLACE_PREFIX_MAX, len(rest) - 2) + 1) if gazetteer.is_place(rest[:n])]
+        if _ORGAN_START.match(rest) or any(p in head for p in places):  # 江北分局 after 宁波市公安局: a unit of it
+            return [name[:cut], *joint_organs(name[cut:])]
+    return [name]
 
 
 def _org_parts(parts: list[str], params: LayoutParams) -> bool:

@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 
 from archive.articles import make_article
 from archive.chinese import to_simplified
-from archive.dates import DATE_TEXT, ISSUE_SPAN, find_date
+from archive.dates import DATE_TEXT, ISSUE_SPAN, date_line, find_date
 from archive.doctypes import doc_type_of
-from archive.features import GARBLED_SERIAL, NOT_ADDRESSEE, PARAMS, Features, gap_parts, line_feature, serial_in
+from archive.features import GARBLED_SERIAL, NOT_ADDRESSEE, PARAMS, Features, gap_parts, joint_organs, line_feature, serial_in, table_serial
 from archive.headings import is_org_like
 from archive.layout import Line, body_size
 from archive.model import Bulletin, make_bulletin_id
@@ -386,7 +386,7 @@ def _assemble_tail(lines: list[Line], start: int, decoded: list, lo: int, signed
         return t
     line = lines[date_at]
     parts = gap_parts(line.key)
-    t.date = find_date(parts[-1]) if parts else None
+    t.date = date_line(parts[-1]) if parts else None
     if t.date is None:
         return t
     t.start = t.date_at = date_at
@@ -394,6 +394,9 @@ def _assemble_tail(lines: list[Line], start: int, decoded: list, lo: int, signed
     if len(parts) == 2 and not t.issuer and line.key.strip().startswith(parts[0]):  # 江苏省教育厅 2025年3月13日
         t.issuer = [line.text.strip()[: len(parts[0])]]
     s = date_at - 1
+    if s > max(start, lo) and labels[s - start] == "note" and labels[s - start - 1] == "signature" and _NOTE.match(lines[s].key.strip()):
+        t.annotation, t.note_at = lines[s].text.strip()[1:-1], s  # a copy that puts the 附注 (此件公开发布) between the 署名 and its date
+        s -= 1
     while s >= max(start, lo) and labels[s - start] == "signature" and date_at - s <= PARAMS.signature_lines:  # 署名 lines above the date
         names = [p for p in _signature_parts(lines[s].text) if issuer_name(p, to_simplified(p))]
         if not names:
@@ -402,6 +405,8 @@ def _assemble_tail(lines: list[Line], start: int, decoded: list, lo: int, signed
         t.start = s
         s -= 1
     for j in range(date_at + 1, end):  # the 附注 after the date
+        if t.note_at is not None:
+            break
         if labels[j - start] == "note" and not _SEAL.match(lines[j].key):
             t.annotation = lines[j].text.strip()[1:-1]
             t.note_at = j
@@ -474,13 +479,15 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
 
     # The document's own text first; a saved page's metadata fills what it lacks.
     serial = head.serial or (normalise_serial(meta["发文字号"]) if meta.get("发文字号") else None)
+    if serial is None and tail.date_at is not None and (found := table_serial([ln.key for ln in lines[tail.date_at + 1 :]])):
+        serial = normalise_serial(found)  # a page's field table after the document: 索引号 文号 … / … 宛政〔2011〕7号
     if serial is None:
         warnings.append("no 发文字号 found")
     masthead = " ".join(head.masthead) if head.masthead else None  # a joint 发文机关标志 stands on two lines
     signature = [s for s in tail.issuer if not _SEAL.match(s)]
     # What the document prints first (its 署名, 题注, 发文机关标志, its title's `XX关于`); a saved page's
     # metadata (发布机构, often an abbreviation: 盘锦市政府, 地区行署) only where it prints none.
-    issuer = "、".join(signature) if signature else None
+    issuer = "、".join(o for s in signature for o in joint_organs(s)) if signature else None
     adopted_by, adopted_on = adoption_fields(model.adopted[0]) if model.adopted else (None, None)
     if serial is None and model.adopted and (order := adoption_serial(model.adopted[0])) is not None:
         serial = order  # a 规章 issued as 公安部令第127号
@@ -494,6 +501,7 @@ def parse_gongwen_lines(lines: list[Line], path: str, fmt: str, meta: Mapping[st
     if issuer is None and printed and (o := _TITLE_VERB.search(to_simplified(head.title), 2)) is not None:
         before = head.title[: o.start()].strip()  # 国务院办公厅关于…的通知, 瑞安市人民政府办公室转发…的通知
         issuer = issuer_name(before, to_simplified(before))
+        issuer = "、".join(joint_organs(issuer)) if issuer else None  # 中共宿州市委宿州市人民政府关于…
     issuer = issuer or meta.get("发文机关")
     date = tail.date or adopted_on or (find_date(meta["成文日期"]) if meta.get("成文日期") else None)
     if date is None:

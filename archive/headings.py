@@ -11,7 +11,7 @@ __all__ = ["is_org_like", "is_place_like", "split_heading"]
 _HEADING = re.compile(r"^(?P<place>[^:：\s，。,；;！？!?、“”\"（）()]{2,14})\s*[:：]\s*(?P<title>\S.*?)\s*$")
 _ORG_SUFFIX = re.compile(
     r"(办公室|委员会|文明办|文明委|宣传部|组织部|统战部|政府|人大|政协|总工会|团委|妇联|文联|科协|"
-    r"法院|检察院|公署|办|委|厅|局|部|署)$"
+    r"法院|检察院|公署|办|委|厅|局|部|署|部[\u4e00-\u9fff]{1,10}司)$"  # 应急管理部安全生产基础司: a ministry's department
 )
 _ADMIN_PREFIX = re.compile(r"^(省|市|县|区|镇|乡|街道|全省|全市)")
 

@@ -159,6 +159,19 @@ def test_the_batch_6_pages_are_split_by_site_with_the_seeded_rule() -> None:
         assert (REALDOCS / key).is_file() and want["source"].startswith("http")
 
 
+def test_the_batch_7_pages_are_split_by_site_with_the_seeded_rule() -> None:
+    """Batch 7 (31 pages, 29 sites never used before): each page in the half its site's seeded hash gives."""
+    truth = json.loads((REALDOCS / "fields.json").read_text("utf-8"))
+    pages = {k: v for k, v in truth.items() if isinstance(v, dict) and v.get("batch") == 7}
+    sites = {v["site"] for v in pages.values()}
+    assert len(pages) >= 30 and len(sites) >= 20 and len({v["office"] for v in pages.values()}) >= 20
+    older = {v.get("site") for v in truth.values() if isinstance(v, dict) and v.get("batch") != 7}
+    assert not sites & older
+    for key, want in pages.items():
+        assert key.split("/", 1)[0] == half_of(want["site"]), key
+        assert (REALDOCS / key).is_file() and want["source"].startswith("http")
+
+
 def test_a_joint_title_s_issuers_on_lines_of_their_own_stay_in_the_title() -> None:
     """laisu: 中共…来苏镇委员会 / …来苏镇人民政府 / 关于印发…的通知 under a metadata block whose 标题 names one of
     them: the two lines are the title's, not the page's copies of it (the 署名 repeats them)."""

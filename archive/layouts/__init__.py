@@ -26,13 +26,13 @@ from archive.layouts import jianbao as jianbao_model
 from archive.layouts.decode import NEG, Decoded, Grammar, close_calls, decode
 from archive.model import Bulletin
 
-__all__ = ["GRAMMAR_NAMES", "LAYOUTS", "Layout", "Page", "choose_layout", "label_lines", "label_window", "read_page"]
+__all__ = ["GRAMMAR_NAMES", "LAYOUTS", "Layout", "Page", "choose_layout", "label_lines", "label_window", "read_page", "unflatten", "without_jammer"]
 
 # A saved page's metadata keys → the Document.meta fields the parsers read.
 _META_MAP = {
     "发文字号": "发文字号", "文号": "发文字号", "发布机构": "发文机关", "发文机构": "发文机关", "发文机关": "发文机关",
     "发文单位": "发文机关", "成文日期": "成文日期", "发文日期": "成文日期", "名称": "标题", "标题": "标题",
-    "索引号": "索引号", "主题分类": "主题分类", "发布日期": "发布日期",
+    "索引号": "索引号", "主题分类": "主题分类", "发布日期": "发布日期", "颁布单位": "发文机关", "颁布日期": "成文日期",
 }
 GRAMMAR_NAMES = gongwen_model.NAMES  # label → the element's name, for messages and --explain
 RULES = {
@@ -42,6 +42,7 @@ RULES = {
     "tail_chrome": "页面导航或工具栏",
     "page_text": "文件标题前的页面文字（栏目名、页面标题、导语）",
     "page_field": "页面字段（标题与主送之间）",
+    "jammer": "论坛防采集乱码",
 }
 
 
@@ -199,10 +200,43 @@ class Page:
 
 def read_page(lines: list[Line], meta: Mapping[str, str], params: LayoutParams = PARAMS) -> Page:
     """Take a page's chrome, metadata block and repeated title off the document's lines."""
+    lines, noise = without_jammer(lines)
     lines = unflatten(lines, params)
     page = _read_page(lines, meta, params)
+    if noise:
+        page.removed = sorted([*page.removed, *noise], key=lambda pair: pair[0].number)
     _document_start(page, params)
     return page
+
+
+# A forum's anti-scraping filler (a "jammer"): runs of one to three ASCII characters set apart by single
+# spaces, most of them punctuation (`6 ^$ {- Q H& {. {) q7`), as lines of their own or glued before a
+# line's text (`/ \& {& A' ?4 A* [- W) x各省、自治区…：`). A title or a 主送 it cuts is whole again without it.
+_JAMMER = r"(?:[!-~]{1,3} ){4,}[!-~]{1,3}"
+_JAMMER_LINE = re.compile(rf"^\s*{_JAMMER}\s*$")
+_JAMMER_LEAD = re.compile(rf"^\s*{_JAMMER}\s*(?=[\u4e00-\u9fff])")
+JAMMER_PUNCT = 3  # a jammer run holds at least this many ASCII punctuation marks
+
+
+def _jammer(run: str) -> bool:
+    return sum(not c.isalnum() and not c.isspace() for c in run) >= JAMMER_PUNCT
+
+
+def without_jammer(lines: list[Line]) -> tuple[list[Line], list[tuple[Line, str]]]:
+    """The lines with a jammer's filler taken off: its lines removed (with their rule), its runs glued before
+    a line's text cut off that line."""
+    if not any(_JAMMER_LINE.match(ln.key) or _JAMMER_LEAD.match(ln.key) for ln in lines):
+        return lines, []
+    kept: list[Line] = []
+    removed: list[tuple[Line, str]] = []
+    for ln in lines:
+        if (m := _JAMMER_LINE.match(ln.key)) and _jammer(m.group()):
+            removed.append((ln, RULES["jammer"]))
+        elif (m := _JAMMER_LEAD.match(ln.key)) and _jammer(m.group()):
+            kept.append(dataclasses.replace(ln, text=ln.text[m.end() :], key=ln.key[m.end() :]))
+        else:
+            kept.append(ln)
+    return kept, removed
 
 
 # Where a notice flattened into one line (a document-sharing site's copy) is cut back into its elements.

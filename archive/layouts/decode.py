@@ -14,7 +14,7 @@ beats the best label the grammar would also allow there by less than
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["Decoded", "Grammar", "decode"]
 
@@ -31,11 +31,16 @@ class Grammar:
     rank: dict[str, int]
     repeat: frozenset[str]
     follows: dict[str, frozenset[str]] | None = None  # a cyclic grammar (a 简报's articles): what may follow each label
+    # An ordered grammar's labels that only some labels may follow on the next line (a 署名 stands right
+    # above its 成文日期): label → the labels that may come next. The last line may bear them too.
+    leads_to: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def allowed(self, a: str, b: str) -> bool:
         """Whether label `b` may follow label `a` on the next line."""
         if self.follows is not None:
             return b in self.follows[a]
+        if a in self.leads_to and b not in self.leads_to[a]:
+            return False
         if a == b:
             return a in self.repeat
         return self.rank[b] >= self.rank[a]
@@ -107,18 +112,27 @@ def _ordered_step(grammar: Grammar) -> Callable[[list[float]], list[int]]:
         by_rank.setdefault(grammar.rank[lab], []).append(j)
     ranks = sorted(by_rank)
     repeats = [lab in grammar.repeat for lab in grammar.labels]
+    # Labels only some labels may follow (`leads_to`): left out of the rank pass, tried one by one.
+    bound = [k for k, lab in enumerate(grammar.labels) if lab in grammar.leads_to]
+    bound_to = {k: [j for j, lab in enumerate(grammar.labels) if grammar.allowed(grammar.labels[k], lab)] for k in bound}
 
     def step(prev: list[float]) -> list[int]:
         args = [-1] * n
         first = second = -1  # the best and second-best labels so far, ties to the lower index
         for r in ranks:
             for k in by_rank[r]:
+                if k in bound_to:
+                    continue
                 if first < 0 or prev[k] > prev[first] or (prev[k] == prev[first] and k < first):
                     first, second = k, first
                 elif second < 0 or prev[k] > prev[second] or (prev[k] == prev[second] and k < second):
                     second = k
             for j in by_rank[r]:
                 args[j] = first if (first != j or repeats[j]) else second
+        for k, targets in bound_to.items():
+            for j in targets:
+                if prev[k] != NEG and (args[j] < 0 or prev[k] > prev[args[j]] or (prev[k] == prev[args[j]] and k < args[j])):
+                    args[j] = k
         return args
 
     return step

@@ -51,10 +51,13 @@ GRAMMAR = Grammar(
     labels=LABELS,
     rank={
         "chrome": 0, "meta": 0, "page_title": 0, "mark": 1, "masthead": 2, "serial": 3, "title": 3, "adoption": 3,
-        "addressee": 4, "body": 5, "signature": 6, "date": 7, "note": 8, "attachment": 9, "colophon": 10,
+        "addressee": 4, "body": 5, "signature": 6, "date": 7, "note": 7, "attachment": 9, "colophon": 10,
         "tail_chrome": 11,
     },
     repeat=frozenset({"chrome", "meta", "page_title", "mark", "masthead", "serial", "title", "adoption", "body", "signature", "attachment", "colophon", "tail_chrome"}),
+    # A 署名 stands right above its 成文日期 (joint ones on several lines): a list of organs in the 正文
+    # (the units a 决定 commends) followed by more 正文 is no 署名.
+    leads_to={"signature": frozenset({"signature", "date", "note"})},
 )
 # The labels of a document's end: what `label_window` allows there (archive/gongwen._parse_tail).
 TAIL_LABELS = frozenset({"body", "signature", "date", "note", "attachment", "colophon"})
