@@ -70,7 +70,7 @@ EXTRA_WORD = 0.5
 # Initials are typed in the order of the words meant: a title holding a reading's words in another
 # order (释放 活力 in 消费活力持续释放, for sfhl) counts this share of one holding them in the
 # typed order (see _in_order; the titles of at most ORDER_SAMPLE of a reading's articles are read).
-OUT_OF_ORDER = 0.25
+OUT_OF_ORDER = 0.0
 ORDER_SAMPLE = 64
 SOUND_WORDS = 6  # words of each piece's reading tried when a typed string is spelled anew (same_sound)
 SPELL_LIMIT = 400  # strings spelled anew, at most
