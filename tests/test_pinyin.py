@@ -256,3 +256,57 @@ def test_letters_read_two_ways_show_the_other_reading_second(blend_handle: Index
 def test_a_second_page_and_a_date_sort_are_not_blended(blend_handle: IndexHandle) -> None:
     assert "blended" not in search(blend_handle, "xbjx", sort="date")
     assert all("降息" not in h["title"] for h in search(blend_handle, "xbjx", sort="date")["hits"])
+
+
+# Titles of xinwen-lianbo (2023–2024), in a 简报's shape: 释放 and 活力 stand in two titles the
+# other way round (活力…释放), 首发 and 活力 in one title in the order typed.
+ORDER_ISSUE = """工作资料 注意保存
+
+城乡建设测试简报
+
+第4期
+
+江苏省城乡建设测试办公室
+
+2024年4月10日
+
+新年伊始 各地消费活力持续释放
+
+新年伊始,各地消费市场人气旺盛。
+
+新春消费亮点纷呈 市场活力加速释放
+
+春节期间,各地消费市场亮点纷呈。
+
+多举措推进首发经济 各地不断激发消费活力
+
+各地多举措推进首发经济。
+
+巴媒称以军袭击加沙地带两处难民营致严重伤亡
+
+巴勒斯坦媒体报道了袭击。
+
+俄称在库尔斯克又收复两处定居点 乌称新型导弹已用于作战
+
+俄方称收复定居点。
+
+报:省文明办
+
+(苏城测字4号 共印100份)
+"""
+
+
+@pytest.fixture(scope="module")
+def order_handle(tmp_path_factory: pytest.TempPathFactory) -> IndexHandle:
+    return seed_index(tmp_path_factory, "order", {"城乡建设测试简报-2024-第4期.txt": ORDER_ISSUE})
+
+
+@pytest.mark.parametrize("typed, meant, title", [
+    ("sfhl", "首发 活力", "首发经济"),  # the old code read 释放 活力 (two titles, both the other way round)
+    ("lcdd", "两处 导弹", "导弹"),  # … and 两处 地带 (one title each: 地带 stands before 两处)
+])
+def test_initials_read_words_in_the_order_typed(order_handle: IndexHandle, typed: str, meant: str,
+                                                title: str) -> None:
+    r = search(order_handle, typed)
+    assert r["pinyin"]["to"] == meant and r["pinyin"]["kind"] == "initials"
+    assert title in r["hits"][0]["title"]

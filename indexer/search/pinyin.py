@@ -67,6 +67,11 @@ WHOLE_SHARE = 0.5
 # A reading of the letters as more words than the fewest any reading has counts this share of its
 # articles per word beyond (see _together).
 EXTRA_WORD = 0.5
+# Initials are typed in the order of the words meant: a title holding a reading's words in another
+# order (释放 活力 in 消费活力持续释放, for sfhl) counts this share of one holding them in the
+# typed order (see _in_order; the titles of at most ORDER_SAMPLE of a reading's articles are read).
+OUT_OF_ORDER = 0.0
+ORDER_SAMPLE = 64
 SOUND_WORDS = 6  # words of each piece's reading tried when a typed string is spelled anew (same_sound)
 SPELL_LIMIT = 400  # strings spelled anew, at most
 SPELL_COUNT = 24  # strings spelled from the index's words counted exactly in the net
@@ -369,7 +374,7 @@ def words_reading(table: PinyinTable, live: Any, parts: list[str], kind: str,
     for texts in dict.fromkeys((TOGETHER_IN[kind], TEXTS)):
         ranked = _together(table, live, parts, kind, texts, single)
         if ranked:
-            return ranked[0]
+            return ranked[0][:2]
     return None
 
 
@@ -382,15 +387,57 @@ def _postings(table: PinyinTable, words: list[str], texts: tuple[str, ...]) -> t
     return (np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)), labels
 
 
+def title_units(net: Net, doc: int) -> str:
+    """The unit string of one document's title (indexer.store.analysis.unit_string), read from
+    the substring net's own text (no stored record is read)."""
+    from indexer.store.schema import TEXTS as REGIONS
+
+    for seg, offset in net.parts:
+        if offset <= doc < offset + seg.docs:
+            r = 2 * (doc - offset) + REGIONS["title"]
+            a, b = int(seg.regions[r]), int(seg.regions[r + 1]) - 1  # (the region ends in its SEP)
+            return "".join(map(chr, seg.alphabet[seg.chars[a:b].astype("int64")].tolist()))
+    return ""
+
+
+def _in_order(text: str, words: tuple[str, ...]) -> bool:
+    """Whether `words` stand in `text` one after the other, in this order (not overlapping)."""
+    at = 0
+    for w in words:
+        i = text.find(w, at)
+        if i < 0:
+            return False
+        at = i + len(w)
+    return True
+
+
+def _ordered_weight(net: Net, words: tuple[str, ...], docs: Any) -> float:
+    """The articles `docs` (whose titles hold `words`) weighed by order: a title holding them in
+    the typed order counts 1, another order OUT_OF_ORDER (ORDER_SAMPLE titles read, the rest
+    counted at their share)."""
+    if len(words) < 2 or not len(docs):
+        return float(len(docs))
+    seen = docs[:ORDER_SAMPLE]
+    ordered = sum(_in_order(title_units(net, int(d)), words) for d in seen)
+    share = (ordered + OUT_OF_ORDER * (len(seen) - ordered)) / len(seen)
+    return share * len(docs)
+
+
 def _together(table: PinyinTable, live: Any, parts: list[str], kind: str,
-              texts: tuple[str, ...], single: bool = False) -> list[tuple[tuple[str, ...], int]]:
+              texts: tuple[str, ...], single: bool = False,
+              net: Net | None = None) -> list[tuple[tuple[str, ...], int, float]]:
     """Every reading of the letters as words held together (see `words_reading`), best first:
     by how many live articles hold them all, a reading of more words counting EXTRA_WORD of
     that per word beyond the fewest (more pieces, more chance that frequent words meet by
-    accident: wnrlzc is 委内瑞拉 致辞, not 五年 热烈 征程). At most ALTERNATIVES + 1."""
+    accident: wnrlzc is 委内瑞拉 致辞, not 五年 热烈 征程). Counted in titles only and given
+    `net`, an article holding them in another order than typed counts OUT_OF_ORDER
+    (`_ordered_weight`). At most ALTERNATIVES + 1, each (words, articles, weight): the weight is
+    the articles so weighed by order (the articles themselves when not)."""
     import numpy as np
 
     found: dict[tuple[str, ...], int] = {}
+    weight: dict[tuple[str, ...], float] = {}
+    by_order = net is not None and texts == ("title",)
     ways = _pieces(table, parts, kind)
     if single:  # (one word allowed: the letters stand beside other words of the query)
         ways = [tuple(parts)] + ways
@@ -424,12 +471,14 @@ def _together(table: PinyinTable, live: Any, parts: list[str], kind: str,
             if not beam:
                 break
         for words, docs in beam:
-            found[words] = max(found.get(words, 0), len(docs))
+            if len(docs) > found.get(words, -1):
+                found[words] = len(docs)
+                weight[words] = _ordered_weight(net, words, docs) if by_order and net is not None else len(docs)
     if not found:
         return []
     fewest = min(len(w) for w in found)
-    ranked = sorted(found.items(), key=lambda wn: (-wn[1] * EXTRA_WORD ** (len(wn[0]) - fewest), wn[0]))
-    return ranked[: ALTERNATIVES + 1]
+    ranked = sorted(found.items(), key=lambda wn: (-weight[wn[0]] * EXTRA_WORD ** (len(wn[0]) - fewest), wn[0]))
+    return [(ws, n, weight[ws]) for ws, n in ranked[: ALTERNATIVES + 1]]
 
 
 def reading(table: PinyinTable, net: Net, live: Any, query: str, deadline: float | None = None) -> Reading | None:
@@ -453,7 +502,7 @@ def reading(table: PinyinTable, net: Net, live: Any, query: str, deadline: float
             cands = candidates(table, net, letters, kind, deadline=deadline)[:MAX_CANDIDATES]
         for texts in dict.fromkeys((TOGETHER_IN[kind], TEXTS)):
             found = count_candidates(net, live, cands, texts)
-            apart = _together(table, live, parts if len(parts) > 1 else [letters], kind, texts)
+            apart = _together(table, live, parts if len(parts) > 1 else [letters], kind, texts, net=net)
             ranked = _ranked(found, apart)
             if ranked:
                 (text, n), *rest = ranked
@@ -462,13 +511,13 @@ def reading(table: PinyinTable, net: Net, live: Any, query: str, deadline: float
     return None
 
 
-def _ranked(found: list[tuple[str, int]], apart: list[tuple[tuple[str, ...], int]]) -> list[tuple[str, int]]:
+def _ranked(found: list[tuple[str, int]], apart: list[tuple[tuple[str, ...], int, float]]) -> list[tuple[str, int]]:
     """The readings of one kind, best first: strings reading as the whole (`found`, with their
     articles) weighed against words held together (`apart`) — a string counts as 1 / WHOLE_SHARE
     times its articles (it wins when found in WHOLE_SHARE of the articles holding the words apart).
     A reading of words that spells a string already ranked is left out."""
     scored = [(n / WHOLE_SHARE, 0, t, n) for t, n in found]
-    scored += [(float(n), 1, " ".join(ws), n) for ws, n in apart]
+    scored += [(w, 1, " ".join(ws), n) for ws, n, w in apart]
     scored.sort(key=lambda s: (-s[0], s[1]))
     out: dict[str, tuple[str, int]] = {}
     for _s, _w, text, n in scored:
