@@ -127,7 +127,7 @@ SLIP_KINDS = ("dropped", "swapped", "doubled", "split_word", "pinyin_caps", "hal
 # Kinds written 2026-12-06 (session 9) and scored before any change was made for them (the block
 # "loose typing"): pinyin typed with a southern accent or a slipped letter, dates typed in digits,
 # a word spaced out character by character, and a query wrapped in the words of a request.
-LOOSE_KINDS = ("fuzzy_pinyin", "pinyin_slip", "numeric_date", "char_spaced", "request")
+LOOSE_KINDS = ("fuzzy_pinyin", "pinyin_slip", "numeric_date", "char_spaced", "request", "year_span")
 KINDS = R.KINDS + NEW_KINDS + UNNAMED_KINDS + STAFF_KINDS + SLIP_KINDS + LOOSE_KINDS
 METRICS = ("success@1", "success@10", "mrr@20", "zero")
 
@@ -1331,6 +1331,24 @@ def numeric_date_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
     return _dated_cases(dr, rng, n, "numeric_date", _numeric_date)
 
 
+def _year_span(d: QDoc, rng: random.Random) -> tuple[str, Callable[[Any], bool]] | None:
+    """Years as a span (2022—2024年, 2022年至2024年) or from a year on (2023年以来, 2023年至今)."""
+    if d.date is None:
+        return None
+    y = d.date.year
+    if rng.random() < 0.5:
+        lo = y - rng.randint(0, 2)
+        hi = max(y, lo + 1) + rng.randint(0, 1)
+        form = rng.choice(("{}—{}年", "{}年至{}年", "{}-{}年", "{}到{}年"))
+        return form.format(lo, hi), lambda x: x is not None and lo <= x.year <= hi
+    lo = y - rng.randint(0, 1)
+    return f"{lo}年{rng.choice(('以来', '至今', '以后'))}", lambda x: x is not None and x.year >= lo
+
+
+def year_span_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    return _dated_cases(dr, rng, n, "year_span", _year_span)
+
+
 def char_spaced_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
     """Two title words, one typed with a space after every character (垃 圾 分 类 上海)."""
     def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
@@ -1355,7 +1373,7 @@ def request_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
 
 MAKERS.update({
     "fuzzy_pinyin": fuzzy_pinyin_cases, "pinyin_slip": pinyin_slip_cases, "numeric_date": numeric_date_cases,
-    "char_spaced": char_spaced_cases, "request": request_cases,
+    "char_spaced": char_spaced_cases, "request": request_cases, "year_span": year_span_cases,
 })
 
 
