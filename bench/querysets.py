@@ -124,7 +124,11 @@ STAFF_KINDS = ("numerals", "date_words", "mixed_script", "pasted_title", "senten
 # Kinds written 2026-12-06 and scored before any change was made for them (the block "slips of
 # the keyboard"): the typing errors that are not a wrong character, and pinyin typed loosely.
 SLIP_KINDS = ("dropped", "swapped", "doubled", "split_word", "pinyin_caps", "half_pinyin")
-KINDS = R.KINDS + NEW_KINDS + UNNAMED_KINDS + STAFF_KINDS + SLIP_KINDS
+# Kinds written 2026-12-06 (session 9) and scored before any change was made for them (the block
+# "loose typing"): pinyin typed with a southern accent or a slipped letter, dates typed in digits,
+# a word spaced out character by character, and a query wrapped in the words of a request.
+LOOSE_KINDS = ("fuzzy_pinyin", "pinyin_slip", "numeric_date", "char_spaced", "request", "year_span")
+KINDS = R.KINDS + NEW_KINDS + UNNAMED_KINDS + STAFF_KINDS + SLIP_KINDS + LOOSE_KINDS
 METRICS = ("success@1", "success@10", "mrr@20", "zero")
 
 QUESTION_FORMS = ("关于{}的情况", "{}有哪些", "如何{}", "{}是什么", "怎么{}", "{}的情况", "有关{}的问题", "{}怎么样")
@@ -1230,6 +1234,146 @@ MAKERS.update({
     "quoted": quoted_cases, "province": province_cases, "honorific": honorific_cases, "wrapped": wrapped_cases,
     "stopwords": stopwords_cases, "operator_cn": operator_cn_cases, "cn_field": cn_field_cases,
     "over_specified": over_specified_cases, "place_typo": place_typo_cases, "series_issue": series_issue_cases,
+})
+
+
+# ---------------------------------------------------------------- loose typing
+
+# Southern-accent pinyin: the pairs input methods offer as "fuzzy pinyin" (模糊音).
+FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("z", "zh"), ("c", "ch"), ("s", "sh"), ("n", "l"), ("l", "n"))
+FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"), ("in", "ing"), ("en", "eng"), ("an", "ang"))
+# What people wrap a topic in when they ask a search box for it.
+REQUEST_FORMS = ("查一下{}", "帮我找{}的材料", "{}相关报道", "{}的新闻", "搜索{}", "有没有{}的文章", "{}相关简报",
+                 "找{}方面的资料", "我想看{}", "{}的报道有哪些")
+
+
+def _syllables(word: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    return [x.replace("ü", "v") for x in lazy_pinyin(word, style=Style.NORMAL, v_to_u=False)]
+
+
+def _fuzz(syl: str, rng: random.Random) -> str | None:
+    """One syllable as a southern accent types it (zhi → zi, ying → yin, nan → lan), or None."""
+    ways = []
+    for a, b in FUZZY_INITIALS:
+        if syl.startswith(a) and not (a in ("z", "c", "s") and syl.startswith(a + "h")):
+            ways.append(b + syl[len(a):])
+    for a, b in FUZZY_FINALS:
+        if syl.endswith(a) and not (a in ("in", "en", "an") and syl.endswith(a + "g")):
+            ways.append(syl[: len(syl) - len(a)] + b)
+    return rng.choice(ways) if ways else None
+
+
+def fuzzy_pinyin_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """Two title words in pinyin, one syllable typed with a southern accent (zhiyuan fuwu →
+    ziyuan fuwu, huanjing → huanjin)."""
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        sylls = [_syllables(w) for w in ws]
+        spots = [(i, j) for i, s in enumerate(sylls) for j, x in enumerate(s) if _fuzz(x, random.Random(0))]
+        if not spots:
+            return None
+        i, j = rng.choice(spots)
+        sylls[i][j] = _fuzz(sylls[i][j], rng) or sylls[i][j]
+        return rng.choice((" ", "")).join("".join(s) for s in sylls), " ".join(ws)
+
+    return _pairs(dr, rng, n, make, "fuzzy_pinyin")
+
+
+def pinyin_slip_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """Two title words in pinyin, one letter of a longer one left out, doubled or swapped with its
+    neighbour (zhiyaun fuwu, lajifnelei)."""
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        typed = ["".join(_syllables(w)) for w in ws]
+        spots = [k for k, t in enumerate(typed) if len(t) >= 6]
+        if not spots:
+            return None
+        k = rng.choice(spots)
+        t = typed[k]
+        i = rng.randrange(1, len(t) - 1)
+        how = rng.choice(("drop", "double", "swap"))
+        if how == "drop":
+            t = t[:i] + t[i + 1:]
+        elif how == "double":
+            t = t[: i + 1] + t[i] + t[i + 1:]
+        else:
+            t = t[:i] + t[i + 1] + t[i] + t[i + 2:]
+        if t == typed[k]:
+            return None
+        typed[k] = t
+        return " ".join(typed), " ".join(ws)
+
+    return _pairs(dr, rng, n, make, "pinyin_slip")
+
+
+def _numeric_date(d: QDoc, rng: random.Random) -> tuple[str, Callable[[Any], bool]] | None:
+    """A date in digits as staff type it: 2023-03-15, 2023.3.15, 2023/03/15, 2023-03, 2023.3, 23年3月."""
+    day = d.date
+    if day is None:
+        return None
+    y, m, dd = day.year, day.month, day.day
+    form = rng.choice(("iso", "dots", "slashes", "month_iso", "month_dots", "short_year"))
+    if form == "iso":
+        return f"{y}-{m:02d}-{dd:02d}", lambda x: x == day
+    if form == "dots":
+        return f"{y}.{m}.{dd}", lambda x: x == day
+    if form == "slashes":
+        return f"{y}/{m:02d}/{dd:02d}", lambda x: x == day
+    month = (lambda x: x is not None and (x.year, x.month) == (y, m))
+    if form == "month_iso":
+        return f"{y}-{m:02d}", month
+    if form == "month_dots":
+        return f"{y}.{m}", month
+    return f"{y % 100:02d}年{m}月", month
+
+
+def numeric_date_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    return _dated_cases(dr, rng, n, "numeric_date", _numeric_date)
+
+
+def _year_span(d: QDoc, rng: random.Random) -> tuple[str, Callable[[Any], bool]] | None:
+    """Years as a span (2022—2024年, 2022年至2024年) or from a year on (2023年以来, 2023年至今)."""
+    if d.date is None:
+        return None
+    y = d.date.year
+    if rng.random() < 0.5:
+        lo = y - rng.randint(0, 2)
+        hi = max(y, lo + 1) + rng.randint(0, 1)
+        form = rng.choice(("{}—{}年", "{}年至{}年", "{}-{}年", "{}到{}年"))
+        return form.format(lo, hi), lambda x: x is not None and lo <= x.year <= hi
+    lo = y - rng.randint(0, 1)
+    return f"{lo}年{rng.choice(('以来', '至今', '以后'))}", lambda x: x is not None and x.year >= lo
+
+
+def year_span_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    return _dated_cases(dr, rng, n, "year_span", _year_span)
+
+
+def char_spaced_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """Two title words, one typed with a space after every character (垃 圾 分 类 上海)."""
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        spots = [k for k, w in enumerate(ws) if len(w) >= 3]
+        if not spots:
+            return None
+        k = rng.choice(spots)
+        typed = list(ws)
+        typed[k] = " ".join(ws[k])
+        return " ".join(typed), " ".join(ws)
+
+    return _pairs(dr, rng, n, make, "char_spaced")
+
+
+def request_cases(dr: Draw, rng: random.Random, n: int) -> list[QCase]:
+    """Two title words wrapped in the words of a request (帮我找淮安志愿服务的材料)."""
+    def make(d: QDoc, ws: list[str]) -> tuple[str, str] | None:
+        return rng.choice(REQUEST_FORMS).format(rng.choice(("", " ")).join(ws)), " ".join(ws)
+
+    return _pairs(dr, rng, n, make, "request")
+
+
+MAKERS.update({
+    "fuzzy_pinyin": fuzzy_pinyin_cases, "pinyin_slip": pinyin_slip_cases, "numeric_date": numeric_date_cases,
+    "char_spaced": char_spaced_cases, "request": request_cases, "year_span": year_span_cases,
 })
 
 

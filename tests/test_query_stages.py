@@ -104,11 +104,26 @@ def test_a_month_with_a_topic_is_applied_as_the_date_filter(handle: Any) -> None
     ("2023年二季度 交通", ["交通安全宣传进校园"]),
     ("2023年3月至5月 交通", ["交通文明劝导志愿行动启动", "交通安全宣传进校园"]),
     ("交通 2023年3月至4月", ["交通文明劝导志愿行动启动"]),
+    # years as a span, and from a year on (session 9, bench kind year_span)
+    ("2023—2024年 交通", ["交通文明劝导志愿行动启动", "交通安全宣传进校园"]),
+    ("2023年至2025年 交通", ["交通文明劝导志愿行动启动", "交通安全宣传进校园"]),
+    ("交通 2023年以来", ["交通文明劝导志愿行动启动", "交通安全宣传进校园"]),
+    ("2023年至今交通", ["交通文明劝导志愿行动启动", "交通安全宣传进校园"]),
 ])
 def test_each_form_of_a_typed_date_is_applied(handle: Any, query: str, titles: list[str]) -> None:
     r = _search(handle, query)
     assert r["date_applied"] is not None
     assert sorted(h["title"] for h in r["hits"]) == sorted(titles)
+
+
+def test_a_span_of_years_backwards_or_without_year_marks_is_not_a_date() -> None:
+    from indexer.search.dateq import period_of
+
+    assert period_of("2019—2023年").start.isoformat() == "2019-01-01"
+    assert period_of("2023—2019年") is None  # backwards
+    assert period_of("2019-2023") is None  # a number range, maybe
+    assert period_of("2020年以来").end >= period_of("2020年以来").start.replace(year=2026)
+    assert (period_of("2020年以前").start.year, period_of("2020年以前").end.isoformat()) == (1900, "2020-12-31")
 
 
 def test_a_date_alone_stays_text_and_is_offered(handle: Any) -> None:

@@ -32,6 +32,12 @@ _PERIOD = re.compile(
     rf"|(?:(?P<d>{_N})[日号]?))?)?年?$"
 )
 _DAY = re.compile(r"^(?:19|20)[0-9]{2}[-./][0-9]{1,2}[-./][0-9]{1,2}$")
+# years as a span (2019—2023年, 2019年至2023年) and from a year on (2020年以来, 2020年至今) or up to
+# it (2020年以前: 以前 counts the year itself, as 以上/以下 count their number in statutes)
+_TO = r"(?:至|到|-|—|–|~|～)"
+_YEARS = re.compile(rf"^(?P<a>(?:19|20)[0-9]{{2}})(?P<ya>年)?{_TO}(?P<b>(?:19|20)[0-9]{{2}})(?P<yb>年)?$")
+_SINCE = re.compile(r"^(?P<y>(?:19|20)[0-9]{2})年?(?P<w>以来|至今|以后|之后|起|以前|之前)$")
+_UP_TO = ("以前", "之前")
 _SPAN = ("上旬", "中旬", "下旬")
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
@@ -70,6 +76,9 @@ def _reworded(t: str) -> str:
 def period_of(text: str) -> Period | None:
     """The period `text` names, whole (see the module doc), or None."""
     t = _reworded(normalize(text.strip()).replace(" ", ""))
+    span = _year_span(text, t)
+    if span is not None:
+        return span
     if _DAY.match(t):
         day = find_date(t)
         return Period(text, day, day) if day else None
@@ -115,7 +124,24 @@ def period_of(text: str) -> Period | None:
     return Period(text, dt.date(y, 1, 1), dt.date(y, 12, 31))
 
 
-_LEAD = re.compile(r"^((?:(?:19|20)[0-9]{2}年度?|[0-9]{2}年(?=[0-9]{1,2}月))"
+def _year_span(text: str, t: str) -> Period | None:
+    """Years as a span, or from or up to a year (see _YEARS and _SINCE), or None. A span needs 年
+    or 至/到 (2019-2023 alone may be a number), and goes forwards."""
+    m = _YEARS.match(t)
+    if m is not None and (m["ya"] or m["yb"] or re.search("[至到]", t)):
+        a, b = int(m["a"]), int(m["b"])
+        return Period(text, dt.date(a, 1, 1), dt.date(b, 12, 31)) if a < b else None
+    m = _SINCE.match(t)
+    if m is None:
+        return None
+    y = int(m["y"])
+    if m["w"] in _UP_TO:
+        return Period(text, dt.date(MIN_YEAR, 1, 1), dt.date(y, 12, 31))
+    return Period(text, dt.date(y, 1, 1), max(dt.date.today(), dt.date(y, 12, 31)))
+
+
+_LEAD = re.compile(r"^((?:(?:19|20)[0-9]{2}年?(?:至|到|-|—|–|~|～)(?:19|20)[0-9]{2}年|(?:19|20)[0-9]{2}年?(?:以来|至今|以后|之后|以前|之前)"
+                   r"|(?:19|20)[0-9]{2}年度?|[0-9]{2}年(?=[0-9]{1,2}月))"
                    r"(?:[0-9]{1,2}月份?(?:[0-9]{1,2}[日号]|上旬|中旬|下旬)?|[一二三四1-4]季度|[上下]半年)?)")
 
 

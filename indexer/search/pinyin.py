@@ -307,6 +307,7 @@ class Reading:
     text: str
     count: int
     others: tuple[tuple[str, int], ...] = ()
+    respelled: str = ""  # the letters as read, where they were typed loosely (indexer.search.pinyin_loose)
 
 
 def candidates(table: PinyinTable, net: Net, letters: str, kind: str,

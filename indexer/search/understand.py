@@ -41,6 +41,14 @@ ALIAS_WEIGHT = 0.7
 BLEND_READINGS = 3
 BLEND_RATIO = 0.02
 BLEND_AFTER = 1
+# Letters that read as nothing as typed are read as typed loosely (an accent's syllables, a slipped
+# letter: indexer.search.pinyin_loose): this many respelled queries at most, within this much CPU time (s).
+# A reading as typed found together in fewer than LOOSE_FEW articles gives way to a loose one found in
+# LOOSE_RATIO times as many (huanjin baohu: 还禁 保护 in 1, 环境 保护 in hundreds).
+LOOSE_TRIES = 4
+LOOSE_BUDGET = 0.03
+LOOSE_FEW = 3
+LOOSE_RATIO = 10
 
 
 @dataclass
@@ -223,6 +231,18 @@ def pinyin_reading(handle: Any, s: Any, snap: Any, net: Net, query: str, live: A
     if normalize_query(query) is None:
         return _mixed_reading(table, net, live, query)
     deadline = time.thread_time() + READING_BUDGET  # one budget for the whole and its parts
+    got = _letters_reading(table, net, live, query, deadline)
+    if got is not None and (got.count >= LOOSE_FEW or got.kind != "full"):
+        return got
+    floor = 1 if got is None else LOOSE_RATIO * got.count
+    loose = _loose_reading(table, net, live, query, floor)
+    if loose is not None and loose.count >= floor:
+        return loose
+    return got
+
+
+def _letters_reading(table: PinyinTable, net: Net, live: Any, query: str, deadline: float) -> Reading | None:
+    """The reading of a letters-only query as a whole, else part by part (every part must read)."""
     whole = reading(table, net, live, query, deadline)
     parts = query.split()
     if whole is not None or len(parts) < 2:
@@ -234,6 +254,54 @@ def pinyin_reading(handle: Any, s: Any, snap: Any, net: Net, query: str, live: A
     count = min(r.count for r in each if r is not None)
     kind = "initials" if all(r is not None and r.kind == "initials" for r in each) else "full"
     return Reading("".join(r.letters for r in each if r is not None), kind, text, count)
+
+
+def _loose_reading(table: PinyinTable, net: Net, live: Any, query: str, floor: int = 1) -> Reading | None:
+    """Letters that read as nothing (or as words found together in fewer than LOOSE_FEW articles)
+    read as typed loosely (indexer.search.pinyin_loose): the parts that read as nothing on their own
+    are respelled (an accent's syllable, a slipped letter), or, where each part reads, one part at a
+    time; the respelled queries are read, fewest changes first, LOOSE_TRIES at most within
+    LOOSE_BUDGET, and the one found in most articles is taken. The reading keeps the letters as
+    typed and names the respelling. Slipped letters are tried only when no accent's respelling is
+    found in `floor` articles."""
+    from itertools import product
+
+    from indexer.search.pinyin import normalize_query
+    from indexer.search.pinyin_loose import respellings
+
+    deadline = time.thread_time() + LOOSE_BUDGET
+    parts = query.split()
+    letters = [normalize_query(p) or "" for p in parts]
+    if not all(letters):
+        return None
+    # (a part reads as words of the index's own spelling, or not: no dearer search for it here)
+    wrong = [0] if len(parts) == 1 else [i for i, p in enumerate(parts)
+                                         if reading(table, net, live, p, time.thread_time()) is None]
+    best: Reading | None = None
+    for slips in (False, True):  # an accent's syllables first (cheap), then a slipped letter
+        options = {i: respellings(table, letters[i], deadline, slips) for i in (wrong or range(len(parts)))}
+        if not wrong:  # each part reads: one part respelled at a time
+            tries = sorted(((i, k) for i, o in options.items() for k in range(len(o))), key=lambda ik: (ik[1], ik[0]))
+            picks = [{i: k} for i, k in tries]
+        elif all(options.values()):
+            combos = sorted(product(*(range(len(options[i])) for i in wrong)), key=sum)
+            picks = [dict(zip(wrong, c)) for c in combos]
+        else:
+            continue
+        for n, pick in enumerate(picks[:LOOSE_TRIES]):
+            if n and time.thread_time() > deadline:
+                break
+            typed = list(letters)
+            for i, k in pick.items():
+                typed[i] = options[i][k]
+            spelled = " ".join(typed)
+            # (a respelling reads as words of the index by construction: no dearer search for it)
+            got = _letters_reading(table, net, live, spelled, time.thread_time())
+            if got is not None and (best is None or got.count > best.count):
+                best = Reading("".join(letters), got.kind, got.text, got.count, got.others, respelled=spelled)
+        if (best is not None and best.count >= floor) or time.thread_time() > deadline:
+            break
+    return best
 
 
 def readings_to_blend(read: Reading) -> list[str]:
@@ -287,6 +355,8 @@ def blend_readings(s: Any, snap: Any, net: Net, result: dict[str, Any], read: Re
 
 def pinyin_notice(query: str, read: Reading) -> str:
     kind = "拼音首字母" if read.kind == "initials" else "拼音"
+    if read.respelled:  # typed loosely (indexer.search.pinyin_loose)
+        return f"按拼音“{query.strip()}”（读作“{read.respelled}”）检索：{read.text}"
     return f"按{kind}“{query.strip()}”检索：{read.text}"
 
 
