@@ -155,6 +155,7 @@ def explain(doc: Document) -> tuple[Bulletin, list[Placement]]:
 
     removed: dict[tuple[int, str], str] = {}
     labels: dict[int, str] = {}
+    parts: dict[int, str] = {}
     if doc.format == "markdown":
         b = parse_document(doc)
         lines = markdown_lines(doc.source or "")
@@ -170,6 +171,12 @@ def explain(doc: Document) -> tuple[Bulletin, list[Placement]]:
 
             _feats, decoded = label_lines(page.lines)
             labels = {ln.number: d.label for ln, d in zip(page.lines, decoded)}
+        elif b.kind == "简报":
+            from archive.layouts.jianbao import PARTS
+            from archive.textparse import label_issue
+
+            for ln, part in label_issue(page.lines):  # the 简报's element of each line, named after its place
+                parts.setdefault(ln.number, PARTS[part])
     bodies = [_squash(a.text) for a in b.articles]
     titles = [_squash(a.title) for a in b.articles]
     fields = _fields(b)
@@ -206,6 +213,8 @@ def explain(doc: Document) -> tuple[Bulletin, list[Placement]]:
             )
             if b.kind == "公文" and place.startswith("第") and labels.get(ln.number) == "attachment":
                 place += "（附件）"
+            if ln.number in parts and not place.startswith("未归属"):
+                place += f"〔{parts[ln.number]}〕"
         out.append(Placement(ln.number, ln.text, place))
     return b, out
 

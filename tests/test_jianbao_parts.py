@@ -130,3 +130,14 @@ def test_footer_keys_naming_a_unit_and_a_spaced_editors_note(fmt: str, tmp_path:
     assert b.articles[-1].text.endswith("方便居民就近办事。")
     labels = {ln.text: lab for ln, lab in label_issue(_lines(path))}
     assert labels["编者按：近年来，各地积极探索志愿服务新模式，现将某某区的做法刊发，供各地学习借鉴。"] == "note"
+
+
+def test_check_explain_names_each_line_s_element_of_the_issue() -> None:
+    from archive.explain import explain, lost
+
+    _b, placements = explain(read_document(SEED))
+    place = {p.text: p.place for p in placements}
+    assert place["第11期"] == "表头字段：期号〔报头·期号〕"
+    assert place["(苏简字1004号 共印400份)"].endswith("〔报尾·共印〕")
+    assert place["【工作交流】"].endswith("〔栏目〕")
+    assert not lost(placements)
