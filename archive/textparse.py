@@ -28,7 +28,7 @@ from archive.headings import split_heading
 from archive.layout import Line, body_size
 from archive.layouts import jianbao as body_model
 from archive.model import Bulletin, make_bulletin_id
-from archive.paragraphs import clean_spaces, clean_title, ends_paragraph, join_lines, starts_item, strip_bullet
+from archive.paragraphs import clean_spaces, clean_title, ends_paragraph, ends_sentence, join_lines, starts_item, strip_bullet
 
 __all__ = ["Footer", "glued_footer_at", "is_confidential_mark", "issuer_name", "label_issue", "paragraphs_of", "parse_bulletin_lines", "parse_footer"]
 
@@ -48,6 +48,7 @@ _ORG_END = re.compile(
 )
 _EDITOR_MARK = re.compile(r"(?:编印|编制|编|主办|印发|编发|制)$")
 _EDITOR_PREFIX = re.compile(r"^(?:编印单位|编印|主办单位|主办|编发单位|编发|承办)\s*[:：]\s*")
+_SECTION_LEAD = re.compile(r"^【\s*(?P<a>[^】]{2,12}?)\s*】\s*(?=\S)")  # 【工作动态】 before a title on its line
 _FOOTER_KEY = re.compile(r"^(?P<key>报|送|发|抄送|抄报|分送|主送|报送|发送|印发)(?:单位|范围|对象)?\s*[:：]\s*(?P<rest>.*)$")
 _COLOPHON = re.compile(r"^(?:责任编辑|编辑|签发|审核|审稿|校对|联系人|联系电话|电话|地址|邮编|投稿邮箱|邮箱)\s*[:：]")
 _SERIAL = re.compile(r"[\u4e00-\u9fff]{1,8}字\s*(?:[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*)?第?\s*\d+\s*号")
@@ -97,6 +98,19 @@ def _section(key: str) -> tuple[int, int] | None:
         return None
     g = next(g for g in "abcd" if m[g] is not None)
     return m.span(g)
+
+
+def _sectioned(key: str) -> tuple[int, int, int] | None:
+    """A 栏目 marker heading an article's title on one line (【工作动态】某某县召开…): the span of the
+    section's name and where the title starts; None for a marker alone, or before a sentence (an
+    editor's note, 【编者按】近年来…。)."""
+    m = _SECTION_LEAD.match(key)
+    if m is None or _EDITOR_NOTE.match(m["a"]):
+        return None
+    title = key[m.end() :]
+    if not _heading_title_ok(title) or ends_sentence(title) or len(title) < 4:
+        return None
+    return m.start("a"), m.end("a"), m.end()
 
 
 def _parts(line: Line) -> list[tuple[str, str]]:
@@ -383,6 +397,8 @@ def _drafts(lines: list[Line], warnings: list[str], labels: dict[int, str] | Non
     for line in lines:
         if (span := _section(line.key)) is not None:
             kinds.append(("section", (None, line.text[span[0] : span[1]])))
+        elif (lead := _sectioned(line.key)) is not None:  # 【工作动态】某某县召开防汛工作部署会
+            kinds.append(("sectioned", (line.text[lead[0] : lead[1]], line.text[lead[2] :])))
         elif line.key in _TOC_TITLES or _heading_key(line.key) in _TOC_TITLES:
             kinds.append(("toc-title", (None, "")))
         elif (head := split_heading(line.key)) is not None and _heading_title_ok(head[1]):
@@ -444,7 +460,7 @@ def _drafts(lines: list[Line], warnings: list[str], labels: dict[int, str] | Non
         labels[k] = (
             "attachment" if kind == "attachment" or k in attach_title
             else "section" if kind == "section"
-            else "title" if kind == "heading"
+            else "title" if kind in ("heading", "sectioned")
             else "note" if label == "body" and _EDITOR_NOTE.match(line.key)
             else label
         )
@@ -456,6 +472,10 @@ def _drafts(lines: list[Line], warnings: list[str], labels: dict[int, str] | Non
         elif kind == "heading":
             place, title = value
             current = _Draft(title, place, section)
+            drafts.append(current)
+        elif kind == "sectioned":
+            section, title = value
+            current = _Draft(title, None, section)
             drafts.append(current)
         elif kind == "attachment":
             title = f"{line.text} {lines[k + 1].text}" if k + 1 in attach_title else line.text

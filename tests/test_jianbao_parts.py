@@ -141,3 +141,31 @@ def test_check_explain_names_each_line_s_element_of_the_issue() -> None:
     assert place["(苏简字1004号 共印400份)"].endswith("〔报尾·共印〕")
     assert place["【工作交流】"].endswith("〔栏目〕")
     assert not lost(placements)
+
+
+SECTIONED = """防汛工作简报
+第5期（总第88期）
+某某县防汛抗旱指挥部办公室　　　　　2024年6月20日
+【工作动态】某某县召开防汛工作部署会
+6月18日，县防指召开防汛工作部署会，安排部署主汛期防汛工作。会议要求各地压实责任，严阵以待。
+【基层经验】某某镇“三个到位”筑牢防汛防线
+某某镇落实人员到位、物资到位、预案到位，储备编织袋5000条、救生衣300件。
+【编者按】今年入汛以来，各地扎实做好防汛准备工作，现将有关情况刊发。
+签发：张三　　　　　　　核稿：李四
+报：市防指办
+发：各镇（街道）防办，县防指各成员单位
+"""
+
+
+@pytest.mark.parametrize("fmt", ["text", "docx", "pdf"])
+def test_a_section_marker_heading_its_article_s_title_on_one_line(fmt: str, tmp_path: Path) -> None:
+    """Fails on the old code: the titles keep 【工作动态】 and the articles have no section."""
+    from archive.explain import explain, lost
+
+    path = _as(fmt, SECTIONED, tmp_path)
+    b = parse_file(path)
+    assert [(a.section, a.title) for a in b.articles] == [("工作动态", "某某县召开防汛工作部署会"), ("基层经验", "某某镇“三个到位”筑牢防汛防线")]
+    assert b.articles[-1].text.endswith("现将有关情况刊发。")  # a note in brackets before a sentence stays text
+    assert (b.issue, b.issue_total, b.recipients) == (5, 88, ("报：市防指办", "发：各镇（街道）防办，县防指各成员单位"))
+    _b, placements = explain(read_document(path))
+    assert not lost(placements)
