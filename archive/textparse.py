@@ -48,6 +48,7 @@ _ORG_END = re.compile(
 )
 _EDITOR_MARK = re.compile(r"(?:编印|编制|编|主办|印发|编发|制)$")
 _EDITOR_PREFIX = re.compile(r"^(?:编印单位|编印|主办单位|主办|编发单位|编发|承办)\s*[:：]\s*")
+_ISSUE_NO = re.compile(r"[（(]?\s*第\s*(?P<n>[0-9０-９一二三四五六七八九十百零〇]{1,5})\s*号\s*[）)]?")  # 第3号 alone under the series
 _SECTION_LEAD = re.compile(r"^【\s*(?P<a>[^】]{2,12}?)\s*】\s*(?=\S)")  # 【工作动态】 before a title on its line
 _FOOTER_KEY = re.compile(r"^(?P<key>报|送|发|抄送|抄报|分送|主送|报送|发送|印发)(?:单位|范围|对象)?\s*[:：]\s*(?P<rest>.*)$")
 _COLOPHON = re.compile(r"^(?:责任编辑|编辑|签发|审核|审稿|校对|联系人|联系电话|电话|地址|邮编|投稿邮箱|邮箱)\s*[:：]")
@@ -220,6 +221,10 @@ def _parse_header(lines: list[Line]) -> _Header:
                         h.gave(i, "total")
                     text, part = _cut(text, part, m.start(), m.end())
                     at = m.start() + 2
+            if h.issue is None and h.series is not None and (m := _ISSUE_NO.fullmatch(part)) and (n := cn_number(m["n"])) is not None:
+                h.issue, used = IssueNumber(n, None, None), True  # 情况通报 / 第3号: an issue numbered as a 号 under the series
+                h.gave(i, "issue")
+                text, part = _cut(text, part, m.start(), m.end())
             if (m := _DATE_TEXT.search(part)) and (date := find_date(m.group())) is not None and h.date is None:
                 h.date, used = date, True
                 h.gave(i, "date")

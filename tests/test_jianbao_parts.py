@@ -169,3 +169,15 @@ def test_a_section_marker_heading_its_article_s_title_on_one_line(fmt: str, tmp_
     assert (b.issue, b.issue_total, b.recipients) == (5, 88, ("报：市防指办", "发：各镇（街道）防办，县防指各成员单位"))
     _b, placements = explain(read_document(path))
     assert not lost(placements)
+
+
+@pytest.mark.parametrize("fmt", ["text", "docx"])
+def test_an_issue_numbered_as_a_hao_under_the_series(fmt: str, tmp_path: Path) -> None:
+    """Fails on the old code: 第3号 stops the 报头 — no issue, issuer or date, and the first article is
+    titled 第3号某某县教育局."""
+    text = "教育简报\n第3号\n某某县教育局\n二〇二四年五月六日\n某某县召开教育工作会议\n5月5日，县教育局召开全县教育工作会议，部署下一阶段工作。\n报：县委办\n"
+    path = _as(fmt, text, tmp_path)
+    b = parse_file(path)
+    assert (b.series, b.issue, b.issuer, b.date) == ("教育简报", 3, "某某县教育局", dt.date(2024, 5, 6))
+    assert [a.title for a in b.articles] == ["某某县召开教育工作会议"] and b.warnings == ()
+    assert [lab for _ln, lab in label_issue(_lines(path))][:4] == ["name", "issue", "issuer", "date"]
