@@ -50,3 +50,14 @@ def test_a_wrapped_title_does_not_swallow_the_masthead_or_the_body(tmp_path: Pat
     at = texts.index(norm(want["title"]))
     assert texts[at - 1] == norm(want["serial"]) if want.get("serial") else True
     assert texts[at + 1].startswith(norm([t for t, lab in sample if lab == "body"][0])[:10])
+
+
+@pytest.mark.skipif(docgen.soffice() is None, reason="LibreOffice (soffice) not installed: `make test` installs it")
+def test_a_hyphen_pdfium_takes_for_a_word_break_stays_in_a_pdf_s_title(tmp_path: Path) -> None:
+    name = "dev/laoting-2022-tingli-xian-duanjiao-shigong-gonggao.txt"
+    want = TRUTH[name]
+    docx = docgen.write_gongwen_docx(_sample(name), tmp_path / "laoting.docx")
+    pdf = docgen.convert(docx, "pdf", tmp_path)
+    doc = read_document(pdf, use_cache=False)
+    assert "古河乡政府-李家铺段" in doc.text
+    assert norm(parse_file(pdf).articles[0].title) == norm(want["title"])
