@@ -20,6 +20,7 @@ from archive.features import serial_in
 from archive.gongwen import normalise_serial
 from archive.model import Bulletin
 from archive.paragraphs import strip_bullet
+from archive.layouts.jianbao import PARTS
 from archive.textparse import glued_footer_at, is_confidential_mark
 
 __all__ = ["TOC_ONLY", "Placement", "explain", "lost"]
@@ -158,6 +159,7 @@ def explain(doc: Document) -> tuple[Bulletin, list[Placement]]:
 
     removed: dict[tuple[int, str], str] = {}
     labels: dict[int, str] = {}
+    parts: dict[int, str] = {}
     if doc.format == "markdown":
         b = parse_document(doc)
         lines = markdown_lines(doc.source or "")
@@ -174,6 +176,11 @@ def explain(doc: Document) -> tuple[Bulletin, list[Placement]]:
 
             _feats, decoded = label_lines(page.lines)
             labels = {ln.number: d.label for ln, d in zip(page.lines, decoded)}
+        elif b.kind == "简报":
+            from archive.textparse import label_issue
+
+            for ln, part in label_issue(page.lines):  # the 简报's element of each line, named after its place
+                parts.setdefault(ln.number, PARTS[part])
     bodies = [_squash(a.text) for a in b.articles]
     titles = [_squash(a.title) for a in b.articles]
     fields = _fields(b)
@@ -210,6 +217,10 @@ def explain(doc: Document) -> tuple[Bulletin, list[Placement]]:
             )
             if b.kind == "公文" and place.startswith("第") and labels.get(ln.number) == "attachment":
                 place += "（附件）"
+            if place.startswith("未归属") and parts.get(ln.number) == PARTS["colophon"]:
+                place = "已去除：报尾的签发、编辑与联系行"  # read as the 报尾's, not archived (no field holds them)
+            if ln.number in parts and not place.startswith("未归属"):
+                place += f"〔{parts[ln.number]}〕"
         out.append(Placement(ln.number, ln.text, place))
     return b, out
 

@@ -38,6 +38,9 @@ _SPACE = re.compile(r"[\u00a0\u2002\u2003\u2009]")
 # A line that starts a 公文 element: 发文字号, a date alone, 主送机关 (ends with ：).
 _HEAD_ELEMENT = re.compile(rf"^.{{0,20}}[〔\[［(（]\s*(?:19|20)\d{{2}}\s*[〕\]］)）]\s*\d+\s*号|^{DATE_TEXT}$|[:：]$")
 _LETTER_SPACED = re.compile(r"(?:[\u4e00-\u9fff][ \t\u3000]{1,3}){2,}[\u4e00-\u9fff]")
+_SPACED_PAIR = re.compile(r"[\u4e00-\u9fff][ \t\u3000]{1,8}[\u4e00-\u9fff]")  # 简　　报, 目　　录: two characters set wide apart
+# A label letter-spaced to its column's width before its colon (报　送：, 抄  送：, 编 者 按：, 签 发 人：).
+_SPACED_LABEL = re.compile(r"^(?:[\u4e00-\u9fff][ \t\u3000]{1,4}){1,3}[\u4e00-\u9fff](?=[ \t\u3000]*[:：])")
 _RULE_CHARS = frozenset("-—–─━═=_~～*＊")
 # A typed rule, with a star or other ornament in its middle as a 红头's rule has (━━━━★━━━━),
 # or a row of asterisks (＊＊＊＊, ****) as a 简报 sets its articles or its 报尾 apart.
@@ -97,12 +100,14 @@ def is_red(color: str | None) -> bool:
 
 
 def _clean(text: str) -> str:
-    """Strip; a letter-spaced line (江 苏 文 明 简 报) closes up; a gap (two or more
+    """Strip; a letter-spaced line (江 苏 文 明 简 报, 简　　报) or label (报　送：) closes up; a gap (two or more
     spaces, a tab, an ideographic space) becomes two spaces, so the 报头's
     `issuer  date` parts stay apart; other spaces one."""
     text = _SPACE.sub(" ", text).strip()
-    if _LETTER_SPACED.fullmatch(text):
+    if _LETTER_SPACED.fullmatch(text) or _SPACED_PAIR.fullmatch(text):
         return re.sub(r"[ \t\u3000]+", "", text)
+    if (m := _SPACED_LABEL.match(text)) is not None:
+        text = re.sub(r"[ \t\u3000]+", "", m.group()) + text[m.end() :].lstrip(" \t\u3000")
     return _WIDE_SPACE.sub("  ", text)
 
 

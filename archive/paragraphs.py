@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clean_spaces", "clean_title", "ends_paragraph", "join_lines", "strip_bullet", "starts_item"]
+__all__ = ["clean_spaces", "clean_title", "ends_paragraph", "ends_sentence", "join_lines", "strip_bullet", "starts_item"]
 
 _CJK = r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t\u3000\u00a0]+(?=[{_CJK}])")
 _MULTI_SPACE = re.compile(r"[ \t\u3000\u00a0]{2,}")
 _FINAL = tuple("。！？；：…”」』）)!?;:．.")
+_CLOSERS = "”」』）)"
 _BULLET = re.compile(r"^[-•·●▪◆■*]\s+")
 _ITEM = re.compile(r"^(?:[-•·●▪◆■*]\s+|[一二三四五六七八九十]+是|[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+、|[0-9]+[.、．]\s*\S)")
 
@@ -30,6 +31,19 @@ def clean_title(text: str) -> str:
 def ends_paragraph(line: str) -> bool:
     """Whether a line ends with final punctuation (so the next line starts anew)."""
     return line.rstrip().endswith(_FINAL)
+
+
+def ends_sentence(line: str) -> bool:
+    """Whether a line ends a sentence: final punctuation, where a closing quote or bracket counts only
+    after final punctuation (…增收。” ends one; 打造“一刻钟便民服务圈” and 开展“三下乡”活动（图） are
+    titles, not sentences)."""
+    t = line.rstrip()
+    if not t.endswith(_FINAL):
+        return False
+    if t[-1] in _CLOSERS:
+        inner = t.rstrip(_CLOSERS)
+        return inner.endswith(_FINAL) if inner else True
+    return True
 
 
 def starts_item(line: str) -> bool:

@@ -28,11 +28,12 @@ from archive.headings import split_heading
 from archive.layout import Line, body_size
 from archive.layouts import jianbao as body_model
 from archive.model import Bulletin, make_bulletin_id
-from archive.paragraphs import clean_spaces, clean_title, ends_paragraph, join_lines, starts_item, strip_bullet
+from archive.paragraphs import clean_spaces, clean_title, ends_paragraph, ends_sentence, join_lines, starts_item, strip_bullet
 
-__all__ = ["Footer", "glued_footer_at", "is_confidential_mark", "issuer_name", "paragraphs_of", "parse_bulletin_lines", "parse_footer"]
+__all__ = ["Footer", "glued_footer_at", "is_confidential_mark", "issuer_name", "label_issue", "paragraphs_of", "parse_bulletin_lines", "parse_footer"]
 
 P = body_model.JIANBAO  # the named thresholds (archive/layouts/jianbao.py)
+_PART_ORDER = list(body_model.PARTS)
 HEADER_LINES = P.header_lines  # the header is within this many non-blank lines
 FOOTER_LINES = P.footer_lines  # the footer is within this many last non-blank lines
 _CONFIDENTIAL = re.compile(r"^(?:工作资料|内部资料|内部刊物|内部材料|注意保存|秘密|机密|绝密|内部|密级|此件|内部交流|请勿外传|仅供参考)")
@@ -47,7 +48,9 @@ _ORG_END = re.compile(
 )
 _EDITOR_MARK = re.compile(r"(?:编印|编制|编|主办|印发|编发|制)$")
 _EDITOR_PREFIX = re.compile(r"^(?:编印单位|编印|主办单位|主办|编发单位|编发|承办)\s*[:：]\s*")
-_FOOTER_KEY = re.compile(r"^(?P<key>报|送|发|抄送|抄报|分送|主送|报送|发送|印发)\s*[:：]\s*(?P<rest>.*)$")
+_ISSUE_NO = re.compile(r"[（(]?\s*第\s*(?P<n>[0-9０-９一二三四五六七八九十百零〇]{1,5})\s*号\s*[）)]?")  # 第3号 alone under the series
+_SECTION_LEAD = re.compile(r"^【\s*(?P<a>[^】]{2,12}?)\s*】\s*(?=\S)")  # 【工作动态】 before a title on its line
+_FOOTER_KEY = re.compile(r"^(?P<key>报|送|发|抄送|抄报|分送|主送|报送|发送|印发)(?:单位|范围|对象)?\s*[:：]\s*(?P<rest>.*)$")
 _COLOPHON = re.compile(r"^(?:责任编辑|编辑|签发|审核|审稿|校对|联系人|联系电话|电话|地址|邮编|投稿邮箱|邮箱)\s*[:：]")
 _SERIAL = re.compile(r"[\u4e00-\u9fff]{1,8}字\s*(?:[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*)?第?\s*\d+\s*号")
 _COPIES = re.compile(r"共印\s*(?P<n>[0-9０-９〇零一二三四五六七八九十百千万]+)\s*份")
@@ -71,6 +74,11 @@ class _Header:
     issuer: str | None = None
     first: str | None = None  # the first meaningful line, for a fallback title
     end: int = 0  # index of the first line after the header
+    parts: dict[int, list[str]] = field(default_factory=dict)  # line index → the 报头 elements it gave (PARTS' keys)
+
+    def gave(self, i: int, part: str) -> None:
+        """Line i gave this element of the 报头."""
+        self.parts.setdefault(i, []).append(part)
 
 
 @dataclass
@@ -81,6 +89,7 @@ class Footer:
     recipients: list[str] = field(default_factory=list)
     serial: str | None = None
     copies: int | None = None
+    parts: dict[int, str] = field(default_factory=dict)  # line index → its element of the 报尾 (PARTS' keys)
 
 
 def _section(key: str) -> tuple[int, int] | None:
@@ -90,6 +99,19 @@ def _section(key: str) -> tuple[int, int] | None:
         return None
     g = next(g for g in "abcd" if m[g] is not None)
     return m.span(g)
+
+
+def _sectioned(key: str) -> tuple[int, int, int] | None:
+    """A 栏目 marker heading an article's title on one line (【工作动态】某某县召开…): the span of the
+    section's name and where the title starts; None for a marker alone, or before a sentence (an
+    editor's note, 【编者按】近年来…。)."""
+    m = _SECTION_LEAD.match(key)
+    if m is None or _EDITOR_NOTE.match(m["a"]):
+        return None
+    title = key[m.end() :]
+    if not _heading_title_ok(title) or ends_sentence(title) or len(title) < 4:
+        return None
+    return m.start("a"), m.end("a"), m.end()
 
 
 def _parts(line: Line) -> list[tuple[str, str]]:
@@ -163,17 +185,22 @@ def _parse_header(lines: list[Line]) -> _Header:
         if i > 0 and lines[i - 1].rule_after and (h.series or h.issue) and (h.date or h.issuer):
             break  # the red rule closes the 报头
         if _EDITOR_PREFIX.match(key) and h.issuer is None:
-            text, pkey = line.text, key
+            text, pkey, dated = line.text, key, None
             if (m := _DATE_TEXT.search(pkey)) and (date := find_date(m.group())) is not None:  # 主办：XX  2024年5月6日
                 text, pkey = text[: m.start()].rstrip(), pkey[: m.start()].rstrip()
+                dated = date if h.date is None else None
                 h.date = h.date or date
             if org := issuer_name(text, pkey):
                 h.issuer, h.end = org, i + 1  # 主办：XX / 编印单位：XX
+                h.gave(i, "issuer")
+                if dated is not None:
+                    h.gave(i, "date")
                 continue
         if _section(key) is not None or split_heading(key) is not None or len(key) > P.header_line_max:
             break
         if is_confidential_mark(key):
             h.end = i + 1
+            h.gave(i, "mark")
             continue
         used = False
         parts = _parts(line)
@@ -188,16 +215,27 @@ def _parse_header(lines: list[Line]) -> _Header:
                 at = m.end()
                 if (iss := parse_issue(m.group())) is not None and _take_issue(h, iss):
                     used = True
+                    if iss.issue is not None:
+                        h.gave(i, "issue")
+                    if iss.total is not None:
+                        h.gave(i, "total")
                     text, part = _cut(text, part, m.start(), m.end())
                     at = m.start() + 2
+            if h.issue is None and h.series is not None and (m := _ISSUE_NO.fullmatch(part)) and (n := cn_number(m["n"])) is not None:
+                h.issue, used = IssueNumber(n, None, None), True  # 情况通报 / 第3号: an issue numbered as a 号 under the series
+                h.gave(i, "issue")
+                text, part = _cut(text, part, m.start(), m.end())
             if (m := _DATE_TEXT.search(part)) and (date := find_date(m.group())) is not None and h.date is None:
                 h.date, used = date, True
+                h.gave(i, "date")
                 text, part = _cut(text, part, m.start(), m.end())
             for piece_text, piece in _pieces(text, part):
                 if h.series is None and len(piece) <= P.series_max and "期" not in piece and (_SERIES.search(piece) or (big and h.issue is None)):
                     h.series, used = piece_text, True
+                    h.gave(i, "name")
                 elif h.issuer is None and (h.issue or h.series or h.date or issue_line) and (org := issuer_name(piece_text, piece)):
                     h.issuer, used = org, True
+                    h.gave(i, "issuer")
         if h.first is None and not used and not (h.series or h.issue or h.date):
             h.first = line.text
         if used:
@@ -207,7 +245,7 @@ def _parse_header(lines: list[Line]) -> _Header:
     return h
 
 
-_KEY_AT = r"(?:报|送|发|抄送|抄报|分送|报送|发送)\s*[:：]"
+_KEY_AT = r"(?:报|送|发|抄送|抄报|分送|报送|发送)(?:单位|范围|对象)?\s*[:：]"
 # A 报尾 glued to the last article's final sentence (a PDF's text): …增收2万元。报：县委…
 _GLUED_FOOTER = re.compile(rf"(?<=[。！？；”」])\s*(?={_KEY_AT})")
 # Another key of the 报尾 on the same line: 送：县直有关部门 发：各乡镇 共印200份.
@@ -236,15 +274,12 @@ def split_glued_footer(lines: list[Line], lo: int) -> list[Line]:
 
 def parse_footer(lines: list[Line], lo: int) -> Footer:
     """The 报尾 among the last FOOTER_LINES lines (from `lo` on)."""
-    start = len(lines)
-    for j in range(max(lo, len(lines) - FOOTER_LINES), len(lines)):
-        k = lines[j].key
-        if _FOOTER_KEY.match(k) or _COLOPHON.match(k) or (len(k) <= P.footer_line_max and (_SERIAL.search(k) or _COPIES.search(k))):
-            start = j
-            break
+    evidence = [_footer_evidence(ln.key) if j >= lo else None for j, ln in enumerate(lines)]
+    start = body_model.footer_start(evidence, lo)
     f = Footer(start)
-    for line in lines[start:]:
+    for j, line in enumerate(lines[start:], start):
         t, k = line.text, line.key
+        f.parts[j] = evidence[j] or (f.parts[j - 1] if j - 1 in f.parts else "to")
         serial = _SERIAL.search(k)
         copies = _COPIES.search(k)
         if serial and f.serial is None:
@@ -269,6 +304,20 @@ def parse_footer(lines: list[Line], lo: int) -> Footer:
     if not (f.recipients or f.serial or f.copies):
         return Footer(len(lines))  # only 联系人/电话 lines: the last article's own text
     return f
+
+
+def _footer_evidence(key: str) -> str | None:
+    """What a line carries of a 报尾: a 报/送/发 key (`to`), a print run, a serial, a colophon (编辑, 联系人)."""
+    if _FOOTER_KEY.match(key):
+        return "to"
+    if _COLOPHON.match(key):
+        return "colophon"
+    if len(key) <= P.footer_line_max:
+        if _COPIES.search(key):
+            return "copies"
+        if _SERIAL.search(key):
+            return "serial"
+    return None
 
 
 def _strip_open(text: str, key: str) -> tuple[str, str]:
@@ -344,13 +393,17 @@ def _is_plain_heading(lines: list[Line], k: int, mid_paragraph: bool, size: floa
     return ends_paragraph(nxt.key) or len(nxt.key) > P.body_after_heading
 
 
-def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
+def _drafts(lines: list[Line], warnings: list[str], labels: dict[int, str] | None = None) -> list[_Draft]:
+    """The articles of a 简报's body lines; `labels` (when given) gets each line's element (PARTS' keys)."""
     size = body_size(lines)
+    labels = {} if labels is None else labels
     # Per line: its kind and, for a section or heading, (name, None) or (place, title).
     kinds: list[tuple[str, tuple[str | None, str]]] = []
     for line in lines:
         if (span := _section(line.key)) is not None:
             kinds.append(("section", (None, line.text[span[0] : span[1]])))
+        elif (lead := _sectioned(line.key)) is not None:  # 【工作动态】某某县召开防汛工作部署会
+            kinds.append(("sectioned", (line.text[lead[0] : lead[1]], line.text[lead[2] :])))
         elif line.key in _TOC_TITLES or _heading_key(line.key) in _TOC_TITLES:
             kinds.append(("toc-title", (None, "")))
         elif (head := split_heading(line.key)) is not None and _heading_title_ok(head[1]):
@@ -381,6 +434,7 @@ def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
         and (k == 0 or repeats[k - 1] or kinds[k - 1][0] in ("toc-title", "section") or (k + 1 < len(lines) and repeats[k + 1]))
     }
     toc |= {k for k, ln in enumerate(lines) if _TOC_LEADER.search(ln.key) and len(ln.key) <= P.leader_line_max}  # "…………3"
+    labels.update({k: "toc" for k in toc} | {k: "toc" for k in range(len(lines)) if kinds[k][0] == "toc-title"})
 
     # The model labels the rest: which lines start an article, which carry on its title (archive/layouts/jianbao.py).
     seq = [k for k in range(len(lines)) if k not in toc and kinds[k][0] != "toc-title"]
@@ -402,11 +456,19 @@ def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
     section: str | None = None
     current: _Draft | None = None
     orphan: list[Line] = []
+    orphan_at: list[int] = []
     for i, k in enumerate(seq):
         line = lines[k]
         kind, value = kinds[k]
         label = decoded[i].label
         target = current.lines if current else orphan
+        labels[k] = (
+            "attachment" if kind == "attachment" or k in attach_title
+            else "section" if kind == "section"
+            else "title" if kind in ("heading", "sectioned")
+            else "note" if label == "body" and _EDITOR_NOTE.match(line.key)
+            else label
+        )
         if k in attach_title:
             continue  # read with its 附件 line
         if kind == "section":
@@ -415,6 +477,10 @@ def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
         elif kind == "heading":
             place, title = value
             current = _Draft(title, place, section)
+            drafts.append(current)
+        elif kind == "sectioned":
+            section, title = value
+            current = _Draft(title, None, section)
             drafts.append(current)
         elif kind == "attachment":
             title = f"{line.text} {lines[k + 1].text}" if k + 1 in attach_title else line.text
@@ -427,6 +493,8 @@ def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
             current.title = join_lines(current.title, line.text)
         else:
             target.append(line)
+            if not current:
+                orphan_at.append(k)
     if orphan:
         first = orphan[0].text
         note = _EDITOR_NOTE.match(orphan[0].key)
@@ -434,10 +502,21 @@ def _drafts(lines: list[Line], warnings: list[str]) -> list[_Draft]:
             lead = _Draft(orphan[0].text[: len(note.group().rstrip(":： "))], None, None, orphan)
         elif len(first) <= P.heading_max and not ends_paragraph(first) and len(orphan) > 1:
             lead = _Draft(first, None, None, orphan[1:])
+            labels[orphan_at[0]] = "title"
         else:
             lead = _Draft(first if len(first) <= P.lead_title_max else first[: P.lead_title_max] + "…", None, None, orphan)
         drafts.insert(0, lead)
     return drafts
+
+
+def label_issue(lines: list[Line]) -> list[tuple[Line, str]]:
+    """Each line of a 简报 with its element (archive/layouts/jianbao.PARTS' keys): the 报头's name,
+    期号, 总期号, 编发单位 and 日期, the body's 目录, 按语, 栏目, 标题 and 正文, the 报尾's 报/送/发 and
+    共印 — as parse_bulletin_lines reads them. A 报尾 glued to a sentence is its own line here."""
+    labels: dict[int, str] = {}
+    split: list[Line] = []
+    _parse(lines, "", "text", (), None, labels, split)
+    return [(ln, labels.get(k, "body")) for k, ln in enumerate(split)]
 
 
 def parse_bulletin_lines(
@@ -445,6 +524,20 @@ def parse_bulletin_lines(
 ) -> Bulletin:
     """A Bulletin from the lines of a 简报 (see the module docstring); a saved
     page's metadata (发文机关, 成文日期) fills in an issuer or date the 报头 lacks."""
+    return _parse(lines, path, fmt, ocr, meta)
+
+
+def _parse(
+    lines: list[Line],
+    path: str,
+    fmt: str,
+    ocr: tuple[float, ...],
+    meta: Mapping[str, str] | None,
+    labels: dict[int, str] | None = None,
+    split: list[Line] | None = None,
+) -> Bulletin:
+    """parse_bulletin_lines; `labels` (when given) gets each line's element, by index in `split`
+    (the lines with a glued 报尾 set apart)."""
     warnings: list[str] = []
     header = _parse_header(lines)
     headerless = header.series is None and header.issue is None
@@ -474,7 +567,15 @@ def parse_bulletin_lines(
     lines = split_glued_footer(lines, header.end)
     footer = parse_footer(lines, header.end)
     body = lines[header.end : footer.start]
-    drafts = _drafts(body, warnings)
+    body_labels: dict[int, str] = {}
+    drafts = _drafts(body, warnings, body_labels)
+    if labels is not None and split is not None:
+        split[:] = lines
+        for i in range(header.end):
+            parts = header.parts.get(i)
+            labels[i] = min(parts, key=_PART_ORDER.index) if parts else "head"  # of a line's elements, the first in PARTS (刊名 before 期号, 编发单位 before 日期)
+        labels.update({header.end + k: lab for k, lab in body_labels.items()})
+        labels.update(footer.parts)
     if not drafts and headerless and lines:
         drafts = [_Draft(lines[0].text, None, None, [lines[0]])]
     if not drafts:

@@ -331,56 +331,16 @@ def _wrap(text: str, width: int) -> list[str]:
     return [text[k: k + width] for k in range(0, len(text), width)] or [""]
 
 
-def write_ofd(text: str, path: Path, *, chars_per_line: int = 30, lines_per_page: int = 32,
-              shuffle: bool = True, seed: int = 3) -> Path:
-    """An OFD of the bulletin: A4 pages (mm), one TextObject per visual line with DeltaX per glyph,
-    the 版头 red title, a template page holding the page number, objects stored out of reading order."""
-    issue = issue_from_text(text)
-    rng = random.Random(seed)
-    size, lead, left, top = 4.2, 7.0, 25.0, 30.0  # mm
-    pages: list[list[tuple[float, float, float, str, bool, str]]] = [[]]  # (x, y, size, text, bold, colour)
-    y = top
-
-    def put(x: float, s: float, line: str, bold: bool = False, colour: str = "0 0 0") -> None:
-        nonlocal y
-        if y > top + lines_per_page * lead:
-            pages.append([])
-            y = top
-        pages[-1].append((x, y, s, line, bold, colour))
-        y += lead if s <= size else s * 1.6
-
-    width_mm = chars_per_line * size
-    template_line = ""
-    for i, line in enumerate(issue.lines):
-        role = issue.role(i)
-        if role == "series":
-            s = 9.0
-            put(left + (width_mm - len(line) * s) / 2, s, line, True, "255 0 0")
-        elif role in ("issue", "heading"):
-            s = size if role == "heading" else 5.5
-            put(left + (width_mm - len(line) * s) / 2, s, line, role == "heading")
-        elif role == "issuer" and issue.date == i + 1:
-            date = issue.lines[i + 1]
-            pages[-1].append((left, y, size, line, False, "0 0 0"))
-            put(left + width_mm - len(date) * size, size, date)
-        elif role == "date" and issue.issuer == i - 1:
-            continue
-        elif role == "top" and i == 0:
-            template_line = line  # page 1's template holds the line above the 报头
-        else:
-            if role == "footer":
-                y += 1.0 * lead  # the 版记 lines stand between rules
-            indent = 2 * size if role == "body" else 0.0
-            first = chars_per_line - 2 if role == "body" else chars_per_line
-            chunks = [line[:first]] + _wrap(line[first:], chars_per_line) if len(line) > first else [line]
-            for k, chunk in enumerate(chunks):
-                if chunk:
-                    put(left + (indent if k == 0 else 0), size, chunk, role == "section")
+def _ofd_package(pages: list[list[tuple[float, float, float, str, bool, str]]], path: Path, *, title: str,
+                 template_line: str, shuffle: bool, rng: random.Random, size: float, lead: float, left: float,
+                 top: float) -> Path:
+    """The OFD zip of laid-out pages: each page's (x, y, size, text, bold, colour) TextObjects, a template page
+    holding a red rule and `template_line`, objects stored out of reading order when `shuffle`."""
     files: dict[str, str] = {}
     files["OFD.xml"] = (
         f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{_OFD_NS}" Version="1.0" DocType="OFD">'
         '<ofd:DocBody><ofd:DocInfo><ofd:DocID>0</ofd:DocID><ofd:Title>'
-        f'{escape(issue.lines[issue.series] if issue.series is not None else "")}</ofd:Title></ofd:DocInfo>'
+        f'{escape(title)}</ofd:Title></ofd:DocInfo>'
         '<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>')
     page_list = "".join(f'<ofd:Page ID="{10 + k}" BaseLoc="Pages/Page_{k}/Content.xml"/>' for k in range(len(pages)))
     files["Doc_0/Document.xml"] = (
@@ -427,6 +387,99 @@ def write_ofd(text: str, path: Path, *, chars_per_line: int = 30, lines_per_page
         for name, xml in files.items():
             zf.writestr(name, xml.encode("utf-8"))
     return path
+
+
+def write_gongwen_ofd(sample: list[tuple[str, str]], path: Path, *, chars_per_line: int = 28,
+                      lines_per_page: int = 22, shuffle: bool = True, seed: int = 3) -> Path:
+    """A labelled 公文 (gongwen_sample's labels) as an OFD laid out as GB/T 9704 prints it: the 发文机关标志
+    large, red and centred, the 发文字号 centred, the title large and centred (wrapped), body lines indented
+    two characters, the 署名 and date to the right, the 版记 small; objects out of reading order."""
+    rng = random.Random(seed)
+    size, lead, left, top = 5.6, 10.0, 28.0, 37.0  # mm: 三号 body on 28 lines of 28 characters
+    width = chars_per_line * size
+    pages: list[list[tuple[float, float, float, str, bool, str]]] = [[]]
+    y = top
+
+    def put(x: float, s: float, line: str, bold: bool = False, colour: str = "0 0 0") -> None:
+        nonlocal y
+        if y > top + lines_per_page * lead:
+            pages.append([])
+            y = top
+        pages[-1].append((x, y, s, line, bold, colour))
+        y += lead if s <= size else s * 1.6
+
+    for text, lab in sample:
+        if lab == "masthead":
+            s = 12.0
+            for chunk in _wrap(text, int(width // s)):
+                put(left + (width - len(chunk) * s) / 2, s, chunk, True, "255 0 0")
+        elif lab in ("serial", "title", "page_title"):
+            s = size if lab == "serial" else 7.7
+            for chunk in _wrap(text, int(width // s)):
+                put(left + (width - len(chunk) * s) / 2, s, chunk, lab != "serial")
+        elif lab in ("signature", "date"):
+            put(left + width - len(text) * size - 4 * size, size, text)
+        else:
+            s = 4.9 if lab == "colophon" else size
+            per = int(width // s)
+            indent = 0 if lab == "colophon" else 2
+            chunks = [text[: per - indent]] + _wrap(text[per - indent:], per) if len(text) > per - indent else [text]
+            for k, chunk in enumerate(chunks):
+                if chunk:
+                    put(left + (indent * s if k == 0 else 0), s, chunk, lab == "mark")
+    title = next((t for t, lab in sample if lab == "title"), "")
+    return _ofd_package(pages, path, title=title, template_line="", shuffle=shuffle, rng=rng,
+                        size=size, lead=lead, left=left, top=top)
+
+
+def write_ofd(text: str, path: Path, *, chars_per_line: int = 30, lines_per_page: int = 32,
+              shuffle: bool = True, seed: int = 3) -> Path:
+    """An OFD of the bulletin: A4 pages (mm), one TextObject per visual line with DeltaX per glyph,
+    the 版头 red title, a template page holding the page number, objects stored out of reading order."""
+    issue = issue_from_text(text)
+    rng = random.Random(seed)
+    size, lead, left, top = 4.2, 7.0, 25.0, 30.0  # mm
+    pages: list[list[tuple[float, float, float, str, bool, str]]] = [[]]  # (x, y, size, text, bold, colour)
+    y = top
+
+    def put(x: float, s: float, line: str, bold: bool = False, colour: str = "0 0 0") -> None:
+        nonlocal y
+        if y > top + lines_per_page * lead:
+            pages.append([])
+            y = top
+        pages[-1].append((x, y, s, line, bold, colour))
+        y += lead if s <= size else s * 1.6
+
+    width_mm = chars_per_line * size
+    template_line = ""
+    for i, line in enumerate(issue.lines):
+        role = issue.role(i)
+        if role == "series":
+            s = 9.0
+            put(left + (width_mm - len(line) * s) / 2, s, line, True, "255 0 0")
+        elif role in ("issue", "heading"):
+            s = size if role == "heading" else 5.5
+            put(left + (width_mm - len(line) * s) / 2, s, line, role == "heading")
+        elif role == "issuer" and issue.date == i + 1:
+            date = issue.lines[i + 1]
+            pages[-1].append((left, y, size, line, False, "0 0 0"))
+            put(left + width_mm - len(date) * size, size, date)
+        elif role == "date" and issue.issuer == i - 1:
+            continue
+        elif role == "top" and i == 0:
+            template_line = line  # page 1's template holds the line above the 报头
+        else:
+            if role == "footer":
+                y += 1.0 * lead  # the 版记 lines stand between rules
+            indent = 2 * size if role == "body" else 0.0
+            first = chars_per_line - 2 if role == "body" else chars_per_line
+            chunks = [line[:first]] + _wrap(line[first:], chars_per_line) if len(line) > first else [line]
+            for k, chunk in enumerate(chunks):
+                if chunk:
+                    put(left + (indent if k == 0 else 0), size, chunk, role == "section")
+    title = issue.lines[issue.series] if issue.series is not None else ""
+    return _ofd_package(pages, path, title=title, template_line=template_line, shuffle=shuffle, rng=rng,
+                        size=size, lead=lead, left=left, top=top)
 
 
 def write_ofd_scan(png: Path, path: Path) -> Path:

@@ -39,7 +39,7 @@ def _body(text: str) -> list[tuple[str, float, float]]:
 
 
 LINES = [_centred(TITLE[:19], 22.0), _centred(TITLE[19:], 22.0), (ADDRESSEE, EM, LEFT), *_body(BODY)]
-PARAGRAPHS = [TITLE[:19], TITLE[19:], ADDRESSEE, BODY]
+PARAGRAPHS = [TITLE, ADDRESSEE, BODY]  # the title's first line fills the measure: its centred rest goes on with it
 # 署名 and 成文日期 set right, the date one char short of the margin (as in the WPS export seen), then the 抄送
 SIGNED = [("太湖县人民政府", EM, LEFT + 19 * EM), ("2019年1月17日", EM, LEFT + 17 * EM),
           ("抄送：县委各部门，县人大常委会办公室，县政协办公室。", EM, LEFT)]

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from archive.features import PARAMS, LayoutParams
 from archive.layout import Line
 from archive.layouts.decode import NEG, Decoded, Grammar, decode
-from archive.paragraphs import ends_paragraph, starts_item
+from archive.paragraphs import ends_paragraph, ends_sentence, starts_item
 
 __all__ = ["GRAMMAR", "JIANBAO", "LABELS", "NAMES", "WEIGHTS", "JianbaoParams", "close_calls", "label_body"]
 
@@ -89,6 +89,7 @@ JIANBAO = JianbaoParams()
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]{1,3}、")
 _INNER_PUNCT = re.compile(r"[，。,；;！!：:]")
 _EDITOR_NOTE = re.compile(r"^(?:编者按|编者的话|编者|按语|编后|编后语)")
+_ASIDE = re.compile(r"[（(][^（()）]*[）)]")  # a line wholly in brackets: a credit (（区市场监管局供稿）) or a note, never a title
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def _shape(key: str) -> _Shape:
     q = k.endswith(("？", "?"))
     return _Shape(
         chars=len(k),
-        final=ends_paragraph(k),
+        final=ends_sentence(k) or bool(_ASIDE.fullmatch(k)),
         question=q,
         inner=bool(_INNER_PUNCT.search(k[:-1] if q else k)),
         ordinal=bool(_ORDINAL.match(k)),
@@ -233,3 +234,51 @@ def close_calls(lines: Sequence[Line], decoded: Sequence[Decoded], params: Layou
         short = ln.text if len(ln.text) <= 20 else ln.text[:20] + "…"
         out.append(f"line {ln.number} 「{short}」: {NAMES[d.label]} or {NAMES[d.second]}? (margin {d.margin:.1f})")
     return out
+
+
+# The 简报's elements, as label_issue (archive/textparse.py) and `check --explain` name them: the 报头's
+# parts, the body's labels above, and the 报尾's.
+PARTS = {
+    "head": "报头",
+    "mark": "报头·内部资料标注",
+    "name": "报头·刊名",
+    "issue": "报头·期号",
+    "total": "报头·总期号",
+    "issuer": "报头·编发单位",
+    "date": "报头·日期",
+    "toc": "目录",
+    "note": "按语",
+    "section": "栏目",
+    "title": "标题",
+    "cont": "标题续行",
+    "body": "正文",
+    "attachment": "附件",
+    "to": "报尾·报送",
+    "copies": "报尾·共印",
+    "serial": "报尾·编号",
+    "colophon": "报尾·编辑与联系",
+}
+
+# The 报尾 as a zone of the issue's end: every line is `body` (the last article's text) or `foot`, in that
+# order. A line's evidence for `foot` is what it carries (a 报/送/发 key, a print run or serial, a colophon);
+# a line with none costs a little, so the 报尾 starts at its first line of evidence and the lines under it
+# (a recipient list running on) stay in it. Weights equal to the old rule (the first such line among the
+# last `footer_lines` starts the 报尾).
+FOOT_GRAMMAR = Grammar(labels=("body", "foot"), rank={"body": 0, "foot": 1}, repeat=frozenset({"body", "foot"}))
+FOOT_WEIGHTS = {"to": 3.0, "copies": 2.0, "serial": 2.0, "colophon": 1.0, None: -0.01}
+
+
+def footer_start(evidence: Sequence[str | None], lo: int, params: JianbaoParams = JIANBAO) -> int:
+    """Where the 报尾 starts among lines with this 报尾 evidence each (`to`, `copies`, `serial`,
+    `colophon` or None): the decode of body → foot over the last `footer_lines` lines from `lo` on;
+    len(evidence) when no line is `foot`."""
+    n = len(evidence)
+    first = max(lo, n - params.footer_lines)
+
+    def score(k: int, label: str) -> float:
+        if label == "body":
+            return 0.0
+        return NEG if k < first else FOOT_WEIGHTS[evidence[k]]
+
+    decoded = decode(n, FOOT_GRAMMAR, score, PARAMS.close_call)
+    return next((k for k, d in enumerate(decoded) if d.label == "foot"), n)

@@ -20,7 +20,7 @@ from archive.scanpages import ScanPage
 __all__ = ["CACHE_ENV", "READER_VERSION", "cache_dir", "load", "store"]
 
 CACHE_ENV = "BULLETINS_CACHE"
-READER_VERSION = 2  # (2: the OCR's line boxes, `scan`) bump when any reader's output changes: old entries are then ignored
+READER_VERSION = 3  # (3: a PDF hyphen PDFium flags as a word break is kept; 2: the OCR's line boxes, `scan`) bump when any reader's output changes: old entries are then ignored
 
 
 def cache_dir() -> Path | None:

@@ -25,6 +25,8 @@ __all__ = ["Char", "Line", "collapse_spaces", "line_text", "paragraphs_from_line
 _CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _CJK_RE = re.compile(f"[{_CJK}]")
 _ALNUM_RE = re.compile(r"[0-9A-Za-z%.]")
+DISPLAY_SIZE = 1.15  # a line this many times the body size is display type (标题, 发文机关标志), not body text
+FULL_LINE_EMS = 1.5  # a line ending within this many ems of the right margin fills the measure (it was wrapped)
 RIGHT_SET_EMS = 4.0  # a line starting this many ems right of the margin is set right (署名, 成文日期), not indented
 _PAGE_NUMBER = re.compile(r"^[-—–－~·\s]*(?:第\s*)?[0-9]{1,4}(?:\s*页)?(?:\s*/\s*(?:共\s*)?[0-9]{1,4}\s*页?)?[-—–－~·\s]*$")
 
@@ -148,6 +150,15 @@ def _page_frames(lines: list[Line]) -> dict[int, _Page]:
     return frames
 
 
+def _wrapped_display(prev: Line, ln: Line, pf: _Page, f: _Page) -> bool:
+    """`ln` goes on with a display-type line (a long title or 发文机关标志) that filled the measure: a full or centred line."""
+    def full(x: Line, fr: _Page) -> bool:
+        return x.x0 - fr.left < FULL_LINE_EMS * x.size and fr.right - x.x1 < FULL_LINE_EMS * x.size
+
+    return (ln.page == prev.page and prev.size > DISPLAY_SIZE * f.size and full(prev, pf)
+            and (_centred(ln, f) or full(ln, f)) and 0 <= ln.top - prev.bottom < prev.size)
+
+
 def _centred(ln: Line, f: _Page) -> bool:
     lm, rm = ln.x0 - f.left, f.right - ln.x1
     return lm > 2 * ln.size and rm > 2 * ln.size and abs(lm - rm) < max(2.5 * ln.size, 0.08 * (f.right - f.left))
@@ -190,7 +201,9 @@ def paragraphs_from_lines(lines: list[Line], size_tolerance: float = 0.15) -> li
         f = frames[first.page]
         sizes = Counter(ln.size for ln in cur)
         conf = [ln.confidence for ln in cur if ln.confidence is not None]
-        align = "center" if _centred(first, f) and len(cur) == 1 else (
+        centred = _centred(first, f) and len(cur) == 1 or len(cur) > 1 and _centred(cur[-1], frames[cur[-1].page]) and all(
+            _wrapped_display(a, b, frames[a.page], frames[b.page]) for a, b in zip(cur, cur[1:]))
+        align = "center" if centred else (
             "right" if first.x0 - f.left > 4 * first.size and abs(f.right - first.x1) < first.size else None)
         out.append(Paragraph(
             text=tidy_spaces(text), page=first.page, size=round(sizes.most_common(1)[0][0], 1), bold=first.bold,
@@ -226,7 +239,7 @@ def _starts_paragraph(prev: Line, ln: Line, frames: dict[int, _Page], size_toler
     if ln.bold != prev.bold or ln.color != prev.color:
         return True
     if _centred(ln, f) or _centred(prev, pf):
-        return True
+        return not _wrapped_display(prev, ln, pf, f)
     if "\t" in ln.text or "\t" in prev.text:
         return True
     if ln.x0 - f.left > 1.2 * size:  # indented

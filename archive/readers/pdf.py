@@ -36,6 +36,8 @@ RUNNING_SHARE = 0.6  # … and stand again on at least this share of the pages (
 _PRINT_FURNITURE = re.compile(
     r"^(?:[a-z]+://\S+|.*\s\d{1,3}\s*/\s*\d{1,3}|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?(?:\s.*)?)$")
 _SKIP = {0x0A, 0x0D, 0xFFFE, 0x02}
+_HYPHEN = 0x02  # PDFium's code for a printed hyphen it takes for a word break (FPDFText_IsHyphen): kept as '-'
+
 _FORCE_BOLD = 1 << 18  # PDF font descriptor flag 19
 _BOLD_NAME = re.compile(rb"bold|heavy|black|semibold|demi|hei", re.I)  # names are ASCII (SimHei, …)
 
@@ -89,6 +91,8 @@ def _page_lines(page, number: int) -> list[Line]:  # type: ignore[no-untyped-def
         chars: list[tuple[float, float, float, float, str, float, bool, str | None]] = []
         for i in range(n):
             code = R.FPDFText_GetUnicode(tp, i)
+            if code == _HYPHEN and R.FPDFText_IsHyphen(tp, i) == 1:
+                code = ord("-")  # 古河乡政府-李家铺段: the hyphen is printed, whatever the line break after it
             if code in _SKIP or R.FPDFText_IsGenerated(tp, i) == 1:
                 continue
             if abs(R.FPDFText_GetCharAngle(tp, i)) > 0.01:
