@@ -293,3 +293,43 @@ def test_two_character_search_stops_at_its_budget(handle: IndexHandle, monkeypat
     monkeypatch.setattr(uh, "TWO_BUDGET", -1.0)  # the budget is spent before the dearer search
     assert all(o["query"] != "垃圾分类" for o in corrections(handle, "立及分类"))
     assert corrections(handle, "拉鸡分类")[0]["query"] == "垃圾分类"  # … the same-sound ones still are
+
+
+def test_a_terms_corrections_are_remembered_and_stay_the_same(handle: IndexHandle, monkeypatch: Any) -> None:
+    from indexer.search.engine import lexicon
+    from indexer.search.suggest import Lexicon
+
+    s = handle.searcher()
+    lex = lexicon(handle)
+    first = lex.candidates(s, "立圾分类")
+    assert first[0][0] == "垃圾分类" and first == Lexicon(s).candidates(s, "立圾分类")  # as a fresh lexicon finds
+    first.clear()  # a caller's list is its own
+    at = lex.candidates(s, "立圾分类", iter([0]))  # (positions as any iterable)
+    assert at and all(c[1:] == "圾分类" for c, _w in at)
+
+    def dear(*_a: Any, **_k: Any) -> Any:
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(Lexicon, "_candidates", dear)
+    assert lex.candidates(s, "立圾分类")[0][0] == "垃圾分类"
+    assert lex.candidates(s, "立圾分类", [0]) == at
+
+
+def test_pinyin_phrases_read_again_find_the_same(handle: IndexHandle, monkeypatch: Any) -> None:
+    import indexer.search.pinyin as py
+    from indexer.search.engine import substring_net
+    from indexer.search.understand import pinyin_table
+
+    net, table = substring_net(handle), pinyin_table(handle)
+    py._followed.clear()
+    read: list[str] = []
+    real = py.continuations
+    monkeypatch.setattr(py, "continuations", lambda net, w, **kw: read.append(w) or real(net, w, **kw))
+    first = py.candidates(table, net, "lajifenlei", "full")
+    assert "垃圾分类" in dict(first) and read  # (first words extended through the net)
+
+    def dear(*_a: Any, **_k: Any) -> Any:
+        raise AssertionError("the continuation search ran again")
+
+    monkeypatch.setattr(py, "continuations", dear)
+    assert py.candidates(table, net, "lajifenlei", "full") == first

@@ -32,6 +32,7 @@ from functools import lru_cache
 from itertools import islice, product
 from typing import Any
 
+from indexer.search import memo
 from indexer.store.handles import once
 from indexer.store.lexicon import WordIndex
 from indexer.search.phrases import continuations
@@ -332,10 +333,27 @@ def candidates(table: PinyinTable, net: Net, letters: str, kind: str,
         for w, _n in table.words(letters[:cut], kind)[: FIRST_INITIALS if kind == "initials" else FIRST_WORDS]:
             if deadline is not None and time.thread_time() > deadline:
                 break
-            for phrase, c in continuations(net, w, extend=extend, words=0, sample=per_segment).items():
-                if _reads_as(phrase[len(w) :], rest, kind):
-                    prior[phrase] = prior.get(phrase, 0.0) + float(c)
+            for phrase, c in _followed_as(net, w, rest, kind, extend, per_segment):
+                prior[phrase] = prior.get(phrase, 0.0) + float(c)
     return sorted(prior.items(), key=lambda pc: (-pc[1], pc[0]))
+
+
+# (first word, rest of the letters, kind, extend, sample) whose read continuations each
+# index version keeps: a pinyin query, a did-you-mean of a sound-alike (same_sound) and
+# their blending all extend the same first words again (issue 24, query cost)
+FOLLOWED_CACHE = 4096
+_followed: memo.PerVersion[tuple[tuple[str, int], ...]] = memo.PerVersion(FOLLOWED_CACHE)
+
+
+def _followed_as(net: Net, w: str, rest: str, kind: str, extend: int, sample: int) -> tuple[tuple[str, int], ...]:
+    """The phrases of the archive that start with the word `w` and go on with characters
+    reading as `rest` (`kind`), with their counts (phrases.continuations), per index version."""
+
+    def make() -> tuple[tuple[str, int], ...]:
+        return tuple((phrase, c) for phrase, c in continuations(net, w, extend=extend, words=0, sample=sample).items()
+                     if _reads_as(phrase[len(w) :], rest, kind))
+
+    return _followed.remember(net, (w, rest, kind, extend, sample), make)
 
 
 def _pieces(table: PinyinTable, parts: list[str], kind: str) -> list[tuple[str, ...]]:

@@ -43,6 +43,7 @@ SOUND_ALTS = 150  # sound-alikes tried per character, common ones (GB2312 level 
 PREFIX_SCAN = 5000  # words read per field for one autocomplete prefix
 SHAPE_ALTS = 40
 PRECHECK = 8  # candidates counted exactly per term
+CANDIDATES_CACHE = 4096  # terms whose corrections (Lexicon.candidates) an index version keeps
 FIX_CANDIDATES = 40  # replacements of one character counted per word found nowhere (Lexicon.replacements)
 SHAPE_WEIGHT = 0.4  # a look-alike that does not sound alike: a person typing seldom makes that slip
 SUGGEST_LIMIT = 10
@@ -201,6 +202,8 @@ class Lexicon:
         self._words = word_index(searcher) if searcher is not None else None
         self._follows: dict[str, frozenset[str]] | None = None
         self._precedes: dict[str, frozenset[str]] | None = None
+        self._cands: dict[tuple[str, tuple[int, ...] | None], tuple[tuple[str, float], ...]] = {}
+        self._cands_lock = threading.Lock()
 
     def _index(self, s: Searcher) -> WordIndex:
         return self._words if self._words is not None else word_index(s)
@@ -294,9 +297,22 @@ class Lexicon:
     def candidates(self, s: Searcher, term: str, positions: Iterable[int] | None = None) -> list[tuple[str, float]]:
         """Corrections of `term` worth counting, best guesses first, each with its weight
         (OCR_WEIGHT for an OCR confusion, 1 for a character replaced by a sound- or look-alike
-        one or two swapped, DROP_WEIGHT for one dropped)."""
+        one or two swapped, DROP_WEIGHT for one dropped). Remembered for the index version
+        (CANDIDATES_CACHE): did-you-mean and the two-character search ask for the same again."""
         if not 2 <= len(term) <= MAX_TERM or not _HAN.match(term):
             return []
+        key = (term, None if positions is None else tuple(positions))
+        with self._cands_lock:
+            got = self._cands.get(key)
+        if got is None:
+            got = tuple(self._candidates(s, term, key[1]))
+            with self._cands_lock:
+                self._cands[key] = got
+                while len(self._cands) > CANDIDATES_CACHE:
+                    self._cands.pop(next(iter(self._cands)))
+        return list(got)
+
+    def _candidates(self, s: Searcher, term: str, positions: tuple[int, ...] | None) -> list[tuple[str, float]]:
         offers: list[tuple[str, int, int, float]] = []  # (candidate, lo, hi, weight), in the order tried
         only = set(range(len(term)) if positions is None else positions)
         follows = self.follows(s)
