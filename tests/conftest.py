@@ -236,3 +236,20 @@ def index_client(handle: Any) -> Any:
     from webui import create_app
 
     return create_app({"TESTING": True, "INDEX_DIR": str(handle.root)}).test_client()
+
+
+def office_file(fmt: str, text: str, folder: Path) -> Path:
+    """`text` as the file an office sends: "text", "docx" or "pdf" (tests/docgen.py; a PDF is
+    LibreOffice's of the .docx, and the test is skipped where LibreOffice is absent)."""
+    from tests import docgen
+
+    if fmt == "text":
+        path = folder / "x.txt"
+        path.write_text(text, "utf-8")
+        return path
+    docx = docgen.write_docx(text, folder / "x.docx")
+    if fmt == "docx":
+        return docx
+    if docgen.soffice() is None:
+        pytest.skip("LibreOffice is absent")
+    return docgen.convert(docx, "pdf", folder)

@@ -389,6 +389,24 @@ def _ofd_package(pages: list[list[tuple[float, float, float, str, bool, str]]], 
     return path
 
 
+class _PageLayout:
+    """Lines placed down A4 pages (mm) for an OFD: each page a list of (x, y, size, text, bold,
+    colour); a new page when `lines_per_page` lines of `lead` are full; a line larger than the
+    body's `size` takes 1.6 times its size."""
+
+    def __init__(self, size: float, lead: float, top: float, lines_per_page: int) -> None:
+        self.size, self.lead, self.top, self.lines_per_page = size, lead, top, lines_per_page
+        self.pages: list[list[tuple[float, float, float, str, bool, str]]] = [[]]
+        self.y = top
+
+    def put(self, x: float, s: float, line: str, bold: bool = False, colour: str = "0 0 0") -> None:
+        if self.y > self.top + self.lines_per_page * self.lead:
+            self.pages.append([])
+            self.y = self.top
+        self.pages[-1].append((x, self.y, s, line, bold, colour))
+        self.y += self.lead if s <= self.size else s * 1.6
+
+
 def write_gongwen_ofd(sample: list[tuple[str, str]], path: Path, *, chars_per_line: int = 28,
                       lines_per_page: int = 22, shuffle: bool = True, seed: int = 3) -> Path:
     """A labelled 公文 (gongwen_sample's labels) as an OFD laid out as GB/T 9704 prints it: the 发文机关标志
@@ -397,16 +415,8 @@ def write_gongwen_ofd(sample: list[tuple[str, str]], path: Path, *, chars_per_li
     rng = random.Random(seed)
     size, lead, left, top = 5.6, 10.0, 28.0, 37.0  # mm: 三号 body on 28 lines of 28 characters
     width = chars_per_line * size
-    pages: list[list[tuple[float, float, float, str, bool, str]]] = [[]]
-    y = top
-
-    def put(x: float, s: float, line: str, bold: bool = False, colour: str = "0 0 0") -> None:
-        nonlocal y
-        if y > top + lines_per_page * lead:
-            pages.append([])
-            y = top
-        pages[-1].append((x, y, s, line, bold, colour))
-        y += lead if s <= size else s * 1.6
+    layout = _PageLayout(size, lead, top, lines_per_page)
+    pages, put = layout.pages, layout.put
 
     for text, lab in sample:
         if lab == "masthead":
@@ -439,16 +449,8 @@ def write_ofd(text: str, path: Path, *, chars_per_line: int = 30, lines_per_page
     issue = issue_from_text(text)
     rng = random.Random(seed)
     size, lead, left, top = 4.2, 7.0, 25.0, 30.0  # mm
-    pages: list[list[tuple[float, float, float, str, bool, str]]] = [[]]  # (x, y, size, text, bold, colour)
-    y = top
-
-    def put(x: float, s: float, line: str, bold: bool = False, colour: str = "0 0 0") -> None:
-        nonlocal y
-        if y > top + lines_per_page * lead:
-            pages.append([])
-            y = top
-        pages[-1].append((x, y, s, line, bold, colour))
-        y += lead if s <= size else s * 1.6
+    layout = _PageLayout(size, lead, top, lines_per_page)
+    pages, put = layout.pages, layout.put
 
     width_mm = chars_per_line * size
     template_line = ""
@@ -462,7 +464,7 @@ def write_ofd(text: str, path: Path, *, chars_per_line: int = 30, lines_per_page
             put(left + (width_mm - len(line) * s) / 2, s, line, role == "heading")
         elif role == "issuer" and issue.date == i + 1:
             date = issue.lines[i + 1]
-            pages[-1].append((left, y, size, line, False, "0 0 0"))
+            pages[-1].append((left, layout.y, size, line, False, "0 0 0"))
             put(left + width_mm - len(date) * size, size, date)
         elif role == "date" and issue.issuer == i - 1:
             continue
@@ -470,7 +472,7 @@ def write_ofd(text: str, path: Path, *, chars_per_line: int = 30, lines_per_page
             template_line = line  # page 1's template holds the line above the 报头
         else:
             if role == "footer":
-                y += 1.0 * lead  # the 版记 lines stand between rules
+                layout.y += 1.0 * lead  # the 版记 lines stand between rules
             indent = 2 * size if role == "body" else 0.0
             first = chars_per_line - 2 if role == "body" else chars_per_line
             chunks = [line[:first]] + _wrap(line[first:], chars_per_line) if len(line) > first else [line]

@@ -21,7 +21,7 @@ from archive.explain import explain, lost
 from archive.parse import parse_file, parse_text
 from archive.readers import read_document
 from bench.realdocs import root as realdocs_root
-from tests import docgen
+from tests.conftest import office_file
 
 JOINT = """关于做好2013年高校毕业生就业工作的通知
 各区县教委、财政局、人力社保局：
@@ -106,20 +106,6 @@ def test_a_regulations_adoption_lines_give_its_organ_date_and_decree_number() ->
     assert (b.serial, b.issuer, b.date) == ("公安部令第127号", "公安部", dt.date(2012, 12, 13))
 
 
-def _as(fmt: str, text: str, tmp_path: Path) -> Path:
-    """`text` as the file an office sends: text, .docx or PDF (tests/docgen.py)."""
-    if fmt == "text":
-        path = tmp_path / "x.txt"
-        path.write_text(text, "utf-8")
-        return path
-    docx = docgen.write_docx(text, tmp_path / "x.docx")
-    if fmt == "docx":
-        return docx
-    if docgen.soffice() is None:
-        pytest.skip("LibreOffice is absent")
-    return docgen.convert(docx, "pdf", tmp_path)
-
-
 @pytest.mark.parametrize("zero", ["〇", "○", "零"])
 def test_kind4_joint_issuers_two_to_a_line_and_a_chinese_numeral_date_under_them(zero: str) -> None:
     b = parse_text(JOINT.format(zero=zero), "joint.txt")
@@ -153,7 +139,7 @@ def test_kind3_a_decree_numbered_under_its_name() -> None:
 @pytest.mark.parametrize("fmt", ["text", "docx", "pdf"])
 def test_kind8_a_title_over_two_lines_and_the_next_article_with_no_blank_line(fmt: str, tmp_path: Path) -> None:
     """Fails on the old code: one article, titled by the first line only."""
-    b = parse_file(_as(fmt, TWO_LINE_TITLE, tmp_path))
+    b = parse_file(office_file(fmt, TWO_LINE_TITLE, tmp_path))
     assert [a.title for a in b.articles] == ["某某镇多措并举推进农村人居环境整治取得明显成效", "某某村发展特色产业带动群众增收"]
     assert b.articles[0].text.startswith("今年以来") and b.articles[0].text.endswith("实行网格化管理。")
 
@@ -161,7 +147,7 @@ def test_kind8_a_title_over_two_lines_and_the_next_article_with_no_blank_line(fm
 @pytest.mark.parametrize("fmt", ["text", "docx", "pdf"])
 def test_kind10_articles_headed_yi_er_and_a_question_and_an_issue_spelled_no(fmt: str, tmp_path: Path) -> None:
     """Fails on the old code: the header is lost (issue None) and the issue is one article, with no warning."""
-    b = parse_file(_as(fmt, NUMBERED, tmp_path))
+    b = parse_file(office_file(fmt, NUMBERED, tmp_path))
     assert (b.series, b.issue, b.year, b.issuer, b.date) == ("教育工作简报", 12, 2024, "某某县教育局", dt.date(2024, 6, 1))
     assert [a.title for a in b.articles] == ["一、全县中小学开展防溺水安全教育", "二、县教育局召开招生工作会议", "如何让课后服务更有吸引力？"]
     # the question title was a close call: a warning names its line
@@ -182,7 +168,7 @@ def test_numbered_points_inside_an_article_stay_in_it() -> None:
 @pytest.mark.parametrize("fmt", ["text", "pdf"])
 def test_kind11_a_footer_glued_to_the_last_article_and_a_typed_red_rule(fmt: str, tmp_path: Path) -> None:
     """Fails on the old code: 报： stays in the last article and its recipients are lost."""
-    path = _as(fmt, GLUED_FOOTER, tmp_path)
+    path = office_file(fmt, GLUED_FOOTER, tmp_path)
     b = parse_file(path)
     assert b.recipients == ("报：县委、县政府主要领导", "送：县直有关部门", "发：各乡镇") and b.copies == 200
     assert [a.title for a in b.articles] == ["某某镇推进农村人居环境整治", "某某村发展特色产业带动群众增收"]

@@ -20,7 +20,7 @@ from archive.layouts.jianbao import PARTS
 from archive.parse import parse_file
 from archive.readers import read_document
 from archive.textparse import label_issue
-from tests import docgen
+from tests.conftest import office_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "江苏精神文明建设简报-2022-第11期.txt"
@@ -63,20 +63,6 @@ def _lines(path: Path) -> list:
     return document_lines(read_document(path))
 
 
-def _as(fmt: str, text: str, tmp_path: Path) -> Path:
-    """`text` as the file an office sends: text, .docx or PDF (tests/docgen.py)."""
-    if fmt == "text":
-        path = tmp_path / "x.txt"
-        path.write_text(text, "utf-8")
-        return path
-    docx = docgen.write_docx(text, tmp_path / "x.docx")
-    if fmt == "docx":
-        return docx
-    if docgen.soffice() is None:
-        pytest.skip("LibreOffice is absent")
-    return docgen.convert(docx, "pdf", tmp_path)
-
-
 def test_the_seed_issue_is_labelled_header_body_and_footer() -> None:
     labelled = [(ln.text, lab) for ln, lab in label_issue(_lines(SEED))]
     head = dict(labelled[:5])
@@ -112,7 +98,7 @@ def test_a_glued_footer_is_its_own_line_labelled_as_the_footer(tmp_path: Path) -
 def test_a_letter_spaced_masthead_and_footer_keys(fmt: str, tmp_path: Path) -> None:
     """Fails on the old code: the series is 简 (or the issue line), the recipients are lost to the
     last article."""
-    b = parse_file(_as(fmt, SPACED, tmp_path))
+    b = parse_file(office_file(fmt, SPACED, tmp_path))
     assert (b.series, b.issue, b.issuer, b.date) == ("简报", 12, "中共某某县委办公室", dt.date(2024, 5, 6))
     assert b.recipients == ("报送：市委办公室，市政府办公室", "抄送：县委常委，县人大常委会、县政府、县政协领导", "发送：各乡镇党委，县直各单位")
     assert b.copies == 80
@@ -123,7 +109,7 @@ def test_a_letter_spaced_masthead_and_footer_keys(fmt: str, tmp_path: Path) -> N
 @pytest.mark.parametrize("fmt", ["text", "docx"])
 def test_footer_keys_naming_a_unit_and_a_spaced_editors_note(fmt: str, tmp_path: Path) -> None:
     """Fails on the old code: 报送单位：/发送范围： stay in the last article as its text."""
-    path = _as(fmt, UNIT_KEYS, tmp_path)
+    path = office_file(fmt, UNIT_KEYS, tmp_path)
     b = parse_file(path)
     assert b.recipients == ("报送：省文明办", "发送：各县（市、区）文明办，市文明委各成员单位") and b.copies == 50
     assert [a.title for a in b.articles][-2:] == ["某某区志愿服务走深走实", "某某街道打造“一刻钟便民服务圈”"]
@@ -162,7 +148,7 @@ def test_a_section_marker_heading_its_article_s_title_on_one_line(fmt: str, tmp_
     """Fails on the old code: the titles keep 【工作动态】 and the articles have no section."""
     from archive.explain import explain, lost
 
-    path = _as(fmt, SECTIONED, tmp_path)
+    path = office_file(fmt, SECTIONED, tmp_path)
     b = parse_file(path)
     assert [(a.section, a.title) for a in b.articles] == [("工作动态", "某某县召开防汛工作部署会"), ("基层经验", "某某镇“三个到位”筑牢防汛防线")]
     assert b.articles[-1].text.endswith("现将有关情况刊发。")  # a note in brackets before a sentence stays text
@@ -176,7 +162,7 @@ def test_an_issue_numbered_as_a_hao_under_the_series(fmt: str, tmp_path: Path) -
     """Fails on the old code: 第3号 stops the 报头 — no issue, issuer or date, and the first article is
     titled 第3号某某县教育局."""
     text = "教育简报\n第3号\n某某县教育局\n二〇二四年五月六日\n某某县召开教育工作会议\n5月5日，县教育局召开全县教育工作会议，部署下一阶段工作。\n报：县委办\n"
-    path = _as(fmt, text, tmp_path)
+    path = office_file(fmt, text, tmp_path)
     b = parse_file(path)
     assert (b.series, b.issue, b.issuer, b.date) == ("教育简报", 3, "某某县教育局", dt.date(2024, 5, 6))
     assert [a.title for a in b.articles] == ["某某县召开教育工作会议"] and b.warnings == ()
