@@ -89,6 +89,9 @@ class Plan:
     runs: tuple[str, ...] = ()  # the plain terms as typed that were cut (an article holding one ranks first)
     sequences: tuple[tuple[str, ...], ...] = ()  # each cut term's words, in order (side by side ranks next)
     any_words: tuple[str, ...] = ()  # ``any``: the words counted per article
+    # the words an article's title holding all of ranks it with a run as typed (rank.stage_scores;
+    # empty: the words of `sequences` and the plain terms beside them)
+    title_words: tuple[str, ...] = ()
     corrected: tuple[str, str] | None = None  # ``correction``: (typed, corrected)
     info: dict[str, Any] = field(default_factory=dict)  # what a stage wants to report in the result
     enough: int | None = None  # this plan's own threshold (None: ENOUGH)
@@ -108,6 +111,9 @@ class Context:
     # a word found nowhere, with the query's other words → its correction, or None (``fixed``)
     fix_word: Callable[[str, list[str]], str | None] | None = None
     counts: dict[str, int] = field(default_factory=dict)  # what each stage tried found
+    # (tree, runs) → the articles the tree finds within the filters that hold every run on their own
+    # word edges (indexer.store.substring.lined_up): (anywhere, in the title); None: not known
+    uses: Callable[[q.Node, tuple[str, ...]], tuple[int, int]] | None = None
 
 
 Stage = Callable[[Context], "Plan | None"]
@@ -311,8 +317,14 @@ def exact_stage(ctx: Context) -> Plan | None:
         if ctx.count(_in_titles(tree)) == 0:  # the words only scattered in bodies: one may be misremembered
             return Plan("exact", tree, enough=SCATTERED_ENOUGH, then=("any",))
         return Plan("exact", tree)
-    if rare_runs(ctx.parsed):
-        return Plan("exact", tree, enough=RARE_RUN, then=RARE_RUN_THEN)
+    runs = rare_runs(ctx.parsed)
+    if runs and tree is not None:
+        if ctx.uses is None:
+            return Plan("exact", tree, enough=RARE_RUN, then=RARE_RUN_THEN)
+        used, _titled = ctx.uses(tree, tuple(runs))
+        if used >= RARE_RUN:  # the run used as words (not across them) often enough: what was meant
+            return Plan("exact", tree, enough=1)
+        return Plan("exact", tree, enough=SCATTERED_ENOUGH, then=RARE_RUN_THEN)
     return Plan("exact", tree, enough=1)
 
 
@@ -424,7 +436,10 @@ def pieces_stage(ctx: Context) -> Plan | None:
     """The content words cut finer (志愿者 → 志愿, 淮安市 → 淮安), each required."""
     plan = _words_plan(ctx, "pieces", drop=True, fine=True)
     coarse = _words_plan(ctx, "content", drop=True)
-    return plan if plan is not None and (coarse is None or plan.tree != coarse.tree) else None
+    if plan is None or coarse is not None and plan.tree == coarse.tree:
+        return None
+    # a title holding the words themselves (第十次, not only 第十 of 第十六次) ranks first
+    return replace(plan, title_words=tuple(coarse.info["words"]) if coarse is not None else ())
 
 
 def any_stage(ctx: Context) -> Plan | None:
@@ -452,6 +467,8 @@ def any_stage(ctx: Context) -> Plan | None:
     if len(words) < 2:
         return None
     field_of = next((p.field for p in parts if isinstance(p, q.Term) and _splittable(p)), None)
+    words = _most_telling(words, q.MAX_TERMS - q.count_terms(q.And(tuple(kept))) if kept else q.MAX_TERMS,
+                          field_of)
     any_of: q.Node = q.Or(tuple(_word_term(w, field_of) for w in words))
     new = q.And((any_of, *kept)) if kept else any_of
     dropped = plan.info.get("dropped", []) if plan else []
@@ -461,6 +478,29 @@ def any_stage(ctx: Context) -> Plan | None:
     return Plan("any", new, tuple(notices), runs=plan.runs if plan else (),
                 sequences=plan.sequences if plan else (), any_words=tuple(words),
                 info={"words": words, "dropped": dropped})
+
+
+_BARE_NUMBER = re.compile(r"^[0-9０-９]+$")
+
+
+def _most_telling(words: list[str], limit: int, field: str | None) -> list[str]:
+    """`words` (a pasted passage's: more than the query's limit of terms) cut down to at most
+    `limit` terms: bare numbers first left out (19, 45 of 20.19%, 675.45万亿元: nearly every
+    article holds them, and each costs reads of texts to tell 45 from 45.6), then the shortest
+    words, the rest kept in the order typed."""
+    def cost(ws: list[str]) -> int:
+        return sum(q.count_terms(_word_term(w, field)) for w in ws)
+
+    if cost(words) <= limit:
+        return words
+    named = [w for w in words if not _BARE_NUMBER.match(w)]
+    words = named if len(named) >= 2 else words
+    keep = sorted(range(len(words)), key=lambda i: -len(units(words[i])))
+    out: list[int] = []
+    for i in keep:
+        if cost([words[j] for j in out] + [words[i]]) <= limit:
+            out.append(i)
+    return [words[i] for i in sorted(out)]
 
 
 def _number_or(node: q.Node) -> bool:
