@@ -41,7 +41,8 @@ import numpy as np
 
 from indexer.search import query as q
 from indexer.store.analysis import unit_string
-from indexer.search.evaluate import Evaluator
+from indexer.search import compiler
+from indexer.search.evaluate import Evaluator, field_docs
 from indexer.store.columns import Snapshot
 from indexer.store.substring import Found, Net, across, lined_up
 
@@ -207,6 +208,9 @@ def stage_scores(net: Net, plan: "Any", docs: np.ndarray, ev: Evaluator | None =
     if ev is not None and plan is not None and plan.any_words:
         for term, m in ev.by_term.items():
             found = m.found.docs_in(m.texts)
+            c = compiler.compile_term(term)
+            if c.match is not None:  # a series named (南京文明简报), an issue (2022年第1期): its articles hold it
+                found = np.union1d(found, field_docs(net, ev.s, c.match))
             if len(found):
                 idx = np.minimum(np.searchsorted(found, docs), len(found) - 1)
                 held[term.text] = (found[idx] == docs).astype(np.float64)

@@ -166,16 +166,25 @@ def content_words(text: str) -> list[str]:
 
 def _figures(words: list[str]) -> list[str]:
     """Words with each figure made whole again: a number and its counter (1 次 → 1次, 5 个 → 5个)
-    and an issue (第 1 期 → 第1期), as the parser reads them (query.COUNTERS, query.issue_ref)."""
+    and an issue (第 1 期 → 第1期, 2022年 第1期 → 2022年第1期), as the parser reads them
+    (query.COUNTERS, query.issue_ref)."""
     out: list[str] = []
     for w in words:
         if out and out[-1][-1:].isdigit() and w[:1] in q.COUNTERS + "期" and len(w) == 1:
             out[-1] += w
         elif out and out[-1] == "第" and w[:1].isdigit():
             out[-1] += w
+        elif out and w == "期" and out[-1][:1] == "第" and q.issue_ref(out[-1] + w) is not None:
+            out[-1] += w  # 第十一 期 → 第十一期
         else:
             out.append(w)
-    return out
+    joined: list[str] = []
+    for w in out:  # 2022年 第1期 → 2022年第1期: the issue of that year (query.issue_ref)
+        if joined and q.issue_ref(w) is not None and (q.issue_ref(joined[-1] + w) or (0, None))[1] is not None:
+            joined[-1] += w
+        else:
+            joined.append(w)
+    return joined
 
 
 def _pieces(word: str, tok: Any) -> list[str]:
@@ -667,7 +676,7 @@ def widened(ctx: Context, n: int, plan: Plan) -> Plan:
     (the query searching them as typed only: its runs quoted)."""
     runs = rare_runs(ctx.parsed)
     shown = "、".join(f"“{r}”" for r in runs)
-    notice = f"原样含{shown}的 {n} 篇排在最前，其后是分别含有这些词的文章"
+    notice = f"原样含{shown}的有 {n} 篇，以下也列出分别含有这些词的文章（标题含全部词的排在最前）"
     if not runs:  # the words typed apart, found together only scattered (SCATTERED_ENOUGH)
         runs = [t.text for t in _plain_terms(ctx.parsed.tree)]
         notice = f"含全部词的 {n} 篇文章均不在标题中含全部词，以下也列出含部分词的文章"
