@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(not R.XINWEN.is_dir(), reason=f"{R.XINWEN} is ab
 ISSUES = ("20251206.md", "20250316.md", "20240201.md", "20230619.md")
 
 # the end of one item and the start of the next, as copied from the page (more than 32 words)
-PASTE = ("中国期货业协会最新数据显示，1—11月全国期货市场累计成交量81.17亿手，累计成交额675.45万亿元，"
+PASTE = (".19%\n中国期货业协会最新数据显示，1—11月全国期货市场累计成交量81.17亿手，累计成交额675.45万亿元，"
          "同比分别增长14.74%和20.19%。截至目前，我国共上市期货期权品种164个。\n全球海上风电装机中国占比超50%\n"
          "《全球海上风电产业链发展报告2025》近日发布，目前全球海上风电的装机容量约为8300万")
 
