@@ -328,7 +328,10 @@ def exact_stage(ctx: Context) -> Plan | None:
         return Plan("exact", tree)
     runs = rare_runs(ctx.parsed)
     if runs and tree is not None:
-        if ctx.uses is None:
+        # a run jieba cuts into single characters (成平 of 龚成平: a name it does not know) is no
+        # words to line up with: counted as found
+        singles = any(len(w) < MIN_SPLIT_PIECE for r in runs for w in query_words(r) if w not in RUN_SKIPS)
+        if ctx.uses is None or singles:
             return Plan("exact", tree, enough=RARE_RUN, then=RARE_RUN_THEN)
         used, _titled = ctx.uses(tree, tuple(runs))
         if used >= RARE_RUN:  # the run used as words (not across them) often enough: what was meant
