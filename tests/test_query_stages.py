@@ -216,3 +216,17 @@ def test_a_title_holding_all_words_but_one_ranks_above_the_words_scattered(scatt
     # a title holding every word stays the AND's: nothing widened
     exact = _search(scattered, "铁路 列车 运行图")
     assert exact["hits"][0]["title"].endswith("全国铁路今起实行第四季度列车运行图")
+
+
+def test_a_series_with_its_year_and_issue_run_together_finds_that_issue(index_dir: Any) -> None:
+    from indexer.search import stages as st
+    from indexer.search.engine import search
+    from indexer.store.handles import IndexHandle
+
+    # was: 2022年 cut off the issue and searched as text (the seed's articles never write it)
+    assert st.query_words("《江苏精神文明建设简报》2022年第11期") == ["江苏精神文明建设简报", "2022年第11期"]
+    assert st.query_words("2022年第十一期创文简报")[0] == "2022年第十一期"
+    r = search(IndexHandle(index_dir), "江苏精神文明建设简报2022年第11期")
+    assert r["total"] >= 1 and all(h["issue"] == 11 and h["year"] == 2022 for h in r["hits"]), \
+        [(h["issue"], h["year"]) for h in r["hits"]]
+    assert r["issue_offers"] and r["issue_offers"][0]["count"] == r["total"]

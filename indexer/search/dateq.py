@@ -160,6 +160,24 @@ def _split(t: q.Term) -> tuple[Period, str] | None:
     return None
 
 
+# A date is applied beside a topic of at most this many words (2023年3月 淮安 志愿服务); beside
+# more, it is part of a sentence typed or pasted (2025年新疆外贸进出口总值突破5000亿元), and the
+# filter would hide the article the sentence is from (written in another year). The topics of
+# bench/querysets.py's date kinds are 1–2 words; its sentences (sentence_typo, long_paste) 7 or more.
+DATE_TOPIC_WORDS = 6
+
+
+def _sentence(others: list[q.Node]) -> bool:
+    """Whether the terms left beside a date hold more than DATE_TOPIC_WORDS words."""
+    from indexer.search.stages import query_words  # (stages reads periods from here)
+
+    n = 0
+    for o in others:
+        for t in ([o] if isinstance(o, q.Term) else []):
+            n += len(query_words(t.text))
+    return n > DATE_TOPIC_WORDS
+
+
 def apply(parsed: q.Parsed) -> tuple[q.Parsed, Period | None]:
     """The parsed query without its first period term, and that period — when the query is
     an AND of terms (or one term) and something else is left to search; else (parsed, None)."""
@@ -178,6 +196,8 @@ def apply(parsed: q.Parsed) -> tuple[q.Parsed, Period | None]:
         others = parts[:i] + ([q.Term(rest)] if rest else []) + parts[i + 1:]
         if not any(not isinstance(o, q.Not) for o in others):
             return parsed, None  # nothing left to search: the date stays text (offered as a filter)
+        if _sentence(others):
+            return parsed, None  # a date inside a pasted sentence (2009年，宣纸制作技艺被…): its words
         new: q.Node = others[0] if len(others) == 1 else q.And(tuple(others))
         dates = tuple(d for d in parsed.dates if d[2] != p.text)
         return replace(parsed, tree=new, dates=dates), period

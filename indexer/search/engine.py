@@ -20,7 +20,7 @@ from indexer.search import budget
 from indexer.search import query as q
 from indexer.search import dateq
 from indexer.search import stages as st
-from indexer.store.analysis import normalize, units
+from indexer.store.analysis import normalize, unit_string, units
 from indexer.store.columns import Snapshot, build_snapshot
 from indexer.search.evaluate import Evaluator, Filters, filter_set
 from indexer.search.keyfacets import KeyFacets, build_keyfacets
@@ -29,7 +29,7 @@ from indexer.search.results import facets, hit
 from indexer.store.serials import serial_first
 from indexer.search.snippets import term_regex
 from indexer.store.handles import IndexCorruptError, IndexHandle, names_damage
-from indexer.store.substring import Net
+from indexer.store.substring import Net, lined_up
 from indexer.search.suggest import Lexicon, build_lexicon, complete, phrases, plausible
 from indexer.search import understand as uh  # [understand] pinyin, aliases (the one home of their glue)
 from indexer.search import citegraph as cg  # [citations] the 效力 filter and facet
@@ -319,7 +319,21 @@ def _staged(s: Any, snap: Snapshot, net: Net, parsed: q.Parsed, query: str, allo
         got = offer()
         return got[0]["query"] if got else None
 
-    ctx = st.Context(query, parsed, count, correction, word_fixer(fixer, count) if fixer is not None else None)
+    def uses(tree: q.Node, runs: tuple[str, ...]) -> tuple[int, int]:
+        anywhere = evaluate(tree)[1] & allowed
+        titled = anywhere.copy()
+        for r in runs:
+            us = unit_string(r)
+            f = net.find(us)
+            in_title, in_text = lined_up(f, us, "title"), lined_up(f, us, "text")
+            for mask, held in ((anywhere, in_title | in_text), (titled, in_title)):
+                keep = np.zeros(snap.n, dtype=bool)
+                keep[f.docs[held]] = True
+                mask &= keep
+        return int(np.count_nonzero(anywhere)), int(np.count_nonzero(titled))
+
+    ctx = st.Context(query, parsed, count, correction, word_fixer(fixer, count) if fixer is not None else None,
+                     uses=uses)
     plan, _n = st.run(ctx)
     nothing = (Evaluator(s, snap.live, net), np.zeros(snap.n, bool))
     # (the plan's tree was counted, so evaluated, unless the budget ran out on the first stage)

@@ -41,9 +41,10 @@ import numpy as np
 
 from indexer.search import query as q
 from indexer.store.analysis import unit_string
-from indexer.search.evaluate import Evaluator
+from indexer.search import compiler
+from indexer.search.evaluate import Evaluator, field_docs
 from indexer.store.columns import Snapshot
-from indexer.store.substring import Found, Net
+from indexer.store.substring import Found, Net, across, lined_up
 
 K1 = 1.2
 B = 0.5
@@ -55,7 +56,8 @@ ADJACENT = 0.5  # the terms side by side score again, this much of a term
 TITLE_ALL = 3.0  # × the terms' idf, when the title holds every term
 BOOSTS = {"title": TITLE_BOOST, "text": 1.0}
 # the staged query's tiers (indexer.search.stages), each above anything the tiers below can add
-RUN_TIER = 1_000.0  # the article holds a cut term as it was typed
+RUN_TIER = 1_000.0  # the article's title holds a cut term as it was typed, or all of its words
+RUN_TEXT_TIER = 500.0  # … its text holds the term as typed (on its own word edges)
 PAIR_TIER = 300.0  # × the share of the cut terms' adjacent word pairs it holds, in order
 COVER_TIER = 10_000.0  # × the words of a ranked OR it holds
 # … and this many COVER_TIERs more when its title holds all of them but one (at least
@@ -149,6 +151,55 @@ def _holding(net: Net, text: str, docs: np.ndarray) -> np.ndarray:
     return (found.docs[idx] == docs).astype(np.float64)
 
 
+def _lined_up(found: Found, us: str, text: str, docs: np.ndarray) -> np.ndarray:
+    """1.0 for each of `docs` (sorted) holding unit string `us` in `text` on its own word
+    edges (substring.lined_up: a use of the words, not a run across them), else 0.0."""
+    out = np.zeros(len(docs), dtype=np.float64)
+    if not len(found.docs) or not len(docs):
+        return out
+    idx = np.minimum(np.searchsorted(found.docs, docs), len(found.docs) - 1)
+    hit = found.docs[idx] == docs
+    out[hit] = lined_up(found, us, text)[idx[hit]]
+    return out
+
+
+def _words_side_by_side(net: Net, text: str, docs: np.ndarray) -> np.ndarray:
+    """1.0 for each of `docs` holding `text` (two words joined) in its title or its text, other
+    than only across its own words (substring.across: 企业市场 in 中小企业|市场), else 0.0."""
+    us = unit_string(text)
+    found = net.find(us)
+    out = np.zeros(len(docs), dtype=np.float64)
+    if not len(found.docs) or not len(docs):
+        return out
+    real = ~(across(found, us, "title") | (found.count["title"] == 0)) | \
+        ~(across(found, us, "text") | (found.count["text"] == 0))
+    idx = np.minimum(np.searchsorted(found.docs, docs), len(found.docs) - 1)
+    hit = found.docs[idx] == docs
+    out[hit] = real[idx[hit]]
+    return out
+
+
+def _words_sought(plan: "Any") -> tuple[str, ...]:
+    """The words a staged plan looks for: its cut terms' words and the plain terms beside them."""
+    if plan.title_words:
+        return tuple(plan.title_words)
+    words = [w for seq in plan.sequences for w in seq]
+    tree = plan.tree
+    for k in (tree.children if isinstance(tree, q.And) else (tree,)):
+        if isinstance(k, q.Term) and k.field in (None, "title", "text"):
+            words.append(k.text)
+    return tuple(dict.fromkeys(words))
+
+
+def _title_holds(net: Net, words: tuple[str, ...], docs: np.ndarray) -> np.ndarray:
+    """1.0 for each of `docs` whose title holds every one of `words` (anywhere, any order)."""
+    out = np.ones(len(docs), dtype=np.float64) if words else np.zeros(len(docs), dtype=np.float64)
+    for w in words:
+        found = net.find(unit_string(w))
+        out *= _in_title(found, docs)
+    return out
+
+
 def stage_scores(net: Net, plan: "Any", docs: np.ndarray, ev: Evaluator | None = None) -> np.ndarray:
     """The tiers of a staged query (see the module doc) for each of `docs` (sorted docnums);
     the words the evaluator `ev` has already found are not looked up again."""
@@ -157,6 +208,9 @@ def stage_scores(net: Net, plan: "Any", docs: np.ndarray, ev: Evaluator | None =
     if ev is not None and plan is not None and plan.any_words:
         for term, m in ev.by_term.items():
             found = m.found.docs_in(m.texts)
+            c = compiler.compile_term(term)
+            if c.match is not None:  # a series named (南京文明简报), an issue (2022年第1期): its articles hold it
+                found = np.union1d(found, field_docs(net, ev.s, c.match))
             if len(found):
                 idx = np.minimum(np.searchsorted(found, docs), len(found) - 1)
                 held[term.text] = (found[idx] == docs).astype(np.float64)
@@ -167,12 +221,16 @@ def stage_scores(net: Net, plan: "Any", docs: np.ndarray, ev: Evaluator | None =
     out = np.zeros(len(docs), dtype=np.float64)
     if plan is None:
         return out
-    for r in plan.runs:  # the run as typed: the tier, and the score the exact search gives it
-        found = net.find(unit_string(r))
-        out += RUN_TIER * _holding(net, r, docs) / len(plan.runs) + term_scores(net, found, tuple(BOOSTS), docs)
+    all_titled = _title_holds(net, _words_sought(plan), docs) if plan.runs else None
+    for r in plan.runs:  # the run as typed (or all the words sought in the title)
+        us = unit_string(r)
+        found = net.find(us)
+        tier = RUN_TIER * np.maximum(_lined_up(found, us, "title", docs), all_titled) \
+            + RUN_TEXT_TIER * _lined_up(found, us, "text", docs)
+        out += tier / len(plan.runs) + term_scores(net, found, tuple(BOOSTS), docs)
     pairs = [a + b for seq in plan.sequences for a, b in zip(seq, seq[1:])]
     if pairs:
-        out += PAIR_TIER * sum(_holding(net, p, docs) for p in pairs) / len(pairs)
+        out += PAIR_TIER * sum(_words_side_by_side(net, p, docs) for p in pairs) / len(pairs)
     for w in plan.any_words:
         out += COVER_TIER * (held[w] if held and w in held else _holding(net, w, docs))
     if len(plan.any_words) >= NEARLY_ALL_WORDS and titled:

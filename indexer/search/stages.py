@@ -89,6 +89,9 @@ class Plan:
     runs: tuple[str, ...] = ()  # the plain terms as typed that were cut (an article holding one ranks first)
     sequences: tuple[tuple[str, ...], ...] = ()  # each cut term's words, in order (side by side ranks next)
     any_words: tuple[str, ...] = ()  # ``any``: the words counted per article
+    # the words an article's title holding all of ranks it with a run as typed (rank.stage_scores;
+    # empty: the words of `sequences` and the plain terms beside them)
+    title_words: tuple[str, ...] = ()
     corrected: tuple[str, str] | None = None  # ``correction``: (typed, corrected)
     info: dict[str, Any] = field(default_factory=dict)  # what a stage wants to report in the result
     enough: int | None = None  # this plan's own threshold (None: ENOUGH)
@@ -108,6 +111,9 @@ class Context:
     # a word found nowhere, with the query's other words → its correction, or None (``fixed``)
     fix_word: Callable[[str, list[str]], str | None] | None = None
     counts: dict[str, int] = field(default_factory=dict)  # what each stage tried found
+    # (tree, runs) → the articles the tree finds within the filters that hold every run on their own
+    # word edges (indexer.store.substring.lined_up): (anywhere, in the title); None: not known
+    uses: Callable[[q.Node, tuple[str, ...]], tuple[int, int]] | None = None
 
 
 Stage = Callable[[Context], "Plan | None"]
@@ -160,16 +166,25 @@ def content_words(text: str) -> list[str]:
 
 def _figures(words: list[str]) -> list[str]:
     """Words with each figure made whole again: a number and its counter (1 次 → 1次, 5 个 → 5个)
-    and an issue (第 1 期 → 第1期), as the parser reads them (query.COUNTERS, query.issue_ref)."""
+    and an issue (第 1 期 → 第1期, 2022年 第1期 → 2022年第1期), as the parser reads them
+    (query.COUNTERS, query.issue_ref)."""
     out: list[str] = []
     for w in words:
         if out and out[-1][-1:].isdigit() and w[:1] in q.COUNTERS + "期" and len(w) == 1:
             out[-1] += w
         elif out and out[-1] == "第" and w[:1].isdigit():
             out[-1] += w
+        elif out and w == "期" and out[-1][:1] == "第" and q.issue_ref(out[-1] + w) is not None:
+            out[-1] += w  # 第十一 期 → 第十一期
         else:
             out.append(w)
-    return out
+    joined: list[str] = []
+    for w in out:  # 2022年 第1期 → 2022年第1期: the issue of that year (query.issue_ref)
+        if joined and q.issue_ref(w) is not None and (q.issue_ref(joined[-1] + w) or (0, None))[1] is not None:
+            joined[-1] += w
+        else:
+            joined.append(w)
+    return joined
 
 
 def _pieces(word: str, tok: Any) -> list[str]:
@@ -311,8 +326,17 @@ def exact_stage(ctx: Context) -> Plan | None:
         if ctx.count(_in_titles(tree)) == 0:  # the words only scattered in bodies: one may be misremembered
             return Plan("exact", tree, enough=SCATTERED_ENOUGH, then=("any",))
         return Plan("exact", tree)
-    if rare_runs(ctx.parsed):
-        return Plan("exact", tree, enough=RARE_RUN, then=RARE_RUN_THEN)
+    runs = rare_runs(ctx.parsed)
+    if runs and tree is not None:
+        # a run jieba cuts into single characters (成平 of 龚成平: a name it does not know) is no
+        # words to line up with: counted as found
+        singles = any(len(w) < MIN_SPLIT_PIECE for r in runs for w in query_words(r) if w not in RUN_SKIPS)
+        if ctx.uses is None or singles:
+            return Plan("exact", tree, enough=RARE_RUN, then=RARE_RUN_THEN)
+        used, _titled = ctx.uses(tree, tuple(runs))
+        if used >= RARE_RUN:  # the run used as words (not across them) often enough: what was meant
+            return Plan("exact", tree, enough=1)
+        return Plan("exact", tree, enough=SCATTERED_ENOUGH, then=RARE_RUN_THEN)
     return Plan("exact", tree, enough=1)
 
 
@@ -424,7 +448,10 @@ def pieces_stage(ctx: Context) -> Plan | None:
     """The content words cut finer (志愿者 → 志愿, 淮安市 → 淮安), each required."""
     plan = _words_plan(ctx, "pieces", drop=True, fine=True)
     coarse = _words_plan(ctx, "content", drop=True)
-    return plan if plan is not None and (coarse is None or plan.tree != coarse.tree) else None
+    if plan is None or coarse is not None and plan.tree == coarse.tree:
+        return None
+    # a title holding the words themselves (第十次, not only 第十 of 第十六次) ranks first
+    return replace(plan, title_words=tuple(coarse.info["words"]) if coarse is not None else ())
 
 
 def any_stage(ctx: Context) -> Plan | None:
@@ -452,6 +479,8 @@ def any_stage(ctx: Context) -> Plan | None:
     if len(words) < 2:
         return None
     field_of = next((p.field for p in parts if isinstance(p, q.Term) and _splittable(p)), None)
+    words = _most_telling(words, q.MAX_TERMS - q.count_terms(q.And(tuple(kept))) if kept else q.MAX_TERMS,
+                          field_of)
     any_of: q.Node = q.Or(tuple(_word_term(w, field_of) for w in words))
     new = q.And((any_of, *kept)) if kept else any_of
     dropped = plan.info.get("dropped", []) if plan else []
@@ -461,6 +490,29 @@ def any_stage(ctx: Context) -> Plan | None:
     return Plan("any", new, tuple(notices), runs=plan.runs if plan else (),
                 sequences=plan.sequences if plan else (), any_words=tuple(words),
                 info={"words": words, "dropped": dropped})
+
+
+_BARE_NUMBER = re.compile(r"^[0-9０-９]+$")
+
+
+def _most_telling(words: list[str], limit: int, field: str | None) -> list[str]:
+    """`words` (a pasted passage's: more than the query's limit of terms) cut down to at most
+    `limit` terms: bare numbers first left out (19, 45 of 20.19%, 675.45万亿元: nearly every
+    article holds them, and each costs reads of texts to tell 45 from 45.6), then the shortest
+    words, the rest kept in the order typed."""
+    def cost(ws: list[str]) -> int:
+        return sum(q.count_terms(_word_term(w, field)) for w in ws)
+
+    if cost(words) <= limit:
+        return words
+    named = [w for w in words if not _BARE_NUMBER.match(w)]
+    words = named if len(named) >= 2 else words
+    keep = sorted(range(len(words)), key=lambda i: -len(units(words[i])))
+    out: list[int] = []
+    for i in keep:
+        if cost([words[j] for j in out] + [words[i]]) <= limit:
+            out.append(i)
+    return [words[i] for i in sorted(out)]
 
 
 def _number_or(node: q.Node) -> bool:
@@ -627,7 +679,7 @@ def widened(ctx: Context, n: int, plan: Plan) -> Plan:
     (the query searching them as typed only: its runs quoted)."""
     runs = rare_runs(ctx.parsed)
     shown = "、".join(f"“{r}”" for r in runs)
-    notice = f"原样含{shown}的 {n} 篇排在最前，其后是分别含有这些词的文章"
+    notice = f"原样含{shown}的有 {n} 篇，以下也列出分别含有这些词的文章（标题含全部词的排在最前）"
     if not runs:  # the words typed apart, found together only scattered (SCATTERED_ENOUGH)
         runs = [t.text for t in _plain_terms(ctx.parsed.tree)]
         notice = f"含全部词的 {n} 篇文章均不在标题中含全部词，以下也列出含部分词的文章"

@@ -42,6 +42,8 @@ CACHE_BYTES = 256 << 20
 MAPPED_BYTES = 48 << 20
 EDGE_CHECK = 8  # word edges inside a match are looked at up to this many characters
 LONG = 5  # a match this long is a phrase: only its two ends are weighed
+LONG_BASE = 0.7  # … weighed this much, and LONG_END more for each end on a word edge
+LONG_END = 0.15
 
 # How much one occurrence counts, by how it lines up with jieba's words.
 WHOLE = 1.0  # a whole word (志愿服务), or a single character standing as a word
@@ -85,6 +87,26 @@ class Found:
 _EMPTY = np.zeros(0, dtype=np.int64)
 
 
+def lined_up(found: Found, us: str, text: str) -> np.ndarray:
+    """Whether each document of `found` (the matches of unit string `us`) holds an occurrence
+    in `text` that starts and ends on a word edge of its own jieba words: the string used as
+    words (企业|市场 in 企业|市场预期), not a coincidence across them (中小企业|市场: 企业市场
+    starts inside a word). Read from the best alignment weight (see `_weights`)."""
+    least = LONG_BASE + 2 * LONG_END if len(us) >= LONG else WORDS
+    return found.best[text] >= least - 1e-4
+
+
+def across(found: Found, us: str, text: str) -> np.ndarray:
+    """Whether each document of `found` holds `us` in `text` only across its own words (a word
+    edge inside every occurrence, and one of its ends inside a word: 企业市场 in 中小企业|市场),
+    never inside one word or on word edges. A string of LONG units or more is never across
+    (only its ends are weighed)."""
+    if len(us) >= LONG:
+        return np.zeros(len(found.docs), dtype=bool)
+    held = found.count[text] > 0
+    return held & (found.best[text] <= ACROSS + 1e-4)
+
+
 def _empty() -> Found:
     z = np.zeros(0, dtype=np.int32)
     f = np.zeros(0, dtype=np.float32)
@@ -96,7 +118,7 @@ def _weights(net: sufarray.SegmentNet, pos: np.ndarray, n: int) -> np.ndarray:
     start = net.edge(pos)
     end = net.edge(pos + n)
     if n >= LONG:
-        return (0.7 + 0.15 * start + 0.15 * end).astype(np.float32)
+        return (LONG_BASE + LONG_END * start + LONG_END * end).astype(np.float32)
     inner = np.zeros(len(pos), dtype=bool)
     for k in range(1, min(n, EDGE_CHECK + 1)):
         inner |= net.edge(pos + k)
