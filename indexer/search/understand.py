@@ -43,8 +43,9 @@ BLEND_RATIO = 0.02
 BLEND_AFTER = 1
 # Letters that read as nothing as typed are read as typed loosely (an accent's syllables, a slipped
 # letter: indexer.search.pinyin_loose): this many respelled queries at most, within this much CPU time (s).
-# A reading as typed found together in fewer than LOOSE_FEW articles gives way to a loose one found in
-# LOOSE_RATIO times as many (huanjin baohu: 还禁 保护 in 1, 环境 保护 in hundreds).
+# A reading as typed found together in fewer than LOOSE_FEW articles gives way to a loose one that reads
+# as one string of the archive found in LOOSE_RATIO times as many (huanjin baohu: 还禁 保护 in 1,
+# 环境保护 in hundreds).
 LOOSE_TRIES = 4
 LOOSE_BUDGET = 0.03
 LOOSE_FEW = 3
@@ -235,8 +236,10 @@ def pinyin_reading(handle: Any, s: Any, snap: Any, net: Net, query: str, live: A
     if got is not None and (got.count >= LOOSE_FEW or got.kind != "full"):
         return got
     floor = 1 if got is None else LOOSE_RATIO * got.count
-    loose = _loose_reading(table, net, live, query, floor)
-    if loose is not None and loose.count >= floor:
+    loose = _loose_reading(table, net, live, query, floor, weak=got is not None)
+    # overriding letters that read as words of the archive takes a respelling that reads as one
+    # string of it (环境保护 for huanjin baohu), not words that merely meet (行稳 文莱 for fangwen wenlai)
+    if loose is not None and loose.count >= floor and (got is None or " " not in loose.text):
         return loose
     return got
 
@@ -256,14 +259,15 @@ def _letters_reading(table: PinyinTable, net: Net, live: Any, query: str, deadli
     return Reading("".join(r.letters for r in each if r is not None), kind, text, count)
 
 
-def _loose_reading(table: PinyinTable, net: Net, live: Any, query: str, floor: int = 1) -> Reading | None:
+def _loose_reading(table: PinyinTable, net: Net, live: Any, query: str, floor: int = 1,
+                   weak: bool = False) -> Reading | None:
     """Letters that read as nothing (or as words found together in fewer than LOOSE_FEW articles)
     read as typed loosely (indexer.search.pinyin_loose): the parts that read as nothing on their own
     are respelled (an accent's syllable, a slipped letter), or, where each part reads, one part at a
     time; the respelled queries are read, fewest changes first, LOOSE_TRIES at most within
     LOOSE_BUDGET, and the one found in most articles is taken. The reading keeps the letters as
     typed and names the respelling. Slipped letters are tried only when no accent's respelling is
-    found in `floor` articles."""
+    found in `floor` articles. Parts are respelled one at a time only for a `weak` reading."""
     from itertools import product
 
     from indexer.search.pinyin import normalize_query
@@ -277,6 +281,8 @@ def _loose_reading(table: PinyinTable, net: Net, live: Any, query: str, floor: i
     # (a part reads as words of the index's own spelling, or not: no dearer search for it here)
     wrong = [0] if len(parts) == 1 else [i for i, p in enumerate(parts)
                                          if reading(table, net, live, p, time.thread_time()) is None]
+    if not wrong and not weak:
+        return None  # each part reads, only not together (or the reading ran out of time): not a slip
     best: Reading | None = None
     for slips in (False, True):  # an accent's syllables first (cheap), then a slipped letter
         options = {i: respellings(table, letters[i], deadline, slips) for i in (wrong or range(len(parts)))}
