@@ -9,7 +9,7 @@ import pytest
 from indexer.search.engine import search
 from indexer.search.pinyin_loose import accent_respellings, slip_respellings, syllable_splits
 from indexer.store.handles import IndexHandle
-from tests.conftest import seed_index
+from tests.conftest import seed_index, seed_shaped_issue
 from tests.test_pinyin import ISSUE
 
 
@@ -51,3 +51,27 @@ def test_letters_that_no_respelling_reads_stay_unread(handle: IndexHandle) -> No
     for typed in ("qwrtz", "xkcdqq"):
         r = search(handle, typed)
         assert r["total"] == 0 and r.get("pinyin") is None
+
+
+# Real xinwen titles: 访问 and 文莱 meet in one article, 行稳 and 文莱 in twelve (行稳致远).
+BRUNEI = seed_shaped_issue("外事测试简报", 1, "2024年2月1日", [
+    ("市领导:韩正访问文莱", "应文莱苏丹邀请，韩正对文莱进行正式访问，双方就深化合作交换意见。"),
+    *[(f"{city}:{city}与文莱友好交流行稳致远", f"{city}同文莱的友好交流行稳致远，双方签署了{k}项合作文件。")
+      for k, city in enumerate(("南京市", "无锡市", "徐州市", "常州市", "苏州市", "南通市", "连云港市", "淮安市",
+                                "盐城市", "扬州市", "镇江市", "泰州市"), 1)],
+])
+
+
+@pytest.fixture(scope="module")
+def brunei(tmp_path_factory: pytest.TempPathFactory) -> IndexHandle:
+    return seed_index(tmp_path_factory, "pinyin-brunei", {"外事测试简报-2024-第1期.txt": BRUNEI})
+
+
+def test_a_reading_as_typed_gives_way_only_to_a_respelled_string(brunei: IndexHandle) -> None:
+    # fangwen wenlai reads 访问 文莱 (1 article); f/h respelled, hangwen wenlai reads 行稳 文莱 in 12:
+    # words that merely meet are no reason to overrule what was typed (the first version did)
+    r = search(brunei, "fangwen wenlai")
+    assert r["pinyin"]["to"].replace(" ", "") == "访问文莱"
+    assert not any("读作" in w for w in r["warnings"])
+    assert "韩正访问文莱" in r["hits"][0]["title"]
+
