@@ -53,9 +53,11 @@ def test_letters_that_no_respelling_reads_stay_unread(handle: IndexHandle) -> No
         assert r["total"] == 0 and r.get("pinyin") is None
 
 
-# Real xinwen titles: 访问 and 文莱 meet in one article, 行稳 and 文莱 in twelve (行稳致远).
+# As in xinwen: 访问 and 文莱 are common words that meet in one article; 行稳 and 文莱 meet in twelve.
 BRUNEI = seed_shaped_issue("外事测试简报", 1, "2024年2月1日", [
     ("市领导:韩正访问文莱", "应文莱苏丹邀请，韩正对文莱进行正式访问，双方就深化合作交换意见。"),
+    *[(f"{city}:{city}代表团出国访问", f"{city}代表团访问友好城市，洽谈经贸合作。")
+      for city in ("宿迁市", "常熟市", "昆山市", "江阴市")],
     *[(f"{city}:{city}与文莱友好交流行稳致远", f"{city}同文莱的友好交流行稳致远，双方签署了{k}项合作文件。")
       for k, city in enumerate(("南京市", "无锡市", "徐州市", "常州市", "苏州市", "南通市", "连云港市", "淮安市",
                                 "盐城市", "扬州市", "镇江市", "泰州市"), 1)],
@@ -69,7 +71,8 @@ def brunei(tmp_path_factory: pytest.TempPathFactory) -> IndexHandle:
 
 def test_a_reading_as_typed_gives_way_only_to_a_respelled_string(brunei: IndexHandle) -> None:
     # fangwen wenlai reads 访问 文莱 (1 article); f/h respelled, hangwen wenlai reads 行稳 文莱 in 12:
-    # words that merely meet are no reason to overrule what was typed (the first version did)
+    # common words that merely meet are no reason to overrule what was typed (the first version did;
+    # a part read as rare words, 蒋成 for jiangcheng, is: tixi jiangcheng → 体系 建成)
     r = search(brunei, "fangwen wenlai")
     assert r["pinyin"]["to"].replace(" ", "") == "访问文莱"
     assert not any("读作" in w for w in r["warnings"])

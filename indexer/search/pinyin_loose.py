@@ -108,7 +108,7 @@ def slip_respellings(letters: str) -> set[str]:
 _splits = lru_cache(maxsize=8192)(splits)
 
 
-def _word_score(table: PinyinTable, letters: str) -> float:
+def word_score(table: PinyinTable, letters: str) -> float:
     """How well `letters` reads as words of the archive: the document frequency of the commonest
     word reading as the whole, else of the rarest word in the best cut into words'
     keys, CUT_WORDS at most (0: it reads as no words of the archive)."""
@@ -143,12 +143,12 @@ def respellings(table: PinyinTable, letters: str, deadline: float | None = None,
     (time.thread_time) has not passed."""
     scored: list[tuple[int, float, str]] = []
     for text, changes in accent_respellings(letters).items():
-        if (s := _word_score(table, text)) > 0:
+        if (s := word_score(table, text)) > 0:
             scored.append((changes, -s, text))
     for text in slip_respellings(letters) if slips else ():
         if deadline is not None and time.thread_time() > deadline:
             break
-        if (s := _word_score(table, text)) > 0:
+        if (s := word_score(table, text)) > 0:
             scored.append((1, -s, text))
     scored.sort()
     return list(dict.fromkeys(t for _c, _s, t in scored))[:RESPELLINGS]

@@ -50,6 +50,7 @@ LOOSE_TRIES = 4
 LOOSE_BUDGET = 0.03
 LOOSE_FEW = 3
 LOOSE_RATIO = 10
+LOOSE_RARE = 3  # … or where a part as typed reads only as words found in this many articles or fewer
 
 
 @dataclass
@@ -237,11 +238,21 @@ def pinyin_reading(handle: Any, s: Any, snap: Any, net: Net, query: str, live: A
         return got
     floor = 1 if got is None else LOOSE_RATIO * got.count
     loose = _loose_reading(table, net, live, query, floor, weak=got is not None)
-    # overriding letters that read as words of the archive takes a respelling that reads as one
-    # string of it (环境保护 for huanjin baohu), not words that merely meet (行稳 文莱 for fangwen wenlai)
-    if loose is not None and loose.count >= floor and (got is None or " " not in loose.text):
+    # overriding letters that read as words of the archive takes a respelling that reads as one string
+    # of it (环境保护 for huanjin baohu), or a part read as rare words (蒋成 in tixi jiangcheng → 体系 建成);
+    # not common words that merely meet (访问 文莱 stays, though 行稳 文莱 meet more often)
+    if loose is not None and loose.count >= floor and (
+            got is None or " " not in loose.text or _reads_rare(table, query)):
         return loose
     return got
+
+
+def _reads_rare(table: PinyinTable, query: str) -> bool:
+    """Whether a part of the letters reads only as words found in LOOSE_RARE articles or fewer."""
+    from indexer.search.pinyin import normalize_query
+    from indexer.search.pinyin_loose import word_score
+
+    return any(word_score(table, ls) <= LOOSE_RARE for p in query.split() if (ls := normalize_query(p)))
 
 
 def _letters_reading(table: PinyinTable, net: Net, live: Any, query: str, deadline: float) -> Reading | None:
