@@ -305,6 +305,10 @@ RELAX_TERMS = 3
 # those holding as many words (rank.TITLE_COVER). Chosen on the dev parts of bench/querysets.py
 # (over_specified kind).
 SCATTERED_ENOUGH = 10**9
+# A query of several terms this long in all (characters) is a pasted passage: found as typed, it is not
+# widened to the articles holding some of its words (that ranked OR costs ~10× at gen10k and adds
+# hundreds of hits to the one article pasted from); found nowhere, the stages go on as for any query.
+PASTE_CHARS = 24
 
 
 def _in_titles(tree: q.And) -> q.Node:
@@ -322,6 +326,8 @@ def exact_stage(ctx: Context) -> Plan | None:
     tree = ctx.parsed.tree
     several = ctx.parsed.plain and isinstance(tree, q.And) and len(_plain_terms(tree)) >= RELAX_TERMS \
         and all(isinstance(c, q.Term) or q.is_number_or(c) for c in tree.children)
+    if tree is not None and len(ctx.query) >= PASTE_CHARS and ctx.count(tree) > 0:
+        return Plan("exact", tree, enough=1)  # a pasted passage found as typed is the passage meant
     if several:
         if ctx.count(_in_titles(tree)) == 0:  # the words only scattered in bodies: one may be misremembered
             return Plan("exact", tree, enough=SCATTERED_ENOUGH, then=("any",))
