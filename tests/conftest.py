@@ -253,3 +253,20 @@ def office_file(fmt: str, text: str, folder: Path) -> Path:
     if docgen.soffice() is None:
         pytest.skip("LibreOffice is absent")
     return docgen.convert(docx, "pdf", folder)
+
+
+def xinwen_index(tmp_path_factory: pytest.TempPathFactory, label: str, names: tuple[str, ...]) -> Any:
+    """An IndexHandle over some issues of ../shared/corpora/xinwen-lianbo (`names`), built by
+    `bulletins index` (the caller skips when the corpus is absent)."""
+    from bench import relevance as R
+    from bulletins.cli import cli
+    from indexer.store.handles import IndexHandle
+
+    corpus = tmp_path_factory.mktemp(f"{label}-corpus")
+    for name in names:
+        shutil.copy(R.XINWEN / name, corpus / name)
+    index = tmp_path_factory.mktemp(f"{label}-index") / "index"
+    r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)])
+    assert r.exit_code == 0, r.output
+    return IndexHandle(index)
+

@@ -5,11 +5,9 @@ and a date inside a sentence is part of the sentence, not a filter."""
 
 from __future__ import annotations
 
-import shutil
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from bench import relevance as R
 
@@ -27,16 +25,9 @@ PASTE = (".19%\n中国期货业协会最新数据显示，1—11月全国期货�
 
 @pytest.fixture(scope="module")
 def handle(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from bulletins.cli import cli
-    from indexer.store.handles import IndexHandle
+    from tests.conftest import xinwen_index
 
-    corpus = tmp_path_factory.mktemp("paste-corpus")
-    for name in ISSUES:
-        shutil.copy(R.XINWEN / name, corpus / name)
-    index = tmp_path_factory.mktemp("paste-index") / "index"
-    r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)])
-    assert r.exit_code == 0, r.output
-    return IndexHandle(index)
+    return xinwen_index(tmp_path_factory, "paste", ISSUES)
 
 
 def _search(handle: Any, query: str) -> dict[str, Any]:

@@ -5,7 +5,6 @@ articles holding its words apart — on real 《新闻联播》 issues (skipped 
 from __future__ import annotations
 
 import json
-import shutil
 from typing import Any
 
 import pytest
@@ -23,16 +22,9 @@ ISSUES = ("20240201.md", "20230619.md", "20231202.md", "20240105.md", "20230322.
 
 @pytest.fixture(scope="module")
 def handle(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from bulletins.cli import cli
-    from indexer.store.handles import IndexHandle
+    from tests.conftest import xinwen_index
 
-    corpus = tmp_path_factory.mktemp("rare-corpus")
-    for name in ISSUES:
-        shutil.copy(R.XINWEN / name, corpus / name)
-    index = tmp_path_factory.mktemp("rare-index") / "index"
-    r = CliRunner().invoke(cli, ["index", "--corpus", str(corpus), "--index", str(index)])
-    assert r.exit_code == 0, r.output
-    return IndexHandle(index)
+    return xinwen_index(tmp_path_factory, "rare", ISSUES)
 
 
 def _search(handle: Any, query: str, **kw: Any) -> dict[str, Any]:
