@@ -30,15 +30,22 @@ def _issue(n: int, title: str, text: str) -> str:
     )
 
 
-@pytest.fixture(scope="module")
-def handle(tmp_path_factory: pytest.TempPathFactory) -> IndexHandle:
-    d = tmp_path_factory.mktemp("rank-corpus")
-    shutil.copy(SEED, d)
-    for n, (title, text) in enumerate(ACCIDENTS, 1):
+def _index(tmp_path_factory: pytest.TempPathFactory, label: str, articles: list[tuple[str, str]],
+           seed: bool = False) -> IndexHandle:
+    """An index of one issue per (title, text) of `articles` (`_issue`), beside the seed with `seed`."""
+    d = tmp_path_factory.mktemp(f"{label}-corpus")
+    if seed:
+        shutil.copy(SEED, d)
+    for n, (title, text) in enumerate(articles, 1):
         (d / f"nj-{n}.txt").write_text(_issue(n, title, text), encoding="utf-8")
-    root = tmp_path_factory.mktemp("rank-index") / "index"
+    root = tmp_path_factory.mktemp(f"{label}-index") / "index"
     build_index(d, root, procs=1)
     return IndexHandle(root)
+
+
+@pytest.fixture(scope="module")
+def handle(tmp_path_factory: pytest.TempPathFactory) -> IndexHandle:
+    return _index(tmp_path_factory, "rank", ACCIDENTS, seed=True)
 
 
 def test_a_partial_name_ranks_the_person_above_cross_word_matches(handle: IndexHandle) -> None:
@@ -81,12 +88,7 @@ NAME_CUT_WRONGLY = [
 
 @pytest.fixture(scope="module")
 def names_handle(tmp_path_factory: pytest.TempPathFactory) -> IndexHandle:
-    d = tmp_path_factory.mktemp("rank-names")
-    for n, (title, text) in enumerate(NAME_CUT_WRONGLY, 1):
-        (d / f"nj-{n}.txt").write_text(_issue(n, title, text), encoding="utf-8")
-    root = tmp_path_factory.mktemp("rank-names-index") / "index"
-    build_index(d, root, procs=1)
-    return IndexHandle(root)
+    return _index(tmp_path_factory, "rank-names", NAME_CUT_WRONGLY)
 
 
 def test_a_given_name_cut_wrongly_ranks_above_the_same_characters_in_a_title_word(names_handle: IndexHandle) -> None:
