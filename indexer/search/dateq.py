@@ -34,10 +34,12 @@ _PERIOD = re.compile(
 _DAY = re.compile(r"^(?:19|20)[0-9]{2}[-./][0-9]{1,2}[-./][0-9]{1,2}$")
 # years as a span (2019—2023年, 2019年至2023年) and from a year on (2020年以来, 2020年至今) or up to
 # it (2020年以前: 以前 counts the year itself, as 以上/以下 count their number in statutes)
+_YEAR = r"(?:19|20)[0-9]{2}"
 _TO = r"(?:至|到|-|—|–|~|～)"
-_YEARS = re.compile(rf"^(?P<a>(?:19|20)[0-9]{{2}})(?P<ya>年)?{_TO}(?P<b>(?:19|20)[0-9]{{2}})(?P<yb>年)?$")
-_SINCE = re.compile(r"^(?P<y>(?:19|20)[0-9]{2})年?(?P<w>以来|至今|以后|之后|起|以前|之前)$")
 _UP_TO = ("以前", "之前")
+_ON_WORDS = "以来|至今|以后|之后|" + "|".join(_UP_TO)  # (起 only alone: glued, 2020年起草 is no date)
+_YEARS = re.compile(rf"^(?P<a>{_YEAR})(?P<ya>年)?{_TO}(?P<b>{_YEAR})(?P<yb>年)?$")
+_SINCE = re.compile(rf"^(?P<y>{_YEAR})年?(?P<w>{_ON_WORDS}|起)$")
 _SPAN = ("上旬", "中旬", "下旬")
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
@@ -140,7 +142,7 @@ def _year_span(text: str, t: str) -> Period | None:
     return Period(text, dt.date(y, 1, 1), max(dt.date.today(), dt.date(y, 12, 31)))
 
 
-_LEAD = re.compile(r"^((?:(?:19|20)[0-9]{2}年?(?:至|到|-|—|–|~|～)(?:19|20)[0-9]{2}年|(?:19|20)[0-9]{2}年?(?:以来|至今|以后|之后|以前|之前)"
+_LEAD = re.compile(rf"^((?:{_YEAR}年?{_TO}{_YEAR}年|{_YEAR}年?(?:{_ON_WORDS})"
                    r"|(?:19|20)[0-9]{2}年度?|[0-9]{2}年(?=[0-9]{1,2}月))"
                    r"(?:[0-9]{1,2}月份?(?:[0-9]{1,2}[日号]|上旬|中旬|下旬)?|[一二三四1-4]季度|[上下]半年)?)")
 
